@@ -1,0 +1,208 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Case is a consumer matter (vụ việc) received by a commune: a question, a
+// report, a complaint or a request for negotiation support.
+//
+// The JSON names are the field names used by the outbox, the wire and the
+// dump; never rename one.
+type Case struct {
+	ID              string    `json:"id"`
+	UnitCode        string    `json:"unit_code"` // 5-digit commune code
+	Number          string    `json:"number"`    // {unit}-{yyyy}-{tag}-{seq}
+	ReceivedAt      time.Time `json:"received_at"`
+	Channel         string    `json:"channel"`
+	Kind            string    `json:"kind"`
+	ConsumerName    string    `json:"consumer_name"`
+	ConsumerPhone   string    `json:"consumer_phone"`
+	ConsumerAddress string    `json:"consumer_address"`
+	BusinessName    string    `json:"business_name"`
+	BusinessAddress string    `json:"business_address"`
+	Sector          string    `json:"sector"`
+	Summary         string    `json:"summary"`
+	Status          string    `json:"status"`
+	CreatedAt       time.Time `json:"created_at"`
+	CreatedBy       string    `json:"created_by"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	UpdatedBy       string    `json:"updated_by"`
+}
+
+// Refs answers whether reference codes exist (the seeded communes and
+// sectors). A nil Refs skips those checks.
+type Refs interface {
+	HasUnit(code string) bool
+	HasSector(code string) bool
+}
+
+// Normalize puts every text field in NFC with tidy spaces, and every time in
+// UTC at whole seconds.
+func (c *Case) Normalize() {
+	for _, p := range []*string{&c.UnitCode, &c.Number, &c.Channel, &c.Kind,
+		&c.ConsumerName, &c.ConsumerAddress, &c.BusinessName, &c.BusinessAddress,
+		&c.Sector, &c.Status, &c.CreatedBy, &c.UpdatedBy} {
+		*p = NFC(*p)
+	}
+	c.ConsumerPhone = NormalizePhone(c.ConsumerPhone)
+	c.Summary = NFCText(c.Summary)
+	for _, t := range []*time.Time{&c.ReceivedAt, &c.CreatedAt, &c.UpdatedAt} {
+		if !t.IsZero() {
+			*t = t.UTC().Truncate(time.Second)
+		}
+	}
+}
+
+var (
+	unitCodeRE = regexp.MustCompile(`^[0-9]{5}$`)
+	phoneRE    = regexp.MustCompile(`^0[0-9]{9,10}$`)
+)
+
+// NormalizePhone removes spaces, dots and dashes and turns +84 into 0.
+func NormalizePhone(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '.', '-', '(', ')', '\u00a0':
+			return -1
+		}
+		return r
+	}, NFC(s))
+	if strings.HasPrefix(s, "+84") {
+		s = "0" + s[3:]
+	} else if strings.HasPrefix(s, "84") && len(s) == 11 {
+		s = "0" + s[2:]
+	}
+	return s
+}
+
+// Field length limits, in characters.
+const (
+	maxShortText = 200
+	maxSummary   = 10000
+)
+
+// Validate checks c and returns an *Error with code EINVALID and a
+// Vietnamese message per bad field, or nil. now is the time of the check.
+func (c *Case) Validate(refs Refs, now time.Time) error {
+	fe := map[string]string{}
+	if !unitCodeRE.MatchString(c.UnitCode) {
+		fe["unit_code"] = "Mã xã, phường phải gồm 5 chữ số."
+	} else if refs != nil && !refs.HasUnit(c.UnitCode) {
+		fe["unit_code"] = fmt.Sprintf("Không có xã, phường mã %s trong danh mục.", c.UnitCode)
+	}
+	if c.ReceivedAt.IsZero() {
+		fe["received_at"] = "Chưa nhập ngày tiếp nhận."
+	} else if c.ReceivedAt.After(now.Add(24 * time.Hour)) {
+		fe["received_at"] = "Ngày tiếp nhận không được ở tương lai."
+	} else if c.ReceivedAt.Year() < 2000 {
+		fe["received_at"] = "Ngày tiếp nhận không hợp lệ."
+	}
+	if c.Channel == "" {
+		fe["channel"] = "Chưa chọn kênh tiếp nhận."
+	} else if !Channels.Has(c.Channel) {
+		fe["channel"] = "Kênh tiếp nhận không hợp lệ."
+	}
+	if c.Kind == "" {
+		fe["kind"] = "Chưa chọn loại vụ việc."
+	} else if !CaseKinds.Has(c.Kind) {
+		fe["kind"] = "Loại vụ việc không hợp lệ."
+	}
+	if c.ConsumerName == "" {
+		fe["consumer_name"] = "Chưa nhập họ và tên người tiêu dùng."
+	} else if len([]rune(c.ConsumerName)) > maxShortText {
+		fe["consumer_name"] = "Họ và tên quá dài (tối đa 200 ký tự)."
+	}
+	if c.ConsumerPhone != "" && !phoneRE.MatchString(c.ConsumerPhone) {
+		fe["consumer_phone"] = "Số điện thoại không hợp lệ (ví dụ: 0912 345 678)."
+	}
+	if len([]rune(c.ConsumerAddress)) > maxShortText {
+		fe["consumer_address"] = "Địa chỉ quá dài (tối đa 200 ký tự)."
+	}
+	if len([]rune(c.BusinessName)) > maxShortText {
+		fe["business_name"] = "Tên doanh nghiệp quá dài (tối đa 200 ký tự)."
+	}
+	if len([]rune(c.BusinessAddress)) > maxShortText {
+		fe["business_address"] = "Địa chỉ doanh nghiệp quá dài (tối đa 200 ký tự)."
+	}
+	if c.Sector == "" {
+		fe["sector"] = "Chưa chọn lĩnh vực."
+	} else if refs != nil && !refs.HasSector(c.Sector) {
+		fe["sector"] = "Lĩnh vực không có trong danh mục."
+	}
+	if c.Summary == "" {
+		fe["summary"] = "Chưa nhập nội dung vụ việc."
+	} else if len([]rune(c.Summary)) > maxSummary {
+		fe["summary"] = "Nội dung quá dài (tối đa 10.000 ký tự)."
+	}
+	if c.Status == "" || !CaseStatuses.Has(c.Status) {
+		fe["status"] = "Trạng thái không hợp lệ."
+	}
+	if len(fe) > 0 {
+		return &Error{Code: EINVALID, Message: "Vui lòng sửa các trường được đánh dấu.", Fields: fe}
+	}
+	return nil
+}
+
+// FormatCaseNumber returns the human number of a case, unique without
+// coordination: 28261-2026-A7K3-0012.
+func FormatCaseNumber(unit string, year int, deviceTag string, seq int) string {
+	return fmt.Sprintf("%s-%04d-%s-%04d", unit, year, deviceTag, seq)
+}
+
+// Fields returns every field of c by its JSON name, as JSON values.
+func (c *Case) Fields() map[string]json.RawMessage {
+	return toFields(c)
+}
+
+// SetFields overwrites the fields of c named in f.
+func (c *Case) SetFields(f map[string]json.RawMessage) error {
+	return setFields(c, f)
+}
+
+// ChangedFields returns the fields of c whose values differ from old, with
+// the values of c.
+func (c *Case) ChangedFields(old *Case) map[string]json.RawMessage {
+	return diffFields(old.Fields(), c.Fields())
+}
+
+// SearchText is what the case is found by: its number, people, business and
+// summary.
+func (c *Case) SearchText() string {
+	return strings.Join([]string{c.Number, c.ConsumerName, c.ConsumerPhone,
+		c.ConsumerAddress, c.BusinessName, c.BusinessAddress, c.Summary}, " ")
+}
+
+func toFields(v any) map[string]json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("app: marshal record: " + err.Error()) // records hold only marshalable types
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic("app: unmarshal record: " + err.Error())
+	}
+	return m
+}
+
+func setFields(v any, f map[string]json.RawMessage) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+func diffFields(old, cur map[string]json.RawMessage) map[string]json.RawMessage {
+	out := map[string]json.RawMessage{}
+	for k, v := range cur {
+		if string(old[k]) != string(v) {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// HLC is a hybrid logical clock stamp (Kulkarni et al. 2014): the physical
+// time in Unix milliseconds and a logical counter that orders events within
+// one millisecond or when the physical clock goes backwards.
+type HLC struct {
+	Wall    int64  // Unix milliseconds
+	Logical uint32 // counter within Wall
+}
+
+// String encodes h so that the byte order of two encodings is their clock
+// order: 15 zero-padded decimal digits, a dot, 6 digits.
+func (h HLC) String() string {
+	return fmt.Sprintf("%015d.%06d", h.Wall, h.Logical)
+}
+
+// IsZero reports whether h is the zero stamp.
+func (h HLC) IsZero() bool { return h.Wall == 0 && h.Logical == 0 }
+
+// Compare returns -1, 0 or +1 as h is before, equal to or after o.
+func (h HLC) Compare(o HLC) int {
+	switch {
+	case h.Wall < o.Wall:
+		return -1
+	case h.Wall > o.Wall:
+		return 1
+	case h.Logical < o.Logical:
+		return -1
+	case h.Logical > o.Logical:
+		return 1
+	}
+	return 0
+}
+
+// Time returns the physical part of h.
+func (h HLC) Time() time.Time { return time.UnixMilli(h.Wall).UTC() }
+
+// ParseHLC decodes a stamp written by HLC.String.
+func ParseHLC(s string) (HLC, error) {
+	wall, logical, ok := strings.Cut(s, ".")
+	if !ok || len(wall) != 15 || len(logical) != 6 {
+		return HLC{}, fmt.Errorf("hlc %q: want 15 digits, a dot, 6 digits", s)
+	}
+	w, err := strconv.ParseInt(wall, 10, 64)
+	if err != nil || w < 0 {
+		return HLC{}, fmt.Errorf("hlc %q: bad wall time", s)
+	}
+	l, err := strconv.ParseUint(logical, 10, 32)
+	if err != nil {
+		return HLC{}, fmt.Errorf("hlc %q: bad counter", s)
+	}
+	return HLC{Wall: w, Logical: uint32(l)}, nil
+}
+
+// Clock hands out monotonic HLC stamps. It is safe for concurrent use. The
+// caller persists Last() with every write so that the clock stays monotonic
+// across restarts and changes of the OS clock.
+type Clock struct {
+	mu   sync.Mutex
+	last HLC
+	// Now is the physical clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// NewClock returns a clock that continues after last.
+func NewClock(last HLC) *Clock { return &Clock{last: last} }
+
+func (c *Clock) physical() int64 {
+	if c.Now != nil {
+		return c.Now().UnixMilli()
+	}
+	return time.Now().UnixMilli()
+}
+
+// Tick returns a stamp for a local event, after every stamp handed out or
+// observed before.
+func (c *Clock) Tick() HLC {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	pt := c.physical()
+	if pt > c.last.Wall {
+		c.last = HLC{Wall: pt}
+	} else {
+		c.last.Logical++
+	}
+	return c.last
+}
+
+// Observe merges a stamp received from elsewhere, so that the next Tick is
+// after it.
+func (c *Clock) Observe(remote HLC) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if remote.Compare(c.last) > 0 {
+		c.last = remote
+	}
+}
+
+// Last returns the latest stamp handed out or observed.
+func (c *Clock) Last() HLC {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last
+}

@@ -1,0 +1,66 @@
+package app
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// NFC returns s in Unicode normalisation form C with surrounding spaces
+// trimmed and inner runs of white space collapsed to one space. Every text
+// value goes through it when it enters the domain: input methods (Telex,
+// VNI) and pasted text can arrive decomposed.
+func NFC(s string) string {
+	s = norm.NFC.String(s)
+	if strings.IndexFunc(s, unicode.IsSpace) < 0 {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// NFCText is like NFC but keeps line breaks: for multi-line text such as a
+// case summary. Each line is trimmed and blank lines at both ends removed.
+func NFCText(s string) string {
+	s = norm.NFC.String(strings.ReplaceAll(s, "\r\n", "\n"))
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.Join(strings.Fields(l), " ")
+	}
+	return strings.Trim(strings.Join(lines, "\n"), "\n")
+}
+
+var foldMarks = runes.Remove(runes.In(unicode.Mn))
+
+// Fold returns the search form of s: no diacritics, đ/Đ → d, lower case.
+// "Nguyễn Thị Hồng ĐÀO" → "nguyen thi hong dao". It is never stored as the
+// canonical value of a field, only in search columns.
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, foldMarks, runes.Map(func(r rune) rune {
+		if r == 'đ' || r == 'Đ' {
+			return 'd'
+		}
+		return unicode.ToLower(r)
+	}), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		return strings.ToLower(s)
+	}
+	return out
+}
+
+// NewCollator returns a collator for Vietnamese alphabetical order
+// (a ă â … d đ … o ô ơ … u ư). A collator is not safe for concurrent use:
+// make one per goroutine.
+func NewCollator() *collate.Collator {
+	return collate.New(language.Vietnamese, collate.IgnoreCase)
+}
+
+// SortVietnamese sorts s in place in Vietnamese alphabetical order.
+func SortVietnamese(s []string) {
+	NewCollator().SortStrings(s)
+}

@@ -1,0 +1,65 @@
+package syncproto
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// MaxBodyBytes bounds a decompressed request or response body.
+const MaxBodyBytes = 32 << 20
+
+// ErrTooLarge is returned when a body is larger than the limit.
+var ErrTooLarge = errors.New("syncproto: body too large")
+
+// Encode marshals v as JSON and, if gz, gzips it.
+func Encode(v any, gz bool) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	if !gz {
+		return b, nil
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Decode reads a JSON body of at most limit bytes after decompression
+// (gzipped when gz) into v, rejecting trailing data. Unknown fields are
+// ignored: the contract grows by adding optional fields.
+func Decode(r io.Reader, gz bool, limit int64, v any) error {
+	if gz {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return fmt.Errorf("syncproto: gzip: %w", err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	lr := &io.LimitedReader{R: r, N: limit + 1}
+	dec := json.NewDecoder(lr)
+	if err := dec.Decode(v); err != nil {
+		if lr.N <= 0 {
+			return ErrTooLarge
+		}
+		return fmt.Errorf("syncproto: decode: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if lr.N <= 0 {
+			return ErrTooLarge
+		}
+		return errors.New("syncproto: trailing data after the JSON body")
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+// Package syncproto is the wire contract between the desktop app and the
+// provincial server: versioned request and response types, paths, headers
+// and error codes. It imports only the standard library.
+//
+// Every request and response body is JSON. A request body may be gzipped
+// (Content-Encoding: gzip); the server gzips its response when the request
+// says Accept-Encoding: gzip. Every request but Enroll carries
+// "Authorization: Bearer <token>". Every request carries HeaderProtocol and
+// HeaderAppVersion.
+//
+// Changes to this package are additive only: new optional fields, new codes
+// at the end. Never rename a JSON name.
+package syncproto
+
+import (
+	"encoding/json"
+)
+
+// ProtocolVersion is the version of this wire contract, sent in
+// HeaderProtocol and as the /v1/ prefix of every path.
+const ProtocolVersion = 1
+
+// Paths, all POST.
+const (
+	PathEnroll = "/v1/enroll"
+	PathPush   = "/v1/push"
+	PathPull   = "/v1/pull"
+)
+
+// Headers.
+const (
+	HeaderProtocol   = "X-Bvntd-Protocol"
+	HeaderAppVersion = "X-Bvntd-App-Version"
+)
+
+// ScopeProvince is the scope of a provincial device: it may read every
+// commune and write into any of them. Any other scope is a 5-digit commune
+// code.
+const ScopeProvince = "province"
+
+// Error codes, the same values as package app's codes.
+const (
+	CodeInvalid      = "invalid"
+	CodeNotFound     = "not_found"
+	CodeConflict     = "conflict"
+	CodeOffline      = "offline"
+	CodeUnauthorized = "unauthorized"
+	CodeForbidden    = "forbidden"
+	CodeNewerData    = "newer_data"
+	CodeInternal     = "internal"
+	// Codes of the wire only.
+	CodeTooLarge = "too_large" // HTTP 413
+	CodeIDReuse  = "id_reuse"  // a mutation id sent again with other content
+)
+
+// ErrorResponse is the body of every 4xx and 5xx answer.
+type ErrorResponse struct {
+	Code    string `json:"code"`
+	Message string `json:"message"` // Vietnamese, for the officer
+}
+
+// EnrollRequest exchanges a one-time enrolment code for a device token.
+type EnrollRequest struct {
+	Code       string `json:"code"`
+	DeviceID   string `json:"device_id"`  // UUID made by the device when its store was created
+	DeviceTag  string `json:"device_tag"` // the tag in the device's human numbers
+	DeviceName string `json:"device_name,omitempty"`
+	AppVersion string `json:"app_version"`
+}
+
+// EnrollResponse carries the token, which the server keeps only hashed.
+type EnrollResponse struct {
+	DeviceID     string `json:"device_id"`
+	Token        string `json:"token"`
+	Scope        string `json:"scope"` // commune code or ScopeProvince
+	ServerTimeMS int64  `json:"server_time_ms"`
+}
+
+// Mutation is one change of one record: only the fields that changed.
+type Mutation struct {
+	ID       string `json:"id"` // UUIDv7, the idempotency key
+	Entity   string `json:"entity"`
+	RecordID string `json:"record_id"`
+	Scope    string `json:"scope"` // the commune the record belongs to
+	Op       string `json:"op"`    // "upsert"
+	// Fields maps field names to JSON values.
+	Fields       map[string]json.RawMessage `json:"fields"`
+	HLC          string                     `json:"hlc"` // app.HLC.String()
+	Officer      string                     `json:"officer,omitempty"`
+	DeviceTimeMS int64                      `json:"device_time_ms"`
+}
+
+// PushRequest sends a batch of the outbox, oldest first.
+type PushRequest struct {
+	DeviceID  string     `json:"device_id"`
+	Mutations []Mutation `json:"mutations"`
+}
+
+// Mutation results.
+const (
+	StatusApplied   = "applied"
+	StatusDuplicate = "duplicate" // already applied before: success
+	StatusRejected  = "rejected"  // will never apply: parked on the device
+)
+
+// PushResult answers one mutation, in the order of the request.
+type PushResult struct {
+	MutationID string `json:"mutation_id"`
+	Status     string `json:"status"`
+	Code       string `json:"code,omitempty"`    // with StatusRejected
+	Message    string `json:"message,omitempty"` // Vietnamese, with StatusRejected
+}
+
+// PushResponse is sent only after the whole batch is durable on the server.
+type PushResponse struct {
+	Results      []PushResult `json:"results"`
+	ServerTimeMS int64        `json:"server_time_ms"`
+}
+
+// Cursor is how far a device has pulled one scope.
+type Cursor struct {
+	Scope string `json:"scope"`
+	Epoch string `json:"epoch"` // "" before the first pull
+	Seq   int64  `json:"seq"`   // the last sequence number applied; 0 before the first
+}
+
+// PullRequest asks for the records changed after the cursors. The server
+// answers for every scope the device may read, whether or not the request
+// names it; a scope not named starts at 0.
+type PullRequest struct {
+	Cursors  []Cursor `json:"cursors"`
+	MaxBytes int      `json:"max_bytes"` // bound on the records' JSON; at least one record is always sent
+}
+
+// Record is the current merged state of one record.
+type Record struct {
+	Entity string                     `json:"entity"`
+	ID     string                     `json:"id"`
+	Seq    int64                      `json:"seq"` // the scope's sequence number of the record's latest change
+	Fields map[string]json.RawMessage `json:"fields"`
+}
+
+// ScopePage is a page of one scope's changes, in sequence order.
+type ScopePage struct {
+	Scope string `json:"scope"`
+	Epoch string `json:"epoch"`
+	// Reset is true when the device's epoch is not the server's: the page
+	// starts again from sequence 0 and the device must download the scope
+	// again (keeping its outbox).
+	Reset   bool     `json:"reset"`
+	Records []Record `json:"records"`
+	NextSeq int64    `json:"next_seq"` // the cursor to store with these records
+	HasMore bool     `json:"has_more"`
+}
+
+// PullResponse holds one page per readable scope that has changes (or a
+// reset). HasMore is true if any scope has more.
+type PullResponse struct {
+	Scopes       []ScopePage `json:"scopes"`
+	HasMore      bool        `json:"has_more"`
+	ServerTimeMS int64       `json:"server_time_ms"`
+}
