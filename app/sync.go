@@ -1,0 +1,73 @@
+package app
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Cursor is how far the device has pulled one scope of the server.
+type Cursor struct {
+	Scope string
+	Epoch string
+	Seq   int64
+}
+
+// PulledRecord is the server's merged state of one record.
+type PulledRecord struct {
+	Entity string
+	ID     string
+	Fields map[string]json.RawMessage
+}
+
+// PulledPage is one scope's page of a pull, applied in one transaction
+// together with its new cursor.
+type PulledPage struct {
+	Scope   string
+	Epoch   string
+	Reset   bool
+	Records []PulledRecord
+	NextSeq int64
+}
+
+// Mutation results, as the server answers them.
+const (
+	ResultApplied   = "applied"
+	ResultDuplicate = "duplicate"
+	ResultRejected  = "rejected"
+)
+
+// MutationResult is the server's answer for one pushed mutation.
+type MutationResult struct {
+	MutationID string
+	Status     string
+	Code       string
+	Message    string
+}
+
+// Enrollment is the binding of this device to the provincial server.
+type Enrollment struct {
+	ServerURL string
+	Token     string
+	Scope     string
+	At        time.Time
+}
+
+// DumpLine returns the canonical dump line of a record: its fields plus
+// "type", keys sorted, compact JSON, ending in a newline. Two replicas
+// holding the same record give the same bytes.
+func DumpLine(entity string, fields map[string]json.RawMessage) ([]byte, error) {
+	m := make(map[string]json.RawMessage, len(fields)+1)
+	for k, v := range fields {
+		m[k] = v
+	}
+	t, err := json.Marshal(entity)
+	if err != nil {
+		return nil, err
+	}
+	m["type"] = t
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}

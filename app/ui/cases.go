@@ -1,0 +1,274 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+)
+
+// Columns of the case table.
+const (
+	colNumber = iota
+	colReceived
+	colConsumer
+	colBusiness
+	colSector
+	colStatus
+	numCols
+)
+
+// colShare is each column's share of the table width; colMin its minimum
+// width.
+var (
+	colShare = [numCols]float32{0.18, 0.10, 0.20, 0.19, 0.18, 0.15}
+	colMin   = [numCols]float32{150, 90, 120, 120, 110, 110}
+)
+
+// casesScreen is the list of cases: search, sort, count, table.
+type casesScreen struct {
+	ctx   context.Context
+	svc   CaseService
+	refs  *app.RefData
+	win   fyne.Window
+	run   func(func())
+	delay time.Duration // search debounce
+
+	search *widget.Entry
+	sort   *widget.Select
+	add    *widget.Button
+	count  *widget.Label
+	errMsg *widget.Label // a failed load, in red
+	empty  *widget.Label // shown over the empty table
+	table  *caseTable
+
+	rows  []app.Case
+	gen   int // generation of the latest query; older answers are dropped
+	timer *time.Timer
+
+	onAdd  func()
+	onOpen func(id string)
+
+	content fyne.CanvasObject
+}
+
+// sortOptions are the list orders, in the order of the Select.
+var sortOptions = []string{app.SortNewest, app.SortName}
+
+func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w fyne.Window, run func(func()), delay time.Duration) *casesScreen {
+	s := &casesScreen{ctx: ctx, svc: svc, refs: refs, win: w, run: run, delay: delay}
+
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder(lang.X("cases.search.placeholder", "Tìm theo tên, số điện thoại, doanh nghiệp, số vụ việc…"))
+	s.search.ActionItem = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { s.search.SetText("") })
+	s.search.OnChanged = s.onSearchChanged
+	s.search.OnSubmitted = func(string) { s.reload() }
+
+	s.sort = widget.NewSelect([]string{
+		lang.X("cases.sort.newest", "Mới nhất"),
+		lang.X("cases.sort.name", "Theo tên người tiêu dùng"),
+	}, nil)
+	s.sort.SetSelectedIndex(0)
+	s.sort.OnChanged = func(string) { s.reload() }
+
+	s.add = &widget.Button{
+		Text:       lang.X("cases.add", "Thêm vụ việc"),
+		Icon:       theme.ContentAddIcon(),
+		Importance: widget.HighImportance,
+		OnTapped:   func() { s.onAdd() },
+	}
+
+	s.count = widget.NewLabel("")
+	s.errMsg = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	s.errMsg.Hide()
+	s.empty = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
+	s.empty.Hide()
+
+	s.table = newCaseTable(s)
+
+	sortBox := container.NewHBox(widget.NewLabel(lang.X("cases.sort.label", "Sắp xếp:")), s.sort)
+	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(sortBox, s.add), s.search)
+	top := container.NewVBox(toolbar, s.errMsg, s.count)
+	s.content = container.NewBorder(top, nil, nil, nil,
+		container.NewStack(s.table, container.NewVBox(s.empty)))
+	return s
+}
+
+// onSearchChanged reloads the list once typing pauses.
+func (s *casesScreen) onSearchChanged(string) {
+	if s.delay <= 0 {
+		s.reload()
+		return
+	}
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	s.timer = time.AfterFunc(s.delay, func() { fyne.Do(s.reload) })
+}
+
+// query reads the search and sort controls. Call it on the Fyne goroutine.
+func (s *casesScreen) query() app.CaseQuery {
+	q := app.CaseQuery{Text: s.search.Text, Sort: app.SortNewest}
+	if i := s.sort.SelectedIndex(); i >= 0 && i < len(sortOptions) {
+		q.Sort = sortOptions[i]
+	}
+	return q
+}
+
+// reload queries the store off the Fyne goroutine and shows the result.
+func (s *casesScreen) reload() {
+	q := s.query()
+	s.gen++
+	gen := s.gen
+	s.run(func() {
+		rows, err := s.load(s.ctx, q)
+		fyne.Do(func() { s.apply(gen, q, rows, err) })
+	})
+}
+
+// refresh loads and shows the list on the calling goroutine: for tests.
+func (s *casesScreen) refresh(ctx context.Context) {
+	q := s.query()
+	s.gen++
+	rows, err := s.load(ctx, q)
+	s.apply(s.gen, q, rows, err)
+}
+
+// load runs the query. It touches no widget.
+func (s *casesScreen) load(ctx context.Context, q app.CaseQuery) ([]app.Case, error) {
+	return s.svc.ListCases(ctx, q)
+}
+
+// apply shows the answer of query number gen, unless a newer one was sent.
+func (s *casesScreen) apply(gen int, q app.CaseQuery, rows []app.Case, err error) {
+	if gen != s.gen {
+		return
+	}
+	if err != nil {
+		logError("list cases", err)
+		s.errMsg.SetText(lang.X("cases.load_failed", "Không tải được danh sách vụ việc: {{.Reason}}",
+			map[string]any{"Reason": userMessage(err)}))
+		s.errMsg.Show()
+		return
+	}
+	s.errMsg.Hide()
+	s.rows = rows
+	s.count.SetText(lang.X("cases.count", "{{.N}} vụ việc", map[string]any{"N": FormatInt(int64(len(rows)))}))
+	switch {
+	case len(rows) > 0:
+		s.empty.Hide()
+	case app.NFC(q.Text) != "":
+		s.empty.SetText(lang.X("cases.empty_search", "Không tìm thấy vụ việc nào phù hợp với “{{.Q}}”.",
+			map[string]any{"Q": app.NFC(q.Text)}))
+		s.empty.Show()
+	default:
+		s.empty.SetText(lang.X("cases.empty", "Chưa có vụ việc nào. Bấm “Thêm vụ việc” để ghi vụ việc đầu tiên."))
+		s.empty.Show()
+	}
+	s.table.Refresh()
+	s.table.ScrollToTop()
+}
+
+// header returns the title of a column.
+func header(col int) string {
+	switch col {
+	case colNumber:
+		return lang.X("cases.col.number", "Số vụ việc")
+	case colReceived:
+		return lang.X("cases.col.received", "Ngày tiếp nhận")
+	case colConsumer:
+		return lang.X("cases.col.consumer", "Người tiêu dùng")
+	case colBusiness:
+		return lang.X("cases.col.business", "Doanh nghiệp")
+	case colSector:
+		return lang.X("cases.col.sector", "Lĩnh vực")
+	case colStatus:
+		return lang.X("cases.col.status", "Trạng thái")
+	}
+	return ""
+}
+
+// cellText returns what the table shows in a cell.
+func (s *casesScreen) cellText(row, col int) string {
+	if row < 0 || row >= len(s.rows) {
+		return ""
+	}
+	c := &s.rows[row]
+	switch col {
+	case colNumber:
+		return c.Number
+	case colReceived:
+		return FormatDate(c.ReceivedAt)
+	case colConsumer:
+		return c.ConsumerName
+	case colBusiness:
+		return c.BusinessName
+	case colSector:
+		if s.refs != nil {
+			for _, x := range s.refs.Sectors {
+				if x.Code == c.Sector {
+					return codeLabel(app.Code{Code: x.Code, VI: x.VI, EN: x.EN})
+				}
+			}
+		}
+		return c.Sector
+	case colStatus:
+		return listLabel(app.CaseStatuses, c.Status)
+	}
+	return ""
+}
+
+// caseTable is a table whose columns share the available width.
+type caseTable struct {
+	widget.Table
+	width float32
+}
+
+func newCaseTable(s *casesScreen) *caseTable {
+	t := &caseTable{}
+	t.Length = func() (int, int) { return len(s.rows), numCols }
+	t.CreateCell = func() fyne.CanvasObject {
+		return &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	}
+	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
+		o.(*widget.Label).SetText(s.cellText(id.Row, id.Col))
+	}
+	t.ShowHeaderRow = true
+	t.CreateHeader = func() fyne.CanvasObject {
+		return &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		o.(*widget.Label).SetText(header(id.Col))
+	}
+	t.OnSelected = func(id widget.TableCellID) {
+		t.UnselectAll() // so that the same row can be opened again
+		if id.Row >= 0 && id.Row < len(s.rows) && s.onOpen != nil {
+			s.onOpen(s.rows[id.Row].ID)
+		}
+	}
+	t.ExtendBaseWidget(t)
+	t.setWidths(1000)
+	return t
+}
+
+// Resize spreads the columns over the new width.
+func (t *caseTable) Resize(size fyne.Size) {
+	if size.Width != t.width {
+		t.setWidths(size.Width)
+	}
+	t.Table.Resize(size)
+}
+
+func (t *caseTable) setWidths(width float32) {
+	t.width = width
+	avail := width - theme.ScrollBarSize() - theme.Padding()*numCols
+	for i := 0; i < numCols; i++ {
+		t.SetColumnWidth(i, max(colMin[i], avail*colShare[i]))
+	}
+}

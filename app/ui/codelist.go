@@ -1,0 +1,87 @@
+package ui
+
+import (
+	"sort"
+
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+	"bvntd/assets"
+)
+
+// codeLabel returns the label of c in the language of the interface.
+func codeLabel(c app.Code) string {
+	if assets.Language() == assets.LangEN && c.EN != "" {
+		return c.EN
+	}
+	return c.VI
+}
+
+// listLabel returns the label of code in list, or code itself if unknown.
+func listLabel(list app.CodeList, code string) string {
+	for _, c := range list {
+		if c.Code == code {
+			return codeLabel(c)
+		}
+	}
+	return code
+}
+
+// sectorList returns the sectors of refs in display order.
+func sectorList(refs *app.RefData) app.CodeList {
+	if refs == nil {
+		return nil
+	}
+	s := append([]app.Sector(nil), refs.Sectors...)
+	sort.SliceStable(s, func(i, j int) bool { return s[i].Order < s[j].Order })
+	out := make(app.CodeList, len(s))
+	for i, x := range s {
+		out[i] = app.Code{Code: x.Code, VI: x.VI, EN: x.EN}
+	}
+	return out
+}
+
+// codeSelect is a Select over a code list: it shows labels and hands back
+// codes.
+type codeSelect struct {
+	sel   *widget.Select
+	codes []string // parallel to sel.Options
+}
+
+func newCodeSelect(list app.CodeList, placeholder string) *codeSelect {
+	s := &codeSelect{sel: widget.NewSelect(nil, nil)}
+	for _, c := range list {
+		s.sel.Options = append(s.sel.Options, codeLabel(c))
+		s.codes = append(s.codes, c.Code)
+	}
+	s.sel.PlaceHolder = placeholder
+	return s
+}
+
+// Code returns the selected code, or "".
+func (s *codeSelect) Code() string {
+	i := s.sel.SelectedIndex()
+	if i < 0 || i >= len(s.codes) {
+		return ""
+	}
+	return s.codes[i]
+}
+
+// SetCode selects code. A code missing from the list (e.g. one that came
+// from a newer reference list through sync) is added as it is, so that
+// editing a case never drops it.
+func (s *codeSelect) SetCode(code string) {
+	if code == "" {
+		s.sel.ClearSelected()
+		return
+	}
+	for i, c := range s.codes {
+		if c == code {
+			s.sel.SetSelectedIndex(i)
+			return
+		}
+	}
+	s.sel.Options = append(s.sel.Options, code)
+	s.codes = append(s.codes, code)
+	s.sel.SetSelectedIndex(len(s.codes) - 1)
+}

@@ -1,0 +1,493 @@
+package seeds
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"bvntd/app"
+)
+
+func load(t *testing.T) *app.RefData {
+	t.Helper()
+	rd, err := Load()
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return rd
+}
+
+func TestUnits(t *testing.T) {
+	rd := load(t)
+	if got := len(rd.Units); got != 102 {
+		t.Errorf("units = %d, want 102", got)
+	}
+	count := map[string]int{}
+	seen := map[string]bool{}
+	code5 := regexp.MustCompile(`^[0-9]{5}$`)
+	for _, u := range rd.Units {
+		count[u.Type]++
+		if !code5.MatchString(u.Code) {
+			t.Errorf("unit %q: code is not 5 digits", u.Code)
+		}
+		if seen[u.Code] {
+			t.Errorf("unit %q: duplicate code", u.Code)
+		}
+		seen[u.Code] = true
+		if len(u.FormedFrom) == 0 {
+			t.Errorf("unit %q: no former units", u.Code)
+		}
+	}
+	if count["xa"] != 82 || count["phuong"] != 20 || len(count) != 2 {
+		t.Errorf("types = %v, want 82 xa and 20 phuong", count)
+	}
+	for code, name := range map[string]string{"28261": "Phường Mỹ Tho", "29905": "Phường Sa Đéc"} {
+		u, ok := rd.Unit(code)
+		if !ok || u.Name != name || u.Type != app.UnitPhuong {
+			t.Errorf("Unit(%q) = %+v, %v; want %q, phuong", code, u, ok, name)
+		}
+	}
+	u, _ := rd.Unit("28261")
+	if u.ShortName != "Mỹ Tho" || len(u.FormedFrom) != 3 || u.FormedFrom[0] != (app.FormerUnit{OldCode: "28261", OldName: "Phường 1", MergeType: "full"}) {
+		t.Errorf("Unit(28261) = %+v", u)
+	}
+}
+
+// TestOldNamesTidied: the file has "Xã Tân  Khánh Trung" with two spaces.
+func TestOldNamesTidied(t *testing.T) {
+	rd := load(t)
+	for _, u := range rd.Units {
+		for _, f := range u.FormedFrom {
+			if strings.Contains(f.OldName, "  ") {
+				t.Errorf("unit %s: old name %q has a double space", u.Code, f.OldName)
+			}
+		}
+	}
+}
+
+func TestCategories(t *testing.T) {
+	rd := load(t)
+	if len(rd.Sectors) != 19 {
+		t.Errorf("sectors = %d, want 19", len(rd.Sectors))
+	}
+	if len(rd.IssueTypes) != 11 {
+		t.Errorf("issue types = %d, want 11", len(rd.IssueTypes))
+	}
+	seen := map[string]bool{}
+	for i, s := range rd.Sectors {
+		if seen[s.Code] || s.Code == "" || s.VI == "" || s.EN == "" || s.Order != i+1 {
+			t.Errorf("sector %d = %+v", i, s)
+		}
+		seen[s.Code] = true
+	}
+	seen = map[string]bool{}
+	for i, it := range rd.IssueTypes {
+		if seen[it.Code] || it.Code == "" || it.VI == "" || it.EN == "" || it.Order != i+1 {
+			t.Errorf("issue type %d = %+v", i, it)
+		}
+		seen[it.Code] = true
+	}
+	if rd.Sectors[0].Code != "thuong_mai_dien_tu" {
+		t.Errorf("first sector = %q, want thuong_mai_dien_tu", rd.Sectors[0].Code)
+	}
+}
+
+func TestPlan(t *testing.T) {
+	rd := load(t)
+	if len(rd.Tasks) != 31 {
+		t.Errorf("tasks = %d, want 31", len(rd.Tasks))
+	}
+	for _, task := range rd.Tasks {
+		if len(task.LeadIDs) == 0 || len(task.Outputs) == 0 || task.TextVI == "" {
+			t.Errorf("task %s incomplete: %+v", task.ID, task)
+		}
+		for _, id := range append(append([]string{}, task.LeadIDs...), task.PartnerIDs...) {
+			if _, ok := rd.Agency(id); !ok {
+				t.Errorf("task %s: agency %q unknown", task.ID, id)
+			}
+		}
+		if task.StartYear < 2026 || task.EndYear > 2030 || task.StartYear > task.EndYear {
+			t.Errorf("task %s: period %d-%d", task.ID, task.StartYear, task.EndYear)
+		}
+	}
+	byID := map[string]app.PlanTask{}
+	for _, task := range rd.Tasks {
+		byID[task.ID] = task
+	}
+	if got := byID["III.6"]; got.StartYear != 2026 || got.EndYear != 2026 { // kind "year"
+		t.Errorf("III.6 period = %d-%d, want 2026-2026", got.StartYear, got.EndYear)
+	}
+	if got := byID["III.2"]; got.StartYear != 2026 || got.EndYear != 2030 { // kind "ongoing"
+		t.Errorf("III.2 period = %d-%d, want 2026-2030", got.StartYear, got.EndYear)
+	}
+	if got := byID["IV.8"]; got.Section != "IV" || got.LeadIDs[0] != "hoi_bvntd" {
+		t.Errorf("IV.8 = %+v", got)
+	}
+
+	if len(rd.Targets) != 7 {
+		t.Fatalf("targets = %d, want 7", len(rd.Targets))
+	}
+	for i, tg := range rd.Targets {
+		if want := fmt.Sprintf("T%d", i+1); tg.ID != want {
+			t.Errorf("targets[%d].ID = %q, want %q", i, tg.ID, want)
+		}
+		if tg.Kind == "" || tg.Value <= 0 || tg.Unit == "" || tg.TextVI == "" {
+			t.Errorf("target %s incomplete: %+v", tg.ID, tg)
+		}
+	}
+	if tg := rd.Targets[0]; tg.Kind != "share" || tg.Value != 100 || tg.Unit != "%" {
+		t.Errorf("T1 = %+v", tg)
+	}
+	if tg := rd.Targets[2]; tg.Value != 3 || tg.ValueUpper != 5 {
+		t.Errorf("T3 = %+v, want value 3 to 5", tg)
+	}
+	if tg := rd.Targets[6]; tg.Value != 10 || tg.Unit != "tin bài" {
+		t.Errorf("T7 = %+v", tg)
+	}
+}
+
+func TestAgencies(t *testing.T) {
+	rd := load(t)
+	seen := map[string]bool{}
+	for _, a := range rd.Agencies {
+		if seen[a.ID] || a.NameVI == "" || a.NameEN == "" || a.Kind == "" || a.Level == "" {
+			t.Errorf("agency %+v", a)
+		}
+		seen[a.ID] = true
+	}
+	if a, ok := rd.Agency("sct"); !ok || a.NameVI != "Sở Công Thương" {
+		t.Errorf("Agency(sct) = %+v, %v", a, ok)
+	}
+}
+
+// TestAllTextNFC walks every string of the loaded data.
+func TestAllTextNFC(t *testing.T) {
+	rd := load(t)
+	n := 0
+	check := func(where, s string) {
+		n++
+		if app.NFC(s) != s {
+			t.Errorf("%s: %q is not NFC with tidy spaces", where, s)
+		}
+	}
+	for _, u := range rd.Units {
+		for _, s := range []string{u.Code, u.Name, u.ShortName, u.Type} {
+			check("unit "+u.Code, s)
+		}
+		for _, f := range u.FormedFrom {
+			for _, s := range []string{f.OldCode, f.OldName, f.MergeType} {
+				check("unit "+u.Code, s)
+			}
+		}
+	}
+	for _, a := range rd.Agencies {
+		for _, s := range append([]string{a.ID, a.NameVI, a.NameEN, a.Kind, a.Level}, a.Aliases...) {
+			check("agency "+a.ID, s)
+		}
+	}
+	for _, s := range rd.Sectors {
+		for _, x := range []string{s.Code, s.VI, s.EN} {
+			check("sector "+s.Code, x)
+		}
+	}
+	for _, it := range rd.IssueTypes {
+		for _, x := range []string{it.Code, it.VI, it.EN} {
+			check("issue type "+it.Code, x)
+		}
+	}
+	for _, task := range rd.Tasks {
+		ss := []string{task.ID, task.Section, task.TextVI}
+		ss = append(ss, task.LeadIDs...)
+		ss = append(ss, task.PartnerIDs...)
+		ss = append(ss, task.Outputs...)
+		for _, s := range ss {
+			check("task "+task.ID, s)
+		}
+	}
+	for _, tg := range rd.Targets {
+		for _, s := range []string{tg.ID, tg.TextVI, tg.TextEN, tg.Kind, tg.Unit, tg.Horizon, tg.Frequency} {
+			check("target "+tg.ID, s)
+		}
+	}
+	if n < 1000 {
+		t.Errorf("checked only %d strings", n)
+	}
+}
+
+func TestLookups(t *testing.T) {
+	rd := load(t)
+	var _ app.Refs = rd
+	if !rd.HasUnit("28261") || !rd.HasUnit("29905") {
+		t.Error("HasUnit misses a seeded unit")
+	}
+	for _, code := range []string{"", "2826", "282610", "99999", " 28261"} {
+		if rd.HasUnit(code) {
+			t.Errorf("HasUnit(%q) = true", code)
+		}
+	}
+	if _, ok := rd.Unit("99999"); ok {
+		t.Error("Unit(99999) found")
+	}
+	if !rd.HasSector("thuong_mai_dien_tu") || rd.HasSector("") || rd.HasSector("khong_co") {
+		t.Error("HasSector wrong")
+	}
+	if got := rd.SectorLabel("thuong_mai_dien_tu"); got != "Thương mại điện tử, mua sắm trực tuyến, mạng xã hội" {
+		t.Errorf("SectorLabel = %q", got)
+	}
+	if got := rd.SectorLabel("khong_co"); got != "khong_co" {
+		t.Errorf("SectorLabel(unknown) = %q, want the code", got)
+	}
+	if !rd.HasIssueType("thong_tin_ca_nhan") || rd.HasIssueType("khong_co") {
+		t.Error("HasIssueType wrong")
+	}
+	if got := rd.IssueTypeLabel("khong_co"); got != "khong_co" {
+		t.Errorf("IssueTypeLabel(unknown) = %q", got)
+	}
+	if cl := rd.SectorCodes(); len(cl) != 19 || cl.Label("thuong_mai_dien_tu") != rd.SectorLabel("thuong_mai_dien_tu") {
+		t.Errorf("SectorCodes = %v", cl)
+	}
+	if cl := rd.IssueTypeCodes(); len(cl) != 11 || cl[0].Code != "thong_tin_ca_nhan" {
+		t.Errorf("IssueTypeCodes = %v", cl)
+	}
+
+	// A RefData built by hand works too, and so does the zero value.
+	lit := &app.RefData{Units: []app.AdminUnit{{Code: "12345", Name: "Xã Thử"}}}
+	if !lit.HasUnit("12345") || lit.HasSector("x") || lit.SectorLabel("x") != "x" {
+		t.Error("literal RefData lookups wrong")
+	}
+	if (&app.RefData{}).HasUnit("28261") {
+		t.Error("zero RefData has a unit")
+	}
+}
+
+// TestCaseValidateWithRefs: the seeds plug into Case.Validate as its Refs.
+func TestCaseValidateWithRefs(t *testing.T) {
+	rd := load(t)
+	c := app.Case{UnitCode: "99999", Sector: "khong_co"}
+	err := c.Validate(rd, c.ReceivedAt)
+	var ae *app.Error
+	if !errors.As(err, &ae) || ae.Fields["unit_code"] == "" || ae.Fields["sector"] == "" {
+		t.Fatalf("Validate = %v, want unit_code and sector errors", err)
+	}
+	c.UnitCode, c.Sector = "28261", "thuong_mai_dien_tu"
+	err = c.Validate(rd, c.ReceivedAt)
+	if !errors.As(err, &ae) || ae.Fields["unit_code"] != "" || ae.Fields["sector"] != "" {
+		t.Fatalf("Validate = %v, want no unit_code or sector error", err)
+	}
+}
+
+func TestConcurrentLookups(t *testing.T) {
+	rd := load(t)
+	done := make(chan bool)
+	for range 8 {
+		go func() {
+			done <- rd.HasUnit("28261") && rd.HasSector("thuong_mai_dien_tu") && rd.HasIssueType("thong_tin_ca_nhan")
+		}()
+	}
+	for range 8 {
+		if !<-done {
+			t.Error("lookup failed")
+		}
+	}
+}
+
+func TestLoadIsFresh(t *testing.T) {
+	a, b := load(t), load(t)
+	a.Units[0].Name = "changed"
+	if b.Units[0].Name == "changed" {
+		t.Error("Load returns shared data")
+	}
+}
+
+// seedFS returns the embedded files as a MapFS, with file name's JSON
+// changed by edit (when name is not "").
+func seedFS(t *testing.T, name string, edit func(doc map[string]any)) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	for _, f := range []string{communesFile, agenciesFile, categoriesFile, planTasksFile, planTargetsFile} {
+		b, err := fs.ReadFile(files, "data/"+f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == name && edit != nil {
+			var doc map[string]any
+			if err := json.Unmarshal(b, &doc); err != nil {
+				t.Fatal(err)
+			}
+			edit(doc)
+			if b, err = json.Marshal(doc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m[f] = &fstest.MapFile{Data: b}
+	}
+	return m
+}
+
+// item returns doc[list][i] as an object.
+func item(doc map[string]any, list string, i int) map[string]any {
+	return doc[list].([]any)[i].(map[string]any)
+}
+
+func TestParseUnchangedCopy(t *testing.T) {
+	rd, err := parse(seedFS(t, "", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rd.Units) != 102 {
+		t.Errorf("units = %d", len(rd.Units))
+	}
+}
+
+func TestParseRejectsBadData(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		edit func(doc map[string]any)
+		want []string // substrings of the error
+	}{
+		{"duplicate commune code", communesFile, func(d map[string]any) {
+			item(d, "units", 1)["code"] = "28261"
+		}, []string{"communes.json", `units[1] "28261"`, "duplicate code"}},
+		{"4-digit commune code", communesFile, func(d map[string]any) {
+			item(d, "units", 0)["code"] = "2826"
+		}, []string{"communes.json", `units[0] "2826"`, "5 digits"}},
+		{"numeric commune code", communesFile, func(d map[string]any) {
+			item(d, "units", 0)["code"] = 28261
+		}, []string{"communes.json", "string"}},
+		{"bad unit type", communesFile, func(d map[string]any) {
+			item(d, "units", 3)["type"] = "tinh"
+		}, []string{"communes.json", "units[3]", `type "tinh"`}},
+		{"missing unit name", communesFile, func(d map[string]any) {
+			delete(item(d, "units", 5), "name")
+		}, []string{"communes.json", "units[5]", "name is empty"}},
+		{"name and type disagree", communesFile, func(d map[string]any) {
+			item(d, "units", 0)["type"] = "xa"
+		}, []string{"communes.json", `units[0] "28261"`, "short_name"}},
+		{"unit count off", communesFile, func(d map[string]any) {
+			d["units"] = d["units"].([]any)[1:]
+		}, []string{"communes.json", "counts", "declares 102"}},
+		{"bad merge type", communesFile, func(d map[string]any) {
+			f := item(d, "units", 0)["formed_from_derived"].([]any)[1].(map[string]any)
+			f["merge_type"] = "some"
+		}, []string{"communes.json", `units[0] "28261" formed_from_derived[1]`, "merge_type"}},
+		{"duplicate agency", agenciesFile, func(d map[string]any) {
+			item(d, "agencies", 1)["id"] = "sct"
+		}, []string{"agencies.json", `agencies[1] "sct"`, "duplicate id"}},
+		{"agency without Vietnamese name", agenciesFile, func(d map[string]any) {
+			item(d, "agencies", 2)["name_vi"] = "  "
+		}, []string{"agencies.json", "agencies[2]", "name_vi is empty"}},
+		{"agency roles disagree with tasks", agenciesFile, func(d map[string]any) {
+			item(d, "agencies", 0)["lead_of"] = []any{"I.1"}
+		}, []string{"agencies.json", `agencies[0] "sct"`, "lead_of"}},
+		{"sector without label", categoriesFile, func(d map[string]any) {
+			item(d, "sectors", 4)["label_vi"] = ""
+		}, []string{"categories.json", "sectors[4]", "label_vi is empty"}},
+		{"duplicate issue type", categoriesFile, func(d map[string]any) {
+			item(d, "issue_types", 2)["code"] = item(d, "issue_types", 0)["code"]
+		}, []string{"categories.json", `issue_types[2] "thong_tin_ca_nhan"`, "duplicate code"}},
+		{"unknown lead agency", planTasksFile, func(d map[string]any) {
+			item(d, "tasks", 0)["lead_ids"] = []any{"khong_co"}
+		}, []string{"plan_tasks.json", `tasks[0] "I.1"`, `"khong_co"`}},
+		{"unknown partner agency", planTasksFile, func(d map[string]any) {
+			item(d, "tasks", 2)["partner_ids"] = []any{"sct", "xyz"}
+		}, []string{"plan_tasks.json", `tasks[2] "II.1"`, "partner_ids", `"xyz"`}},
+		{"duplicate task", planTasksFile, func(d map[string]any) {
+			item(d, "tasks", 1)["id"] = "I.1"
+		}, []string{"plan_tasks.json", `tasks[1] "I.1"`, "duplicate id"}},
+		{"task in wrong section", planTasksFile, func(d map[string]any) {
+			item(d, "tasks", 0)["section"] = "II"
+		}, []string{"plan_tasks.json", `tasks[0] "I.1"`, "section"}},
+		{"unknown period kind", planTasksFile, func(d map[string]any) {
+			item(d, "tasks", 0)["period"] = map[string]any{"kind": "quarter", "start_year": 2026, "end_year": 2026}
+		}, []string{"plan_tasks.json", `tasks[0] "I.1"`, `"quarter"`}},
+		{"period without years", planTasksFile, func(d map[string]any) {
+			item(d, "tasks", 0)["period"] = map[string]any{"kind": "range"}
+		}, []string{"plan_tasks.json", `tasks[0] "I.1"`, "start_year"}},
+		{"reversed period", planTasksFile, func(d map[string]any) {
+			item(d, "tasks", 0)["period"] = map[string]any{"kind": "range", "start_year": 2030, "end_year": 2026}
+		}, []string{"plan_tasks.json", `tasks[0] "I.1"`, "after end_year"}},
+		{"duplicate target", planTargetsFile, func(d map[string]any) {
+			item(d, "targets", 1)["id"] = "T1"
+		}, []string{"plan_targets.json", `targets[1] "T1"`, "duplicate id"}},
+		{"target without value", planTargetsFile, func(d map[string]any) {
+			delete(item(d, "targets", 3)["target"].(map[string]any), "value")
+		}, []string{"plan_targets.json", `targets[3] "T4"`, "target.value is missing"}},
+		{"unknown target kind", planTargetsFile, func(d map[string]any) {
+			item(d, "targets", 0)["target"].(map[string]any)["kind"] = "ratio"
+		}, []string{"plan_targets.json", `targets[0] "T1"`, `"ratio"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parse(seedFS(t, tt.file, tt.edit))
+			if err == nil {
+				t.Fatal("parse succeeded")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestParseReportsAllProblems(t *testing.T) {
+	_, err := parse(seedFS(t, communesFile, func(d map[string]any) {
+		item(d, "units", 0)["code"] = "1"
+		item(d, "units", 7)["type"] = "tinh"
+	}))
+	if err == nil || !strings.Contains(err.Error(), "units[0]") || !strings.Contains(err.Error(), "units[7]") {
+		t.Fatalf("error = %v, want both units[0] and units[7]", err)
+	}
+}
+
+func TestParseBrokenFiles(t *testing.T) {
+	m := seedFS(t, "", nil)
+	delete(m, planTargetsFile)
+	if _, err := parse(m); err == nil || !strings.Contains(err.Error(), planTargetsFile) {
+		t.Errorf("missing file: error = %v", err)
+	}
+	m = seedFS(t, "", nil)
+	m[categoriesFile] = &fstest.MapFile{Data: []byte(`{"sectors": [`)}
+	if _, err := parse(m); err == nil || !strings.Contains(err.Error(), categoriesFile) {
+		t.Errorf("truncated file: error = %v", err)
+	}
+	m = seedFS(t, "", nil)
+	m[agenciesFile] = &fstest.MapFile{Data: []byte(`{"note": "no list"}`)}
+	if _, err := parse(m); err == nil || !strings.Contains(err.Error(), "agencies.json: agencies: no agencies") {
+		t.Errorf("empty list: error = %v", err)
+	}
+	m = seedFS(t, "", nil)
+	m[communesFile] = &fstest.MapFile{Data: append([]byte("\ufeff"), m[communesFile].Data...)}
+	if _, err := parse(m); err == nil || !strings.Contains(err.Error(), communesFile) {
+		t.Errorf("BOM: error = %v", err)
+	}
+}
+
+// TestParseNormalisesText: decomposed input (as some editors save it) comes
+// out in NFC.
+func TestParseNormalisesText(t *testing.T) {
+	decomposed := "Phu\u031bo\u031b\u0300ng My\u0303 Tho" // "Phường Mỹ Tho" in NFD
+	rd, err := parse(seedFS(t, communesFile, func(d map[string]any) {
+		item(d, "units", 0)["name"] = decomposed
+		item(d, "units", 0)["short_name"] = " My\u0303  Tho "
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := rd.Unit("28261"); u.Name != "Phường Mỹ Tho" || u.ShortName != "Mỹ Tho" {
+		t.Errorf("unit = %q / %q, want NFC", u.Name, u.ShortName)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	if Version < 1 {
+		t.Errorf("Version = %d", Version)
+	}
+}

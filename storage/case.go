@@ -1,0 +1,216 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"bvntd/app"
+)
+
+const caseColumns = `id, unit_code, number, received_at, channel, kind, consumer_name,
+	consumer_phone, consumer_address, business_name, business_address, sector, summary,
+	status, created_at, created_by, updated_at, updated_by`
+
+func scanCase(sc interface{ Scan(...any) error }) (app.Case, error) {
+	var c app.Case
+	var received, created, updated string
+	err := sc.Scan(&c.ID, &c.UnitCode, &c.Number, &received, &c.Channel, &c.Kind, &c.ConsumerName,
+		&c.ConsumerPhone, &c.ConsumerAddress, &c.BusinessName, &c.BusinessAddress, &c.Sector, &c.Summary,
+		&c.Status, &created, &c.CreatedBy, &updated, &c.UpdatedBy)
+	if err != nil {
+		return c, err
+	}
+	c.ReceivedAt = parseTime(received)
+	c.CreatedAt = parseTime(created)
+	c.UpdatedAt = parseTime(updated)
+	return c, nil
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func parseTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// putCase inserts or replaces the row of c.
+func putCase(ctx context.Context, tx *sql.Tx, c *app.Case) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`, search_folded)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET unit_code = excluded.unit_code, number = excluded.number,
+			received_at = excluded.received_at, channel = excluded.channel, kind = excluded.kind,
+			consumer_name = excluded.consumer_name, consumer_phone = excluded.consumer_phone,
+			consumer_address = excluded.consumer_address, business_name = excluded.business_name,
+			business_address = excluded.business_address, sector = excluded.sector,
+			summary = excluded.summary, status = excluded.status, created_at = excluded.created_at,
+			created_by = excluded.created_by, updated_at = excluded.updated_at,
+			updated_by = excluded.updated_by, search_folded = excluded.search_folded`,
+		c.ID, c.UnitCode, c.Number, formatTime(c.ReceivedAt), c.Channel, c.Kind, c.ConsumerName,
+		c.ConsumerPhone, c.ConsumerAddress, c.BusinessName, c.BusinessAddress, c.Sector, c.Summary,
+		c.Status, formatTime(c.CreatedAt), c.CreatedBy, formatTime(c.UpdatedAt), c.UpdatedBy,
+		app.Fold(c.SearchText()))
+	if err != nil {
+		return fmt.Errorf("put case %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+func getCase(ctx context.Context, q querier, id string) (app.Case, error) {
+	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
+	}
+	return c, err
+}
+
+// GetCase returns the case with the given id.
+func (db *DB) GetCase(ctx context.Context, id string) (app.Case, error) {
+	return getCase(ctx, db.r, id)
+}
+
+// CreateCase records a new case: it fills the id, the number, the commune
+// (if empty), the status (if empty) and the author fields, validates it,
+// and writes it with its outbox mutation in one transaction.
+func (db *DB) CreateCase(ctx context.Context, c *app.Case) error {
+	now := db.Now().UTC().Truncate(time.Second)
+	officer := db.currentOfficer()
+	if c.UnitCode == "" {
+		unit, err := db.UnitCode(ctx)
+		if err != nil {
+			return err
+		}
+		c.UnitCode = unit
+	}
+	if c.Status == "" {
+		c.Status = app.StatusReceived
+	}
+	c.ID = app.NewID()
+	c.CreatedAt, c.UpdatedAt = now, now
+	c.CreatedBy, c.UpdatedBy = officer, officer
+	c.Number = "" // allocated below, after validation
+	c.Normalize()
+	if err := c.Validate(db.currentRefs(), now); err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		year := c.ReceivedAt.In(app.ICT).Year()
+		var seq int
+		err := tx.QueryRowContext(ctx, `INSERT INTO case_counters (unit_code, year, seq) VALUES (?, ?, 1)
+			ON CONFLICT (unit_code, year) DO UPDATE SET seq = seq + 1 RETURNING seq`, c.UnitCode, year).Scan(&seq)
+		if err != nil {
+			return fmt.Errorf("case counter: %w", err)
+		}
+		c.Number = app.FormatCaseNumber(c.UnitCode, year, db.tag, seq)
+		if err := putCase(ctx, tx, c); err != nil {
+			return err
+		}
+		return db.appendMutation(ctx, tx, app.EntityCase, c.ID, c.UnitCode, c.Fields(), officer, now)
+	})
+}
+
+// UpdateCase saves an edited case: it validates it and writes it with one
+// outbox mutation holding only the fields that changed. A case with no
+// change writes nothing.
+func (db *DB) UpdateCase(ctx context.Context, c *app.Case) error {
+	now := db.Now().UTC().Truncate(time.Second)
+	officer := db.currentOfficer()
+	c.Normalize()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		old, err := getCase(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		// Identity and provenance are not editable.
+		c.UnitCode, c.Number, c.CreatedAt, c.CreatedBy = old.UnitCode, old.Number, old.CreatedAt, old.CreatedBy
+		c.UpdatedAt, c.UpdatedBy = old.UpdatedAt, old.UpdatedBy
+		changed := c.ChangedFields(&old)
+		if len(changed) == 0 {
+			return nil
+		}
+		if err := c.Validate(db.currentRefs(), now); err != nil {
+			return err
+		}
+		c.UpdatedAt, c.UpdatedBy = now, officer
+		changed = c.ChangedFields(&old)
+		if err := putCase(ctx, tx, c); err != nil {
+			return err
+		}
+		return db.appendMutation(ctx, tx, app.EntityCase, c.ID, c.UnitCode, changed, officer, now)
+	})
+}
+
+// ListCases returns the cases matching q.
+func (db *DB) ListCases(ctx context.Context, q app.CaseQuery) ([]app.Case, error) {
+	var (
+		where string
+		args  []any
+	)
+	if m := ftsMatch(q.Text); m != "" {
+		where = ` WHERE rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`
+		args = append(args, m)
+	}
+	order := ` ORDER BY received_at DESC, number DESC`
+	if q.Sort == app.SortName {
+		order = ` ORDER BY consumer_name COLLATE vi, received_at DESC`
+	}
+	limit := ""
+	if q.Limit > 0 {
+		limit = fmt.Sprintf(" LIMIT %d", q.Limit)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases`+where+order+limit, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	defer rows.Close()
+	var out []app.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ftsMatch turns what an officer typed into an FTS5 query: every word,
+// folded, as a prefix; "" if nothing searchable was typed.
+func ftsMatch(text string) string {
+	var terms []string
+	for _, w := range strings.Fields(app.Fold(text)) {
+		w = strings.Map(func(r rune) rune {
+			if r == '"' {
+				return -1
+			}
+			return r
+		}, w)
+		if strings.IndexFunc(w, isWordRune) < 0 {
+			continue
+		}
+		terms = append(terms, `"`+w+`"*`)
+	}
+	return strings.Join(terms, " ")
+}
+
+func isWordRune(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 0x7f
+}
+
+// CountCases returns the number of cases in the store.
+func (db *DB) CountCases(ctx context.Context) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, "SELECT count(*) FROM cases").Scan(&n)
+	return n, err
+}

@@ -1,0 +1,196 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"bvntd/app"
+)
+
+// Meta keys.
+const (
+	metaDeviceID    = "device_id"
+	metaDeviceTag   = "device_tag"
+	metaHLC         = "hlc"
+	metaCreatedAt   = "created_at"
+	metaServerURL   = "server_url"
+	metaToken       = "token"
+	metaScope       = "scope"
+	metaEnrolledAt  = "enrolled_at"
+	metaLastSyncAt  = "last_sync_at"
+	metaLastSyncErr = "last_sync_error"
+	metaSeedVersion = "seed_version"
+	metaUnitCode    = "unit_code"
+	metaOfficer     = "officer"
+)
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func getMeta(ctx context.Context, q querier, key string) (string, error) {
+	var v string
+	err := q.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+func setMeta(ctx context.Context, q querier, key, value string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// loadIdentity reads the device id, tag and clock, making them on first use.
+func (db *DB) loadIdentity(ctx context.Context) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		id, err := getMeta(ctx, tx, metaDeviceID)
+		if err != nil {
+			return err
+		}
+		if id == "" {
+			id = app.NewID()
+			for _, kv := range [][2]string{
+				{metaDeviceID, id},
+				{metaDeviceTag, app.NewDeviceTag()},
+				{metaCreatedAt, db.Now().UTC().Format(time.RFC3339)},
+			} {
+				if err := setMeta(ctx, tx, kv[0], kv[1]); err != nil {
+					return err
+				}
+			}
+		}
+		tag, err := getMeta(ctx, tx, metaDeviceTag)
+		if err != nil {
+			return err
+		}
+		var last app.HLC
+		if s, err := getMeta(ctx, tx, metaHLC); err != nil {
+			return err
+		} else if s != "" {
+			if last, err = app.ParseHLC(s); err != nil {
+				return fmt.Errorf("stored clock: %w", err)
+			}
+		}
+		officer, err := getMeta(ctx, tx, metaOfficer)
+		if err != nil {
+			return err
+		}
+		db.device, db.tag, db.officer = id, tag, officer
+		db.clock = app.NewClock(last)
+		db.clock.Now = db.Now
+		return nil
+	})
+}
+
+// saveClock persists the clock inside tx, so that it never goes back after
+// a restart.
+func (db *DB) saveClock(ctx context.Context, tx *sql.Tx) error {
+	return setMeta(ctx, tx, metaHLC, db.clock.Last().String())
+}
+
+// ObserveServerTime moves the clock past the server's time, if it is ahead,
+// and persists it.
+func (db *DB) ObserveServerTime(ctx context.Context, t time.Time) error {
+	db.clock.Observe(app.HLC{Wall: t.UnixMilli()})
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.saveClock(ctx, tx) })
+}
+
+// Enrollment returns the device's enrolment, or a zero value if it is not
+// enrolled.
+func (db *DB) Enrollment(ctx context.Context) (app.Enrollment, error) {
+	var e app.Enrollment
+	var at string
+	for _, kv := range []struct {
+		key string
+		dst *string
+	}{{metaServerURL, &e.ServerURL}, {metaToken, &e.Token}, {metaScope, &e.Scope}, {metaEnrolledAt, &at}} {
+		v, err := getMeta(ctx, db.r, kv.key)
+		if err != nil {
+			return e, err
+		}
+		*kv.dst = v
+	}
+	e.At, _ = time.Parse(time.RFC3339, at)
+	return e, nil
+}
+
+// SetEnrollment binds the device to a server. A device enrolled into a
+// commune records new cases in that commune.
+func (db *DB) SetEnrollment(ctx context.Context, e app.Enrollment) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		for _, kv := range [][2]string{
+			{metaServerURL, e.ServerURL},
+			{metaToken, e.Token},
+			{metaScope, e.Scope},
+			{metaEnrolledAt, e.At.UTC().Format(time.RFC3339)},
+		} {
+			if err := setMeta(ctx, tx, kv[0], kv[1]); err != nil {
+				return err
+			}
+		}
+		if len(e.Scope) == 5 {
+			return setMeta(ctx, tx, metaUnitCode, e.Scope)
+		}
+		return nil
+	})
+}
+
+// UnitCode returns the commune this device records cases for ("" if unset).
+func (db *DB) UnitCode(ctx context.Context) (string, error) {
+	return getMeta(ctx, db.r, metaUnitCode)
+}
+
+// SetUnitCode sets the commune this device records cases for.
+func (db *DB) SetUnitCode(ctx context.Context, code string) error {
+	if refs := db.currentRefs(); refs != nil && !refs.HasUnit(code) {
+		return app.Errorf(app.EINVALID, "Không có xã, phường mã %s trong danh mục.", code)
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, metaUnitCode, code) })
+}
+
+// SaveOfficer sets and stores the officer's name.
+func (db *DB) SaveOfficer(ctx context.Context, name string) error {
+	db.SetOfficer(name)
+	return db.tx(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, metaOfficer, db.currentOfficer()) })
+}
+
+// RecordSyncResult stores when the last sync ended and its error message
+// ("" on success).
+func (db *DB) RecordSyncResult(ctx context.Context, at time.Time, errMsg string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if errMsg == "" {
+			if err := setMeta(ctx, tx, metaLastSyncAt, at.UTC().Format(time.RFC3339)); err != nil {
+				return err
+			}
+		}
+		return setMeta(ctx, tx, metaLastSyncErr, errMsg)
+	})
+}
+
+// SyncStatus returns what the sync panel shows.
+func (db *DB) SyncStatus(ctx context.Context) (app.SyncStatus, error) {
+	e, err := db.Enrollment(ctx)
+	if err != nil {
+		return app.SyncStatus{}, err
+	}
+	s := app.SyncStatus{Enrolled: e.Token != "", ServerURL: e.ServerURL, Scope: e.Scope, DeviceID: db.device}
+	if err := db.r.QueryRowContext(ctx, `SELECT
+		coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'parked'), 0) FROM outbox`).Scan(&s.Pending, &s.Parked); err != nil {
+		return s, err
+	}
+	at, err := getMeta(ctx, db.r, metaLastSyncAt)
+	if err != nil {
+		return s, err
+	}
+	s.LastSyncAt, _ = time.Parse(time.RFC3339, at)
+	s.LastError, err = getMeta(ctx, db.r, metaLastSyncErr)
+	return s, err
+}

@@ -1,0 +1,156 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"bvntd/app"
+)
+
+// appendMutation writes one outbox row in tx, stamped with the next HLC, and
+// persists the clock.
+func (db *DB) appendMutation(ctx context.Context, tx *sql.Tx, entity, recordID, unit string,
+	fields map[string]json.RawMessage, officer string, deviceTime time.Time) error {
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return fmt.Errorf("outbox fields: %w", err)
+	}
+	stamp := db.clock.Tick()
+	_, err = tx.ExecContext(ctx, `INSERT INTO outbox
+		(mutation_id, entity, record_id, unit_code, op, fields, hlc, officer, device_time)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		app.NewID(), entity, recordID, unit, app.OpUpsert, string(b), stamp.String(), officer,
+		deviceTime.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		return fmt.Errorf("append outbox: %w", err)
+	}
+	return db.saveClock(ctx, tx)
+}
+
+// PendingBatch returns the oldest pending mutations, in order, whose fields
+// add up to at most maxBytes of JSON (always at least one if any is
+// pending). Mutations of a record with a parked (rejected) mutation wait
+// behind it, so the order of changes to one record is kept.
+func (db *DB) PendingBatch(ctx context.Context, maxBytes int) ([]app.Mutation, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT mutation_id, entity, record_id, unit_code, op, fields,
+			hlc, officer, device_time
+		FROM outbox o
+		WHERE state = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox p
+			WHERE p.state = 'parked' AND p.entity = o.entity AND p.record_id = o.record_id AND p.seq < o.seq)
+		ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("pending batch: %w", err)
+	}
+	defer rows.Close()
+	var (
+		out  []app.Mutation
+		size int
+	)
+	for rows.Next() {
+		var m app.Mutation
+		var fields, hlc, devTime string
+		if err := rows.Scan(&m.ID, &m.Entity, &m.RecordID, &m.UnitCode, &m.Op, &fields, &hlc, &m.Officer, &devTime); err != nil {
+			return nil, err
+		}
+		if len(out) > 0 && size+len(fields) > maxBytes {
+			break
+		}
+		size += len(fields) + 300 // the envelope of a mutation on the wire
+		if err := json.Unmarshal([]byte(fields), &m.Fields); err != nil {
+			return nil, fmt.Errorf("outbox %s: %w", m.ID, err)
+		}
+		if m.HLC, err = app.ParseHLC(hlc); err != nil {
+			return nil, fmt.Errorf("outbox %s: %w", m.ID, err)
+		}
+		m.DeviceTime, _ = time.Parse(time.RFC3339Nano, devTime)
+		m.DeviceID = db.device
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ApplyResults records the server's answers to a push in one transaction:
+// applied and duplicate mutations leave the outbox, rejected ones are
+// parked with the server's reason.
+func (db *DB) ApplyResults(ctx context.Context, results []app.MutationResult) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		for _, r := range results {
+			switch r.Status {
+			case app.ResultApplied, app.ResultDuplicate:
+				if _, err := tx.ExecContext(ctx, "DELETE FROM outbox WHERE mutation_id = ?", r.MutationID); err != nil {
+					return err
+				}
+			case app.ResultRejected:
+				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'parked', attempts = attempts + 1,
+					error_code = ?, error_msg = ? WHERE mutation_id = ?`, r.Code, r.Message, r.MutationID); err != nil {
+					return err
+				}
+			default:
+				return fmt.Errorf("mutation %s: unknown result %q", r.MutationID, r.Status)
+			}
+		}
+		return nil
+	})
+}
+
+// pendingFields returns the fields of a record that have changes not yet
+// acknowledged by the server (pending or parked).
+func pendingFields(ctx context.Context, tx *sql.Tx, entity, id string) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT fields FROM outbox WHERE entity = ? AND record_id = ?`, entity, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out map[string]bool
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		var f map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(s), &f); err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = map[string]bool{}
+		}
+		for k := range f {
+			out[k] = true
+		}
+	}
+	return out, rows.Err()
+}
+
+// OutboxCount returns the number of pending and parked mutations.
+func (db *DB) OutboxCount(ctx context.Context) (pending, parked int, err error) {
+	err = db.r.QueryRowContext(ctx, `SELECT coalesce(sum(state = 'pending'), 0),
+		coalesce(sum(state = 'parked'), 0) FROM outbox`).Scan(&pending, &parked)
+	return
+}
+
+// ParkedMutation is a change the server refused, kept for the officer.
+type ParkedMutation struct {
+	MutationID, Entity, RecordID, Code, Message string
+}
+
+// Parked lists the parked mutations, oldest first.
+func (db *DB) Parked(ctx context.Context) ([]ParkedMutation, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT mutation_id, entity, record_id, error_code, error_msg
+		FROM outbox WHERE state = 'parked' ORDER BY seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ParkedMutation
+	for rows.Next() {
+		var p ParkedMutation
+		if err := rows.Scan(&p.MutationID, &p.Entity, &p.RecordID, &p.Code, &p.Message); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,170 @@
+package serverstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"bvntd/sync/syncproto"
+)
+
+// Bounds of PullRequest.MaxBytes.
+const (
+	DefaultPullBytes = 256 << 10
+	MinPullBytes     = 4 << 10
+	MaxPullBytes     = 4 << 20
+)
+
+// recordOverhead approximates the JSON around a record's fields on the
+// wire: entity, id, seq and the punctuation.
+const recordOverhead = 96
+
+// clampPullBytes applies the default and the bounds to a requested page size.
+func clampPullBytes(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultPullBytes
+	case n < MinPullBytes:
+		return MinPullBytes
+	case n > MaxPullBytes:
+		return MaxPullBytes
+	}
+	return n
+}
+
+// Pull returns the records changed after the device's cursors, in sequence
+// order per scope, for every scope the device may read: its commune, or
+// every scope for a provincial device. Cursors naming other scopes are
+// ignored. A cursor from another epoch, or ahead of the server (a server
+// restored from backup), gets Reset and starts again from 0. The records'
+// JSON is bounded by req.MaxBytes, except that a response always carries at
+// least one record when there is one to send.
+func (s *Store) Pull(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, error) {
+	resp, err := s.pull(ctx, deviceID, req)
+	if err != nil {
+		return syncproto.PullResponse{}, err
+	}
+	if err := touchDevice(ctx, s.w, deviceID, s.now()); err != nil {
+		return syncproto.PullResponse{}, err
+	}
+	return resp, nil
+}
+
+func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, error) {
+	// One read transaction: a consistent snapshot of every scope.
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return syncproto.PullResponse{}, fmt.Errorf("begin pull: %w", err)
+	}
+	defer tx.Rollback()
+
+	devScope, err := deviceScope(ctx, tx, deviceID)
+	if err != nil {
+		return syncproto.PullResponse{}, err
+	}
+	heads, err := scopeHeads(ctx, tx, devScope)
+	if err != nil {
+		return syncproto.PullResponse{}, err
+	}
+	cursors := make(map[string]syncproto.Cursor, len(req.Cursors))
+	for _, c := range req.Cursors {
+		cursors[c.Scope] = c
+	}
+
+	resp := syncproto.PullResponse{Scopes: []syncproto.ScopePage{}}
+	budget := clampPullBytes(req.MaxBytes)
+	used, sent := 0, 0
+	for _, h := range heads {
+		page := syncproto.ScopePage{Scope: h.scope, Epoch: s.epoch, Records: []syncproto.Record{}}
+		start := int64(0)
+		if c, ok := cursors[h.scope]; ok && c.Epoch != "" {
+			if c.Epoch != s.epoch || c.Seq > h.seq {
+				page.Reset = true
+			} else if c.Seq > 0 {
+				start = c.Seq
+			}
+		}
+		page.NextSeq = start
+		if start < h.seq {
+			if used >= budget && sent > 0 {
+				page.HasMore = true
+			} else {
+				more, err := s.readPage(ctx, tx, &page, start, budget, &used, &sent)
+				if err != nil {
+					return syncproto.PullResponse{}, err
+				}
+				page.HasMore = more
+			}
+		}
+		resp.HasMore = resp.HasMore || page.HasMore
+		if len(page.Records) > 0 || page.Reset {
+			resp.Scopes = append(resp.Scopes, page)
+		}
+	}
+	return resp, nil
+}
+
+// readPage appends to page the records of its scope after start, while the
+// budget lasts. It reports whether records are left.
+func (s *Store) readPage(ctx context.Context, tx *sql.Tx, page *syncproto.ScopePage, start int64, budget int, used, sent *int) (bool, error) {
+	rows, err := tx.QueryContext(ctx,
+		`SELECT entity, id, seq, fields FROM records WHERE scope = ? AND seq > ? ORDER BY seq`,
+		page.Scope, start)
+	if err != nil {
+		return false, fmt.Errorf("read scope %s: %w", page.Scope, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r syncproto.Record
+		var fields []byte
+		if err := rows.Scan(&r.Entity, &r.ID, &r.Seq, &fields); err != nil {
+			return false, fmt.Errorf("read scope %s: %w", page.Scope, err)
+		}
+		size := len(fields) + len(r.Entity) + len(r.ID) + recordOverhead
+		if *sent > 0 && *used+size > budget {
+			return true, nil
+		}
+		if err := json.Unmarshal(fields, &r.Fields); err != nil {
+			return false, fmt.Errorf("record %s: fields: %w", r.ID, err)
+		}
+		page.Records = append(page.Records, r)
+		page.NextSeq = r.Seq
+		*used += size
+		*sent++
+	}
+	return false, rows.Err()
+}
+
+type scopeHead struct {
+	scope string
+	seq   int64
+}
+
+// scopeHeads returns the scopes a device may read with their latest
+// sequence numbers, in scope order.
+func scopeHeads(ctx context.Context, tx *sql.Tx, devScope string) ([]scopeHead, error) {
+	if devScope != syncproto.ScopeProvince {
+		h := scopeHead{scope: devScope}
+		err := tx.QueryRowContext(ctx, `SELECT seq FROM scope_seq WHERE scope = ?`, devScope).Scan(&h.seq)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("read scope head: %w", err)
+		}
+		return []scopeHead{h}, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT scope, seq FROM scope_seq ORDER BY scope`)
+	if err != nil {
+		return nil, fmt.Errorf("read scope heads: %w", err)
+	}
+	defer rows.Close()
+	var out []scopeHead
+	for rows.Next() {
+		var h scopeHead
+		if err := rows.Scan(&h.scope, &h.seq); err != nil {
+			return nil, fmt.Errorf("read scope heads: %w", err)
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

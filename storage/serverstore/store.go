@@ -1,0 +1,250 @@
+// Package serverstore is the provincial server's store on SQLite
+// (modernc.org/sqlite): one-time enrolment codes, devices and their hashed
+// tokens, the merged records of every commune with a gap-free change
+// sequence per scope, and the audit trail of every mutation received.
+//
+// It implements the Store interface of package syncserver. A PostgreSQL
+// store will implement the same methods.
+package serverstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"bvntd/app"
+
+	_ "modernc.org/sqlite" // the "sqlite" driver
+)
+
+// applicationID marks a SQLite file as this server's database ("BVNS").
+const applicationID = 0x42564e53
+
+// dsnParams are set on every connection of the writer.
+const dsnParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// readerParams are set on every connection of the reader pool.
+const readerParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)"
+
+// maxReaders bounds the reader pool.
+const maxReaders = 4
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Options configure a Store.
+type Options struct {
+	// Now is the server clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Store is the server's SQLite store. It is safe for concurrent use: every
+// write goes through the single writer connection, reads through a small
+// read-only pool (WAL lets them run beside the writer).
+type Store struct {
+	w     *sql.DB // the only writer
+	r     *sql.DB // read-only pool
+	now   func() time.Time
+	clock *app.Clock // server HLC: bounds the stamps of devices whose clock is ahead
+	epoch string
+}
+
+// Open opens or creates the database at path and brings its schema up to
+// date. It refuses a file written by a newer server (app.ENEWERDATA) or
+// one that is not a BVNTD server database (app.EINVALID).
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	s := &Store{now: opts.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.clock = &app.Clock{Now: s.now}
+
+	uri := fileURI(path)
+	w, err := sql.Open("sqlite", uri+"?"+dsnParams)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	s.w = w
+	if err := s.init(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", uri+"?"+readerParams)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	r.SetMaxOpenConns(maxReaders)
+	s.r = r
+	return s, nil
+}
+
+func (s *Store) init(ctx context.Context) error {
+	var mode string
+	if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode = wal").Scan(&mode); err != nil {
+		return openError(err)
+	}
+	if mode != "wal" {
+		return fmt.Errorf("enable WAL: journal_mode is %q", mode)
+	}
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	if err := s.w.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'epoch'").Scan(&s.epoch); err != nil {
+		return fmt.Errorf("read epoch: %w", err)
+	}
+	return nil
+}
+
+// openError turns the first failure to read a file into a message a user
+// can act on.
+func openError(err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "file is not a database") || strings.Contains(msg, "SQLITE_NOTADB") {
+		return app.WrapError(app.EINVALID, "Tệp không phải là cơ sở dữ liệu SQLite.", err)
+	}
+	return app.WrapError(app.EINTERNAL, "Không mở được cơ sở dữ liệu.", err)
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	if s.w != nil {
+		errs = append(errs, s.w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Epoch returns the random id made when the database was created.
+func (s *Store) Epoch() string { return s.epoch }
+
+type migration struct {
+	version int
+	name    string
+	script  string
+}
+
+func migrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []migration
+	for i, name := range names {
+		base := filepath.Base(name)
+		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil || n != i+1 {
+			return nil, fmt.Errorf("migration %s: want number %04d", base, i+1)
+		}
+		b, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: n, name: base, script: string(b)})
+	}
+	return out, nil
+}
+
+// SchemaVersion is the newest schema this build knows.
+func SchemaVersion() int {
+	ms, err := migrations()
+	if err != nil {
+		return 0
+	}
+	return len(ms)
+}
+
+// migrate applies the missing migrations in one IMMEDIATE transaction,
+// together with the new user_version (so a crash leaves the old schema).
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return openError(err)
+	}
+	defer tx.Rollback()
+
+	var version, appID, objects int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return openError(err)
+	}
+	if err := tx.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return openError(err)
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
+		return openError(err)
+	}
+	switch {
+	case appID != 0 && appID != applicationID,
+		appID == 0 && (version != 0 || objects != 0):
+		return app.Errorf(app.EINVALID, "Tệp này không phải cơ sở dữ liệu của máy chủ BVNTD.")
+	case version > len(ms):
+		return &app.Error{Code: app.ENEWERDATA,
+			Message: "Cơ sở dữ liệu được tạo bởi phiên bản máy chủ mới hơn. Vui lòng cập nhật bvntd-server.",
+			Err:     fmt.Errorf("schema version %d, this build knows %d", version, len(ms))}
+	case version == len(ms):
+		return nil
+	}
+	for _, m := range ms[version:] {
+		if _, err := tx.ExecContext(ctx, m.script); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+			return fmt.Errorf("migration %s: set user_version: %w", m.name, err)
+		}
+	}
+	if version == 0 {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
+			return fmt.Errorf("set application_id: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit migrations: %w", err)
+	}
+	rows, err := s.w.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return fmt.Errorf("foreign_key_check: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		return errors.New("foreign_key_check: the database has dangling references")
+	}
+	return rows.Err()
+}
+
+// fileURI turns a path into a SQLite file: URI: slashes, a leading slash
+// before a Windows drive letter, and the URI's special characters escaped.
+func fileURI(path string) string {
+	p := filepath.ToSlash(path)
+	if filepath.VolumeName(path) != "" && !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+}
+
+// ms converts t to Unix milliseconds.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS converts nullable Unix milliseconds to a UTC time (zero if NULL).
+func fromMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).UTC()
+}

@@ -1,0 +1,314 @@
+// Package storage is the local store of the desktop app: one SQLite file
+// (modernc.org/sqlite, pure Go) holding reference data, the records, the
+// outbox of changes waiting to be sent and the sync cursors.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+
+	"bvntd/app"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// applicationID marks a file as ours ("BVNT"); a file with another id is
+// refused.
+const applicationID = 0x42564e54
+
+// DB is the local store. It is safe for concurrent use: writes go through
+// one connection with BEGIN IMMEDIATE, reads through a pool.
+type DB struct {
+	path string
+	w    *sql.DB // the only writer
+	r    *sql.DB // readers
+
+	clock  *app.Clock
+	device string // device id: a UUID made when the file was created
+	tag    string // device tag in human numbers
+
+	mu      sync.Mutex // guards officer, refs
+	officer string
+	refs    app.Refs
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Options for Open.
+type Options struct {
+	// Now replaces time.Now for records and the clock (tests).
+	Now func() time.Time
+}
+
+const dsnCommon = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+
+var registerOnce sync.Once
+
+// Open opens or creates the store at path, applies pending migrations and
+// makes the device identity on first use. A file written by a newer version
+// of the app is refused with an *app.Error (ENEWERDATA).
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	registerOnce.Do(registerFunctions)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, app.WrapError(app.EINTERNAL, "Không tạo được thư mục dữ liệu.", err)
+	}
+	uri := fileURI(path)
+	w, err := sql.Open("sqlite", uri+"?"+dsnCommon+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	db := &DB{path: path, w: w, Now: opts.Now}
+	if db.Now == nil {
+		db.Now = time.Now
+	}
+	if err := db.init(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", uri+"?"+dsnCommon+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open reader %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
+	db.r = r
+	return db, nil
+}
+
+func (db *DB) init(ctx context.Context) error {
+	var mode string
+	if err := db.w.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+		return app.WrapError(app.EINTERNAL, "Không mở được tệp dữ liệu.", fmt.Errorf("journal_mode: %w", err))
+	}
+	if mode != "wal" {
+		return app.WrapError(app.EINTERNAL, "Không bật được chế độ ghi an toàn (WAL) cho tệp dữ liệu. Hãy để dữ liệu trên ổ đĩa của máy, không trên ổ mạng.",
+			fmt.Errorf("journal_mode is %q, want wal", mode))
+	}
+	if err := db.migrate(ctx); err != nil {
+		return err
+	}
+	return db.loadIdentity(ctx)
+}
+
+// Close closes the store.
+func (db *DB) Close() error {
+	var errs []error
+	if db.r != nil {
+		errs = append(errs, db.r.Close())
+	}
+	errs = append(errs, db.w.Close())
+	return errors.Join(errs...)
+}
+
+// Path returns the file of the store.
+func (db *DB) Path() string { return db.path }
+
+// DeviceID returns this device's id.
+func (db *DB) DeviceID() string { return db.device }
+
+// DeviceTag returns the tag this device puts in human numbers.
+func (db *DB) DeviceTag() string { return db.tag }
+
+// SetOfficer sets the name recorded as the author of later changes.
+func (db *DB) SetOfficer(name string) {
+	db.mu.Lock()
+	db.officer = app.NFC(name)
+	db.mu.Unlock()
+}
+
+func (db *DB) currentOfficer() string {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.officer
+}
+
+// SetRefs sets the reference data used to validate records.
+func (db *DB) SetRefs(r app.Refs) {
+	db.mu.Lock()
+	db.refs = r
+	db.mu.Unlock()
+}
+
+func (db *DB) currentRefs() app.Refs {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.refs
+}
+
+// migrations returns the embedded migrations in order, numbered from 1.
+func migrations() ([]string, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	out := make([]string, 0, len(names))
+	for i, n := range names {
+		num, err := strconv.Atoi(strings.SplitN(filepath.Base(n), "_", 2)[0])
+		if err != nil || num != i+1 {
+			return nil, fmt.Errorf("migration %s: want number %04d", n, i+1)
+		}
+		b, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, string(b))
+	}
+	return out, nil
+}
+
+// SchemaVersion is the newest schema this build knows.
+func SchemaVersion() int {
+	m, err := migrations()
+	if err != nil {
+		return 0
+	}
+	return len(m)
+}
+
+// ErrNewerData is the message for a file made by a newer app.
+const msgNewerData = "Dữ liệu được tạo bởi phiên bản mới hơn của ứng dụng. Vui lòng cập nhật ứng dụng."
+
+func (db *DB) migrate(ctx context.Context) error {
+	return migrateTo(ctx, db.w, -1)
+}
+
+// migrateTo applies migrations up to version upTo (-1: all), each in its own
+// BEGIN IMMEDIATE transaction together with PRAGMA user_version.
+func migrateTo(ctx context.Context, w *sql.DB, upTo int) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	if upTo < 0 || upTo > len(ms) {
+		upTo = len(ms)
+	}
+	var version, appID int
+	if err := w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return app.WrapError(app.EINTERNAL, "Không đọc được tệp dữ liệu.", err)
+	}
+	if err := w.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return app.WrapError(app.EINTERNAL, "Không đọc được tệp dữ liệu.", err)
+	}
+	if appID != 0 && appID != applicationID {
+		return app.Errorf(app.EINVALID, "Tệp này không phải tệp dữ liệu của ứng dụng BVNTD.")
+	}
+	if version > len(ms) {
+		return &app.Error{Code: app.ENEWERDATA, Message: msgNewerData,
+			Err: fmt.Errorf("file schema %d, this build knows %d", version, len(ms))}
+	}
+	for v := version + 1; v <= upTo; v++ {
+		if err := applyMigration(ctx, w, v, ms[v-1]); err != nil {
+			return app.WrapError(app.EINTERNAL, "Không nâng cấp được tệp dữ liệu. Dữ liệu cũ vẫn được giữ nguyên.", err)
+		}
+	}
+	if upTo > version {
+		rows, err := w.QueryContext(ctx, "PRAGMA foreign_key_check")
+		if err != nil {
+			return err
+		}
+		bad := rows.Next()
+		rows.Close()
+		if bad {
+			return app.WrapError(app.EINTERNAL, "Tệp dữ liệu có liên kết hỏng sau khi nâng cấp.", errors.New("foreign_key_check failed"))
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, w *sql.DB, v int, script string) error {
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, script); err != nil {
+		return fmt.Errorf("migration %d: %w", v, err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// fileURI turns a path into a file: URI, with the leading slash that
+// Windows drive letters need.
+func fileURI(path string) string {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		if abs, err := filepath.Abs(path); err == nil {
+			p = filepath.ToSlash(abs)
+		}
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p
+		}
+	}
+	u := url.URL{Scheme: "file", Path: p}
+	return u.String()
+}
+
+// registerFunctions registers the Vietnamese collation "vi".
+func registerFunctions() {
+	var mu sync.Mutex
+	c := app.NewCollator()
+	sqlite.MustRegisterCollationUtf8("vi", func(a, b string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		return c.CompareString(a, b)
+	})
+}
+
+// tx runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns its first line.
+func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
+	var s string
+	err := db.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&s)
+	return s, err
+}
+
+// Backup writes a consistent copy of the store to path while it is in use.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return app.Errorf(app.EINVALID, "Tệp %s đã tồn tại; chọn tên khác.", filepath.Base(path))
+	}
+	if _, err := db.w.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return app.WrapError(app.EINTERNAL, "Không sao lưu được dữ liệu.", err)
+	}
+	return nil
+}

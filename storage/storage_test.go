@@ -1,0 +1,430 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"bvntd/app"
+	"bvntd/seeds"
+)
+
+// MustOpenDB opens a store in a temporary folder, with the seeds loaded and
+// the device set to commune 28261.
+func MustOpenDB(tb testing.TB) *DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(tb.TempDir(), "bvntd.sqlite"), Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	refs, err := seeds.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.ApplySeeds(ctx, seeds.Version, refs); err != nil {
+		tb.Fatal(err)
+	}
+	db.SetRefs(refs)
+	if err := db.SetUnitCode(ctx, "28261"); err != nil {
+		tb.Fatal(err)
+	}
+	db.SetOfficer("Cán bộ Thử")
+	return db
+}
+
+func newCase(name string) *app.Case {
+	return &app.Case{
+		ReceivedAt:   time.Now().Add(-time.Hour),
+		Channel:      "truc_tiep",
+		Kind:         "khieu_nai",
+		ConsumerName: name,
+		Sector:       "thuc_pham_do_uong",
+		Summary:      "Mua sữa hết hạn sử dụng tại cửa hàng tạp hóa.",
+	}
+}
+
+func TestOpen_WAL(t *testing.T) {
+	db := MustOpenDB(t)
+	var mode string
+	if err := db.w.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode = %q, %v", mode, err)
+	}
+	var fk int
+	if err := db.r.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Fatalf("reader foreign_keys = %d, %v", fk, err)
+	}
+	if !app.ValidID(db.DeviceID()) || !app.ValidDeviceTag(db.DeviceTag()) {
+		t.Fatalf("identity %q %q", db.DeviceID(), db.DeviceTag())
+	}
+}
+
+func TestOpen_RefusesNewerFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "x.sqlite")
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = Open(ctx, path, Options{})
+	if app.ErrorCode(err) != app.ENEWERDATA || !strings.Contains(app.ErrorMessage(err), "phiên bản mới hơn") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestOpen_KeepsIdentityAndClock(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "x.sqlite")
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetUnitCode(ctx, "28261"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateCase(ctx, newCase("Lê Văn Tám")); err != nil {
+		t.Fatal(err)
+	}
+	id, last := db.DeviceID(), db.clock.Last()
+	db.Close()
+	// The OS clock went back a year: stamps must still go forward.
+	db, err = Open(ctx, path, Options{Now: func() time.Time { return time.Now().AddDate(-1, 0, 0) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.DeviceID() != id {
+		t.Fatal("device id changed on reopen")
+	}
+	if next := db.clock.Tick(); next.Compare(last) <= 0 {
+		t.Fatalf("clock went back: %v after %v", next, last)
+	}
+}
+
+func TestCreateCase_WritesOutboxInSameTx(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	c := newCase("Nguyễn Thị Hồng Đào")
+	if err := db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	wantPrefix := "28261-" + c.ReceivedAt.In(app.ICT).Format("2006") + "-" + db.DeviceTag() + "-0001"
+	if c.Number != wantPrefix {
+		t.Fatalf("number %q, want %q", c.Number, wantPrefix)
+	}
+	batch, err := db.PendingBatch(ctx, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(batch) != 1 || batch[0].RecordID != c.ID || batch[0].UnitCode != "28261" || batch[0].DeviceID != db.DeviceID() {
+		t.Fatalf("batch %+v", batch)
+	}
+	var name string
+	if err := json.Unmarshal(batch[0].Fields["consumer_name"], &name); err != nil || name != "Nguyễn Thị Hồng Đào" {
+		t.Fatalf("consumer_name in outbox = %q, %v", name, err)
+	}
+	c2 := newCase("Trần Văn Bình")
+	if err := db.CreateCase(ctx, c2); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(c2.Number, "-0002") {
+		t.Fatalf("second number %q", c2.Number)
+	}
+}
+
+func TestCreateCase_InvalidSavesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	c := newCase("   ")
+	c.ConsumerPhone = "12345"
+	err := db.CreateCase(ctx, c)
+	fe := app.FieldErrors(err)
+	if fe["consumer_name"] == "" || fe["consumer_phone"] == "" {
+		t.Fatalf("field errors %v (err %v)", fe, err)
+	}
+	n, _ := db.CountCases(ctx)
+	p, _, _ := db.OutboxCount(ctx)
+	if n != 0 || p != 0 {
+		t.Fatalf("saved %d cases, %d outbox rows after invalid input", n, p)
+	}
+}
+
+func TestUpdateCase_OutboxHasOnlyChangedFields(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	c := newCase("Phạm Thị Lan")
+	if err := db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ApplyResults(ctx, []app.MutationResult{{MutationID: mustBatch(t, db)[0].ID, Status: app.ResultApplied}}); err != nil {
+		t.Fatal(err)
+	}
+	edit := *c
+	edit.BusinessName = "Cửa hàng Bách Hóa Xanh"
+	if err := db.UpdateCase(ctx, &edit); err != nil {
+		t.Fatal(err)
+	}
+	batch := mustBatch(t, db)
+	if len(batch) != 1 {
+		t.Fatalf("%d mutations", len(batch))
+	}
+	got := keys(batch[0].Fields)
+	if got[0] != "business_name" {
+		t.Fatalf("changed fields %v", got)
+	}
+	for _, k := range got[1:] {
+		if k != "updated_at" && k != "updated_by" {
+			t.Fatalf("unchanged field %q sent: %v", k, got)
+		}
+	}
+	// Saving again with no change writes nothing.
+	if err := db.UpdateCase(ctx, &edit); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(mustBatch(t, db)); n != 1 {
+		t.Fatalf("no-op save added a mutation: %d", n)
+	}
+}
+
+func TestListCases_SearchIgnoresDiacritics(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	for _, n := range []string{"Nguyễn Thị Hồng Đào", "Đặng Văn Ân", "Dương Minh An", "Lê Thị Hoa"} {
+		if err := db.CreateCase(ctx, newCase(n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		q    string
+		want []string
+	}{
+		{"nguyen thi hong dao", []string{"Nguyễn Thị Hồng Đào"}},
+		{"Đào", []string{"Nguyễn Thị Hồng Đào"}},
+		{"dao", []string{"Nguyễn Thị Hồng Đào"}},
+		{"dang", []string{"Đặng Văn Ân"}},
+		{"an", []string{"Dương Minh An", "Đặng Văn Ân"}},
+		{"thi ho", []string{"Lê Thị Hoa", "Nguyễn Thị Hồng Đào"}},
+		// Vietnamese order: D < Đ < L < N.
+		{`"`, []string{"Dương Minh An", "Đặng Văn Ân", "Lê Thị Hoa", "Nguyễn Thị Hồng Đào"}},
+	} {
+		cs, err := db.ListCases(ctx, app.CaseQuery{Text: tc.q, Sort: app.SortName})
+		if err != nil {
+			t.Fatalf("%q: %v", tc.q, err)
+		}
+		var got []string
+		for _, c := range cs {
+			got = append(got, c.ConsumerName)
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("search %q = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
+
+func TestApplyPull_KeepsPendingLocalFields(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	c := newCase("Võ Thị Sáu")
+	if err := db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ApplyResults(ctx, []app.MutationResult{{MutationID: mustBatch(t, db)[0].ID, Status: app.ResultDuplicate}}); err != nil {
+		t.Fatal(err)
+	}
+	edit := *c
+	edit.Summary = "Nội dung sửa trên máy này"
+	if err := db.UpdateCase(ctx, &edit); err != nil {
+		t.Fatal(err)
+	}
+	// The server sends an older summary and a new business name.
+	f := c.Fields()
+	f["summary"], _ = json.Marshal("Nội dung cũ trên máy chủ")
+	f["business_name"], _ = json.Marshal("Siêu thị Co.op")
+	err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "28261", Epoch: "e1", NextSeq: 7,
+		Records: []app.PulledRecord{{Entity: app.EntityCase, ID: c.ID, Fields: f}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetCase(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Summary != "Nội dung sửa trên máy này" || got.BusinessName != "Siêu thị Co.op" {
+		t.Fatalf("summary %q business %q", got.Summary, got.BusinessName)
+	}
+	cur, _ := db.Cursors(ctx)
+	if len(cur) != 1 || cur[0] != (app.Cursor{Scope: "28261", Epoch: "e1", Seq: 7}) {
+		t.Fatalf("cursors %+v", cur)
+	}
+}
+
+func TestApplyResults_ParksRejectedAndHoldsLaterEditsOfThatRecord(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	a, b := newCase("Hồ Văn Một"), newCase("Hồ Văn Hai")
+	for _, c := range []*app.Case{a, b} {
+		if err := db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	batch := mustBatch(t, db)
+	if err := db.ApplyResults(ctx, []app.MutationResult{
+		{MutationID: batch[0].ID, Status: app.ResultRejected, Code: "forbidden", Message: "Không được ghi."},
+		{MutationID: batch[1].ID, Status: app.ResultApplied},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	edit := *a
+	edit.Summary = "Bổ sung"
+	if err := db.UpdateCase(ctx, &edit); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(mustBatch(t, db)); n != 0 {
+		t.Fatalf("an edit behind a parked mutation was sent: %d", n)
+	}
+	p, parked, _ := db.OutboxCount(ctx)
+	if p != 1 || parked != 1 {
+		t.Fatalf("pending %d parked %d", p, parked)
+	}
+}
+
+func TestPendingBatch_BoundedByBytes(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	for i := 0; i < 20; i++ {
+		if err := db.CreateCase(ctx, newCase("Người Thứ "+string(rune('A'+i)))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one, _ := db.PendingBatch(ctx, 1)
+	if len(one) != 1 {
+		t.Fatalf("a tiny budget must still send one mutation, got %d", len(one))
+	}
+	some, _ := db.PendingBatch(ctx, 4000)
+	if len(some) < 2 || len(some) >= 20 {
+		t.Fatalf("4000 bytes gave %d mutations", len(some))
+	}
+}
+
+// TestMigration_OutboxSurvives creates a store at the first schema, with a
+// pending outbox, then opens it with this build, which applies the later
+// migrations: the outbox is still there and still sendable.
+func TestMigration_OutboxSurvives(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.sqlite")
+	registerOnce.Do(registerFunctions)
+	w, err := sql.Open("sqlite", fileURI(path)+"?"+dsnCommon+"&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetMaxOpenConns(1)
+	if err := migrateTo(ctx, w, 1); err != nil {
+		t.Fatal(err)
+	}
+	old := &DB{w: w, r: w, Now: time.Now}
+	if err := old.loadIdentity(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.SetUnitCode(ctx, "28261"); err != nil {
+		t.Fatal(err)
+	}
+	c := newCase("Huỳnh Thị Mai")
+	if err := old.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	before, err := old.PendingBatch(ctx, 1<<20)
+	if err != nil || len(before) != 1 {
+		t.Fatalf("before: %v %v", before, err)
+	}
+	var v int
+	w.QueryRow("PRAGMA user_version").Scan(&v)
+	if v != 1 {
+		t.Fatalf("old store at version %d", v)
+	}
+	w.Close()
+
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.r.QueryRow("PRAGMA user_version").Scan(&v)
+	if v != SchemaVersion() || v < 2 {
+		t.Fatalf("after open: user_version %d, want %d", v, SchemaVersion())
+	}
+	after, err := db.PendingBatch(ctx, 1<<20)
+	if err != nil || len(after) != 1 || after[0].ID != before[0].ID || after[0].HLC != before[0].HLC {
+		t.Fatalf("after: %+v %v; before %+v", after, err, before)
+	}
+	if got, err := db.GetCase(ctx, c.ID); err != nil || got.ConsumerName != "Huỳnh Thị Mai" {
+		t.Fatalf("case after migration: %+v %v", got, err)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	if err := db.CreateCase(ctx, newCase("Mai Văn Sao")); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "copy.sqlite")
+	if err := db.Backup(ctx, out); err != nil {
+		t.Fatal(err)
+	}
+	cp, err := Open(ctx, out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	if n, _ := cp.CountCases(ctx); n != 1 {
+		t.Fatalf("backup has %d cases", n)
+	}
+	if p, _, _ := cp.OutboxCount(ctx); p != 1 {
+		t.Fatalf("backup has %d outbox rows", p)
+	}
+	if err := db.Backup(ctx, out); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("overwriting a backup: %v", err)
+	}
+}
+
+func TestApplySeeds_Idempotent(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	refs, _ := seeds.Load()
+	wrote, err := db.ApplySeeds(ctx, seeds.Version, refs)
+	if err != nil || wrote {
+		t.Fatalf("second apply wrote=%v err=%v", wrote, err)
+	}
+	for table, want := range map[string]int{"admin_units": 102, "sectors": 19, "issue_types": 11, "plan_tasks": 31, "plan_targets": 7} {
+		if n, err := db.CountSeedRows(ctx, table); err != nil || n != want {
+			t.Errorf("%s: %d rows (%v), want %d", table, n, err, want)
+		}
+	}
+}
+
+func mustBatch(t *testing.T, db *DB) []app.Mutation {
+	t.Helper()
+	b, err := db.PendingBatch(context.Background(), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func keys(m map[string]json.RawMessage) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	app.SortVietnamese(out)
+	return out
+}
