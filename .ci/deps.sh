@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages the project needs, only those missing.
+# Usage: bash .ci/deps.sh [run|test]
+#   run  : what building and opening the desktop app needs (cgo + X11/GL headers)
+#   test : that, plus Xvfb, xdotool and ImageMagick for the window smoke test
+set -euo pipefail
+what=${1:-test}
+pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
+      libxi-dev libxxf86vm-dev libgl1-mesa-dri)
+if [[ $what == test ]]; then
+  pkgs+=(xvfb xauth xdotool imagemagick)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}" >&2
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # --no-upgrade: naming libgl1-mesa-dev must not upgrade the installed Mesa.
+  $sudo apt-get install -y -qq --no-install-recommends --no-upgrade "${missing[@]}" >/dev/null
+fi

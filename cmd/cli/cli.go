@@ -1,0 +1,310 @@
+// Package cli holds the sub-commands of the desktop program bvntd (demo,
+// enroll, sync, export, backup): the command-line contract of DESIGN §2,
+// driven by scripts and tests. The root main.go calls Run for them and opens
+// the window otherwise.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"bvntd/app"
+	"bvntd/seeds"
+	"bvntd/storage"
+	"bvntd/sync/syncclient"
+)
+
+// AppVersion is the version of the desktop app, sent to the server.
+const AppVersion = "0.1.0"
+
+// StoreFile is the name of the store inside the data folder.
+const StoreFile = "bvntd.sqlite"
+
+// Commands lists the sub-commands Run knows.
+var Commands = []string{"demo", "enroll", "sync", "export", "backup"}
+
+// IsCommand reports whether name is a sub-command.
+func IsCommand(name string) bool {
+	for _, c := range Commands {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Main runs one sub-command. Tests set HTTP to shape the connection.
+type Main struct {
+	Stdout, Stderr io.Writer
+	HTTP           *http.Client
+	// Progress, if set, receives sync progress.
+	Progress func(syncclient.Progress)
+}
+
+// DefaultDataDir is where the app keeps its data when --data is not given.
+func DefaultDataDir() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = "."
+	}
+	return filepath.Join(dir, "bvntd")
+}
+
+// OpenStore opens the store in dir, loads or upgrades the seeded reference
+// data, and returns both.
+func OpenStore(ctx context.Context, dir string) (*storage.DB, *app.RefData, error) {
+	refs, err := seeds.Load()
+	if err != nil {
+		return nil, nil, app.WrapError(app.EINTERNAL, "Dữ liệu danh mục kèm theo ứng dụng bị hỏng.", err)
+	}
+	db, err := storage.Open(ctx, filepath.Join(dir, StoreFile), storage.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := db.ApplySeeds(ctx, seeds.Version, refs); err != nil {
+		db.Close()
+		return nil, nil, app.WrapError(app.EINTERNAL, "Không nạp được dữ liệu danh mục.", err)
+	}
+	db.SetRefs(refs)
+	return db, refs, nil
+}
+
+// Run runs the sub-command args[0] with its flags.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 || !IsCommand(args[0]) {
+		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ; các lệnh: %s.", strings.Join(Commands, ", "))
+	}
+	fs := flag.NewFlagSet("bvntd "+args[0], flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	data := fs.String("data", DefaultDataDir(), "thư mục dữ liệu (data folder)")
+	switch args[0] {
+	case "demo":
+		commune := fs.String("commune", "", "mã xã, phường 5 chữ số (commune code)")
+		seed := fs.Uint64("seed", 1, "hạt giống ngẫu nhiên (random seed)")
+		complaints := fs.Int("complaints", 50, "số vụ việc mẫu (sample cases)")
+		edits := fs.Int("edits", 0, "số lần sửa vụ việc có sẵn (edits of existing cases)")
+		officer := fs.String("officer", "Cán bộ tiếp nhận (mẫu)", "tên cán bộ ghi nhận (officer name)")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		if *complaints < 0 || *edits < 0 {
+			return app.Errorf(app.EINVALID, "--complaints và --edits phải là số không âm.")
+		}
+		return m.demo(ctx, *data, *commune, *seed, *complaints, *edits, *officer)
+	case "enroll":
+		server := fs.String("server", "", "địa chỉ máy chủ tỉnh, ví dụ https://bvntd.dongthap.gov.vn (server URL)")
+		code := fs.String("code", "", "mã đăng ký một lần do Sở Công Thương cấp (one-time code)")
+		name := fs.String("name", "", "tên máy (device name)")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		if *server == "" || *code == "" {
+			return app.Errorf(app.EINVALID, "Cần --server và --code.")
+		}
+		return m.enroll(ctx, *data, *server, *code, *name)
+	case "sync":
+		timeout := fs.Duration("timeout", 5*time.Minute, "thời gian tối đa (maximum time)")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		return m.sync(ctx, *data, *timeout)
+	case "export":
+		report := fs.String("report", "", "register|attendance|annual|dump")
+		out := fs.String("out", "", "tệp kết quả, - cho stdout (output file)")
+		year := fs.Int("year", 0, "năm báo cáo (report year)")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		_ = year
+		return m.export(ctx, *data, *report, *out)
+	case "backup":
+		out := fs.String("out", "", "tệp sao lưu (backup file)")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		if *out == "" {
+			return app.Errorf(app.EINVALID, "Cần --out.")
+		}
+		return m.withStore(ctx, *data, func(db *storage.DB, _ *app.RefData) error {
+			if err := db.Backup(ctx, *out); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stderr, "Đã sao lưu dữ liệu vào %s\n", *out)
+			return nil
+		})
+	}
+	return nil
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return app.WrapError(app.EINVALID, "Tham số không hợp lệ: "+err.Error(), err)
+	}
+	if fs.NArg() > 0 {
+		return app.Errorf(app.EINVALID, "Tham số thừa: %s", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
+
+func (m *Main) withStore(ctx context.Context, dir string, fn func(*storage.DB, *app.RefData) error) error {
+	db, refs, err := OpenStore(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(db, refs)
+}
+
+func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, complaints, edits int, officer string) error {
+	return m.withStore(ctx, dir, func(db *storage.DB, refs *app.RefData) error {
+		if commune == "" {
+			u, err := db.UnitCode(ctx)
+			if err != nil {
+				return err
+			}
+			if u == "" {
+				return app.Errorf(app.EINVALID, "Cần --commune (mã xã, phường 5 chữ số).")
+			}
+			commune = u
+		}
+		if cur, err := db.UnitCode(ctx); err != nil {
+			return err
+		} else if cur == "" {
+			if err := db.SetUnitCode(ctx, commune); err != nil {
+				return err
+			}
+		}
+		if err := db.SaveOfficer(ctx, officer); err != nil {
+			return err
+		}
+		n, e, err := runDemo(ctx, db, refs, commune, seed, complaints, edits)
+		fmt.Fprintf(m.Stderr, "Đã ghi %d vụ việc mẫu và %d lần sửa vào %s\n", n, e, db.Path())
+		return err
+	})
+}
+
+func (m *Main) client(db *storage.DB) *syncclient.Client {
+	return &syncclient.Client{Store: db, HTTP: m.HTTP, AppVersion: AppVersion, Progress: m.Progress}
+}
+
+func (m *Main) enroll(ctx context.Context, dir, server, code, name string) error {
+	return m.withStore(ctx, dir, func(db *storage.DB, refs *app.RefData) error {
+		if name == "" {
+			name, _ = os.Hostname()
+		}
+		e, err := m.client(db).Enroll(ctx, server, code, name)
+		if err != nil {
+			return err
+		}
+		scope := "toàn tỉnh"
+		if u, ok := refs.Unit(e.Scope); ok {
+			scope = u.Name
+		}
+		fmt.Fprintf(m.Stderr, "Đã đăng ký thiết bị %s với máy chủ %s, phạm vi: %s\n", db.DeviceID(), e.ServerURL, scope)
+		return nil
+	})
+}
+
+func (m *Main) sync(ctx context.Context, dir string, timeout time.Duration) error {
+	return m.withStore(ctx, dir, func(db *storage.DB, _ *app.RefData) error {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		res, err := m.client(db).Sync(ctx)
+		if err != nil {
+			return err
+		}
+		pending, parked, err := db.OutboxCount(context.WithoutCancel(ctx))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "Đồng bộ xong: gửi %d thay đổi, nhận %d bản ghi.\n", res.Pushed, res.Pulled)
+		if parked > 0 {
+			return app.Errorf(app.ECONFLICT, "Máy chủ từ chối %d thay đổi; xem danh sách cần xử lý trong ứng dụng.", parked)
+		}
+		if pending > 0 {
+			return app.Errorf(app.EOFFLINE, "Còn %d thay đổi chưa gửi được.", pending)
+		}
+		return nil
+	})
+}
+
+func (m *Main) export(ctx context.Context, dir, report, out string) error {
+	if out == "" {
+		return app.Errorf(app.EINVALID, "Cần --out (tệp kết quả, hoặc - để ghi ra màn hình).")
+	}
+	switch report {
+	case "dump":
+	case "register", "attendance", "annual":
+		return app.Errorf(app.EINVALID, "Báo cáo %q chưa có trong phiên bản này (not yet available); hiện có: dump.", report)
+	default:
+		return app.Errorf(app.EINVALID, "Loại báo cáo không hợp lệ: %q (register|attendance|annual|dump).", report)
+	}
+	return m.withStore(ctx, dir, func(db *storage.DB, _ *app.RefData) error {
+		return writeOut(out, m.Stdout, func(w io.Writer) error {
+			n, err := db.Dump(ctx, w)
+			if err == nil && out != "-" {
+				fmt.Fprintf(m.Stderr, "Đã xuất %d bản ghi vào %s\n", n, out)
+			}
+			return err
+		})
+	})
+}
+
+// writeOut writes to stdout for "-", else to a temporary file renamed into
+// place, so a failed export never leaves half a file.
+func writeOut(path string, stdout io.Writer, fn func(io.Writer) error) error {
+	if path == "-" {
+		return fn(stdout)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".bvntd-export-*")
+	if err != nil {
+		return app.WrapError(app.EINVALID, "Không ghi được tệp "+path+".", err)
+	}
+	defer os.Remove(f.Name())
+	if err := fn(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return app.WrapError(app.EINTERNAL, "Không ghi được tệp "+path+".", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return app.WrapError(app.EINTERNAL, "Không ghi được tệp "+path+".", err)
+	}
+	return nil
+}
+
+// Exit prints err as one line on stderr and returns the exit code: 0 for
+// nil, 2 for bad input, 1 otherwise. An unexpected error is logged in full
+// and shown with the generic message plus its text for the administrator.
+func Exit(stderr io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	code := app.ErrorCode(err)
+	msg := app.ErrorMessage(err)
+	if code == app.EINTERNAL {
+		slog.Error("command failed", "error", err)
+		msg += " (" + err.Error() + ")"
+	}
+	fmt.Fprintln(stderr, "Lỗi: "+msg)
+	if code == app.EINVALID {
+		return 2
+	}
+	return 1
+}

@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"bvntd/app"
+	"bvntd/storage"
+	"bvntd/sync/syncclient"
+)
+
+// SyncService runs syncs for the desktop window: one at a time, with a
+// time limit, and reports the status the sync panel shows.
+type SyncService struct {
+	DB      *storage.DB
+	Client  *syncclient.Client
+	Timeout time.Duration // per sync; 0: 5 minutes
+
+	mu sync.Mutex // one sync at a time
+}
+
+// NewSyncService returns a service syncing db.
+func NewSyncService(db *storage.DB, progress func(syncclient.Progress)) *SyncService {
+	return &SyncService{DB: db, Client: &syncclient.Client{Store: db, AppVersion: AppVersion, Progress: progress}}
+}
+
+// Status returns the enrolment, outbox and last-sync state.
+func (s *SyncService) Status(ctx context.Context) (app.SyncStatus, error) {
+	return s.DB.SyncStatus(ctx)
+}
+
+// SyncNow pushes then pulls. A sync already running is waited for and
+// counts as this one.
+func (s *SyncService) SyncNow(ctx context.Context) error {
+	if !s.mu.TryLock() {
+		s.mu.Lock() // wait for the running one, then run again: new edits may have come
+	}
+	defer s.mu.Unlock()
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = 5 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	_, err := s.Client.Sync(ctx)
+	return err
+}

@@ -1,0 +1,117 @@
+// Command bvntd is the desktop app of BVNTD Đồng Tháp for the consumer
+// protection officers of communes and wards: cases, offline, synced with the
+// provincial server. With a sub-command (demo, enroll, sync, export, backup)
+// it runs that command and exits; otherwise it opens the window.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+	_ "time/tzdata" // Windows machines without Go have no zoneinfo
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"bvntd/app"
+	"bvntd/app/ui"
+	"bvntd/assets"
+	"bvntd/cmd/cli"
+	_ "bvntd/cmd/cli/localeenv" // before Fyne's packages initialise
+)
+
+const appID = "vn.gov.dongthap.bvntd"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
+		m := &cli.Main{Stdout: os.Stdout, Stderr: os.Stderr}
+		os.Exit(cli.Exit(os.Stderr, m.Run(ctx, os.Args[1:])))
+	}
+	os.Exit(cli.Exit(os.Stderr, runWindow(ctx, os.Args[1:])))
+}
+
+// runWindow opens the desktop window on the data folder.
+func runWindow(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bvntd", flag.ContinueOnError)
+	data := fs.String("data", cli.DefaultDataDir(), "thư mục dữ liệu (data folder)")
+	langCode := fs.String("lang", "vi", "ngôn ngữ giao diện: vi|en (interface language)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return app.Errorf(app.EINVALID, "Tham số không hợp lệ: %v", err)
+	}
+	if *langCode != "vi" && *langCode != "en" {
+		return app.Errorf(app.EINVALID, "--lang phải là vi hoặc en.")
+	}
+	if err := os.MkdirAll(*data, 0o700); err != nil {
+		return app.WrapError(app.EINVALID, "Không tạo được thư mục dữ liệu "+*data+".", err)
+	}
+	logFile, err := os.OpenFile(filepath.Join(*data, "bvntd.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err == nil {
+		defer logFile.Close()
+		slog.SetDefault(slog.New(slog.NewTextHandler(logFile, nil)))
+	}
+
+	db, refs, err := cli.OpenStore(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	unit, err := db.UnitCode(ctx)
+	if err != nil {
+		return err
+	}
+
+	a := fyneapp.NewWithID(appID)
+	if err := assets.LoadTranslations(*langCode); err != nil {
+		slog.Warn("translations not loaded", "error", err)
+	}
+	a.SetIcon(assets.Icon)
+	w := a.NewWindow("BVNTD Đồng Tháp")
+	w.Resize(fyne.NewSize(1024, 640))
+
+	syncSvc := cli.NewSyncService(db, nil)
+	u := ui.New(w, ui.Services{Cases: db, Sync: syncSvc, Refs: refs, UnitCode: unit})
+	u.OnSaved = debouncedSync(ctx, syncSvc, u)
+	w.SetTitle(u.Title())
+	w.SetContent(u.Content())
+	w.SetOnClosed(u.Close)
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	slog.Info("window opened", "device", db.DeviceID(), "unit", unit)
+	w.ShowAndRun()
+	return nil
+}
+
+// debouncedSync returns a hook that, after a save, waits a little for more
+// saves and then syncs in the background if the device is enrolled. The
+// window is refreshed afterwards.
+func debouncedSync(ctx context.Context, s *cli.SyncService, u *ui.UI) func() {
+	var t *time.Timer
+	return func() {
+		if t != nil {
+			t.Stop()
+		}
+		t = time.AfterFunc(10*time.Second, func() {
+			st, err := s.Status(ctx)
+			if err != nil || !st.Enrolled {
+				return
+			}
+			if err := s.SyncNow(ctx); err != nil {
+				slog.Info("background sync failed", "code", app.ErrorCode(err))
+			}
+			fyne.Do(u.Refresh)
+		})
+	}
+}

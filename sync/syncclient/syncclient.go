@@ -1,0 +1,438 @@
+// Package syncclient sends the device's outbox to the provincial server and
+// pulls the changes of its scopes: push first, then pull, in batches and
+// pages bounded by bytes, retrying with backoff and jitter until the outbox
+// is empty and the pull complete or the context ends.
+package syncclient
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"bvntd/app"
+	"bvntd/sync/syncproto"
+)
+
+// Store is the local store as the client needs it.
+type Store interface {
+	DeviceID() string
+	DeviceTag() string
+	Enrollment(ctx context.Context) (app.Enrollment, error)
+	SetEnrollment(ctx context.Context, e app.Enrollment) error
+	PendingBatch(ctx context.Context, maxBytes int) ([]app.Mutation, error)
+	ApplyResults(ctx context.Context, results []app.MutationResult) error
+	Cursors(ctx context.Context) ([]app.Cursor, error)
+	ApplyPull(ctx context.Context, pages []app.PulledPage) error
+	ObserveServerTime(ctx context.Context, t time.Time) error
+	RecordSyncResult(ctx context.Context, at time.Time, errMsg string) error
+}
+
+// Defaults.
+const (
+	DefaultBatchBytes = 64 << 10  // fields JSON per push
+	DefaultPageBytes  = 128 << 10 // records JSON per pull page
+	minBatchBytes     = 1 << 10
+)
+
+// Client syncs one local store with the server it is enrolled with.
+type Client struct {
+	Store      Store
+	HTTP       *http.Client // nil: a client with a 60 s timeout per request
+	AppVersion string
+	BatchBytes int // 0: DefaultBatchBytes
+	PageBytes  int // 0: DefaultPageBytes
+
+	// Backoff between failed attempts: full jitter over Base·2^n, at most
+	// Max. Zero values: 250 ms and 30 s.
+	BackoffBase, BackoffMax time.Duration
+
+	// Progress, if set, is called after every batch and page.
+	Progress func(Progress)
+
+	sent, received atomic.Int64
+}
+
+// Progress reports how a sync is going.
+type Progress struct {
+	Phase    string // "push" or "pull"
+	Pushed   int    // mutations acknowledged so far
+	Pulled   int    // records received so far
+	Attempt  int    // >1 while retrying
+	LastFail string // Vietnamese reason of the last failed attempt
+}
+
+// Result sums up a sync.
+type Result struct {
+	Pushed, Rejected, Pulled int
+}
+
+// BytesSent and BytesReceived count body bytes on the wire (compressed).
+func (c *Client) BytesSent() int64     { return c.sent.Load() }
+func (c *Client) BytesReceived() int64 { return c.received.Load() }
+
+var errNotEnrolled = app.Errorf(app.EUNAUTHORIZED,
+	"Thiết bị chưa đăng ký với máy chủ tỉnh. Hãy đăng ký bằng mã do Sở Công Thương cấp.")
+
+// Sync pushes the whole outbox, then pulls until nothing is left, and
+// records the outcome in the store. It retries transient failures until ctx
+// ends.
+func (c *Client) Sync(ctx context.Context) (Result, error) {
+	res, err := c.sync(ctx)
+	msg := ""
+	if err != nil {
+		msg = app.ErrorMessage(err)
+	}
+	// Record the outcome even if ctx has ended.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if rerr := c.Store.RecordSyncResult(rctx, time.Now(), msg); rerr != nil && err == nil {
+		err = rerr
+	}
+	return res, err
+}
+
+func (c *Client) sync(ctx context.Context) (Result, error) {
+	var res Result
+	e, err := c.Store.Enrollment(ctx)
+	if err != nil {
+		return res, err
+	}
+	if e.Token == "" {
+		return res, errNotEnrolled
+	}
+	if err := c.push(ctx, e, &res); err != nil {
+		return res, err
+	}
+	err = c.pull(ctx, e, &res)
+	return res, err
+}
+
+// The batch and page budgets adapt to the link: halved after a failed
+// attempt (down to these floors), doubled after a success (up to the
+// configured size), so that a link that cuts every few kilobytes still makes
+// progress.
+const (
+	minPageBytes = 4 << 10
+)
+
+func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error {
+	ceil := c.BatchBytes
+	if ceil <= 0 {
+		ceil = DefaultBatchBytes
+	}
+	budget, attempt := ceil, 0
+	for {
+		batch, err := c.Store.PendingBatch(ctx, budget)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		req := syncproto.PushRequest{DeviceID: c.Store.DeviceID(), Mutations: make([]syncproto.Mutation, len(batch))}
+		for i, m := range batch {
+			req.Mutations[i] = toWire(m)
+		}
+		var resp syncproto.PushResponse
+		if err := c.once(ctx, e, syncproto.PathPush, req, &resp); err != nil {
+			var se *statusError
+			if errors.As(err, &se) && se.status == http.StatusRequestEntityTooLarge && len(batch) > 1 {
+				budget = max(minBatchBytes, budget/2)
+				continue
+			}
+			attempt++
+			if err := c.backoff(ctx, attempt, err, Progress{Phase: "push", Pushed: res.Pushed}); err != nil {
+				return err
+			}
+			budget = max(minBatchBytes, budget/2)
+			continue
+		}
+		attempt, budget = 0, min(ceil, budget*2)
+		if err := c.observe(ctx, resp.ServerTimeMS); err != nil {
+			return err
+		}
+		results := make([]app.MutationResult, 0, len(resp.Results))
+		sent := make(map[string]bool, len(batch))
+		for _, m := range batch {
+			sent[m.ID] = true
+		}
+		for _, r := range resp.Results {
+			if !sent[r.MutationID] {
+				continue
+			}
+			results = append(results, app.MutationResult{MutationID: r.MutationID, Status: r.Status, Code: r.Code, Message: r.Message})
+			switch r.Status {
+			case syncproto.StatusApplied, syncproto.StatusDuplicate:
+				res.Pushed++
+			case syncproto.StatusRejected:
+				res.Rejected++
+				slog.Warn("mutation rejected", "mutation", r.MutationID, "code", r.Code)
+			}
+		}
+		if len(results) == 0 {
+			return app.WrapError(app.EINTERNAL, "Máy chủ trả lời không đúng giao thức.", errors.New("push: no result for any mutation"))
+		}
+		if err := c.Store.ApplyResults(ctx, results); err != nil {
+			return err
+		}
+		c.report(Progress{Phase: "push", Pushed: res.Pushed})
+	}
+}
+
+func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error {
+	ceil := c.PageBytes
+	if ceil <= 0 {
+		ceil = DefaultPageBytes
+	}
+	page, attempt := ceil, 0
+	for {
+		cursors, err := c.Store.Cursors(ctx)
+		if err != nil {
+			return err
+		}
+		req := syncproto.PullRequest{MaxBytes: page, Cursors: make([]syncproto.Cursor, len(cursors))}
+		for i, cur := range cursors {
+			req.Cursors[i] = syncproto.Cursor{Scope: cur.Scope, Epoch: cur.Epoch, Seq: cur.Seq}
+		}
+		var resp syncproto.PullResponse
+		if err := c.once(ctx, e, syncproto.PathPull, req, &resp); err != nil {
+			attempt++
+			if err := c.backoff(ctx, attempt, err, Progress{Phase: "pull", Pulled: res.Pulled}); err != nil {
+				return err
+			}
+			page = max(minPageBytes, page/2)
+			continue
+		}
+		attempt, page = 0, min(ceil, page*2)
+		if err := c.observe(ctx, resp.ServerTimeMS); err != nil {
+			return err
+		}
+		pages := make([]app.PulledPage, 0, len(resp.Scopes))
+		for _, s := range resp.Scopes {
+			p := app.PulledPage{Scope: s.Scope, Epoch: s.Epoch, Reset: s.Reset, NextSeq: s.NextSeq,
+				Records: make([]app.PulledRecord, len(s.Records))}
+			for i, r := range s.Records {
+				p.Records[i] = app.PulledRecord{Entity: r.Entity, ID: r.ID, Fields: r.Fields}
+			}
+			res.Pulled += len(s.Records)
+			pages = append(pages, p)
+		}
+		if len(pages) > 0 {
+			if err := c.Store.ApplyPull(ctx, pages); err != nil {
+				return err
+			}
+		}
+		c.report(Progress{Phase: "pull", Pulled: res.Pulled})
+		if !resp.HasMore {
+			return nil
+		}
+	}
+}
+
+func (c *Client) observe(ctx context.Context, ms int64) error {
+	if ms <= 0 {
+		return nil
+	}
+	return c.Store.ObserveServerTime(ctx, time.UnixMilli(ms))
+}
+
+func (c *Client) report(p Progress) {
+	if c.Progress != nil {
+		c.Progress(p)
+	}
+}
+
+func toWire(m app.Mutation) syncproto.Mutation {
+	return syncproto.Mutation{
+		ID: m.ID, Entity: m.Entity, RecordID: m.RecordID, Scope: m.UnitCode, Op: m.Op,
+		Fields: m.Fields, HLC: m.HLC.String(), Officer: m.Officer, DeviceTimeMS: m.DeviceTime.UnixMilli(),
+	}
+}
+
+// Enroll exchanges a one-time code for a token and binds the store to the
+// server.
+func (c *Client) Enroll(ctx context.Context, serverURL, code, deviceName string) (app.Enrollment, error) {
+	serverURL = strings.TrimRight(strings.TrimSpace(serverURL), "/")
+	if !strings.HasPrefix(serverURL, "http://") && !strings.HasPrefix(serverURL, "https://") {
+		return app.Enrollment{}, app.Errorf(app.EINVALID, "Địa chỉ máy chủ phải bắt đầu bằng http:// hoặc https://.")
+	}
+	req := syncproto.EnrollRequest{
+		Code:       strings.ToUpper(strings.TrimSpace(code)),
+		DeviceID:   c.Store.DeviceID(),
+		DeviceTag:  c.Store.DeviceTag(),
+		DeviceName: deviceName,
+		AppVersion: c.AppVersion,
+	}
+	var resp syncproto.EnrollResponse
+	for attempt := 1; ; attempt++ {
+		err := c.once(ctx, app.Enrollment{ServerURL: serverURL}, syncproto.PathEnroll, req, &resp)
+		if err == nil {
+			break
+		}
+		if err := c.backoff(ctx, attempt, err, Progress{Phase: "enroll"}); err != nil {
+			return app.Enrollment{}, err
+		}
+	}
+	e := app.Enrollment{ServerURL: serverURL, Token: resp.Token, Scope: resp.Scope, At: time.Now()}
+	if err := c.Store.SetEnrollment(ctx, e); err != nil {
+		return e, err
+	}
+	return e, c.observe(ctx, resp.ServerTimeMS)
+}
+
+// statusError is an HTTP answer that is not 200.
+type statusError struct {
+	status int
+	body   syncproto.ErrorResponse
+}
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("server answered %d %s: %s", e.status, e.body.Code, e.body.Message)
+}
+
+// transient reports whether a failed attempt may succeed if repeated.
+func transient(err error) bool {
+	var se *statusError
+	if errors.As(err, &se) {
+		return se.status >= 500 || se.status == http.StatusTooManyRequests || se.status == http.StatusRequestTimeout
+	}
+	return true // network errors, cut connections, truncated bodies
+}
+
+// backoff decides after a failed attempt: a permanent failure (or the end
+// of ctx) is returned as an *app.Error; a transient one is reported and
+// waited out with exponential backoff and full jitter, then nil is returned
+// so the caller tries again.
+func (c *Client) backoff(ctx context.Context, attempt int, err error, p Progress) error {
+	if ctx.Err() != nil || !transient(err) {
+		return userError(err, ctx)
+	}
+	slog.Info("sync attempt failed; will retry", "phase", p.Phase, "attempt", attempt, "error", err)
+	p.Attempt, p.LastFail = attempt+1, app.ErrorMessage(userError(err, ctx))
+	c.report(p)
+	if err := c.sleep(ctx, attempt); err != nil {
+		return userError(err, ctx)
+	}
+	return nil
+}
+
+func (c *Client) sleep(ctx context.Context, attempt int) error {
+	base, ceil := c.BackoffBase, c.BackoffMax
+	if base <= 0 {
+		base = 250 * time.Millisecond
+	}
+	if ceil <= 0 {
+		ceil = 30 * time.Second
+	}
+	d := base << min(attempt-1, 16)
+	if d > ceil || d <= 0 {
+		d = ceil
+	}
+	d = time.Duration(rand.Int64N(int64(d)) + 1) // full jitter
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (c *Client) httpClient() *http.Client {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return defaultHTTP
+}
+
+var defaultHTTP = &http.Client{Timeout: 60 * time.Second}
+
+// once makes one attempt: POST req to path and decode the answer into resp.
+func (c *Client) once(ctx context.Context, e app.Enrollment, path string, req, resp any) error {
+	body, err := syncproto.Encode(req, true)
+	if err != nil {
+		return err
+	}
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, e.ServerURL+path, bytes.NewReader(body))
+	if err != nil {
+		return app.WrapError(app.EINVALID, "Địa chỉ máy chủ không hợp lệ.", err)
+	}
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Content-Encoding", "gzip")
+	r.Header.Set("Accept-Encoding", "gzip")
+	r.Header.Set(syncproto.HeaderProtocol, strconv.Itoa(syncproto.ProtocolVersion))
+	r.Header.Set(syncproto.HeaderAppVersion, c.AppVersion)
+	if e.Token != "" {
+		r.Header.Set("Authorization", "Bearer "+e.Token)
+	}
+	c.sent.Add(int64(len(body)))
+	hr, err := c.httpClient().Do(r)
+	if err != nil {
+		return err
+	}
+	defer hr.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(hr.Body, syncproto.MaxBodyBytes))
+	c.received.Add(int64(len(raw)))
+	if err != nil {
+		return err
+	}
+	gz := strings.Contains(hr.Header.Get("Content-Encoding"), "gzip")
+	if hr.StatusCode != http.StatusOK {
+		se := &statusError{status: hr.StatusCode}
+		if derr := syncproto.Decode(bytes.NewReader(raw), gz, 1<<16, &se.body); derr != nil {
+			se.body.Message = ""
+		}
+		return se
+	}
+	if err := syncproto.Decode(bytes.NewReader(raw), gz, syncproto.MaxBodyBytes, resp); err != nil {
+		return err // a truncated body: retry
+	}
+	return nil
+}
+
+// userError turns a failure into an *app.Error with a message an officer
+// can act on.
+func userError(err error, ctx context.Context) error {
+	var ae *app.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	var se *statusError
+	if errors.As(err, &se) {
+		msg := se.body.Message
+		switch se.status {
+		case http.StatusUnauthorized:
+			if msg == "" {
+				msg = "Thiết bị chưa được đăng ký hoặc đã bị thu hồi. Vui lòng đăng ký lại."
+			}
+			return app.WrapError(app.EUNAUTHORIZED, msg, err)
+		case http.StatusForbidden:
+			if msg == "" {
+				msg = "Thiết bị không có quyền với dữ liệu này."
+			}
+			return app.WrapError(app.EFORBIDDEN, msg, err)
+		}
+		if msg == "" {
+			msg = fmt.Sprintf("Máy chủ tỉnh báo lỗi (mã %d). Dữ liệu vẫn được giữ trên máy.", se.status)
+		}
+		code := se.body.Code
+		if code == "" {
+			code = app.EINTERNAL
+		}
+		return app.WrapError(code, msg, err)
+	}
+	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return app.WrapError(app.EOFFLINE, "Hết thời gian đồng bộ: không kết nối được máy chủ tỉnh. Dữ liệu vẫn được lưu trên máy và sẽ được gửi khi có mạng.", err)
+	}
+	return app.WrapError(app.EOFFLINE, "Không kết nối được máy chủ tỉnh. Dữ liệu vẫn được lưu trên máy và sẽ được gửi khi có mạng.", err)
+}
