@@ -27,8 +27,8 @@ const (
 // colShare is each column's share of the table width; colMin its minimum
 // width.
 var (
-	colShare = [numCols]float32{0.18, 0.10, 0.20, 0.19, 0.18, 0.15}
-	colMin   = [numCols]float32{150, 90, 120, 120, 110, 110}
+	colShare = [numCols]float32{0.18, 0.12, 0.19, 0.18, 0.18, 0.15}
+	colMin   = [numCols]float32{150, 110, 120, 120, 110, 110}
 )
 
 // casesScreen is the list of cases: search, sort, count, table.
@@ -49,8 +49,13 @@ type casesScreen struct {
 	table  *caseTable
 
 	rows  []app.Case
-	gen   int // generation of the latest query; older answers are dropped
-	timer *time.Timer
+	shown app.CaseQuery // the query whose answer is shown
+	gen   int           // generation of the latest query; older answers are dropped
+
+	// afterFunc is time.AfterFunc returning the timer's Stop; tests
+	// replace it to fire the search timer themselves.
+	afterFunc func(d time.Duration, f func()) (stop func() bool)
+	stopTimer func() bool // stops the pending search, if any
 
 	onAdd  func()
 	onOpen func(id string)
@@ -62,13 +67,19 @@ type casesScreen struct {
 var sortOptions = []string{app.SortNewest, app.SortName}
 
 func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w fyne.Window, run func(func()), delay time.Duration) *casesScreen {
-	s := &casesScreen{ctx: ctx, svc: svc, refs: refs, win: w, run: run, delay: delay}
+	s := &casesScreen{ctx: ctx, svc: svc, refs: refs, win: w, run: run, delay: delay,
+		afterFunc: func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }}
 
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(lang.X("cases.search.placeholder", "Tìm theo tên, số điện thoại, doanh nghiệp, số vụ việc…"))
 	s.search.ActionItem = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { s.search.SetText("") })
 	s.search.OnChanged = s.onSearchChanged
-	s.search.OnSubmitted = func(string) { s.reload() }
+	s.search.OnSubmitted = func(string) {
+		if s.stopTimer != nil {
+			s.stopTimer()
+		}
+		s.reload()
+	}
 
 	s.sort = widget.NewSelect([]string{
 		lang.X("cases.sort.newest", "Mới nhất"),
@@ -89,6 +100,7 @@ func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w f
 	s.errMsg.Hide()
 	s.empty = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
 	s.empty.Hide()
+	s.shown.Sort = app.SortNewest
 
 	s.table = newCaseTable(s)
 
@@ -96,7 +108,7 @@ func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w f
 	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(sortBox, s.add), s.search)
 	top := container.NewVBox(toolbar, s.errMsg, s.count)
 	s.content = container.NewBorder(top, nil, nil, nil,
-		container.NewStack(s.table, container.NewVBox(s.empty)))
+		container.NewStack(s.table, container.NewVBox(s.empty))) // one of the two is shown
 	return s
 }
 
@@ -106,10 +118,10 @@ func (s *casesScreen) onSearchChanged(string) {
 		s.reload()
 		return
 	}
-	if s.timer != nil {
-		s.timer.Stop()
+	if s.stopTimer != nil {
+		s.stopTimer()
 	}
-	s.timer = time.AfterFunc(s.delay, func() { fyne.Do(s.reload) })
+	s.stopTimer = s.afterFunc(s.delay, func() { fyne.Do(s.reload) })
 }
 
 // query reads the search and sort controls. Call it on the Fyne goroutine.
@@ -160,19 +172,24 @@ func (s *casesScreen) apply(gen int, q app.CaseQuery, rows []app.Case, err error
 	s.errMsg.Hide()
 	s.rows = rows
 	s.count.SetText(lang.X("cases.count", "{{.N}} vụ việc", map[string]any{"N": FormatInt(int64(len(rows)))}))
-	switch {
-	case len(rows) > 0:
+	if len(rows) == 0 {
+		if app.NFC(q.Text) != "" {
+			s.empty.SetText(lang.X("cases.empty_search", "Không tìm thấy vụ việc nào phù hợp với “{{.Q}}”.",
+				map[string]any{"Q": app.NFC(q.Text)}))
+		} else {
+			s.empty.SetText(lang.X("cases.empty", "Chưa có vụ việc nào. Bấm “Thêm vụ việc” để ghi vụ việc đầu tiên."))
+		}
+		s.table.Hide()
+		s.empty.Show()
+	} else {
 		s.empty.Hide()
-	case app.NFC(q.Text) != "":
-		s.empty.SetText(lang.X("cases.empty_search", "Không tìm thấy vụ việc nào phù hợp với “{{.Q}}”.",
-			map[string]any{"Q": app.NFC(q.Text)}))
-		s.empty.Show()
-	default:
-		s.empty.SetText(lang.X("cases.empty", "Chưa có vụ việc nào. Bấm “Thêm vụ việc” để ghi vụ việc đầu tiên."))
-		s.empty.Show()
+		s.table.Show()
 	}
 	s.table.Refresh()
-	s.table.ScrollToTop()
+	if q != s.shown { // a new search or order starts at the top; a reload keeps the place
+		s.table.ScrollToTop()
+	}
+	s.shown = q
 }
 
 // header returns the title of a column.
@@ -233,15 +250,21 @@ type caseTable struct {
 func newCaseTable(s *casesScreen) *caseTable {
 	t := &caseTable{}
 	t.Length = func() (int, int) { return len(s.rows), numCols }
+	// Cells are made with NewLabel: a Label that was never extended does not
+	// lay out its text when the table resizes it, so it would not truncate.
 	t.CreateCell = func() fyne.CanvasObject {
-		return &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
 	}
 	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
 		o.(*widget.Label).SetText(s.cellText(id.Row, id.Col))
 	}
 	t.ShowHeaderRow = true
 	t.CreateHeader = func() fyne.CanvasObject {
-		return &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
+		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		o.(*widget.Label).SetText(header(id.Col))

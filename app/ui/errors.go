@@ -15,10 +15,11 @@ import (
 // of an *app.Error, or a generic "system error" text. Never err.Error(),
 // which may hold SQL, paths or English.
 func userMessage(err error) string {
-	if app.ErrorCode(err) == app.EINTERNAL {
-		return lang.X("error.internal", app.InternalMessage)
+	var e *app.Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
 	}
-	return app.ErrorMessage(err)
+	return lang.X("error.internal", app.InternalMessage)
 }
 
 // logError records a failed operation for a bug report. It logs the error

@@ -58,7 +58,7 @@ func FormatInt(n int64) string {
 
 // FormatMoney returns an amount of đồng as "1.234.567 ₫".
 func FormatMoney(vnd int64) string {
-	return FormatInt(vnd) + "\u00a0₫" // no-break space keeps the sign with the number
+	return FormatInt(vnd) + " ₫"
 }
 
 // Errors of parseDate; the form maps them to messages.

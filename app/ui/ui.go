@@ -80,10 +80,13 @@ type UI struct {
 // New builds the user interface for w and starts loading the case list and
 // the sync status. Put (*UI).Content() into the window.
 func New(w fyne.Window, svc Services) *UI {
-	u := newUI(w, svc, func(f func()) { go f() }, searchDelay)
+	u := newUI(w, svc, goRunner, searchDelay)
 	u.Refresh()
 	return u
 }
+
+// goRunner runs I/O work on a new goroutine.
+func goRunner(f func()) { go f() }
 
 // newUI builds the screens without loading anything. run executes I/O work;
 // tests pass one that runs it inline, so that no test needs to sleep.

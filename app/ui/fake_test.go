@@ -1,0 +1,367 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+)
+
+// fakeCases is an in-memory CaseService that searches and validates like
+// the real store: every query word must be the start of a word of the
+// folded search text.
+type fakeCases struct {
+	mu       sync.Mutex
+	refs     app.Refs
+	cases    []app.Case
+	seq      int
+	lists    []app.CaseQuery // every query received
+	updates  int             // successful UpdateCase calls
+	failNext error           // returned by the next Create/Update/Get, then cleared
+}
+
+var _ CaseService = (*fakeCases)(nil)
+
+func newFakeCases(refs app.Refs) *fakeCases { return &fakeCases{refs: refs} }
+
+func (f *fakeCases) takeFailure() error {
+	err := f.failNext
+	f.failNext = nil
+	return err
+}
+
+func (f *fakeCases) ListCases(ctx context.Context, q app.CaseQuery) ([]app.Case, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lists = append(f.lists, q)
+	words := strings.Fields(app.Fold(q.Text))
+	var out []app.Case
+	for _, c := range f.cases {
+		if matchAll(words, strings.Fields(app.Fold(c.SearchText()))) {
+			out = append(out, c)
+		}
+	}
+	switch q.Sort {
+	case app.SortName:
+		coll := app.NewCollator()
+		sort.SliceStable(out, func(i, j int) bool {
+			return coll.CompareString(out[i].ConsumerName, out[j].ConsumerName) < 0
+		})
+	default:
+		sort.SliceStable(out, func(i, j int) bool { return out[i].ReceivedAt.After(out[j].ReceivedAt) })
+	}
+	if q.Limit > 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return out, nil
+}
+
+// matchAll reports whether every query word starts some word of the text.
+func matchAll(query, text []string) bool {
+	for _, q := range query {
+		found := false
+		for _, w := range text {
+			if strings.HasPrefix(w, q) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *fakeCases) GetCase(ctx context.Context, id string) (app.Case, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.takeFailure(); err != nil {
+		return app.Case{}, err
+	}
+	for _, c := range f.cases {
+		if c.ID == id {
+			return c, nil
+		}
+	}
+	return app.Case{}, app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
+}
+
+func (f *fakeCases) CreateCase(ctx context.Context, c *app.Case) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.takeFailure(); err != nil {
+		return err
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	n := *c
+	if n.Status == "" {
+		n.Status = app.StatusReceived
+	}
+	if n.UnitCode == "" {
+		n.UnitCode = "28261"
+	}
+	n.Normalize()
+	if err := n.Validate(f.refs, now); err != nil {
+		return err
+	}
+	f.seq++
+	n.ID = app.NewID()
+	n.Number = app.FormatCaseNumber(n.UnitCode, n.ReceivedAt.In(ICT).Year(), "TEST", f.seq)
+	n.CreatedAt, n.UpdatedAt = now, now
+	f.cases = append(f.cases, n)
+	*c = n
+	return nil
+}
+
+func (f *fakeCases) UpdateCase(ctx context.Context, c *app.Case) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.takeFailure(); err != nil {
+		return err
+	}
+	n := *c
+	n.Normalize()
+	if err := n.Validate(f.refs, time.Now()); err != nil {
+		return err
+	}
+	for i := range f.cases {
+		if f.cases[i].ID == n.ID {
+			n.UpdatedAt = time.Now().UTC().Truncate(time.Second)
+			f.cases[i] = n
+			f.updates++
+			*c = n
+			return nil
+		}
+	}
+	return app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
+}
+
+// set changes a stored case behind the UI's back, as a sync pull does.
+func (f *fakeCases) set(i int, change func(c *app.Case)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change(&f.cases[i])
+}
+
+func (f *fakeCases) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.cases)
+}
+
+func (f *fakeCases) get(i int) app.Case {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cases[i]
+}
+
+// add stores a valid case directly, as if it had been saved earlier.
+func (f *fakeCases) add(t testing.TB, c app.Case) app.Case {
+	t.Helper()
+	if c.Channel == "" {
+		c.Channel = "truc_tiep"
+	}
+	if c.Kind == "" {
+		c.Kind = "phan_anh"
+	}
+	if c.Sector == "" {
+		c.Sector = "thuc_pham_do_uong"
+	}
+	if c.Summary == "" {
+		c.Summary = "Phản ánh về chất lượng hàng hóa."
+	}
+	if c.ReceivedAt.IsZero() {
+		c.ReceivedAt = time.Date(2026, 3, 5, 9, 30, 0, 0, ICT)
+	}
+	if err := f.CreateCase(context.Background(), &c); err != nil {
+		t.Fatalf("add case: %v", err)
+	}
+	return c
+}
+
+// fakeSync is a SyncService whose SyncNow sends every pending change.
+type fakeSync struct {
+	mu          sync.Mutex
+	status      app.SyncStatus
+	syncErr     error // returned by SyncNow
+	syncCalls   int
+	statusCalls int
+}
+
+var _ SyncService = (*fakeSync)(nil)
+
+func (s *fakeSync) Status(ctx context.Context) (app.SyncStatus, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.statusCalls++
+	return s.status, nil
+}
+
+func (s *fakeSync) SyncNow(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.syncCalls++
+	if err := ctx.Err(); err != nil {
+		return app.WrapError(app.EOFFLINE, "Đã dừng.", err)
+	}
+	if s.syncErr != nil {
+		s.status.LastError = app.ErrorMessage(s.syncErr)
+		return s.syncErr
+	}
+	s.status.Pending = 0
+	s.status.LastError = ""
+	s.status.LastSyncAt = time.Date(2026, 11, 27, 2, 5, 0, 0, time.UTC) // 09:05 ICT
+	return nil
+}
+
+func (s *fakeSync) calls() (syncs, statuses int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.syncCalls, s.statusCalls
+}
+
+// testRefs is a small reference set: two communes, three sectors.
+func testRefs() *app.RefData {
+	return &app.RefData{
+		Units: []app.AdminUnit{
+			{Code: "28261", Name: "Phường Mỹ Tho", ShortName: "Mỹ Tho", Type: app.UnitPhuong},
+			{Code: "28249", Name: "Phường Đạo Thạnh", ShortName: "Đạo Thạnh", Type: app.UnitPhuong},
+		},
+		Sectors: []app.Sector{
+			{Code: "khac", VI: "Khác", EN: "Other", Order: 3},
+			{Code: "thuong_mai_dien_tu", VI: "Thương mại điện tử, mua sắm trực tuyến, mạng xã hội", EN: "E-commerce", Order: 1},
+			{Code: "thuc_pham_do_uong", VI: "Thực phẩm, đồ uống, an toàn thực phẩm", EN: "Food and drink", Order: 2},
+		},
+	}
+}
+
+// inline runs I/O work at once, on the calling goroutine; with the test
+// driver's inline fyne.Do, every action is finished when the call returns.
+func inline(f func()) { f() }
+
+type fixture struct {
+	ui    *UI
+	win   fyne.Window
+	cases *fakeCases
+	sync  *fakeSync
+}
+
+// newFixture builds the UI on fakes in a 1024×640 test window, loaded.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	return newFixtureWith(t, inline)
+}
+
+func newFixtureWith(t *testing.T, run func(func())) *fixture {
+	t.Helper()
+	test.NewTempApp(t)
+	refs := testRefs()
+	fx := &fixture{
+		cases: newFakeCases(refs),
+		sync:  &fakeSync{status: app.SyncStatus{Enrolled: true, ServerURL: "https://bvntd.dongthap.example/", Scope: "28261"}},
+	}
+	fx.win = test.NewTempWindow(t, nil)
+	fx.ui = newUI(fx.win, Services{Cases: fx.cases, Sync: fx.sync, Refs: refs, UnitCode: "28261", Officer: "Lê Văn Tâm"}, run, 0)
+	fx.win.SetContent(fx.ui.Content())
+	fx.win.Resize(fyne.NewSize(1024, 640))
+	fx.ui.Refresh()
+	t.Cleanup(fx.ui.Close)
+	return fx
+}
+
+// findButton returns the visible button with the given text under o.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	for _, obj := range test.LaidOutObjects(o) {
+		if b, ok := obj.(*widget.Button); ok && b.Text == text && b.Visible() {
+			return b
+		}
+	}
+	return nil
+}
+
+// mustButton is findButton that fails the test when nothing is found.
+func mustButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+	t.Helper()
+	b := findButton(o, text)
+	if b == nil {
+		t.Fatalf("no button %q", text)
+	}
+	return b
+}
+
+// texts returns every text drawn under o.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	for _, obj := range test.LaidOutObjects(o) {
+		switch x := obj.(type) {
+		case *canvas.Text:
+			out = append(out, x.Text)
+		case *widget.Label:
+			out = append(out, x.Text)
+		}
+	}
+	return out
+}
+
+// topOverlay returns the dialog on top of the window, or fails.
+func topOverlay(t *testing.T, w fyne.Window) fyne.CanvasObject {
+	t.Helper()
+	o := w.Canvas().Overlays().Top()
+	if o == nil {
+		t.Fatal("no dialog is shown")
+	}
+	return o
+}
+
+// captureLogs sends slog output to a buffer for the rest of the test.
+func captureLogs(t *testing.T) *bytes.Buffer {
+	t.Helper()
+	var buf bytes.Buffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	t.Cleanup(func() { slog.SetDefault(old) })
+	return &buf
+}
+
+// rowTexts returns the list's rows as "number | date | … | status".
+func rowTexts(s *casesScreen) []string {
+	var out []string
+	for r := range s.rows {
+		var cells []string
+		for c := 0; c < numCols; c++ {
+			cells = append(cells, s.cellText(r, c))
+		}
+		out = append(out, strings.Join(cells, " | "))
+	}
+	return out
+}
+
+func consumers(s *casesScreen) []string {
+	var out []string
+	for _, c := range s.rows {
+		out = append(out, c.ConsumerName)
+	}
+	return out
+}
+
+// tapButton taps b like a user.
+func tapButton(b *widget.Button) { test.Tap(b) }
+
+func must(t *testing.T, ok bool, format string, args ...any) {
+	t.Helper()
+	if !ok {
+		t.Fatalf(format, args...)
+	}
+}

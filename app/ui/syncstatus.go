@@ -1,0 +1,294 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+)
+
+// enrollCommand is how a device is bound to the provincial server.
+const enrollCommand = "bvntd enroll --server URL --code CODE"
+
+// syncPanel shows the state of synchronisation and runs it on demand.
+type syncPanel struct {
+	ctx  context.Context
+	svc  SyncService
+	refs *app.RefData
+	run  func(func())
+
+	enrolled  *widget.Label
+	howTo     *fyne.Container // how to enrol, shown when not enrolled
+	server    *widget.Label
+	scope     *widget.Label
+	pending   *widget.Label
+	parked    *widget.Label
+	parkedMsg *widget.Label
+	lastSync  *widget.Label
+	lastError *widget.Label
+	loadErr   *widget.Label
+
+	button   *widget.Button
+	stop     *widget.Button
+	progress *widget.Label
+	bar      *widget.ProgressBarInfinite
+
+	status    app.SyncStatus
+	gen       int
+	running   bool
+	stopped   bool // the user stopped the running sync
+	cancelRun context.CancelFunc
+
+	onSynced func()               // after every sync attempt: the list may have changed
+	onStatus func(app.SyncStatus) // after every status load
+
+	content fyne.CanvasObject
+}
+
+func newSyncPanel(ctx context.Context, svc SyncService, refs *app.RefData, run func(func())) *syncPanel {
+	if svc == nil {
+		svc = noSync{}
+	}
+	p := &syncPanel{ctx: ctx, svc: svc, refs: refs, run: run}
+
+	value := func() *widget.Label { return &widget.Label{Wrapping: fyne.TextWrapWord} }
+	p.enrolled = value()
+	p.server = value()
+	p.scope = value()
+	p.pending = value()
+	p.parked = value()
+	p.lastSync = value()
+	p.lastError = value()
+	p.parkedMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance,
+		Text: lang.X("sync.parked_help", "Có thay đổi bị máy chủ từ chối. Dữ liệu vẫn được giữ trên máy này và không chặn các thay đổi khác; vui lòng báo Sở Công Thương để kiểm tra.")}
+	p.parkedMsg.Hide()
+	p.loadErr = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	p.loadErr.Hide()
+
+	cmd := &widget.Label{Text: enrollCommand, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}
+	p.howTo = container.NewVBox(
+		&widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance,
+			Text: lang.X("sync.howto.intro", "Máy này chưa được đăng ký với máy chủ của Sở Công Thương nên chưa thể đồng bộ. Mọi vụ việc vẫn được lưu an toàn trên máy và sẽ được gửi lên sau khi đăng ký.")},
+		&widget.Label{Wrapping: fyne.TextWrapWord,
+			Text: lang.X("sync.howto.steps", "Cách đăng ký: xin Sở Công Thương địa chỉ máy chủ (URL) và mã đăng ký dùng một lần (CODE), đóng ứng dụng, rồi chạy lệnh sau trong cửa sổ dòng lệnh:")},
+		cmd,
+		&widget.Label{Wrapping: fyne.TextWrapWord,
+			Text: lang.X("sync.howto.after", "Nếu ứng dụng dùng thư mục dữ liệu riêng, thêm --data THƯ_MỤC vào lệnh. Sau khi đăng ký, mở lại ứng dụng và bấm “Đồng bộ ngay”.")},
+	)
+	p.howTo.Hide()
+
+	p.button = &widget.Button{Text: lang.X("sync.now", "Đồng bộ ngay"), Icon: theme.ViewRefreshIcon(),
+		Importance: widget.HighImportance, OnTapped: p.onSyncNow}
+	p.stop = &widget.Button{Text: lang.X("sync.stop", "Dừng"), Icon: theme.MediaStopIcon(), OnTapped: p.onStop}
+	p.stop.Hide()
+	p.progress = &widget.Label{Wrapping: fyne.TextWrapWord}
+	p.bar = widget.NewProgressBarInfinite()
+	p.bar.Stop()
+	p.bar.Hide()
+
+	title := &widget.Label{Text: lang.X("sync.title", "Đồng bộ dữ liệu với Sở Công Thương"),
+		TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+	key := func(text string) fyne.CanvasObject {
+		return container.NewVBox(&widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}})
+	}
+	grid := container.New(layout.NewFormLayout(),
+		key(lang.X("sync.enrolled", "Đăng ký")), p.enrolled,
+		key(lang.X("sync.server", "Máy chủ")), p.server,
+		key(lang.X("sync.scope", "Phạm vi dữ liệu")), p.scope,
+		key(lang.X("sync.pending", "Thay đổi chờ gửi")), p.pending,
+		key(lang.X("sync.parked", "Thay đổi bị từ chối")), container.NewVBox(p.parked, p.parkedMsg),
+		key(lang.X("sync.last_sync", "Lần đồng bộ gần nhất")), p.lastSync,
+		key(lang.X("sync.last_error", "Lỗi lần gần nhất")), p.lastError,
+	)
+	actions := container.NewHBox(p.button, p.stop)
+	body := container.NewVBox(title, p.loadErr, p.howTo, grid, widget.NewSeparator(), actions, p.bar, p.progress)
+	p.content = container.NewVScroll(container.NewPadded(body))
+	p.show(app.SyncStatus{})
+	return p
+}
+
+// refresh loads the status off the Fyne goroutine and shows it.
+func (p *syncPanel) refresh() {
+	p.gen++
+	gen := p.gen
+	p.run(func() {
+		st, err := p.load(p.ctx)
+		fyne.Do(func() { p.apply(gen, st, err) })
+	})
+}
+
+// load asks the sync service for its status. It touches no widget.
+func (p *syncPanel) load(ctx context.Context) (app.SyncStatus, error) {
+	return p.svc.Status(ctx)
+}
+
+// apply shows status number gen, unless a newer one was asked for.
+func (p *syncPanel) apply(gen int, st app.SyncStatus, err error) {
+	if gen != p.gen {
+		return
+	}
+	if err != nil {
+		logError("sync status", err)
+		p.loadErr.SetText(lang.X("sync.status_failed", "Không đọc được trạng thái đồng bộ: {{.Reason}}",
+			map[string]any{"Reason": userMessage(err)}))
+		p.loadErr.Show()
+		return
+	}
+	p.loadErr.Hide()
+	p.show(st)
+}
+
+// show fills the panel from st.
+func (p *syncPanel) show(st app.SyncStatus) {
+	p.status = st
+	dash := lang.X("sync.none", "—")
+	if st.Enrolled {
+		p.enrolled.SetText(lang.X("sync.enrolled.yes", "Đã đăng ký"))
+		p.howTo.Hide()
+	} else {
+		p.enrolled.SetText(lang.X("sync.enrolled.no", "Chưa đăng ký"))
+		p.howTo.Show()
+	}
+	p.server.SetText(orText(st.ServerURL, dash))
+	p.scope.SetText(p.scopeText(st.Scope, dash))
+	p.pending.SetText(FormatInt(int64(st.Pending)))
+	p.parked.SetText(FormatInt(int64(st.Parked)))
+	if st.Parked > 0 {
+		p.parked.Importance = widget.DangerImportance
+		p.parkedMsg.Show()
+	} else {
+		p.parked.Importance = widget.MediumImportance
+		p.parkedMsg.Hide()
+	}
+	p.parked.Refresh()
+	if st.LastSyncAt.IsZero() {
+		p.lastSync.SetText(lang.X("sync.never", "Chưa đồng bộ"))
+	} else {
+		p.lastSync.SetText(FormatDateTime(st.LastSyncAt))
+	}
+	if st.LastError == "" {
+		p.lastError.Importance = widget.MediumImportance
+		p.lastError.SetText(lang.X("sync.no_error", "Không có"))
+	} else {
+		p.lastError.Importance = widget.DangerImportance
+		p.lastError.SetText(st.LastError)
+	}
+	p.updateButtons()
+	if p.onStatus != nil {
+		p.onStatus(st)
+	}
+}
+
+// scopeText names the commune (or the province) whose data this device
+// holds.
+func (p *syncPanel) scopeText(scope, dash string) string {
+	switch {
+	case scope == "":
+		return dash
+	case scope == "province":
+		return lang.X("sync.scope.province", "Toàn tỉnh Đồng Tháp")
+	}
+	if u, ok := lookupUnit(p.refs, scope); ok {
+		return u.Name + " (" + scope + ")"
+	}
+	return scope
+}
+
+func (p *syncPanel) updateButtons() {
+	if p.running || !p.status.Enrolled {
+		p.button.Disable()
+	} else {
+		p.button.Enable()
+	}
+	if p.running {
+		p.stop.Show()
+	} else {
+		p.stop.Hide()
+	}
+}
+
+// onSyncNow runs a sync off the Fyne goroutine, then shows its outcome and
+// the new status.
+func (p *syncPanel) onSyncNow() {
+	if p.running {
+		return
+	}
+	p.running = true
+	p.stopped = false
+	ctx, cancel := context.WithCancel(p.ctx)
+	p.cancelRun = cancel
+	p.updateButtons()
+	p.progress.Importance = widget.MediumImportance
+	p.progress.SetText(lang.X("sync.running", "Đang đồng bộ: gửi các thay đổi lên máy chủ rồi nhận dữ liệu mới… Có thể tiếp tục làm việc trong lúc chờ."))
+	p.bar.Show()
+	p.bar.Start()
+	p.gen++ // a status load started before this sync is out of date
+	gen := p.gen
+	p.run(func() {
+		err := p.svc.SyncNow(ctx)
+		st, serr := p.load(p.ctx)
+		fyne.Do(func() {
+			cancel()
+			p.finish(err, p.stopped)
+			p.apply(gen, st, serr)
+			if p.onSynced != nil {
+				p.onSynced()
+			}
+		})
+	})
+}
+
+// finish shows how a sync ended. stopped is true when the user stopped it.
+func (p *syncPanel) finish(err error, stopped bool) {
+	p.running = false
+	p.cancelRun = nil
+	p.bar.Stop()
+	p.bar.Hide()
+	p.updateButtons()
+	switch {
+	case stopped:
+		p.progress.Importance = widget.WarningImportance
+		p.progress.SetText(lang.X("sync.stopped", "Đã dừng đồng bộ. Các thay đổi chưa gửi vẫn được giữ và sẽ gửi ở lần sau."))
+	case err != nil:
+		logError("sync now", err)
+		p.progress.Importance = widget.DangerImportance
+		p.progress.SetText(lang.X("sync.failed", "Đồng bộ chưa thành công: {{.Reason}} Dữ liệu trên máy vẫn an toàn; hãy thử lại khi có mạng.",
+			map[string]any{"Reason": userMessage(err)}))
+	default:
+		p.progress.Importance = widget.SuccessImportance
+		p.progress.SetText(lang.X("sync.done", "Đồng bộ xong lúc {{.Time}}.", map[string]any{"Time": FormatDateTime(time.Now())}))
+	}
+}
+
+// onStop cancels the running sync.
+func (p *syncPanel) onStop() {
+	if p.cancelRun != nil {
+		p.stopped = true
+		p.cancelRun()
+		p.progress.SetText(lang.X("sync.stopping", "Đang dừng…"))
+	}
+}
+
+// noSync stands in when no sync service is wired: the device is shown as
+// not enrolled.
+type noSync struct{}
+
+func (noSync) Status(context.Context) (app.SyncStatus, error) { return app.SyncStatus{}, nil }
+
+func (noSync) SyncNow(context.Context) error {
+	return app.Errorf(app.EUNAUTHORIZED, "%s", lang.X("sync.enrolled.no", "Chưa đăng ký"))
+}
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}

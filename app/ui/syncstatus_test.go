@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"bvntd/app"
+)
+
+func TestSyncPanel_ShowsStatusAndSyncs(t *testing.T) {
+	fx := newFixture(t)
+	fx.sync.status.Pending = 3
+	fx.sync.status.Parked = 1
+	fx.ui.tabs.Select(fx.ui.syncTab) // selecting the tab reloads the status
+	p := fx.ui.syncPanel
+
+	checks := map[string][2]string{
+		"enrolled":  {p.enrolled.Text, "Đã đăng ký"},
+		"server":    {p.server.Text, "https://bvntd.dongthap.example/"},
+		"scope":     {p.scope.Text, "Phường Mỹ Tho (28261)"},
+		"pending":   {p.pending.Text, "3"},
+		"parked":    {p.parked.Text, "1"},
+		"last sync": {p.lastSync.Text, "Chưa đồng bộ"},
+		"tab":       {fx.ui.syncTab.Text, "Đồng bộ (3)"},
+	}
+	for name, c := range checks {
+		if c[0] != c[1] {
+			t.Errorf("%s = %q, want %q", name, c[0], c[1])
+		}
+	}
+	must(t, p.parkedMsg.Visible(), "the parked changes are not explained")
+	must(t, !p.howTo.Visible(), "enrolment help shown on an enrolled device")
+
+	syncs, _ := fx.sync.calls()
+	btn := mustButton(t, fx.win.Content(), "Đồng bộ ngay")
+	must(t, !btn.Disabled(), "the sync button is disabled")
+	tapButton(btn)
+
+	if n, _ := fx.sync.calls(); n != syncs+1 {
+		t.Fatalf("SyncNow ran %d times, want 1", n-syncs)
+	}
+	if p.pending.Text != "0" || p.lastSync.Text != "27/11/2026 09:05" || fx.ui.syncTab.Text != "Đồng bộ" {
+		t.Errorf("after sync: pending %q, last sync %q, tab %q", p.pending.Text, p.lastSync.Text, fx.ui.syncTab.Text)
+	}
+	if !strings.HasPrefix(p.progress.Text, "Đồng bộ xong lúc ") {
+		t.Errorf("progress %q", p.progress.Text)
+	}
+	must(t, !p.button.Disabled() && !p.stop.Visible(), "the button was not re-enabled")
+}
+
+func TestSyncPanel_ButtonDisabledWhileRunning(t *testing.T) {
+	var queued []func()
+	fx := newFixtureWith(t, func(f func()) { queued = append(queued, f) })
+	for len(queued) > 0 { // the initial loads
+		f := queued[0]
+		queued = queued[1:]
+		f()
+	}
+	p := fx.ui.syncPanel
+	tapButton(p.button)
+	must(t, len(queued) == 1, "%d jobs started, want 1", len(queued))
+	must(t, p.button.Disabled(), "the button is enabled during the sync")
+	must(t, p.stop.Visible() && p.bar.Visible(), "no stop button or progress bar during the sync")
+	if !strings.HasPrefix(p.progress.Text, "Đang đồng bộ") {
+		t.Errorf("progress %q", p.progress.Text)
+	}
+	tapButton(p.button) // a second tap does nothing
+	must(t, len(queued) == 1, "a second sync started")
+
+	queued[0]()
+	must(t, !p.button.Disabled() && !p.stop.Visible() && !p.bar.Visible(), "not reset after the sync")
+	if n, _ := fx.sync.calls(); n != 1 {
+		t.Errorf("SyncNow ran %d times", n)
+	}
+}
+
+func TestSyncPanel_StopCancels(t *testing.T) {
+	var queued []func()
+	fx := newFixtureWith(t, func(f func()) { queued = append(queued, f) })
+	queued = nil
+	p := fx.ui.syncPanel
+	fx.ui.tabs.Select(fx.ui.syncTab)
+	queued[0]() // the status load
+	queued = nil
+	tapButton(p.button)
+	tapButton(mustButton(t, fx.win.Content(), "Dừng"))
+	queued[0]()
+	if !strings.HasPrefix(p.progress.Text, "Đã dừng đồng bộ.") {
+		t.Errorf("progress %q", p.progress.Text)
+	}
+	must(t, !p.button.Disabled(), "the button stays disabled after stopping")
+}
+
+func TestSyncPanel_ErrorShowsVietnamese(t *testing.T) {
+	tests := []struct {
+		name    string
+		err     error
+		want    string
+		notWant string
+	}{
+		{"AppError", &app.Error{Code: app.EOFFLINE, Message: "Không kết nối được máy chủ. Vui lòng kiểm tra mạng.",
+			Err: errors.New("dial tcp 203.0.113.7:443: connect: connection refused")},
+			"Không kết nối được máy chủ. Vui lòng kiểm tra mạng.", "dial tcp"},
+		{"GoError", errors.New("tls: failed to verify certificate: x509: certificate signed by unknown authority"),
+			app.InternalMessage, "x509"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fx := newFixture(t)
+			logs := captureLogs(t)
+			fx.sync.syncErr = tt.err
+			p := fx.ui.syncPanel
+			fx.ui.tabs.Select(fx.ui.syncTab)
+			tapButton(mustButton(t, fx.win.Content(), "Đồng bộ ngay"))
+
+			if !strings.Contains(p.progress.Text, tt.want) || strings.Contains(p.progress.Text, tt.notWant) {
+				t.Errorf("progress %q: want %q and no %q", p.progress.Text, tt.want, tt.notWant)
+			}
+			if !strings.HasPrefix(p.progress.Text, "Đồng bộ chưa thành công") {
+				t.Errorf("progress %q", p.progress.Text)
+			}
+			if tt.name == "AppError" && p.lastError.Text != tt.want {
+				t.Errorf("last error %q", p.lastError.Text)
+			}
+			for _, s := range texts(fx.win.Content()) {
+				if strings.Contains(s, tt.notWant) {
+					t.Errorf("technical text on screen: %q", s)
+				}
+			}
+			if !strings.Contains(logs.String(), tt.notWant) {
+				t.Errorf("cause not logged: %s", logs)
+			}
+			must(t, !p.button.Disabled(), "the button stays disabled after a failure")
+		})
+	}
+}
+
+func TestSyncPanel_NotEnrolledExplainsEnrolment(t *testing.T) {
+	fx := newFixture(t)
+	fx.sync.status = app.SyncStatus{Pending: 2}
+	fx.ui.syncPanel.refresh()
+	p := fx.ui.syncPanel
+	must(t, p.enrolled.Text == "Chưa đăng ký", "enrolled = %q", p.enrolled.Text)
+	must(t, p.howTo.Visible(), "no enrolment help")
+	shown := strings.Join(texts(p.howTo), "\n")
+	for _, want := range []string{"bvntd enroll --server URL --code CODE", "Sở Công Thương"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("help lacks %q: %s", want, shown)
+		}
+	}
+	must(t, p.button.Disabled(), "sync offered on a device that is not enrolled")
+	must(t, p.server.Text == "—" && p.scope.Text == "—", "server %q scope %q", p.server.Text, p.scope.Text)
+}
+
+func TestSyncPanel_SyncReloadsCaseList(t *testing.T) {
+	fx := newFixture(t)
+	fx.cases.add(t, app.Case{ConsumerName: "Huỳnh Văn Phúc", ReceivedAt: time.Date(2026, 4, 1, 8, 0, 0, 0, ICT)})
+	must(t, len(fx.ui.cases.rows) == 0, "list loaded too early")
+	tapButton(fx.ui.syncPanel.button)
+	must(t, len(fx.ui.cases.rows) == 1, "the list was not reloaded after the sync")
+}
+
+func TestSyncPanel_NoServiceMeansNotEnrolled(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	u := newUI(w, Services{Cases: newFakeCases(nil)}, inline, 0)
+	w.SetContent(u.Content())
+	u.Refresh()
+	if !u.syncPanel.howTo.Visible() || !u.syncPanel.button.Disabled() {
+		t.Error("without a sync service the panel must explain enrolment and offer no sync")
+	}
+}
