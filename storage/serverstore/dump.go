@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"bvntd/app"
 )
 
 // Dump writes every record as canonical JSON, one per line, sorted by id:
@@ -38,7 +40,7 @@ func (s *Store) dump(ctx context.Context, w io.Writer, scope string) error {
 		if err := json.Unmarshal(raw, &fields); err != nil {
 			return fmt.Errorf("dump: record %s: %w", id, err)
 		}
-		line, err := dumpLine(entity, fields)
+		line, err := app.DumpLine(entity, fields)
 		if err != nil {
 			return fmt.Errorf("dump: record %s: %w", id, err)
 		}
@@ -50,21 +52,4 @@ func (s *Store) dump(ctx context.Context, w io.Writer, scope string) error {
 		return fmt.Errorf("dump: %w", err)
 	}
 	return bw.Flush()
-}
-
-// dumpLine is one record of a dump: its fields plus "type", as JSON with
-// sorted keys and compact values, and a newline. The desktop app must use
-// the same algorithm (it is to move to app.DumpLine) so that both sides
-// match byte for byte.
-func dumpLine(entity string, fields map[string]json.RawMessage) ([]byte, error) {
-	m := make(map[string]json.RawMessage, len(fields)+1)
-	for k, v := range fields {
-		m[k] = v
-	}
-	m["type"], _ = json.Marshal(entity) // a string always marshals
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
 }

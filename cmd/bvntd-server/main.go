@@ -1,0 +1,445 @@
+// Command bvntd-server is the provincial sync server of BVNTD Đồng Tháp and
+// its administration tool:
+//
+//	bvntd-server serve   --db PATH [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]
+//	bvntd-server enroll  --db PATH --scope COMMUNE_CODE|province [--ttl 72h]
+//	bvntd-server devices --db PATH
+//	bvntd-server revoke  --db PATH --device ID
+//	bvntd-server export  --db PATH --report dump [--commune CODE] --out FILE
+//
+// Machine-readable output (an enrolment code, a dump sent to "-") goes to
+// stdout alone; messages go to stderr. Exit 0 on success; on failure one
+// line on stderr and a non-zero exit.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"bvntd/app"
+	"bvntd/storage/serverstore"
+	"bvntd/sync/syncproto"
+	"bvntd/sync/syncserver"
+)
+
+// Defaults.
+const (
+	DefaultDB   = "./data/server.sqlite"
+	DefaultAddr = "127.0.0.1:8080"
+	DefaultTTL  = 72 * time.Hour
+)
+
+// HTTP timeouts: provincial links are slow, but no connection may hold a
+// worker forever.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 2 * time.Minute
+	writeTimeout      = 2 * time.Minute
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 15 * time.Second
+	maxHeaderBytes    = 64 << 10
+)
+
+// ict is Vietnam's time zone (no daylight saving), for what people read.
+var ict = time.FixedZone("ICT", 7*60*60)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	m := NewMain()
+	if err := m.ParseFlags(os.Args[1:]); errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	} else if err != nil {
+		fail(m, err)
+	}
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		fail(m, err)
+	}
+	if m.Serving() {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(m.Stderr, "đang dừng máy chủ (shutting down)")
+		case err := <-m.ServeErr():
+			m.Close()
+			fail(m, err)
+		}
+	}
+	if err := m.Close(); err != nil {
+		fail(m, err)
+	}
+}
+
+func fail(m *Main, err error) {
+	fmt.Fprintln(m.Stderr, "bvntd-server: "+ErrorLine(err))
+	os.Exit(1)
+}
+
+// ErrorLine is the one line a failed command prints: the Vietnamese message
+// of an app error, or "Lỗi hệ thống" with the technical cause in brackets.
+func ErrorLine(err error) string {
+	var e *app.Error
+	var line string
+	if errors.As(err, &e) && e.Message != "" && e.Code != app.EINTERNAL {
+		line = e.Message
+	} else {
+		line = "Lỗi hệ thống (internal error): " + err.Error()
+	}
+	return strings.Join(strings.Fields(line), " ")
+}
+
+// Main is the program, so that tests can drive it in-process:
+// ParseFlags, then Run, then (for serve) Addr, and Close.
+type Main struct {
+	Stdout, Stderr io.Writer
+
+	Command    string
+	DB         string
+	ListenAddr string // --addr
+	TLSCert    string
+	TLSKey     string
+	Scope      string
+	TTL        time.Duration
+	Device     string
+	Report     string
+	Year       int
+	Commune    string
+	Out        string
+
+	store    *serverstore.Store
+	ln       net.Listener
+	srv      *http.Server
+	serveErr chan error
+}
+
+// NewMain returns a Main writing to the process's stdout and stderr.
+func NewMain() *Main {
+	return &Main{Stdout: os.Stdout, Stderr: os.Stderr}
+}
+
+const usage = `Cách dùng (usage):
+  bvntd-server serve   --db PATH [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]
+  bvntd-server enroll  --db PATH --scope MÃ_XÃ|province [--ttl 72h]
+  bvntd-server devices --db PATH
+  bvntd-server revoke  --db PATH --device ID
+  bvntd-server export  --db PATH --report dump [--commune MÃ_XÃ] --out FILE
+`
+
+// ParseFlags reads the sub-command and its flags.
+func (m *Main) ParseFlags(args []string) error {
+	if len(args) == 0 {
+		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke hoặc export; xem --help (missing command).")
+	}
+	m.Command = args[0]
+	switch m.Command {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(m.Stderr, usage)
+		return flag.ErrHelp
+	}
+	fs := flag.NewFlagSet("bvntd-server "+m.Command, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&m.DB, "db", DefaultDB, "database file")
+	switch m.Command {
+	case "serve":
+		fs.StringVar(&m.ListenAddr, "addr", DefaultAddr, "listen address")
+		fs.StringVar(&m.TLSCert, "tls-cert", "", "TLS certificate (PEM)")
+		fs.StringVar(&m.TLSKey, "tls-key", "", "TLS key (PEM)")
+	case "enroll":
+		fs.StringVar(&m.Scope, "scope", "", "commune code or province")
+		fs.DurationVar(&m.TTL, "ttl", DefaultTTL, "how long the code is valid")
+	case "devices":
+	case "revoke":
+		fs.StringVar(&m.Device, "device", "", "device id")
+	case "export":
+		fs.StringVar(&m.Report, "report", "", "register|attendance|annual|dump")
+		fs.IntVar(&m.Year, "year", 0, "year")
+		fs.StringVar(&m.Commune, "commune", "", "commune code")
+		fs.StringVar(&m.Out, "out", "", "output file, - for stdout")
+	default:
+		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke hoặc export; xem --help.", m.Command)
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(m.Stderr, usage)
+			return err
+		}
+		return app.Errorf(app.EINVALID, "Tham số không hợp lệ (bad flag): %v", err)
+	}
+	if fs.NArg() > 0 {
+		return app.Errorf(app.EINVALID, "Tham số thừa (unexpected argument): %q", fs.Arg(0))
+	}
+	if m.DB == "" {
+		return app.Errorf(app.EINVALID, "Thiếu --db (missing --db).")
+	}
+	switch m.Command {
+	case "serve":
+		if (m.TLSCert == "") != (m.TLSKey == "") {
+			return app.Errorf(app.EINVALID, "Cần cả --tls-cert và --tls-key (both --tls-cert and --tls-key are needed).")
+		}
+	case "enroll":
+		if m.Scope == "" {
+			return app.Errorf(app.EINVALID, "Thiếu --scope: mã xã, phường 5 chữ số hoặc province (missing --scope).")
+		}
+		if !serverstore.ValidScope(m.Scope) {
+			return app.Errorf(app.EINVALID, "Phạm vi %q không hợp lệ: cần mã xã, phường 5 chữ số hoặc province (bad --scope).", m.Scope)
+		}
+	case "revoke":
+		if m.Device == "" {
+			return app.Errorf(app.EINVALID, "Thiếu --device (missing --device).")
+		}
+	case "export":
+		switch m.Report {
+		case "dump":
+		case "register", "attendance", "annual":
+			return app.Errorf(app.EINVALID, "Báo cáo %q chưa hỗ trợ trên máy chủ (report not supported yet).", m.Report)
+		case "":
+			return app.Errorf(app.EINVALID, "Thiếu --report: register, attendance, annual hoặc dump (missing --report).")
+		default:
+			return app.Errorf(app.EINVALID, "Loại báo cáo %q không hợp lệ: register, attendance, annual hoặc dump (bad --report).", m.Report)
+		}
+		if m.Out == "" {
+			return app.Errorf(app.EINVALID, "Thiếu --out (missing --out).")
+		}
+		if m.Commune != "" && (m.Commune == syncproto.ScopeProvince || !serverstore.ValidScope(m.Commune)) {
+			return app.Errorf(app.EINVALID, "Mã xã, phường %q không hợp lệ (bad --commune).", m.Commune)
+		}
+	}
+	return nil
+}
+
+// Run carries out the command. For serve it starts listening and returns;
+// the server runs until Close.
+func (m *Main) Run(ctx context.Context) error {
+	create := m.Command == "serve" || m.Command == "enroll"
+	if err := m.openStore(ctx, create); err != nil {
+		return err
+	}
+	switch m.Command {
+	case "serve":
+		return m.serve()
+	case "enroll":
+		return m.enroll(ctx)
+	case "devices":
+		return m.devices(ctx)
+	case "revoke":
+		return m.revoke(ctx)
+	case "export":
+		return m.export(ctx)
+	}
+	return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command).", m.Command)
+}
+
+// Close stops the server gracefully (in-flight requests finish) and closes
+// the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		errs = append(errs, m.srv.Shutdown(ctx))
+		cancel()
+		m.srv = nil
+	}
+	if m.store != nil {
+		errs = append(errs, m.store.Close())
+		m.store = nil
+	}
+	return errors.Join(errs...)
+}
+
+// Serving reports whether Run started a server.
+func (m *Main) Serving() bool { return m.ln != nil }
+
+// Addr returns the address the server listens on (useful with port 0).
+func (m *Main) Addr() string {
+	if m.ln == nil {
+		return ""
+	}
+	return m.ln.Addr().String()
+}
+
+// URL returns the server's base URL.
+func (m *Main) URL() string {
+	if m.ln == nil {
+		return ""
+	}
+	scheme := "http"
+	if m.TLSCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + m.Addr()
+}
+
+// ServeErr delivers the error that stopped the server, if it stops by
+// itself.
+func (m *Main) ServeErr() <-chan error { return m.serveErr }
+
+func (m *Main) openStore(ctx context.Context, create bool) error {
+	if strings.HasPrefix(m.DB, "postgres://") || strings.HasPrefix(m.DB, "postgresql://") {
+		return app.Errorf(app.EINVALID, "PostgreSQL chưa được hỗ trợ trong phiên bản này; hãy dùng tệp SQLite (PostgreSQL not supported yet).")
+	}
+	if create {
+		if err := os.MkdirAll(filepath.Dir(m.DB), 0o750); err != nil {
+			return app.WrapError(app.EINVALID, fmt.Sprintf("Không tạo được thư mục cho cơ sở dữ liệu %s (cannot create folder): %v", m.DB, err), err)
+		}
+	} else if _, err := os.Stat(m.DB); err != nil {
+		return app.WrapError(app.ENOTFOUND, fmt.Sprintf("Không tìm thấy cơ sở dữ liệu %s (database not found).", m.DB), err)
+	}
+	st, err := serverstore.Open(ctx, m.DB, serverstore.Options{})
+	if err != nil {
+		if app.ErrorCode(err) == app.EINTERNAL {
+			return app.WrapError(app.EINVALID, fmt.Sprintf("Không mở được cơ sở dữ liệu %s (cannot open database): %v", m.DB, err), err)
+		}
+		return err
+	}
+	m.store = st
+	return nil
+}
+
+func (m *Main) serve() error {
+	logger := slog.New(slog.NewJSONHandler(m.Stderr, nil))
+	var tlsConfig *tls.Config
+	if m.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(m.TLSCert, m.TLSKey)
+		if err != nil {
+			return app.WrapError(app.EINVALID, fmt.Sprintf("Không đọc được chứng chỉ TLS (cannot load certificate): %v", err), err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	ln, err := net.Listen("tcp", m.ListenAddr)
+	if err != nil {
+		return app.WrapError(app.EINVALID, fmt.Sprintf("Không mở được địa chỉ %s (cannot listen): %v", m.ListenAddr, err), err)
+	}
+	m.ln = ln
+	m.srv = &http.Server{
+		Handler:           syncserver.New(m.store, syncserver.Options{Logger: logger}),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		TLSConfig:         tlsConfig,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	m.serveErr = make(chan error, 1)
+	srv := m.srv
+	go func() {
+		var err error
+		if tlsConfig != nil {
+			err = srv.ServeTLS(ln, "", "")
+		} else {
+			err = srv.Serve(ln)
+		}
+		if !errors.Is(err, http.ErrServerClosed) {
+			m.serveErr <- err
+		}
+		close(m.serveErr)
+	}()
+	fmt.Fprintf(m.Stderr, "listening on %s\n", m.URL())
+	return nil
+}
+
+func (m *Main) enroll(ctx context.Context) error {
+	code, expires, err := m.store.CreateEnrolCode(ctx, m.Scope, m.TTL)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, code)
+	what := "xã, phường " + m.Scope
+	if m.Scope == syncproto.ScopeProvince {
+		what = "cấp tỉnh"
+	}
+	fmt.Fprintf(m.Stderr, "Mã đăng ký dùng một lần cho %s, hết hạn lúc %s (ICT).\n",
+		what, expires.In(ict).Format("15:04 02/01/2006"))
+	return nil
+}
+
+func (m *Main) devices(ctx context.Context) error {
+	devs, err := m.store.Devices(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MÃ THIẾT BỊ\tKÝ HIỆU\tPHẠM VI\tĐỒNG BỘ LẦN CUỐI\tTHU HỒI\tTÊN")
+	for _, d := range devs {
+		revoked := "không"
+		if d.Revoked() {
+			revoked = "có, " + formatTime(d.RevokedAt)
+		}
+		name := d.Name
+		if name == "" {
+			name = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Tag, d.Scope, formatTime(d.LastSyncAt), revoked, name)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "%d thiết bị.\n", len(devs))
+	return nil
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "chưa"
+	}
+	return t.In(ict).Format("02/01/2006 15:04")
+}
+
+func (m *Main) revoke(ctx context.Context) error {
+	if err := m.store.Revoke(ctx, m.Device); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "Đã thu hồi thiết bị %s.\n", m.Device)
+	return nil
+}
+
+// export writes the report to a temporary file next to --out and renames
+// it, so a failed export never leaves half a file under the final name.
+func (m *Main) export(ctx context.Context) error {
+	write := func(w io.Writer) error {
+		if m.Commune != "" {
+			return m.store.DumpScope(ctx, w, m.Commune)
+		}
+		return m.store.Dump(ctx, w)
+	}
+	if m.Out == "-" {
+		return write(m.Stdout)
+	}
+	dir := filepath.Dir(m.Out)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(m.Out)+".*.tmp")
+	if err != nil {
+		return app.WrapError(app.EINVALID, fmt.Sprintf("Không ghi được tệp %s (cannot write): %v", m.Out, err), err)
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), m.Out); err != nil {
+		return app.WrapError(app.EINVALID, fmt.Sprintf("Không ghi được tệp %s (cannot write): %v", m.Out, err), err)
+	}
+	fmt.Fprintf(m.Stderr, "Đã xuất %s.\n", m.Out)
+	return nil
+}

@@ -1,0 +1,311 @@
+// Package syncserver is the provincial server's HTTP side of the sync
+// protocol (package syncproto): enrolment, push and pull. It declares the
+// Store it needs; package serverstore implements it on SQLite.
+package syncserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"bvntd/app"
+	"bvntd/sync/syncproto"
+)
+
+// DefaultMaxBodyBytes bounds a raw (possibly gzipped) request body.
+const DefaultMaxBodyBytes = 8 << 20
+
+// pushTimeout bounds the work on a pushed batch once it is read. The batch
+// is applied even if the device hangs up meanwhile: its resend is then
+// answered "duplicate", which costs less than applying it again.
+const pushTimeout = 2 * time.Minute
+
+// Store is what the handlers need from the server's store.
+type Store interface {
+	// Enroll exchanges a one-time code for a token; it returns the token
+	// and the device's scope. A bad code is app.EUNAUTHORIZED.
+	Enroll(ctx context.Context, req syncproto.EnrollRequest) (token, scope string, err error)
+	// Authenticate returns the device a token belongs to; unknown or
+	// revoked is app.EUNAUTHORIZED.
+	Authenticate(ctx context.Context, token string) (deviceID, scope string, err error)
+	// ApplyPush applies a batch in one transaction and answers every
+	// mutation, in order.
+	ApplyPush(ctx context.Context, deviceID string, muts []syncproto.Mutation) ([]syncproto.PushResult, error)
+	// Pull returns a page of changes after the request's cursors.
+	Pull(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, error)
+}
+
+// Options configure the handler. The zero value is usable.
+type Options struct {
+	// MaxBodyBytes bounds a raw request body; DefaultMaxBodyBytes when 0.
+	MaxBodyBytes int64
+	// Logger receives one line per request (ids, scopes and counts, never
+	// field values); slog.Default() when nil.
+	Logger *slog.Logger
+	// Now is the server clock for ServerTimeMS; time.Now when nil.
+	Now func() time.Time
+}
+
+// Log attribute keys.
+const (
+	logKeyPath     = "path"
+	logKeyStatus   = "status"
+	logKeyCode     = "code"
+	logKeyDevice   = "device"
+	logKeyScope    = "scope"
+	logKeyDuration = "duration_ms"
+	logKeyError    = "error"
+)
+
+type server struct {
+	store   Store
+	maxBody int64
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// New returns the handler of POST /v1/enroll, /v1/push and /v1/pull. It is
+// safe for concurrent requests. Every other request gets a JSON 404 or 405.
+func New(store Store, opts Options) http.Handler {
+	s := &server{store: store, maxBody: opts.MaxBodyBytes, log: opts.Logger, now: opts.Now}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBodyBytes
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.log = s.log.With("component", "syncserver")
+	if s.now == nil {
+		s.now = time.Now
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST "+syncproto.PathEnroll, s.endpoint(false, s.enroll))
+	mux.Handle("POST "+syncproto.PathPush, s.endpoint(true, s.push))
+	mux.Handle("POST "+syncproto.PathPull, s.endpoint(true, s.pull))
+	mux.HandleFunc("/", s.notFound)
+	return s.recoverer(mux)
+}
+
+// device is the authenticated caller of a request.
+type device struct{ id, scope string }
+
+// call is one request in progress, for its handler and its log line.
+type call struct {
+	w      http.ResponseWriter
+	r      *http.Request
+	dev    device
+	attrs  []any
+	status int
+}
+
+// endpoint wraps a handler with the checks every request gets: protocol
+// version, token (when auth), then the handler's answer, encoded and
+// logged.
+func (s *server) endpoint(auth bool, h func(*call) (any, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		c := &call{w: w, r: r}
+		err := s.serve(c, auth, h)
+		attrs := append([]any{logKeyPath, r.URL.Path, logKeyStatus, c.status,
+			logKeyDuration, time.Since(start).Milliseconds()}, c.attrs...)
+		if c.dev.id != "" {
+			attrs = append(attrs, logKeyDevice, c.dev.id, logKeyScope, c.dev.scope)
+		}
+		switch {
+		case err == nil:
+			s.log.Info("request", attrs...)
+		case r.Context().Err() != nil:
+			// The client went away (a cut link): nothing was committed
+			// for it, and it will retry.
+			s.log.Info("request abandoned by the client", attrs...)
+		case c.status >= 500:
+			s.log.Error("request failed", append(attrs, logKeyError, err.Error())...)
+		default:
+			s.log.Warn("request refused", append(attrs, logKeyCode, app.ErrorCode(err))...)
+		}
+	})
+}
+
+func (s *server) serve(c *call, auth bool, h func(*call) (any, error)) error {
+	if v := c.r.Header.Get(syncproto.HeaderProtocol); v != strconv.Itoa(syncproto.ProtocolVersion) {
+		err := app.Errorf(app.EINVALID,
+			"Phiên bản giao thức đồng bộ không được hỗ trợ; vui lòng cập nhật ứng dụng (protocol %q, want %d).",
+			v, syncproto.ProtocolVersion)
+		s.writeError(c, err)
+		return err
+	}
+	if auth {
+		token, ok := bearer(c.r)
+		if !ok {
+			err := app.Errorf(app.EUNAUTHORIZED, msgUnauthorized)
+			s.writeError(c, err)
+			return err
+		}
+		id, scope, err := s.store.Authenticate(c.r.Context(), token)
+		if err != nil {
+			s.writeError(c, err)
+			return err
+		}
+		c.dev = device{id, scope}
+	}
+	v, err := h(c)
+	if err != nil {
+		s.writeError(c, err)
+		return err
+	}
+	return s.write(c, http.StatusOK, v)
+}
+
+// msgUnauthorized is shown when a request has no valid token.
+const msgUnauthorized = "Thiết bị chưa được đăng ký hoặc đã bị thu hồi. Vui lòng đăng ký lại."
+
+// bearer returns the token of an "Authorization: Bearer <token>" header.
+func bearer(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
+}
+
+func (s *server) enroll(c *call) (any, error) {
+	var req syncproto.EnrollRequest
+	if err := s.decode(c, &req); err != nil {
+		return nil, err
+	}
+	token, scope, err := s.store.Enroll(c.r.Context(), req)
+	if err != nil {
+		return nil, err
+	}
+	c.dev = device{req.DeviceID, scope}
+	return syncproto.EnrollResponse{DeviceID: req.DeviceID, Token: token, Scope: scope, ServerTimeMS: s.nowMS()}, nil
+}
+
+func (s *server) push(c *call) (any, error) {
+	var req syncproto.PushRequest
+	if err := s.decode(c, &req); err != nil {
+		return nil, err
+	}
+	if req.DeviceID != "" && req.DeviceID != c.dev.id {
+		return nil, app.Errorf(app.EFORBIDDEN, "Mã thiết bị trong yêu cầu không khớp với thiết bị đã đăng ký.")
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.r.Context()), pushTimeout)
+	defer cancel()
+	results, err := s.store.ApplyPush(ctx, c.dev.id, req.Mutations)
+	if err != nil {
+		return nil, err
+	}
+	if len(results) != len(req.Mutations) {
+		return nil, fmt.Errorf("store answered %d of %d mutations", len(results), len(req.Mutations))
+	}
+	var applied, dup, rejected int
+	for _, r := range results {
+		switch r.Status {
+		case syncproto.StatusApplied:
+			applied++
+		case syncproto.StatusDuplicate:
+			dup++
+		default:
+			rejected++
+		}
+	}
+	c.attrs = append(c.attrs, "mutations", len(results), "applied", applied, "duplicate", dup, "rejected", rejected)
+	return syncproto.PushResponse{Results: results, ServerTimeMS: s.nowMS()}, nil
+}
+
+func (s *server) pull(c *call) (any, error) {
+	var req syncproto.PullRequest
+	if err := s.decode(c, &req); err != nil {
+		return nil, err
+	}
+	resp, err := s.store.Pull(c.r.Context(), c.dev.id, req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Scopes == nil {
+		resp.Scopes = []syncproto.ScopePage{}
+	}
+	records, resets := 0, 0
+	for _, p := range resp.Scopes {
+		records += len(p.Records)
+		if p.Reset {
+			resets++
+		}
+	}
+	c.attrs = append(c.attrs, "scopes", len(resp.Scopes), "records", records, "resets", resets, "has_more", resp.HasMore)
+	resp.ServerTimeMS = s.nowMS()
+	return resp, nil
+}
+
+// decode reads the request body into v: at most maxBody raw bytes, gunzipped
+// when Content-Encoding says so, at most syncproto.MaxBodyBytes decoded.
+func (s *server) decode(c *call, v any) error {
+	if c.r.ContentLength > s.maxBody {
+		return errTooLarge(nil)
+	}
+	var gz bool
+	switch enc := strings.ToLower(strings.TrimSpace(c.r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		gz = true
+	default:
+		return app.Errorf(app.EINVALID, "Kiểu nén dữ liệu %q không được hỗ trợ (unsupported Content-Encoding).", enc)
+	}
+	body := http.MaxBytesReader(c.w, c.r.Body, s.maxBody)
+	err := syncproto.Decode(body, gz, syncproto.MaxBodyBytes, v)
+	var mbe *http.MaxBytesError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &mbe), errors.Is(err, syncproto.ErrTooLarge):
+		return errTooLarge(err)
+	default:
+		return app.WrapError(app.EINVALID, "Dữ liệu gửi lên không đúng định dạng (malformed request body).", err)
+	}
+}
+
+func errTooLarge(err error) error {
+	return app.WrapError(syncproto.CodeTooLarge,
+		"Dữ liệu gửi lên quá lớn; ứng dụng sẽ gửi thành nhiều lần nhỏ hơn (request body too large).", err)
+}
+
+func (s *server) nowMS() int64 { return s.now().UnixMilli() }
+
+// notFound answers every request the mux does not route: 405 for a known
+// path with the wrong method, 404 otherwise.
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	c := &call{w: w, r: r}
+	var err error
+	switch r.URL.Path {
+	case syncproto.PathEnroll, syncproto.PathPush, syncproto.PathPull:
+		w.Header().Set("Allow", http.MethodPost)
+		err = &app.Error{Code: codeMethod, Message: "Phương thức không được hỗ trợ; hãy dùng POST (method not allowed)."}
+	default:
+		err = app.Errorf(app.ENOTFOUND, "Không có địa chỉ này trên máy chủ (not found).")
+	}
+	s.writeError(c, err)
+	s.log.Warn("request refused", logKeyPath, r.URL.Path, "method", r.Method, logKeyStatus, c.status)
+}
+
+// recoverer turns a panic in a handler into a 500, so one bad request never
+// takes the server down or leaves a connection without an answer.
+func (s *server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic in handler", logKeyPath, r.URL.Path, logKeyError, fmt.Sprint(v))
+				s.writeError(&call{w: w, r: r}, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
