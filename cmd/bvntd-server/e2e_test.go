@@ -466,4 +466,3 @@ func serverCmd(t *testing.T, args ...string) string {
 	}
 	return stdout.String()
 }
-
