@@ -11,7 +11,11 @@ disp=:$((90 + RANDOM % 9))
 Xvfb "$disp" -screen 0 1024x700x24 -nolisten tcp >/dev/null 2>&1 & xpid=$!
 export DISPLAY=$disp
 app_pid=""
-trap 'kill $app_pid $xpid 2>/dev/null || true' EXIT
+stop() {
+  [[ -n $app_pid ]] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+  kill "$xpid" 2>/dev/null || true
+}
+trap stop EXIT
 for _ in $(seq 50); do [[ -S /tmp/.X11-unix/X${disp#:} ]] && break; sleep 0.1; done
 "$bin" --data "$data" >"$work/smoke-app.log" 2>&1 & app_pid=$!
 wid=""
