@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/xlsx"
 	"bvntd/seeds"
 	"bvntd/storage"
 	"bvntd/sync/syncclient"
@@ -124,8 +125,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		_ = year
-		return m.export(ctx, *data, *report, *out)
+		return m.export(ctx, *data, *report, *out, *year)
 	case "backup":
 		out := fs.String("out", "", "tệp sao lưu (backup file)")
 		if err := parse(fs, args[1:]); err != nil {
@@ -240,26 +240,62 @@ func (m *Main) sync(ctx context.Context, dir string, timeout time.Duration) erro
 	})
 }
 
-func (m *Main) export(ctx context.Context, dir, report, out string) error {
+func (m *Main) export(ctx context.Context, dir, report, out string, year int) error {
 	if out == "" {
 		return app.Errorf(app.EINVALID, "Cần --out (tệp kết quả, hoặc - để ghi ra màn hình).")
 	}
+	if year != 0 && (year < 2000 || year > 2100) {
+		return app.Errorf(app.EINVALID, "Năm báo cáo không hợp lệ: %d.", year)
+	}
 	switch report {
-	case "dump":
-	case "register", "attendance", "annual":
-		return app.Errorf(app.EINVALID, "Báo cáo %q chưa có trong phiên bản này (not yet available); hiện có: dump.", report)
+	case "dump", "register":
+	case "attendance", "annual":
+		return app.Errorf(app.EINVALID, "Báo cáo %q chưa có trong phiên bản này (not yet available); hiện có: register, dump.", report)
 	default:
 		return app.Errorf(app.EINVALID, "Loại báo cáo không hợp lệ: %q (register|attendance|annual|dump).", report)
 	}
-	return m.withStore(ctx, dir, func(db *storage.DB, _ *app.RefData) error {
+	return m.withStore(ctx, dir, func(db *storage.DB, refs *app.RefData) error {
 		return writeOut(out, m.Stdout, func(w io.Writer) error {
-			n, err := db.Dump(ctx, w)
+			var (
+				n   int
+				err error
+			)
+			if report == "dump" {
+				n, err = db.Dump(ctx, w)
+			} else {
+				n, err = writeRegister(ctx, db, refs, w, year)
+			}
 			if err == nil && out != "-" {
 				fmt.Fprintf(m.Stderr, "Đã xuất %d bản ghi vào %s\n", n, out)
 			}
 			return err
 		})
 	})
+}
+
+// writeRegister writes the complaint register of the device's commune (of
+// one year, if year > 0), oldest first.
+func writeRegister(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, year int) (int, error) {
+	cases, err := db.ListCases(ctx, app.CaseQuery{})
+	if err != nil {
+		return 0, err
+	}
+	kept := make([]app.Case, 0, len(cases))
+	for i := len(cases) - 1; i >= 0; i-- { // ListCases is newest first
+		if year == 0 || cases[i].ReceivedAt.In(app.ICT).Year() == year {
+			kept = append(kept, cases[i])
+		}
+	}
+	title := "SỔ THEO DÕI VỤ VIỆC CỦA NGƯỜI TIÊU DÙNG"
+	if unit, _ := db.UnitCode(ctx); unit != "" {
+		if u, ok := refs.Unit(unit); ok {
+			title += " – " + u.Name
+		}
+	}
+	if year > 0 {
+		title += fmt.Sprintf(" – NĂM %d", year)
+	}
+	return xlsx.WriteRegister(w, title, kept, refs)
 }
 
 // writeOut writes to stdout for "-", else to a temporary file renamed into

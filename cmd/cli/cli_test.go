@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"bvntd/app"
+	"bvntd/app/xlsx"
 )
 
 func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
@@ -91,6 +94,7 @@ func TestBadInput_VietnameseMessageAndExitCode(t *testing.T) {
 		{"UnknownFlag", []string{"sync", "--data", dir, "--bogus"}, "Tham số không hợp lệ", 2},
 		{"ExtraArgument", []string{"sync", "--data", dir, "now"}, "Tham số thừa", 2},
 		{"UnknownReport", []string{"export", "--data", dir, "--report", "x", "--out", "-"}, "Loại báo cáo không hợp lệ", 2},
+		{"ReportNotYet", []string{"export", "--data", dir, "--report", "annual", "--out", "-"}, "chưa có", 2},
 		{"NoOut", []string{"export", "--data", dir, "--report", "dump"}, "Cần --out", 2},
 		{"EnrollNoCode", []string{"enroll", "--data", dir, "--server", "http://127.0.0.1:1"}, "Cần --server và --code", 2},
 		{"EnrollBadURL", []string{"enroll", "--data", dir, "--server", "ftp://x", "--code", "AB"}, "http:// hoặc https://", 2},
@@ -166,5 +170,31 @@ func TestBackup_CopyOpensWithTheSameCases(t *testing.T) {
 	b, _, _ := run(t, "export", "--data", copyDir, "--report", "dump", "--out", "-")
 	if a != b || a == "" {
 		t.Fatal("the backup's dump differs from the store's")
+	}
+}
+
+func TestExportRegister_Xlsx(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "12"); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "so-theo-doi.xlsx")
+	if _, _, err := run(t, "export", "--data", dir, "--report", "register", "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(xlsx.RegisterSheet)
+	if err != nil || len(rows) != 14 {
+		t.Fatalf("%d rows (%v), want title + header + 12", len(rows), err)
+	}
+	if !strings.Contains(rows[0][0], "Phường Mỹ Tho") || rows[2][0] != "1" || !strings.HasPrefix(rows[2][1], "28261-") {
+		t.Fatalf("rows %q %q", rows[0], rows[2])
+	}
+	if _, _, err := run(t, "export", "--data", dir, "--report", "register", "--year", "1990", "--out", out); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("year 1990: %v", err)
 	}
 }
