@@ -28,10 +28,14 @@ type Case struct {
 	Sector          string    `json:"sector"`
 	Summary         string    `json:"summary"`
 	Status          string    `json:"status"`
-	CreatedAt       time.Time `json:"created_at"`
-	CreatedBy       string    `json:"created_by"`
-	UpdatedAt       time.Time `json:"updated_at"`
-	UpdatedBy       string    `json:"updated_by"`
+	// Voided marks a case recorded by mistake (a duplicate, a test): it is
+	// kept, with the reason, but left out of lists and reports.
+	Voided     bool      `json:"voided"`
+	VoidReason string    `json:"void_reason"`
+	CreatedAt  time.Time `json:"created_at"`
+	CreatedBy  string    `json:"created_by"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	UpdatedBy  string    `json:"updated_by"`
 }
 
 // Refs answers whether reference codes exist (the seeded communes and
@@ -46,7 +50,7 @@ type Refs interface {
 func (c *Case) Normalize() {
 	for _, p := range []*string{&c.UnitCode, &c.Number, &c.Channel, &c.Kind,
 		&c.ConsumerName, &c.ConsumerAddress, &c.BusinessName, &c.BusinessAddress,
-		&c.Sector, &c.Status, &c.CreatedBy, &c.UpdatedBy} {
+		&c.Sector, &c.Status, &c.VoidReason, &c.CreatedBy, &c.UpdatedBy} {
 		*p = NFC(*p)
 	}
 	c.ConsumerPhone = NormalizePhone(c.ConsumerPhone)
@@ -74,7 +78,7 @@ func NormalizePhone(s string) string {
 	}, NFC(s))
 	if strings.HasPrefix(s, "+84") {
 		s = "0" + s[3:]
-	} else if strings.HasPrefix(s, "84") && len(s) == 11 {
+	} else if strings.HasPrefix(s, "84") && (len(s) == 11 || len(s) == 12) {
 		s = "0" + s[2:]
 	}
 	return s
@@ -141,6 +145,11 @@ func (c *Case) Validate(refs Refs, now time.Time) error {
 	}
 	if c.Status == "" || !CaseStatuses.Has(c.Status) {
 		fe["status"] = "Trạng thái không hợp lệ."
+	}
+	if c.Voided && c.VoidReason == "" {
+		fe["void_reason"] = "Cần ghi lý do hủy vụ việc."
+	} else if len([]rune(c.VoidReason)) > maxShortText {
+		fe["void_reason"] = "Lý do hủy quá dài (tối đa 200 ký tự)."
 	}
 	if len(fe) > 0 {
 		return &Error{Code: EINVALID, Message: "Vui lòng sửa các trường được đánh dấu.", Fields: fe}

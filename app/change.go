@@ -8,7 +8,8 @@ import (
 
 // Entity names: the "type" of a record on the wire and in dumps.
 const (
-	EntityCase = "case"
+	EntityCase     = "case"
+	EntityConflict = "conflict"
 )
 
 // Mutation operations.
@@ -27,17 +28,23 @@ type Mutation struct {
 	Op       string
 	// Fields holds only the fields that changed, by their JSON names, as
 	// JSON values.
-	Fields     map[string]json.RawMessage
-	HLC        HLC
-	DeviceID   string
-	Officer    string
-	DeviceTime time.Time // what the officer's clock said, for the audit trail
+	Fields map[string]json.RawMessage
+	HLC    HLC
+	// BaseVersion is the server version of the record the change was made
+	// on (0 if the device never received the record from the server).
+	BaseVersion int64
+	DeviceID    string
+	Officer     string
+	DeviceTime  time.Time // what the officer's clock said, for the audit trail
 }
 
-// Stamp orders writes to one field: the HLC, then the device id.
+// Stamp orders writes to one field: the HLC, then the device id. The
+// server also keeps the record version the write produced, to tell a
+// concurrent write (made without seeing this one) from a later one.
 type Stamp struct {
-	HLC    HLC    `json:"h"`
-	Device string `json:"d"`
+	HLC     HLC    `json:"h"`
+	Device  string `json:"d"`
+	Version int64  `json:"v,omitempty"`
 }
 
 // After reports whether s wins over o under last-writer-wins.
@@ -53,7 +60,8 @@ func (s Stamp) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		H string `json:"h"`
 		D string `json:"d"`
-	}{s.HLC.String(), s.Device})
+		V int64  `json:"v,omitempty"`
+	}{s.HLC.String(), s.Device, s.Version})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -61,6 +69,7 @@ func (s *Stamp) UnmarshalJSON(b []byte) error {
 	var v struct {
 		H string `json:"h"`
 		D string `json:"d"`
+		V int64  `json:"v"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
@@ -69,7 +78,7 @@ func (s *Stamp) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	*s = Stamp{HLC: h, Device: v.D}
+	*s = Stamp{HLC: h, Device: v.D, Version: v.V}
 	return nil
 }
 

@@ -49,6 +49,9 @@ func ParseHLC(s string) (HLC, error) {
 	if !ok || len(wall) != 15 || len(logical) != 6 {
 		return HLC{}, fmt.Errorf("hlc %q: want 15 digits, a dot, 6 digits", s)
 	}
+	if !allDigits(wall) || !allDigits(logical) {
+		return HLC{}, fmt.Errorf("hlc %q: want digits only", s)
+	}
 	w, err := strconv.ParseInt(wall, 10, 64)
 	if err != nil || w < 0 {
 		return HLC{}, fmt.Errorf("hlc %q: bad wall time", s)
@@ -80,22 +83,38 @@ func (c *Clock) physical() int64 {
 	return time.Now().UnixMilli()
 }
 
+// maxLogical is the largest counter String can encode in 6 digits.
+const maxLogical = 999999
+
+// MaxClockJumpBack is how far the physical clock may go back before the
+// clock follows it: a laptop whose clock was years ahead and is then set
+// right starts stamping in real time again. The order of one device's own
+// changes is kept by its outbox order, which the server enforces.
+const MaxClockJumpBack = 24 * time.Hour
+
 // Tick returns a stamp for a local event, after every stamp handed out or
-// observed before.
+// observed before, unless the physical clock was set back by more than
+// MaxClockJumpBack.
 func (c *Clock) Tick() HLC {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	pt := c.physical()
-	if pt > c.last.Wall {
+	switch {
+	case pt > c.last.Wall || c.last.Wall-pt > MaxClockJumpBack.Milliseconds():
 		c.last = HLC{Wall: pt}
-	} else {
+	case c.last.Logical >= maxLogical:
+		// The counter is full (a clock stuck for a million ticks): move on
+		// by a millisecond rather than outgrow the encoding.
+		c.last = HLC{Wall: c.last.Wall + 1}
+	default:
 		c.last.Logical++
 	}
 	return c.last
 }
 
 // Observe merges a stamp received from elsewhere, so that the next Tick is
-// after it.
+// after it (unless the physical clock is more than MaxClockJumpBack behind
+// the observed stamp, in which case Tick follows the physical clock).
 func (c *Clock) Observe(remote HLC) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -109,4 +128,13 @@ func (c *Clock) Last() HLC {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.last
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

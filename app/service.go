@@ -16,6 +16,8 @@ type CaseQuery struct {
 	Text  string
 	Sort  string // SortNewest or SortName
 	Limit int    // 0: no limit
+	// IncludeVoided lists voided cases too.
+	IncludeVoided bool
 }
 
 // SyncStatus is what the sync panel shows.
@@ -28,4 +30,16 @@ type SyncStatus struct {
 	Parked     int       // mutations the server rejected
 	LastSyncAt time.Time // zero if never
 	LastError  string    // Vietnamese, "" if the last sync succeeded
+	// ClockOffset is the server's clock minus this device's, as measured
+	// at the last sync (0 if unknown).
+	ClockOffset time.Duration
+	// OpenConflicts is the number of conflicts waiting for review.
+	OpenConflicts int
+	// UpdateRequired is set when the server refuses this app's version:
+	// the app keeps working offline and keeps its changes.
+	UpdateRequired string
 }
+
+// ClockWarning is how far the device's clock may be off before the officer
+// is warned.
+const ClockWarning = 5 * time.Minute

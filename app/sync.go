@@ -14,9 +14,10 @@ type Cursor struct {
 
 // PulledRecord is the server's merged state of one record.
 type PulledRecord struct {
-	Entity string
-	ID     string
-	Fields map[string]json.RawMessage
+	Entity  string
+	ID      string
+	Fields  map[string]json.RawMessage
+	Version int64 // the server's version, the base of the next local edit
 }
 
 // PulledPage is one scope's page of a pull, applied in one transaction

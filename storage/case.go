@@ -13,14 +13,14 @@ import (
 
 const caseColumns = `id, unit_code, number, received_at, channel, kind, consumer_name,
 	consumer_phone, consumer_address, business_name, business_address, sector, summary,
-	status, created_at, created_by, updated_at, updated_by`
+	status, voided, void_reason, created_at, created_by, updated_at, updated_by`
 
 func scanCase(sc interface{ Scan(...any) error }) (app.Case, error) {
 	var c app.Case
 	var received, created, updated string
 	err := sc.Scan(&c.ID, &c.UnitCode, &c.Number, &received, &c.Channel, &c.Kind, &c.ConsumerName,
 		&c.ConsumerPhone, &c.ConsumerAddress, &c.BusinessName, &c.BusinessAddress, &c.Sector, &c.Summary,
-		&c.Status, &created, &c.CreatedBy, &updated, &c.UpdatedBy)
+		&c.Status, &c.Voided, &c.VoidReason, &created, &c.CreatedBy, &updated, &c.UpdatedBy)
 	if err != nil {
 		return c, err
 	}
@@ -48,18 +48,19 @@ func parseTime(s string) time.Time {
 // putCase inserts or replaces the row of c.
 func putCase(ctx context.Context, tx *sql.Tx, c *app.Case) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`, search_folded)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET unit_code = excluded.unit_code, number = excluded.number,
 			received_at = excluded.received_at, channel = excluded.channel, kind = excluded.kind,
 			consumer_name = excluded.consumer_name, consumer_phone = excluded.consumer_phone,
 			consumer_address = excluded.consumer_address, business_name = excluded.business_name,
 			business_address = excluded.business_address, sector = excluded.sector,
-			summary = excluded.summary, status = excluded.status, created_at = excluded.created_at,
+			summary = excluded.summary, status = excluded.status, voided = excluded.voided,
+			void_reason = excluded.void_reason, created_at = excluded.created_at,
 			created_by = excluded.created_by, updated_at = excluded.updated_at,
 			updated_by = excluded.updated_by, search_folded = excluded.search_folded`,
 		c.ID, c.UnitCode, c.Number, formatTime(c.ReceivedAt), c.Channel, c.Kind, c.ConsumerName,
 		c.ConsumerPhone, c.ConsumerAddress, c.BusinessName, c.BusinessAddress, c.Sector, c.Summary,
-		c.Status, formatTime(c.CreatedAt), c.CreatedBy, formatTime(c.UpdatedAt), c.UpdatedBy,
+		c.Status, c.Voided, c.VoidReason, formatTime(c.CreatedAt), c.CreatedBy, formatTime(c.UpdatedAt), c.UpdatedBy,
 		app.Fold(c.SearchText()))
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
@@ -154,12 +155,19 @@ func (db *DB) UpdateCase(ctx context.Context, c *app.Case) error {
 // ListCases returns the cases matching q.
 func (db *DB) ListCases(ctx context.Context, q app.CaseQuery) ([]app.Case, error) {
 	var (
-		where string
+		conds []string
 		args  []any
 	)
 	if m := ftsMatch(q.Text); m != "" {
-		where = ` WHERE rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`
+		conds = append(conds, `rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`)
 		args = append(args, m)
+	}
+	if !q.IncludeVoided {
+		conds = append(conds, `NOT voided`)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
 	}
 	order := ` ORDER BY received_at DESC, number DESC`
 	if q.Sort == app.SortName {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"bvntd/app"
@@ -25,6 +26,9 @@ const (
 	metaSeedVersion = "seed_version"
 	metaUnitCode    = "unit_code"
 	metaOfficer     = "officer"
+
+	metaClockOffset    = "clock_offset_ms"
+	metaUpdateRequired = "update_required"
 )
 
 type querier interface {
@@ -96,11 +100,21 @@ func (db *DB) saveClock(ctx context.Context, tx *sql.Tx) error {
 	return setMeta(ctx, tx, metaHLC, db.clock.Last().String())
 }
 
-// ObserveServerTime moves the clock past the server's time, if it is ahead,
-// and persists it.
-func (db *DB) ObserveServerTime(ctx context.Context, t time.Time) error {
-	db.clock.Observe(app.HLC{Wall: t.UnixMilli()})
-	return db.tx(ctx, func(tx *sql.Tx) error { return db.saveClock(ctx, tx) })
+// RecordServerTime stores how far the server's clock (t, read from an
+// answer) is from this device's. The device's stamps stay in its own clock:
+// the server translates them (see syncproto.PushRequest.DeviceNowMS), and
+// the officer is warned when the offset passes app.ClockWarning.
+func (db *DB) RecordServerTime(ctx context.Context, t time.Time) error {
+	offset := t.Sub(db.Now())
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		return setMeta(ctx, tx, metaClockOffset, strconv.FormatInt(offset.Milliseconds(), 10))
+	})
+}
+
+// SetUpdateRequired records that the server refuses this app version
+// (minVersion is the oldest it accepts; "" clears the flag).
+func (db *DB) SetUpdateRequired(ctx context.Context, minVersion string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, metaUpdateRequired, minVersion) })
 }
 
 // Enrollment returns the device's enrolment, or a zero value if it is not
@@ -191,6 +205,19 @@ func (db *DB) SyncStatus(ctx context.Context) (app.SyncStatus, error) {
 		return s, err
 	}
 	s.LastSyncAt, _ = time.Parse(time.RFC3339, at)
-	s.LastError, err = getMeta(ctx, db.r, metaLastSyncErr)
+	if s.LastError, err = getMeta(ctx, db.r, metaLastSyncErr); err != nil {
+		return s, err
+	}
+	off, err := getMeta(ctx, db.r, metaClockOffset)
+	if err != nil {
+		return s, err
+	}
+	if ms, err := strconv.ParseInt(off, 10, 64); err == nil {
+		s.ClockOffset = time.Duration(ms) * time.Millisecond
+	}
+	if s.UpdateRequired, err = getMeta(ctx, db.r, metaUpdateRequired); err != nil {
+		return s, err
+	}
+	s.OpenConflicts, err = db.CountOpenConflicts(ctx)
 	return s, err
 }

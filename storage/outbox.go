@@ -18,12 +18,20 @@ func (db *DB) appendMutation(ctx context.Context, tx *sql.Tx, entity, recordID, 
 	if err != nil {
 		return fmt.Errorf("outbox fields: %w", err)
 	}
+	var base int64
+	table := map[string]string{app.EntityCase: "cases", app.EntityConflict: "conflicts"}[entity]
+	if table == "" {
+		return fmt.Errorf("outbox: unknown entity %q", entity)
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT server_version FROM "+table+" WHERE id = ?", recordID).Scan(&base); err != nil {
+		return fmt.Errorf("outbox base version: %w", err)
+	}
 	stamp := db.clock.Tick()
 	_, err = tx.ExecContext(ctx, `INSERT INTO outbox
-		(mutation_id, entity, record_id, unit_code, op, fields, hlc, officer, device_time)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(mutation_id, entity, record_id, unit_code, op, fields, hlc, officer, device_time, base_version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		app.NewID(), entity, recordID, unit, app.OpUpsert, string(b), stamp.String(), officer,
-		deviceTime.UTC().Format(time.RFC3339Nano))
+		deviceTime.UTC().Format(time.RFC3339Nano), base)
 	if err != nil {
 		return fmt.Errorf("append outbox: %w", err)
 	}
@@ -36,7 +44,7 @@ func (db *DB) appendMutation(ctx context.Context, tx *sql.Tx, entity, recordID, 
 // behind it, so the order of changes to one record is kept.
 func (db *DB) PendingBatch(ctx context.Context, maxBytes int) ([]app.Mutation, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT mutation_id, entity, record_id, unit_code, op, fields,
-			hlc, officer, device_time
+			hlc, officer, device_time, base_version
 		FROM outbox o
 		WHERE state = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox p
 			WHERE p.state = 'parked' AND p.entity = o.entity AND p.record_id = o.record_id AND p.seq < o.seq)
@@ -52,7 +60,7 @@ func (db *DB) PendingBatch(ctx context.Context, maxBytes int) ([]app.Mutation, e
 	for rows.Next() {
 		var m app.Mutation
 		var fields, hlc, devTime string
-		if err := rows.Scan(&m.ID, &m.Entity, &m.RecordID, &m.UnitCode, &m.Op, &fields, &hlc, &m.Officer, &devTime); err != nil {
+		if err := rows.Scan(&m.ID, &m.Entity, &m.RecordID, &m.UnitCode, &m.Op, &fields, &hlc, &m.Officer, &devTime, &m.BaseVersion); err != nil {
 			return nil, err
 		}
 		if len(out) > 0 && size+len(fields) > maxBytes {

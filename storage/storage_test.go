@@ -96,8 +96,9 @@ func TestOpen_KeepsIdentityAndClock(t *testing.T) {
 	}
 	id, last := db.DeviceID(), db.clock.Last()
 	db.Close()
-	// The OS clock went back a year: stamps must still go forward.
-	db, err = Open(ctx, path, Options{Now: func() time.Time { return time.Now().AddDate(-1, 0, 0) }})
+	// The OS clock went back an hour: stamps must still go forward. (Set back
+	// by more than app.MaxClockJumpBack, the clock follows it: see app.Clock.)
+	db, err = Open(ctx, path, Options{Now: func() time.Time { return time.Now().Add(-time.Hour) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,9 +316,11 @@ func TestPendingBatch_BoundedByBytes(t *testing.T) {
 	}
 }
 
-// TestMigration_OutboxSurvives creates a store at the first schema, with a
-// pending outbox, then opens it with this build, which applies the later
-// migrations: the outbox is still there and still sendable.
+// TestMigration_OutboxSurvives creates a store at the first schema, as the
+// first release wrote it (a case and its pending outbox row, in that
+// schema's columns), then opens it with this build, which applies every
+// later migration: the case and the outbox are still there, and the
+// mutation is still sendable with the same id and stamp.
 func TestMigration_OutboxSurvives(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.sqlite")
@@ -330,25 +333,26 @@ func TestMigration_OutboxSurvives(t *testing.T) {
 	if err := migrateTo(ctx, w, 1); err != nil {
 		t.Fatal(err)
 	}
-	old := &DB{w: w, r: w, Now: time.Now}
-	if err := old.loadIdentity(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := old.SetUnitCode(ctx, "28261"); err != nil {
-		t.Fatal(err)
-	}
-	c := newCase("Huỳnh Thị Mai")
-	if err := old.CreateCase(ctx, c); err != nil {
-		t.Fatal(err)
-	}
-	before, err := old.PendingBatch(ctx, 1<<20)
-	if err != nil || len(before) != 1 {
-		t.Fatalf("before: %v %v", before, err)
-	}
-	var v int
-	w.QueryRow("PRAGMA user_version").Scan(&v)
-	if v != 1 {
-		t.Fatalf("old store at version %d", v)
+	const (
+		caseID = "01a21b28-61bc-7d2c-9b97-4c6b1bc1747e"
+		mutID  = "01a21b28-61bd-7d2c-9b97-4c6b1bc1747e"
+		hlc    = "001795000000000.000003"
+	)
+	fields := `{"id":"` + caseID + `","unit_code":"28261","consumer_name":"Huỳnh Thị Mai","summary":"Mua phải hàng giả."}`
+	for _, q := range []string{
+		`INSERT INTO meta (key, value) VALUES ('device_id', '01a21b28-0000-7000-8000-000000000001'), ('device_tag', 'A7K3'), ('unit_code', '28261')`,
+		`INSERT INTO cases (id, unit_code, number, received_at, channel, kind, consumer_name, consumer_phone,
+			consumer_address, business_name, business_address, sector, summary, status, created_at, created_by,
+			updated_at, updated_by, search_folded)
+		 VALUES ('` + caseID + `', '28261', '28261-2026-A7K3-0001', '2026-11-20T02:00:00Z', 'truc_tiep', 'khieu_nai',
+			'Huỳnh Thị Mai', '', '', '', '', 'khac', 'Mua phải hàng giả.', 'moi_tiep_nhan', '2026-11-20T02:00:00Z', '',
+			'2026-11-20T02:00:00Z', '', 'huynh thi mai mua phai hang gia')`,
+		`INSERT INTO outbox (mutation_id, entity, record_id, unit_code, op, fields, hlc, officer, device_time)
+		 VALUES ('` + mutID + `', 'case', '` + caseID + `', '28261', 'upsert', '` + fields + `', '` + hlc + `', 'Cán bộ', '2026-11-20T02:00:00Z')`,
+	} {
+		if _, err := w.Exec(q); err != nil {
+			t.Fatalf("%v\n%s", err, q)
+		}
 	}
 	w.Close()
 
@@ -357,16 +361,24 @@ func TestMigration_OutboxSurvives(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	var v int
 	db.r.QueryRow("PRAGMA user_version").Scan(&v)
 	if v != SchemaVersion() || v < 2 {
 		t.Fatalf("after open: user_version %d, want %d", v, SchemaVersion())
 	}
 	after, err := db.PendingBatch(ctx, 1<<20)
-	if err != nil || len(after) != 1 || after[0].ID != before[0].ID || after[0].HLC != before[0].HLC {
-		t.Fatalf("after: %+v %v; before %+v", after, err, before)
+	if err != nil || len(after) != 1 || after[0].ID != mutID || after[0].HLC.String() != hlc || after[0].RecordID != caseID {
+		t.Fatalf("after: %+v %v", after, err)
 	}
-	if got, err := db.GetCase(ctx, c.ID); err != nil || got.ConsumerName != "Huỳnh Thị Mai" {
+	if got, err := db.GetCase(ctx, caseID); err != nil || got.ConsumerName != "Huỳnh Thị Mai" || got.Voided {
 		t.Fatalf("case after migration: %+v %v", got, err)
+	}
+	if db.DeviceID() != "01a21b28-0000-7000-8000-000000000001" {
+		t.Fatalf("device id changed: %s", db.DeviceID())
+	}
+	// Found by search, and editable with the new columns.
+	if cs, err := db.ListCases(ctx, app.CaseQuery{Text: "huynh"}); err != nil || len(cs) != 1 {
+		t.Fatalf("search after migration: %d %v", len(cs), err)
 	}
 }
 

@@ -1,12 +1,14 @@
 package storage
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"sort"
 
 	"bvntd/app"
 )
@@ -52,62 +54,131 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) error {
 }
 
 func (db *DB) applyRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
-	if r.Entity != app.EntityCase {
-		// A newer server may send entities this build does not know.
-		slog.Warn("pull: unknown entity skipped", "entity", r.Entity, "id", r.ID)
-		return nil
+	switch r.Entity {
+	case app.EntityCase:
+		return db.applyCase(ctx, tx, r)
+	case app.EntityConflict:
+		return db.applyConflict(ctx, tx, r)
+	}
+	// A newer server may send entities this build does not know.
+	slog.Warn("pull: unknown entity skipped", "entity", r.Entity, "id", r.ID)
+	return nil
+}
+
+// overlay returns the server's fields of a record with the fields that have
+// unacknowledged local changes replaced by their local values.
+func overlay(ctx context.Context, tx *sql.Tx, r app.PulledRecord, local map[string]json.RawMessage) (map[string]json.RawMessage, error) {
+	if local == nil {
+		return r.Fields, nil
 	}
 	pending, err := pendingFields(ctx, tx, r.Entity, r.ID)
+	if err != nil || len(pending) == 0 {
+		return r.Fields, err
+	}
+	out := make(map[string]json.RawMessage, len(r.Fields))
+	for k, v := range r.Fields {
+		out[k] = v
+	}
+	for k := range pending {
+		if v, ok := local[k]; ok {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+func (db *DB) applyCase(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
+	var local map[string]json.RawMessage
+	if c, err := getCase(ctx, tx, r.ID); err == nil {
+		local = c.Fields()
+	} else if app.ErrorCode(err) != app.ENOTFOUND {
+		return err
+	}
+	fields, err := overlay(ctx, tx, r, local)
 	if err != nil {
 		return err
 	}
 	var c app.Case
-	local, err := getCase(ctx, tx, r.ID)
-	exists := err == nil
-	if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
-		return err
-	}
-	if err := c.SetFields(r.Fields); err != nil {
+	if err := c.SetFields(fields); err != nil {
 		return fmt.Errorf("pulled case %s: %w", r.ID, err)
 	}
-	if exists && len(pending) > 0 {
-		lf := local.Fields()
-		over := make(map[string]json.RawMessage, len(pending))
-		for k := range pending {
-			if v, ok := lf[k]; ok {
-				over[k] = v
-			}
-		}
-		if err := c.SetFields(over); err != nil {
-			return err
-		}
+	c.ID = r.ID
+	if err := putCase(ctx, tx, &c); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE cases SET server_version = ? WHERE id = ?", r.Version, r.ID)
+	return err
+}
+
+func (db *DB) applyConflict(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
+	var local map[string]json.RawMessage
+	if c, err := getConflict(ctx, tx, r.ID); err == nil {
+		local = c.Fields()
+	} else if app.ErrorCode(err) != app.ENOTFOUND {
+		return err
+	}
+	fields, err := overlay(ctx, tx, r, local)
+	if err != nil {
+		return err
+	}
+	var c app.Conflict
+	if err := c.SetFields(fields); err != nil {
+		return fmt.Errorf("pulled conflict %s: %w", r.ID, err)
 	}
 	c.ID = r.ID
-	return putCase(ctx, tx, &c)
+	if err := putConflict(ctx, tx, &c); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE conflicts SET server_version = ? WHERE id = ?", r.Version, r.ID)
+	return err
 }
 
 // Dump writes every record in the store, synced or pending, as canonical
 // JSON lines sorted by id (app.DumpLine), and returns how many it wrote.
 func (db *DB) Dump(ctx context.Context, w io.Writer) (int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases ORDER BY id`)
+	type line struct {
+		id string
+		b  []byte
+	}
+	var lines []line
+	rows, err := db.r.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases`)
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
-	n := 0
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil {
-			return n, err
+			rows.Close()
+			return 0, err
 		}
-		line, err := app.DumpLine(app.EntityCase, c.Fields())
+		b, err := app.DumpLine(app.EntityCase, c.Fields())
 		if err != nil {
-			return n, err
+			rows.Close()
+			return 0, err
 		}
-		if _, err := w.Write(line); err != nil {
-			return n, err
-		}
-		n++
+		lines = append(lines, line{c.ID, b})
 	}
-	return n, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	conflicts, err := db.ListConflicts(ctx, false)
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range conflicts {
+		b, err := app.DumpLine(app.EntityConflict, c.Fields())
+		if err != nil {
+			return 0, err
+		}
+		lines = append(lines, line{c.ID, b})
+	}
+	sort.Slice(lines, func(i, j int) bool { return lines[i].id < lines[j].id })
+	bw := bufio.NewWriterSize(w, 64<<10)
+	for _, l := range lines {
+		if _, err := bw.Write(l.b); err != nil {
+			return 0, err
+		}
+	}
+	return len(lines), bw.Flush()
 }

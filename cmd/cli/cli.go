@@ -196,7 +196,7 @@ func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, compl
 }
 
 func (m *Main) client(db *storage.DB) *syncclient.Client {
-	return &syncclient.Client{Store: db, HTTP: m.HTTP, AppVersion: AppVersion, Progress: m.Progress}
+	return &syncclient.Client{Store: db, HTTP: m.HTTP, AppVersion: AppVersion, Progress: m.Progress, Now: db.Now}
 }
 
 func (m *Main) enroll(ctx context.Context, dir, server, code, name string) error {

@@ -22,7 +22,7 @@ type SyncService struct {
 
 // NewSyncService returns a service syncing db.
 func NewSyncService(db *storage.DB, progress func(syncclient.Progress)) *SyncService {
-	return &SyncService{DB: db, Client: &syncclient.Client{Store: db, AppVersion: AppVersion, Progress: progress}}
+	return &SyncService{DB: db, Client: &syncclient.Client{Store: db, AppVersion: AppVersion, Progress: progress, Now: db.Now}}
 }
 
 // Status returns the enrolment, outbox and last-sync state.

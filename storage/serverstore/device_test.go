@@ -146,7 +146,7 @@ func TestAuthenticate(t *testing.T) {
 		if _, _, err := s.Authenticate(ctx, d.Token); !isAppCode(err, app.EUNAUTHORIZED) {
 			t.Fatalf("revoked: err = %v, want unauthorized", err)
 		}
-		if _, err := s.ApplyPush(ctx, d.ID, nil); !isAppCode(err, app.EUNAUTHORIZED) {
+		if _, err := s.ApplyPush(ctx, d.ID, syncproto.PushRequest{}); !isAppCode(err, app.EUNAUTHORIZED) {
 			t.Fatalf("push by revoked: err = %v, want unauthorized", err)
 		}
 		if _, err := s.Pull(ctx, d.ID, syncproto.PullRequest{}); !isAppCode(err, app.EUNAUTHORIZED) {

@@ -110,7 +110,7 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 // budget lasts. It reports whether records are left.
 func (s *Store) readPage(ctx context.Context, tx *sql.Tx, page *syncproto.ScopePage, start int64, budget int, used, sent *int) (bool, error) {
 	rows, err := tx.QueryContext(ctx,
-		`SELECT entity, id, seq, fields FROM records WHERE scope = ? AND seq > ? ORDER BY seq`,
+		`SELECT entity, id, seq, version, fields FROM records WHERE scope = ? AND seq > ? ORDER BY seq`,
 		page.Scope, start)
 	if err != nil {
 		return false, fmt.Errorf("read scope %s: %w", page.Scope, err)
@@ -119,7 +119,7 @@ func (s *Store) readPage(ctx context.Context, tx *sql.Tx, page *syncproto.ScopeP
 	for rows.Next() {
 		var r syncproto.Record
 		var fields []byte
-		if err := rows.Scan(&r.Entity, &r.ID, &r.Seq, &fields); err != nil {
+		if err := rows.Scan(&r.Entity, &r.ID, &r.Seq, &r.Version, &fields); err != nil {
 			return false, fmt.Errorf("read scope %s: %w", page.Scope, err)
 		}
 		size := len(fields) + len(r.Entity) + len(r.ID) + recordOverhead

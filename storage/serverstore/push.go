@@ -17,8 +17,21 @@ import (
 
 // knownEntities are the record types the server accepts.
 var knownEntities = map[string]bool{
-	app.EntityCase: true,
+	app.EntityCase:     true,
+	app.EntityConflict: true,
 }
+
+// conflictEditable are the fields of a conflict record a device may write:
+// resolving it. Devices never create conflicts.
+var conflictEditable = map[string]bool{
+	"status": true, "resolution": true, "resolved_by": true, "resolved_at": true,
+}
+
+// serverDevice is the device id of the writes the server makes itself.
+const serverDevice = "server"
+
+// maxSkewIgnored is the clock error below which stamps are used as sent.
+const maxSkewIgnored = 2 * time.Minute
 
 // Reserved field names. "id" and "unit_code" must agree with the mutation;
 // "type" is written by the dump and may not be a field.
@@ -42,6 +55,7 @@ const (
 	msgUnitMismatch   = "Mã xã, phường của bản ghi không khớp với phạm vi của thay đổi."
 	msgForbiddenScope = "Thiết bị không được ghi dữ liệu của xã, phường khác."
 	msgRecordMoved    = "Bản ghi thuộc xã, phường khác; không thể chuyển bản ghi sang phạm vi này."
+	msgConflictWrite  = "Chỉ được cập nhật kết quả xem xét của một xung đột đã có."
 )
 
 // ApplyPush applies a batch of mutations from a device in one transaction,
@@ -55,7 +69,15 @@ const (
 //
 // An unknown or revoked device is app.EUNAUTHORIZED; any other error aborts
 // the whole batch and nothing is applied.
-func (s *Store) ApplyPush(ctx context.Context, deviceID string, muts []syncproto.Mutation) ([]syncproto.PushResult, error) {
+//
+// Stamps are sent in the device's clock. When the request says what the
+// device's clock read when it was sent (DeviceNowMS) and that differs from
+// the server's by more than maxSkewIgnored, the server translates the
+// batch's stamps by the difference; any stamp still ahead of the server is
+// bounded by the server's clock; and each device's stamps are kept
+// increasing in its outbox order.
+func (s *Store) ApplyPush(ctx context.Context, deviceID string, req syncproto.PushRequest) ([]syncproto.PushResult, error) {
+	muts := req.Mutations
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin push: %w", err)
@@ -68,6 +90,20 @@ func (s *Store) ApplyPush(ctx context.Context, deviceID string, muts []syncproto
 	}
 	now := s.now()
 	p := pusher{s: s, tx: tx, device: deviceID, devScope: devScope, now: now}
+	if req.DeviceNowMS > 0 {
+		if skew := now.UnixMilli() - req.DeviceNowMS; skew > maxSkewIgnored.Milliseconds() || -skew > maxSkewIgnored.Milliseconds() {
+			p.skewMS = skew
+		}
+	}
+	var last string
+	if err := tx.QueryRowContext(ctx, "SELECT last_stamp FROM devices WHERE id = ?", deviceID).Scan(&last); err != nil {
+		return nil, fmt.Errorf("read device stamp: %w", err)
+	}
+	if last != "" {
+		if p.last, err = app.ParseHLC(last); err != nil {
+			return nil, fmt.Errorf("device stamp: %w", err)
+		}
+	}
 	results := make([]syncproto.PushResult, len(muts))
 	for i, m := range muts {
 		r, err := p.apply(ctx, m)
@@ -78,6 +114,11 @@ func (s *Store) ApplyPush(ctx context.Context, deviceID string, muts []syncproto
 	}
 	if err := touchDevice(ctx, tx, deviceID, now); err != nil {
 		return nil, err
+	}
+	if !p.last.IsZero() {
+		if _, err := tx.ExecContext(ctx, "UPDATE devices SET last_stamp = ? WHERE id = ?", p.last.String(), deviceID); err != nil {
+			return nil, fmt.Errorf("save device stamp: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit push: %w", err)
@@ -91,6 +132,8 @@ type pusher struct {
 	device   string
 	devScope string
 	now      time.Time
+	skewMS   int64   // server clock minus device clock, if it matters
+	last     app.HLC // the last stamp used for this device
 }
 
 // rejection is a mutation that will never apply.
@@ -192,37 +235,33 @@ func (p *pusher) validate(m syncproto.Mutation) (app.HLC, *rejection) {
 	return h, nil
 }
 
-// merge applies m to its record, last-writer-wins per field, and gives the
-// record the next sequence number of its scope. It returns the stamp used.
+// merge applies m to its record, last-writer-wins per field, keeps a
+// conflict record for every concurrent write of a reviewable field, and
+// gives the record the next sequence number of its scope. It returns the
+// stamp used.
 func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (app.HLC, int64, *rejection, error) {
-	var scope, fieldsJSON, stampsJSON string
-	var version int64
-	err := p.tx.QueryRowContext(ctx,
-		`SELECT scope, fields, stamps, version FROM records WHERE entity = ? AND id = ?`, m.Entity, m.RecordID).
-		Scan(&scope, &fieldsJSON, &stampsJSON, &version)
-	exists := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return app.HLC{}, 0, nil, fmt.Errorf("read record: %w", err)
+	rec, err := p.readRecord(ctx, m.Entity, m.RecordID)
+	if err != nil {
+		return app.HLC{}, 0, nil, err
 	}
-	if exists && scope != m.Scope {
+	if rec.exists && rec.scope != m.Scope {
 		return app.HLC{}, 0, reject(syncproto.CodeForbidden, msgRecordMoved), nil
-	}
-
-	cur := map[string]json.RawMessage{}
-	stamps := map[string]app.Stamp{}
-	if exists {
-		if err := json.Unmarshal([]byte(fieldsJSON), &cur); err != nil {
-			return app.HLC{}, 0, nil, fmt.Errorf("record %s: fields: %w", m.RecordID, err)
-		}
-		if err := json.Unmarshal([]byte(stampsJSON), &stamps); err != nil {
-			return app.HLC{}, 0, nil, fmt.Errorf("record %s: stamps: %w", m.RecordID, err)
-		}
 	}
 	fields := maps.Clone(m.Fields)
 	if fields == nil {
 		fields = map[string]json.RawMessage{}
 	}
-	if !exists {
+	if m.Entity == app.EntityConflict {
+		if !rec.exists {
+			return app.HLC{}, 0, reject(syncproto.CodeInvalid, msgConflictWrite), nil
+		}
+		for name := range fields {
+			if !conflictEditable[name] {
+				return app.HLC{}, 0, reject(syncproto.CodeInvalid, msgConflictWrite), nil
+			}
+		}
+	}
+	if !rec.exists {
 		// A record always carries its id and commune, so that every replica
 		// and every dump has them.
 		if _, ok := fields[fieldID]; !ok {
@@ -233,22 +272,101 @@ func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (ap
 		}
 	}
 	stamp := p.bound(h)
-	app.MergeFields(cur, stamps, fields, app.Stamp{HLC: stamp, Device: p.device})
+	version := rec.version + 1
+	st := app.Stamp{HLC: stamp, Device: p.device, Version: version}
 
+	// Concurrent writes: the field was last written by another device in a
+	// version this device had not seen when it made its change.
+	type clash struct {
+		field string
+		old   app.Stamp
+		value json.RawMessage
+	}
+	var clashes []clash
+	for name, v := range fields {
+		old, seen := rec.stamps[name]
+		if seen && old.Device != p.device && old.Version > m.BaseVersion &&
+			app.Reviewable(m.Entity, name) && !jsonEqual(rec.fields[name], v) {
+			clashes = append(clashes, clash{name, old, rec.fields[name]})
+		}
+	}
+	// An edit of a record voided concurrently: it stays voided.
+	if vs, ok := rec.stamps["voided"]; ok && m.Entity == app.EntityCase && string(rec.fields["voided"]) == "true" &&
+		vs.Device != p.device && vs.Version > m.BaseVersion {
+		if _, touches := fields["voided"]; !touches {
+			edit, _ := json.Marshal(fields)
+			if err := p.addConflict(ctx, m, app.ConflictVoidEdit, "voided", rec.fields["voided"], edit, vs, st); err != nil {
+				return app.HLC{}, 0, nil, err
+			}
+		}
+	}
+
+	app.MergeFields(rec.fields, rec.stamps, fields, st)
+
+	for _, c := range clashes {
+		kept, keptSt, other, otherSt := rec.fields[c.field], rec.stamps[c.field], c.value, c.old
+		if rec.stamps[c.field] != st { // the earlier write won: this one is the other value
+			kept, keptSt, other, otherSt = c.value, c.old, fields[c.field], st
+		}
+		if err := p.addConflictPair(ctx, m, c.field, kept, keptSt, other, otherSt); err != nil {
+			return app.HLC{}, 0, nil, err
+		}
+	}
+	seq, err := p.putRecord(ctx, m.Entity, m.RecordID, m.Scope, rec)
+	if err != nil {
+		return app.HLC{}, 0, nil, err
+	}
+	return stamp, seq, nil, nil
+}
+
+// record is a record as the merge sees it.
+type record struct {
+	exists  bool
+	scope   string
+	fields  map[string]json.RawMessage
+	stamps  map[string]app.Stamp
+	version int64
+}
+
+func (p *pusher) readRecord(ctx context.Context, entity, id string) (record, error) {
+	r := record{fields: map[string]json.RawMessage{}, stamps: map[string]app.Stamp{}}
+	var fieldsJSON, stampsJSON string
+	err := p.tx.QueryRowContext(ctx,
+		`SELECT scope, fields, stamps, version FROM records WHERE entity = ? AND id = ?`, entity, id).
+		Scan(&r.scope, &fieldsJSON, &stampsJSON, &r.version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, nil
+	}
+	if err != nil {
+		return r, fmt.Errorf("read record: %w", err)
+	}
+	r.exists = true
+	if err := json.Unmarshal([]byte(fieldsJSON), &r.fields); err != nil {
+		return r, fmt.Errorf("record %s: fields: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(stampsJSON), &r.stamps); err != nil {
+		return r, fmt.Errorf("record %s: stamps: %w", id, err)
+	}
+	return r, nil
+}
+
+// putRecord writes a record with the next sequence number of its scope and
+// returns that number.
+func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r record) (int64, error) {
 	var seq int64
 	if err := p.tx.QueryRowContext(ctx,
 		`INSERT INTO scope_seq (scope, seq) VALUES (?, 1)
 		 ON CONFLICT (scope) DO UPDATE SET seq = seq + 1
-		 RETURNING seq`, m.Scope).Scan(&seq); err != nil {
-		return app.HLC{}, 0, nil, fmt.Errorf("next seq: %w", err)
+		 RETURNING seq`, scope).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("next seq: %w", err)
 	}
-	fb, err := json.Marshal(cur)
+	fb, err := json.Marshal(r.fields)
 	if err != nil {
-		return app.HLC{}, 0, nil, fmt.Errorf("marshal fields: %w", err)
+		return 0, fmt.Errorf("marshal fields: %w", err)
 	}
-	sb, err := json.Marshal(stamps)
+	sb, err := json.Marshal(r.stamps)
 	if err != nil {
-		return app.HLC{}, 0, nil, fmt.Errorf("marshal stamps: %w", err)
+		return 0, fmt.Errorf("marshal stamps: %w", err)
 	}
 	now := ms(p.now)
 	if _, err := p.tx.ExecContext(ctx,
@@ -257,23 +375,96 @@ func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (ap
 		 ON CONFLICT (entity, id) DO UPDATE SET
 		   fields = excluded.fields, stamps = excluded.stamps, seq = excluded.seq,
 		   version = records.version + 1, updated_at = excluded.updated_at`,
-		m.Entity, m.RecordID, m.Scope, string(fb), string(sb), seq, now, now); err != nil {
-		return app.HLC{}, 0, nil, fmt.Errorf("write record: %w", err)
+		entity, id, scope, string(fb), string(sb), seq, now, now); err != nil {
+		return 0, fmt.Errorf("write record: %w", err)
 	}
-	return stamp, seq, nil, nil
+	return seq, nil
 }
 
-// bound returns the stamp to merge with: h itself, unless the device's
-// clock is ahead of the server's, in which case the server's own HLC,
-// after every stamp it has seen. A laptop whose clock is years ahead thus
-// neither wins every conflict nor drags other clocks forward, and its
-// successive writes keep their order.
-func (p *pusher) bound(h app.HLC) app.HLC {
-	if h.Wall > p.now.UnixMilli() {
-		return p.s.clock.Tick()
+// addConflictPair keeps a conflict record of two writes of one field.
+func (p *pusher) addConflictPair(ctx context.Context, m syncproto.Mutation, field string,
+	kept json.RawMessage, keptSt app.Stamp, other json.RawMessage, otherSt app.Stamp) error {
+	return p.addConflict(ctx, m, app.ConflictField, field, kept, other, keptSt, otherSt)
+}
+
+// addConflict writes a new open conflict record in the mutation's scope.
+func (p *pusher) addConflict(ctx context.Context, m syncproto.Mutation, kind, field string,
+	kept, other json.RawMessage, keptSt, otherSt app.Stamp) error {
+	keptOfficer, err := p.officerOf(ctx, m, keptSt)
+	if err != nil {
+		return err
 	}
-	p.s.clock.Observe(h)
+	otherOfficer, err := p.officerOf(ctx, m, otherSt)
+	if err != nil {
+		return err
+	}
+	c := app.Conflict{
+		ID: app.NewID(), UnitCode: m.Scope, Kind: kind, Entity: m.Entity, RecordID: m.RecordID, Field: field,
+		KeptValue: kept, OtherValue: other, KeptDevice: keptSt.Device, OtherDevice: otherSt.Device,
+		KeptOfficer: keptOfficer, OtherOfficer: otherOfficer,
+		KeptAt: keptSt.HLC.Time(), OtherAt: otherSt.HLC.Time(),
+		DetectedAt: p.now.UTC().Truncate(time.Second), Status: app.ConflictOpen,
+	}
+	fields := c.Fields()
+	r := record{fields: map[string]json.RawMessage{}, stamps: map[string]app.Stamp{}}
+	app.MergeFields(r.fields, r.stamps, fields, app.Stamp{HLC: p.s.clock.Tick(), Device: serverDevice, Version: 1})
+	_, err = p.putRecord(ctx, app.EntityConflict, c.ID, m.Scope, r)
+	return err
+}
+
+// officerOf returns the officer of the write stamped st: the mutation being
+// applied, or the latest applied one of that device on the record.
+func (p *pusher) officerOf(ctx context.Context, m syncproto.Mutation, st app.Stamp) (string, error) {
+	if st.Device == p.device {
+		return m.Officer, nil
+	}
+	var officer string
+	err := p.tx.QueryRowContext(ctx,
+		`SELECT officer FROM applied_mutations WHERE entity = ? AND record_id = ? AND device_id = ?
+		   AND status = 'applied' AND stamp_hlc = ? LIMIT 1`,
+		m.Entity, m.RecordID, st.Device, st.HLC.String()).Scan(&officer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return officer, err
+}
+
+// bound returns the stamp to merge with: h translated into the server's
+// time by the device's measured clock error, bounded by the server's own
+// clock (a stamp can never be ahead of the server), and after the device's
+// previous stamp. A laptop whose clock is years ahead or behind thus has its
+// edits ordered by when they were really made, neither winning nor losing
+// every conflict, and never drags other clocks: no stamp leaves the server.
+func (p *pusher) bound(h app.HLC) app.HLC {
+	h.Wall += p.skewMS
+	if h.Wall < 0 {
+		h = app.HLC{}
+	}
+	if h.Wall > p.now.UnixMilli() {
+		h = p.s.clock.Tick()
+	} else {
+		p.s.clock.Observe(h)
+	}
+	if !p.last.IsZero() && h.Compare(p.last) <= 0 {
+		h = app.HLC{Wall: p.last.Wall, Logical: p.last.Logical + 1}
+		p.s.clock.Observe(h)
+	}
+	p.last = h
 	return h
+}
+
+// jsonEqual reports whether two JSON values are the same value.
+func jsonEqual(a, b json.RawMessage) bool {
+	if string(a) == string(b) {
+		return true
+	}
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	xb, _ := json.Marshal(x)
+	yb, _ := json.Marshal(y)
+	return string(xb) == string(yb)
 }
 
 type auditRow struct {

@@ -283,16 +283,20 @@ func TestPush_SeqGapFreeAndAlwaysBumped(t *testing.T) {
 	id := app.NewID()
 	mustPush(t, s, d, mut(id, "28261", hlc(10), map[string]any{"summary": "mới"}))
 	mustPush(t, s, other, mut(app.NewID(), "28262", hlc(10), map[string]any{"summary": "xã khác"}))
-	// An older write that wins no field still gives the record a new seq.
-	mustPush(t, s, d, mut(id, "28261", hlc(5), map[string]any{"summary": "cũ"}))
+	// An older write (from another laptop: one laptop's writes keep their
+	// outbox order) that wins no field still gives the record a new seq.
+	late := MustEnroll(t, s, "28261")
+	mustPush(t, s, late, mut(id, "28261", hlc(5), map[string]any{"summary": "cũ"}))
 	recs, cursors, _ := pullAll(t, s, d, 0)
-	if len(recs["28261"]) != 1 || recs["28261"][0].Seq != 2 {
-		t.Fatalf("records = %+v, want one record at seq 2", recs["28261"])
+	// The two laptops wrote the summary concurrently: a conflict record
+	// (seq 2) and the case (seq 3).
+	if len(recs["28261"]) != 2 || recs["28261"][0].Entity != app.EntityConflict || recs["28261"][1].Seq != 3 {
+		t.Fatalf("records = %+v, want a conflict at seq 2 and the case at seq 3", recs["28261"])
 	}
-	if field(t, recs["28261"][0], "summary") != "mới" {
-		t.Fatalf("summary = %v, want mới", field(t, recs["28261"][0], "summary"))
+	if field(t, recs["28261"][1], "summary") != "mới" {
+		t.Fatalf("summary = %v, want mới", field(t, recs["28261"][1], "summary"))
 	}
-	if len(cursors) != 1 || cursors[0].Seq != 2 {
+	if len(cursors) != 1 || cursors[0].Seq != 3 {
 		t.Fatalf("cursors = %+v", cursors)
 	}
 
@@ -309,8 +313,8 @@ func TestPush_SeqGapFreeAndAlwaysBumped(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := 0; j < each; j++ {
-				_, err := s.ApplyPush(context.Background(), dv.ID,
-					[]syncproto.Mutation{mut(app.NewID(), "28263", hlc(int64(j)), map[string]any{"n": j})})
+				_, err := s.ApplyPush(context.Background(), dv.ID, syncproto.PushRequest{
+					Mutations: []syncproto.Mutation{mut(app.NewID(), "28263", hlc(int64(j)), map[string]any{"n": j})}})
 				if err != nil {
 					errs <- err
 					return

@@ -102,7 +102,7 @@ func hlc(sec int64) app.HLC {
 
 func mustPush(tb testing.TB, s *serverstore.Store, d device, muts ...syncproto.Mutation) []syncproto.PushResult {
 	tb.Helper()
-	res, err := s.ApplyPush(context.Background(), d.ID, muts)
+	res, err := s.ApplyPush(context.Background(), d.ID, syncproto.PushRequest{Mutations: muts})
 	if err != nil {
 		tb.Fatalf("push: %v", err)
 	}

@@ -32,7 +32,8 @@ type Store interface {
 	ApplyResults(ctx context.Context, results []app.MutationResult) error
 	Cursors(ctx context.Context) ([]app.Cursor, error)
 	ApplyPull(ctx context.Context, pages []app.PulledPage) error
-	ObserveServerTime(ctx context.Context, t time.Time) error
+	RecordServerTime(ctx context.Context, t time.Time) error
+	SetUpdateRequired(ctx context.Context, minVersion string) error
 	RecordSyncResult(ctx context.Context, at time.Time, errMsg string) error
 }
 
@@ -58,7 +59,18 @@ type Client struct {
 	// Progress, if set, is called after every batch and page.
 	Progress func(Progress)
 
+	// Now is the device's clock (time.Now when nil); the store's clock in
+	// the app.
+	Now func() time.Time
+
 	sent, received atomic.Int64
+}
+
+func (c *Client) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
 }
 
 // Progress reports how a sync is going.
@@ -138,7 +150,8 @@ func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error 
 		if len(batch) == 0 {
 			return nil
 		}
-		req := syncproto.PushRequest{DeviceID: c.Store.DeviceID(), Mutations: make([]syncproto.Mutation, len(batch))}
+		req := syncproto.PushRequest{DeviceID: c.Store.DeviceID(), Mutations: make([]syncproto.Mutation, len(batch)),
+			DeviceNowMS: c.now().UnixMilli()}
 		for i, m := range batch {
 			req.Mutations[i] = toWire(m)
 		}
@@ -216,12 +229,17 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 		if err := c.observe(ctx, resp.ServerTimeMS); err != nil {
 			return err
 		}
+		if resp.MinAppVersion == "" || syncproto.CompareVersions(c.AppVersion, resp.MinAppVersion) >= 0 {
+			if err := c.Store.SetUpdateRequired(ctx, ""); err != nil {
+				return err
+			}
+		}
 		pages := make([]app.PulledPage, 0, len(resp.Scopes))
 		for _, s := range resp.Scopes {
 			p := app.PulledPage{Scope: s.Scope, Epoch: s.Epoch, Reset: s.Reset, NextSeq: s.NextSeq,
 				Records: make([]app.PulledRecord, len(s.Records))}
 			for i, r := range s.Records {
-				p.Records[i] = app.PulledRecord{Entity: r.Entity, ID: r.ID, Fields: r.Fields}
+				p.Records[i] = app.PulledRecord{Entity: r.Entity, ID: r.ID, Fields: r.Fields, Version: r.Version}
 			}
 			res.Pulled += len(s.Records)
 			pages = append(pages, p)
@@ -242,7 +260,7 @@ func (c *Client) observe(ctx context.Context, ms int64) error {
 	if ms <= 0 {
 		return nil
 	}
-	return c.Store.ObserveServerTime(ctx, time.UnixMilli(ms))
+	return c.Store.RecordServerTime(ctx, time.UnixMilli(ms))
 }
 
 func (c *Client) report(p Progress) {
@@ -255,6 +273,7 @@ func toWire(m app.Mutation) syncproto.Mutation {
 	return syncproto.Mutation{
 		ID: m.ID, Entity: m.Entity, RecordID: m.RecordID, Scope: m.UnitCode, Op: m.Op,
 		Fields: m.Fields, HLC: m.HLC.String(), Officer: m.Officer, DeviceTimeMS: m.DeviceTime.UnixMilli(),
+		BaseVersion: m.BaseVersion,
 	}
 }
 
@@ -313,6 +332,13 @@ func transient(err error) bool {
 // waited out with exponential backoff and full jitter, then nil is returned
 // so the caller tries again.
 func (c *Client) backoff(ctx context.Context, attempt int, err error, p Progress) error {
+	var se *statusError
+	if errors.As(err, &se) && se.status == http.StatusUpgradeRequired {
+		// Keep working offline, keep the outbox, tell the officer.
+		if rerr := c.Store.SetUpdateRequired(context.WithoutCancel(ctx), se.body.MinAppVersion); rerr != nil {
+			slog.Error("record update required", "error", rerr)
+		}
+	}
 	if ctx.Err() != nil || !transient(err) {
 		return userError(err, ctx)
 	}

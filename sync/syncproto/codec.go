@@ -61,5 +61,10 @@ func Decode(r io.Reader, gz bool, limit int64, v any) error {
 		}
 		return errors.New("syncproto: trailing data after the JSON body")
 	}
+	if lr.N <= 0 {
+		// The limit cut the body: what was read looked complete, but the
+		// body goes on.
+		return ErrTooLarge
+	}
 	return nil
 }

@@ -49,14 +49,18 @@ const (
 	CodeNewerData    = "newer_data"
 	CodeInternal     = "internal"
 	// Codes of the wire only.
-	CodeTooLarge = "too_large" // HTTP 413
-	CodeIDReuse  = "id_reuse"  // a mutation id sent again with other content
+	CodeTooLarge        = "too_large"        // HTTP 413
+	CodeIDReuse         = "id_reuse"         // a mutation id sent again with other content
+	CodeUpgradeRequired = "upgrade_required" // HTTP 426: the app is older than the server accepts
 )
 
 // ErrorResponse is the body of every 4xx and 5xx answer.
 type ErrorResponse struct {
-	Code    string `json:"code"`
-	Message string `json:"message"` // Vietnamese, for the officer
+	Code         string `json:"code"`
+	Message      string `json:"message"` // Vietnamese, for the officer
+	ServerTimeMS int64  `json:"server_time_ms,omitempty"`
+	// MinAppVersion is set with CodeUpgradeRequired.
+	MinAppVersion string `json:"min_app_version,omitempty"`
 }
 
 // EnrollRequest exchanges a one-time enrolment code for a device token.
@@ -85,15 +89,24 @@ type Mutation struct {
 	Op       string `json:"op"`    // "upsert"
 	// Fields maps field names to JSON values.
 	Fields       map[string]json.RawMessage `json:"fields"`
-	HLC          string                     `json:"hlc"` // app.HLC.String()
+	HLC          string                     `json:"hlc"` // app.HLC.String(), in the device's clock
 	Officer      string                     `json:"officer,omitempty"`
 	DeviceTimeMS int64                      `json:"device_time_ms"`
+	// BaseVersion is the record's server version the change was made on
+	// (Record.Version as last pulled; 0 if never pulled). The server uses it
+	// to tell concurrent writes of a field from later ones.
+	BaseVersion int64 `json:"base_version,omitempty"`
 }
 
 // PushRequest sends a batch of the outbox, oldest first.
 type PushRequest struct {
 	DeviceID  string     `json:"device_id"`
 	Mutations []Mutation `json:"mutations"`
+	// DeviceNowMS is the device's clock when it sent the batch. The server
+	// measures the device's clock error from it and translates the batch's
+	// HLC stamps into its own time, so that a laptop whose clock is years
+	// off neither wins every conflict nor loses every one.
+	DeviceNowMS int64 `json:"device_now_ms,omitempty"`
 }
 
 // Mutation results.
@@ -138,6 +151,9 @@ type Record struct {
 	ID     string                     `json:"id"`
 	Seq    int64                      `json:"seq"` // the scope's sequence number of the record's latest change
 	Fields map[string]json.RawMessage `json:"fields"`
+	// Version counts the mutations applied to the record; a device sends it
+	// back as Mutation.BaseVersion.
+	Version int64 `json:"version,omitempty"`
 }
 
 // ScopePage is a page of one scope's changes, in sequence order.
@@ -159,4 +175,7 @@ type PullResponse struct {
 	Scopes       []ScopePage `json:"scopes"`
 	HasMore      bool        `json:"has_more"`
 	ServerTimeMS int64       `json:"server_time_ms"`
+	// MinAppVersion is the oldest app version the server accepts pushes
+	// from ("" if any).
+	MinAppVersion string `json:"min_app_version,omitempty"`
 }

@@ -33,15 +33,10 @@ func StatusCode(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case app.EOFFLINE:
 		return http.StatusServiceUnavailable
+	case syncproto.CodeUpgradeRequired:
+		return http.StatusUpgradeRequired
 	}
 	return http.StatusInternalServerError
-}
-
-// errorBody is syncproto.ErrorResponse plus the server time, which every
-// answer carries (an additive field: clients that do not know it ignore it).
-type errorBody struct {
-	syncproto.ErrorResponse
-	ServerTimeMS int64 `json:"server_time_ms"`
 }
 
 // writeError answers err with its status and a Vietnamese message. The
@@ -56,7 +51,11 @@ func (s *server) writeError(c *call, err error) {
 	if status == http.StatusUnauthorized {
 		c.w.Header().Set("WWW-Authenticate", `Bearer realm="bvntd"`)
 	}
-	s.write(c, status, errorBody{syncproto.ErrorResponse{Code: code, Message: msg}, s.nowMS()})
+	body := syncproto.ErrorResponse{Code: code, Message: msg, ServerTimeMS: s.nowMS()}
+	if code == syncproto.CodeUpgradeRequired {
+		body.MinAppVersion = s.minApp
+	}
+	s.write(c, status, body)
 }
 
 // write encodes v as the answer, gzipped when the client accepts it.
@@ -65,7 +64,7 @@ func (s *server) write(c *call, status int, v any) error {
 	b, err := syncproto.Encode(v, gz)
 	if err != nil {
 		status, gz = http.StatusInternalServerError, false
-		b, _ = syncproto.Encode(errorBody{syncproto.ErrorResponse{Code: app.EINTERNAL, Message: app.InternalMessage}, s.nowMS()}, false)
+		b, _ = syncproto.Encode(syncproto.ErrorResponse{Code: app.EINTERNAL, Message: app.InternalMessage, ServerTimeMS: s.nowMS()}, false)
 	}
 	h := c.w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")

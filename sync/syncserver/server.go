@@ -35,7 +35,7 @@ type Store interface {
 	Authenticate(ctx context.Context, token string) (deviceID, scope string, err error)
 	// ApplyPush applies a batch in one transaction and answers every
 	// mutation, in order.
-	ApplyPush(ctx context.Context, deviceID string, muts []syncproto.Mutation) ([]syncproto.PushResult, error)
+	ApplyPush(ctx context.Context, deviceID string, req syncproto.PushRequest) ([]syncproto.PushResult, error)
 	// Pull returns a page of changes after the request's cursors.
 	Pull(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, error)
 }
@@ -49,6 +49,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the server clock for ServerTimeMS; time.Now when nil.
 	Now func() time.Time
+	// MinAppVersion, if set, is the oldest app version whose pushes are
+	// accepted; older apps get 426 upgrade_required and keep their changes.
+	MinAppVersion string
 }
 
 // Log attribute keys.
@@ -67,12 +70,13 @@ type server struct {
 	maxBody int64
 	log     *slog.Logger
 	now     func() time.Time
+	minApp  string
 }
 
 // New returns the handler of POST /v1/enroll, /v1/push and /v1/pull. It is
 // safe for concurrent requests. Every other request gets a JSON 404 or 405.
 func New(store Store, opts Options) http.Handler {
-	s := &server{store: store, maxBody: opts.MaxBodyBytes, log: opts.Logger, now: opts.Now}
+	s := &server{store: store, maxBody: opts.MaxBodyBytes, log: opts.Logger, now: opts.Now, minApp: opts.MinAppVersion}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
@@ -192,12 +196,16 @@ func (s *server) push(c *call) (any, error) {
 	if err := s.decode(c, &req); err != nil {
 		return nil, err
 	}
+	if v := c.r.Header.Get(syncproto.HeaderAppVersion); s.minApp != "" && syncproto.CompareVersions(v, s.minApp) < 0 {
+		return nil, &app.Error{Code: syncproto.CodeUpgradeRequired, Message: fmt.Sprintf(
+			"Phiên bản ứng dụng %s đã cũ; máy chủ tỉnh cần phiên bản %s trở lên. Vui lòng cập nhật ứng dụng. Dữ liệu vẫn được giữ trên máy.", v, s.minApp)}
+	}
 	if req.DeviceID != "" && req.DeviceID != c.dev.id {
 		return nil, app.Errorf(app.EFORBIDDEN, "Mã thiết bị trong yêu cầu không khớp với thiết bị đã đăng ký.")
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.r.Context()), pushTimeout)
 	defer cancel()
-	results, err := s.store.ApplyPush(ctx, c.dev.id, req.Mutations)
+	results, err := s.store.ApplyPush(ctx, c.dev.id, req)
 	if err != nil {
 		return nil, err
 	}
@@ -240,6 +248,7 @@ func (s *server) pull(c *call) (any, error) {
 	}
 	c.attrs = append(c.attrs, "scopes", len(resp.Scopes), "records", records, "resets", resets, "has_more", resp.HasMore)
 	resp.ServerTimeMS = s.nowMS()
+	resp.MinAppVersion = s.minApp
 	return resp, nil
 }
 
