@@ -28,6 +28,7 @@ const (
 	metaOfficer     = "officer"
 
 	metaClockOffset    = "clock_offset_ms"
+	metaServerCA       = "server_ca_pem"
 	metaUpdateRequired = "update_required"
 )
 
@@ -220,4 +221,15 @@ func (db *DB) SyncStatus(ctx context.Context) (app.SyncStatus, error) {
 	}
 	s.OpenConflicts, err = db.CountOpenConflicts(ctx)
 	return s, err
+}
+
+// ServerCA returns the PEM certificate(s) of the authority the device
+// trusts for the server, given at enrolment ("" means the system roots).
+func (db *DB) ServerCA(ctx context.Context) (string, error) {
+	return getMeta(ctx, db.r, metaServerCA)
+}
+
+// SetServerCA stores the PEM certificate(s) to trust for the server.
+func (db *DB) SetServerCA(ctx context.Context, pem string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, metaServerCA, pem) })
 }

@@ -80,14 +80,29 @@ func (db *DB) PendingBatch(ctx context.Context, maxBytes int) ([]app.Mutation, e
 	return out, rows.Err()
 }
 
+// SentLogRetention is how long acknowledged mutations are kept to be sent
+// again if the server is restored from a backup.
+const SentLogRetention = 60 * 24 * time.Hour
+
 // ApplyResults records the server's answers to a push in one transaction:
-// applied and duplicate mutations leave the outbox, rejected ones are
-// parked with the server's reason.
+// applied and duplicate mutations move from the outbox to the sent log,
+// rejected ones are parked with the server's reason.
 func (db *DB) ApplyResults(ctx context.Context, results []app.MutationResult) error {
+	now := db.Now().UTC().Format(time.RFC3339)
+	horizon := db.Now().Add(-SentLogRetention).UTC().Format(time.RFC3339)
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sent_log WHERE acked_at < ?", horizon); err != nil {
+			return err
+		}
 		for _, r := range results {
 			switch r.Status {
 			case app.ResultApplied, app.ResultDuplicate:
+				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sent_log (seq, mutation_id, entity, record_id,
+						unit_code, op, fields, hlc, officer, device_time, base_version, acked_at)
+					SELECT seq, mutation_id, entity, record_id, unit_code, op, fields, hlc, officer, device_time,
+						base_version, ? FROM outbox WHERE mutation_id = ?`, now, r.MutationID); err != nil {
+					return err
+				}
 				if _, err := tx.ExecContext(ctx, "DELETE FROM outbox WHERE mutation_id = ?", r.MutationID); err != nil {
 					return err
 				}
@@ -162,3 +177,29 @@ func (db *DB) Parked(ctx context.Context) ([]ParkedMutation, error) {
 	}
 	return out, rows.Err()
 }
+
+// requeueSent puts the acknowledged mutations of a scope back into the
+// outbox, at their original places (before any newer pending change), to
+// be sent again: the server was restored from a backup and may have lost
+// them. Resending is harmless: mutation ids are idempotency keys and the
+// merge is per field by stamp. ScopeAll requeues every scope.
+func requeueSent(ctx context.Context, tx *sql.Tx, scope string) (int64, error) {
+	where, args := "", []any{}
+	if scope != scopeAll {
+		where, args = " WHERE unit_code = ?", []any{scope}
+	}
+	res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (seq, mutation_id, entity, record_id, unit_code, op,
+			fields, hlc, officer, device_time, base_version)
+		SELECT seq, mutation_id, entity, record_id, unit_code, op, fields, hlc, officer, device_time, base_version
+		FROM sent_log`+where, args...)
+	if err != nil {
+		return 0, fmt.Errorf("requeue sent log: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM sent_log"+where, args...); err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// scopeAll stands for every scope in requeueSent (a province device).
+const scopeAll = "*"

@@ -250,7 +250,7 @@ func TestApplyPull_KeepsPendingLocalFields(t *testing.T) {
 	f := c.Fields()
 	f["summary"], _ = json.Marshal("Nội dung cũ trên máy chủ")
 	f["business_name"], _ = json.Marshal("Siêu thị Co.op")
-	err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "28261", Epoch: "e1", NextSeq: 7,
+	_, err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "28261", Epoch: "e1", NextSeq: 7,
 		Records: []app.PulledRecord{{Entity: app.EntityCase, ID: c.ID, Fields: f}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -439,4 +439,42 @@ func keys(m map[string]json.RawMessage) []string {
 	}
 	app.SortVietnamese(out)
 	return out
+}
+
+func TestApplyPull_ResetRequeuesSentChangesInOrder(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	a, b := newCase("Trịnh Văn Một"), newCase("Trịnh Văn Hai")
+	for _, c := range []*app.Case{a, b} {
+		if err := db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sent := mustBatch(t, db)
+	if err := db.ApplyResults(ctx, []app.MutationResult{
+		{MutationID: sent[0].ID, Status: app.ResultApplied}, {MutationID: sent[1].ID, Status: app.ResultDuplicate},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	edit := *a
+	edit.Summary = "Sửa sau khi đã gửi"
+	if err := db.UpdateCase(ctx, &edit); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(mustBatch(t, db)); n != 1 {
+		t.Fatalf("%d pending before the reset", n)
+	}
+	// A page of another epoch: the server was restored from a backup.
+	n, err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "28261", Epoch: "new-epoch", Reset: true, NextSeq: 0}})
+	if err != nil || n != 2 {
+		t.Fatalf("requeued %d, %v", n, err)
+	}
+	batch := mustBatch(t, db)
+	if len(batch) != 3 || batch[0].ID != sent[0].ID || batch[1].ID != sent[1].ID || batch[2].RecordID != a.ID {
+		t.Fatalf("after reset the outbox is %+v; want the two sent creations first, then the edit", batch)
+	}
+	// A second reset requeues nothing more.
+	if n, err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "28261", Epoch: "newer", Reset: true}}); err != nil || n != 0 {
+		t.Fatalf("second reset requeued %d, %v", n, err)
+	}
 }

@@ -35,9 +35,26 @@ func (db *DB) Cursors(ctx context.Context) ([]app.Cursor, error) {
 // one transaction, so a cut connection or a killed process never leaves a
 // cursor ahead of the data it covers. A field with a change not yet
 // acknowledged by the server keeps its local value.
-func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+//
+// A page with Reset (the server's epoch changed: it was restored from a
+// backup) puts the scope's acknowledged mutations back into the outbox,
+// and ApplyPull reports how many, so that the client pushes them again.
+func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued int, err error) {
+	err = db.tx(ctx, func(tx *sql.Tx) error {
 		for _, p := range pages {
+			if p.Reset {
+				scope := p.Scope
+				if len(scope) != 5 {
+					scope = scopeAll
+				}
+				n, err := requeueSent(ctx, tx, scope)
+				if err != nil {
+					return err
+				}
+				requeued += int(n)
+				slog.Warn("server epoch changed: scope downloaded again, sent changes queued again",
+					"scope", p.Scope, "requeued", n)
+			}
 			for _, r := range p.Records {
 				if err := db.applyRecord(ctx, tx, r); err != nil {
 					return err
@@ -51,6 +68,10 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return 0, err
+	}
+	return requeued, nil
 }
 
 func (db *DB) applyRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {

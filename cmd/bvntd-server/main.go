@@ -120,6 +120,8 @@ type Main struct {
 	Year       int
 	Commune    string
 	Out        string
+	// MinAppVersion: serve refuses pushes from older apps (426).
+	MinAppVersion string
 
 	store    *serverstore.Store
 	ln       net.Listener
@@ -138,12 +140,13 @@ const usage = `Cách dùng (usage):
   bvntd-server devices --db PATH
   bvntd-server revoke  --db PATH --device ID
   bvntd-server export  --db PATH --report dump [--commune MÃ_XÃ] --out FILE
+  bvntd-server backup  --db PATH --out FILE
 `
 
 // ParseFlags reads the sub-command and its flags.
 func (m *Main) ParseFlags(args []string) error {
 	if len(args) == 0 {
-		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke hoặc export; xem --help (missing command).")
+		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke, export hoặc backup; xem --help (missing command).")
 	}
 	m.Command = args[0]
 	switch m.Command {
@@ -159,6 +162,9 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.ListenAddr, "addr", DefaultAddr, "listen address")
 		fs.StringVar(&m.TLSCert, "tls-cert", "", "TLS certificate (PEM)")
 		fs.StringVar(&m.TLSKey, "tls-key", "", "TLS key (PEM)")
+		fs.StringVar(&m.MinAppVersion, "min-app-version", "", "oldest app version whose changes are accepted")
+	case "backup":
+		fs.StringVar(&m.Out, "out", "", "backup file")
 	case "enroll":
 		fs.StringVar(&m.Scope, "scope", "", "commune code or province")
 		fs.DurationVar(&m.TTL, "ttl", DefaultTTL, "how long the code is valid")
@@ -171,7 +177,7 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.Commune, "commune", "", "commune code")
 		fs.StringVar(&m.Out, "out", "", "output file, - for stdout")
 	default:
-		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke hoặc export; xem --help.", m.Command)
+		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, export hoặc backup; xem --help.", m.Command)
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -201,6 +207,10 @@ func (m *Main) ParseFlags(args []string) error {
 	case "revoke":
 		if m.Device == "" {
 			return app.Errorf(app.EINVALID, "Thiếu --device (missing --device).")
+		}
+	case "backup":
+		if m.Out == "" {
+			return app.Errorf(app.EINVALID, "Thiếu --out (missing --out).")
 		}
 	case "export":
 		switch m.Report {
@@ -240,6 +250,12 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.revoke(ctx)
 	case "export":
 		return m.export(ctx)
+	case "backup":
+		if err := m.store.Backup(ctx, m.Out); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "Đã sao lưu vào %s (bản sao có epoch mới: nếu khôi phục, các máy sẽ tự tải lại và gửi lại thay đổi).\n", m.Out)
+		return nil
 	}
 	return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command).", m.Command)
 }
@@ -326,7 +342,7 @@ func (m *Main) serve() error {
 	}
 	m.ln = ln
 	m.srv = &http.Server{
-		Handler:           syncserver.New(m.store, syncserver.Options{Logger: logger}),
+		Handler:           syncserver.New(m.store, syncserver.Options{Logger: logger, MinAppVersion: m.MinAppVersion}),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

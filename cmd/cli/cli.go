@@ -6,6 +6,8 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -105,13 +107,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		server := fs.String("server", "", "địa chỉ máy chủ tỉnh, ví dụ https://bvntd.dongthap.gov.vn (server URL)")
 		code := fs.String("code", "", "mã đăng ký một lần do Sở Công Thương cấp (one-time code)")
 		name := fs.String("name", "", "tên máy (device name)")
+		ca := fs.String("ca", "", "tệp chứng chỉ (PEM) của cơ quan cấp chứng chỉ máy chủ tỉnh; bỏ trống: tin các chứng chỉ gốc của hệ thống (CA file)")
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
 		if *server == "" || *code == "" {
 			return app.Errorf(app.EINVALID, "Cần --server và --code.")
 		}
-		return m.enroll(ctx, *data, *server, *code, *name)
+		return m.enroll(ctx, *data, *server, *code, *name, *ca)
 	case "sync":
 		timeout := fs.Duration("timeout", 5*time.Minute, "thời gian tối đa (maximum time)")
 		if err := parse(fs, args[1:]); err != nil {
@@ -195,17 +198,66 @@ func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, compl
 	})
 }
 
-func (m *Main) client(db *storage.DB) *syncclient.Client {
-	return &syncclient.Client{Store: db, HTTP: m.HTTP, AppVersion: AppVersion, Progress: m.Progress, Now: db.Now}
+func (m *Main) client(ctx context.Context, db *storage.DB) (*syncclient.Client, error) {
+	hc := m.HTTP
+	if hc == nil {
+		var err error
+		if hc, err = HTTPClient(ctx, db); err != nil {
+			return nil, err
+		}
+	}
+	return &syncclient.Client{Store: db, HTTP: hc, AppVersion: AppVersion, Progress: m.Progress, Now: db.Now}, nil
 }
 
-func (m *Main) enroll(ctx context.Context, dir, server, code, name string) error {
+// HTTPClient returns the HTTP client for the device's server: TLS trusts
+// the authority given at enrolment if any, else the system roots.
+func HTTPClient(ctx context.Context, db *storage.DB) (*http.Client, error) {
+	caPEM, err := db.ServerCA(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return httpClientFor(caPEM)
+}
+
+func httpClientFor(caPEM string) (*http.Client, error) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.ResponseHeaderTimeout = 60 * time.Second
+	if caPEM != "" {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM([]byte(caPEM)) {
+			return nil, app.Errorf(app.EINVALID, "Tệp chứng chỉ không đúng định dạng PEM.")
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{Transport: tr, Timeout: 5 * time.Minute}, nil
+}
+
+func (m *Main) enroll(ctx context.Context, dir, server, code, name, caFile string) error {
 	return m.withStore(ctx, dir, func(db *storage.DB, refs *app.RefData) error {
 		if name == "" {
 			name, _ = os.Hostname()
 		}
-		e, err := m.client(db).Enroll(ctx, server, code, name)
+		var caPEM string
+		if caFile != "" {
+			b, err := os.ReadFile(caFile)
+			if err != nil {
+				return app.WrapError(app.EINVALID, "Không đọc được tệp chứng chỉ "+caFile+".", err)
+			}
+			caPEM = string(b)
+		}
+		hc := m.HTTP
+		if hc == nil {
+			var err error
+			if hc, err = httpClientFor(caPEM); err != nil {
+				return err
+			}
+		}
+		c := &syncclient.Client{Store: db, HTTP: hc, AppVersion: AppVersion, Now: db.Now}
+		e, err := c.Enroll(ctx, server, code, name)
 		if err != nil {
+			return err
+		}
+		if err := db.SetServerCA(ctx, caPEM); err != nil {
 			return err
 		}
 		scope := "toàn tỉnh"
@@ -221,7 +273,11 @@ func (m *Main) sync(ctx context.Context, dir string, timeout time.Duration) erro
 	return m.withStore(ctx, dir, func(db *storage.DB, _ *app.RefData) error {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		res, err := m.client(db).Sync(ctx)
+		c, err := m.client(ctx, db)
+		if err != nil {
+			return err
+		}
+		res, err := c.Sync(ctx)
 		if err != nil {
 			return err
 		}

@@ -43,6 +43,13 @@ func (s *SyncService) SyncNow(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if s.Client.HTTP == nil {
+		hc, err := HTTPClient(ctx, s.DB)
+		if err != nil {
+			return err
+		}
+		s.Client.HTTP = hc
+	}
 	_, err := s.Client.Sync(ctx)
 	return err
 }

@@ -7,6 +7,8 @@ package syncclient
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -31,7 +33,9 @@ type Store interface {
 	PendingBatch(ctx context.Context, maxBytes int) ([]app.Mutation, error)
 	ApplyResults(ctx context.Context, results []app.MutationResult) error
 	Cursors(ctx context.Context) ([]app.Cursor, error)
-	ApplyPull(ctx context.Context, pages []app.PulledPage) error
+	// ApplyPull stores pages with their cursors and returns how many sent
+	// mutations a reset (a restored server) put back into the outbox.
+	ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued int, err error)
 	RecordServerTime(ctx context.Context, t time.Time) error
 	SetUpdateRequired(ctx context.Context, minVersion string) error
 	RecordSyncResult(ctx context.Context, at time.Time, errMsg string) error
@@ -85,6 +89,9 @@ type Progress struct {
 // Result sums up a sync.
 type Result struct {
 	Pushed, Rejected, Pulled int
+	// Requeued counts acknowledged changes sent again because the server
+	// was restored from a backup.
+	Requeued int
 }
 
 // BytesSent and BytesReceived count body bytes on the wire (compressed).
@@ -121,11 +128,22 @@ func (c *Client) sync(ctx context.Context) (Result, error) {
 	if e.Token == "" {
 		return res, errNotEnrolled
 	}
-	if err := c.push(ctx, e, &res); err != nil {
-		return res, err
+	// Push, then pull. A pull that found the server restored from a backup
+	// queues this device's acknowledged changes again: push and pull once
+	// more, so that the restored server gets them back.
+	for round := 0; round < 2; round++ {
+		before := res.Requeued
+		if err := c.push(ctx, e, &res); err != nil {
+			return res, err
+		}
+		if err := c.pull(ctx, e, &res); err != nil {
+			return res, err
+		}
+		if res.Requeued == before {
+			break
+		}
 	}
-	err = c.pull(ctx, e, &res)
-	return res, err
+	return res, nil
 }
 
 // The batch and page budgets adapt to the link: halved after a failed
@@ -245,9 +263,11 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 			pages = append(pages, p)
 		}
 		if len(pages) > 0 {
-			if err := c.Store.ApplyPull(ctx, pages); err != nil {
+			n, err := c.Store.ApplyPull(ctx, pages)
+			if err != nil {
 				return err
 			}
+			res.Requeued += n
 		}
 		c.report(Progress{Phase: "pull", Pulled: res.Pulled})
 		if !resp.HasMore {
@@ -324,7 +344,22 @@ func transient(err error) bool {
 	if errors.As(err, &se) {
 		return se.status >= 500 || se.status == http.StatusTooManyRequests || se.status == http.StatusRequestTimeout
 	}
+	if certError(err) {
+		return false // an untrusted server stays untrusted
+	}
 	return true // network errors, cut connections, truncated bodies
+}
+
+// certError reports whether err is a failure to verify the server's
+// certificate.
+func certError(err error) bool {
+	var (
+		verr *tls.CertificateVerificationError
+		uerr x509.UnknownAuthorityError
+		herr x509.HostnameError
+		cerr x509.CertificateInvalidError
+	)
+	return errors.As(err, &verr) || errors.As(err, &uerr) || errors.As(err, &herr) || errors.As(err, &cerr)
 }
 
 // backoff decides after a failed attempt: a permanent failure (or the end
@@ -456,6 +491,9 @@ func userError(err error, ctx context.Context) error {
 			code = app.EINTERNAL
 		}
 		return app.WrapError(code, msg, err)
+	}
+	if certError(err) {
+		return app.WrapError(app.EFORBIDDEN, "Không xác thực được chứng chỉ của máy chủ tỉnh. Kiểm tra địa chỉ máy chủ, hoặc đăng ký lại với tệp chứng chỉ (--ca) do Sở Công Thương cung cấp.", err)
 	}
 	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return app.WrapError(app.EOFFLINE, "Hết thời gian đồng bộ: không kết nối được máy chủ tỉnh. Dữ liệu vẫn được lưu trên máy và sẽ được gửi khi có mạng.", err)
