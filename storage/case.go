@@ -140,7 +140,13 @@ func (db *DB) UpdateCase(ctx context.Context, c *app.Case) error {
 		if len(changed) == 0 {
 			return nil
 		}
-		if err := c.Validate(db.currentRefs(), now); err != nil {
+		// A date received earlier stays valid even on a laptop whose clock
+		// is behind: only a changed date is checked against this clock.
+		checkAt := now
+		if c.ReceivedAt.Equal(old.ReceivedAt) && old.ReceivedAt.After(now) {
+			checkAt = old.ReceivedAt
+		}
+		if err := c.Validate(db.currentRefs(), checkAt); err != nil {
 			return err
 		}
 		c.UpdatedAt, c.UpdatedBy = now, officer

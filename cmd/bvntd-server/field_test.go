@@ -1,0 +1,485 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"bvntd/app"
+	"bvntd/cmd/cli"
+	"bvntd/seeds"
+	"bvntd/storage"
+	"bvntd/storage/serverstore"
+	"bvntd/sync/syncclient"
+	"bvntd/sync/syncserver"
+)
+
+// These tests play what happens in the field, with the real store, client
+// and server over loopback HTTP and clocks the test controls: laptops whose
+// clocks are years off, two officers editing the same case, a voided case
+// edited elsewhere, a revoked laptop, a server restored from a backup, an
+// app too old for the server.
+
+// fieldClock is the true time of a test; each laptop reads it with its own
+// error.
+type fieldClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fieldClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fieldClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// fieldServer is a provincial server whose store can be swapped (restored).
+type fieldServer struct {
+	t     *testing.T
+	clock *fieldClock
+	path  string
+	url   string
+	opts  syncserver.Options
+
+	mu    sync.Mutex
+	store *serverstore.Store
+	h     http.Handler
+}
+
+func newFieldServer(t *testing.T, clock *fieldClock, opts syncserver.Options) *fieldServer {
+	quietLogs(t)
+	s := &fieldServer{t: t, clock: clock, path: filepath.Join(t.TempDir(), "server.sqlite"), opts: opts}
+	s.open()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		h := s.h
+		s.mu.Unlock()
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	t.Cleanup(func() { s.store.Close() })
+	s.url = ts.URL
+	return s
+}
+
+func (s *fieldServer) open() {
+	st, err := serverstore.Open(context.Background(), s.path, serverstore.Options{Now: s.clock.now})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	o := s.opts
+	o.Now, o.Logger = s.clock.now, slog.New(slog.NewTextHandler(io.Discard, nil))
+	s.mu.Lock()
+	s.store, s.h = st, syncserver.New(st, o)
+	s.mu.Unlock()
+}
+
+// restore replaces the database with a backup, as an administrator would.
+func (s *fieldServer) restore(backup string) {
+	s.t.Helper()
+	s.mu.Lock()
+	s.store.Close()
+	s.mu.Unlock()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(s.path + suffix)
+	}
+	b, err := os.ReadFile(backup)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := os.WriteFile(s.path, b, 0o600); err != nil {
+		s.t.Fatal(err)
+	}
+	s.open()
+}
+
+func (s *fieldServer) dump() string {
+	s.t.Helper()
+	var b strings.Builder
+	if err := s.store.Dump(context.Background(), &b); err != nil {
+		s.t.Fatal(err)
+	}
+	return b.String()
+}
+
+// laptop is one officer's device with a clock off by skew.
+type laptop struct {
+	t      *testing.T
+	db     *storage.DB
+	client *syncclient.Client
+}
+
+func newLaptop(t *testing.T, srv *fieldServer, scope string, skew time.Duration) *laptop {
+	t.Helper()
+	ctx := context.Background()
+	refs, err := seeds.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return srv.clock.now().Add(skew) }
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), cli.StoreFile), storage.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.ApplySeeds(ctx, seeds.Version, refs); err != nil {
+		t.Fatal(err)
+	}
+	db.SetRefs(refs)
+	db.SetOfficer("Cán bộ " + scope)
+	l := &laptop{t: t, db: db, client: &syncclient.Client{Store: db, AppVersion: cli.AppVersion, Now: now,
+		BackoffBase: time.Millisecond, BackoffMax: 10 * time.Millisecond}}
+	l.enroll(srv, scope)
+	return l
+}
+
+func (l *laptop) enroll(srv *fieldServer, scope string) {
+	l.t.Helper()
+	code, _, err := srv.store.CreateEnrolCode(context.Background(), scope, time.Hour)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	if _, err := l.client.Enroll(context.Background(), srv.url, code, "máy thử"); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+func (l *laptop) sync() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err := l.client.Sync(ctx)
+	return err
+}
+
+func (l *laptop) mustSync() {
+	l.t.Helper()
+	if err := l.sync(); err != nil {
+		l.t.Fatalf("sync: %v", err)
+	}
+}
+
+func (l *laptop) newCase(name string) *app.Case {
+	l.t.Helper()
+	c := &app.Case{ReceivedAt: l.db.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: name, Sector: "thuc_pham_do_uong", Summary: "Mua bánh kẹo hết hạn.", UnitCode: "28261"}
+	if err := l.db.CreateCase(context.Background(), c); err != nil {
+		l.t.Fatal(err)
+	}
+	return c
+}
+
+func (l *laptop) edit(id string, fn func(*app.Case)) {
+	l.t.Helper()
+	c, err := l.db.GetCase(context.Background(), id)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	fn(&c)
+	if err := l.db.UpdateCase(context.Background(), &c); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+func (l *laptop) get(id string) app.Case {
+	l.t.Helper()
+	c, err := l.db.GetCase(context.Background(), id)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return c
+}
+
+func (l *laptop) dump() string {
+	l.t.Helper()
+	var b strings.Builder
+	if _, err := l.db.Dump(context.Background(), &b); err != nil {
+		l.t.Fatal(err)
+	}
+	return b.String()
+}
+
+func (l *laptop) openConflicts() []app.Conflict {
+	l.t.Helper()
+	cs, err := l.db.ListConflicts(context.Background(), true)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return cs
+}
+
+func assertConverged(t *testing.T, srv *fieldServer, ls ...*laptop) {
+	t.Helper()
+	want := srv.dump()
+	for i, l := range ls {
+		if got := l.dump(); got != want {
+			t.Fatalf("laptop %d differs from the server:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+const tenYears = 10 * 365 * 24 * time.Hour
+
+func TestClocks_TenYearsAheadOrBehind(t *testing.T) {
+	clock := &fieldClock{t: time.Now().UTC()}
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	good := newLaptop(t, srv, "28261", 0)
+	fast := newLaptop(t, srv, "28261", tenYears)
+	slow := newLaptop(t, srv, "28261", -tenYears)
+	x := good.newCase("Nguyễn Văn Đồng Hồ")
+	for _, l := range []*laptop{good, fast, slow} {
+		l.mustSync()
+	}
+
+	// The fast laptop edits first, the good one a minute later; the fast one
+	// even reaches the server last. Real time decides: the good one wins.
+	clock.add(time.Minute)
+	fast.edit(x.ID, func(c *app.Case) { c.Summary = "Sửa trên máy nhanh 10 năm" })
+	clock.add(time.Minute)
+	good.edit(x.ID, func(c *app.Case) { c.Summary = "Sửa trên máy đúng giờ" })
+	good.mustSync()
+	fast.mustSync()
+	good.mustSync()
+	if got := good.get(x.ID).Summary; got != "Sửa trên máy đúng giờ" {
+		t.Fatalf("summary = %q: a clock ten years ahead won a later edit", got)
+	}
+
+	// The slow laptop edits after both: its edit is the latest and gets in.
+	clock.add(time.Minute)
+	slow.edit(x.ID, func(c *app.Case) { c.Summary = "Sửa trên máy chậm 10 năm" })
+	slow.mustSync()
+	for _, l := range []*laptop{good, fast, slow} {
+		l.mustSync()
+	}
+	if got := good.get(x.ID).Summary; got != "Sửa trên máy chậm 10 năm" {
+		t.Fatalf("summary = %q: the edit of a clock ten years behind was lost", got)
+	}
+	assertConverged(t, srv, good, fast, slow)
+
+	// No one's clock was dragged: the good laptop still stamps in real time.
+	good.edit(x.ID, func(c *app.Case) { c.BusinessName = "Cửa hàng Mới" })
+	batch, err := good.db.PendingBatch(context.Background(), 1<<20)
+	if err != nil || len(batch) != 1 {
+		t.Fatalf("batch %v %v", batch, err)
+	}
+	if d := batch[0].HLC.Time().Sub(clock.now()); d > time.Minute || d < -time.Minute {
+		t.Fatalf("the good laptop's stamp is %v off real time after syncing with a fast laptop", d)
+	}
+	// The officers of the laptops with wrong clocks are told.
+	for name, l := range map[string]*laptop{"fast": fast, "slow": slow} {
+		st, err := l.db.SyncStatus(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.ClockOffset < 9*tenYears/10 && st.ClockOffset > -9*tenYears/10 {
+			t.Fatalf("%s laptop: measured clock offset %v", name, st.ClockOffset)
+		}
+	}
+	if st, _ := good.db.SyncStatus(context.Background()); st.ClockOffset > app.ClockWarning || st.ClockOffset < -app.ClockWarning {
+		t.Fatalf("good laptop: clock offset %v", st.ClockOffset)
+	}
+}
+
+func TestConflict_SameFieldKeptForReviewAndResolved(t *testing.T) {
+	clock := &fieldClock{t: time.Now().UTC()}
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a, b := newLaptop(t, srv, "28261", 0), newLaptop(t, srv, "28261", 0)
+	x := a.newCase("Lê Thị Tranh Chấp")
+	a.mustSync()
+	b.mustSync()
+
+	// Offline, both officers change the summary; B's change is later.
+	clock.add(time.Minute)
+	a.edit(x.ID, func(c *app.Case) { c.Summary = "Bản của máy A" })
+	clock.add(time.Minute)
+	b.edit(x.ID, func(c *app.Case) { c.Summary = "Bản của máy B"; c.ConsumerPhone = "0912345678" })
+	a.mustSync()
+	b.mustSync()
+	a.mustSync()
+
+	for name, l := range map[string]*laptop{"A": a, "B": b} {
+		got := l.get(x.ID)
+		if got.Summary != "Bản của máy B" || got.ConsumerPhone != "0912345678" {
+			t.Fatalf("%s: summary %q phone %q", name, got.Summary, got.ConsumerPhone)
+		}
+		cs := l.openConflicts()
+		if len(cs) != 1 || cs[0].Field != "summary" || cs[0].RecordID != x.ID || cs[0].Kind != app.ConflictField {
+			t.Fatalf("%s: open conflicts %+v, want one on the summary", name, cs)
+		}
+		if string(cs[0].KeptValue) != `"Bản của máy B"` || string(cs[0].OtherValue) != `"Bản của máy A"` {
+			t.Fatalf("%s: kept %s other %s", name, cs[0].KeptValue, cs[0].OtherValue)
+		}
+	}
+	assertConverged(t, srv, a, b)
+
+	// The supervisor on A chooses A's text: a new edit, synced everywhere.
+	clock.add(time.Minute)
+	if err := a.db.ResolveConflict(context.Background(), a.openConflicts()[0].ID, app.ResolutionOther); err != nil {
+		t.Fatal(err)
+	}
+	a.mustSync()
+	b.mustSync()
+	a.mustSync()
+	for name, l := range map[string]*laptop{"A": a, "B": b} {
+		if got := l.get(x.ID).Summary; got != "Bản của máy A" {
+			t.Fatalf("%s: summary %q after choosing the other value", name, got)
+		}
+		if cs := l.openConflicts(); len(cs) != 0 {
+			t.Fatalf("%s: %d conflicts still open", name, len(cs))
+		}
+	}
+	assertConverged(t, srv, a, b)
+}
+
+func TestConflict_DifferentFieldsMergeSilently(t *testing.T) {
+	clock := &fieldClock{t: time.Now().UTC()}
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a, b := newLaptop(t, srv, "28261", 0), newLaptop(t, srv, "28261", 0)
+	x := a.newCase("Võ Văn Gộp")
+	a.mustSync()
+	b.mustSync()
+	a.edit(x.ID, func(c *app.Case) { c.BusinessName = "Siêu thị A" })
+	b.edit(x.ID, func(c *app.Case) { c.Status = "dang_xu_ly" })
+	a.mustSync()
+	b.mustSync()
+	a.mustSync()
+	if got := a.get(x.ID); got.BusinessName != "Siêu thị A" || got.Status != "dang_xu_ly" {
+		t.Fatalf("merged %q %q", got.BusinessName, got.Status)
+	}
+	if cs := a.openConflicts(); len(cs) != 0 {
+		t.Fatalf("edits of different fields made %d conflicts: %+v", len(cs), cs)
+	}
+	assertConverged(t, srv, a, b)
+}
+
+func TestVoid_ConcurrentEditKeepsItVoidedAndFlagged(t *testing.T) {
+	clock := &fieldClock{t: time.Now().UTC()}
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a, b := newLaptop(t, srv, "28261", 0), newLaptop(t, srv, "28261", 0)
+	x := a.newCase("Đỗ Văn Trùng")
+	a.mustSync()
+	b.mustSync()
+	clock.add(time.Minute)
+	if err := a.db.VoidCase(context.Background(), x.ID, "Ghi trùng với vụ việc khác"); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(time.Minute) // B's edit is later, but B never saw the void
+	b.edit(x.ID, func(c *app.Case) { c.BusinessName = "Cửa hàng điện máy B" })
+	a.mustSync()
+	b.mustSync()
+	a.mustSync()
+	for name, l := range map[string]*laptop{"A": a, "B": b} {
+		got := l.get(x.ID)
+		if !got.Voided || got.VoidReason != "Ghi trùng với vụ việc khác" {
+			t.Fatalf("%s: voided %v (%q)", name, got.Voided, got.VoidReason)
+		}
+		cs := l.openConflicts()
+		if len(cs) != 1 || cs[0].Kind != app.ConflictVoidEdit {
+			t.Fatalf("%s: conflicts %+v, want one void_edit", name, cs)
+		}
+		list, _ := l.db.ListCases(context.Background(), app.CaseQuery{})
+		if len(list) != 0 {
+			t.Fatalf("%s: a voided case is still listed", name)
+		}
+	}
+	assertConverged(t, srv, a, b)
+}
+
+func TestRevokedDevice_RefusedAtOnceAndKeepsItsOutbox(t *testing.T) {
+	clock := &fieldClock{t: time.Now().UTC()}
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a := newLaptop(t, srv, "28261", 0)
+	for i := 0; i < 3; i++ {
+		a.newCase("Người Chưa Gửi")
+	}
+	if err := srv.store.Revoke(context.Background(), a.db.DeviceID()); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err := a.sync()
+	if app.ErrorCode(err) != app.EUNAUTHORIZED || !strings.Contains(app.ErrorMessage(err), "thu hồi") {
+		t.Fatalf("sync of a revoked laptop: %v", err)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatal("a revoked laptop kept retrying instead of stopping at once")
+	}
+	st, _ := a.db.SyncStatus(context.Background())
+	if st.Pending != 3 || !strings.Contains(st.LastError, "thu hồi") {
+		t.Fatalf("after refusal: %d pending, last error %q", st.Pending, st.LastError)
+	}
+	// Enrolled again with a new code, it sends what was typed.
+	a.enroll(srv, "28261")
+	a.mustSync()
+	if n := strings.Count(srv.dump(), "\n"); n != 3 {
+		t.Fatalf("server has %d records after re-enrolment", n)
+	}
+}
+
+func TestRestoredServer_DevicesResendWhatItLost(t *testing.T) {
+	clock := &fieldClock{t: time.Now().UTC()}
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a, b := newLaptop(t, srv, "28261", 0), newLaptop(t, srv, "28261", 0)
+	first := a.newCase("Trước Sao Lưu")
+	a.mustSync()
+	b.mustSync()
+	backup := filepath.Join(t.TempDir(), "backup.sqlite")
+	if err := srv.store.Backup(context.Background(), backup); err != nil {
+		t.Fatal(err)
+	}
+	// After the backup: new cases and edits, acknowledged by the server.
+	clock.add(time.Minute)
+	after := a.newCase("Sau Sao Lưu")
+	a.edit(first.ID, func(c *app.Case) { c.Status = "da_thu_ly" })
+	b.newCase("Máy B Sau Sao Lưu")
+	a.mustSync()
+	b.mustSync()
+	a.mustSync()
+	before := srv.dump()
+
+	srv.restore(backup) // the disk failed; yesterday's backup is put back
+	if srv.dump() == before {
+		t.Fatal("the restore changed nothing; the test is void")
+	}
+	a.mustSync()
+	b.mustSync()
+	a.mustSync()
+	if got := srv.dump(); got != before {
+		t.Fatalf("after the devices resynced, the restored server differs from before the failure:\n got %s\nwant %s", got, before)
+	}
+	if a.get(after.ID).ConsumerName != "Sau Sao Lưu" || a.get(first.ID).Status != "da_thu_ly" {
+		t.Fatal("laptop A lost data across the restore")
+	}
+	assertConverged(t, srv, a, b)
+}
+
+func TestOldApp_KeepsWorkingOfflineAndIsToldToUpdate(t *testing.T) {
+	clock := &fieldClock{t: time.Now().UTC()}
+	srv := newFieldServer(t, clock, syncserver.Options{MinAppVersion: "9.0.0"})
+	a := newLaptop(t, srv, "28261", 0)
+	a.newCase("Phiên Bản Cũ")
+	err := a.sync()
+	if app.ErrorCode(err) != "upgrade_required" || !strings.Contains(app.ErrorMessage(err), "cập nhật") {
+		t.Fatalf("sync of an old app: %v", err)
+	}
+	st, _ := a.db.SyncStatus(context.Background())
+	if st.UpdateRequired != "9.0.0" || st.Pending != 1 {
+		t.Fatalf("status %+v", st)
+	}
+	a.newCase("Vẫn Làm Việc Được")
+	if n, _ := a.db.CountCases(context.Background()); n != 2 {
+		t.Fatalf("%d cases", n)
+	}
+}
