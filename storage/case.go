@@ -45,19 +45,22 @@ func parseTime(s string) time.Time {
 	return t
 }
 
+// sqlPutCase inserts or replaces the row of a case.
+const sqlPutCase = `INSERT INTO cases (` + caseColumns + `, search_folded)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (id) DO UPDATE SET unit_code = excluded.unit_code, number = excluded.number,
+		received_at = excluded.received_at, channel = excluded.channel, kind = excluded.kind,
+		consumer_name = excluded.consumer_name, consumer_phone = excluded.consumer_phone,
+		consumer_address = excluded.consumer_address, business_name = excluded.business_name,
+		business_address = excluded.business_address, sector = excluded.sector,
+		summary = excluded.summary, status = excluded.status, voided = excluded.voided,
+		void_reason = excluded.void_reason, created_at = excluded.created_at,
+		created_by = excluded.created_by, updated_at = excluded.updated_at,
+		updated_by = excluded.updated_by, search_folded = excluded.search_folded`
+
 // putCase inserts or replaces the row of c.
-func putCase(ctx context.Context, tx *sql.Tx, c *app.Case) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`, search_folded)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET unit_code = excluded.unit_code, number = excluded.number,
-			received_at = excluded.received_at, channel = excluded.channel, kind = excluded.kind,
-			consumer_name = excluded.consumer_name, consumer_phone = excluded.consumer_phone,
-			consumer_address = excluded.consumer_address, business_name = excluded.business_name,
-			business_address = excluded.business_address, sector = excluded.sector,
-			summary = excluded.summary, status = excluded.status, voided = excluded.voided,
-			void_reason = excluded.void_reason, created_at = excluded.created_at,
-			created_by = excluded.created_by, updated_at = excluded.updated_at,
-			updated_by = excluded.updated_by, search_folded = excluded.search_folded`,
+func (db *DB) putCase(ctx context.Context, tx *sql.Tx, c *app.Case) error {
+	_, err := db.st.Exec(ctx, tx, sqlPutCase,
 		c.ID, c.UnitCode, c.Number, formatTime(c.ReceivedAt), c.Channel, c.Kind, c.ConsumerName,
 		c.ConsumerPhone, c.ConsumerAddress, c.BusinessName, c.BusinessAddress, c.Sector, c.Summary,
 		c.Status, c.Voided, c.VoidReason, formatTime(c.CreatedAt), c.CreatedBy, formatTime(c.UpdatedAt), c.UpdatedBy,
@@ -68,8 +71,11 @@ func putCase(ctx context.Context, tx *sql.Tx, c *app.Case) error {
 	return nil
 }
 
+// sqlGetCase reads one case.
+const sqlGetCase = `SELECT ` + caseColumns + ` FROM cases WHERE id = ?`
+
 func getCase(ctx context.Context, q querier, id string) (app.Case, error) {
-	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+	c, err := scanCase(q.QueryRowContext(ctx, sqlGetCase, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
 	}
@@ -114,7 +120,7 @@ func (db *DB) CreateCase(ctx context.Context, c *app.Case) error {
 			return fmt.Errorf("case counter: %w", err)
 		}
 		c.Number = app.FormatCaseNumber(c.UnitCode, year, db.tag, seq)
-		if err := putCase(ctx, tx, c); err != nil {
+		if err := db.putCase(ctx, tx, c); err != nil {
 			return err
 		}
 		return db.appendMutation(ctx, tx, app.EntityCase, c.ID, c.UnitCode, c.Fields(), officer, now)
@@ -151,7 +157,7 @@ func (db *DB) UpdateCase(ctx context.Context, c *app.Case) error {
 		}
 		c.UpdatedAt, c.UpdatedBy = now, officer
 		changed = c.ChangedFields(&old)
-		if err := putCase(ctx, tx, c); err != nil {
+		if err := db.putCase(ctx, tx, c); err != nil {
 			return err
 		}
 		return db.appendMutation(ctx, tx, app.EntityCase, c.ID, c.UnitCode, changed, officer, now)

@@ -146,7 +146,7 @@ func (db *DB) writeCaseFields(ctx context.Context, tx *sql.Tx, c *app.Case, f ma
 	if len(changed) == 0 {
 		return nil
 	}
-	if err := putCase(ctx, tx, c); err != nil {
+	if err := db.putCase(ctx, tx, c); err != nil {
 		return err
 	}
 	return db.appendMutation(ctx, tx, app.EntityCase, c.ID, c.UnitCode, changed, officer, now)

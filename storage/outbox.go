@@ -121,8 +121,14 @@ func (db *DB) ApplyResults(ctx context.Context, results []app.MutationResult) er
 
 // pendingFields returns the fields of a record that have changes not yet
 // acknowledged by the server (pending or parked).
-func pendingFields(ctx context.Context, tx *sql.Tx, entity, id string) (map[string]bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT fields FROM outbox WHERE entity = ? AND record_id = ?`, entity, id)
+const sqlPendingFields = `SELECT fields FROM outbox WHERE entity = ? AND record_id = ?`
+
+func (db *DB) pendingFields(ctx context.Context, tx *sql.Tx, entity, id string) (map[string]bool, error) {
+	st, err := db.st.In(ctx, tx, sqlPendingFields)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, entity, id)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ import (
 	"modernc.org/sqlite"
 
 	"bvntd/app"
+	"bvntd/storage/stmt"
 )
 
 //go:embed migrations/*.sql
@@ -38,6 +39,8 @@ type DB struct {
 	path string
 	w    *sql.DB // the only writer
 	r    *sql.DB // readers
+
+	st *stmt.Cache // prepared statements of the hot write paths
 
 	clock  *app.Clock
 	device string // device id: a UUID made when the file was created
@@ -105,6 +108,11 @@ func (db *DB) init(ctx context.Context) error {
 	if err := db.migrate(ctx); err != nil {
 		return err
 	}
+	st, err := stmt.Prepare(ctx, db.w, sqlPutCase, sqlGetCase, sqlSetCaseVersion, sqlPendingFields, sqlPutCursor)
+	if err != nil {
+		return err
+	}
+	db.st = st
 	return db.loadIdentity(ctx)
 }
 
@@ -113,6 +121,9 @@ func (db *DB) Close() error {
 	var errs []error
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
+	}
+	if db.st != nil {
+		errs = append(errs, db.st.Close())
 	}
 	errs = append(errs, db.w.Close())
 	return errors.Join(errs...)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,9 @@ import (
 
 	"bvntd/app"
 )
+
+const sqlPutCursor = `INSERT INTO sync_cursors (scope, epoch, seq) VALUES (?, ?, ?)
+	ON CONFLICT (scope) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq`
 
 // Cursors returns how far each scope has been pulled.
 func (db *DB) Cursors(ctx context.Context) ([]app.Cursor, error) {
@@ -60,9 +64,7 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 					return err
 				}
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO sync_cursors (scope, epoch, seq) VALUES (?, ?, ?)
-				ON CONFLICT (scope) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq`,
-				p.Scope, p.Epoch, p.NextSeq); err != nil {
+			if _, err := db.st.Exec(ctx, tx, sqlPutCursor, p.Scope, p.Epoch, p.NextSeq); err != nil {
 				return fmt.Errorf("save cursor: %w", err)
 			}
 		}
@@ -88,11 +90,11 @@ func (db *DB) applyRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) e
 
 // overlay returns the server's fields of a record with the fields that have
 // unacknowledged local changes replaced by their local values.
-func overlay(ctx context.Context, tx *sql.Tx, r app.PulledRecord, local map[string]json.RawMessage) (map[string]json.RawMessage, error) {
+func overlay(ctx context.Context, tx *sql.Tx, db *DB, r app.PulledRecord, local map[string]json.RawMessage) (map[string]json.RawMessage, error) {
 	if local == nil {
 		return r.Fields, nil
 	}
-	pending, err := pendingFields(ctx, tx, r.Entity, r.ID)
+	pending, err := db.pendingFields(ctx, tx, r.Entity, r.ID)
 	if err != nil || len(pending) == 0 {
 		return r.Fields, err
 	}
@@ -108,14 +110,16 @@ func overlay(ctx context.Context, tx *sql.Tx, r app.PulledRecord, local map[stri
 	return out, nil
 }
 
+const sqlSetCaseVersion = "UPDATE cases SET server_version = ? WHERE id = ?"
+
 func (db *DB) applyCase(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
 	var local map[string]json.RawMessage
-	if c, err := getCase(ctx, tx, r.ID); err == nil {
+	if c, err := scanCase(db.st.QueryRow(ctx, tx, sqlGetCase, r.ID)); err == nil {
 		local = c.Fields()
-	} else if app.ErrorCode(err) != app.ENOTFOUND {
+	} else if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	fields, err := overlay(ctx, tx, r, local)
+	fields, err := overlay(ctx, tx, db, r, local)
 	if err != nil {
 		return err
 	}
@@ -124,11 +128,27 @@ func (db *DB) applyCase(ctx context.Context, tx *sql.Tx, r app.PulledRecord) err
 		return fmt.Errorf("pulled case %s: %w", r.ID, err)
 	}
 	c.ID = r.ID
-	if err := putCase(ctx, tx, &c); err != nil {
-		return err
+	// A record that comes back as this device has it (its own pushes,
+	// pulled back) only needs its version: no row or index rewrite.
+	if local == nil || !sameFields(local, c.Fields()) {
+		if err := db.putCase(ctx, tx, &c); err != nil {
+			return err
+		}
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE cases SET server_version = ? WHERE id = ?", r.Version, r.ID)
+	_, err = db.st.Exec(ctx, tx, sqlSetCaseVersion, r.Version, r.ID)
 	return err
+}
+
+func sameFields(a, b map[string]json.RawMessage) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if string(b[k]) != string(v) {
+			return false
+		}
+	}
+	return true
 }
 
 func (db *DB) applyConflict(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
@@ -138,7 +158,7 @@ func (db *DB) applyConflict(ctx context.Context, tx *sql.Tx, r app.PulledRecord)
 	} else if app.ErrorCode(err) != app.ENOTFOUND {
 		return err
 	}
-	fields, err := overlay(ctx, tx, r, local)
+	fields, err := overlay(ctx, tx, db, r, local)
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,24 @@ var conflictEditable = map[string]bool{
 // serverDevice is the device id of the writes the server makes itself.
 const serverDevice = "server"
 
+// The statements of the push path, prepared once (see Store.st).
+const (
+	sqlSeenMutation = `SELECT payload_sha256, status, code, message FROM applied_mutations WHERE mutation_id = ?`
+	sqlReadRecord   = `SELECT scope, fields, stamps, version FROM records WHERE entity = ? AND id = ?`
+	sqlNextSeq      = `INSERT INTO scope_seq (scope, seq) VALUES (?, 1)
+		ON CONFLICT (scope) DO UPDATE SET seq = seq + 1 RETURNING seq`
+	sqlPutRecord = `INSERT INTO records (entity, id, scope, fields, stamps, seq, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
+		ON CONFLICT (entity, id) DO UPDATE SET
+		  fields = excluded.fields, stamps = excluded.stamps, seq = excluded.seq,
+		  version = records.version + 1, updated_at = excluded.updated_at`
+	sqlRecordMutation = `INSERT INTO applied_mutations (mutation_id, device_id, entity, record_id, scope, op,
+		  payload_sha256, payload, status, code, message, seq, hlc, stamp_hlc, officer, device_time, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+var pushStatements = []string{sqlSeenMutation, sqlReadRecord, sqlNextSeq, sqlPutRecord, sqlRecordMutation}
+
 // maxSkewIgnored is the clock error below which stamps are used as sent.
 const maxSkewIgnored = 2 * time.Minute
 
@@ -156,8 +174,7 @@ func (p *pusher) apply(ctx context.Context, m syncproto.Mutation) (syncproto.Pus
 
 	// Seen before?
 	var prevHash, prevStatus, prevCode, prevMessage string
-	err = p.tx.QueryRowContext(ctx,
-		`SELECT payload_sha256, status, code, message FROM applied_mutations WHERE mutation_id = ?`, m.ID).
+	err = p.s.st.QueryRow(ctx, p.tx, sqlSeenMutation, m.ID).
 		Scan(&prevHash, &prevStatus, &prevCode, &prevMessage)
 	switch {
 	case err == nil:
@@ -331,8 +348,7 @@ type record struct {
 func (p *pusher) readRecord(ctx context.Context, entity, id string) (record, error) {
 	r := record{fields: map[string]json.RawMessage{}, stamps: map[string]app.Stamp{}}
 	var fieldsJSON, stampsJSON string
-	err := p.tx.QueryRowContext(ctx,
-		`SELECT scope, fields, stamps, version FROM records WHERE entity = ? AND id = ?`, entity, id).
+	err := p.s.st.QueryRow(ctx, p.tx, sqlReadRecord, entity, id).
 		Scan(&r.scope, &fieldsJSON, &stampsJSON, &r.version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, nil
@@ -354,10 +370,7 @@ func (p *pusher) readRecord(ctx context.Context, entity, id string) (record, err
 // returns that number.
 func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r record) (int64, error) {
 	var seq int64
-	if err := p.tx.QueryRowContext(ctx,
-		`INSERT INTO scope_seq (scope, seq) VALUES (?, 1)
-		 ON CONFLICT (scope) DO UPDATE SET seq = seq + 1
-		 RETURNING seq`, scope).Scan(&seq); err != nil {
+	if err := p.s.st.QueryRow(ctx, p.tx, sqlNextSeq, scope).Scan(&seq); err != nil {
 		return 0, fmt.Errorf("next seq: %w", err)
 	}
 	fb, err := json.Marshal(r.fields)
@@ -369,12 +382,7 @@ func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r reco
 		return 0, fmt.Errorf("marshal stamps: %w", err)
 	}
 	now := ms(p.now)
-	if _, err := p.tx.ExecContext(ctx,
-		`INSERT INTO records (entity, id, scope, fields, stamps, seq, version, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
-		 ON CONFLICT (entity, id) DO UPDATE SET
-		   fields = excluded.fields, stamps = excluded.stamps, seq = excluded.seq,
-		   version = records.version + 1, updated_at = excluded.updated_at`,
+	if _, err := p.s.st.Exec(ctx, p.tx, sqlPutRecord,
 		entity, id, scope, string(fb), string(sb), seq, now, now); err != nil {
 		return 0, fmt.Errorf("write record: %w", err)
 	}
@@ -482,10 +490,7 @@ func (p *pusher) record(ctx context.Context, a auditRow) error {
 		stamp = a.stamp.String()
 		seq = sql.NullInt64{Int64: a.seq, Valid: true}
 	}
-	_, err := p.tx.ExecContext(ctx,
-		`INSERT INTO applied_mutations (mutation_id, device_id, entity, record_id, scope, op,
-		   payload_sha256, payload, status, code, message, seq, hlc, stamp_hlc, officer, device_time, received_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := p.s.st.Exec(ctx, p.tx, sqlRecordMutation,
 		a.m.ID, p.device, a.m.Entity, a.m.RecordID, a.m.Scope, a.m.Op,
 		a.hash, a.payload, a.status, a.code, a.message, seq, a.m.HLC, stamp,
 		a.m.Officer, a.m.DeviceTimeMS, ms(p.now))

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/storage/stmt"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver
 )
@@ -54,7 +55,8 @@ type Store struct {
 	w     *sql.DB // the only writer
 	r     *sql.DB // read-only pool
 	now   func() time.Time
-	clock *app.Clock // server HLC: bounds the stamps of devices whose clock is ahead
+	clock *app.Clock  // server HLC: bounds the stamps of devices whose clock is ahead
+	st    *stmt.Cache // prepared statements of the push path
 	epoch string
 }
 
@@ -103,6 +105,11 @@ func (s *Store) init(ctx context.Context) error {
 	if err := s.w.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'epoch'").Scan(&s.epoch); err != nil {
 		return fmt.Errorf("read epoch: %w", err)
 	}
+	st, err := stmt.Prepare(ctx, s.w, pushStatements...)
+	if err != nil {
+		return err
+	}
+	s.st = st
 	return nil
 }
 
@@ -121,6 +128,9 @@ func (s *Store) Close() error {
 	var errs []error
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
+	}
+	if s.st != nil {
+		errs = append(errs, s.st.Close())
 	}
 	if s.w != nil {
 		errs = append(errs, s.w.Close())
