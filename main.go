@@ -13,7 +13,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
-	"time"
 	_ "time/tzdata" // Windows machines without Go have no zoneinfo
 
 	"fyne.io/fyne/v2"
@@ -24,6 +23,7 @@ import (
 	"bvntd/assets"
 	"bvntd/cmd/cli"
 	_ "bvntd/cmd/cli/localeenv" // before Fyne's packages initialise
+	"bvntd/sync/syncclient"
 )
 
 const appID = "vn.gov.dongthap.bvntd"
@@ -80,11 +80,13 @@ func runWindow(ctx context.Context, args []string) error {
 	w.Resize(fyne.NewSize(1024, 640))
 
 	syncSvc := cli.NewSyncService(db, nil)
-	u := ui.New(w, ui.Services{Cases: db, Sync: syncSvc, Refs: refs, UnitCode: unit})
-	u.OnSaved = debouncedSync(ctx, syncSvc, u)
+	u := ui.New(w, ui.Services{Cases: db, Sync: syncSvc, Review: db, Refs: refs, UnitCode: unit})
+	syncSvc.Client.Progress = func(p syncclient.Progress) { u.ShowSyncProgress(ui.SyncProgress(p)) }
 	w.SetTitle(u.Title())
 	w.SetContent(u.Content())
 	w.SetOnClosed(u.Close)
+	defer u.Close() // a.Quit may not call SetOnClosed; Close is idempotent
+	u.StartBackgroundSync()
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
@@ -92,26 +94,4 @@ func runWindow(ctx context.Context, args []string) error {
 	slog.Info("window opened", "device", db.DeviceID(), "unit", unit)
 	w.ShowAndRun()
 	return nil
-}
-
-// debouncedSync returns a hook that, after a save, waits a little for more
-// saves and then syncs in the background if the device is enrolled. The
-// window is refreshed afterwards.
-func debouncedSync(ctx context.Context, s *cli.SyncService, u *ui.UI) func() {
-	var t *time.Timer
-	return func() {
-		if t != nil {
-			t.Stop()
-		}
-		t = time.AfterFunc(10*time.Second, func() {
-			st, err := s.Status(ctx)
-			if err != nil || !st.Enrolled {
-				return
-			}
-			if err := s.SyncNow(ctx); err != nil {
-				slog.Info("background sync failed", "code", app.ErrorCode(err))
-			}
-			fyne.Do(u.Refresh)
-		})
-	}
 }

@@ -29,6 +29,7 @@ const (
 
 	metaClockOffset    = "clock_offset_ms"
 	metaServerCA       = "server_ca_pem"
+	metaFullPull       = "full_pull_needed"
 	metaUpdateRequired = "update_required"
 )
 
@@ -232,4 +233,20 @@ func (db *DB) ServerCA(ctx context.Context) (string, error) {
 // SetServerCA stores the PEM certificate(s) to trust for the server.
 func (db *DB) SetServerCA(ctx context.Context, pem string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, metaServerCA, pem) })
+}
+
+// NeedsFullPull reports whether the next pull must bring back even the
+// records this device wrote: the store was restored from a backup and may
+// lack what the device wrote after it.
+func (db *DB) NeedsFullPull(ctx context.Context) (bool, error) {
+	v, err := getMeta(ctx, db.r, metaFullPull)
+	return v == "1", err
+}
+
+// FullPullDone records that a full pull completed.
+func (db *DB) FullPullDone(ctx context.Context) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", metaFullPull)
+		return err
+	})
 }

@@ -321,5 +321,18 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	if _, err := db.w.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return app.WrapError(app.EINTERNAL, "Không sao lưu được dữ liệu.", err)
 	}
+	// If the copy is ever restored, it must download everything again,
+	// including what this device writes after today (the server has it).
+	cp, err := sql.Open("sqlite", fileURI(path)+"?"+dsnCommon)
+	if err != nil {
+		return err
+	}
+	defer cp.Close()
+	if _, err := cp.ExecContext(ctx, `DELETE FROM sync_cursors;
+		INSERT INTO meta (key, value) VALUES ('`+metaFullPull+`', '1')
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`); err != nil {
+		os.Remove(path)
+		return app.WrapError(app.EINTERNAL, "Không sao lưu được dữ liệu.", err)
+	}
 	return nil
 }

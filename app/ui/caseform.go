@@ -56,10 +56,12 @@ type caseForm struct {
 	order  []string // field names in screen order
 
 	save, cancel *widget.Button
+	void         *widget.Button // "Hủy vụ việc"; nil for a new case
 	saving       bool
 	initial      string // the inputs as first shown, to spot unsaved changes
 
-	onDone func(saved *app.Case) // saved is nil when the form was cancelled
+	onDone  func(saved *app.Case) // saved is nil when the form was cancelled
+	voiding *voidDialog           // the open "Hủy vụ việc" dialog, or nil
 
 	content fyne.CanvasObject
 }
@@ -132,6 +134,11 @@ func newCaseForm(d formDeps, orig *app.Case) *caseForm {
 	note := &widget.Label{Text: lang.X("form.required_note", "Các trường có dấu * là bắt buộc.")}
 	body := container.NewVBox(f.title, f.formErr, columns, bottom, note)
 	buttons := container.NewHBox(layout.NewSpacer(), f.cancel, f.save)
+	if orig != nil {
+		f.void = &widget.Button{Text: lang.X("form.void", "Hủy vụ việc"), Icon: theme.DeleteIcon(),
+			Importance: widget.DangerImportance, OnTapped: f.onVoid}
+		buttons = container.NewHBox(f.void, layout.NewSpacer(), f.cancel, f.save)
+	}
 	f.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), buttons), nil, nil,
 		container.NewVScroll(body))
 
@@ -362,11 +369,17 @@ func (f *caseForm) setSaving(on bool) {
 		f.save.SetText(lang.X("form.saving", "Đang lưu…"))
 		f.save.Disable()
 		f.cancel.Disable()
+		if f.void != nil {
+			f.void.Disable()
+		}
 		return
 	}
 	f.save.SetText(lang.X("form.save", "Lưu"))
 	f.save.Enable()
 	f.cancel.Enable()
+	if f.void != nil {
+		f.void.Enable()
+	}
 }
 
 // onCancel leaves the form; if something was typed it asks first.
@@ -389,4 +402,72 @@ func (f *caseForm) onCancel() {
 		}, f.win)
 	d.Resize(fyne.NewSize(420, 180))
 	d.Show()
+}
+
+// voidDialog asks for the reason a case is voided.
+type voidDialog struct {
+	d       *dialog.CustomDialog
+	reason  *widget.Entry
+	msg     *widget.Label // "the reason is required", in red
+	confirm *widget.Button
+}
+
+// onVoid asks for a reason, then voids the case and goes back to the list.
+func (f *caseForm) onVoid() {
+	if f.saving || f.orig == nil {
+		return
+	}
+	v := &voidDialog{reason: widget.NewMultiLineEntry(),
+		msg: &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}}
+	v.reason.Wrapping = fyne.TextWrapWord
+	v.reason.SetMinRowsVisible(2)
+	v.reason.SetPlaceHolder(lang.X("form.void.placeholder", "Ví dụ: ghi trùng với vụ việc số …"))
+	explain := &widget.Label{Wrapping: fyne.TextWrapWord,
+		Text: lang.X("form.void.message", "Chỉ hủy vụ việc ghi nhầm (ghi trùng, ghi thử). Vụ việc {{.Number}} sẽ không còn trong danh sách và báo cáo nhưng vẫn được lưu cùng lý do hủy. Những gì chưa lưu trong biểu mẫu sẽ bị bỏ.",
+			map[string]any{"Number": f.orig.Number})}
+	back := &widget.Button{Text: lang.X("form.void.back", "Quay lại"), Icon: theme.CancelIcon(),
+		OnTapped: func() { v.d.Hide() }}
+	v.confirm = &widget.Button{Text: lang.X("form.void.confirm", "Hủy vụ việc"), Icon: theme.DeleteIcon(),
+		Importance: widget.DangerImportance, OnTapped: func() { f.confirmVoid(v) }}
+	// msg stays in the layout, empty until needed, so that the dialog
+	// does not jump.
+	body := container.NewVBox(explain,
+		widget.NewLabel(lang.X("form.void.reason", "Lý do hủy *")), v.reason, v.msg)
+	v.d = dialog.NewCustomWithoutButtons(lang.X("form.void.title", "Hủy vụ việc này?"), body, f.win)
+	v.d.SetButtons([]fyne.CanvasObject{back, v.confirm})
+	v.d.Resize(fyne.NewSize(480, 300))
+	v.d.Show()
+	f.win.Canvas().Focus(v.reason)
+	f.voiding = v
+}
+
+// confirmVoid voids the case off the Fyne goroutine, unless no reason was
+// given.
+func (f *caseForm) confirmVoid(v *voidDialog) {
+	reason := app.NFC(v.reason.Text)
+	if reason == "" {
+		v.msg.SetText(lang.X("form.void.reason_required", "Cần ghi lý do hủy vụ việc."))
+		f.win.Canvas().Focus(v.reason)
+		return
+	}
+	v.d.Hide()
+	f.voiding = nil
+	f.setSaving(true)
+	c := *f.orig
+	f.run(func() {
+		err := f.svc.VoidCase(f.ctx, c.ID, reason)
+		fyne.Do(func() {
+			f.setSaving(false)
+			if err != nil {
+				logError("void case", err)
+				f.showErrors(lang.X("form.void.failed", "Chưa hủy được vụ việc: {{.Reason}}",
+					map[string]any{"Reason": userMessage(err)}), nil)
+				return
+			}
+			c.Voided, c.VoidReason = true, reason
+			if f.onDone != nil {
+				f.onDone(&c)
+			}
+		})
+	})
 }

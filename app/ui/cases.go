@@ -48,9 +48,10 @@ type casesScreen struct {
 	empty  *widget.Label // shown over the empty table
 	table  *caseTable
 
-	rows  []app.Case
-	shown app.CaseQuery // the query whose answer is shown
-	gen   int           // generation of the latest query; older answers are dropped
+	rows    []app.Case
+	flagged map[string]bool // ids of cases with an open conflict
+	shown   app.CaseQuery   // the query whose answer is shown
+	gen     int             // generation of the latest query; older answers are dropped
 
 	// afterFunc is time.AfterFunc returning the timer's Stop; tests
 	// replace it to fire the search timer themselves.
@@ -192,6 +193,18 @@ func (s *casesScreen) apply(gen int, q app.CaseQuery, rows []app.Case, err error
 	s.shown = q
 }
 
+// flagMark goes before the number of a case with an open conflict.
+const flagMark = "⚠ "
+
+// setFlagged marks the cases with these ids as having something to review.
+func (s *casesScreen) setFlagged(ids map[string]bool) {
+	if len(ids) == 0 && len(s.flagged) == 0 {
+		return
+	}
+	s.flagged = ids
+	s.table.Refresh()
+}
+
 // header returns the title of a column.
 func header(col int) string {
 	switch col {
@@ -219,6 +232,9 @@ func (s *casesScreen) cellText(row, col int) string {
 	c := &s.rows[row]
 	switch col {
 	case colNumber:
+		if s.flagged[c.ID] {
+			return flagMark + c.Number
+		}
 		return c.Number
 	case colReceived:
 		return FormatDate(c.ReceivedAt)

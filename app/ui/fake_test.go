@@ -28,7 +28,8 @@ type fakeCases struct {
 	seq      int
 	lists    []app.CaseQuery // every query received
 	updates  int             // successful UpdateCase calls
-	failNext error           // returned by the next Create/Update/Get, then cleared
+	voids    []string        // "id: reason" of every successful VoidCase
+	failNext error           // returned by the next Create/Update/Get/Void, then cleared
 }
 
 var _ CaseService = (*fakeCases)(nil)
@@ -48,6 +49,9 @@ func (f *fakeCases) ListCases(ctx context.Context, q app.CaseQuery) ([]app.Case,
 	words := strings.Fields(app.Fold(q.Text))
 	var out []app.Case
 	for _, c := range f.cases {
+		if c.Voided && !q.IncludeVoided {
+			continue
+		}
 		if matchAll(words, strings.Fields(app.Fold(c.SearchText()))) {
 			out = append(out, c)
 		}
@@ -148,6 +152,27 @@ func (f *fakeCases) UpdateCase(ctx context.Context, c *app.Case) error {
 	return app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
 }
 
+func (f *fakeCases) VoidCase(ctx context.Context, id, reason string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.takeFailure(); err != nil {
+		return err
+	}
+	reason = app.NFC(reason)
+	if reason == "" {
+		return &app.Error{Code: app.EINVALID, Message: "Cần ghi lý do hủy vụ việc.",
+			Fields: map[string]string{"void_reason": "Cần ghi lý do hủy vụ việc."}}
+	}
+	for i := range f.cases {
+		if f.cases[i].ID == id {
+			f.cases[i].Voided, f.cases[i].VoidReason = true, reason
+			f.voids = append(f.voids, id+": "+reason)
+			return nil
+		}
+	}
+	return app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
+}
+
 // set changes a stored case behind the UI's back, as a sync pull does.
 func (f *fakeCases) set(i int, change func(c *app.Case)) {
 	f.mu.Lock()
@@ -232,6 +257,66 @@ func (s *fakeSync) calls() (syncs, statuses int) {
 	return s.syncCalls, s.statusCalls
 }
 
+// fakeReview is a ReviewService over a slice of conflicts.
+type fakeReview struct {
+	mu        sync.Mutex
+	conflicts []app.Conflict
+	resolved  []string // "id=resolution" of every ResolveConflict call
+	failNext  error
+}
+
+var _ ReviewService = (*fakeReview)(nil)
+
+func (f *fakeReview) ListConflicts(ctx context.Context, openOnly bool) ([]app.Conflict, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []app.Conflict
+	for _, c := range f.conflicts {
+		if !openOnly || c.Status == app.ConflictOpen {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeReview) ResolveConflict(ctx context.Context, id, resolution string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.resolved = append(f.resolved, id+"="+resolution)
+	if err := f.failNext; err != nil {
+		f.failNext = nil
+		return err
+	}
+	for i := range f.conflicts {
+		if f.conflicts[i].ID == id {
+			f.conflicts[i].Status, f.conflicts[i].Resolution = app.ConflictResolved, resolution
+			return nil
+		}
+	}
+	return app.Errorf(app.ENOTFOUND, "Không tìm thấy mục cần xem xét.")
+}
+
+func (f *fakeReview) add(c app.Conflict) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c.Status == "" {
+		c.Status = app.ConflictOpen
+	}
+	if c.Entity == "" {
+		c.Entity = app.EntityCase
+	}
+	if c.Kind == "" {
+		c.Kind = app.ConflictField
+	}
+	f.conflicts = append(f.conflicts, c)
+}
+
+func (f *fakeReview) calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.resolved...)
+}
+
 // testRefs is a small reference set: two communes, three sectors.
 func testRefs() *app.RefData {
 	return &app.RefData{
@@ -252,10 +337,11 @@ func testRefs() *app.RefData {
 func inline(f func()) { f() }
 
 type fixture struct {
-	ui    *UI
-	win   fyne.Window
-	cases *fakeCases
-	sync  *fakeSync
+	ui     *UI
+	win    fyne.Window
+	cases  *fakeCases
+	sync   *fakeSync
+	review *fakeReview
 }
 
 // newFixture builds the UI on fakes in a 1024×640 test window, loaded.
@@ -269,11 +355,13 @@ func newFixtureWith(t *testing.T, run func(func())) *fixture {
 	test.NewTempApp(t)
 	refs := testRefs()
 	fx := &fixture{
-		cases: newFakeCases(refs),
-		sync:  &fakeSync{status: app.SyncStatus{Enrolled: true, ServerURL: "https://bvntd.dongthap.example/", Scope: "28261"}},
+		cases:  newFakeCases(refs),
+		sync:   &fakeSync{status: app.SyncStatus{Enrolled: true, ServerURL: "https://bvntd.dongthap.example/", Scope: "28261"}},
+		review: &fakeReview{},
 	}
 	fx.win = test.NewTempWindow(t, nil)
-	fx.ui = newUI(fx.win, Services{Cases: fx.cases, Sync: fx.sync, Refs: refs, UnitCode: "28261", Officer: "Lê Văn Tâm"}, run, 0)
+	fx.ui = newUI(fx.win, Services{Cases: fx.cases, Sync: fx.sync, Review: fx.review, Refs: refs,
+		UnitCode: "28261", Officer: "Lê Văn Tâm"}, run, 0)
 	fx.win.SetContent(fx.ui.Content())
 	fx.win.Resize(fyne.NewSize(1024, 640))
 	fx.ui.Refresh()

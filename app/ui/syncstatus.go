@@ -40,13 +40,18 @@ type syncPanel struct {
 	progress *widget.Label
 	bar      *widget.ProgressBarInfinite
 
-	status    app.SyncStatus
-	gen       int
-	running   bool
-	stopped   bool // the user stopped the running sync
-	cancelRun context.CancelFunc
+	status     app.SyncStatus
+	gen        int
+	running    bool // a sync started with the button runs
+	background bool // a background sync runs
+	stopped    bool // the user stopped the running sync
+	cancelRun  context.CancelFunc
 
-	onSynced func()               // after every sync attempt: the list may have changed
+	// start runs a sync with ctx and calls done off the Fyne goroutine;
+	// the UI passes its scheduler's, so that syncs never overlap. nil:
+	// run SyncNow directly.
+	start func(ctx context.Context, done func(err error, st app.SyncStatus, serr error))
+
 	onStatus func(app.SyncStatus) // after every status load
 
 	content fyne.CanvasObject
@@ -129,6 +134,20 @@ func (p *syncPanel) load(ctx context.Context) (app.SyncStatus, error) {
 	return p.svc.Status(ctx)
 }
 
+// applyNow shows a status read just now; loads still in flight are
+// dropped.
+func (p *syncPanel) applyNow(st app.SyncStatus, err error) {
+	p.gen++
+	p.apply(p.gen, st, err)
+}
+
+// setBackground shows whether a background sync runs: the button waits
+// for it.
+func (p *syncPanel) setBackground(on bool) {
+	p.background = on
+	p.updateButtons()
+}
+
 // apply shows status number gen, unless a newer one was asked for.
 func (p *syncPanel) apply(gen int, st app.SyncStatus, err error) {
 	if gen != p.gen {
@@ -202,7 +221,7 @@ func (p *syncPanel) scopeText(scope, dash string) string {
 }
 
 func (p *syncPanel) updateButtons() {
-	if p.running || !p.status.Enrolled {
+	if p.running || p.background || !p.status.Enrolled {
 		p.button.Disable()
 	} else {
 		p.button.Enable()
@@ -214,8 +233,8 @@ func (p *syncPanel) updateButtons() {
 	}
 }
 
-// onSyncNow runs a sync off the Fyne goroutine, then shows its outcome and
-// the new status.
+// onSyncNow runs a sync off the Fyne goroutine, then shows its outcome;
+// the UI shows the new status and reloads the lists.
 func (p *syncPanel) onSyncNow() {
 	if p.running {
 		return
@@ -231,17 +250,23 @@ func (p *syncPanel) onSyncNow() {
 	p.bar.Start()
 	p.gen++ // a status load started before this sync is out of date
 	gen := p.gen
-	p.run(func() {
-		err := p.svc.SyncNow(ctx)
-		st, serr := p.load(p.ctx)
+	done := func(err error, st app.SyncStatus, serr error) {
 		fyne.Do(func() {
 			cancel()
 			p.finish(err, p.stopped)
-			p.apply(gen, st, serr)
-			if p.onSynced != nil {
-				p.onSynced()
+			if p.start == nil {
+				p.apply(gen, st, serr)
 			}
 		})
+	}
+	if p.start != nil {
+		p.start(ctx, done)
+		return
+	}
+	p.run(func() {
+		err := p.svc.SyncNow(ctx)
+		st, serr := p.load(p.ctx)
+		done(err, st, serr)
 	})
 }
 

@@ -93,6 +93,7 @@ func TestSyncPanel_StopCancels(t *testing.T) {
 		t.Errorf("progress %q", p.progress.Text)
 	}
 	must(t, !p.button.Disabled(), "the button stays disabled after stopping")
+	must(t, fx.ui.line.text.Text == "Chưa đồng bộ lần nào", "a stopped sync changed the status line to %q", fx.ui.line.text.Text)
 }
 
 func TestSyncPanel_ErrorShowsVietnamese(t *testing.T) {

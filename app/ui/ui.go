@@ -1,8 +1,9 @@
-// Package ui is the desktop user interface: the case list, the case form and
-// the sync panel, built with Fyne. It reaches storage and sync only through
-// the small interfaces declared here, so that tests can fill them with fakes
-// and so that it never imports those packages (nor Fyne's app package, which
-// needs a real display).
+// Package ui is the desktop user interface: the case list, the case form,
+// the conflicts to review, the sync panel and the sync status line, built
+// with Fyne, and the scheduler of background syncs. It reaches storage and
+// sync only through the small interfaces declared here, so that tests can
+// fill them with fakes and so that it never imports those packages (nor
+// Fyne's app package, which needs a real display).
 //
 // Every text a user sees goes through lang.X with a dotted key and the
 // Vietnamese text as fallback; assets/translation holds vi.json and en.json.
@@ -31,6 +32,9 @@ type CaseService interface {
 	// Fields) on bad input.
 	CreateCase(ctx context.Context, c *app.Case) error
 	UpdateCase(ctx context.Context, c *app.Case) error
+	// VoidCase marks a case recorded by mistake as voided, with the
+	// reason (required). ListCases leaves voided cases out.
+	VoidCase(ctx context.Context, id, reason string) error
 }
 
 // SyncService reports on and runs the synchronisation with the provincial
@@ -46,7 +50,10 @@ type SyncService interface {
 type Services struct {
 	Cases CaseService
 	Sync  SyncService
-	Refs  *app.RefData // seeded reference data; nil means none
+	// Review lists and resolves conflicts; nil hides the "Cần xem xét"
+	// tab and the marks in the case list.
+	Review ReviewService
+	Refs   *app.RefData // seeded reference data; nil means none
 	// UnitCode is this device's commune or ward, "" if not set.
 	UnitCode string
 	Officer  string // the officer using this device, recorded on edits
@@ -58,8 +65,9 @@ const searchDelay = 250 * time.Millisecond
 
 // UI is the main window's content.
 type UI struct {
-	// OnSaved, if set, is called on the Fyne goroutine after a case was
-	// saved, e.g. to schedule a sync. It must not block.
+	// OnSaved, if set, is called on the Fyne goroutine after a local
+	// change (a case saved or voided, a conflict resolved). It must not
+	// block. The background sync (StartBackgroundSync) needs no hook.
 	OnSaved func()
 
 	win    fyne.Window
@@ -68,17 +76,26 @@ type UI struct {
 	cancel context.CancelFunc
 	run    func(func()) // runs I/O off the Fyne goroutine
 
-	cases     *casesScreen
-	form      *caseForm // the open case form, or nil
-	casePane  *fyne.Container
-	syncPanel *syncPanel
-	casesTab  *container.TabItem
-	syncTab   *container.TabItem
-	tabs      *container.AppTabs
+	cases      *casesScreen
+	form       *caseForm // the open case form, or nil
+	casePane   *fyne.Container
+	review     *reviewScreen // nil without a ReviewService
+	syncPanel  *syncPanel
+	line       *statusLine
+	sched      *bgSync
+	casesTab   *container.TabItem
+	reviewTab  *container.TabItem // nil without a ReviewService
+	syncTab    *container.TabItem
+	reviewPane *deferred // nil without a ReviewService
+	syncPane   *deferred
+	tabs       *container.AppTabs
+	root       fyne.CanvasObject
 }
 
-// New builds the user interface for w and starts loading the case list and
-// the sync status. Put (*UI).Content() into the window.
+// New builds the user interface for w and starts loading the case list,
+// the conflicts and the sync status. Put (*UI).Content() into the window,
+// call StartBackgroundSync once the sync service is wired, and Close when
+// the window closes.
 func New(w fyne.Window, svc Services) *UI {
 	u := newUI(w, svc, goRunner, searchDelay)
 	u.Refresh()
@@ -100,22 +117,44 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	u.casePane = container.NewStack(u.cases.content)
 
 	u.syncPanel = newSyncPanel(u.ctx, svc.Sync, svc.Refs, run)
-	u.syncPanel.onSynced = u.cases.reload
-	u.syncPanel.onStatus = u.showPending
+	u.syncPanel.onStatus = u.onStatus
+	u.line = newStatusLine()
+
+	u.sched = newBgSync(u.ctx, u.syncPanel.svc, run)
+	u.sched.onStart = func(manual bool) { fyne.Do(func() { u.syncStarted(manual) }) }
+	u.sched.onDone = func(res syncResult) { fyne.Do(func() { u.syncFinished(res) }) }
+	u.syncPanel.start = u.sched.Manual
 
 	u.casesTab = container.NewTabItemWithIcon(lang.X("tab.cases", "Vụ việc"), theme.DocumentIcon(), u.casePane)
-	u.syncTab = container.NewTabItemWithIcon(lang.X("tab.sync", "Đồng bộ"), theme.ViewRefreshIcon(), u.syncPanel.content)
-	u.tabs = container.NewAppTabs(u.casesTab, u.syncTab)
+	u.syncPane = newDeferred(u.syncPanel.content)
+	u.syncTab = container.NewTabItemWithIcon(lang.X("tab.sync", "Đồng bộ"), theme.ViewRefreshIcon(), u.syncPane.Container)
+	items := []*container.TabItem{u.casesTab}
+	if svc.Review != nil {
+		u.review = newReviewScreen(u.ctx, svc.Review, svc.Cases, svc.Refs, w, run)
+		u.review.onLoaded = u.showReview
+		u.review.onResolved = u.changed
+		u.reviewPane = newDeferred(u.review.content)
+		u.reviewTab = container.NewTabItemWithIcon(lang.X("tab.review", "Cần xem xét"), theme.WarningIcon(), u.reviewPane.Container)
+		items = append(items, u.reviewTab)
+	}
+	u.tabs = container.NewAppTabs(append(items, u.syncTab)...)
 	u.tabs.OnSelected = func(t *container.TabItem) {
-		if t == u.syncTab {
+		switch {
+		case t == u.syncTab:
+			u.syncPane.show()
 			u.syncPanel.refresh()
+		case t == u.reviewTab && u.review != nil:
+			u.reviewPane.show()
+			u.review.reload()
 		}
 	}
+	u.root = container.NewBorder(nil, u.line.content, nil, nil, u.tabs)
 	return u
 }
 
-// Content returns the root object of the window.
-func (u *UI) Content() fyne.CanvasObject { return u.tabs }
+// Content returns the root object of the window: the tabs, and the sync
+// status line at the bottom.
+func (u *UI) Content() fyne.CanvasObject { return u.root }
 
 // Title returns the window title: the app name and, when this device belongs
 // to a commune, its name.
@@ -127,17 +166,79 @@ func (u *UI) Title() string {
 	return name
 }
 
-// Refresh reloads the case list and the sync status, e.g. after a
-// background sync pulled new data. Call it on the Fyne goroutine (from
+// Refresh reloads the case list, the conflicts and the sync status. Every
+// background sync does it by itself. Call it on the Fyne goroutine (from
 // another goroutine: fyne.Do(u.Refresh)).
 func (u *UI) Refresh() {
 	u.cases.reload()
+	if u.review != nil {
+		u.review.reload()
+	}
 	u.syncPanel.refresh()
 }
 
-// Close cancels work in flight (a running sync, a pending load). Call it
-// when the window closes.
-func (u *UI) Close() { u.cancel() }
+// StartBackgroundSync starts syncing in the background: at once, then 10 s
+// after the last save, 5 minutes after the last sync, and, while the
+// network is down, again after 30 s, 1, 2, 4 and then every 5 minutes.
+// Syncs never overlap (the "Đồng bộ ngay" button waits its turn) and pause
+// while the device is not enrolled or must be updated. Close stops it.
+// Call it once, after the sync service's progress hook is set.
+func (u *UI) StartBackgroundSync() { u.sched.Start() }
+
+// ShowSyncProgress shows how the running sync is going in the status line.
+// It may be called from any goroutine, e.g. from the sync client's
+// Progress hook: u.ShowSyncProgress(ui.SyncProgress(p)).
+func (u *UI) ShowSyncProgress(p SyncProgress) {
+	fyne.Do(func() { u.line.setProgress(p) })
+}
+
+// Close stops the background sync and cancels work in flight (a running
+// sync, a pending load). Call it when the window closes.
+func (u *UI) Close() {
+	u.sched.Stop()
+	u.cancel()
+}
+
+// syncStarted shows a sync that starts; manual ones are shown by the panel
+// already.
+func (u *UI) syncStarted(manual bool) {
+	u.line.started()
+	if !manual {
+		u.syncPanel.setBackground(true)
+	}
+}
+
+// syncFinished shows the outcome of a sync and reloads what it may have
+// changed: the list, the conflicts, the sync panel and the tab counts.
+func (u *UI) syncFinished(res syncResult) {
+	if !res.Manual {
+		u.syncPanel.setBackground(false)
+	}
+	switch {
+	case res.Stopped: // says nothing about the network
+		u.line.stopped()
+	case !res.Skipped:
+		u.line.finished(res.Err)
+	}
+	u.syncPanel.applyNow(res.Status, res.StatusErr)
+	if res.Skipped {
+		return
+	}
+	u.cases.reload()
+	if u.review != nil {
+		u.review.reload()
+	}
+}
+
+// changed follows a local change: the list, the counts and a sync soon.
+func (u *UI) changed() {
+	u.cases.reload()
+	u.syncPanel.refresh()
+	u.sched.Saved()
+	if u.OnSaved != nil {
+		u.OnSaved()
+	}
+}
 
 // openCase fetches the current version of a case and opens it in the form.
 func (u *UI) openCase(id string) {
@@ -182,10 +283,34 @@ func (u *UI) closeForm(saved *app.Case) {
 	if saved == nil {
 		return
 	}
-	u.cases.reload()
-	u.syncPanel.refresh()
-	if u.OnSaved != nil {
-		u.OnSaved()
+	u.changed()
+}
+
+// onStatus follows every status load: the status line, the sync tab's
+// count, and the scheduler (which resumes after an enrolment).
+func (u *UI) onStatus(st app.SyncStatus) {
+	u.line.setStatus(st)
+	u.showPending(st)
+	u.sched.NoteStatus(st)
+}
+
+// showReview puts the number of open conflicts into the review tab's title
+// and marks their cases in the list.
+func (u *UI) showReview(items []reviewItem) {
+	ids := make(map[string]bool, len(items))
+	for _, it := range items {
+		if it.c.Entity == app.EntityCase {
+			ids[it.c.RecordID] = true
+		}
+	}
+	u.cases.setFlagged(ids)
+	text := lang.X("tab.review", "Cần xem xét")
+	if n := len(items); n > 0 {
+		text = lang.X("tab.review_count", "Cần xem xét ({{.N}})", map[string]any{"N": FormatInt(int64(n))})
+	}
+	if u.reviewTab.Text != text {
+		u.reviewTab.Text = text
+		u.tabs.Refresh()
 	}
 }
 
@@ -207,4 +332,24 @@ func lookupUnit(refs *app.RefData, code string) (app.AdminUnit, bool) {
 		return app.AdminUnit{}, false
 	}
 	return refs.Unit(code)
+}
+
+// deferred is the content of a tab that is attached, and so laid out, only
+// when the tab is first shown: laying out a hidden tab full of wrapped text
+// at the sizes it gets while hidden costs more than building it.
+type deferred struct {
+	*fyne.Container
+	body fyne.CanvasObject
+}
+
+func newDeferred(body fyne.CanvasObject) *deferred {
+	return &deferred{Container: container.NewStack(), body: body}
+}
+
+// show attaches the body, once.
+func (d *deferred) show() {
+	if len(d.Objects) == 0 {
+		d.Objects = []fyne.CanvasObject{d.body}
+		d.Refresh()
+	}
 }

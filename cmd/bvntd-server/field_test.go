@@ -483,3 +483,52 @@ func TestOldApp_KeepsWorkingOfflineAndIsToldToUpdate(t *testing.T) {
 		t.Fatalf("%d cases", n)
 	}
 }
+
+func TestLaptopRestoredFromItsBackup_GetsBackWhatItWroteSince(t *testing.T) {
+	clock := &fieldClock{t: time.Now().UTC()}
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a := newLaptop(t, srv, "28261", 0)
+	before := a.newCase("Trước Khi Sao Lưu Máy")
+	a.mustSync()
+	backup := filepath.Join(t.TempDir(), "laptop-backup.sqlite")
+	if err := a.db.Backup(context.Background(), backup); err != nil {
+		t.Fatal(err)
+	}
+	after := a.newCase("Sau Khi Sao Lưu Máy")
+	a.edit(before.ID, func(c *app.Case) { c.Status = "dang_xu_ly" })
+	a.mustSync()
+	want := srv.dump()
+
+	// The laptop's disk fails; its backup is put back in place.
+	path := a.db.Path()
+	a.db.Close()
+	b, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return clock.now() }
+	db, err := storage.Open(context.Background(), path, storage.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	refs, _ := seeds.Load()
+	db.SetRefs(refs)
+	a.db, a.client = db, &syncclient.Client{Store: db, AppVersion: cli.AppVersion, Now: now}
+	if _, err := db.GetCase(context.Background(), after.ID); err == nil {
+		t.Fatal("the backup already has the later case; the test is void")
+	}
+	a.mustSync()
+	if got := a.get(after.ID); got.ConsumerName != "Sau Khi Sao Lưu Máy" || a.get(before.ID).Status != "dang_xu_ly" {
+		t.Fatalf("after restoring its backup the laptop did not get back its own later work: %+v", got)
+	}
+	if a.dump() != want || srv.dump() != want {
+		t.Fatal("replicas differ after the laptop's restore")
+	}
+}

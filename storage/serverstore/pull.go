@@ -91,7 +91,11 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 			if used >= budget && sent > 0 {
 				page.HasMore = true
 			} else {
-				more, err := s.readPage(ctx, tx, &page, start, budget, &used, &sent)
+				skipFor := ""
+				if req.SkipOwn {
+					skipFor = deviceID
+				}
+				more, err := s.readPage(ctx, tx, skipFor, &page, start, budget, &used, &sent)
 				if err != nil {
 					return syncproto.PullResponse{}, err
 				}
@@ -99,7 +103,7 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 			}
 		}
 		resp.HasMore = resp.HasMore || page.HasMore
-		if len(page.Records) > 0 || page.Reset {
+		if len(page.Records) > 0 || page.Reset || page.NextSeq > start {
 			resp.Scopes = append(resp.Scopes, page)
 		}
 	}
@@ -108,10 +112,15 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 
 // readPage appends to page the records of its scope after start, while the
 // budget lasts. It reports whether records are left.
-func (s *Store) readPage(ctx context.Context, tx *sql.Tx, page *syncproto.ScopePage, start int64, budget int, used, sent *int) (bool, error) {
+//
+// A record whose every field was written by skipFor (the requesting device,
+// when it asks for it) is not sent (the device has it: its own push coming
+// back), but the cursor moves past it.
+func (s *Store) readPage(ctx context.Context, tx *sql.Tx, skipFor string, page *syncproto.ScopePage, start int64, budget int, used, sent *int) (bool, error) {
 	rows, err := tx.QueryContext(ctx,
-		`SELECT entity, id, seq, version, fields FROM records WHERE scope = ? AND seq > ? ORDER BY seq`,
-		page.Scope, start)
+		`SELECT entity, id, seq, version, fields, (?1 != '' AND sole_writer = ?1)
+		 FROM records WHERE scope = ?2 AND seq > ?3 ORDER BY seq`,
+		skipFor, page.Scope, start)
 	if err != nil {
 		return false, fmt.Errorf("read scope %s: %w", page.Scope, err)
 	}
@@ -119,8 +128,13 @@ func (s *Store) readPage(ctx context.Context, tx *sql.Tx, page *syncproto.ScopeP
 	for rows.Next() {
 		var r syncproto.Record
 		var fields []byte
-		if err := rows.Scan(&r.Entity, &r.ID, &r.Seq, &r.Version, &fields); err != nil {
+		var own bool
+		if err := rows.Scan(&r.Entity, &r.ID, &r.Seq, &r.Version, &fields, &own); err != nil {
 			return false, fmt.Errorf("read scope %s: %w", page.Scope, err)
+		}
+		if own {
+			page.NextSeq = r.Seq
+			continue
 		}
 		size := len(fields) + len(r.Entity) + len(r.ID) + recordOverhead
 		if *sent > 0 && *used+size > budget {

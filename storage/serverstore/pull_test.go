@@ -162,3 +162,36 @@ func TestPull_Reset(t *testing.T) {
 		})
 	}
 }
+
+func TestPull_SkipOwn(t *testing.T) {
+	s, _ := MustOpen(t, newTestClock())
+	a := MustEnroll(t, s, "28261")
+	b := MustEnroll(t, s, "28261")
+	mine, shared := app.NewID(), app.NewID()
+	mustPush(t, s, a, mut(mine, "28261", hlc(1), map[string]any{"summary": "của A"}))
+	mustPush(t, s, a, mut(shared, "28261", hlc(2), map[string]any{"summary": "chung"}))
+	mustPush(t, s, b, mut(shared, "28261", hlc(3), map[string]any{"status": "dang_xu_ly"}))
+
+	resp := mustPull(t, s, a, syncproto.PullRequest{SkipOwn: true})
+	if len(resp.Scopes) != 1 || resp.Scopes[0].NextSeq != 3 {
+		t.Fatalf("scopes %+v", resp.Scopes)
+	}
+	if recs := resp.Scopes[0].Records; len(recs) != 1 || recs[0].ID != shared {
+		t.Fatalf("A got %+v; want only the record B also wrote", recs)
+	}
+	// Without SkipOwn (a device restored from a backup of its store), all.
+	if recs := mustPull(t, s, a, syncproto.PullRequest{}).Scopes[0].Records; len(recs) != 2 {
+		t.Fatalf("full pull: %d records", len(recs))
+	}
+	// Only its own records left: the cursor still moves to the end.
+	c := mustPull(t, s, b, syncproto.PullRequest{SkipOwn: true}).Scopes[0]
+	if c.NextSeq != 3 || len(c.Records) != 2 {
+		t.Fatalf("B: next %d, %d records", c.NextSeq, len(c.Records))
+	}
+	only := MustEnroll(t, s, "28262")
+	mustPush(t, s, only, mut(app.NewID(), "28262", hlc(4), map[string]any{"summary": "riêng"}))
+	p := mustPull(t, s, only, syncproto.PullRequest{SkipOwn: true})
+	if len(p.Scopes) != 1 || len(p.Scopes[0].Records) != 0 || p.Scopes[0].NextSeq != 1 || p.HasMore {
+		t.Fatalf("a page of only own records must still move the cursor: %+v", p)
+	}
+}

@@ -36,11 +36,11 @@ const (
 	sqlReadRecord   = `SELECT scope, fields, stamps, version FROM records WHERE entity = ? AND id = ?`
 	sqlNextSeq      = `INSERT INTO scope_seq (scope, seq) VALUES (?, 1)
 		ON CONFLICT (scope) DO UPDATE SET seq = seq + 1 RETURNING seq`
-	sqlPutRecord = `INSERT INTO records (entity, id, scope, fields, stamps, seq, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
+	sqlPutRecord = `INSERT INTO records (entity, id, scope, fields, stamps, seq, version, created_at, updated_at, sole_writer)
+		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
 		ON CONFLICT (entity, id) DO UPDATE SET
 		  fields = excluded.fields, stamps = excluded.stamps, seq = excluded.seq,
-		  version = records.version + 1, updated_at = excluded.updated_at`
+		  version = records.version + 1, updated_at = excluded.updated_at, sole_writer = excluded.sole_writer`
 	sqlRecordMutation = `INSERT INTO applied_mutations (mutation_id, device_id, entity, record_id, scope, op,
 		  payload_sha256, payload, status, code, message, seq, hlc, stamp_hlc, officer, device_time, received_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -383,7 +383,7 @@ func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r reco
 	}
 	now := ms(p.now)
 	if _, err := p.s.st.Exec(ctx, p.tx, sqlPutRecord,
-		entity, id, scope, string(fb), string(sb), seq, now, now); err != nil {
+		entity, id, scope, string(fb), string(sb), seq, now, now, soleWriter(r.stamps)); err != nil {
 		return 0, fmt.Errorf("write record: %w", err)
 	}
 	return seq, nil
@@ -522,4 +522,18 @@ func canonicalPayload(m syncproto.Mutation) (payload, hash string, err error) {
 func mustJSON(v string) json.RawMessage {
 	b, _ := json.Marshal(v) // a string always marshals
 	return b
+}
+
+// soleWriter returns the device that wrote every field, or "".
+func soleWriter(stamps map[string]app.Stamp) string {
+	w := ""
+	for _, st := range stamps {
+		switch {
+		case w == "":
+			w = st.Device
+		case st.Device != w:
+			return ""
+		}
+	}
+	return w
 }

@@ -39,12 +39,16 @@ type Store interface {
 	RecordServerTime(ctx context.Context, t time.Time) error
 	SetUpdateRequired(ctx context.Context, minVersion string) error
 	RecordSyncResult(ctx context.Context, at time.Time, errMsg string) error
+	// NeedsFullPull is true for a store restored from a backup: its next
+	// pull asks for its own records too. FullPullDone clears it.
+	NeedsFullPull(ctx context.Context) (bool, error)
+	FullPullDone(ctx context.Context) error
 }
 
 // Defaults.
 const (
-	DefaultBatchBytes = 64 << 10  // fields JSON per push
-	DefaultPageBytes  = 128 << 10 // records JSON per pull page
+	DefaultBatchBytes = 256 << 10 // fields JSON per push (about 40–80 KB gzipped)
+	DefaultPageBytes  = 512 << 10 // records JSON per pull page
 	minBatchBytes     = 1 << 10
 )
 
@@ -225,12 +229,16 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 		ceil = DefaultPageBytes
 	}
 	page, attempt := ceil, 0
+	full, err := c.Store.NeedsFullPull(ctx)
+	if err != nil {
+		return err
+	}
 	for {
 		cursors, err := c.Store.Cursors(ctx)
 		if err != nil {
 			return err
 		}
-		req := syncproto.PullRequest{MaxBytes: page, Cursors: make([]syncproto.Cursor, len(cursors))}
+		req := syncproto.PullRequest{MaxBytes: page, Cursors: make([]syncproto.Cursor, len(cursors)), SkipOwn: !full}
 		for i, cur := range cursors {
 			req.Cursors[i] = syncproto.Cursor{Scope: cur.Scope, Epoch: cur.Epoch, Seq: cur.Seq}
 		}
@@ -271,6 +279,9 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 		}
 		c.report(Progress{Phase: "pull", Pulled: res.Pulled})
 		if !resp.HasMore {
+			if full {
+				return c.Store.FullPullDone(ctx)
+			}
 			return nil
 		}
 	}

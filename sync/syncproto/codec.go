@@ -25,7 +25,7 @@ func Encode(v any, gz bool) ([]byte, error) {
 		return b, nil
 	}
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 	if _, err := zw.Write(b); err != nil {
 		return nil, err
 	}

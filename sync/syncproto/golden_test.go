@@ -88,6 +88,7 @@ var (
 			{Scope: "29446", Epoch: "", Seq: 0},
 		},
 		MaxBytes: 1 << 20,
+		SkipOwn:  true,
 	}
 
 	goldenPullResponse = syncproto.PullResponse{

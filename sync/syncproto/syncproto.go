@@ -143,6 +143,11 @@ type Cursor struct {
 type PullRequest struct {
 	Cursors  []Cursor `json:"cursors"`
 	MaxBytes int      `json:"max_bytes"` // bound on the records' JSON; at least one record is always sent
+	// SkipOwn asks the server not to send records whose every field this
+	// device wrote (it has them: its own pushes coming back). The cursor
+	// still moves past them. A device restored from a backup of its store
+	// pulls without it, to get back what it wrote after the backup.
+	SkipOwn bool `json:"skip_own,omitempty"`
 }
 
 // Record is the current merged state of one record.

@@ -1,0 +1,396 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+	"bvntd/assets"
+)
+
+// ReviewService lists and resolves the conflicts kept for review (Cần xem
+// xét): two devices changed the same field of a case without seeing each
+// other's change, or one edited a case another had voided.
+type ReviewService interface {
+	// ListConflicts returns the conflicts, newest first; only the open
+	// ones if openOnly.
+	ListConflicts(ctx context.Context, openOnly bool) ([]app.Conflict, error)
+	// ResolveConflict records the decision: app.ResolutionKeep leaves the
+	// case as it is, app.ResolutionOther writes the other value into it.
+	ResolveConflict(ctx context.Context, id, resolution string) error
+}
+
+// reviewItem is one open conflict with what the screen shows of its case.
+type reviewItem struct {
+	c     app.Conflict
+	found bool     // the case is on this device
+	cs    app.Case // the case, if found
+}
+
+// reviewScreen lists the open conflicts, each with its two values and the
+// two decisions.
+type reviewScreen struct {
+	ctx   context.Context
+	svc   ReviewService
+	cases CaseService
+	refs  *app.RefData
+	win   fyne.Window
+	run   func(func())
+
+	errMsg *widget.Label
+	empty  *widget.Label
+	list   *fyne.Container
+	body   *fyne.Container
+
+	items []reviewItem
+	busy  map[string]bool // conflicts being resolved
+	gen   int
+
+	onLoaded   func(items []reviewItem) // after every successful load
+	onResolved func()                   // a decision was saved (it is a local change)
+
+	content fyne.CanvasObject
+}
+
+func newReviewScreen(ctx context.Context, svc ReviewService, cases CaseService, refs *app.RefData,
+	w fyne.Window, run func(func())) *reviewScreen {
+	r := &reviewScreen{ctx: ctx, svc: svc, cases: cases, refs: refs, win: w, run: run, busy: map[string]bool{}}
+	title := &widget.Label{Text: lang.X("review.title", "Cần xem xét"),
+		TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+	intro := &widget.Label{Wrapping: fyne.TextWrapWord,
+		Text: lang.X("review.intro", "Khi hai máy cùng sửa một vụ việc mà chưa thấy thay đổi của nhau, máy chủ giữ một giá trị và ghi lại giá trị kia ở đây. Hãy chọn giá trị đúng cho từng mục; công việc không bị chặn trong lúc chờ.")}
+	r.errMsg = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	r.errMsg.Hide()
+	r.empty = &widget.Label{Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter,
+		Text: lang.X("review.empty", "Không có mục nào cần xem xét.")}
+	r.list = container.NewVBox()
+	r.body = container.NewVBox(title, intro, r.errMsg, r.empty, r.list)
+	r.content = container.NewVScroll(container.NewPadded(r.body))
+	return r
+}
+
+// reload loads the open conflicts off the Fyne goroutine and shows them.
+func (r *reviewScreen) reload() {
+	r.gen++
+	gen := r.gen
+	r.run(func() {
+		items, err := r.load(r.ctx)
+		fyne.Do(func() { r.apply(gen, items, err) })
+	})
+}
+
+// load reads the open conflicts and their cases. It touches no widget.
+func (r *reviewScreen) load(ctx context.Context) ([]reviewItem, error) {
+	conflicts, err := r.svc.ListConflicts(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	cache := map[string]*reviewItem{}
+	items := make([]reviewItem, 0, len(conflicts))
+	for _, c := range conflicts {
+		if c.Status != "" && c.Status != app.ConflictOpen {
+			continue
+		}
+		it := reviewItem{c: c}
+		if c.Entity == app.EntityCase && r.cases != nil {
+			if prev, ok := cache[c.RecordID]; ok {
+				it.found, it.cs = prev.found, prev.cs
+			} else if cs, err := r.cases.GetCase(ctx, c.RecordID); err == nil {
+				it.found, it.cs = true, cs
+				cache[c.RecordID] = &it
+			} else if app.ErrorCode(err) != app.ENOTFOUND {
+				logError("review: get case", err)
+			}
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// apply shows the answer of load number gen, unless a newer one was sent.
+func (r *reviewScreen) apply(gen int, items []reviewItem, err error) {
+	if gen != r.gen {
+		return
+	}
+	if err != nil {
+		logError("list conflicts", err)
+		r.errMsg.SetText(lang.X("review.load_failed", "Không tải được danh sách cần xem xét: {{.Reason}}",
+			map[string]any{"Reason": userMessage(err)}))
+		r.errMsg.Show()
+		r.body.Refresh()
+		return
+	}
+	r.errMsg.Hide()
+	r.items = items
+	objs := make([]fyne.CanvasObject, 0, 2*len(items))
+	for i := range items {
+		if i > 0 {
+			objs = append(objs, widget.NewSeparator())
+		}
+		objs = append(objs, r.itemView(&items[i]))
+	}
+	r.list.Objects = objs
+	if len(items) == 0 {
+		r.empty.Show()
+	} else {
+		r.empty.Hide()
+	}
+	r.body.Refresh()
+	if r.onLoaded != nil {
+		r.onLoaded(items)
+	}
+}
+
+// itemView builds the block of one conflict.
+func (r *reviewScreen) itemView(it *reviewItem) fyne.CanvasObject {
+	c := it.c
+	heading := &widget.Label{Text: r.caseTitle(it), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+	var what *widget.Label
+	if c.Kind == app.ConflictVoidEdit {
+		what = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance,
+			Text: lang.X("review.void_edit", "Vụ việc đã bị hủy trên máy khác trong khi máy này sửa; vụ việc vẫn ở trạng thái đã hủy")}
+	} else {
+		what = &widget.Label{Wrapping: fyne.TextWrapWord,
+			Text: lang.X("review.field", "Thông tin: {{.Field}}", map[string]any{"Field": fieldLabel(c.Field)})}
+	}
+	key := func(text string) fyne.CanvasObject {
+		return container.NewVBox(&widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}})
+	}
+	value := func(text, who string, at time.Time) fyne.CanvasObject {
+		return container.NewVBox(
+			&widget.Label{Text: text, Wrapping: fyne.TextWrapWord},
+			&widget.Label{Text: writtenBy(who, at), TextStyle: fyne.TextStyle{Italic: true}, Wrapping: fyne.TextWrapWord},
+		)
+	}
+	grid := container.New(layout.NewFormLayout(),
+		key(lang.X("review.kept", "Giá trị hiện tại")), value(r.keptText(it), c.KeptOfficer, c.KeptAt),
+		key(lang.X("review.other", "Giá trị kia")), value(r.otherText(it), c.OtherOfficer, c.OtherAt),
+	)
+	keep := &widget.Button{Text: lang.X("review.keep", "Giữ giá trị hiện tại"), Icon: theme.ConfirmIcon(),
+		OnTapped: func() { r.resolve(c.ID, app.ResolutionKeep) }}
+	other := &widget.Button{Text: lang.X("review.use_other", "Dùng giá trị kia"), Icon: theme.ContentRedoIcon(),
+		OnTapped: func() { r.confirmOther(it) }}
+	if r.busy[c.ID] {
+		keep.Disable()
+		other.Disable()
+	}
+	return container.NewVBox(heading, what, grid, container.NewHBox(keep, other))
+}
+
+// caseTitle names the case of a conflict: its number and consumer.
+func (r *reviewScreen) caseTitle(it *reviewItem) string {
+	switch {
+	case !it.found:
+		return lang.X("review.case_missing", "Vụ việc chưa có trên máy này")
+	case it.cs.ConsumerName == "":
+		return lang.X("review.case_number", "Vụ việc {{.Number}}", map[string]any{"Number": it.cs.Number})
+	}
+	return lang.X("review.case", "Vụ việc {{.Number}} – {{.Consumer}}",
+		map[string]any{"Number": it.cs.Number, "Consumer": it.cs.ConsumerName})
+}
+
+// keptText is the value the merge kept, for people.
+func (r *reviewScreen) keptText(it *reviewItem) string {
+	if it.c.Kind == app.ConflictVoidEdit {
+		if it.found && it.cs.VoidReason != "" {
+			return lang.X("review.voided_reason", "Đã hủy (lý do: {{.Reason}})", map[string]any{"Reason": it.cs.VoidReason})
+		}
+		return lang.X("review.voided", "Đã hủy")
+	}
+	return r.valueText(it.c.Field, it.c.KeptValue)
+}
+
+// otherText is the value the merge did not keep, for people; for an edit
+// of a voided case, the fields that edit changed.
+func (r *reviewScreen) otherText(it *reviewItem) string {
+	if it.c.Kind != app.ConflictVoidEdit {
+		return r.valueText(it.c.Field, it.c.OtherValue)
+	}
+	var edit map[string]json.RawMessage
+	if err := json.Unmarshal(it.c.OtherValue, &edit); err != nil {
+		return r.valueText("", it.c.OtherValue)
+	}
+	var parts []string
+	for _, f := range caseFieldOrder {
+		if v, ok := edit[f]; ok {
+			parts = append(parts, fieldLabel(f)+": "+r.valueText(f, v))
+		}
+	}
+	if len(parts) == 0 {
+		return lang.X("review.no_changes", "(không có thay đổi nào)")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// caseFieldOrder lists the fields of a case people edit, in the form's
+// order.
+var caseFieldOrder = []string{"received_at", "channel", "kind", "sector", "status",
+	"consumer_name", "consumer_phone", "consumer_address", "business_name", "business_address", "summary"}
+
+// fieldLabel names a field of a case in the language of the interface:
+// app.CaseFieldLabels, or in English the form's labels.
+func fieldLabel(field string) string {
+	if assets.Language() == assets.LangEN {
+		if l := formLabel(field); l != "" {
+			return l
+		}
+	}
+	if l, ok := app.CaseFieldLabels[field]; ok {
+		return l
+	}
+	return field
+}
+
+// formLabel returns the case form's label of field, or "".
+func formLabel(field string) string {
+	switch field {
+	case "received_at":
+		return lang.X("form.received", "Ngày tiếp nhận")
+	case "channel":
+		return lang.X("form.channel", "Kênh tiếp nhận")
+	case "kind":
+		return lang.X("form.kind", "Loại vụ việc")
+	case "sector":
+		return lang.X("form.sector", "Lĩnh vực")
+	case "status":
+		return lang.X("form.status", "Trạng thái")
+	case "consumer_name":
+		return lang.X("form.consumer_name", "Họ và tên người tiêu dùng")
+	case "consumer_phone":
+		return lang.X("form.consumer_phone", "Số điện thoại")
+	case "consumer_address":
+		return lang.X("form.consumer_address", "Địa chỉ người tiêu dùng")
+	case "business_name":
+		return lang.X("form.business_name", "Tên doanh nghiệp, cửa hàng")
+	case "business_address":
+		return lang.X("form.business_address", "Địa chỉ doanh nghiệp")
+	case "summary":
+		return lang.X("form.summary", "Nội dung vụ việc")
+	}
+	return ""
+}
+
+// valueText renders a JSON value of field for people: texts as they are,
+// codes by their labels, times as dd/mm/yyyy in ICT, booleans as Có/Không.
+func (r *reviewScreen) valueText(field string, raw json.RawMessage) string {
+	empty := lang.X("review.value_empty", "(để trống)")
+	var v any
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+		if len(raw) == 0 {
+			return empty
+		}
+		return string(raw)
+	}
+	switch x := v.(type) {
+	case nil:
+		return empty
+	case bool:
+		if x {
+			return lang.X("review.yes", "Có")
+		}
+		return lang.X("review.no", "Không")
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			return FormatInt(int64(x))
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case string:
+		return r.stringText(field, x, empty)
+	}
+	return string(raw)
+}
+
+func (r *reviewScreen) stringText(field, s, empty string) string {
+	if s == "" {
+		return empty
+	}
+	switch field {
+	case "channel":
+		return listLabel(app.Channels, s)
+	case "kind":
+		return listLabel(app.CaseKinds, s)
+	case "status":
+		return listLabel(app.CaseStatuses, s)
+	case "sector":
+		return listLabel(sectorList(r.refs), s)
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		if t.IsZero() {
+			return empty
+		}
+		return FormatDate(t)
+	}
+	return s
+}
+
+// writtenBy says who wrote a value and when: the officer, or "máy khác"
+// when the other device did not say.
+func writtenBy(officer string, at time.Time) string {
+	if officer == "" {
+		officer = lang.X("review.other_device", "máy khác")
+	}
+	if at.IsZero() {
+		return lang.X("review.by", "Ghi bởi {{.Who}}", map[string]any{"Who": officer})
+	}
+	return lang.X("review.by_at", "Ghi bởi {{.Who}} lúc {{.When}}",
+		map[string]any{"Who": officer, "When": FormatDateTime(at)})
+}
+
+// confirmOther asks before writing the other value into the case.
+func (r *reviewScreen) confirmOther(it *reviewItem) {
+	number := it.cs.Number
+	if !it.found {
+		number = ""
+	}
+	var text string
+	if it.c.Kind == app.ConflictVoidEdit {
+		text = lang.X("review.confirm.void_edit", "Vụ việc {{.Number}} sẽ được khôi phục (bỏ hủy) và nhận các thay đổi của máy kia. Thay đổi này sẽ được gửi lên máy chủ ở lần đồng bộ tới.",
+			map[string]any{"Number": number})
+	} else {
+		text = lang.X("review.confirm.message", "{{.Field}} của vụ việc {{.Number}} sẽ được đổi thành “{{.Value}}”. Thay đổi này sẽ được gửi lên máy chủ ở lần đồng bộ tới.",
+			map[string]any{"Field": fieldLabel(it.c.Field), "Number": number, "Value": r.otherText(it)})
+	}
+	id := it.c.ID
+	d := dialog.NewCustomConfirm(lang.X("review.confirm.title", "Dùng giá trị kia?"),
+		lang.X("review.use_other", "Dùng giá trị kia"), lang.X("review.confirm.back", "Quay lại"),
+		&widget.Label{Text: text, Wrapping: fyne.TextWrapWord}, func(ok bool) {
+			if ok {
+				r.resolve(id, app.ResolutionOther)
+			}
+		}, r.win)
+	d.Resize(fyne.NewSize(460, 200))
+	d.Show()
+}
+
+// resolve saves a decision off the Fyne goroutine, then reloads the list.
+func (r *reviewScreen) resolve(id, resolution string) {
+	if r.busy[id] {
+		return
+	}
+	r.busy[id] = true
+	r.apply(r.gen, r.items, nil) // disables the item's buttons
+	r.run(func() {
+		err := r.svc.ResolveConflict(r.ctx, id, resolution)
+		fyne.Do(func() {
+			delete(r.busy, id)
+			if err != nil {
+				showError(r.win, "resolve conflict", err)
+			} else if r.onResolved != nil {
+				r.onResolved()
+			}
+			r.reload()
+		})
+	})
+}

@@ -1,0 +1,174 @@
+package ui
+
+import (
+	"math"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+)
+
+// SyncProgress reports how a running sync is going. Its fields are those
+// of syncclient.Progress, in the same order, so that main can pass one on
+// with a conversion: u.ShowSyncProgress(ui.SyncProgress(p)).
+type SyncProgress struct {
+	Phase    string // "push" or "pull"
+	Pushed   int    // mutations acknowledged so far
+	Pulled   int    // records received so far
+	Attempt  int    // >1 while retrying
+	LastFail string // Vietnamese reason of the last failed attempt
+}
+
+// syncLineTime is how the status line shows the time of the last sync:
+// HH:MM dd/mm, in ICT.
+const syncLineTime = "15:04 02/01"
+
+// statusLine is the line at the bottom of the window that says, in one
+// sentence, where synchronisation stands; at its right end, a warning when
+// the computer's clock is wrong.
+type statusLine struct {
+	text  *widget.Label
+	clock *widget.Label
+	row   *fyne.Container
+
+	state lineState
+
+	content fyne.CanvasObject
+}
+
+// lineState is what the status line is made from.
+type lineState struct {
+	known    bool // status has been loaded
+	status   app.SyncStatus
+	syncing  bool
+	progress SyncProgress
+	// tried: a sync ended in this session, so lastErr (nil on success) is
+	// more precise than status.LastError, which has no error code.
+	tried   bool
+	lastErr error
+}
+
+func newStatusLine() *statusLine {
+	l := &statusLine{
+		text:  &widget.Label{Truncation: fyne.TextTruncateEllipsis},
+		clock: &widget.Label{Importance: widget.WarningImportance},
+	}
+	l.clock.Hide()
+	l.row = container.NewBorder(nil, nil, nil, l.clock, l.text)
+	l.content = container.NewVBox(widget.NewSeparator(), l.row)
+	return l
+}
+
+// setStatus shows a freshly loaded status.
+func (l *statusLine) setStatus(st app.SyncStatus) {
+	l.state.known, l.state.status = true, st
+	l.render()
+}
+
+// started shows that a sync runs.
+func (l *statusLine) started() {
+	l.state.syncing, l.state.progress = true, SyncProgress{}
+	l.render()
+}
+
+// setProgress shows how the running sync is going.
+func (l *statusLine) setProgress(p SyncProgress) {
+	if !l.state.syncing {
+		return
+	}
+	l.state.progress = p
+	l.render()
+}
+
+// stopped shows the end of a sync the officer stopped.
+func (l *statusLine) stopped() {
+	l.state.syncing = false
+	l.render()
+}
+
+// finished shows the end of a sync; err is nil on success.
+func (l *statusLine) finished(err error) {
+	l.state.syncing, l.state.tried, l.state.lastErr = false, true, err
+	l.render()
+}
+
+func (l *statusLine) render() {
+	text, imp := statusText(l.state)
+	if l.text.Text != text || l.text.Importance != imp {
+		l.text.Text, l.text.Importance = text, imp
+		l.text.Refresh()
+	}
+	was := l.clock.Visible()
+	if w := clockText(l.state.status.ClockOffset); w != "" && l.state.known {
+		l.clock.SetText(w)
+		l.clock.Show()
+	} else {
+		l.clock.Hide()
+	}
+	if l.clock.Visible() != was {
+		l.row.Refresh() // the text gets what the warning leaves
+	}
+}
+
+// statusText returns the sentence of the status line and its colour.
+func statusText(s lineState) (string, widget.Importance) {
+	if !s.known && !s.syncing {
+		return "", widget.MediumImportance
+	}
+	st := s.status
+	pending := FormatInt(int64(st.Pending))
+	offline := s.tried && app.ErrorCode(s.lastErr) == app.EOFFLINE
+	switch {
+	case st.UpdateRequired != "":
+		return lang.X("status.update_required", "Ứng dụng cần cập nhật lên phiên bản {{.Version}} để gửi dữ liệu; dữ liệu vẫn được lưu trên máy",
+			map[string]any{"Version": st.UpdateRequired}), widget.DangerImportance
+	case s.known && !st.Enrolled:
+		return lang.X("status.not_enrolled", "Máy này chưa đăng ký đồng bộ; dữ liệu được lưu trên máy"), widget.WarningImportance
+	case offline && st.Pending > 0: // retries keep this text until the network is back
+		return lang.X("status.offline", "Không có mạng – {{.N}} thay đổi chờ gửi", map[string]any{"N": pending}), widget.WarningImportance
+	case offline:
+		return lang.X("status.offline_none", "Không có mạng – dữ liệu vẫn được lưu trên máy"), widget.WarningImportance
+	case s.syncing:
+		return syncingText(s.progress), widget.MediumImportance
+	case s.tried && s.lastErr != nil:
+		return lang.X("status.error", "Lỗi đồng bộ: {{.Reason}}", map[string]any{"Reason": userMessage(s.lastErr)}), widget.DangerImportance
+	case !s.tried && st.LastError != "":
+		return lang.X("status.error", "Lỗi đồng bộ: {{.Reason}}", map[string]any{"Reason": st.LastError}), widget.DangerImportance
+	case st.Pending > 0:
+		return lang.X("status.pending", "{{.N}} thay đổi chờ gửi", map[string]any{"N": pending}), widget.MediumImportance
+	case !st.LastSyncAt.IsZero():
+		return lang.X("status.synced", "Đã đồng bộ lúc {{.Time}}",
+			map[string]any{"Time": st.LastSyncAt.In(ICT).Format(syncLineTime)}), widget.MediumImportance
+	}
+	return lang.X("status.never", "Chưa đồng bộ lần nào"), widget.MediumImportance
+}
+
+// syncingText says that a sync runs and, if known, how far it got.
+func syncingText(p SyncProgress) string {
+	switch {
+	case p.Attempt > 1:
+		return lang.X("status.syncing_retry", "Đang đồng bộ… thử lại lần {{.N}}", map[string]any{"N": p.Attempt})
+	case p.Pushed > 0 || p.Pulled > 0:
+		return lang.X("status.syncing_progress", "Đang đồng bộ… đã gửi {{.Pushed}}, đã nhận {{.Pulled}} thay đổi",
+			map[string]any{"Pushed": FormatInt(int64(p.Pushed)), "Pulled": FormatInt(int64(p.Pulled))})
+	}
+	return lang.X("status.syncing", "Đang đồng bộ…")
+}
+
+// clockText warns when the computer's clock is more than app.ClockWarning
+// away from the server's; "" otherwise.
+func clockText(offset time.Duration) string {
+	if offset < 0 {
+		offset = -offset
+	}
+	if offset <= app.ClockWarning {
+		return ""
+	}
+	minutes := int64(math.Round(offset.Minutes()))
+	return lang.X("status.clock", "Đồng hồ máy tính lệch {{.N}} phút so với máy chủ; hãy chỉnh lại giờ",
+		map[string]any{"N": FormatInt(minutes)})
+}
