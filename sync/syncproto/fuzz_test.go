@@ -77,3 +77,18 @@ func FuzzDecodePullResponse(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(fuzzDecode[syncproto.PullResponse])
 }
+
+func FuzzDecodeEnrollRequest(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(fuzzDecode[syncproto.EnrollRequest])
+}
+
+func FuzzDecodeEnrollResponse(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(fuzzDecode[syncproto.EnrollResponse])
+}
+
+func FuzzDecodeErrorResponse(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(fuzzDecode[syncproto.ErrorResponse])
+}

@@ -86,3 +86,14 @@ func FuzzDecodePullRequest(f *testing.F) {
 		fuzzBody(t, h, token, syncproto.PathPull, body, &syncproto.PullRequest{})
 	})
 }
+
+func FuzzDecodeEnrollRequest(f *testing.F) {
+	f.Add([]byte(`{"code":"K7QM-3XPA-9D","device_id":"` + app.NewID() + `","device_tag":"A7K3","app_version":"0.1.0"}`))
+	f.Add([]byte(`{"code":"","device_id":"x"}`))
+	f.Add([]byte(`{"code":123}`))
+	f.Add([]byte(`{`))
+	h, token := fuzzHandler(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fuzzBody(t, h, token, syncproto.PathEnroll, body, &syncproto.EnrollRequest{})
+	})
+}
