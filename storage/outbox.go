@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"bvntd/app"
@@ -90,29 +91,45 @@ const SentLogRetention = 60 * 24 * time.Hour
 func (db *DB) ApplyResults(ctx context.Context, results []app.MutationResult) error {
 	now := db.Now().UTC().Format(time.RFC3339)
 	horizon := db.Now().Add(-SentLogRetention).UTC().Format(time.RFC3339)
+	var acked []any
+	for _, r := range results {
+		switch r.Status {
+		case app.ResultApplied, app.ResultDuplicate, app.ResultRejected:
+		default:
+			return fmt.Errorf("mutation %s: unknown result %q", r.MutationID, r.Status)
+		}
+		if r.Status != app.ResultRejected {
+			acked = append(acked, r.MutationID)
+		}
+	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sent_log WHERE acked_at < ?", horizon); err != nil {
 			return err
 		}
+		// The acknowledged ones move to the sent log, a few hundred at a time
+		// (SQLite's limit on parameters is far above).
+		for len(acked) > 0 {
+			n := min(len(acked), 500)
+			chunk := acked[:n]
+			acked = acked[n:]
+			in := "?" + strings.Repeat(", ?", n-1)
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sent_log (seq, mutation_id, entity, record_id,
+					unit_code, op, fields, hlc, officer, device_time, base_version, acked_at)
+				SELECT seq, mutation_id, entity, record_id, unit_code, op, fields, hlc, officer, device_time,
+					base_version, '`+now+`' FROM outbox WHERE mutation_id IN (`+in+`)`, chunk...); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM outbox WHERE mutation_id IN ("+in+")", chunk...); err != nil {
+				return err
+			}
+		}
 		for _, r := range results {
-			switch r.Status {
-			case app.ResultApplied, app.ResultDuplicate:
-				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO sent_log (seq, mutation_id, entity, record_id,
-						unit_code, op, fields, hlc, officer, device_time, base_version, acked_at)
-					SELECT seq, mutation_id, entity, record_id, unit_code, op, fields, hlc, officer, device_time,
-						base_version, ? FROM outbox WHERE mutation_id = ?`, now, r.MutationID); err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, "DELETE FROM outbox WHERE mutation_id = ?", r.MutationID); err != nil {
-					return err
-				}
-			case app.ResultRejected:
-				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'parked', attempts = attempts + 1,
-					error_code = ?, error_msg = ? WHERE mutation_id = ?`, r.Code, r.Message, r.MutationID); err != nil {
-					return err
-				}
-			default:
-				return fmt.Errorf("mutation %s: unknown result %q", r.MutationID, r.Status)
+			if r.Status != app.ResultRejected {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'parked', attempts = attempts + 1,
+				error_code = ?, error_msg = ? WHERE mutation_id = ?`, r.Code, r.Message, r.MutationID); err != nil {
+				return err
 			}
 		}
 		return nil

@@ -478,3 +478,52 @@ func TestApplyPull_ResetRequeuesSentChangesInOrder(t *testing.T) {
 		t.Fatalf("second reset requeued %d, %v", n, err)
 	}
 }
+
+func TestSearch_FollowsEditsAndPulls(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	c := newCase("Lâm Văn Xưa")
+	if err := db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	edit := *c
+	edit.ConsumerName = "Lâm Văn Mới"
+	if err := db.UpdateCase(ctx, &edit); err != nil {
+		t.Fatal(err)
+	}
+	find := func(q string) int {
+		cs, err := db.ListCases(ctx, app.CaseQuery{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(cs)
+	}
+	if find("moi") != 1 || find("xua") != 0 {
+		t.Fatalf("after an edit: moi %d, xua %d", find("moi"), find("xua"))
+	}
+	// A pulled change of the name re-indexes too; a status change does not
+	// need to (and must not break the index).
+	f := edit.Fields()
+	f["consumer_name"], _ = json.Marshal("Lâm Thị Kéo")
+	f["status"], _ = json.Marshal("dang_xu_ly")
+	if err := db.ApplyResults(ctx, []app.MutationResult{
+		{MutationID: mustBatch(t, db)[0].ID, Status: app.ResultApplied},
+		{MutationID: mustBatch(t, db)[1].ID, Status: app.ResultApplied},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "28261", Epoch: "e", NextSeq: 3,
+		Records: []app.PulledRecord{{Entity: app.EntityCase, ID: c.ID, Fields: f, Version: 3}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if find("keo") != 1 || find("moi") != 0 {
+		t.Fatalf("after a pull: keo %d, moi %d", find("keo"), find("moi"))
+	}
+	if s, err := db.IntegrityCheck(ctx); err != nil || s != "ok" {
+		t.Fatalf("integrity %q %v", s, err)
+	}
+	var fts string
+	if err := db.w.QueryRow("INSERT INTO cases_fts (cases_fts) VALUES ('integrity-check') RETURNING 'ok'").Scan(&fts); err != nil {
+		t.Fatalf("fts integrity: %v", err)
+	}
+}
