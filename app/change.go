@@ -57,11 +57,7 @@ func (s Stamp) After(o Stamp) bool {
 
 // MarshalJSON writes a stamp as {"h":"<hlc>","d":"<device>"}.
 func (s Stamp) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		H string `json:"h"`
-		D string `json:"d"`
-		V int64  `json:"v,omitempty"`
-	}{s.HLC.String(), s.Device, s.Version})
+	return s.appendJSON(nil), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.

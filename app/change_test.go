@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -311,5 +312,49 @@ func TestMergeFieldsConverges(t *testing.T) {
 				t.Fatalf("trial %d order %d: stamps = %+v, want %+v", trial, order, stamps, wantStamps)
 			}
 		}
+	}
+}
+
+// The fast encoders write what encoding/json writes.
+func TestEncodeFieldsAndStampsMatchEncodingJSON(t *testing.T) {
+	fields := map[string]json.RawMessage{
+		"summary": json.RawMessage(`"Hàng <giả> & \"nhái\""`), "voided": json.RawMessage(`true`),
+		"n": json.RawMessage(`12`), "id": json.RawMessage(`"01a21b28-61bc-7d2c-9b97-4c6b1bc1747e"`),
+		"tên lạ": json.RawMessage(`null`),
+	}
+	// The same JSON value (the values are copied as they are, so their
+	// escaping may differ from json.Marshal's HTML-safe one).
+	var got, ref map[string]any
+	if err := json.Unmarshal(EncodeFields(fields), &got); err != nil {
+		t.Fatalf("EncodeFields wrote invalid JSON: %v", err)
+	}
+	b, _ := json.Marshal(fields)
+	json.Unmarshal(b, &ref)
+	if g, r := fmt.Sprint(got), fmt.Sprint(ref); g != r {
+		t.Fatalf("EncodeFields:\n got %s\nwant %s", g, r)
+	}
+	if !strings.HasPrefix(string(EncodeFields(fields)), `{"id":`) {
+		t.Fatalf("keys not sorted: %s", EncodeFields(fields))
+	}
+	stamps := map[string]Stamp{
+		"summary": {HLC: HLC{Wall: 1767225600123, Logical: 7}, Device: "01a21b28-61bc-7d2c-9b97-4c6b1bc1747e", Version: 3},
+		"id":      {HLC: HLC{Wall: 1}, Device: "server"},
+	}
+	type plain struct {
+		H string `json:"h"`
+		D string `json:"d"`
+		V int64  `json:"v,omitempty"`
+	}
+	refStamps := map[string]plain{}
+	for k, s := range stamps {
+		refStamps[k] = plain{s.HLC.String(), s.Device, s.Version}
+	}
+	want, _ := json.Marshal(refStamps)
+	if got := EncodeStamps(stamps); string(got) != string(want) {
+		t.Fatalf("EncodeStamps:\n got %s\nwant %s", got, want)
+	}
+	var back map[string]Stamp
+	if err := json.Unmarshal(EncodeStamps(stamps), &back); err != nil || back["summary"] != stamps["summary"] || back["id"] != stamps["id"] {
+		t.Fatalf("round trip: %v %v", back, err)
 	}
 }

@@ -373,14 +373,7 @@ func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r reco
 	if err := p.s.st.QueryRow(ctx, p.tx, sqlNextSeq, scope).Scan(&seq); err != nil {
 		return 0, fmt.Errorf("next seq: %w", err)
 	}
-	fb, err := json.Marshal(r.fields)
-	if err != nil {
-		return 0, fmt.Errorf("marshal fields: %w", err)
-	}
-	sb, err := json.Marshal(r.stamps)
-	if err != nil {
-		return 0, fmt.Errorf("marshal stamps: %w", err)
-	}
+	fb, sb := app.EncodeFields(r.fields), app.EncodeStamps(r.stamps)
 	now := ms(p.now)
 	if _, err := p.s.st.Exec(ctx, p.tx, sqlPutRecord,
 		entity, id, scope, string(fb), string(sb), seq, now, now, soleWriter(r.stamps)); err != nil {
