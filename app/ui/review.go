@@ -163,7 +163,7 @@ func (r *reviewScreen) itemView(it *reviewItem) fyne.CanvasObject {
 			Text: lang.X("review.void_edit", "Vụ việc đã bị hủy trên máy khác trong khi máy này sửa; vụ việc vẫn ở trạng thái đã hủy")}
 	} else {
 		what = &widget.Label{Wrapping: fyne.TextWrapWord,
-			Text: lang.X("review.field", "Thông tin: {{.Field}}", map[string]any{"Field": fieldLabel(c.Field)})}
+			Text: lang.X("review.field", "Mục bị sửa đồng thời: {{.Field}}", map[string]any{"Field": fieldLabel(c.Field)})}
 	}
 	key := func(text string) fyne.CanvasObject {
 		return container.NewVBox(&widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}})

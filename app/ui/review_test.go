@@ -42,7 +42,7 @@ func TestReview_ShowsConflict(t *testing.T) {
 	shown := strings.Join(texts(fx.ui.review.content), "\n")
 	for _, want := range []string{
 		"Vụ việc " + cs.Number + " – Nguyễn Thị Hồng Đào",
-		"Thông tin: Số điện thoại",
+		"Mục bị sửa đồng thời: Số điện thoại",
 		"Giá trị hiện tại", "0912345678", "Ghi bởi Lê Văn Tâm lúc 05/03/2026 09:30",
 		"Giá trị kia", "0987654321", "Ghi bởi máy khác lúc 05/03/2026 09:32",
 	} {
@@ -134,7 +134,7 @@ func TestReview_VoidEditAndValues(t *testing.T) {
 		"Đã hủy (lý do: Ghi trùng)",
 		"Ngày tiếp nhận: 05/03/2026; Kênh tiếp nhận: Điện thoại; Trạng thái: Đang xử lý",
 		"Vụ việc chưa có trên máy này",
-		"Thông tin: Lĩnh vực", "Thực phẩm, đồ uống, an toàn thực phẩm", "(để trống)",
+		"Mục bị sửa đồng thời: Lĩnh vực", "Thực phẩm, đồ uống, an toàn thực phẩm", "(để trống)",
 	} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("review screen lacks %q:\n%s", want, shown)
