@@ -784,7 +784,7 @@ func (b *Bench) Records() (RecordStats, error) {
 		st.Max = max(st.Max, n)
 	}
 	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
 	zw.Write(raw)
 	zw.Close()
 	st.GzipBytes = int64(gz.Len())
