@@ -34,8 +34,9 @@ const serverDevice = "server"
 const (
 	sqlSeenMutation = `SELECT payload_sha256, status, code, message FROM applied_mutations WHERE mutation_id = ?`
 	sqlReadRecord   = `SELECT scope, fields, stamps, version FROM records WHERE entity = ? AND id = ?`
-	sqlNextSeq      = `INSERT INTO scope_seq (scope, seq) VALUES (?, 1)
-		ON CONFLICT (scope) DO UPDATE SET seq = seq + 1 RETURNING seq`
+	sqlScopeSeq     = `SELECT coalesce((SELECT seq FROM scope_seq WHERE scope = ?), 0)`
+	sqlSaveScopeSeq = `INSERT INTO scope_seq (scope, seq) VALUES (?, ?)
+		ON CONFLICT (scope) DO UPDATE SET seq = excluded.seq`
 	sqlPutRecord = `INSERT INTO records (entity, id, scope, fields, stamps, seq, version, created_at, updated_at, sole_writer)
 		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
 		ON CONFLICT (entity, id) DO UPDATE SET
@@ -46,7 +47,7 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-var pushStatements = []string{sqlSeenMutation, sqlReadRecord, sqlNextSeq, sqlPutRecord, sqlRecordMutation}
+var pushStatements = []string{sqlSeenMutation, sqlReadRecord, sqlScopeSeq, sqlSaveScopeSeq, sqlPutRecord, sqlRecordMutation}
 
 // maxSkewIgnored is the clock error below which stamps are used as sent.
 const maxSkewIgnored = 2 * time.Minute
@@ -107,7 +108,7 @@ func (s *Store) ApplyPush(ctx context.Context, deviceID string, req syncproto.Pu
 		return nil, err
 	}
 	now := s.now()
-	p := pusher{s: s, tx: tx, device: deviceID, devScope: devScope, now: now}
+	p := pusher{s: s, tx: tx, device: deviceID, devScope: devScope, now: now, seqs: map[string]int64{}}
 	if req.DeviceNowMS > 0 {
 		if skew := now.UnixMilli() - req.DeviceNowMS; skew > maxSkewIgnored.Milliseconds() || -skew > maxSkewIgnored.Milliseconds() {
 			p.skewMS = skew
@@ -129,6 +130,9 @@ func (s *Store) ApplyPush(ctx context.Context, deviceID string, req syncproto.Pu
 			return nil, fmt.Errorf("mutation %d: %w", i, err)
 		}
 		results[i] = r
+	}
+	if err := p.saveSeqs(ctx); err != nil {
+		return nil, err
 	}
 	if err := touchDevice(ctx, tx, deviceID, now); err != nil {
 		return nil, err
@@ -152,6 +156,32 @@ type pusher struct {
 	now      time.Time
 	skewMS   int64   // server clock minus device clock, if it matters
 	last     app.HLC // the last stamp used for this device
+	// seqs holds each scope's last sequence number handed out in this
+	// batch; saved once at the end. The batch's transaction is the only
+	// writer, so the numbers stay gap-free in commit order.
+	seqs map[string]int64
+}
+
+// nextSeq returns the next sequence number of scope in this batch.
+func (p *pusher) nextSeq(ctx context.Context, scope string) (int64, error) {
+	cur, ok := p.seqs[scope]
+	if !ok {
+		if err := p.s.st.QueryRow(ctx, p.tx, sqlScopeSeq, scope).Scan(&cur); err != nil {
+			return 0, fmt.Errorf("read seq: %w", err)
+		}
+	}
+	p.seqs[scope] = cur + 1
+	return cur + 1, nil
+}
+
+// saveSeqs stores the scopes' last sequence numbers.
+func (p *pusher) saveSeqs(ctx context.Context) error {
+	for scope, seq := range p.seqs {
+		if _, err := p.s.st.Exec(ctx, p.tx, sqlSaveScopeSeq, scope, seq); err != nil {
+			return fmt.Errorf("save seq: %w", err)
+		}
+	}
+	return nil
 }
 
 // rejection is a mutation that will never apply.
@@ -369,9 +399,9 @@ func (p *pusher) readRecord(ctx context.Context, entity, id string) (record, err
 // putRecord writes a record with the next sequence number of its scope and
 // returns that number.
 func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r record) (int64, error) {
-	var seq int64
-	if err := p.s.st.QueryRow(ctx, p.tx, sqlNextSeq, scope).Scan(&seq); err != nil {
-		return 0, fmt.Errorf("next seq: %w", err)
+	seq, err := p.nextSeq(ctx, scope)
+	if err != nil {
+		return 0, err
 	}
 	fb, sb := app.EncodeFields(r.fields), app.EncodeStamps(r.stamps)
 	now := ms(p.now)
