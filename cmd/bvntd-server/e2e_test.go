@@ -59,13 +59,19 @@ func startServe(t *testing.T) *e2eServer {
 // wrap (to count or lose requests).
 func startHandler(t *testing.T, wrap func(http.Handler) http.Handler) *e2eServer {
 	t.Helper()
+	return startHandlerWith(t, syncserver.Options{}, wrap)
+}
+
+// startHandlerWith is startHandler with the handler's options.
+func startHandlerWith(t *testing.T, opts syncserver.Options, wrap func(http.Handler) http.Handler) *e2eServer {
+	t.Helper()
 	dbPath := filepath.Join(t.TempDir(), "server.sqlite")
 	st, err := serverstore.Open(context.Background(), dbPath, serverstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	var h http.Handler = syncserver.New(st, syncserver.Options{})
+	var h http.Handler = syncserver.New(st, opts)
 	if wrap != nil {
 		h = wrap(h)
 	}

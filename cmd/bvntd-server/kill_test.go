@@ -28,6 +28,7 @@ import (
 	"bvntd/cmd/cli"
 	"bvntd/storage"
 	"bvntd/sync/syncproto"
+	"bvntd/sync/syncserver"
 )
 
 // The kill test of issue 3: the real `bvntd sync` process is killed with
@@ -72,9 +73,14 @@ const (
 	killMaxRuns      = 60 // per device, a bound on the loops
 
 	// killPageCap caps the pull pages the server sends to B (the client
-	// asks for 128 KB), so that B's pull of 1500 cases takes some 45 pages
-	// instead of 12 and the kills can land all along it.
+	// asks for 512 KB), so that B's pull of 1500 cases takes some 45 pages
+	// instead of 3 and the kills can land all along it.
 	killPageCap = 32 << 10
+
+	// killMaxBody is the server's limit on a push body (gzipped): the
+	// client's 256 KB batches (some 237 mutations, 25 KB gzipped) are
+	// answered 413 and halved to about 60 mutations, some 25 pushes.
+	killMaxBody = 8 << 10
 )
 
 // killSeed returns the seed of the kill times: BVNTD_KILL_SEED, or a fresh
@@ -786,7 +792,10 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 	k := &killRig{t: t, seed: seed, bin: buildBvntd(t), mon: newKillMonitor(seed),
 		rng: rand.New(rand.NewPCG(seed, 0x5349474b)), byPhase: map[string]int{}, stageCount: map[string]int{}}
 	built := time.Now()
-	k.srv = startHandler(t, k.mon.wrap)
+	// A small body limit makes the client split its outbox into many
+	// batches (it halves a batch the server answers 413), so that kills
+	// land in many different pushes.
+	k.srv = startHandlerWith(t, syncserver.Options{MaxBodyBytes: killMaxBody}, k.mon.wrap)
 	srvDB, err := sql.Open("sqlite", "file:"+k.srv.DB+"?_pragma=query_only(1)&_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
