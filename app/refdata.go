@@ -93,6 +93,9 @@ type RefData struct {
 	IssueTypes []IssueType
 	Tasks      []PlanTask
 	Targets    []Target
+	// Holidays is the holiday calendar (days off and make-up working days)
+	// for working-day deadlines.
+	Holidays []Holiday
 
 	once       sync.Once
 	units      map[string]int // code → index in Units
@@ -204,3 +207,6 @@ func (r *RefData) IssueTypeCodes() CodeList {
 	}
 	return out
 }
+
+// Calendar returns the working-day calendar of the seeded holidays.
+func (r *RefData) Calendar() (*Calendar, error) { return NewCalendar(r.Holidays) }

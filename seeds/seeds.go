@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"bvntd/app"
 )
@@ -28,7 +29,7 @@ var files embed.FS
 // Version is the version of the embedded data set. Bump it whenever any
 // file in data/ changes: storage records the version it applied and
 // re-applies the seeds only when it sees a higher one.
-const Version = 1
+const Version = 2
 
 // The seed files, relative to data/.
 const (
@@ -37,6 +38,7 @@ const (
 	categoriesFile  = "categories.json"
 	planTasksFile   = "plan_tasks.json"
 	planTargetsFile = "plan_targets.json"
+	holidaysFile    = "holidays.json"
 )
 
 // Load parses and checks the embedded seed files. All text is in NFC. The
@@ -186,6 +188,7 @@ func parse(fsys fs.FS) (*app.RefData, error) {
 		cats     categoriesJSON
 		tasks    planTasksJSON
 		targets  planTargetsJSON
+		holidays holidaysJSON
 	)
 	var p problems
 	for _, f := range []struct {
@@ -197,6 +200,7 @@ func parse(fsys fs.FS) (*app.RefData, error) {
 		{categoriesFile, &cats},
 		{planTasksFile, &tasks},
 		{planTargetsFile, &targets},
+		{holidaysFile, &holidays},
 	} {
 		if err := readJSON(fsys, f.name, f.v); err != nil {
 			p = append(p, err)
@@ -213,6 +217,7 @@ func parse(fsys fs.FS) (*app.RefData, error) {
 	rd.IssueTypes = parseIssueTypes(cats.IssueTypes, &p)
 	rd.Tasks = parseTasks(&tasks, rd.Agencies, &p)
 	rd.Targets = parseTargets(&targets, &p)
+	rd.Holidays = parseHolidays(&holidays, &p)
 	if len(p) == 0 { // else the faults above would echo here
 		checkAgencyRoles(&agencies, rd.Tasks, &p)
 	}
@@ -613,4 +618,58 @@ func checkAgencyRoles(a *agenciesJSON, tasks []app.PlanTask, p *problems) {
 			}
 		}
 	}
+}
+
+// holidaysJSON is holidays.json: the days off (beyond weekends) and make-up
+// working days for working-day deadlines.
+type holidaysJSON struct {
+	Years []int `json:"years"`
+	Days  []struct {
+		Date   string `json:"date"`
+		Name   string `json:"name"`
+		Kind   string `json:"kind"`
+		Status string `json:"status"`
+	} `json:"days"`
+}
+
+// statutoryDaysOff is the number of public holidays a year under Bộ luật
+// Lao động 2019, Điều 112 (1 + 5 + 1 + 1 + 2 + 1).
+const statutoryDaysOff = 11
+
+func parseHolidays(h *holidaysJSON, p *problems) []app.Holiday {
+	out := make([]app.Holiday, 0, len(h.Days))
+	seen := map[string]bool{}
+	perYear := map[int]int{}
+	for i, d := range h.Days {
+		item := itemName("days", i, d.Date)
+		t, err := time.Parse("2006-01-02", d.Date)
+		if err != nil {
+			p.add(holidaysFile, item, "date %q is not YYYY-MM-DD", d.Date)
+			continue
+		}
+		if seen[d.Date] {
+			p.add(holidaysFile, item, "date %s appears twice", d.Date)
+		}
+		seen[d.Date] = true
+		if d.Kind != app.DayHoliday && d.Kind != app.DayMakeUpWorkday {
+			p.add(holidaysFile, item, "kind %q is not %s or %s", d.Kind, app.DayHoliday, app.DayMakeUpWorkday)
+		}
+		if d.Status != "derived" && d.Status != "official" {
+			p.add(holidaysFile, item, "status %q is not derived or official", d.Status)
+		}
+		required(p, holidaysFile, item, d.Name)
+		if d.Kind == app.DayHoliday {
+			perYear[t.Year()]++
+		}
+		out = append(out, app.Holiday{Date: d.Date, Name: app.NFC(d.Name), Kind: d.Kind, Status: d.Status})
+	}
+	for _, y := range h.Years {
+		if perYear[y] < statutoryDaysOff {
+			p.add(holidaysFile, fmt.Sprint("year ", y), "%d days off, fewer than the %d of Điều 112", perYear[y], statutoryDaysOff)
+		}
+	}
+	if _, err := app.NewCalendar(out); err != nil {
+		p.add(holidaysFile, "days", "%v", err)
+	}
+	return out
 }

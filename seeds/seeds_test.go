@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"bvntd/app"
 )
@@ -309,7 +310,7 @@ func TestLoadIsFresh(t *testing.T) {
 func seedFS(t *testing.T, name string, edit func(doc map[string]any)) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
-	for _, f := range []string{communesFile, agenciesFile, categoriesFile, planTasksFile, planTargetsFile} {
+	for _, f := range []string{communesFile, agenciesFile, categoriesFile, planTasksFile, planTargetsFile, holidaysFile} {
 		b, err := fs.ReadFile(files, "data/"+f)
 		if err != nil {
 			t.Fatal(err)
@@ -489,5 +490,45 @@ func TestParseNormalisesText(t *testing.T) {
 func TestVersion(t *testing.T) {
 	if Version < 1 {
 		t.Errorf("Version = %d", Version)
+	}
+}
+
+// The seeded calendar: statutory clocks of domain.md §1.5 across Tết,
+// 30/4–1/5 and 2/9.
+func TestHolidays_StatutoryClocks(t *testing.T) {
+	rd := load(t)
+	cal, err := rd.Calendar()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := 2026; y <= 2030; y++ {
+		if !cal.Covers(y) {
+			t.Errorf("no holidays for %d", y)
+		}
+	}
+	at := func(s string) time.Time {
+		d, err := time.ParseInLocation("2006-01-02 15:04", s, app.ICT)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, tc := range []struct {
+		name, basis, received string
+		days                  int
+		want                  string
+	}{
+		{"ForwardNegotiationRequestBeforeTet2027", "Luật 19/2023 Đ.57 k.4 (7 ngày làm việc)", "2027-02-04 09:00", 7, "2027-02-22"},
+		{"BusinessAcknowledgesOver30Apr2026", "Luật 19/2023 Đ.31 k.2 (3 ngày làm việc)", "2026-04-29 10:00", 3, "2026-05-06"},
+		{"BusinessReportsResultOver2Sep2026", "Luật 19/2023 Đ.57 k.5 (5 ngày làm việc)", "2026-09-01 14:00", 5, "2026-09-10"},
+		{"RefusalOverTet2026", "Luật 19/2023 Đ.57 k.6 (7 ngày làm việc)", "2026-02-13 16:00", 7, "2026-03-03"},
+		{"OffPremisesNoticeOverNewYear2028", "NĐ 55/2024 Đ.26 k.3 (3 ngày làm việc)", "2027-12-30 08:00", 3, "2028-01-05"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := cal.AddWorkingDays(at(tc.received), tc.days).Format("2006-01-02")
+			if got != tc.want {
+				t.Fatalf("%s: received %s → due %s, want %s", tc.basis, tc.received, got, tc.want)
+			}
+		})
 	}
 }
