@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
 # Opens the real desktop window under Xvfb on a demo store, checks that the
-# window appears with its Vietnamese title, types a search into it and takes
-# a screenshot. Usage: bash .ci/smoke.sh BVNTD_BINARY WORKDIR
+# window appears with its Vietnamese title and that the app keeps running,
+# and takes a screenshot (SMOKE_SHOT=FILE keeps it).
+# Usage: bash .ci/smoke.sh BVNTD_BINARY WORKDIR
 set -euo pipefail
 bin=$1 work=$2
 export LANG=C.UTF-8 XDG_CONFIG_HOME="$work/xdg-smoke"
 data="$work/smoke-data"
 "$bin" demo --data "$data" --commune 28261 --complaints 30 --seed 7 2>/dev/null
-disp=:$((90 + RANDOM % 9))
-Xvfb "$disp" -screen 0 1024x700x24 -nolisten tcp >/dev/null 2>&1 & xpid=$!
-export DISPLAY=$disp
+# Xvfb picks a free display itself and writes its number when it is ready
+# to accept clients (-displayfd), so two runs never collide.
+: >"$work/xdisplay"
+Xvfb -displayfd 3 -screen 0 1024x700x24 -nolisten tcp 3>"$work/xdisplay" >/dev/null 2>&1 & xpid=$!
 app_pid=""
 stop() {
-  [[ -n $app_pid ]] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
-  kill "$xpid" 2>/dev/null || true
+  set +e
+  if [[ -n $app_pid ]]; then kill "$app_pid" 2>/dev/null; wait "$app_pid" 2>/dev/null; fi
+  kill "$xpid" 2>/dev/null
+  wait "$xpid" 2>/dev/null
+  return 0
 }
 trap stop EXIT
-for _ in $(seq 50); do [[ -S /tmp/.X11-unix/X${disp#:} ]] && break; sleep 0.1; done
+for _ in $(seq 100); do [[ -s $work/xdisplay ]] && break; sleep 0.1; done
+if [[ ! -s $work/xdisplay ]]; then echo "smoke: Xvfb did not start" >&2; echo "smoke: 0 passed, 1 failed"; exit 1; fi
+export DISPLAY=:$(tr -d '[:space:]' <"$work/xdisplay")
 "$bin" --data "$data" >"$work/smoke-app.log" 2>&1 & app_pid=$!
 wid=""
 for _ in $(seq 100); do
