@@ -8,8 +8,9 @@ import (
 
 // Entity names: the "type" of a record on the wire and in dumps.
 const (
-	EntityCase     = "case"
-	EntityConflict = "conflict"
+	EntityCase      = "case"
+	EntityConflict  = "conflict"
+	EntityCaseEvent = "case_event"
 )
 
 // Mutation operations.

@@ -20,7 +20,7 @@ func (db *DB) appendMutation(ctx context.Context, tx *sql.Tx, entity, recordID, 
 		return fmt.Errorf("outbox fields: %w", err)
 	}
 	var base int64
-	table := map[string]string{app.EntityCase: "cases", app.EntityConflict: "conflicts"}[entity]
+	table := map[string]string{app.EntityCase: "cases", app.EntityConflict: "conflicts", app.EntityCaseEvent: "case_events"}[entity]
 	if table == "" {
 		return fmt.Errorf("outbox: unknown entity %q", entity)
 	}

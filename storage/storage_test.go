@@ -527,3 +527,43 @@ func TestSearch_FollowsEditsAndPulls(t *testing.T) {
 		t.Fatalf("fts integrity: %v", err)
 	}
 }
+
+func TestAddCaseEvent_MovesTheCaseAlongTheWorkflow(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	c := newCase("Quách Thị Quy Trình")
+	if err := db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{app.EventAcknowledged, app.EventAccepted, app.EventBusinessContacted} {
+		if err := db.AddCaseEvent(ctx, c.ID, &app.CaseEvent{Kind: kind}); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+	}
+	if got, _ := db.GetCase(ctx, c.ID); got.Status != app.StatusAwaitBusiness {
+		t.Fatalf("status %s", got.Status)
+	}
+	// Not allowed from here: refused in Vietnamese, nothing written.
+	before, _, _ := db.OutboxCount(ctx)
+	err := db.AddCaseEvent(ctx, c.ID, &app.CaseEvent{Kind: app.EventDocsReceived})
+	if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "Chờ doanh nghiệp phản hồi") {
+		t.Fatalf("invalid step: %v", err)
+	}
+	if err := db.AddCaseEvent(ctx, c.ID, &app.CaseEvent{Kind: app.EventNote}); app.FieldErrors(err)["note"] == "" {
+		t.Fatalf("empty note: %v", err)
+	}
+	if after, _, _ := db.OutboxCount(ctx); after != before {
+		t.Fatalf("a refused step wrote %d mutations", after-before)
+	}
+	evs, err := db.ListCaseEvents(ctx, c.ID)
+	if err != nil || len(evs) != 3 {
+		t.Fatalf("timeline %d events, %v", len(evs), err)
+	}
+	if evs[1].FromStatus != app.StatusReceived || evs[1].ToStatus != app.StatusAccepted || evs[2].Officer != "Cán bộ Thử" {
+		t.Fatalf("event %+v", evs[1])
+	}
+	// Each step is an event mutation, plus a case mutation when the status moves.
+	if n := len(mustBatch(t, db)); n != 1+3+2 {
+		t.Fatalf("%d mutations, want 6", n)
+	}
+}

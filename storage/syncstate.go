@@ -82,6 +82,8 @@ func (db *DB) applyRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) e
 		return db.applyCase(ctx, tx, r)
 	case app.EntityConflict:
 		return db.applyConflict(ctx, tx, r)
+	case app.EntityCaseEvent:
+		return db.applyCaseEvent(ctx, tx, r)
 	}
 	// A newer server may send entities this build does not know.
 	slog.Warn("pull: unknown entity skipped", "entity", r.Entity, "id", r.ID)
@@ -202,6 +204,17 @@ func (db *DB) Dump(ctx context.Context, w io.Writer) (int, error) {
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return 0, err
+	}
+	events, err := db.caseEvents(ctx, "SELECT fields FROM case_events")
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range events {
+		b, err := app.DumpLine(app.EntityCaseEvent, e.Fields())
+		if err != nil {
+			return 0, err
+		}
+		lines = append(lines, line{e.ID, b})
 	}
 	conflicts, err := db.ListConflicts(ctx, false)
 	if err != nil {

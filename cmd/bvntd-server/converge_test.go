@@ -88,7 +88,8 @@ var (
 
 // playHistory: three or four laptops of one commune, one of them with a
 // clock years off, create and edit the same few cases (often the same
-// field), void some, resolve conflicts, and sync in random order over
+// field), record workflow steps, void some, resolve conflicts, and sync in
+// random order over
 // links that cut, sometimes killed in the middle of a sync and restarted.
 // In the end every replica holds the same records, nothing a laptop wrote
 // is missing on the server and nothing was applied twice.
@@ -125,7 +126,7 @@ func playHistory(t *testing.T, seed uint64) {
 					Summary: convergeSummaries[r.IntN(len(convergeSummaries))]}
 				return l.db.CreateCase(ctx, c)
 			})
-		case k < 65:
+		case k < 55:
 			id := l.known[r.IntN(len(l.known))]
 			l.do(t, func() error {
 				c, err := l.db.GetCase(ctx, id)
@@ -144,6 +145,19 @@ func playHistory(t *testing.T, seed uint64) {
 					c.Summary = convergeSummaries[r.IntN(len(convergeSummaries))]
 				}
 				return l.db.UpdateCase(ctx, &c)
+			})
+		case k < 65:
+			// A step of the workflow, allowed from the status this laptop sees.
+			id := l.known[r.IntN(len(l.known))]
+			l.do(t, func() error {
+				c, err := l.db.GetCase(ctx, id)
+				if err != nil {
+					return err
+				}
+				evs := app.AllowedEvents(c.Status)
+				e := &app.CaseEvent{Kind: evs[r.IntN(len(evs))], Note: "Ghi chú bước xử lý",
+					Agency: "sct", RejectionReason: app.RejectionReasons[0].Code}
+				return l.db.AddCaseEvent(ctx, id, e)
 			})
 		case k < 70:
 			id := l.known[r.IntN(len(l.known))]
@@ -171,9 +185,9 @@ func playHistory(t *testing.T, seed uint64) {
 		}
 	}
 	want := srv.dump()
-	t.Logf("seed %d: %d laptops, %d mutations, %d records of which %d conflicts, %d voided",
+	t.Logf("seed %d: %d laptops, %d mutations, %d records of which %d conflicts, %d case events, %d voided",
 		seed, n, sumMade(laps), strings.Count(want, "\n"), strings.Count(want, `"type":"conflict"`),
-		strings.Count(want, `"voided":true`))
+		strings.Count(want, `"type":"case_event"`), strings.Count(want, `"voided":true`))
 	made := 0
 	for i, l := range laps {
 		if got := l.dump(); got != want {

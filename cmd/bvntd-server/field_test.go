@@ -532,3 +532,63 @@ func TestLaptopRestoredFromItsBackup_GetsBackWhatItWroteSince(t *testing.T) {
 		t.Fatal("replicas differ after the laptop's restore")
 	}
 }
+
+func TestCaseEvents_TwoLaptopsActOfflineAllStepsKept(t *testing.T) {
+	clock := &fieldClock{t: time.Now().UTC()}
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a, b := newLaptop(t, srv, "28261", 0), newLaptop(t, srv, "28261", 0)
+	x := a.newCase("Lương Văn Quy Trình")
+	ctx := context.Background()
+	if err := a.db.AddCaseEvent(ctx, x.ID, &app.CaseEvent{Kind: app.EventAccepted}); err != nil {
+		t.Fatal(err)
+	}
+	a.mustSync()
+	b.mustSync()
+
+	// Offline: A refers the case; B, a minute later, adds a note and
+	// contacts the business.
+	clock.add(time.Minute)
+	if err := a.db.AddCaseEvent(ctx, x.ID, &app.CaseEvent{Kind: app.EventReferred, Agency: "sct",
+		DocumentNo: "12/UBND-KT"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(time.Minute)
+	if err := b.db.AddCaseEvent(ctx, x.ID, &app.CaseEvent{Kind: app.EventNote,
+		Note: "Người tiêu dùng gửi thêm ảnh hóa đơn."}); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(time.Minute)
+	if err := b.db.AddCaseEvent(ctx, x.ID, &app.CaseEvent{Kind: app.EventBusinessContacted}); err != nil {
+		t.Fatal(err)
+	}
+	a.mustSync()
+	b.mustSync()
+	a.mustSync()
+
+	for name, l := range map[string]*laptop{"A": a, "B": b} {
+		evs, err := l.db.ListCaseEvents(ctx, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, e := range evs {
+			kinds = append(kinds, e.Kind)
+		}
+		want := []string{app.EventAccepted, app.EventReferred, app.EventNote, app.EventBusinessContacted}
+		if strings.Join(kinds, ",") != strings.Join(want, ",") {
+			t.Fatalf("%s: timeline %v, want %v", name, kinds, want)
+		}
+	}
+	// The status is the last writer's (B's contact); both laptops saw a
+	// different status, which is kept for review.
+	if got := a.get(x.ID).Status; got != app.StatusAwaitBusiness {
+		t.Fatalf("status %s", got)
+	}
+	if cs := a.openConflicts(); len(cs) != 1 || cs[0].Field != "status" {
+		t.Fatalf("conflicts %+v, want one on the status", cs)
+	}
+	assertConverged(t, srv, a, b)
+	if n := strings.Count(srv.dump(), `"type":"case_event"`); n != 4 {
+		t.Fatalf("server holds %d case events", n)
+	}
+}

@@ -17,8 +17,9 @@ import (
 
 // knownEntities are the record types the server accepts.
 var knownEntities = map[string]bool{
-	app.EntityCase:     true,
-	app.EntityConflict: true,
+	app.EntityCase:      true,
+	app.EntityConflict:  true,
+	app.EntityCaseEvent: true,
 }
 
 // conflictEditable are the fields of a conflict record a device may write:

@@ -1,0 +1,105 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"bvntd/app"
+)
+
+// AddCaseEvent records a step of a case: it checks the step against the
+// workflow (app.NextStatus), appends the event, and moves the case to its
+// new status, with their outbox mutations, in one transaction. It fills
+// the event's id, commune, case, time, officer and statuses.
+func (db *DB) AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent) error {
+	now := db.Now().UTC().Truncate(time.Second)
+	officer := db.currentOfficer()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		c, err := getCase(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		to, err := app.NextStatus(c.Status, e.Kind)
+		if err != nil {
+			return err
+		}
+		e.ID, e.UnitCode, e.CaseID, e.At, e.Officer = app.NewID(), c.UnitCode, c.ID, now, officer
+		e.FromStatus, e.ToStatus = c.Status, to
+		e.Note, e.DocumentNo = app.NFCText(e.Note), app.NFC(e.DocumentNo)
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		if err := putCaseEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		if err := db.appendMutation(ctx, tx, app.EntityCaseEvent, e.ID, e.UnitCode, e.Fields(), officer, now); err != nil {
+			return err
+		}
+		if to == c.Status {
+			return nil
+		}
+		status, _ := json.Marshal(to)
+		return db.writeCaseFields(ctx, tx, &c, map[string]json.RawMessage{"status": status}, officer, now)
+	})
+}
+
+func putCaseEvent(ctx context.Context, tx *sql.Tx, e *app.CaseEvent) error {
+	b, err := json.Marshal(e.Fields())
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO case_events (id, case_id, at, fields) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET case_id = excluded.case_id, at = excluded.at, fields = excluded.fields`,
+		e.ID, e.CaseID, formatTime(e.At), string(b))
+	if err != nil {
+		return fmt.Errorf("put case event %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+// ListCaseEvents returns a case's timeline, oldest first (ties by id, which
+// is time-ordered).
+func (db *DB) ListCaseEvents(ctx context.Context, caseID string) ([]app.CaseEvent, error) {
+	return db.caseEvents(ctx, "SELECT fields FROM case_events WHERE case_id = ? ORDER BY at, id", caseID)
+}
+
+func (db *DB) caseEvents(ctx context.Context, query string, args ...any) ([]app.CaseEvent, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("case events: %w", err)
+	}
+	defer rows.Close()
+	var out []app.CaseEvent
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		var f map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(s), &f); err != nil {
+			return nil, err
+		}
+		var e app.CaseEvent
+		if err := e.SetFields(f); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) applyCaseEvent(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
+	var e app.CaseEvent
+	if err := e.SetFields(r.Fields); err != nil {
+		return fmt.Errorf("pulled case event %s: %w", r.ID, err)
+	}
+	e.ID = r.ID
+	if err := putCaseEvent(ctx, tx, &e); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "UPDATE case_events SET server_version = ? WHERE id = ?", r.Version, r.ID)
+	return err
+}
