@@ -96,6 +96,8 @@ type RefData struct {
 	// Holidays is the holiday calendar (days off and make-up working days)
 	// for working-day deadlines.
 	Holidays []Holiday
+	// SlaRules are the time limits of case handling.
+	SlaRules []SlaRule
 
 	once       sync.Once
 	units      map[string]int // code → index in Units

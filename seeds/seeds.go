@@ -29,7 +29,7 @@ var files embed.FS
 // Version is the version of the embedded data set. Bump it whenever any
 // file in data/ changes: storage records the version it applied and
 // re-applies the seeds only when it sees a higher one.
-const Version = 2
+const Version = 3
 
 // The seed files, relative to data/.
 const (
@@ -39,6 +39,7 @@ const (
 	planTasksFile   = "plan_tasks.json"
 	planTargetsFile = "plan_targets.json"
 	holidaysFile    = "holidays.json"
+	slaRulesFile    = "sla_rules.json"
 )
 
 // Load parses and checks the embedded seed files. All text is in NFC. The
@@ -189,6 +190,7 @@ func parse(fsys fs.FS) (*app.RefData, error) {
 		tasks    planTasksJSON
 		targets  planTargetsJSON
 		holidays holidaysJSON
+		sla      slaRulesJSON
 	)
 	var p problems
 	for _, f := range []struct {
@@ -201,6 +203,7 @@ func parse(fsys fs.FS) (*app.RefData, error) {
 		{planTasksFile, &tasks},
 		{planTargetsFile, &targets},
 		{holidaysFile, &holidays},
+		{slaRulesFile, &sla},
 	} {
 		if err := readJSON(fsys, f.name, f.v); err != nil {
 			p = append(p, err)
@@ -218,6 +221,7 @@ func parse(fsys fs.FS) (*app.RefData, error) {
 	rd.Tasks = parseTasks(&tasks, rd.Agencies, &p)
 	rd.Targets = parseTargets(&targets, &p)
 	rd.Holidays = parseHolidays(&holidays, &p)
+	rd.SlaRules = parseSlaRules(&sla, &p)
 	if len(p) == 0 { // else the faults above would echo here
 		checkAgencyRoles(&agencies, rd.Tasks, &p)
 	}
@@ -670,6 +674,55 @@ func parseHolidays(h *holidaysJSON, p *problems) []app.Holiday {
 	}
 	if _, err := app.NewCalendar(out); err != nil {
 		p.add(holidaysFile, "days", "%v", err)
+	}
+	return out
+}
+
+// slaRulesJSON is sla_rules.json: the time limits of case handling.
+type slaRulesJSON struct {
+	Rules []struct {
+		Code        string   `json:"code"`
+		LabelVI     string   `json:"label_vi"`
+		LabelEN     string   `json:"label_en"`
+		Basis       string   `json:"basis"`
+		WorkingDays int      `json:"working_days"`
+		Start       string   `json:"start"`
+		Stop        []string `json:"stop"`
+		Kinds       []string `json:"kinds"`
+	} `json:"rules"`
+}
+
+func parseSlaRules(s *slaRulesJSON, p *problems) []app.SlaRule {
+	out := make([]app.SlaRule, 0, len(s.Rules))
+	seen := map[string]bool{}
+	for i, r := range s.Rules {
+		item := itemName("rules", i, r.Code)
+		required(p, slaRulesFile, item, r.Code, r.LabelVI, r.LabelEN, r.Basis)
+		if seen[r.Code] {
+			p.add(slaRulesFile, item, "duplicate code")
+		}
+		seen[r.Code] = true
+		if r.WorkingDays <= 0 || r.WorkingDays > 90 {
+			p.add(slaRulesFile, item, "working_days %d is not 1–90", r.WorkingDays)
+		}
+		if !app.CaseEvents.Has(r.Start) {
+			p.add(slaRulesFile, item, "start %q is not a case event", r.Start)
+		}
+		if len(r.Stop) == 0 {
+			p.add(slaRulesFile, item, "no stop event")
+		}
+		for _, e := range r.Stop {
+			if !app.CaseEvents.Has(e) {
+				p.add(slaRulesFile, item, "stop %q is not a case event", e)
+			}
+		}
+		for _, k := range r.Kinds {
+			if !app.CaseKinds.Has(k) {
+				p.add(slaRulesFile, item, "kind %q is not a case kind", k)
+			}
+		}
+		out = append(out, app.SlaRule{Code: r.Code, VI: app.NFC(r.LabelVI), EN: app.NFC(r.LabelEN),
+			Basis: app.NFC(r.Basis), WorkingDays: r.WorkingDays, Start: r.Start, Stop: r.Stop, Kinds: r.Kinds})
 	}
 	return out
 }

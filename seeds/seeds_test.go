@@ -310,7 +310,7 @@ func TestLoadIsFresh(t *testing.T) {
 func seedFS(t *testing.T, name string, edit func(doc map[string]any)) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
-	for _, f := range []string{communesFile, agenciesFile, categoriesFile, planTasksFile, planTargetsFile, holidaysFile} {
+	for _, f := range []string{communesFile, agenciesFile, categoriesFile, planTasksFile, planTargetsFile, holidaysFile, slaRulesFile} {
 		b, err := fs.ReadFile(files, "data/"+f)
 		if err != nil {
 			t.Fatal(err)
@@ -530,5 +530,60 @@ func TestHolidays_StatutoryClocks(t *testing.T) {
 				t.Fatalf("%s: received %s → due %s, want %s", tc.basis, tc.received, got, tc.want)
 			}
 		})
+	}
+}
+
+// The seeded time limits on a case's timeline: the next deadline, and
+// overdue after it.
+func TestSlaRules_Deadlines(t *testing.T) {
+	rd := load(t)
+	cal, err := rd.Calendar()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rd.SlaRules) < 5 {
+		t.Fatalf("%d rules", len(rd.SlaRules))
+	}
+	at := func(s string) time.Time {
+		d, err := time.ParseInLocation("2006-01-02 15:04", s, app.ICT)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	codes := func(ds []app.Deadline) string {
+		var out []string
+		for _, d := range ds {
+			out = append(out, d.Rule.Code+"@"+d.Due.Format("02/01")+map[bool]string{true: "!", false: ""}[d.Overdue])
+		}
+		return strings.Join(out, " ")
+	}
+	c := &app.Case{Kind: "yeu_cau_ho_tro_thuong_luong", Status: app.StatusReceived, ReceivedAt: at("2027-02-04 09:00")}
+	// Just received, the working day before Tết 2027: acknowledge in 3 and
+	// forward in 7 working days, both after the holiday.
+	if got := codes(app.Deadlines(c, nil, rd.SlaRules, cal, at("2027-02-05 10:00"))); got != "intake_ack@16/02 forward_request@22/02" {
+		t.Fatalf("at intake: %s", got)
+	}
+	// Acknowledged and accepted; the overall limit runs from the acceptance.
+	evs := []app.CaseEvent{
+		{Kind: app.EventAcknowledged, At: at("2027-02-12 08:00")},
+		{Kind: app.EventAccepted, At: at("2027-02-12 09:00")},
+	}
+	c.Status = app.StatusAccepted
+	if got := codes(app.Deadlines(c, evs, rd.SlaRules, cal, at("2027-02-15 10:00"))); got != "forward_request@22/02 resolve_overall@05/03" {
+		t.Fatalf("after acceptance: %s", got)
+	}
+	// Not forwarded in time: overdue the day after.
+	if got := codes(app.Deadlines(c, evs, rd.SlaRules, cal, at("2027-02-23 08:00"))); got != "forward_request@22/02! resolve_overall@05/03" {
+		t.Fatalf("late: %s", got)
+	}
+	// Forwarded: that limit stops; a closed case has none.
+	evs = append(evs, app.CaseEvent{Kind: app.EventReferred, At: at("2027-02-23 09:00")})
+	if got := codes(app.Deadlines(c, evs, rd.SlaRules, cal, at("2027-02-23 10:00"))); got != "resolve_overall@05/03" {
+		t.Fatalf("after referral: %s", got)
+	}
+	c.Status = app.StatusClosed
+	if got := app.Deadlines(c, evs, rd.SlaRules, cal, at("2027-02-23 10:00")); len(got) != 0 {
+		t.Fatalf("closed case has deadlines %v", got)
 	}
 }

@@ -1,0 +1,75 @@
+package app
+
+import (
+	"sort"
+	"time"
+)
+
+// SlaRule is a time limit of case handling (seed data): from a start event
+// to the first of its stop events, a number of working days.
+type SlaRule struct {
+	Code        string
+	VI, EN      string
+	Basis       string // the legal basis or practice it follows
+	WorkingDays int
+	Start       string   // a CaseEvents code; EventReceived is the case's ReceivedAt
+	Stop        []string // CaseEvents codes
+	Kinds       []string // the case kinds it applies to; empty: all
+}
+
+// Deadline is a running time limit of a case.
+type Deadline struct {
+	Rule    SlaRule
+	Due     time.Time // the last day (ICT midnight); due by its end
+	Overdue bool
+}
+
+// finalStatuses have no running deadline.
+var finalStatuses = map[string]bool{StatusClosed: true, StatusRejected: true, StatusWithdrawn: true}
+
+// Deadlines returns the running time limits of a case at now, the soonest
+// first: for each rule that applies to the case's kind, the latest start
+// not yet followed by a stop event.
+func Deadlines(c *Case, events []CaseEvent, rules []SlaRule, cal *Calendar, now time.Time) []Deadline {
+	if finalStatuses[c.Status] || c.Voided {
+		return nil
+	}
+	evs := append([]CaseEvent(nil), events...)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].At.Before(evs[j].At) })
+	today := dateOf(now).time()
+	var out []Deadline
+	for _, r := range rules {
+		if len(r.Kinds) > 0 && !containsString(r.Kinds, c.Kind) {
+			continue
+		}
+		var start time.Time
+		running := false
+		if r.Start == EventReceived {
+			start, running = c.ReceivedAt, true
+		}
+		for _, e := range evs {
+			switch {
+			case e.Kind == r.Start:
+				start, running = e.At, true
+			case running && containsString(r.Stop, e.Kind):
+				running = false
+			}
+		}
+		if !running {
+			continue
+		}
+		due := cal.AddWorkingDays(start, r.WorkingDays)
+		out = append(out, Deadline{Rule: r, Due: due, Overdue: today.After(due)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+	return out
+}
+
+func containsString(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
