@@ -234,3 +234,47 @@ func (db *DB) CountCases(ctx context.Context) (int, error) {
 	err := db.r.QueryRowContext(ctx, "SELECT count(*) FROM cases").Scan(&n)
 	return n, err
 }
+
+// DuplicateWindow is how far apart two cases of the same consumer phone
+// and business may be received to be flagged as possible duplicates.
+const DuplicateWindow = 30 * 24 * time.Hour
+
+// PossibleDuplicates returns the cases of the same commune with the same
+// consumer phone and the same business (compared without diacritics or
+// case) received within DuplicateWindow of c, other than c itself, newest
+// first. It is a warning for the officer, never a block: c need not be
+// saved yet. A case without a phone or a business has none.
+func (db *DB) PossibleDuplicates(ctx context.Context, c *app.Case) ([]app.Case, error) {
+	phone := app.NormalizePhone(c.ConsumerPhone)
+	business := app.Fold(app.NFC(c.BusinessName))
+	if phone == "" || business == "" || c.ReceivedAt.IsZero() {
+		return nil, nil
+	}
+	unit := c.UnitCode
+	if unit == "" {
+		var err error
+		if unit, err = db.UnitCode(ctx); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases
+		WHERE unit_code = ? AND consumer_phone = ? AND id != ? AND NOT voided
+		  AND received_at BETWEEN ? AND ?
+		ORDER BY received_at DESC`,
+		unit, phone, c.ID, formatTime(c.ReceivedAt.Add(-DuplicateWindow)), formatTime(c.ReceivedAt.Add(DuplicateWindow)))
+	if err != nil {
+		return nil, fmt.Errorf("possible duplicates: %w", err)
+	}
+	defer rows.Close()
+	var out []app.Case
+	for rows.Next() {
+		d, err := scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		if app.Fold(d.BusinessName) == business {
+			out = append(out, d)
+		}
+	}
+	return out, rows.Err()
+}

@@ -567,3 +567,33 @@ func TestAddCaseEvent_MovesTheCaseAlongTheWorkflow(t *testing.T) {
 		t.Fatalf("%d mutations, want 6", n)
 	}
 }
+
+func TestPossibleDuplicates_SamePhoneAndBusinessWithin30Days(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	mk := func(name, phone, business string, received time.Time) *app.Case {
+		c := newCase(name)
+		c.ConsumerPhone, c.BusinessName, c.ReceivedAt = phone, business, received
+		if err := db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	now := time.Now()
+	first := mk("Đinh Văn Lặp", "0912 345 678", "Cửa hàng Điện Máy Xanh", now.Add(-20*24*time.Hour))
+	mk("Đinh Văn Lặp", "0912345678", "Cửa hàng điện máy khác", now.Add(-5*24*time.Hour))  // other business
+	mk("Đinh Văn Lặp", "0987654321", "Cửa hàng Điện Máy Xanh", now.Add(-5*24*time.Hour))  // other phone
+	mk("Đinh Văn Lặp", "0912345678", "Cửa hàng Điện Máy Xanh", now.Add(-60*24*time.Hour)) // too old
+	// A new case typed today, not saved yet, spelled without diacritics.
+	next := &app.Case{ConsumerPhone: "+84 912 345 678", BusinessName: "cua hang dien may xanh", ReceivedAt: now}
+	got, err := db.PossibleDuplicates(ctx, next)
+	if err != nil || len(got) != 1 || got[0].ID != first.ID {
+		t.Fatalf("duplicates %v, %v; want the case of 20 days ago", got, err)
+	}
+	if got, _ := db.PossibleDuplicates(ctx, first); len(got) != 0 {
+		t.Fatalf("a case is its own duplicate or others matched: %v", got)
+	}
+	if got, _ := db.PossibleDuplicates(ctx, &app.Case{BusinessName: "x", ReceivedAt: now}); got != nil {
+		t.Fatal("a case without a phone has duplicates")
+	}
+}
