@@ -177,30 +177,6 @@ func (db *DB) OutboxCount(ctx context.Context) (pending, parked int, err error) 
 	return
 }
 
-// ParkedMutation is a change the server refused, kept for the officer.
-type ParkedMutation struct {
-	MutationID, Entity, RecordID, Code, Message string
-}
-
-// Parked lists the parked mutations, oldest first.
-func (db *DB) Parked(ctx context.Context) ([]ParkedMutation, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT mutation_id, entity, record_id, error_code, error_msg
-		FROM outbox WHERE state = 'parked' ORDER BY seq`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ParkedMutation
-	for rows.Next() {
-		var p ParkedMutation
-		if err := rows.Scan(&p.MutationID, &p.Entity, &p.RecordID, &p.Code, &p.Message); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}
-
 // requeueSent puts the acknowledged mutations of a scope back into the
 // outbox, at their original places (before any newer pending change), to
 // be sent again: the server was restored from a backup and may have lost

@@ -195,7 +195,7 @@ func SchemaVersion() int {
 	return len(m)
 }
 
-// ErrNewerData is the message for a file made by a newer app.
+// msgNewerData is the message for a file made by a newer app.
 const msgNewerData = "Dữ liệu được tạo bởi phiên bản mới hơn của ứng dụng. Vui lòng cập nhật ứng dụng."
 
 func (db *DB) migrate(ctx context.Context) error {
