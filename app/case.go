@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 )
@@ -26,8 +27,57 @@ type Case struct {
 	BusinessName    string    `json:"business_name"`
 	BusinessAddress string    `json:"business_address"`
 	Sector          string    `json:"sector"`
-	Summary         string    `json:"summary"`
+	Summary         string    `json:"summary"` // the facts (nội dung vụ việc)
 	Status          string    `json:"status"`
+
+	// Who asks (domain.md §5.2): a RequesterRoles code; the legal
+	// representative when the consumer cannot act alone (Điều 58 khoản 1);
+	// the agency or hotline that referred the matter.
+	RequesterRole          string `json:"requester_role"`
+	RepresentativeName     string `json:"representative_name"`
+	RepresentativeRelation string `json:"representative_relation"`
+	ReferredFrom           string `json:"referred_from"`
+
+	// The consumer: gender (Genders), date of birth (YYYY-MM-DD) or, when
+	// it is not known, an age band (AgeBands); the commune of the address
+	// and the address as written before the 2025 merger.
+	ConsumerGender     string `json:"consumer_gender"`
+	ConsumerBirthDate  string `json:"consumer_birth_date"`
+	ConsumerAgeBand    string `json:"consumer_age_band"`
+	ConsumerUnitCode   string `json:"consumer_unit_code"`
+	ConsumerOldAddress string `json:"consumer_old_address"`
+	// VulnerableGroups are VulnerableGroups codes (Điều 8 khoản 1), with
+	// a note on the evidence of that status (Điều 8 khoản 2 điểm c).
+	VulnerableGroups   []string `json:"vulnerable_groups"`
+	VulnerableEvidence string   `json:"vulnerable_evidence"`
+
+	// The business: BusinessKinds code, tax code, phone, and the platform,
+	// page or link it sells through.
+	BusinessKind          string `json:"business_kind"`
+	BusinessTaxCode       string `json:"business_tax_code"`
+	BusinessPhone         string `json:"business_phone"`
+	BusinessOnlineChannel string `json:"business_online_channel"`
+
+	// What happened: issue types (seeds), the transaction (TransactionTypes,
+	// YYYY-MM-DD, value and damage claimed in VND).
+	IssueTypes       []string `json:"issue_types"`
+	TransactionType  string   `json:"transaction_type"`
+	ProductOrService string   `json:"product_or_service"`
+	TransactionDate  string   `json:"transaction_date"`
+	TransactionValue int64    `json:"transaction_value"`
+	DamageClaimed    int64    `json:"damage_claimed"`
+
+	// The request: what the consumer asks for, whether they contacted the
+	// business first (Điều 56 khoản 3; YYYY-MM-DD), the evidence they
+	// brought (one item per entry), the officer in charge and the method
+	// of resolution chosen (ResolutionMethods).
+	SpecificRequest  string   `json:"specific_request"`
+	PriorContact     bool     `json:"prior_contact"`
+	PriorContactDate string   `json:"prior_contact_date"`
+	Evidence         []string `json:"evidence"`
+	AssignedTo       string   `json:"assigned_to"`
+	ResolutionMethod string   `json:"resolution_method"`
+
 	// Voided marks a case recorded by mistake (a duplicate, a test): it is
 	// kept, with the reason, but left out of lists and reports.
 	Voided     bool      `json:"voided"`
@@ -43,6 +93,7 @@ type Case struct {
 type Refs interface {
 	HasUnit(code string) bool
 	HasSector(code string) bool
+	HasIssueType(code string) bool
 }
 
 // Normalize puts every text field in NFC with tidy spaces, and every time in
@@ -50,11 +101,26 @@ type Refs interface {
 func (c *Case) Normalize() {
 	for _, p := range []*string{&c.UnitCode, &c.Number, &c.Channel, &c.Kind,
 		&c.ConsumerName, &c.ConsumerAddress, &c.BusinessName, &c.BusinessAddress,
-		&c.Sector, &c.Status, &c.VoidReason, &c.CreatedBy, &c.UpdatedBy} {
+		&c.Sector, &c.Status, &c.VoidReason, &c.CreatedBy, &c.UpdatedBy,
+		&c.RequesterRole, &c.RepresentativeName, &c.RepresentativeRelation, &c.ReferredFrom,
+		&c.ConsumerGender, &c.ConsumerBirthDate, &c.ConsumerAgeBand, &c.ConsumerUnitCode,
+		&c.ConsumerOldAddress, &c.BusinessKind, &c.BusinessTaxCode, &c.BusinessOnlineChannel,
+		&c.TransactionType, &c.ProductOrService, &c.TransactionDate, &c.PriorContactDate,
+		&c.AssignedTo, &c.ResolutionMethod} {
 		*p = NFC(*p)
 	}
 	c.ConsumerPhone = NormalizePhone(c.ConsumerPhone)
+	c.BusinessPhone = NormalizePhone(c.BusinessPhone)
+	c.BusinessTaxCode = strings.ReplaceAll(c.BusinessTaxCode, " ", "")
 	c.Summary = NFCText(c.Summary)
+	c.SpecificRequest = NFCText(c.SpecificRequest)
+	c.VulnerableEvidence = NFCText(c.VulnerableEvidence)
+	c.VulnerableGroups = normalizeCodes(c.VulnerableGroups, VulnerableGroups)
+	c.IssueTypes = normalizeCodes(c.IssueTypes, nil)
+	c.Evidence = normalizeItems(c.Evidence)
+	if !c.PriorContact {
+		c.PriorContactDate = ""
+	}
 	for _, t := range []*time.Time{&c.ReceivedAt, &c.CreatedAt, &c.UpdatedAt} {
 		if !t.IsZero() {
 			*t = t.UTC().Truncate(time.Second)
@@ -65,7 +131,57 @@ func (c *Case) Normalize() {
 var (
 	unitCodeRE = regexp.MustCompile(`^[0-9]{5}$`)
 	phoneRE    = regexp.MustCompile(`^0[0-9]{9,10}$`)
+	// A tax code (mã số thuế) has 10 digits, or 10 + "-" + 3 for a branch.
+	taxCodeRE = regexp.MustCompile(`^[0-9]{10}(-[0-9]{3})?$`)
 )
+
+// normalizeCodes trims, drops empty and repeated codes and, when order is
+// given, sorts the codes in its order (unknown codes last, as they are);
+// nil stays nil so that an untouched list is not a change.
+func normalizeCodes(codes []string, order CodeList) []string {
+	if len(codes) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range codes {
+		c = strings.TrimSpace(c)
+		if c == "" || seen[c] {
+			continue
+		}
+		seen[c] = true
+		out = append(out, c)
+	}
+	if order != nil {
+		pos := func(c string) int {
+			for i, x := range order {
+				if x.Code == c {
+					return i
+				}
+			}
+			return len(order)
+		}
+		sort.SliceStable(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
+	}
+	return out
+}
+
+// normalizeItems puts each item in NFC and drops empty ones.
+func normalizeItems(items []string) []string {
+	var out []string
+	for _, it := range items {
+		if it = NFC(it); it != "" {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// parseDay reads a date-only field (YYYY-MM-DD) as a day in Vietnam.
+func parseDay(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(time.DateOnly, s, ICT)
+	return t, err == nil
+}
 
 // NormalizePhone removes spaces, dots and dashes and turns +84 into 0.
 func NormalizePhone(s string) string {
@@ -146,6 +262,7 @@ func (c *Case) Validate(refs Refs, now time.Time) error {
 	if c.Status == "" || !CaseStatuses.Has(c.Status) {
 		fe["status"] = "Trạng thái không hợp lệ."
 	}
+	c.validateDetails(fe, refs, now)
 	if c.Voided && c.VoidReason == "" {
 		fe["void_reason"] = "Cần ghi lý do hủy vụ việc."
 	} else if len([]rune(c.VoidReason)) > maxShortText {
@@ -183,7 +300,8 @@ func (c *Case) ChangedFields(old *Case) map[string]json.RawMessage {
 // summary.
 func (c *Case) SearchText() string {
 	return strings.Join([]string{c.Number, c.ConsumerName, c.ConsumerPhone,
-		c.ConsumerAddress, c.BusinessName, c.BusinessAddress, c.Summary}, " ")
+		c.ConsumerAddress, c.BusinessName, c.BusinessAddress, c.BusinessTaxCode,
+		c.ProductOrService, c.Summary}, " ")
 }
 
 func toFields(v any) map[string]json.RawMessage {

@@ -5,6 +5,41 @@ import (
 	"time"
 )
 
+// validateRecord checks the contents the law requires of a negotiation
+// record (Điều 60 khoản 2) or a mediation record (Điều 65 khoản 2).
+func (e *CaseEvent) validateRecord(fe map[string]string) {
+	if e.Parties == "" {
+		fe["parties"] = "Cần ghi các bên tham gia."
+	}
+	if e.HeldOn == "" {
+		fe["held_on"] = "Cần ghi ngày tiến hành."
+	} else if _, ok := parseDay(e.HeldOn); !ok {
+		fe["held_on"] = "Ngày tiến hành không hợp lệ."
+	}
+	if e.Place == "" {
+		fe["place"] = "Cần ghi địa điểm."
+	}
+	if e.Content == "" {
+		fe["content"] = "Cần ghi nội dung."
+	}
+	if e.Result == "" {
+		fe["result"] = "Cần ghi kết quả."
+	}
+	if e.Kind != EventMediationResult {
+		return
+	}
+	if e.MediatorName == "" && e.MediatorOrg == "" {
+		fe["mediator_name"] = "Cần ghi hòa giải viên hoặc tổ chức hòa giải."
+	}
+	if e.PerformanceDeadline != "" {
+		if _, ok := parseDay(e.PerformanceDeadline); !ok {
+			fe["performance_deadline"] = "Thời hạn thực hiện không hợp lệ."
+		}
+	} else if e.Agreed {
+		fe["performance_deadline"] = "Hòa giải thành cần ghi thời hạn thực hiện (Điều 65 khoản 2 điểm g)."
+	}
+}
+
 // CaseEvent is one step of a case (bước xử lý): append-only, never edited,
 // so events recorded offline on several laptops never conflict and all
 // stay in the timeline.
@@ -27,6 +62,46 @@ type CaseEvent struct {
 	// recovered for the consumer (VND).
 	Outcome         string `json:"outcome"`
 	AmountRecovered int64  `json:"amount_recovered"`
+
+	// The record of a negotiation (EventNegotiationResult, Luật 19/2023
+	// Điều 60 khoản 2) or a mediation (EventMediationResult, Điều 65
+	// khoản 2): the parties, when (YYYY-MM-DD) and where, what was
+	// discussed, the result, other agreed terms, and whether the parties
+	// signed or fingerprinted it (Điều 60 khoản 3, Điều 65 khoản 3).
+	Agreed     bool   `json:"agreed"` // thương lượng thành / hòa giải thành
+	Parties    string `json:"parties"`
+	HeldOn     string `json:"held_on"`
+	Place      string `json:"place"`
+	Content    string `json:"content"`
+	Result     string `json:"result"`
+	OtherTerms string `json:"other_terms"`
+	Signed     bool   `json:"signed"`
+	// Mediation only: the mediator and their organisation, each party's
+	// views, the deadline to carry out the agreement (YYYY-MM-DD, Điều 65
+	// khoản 2 điểm g) and whether a party asked the court to recognise it
+	// (Điều 66).
+	MediatorName        string `json:"mediator_name"`
+	MediatorOrg         string `json:"mediator_org"`
+	PartiesViews        string `json:"parties_views"`
+	PerformanceDeadline string `json:"performance_deadline"`
+	CourtRecognition    bool   `json:"court_recognition"`
+}
+
+// IsRecord reports whether the event carries a negotiation or mediation
+// record.
+func (e *CaseEvent) IsRecord() bool {
+	return e.Kind == EventNegotiationResult || e.Kind == EventMediationResult
+}
+
+// Normalize puts the texts of e in NFC.
+func (e *CaseEvent) Normalize() {
+	for _, p := range []*string{&e.DocumentNo, &e.Parties, &e.HeldOn, &e.Place,
+		&e.MediatorName, &e.MediatorOrg, &e.PerformanceDeadline} {
+		*p = NFC(*p)
+	}
+	for _, p := range []*string{&e.Note, &e.Content, &e.Result, &e.OtherTerms, &e.PartiesViews} {
+		*p = NFCText(*p)
+	}
 }
 
 // Fields returns every field of e by its JSON name.
@@ -59,6 +134,8 @@ func (e *CaseEvent) Validate() error {
 		if e.Note == "" {
 			fe["note"] = "Chưa nhập nội dung ghi chú."
 		}
+	case EventNegotiationResult, EventMediationResult:
+		e.validateRecord(fe)
 	}
 	if e.AmountRecovered < 0 {
 		fe["amount_recovered"] = "Số tiền không được âm."

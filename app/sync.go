@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 )
@@ -55,11 +56,16 @@ type Enrollment struct {
 
 // DumpLine returns the canonical dump line of a record: its fields plus
 // "type", keys sorted, compact JSON, ending in a newline. Two replicas
-// holding the same record give the same bytes.
+// holding the same record give the same bytes. Fields at their zero value
+// ("", 0, false, null, [], {}) are left out: a record last written by an
+// older version, which did not have a field, and one where that field is
+// empty are the same record.
 func DumpLine(entity string, fields map[string]json.RawMessage) ([]byte, error) {
 	m := make(map[string]json.RawMessage, len(fields)+1)
 	for k, v := range fields {
-		m[k] = v
+		if !isZeroJSON(v) {
+			m[k] = v
+		}
 	}
 	t, err := json.Marshal(entity)
 	if err != nil {
@@ -71,4 +77,13 @@ func DumpLine(entity string, fields map[string]json.RawMessage) ([]byte, error) 
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// isZeroJSON reports whether v is a JSON zero value.
+func isZeroJSON(v json.RawMessage) bool {
+	switch string(bytes.TrimSpace(v)) {
+	case "", `""`, "0", "false", "null", "[]", "{}":
+		return true
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,21 +14,56 @@ import (
 
 const caseColumns = `id, unit_code, number, received_at, channel, kind, consumer_name,
 	consumer_phone, consumer_address, business_name, business_address, sector, summary,
-	status, voided, void_reason, created_at, created_by, updated_at, updated_by`
+	status, voided, void_reason, created_at, created_by, updated_at, updated_by,
+	requester_role, representative_name, representative_relation, referred_from,
+	consumer_gender, consumer_birth_date, consumer_age_band, consumer_unit_code,
+	consumer_old_address, vulnerable_groups, vulnerable_evidence, business_kind,
+	business_tax_code, business_phone, business_online_channel, issue_types,
+	transaction_type, product_or_service, transaction_date, transaction_value,
+	damage_claimed, specific_request, prior_contact, prior_contact_date, evidence,
+	assigned_to, resolution_method`
 
 func scanCase(sc interface{ Scan(...any) error }) (app.Case, error) {
 	var c app.Case
-	var received, created, updated string
+	var received, created, updated, groups, issues, evidence string
 	err := sc.Scan(&c.ID, &c.UnitCode, &c.Number, &received, &c.Channel, &c.Kind, &c.ConsumerName,
 		&c.ConsumerPhone, &c.ConsumerAddress, &c.BusinessName, &c.BusinessAddress, &c.Sector, &c.Summary,
-		&c.Status, &c.Voided, &c.VoidReason, &created, &c.CreatedBy, &updated, &c.UpdatedBy)
+		&c.Status, &c.Voided, &c.VoidReason, &created, &c.CreatedBy, &updated, &c.UpdatedBy,
+		&c.RequesterRole, &c.RepresentativeName, &c.RepresentativeRelation, &c.ReferredFrom,
+		&c.ConsumerGender, &c.ConsumerBirthDate, &c.ConsumerAgeBand, &c.ConsumerUnitCode,
+		&c.ConsumerOldAddress, &groups, &c.VulnerableEvidence, &c.BusinessKind,
+		&c.BusinessTaxCode, &c.BusinessPhone, &c.BusinessOnlineChannel, &issues,
+		&c.TransactionType, &c.ProductOrService, &c.TransactionDate, &c.TransactionValue,
+		&c.DamageClaimed, &c.SpecificRequest, &c.PriorContact, &c.PriorContactDate, &evidence,
+		&c.AssignedTo, &c.ResolutionMethod)
 	if err != nil {
 		return c, err
 	}
 	c.ReceivedAt = parseTime(received)
 	c.CreatedAt = parseTime(created)
 	c.UpdatedAt = parseTime(updated)
+	c.VulnerableGroups = parseList(groups)
+	c.IssueTypes = parseList(issues)
+	c.Evidence = parseList(evidence)
 	return c, nil
+}
+
+// formatList stores a list column as a JSON array.
+func formatList(l []string) string {
+	if len(l) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(l) // a []string always marshals
+	return string(b)
+}
+
+// parseList reads a list column; an empty list is nil, as in a new Case.
+func parseList(s string) []string {
+	var l []string
+	if json.Unmarshal([]byte(s), &l) != nil || len(l) == 0 {
+		return nil
+	}
+	return l
 }
 
 func formatTime(t time.Time) string {
@@ -46,17 +82,17 @@ func parseTime(s string) time.Time {
 }
 
 // sqlPutCase inserts or replaces the row of a case.
-const sqlPutCase = `INSERT INTO cases (` + caseColumns + `, search_folded)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (id) DO UPDATE SET unit_code = excluded.unit_code, number = excluded.number,
-		received_at = excluded.received_at, channel = excluded.channel, kind = excluded.kind,
-		consumer_name = excluded.consumer_name, consumer_phone = excluded.consumer_phone,
-		consumer_address = excluded.consumer_address, business_name = excluded.business_name,
-		business_address = excluded.business_address, sector = excluded.sector,
-		summary = excluded.summary, status = excluded.status, voided = excluded.voided,
-		void_reason = excluded.void_reason, created_at = excluded.created_at,
-		created_by = excluded.created_by, updated_at = excluded.updated_at,
-		updated_by = excluded.updated_by, search_folded = excluded.search_folded`
+var sqlPutCase = func() string {
+	cols := strings.Split(caseColumns, ",")
+	var set []string
+	for _, c := range cols[1:] {
+		c = strings.TrimSpace(c)
+		set = append(set, c+" = excluded."+c)
+	}
+	return `INSERT INTO cases (` + caseColumns + `, search_folded) VALUES (?` +
+		strings.Repeat(", ?", len(cols)) + `) ON CONFLICT (id) DO UPDATE SET ` +
+		strings.Join(set, ", ") + `, search_folded = excluded.search_folded`
+}()
 
 // putCase inserts or replaces the row of c.
 func (db *DB) putCase(ctx context.Context, tx *sql.Tx, c *app.Case) error {
@@ -64,6 +100,13 @@ func (db *DB) putCase(ctx context.Context, tx *sql.Tx, c *app.Case) error {
 		c.ID, c.UnitCode, c.Number, formatTime(c.ReceivedAt), c.Channel, c.Kind, c.ConsumerName,
 		c.ConsumerPhone, c.ConsumerAddress, c.BusinessName, c.BusinessAddress, c.Sector, c.Summary,
 		c.Status, c.Voided, c.VoidReason, formatTime(c.CreatedAt), c.CreatedBy, formatTime(c.UpdatedAt), c.UpdatedBy,
+		c.RequesterRole, c.RepresentativeName, c.RepresentativeRelation, c.ReferredFrom,
+		c.ConsumerGender, c.ConsumerBirthDate, c.ConsumerAgeBand, c.ConsumerUnitCode,
+		c.ConsumerOldAddress, formatList(c.VulnerableGroups), c.VulnerableEvidence, c.BusinessKind,
+		c.BusinessTaxCode, c.BusinessPhone, c.BusinessOnlineChannel, formatList(c.IssueTypes),
+		c.TransactionType, c.ProductOrService, c.TransactionDate, c.TransactionValue,
+		c.DamageClaimed, c.SpecificRequest, c.PriorContact, c.PriorContactDate, formatList(c.Evidence),
+		c.AssignedTo, c.ResolutionMethod,
 		app.Fold(c.SearchText()))
 	if err != nil {
 		return fmt.Errorf("put case %s: %w", c.ID, err)
