@@ -13,7 +13,9 @@ import (
 // AddCaseEvent records a step of a case: it checks the step against the
 // workflow (app.NextStatus), appends the event, and moves the case to its
 // new status, with their outbox mutations, in one transaction. It fills
-// the event's id, commune, case, time, officer and statuses.
+// the event's id, commune, case, officer and statuses, and its time unless
+// e.At is set to when the step was done (not before the day the case was
+// received, not in the future).
 func (db *DB) AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent) error {
 	now := db.Now().UTC().Truncate(time.Second)
 	officer := db.currentOfficer()
@@ -26,9 +28,24 @@ func (db *DB) AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent)
 		if err != nil {
 			return err
 		}
-		e.ID, e.UnitCode, e.CaseID, e.At, e.Officer = app.NewID(), c.UnitCode, c.ID, now, officer
+		// A step done earlier (the business was phoned yesterday) keeps
+		// its day; it cannot predate the case nor lie in the future.
+		at := e.At.UTC().Truncate(time.Second)
+		r := c.ReceivedAt.In(app.ICT)
+		receivedDay := time.Date(r.Year(), r.Month(), r.Day(), 0, 0, 0, 0, app.ICT)
+		switch {
+		case e.At.IsZero():
+			at = now
+		case at.After(now):
+			return &app.Error{Code: app.EINVALID, Message: "Vui lòng sửa các trường được đánh dấu.",
+				Fields: map[string]string{"at": "Ngày thực hiện không được ở tương lai."}}
+		case at.Before(receivedDay):
+			return &app.Error{Code: app.EINVALID, Message: "Vui lòng sửa các trường được đánh dấu.",
+				Fields: map[string]string{"at": "Ngày thực hiện không được trước ngày tiếp nhận vụ việc."}}
+		}
+		e.ID, e.UnitCode, e.CaseID, e.At, e.Officer = app.NewID(), c.UnitCode, c.ID, at, officer
 		e.FromStatus, e.ToStatus = c.Status, to
-		e.Note, e.DocumentNo = app.NFCText(e.Note), app.NFC(e.DocumentNo)
+		e.Normalize()
 		if err := e.Validate(); err != nil {
 			return err
 		}
