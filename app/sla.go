@@ -15,6 +15,10 @@ type SlaRule struct {
 	Start       string   // a CaseEvents code; EventReceived is the case's ReceivedAt
 	Stop        []string // CaseEvents codes
 	Kinds       []string // the case kinds it applies to; empty: all
+	// PriorityDays is the shorter limit for a vulnerable consumer, whose
+	// request is handled first (Luật 19/2023 Điều 8 khoản 2 điểm đ); 0
+	// means WorkingDays.
+	PriorityDays int
 }
 
 // Deadline is a running time limit of a case.
@@ -22,6 +26,9 @@ type Deadline struct {
 	Rule    SlaRule
 	Due     time.Time // the last day (ICT midnight); due by its end
 	Overdue bool
+	// Priority is set when the shorter limit of a vulnerable consumer
+	// applies.
+	Priority bool
 }
 
 // finalStatuses have no running deadline.
@@ -58,8 +65,12 @@ func Deadlines(c *Case, events []CaseEvent, rules []SlaRule, cal *Calendar, now 
 		if !running {
 			continue
 		}
-		due := cal.AddWorkingDays(start, r.WorkingDays)
-		out = append(out, Deadline{Rule: r, Due: due, Overdue: today.After(due)})
+		days, priority := r.WorkingDays, false
+		if c.IsVulnerable() && r.PriorityDays > 0 && r.PriorityDays < days {
+			days, priority = r.PriorityDays, true
+		}
+		due := cal.AddWorkingDays(start, days)
+		out = append(out, Deadline{Rule: r, Due: due, Overdue: today.After(due), Priority: priority})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
 	return out

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -29,7 +30,7 @@ var files embed.FS
 // Version is the version of the embedded data set. Bump it whenever any
 // file in data/ changes: storage records the version it applied and
 // re-applies the seeds only when it sees a higher one.
-const Version = 3
+const Version = 4
 
 // The seed files, relative to data/.
 const (
@@ -680,7 +681,11 @@ func parseHolidays(h *holidaysJSON, p *problems) []app.Holiday {
 
 // slaRulesJSON is sla_rules.json: the time limits of case handling.
 type slaRulesJSON struct {
-	Rules []struct {
+	// VulnerableFactor shortens every limit for a vulnerable consumer
+	// (Điều 8 khoản 2 điểm đ); 0 or 1 means no shortening.
+	VulnerableFactor float64 `json:"vulnerable_factor"`
+	VulnerableBasis  string  `json:"vulnerable_basis"`
+	Rules            []struct {
 		Code        string   `json:"code"`
 		LabelVI     string   `json:"label_vi"`
 		LabelEN     string   `json:"label_en"`
@@ -695,6 +700,13 @@ type slaRulesJSON struct {
 func parseSlaRules(s *slaRulesJSON, p *problems) []app.SlaRule {
 	out := make([]app.SlaRule, 0, len(s.Rules))
 	seen := map[string]bool{}
+	factor := s.VulnerableFactor
+	if factor < 0 || factor > 1 {
+		p.add(slaRulesFile, "vulnerable_factor", "%v is not between 0 and 1", factor)
+	}
+	if factor <= 0 || factor > 1 {
+		factor = 1
+	}
 	for i, r := range s.Rules {
 		item := itemName("rules", i, r.Code)
 		required(p, slaRulesFile, item, r.Code, r.LabelVI, r.LabelEN, r.Basis)
@@ -722,7 +734,8 @@ func parseSlaRules(s *slaRulesJSON, p *problems) []app.SlaRule {
 			}
 		}
 		out = append(out, app.SlaRule{Code: r.Code, VI: app.NFC(r.LabelVI), EN: app.NFC(r.LabelEN),
-			Basis: app.NFC(r.Basis), WorkingDays: r.WorkingDays, Start: r.Start, Stop: r.Stop, Kinds: r.Kinds})
+			Basis: app.NFC(r.Basis), WorkingDays: r.WorkingDays, Start: r.Start, Stop: r.Stop, Kinds: r.Kinds,
+			PriorityDays: int(math.Ceil(float64(r.WorkingDays) * factor))})
 	}
 	return out
 }

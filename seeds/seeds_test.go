@@ -523,6 +523,11 @@ func TestHolidays_StatutoryClocks(t *testing.T) {
 		{"BusinessReportsResultOver2Sep2026", "Luật 19/2023 Đ.57 k.5 (5 ngày làm việc)", "2026-09-01 14:00", 5, "2026-09-10"},
 		{"RefusalOverTet2026", "Luật 19/2023 Đ.57 k.6 (7 ngày làm việc)", "2026-02-13 16:00", 7, "2026-03-03"},
 		{"OffPremisesNoticeOverNewYear2028", "NĐ 55/2024 Đ.26 k.3 (3 ngày làm việc)", "2027-12-30 08:00", 3, "2028-01-05"},
+		{"BusinessStartsNegotiationOverTet2027", "Luật 19/2023 Đ.57 k.2 (7 ngày làm việc)", "2027-02-03 15:00", 7, "2027-02-19"},
+		{"BusinessNegotiatesForwardedRequestOver30Apr2027", "Luật 19/2023 Đ.57 k.5 (7 ngày làm việc)", "2027-04-28 09:00", 7, "2027-05-11"},
+		{"CoolingOffOver2Sep2027", "Luật 19/2023 Đ.47 k.1 g (3 ngày làm việc)", "2027-09-01 10:00", 3, "2027-09-08"},
+		{"RecallNoticeGroupAOverHungKings2027", "NĐ 55/2024 Đ.18 (3 ngày làm việc)", "2027-04-15 10:00", 3, "2027-04-21"},
+		{"PublicInterestLawsuitNoticeOverTet2028", "Luật 19/2023 Đ.72 (7 ngày làm việc)", "2028-01-24 10:00", 7, "2028-02-09"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := cal.AddWorkingDays(at(tc.received), tc.days).Format("2006-01-02")
@@ -585,5 +590,18 @@ func TestSlaRules_Deadlines(t *testing.T) {
 	c.Status = app.StatusClosed
 	if got := app.Deadlines(c, evs, rd.SlaRules, cal, at("2027-02-23 10:00")); len(got) != 0 {
 		t.Fatalf("closed case has deadlines %v", got)
+	}
+	// A vulnerable consumer's request comes first (Điều 8 khoản 2 điểm
+	// đ): every limit halved, rounded up, and marked as priority.
+	v := &app.Case{Kind: "yeu_cau_ho_tro_thuong_luong", Status: app.StatusReceived, ReceivedAt: at("2027-02-04 09:00"),
+		VulnerableGroups: []string{app.GroupElderly}}
+	ds := app.Deadlines(v, nil, rd.SlaRules, cal, at("2027-02-05 10:00"))
+	if got := codes(ds); got != "intake_ack@15/02 forward_request@17/02" {
+		t.Fatalf("vulnerable at intake: %s", got)
+	}
+	for _, d := range ds {
+		if !d.Priority {
+			t.Errorf("%s not marked priority", d.Rule.Code)
+		}
 	}
 }
