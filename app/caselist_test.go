@@ -24,10 +24,10 @@ func TestFilterRows_FiltersAndCounts(t *testing.T) {
 	}
 	rows := []CaseRow{
 		row("A", StatusReceived, "thuc_pham", "khieu_nai", "2027-03-09", due("2027-03-12", false), true),  // due Fri: 2 working days
-		row("B", StatusAccepted, "thuc_pham", "tu_van", "2027-02-15", due("2027-03-05", true), false),      // overdue
-		row("C", StatusAccepted, "tmdt", "khieu_nai", "2027-03-01", due("2027-03-22", false), false),       // due in 8 working days
-		row("D", StatusClosed, "tmdt", "khieu_nai", "2027-01-20", nil, true),                               // finished
-		row("E", StatusInProgress, "tmdt", "phan_anh", "2026-12-30", due("2027-03-01", true), true),        // overdue, last year
+		row("B", StatusAccepted, "thuc_pham", "tu_van", "2027-02-15", due("2027-03-05", true), false),     // overdue
+		row("C", StatusAccepted, "tmdt", "khieu_nai", "2027-03-01", due("2027-03-22", false), false),      // due in 8 working days
+		row("D", StatusClosed, "tmdt", "khieu_nai", "2027-01-20", nil, true),                              // finished
+		row("E", StatusInProgress, "tmdt", "phan_anh", "2026-12-30", due("2027-03-01", true), true),       // overdue, last year
 		row("F", StatusReceived, "thuc_pham", "khieu_nai", "2027-03-10", due("2027-03-15", false), false), // due Mon: 3 working days
 	}
 	numbers := func(rs []CaseRow) string {
