@@ -21,14 +21,15 @@ const (
 	colBusiness
 	colSector
 	colStatus
+	colDue
 	numCols
 )
 
 // colShare is each column's share of the table width; colMin its minimum
 // width.
 var (
-	colShare = [numCols]float32{0.18, 0.12, 0.19, 0.18, 0.18, 0.15}
-	colMin   = [numCols]float32{150, 110, 120, 120, 110, 110}
+	colShare = [numCols]float32{0.17, 0.10, 0.16, 0.16, 0.14, 0.13, 0.14}
+	colMin   = [numCols]float32{150, 100, 120, 120, 100, 110, 120}
 )
 
 // casesScreen is the list of cases: search, sort, count, table.
@@ -44,11 +45,25 @@ type casesScreen struct {
 	sort   *widget.Select
 	add    *widget.Button
 	count  *widget.Label
+	legend *widget.Label // explains ★, shown when a listed case has it
 	errMsg *widget.Label // a failed load, in red
 	empty  *widget.Label // shown over the empty table
 	table  *caseTable
 
-	rows    []app.Case
+	// Filters, applied to the loaded rows without a new query; each
+	// choice shows how many cases it would list.
+	fStatus, fSector, fKind *filterSelect
+	fOverdue, fVulnerable   *widget.Check
+	fDue                    *widget.Check
+	fDueDays                *widget.Entry
+	fFrom, fTo              *widget.Entry
+	fClear                  *widget.Button
+	fMsg                    *widget.Label // a bad filter value, in red
+	now                     func() time.Time
+
+	all     []app.CaseRow   // the rows loaded
+	cal     *app.Calendar   // the calendar of DueWithin
+	rows    []app.CaseRow   // the rows shown: all, filtered
 	flagged map[string]bool // ids of cases with an open conflict
 	shown   app.CaseQuery   // the query whose answer is shown
 	gen     int             // generation of the latest query; older answers are dropped
@@ -65,7 +80,7 @@ type casesScreen struct {
 }
 
 // sortOptions are the list orders, in the order of the Select.
-var sortOptions = []string{app.SortNewest, app.SortName}
+var sortOptions = []string{app.SortNewest, app.SortDue, app.SortName}
 
 func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w fyne.Window, run func(func()), delay time.Duration) *casesScreen {
 	s := &casesScreen{ctx: ctx, svc: svc, refs: refs, win: w, run: run, delay: delay,
@@ -84,6 +99,7 @@ func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w f
 
 	s.sort = widget.NewSelect([]string{
 		lang.X("cases.sort.newest", "Mới nhất"),
+		lang.X("cases.sort.due", "Hạn xử lý gần nhất"),
 		lang.X("cases.sort.name", "Theo tên người tiêu dùng"),
 	}, nil)
 	s.sort.SetSelectedIndex(0)
@@ -97,6 +113,9 @@ func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w f
 	}
 
 	s.count = widget.NewLabel("")
+	s.legend = &widget.Label{Text: lang.X("cases.legend", "★ ưu tiên: người tiêu dùng dễ bị tổn thương (Điều 8)"),
+		Importance: widget.WarningImportance}
+	s.legend.Hide()
 	s.errMsg = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	s.errMsg.Hide()
 	s.empty = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
@@ -105,9 +124,12 @@ func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w f
 
 	s.table = newCaseTable(s)
 
+	s.now = time.Now
+	filters := s.buildFilters()
+
 	sortBox := container.NewHBox(widget.NewLabel(lang.X("cases.sort.label", "Sắp xếp:")), s.sort)
 	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(sortBox, s.add), s.search)
-	top := container.NewVBox(toolbar, s.errMsg, s.count)
+	top := container.NewVBox(toolbar, filters, s.errMsg, container.NewHBox(s.count, s.legend))
 	s.content = container.NewBorder(top, nil, nil, nil,
 		container.NewStack(s.table, container.NewVBox(s.empty))) // one of the two is shown
 	return s
@@ -140,8 +162,8 @@ func (s *casesScreen) reload() {
 	s.gen++
 	gen := s.gen
 	s.run(func() {
-		rows, err := s.load(s.ctx, q)
-		fyne.Do(func() { s.apply(gen, q, rows, err) })
+		ld, err := s.load(s.ctx, q)
+		fyne.Do(func() { s.apply(gen, q, ld, err) })
 	})
 }
 
@@ -149,17 +171,28 @@ func (s *casesScreen) reload() {
 func (s *casesScreen) refresh(ctx context.Context) {
 	q := s.query()
 	s.gen++
-	rows, err := s.load(ctx, q)
-	s.apply(s.gen, q, rows, err)
+	ld, err := s.load(ctx, q)
+	s.apply(s.gen, q, ld, err)
+}
+
+// loaded is the answer to a list query.
+type loaded struct {
+	rows []app.CaseRow
+	cal  *app.Calendar
 }
 
 // load runs the query. It touches no widget.
-func (s *casesScreen) load(ctx context.Context, q app.CaseQuery) ([]app.Case, error) {
-	return s.svc.ListCases(ctx, q)
+func (s *casesScreen) load(ctx context.Context, q app.CaseQuery) (loaded, error) {
+	rows, err := s.svc.CaseRows(ctx, q, s.now())
+	if err != nil {
+		return loaded{}, err
+	}
+	cal, err := s.svc.WorkingCalendar(ctx)
+	return loaded{rows, cal}, err
 }
 
 // apply shows the answer of query number gen, unless a newer one was sent.
-func (s *casesScreen) apply(gen int, q app.CaseQuery, rows []app.Case, err error) {
+func (s *casesScreen) apply(gen int, q app.CaseQuery, ld loaded, err error) {
 	if gen != s.gen {
 		return
 	}
@@ -171,10 +204,36 @@ func (s *casesScreen) apply(gen int, q app.CaseQuery, rows []app.Case, err error
 		return
 	}
 	s.errMsg.Hide()
+	s.all, s.cal = ld.rows, ld.cal
+	moved := q != s.shown
+	s.shown = q
+	s.applyFilters()
+	if moved { // a new search or order starts at the top; a reload keeps the place
+		s.table.ScrollToTop()
+	}
+}
+
+// showRows shows the filtered rows, the count and the empty message.
+func (s *casesScreen) showRows(rows []app.CaseRow, filtered bool) {
 	s.rows = rows
-	s.count.SetText(lang.X("cases.count", "{{.N}} vụ việc", map[string]any{"N": FormatInt(int64(len(rows)))}))
+	text := lang.X("cases.count", "{{.N}} vụ việc", map[string]any{"N": FormatInt(int64(len(rows)))})
+	if filtered {
+		text = lang.X("cases.count_filtered", "{{.N}} / {{.Total}} vụ việc (đang lọc)",
+			map[string]any{"N": FormatInt(int64(len(rows))), "Total": FormatInt(int64(len(s.all)))})
+	}
+	s.count.SetText(text)
+	s.legend.Hide()
+	for i := range rows {
+		if rows[i].IsVulnerable() {
+			s.legend.Show()
+			break
+		}
+	}
+	q := s.shown
 	if len(rows) == 0 {
-		if app.NFC(q.Text) != "" {
+		if filtered && len(s.all) > 0 {
+			s.empty.SetText(lang.X("cases.empty_filter", "Không có vụ việc nào phù hợp với bộ lọc. Bấm “Bỏ lọc” để xem tất cả."))
+		} else if app.NFC(q.Text) != "" {
 			s.empty.SetText(lang.X("cases.empty_search", "Không tìm thấy vụ việc nào phù hợp với “{{.Q}}”.",
 				map[string]any{"Q": app.NFC(q.Text)}))
 		} else {
@@ -187,14 +246,14 @@ func (s *casesScreen) apply(gen int, q app.CaseQuery, rows []app.Case, err error
 		s.table.Show()
 	}
 	s.table.Refresh()
-	if q != s.shown { // a new search or order starts at the top; a reload keeps the place
-		s.table.ScrollToTop()
-	}
-	s.shown = q
 }
 
-// flagMark goes before the number of a case with an open conflict.
-const flagMark = "⚠ "
+// flagMark goes before the number of a case with an open conflict;
+// priorityMark before that of a vulnerable consumer's case.
+const (
+	flagMark     = "⚠ "
+	priorityMark = "★ "
+)
 
 // setFlagged marks the cases with these ids as having something to review.
 func (s *casesScreen) setFlagged(ids map[string]bool) {
@@ -208,6 +267,8 @@ func (s *casesScreen) setFlagged(ids map[string]bool) {
 // header returns the title of a column.
 func header(col int) string {
 	switch col {
+	case colDue:
+		return lang.X("cases.col.due", "Hạn xử lý")
 	case colNumber:
 		return lang.X("cases.col.number", "Số vụ việc")
 	case colReceived:
@@ -229,13 +290,27 @@ func (s *casesScreen) cellText(row, col int) string {
 	if row < 0 || row >= len(s.rows) {
 		return ""
 	}
-	c := &s.rows[row]
+	r := &s.rows[row]
+	c := &r.Case
 	switch col {
 	case colNumber:
-		if s.flagged[c.ID] {
-			return flagMark + c.Number
+		n := c.Number
+		if c.IsVulnerable() {
+			n = priorityMark + n
 		}
-		return c.Number
+		if s.flagged[c.ID] {
+			return flagMark + n
+		}
+		return n
+	case colDue:
+		d, ok := r.Next()
+		switch {
+		case !ok:
+			return ""
+		case r.Overdue():
+			return lang.X("cases.overdue", "Quá hạn {{.Date}}", map[string]any{"Date": FormatDate(d.Due)})
+		}
+		return FormatDate(d.Due)
 	case colReceived:
 		return FormatDate(c.ReceivedAt)
 	case colConsumer:

@@ -83,7 +83,7 @@ func TestCases_StaleAnswerDropped(t *testing.T) {
 
 type failingCases struct{ fakeCases }
 
-func (f *failingCases) ListCases(context.Context, app.CaseQuery) ([]app.Case, error) {
+func (f *failingCases) CaseRows(context.Context, app.CaseQuery, time.Time) ([]app.CaseRow, error) {
 	return nil, app.WrapError(app.EINTERNAL, "", context.DeadlineExceeded)
 }
 

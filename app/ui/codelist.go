@@ -3,8 +3,6 @@ package ui
 import (
 	"sort"
 
-	"fyne.io/fyne/v2/widget"
-
 	"bvntd/app"
 	"bvntd/assets"
 )
@@ -44,12 +42,12 @@ func sectorList(refs *app.RefData) app.CodeList {
 // codeSelect is a Select over a code list: it shows labels and hands back
 // codes.
 type codeSelect struct {
-	sel   *widget.Select
+	sel   *formSelect
 	codes []string // parallel to sel.Options
 }
 
 func newCodeSelect(list app.CodeList, placeholder string) *codeSelect {
-	s := &codeSelect{sel: widget.NewSelect(nil, nil)}
+	s := &codeSelect{sel: newFormSelect()}
 	for _, c := range list {
 		s.sel.Options = append(s.sel.Options, codeLabel(c))
 		s.codes = append(s.codes, c.Code)
@@ -84,4 +82,30 @@ func (s *codeSelect) SetCode(code string) {
 	s.sel.Options = append(s.sel.Options, code)
 	s.codes = append(s.codes, code)
 	s.sel.SetSelectedIndex(len(s.codes) - 1)
+}
+
+// unitList returns the communes and wards of refs, in their order.
+func unitList(refs *app.RefData) app.CodeList {
+	if refs == nil {
+		return nil
+	}
+	out := make(app.CodeList, len(refs.Units))
+	for i, u := range refs.Units {
+		out[i] = app.Code{Code: u.Code, VI: u.Name, EN: u.Name}
+	}
+	return out
+}
+
+// issueTypeList returns the issue types of refs in display order.
+func issueTypeList(refs *app.RefData) app.CodeList {
+	if refs == nil {
+		return nil
+	}
+	s := append([]app.IssueType(nil), refs.IssueTypes...)
+	sort.SliceStable(s, func(i, j int) bool { return s[i].Order < s[j].Order })
+	out := make(app.CodeList, len(s))
+	for i, x := range s {
+		out[i] = app.Code{Code: x.Code, VI: x.VI, EN: x.EN}
+	}
+	return out
 }

@@ -30,6 +30,9 @@ type fakeCases struct {
 	updates  int             // successful UpdateCase calls
 	voids    []string        // "id: reason" of every successful VoidCase
 	failNext error           // returned by the next Create/Update/Get/Void, then cleared
+	events   []app.CaseEvent
+	rules    []app.SlaRule
+	cal      *app.Calendar
 }
 
 var _ CaseService = (*fakeCases)(nil)
@@ -171,6 +174,100 @@ func (f *fakeCases) VoidCase(ctx context.Context, id, reason string) error {
 		}
 	}
 	return app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
+}
+
+func (f *fakeCases) CaseRows(ctx context.Context, q app.CaseQuery, now time.Time) ([]app.CaseRow, error) {
+	sortDue := q.Sort == app.SortDue
+	if sortDue {
+		q.Sort = app.SortNewest
+	}
+	cases, err := f.ListCases(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rows := make([]app.CaseRow, len(cases))
+	for i := range cases {
+		rows[i].Case = cases[i]
+		if f.cal != nil {
+			rows[i].Deadlines = app.Deadlines(&cases[i], f.eventsOf(cases[i].ID), f.rules, f.cal, now)
+		}
+	}
+	if sortDue {
+		app.SortByDue(rows)
+	}
+	return rows, nil
+}
+
+func (f *fakeCases) WorkingCalendar(ctx context.Context) (*app.Calendar, error) { return f.cal, nil }
+
+func (f *fakeCases) PossibleDuplicates(ctx context.Context, c *app.Case) ([]app.Case, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []app.Case
+	for _, d := range f.cases {
+		if d.ID != c.ID && !d.Voided && c.ConsumerPhone != "" && d.ConsumerPhone == app.NormalizePhone(c.ConsumerPhone) &&
+			app.Fold(d.BusinessName) == app.Fold(app.NFC(c.BusinessName)) && d.BusinessName != "" {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeCases) eventsOf(id string) []app.CaseEvent {
+	var out []app.CaseEvent
+	for _, e := range f.events {
+		if e.CaseID == id {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (f *fakeCases) ListCaseEvents(ctx context.Context, caseID string) ([]app.CaseEvent, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.eventsOf(caseID), nil
+}
+
+func (f *fakeCases) AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.takeFailure(); err != nil {
+		return err
+	}
+	for i := range f.cases {
+		c := &f.cases[i]
+		if c.ID != caseID {
+			continue
+		}
+		to, err := app.NextStatus(c.Status, e.Kind)
+		if err != nil {
+			return err
+		}
+		if e.At.IsZero() {
+			e.At = time.Now().UTC().Truncate(time.Second)
+		}
+		e.ID, e.CaseID, e.UnitCode, e.FromStatus, e.ToStatus = app.NewID(), c.ID, c.UnitCode, c.Status, to
+		e.Normalize()
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		f.events = append(f.events, *e)
+		c.Status = to
+		return nil
+	}
+	return app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
+}
+
+func (f *fakeCases) CaseDeadlines(ctx context.Context, c *app.Case, now time.Time) ([]app.Deadline, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cal == nil {
+		return nil, nil
+	}
+	return app.Deadlines(c, f.eventsOf(c.ID), f.rules, f.cal, now), nil
 }
 
 // set changes a stored case behind the UI's back, as a sync pull does.

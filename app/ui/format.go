@@ -103,3 +103,39 @@ func sameDay(a, b time.Time) bool {
 	by, bm, bd := b.In(ICT).Date()
 	return ay == by && am == bm && ad == bd
 }
+
+// formatDay shows a date-only field (YYYY-MM-DD) as dd/mm/yyyy; anything
+// else as it is.
+func formatDay(s string) string {
+	t, err := time.ParseInLocation(time.DateOnly, s, ICT)
+	if err != nil {
+		return s
+	}
+	return FormatDate(t)
+}
+
+// formatAmount shows an amount of đồng for editing: "" for none.
+func formatAmount(v int64) string {
+	if v == 0 {
+		return ""
+	}
+	return FormatInt(v)
+}
+
+// parseAmount reads an amount of đồng typed with or without dots, spaces,
+// commas or a trailing "đ"/"₫"/"đồng"; "" is 0.
+func parseAmount(s string) (int64, bool) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	for _, suffix := range []string{"đồng", "đ", "₫", "vnd"} {
+		s = strings.TrimSpace(strings.TrimSuffix(s, suffix))
+	}
+	s = strings.NewReplacer(".", "", ",", "", " ", "", "\u00a0", "").Replace(s)
+	if s == "" {
+		return 0, true
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < 0 {
+		return 0, false
+	}
+	return v, true
+}

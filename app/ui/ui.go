@@ -35,6 +35,24 @@ type CaseService interface {
 	// VoidCase marks a case recorded by mistake as voided, with the
 	// reason (required). ListCases leaves voided cases out.
 	VoidCase(ctx context.Context, id, reason string) error
+	// CaseRows lists the cases matching q with their running deadlines
+	// at now; q.Sort may be app.SortDue.
+	CaseRows(ctx context.Context, q app.CaseQuery, now time.Time) ([]app.CaseRow, error)
+	// WorkingCalendar is the calendar deadlines are counted on (nil
+	// without reference data).
+	WorkingCalendar(ctx context.Context) (*app.Calendar, error)
+	// PossibleDuplicates lists the cases of the commune with the same
+	// consumer phone and business within 30 days of c (c need not be
+	// saved): a warning, never a block.
+	PossibleDuplicates(ctx context.Context, c *app.Case) ([]app.Case, error)
+	// ListCaseEvents returns a case's timeline, oldest first.
+	ListCaseEvents(ctx context.Context, caseID string) ([]app.CaseEvent, error)
+	// AddCaseEvent records a step of a case if the workflow allows it
+	// from the case's status (else an *app.Error in Vietnamese), and
+	// moves the status.
+	AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent) error
+	// CaseDeadlines returns the running deadlines of a case at now.
+	CaseDeadlines(ctx context.Context, c *app.Case, now time.Time) ([]app.Deadline, error)
 }
 
 // SyncService reports on and runs the synchronisation with the provincial
@@ -65,6 +83,11 @@ const searchDelay = 250 * time.Millisecond
 
 // UI is the main window's content.
 type UI struct {
+	// PrintIntake, if set, writes the printable intake record (phiếu
+	// tiếp nhận) of a case: the case screen shows a button for it. Set it
+	// before the first case is opened.
+	PrintIntake func(c *app.Case)
+
 	// OnSaved, if set, is called on the Fyne goroutine after a local
 	// change (a case saved or voided, a conflict resolved). It must not
 	// block. The background sync (StartBackgroundSync) needs no hook.
@@ -77,7 +100,8 @@ type UI struct {
 	run    func(func()) // runs I/O off the Fyne goroutine
 
 	cases      *casesScreen
-	form       *caseForm // the open case form, or nil
+	detail     *caseDetail // the open case, or nil
+	form       *caseForm   // the open case form, or nil
 	casePane   *fyne.Container
 	review     *reviewScreen // nil without a ReviewService
 	syncPanel  *syncPanel
@@ -240,24 +264,9 @@ func (u *UI) changed() {
 	}
 }
 
-// openCase fetches the current version of a case and opens it in the form.
-func (u *UI) openCase(id string) {
-	u.run(func() {
-		c, err := u.svc.Cases.GetCase(u.ctx, id)
-		fyne.Do(func() {
-			if err != nil {
-				showError(u.win, "open case", err)
-				return
-			}
-			u.openForm(&c)
-		})
-	})
-}
-
-// openForm shows the case form in the cases tab: empty for orig == nil,
-// else filled with orig for editing.
-func (u *UI) openForm(orig *app.Case) {
-	u.form = newCaseForm(formDeps{
+// deps returns what the case screens need.
+func (u *UI) deps() formDeps {
+	return formDeps{
 		ctx:     u.ctx,
 		win:     u.win,
 		svc:     u.svc.Cases,
@@ -266,24 +275,62 @@ func (u *UI) openForm(orig *app.Case) {
 		officer: u.svc.Officer,
 		run:     u.run,
 		now:     time.Now,
-	}, orig)
-	u.form.onDone = u.closeForm
-	u.casePane.Objects = []fyne.CanvasObject{u.form.content}
+	}
+}
+
+// openCase shows a case: its record, deadline, timeline and next steps.
+func (u *UI) openCase(id string) {
+	d := newCaseDetail(u.deps(), id)
+	d.onBack = u.closeDetail
+	d.onEdit = u.openForm
+	d.onStep = u.changed
+	if u.PrintIntake != nil {
+		d.onPrint = u.PrintIntake
+		d.print.Show()
+	}
+	u.detail = d
+	u.show(d.content)
+	d.load()
+}
+
+// closeDetail goes back to the list.
+func (u *UI) closeDetail() {
+	u.detail = nil
+	u.show(u.cases.content)
+}
+
+// show puts o in the cases tab and brings the tab forward.
+func (u *UI) show(o fyne.CanvasObject) {
+	u.casePane.Objects = []fyne.CanvasObject{o}
 	u.casePane.Refresh()
 	u.tabs.Select(u.casesTab)
+}
+
+// openForm shows the case form in the cases tab: empty for orig == nil,
+// else filled with orig for editing.
+func (u *UI) openForm(orig *app.Case) {
+	u.form = newCaseForm(u.deps(), orig)
+	u.form.onDone = u.closeForm
+	u.show(u.form.content)
 	u.form.focusFirst()
 }
 
-// closeForm goes back to the list; saved is the saved case, or nil when the
-// form was cancelled.
+// closeForm leaves the form; saved is the saved case, or nil when the
+// form was cancelled. A new case opens, so that the officer can print its
+// intake record and record the next step; an edited one shows again.
 func (u *UI) closeForm(saved *app.Case) {
 	u.form = nil
-	u.casePane.Objects = []fyne.CanvasObject{u.cases.content}
-	u.casePane.Refresh()
-	if saved == nil {
-		return
+	switch {
+	case saved != nil && !saved.Voided:
+		u.openCase(saved.ID)
+	case u.detail != nil && saved == nil:
+		u.show(u.detail.content)
+	default:
+		u.closeDetail()
 	}
-	u.changed()
+	if saved != nil {
+		u.changed()
+	}
 }
 
 // onStatus follows every status load: the status line, the sync tab's

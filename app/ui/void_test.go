@@ -22,8 +22,7 @@ func TestCaseForm_VoidNeedsReason(t *testing.T) {
 	if s.rows[1].ID == orig.ID {
 		row = 1
 	}
-	s.table.Select(widget.TableCellID{Row: row, Col: colConsumer})
-	f := fx.ui.form
+	f := openEdit(t, fx, row)
 	must(t, f != nil && f.orig != nil && f.orig.ID == orig.ID, "the case did not open")
 
 	btn := mustButton(t, fx.win.Content(), "Hủy vụ việc")
@@ -67,8 +66,7 @@ func TestCaseForm_VoidFailureShown(t *testing.T) {
 	captureLogs(t)
 	fx.cases.add(t, app.Case{ConsumerName: "Võ Minh Khoa"})
 	fx.ui.Refresh()
-	fx.ui.cases.table.Select(widget.TableCellID{Row: 0, Col: colConsumer})
-	f := fx.ui.form
+	f := openEdit(t, fx, 0)
 	test.Tap(mustButton(t, fx.win.Content(), "Hủy vụ việc"))
 	f.voiding.reason.SetText("Ghi thử")
 	fx.cases.failNext = app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")

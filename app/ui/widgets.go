@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// focusHook is called when a form input gains the keyboard focus, so that
+// the form can scroll it into view.
+type focusHook func(fyne.CanvasObject)
+
+// formEntry is an Entry that tells the form when it gets the focus and,
+// even when multi-line, leaves Tab to move to the next field: a keyboard
+// user must never be trapped in a text box (Enter makes the new line).
+type formEntry struct {
+	widget.Entry
+	onFocus focusHook
+}
+
+func newFormEntry(multiLine bool) *formEntry {
+	e := &formEntry{}
+	e.MultiLine = multiLine
+	if multiLine {
+		e.Wrapping = fyne.TextWrapWord
+	}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// AcceptsTab implements fyne.Tabbable: Tab moves on.
+func (e *formEntry) AcceptsTab() bool { return false }
+
+// FocusGained implements fyne.Focusable.
+func (e *formEntry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.onFocus != nil {
+		e.onFocus(e)
+	}
+}
+
+// formSelect is a Select that tells the form when it gets the focus. With
+// the focus, Space or ↓ opens the list, ↓/↑ and Enter pick; → and ← step
+// through the choices.
+type formSelect struct {
+	widget.Select
+	onFocus focusHook
+}
+
+func newFormSelect() *formSelect {
+	s := &formSelect{}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// FocusGained implements fyne.Focusable.
+func (s *formSelect) FocusGained() {
+	s.Select.FocusGained()
+	if s.onFocus != nil {
+		s.onFocus(s)
+	}
+}
+
+// formCheck is a Check that tells the form when it gets the focus; Space
+// ticks it.
+type formCheck struct {
+	widget.Check
+	onFocus focusHook
+}
+
+func newFormCheck(text string, changed func(bool)) *formCheck {
+	c := &formCheck{}
+	c.Text, c.OnChanged = text, changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// FocusGained implements fyne.Focusable.
+func (c *formCheck) FocusGained() {
+	c.Check.FocusGained()
+	if c.onFocus != nil {
+		c.onFocus(c)
+	}
+}
+
+// scrollIntoView scrolls s so that o, somewhere in its content, is
+// visible; it does nothing if o is not inside s.
+func scrollIntoView(s *container.Scroll, o fyne.CanvasObject) {
+	if s == nil || s.Content == nil || fyne.CurrentApp() == nil {
+		return
+	}
+	drv := fyne.CurrentApp().Driver()
+	top := drv.AbsolutePositionForObject(o).Y - drv.AbsolutePositionForObject(s.Content).Y
+	if top < 0 {
+		return
+	}
+	bottom := top + o.Size().Height
+	view := s.Size().Height
+	switch {
+	case top < s.Offset.Y:
+		s.Offset.Y = top
+	case bottom > s.Offset.Y+view:
+		s.Offset.Y = bottom - view
+	default:
+		return
+	}
+	s.Refresh()
+}
