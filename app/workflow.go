@@ -97,9 +97,11 @@ var Transitions = map[string]map[string]string{
 		EventResolved: StatusResolved, EventClosed: StatusClosed, EventWithdrawn: StatusWithdrawn,
 		EventNote: statusKeep, EventAdvisedNextStep: statusKeep,
 	},
+	// The business may settle at once when the commune calls it.
 	StatusAwaitBusiness: {
 		EventBusinessResponded: StatusInProgress, EventBusinessRefused: StatusInProgress,
-		EventNegotiationStart: StatusNegotiating, EventClosed: StatusClosed, EventWithdrawn: StatusWithdrawn,
+		EventNegotiationStart: StatusNegotiating, EventResolved: StatusResolved,
+		EventClosed: StatusClosed, EventWithdrawn: StatusWithdrawn,
 		EventNote: statusKeep, EventAdvisedNextStep: statusKeep,
 	},
 	StatusReferred: {

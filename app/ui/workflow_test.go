@@ -1,0 +1,329 @@
+package ui
+
+// The Done-when tests of the complaint workflow, on a real SQLite store
+// (package storage is imported by tests only; the UI itself reaches it
+// through CaseService).
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+	"bvntd/seeds"
+	"bvntd/storage"
+)
+
+// storeFixture is the UI on a real store of commune 28261 with the seeds.
+type storeFixture struct {
+	ui  *UI
+	win fyne.Window
+	db  *storage.DB
+}
+
+func newStoreFixture(t *testing.T) *storeFixture {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bvntd.sqlite"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	refs, err := seeds.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ApplySeeds(ctx, seeds.Version, refs); err != nil {
+		t.Fatal(err)
+	}
+	db.SetRefs(refs)
+	if err := db.SetUnitCode(ctx, "28261"); err != nil {
+		t.Fatal(err)
+	}
+	db.SetOfficer("Lê Văn Tâm")
+	test.NewTempApp(t)
+	fx := &storeFixture{db: db, win: test.NewTempWindow(t, nil)}
+	fx.ui = newUI(fx.win, Services{Cases: db, Sync: &fakeSync{}, Refs: refs, UnitCode: "28261", Officer: "Lê Văn Tâm"}, inline, 0)
+	fx.win.SetContent(fx.ui.Content())
+	fx.win.Resize(fyne.NewSize(1280, 800))
+	fx.ui.Refresh()
+	t.Cleanup(fx.ui.Close)
+	return fx
+}
+
+// keyboard drives the focused widget as the driver does: Tab moves the
+// focus, runes and keys go to the focused widget.
+type keyboard struct {
+	t *testing.T
+	c fyne.Canvas
+}
+
+func (k keyboard) tab() { k.c.FocusNext() }
+
+func (k keyboard) typ(s string) {
+	k.t.Helper()
+	f := k.c.Focused()
+	if f == nil {
+		k.t.Fatal("nothing has the focus")
+	}
+	for _, r := range s {
+		f.TypedRune(r)
+	}
+}
+
+func (k keyboard) key(name fyne.KeyName) {
+	k.t.Helper()
+	f := k.c.Focused()
+	if f == nil {
+		k.t.Fatal("nothing has the focus")
+	}
+	f.TypedKey(&fyne.KeyEvent{Name: name})
+}
+
+// to tabs forward until target has the focus; it fails if that takes
+// more than limit presses.
+func (k keyboard) to(target fyne.Focusable, limit int) {
+	k.t.Helper()
+	for i := 0; i < limit; i++ {
+		if k.c.Focused() == target {
+			return
+		}
+		k.tab()
+	}
+	k.t.Fatalf("not reached with %d presses of Tab", limit)
+}
+
+// TestIntake_TabFollowsTheQuestions: from the first field, Tab visits the
+// fields in the order an officer asks them, then the buttons.
+func TestIntake_TabFollowsTheQuestions(t *testing.T) {
+	fx := newStoreFixture(t)
+	test.Tap(mustButton(t, fx.win.Content(), "Thêm vụ việc"))
+	f := fx.ui.form
+	must(t, f != nil, "no form")
+	byObject := map[fyne.Focusable]string{}
+	for name, in := range f.inputs {
+		byObject[in] = name
+	}
+	for _, c := range f.groups {
+		byObject[c] = "vulnerable_groups"
+	}
+	for _, c := range f.issues {
+		byObject[c] = "issue_types"
+	}
+	c := fx.win.Canvas()
+	must(t, c.Focused() == f.received, "the form opens on the date received, focus on %T", c.Focused())
+	var seen []string
+	for i := 0; i < 200 && c.Focused() != f.save; i++ {
+		if name, ok := byObject[c.Focused()]; ok && (len(seen) == 0 || seen[len(seen)-1] != name) {
+			seen = append(seen, name)
+		}
+		c.FocusNext()
+	}
+	must(t, c.Focused() == f.save, "Tab never reached the save button")
+	if strings.Join(seen, " ") != strings.Join(f.order, " ") {
+		t.Fatalf("Tab order\n%v\nwant the screen order\n%v", seen, f.order)
+	}
+	// The questions in the order of the intake conversation.
+	pos := map[string]int{}
+	for i, n := range f.order {
+		pos[n] = i
+	}
+	for _, pair := range [][2]string{{"channel", "consumer_name"}, {"consumer_name", "vulnerable_groups"},
+		{"vulnerable_groups", "business_name"}, {"business_name", "sector"}, {"sector", "summary"},
+		{"summary", "specific_request"}, {"specific_request", "evidence"}} {
+		if pos[pair[0]] >= pos[pair[1]] {
+			t.Errorf("%s comes after %s", pair[0], pair[1])
+		}
+	}
+}
+
+// TestIntake_WalkInWithKeyboardOnly records a walk-in case without the
+// mouse: Tab between fields, typing, → through choices, Space to tick and
+// to press Save.
+func TestIntake_WalkInWithKeyboardOnly(t *testing.T) {
+	fx := newStoreFixture(t)
+	k := keyboard{t, fx.win.Canvas()}
+	test.Tap(mustButton(t, fx.win.Content(), "Thêm vụ việc"))
+	f := fx.ui.form
+
+	k.to(f.channel.sel, 3)
+	k.key(fyne.KeyRight) // the first channel: walk-in
+	must(t, f.channel.Code() == "truc_tiep", "channel %q", f.channel.Code())
+	k.tab()
+	for f.kind.Code() != "khieu_nai" {
+		k.key(fyne.KeyRight)
+	}
+	k.to(f.consumerName, 10)
+	k.typ("Huỳnh Thị Kim Ngân")
+	k.tab()
+	k.typ("0939 123 456")
+	k.tab()
+	k.key(fyne.KeyRight)
+	k.key(fyne.KeyRight) // Nữ
+	k.tab()
+	k.typ("12/5/1958")
+	must(t, f.groupHint.Visible() && strings.Contains(f.groupHint.Text, "Người cao tuổi"),
+		"no suggestion from the date of birth: %q", f.groupHint.Text)
+	k.to(f.groups[0], 10)
+	k.typ(" ") // tick "Người cao tuổi"
+	must(t, !f.groupHint.Visible(), "the hint stays after ticking")
+	k.to(f.businessName, 12)
+	k.typ("Cửa hàng điện máy Thành Công")
+	k.to(f.sector.sel, 8)
+	k.key(fyne.KeyRight)
+	k.to(f.summary, 40)
+	k.typ("Mua quạt điện ngày 20/11, dùng 3 ngày thì hỏng.\nCửa hàng không đổi.")
+	k.tab()
+	k.typ("Đổi quạt mới hoặc hoàn tiền")
+	k.to(f.save, 20)
+	k.key(fyne.KeySpace)
+
+	must(t, fx.ui.form == nil, "not saved: %q", f.formErr.Text)
+	must(t, fx.ui.detail != nil, "the new case did not open")
+	cases, err := fx.db.ListCases(context.Background(), app.CaseQuery{})
+	must(t, err == nil && len(cases) == 1, "%d cases, %v", len(cases), err)
+	c := cases[0]
+	if c.Channel != "truc_tiep" || c.Kind != "khieu_nai" || c.ConsumerName != "Huỳnh Thị Kim Ngân" ||
+		c.ConsumerPhone != "0939123456" || c.ConsumerGender != "nu" || c.ConsumerBirthDate != "1958-05-12" ||
+		len(c.VulnerableGroups) != 1 || c.VulnerableGroups[0] != app.GroupElderly ||
+		c.BusinessName != "Cửa hàng điện máy Thành Công" || c.Sector == "" || c.SpecificRequest != "Đổi quạt mới hoặc hoàn tiền" ||
+		c.ConsumerUnitCode != "28261" || c.AssignedTo != "Lê Văn Tâm" || !strings.Contains(c.Summary, "\nCửa hàng không đổi.") {
+		t.Fatalf("saved %+v", c)
+	}
+	must(t, fx.ui.detail.priority.Visible(), "an older consumer's case is not marked as priority")
+}
+
+// step taps the step button on the case screen and records it.
+func step(t *testing.T, fx *storeFixture, label string, fill func(d *eventDialog)) {
+	t.Helper()
+	d := fx.ui.detail
+	b := findButton(d.actions, label)
+	if b == nil {
+		var have []string
+		for _, o := range d.actions.Objects {
+			if bt, ok := o.(*widget.Button); ok {
+				have = append(have, bt.Text)
+			}
+		}
+		t.Fatalf("no step %q from status %s; offered %v", label, d.c.Status, have)
+	}
+	test.Tap(b)
+	dlg := d.stepDialog
+	must(t, dlg != nil, "no dialog for %q", label)
+	if fill != nil {
+		fill(dlg)
+	}
+	test.Tap(dlg.save)
+	must(t, d.stepDialog == nil, "%q not recorded: %q", label, dlg.formErr.Text)
+}
+
+// TestCaseScreen_ThroughTheWorkflow moves a case through acknowledged →
+// accepted → business contacted → resolved → closed from its screen, which
+// offers only the steps allowed at each status.
+func TestCaseScreen_ThroughTheWorkflow(t *testing.T) {
+	fx := newStoreFixture(t)
+	ctx := context.Background()
+	c := &app.Case{ReceivedAt: time.Now().Add(-2 * time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Trần Văn Hậu", Sector: "thuc_pham_do_uong", Summary: "Mua gạo bị mốc."}
+	must(t, fx.db.CreateCase(ctx, c) == nil, "create")
+	fx.ui.Refresh()
+	fx.ui.cases.table.Select(widget.TableCellID{Row: 0, Col: colConsumer})
+	d := fx.ui.detail
+	must(t, d != nil && d.c.ID == c.ID, "the case did not open")
+	must(t, strings.Contains(d.deadline.Text, "Xác nhận đã tiếp nhận"), "deadline %q", d.deadline.Text)
+
+	offered := func() []string {
+		var out []string
+		for k := range d.steps {
+			out = append(out, k)
+		}
+		return out
+	}
+	for _, s := range []struct {
+		label, status string
+		fill          func(*eventDialog)
+	}{
+		{"Xác nhận đã tiếp nhận", app.StatusReceived, nil},
+		{"Thụ lý", app.StatusAccepted, nil},
+		{"Liên hệ doanh nghiệp", app.StatusAwaitBusiness, func(e *eventDialog) { e.note.SetText("Gọi chủ cửa hàng") }},
+		{"Đã giải quyết", app.StatusResolved, func(e *eventDialog) { e.outcome.SetCode("thanh_cong_toan_bo") }},
+		{"Đóng vụ việc", app.StatusClosed, func(e *eventDialog) {
+			e.outcome.SetCode("thanh_cong_toan_bo")
+			e.amount.SetText("350.000")
+		}},
+	} {
+		step(t, fx, s.label, s.fill)
+		must(t, d.c.Status == s.status, "after %q: status %s, want %s", s.label, d.c.Status, s.status)
+		for _, k := range offered() {
+			if _, err := app.NextStatus(d.c.Status, k); err != nil {
+				t.Errorf("status %s offers %s, which the workflow refuses", d.c.Status, k)
+			}
+		}
+		if len(d.steps) != len(app.AllowedEvents(d.c.Status)) {
+			t.Errorf("status %s offers %d steps, the workflow allows %d", d.c.Status, len(d.steps), len(app.AllowedEvents(d.c.Status)))
+		}
+	}
+	events, err := fx.db.ListCaseEvents(ctx, c.ID)
+	must(t, err == nil && len(events) == 5, "%d events, %v", len(events), err)
+	last := events[4]
+	if last.Kind != app.EventClosed || last.Outcome != "thanh_cong_toan_bo" || last.AmountRecovered != 350000 || last.Officer != "Lê Văn Tâm" {
+		t.Fatalf("closing event %+v", last)
+	}
+	timeline := strings.Join(texts(d.timeline), "\n")
+	for _, want := range []string{"Thụ lý", "Liên hệ doanh nghiệp", "Gọi chủ cửa hàng", "350.000 ₫", "Yêu cầu được đáp ứng toàn bộ"} {
+		must(t, strings.Contains(timeline, want), "timeline lacks %q:\n%s", want, timeline)
+	}
+	must(t, d.deadline.Text == "Không có thời hạn đang chạy.", "a closed case shows %q", d.deadline.Text)
+	must(t, d.steps[app.EventReopened] != nil && d.steps[app.EventAccepted] == nil, "closed case steps %v", offered())
+}
+
+// A step the record needs is checked in the dialog: a rejection needs its
+// Điều 58 reason, a mediation record its mediator; nothing is recorded.
+func TestCaseScreen_StepNeedsItsContents(t *testing.T) {
+	fx := newStoreFixture(t)
+	ctx := context.Background()
+	c := &app.Case{ReceivedAt: time.Now().Add(-time.Hour), Channel: "dien_thoai", Kind: "yeu_cau_ho_tro_thuong_luong",
+		ConsumerName: "Lê Thị Bé", Sector: "thuc_pham_do_uong", Summary: "Cửa hàng bán sữa giả."}
+	must(t, fx.db.CreateCase(ctx, c) == nil, "create")
+	fx.ui.openCase(c.ID)
+	d := fx.ui.detail
+	test.Tap(findButton(d.actions, "Từ chối"))
+	dlg := d.stepDialog
+	test.Tap(dlg.save)
+	must(t, d.stepDialog == dlg && dlg.errs["rejection_reason"].Visible(), "a rejection without a reason went through")
+	dlg.reason.SetCode("thieu_thong_tin_bang_chung")
+	test.Tap(dlg.save)
+	must(t, d.stepDialog == nil && d.c.Status == app.StatusRejected, "status %s", d.c.Status)
+	timeline := strings.Join(texts(d.timeline), "\n")
+	must(t, strings.Contains(timeline, "Điều 58 khoản 3"), "the reason is not shown: %s", timeline)
+}
+
+// TestCases_OverdueFilter: the overdue filter finds the case whose deadline
+// passed, and says how many there are.
+func TestCases_OverdueFilter(t *testing.T) {
+	fx := newStoreFixture(t)
+	ctx := context.Background()
+	old := &app.Case{ReceivedAt: time.Now().AddDate(0, 0, -20), Channel: "truc_tiep", Kind: "phan_anh",
+		ConsumerName: "Đỗ Văn Trễ", Sector: "thuc_pham_do_uong", Summary: "Bán thịt heo không rõ nguồn gốc."}
+	fresh := &app.Case{ReceivedAt: time.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "phan_anh",
+		ConsumerName: "Mai Thị Mới", Sector: "thuc_pham_do_uong", Summary: "Cân điêu ở chợ."}
+	for _, c := range []*app.Case{old, fresh} {
+		must(t, fx.db.CreateCase(ctx, c) == nil, "create")
+	}
+	fx.ui.Refresh()
+	s := fx.ui.cases
+	must(t, len(s.rows) == 2, "%d rows", len(s.rows))
+	must(t, s.fOverdue.Text == "Quá hạn (1)", "overdue check says %q", s.fOverdue.Text)
+	test.Tap(s.fOverdue)
+	must(t, len(s.rows) == 1 && s.rows[0].ID == old.ID, "overdue filter shows %v", consumers(s))
+	must(t, strings.HasPrefix(s.cellText(0, colDue), "Quá hạn"), "due column %q", s.cellText(0, colDue))
+	must(t, s.count.Text == "1 / 2 vụ việc (đang lọc)", "count %q", s.count.Text)
+	test.Tap(s.fClear)
+	must(t, len(s.rows) == 2 && !s.fOverdue.Checked, "clearing the filters shows %d", len(s.rows))
+}
