@@ -122,13 +122,15 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		}
 		return m.sync(ctx, *data, *timeout)
 	case "export":
-		report := fs.String("report", "", "register|attendance|annual|dump")
+		report := fs.String("report", "", strings.Join(Reports, "|"))
 		out := fs.String("out", "", "tệp kết quả, - cho stdout (output file)")
 		year := fs.Int("year", 0, "năm báo cáo (report year)")
+		caseNo := fs.String("case", "", "số vụ việc, cho --report intake (case number)")
+		officer := fs.String("officer", "", "cán bộ tiếp nhận ký phiếu, cho --report intake; mặc định: người ghi nhận vụ việc (receiving officer)")
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		return m.export(ctx, *data, *report, *out, *year)
+		return m.export(ctx, *data, exportOptions{report: *report, out: *out, year: *year, caseNo: *caseNo, officer: *officer})
 	case "backup":
 		out := fs.String("out", "", "tệp sao lưu (backup file)")
 		if err := parse(fs, args[1:]); err != nil {
@@ -296,37 +298,95 @@ func (m *Main) sync(ctx context.Context, dir string, timeout time.Duration) erro
 	})
 }
 
-func (m *Main) export(ctx context.Context, dir, report, out string, year int) error {
-	if out == "" {
+// Reports are the report names of export, in the order of the help text.
+var Reports = []string{"register", "intake", "attendance", "annual", "dump"}
+
+// exportOptions are the flags of export.
+type exportOptions struct {
+	report, out string
+	year        int
+	// caseNo and officer are for the intake record: the number of the case
+	// and the receiving officer who signs it.
+	caseNo, officer string
+}
+
+func (m *Main) export(ctx context.Context, dir string, o exportOptions) error {
+	if o.out == "" {
 		return app.Errorf(app.EINVALID, "Cần --out (tệp kết quả, hoặc - để ghi ra màn hình).")
 	}
-	if year != 0 && (year < 2000 || year > 2100) {
-		return app.Errorf(app.EINVALID, "Năm báo cáo không hợp lệ: %d.", year)
+	if o.year != 0 && (o.year < 2000 || o.year > 2100) {
+		return app.Errorf(app.EINVALID, "Năm báo cáo không hợp lệ: %d.", o.year)
 	}
-	switch report {
-	case "dump", "register":
+	switch o.report {
+	case "dump", "register", "intake":
 	case "attendance", "annual":
-		return app.Errorf(app.EINVALID, "Báo cáo %q chưa có trong phiên bản này (not yet available); hiện có: register, dump.", report)
+		return app.Errorf(app.EINVALID, "Báo cáo %q chưa có trong phiên bản này (not yet available); hiện có: register, intake, dump.", o.report)
 	default:
-		return app.Errorf(app.EINVALID, "Loại báo cáo không hợp lệ: %q (register|attendance|annual|dump).", report)
+		return app.Errorf(app.EINVALID, "Loại báo cáo không hợp lệ: %q (%s).", o.report, strings.Join(Reports, "|"))
+	}
+	o.caseNo = strings.TrimSpace(o.caseNo)
+	if o.report == "intake" && o.caseNo == "" {
+		return app.Errorf(app.EINVALID, "Cần --case (số vụ việc) để in phiếu tiếp nhận.")
+	}
+	if o.report != "intake" && (o.caseNo != "" || o.officer != "") {
+		return app.Errorf(app.EINVALID, "--case và --officer chỉ dùng với --report intake.")
 	}
 	return m.withStore(ctx, dir, func(db *storage.DB, refs *app.RefData) error {
-		return writeOut(out, m.Stdout, func(w io.Writer) error {
+		if o.report == "intake" {
+			// Find the case before creating the file, so that a wrong
+			// number leaves nothing behind.
+			c, err := findCase(ctx, db, o.caseNo)
+			if err != nil {
+				return err
+			}
+			officer := strings.TrimSpace(o.officer)
+			if officer == "" {
+				officer = c.CreatedBy
+			}
+			return writeOut(o.out, m.Stdout, func(w io.Writer) error {
+				if err := xlsx.WriteIntake(w, &c, refs, officer); err != nil {
+					return err
+				}
+				if o.out != "-" {
+					fmt.Fprintf(m.Stderr, "Đã xuất phiếu tiếp nhận vụ việc %s vào %s\n", c.Number, o.out)
+				}
+				return nil
+			})
+		}
+		return writeOut(o.out, m.Stdout, func(w io.Writer) error {
 			var (
 				n   int
 				err error
 			)
-			if report == "dump" {
+			if o.report == "dump" {
 				n, err = db.Dump(ctx, w)
 			} else {
-				n, err = writeRegister(ctx, db, refs, w, year)
+				n, err = writeRegister(ctx, db, refs, w, o.year)
 			}
-			if err == nil && out != "-" {
-				fmt.Fprintf(m.Stderr, "Đã xuất %d bản ghi vào %s\n", n, out)
+			if err == nil && o.out != "-" {
+				fmt.Fprintf(m.Stderr, "Đã xuất %d bản ghi vào %s\n", n, o.out)
 			}
 			return err
 		})
 	})
+}
+
+// findCase returns the case with the given number (ignoring case and
+// surrounding spaces). A voided case is not printed.
+func findCase(ctx context.Context, db *storage.DB, number string) (app.Case, error) {
+	cases, err := db.ListCases(ctx, app.CaseQuery{IncludeVoided: true})
+	if err != nil {
+		return app.Case{}, err
+	}
+	for _, c := range cases {
+		if strings.EqualFold(c.Number, number) {
+			if c.Voided {
+				return app.Case{}, app.Errorf(app.EINVALID, "Vụ việc số %s đã bị hủy (%s); không in phiếu tiếp nhận.", c.Number, c.VoidReason)
+			}
+			return c, nil
+		}
+	}
+	return app.Case{}, app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc số %s.", number)
 }
 
 // writeRegister writes the complaint register of the device's commune (of
