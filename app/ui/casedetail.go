@@ -83,7 +83,6 @@ func newCaseDetail(d formDeps, id string) *caseDetail {
 				v.onPrint(&c)
 			}
 		}}
-	v.print.Hide() // shown when printing is wired
 
 	section := func(text string) *widget.Label {
 		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}}

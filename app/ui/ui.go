@@ -83,9 +83,8 @@ const searchDelay = 250 * time.Millisecond
 
 // UI is the main window's content.
 type UI struct {
-	// PrintIntake, if set, writes the printable intake record (phiếu
-	// tiếp nhận) of a case: the case screen shows a button for it. Set it
-	// before the first case is opened.
+	// PrintIntake, if set, replaces the "In phiếu tiếp nhận" button's
+	// action (by default: ask for a file and write the .xlsx there).
 	PrintIntake func(c *app.Case)
 
 	// OnSaved, if set, is called on the Fyne goroutine after a local
@@ -284,9 +283,9 @@ func (u *UI) openCase(id string) {
 	d.onBack = u.closeDetail
 	d.onEdit = u.openForm
 	d.onStep = u.changed
+	d.onPrint = u.saveIntake
 	if u.PrintIntake != nil {
 		d.onPrint = u.PrintIntake
-		d.print.Show()
 	}
 	u.detail = d
 	u.show(d.content)

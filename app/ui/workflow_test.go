@@ -327,3 +327,19 @@ func TestCases_OverdueFilter(t *testing.T) {
 	test.Tap(s.fClear)
 	must(t, len(s.rows) == 2 && !s.fOverdue.Checked, "clearing the filters shows %d", len(s.rows))
 }
+
+// The case screen prints the intake record of the case shown.
+func TestCaseScreen_PrintIntake(t *testing.T) {
+	fx := newStoreFixture(t)
+	c := &app.Case{ReceivedAt: time.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Phan Thị Ký", Sector: "thuc_pham_do_uong", Summary: "Mua dầu ăn giả."}
+	must(t, fx.db.CreateCase(context.Background(), c) == nil, "create")
+	var printed *app.Case
+	fx.ui.PrintIntake = func(p *app.Case) { printed = p }
+	fx.ui.openCase(c.ID)
+	test.Tap(mustButton(t, fx.win.Content(), "In phiếu tiếp nhận"))
+	must(t, printed != nil && printed.ID == c.ID && printed.ConsumerName == "Phan Thị Ký", "printed %+v", printed)
+	if name := intakeFileName(printed); !strings.HasPrefix(name, "phieu-tiep-nhan-28261-") || !strings.HasSuffix(name, ".xlsx") {
+		t.Errorf("file name %q", name)
+	}
+}
