@@ -46,9 +46,13 @@ type DB struct {
 	device string // device id: a UUID made when the file was created
 	tag    string // device tag in human numbers
 
-	mu      sync.Mutex // guards officer, refs
+	mu      sync.Mutex // guards officer, refs, seedRefs, synced
 	officer string
-	refs    app.Refs
+	refs    app.Refs // seedRefs with the holiday years pulled from the province
+	// seedRefs is the reference data given to SetRefs; synced the years
+	// of the holiday calendar pulled from the province (holiday.go).
+	seedRefs app.Refs
+	synced   []app.HolidayYear
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -108,6 +112,11 @@ func (db *DB) init(ctx context.Context) error {
 	if err := db.migrate(ctx); err != nil {
 		return err
 	}
+	years, err := loadHolidayYears(ctx, db.w)
+	if err != nil {
+		return app.WrapError(app.EINTERNAL, "Không đọc được lịch nghỉ lễ, Tết đã đồng bộ.", err)
+	}
+	db.synced = years
 	st, err := stmt.Prepare(ctx, db.w, sqlPutCase, sqlGetCase, sqlSetCaseVersion, sqlPendingFields, sqlPutCursor)
 	if err != nil {
 		return err
@@ -151,10 +160,13 @@ func (db *DB) currentOfficer() string {
 	return db.officer
 }
 
-// SetRefs sets the reference data used to validate records.
+// SetRefs sets the reference data used to validate records and count
+// deadlines. The store uses it with the holiday years pulled from the
+// province in place of the seeded ones (see Calendar).
 func (db *DB) SetRefs(r app.Refs) {
 	db.mu.Lock()
-	db.refs = r
+	db.seedRefs = r
+	db.refs = withSyncedHolidays(r, db.synced)
 	db.mu.Unlock()
 }
 

@@ -43,10 +43,18 @@ func (db *DB) Cursors(ctx context.Context) ([]app.Cursor, error) {
 // A page with Reset (the server's epoch changed: it was restored from a
 // backup) puts the scope's acknowledged mutations back into the outbox,
 // and ApplyPull reports how many, so that the client pushes them again.
+// The shared reference scope has none (no device writes into it); its
+// pulled years are kept until the server sends them again.
+//
+// Years of the holiday calendar (app.EntityHolidayYear, in
+// app.ScopeShared) are stored in holiday_years and take effect at once:
+// the store's reference data, and so every deadline it counts, use them
+// from the commit on.
 func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued int, err error) {
+	calendar := false
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		for _, p := range pages {
-			if p.Reset {
+			if p.Reset && p.Scope != app.ScopeShared {
 				scope := p.Scope
 				if len(scope) != 5 {
 					scope = scopeAll
@@ -60,6 +68,14 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 					"scope", p.Scope, "requeued", n)
 			}
 			for _, r := range p.Records {
+				if r.Entity == app.EntityHolidayYear {
+					changed, err := db.applyHolidayYear(ctx, tx, p.Scope, r)
+					if err != nil {
+						return fmt.Errorf("pulled holiday year %s: %w", r.ID, err)
+					}
+					calendar = calendar || changed
+					continue
+				}
 				if err := db.applyRecord(ctx, tx, r); err != nil {
 					return err
 				}
@@ -72,6 +88,13 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 	})
 	if err != nil {
 		return 0, err
+	}
+	if calendar {
+		years, err := loadHolidayYears(ctx, db.r)
+		if err != nil {
+			return requeued, err
+		}
+		db.setSyncedHolidays(years)
 	}
 	return requeued, nil
 }

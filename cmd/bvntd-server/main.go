@@ -6,6 +6,8 @@
 //	bvntd-server devices --db PATH
 //	bvntd-server revoke  --db PATH --device ID
 //	bvntd-server export  --db PATH --report dump [--commune CODE] --out FILE
+//	bvntd-server calendar import --db PATH --file FILE
+//	bvntd-server calendar list   --db PATH [--year Y]
 //
 // Machine-readable output (an enrolment code, a dump sent to "-") goes to
 // stdout alone; messages go to stderr. Exit 0 on success; on failure one
@@ -122,6 +124,10 @@ type Main struct {
 	Out        string
 	// MinAppVersion: serve refuses pushes from older apps (426).
 	MinAppVersion string
+	// CalendarAction is the sub-command of calendar (import or list); File
+	// the file it imports (calendar.go).
+	CalendarAction string
+	File           string
 
 	store    *serverstore.Store
 	ln       net.Listener
@@ -141,18 +147,22 @@ const usage = `Cách dùng (usage):
   bvntd-server revoke  --db PATH --device ID
   bvntd-server export  --db PATH --report dump [--commune MÃ_XÃ] --out FILE
   bvntd-server backup  --db PATH --out FILE
+  bvntd-server calendar import --db PATH --file TỆP.json
+  bvntd-server calendar list   --db PATH [--year NĂM]
 `
 
 // ParseFlags reads the sub-command and its flags.
 func (m *Main) ParseFlags(args []string) error {
 	if len(args) == 0 {
-		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke, export hoặc backup; xem --help (missing command).")
+		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke, export, backup hoặc calendar; xem --help (missing command).")
 	}
 	m.Command = args[0]
 	switch m.Command {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(m.Stderr, usage)
 		return flag.ErrHelp
+	case "calendar":
+		return m.parseCalendar(args[1:])
 	}
 	fs := flag.NewFlagSet("bvntd-server "+m.Command, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -177,7 +187,7 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.Commune, "commune", "", "commune code")
 		fs.StringVar(&m.Out, "out", "", "output file, - for stdout")
 	default:
-		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, export hoặc backup; xem --help.", m.Command)
+		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, export, backup hoặc calendar; xem --help.", m.Command)
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -250,6 +260,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.revoke(ctx)
 	case "export":
 		return m.export(ctx)
+	case "calendar":
+		return m.calendar(ctx)
 	case "backup":
 		if err := m.store.Backup(ctx, m.Out); err != nil {
 			return err

@@ -8,11 +8,16 @@ import (
 	"io"
 
 	"bvntd/app"
+	"bvntd/sync/syncproto"
 )
 
 // Dump writes every record as canonical JSON, one per line, sorted by id:
 // the record's fields plus "type" (its entity), keys sorted. Two replicas
 // that have converged write byte-identical dumps.
+//
+// The shared reference scope (the holiday calendar) is left out, as the
+// devices' dumps leave it out: it is reference data, like the seeds, not
+// the communes' records.
 func (s *Store) Dump(ctx context.Context, w io.Writer) error {
 	return s.dump(ctx, w, "")
 }
@@ -24,7 +29,8 @@ func (s *Store) DumpScope(ctx context.Context, w io.Writer, scope string) error 
 
 func (s *Store) dump(ctx context.Context, w io.Writer, scope string) error {
 	rows, err := s.r.QueryContext(ctx,
-		`SELECT entity, id, fields FROM records WHERE ? = '' OR scope = ? ORDER BY id, entity`, scope, scope)
+		`SELECT entity, id, fields FROM records WHERE scope != ? AND (? = '' OR scope = ?) ORDER BY id, entity`,
+		syncproto.ScopeShared, scope, scope)
 	if err != nil {
 		return fmt.Errorf("dump: %w", err)
 	}

@@ -35,8 +35,9 @@ func clampPullBytes(n int) int {
 }
 
 // Pull returns the records changed after the device's cursors, in sequence
-// order per scope, for every scope the device may read: its commune, or
-// every scope for a provincial device. Cursors naming other scopes are
+// order per scope, for every scope the device may read: its commune and the
+// shared reference scope (syncproto.ScopeShared), or every scope for a
+// provincial device. Cursors naming other scopes are
 // ignored. A cursor from another epoch, or ahead of the server (a server
 // restored from backup), gets Reset and starts again from 0. The records'
 // JSON is bounded by req.MaxBytes, except that a response always carries at
@@ -157,15 +158,18 @@ type scopeHead struct {
 }
 
 // scopeHeads returns the scopes a device may read with their latest
-// sequence numbers, in scope order.
+// sequence numbers: a commune device's commune then the shared reference
+// scope; every scope, in scope order, for a provincial device.
 func scopeHeads(ctx context.Context, tx *sql.Tx, devScope string) ([]scopeHead, error) {
 	if devScope != syncproto.ScopeProvince {
-		h := scopeHead{scope: devScope}
-		err := tx.QueryRowContext(ctx, `SELECT seq FROM scope_seq WHERE scope = ?`, devScope).Scan(&h.seq)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("read scope head: %w", err)
+		out := []scopeHead{{scope: devScope}, {scope: syncproto.ScopeShared}}
+		for i := range out {
+			err := tx.QueryRowContext(ctx, `SELECT seq FROM scope_seq WHERE scope = ?`, out[i].scope).Scan(&out[i].seq)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return nil, fmt.Errorf("read scope head: %w", err)
+			}
 		}
-		return []scopeHead{h}, nil
+		return out, nil
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT scope, seq FROM scope_seq ORDER BY scope`)
 	if err != nil {

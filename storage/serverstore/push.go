@@ -76,6 +76,7 @@ const (
 	msgForbiddenScope = "Thiết bị không được ghi dữ liệu của xã, phường khác."
 	msgRecordMoved    = "Bản ghi thuộc xã, phường khác; không thể chuyển bản ghi sang phạm vi này."
 	msgConflictWrite  = "Chỉ được cập nhật kết quả xem xét của một xung đột đã có."
+	msgSharedScope    = "Dữ liệu dùng chung của tỉnh (lịch nghỉ lễ, Tết) chỉ được Sở Công Thương cập nhật trên máy chủ tỉnh."
 )
 
 // ApplyPush applies a batch of mutations from a device in one transaction,
@@ -244,6 +245,12 @@ func (p *pusher) apply(ctx context.Context, m syncproto.Mutation) (syncproto.Pus
 
 // validate checks what can be checked without reading the record.
 func (p *pusher) validate(m syncproto.Mutation) (app.HLC, *rejection) {
+	if m.Scope == syncproto.ScopeShared {
+		// The shared reference data has one writer: the operator, on the
+		// server (see PutHolidayYears). No device, not even a provincial
+		// one, writes into it.
+		return app.HLC{}, reject(syncproto.CodeForbidden, msgSharedScope)
+	}
 	if !knownEntities[m.Entity] {
 		return app.HLC{}, reject(syncproto.CodeInvalid, msgBadEntity)
 	}

@@ -38,6 +38,12 @@ const (
 // code.
 const ScopeProvince = "province"
 
+// ScopeShared is the scope of province-wide reference data, such as the
+// holiday calendar (entity "holiday_year", one record per year, id the
+// year). Every device reads it, besides its commune; only the server's
+// operator writes it, and a push into it is rejected (CodeForbidden).
+const ScopeShared = "shared"
+
 // Error codes, the same values as package app's codes.
 const (
 	CodeInvalid      = "invalid"
