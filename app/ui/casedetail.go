@@ -469,9 +469,9 @@ func newEventDialog(v *caseDetail, kind string) *eventDialog {
 	body := container.NewVScroll(container.NewVBox(from, d.formErr, form))
 	d.d = dialog.NewCustomWithoutButtons(title, body, v.win)
 	d.d.SetButtons([]fyne.CanvasObject{cancel, d.save})
-	height := float32(260)
-	if len(d.order) > 3 {
-		height = 560
+	height := float32(300)
+	if len(d.order) > 5 {
+		height = 600
 	}
 	d.d.Resize(fyne.NewSize(620, height))
 	return d
@@ -615,6 +615,11 @@ func (d *eventDialog) submit() {
 	})
 }
 
+// notReferredTo are the kinds of agency a commune does not refer a case
+// to: groups of bodies, the communes themselves, the party, the press and
+// the IT centre.
+var notReferredTo = map[string]bool{"group": true, "commune_gov": true, "party": true, "media": true, "public_unit": true}
+
 // agencyList returns the agencies of refs a case may be referred to.
 func agencyList(refs *app.RefData) app.CodeList {
 	if refs == nil {
@@ -622,7 +627,7 @@ func agencyList(refs *app.RefData) app.CodeList {
 	}
 	out := make(app.CodeList, 0, len(refs.Agencies))
 	for _, a := range refs.Agencies {
-		if a.Kind == "group" {
+		if notReferredTo[a.Kind] {
 			continue
 		}
 		out = append(out, app.Code{Code: a.ID, VI: a.NameVI, EN: a.NameEN})

@@ -199,12 +199,12 @@ func newCaseForm(d formDeps, orig *app.Case) *caseForm {
 
 	required := func(s string) string { return s + " *" }
 	groupBox := container.NewGridWithColumns(2)
-	for _, c := range f.groups {
-		groupBox.Add(c)
+	for i, c := range f.groups {
+		groupBox.Add(checkRow(c, codeLabel(app.VulnerableGroups[i])))
 	}
 	issueBox := container.NewGridWithColumns(2)
-	for _, c := range f.issues {
-		issueBox.Add(c)
+	for i, c := range f.issues {
+		issueBox.Add(checkRow(c, f.issues[i].Text))
 	}
 	body := container.NewVBox(f.title, f.formErr,
 		f.section(lang.X("form.section.intake", "Tiếp nhận"),

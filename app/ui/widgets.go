@@ -83,6 +83,30 @@ func (c *formCheck) FocusGained() {
 	}
 }
 
+// checkRow shows c with its text wrapped beside it: a Check's own text
+// never wraps, and the legal labels (Điều 8 groups, issue types) are long
+// enough to widen the window past an old laptop's screen.
+func checkRow(c *formCheck, text string) fyne.CanvasObject {
+	c.Text = ""
+	l := &tapLabel{onTap: func() {
+		if !c.Disabled() {
+			c.SetChecked(!c.Checked)
+		}
+	}}
+	l.Text, l.Wrapping = text, fyne.TextWrapWord
+	l.ExtendBaseWidget(l)
+	return container.NewBorder(nil, nil, c, nil, l)
+}
+
+// tapLabel is a label that acts when tapped, like a check box's own text.
+type tapLabel struct {
+	widget.Label
+	onTap func()
+}
+
+// Tapped implements fyne.Tappable.
+func (l *tapLabel) Tapped(*fyne.PointEvent) { l.onTap() }
+
 // scrollIntoView scrolls s so that o, somewhere in its content, is
 // visible; it does nothing if o is not inside s.
 func scrollIntoView(s *container.Scroll, o fyne.CanvasObject) {

@@ -7,11 +7,13 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -342,4 +344,32 @@ func TestCaseScreen_PrintIntake(t *testing.T) {
 	if name := intakeFileName(printed); !strings.HasPrefix(name, "phieu-tiep-nhan-28261-") || !strings.HasSuffix(name, ".xlsx") {
 		t.Errorf("file name %q", name)
 	}
+}
+
+// The long Điều 8 labels wrap beside their boxes, and tapping a label
+// ticks its box, as a check box's own text would.
+func TestIntake_GroupLabelTicksItsBox(t *testing.T) {
+	fx := newStoreFixture(t)
+	test.Tap(mustButton(t, fx.win.Content(), "Thêm vụ việc"))
+	f := fx.ui.form
+	var label *tapLabel
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if l, ok := o.(*tapLabel); ok && label == nil && strings.HasPrefix(l.Text, "Thành viên hộ nghèo") {
+			label = l
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, x := range c.Objects {
+				walk(x)
+			}
+		}
+		if s, ok := o.(*container.Scroll); ok {
+			walk(s.Content)
+		}
+	}
+	walk(f.content)
+	must(t, label != nil, "no label for the poor-household group")
+	test.Tap(label)
+	must(t, slices.Equal(f.checkedGroups(), []string{"ho_ngheo"}), "ticked %v", f.checkedGroups())
+	must(t, f.content.MinSize().Width <= 1000, "the form needs %v px: wider than an old laptop's window", f.content.MinSize().Width)
 }
