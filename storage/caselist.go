@@ -70,14 +70,16 @@ func (db *DB) WorkingCalendar(ctx context.Context) (*app.Calendar, error) {
 	return cal, err
 }
 
-// deadlineRules returns the time limits and the calendar of the reference
-// data; none without reference data.
+// deadlineRules returns the time limits of the reference data and the
+// working-day calendar (the seeds with the years the province synced,
+// read afresh so that a sync by another process counts at once); none
+// without reference data.
 func (db *DB) deadlineRules(ctx context.Context) ([]app.SlaRule, *app.Calendar, error) {
 	rd, ok := db.currentRefs().(*app.RefData)
 	if !ok || rd == nil {
 		return nil, nil, nil
 	}
-	cal, err := rd.Calendar()
+	cal, err := db.Calendar(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
