@@ -359,7 +359,7 @@ func (b *Bench) edits(s *Scenario) (*Result, error) {
 		return nil, fmt.Errorf("first sync: %w", err)
 	}
 	if err := dev.run(nil, "demo", "--commune", Commune, "--complaints", "0",
-		"--edits", strconv.Itoa(b.cfg.Edits), "--seed", "2"); err != nil {
+		"--edits", strconv.Itoa(b.cfg.Edits), "--seed", "2", "--plain"); err != nil {
 		return nil, fmt.Errorf("edits: %w", err)
 	}
 	r, err := b.timedSync(s, dev, &netsim.Link{})
@@ -686,7 +686,9 @@ func (b *Bench) makeTemplate() error {
 	b.once.Do(func() {
 		d := &device{dir: filepath.Join(b.cfg.Work, "template-device")}
 		start := time.Now()
-		b.genErr = d.run(nil, "demo", "--commune", Commune, "--complaints", strconv.Itoa(b.cfg.Cases), "--seed", "1")
+		// Plain cases (new, no workflow steps): the targets are written
+		// for cases, one record and one mutation each.
+		b.genErr = d.run(nil, "demo", "--commune", Commune, "--complaints", strconv.Itoa(b.cfg.Cases), "--seed", "1", "--plain")
 		b.genTime = time.Since(start)
 		b.template = d.dir
 		if b.genErr == nil {

@@ -183,6 +183,39 @@ func dumpIDs(t *testing.T, dump string) []string {
 	return ids
 }
 
+// caseIDs returns the ids of the cases of a dump, in its order.
+func caseIDs(t *testing.T, dump string) []string {
+	t.Helper()
+	var ids []string
+	for _, line := range strings.Split(strings.TrimSpace(dump), "\n") {
+		if line == "" {
+			continue
+		}
+		var rec struct {
+			ID   string `json:"id"`
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("dump line %q: %v", line, err)
+		}
+		if rec.Type == app.EntityCase {
+			ids = append(ids, rec.ID)
+		}
+	}
+	return ids
+}
+
+// assertUniqueCases checks that no record of a dump appears twice and that
+// it holds want cases (the demo's cases come with their steps).
+func assertUniqueCases(t *testing.T, dump string, want int) {
+	t.Helper()
+	ids := dumpIDs(t, dump)
+	assertUnique(t, ids, len(ids))
+	if n := len(caseIDs(t, dump)); n != want {
+		t.Fatalf("%d cases, want %d", n, want)
+	}
+}
+
 func assertUnique(t *testing.T, ids []string, want int) {
 	t.Helper()
 	seen := map[string]bool{}
@@ -225,7 +258,7 @@ func TestEndToEnd_TwoLaptopsOneCommune_AnotherCommuneSeesNothing(t *testing.T) {
 	b.must("sync")
 
 	dumpA, dumpB := a.dump(), b.dump()
-	assertUnique(t, dumpIDs(t, dumpA), 200)
+	assertUniqueCases(t, dumpA, 200)
 	if dumpA != dumpB {
 		t.Fatal("device B's dump differs from device A's")
 	}
@@ -368,7 +401,7 @@ func TestIdempotency_RepeatedAndLostPushes(t *testing.T) {
 	if resent == 0 {
 		t.Fatal("no mutation was sent twice; the test did not exercise duplicates")
 	}
-	assertUnique(t, dumpIDs(t, srv.dump(t)), 400)
+	assertUniqueCases(t, srv.dump(t), 400)
 	if srv.dump(t) != a.dump() {
 		t.Fatal("server and device differ")
 	}
@@ -378,7 +411,9 @@ func TestResume_LinkCutEveryFewKilobytes(t *testing.T) {
 	counter := &countingHandler{sent: map[string]int{}}
 	srv := startHandler(t, func(h http.Handler) http.Handler { counter.next = h; return counter })
 	a := newDevice(t)
-	a.must("demo", "--commune", "28261", "--complaints", "300", "--seed", "5")
+	// Plain cases: with their steps the push and pull would be some five
+	// times longer, and so would the cuts and their retries.
+	a.must("demo", "--commune", "28261", "--complaints", "300", "--seed", "5", "--plain")
 	a.enroll(srv, "28261")
 	up := &netsim.Link{CutEvery: 8 << 10}
 	a.http = up.Client(20 * time.Second)
@@ -394,7 +429,7 @@ func TestResume_LinkCutEveryFewKilobytes(t *testing.T) {
 		t.Fatalf("%d mutations re-sent over %d cuts with batches of at most %d: more than the batch in flight",
 			extra, up.Cuts(), counter.max)
 	}
-	assertUnique(t, dumpIDs(t, srv.dump(t)), 300)
+	assertUniqueCases(t, srv.dump(t), 300)
 
 	b := newDevice(t)
 	b.enroll(srv, "28261")
@@ -405,7 +440,7 @@ func TestResume_LinkCutEveryFewKilobytes(t *testing.T) {
 		t.Fatalf("only %d cuts during the pull", down.Cuts())
 	}
 	dumpB := b.dump()
-	assertUnique(t, dumpIDs(t, dumpB), 300)
+	assertUniqueCases(t, dumpB, 300)
 	if dumpB != a.dump() || dumpB != srv.dump(t) {
 		t.Fatal("replicas differ after syncing over a cut link")
 	}
@@ -420,7 +455,7 @@ func TestMerge_DifferentFieldsEditedOffline(t *testing.T) {
 	a.must("sync")
 	b.enroll(srv, "28261")
 	b.must("sync")
-	id := dumpIDs(t, a.dump())[2]
+	id := caseIDs(t, a.dump())[2]
 
 	a.edit(id, func(c *app.Case) { c.BusinessName = "Cửa hàng điện máy Hưng Thịnh (đã xác minh)" })
 	b.edit(id, func(c *app.Case) { c.Summary = "Người tiêu dùng bổ sung hóa đơn mua hàng ngày 12/11." })

@@ -806,7 +806,8 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 	scratch := killScratch(t)
 	dirA := filepath.Join(t.TempDir(), "A")
 	dirB := filepath.Join(t.TempDir(), "B")
-	k.bvntd(2*time.Minute, "demo", "--data", dirA, "--commune", killCommune,
+	// Plain cases (no workflow steps): one mutation and one record each.
+	k.bvntd(2*time.Minute, "demo", "--data", dirA, "--commune", killCommune, "--plain",
 		"--complaints", strconv.Itoa(killCases), "--seed", strconv.Itoa(killDemoSeed))
 	k.bvntd(time.Minute, "enroll", "--data", dirA, "--server", k.srv.URL, "--code", k.srv.code(t, killCommune))
 
@@ -830,7 +831,7 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 		}
 		if run%4 == 0 {
 			// An officer goes on working between two syncs.
-			k.bvntd(time.Minute, "demo", "--data", dirA, "--complaints", "0", "--edits", "5",
+			k.bvntd(time.Minute, "demo", "--data", dirA, "--complaints", "0", "--edits", "5", "--plain",
 				"--seed", strconv.Itoa(1000+run))
 			edits += 5
 			before = k.inspect(dirA, scratch)

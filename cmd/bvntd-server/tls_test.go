@@ -79,7 +79,7 @@ func TestTLS_ServerCertificateTrustedThroughTheCAGivenAtEnrolment(t *testing.T) 
 	a.must("demo", "--commune", "28261", "--complaints", "5")
 	a.must("enroll", "--server", srv.URL, "--code", srv.code(t, "28261"), "--ca", certFile)
 	a.must("sync")
-	if n := len(dumpIDs(t, srv.dump(t))); n != 5 {
+	if n := len(caseIDs(t, srv.dump(t))); n != 5 {
 		t.Fatalf("server has %d records over TLS", n)
 	}
 

@@ -96,13 +96,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		complaints := fs.Int("complaints", 50, "số vụ việc mẫu (sample cases)")
 		edits := fs.Int("edits", 0, "số lần sửa vụ việc có sẵn (edits of existing cases)")
 		officer := fs.String("officer", "Cán bộ tiếp nhận (mẫu)", "tên cán bộ ghi nhận (officer name)")
+		plain := fs.Bool("plain", false, "chỉ ghi vụ việc mới tiếp nhận, không có các bước xử lý (new cases only, no workflow steps)")
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
 		if *complaints < 0 || *edits < 0 {
 			return app.Errorf(app.EINVALID, "--complaints và --edits phải là số không âm.")
 		}
-		return m.demo(ctx, *data, *commune, *seed, *complaints, *edits, *officer)
+		return m.demo(ctx, *data, *commune, *seed, *complaints, *edits, *officer, *plain)
 	case "enroll":
 		server := fs.String("server", "", "địa chỉ máy chủ tỉnh, ví dụ https://bvntd.dongthap.gov.vn (server URL)")
 		code := fs.String("code", "", "mã đăng ký một lần do Sở Công Thương cấp (one-time code)")
@@ -172,7 +173,7 @@ func (m *Main) withStore(ctx context.Context, dir string, fn func(*storage.DB, *
 	return fn(db, refs)
 }
 
-func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, complaints, edits int, officer string) error {
+func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, complaints, edits int, officer string, plain bool) error {
 	return m.withStore(ctx, dir, func(db *storage.DB, refs *app.RefData) error {
 		if commune == "" {
 			u, err := db.UnitCode(ctx)
@@ -194,7 +195,7 @@ func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, compl
 		if err := db.SaveOfficer(ctx, officer); err != nil {
 			return err
 		}
-		n, e, err := runDemo(ctx, db, refs, commune, seed, complaints, edits)
+		n, e, err := runDemo(ctx, db, refs, commune, seed, complaints, edits, plain)
 		fmt.Fprintf(m.Stderr, "Đã ghi %d vụ việc mẫu và %d lần sửa vào %s\n", n, e, db.Path())
 		return err
 	})
