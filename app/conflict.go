@@ -77,5 +77,16 @@ var bookkeepingFields = map[string]bool{"updated_at": true, "updated_by": true}
 // Reviewable reports whether concurrent writes of field of an entity are
 // kept as a conflict for review.
 func Reviewable(entity, field string) bool {
-	return entity == EntityCase && !bookkeepingFields[field]
+	switch {
+	case bookkeepingFields[field]:
+		return false
+	case entity == EntityCase:
+		return true
+	case entity == EntityAttendance:
+		// Two laptops marking the same person at the same session: a
+		// different status or signature is for review; the check-in times
+		// differ by nature.
+		return field == "status" || field == "signed"
+	}
+	return IsRecordEntity(entity)
 }

@@ -112,6 +112,9 @@ func (db *DB) ResolveConflict(ctx context.Context, id, resolution string) error 
 // writeOtherValue sets the conflict's field of its record to the value the
 // merge did not keep.
 func (db *DB) writeOtherValue(ctx context.Context, tx *sql.Tx, c app.Conflict, officer string, now time.Time) error {
+	if app.IsRecordEntity(c.Entity) && c.Kind == app.ConflictField {
+		return db.writeRecordField(ctx, tx, c, officer, now)
+	}
 	if c.Entity != app.EntityCase {
 		return app.Errorf(app.EINVALID, "Không hỗ trợ loại dữ liệu này.")
 	}
@@ -131,6 +134,30 @@ func (db *DB) writeOtherValue(ctx context.Context, tx *sql.Tx, c app.Conflict, o
 		return db.writeCaseFields(ctx, tx, &rec, edit, officer, now)
 	}
 	return db.writeCaseFields(ctx, tx, &rec, map[string]json.RawMessage{c.Field: value}, officer, now)
+}
+
+// writeRecordField takes the other value of a record's field (an
+// attendance status, a session's title…) with its outbox mutation.
+func (db *DB) writeRecordField(ctx context.Context, tx *sql.Tx, c app.Conflict, officer string, now time.Time) error {
+	rec := app.NewRecord(c.Entity)
+	if err := getRecord(ctx, tx, c.Entity, c.RecordID, rec); err != nil {
+		return err
+	}
+	old := rec.Fields()
+	if err := rec.SetFields(map[string]json.RawMessage{c.Field: c.OtherValue}); err != nil {
+		return app.WrapError(app.EINVALID, "Giá trị không hợp lệ.", err)
+	}
+	h := rec.Head()
+	h.UpdatedAt, h.UpdatedBy = now, officer
+	rec.Normalize()
+	changed := diffFields(old, rec.Fields())
+	if len(changed) == 0 {
+		return nil
+	}
+	if err := putRecord(ctx, tx, rec); err != nil {
+		return err
+	}
+	return db.appendMutation(ctx, tx, c.Entity, h.ID, h.UnitCode, changed, officer, now)
 }
 
 // writeCaseFields sets fields of a case in tx with its outbox mutation.

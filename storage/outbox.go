@@ -21,10 +21,15 @@ func (db *DB) appendMutation(ctx context.Context, tx *sql.Tx, entity, recordID, 
 	}
 	var base int64
 	table := map[string]string{app.EntityCase: "cases", app.EntityConflict: "conflicts", app.EntityCaseEvent: "case_events"}[entity]
-	if table == "" {
+	switch {
+	case table != "":
+		err = tx.QueryRowContext(ctx, "SELECT server_version FROM "+table+" WHERE id = ?", recordID).Scan(&base)
+	case app.IsRecordEntity(entity):
+		err = tx.QueryRowContext(ctx, "SELECT server_version FROM records WHERE entity = ? AND id = ?", entity, recordID).Scan(&base)
+	default:
 		return fmt.Errorf("outbox: unknown entity %q", entity)
 	}
-	if err := tx.QueryRowContext(ctx, "SELECT server_version FROM "+table+" WHERE id = ?", recordID).Scan(&base); err != nil {
+	if err != nil {
 		return fmt.Errorf("outbox base version: %w", err)
 	}
 	stamp := db.clock.Tick()

@@ -108,6 +108,9 @@ func (db *DB) applyRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) e
 	case app.EntityCaseEvent:
 		return db.applyCaseEvent(ctx, tx, r)
 	}
+	if app.IsRecordEntity(r.Entity) {
+		return db.applyGenericRecord(ctx, tx, r)
+	}
 	// A newer server may send entities this build does not know.
 	slog.Warn("pull: unknown entity skipped", "entity", r.Entity, "id", r.ID)
 	return nil
@@ -249,6 +252,13 @@ func (db *DB) Dump(ctx context.Context, w io.Writer) (int, error) {
 			return 0, err
 		}
 		lines = append(lines, line{c.ID, b})
+	}
+	ids, recs, err := db.dumpRecords(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for i := range ids {
+		lines = append(lines, line{ids[i], recs[i]})
 	}
 	sort.Slice(lines, func(i, j int) bool { return lines[i].id < lines[j].id })
 	bw := bufio.NewWriterSize(w, 64<<10)

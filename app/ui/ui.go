@@ -55,6 +55,20 @@ type CaseService interface {
 	CaseDeadlines(ctx context.Context, c *app.Case, now time.Time) ([]app.Deadline, error)
 }
 
+// RecordService reads and writes the registries (officers, organisations,
+// participants), training sessions with their attendance, outreach events
+// and publications in the local store.
+type RecordService interface {
+	// Records lists the records of an app.RecordEntities entity.
+	Records(ctx context.Context, entity string, q app.RecordQuery) ([]app.Record, error)
+	// GetRecord reads the record of r's entity with the given id into r.
+	GetRecord(ctx context.Context, id string, r app.Record) error
+	// SaveRecord creates or updates r (filling id, commune, provenance),
+	// validating it: an *app.Error with Vietnamese messages by field on bad
+	// input.
+	SaveRecord(ctx context.Context, r app.Record) error
+}
+
 // SyncService reports on and runs the synchronisation with the provincial
 // server.
 type SyncService interface {
@@ -71,7 +85,10 @@ type Services struct {
 	// Review lists and resolves conflicts; nil hides the "Cần xem xét"
 	// tab and the marks in the case list.
 	Review ReviewService
-	Refs   *app.RefData // seeded reference data; nil means none
+	// Records holds the registries, training and outreach work; nil hides
+	// those tabs.
+	Records RecordService
+	Refs    *app.RefData // seeded reference data; nil means none
 	// UnitCode is this device's commune or ward, "" if not set.
 	UnitCode string
 	Officer  string // the officer using this device, recorded on edits

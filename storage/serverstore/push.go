@@ -16,11 +16,13 @@ import (
 )
 
 // knownEntities are the record types the server accepts.
-var knownEntities = map[string]bool{
-	app.EntityCase:      true,
-	app.EntityConflict:  true,
-	app.EntityCaseEvent: true,
-}
+var knownEntities = func() map[string]bool {
+	m := map[string]bool{app.EntityCase: true, app.EntityConflict: true, app.EntityCaseEvent: true}
+	for _, e := range app.RecordEntities {
+		m[e] = true
+	}
+	return m
+}()
 
 // conflictEditable are the fields of a conflict record a device may write:
 // resolving it. Devices never create conflicts.
