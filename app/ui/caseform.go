@@ -24,6 +24,7 @@ type formDeps struct {
 	ctx     context.Context
 	win     fyne.Window
 	svc     CaseService
+	records RecordService // nil without the training and outreach work
 	refs    *app.RefData
 	unit    string // this device's commune, for new cases
 	officer string

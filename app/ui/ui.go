@@ -286,6 +286,7 @@ func (u *UI) deps() formDeps {
 		ctx:     u.ctx,
 		win:     u.win,
 		svc:     u.svc.Cases,
+		records: u.svc.Records,
 		refs:    u.svc.Refs,
 		unit:    u.svc.UnitCode,
 		officer: u.svc.Officer,
