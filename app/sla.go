@@ -56,7 +56,7 @@ func Deadlines(c *Case, events []CaseEvent, rules []SlaRule, cal *Calendar, now 
 		}
 		for _, e := range evs {
 			switch {
-			case e.Kind == r.Start:
+			case startsRule(r, &e):
 				start, running = e.At, true
 			case running && containsString(r.Stop, e.Kind):
 				running = false
@@ -74,6 +74,20 @@ func Deadlines(c *Case, events []CaseEvent, rules []SlaRule, cal *Calendar, now 
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
 	return out
+}
+
+// startsRule reports whether e starts (or starts again) the clock of r:
+// its start event, and for a clock that starts on acceptance, any step
+// that brings the case into "accepted" (documents received) or back into
+// handling (reopened).
+func startsRule(r SlaRule, e *CaseEvent) bool {
+	if e.Kind == r.Start {
+		return true
+	}
+	if r.Start != EventAccepted {
+		return false
+	}
+	return e.Kind == EventReopened || e.ToStatus == StatusAccepted && e.FromStatus != StatusAccepted
 }
 
 func containsString(s []string, v string) bool {

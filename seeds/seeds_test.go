@@ -591,6 +591,24 @@ func TestSlaRules_Deadlines(t *testing.T) {
 	if got := app.Deadlines(c, evs, rd.SlaRules, cal, at("2027-02-23 10:00")); len(got) != 0 {
 		t.Fatalf("closed case has deadlines %v", got)
 	}
+	// Accepted through "documents received", or reopened: the overall
+	// limit runs from that step.
+	d := &app.Case{Kind: "khieu_nai", Status: app.StatusAccepted, ReceivedAt: at("2027-03-01 09:00")}
+	devs := []app.CaseEvent{
+		{Kind: app.EventAcknowledged, At: at("2027-03-01 10:00"), FromStatus: app.StatusReceived, ToStatus: app.StatusReceived},
+		{Kind: app.EventDocsRequested, At: at("2027-03-01 11:00"), FromStatus: app.StatusReceived, ToStatus: app.StatusNeedsDocs},
+		{Kind: app.EventDocsReceived, At: at("2027-03-04 09:00"), FromStatus: app.StatusNeedsDocs, ToStatus: app.StatusAccepted},
+	}
+	if got := codes(app.Deadlines(d, devs, rd.SlaRules, cal, at("2027-03-05 09:00"))); got != "resolve_overall@25/03" {
+		t.Fatalf("accepted through documents: %s", got)
+	}
+	d.Status = app.StatusInProgress
+	devs = append(devs,
+		app.CaseEvent{Kind: app.EventResolved, At: at("2027-03-10 09:00"), FromStatus: app.StatusAccepted, ToStatus: app.StatusResolved},
+		app.CaseEvent{Kind: app.EventReopened, At: at("2027-03-15 09:00"), FromStatus: app.StatusResolved, ToStatus: app.StatusInProgress})
+	if got := codes(app.Deadlines(d, devs, rd.SlaRules, cal, at("2027-03-16 09:00"))); got != "resolve_overall@05/04" {
+		t.Fatalf("reopened: %s", got)
+	}
 	// A vulnerable consumer's request comes first (Điều 8 khoản 2 điểm
 	// đ): every limit halved, rounded up, and marked as priority.
 	v := &app.Case{Kind: "yeu_cau_ho_tro_thuong_luong", Status: app.StatusReceived, ReceivedAt: at("2027-02-04 09:00"),
