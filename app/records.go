@@ -291,6 +291,8 @@ type OutreachEvent struct {
 	Leaflets      int      `json:"leaflets"`
 	MediaCoverage string   `json:"media_coverage"`
 	Status        string   `json:"status"` // ActivityStatuses
+	// Note holds remarks, and the reason the event was voided.
+	Note string `json:"note"`
 }
 
 // Publication is a communication material or a news item (targets T3, T7).
@@ -304,6 +306,8 @@ type Publication struct {
 	Quantity int    `json:"quantity"`
 	Channel  string `json:"channel"` // PublicationChannels
 	URL      string `json:"url"`
+	// Note holds remarks, and the reason the item was voided.
+	Note string `json:"note"`
 }
 
 func (*Officer) Entity() string         { return EntityOfficer }
@@ -540,7 +544,7 @@ func (r *OutreachEvent) Normalize() {
 	for _, p := range []*string{&r.Type, &r.Title, &r.Theme, &r.Topic, &r.Organiser, &r.Venue, &r.StartDate, &r.EndDate, &r.Status} {
 		*p = NFC(*p)
 	}
-	r.MediaCoverage = NFCText(r.MediaCoverage)
+	r.MediaCoverage, r.Note = NFCText(r.MediaCoverage), NFCText(r.Note)
 	r.Partners = normalizeCodes(r.Partners, nil)
 	r.PlanTasks = normalizeCodes(r.PlanTasks, nil)
 	if r.Type == "mit_tinh_15_3" {
@@ -563,6 +567,7 @@ func (r *OutreachEvent) Validate(refs Refs, _ time.Time) error {
 	c.count("business_participants", r.Businesses, "Số doanh nghiệp")
 	c.count("leaflets", r.Leaflets, "Số tờ rơi")
 	c.long("media_coverage", r.MediaCoverage, "Đưa tin")
+	c.long("note", r.Note, "Ghi chú")
 	c.required("status", r.Status, "Chưa chọn tình trạng.")
 	c.code("status", r.Status, ActivityStatuses, "Tình trạng")
 	return c.err()
@@ -573,6 +578,7 @@ func (r *Publication) Normalize() {
 	for _, p := range []*string{&r.Type, &r.Origin, &r.Format, &r.Title, &r.Date, &r.Channel, &r.URL} {
 		*p = NFC(*p)
 	}
+	r.Note = NFCText(r.Note)
 }
 
 func (r *Publication) Validate(refs Refs, _ time.Time) error {
@@ -593,5 +599,6 @@ func (r *Publication) Validate(refs Refs, _ time.Time) error {
 	c.count("quantity", r.Quantity, "Số lượng")
 	c.code("channel", r.Channel, PublicationChannels, "Kênh đăng tải")
 	c.short("url", r.URL, "Đường dẫn")
+	c.long("note", r.Note, "Ghi chú")
 	return c.err()
 }
