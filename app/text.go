@@ -64,3 +64,23 @@ func NewCollator() *collate.Collator {
 func SortVietnamese(s []string) {
 	NewCollator().SortStrings(s)
 }
+
+// MatchesWords reports whether every word of query, folded (Fold), starts
+// a word of text, folded: how the lists find people and records as the
+// officer types ("nguyen van a" finds "Nguyễn Văn An").
+func MatchesWords(query, text string) bool {
+	words := strings.Fields(Fold(text))
+	for _, q := range strings.Fields(Fold(query)) {
+		found := false
+		for _, w := range words {
+			if strings.HasPrefix(w, q) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}

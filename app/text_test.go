@@ -155,3 +155,22 @@ func TestNewCollator(t *testing.T) {
 		})
 	}
 }
+
+func TestMatchesWords(t *testing.T) {
+	for _, tc := range []struct {
+		q, text string
+		want    bool
+	}{
+		{"nguyen van a", "Nguyễn Văn An", true},
+		{"Đào", "Nguyễn Thị Hồng Đào", true},
+		{"dao", "Nguyễn Thị Hồng Đào", true},
+		{"an nguyen", "Nguyễn Văn An", true}, // any order
+		{"van b", "Nguyễn Văn An", false},
+		{"", "Nguyễn Văn An", true},
+		{"guyen", "Nguyễn Văn An", false}, // word starts only
+	} {
+		if got := MatchesWords(tc.q, tc.text); got != tc.want {
+			t.Errorf("MatchesWords(%q, %q) = %v", tc.q, tc.text, got)
+		}
+	}
+}

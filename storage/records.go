@@ -202,36 +202,18 @@ func (db *DB) recordRows(ctx context.Context, entity string, q RecordQuery) ([]s
 		return nil, fmt.Errorf("list %s: %w", entity, err)
 	}
 	defer rows.Close()
-	words := strings.Fields(app.Fold(q.Text))
 	var out []string
 	for rows.Next() {
 		var s, folded string
 		if err := rows.Scan(&s, &folded); err != nil {
 			return nil, err
 		}
-		if len(words) > 0 && !prefixMatch(words, strings.Fields(folded)) {
+		if q.Text != "" && !app.MatchesWords(q.Text, folded) {
 			continue
 		}
 		out = append(out, s)
 	}
 	return out, rows.Err()
-}
-
-// prefixMatch reports whether every query word starts a word of text.
-func prefixMatch(query, text []string) bool {
-	for _, q := range query {
-		found := false
-		for _, w := range text {
-			if strings.HasPrefix(w, q) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }
 
 // applyGenericRecord stores a pulled record of app.RecordEntities, keeping
