@@ -1,0 +1,833 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+)
+
+// registryScreen is the "Danh mục" tab: the officers of the commune, the
+// organisations relevant to consumer protection and the people who attend
+// sessions, each a searchable list with a form. People who may be the same
+// person (app.PossibleDuplicatePeople) are marked "Có thể trùng" with the
+// other record, for an officer to review; nothing is merged.
+type registryScreen struct {
+	formDeps
+
+	tabs     *container.AppTabs
+	pane     *fyne.Container // the tabs, or a form
+	errMsg   *widget.Label
+	officers *regList
+	orgs     *regList
+	people   *regList
+	onlyDups *widget.Check
+
+	officerRecs []app.Officer
+	orgRecs     []app.Organisation
+	peopleRecs  []app.Participant
+	dups        map[string][]app.PersonPair
+	orgMembers  map[string]int // participants by organisation id
+	gen         int
+
+	// The open form, or nil.
+	officerForm *officerForm
+	orgForm     *orgForm
+	personForm  *personForm
+
+	// onChanged, if set, is called on the Fyne goroutine after a record
+	// was saved.
+	onChanged func()
+
+	content fyne.CanvasObject
+}
+
+// regList is one list of the registry: search, add, count, table.
+type regList struct {
+	search  *widget.Entry
+	add     *widget.Button
+	count   *widget.Label
+	empty   *widget.Label
+	table   *recordTable
+	shown   []int // index in the screen's records of each row
+	content fyne.CanvasObject
+}
+
+func newRegList(placeholder, addText string, cols []tableColumn, cell func(i, col int) string,
+	open func(i int), onAdd func(), onSearch func(), extra ...fyne.CanvasObject) *regList {
+	l := &regList{}
+	l.search = widget.NewEntry()
+	l.search.SetPlaceHolder(placeholder)
+	l.search.OnChanged = func(string) { onSearch() }
+	l.search.ActionItem = widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { l.search.SetText("") })
+	l.add = &widget.Button{Text: addText, Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: onAdd}
+	l.count = widget.NewLabel("")
+	l.empty = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
+	l.empty.Hide()
+	l.table = newRecordTable(cols, func() int { return len(l.shown) },
+		func(row, col int) string {
+			if row < 0 || row >= len(l.shown) {
+				return ""
+			}
+			return cell(l.shown[row], col)
+		},
+		func(row int) { open(l.shown[row]) })
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, l.add, l.search),
+		container.NewHBox(append([]fyne.CanvasObject{l.count}, extra...)...))
+	l.content = container.NewBorder(top, nil, nil, nil, container.NewStack(l.table, container.NewVBox(l.empty)))
+	return l
+}
+
+// setShown shows rows, or the empty message: emptyText with no search,
+// a "nothing found" text with one.
+func (l *regList) setShown(rows []int, total int, emptyText string) {
+	l.shown = rows
+	l.count.SetText(lang.X("registry.count", "{{.N}} / {{.Total}} bản ghi", map[string]any{
+		"N": FormatInt(int64(len(rows))), "Total": FormatInt(int64(total))}))
+	if len(rows) > 0 {
+		l.empty.Hide()
+		l.table.Show()
+	} else {
+		if q := app.NFC(l.search.Text); q != "" {
+			emptyText = lang.X("registry.empty_search", "Không tìm thấy ai phù hợp với “{{.Q}}”.", map[string]any{"Q": q})
+		}
+		l.empty.SetText(emptyText)
+		l.empty.Show()
+		l.table.Hide()
+	}
+	l.table.Refresh()
+}
+
+func newRegistryScreen(d formDeps) *registryScreen {
+	r := &registryScreen{formDeps: d, dups: map[string][]app.PersonPair{}, orgMembers: map[string]int{}}
+	r.errMsg = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	r.errMsg.Hide()
+
+	r.officers = newRegList(lang.X("registry.officers.search", "Tìm cán bộ theo tên, số điện thoại, chức vụ…"),
+		lang.X("registry.officers.add", "Thêm cán bộ"), []tableColumn{
+			{lang.X("registry.officers.col.name", "Họ và tên"), 0.24, 140},
+			{lang.X("registry.officers.col.position", "Chức vụ"), 0.2, 100},
+			{lang.X("registry.officers.col.role", "Vai trò"), 0.22, 110},
+			{lang.X("registry.officers.col.phone", "Điện thoại"), 0.12, 100},
+			{lang.X("registry.officers.col.t5", "Tính cho T5"), 0.1, 80},
+			{lang.X("registry.officers.col.active", "Đang công tác"), 0.12, 90},
+		}, r.officerCell, func(i int) { r.openOfficer(&r.officerRecs[i]) }, func() { r.openOfficer(nil) }, r.filterOfficers)
+
+	r.orgs = newRegList(lang.X("registry.orgs.search", "Tìm tổ chức theo tên…"),
+		lang.X("registry.orgs.add", "Thêm tổ chức"), []tableColumn{
+			{lang.X("registry.orgs.col.name", "Tên tổ chức"), 0.42, 160},
+			{lang.X("registry.orgs.col.kind", "Loại"), 0.3, 120},
+			{lang.X("registry.orgs.col.relevant", "Liên quan BVQLNTD"), 0.14, 100},
+			{lang.X("registry.orgs.col.members", "Người tham dự"), 0.14, 90},
+		}, r.orgCell, func(i int) { r.openOrg(&r.orgRecs[i]) }, func() { r.openOrg(nil) }, r.filterOrgs)
+
+	r.onlyDups = widget.NewCheck(lang.X("registry.people.only_dups", "Chỉ hiện người có thể trùng"), func(bool) { r.filterPeople() })
+	r.people = newRegList(lang.X("registry.people.search", "Tìm người tham dự theo tên, nơi công tác, số điện thoại…"),
+		lang.X("registry.people.add", "Thêm người tham dự"), []tableColumn{
+			{lang.X("registry.people.col.name", "Họ và tên"), 0.2, 130},
+			{lang.X("registry.people.col.type", "Đối tượng"), 0.18, 110},
+			{lang.X("registry.people.col.workplace", "Nơi công tác, tổ chức"), 0.2, 120},
+			{lang.X("registry.people.col.phone", "Điện thoại"), 0.12, 100},
+			{lang.X("registry.people.col.dup", "Có thể trùng"), 0.3, 160},
+		}, r.personCell, func(i int) { r.openPerson(&r.peopleRecs[i]) }, func() { r.openPerson(nil) }, r.filterPeople, r.onlyDups)
+
+	r.tabs = container.NewAppTabs(
+		container.NewTabItem(lang.X("registry.tab.officers", "Cán bộ"), r.officers.content),
+		container.NewTabItem(lang.X("registry.tab.orgs", "Tổ chức"), r.orgs.content),
+		container.NewTabItem(lang.X("registry.tab.people", "Người tham dự"), r.people.content),
+	)
+	r.pane = container.NewStack(container.NewBorder(r.errMsg, nil, nil, nil, r.tabs))
+	r.content = r.pane
+	return r
+}
+
+// registryData is what the registry loads.
+type registryData struct {
+	officers []app.Officer
+	orgs     []app.Organisation
+	people   []app.Participant
+}
+
+// reload reads the three lists off the Fyne goroutine and shows them.
+func (r *registryScreen) reload() {
+	r.gen++
+	gen := r.gen
+	r.run(func() {
+		data, err := loadRegistry(r.ctx, r.records)
+		fyne.Do(func() { r.apply(gen, data, err) })
+	})
+}
+
+// loadRegistry reads officers, organisations and participants. It
+// touches no widget.
+func loadRegistry(ctx context.Context, svc RecordService) (registryData, error) {
+	var data registryData
+	if svc == nil {
+		return data, errNoRecords
+	}
+	recs, err := svc.Records(ctx, app.EntityOfficer, app.RecordQuery{})
+	if err != nil {
+		return data, err
+	}
+	for _, rec := range recs {
+		if o, ok := rec.(*app.Officer); ok {
+			data.officers = append(data.officers, *o)
+		}
+	}
+	data.people, data.orgs, err = loadPeople(ctx, svc)
+	return data, err
+}
+
+func (r *registryScreen) apply(gen int, data registryData, err error) {
+	if gen != r.gen {
+		return
+	}
+	if err != nil {
+		logError("load registry", err)
+		r.errMsg.SetText(lang.X("registry.load_failed", "Không tải được danh mục: {{.Reason}}",
+			map[string]any{"Reason": userMessage(err)}))
+		r.errMsg.Show()
+		return
+	}
+	r.errMsg.Hide()
+	// In Vietnamese alphabetical order, so that namesakes sit together.
+	coll := app.NewCollator()
+	sort.SliceStable(data.officers, func(i, j int) bool {
+		return coll.CompareString(data.officers[i].FullName, data.officers[j].FullName) < 0
+	})
+	sort.SliceStable(data.orgs, func(i, j int) bool { return coll.CompareString(data.orgs[i].Name, data.orgs[j].Name) < 0 })
+	sort.SliceStable(data.people, func(i, j int) bool {
+		return coll.CompareString(data.people[i].FullName, data.people[j].FullName) < 0
+	})
+	r.officerRecs, r.orgRecs, r.peopleRecs = data.officers, data.orgs, data.people
+	r.dups = app.DuplicatesOf(app.PossibleDuplicatePeople(r.peopleRecs, r.orgRecs))
+	r.orgMembers = map[string]int{}
+	for _, p := range r.peopleRecs {
+		if p.OrganisationID != "" {
+			r.orgMembers[p.OrganisationID]++
+		}
+	}
+	r.filterOfficers()
+	r.filterOrgs()
+	r.filterPeople()
+}
+
+func (r *registryScreen) filterOfficers() {
+	q := r.officers.search.Text
+	var rows []int
+	for i, o := range r.officerRecs {
+		if app.MatchesWords(q, o.FullName+" "+o.Phone+" "+o.Position) {
+			rows = append(rows, i)
+		}
+	}
+	r.officers.setShown(rows, len(r.officerRecs),
+		lang.X("registry.officers.empty", "Chưa có cán bộ nào. Bấm “Thêm cán bộ” để ghi cán bộ làm công tác bảo vệ quyền lợi người tiêu dùng."))
+}
+
+func (r *registryScreen) filterOrgs() {
+	q := r.orgs.search.Text
+	var rows []int
+	for i, o := range r.orgRecs {
+		if app.MatchesWords(q, o.Name) {
+			rows = append(rows, i)
+		}
+	}
+	r.orgs.setShown(rows, len(r.orgRecs),
+		lang.X("registry.orgs.empty", "Chưa có tổ chức nào. Bấm “Thêm tổ chức” để ghi đoàn thể, hiệp hội, doanh nghiệp…"))
+}
+
+func (r *registryScreen) filterPeople() {
+	q := r.people.search.Text
+	var rows []int
+	for i := range r.peopleRecs {
+		p := &r.peopleRecs[i]
+		if r.onlyDups.Checked && len(r.dups[p.ID]) == 0 {
+			continue
+		}
+		if app.MatchesWords(q, p.FullName+" "+p.Phone+" "+r.workplace(p)) {
+			rows = append(rows, i)
+		}
+	}
+	n := 0
+	for _, p := range r.peopleRecs {
+		if len(r.dups[p.ID]) > 0 {
+			n++
+		}
+	}
+	text := lang.X("registry.people.only_dups", "Chỉ hiện người có thể trùng")
+	if n > 0 {
+		text = lang.X("registry.people.only_dups_count", "Chỉ hiện người có thể trùng ({{.N}})", map[string]any{"N": FormatInt(int64(n))})
+	}
+	if r.onlyDups.Text != text {
+		r.onlyDups.Text = text
+		r.onlyDups.Refresh()
+	}
+	r.people.setShown(rows, len(r.peopleRecs),
+		lang.X("registry.people.empty", "Chưa có người tham dự nào. Người được ghi có mặt ở lớp tập huấn sẽ có trong danh sách này."))
+}
+
+// workplace returns where p works: the organisation's name, else the
+// workplace typed.
+func (r *registryScreen) workplace(p *app.Participant) string {
+	if p.OrganisationID != "" {
+		for _, o := range r.orgRecs {
+			if o.ID == p.OrganisationID {
+				if p.Workplace != "" && app.PersonKey(p.Workplace) != app.PersonKey(o.Name) {
+					return o.Name + " – " + p.Workplace
+				}
+				return o.Name
+			}
+		}
+	}
+	return p.Workplace
+}
+
+func (r *registryScreen) officerCell(i, col int) string {
+	o := &r.officerRecs[i]
+	switch col {
+	case 0:
+		return o.FullName
+	case 1:
+		return o.Position
+	case 2:
+		return listLabel(app.OfficerRoles, o.Role)
+	case 3:
+		return o.Phone
+	case 4:
+		return yesNo(o.CountsForT5)
+	case 5:
+		return yesNo(o.Active)
+	}
+	return ""
+}
+
+func (r *registryScreen) orgCell(i, col int) string {
+	o := &r.orgRecs[i]
+	switch col {
+	case 0:
+		return o.Name
+	case 1:
+		return listLabel(app.OrganisationKinds, o.Kind)
+	case 2:
+		return yesNo(o.Relevant)
+	case 3:
+		return FormatInt(int64(r.orgMembers[o.ID]))
+	}
+	return ""
+}
+
+func (r *registryScreen) personCell(i, col int) string {
+	p := &r.peopleRecs[i]
+	switch col {
+	case 0:
+		return p.FullName
+	case 1:
+		return listLabel(app.ParticipantTypes, p.Type)
+	case 2:
+		return r.workplace(p)
+	case 3:
+		return p.Phone
+	case 4:
+		return r.dupText(p.ID)
+	}
+	return ""
+}
+
+// dupText says which other records p may be the same person as.
+func (r *registryScreen) dupText(id string) string {
+	pairs := r.dups[id]
+	if len(pairs) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, d := range pairs {
+		parts = append(parts, r.otherLabel(d))
+	}
+	return lang.X("registry.people.dup", "⚠ Có thể trùng với: {{.Others}}", map[string]any{"Others": strings.Join(parts, "; ")})
+}
+
+// otherLabel describes the other record of a pair and why it may be the
+// same person.
+func (r *registryScreen) otherLabel(d app.PersonPair) string {
+	for i := range r.peopleRecs {
+		o := &r.peopleRecs[i]
+		if o.ID != d.OtherID {
+			continue
+		}
+		who := o.FullName
+		if w := r.workplace(o); w != "" {
+			who += ", " + w
+		}
+		if o.Phone != "" {
+			who += ", " + o.Phone
+		}
+		why := lang.X("registry.people.dup.same_workplace", "cùng nơi công tác")
+		if d.Reason == app.DupSamePhone {
+			why = lang.X("registry.people.dup.same_phone", "cùng số điện thoại")
+		}
+		return fmt.Sprintf("%s (%s)", who, why)
+	}
+	return d.OtherID
+}
+
+// show puts o in the tab: a form, or the lists.
+func (r *registryScreen) show(o fyne.CanvasObject) {
+	if o == nil {
+		o = container.NewBorder(r.errMsg, nil, nil, nil, r.tabs)
+	}
+	r.pane.Objects = []fyne.CanvasObject{o}
+	r.pane.Refresh()
+}
+
+// closeForm goes back to the lists; saved tells whether something was
+// saved.
+func (r *registryScreen) closeForm(saved bool) {
+	r.officerForm, r.orgForm, r.personForm = nil, nil, nil
+	r.show(nil)
+	if saved {
+		r.reload()
+		if r.onChanged != nil {
+			r.onChanged()
+		}
+	}
+}
+
+// officerWorkplace is where the commune's officers work: "UBND phường Mỹ
+// Tho".
+func officerWorkplace(refs *app.RefData, unit string) string {
+	u, ok := lookupUnit(refs, unit)
+	if !ok {
+		return ""
+	}
+	name := u.Name
+	if c, size := utf8.DecodeRuneInString(name); size > 0 {
+		name = string(unicode.ToLower(c)) + name[size:]
+	}
+	return "UBND " + name
+}
+
+// officerForm records an officer of the commune; saving also makes or
+// links the participant record through which their attendance counts.
+type officerForm struct {
+	*recordForm
+	r        *registryScreen
+	orig     *app.Officer
+	name     *formEntry
+	position *formEntry
+	role     *codeSelect
+	phone    *formEntry
+	t5       *formCheck
+	active   *formCheck
+	link     *widget.Label
+}
+
+func (r *registryScreen) openOfficer(orig *app.Officer) {
+	f := &officerForm{r: r, orig: orig}
+	title := lang.X("officer.form.new", "Thêm cán bộ")
+	if orig != nil {
+		title = lang.X("officer.form.edit", "Sửa thông tin cán bộ")
+	}
+	f.recordForm = newRecordForm(r.win, title, f.onSave, func() { f.leave(func() { r.closeForm(false) }) })
+	f.name = f.entry("")
+	f.position = f.entry(lang.X("officer.position.placeholder", "Ví dụ: Công chức Văn phòng – Thống kê"))
+	f.role = f.pick(app.OfficerRoles)
+	f.phone = f.entry(lang.X("form.phone.placeholder", "Ví dụ: 0912 345 678"))
+	f.t5 = f.check(lang.X("officer.t5", "Tính cho chỉ tiêu T5 (cán bộ thực thi được tập huấn)"))
+	f.active = f.check(lang.X("officer.active", "Đang công tác"))
+	f.link = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	body := container.NewVBox(
+		container.NewGridWithColumns(2,
+			f.cell("full_name", lang.X("officer.name", "Họ và tên")+" *", f.name, f.name),
+			f.cell("position", lang.X("officer.position", "Chức vụ"), f.position, f.position),
+			f.cell("role", lang.X("officer.role", "Vai trò"), f.role.sel, f.role.sel),
+			f.cell("phone", lang.X("officer.phone", "Số điện thoại"), f.phone, f.phone),
+		),
+		f.cell("counts_for_t5", "", f.t5, f.t5),
+		f.cell("active", "", f.active, f.active),
+		f.link,
+	)
+	f.layout(body)
+	o := app.Officer{Active: true, CountsForT5: true, Role: "can_bo_cong_thuong_xa"}
+	if orig != nil {
+		o = *orig
+	}
+	f.name.SetText(o.FullName)
+	f.position.SetText(o.Position)
+	f.role.SetCode(o.Role)
+	f.phone.SetText(o.Phone)
+	f.t5.SetChecked(o.CountsForT5)
+	f.active.SetChecked(o.Active)
+	if o.ParticipantID != "" {
+		f.link.SetText(lang.X("officer.linked", "Đã liên kết với danh sách người tham dự: số lần có mặt ở lớp tập huấn được tính cho cán bộ này."))
+	} else {
+		f.link.SetText(lang.X("officer.will_link", "Khi lưu, cán bộ được thêm vào (hoặc liên kết với) danh sách người tham dự để tính số lần tập huấn."))
+	}
+	f.markClean()
+	r.officerForm = f
+	r.show(f.content)
+	f.focusFirst()
+}
+
+func (f *officerForm) collect() (app.Officer, map[string]string) {
+	var o app.Officer
+	if f.orig != nil {
+		o = *f.orig
+	} else {
+		o.UnitCode = f.r.unit
+	}
+	o.FullName, o.Position, o.Role, o.Phone = f.name.Text, f.position.Text, f.role.Code(), f.phone.Text
+	o.CountsForT5, o.Active = f.t5.Checked, f.active.Checked
+	return o, checkRecord(&o, f.r.refs, f.r.now())
+}
+
+func (f *officerForm) onSave() {
+	if f.saving {
+		return
+	}
+	o, bad := f.collect()
+	if len(bad) > 0 {
+		f.showErrors(notSaved(), bad)
+		return
+	}
+	f.showErrors("", nil)
+	f.setSaving(true)
+	r := f.r
+	var orig *app.Officer
+	if f.orig != nil {
+		c := *f.orig
+		orig = &c
+	}
+	workplace := officerWorkplace(r.refs, r.unit)
+	r.run(func() {
+		err := saveOfficer(r.ctx, r.records, orig, &o, workplace)
+		fyne.Do(func() {
+			f.setSaving(false)
+			if err != nil {
+				logError("save officer", err)
+				f.showErrors(lang.X("officer.save_failed", "Chưa lưu được cán bộ: {{.Reason}}",
+					map[string]any{"Reason": userMessage(err)}), app.FieldErrors(err))
+				return
+			}
+			r.closeForm(true)
+		})
+	})
+}
+
+// saveOfficer saves o (orig: as the form first showed it, nil for a new
+// officer) and the participant record their attendance is counted by: the
+// linked one, brought up to date; else the one the officer matches
+// (app.MatchPerson), else a new one. It touches no widget.
+func saveOfficer(ctx context.Context, svc RecordService, orig, o *app.Officer, workplace string) error {
+	var linked *app.Participant
+	if o.ParticipantID != "" {
+		var p app.Participant
+		switch err := svc.GetRecord(ctx, o.ParticipantID, &p); {
+		case err == nil:
+			linked = &p
+		case app.ErrorCode(err) != app.ENOTFOUND:
+			return err
+		}
+	}
+	if linked == nil {
+		people, orgs, err := loadPeople(ctx, svc)
+		if err != nil {
+			return err
+		}
+		row := app.Participant{FullName: o.FullName, Phone: o.Phone, Workplace: workplace}
+		if i, ok := app.MatchPerson(row, people, orgs); ok {
+			linked = &people[i]
+		}
+	}
+	p := app.OfficerAsParticipant(o, linked, workplace)
+	if p.UnitCode == "" {
+		p.UnitCode = o.UnitCode
+	}
+	if err := svc.SaveRecord(ctx, &p); err != nil {
+		return err
+	}
+	o.ParticipantID = p.ID
+	var before app.Record
+	if orig != nil {
+		before = orig
+	}
+	_, err := saveEdit(ctx, svc, before, o)
+	return err
+}
+
+// orgForm records an organisation.
+type orgForm struct {
+	*recordForm
+	r        *registryScreen
+	orig     *app.Organisation
+	name     *formEntry
+	kind     *codeSelect
+	relevant *formCheck
+	note     *formEntry
+}
+
+func (r *registryScreen) openOrg(orig *app.Organisation) {
+	f := &orgForm{r: r, orig: orig}
+	title := lang.X("org.form.new", "Thêm tổ chức")
+	if orig != nil {
+		title = lang.X("org.form.edit", "Sửa thông tin tổ chức")
+	}
+	f.recordForm = newRecordForm(r.win, title, f.onSave, func() { f.leave(func() { r.closeForm(false) }) })
+	f.name = f.entry(lang.X("org.name.placeholder", "Ví dụ: Hội Liên hiệp Phụ nữ phường Mỹ Tho"))
+	f.kind = f.pick(app.OrganisationKinds)
+	f.relevant = f.check(lang.X("org.relevant", "Liên quan đến bảo vệ quyền lợi người tiêu dùng (tính cho chỉ tiêu T4)"))
+	f.note = f.area(2, "")
+	body := container.NewVBox(
+		f.cell("name", lang.X("org.name", "Tên tổ chức")+" *", f.name, f.name),
+		f.cell("kind", lang.X("org.kind", "Loại tổ chức")+" *", f.kind.sel, f.kind.sel),
+		f.cell("relevant", "", f.relevant, f.relevant),
+		f.cell("note", lang.X("org.note", "Ghi chú"), f.note, f.note),
+	)
+	f.layout(body)
+	o := app.Organisation{Relevant: true}
+	if orig != nil {
+		o = *orig
+	}
+	f.name.SetText(o.Name)
+	f.kind.SetCode(o.Kind)
+	f.relevant.SetChecked(o.Relevant)
+	f.note.SetText(o.Note)
+	f.markClean()
+	r.orgForm = f
+	r.show(f.content)
+	f.focusFirst()
+}
+
+func (f *orgForm) onSave() {
+	if f.saving {
+		return
+	}
+	var o app.Organisation
+	if f.orig != nil {
+		o = *f.orig
+	} else {
+		o.UnitCode = f.r.unit
+	}
+	o.Name, o.Kind, o.Relevant, o.Note = f.name.Text, f.kind.Code(), f.relevant.Checked, f.note.Text
+	if bad := checkRecord(&o, f.r.refs, f.r.now()); len(bad) > 0 {
+		f.showErrors(notSaved(), bad)
+		return
+	}
+	f.showErrors("", nil)
+	var orig app.Record
+	if f.orig != nil {
+		orig = f.orig
+	}
+	f.saveRecord(f.r, orig, &o, "save organisation", func(reason string) string {
+		return lang.X("org.save_failed", "Chưa lưu được tổ chức: {{.Reason}}", map[string]any{"Reason": reason})
+	})
+}
+
+// saveRecord saves rec off the Fyne goroutine (saveEdit against orig, nil
+// for a new record) and goes back to the lists, or shows why not.
+func (f *recordForm) saveRecord(r *registryScreen, orig, rec app.Record, op string, failed func(reason string) string) {
+	f.setSaving(true)
+	if orig != nil {
+		orig = copyRecord(orig)
+	}
+	r.run(func() {
+		_, err := saveEdit(r.ctx, r.records, orig, rec)
+		fyne.Do(func() {
+			f.setSaving(false)
+			if err != nil {
+				logError(op, err)
+				f.showErrors(failed(userMessage(err)), app.FieldErrors(err))
+				return
+			}
+			r.closeForm(true)
+		})
+	})
+}
+
+// copyRecord returns a copy of r, so that a form's original is not shared
+// with the goroutine that saves.
+func copyRecord(r app.Record) app.Record {
+	c := app.NewRecord(r.Entity())
+	if err := c.SetFields(r.Fields()); err != nil {
+		return r
+	}
+	return c
+}
+
+// personForm records a participant. It shows the records the person may
+// be the same as, and asks before saving a new one that looks like one of
+// them.
+type personForm struct {
+	*recordForm
+	r         *registryScreen
+	orig      *app.Participant
+	name      *formEntry
+	ptype     *codeSelect
+	org       *codeSelect
+	workplace *formEntry
+	gender    *codeSelect
+	ageBand   *codeSelect
+	phone     *formEntry
+	dupMsg    *widget.Label
+	dupOpen   *fyne.Container // a button per other record
+	dupWarn   dialog.Dialog   // the open "may be the same person" question, or nil
+}
+
+func (r *registryScreen) openPerson(orig *app.Participant) {
+	f := &personForm{r: r, orig: orig}
+	title := lang.X("person.form.new", "Thêm người tham dự")
+	if orig != nil {
+		title = lang.X("person.form.edit", "Sửa thông tin người tham dự")
+	}
+	f.recordForm = newRecordForm(r.win, title, f.onSave, func() { f.leave(func() { r.closeForm(false) }) })
+	f.name = f.entry("")
+	f.ptype = f.pick(app.ParticipantTypes)
+	orgList := app.CodeList{{Code: "", VI: lang.X("person.org.none", "(Không thuộc tổ chức trong danh mục)"),
+		EN: lang.X("person.org.none", "(Không thuộc tổ chức trong danh mục)")}}
+	for _, o := range r.orgRecs {
+		orgList = append(orgList, app.Code{Code: o.ID, VI: o.Name, EN: o.Name})
+	}
+	f.org = f.pick(orgList)
+	f.workplace = f.entry(lang.X("person.workplace.placeholder", "Cơ quan, cửa hàng, trường học… nếu không có trong danh mục"))
+	f.gender = f.pick(app.Genders)
+	f.ageBand = f.pick(app.AgeBands)
+	f.phone = f.entry(lang.X("form.phone.placeholder", "Ví dụ: 0912 345 678"))
+	f.dupMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	f.dupMsg.Hide()
+	f.dupOpen = container.NewHBox()
+	body := container.NewVBox(
+		f.dupMsg, f.dupOpen,
+		container.NewGridWithColumns(2,
+			f.cell("full_name", lang.X("person.name", "Họ và tên")+" *", f.name, f.name),
+			f.cell("participant_type", lang.X("person.type", "Đối tượng")+" *", f.ptype.sel, f.ptype.sel),
+			f.cell("organisation_id", lang.X("person.org", "Tổ chức"), f.org.sel, f.org.sel),
+			f.cell("workplace", lang.X("person.workplace", "Nơi công tác"), f.workplace, f.workplace),
+			f.cell("gender", lang.X("person.gender", "Giới tính"), f.gender.sel, f.gender.sel),
+			f.cell("age_band", lang.X("person.age_band", "Nhóm tuổi"), f.ageBand.sel, f.ageBand.sel),
+			f.cell("phone", lang.X("person.phone", "Số điện thoại"), f.phone, f.phone),
+		),
+	)
+	f.layout(body)
+	var p app.Participant
+	if orig != nil {
+		p = *orig
+	}
+	f.name.SetText(p.FullName)
+	f.ptype.SetCode(p.Type)
+	f.org.SetCode(p.OrganisationID)
+	f.workplace.SetText(p.Workplace)
+	f.gender.SetCode(p.Gender)
+	f.ageBand.SetCode(p.AgeBand)
+	f.phone.SetText(p.Phone)
+	if orig != nil {
+		f.showDuplicates(r.dups[orig.ID])
+	}
+	f.markClean()
+	r.personForm = f
+	r.show(f.content)
+	f.focusFirst()
+}
+
+// showDuplicates tells which records the person may be the same as, with
+// a button to open each: an officer compares and, if they are one person,
+// corrects or voids one of them by hand.
+func (f *personForm) showDuplicates(pairs []app.PersonPair) {
+	f.dupOpen.Objects = nil
+	if len(pairs) == 0 {
+		f.dupMsg.Hide()
+		f.dupOpen.Refresh()
+		return
+	}
+	var parts []string
+	for _, d := range pairs {
+		parts = append(parts, f.r.otherLabel(d))
+		for i := range f.r.peopleRecs {
+			if other := &f.r.peopleRecs[i]; other.ID == d.OtherID {
+				f.dupOpen.Add(&widget.Button{Text: lang.X("person.dup.open", "Mở bản ghi: {{.Name}}", map[string]any{"Name": other.FullName}),
+					Icon: theme.SearchIcon(), OnTapped: func() { f.r.openPerson(other) }})
+			}
+		}
+	}
+	f.dupMsg.SetText(lang.X("person.dup.message", "Có thể trùng với: {{.Others}}. Nếu là cùng một người, hãy sửa hoặc hủy một bản ghi; ứng dụng không tự gộp.",
+		map[string]any{"Others": strings.Join(parts, "; ")}))
+	f.dupMsg.Show()
+	f.dupOpen.Refresh()
+}
+
+func (f *personForm) collect() (app.Participant, map[string]string) {
+	var p app.Participant
+	if f.orig != nil {
+		p = *f.orig
+	} else {
+		p.UnitCode = f.r.unit
+	}
+	p.FullName, p.Type, p.OrganisationID = f.name.Text, f.ptype.Code(), f.org.Code()
+	p.Workplace, p.Gender, p.AgeBand, p.Phone = f.workplace.Text, f.gender.Code(), f.ageBand.Code(), f.phone.Text
+	return p, checkRecord(&p, f.r.refs, f.r.now())
+}
+
+func (f *personForm) onSave() {
+	if f.saving {
+		return
+	}
+	p, bad := f.collect()
+	if len(bad) > 0 {
+		f.showErrors(notSaved(), bad)
+		return
+	}
+	f.showErrors("", nil)
+	if f.orig == nil {
+		// The new person against everyone on the register: ask before
+		// adding someone who may already be there.
+		p.ID = "new"
+		pairs := app.DuplicatesOf(app.PossibleDuplicatePeople(append(append([]app.Participant(nil), f.r.peopleRecs...), p), f.r.orgRecs))["new"]
+		p.ID = ""
+		if len(pairs) > 0 {
+			f.warnDuplicates(p, pairs)
+			return
+		}
+	}
+	f.save1(p)
+}
+
+func (f *personForm) save1(p app.Participant) {
+	var orig app.Record
+	if f.orig != nil {
+		orig = f.orig
+	}
+	f.saveRecord(f.r, orig, &p, "save participant", func(reason string) string {
+		return lang.X("person.save_failed", "Chưa lưu được người tham dự: {{.Reason}}", map[string]any{"Reason": reason})
+	})
+}
+
+// warnDuplicates asks whether to save a person who may already be on the
+// register; it never blocks.
+func (f *personForm) warnDuplicates(p app.Participant, pairs []app.PersonPair) {
+	var parts []string
+	for _, d := range pairs {
+		parts = append(parts, "• "+f.r.otherLabel(d))
+	}
+	msg := &widget.Label{Wrapping: fyne.TextWrapWord, Text: lang.X("person.dup.ask",
+		"Người này có thể đã có trong danh sách:") + "\n" + strings.Join(parts, "\n") + "\n" +
+		lang.X("person.dup.question", "Nếu là người khác, vẫn lưu; nếu là cùng một người, quay lại và dùng bản ghi đã có.")}
+	d := dialog.NewCustomConfirm(lang.X("person.dup.title", "Có thể trùng người"),
+		lang.X("form.dup.save", "Vẫn lưu"), lang.X("form.dup.back", "Quay lại"), msg, func(save bool) {
+			f.dupWarn = nil
+			if save {
+				f.save1(p)
+			}
+		}, f.r.win)
+	d.Resize(fyne.NewSize(520, 260))
+	f.dupWarn = d
+	d.Show()
+}

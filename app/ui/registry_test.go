@@ -1,0 +1,234 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+	"bvntd/storage"
+)
+
+// registry builds the registry tab in the window, loaded.
+func (fx *recordsFixture) registry() *registryScreen {
+	r := newRegistryScreen(fx.d)
+	fx.win.SetContent(r.content)
+	fx.win.Resize(fyne.NewSize(1280, 800))
+	r.reload()
+	return r
+}
+
+func listPeople(t *testing.T, db *storage.DB) []app.Participant {
+	t.Helper()
+	people, err := storage.ListRecords[app.Participant](context.Background(), db, storage.RecordQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return people
+}
+
+// An officer is recorded with the keyboard; saving makes the participant
+// record their attendance counts by, and edits keep it up to date.
+func TestRegistry_OfficerGetsParticipant(t *testing.T) {
+	fx := newRecordsFixture(t)
+	r := fx.registry()
+	must(t, r.officers.empty.Visible(), "no empty message")
+	test.Tap(r.officers.add)
+	f := r.officerForm
+	c := fx.win.Canvas()
+	k := keyboard{t, c}
+	must(t, f != nil && c.Focused() == f.name, "the form does not open on the name")
+	must(t, f.active.Checked && f.t5.Checked && f.role.Code() == "can_bo_cong_thuong_xa", "defaults")
+	k.typ("Võ Thành Công")
+	k.tab()
+	k.typ("Công chức Kinh tế")
+	k.tab()
+	k.tab()
+	k.typ("0912 5555")
+	k.to(f.save, 6)
+	k.key(fyne.KeySpace)
+	must(t, r.officerForm == f && f.errs["phone"].Visible() && strings.HasPrefix(f.errs["phone"].Text, "Số điện thoại không hợp lệ"),
+		"bad phone not shown: %q", f.errs["phone"].Text)
+	must(t, c.Focused() == f.phone, "the bad field does not get the focus")
+	f.phone.SetText("0912 555 666")
+	test.Tap(f.save)
+	must(t, r.officerForm == nil, "not saved: %q", f.formErr.Text)
+
+	ctx := context.Background()
+	officers, err := storage.ListRecords[app.Officer](ctx, fx.db, storage.RecordQuery{})
+	must(t, err == nil && len(officers) == 1, "%d officers, %v", len(officers), err)
+	o := officers[0]
+	people := listPeople(t, fx.db)
+	must(t, len(people) == 1 && o.ParticipantID == people[0].ID, "officer %+v, people %+v", o, people)
+	p := people[0]
+	if p.FullName != "Võ Thành Công" || p.Phone != "0912555666" || p.Type != "can_bo_cong_chuc_xa" || p.Workplace != "UBND phường Mỹ Tho" {
+		t.Fatalf("participant %+v", p)
+	}
+	must(t, len(r.officers.shown) == 1 && r.officerCell(0, 2) == "Công chức phụ trách công thương, kinh tế", "list %q", r.officerCell(0, 2))
+
+	// Editing the officer's name and phone follows on the participant
+	// record, which keeps its id (and so the attendance already counted).
+	r.officers.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	f = r.officerForm
+	must(t, f != nil && f.name.Text == "Võ Thành Công", "edit form")
+	f.name.SetText("Võ Thành Công Minh")
+	f.phone.SetText("0912555777")
+	test.Tap(f.save)
+	must(t, r.officerForm == nil, "edit not saved: %q", f.formErr.Text)
+	people = listPeople(t, fx.db)
+	must(t, len(people) == 1 && people[0].ID == p.ID && people[0].FullName == "Võ Thành Công Minh" && people[0].Phone == "0912555777",
+		"participant after edit %+v", people)
+}
+
+// An officer who already attended as a participant is linked to that
+// record, not given a second one.
+func TestRegistry_OfficerLinksExistingParticipant(t *testing.T) {
+	fx := newRecordsFixture(t)
+	known := &app.Participant{FullName: "Lê Thị Thu", Type: "can_bo_cong_chuc_xa"}
+	fx.save(t, known)
+	r := fx.registry()
+	test.Tap(r.officers.add)
+	f := r.officerForm
+	f.name.SetText("Lê Thị Thu")
+	f.role.SetCode("lanh_dao_ubnd")
+	test.Tap(f.save)
+	must(t, r.officerForm == nil, "not saved: %q", f.formErr.Text)
+	people := listPeople(t, fx.db)
+	officers, _ := storage.ListRecords[app.Officer](context.Background(), fx.db, storage.RecordQuery{})
+	must(t, len(people) == 1 && len(officers) == 1 && officers[0].ParticipantID == known.ID, "people %d, officer %+v", len(people), officers)
+}
+
+// Two records that may be one person are marked in the list with the
+// other record; nothing is merged.
+func TestRegistry_PossibleDuplicatesFlagged(t *testing.T) {
+	fx := newRecordsFixture(t)
+	org := &app.Organisation{Name: "Hội Liên hiệp Phụ nữ phường Mỹ Tho", Kind: "to_chuc_ct_xh", Relevant: true}
+	fx.save(t, org)
+	for _, p := range []*app.Participant{
+		{FullName: "Nguyễn Thị Hồng", Phone: "0939 111 222", Type: "nguoi_dan"},
+		{FullName: "Nguyen Thi Hong", Phone: "0939111222", Type: "nguoi_dan", Workplace: "Chợ Mỹ Tho"},
+		{FullName: "Trần Văn Sơn", Type: "hoi_vien_doan_the", OrganisationID: org.ID},
+		{FullName: "Trần Văn Sơn", Type: "hoi_vien_doan_the", Workplace: "hội liên hiệp phụ nữ phường mỹ tho"},
+		{FullName: "Trần Văn Sơn", Type: "nguoi_dan", Workplace: "Ấp Mỹ Hòa"}, // a namesake
+		{FullName: "Lê Văn Tư", Type: "nguoi_dan"},
+	} {
+		fx.save(t, p)
+	}
+	r := fx.registry()
+	must(t, len(r.people.shown) == 6, "%d people", len(r.people.shown))
+	flagged := 0
+	for _, i := range r.people.shown {
+		p := r.peopleRecs[i]
+		text := r.personCell(i, 4)
+		switch {
+		case p.FullName == "Nguyễn Thị Hồng":
+			must(t, text == "⚠ Có thể trùng với: Nguyen Thi Hong, Chợ Mỹ Tho, 0939111222 (cùng số điện thoại)", "%s: %q", p.FullName, text)
+		case p.FullName == "Trần Văn Sơn" && p.OrganisationID != "":
+			must(t, text == "⚠ Có thể trùng với: Trần Văn Sơn, hội liên hiệp phụ nữ phường mỹ tho (cùng nơi công tác)", "%s: %q", p.FullName, text)
+		case p.Workplace == "Ấp Mỹ Hòa" || p.FullName == "Lê Văn Tư":
+			must(t, text == "", "%s flagged: %q", p.FullName, text)
+		}
+		if text != "" {
+			flagged++
+		}
+	}
+	names := make([]string, len(r.people.shown))
+	for row, i := range r.people.shown {
+		names[row] = r.peopleRecs[i].FullName
+	}
+	must(t, strings.Join(names, ", ") == "Lê Văn Tư, Nguyen Thi Hong, Nguyễn Thị Hồng, Trần Văn Sơn, Trần Văn Sơn, Trần Văn Sơn",
+		"not in alphabetical order: %v", names)
+	must(t, flagged == 4, "%d flagged", flagged)
+	must(t, r.onlyDups.Text == "Chỉ hiện người có thể trùng (4)", "filter says %q", r.onlyDups.Text)
+	test.Tap(r.onlyDups)
+	must(t, len(r.people.shown) == 4, "filter shows %d", len(r.people.shown))
+	r.people.search.SetText("tran van son")
+	must(t, len(r.people.shown) == 2, "filtered search shows %d", len(r.people.shown))
+
+	// The person's form shows the other record and opens it.
+	r.people.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	f := r.personForm
+	must(t, f != nil && f.dupMsg.Visible() && strings.Contains(f.dupMsg.Text, "không tự gộp"), "form warning %q", f.dupMsg.Text)
+	other := r.peopleRecs[r.people.shown[1]]
+	test.Tap(mustButton(t, fx.win.Content(), "Mở bản ghi: "+other.FullName))
+	must(t, r.personForm != nil && r.personForm.orig.ID == other.ID, "the other record did not open")
+	must(t, len(listPeople(t, fx.db)) == 6, "records merged")
+}
+
+// A new person who looks like someone on the register is saved only after
+// the officer says so.
+func TestRegistry_NewPersonAsksBeforeDuplicate(t *testing.T) {
+	fx := newRecordsFixture(t)
+	fx.save(t, &app.Participant{FullName: "Phạm Văn Hùng", Phone: "0918 222 333", Type: "nguoi_dan"})
+	r := fx.registry()
+	r.tabs.SelectIndex(2)
+	test.Tap(r.people.add)
+	f := r.personForm
+	test.Tap(f.save)
+	must(t, f.errs["full_name"].Text == "Chưa nhập họ và tên." && f.errs["participant_type"].Text == "Chưa chọn đối tượng.",
+		"messages %q %q", f.errs["full_name"].Text, f.errs["participant_type"].Text)
+	f.name.SetText("pham van hung")
+	f.ptype.SetCode("ho_kinh_doanh_tieu_thuong")
+	f.phone.SetText("0918222333")
+	test.Tap(f.save)
+	must(t, f.dupWarn != nil, "no question about the possible duplicate")
+	msg := strings.Join(texts(topOverlay(t, fx.win)), "\n")
+	must(t, strings.Contains(msg, "Phạm Văn Hùng") && strings.Contains(msg, "cùng số điện thoại"), "question says %q", msg)
+	test.Tap(mustButton(t, topOverlay(t, fx.win), "Quay lại"))
+	must(t, len(listPeople(t, fx.db)) == 1 && r.personForm == f, "saved after “Quay lại”")
+	test.Tap(f.save)
+	test.Tap(mustButton(t, topOverlay(t, fx.win), "Vẫn lưu"))
+	must(t, r.personForm == nil && len(listPeople(t, fx.db)) == 2, "not saved after “Vẫn lưu”")
+	for _, i := range r.people.shown {
+		must(t, strings.Contains(r.personCell(i, 4), "Có thể trùng"), "%s is not flagged", r.peopleRecs[i].FullName)
+	}
+}
+
+// Organisations: messages under the fields, then saved and listed with
+// the people who belong to them.
+func TestRegistry_Organisation(t *testing.T) {
+	fx := newRecordsFixture(t)
+	r := fx.registry()
+	r.tabs.SelectIndex(1)
+	test.Tap(r.orgs.add)
+	f := r.orgForm
+	must(t, f.relevant.Checked, "relevant by default")
+	test.Tap(f.save)
+	must(t, f.errs["name"].Text == "Chưa nhập tên tổ chức." && f.errs["kind"].Text == "Chưa chọn loại tổ chức.",
+		"messages %q %q", f.errs["name"].Text, f.errs["kind"].Text)
+	f.name.SetText("Hợp tác xã Nông nghiệp Tân Thành")
+	f.kind.SetCode("htx")
+	test.Tap(f.save)
+	must(t, r.orgForm == nil && len(r.orgRecs) == 1, "not saved: %q", f.formErr.Text)
+	fx.save(t, &app.Participant{FullName: "Đinh Văn Lực", Type: "htx", OrganisationID: r.orgRecs[0].ID})
+	r.reload()
+	must(t, r.orgCell(0, 1) == "Hợp tác xã" && r.orgCell(0, 2) == "Có" && r.orgCell(0, 3) == "1",
+		"row %q %q %q", r.orgCell(0, 1), r.orgCell(0, 2), r.orgCell(0, 3))
+	must(t, r.personCell(0, 2) == "Hợp tác xã Nông nghiệp Tân Thành", "workplace %q", r.personCell(0, 2))
+}
+
+// An officer linked to a participant is found by the trainer's fast entry,
+// so their attendance counts for T5.
+func TestRegistry_OfficerAttendsSession(t *testing.T) {
+	fx := newRecordsFixture(t)
+	r := fx.registry()
+	test.Tap(r.officers.add)
+	r.officerForm.name.SetText("Trịnh Công Lý")
+	test.Tap(r.officerForm.save)
+	session := &app.TrainingSession{Title: "Tập huấn cho cán bộ", StartDate: time.Now().In(ICT).Format(time.DateOnly), Status: "ke_hoach"}
+	fx.save(t, session)
+	s := fx.training()
+	s.openSession(session.ID)
+	k := keyboard{t, fx.win.Canvas()}
+	k.typ("trinh ly")
+	k.key(fyne.KeyReturn)
+	officers, _ := storage.ListRecords[app.Officer](context.Background(), fx.db, storage.RecordQuery{})
+	must(t, len(officers) == 1, "%d officers", len(officers))
+	a, ok := s.view.att[officers[0].ParticipantID]
+	must(t, ok && a.Status == "co_mat", "the officer is not present: %+v", s.view.att)
+}
