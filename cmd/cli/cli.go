@@ -94,16 +94,21 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		commune := fs.String("commune", "", "mã xã, phường 5 chữ số (commune code)")
 		seed := fs.Uint64("seed", 1, "hạt giống ngẫu nhiên (random seed)")
 		complaints := fs.Int("complaints", 50, "số vụ việc mẫu (sample cases)")
+		trainings := fs.Int("trainings", DemoTrainings, "số lớp tập huấn mẫu trong năm báo cáo, kèm danh sách cán bộ, tổ chức, người tham dự và điểm danh (sample training sessions)")
+		events := fs.Int("events", DemoEvents, "số sự kiện tuyên truyền mẫu, kèm tài liệu, tin bài trong năm (sample outreach events, with the year's publications)")
 		edits := fs.Int("edits", 0, "số lần sửa vụ việc có sẵn (edits of existing cases)")
 		officer := fs.String("officer", "Cán bộ tiếp nhận (mẫu)", "tên cán bộ ghi nhận (officer name)")
-		plain := fs.Bool("plain", false, "chỉ ghi vụ việc mới tiếp nhận, không có các bước xử lý (new cases only, no workflow steps)")
+		plain := fs.Bool("plain", false, "chỉ ghi vụ việc mới tiếp nhận, không có các bước xử lý, tập huấn hay sự kiện (new cases only: no workflow steps, trainings or events)")
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		if *complaints < 0 || *edits < 0 {
-			return app.Errorf(app.EINVALID, "--complaints và --edits phải là số không âm.")
+		if *complaints < 0 || *edits < 0 || *trainings < 0 || *events < 0 {
+			return app.Errorf(app.EINVALID, "--complaints, --trainings, --events và --edits phải là số không âm.")
 		}
-		return m.demo(ctx, *data, *commune, *seed, *complaints, *edits, *officer, *plain)
+		if *plain {
+			*trainings, *events = 0, 0
+		}
+		return m.demo(ctx, *data, *commune, *seed, demoCounts{*complaints, *trainings, *events, *edits}, *officer, *plain)
 	case "enroll":
 		server := fs.String("server", "", "địa chỉ máy chủ tỉnh, ví dụ https://bvntd.dongthap.gov.vn (server URL)")
 		code := fs.String("code", "", "mã đăng ký một lần do Sở Công Thương cấp (one-time code)")
@@ -173,7 +178,10 @@ func (m *Main) withStore(ctx context.Context, dir string, fn func(*storage.DB, *
 	return fn(db, refs)
 }
 
-func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, complaints, edits int, officer string, plain bool) error {
+// demoCounts are how many records `bvntd demo` writes.
+type demoCounts struct{ complaints, trainings, events, edits int }
+
+func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, n demoCounts, officer string, plain bool) error {
 	return m.withStore(ctx, dir, func(db *storage.DB, refs *app.RefData) error {
 		if commune == "" {
 			u, err := db.UnitCode(ctx)
@@ -195,9 +203,18 @@ func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, compl
 		if err := db.SaveOfficer(ctx, officer); err != nil {
 			return err
 		}
-		n, e, err := runDemo(ctx, db, refs, commune, seed, complaints, edits, plain)
-		fmt.Fprintf(m.Stderr, "Đã ghi %d vụ việc mẫu và %d lần sửa vào %s\n", n, e, db.Path())
-		return err
+		c, e, err := runDemo(ctx, db, refs, commune, seed, n.complaints, n.edits, plain)
+		fmt.Fprintf(m.Stderr, "Đã ghi %d vụ việc mẫu và %d lần sửa vào %s\n", c, e, db.Path())
+		if err != nil || n.trainings == 0 && n.events == 0 {
+			return err
+		}
+		r, err := runDemoRecords(ctx, db, refs, commune, seed, n.trainings, n.events)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "Đã ghi %d cán bộ, %d tổ chức, %d người tham dự, %d lớp tập huấn (%d lượt điểm danh), %d sự kiện và %d tài liệu, tin bài mẫu\n",
+			r.Officers, r.Organisations, r.Participants, r.Sessions, r.Attendance, r.Events, r.Publications)
+		return nil
 	})
 }
 

@@ -1,0 +1,504 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"bvntd/app"
+	"bvntd/storage"
+)
+
+// demoYear is what a store holds of the training and outreach work.
+type demoYear struct {
+	officers     []app.Officer
+	orgs         []app.Organisation
+	people       []app.Participant
+	sessions     []app.TrainingSession
+	rows         []app.Attendance
+	events       []app.OutreachEvent
+	publications []app.Publication
+}
+
+func loadDemoYear(t *testing.T, db *storage.DB) demoYear {
+	t.Helper()
+	ctx := context.Background()
+	var y demoYear
+	var err error
+	q := storage.RecordQuery{}
+	if y.officers, err = storage.ListRecords[app.Officer](ctx, db, q); err != nil {
+		t.Fatal(err)
+	}
+	if y.orgs, err = storage.ListRecords[app.Organisation](ctx, db, q); err != nil {
+		t.Fatal(err)
+	}
+	if y.people, err = storage.ListRecords[app.Participant](ctx, db, q); err != nil {
+		t.Fatal(err)
+	}
+	if y.sessions, err = storage.ListRecords[app.TrainingSession](ctx, db, q); err != nil {
+		t.Fatal(err)
+	}
+	if y.rows, err = storage.ListRecords[app.Attendance](ctx, db, q); err != nil {
+		t.Fatal(err)
+	}
+	if y.events, err = storage.ListRecords[app.OutreachEvent](ctx, db, q); err != nil {
+		t.Fatal(err)
+	}
+	if y.publications, err = storage.ListRecords[app.Publication](ctx, db, q); err != nil {
+		t.Fatal(err)
+	}
+	return y
+}
+
+// checkRecordsValid checks that every record of the store validates, lies
+// in unit, and was typed between from and now.
+func checkRecordsValid(t *testing.T, db *storage.DB, refs *app.RefData, unit string, from, now time.Time) int {
+	t.Helper()
+	n := 0
+	for _, entity := range app.RecordEntities {
+		recs, err := db.Records(context.Background(), entity, app.RecordQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			h := r.Head()
+			if err := r.Validate(refs, now); err != nil {
+				t.Fatalf("%s %s is invalid: %v (%v)", entity, h.ID, err, app.FieldErrors(err))
+			}
+			if h.UnitCode != unit {
+				t.Fatalf("%s %s in %s", entity, h.ID, h.UnitCode)
+			}
+			if h.CreatedAt.After(now) || h.UpdatedAt.After(now) || h.UpdatedAt.Before(h.CreatedAt) || h.CreatedAt.Before(from.AddDate(0, 0, -30)) {
+				t.Fatalf("%s %s created %v, updated %v; now %v", entity, h.ID, h.CreatedAt, h.UpdatedAt, now)
+			}
+			n++
+		}
+	}
+	return n
+}
+
+func day(s string) time.Time {
+	t, err := time.ParseInLocation(time.DateOnly, s, app.ICT)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestDemoRecords_AYearOfTrainingAndOutreach(t *testing.T) {
+	ctx := context.Background()
+	db, refs := openDemoStore(t, "28261", demoNow)
+	start := time.Now()
+	n, err := runDemoRecords(ctx, db, refs, "28261", 1, DemoTrainings, DemoEvents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	now, today := demoNow.UTC(), dayOf(demoNow)
+	from, to := day("2025-12-15"), day("2026-12-14")
+	if f, e := demoReportYear(demoNow); !f.Equal(from) || !e.Equal(to) {
+		t.Fatalf("report year %v – %v", f, e)
+	}
+	total := checkRecordsValid(t, db, refs, "28261", from, now)
+	y := loadDemoYear(t, db)
+	t.Logf("%d records in %v (%d saves): %d officers, %d organisations, %d participants, %d sessions, %d attendance rows, %d events, %d publications",
+		total, took.Round(time.Millisecond), n.Writes, len(y.officers), len(y.orgs), len(y.people), len(y.sessions), len(y.rows),
+		len(y.events), len(y.publications))
+	if took > 20*time.Second {
+		t.Errorf("the year took %v to write", took)
+	}
+	// Every save went through the outbox.
+	if pending, _, err := db.OutboxCount(ctx); err != nil || pending != n.Writes {
+		t.Errorf("%d mutations in the outbox for %d saves (%v)", pending, n.Writes, err)
+	}
+	if n.Officers != len(y.officers) || n.Participants != len(y.people) || n.Attendance != len(y.rows) ||
+		n.Sessions != len(y.sessions) || n.Events != len(y.events) || n.Publications != len(y.publications) {
+		t.Errorf("counted %+v", n)
+	}
+	inRange := func(what string, got, lo, hi int) {
+		t.Helper()
+		if got < lo || got > hi {
+			t.Errorf("%s: %d, want %d–%d", what, got, lo, hi)
+		}
+	}
+	inRange("officers", len(y.officers), 5, 10)
+	inRange("organisations", len(y.orgs), 8, 20)
+	inRange("participants", len(y.people), 150, 300)
+	inRange("sessions", len(y.sessions), DemoTrainings, DemoTrainings)
+	inRange("events", len(y.events), DemoEvents, DemoEvents)
+	inRange("publications", len(y.publications), 15, 40)
+
+	// Registries: officers linked to their participant record; relevant
+	// organisations and others; people of every kind.
+	people := map[string]app.Participant{}
+	types := map[string]int{}
+	for _, p := range y.people {
+		people[p.ID] = p
+		types[p.Type]++
+	}
+	t5 := 0
+	for _, o := range y.officers {
+		if p, ok := people[o.ParticipantID]; !ok || p.FullName != o.FullName {
+			t.Errorf("officer %s: participant %q", o.Position, o.ParticipantID)
+		}
+		if o.CountsForT5 && o.Active {
+			t5++
+		}
+	}
+	if t5 < len(y.officers)/2+1 {
+		t.Errorf("%d of %d officers count for T5 and are active", t5, len(y.officers))
+	}
+	orgs := map[string]app.Organisation{}
+	relevant := 0
+	for _, o := range y.orgs {
+		orgs[o.ID] = o
+		if o.Relevant {
+			relevant++
+		}
+	}
+	if relevant < 6 || relevant == len(y.orgs) {
+		t.Errorf("%d of %d organisations relevant", relevant, len(y.orgs))
+	}
+	for _, p := range y.people {
+		if _, ok := orgs[p.OrganisationID]; p.OrganisationID != "" && !ok {
+			t.Errorf("participant in unknown organisation %s", p.OrganisationID)
+		}
+	}
+	if len(types) < 8 {
+		t.Errorf("participant types %v: want most kinds", types)
+	}
+
+	// Sessions across the report year: held ones before today, with their
+	// register; plans ahead.
+	sessions := map[string]app.TrainingSession{}
+	status := map[string]int{}
+	for _, s := range y.sessions {
+		sessions[s.ID] = s
+		status[s.Status]++
+		if _, ok := refs.Agency(s.Organiser); !ok || !containsCode(s.PlanTasks, "IV.1") {
+			t.Errorf("session %q: organiser %q, tasks %v", s.Title, s.Organiser, s.PlanTasks)
+		}
+		for _, a := range s.CoOrganisers {
+			if _, ok := refs.Agency(a); !ok {
+				t.Errorf("session %q: co-organiser %q", s.Title, a)
+			}
+		}
+		start, end := day(s.StartDate), day(s.EndDate)
+		if s.Status == "ke_hoach" {
+			if !start.After(today) {
+				t.Errorf("planned session %q on %s", s.Title, s.StartDate)
+			}
+		} else if !end.Before(today) || start.Before(from) {
+			t.Errorf("held session %q on %s – %s", s.Title, s.StartDate, s.EndDate)
+		}
+	}
+	if status["ke_hoach"] == 0 || status["da_bao_cao"] == 0 || status["da_to_chuc"] == 0 || status["da_to_chuc"]+status["da_bao_cao"] < DemoTrainings/2 {
+		t.Errorf("session statuses %v", status)
+	}
+
+	// Registers: derived ids, present mostly, people coming back.
+	present := map[string]int{} // participant → sessions attended
+	bySession := map[string]map[string]int{}
+	for _, r := range y.rows {
+		if r.ID != app.AttendanceID(r.SessionID, r.ParticipantID) {
+			t.Fatalf("attendance %s is not AttendanceID(%s, %s)", r.ID, r.SessionID, r.ParticipantID)
+		}
+		s, ok := sessions[r.SessionID]
+		if _, okp := people[r.ParticipantID]; !ok || !okp {
+			t.Fatalf("attendance row of an unknown session or person")
+		}
+		if bySession[s.ID] == nil {
+			bySession[s.ID] = map[string]int{}
+		}
+		bySession[s.ID][r.Status]++
+		switch {
+		case s.Status == "ke_hoach" && r.Status != "dang_ky":
+			t.Errorf("planned session %q: row %s", s.Title, r.Status)
+		case r.Status == "co_mat":
+			present[r.ParticipantID]++
+			if r.CheckedInAt.In(app.ICT).Format(time.DateOnly) != s.StartDate {
+				t.Errorf("checked in at %v for a session on %s", r.CheckedInAt, s.StartDate)
+			}
+		case !r.CheckedInAt.IsZero():
+			t.Errorf("%s row checked in", r.Status)
+		}
+	}
+	for _, s := range y.sessions {
+		c := bySession[s.ID]
+		rows := c["co_mat"] + c["vang"] + c["vang_co_phep"]
+		if s.Status != "ke_hoach" && (rows < 25 || float64(c["co_mat"]) < 0.7*float64(rows)) {
+			t.Errorf("held session %q: register %v", s.Title, c)
+		}
+	}
+	times, twice := 0, 0
+	for _, k := range present {
+		times += k
+		if k >= 2 {
+			twice++
+		}
+	}
+	if twice == 0 || len(present) >= times {
+		t.Errorf("%d people present %d times, %d of them at two sessions or more", len(present), times, twice)
+	}
+	trained := 0
+	for _, o := range y.officers {
+		if o.CountsForT5 && o.Active && present[o.ParticipantID] > 0 {
+			trained++
+		}
+	}
+	// Most officers trained, not all: T5 realistic.
+	if share := float64(trained) / float64(t5); share < 0.6 || trained == t5 {
+		t.Errorf("T5: %d of %d officers trained", trained, t5)
+	}
+	orgsPresent := map[string]bool{}
+	for id := range present {
+		if o := people[id].OrganisationID; o != "" && orgs[o].Relevant {
+			orgsPresent[o] = true
+		}
+	}
+	if float64(len(orgsPresent)) < 0.75*float64(relevant) {
+		t.Errorf("T4: %d of %d relevant organisations took part", len(orgsPresent), relevant)
+	}
+
+	// Events: the 15/3 rally with the year's theme, a compliance
+	// conference; those held before today.
+	rally, compliance := 0, 0
+	for _, e := range y.events {
+		start := day(e.StartDate)
+		if start.Before(from) || start.After(to) {
+			t.Errorf("event %q on %s, outside the report year", e.Title, e.StartDate)
+		}
+		if e.Status != "ke_hoach" && !start.Before(today) || e.Status == "ke_hoach" && start.Before(today) {
+			t.Errorf("event %q on %s is %s", e.Title, e.StartDate, e.Status)
+		}
+		if e.Type == "mit_tinh_15_3" {
+			rally++
+			if !e.Linked153 || start.Month() != time.March || e.Theme != themes153[2026] || e.Status == "ke_hoach" {
+				t.Errorf("rally %+v", e)
+			}
+		}
+		if (e.Type == "hoi_nghi" || e.Type == "hoi_thao" || e.Type == "toa_dam") && e.Topic == "tuan_thu_phap_luat" {
+			compliance++
+		}
+		if e.Status != "ke_hoach" && e.Attendance <= 0 {
+			t.Errorf("held event %q without reach", e.Title)
+		}
+		for _, a := range append([]string{e.Organiser}, e.Partners...) {
+			if _, ok := refs.Agency(a); !ok {
+				t.Errorf("event %q: agency %q", e.Title, a)
+			}
+		}
+	}
+	if rally != 1 || compliance == 0 {
+		t.Errorf("%d rallies, %d compliance conferences", rally, compliance)
+	}
+
+	// Publications: materials of both origins, news items on the website
+	// (T7), dated in the year up to today.
+	origins, news := map[string]int{}, 0
+	for _, p := range y.publications {
+		origins[p.Origin]++
+		if p.Type == "tin_bai" && p.Channel == "chuyen_muc_website" {
+			news++
+		}
+		if d := day(p.Date); d.Before(from) || !d.Before(today) {
+			t.Errorf("publication %q dated %s", p.Title, p.Date)
+		}
+	}
+	if origins["tu_phat_hanh"] == 0 || origins["tiep_nhan_trung_uong"] == 0 || news < 10 {
+		t.Errorf("publications by origin %v, %d news items on the website", origins, news)
+	}
+	t.Logf("T4 %d/%d organisations, T5 %d/%d officers; %d people present %d times; sessions %v; %d news items",
+		len(orgsPresent), relevant, trained, t5, len(present), times, status, news)
+}
+
+// TestDemoRecords_EarlyInTheYear: in January the demo fills the report year
+// that has just ended (with its 15/3), and plans what comes next.
+func TestDemoRecords_EarlyInTheYear(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 1, 20, 15, 0, 0, 0, app.ICT)
+	db, refs := openDemoStore(t, "29905", now)
+	if _, err := runDemoRecords(ctx, db, refs, "29905", 3, 5, 10); err != nil {
+		t.Fatal(err)
+	}
+	from, _ := demoReportYear(now)
+	if from.Format(time.DateOnly) != "2024-12-15" {
+		t.Fatalf("report year from %v", from)
+	}
+	checkRecordsValid(t, db, refs, "29905", from, now.UTC())
+	y := loadDemoYear(t, db)
+	today := dayOf(now)
+	planned := 0
+	for _, s := range y.sessions {
+		if s.Status == "ke_hoach" {
+			planned++
+		} else if !day(s.EndDate).Before(today) {
+			t.Errorf("session held on %s", s.EndDate)
+		}
+	}
+	if planned != 1 || len(y.sessions) != 5 {
+		t.Errorf("%d sessions, %d planned", len(y.sessions), planned)
+	}
+	rally := false
+	for _, e := range y.events {
+		if e.Type == "mit_tinh_15_3" && e.StartDate >= "2025-03-01" && e.StartDate <= "2025-03-15" && e.Theme == themes153[2025] {
+			rally = true
+		}
+	}
+	if !rally || len(y.events) != 10 {
+		t.Errorf("%d events, the 2025 rally: %v", len(y.events), rally)
+	}
+}
+
+// canonicalRecords is the dump of the store's records with their ids
+// replaced by labels made from their content, entity by entity in the
+// order they refer to each other, so that two stores written alike compare
+// equal.
+func canonicalRecords(t *testing.T, db *storage.DB) string {
+	t.Helper()
+	var b bytes.Buffer
+	if _, err := db.Dump(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	byType := map[string][]map[string]any{}
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		typ := m["type"].(string)
+		byType[typ] = append(byType[typ], m)
+	}
+	label := map[string]string{}
+	relabel := func(v any) any {
+		switch v := v.(type) {
+		case string:
+			if l, ok := label[v]; ok {
+				return l
+			}
+		case []any:
+			for i, x := range v {
+				if s, ok := x.(string); ok && label[s] != "" {
+					v[i] = label[s]
+				}
+			}
+		}
+		return v
+	}
+	var out []string
+	for _, typ := range []string{app.EntityOrganisation, app.EntityParticipant, app.EntityOfficer, app.EntityTraining,
+		app.EntityOutreach, app.EntityPublication, app.EntityAttendance} {
+		type rec struct{ id, key string }
+		var recs []rec
+		for _, m := range byType[typ] {
+			id := m["id"].(string)
+			delete(m, "id")
+			for k, v := range m {
+				m[k] = relabel(v)
+			}
+			key, err := json.Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs = append(recs, rec{id, string(key)})
+		}
+		sort.Slice(recs, func(i, j int) bool { return recs[i].key < recs[j].key })
+		for i, r := range recs {
+			label[r.id] = fmt.Sprintf("%s#%d", typ, i)
+			out = append(out, label[r.id]+" "+r.key)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestDemoRecords_SameSeedSameDump(t *testing.T) {
+	dump := func(seed uint64) string {
+		db, refs := openDemoStore(t, "29905", demoNow)
+		if _, err := runDemoRecords(context.Background(), db, refs, "29905", seed, DemoTrainings, DemoEvents); err != nil {
+			t.Fatal(err)
+		}
+		return canonicalRecords(t, db)
+	}
+	a, b := dump(42), dump(42)
+	if a != b {
+		al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+		for i := range min(len(al), len(bl)) {
+			if al[i] != bl[i] {
+				t.Fatalf("the same seed gave different dumps; first difference:\n%s\n%s", al[i], bl[i])
+			}
+		}
+		t.Fatalf("the same seed gave dumps of %d and %d records", len(al), len(bl))
+	}
+	if !strings.Contains(a, `"session_id":"training_session#`) || !strings.Contains(a, `"participant_id":"participant#`) {
+		t.Fatal("the canonical dump lost the links between records")
+	}
+	if dump(43) == a {
+		t.Fatal("another seed gave the same dump")
+	}
+}
+
+// TestDemoRecords_Command runs `bvntd demo` with --trainings and --events,
+// again on the same store (the registries are reused, no second rally),
+// and with --plain (cases only).
+func TestDemoRecords_Command(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	_, stderr, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "2", "--trainings", "2", "--events", "3", "--seed", "4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "2 lớp tập huấn") || !strings.Contains(stderr, "3 sự kiện") {
+		t.Fatalf("stderr %q", stderr)
+	}
+	count := func() (demoYear, int) {
+		db, _, err := OpenStore(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		cases, err := db.ListCases(ctx, app.CaseQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loadDemoYear(t, db), len(cases)
+	}
+	first, cases := count()
+	if cases != 2 || len(first.sessions) != 2 || len(first.events) != 3 || len(first.officers) < 5 {
+		t.Fatalf("%d cases, %d sessions, %d events, %d officers", cases, len(first.sessions), len(first.events), len(first.officers))
+	}
+	if _, _, err := run(t, "demo", "--data", dir, "--complaints", "0", "--trainings", "1", "--events", "1", "--seed", "5"); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := count()
+	rallies := 0
+	for _, e := range second.events {
+		if e.Type == "mit_tinh_15_3" {
+			rallies++
+		}
+	}
+	if len(second.officers) != len(first.officers) || len(second.orgs) != len(first.orgs) ||
+		len(second.sessions) != 3 || len(second.events) != 4 || rallies > 1 {
+		t.Fatalf("second run: %d officers, %d organisations, %d sessions, %d events (%d rallies)",
+			len(second.officers), len(second.orgs), len(second.sessions), len(second.events), rallies)
+	}
+
+	plain := t.TempDir()
+	if _, _, err := run(t, "demo", "--data", plain, "--commune", "28261", "--complaints", "3", "--plain"); err != nil {
+		t.Fatal(err)
+	}
+	dump, _, err := run(t, "export", "--data", plain, "--report", "dump", "--out", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(dump, "\n"); n != 3 || strings.Count(dump, `"type":"case"`) != 3 {
+		t.Fatalf("--plain wrote %d records: %s", n, dump)
+	}
+	if _, _, err := run(t, "demo", "--data", plain, "--trainings", "-1"); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("--trainings -1: %v", err)
+	}
+}
