@@ -116,6 +116,10 @@ type UI struct {
 	run    func(func()) // runs I/O off the Fyne goroutine
 
 	cases      *casesScreen
+	training   *trainingScreen // nil without a RecordService
+	outreach   *outreachScreen
+	registry   *registryScreen
+	workTabs   []*workTab  // the tabs of the training and outreach work
 	detail     *caseDetail // the open case, or nil
 	form       *caseForm   // the open case form, or nil
 	casePane   *fyne.Container
@@ -169,6 +173,19 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	u.syncPane = newDeferred(u.syncPanel.content)
 	u.syncTab = container.NewTabItemWithIcon(lang.X("tab.sync", "Đồng bộ"), theme.ViewRefreshIcon(), u.syncPane.Container)
 	items := []*container.TabItem{u.casesTab}
+	if svc.Records != nil {
+		d := u.deps()
+		u.training, u.outreach, u.registry = newTrainingScreen(d), newOutreachScreen(d), newRegistryScreen(d)
+		u.training.onChanged, u.outreach.onSaved, u.registry.onChanged = u.changed, u.changed, u.changed
+		u.workTabs = []*workTab{
+			newWorkTab(lang.X("tab.training", "Tập huấn"), theme.AccountIcon(), u.training.content, u.training.reload),
+			newWorkTab(lang.X("tab.outreach", "Truyền thông"), theme.MailSendIcon(), u.outreach.content, u.outreach.reload),
+			newWorkTab(lang.X("tab.registry", "Danh bạ"), theme.ListIcon(), u.registry.content, u.registry.reload),
+		}
+		for _, w := range u.workTabs {
+			items = append(items, w.item)
+		}
+	}
 	if svc.Review != nil {
 		u.review = newReviewScreen(u.ctx, svc.Review, svc.Cases, svc.Refs, w, run)
 		u.review.onLoaded = u.showReview
@@ -186,6 +203,11 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		case t == u.reviewTab && u.review != nil:
 			u.reviewPane.show()
 			u.review.reload()
+		}
+		for _, w := range u.workTabs {
+			if t == w.item {
+				w.show()
+			}
 		}
 	}
 	u.root = container.NewBorder(nil, u.line.content, nil, nil, u.tabs)
@@ -268,7 +290,40 @@ func (u *UI) syncFinished(res syncResult) {
 	if u.review != nil {
 		u.review.reload()
 	}
+	u.reloadWork()
 }
+
+// reloadWork reloads the training and outreach tabs already shown: a sync
+// may have brought another laptop's register or events.
+func (u *UI) reloadWork() {
+	for _, w := range u.workTabs {
+		if w.shown() {
+			w.reload()
+		}
+	}
+}
+
+// workTab is a tab of the training and outreach work, built at once and
+// loaded when first shown.
+type workTab struct {
+	item   *container.TabItem
+	pane   *deferred
+	reload func()
+}
+
+func newWorkTab(title string, icon fyne.Resource, body fyne.CanvasObject, reload func()) *workTab {
+	w := &workTab{pane: newDeferred(body), reload: reload}
+	w.item = container.NewTabItemWithIcon(title, icon, w.pane.Container)
+	return w
+}
+
+// show attaches the body (once) and reloads it.
+func (w *workTab) show() {
+	w.pane.show()
+	w.reload()
+}
+
+func (w *workTab) shown() bool { return len(w.pane.Objects) > 0 }
 
 // changed follows a local change: the list, the counts and a sync soon.
 func (u *UI) changed() {

@@ -51,7 +51,7 @@ func newStoreFixture(t *testing.T) *storeFixture {
 	db.SetOfficer("Lê Văn Tâm")
 	test.NewTempApp(t)
 	fx := &storeFixture{db: db, win: test.NewTempWindow(t, nil)}
-	fx.ui = newUI(fx.win, Services{Cases: db, Sync: &fakeSync{}, Refs: refs, UnitCode: "28261", Officer: "Lê Văn Tâm"}, inline, 0)
+	fx.ui = newUI(fx.win, Services{Cases: db, Records: db, Sync: &fakeSync{}, Refs: refs, UnitCode: "28261", Officer: "Lê Văn Tâm"}, inline, 0)
 	fx.win.SetContent(fx.ui.Content())
 	fx.win.Resize(fyne.NewSize(1280, 800))
 	fx.ui.Refresh()
@@ -372,4 +372,24 @@ func TestIntake_GroupLabelTicksItsBox(t *testing.T) {
 	test.Tap(label)
 	must(t, slices.Equal(f.checkedGroups(), []string{"ho_ngheo"}), "ticked %v", f.checkedGroups())
 	must(t, f.content.MinSize().Width <= 1000, "the form needs %v px: wider than an old laptop's window", f.content.MinSize().Width)
+}
+
+// The training and outreach work has its tabs, loaded when first shown and
+// after a sync.
+func TestUI_WorkTabs(t *testing.T) {
+	fx := newStoreFixture(t)
+	var titles []string
+	for _, it := range fx.ui.tabs.Items {
+		titles = append(titles, it.Text)
+	}
+	must(t, strings.Join(titles, ",") == "Vụ việc,Tập huấn,Truyền thông,Danh bạ,Đồng bộ", "tabs %v", titles)
+	must(t, fx.db.SaveRecord(context.Background(), &app.TrainingSession{Title: "Tập huấn cho tiểu thương chợ Mỹ Tho",
+		StartDate: "2026-11-20", Format: "truc_tiep", Status: "da_to_chuc"}) == nil, "save")
+	fx.ui.tabs.SelectIndex(1)
+	must(t, fx.ui.workTabs[0].shown(), "the training tab was not attached")
+	found := false
+	for _, s := range texts(fx.ui.training.content) {
+		found = found || s == "1 lớp tập huấn"
+	}
+	must(t, found, "the session is not listed: %v", texts(fx.ui.training.content))
 }
