@@ -115,6 +115,15 @@ func (db *DB) SaveRecord(ctx context.Context, r app.Record) error {
 		if err := r.Validate(db.currentRefs(), now); err != nil {
 			return err
 		}
+		if a, ok := r.(*app.Attendance); ok {
+			var s app.TrainingSession
+			if err := getRecord(ctx, tx, app.EntityTraining, a.SessionID, &s); err != nil {
+				return err
+			}
+			if app.AttendanceLocked(&s, now) {
+				return app.Errorf(app.EINVALID, "Danh sách tham dự của lớp này đã khóa: lớp đã báo cáo hoặc đã tổ chức quá %d ngày.", app.AttendanceLockDays)
+			}
+		}
 		h.UpdatedAt, h.UpdatedBy = now, officer
 		changed := r.Fields()
 		if exists {

@@ -56,3 +56,25 @@ func TestRecords_SaveListAttendance(t *testing.T) {
 		t.Fatalf("dump %d lines, %v", n, err)
 	}
 }
+
+// A register closes 7 days after the session or once it is reported: the
+// store refuses a change then, in Vietnamese; a pull still merges.
+func TestRecords_AttendanceLockedAfterSevenDays(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	old := &app.TrainingSession{Title: "Tập huấn tháng trước", StartDate: db.Now().AddDate(0, 0, -10).In(app.ICT).Format("2006-01-02"),
+		Format: "truc_tiep", Status: "da_to_chuc"}
+	p := &app.Participant{FullName: "Lê Văn Muộn", Type: "nguoi_dan"}
+	for _, r := range []app.Record{old, p} {
+		if err := db.SaveRecord(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := db.SaveRecord(ctx, &app.Attendance{SessionID: old.ID, ParticipantID: p.ID, Status: "co_mat"})
+	if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "đã khóa") {
+		t.Fatalf("late attendance: %v", err)
+	}
+	if err := db.SaveRecord(ctx, &app.Attendance{SessionID: "khong-co", ParticipantID: p.ID, Status: "co_mat"}); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Fatalf("attendance of a missing session: %v", err)
+	}
+}
