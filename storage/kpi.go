@@ -1,0 +1,206 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"bvntd/app"
+)
+
+// KPIData loads what the indicators are computed from (app.ComputeKPIs):
+// every case with its timeline and every record of the training and
+// outreach work of commune unit, or of every commune the store holds for
+// unit == "" (a provincial device), with the time limits, the working-day
+// calendar and the current time. Voided cases and records are left out.
+//
+// Units are the communes covered: unit itself, or for "" every seeded
+// commune (the denominator of T1: all 102 communes of the province), or,
+// without seeds, those present in the data.
+//
+// SyncedUnits (T1) is a proxy, as a device does not see other devices'
+// syncs:
+//   - this device's own commune (the commune it is set to record for) has
+//     the time of this device's last successful sync;
+//   - any other commune has the time of its latest change this device
+//     pulled from the provincial server (the newest updated_at of its
+//     cases and records, or step of its cases, that came back through a
+//     pull). That change reached the server, so the commune synced at or
+//     after that time; a sync that carried no change is not seen, and
+//     another laptop of the same commune counts for it.
+func (db *DB) KPIData(ctx context.Context, unit string) (*app.KPIData, error) {
+	d := &app.KPIData{Now: db.Now()}
+	var err error
+	if d.Cases, err = db.kpiCases(ctx, unit); err != nil {
+		return nil, err
+	}
+	q := `SELECT e.fields FROM case_events e JOIN cases c ON c.id = e.case_id WHERE NOT c.voided`
+	var args []any
+	if unit != "" {
+		q += ` AND c.unit_code = ?`
+		args = append(args, unit)
+	}
+	if d.Events, err = db.caseEvents(ctx, q+` ORDER BY e.case_id, e.at, e.id`, args...); err != nil {
+		return nil, err
+	}
+	rq := RecordQuery{Unit: unit}
+	if d.Officers, err = ListRecords[app.Officer](ctx, db, rq); err != nil {
+		return nil, err
+	}
+	if d.Organisations, err = ListRecords[app.Organisation](ctx, db, rq); err != nil {
+		return nil, err
+	}
+	if d.Participants, err = ListRecords[app.Participant](ctx, db, rq); err != nil {
+		return nil, err
+	}
+	if d.Sessions, err = ListRecords[app.TrainingSession](ctx, db, rq); err != nil {
+		return nil, err
+	}
+	if d.Attendance, err = ListRecords[app.Attendance](ctx, db, rq); err != nil {
+		return nil, err
+	}
+	if d.Outreach, err = ListRecords[app.OutreachEvent](ctx, db, rq); err != nil {
+		return nil, err
+	}
+	if d.Publications, err = ListRecords[app.Publication](ctx, db, rq); err != nil {
+		return nil, err
+	}
+	if d.Units, err = db.kpiUnits(ctx, unit, d); err != nil {
+		return nil, err
+	}
+	if d.SyncedUnits, err = db.syncedUnits(ctx, unit); err != nil {
+		return nil, err
+	}
+	if d.SlaRules, d.Calendar, err = db.deadlineRules(ctx); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// kpiCases returns the cases of unit ("" for all) that are not voided.
+func (db *DB) kpiCases(ctx context.Context, unit string) ([]app.Case, error) {
+	q := `SELECT ` + caseColumns + ` FROM cases WHERE NOT voided`
+	var args []any
+	if unit != "" {
+		q += ` AND unit_code = ?`
+		args = append(args, unit)
+	}
+	rows, err := db.r.QueryContext(ctx, q+` ORDER BY received_at, number`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("kpi cases: %w", err)
+	}
+	defer rows.Close()
+	var out []app.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// kpiUnits returns the communes a report on unit covers.
+func (db *DB) kpiUnits(ctx context.Context, unit string, d *app.KPIData) ([]string, error) {
+	if unit != "" {
+		return []string{unit}, nil
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT code FROM admin_units WHERE type IN (?, ?) ORDER BY code`, app.UnitXa, app.UnitPhuong)
+	if err != nil {
+		return nil, fmt.Errorf("kpi units: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil || len(out) > 0 {
+		return out, err
+	}
+	// No seeds: the communes the data mentions.
+	seen := map[string]bool{}
+	add := func(u string) {
+		if u != "" && !seen[u] {
+			seen[u] = true
+			out = append(out, u)
+		}
+	}
+	for _, c := range d.Cases {
+		add(c.UnitCode)
+	}
+	var heads []*app.RecordHead
+	for i := range d.Officers {
+		heads = append(heads, &d.Officers[i].RecordHead)
+	}
+	for i := range d.Organisations {
+		heads = append(heads, &d.Organisations[i].RecordHead)
+	}
+	for i := range d.Sessions {
+		heads = append(heads, &d.Sessions[i].RecordHead)
+	}
+	for i := range d.Outreach {
+		heads = append(heads, &d.Outreach[i].RecordHead)
+	}
+	for i := range d.Publications {
+		heads = append(heads, &d.Publications[i].RecordHead)
+	}
+	for _, h := range heads {
+		add(h.UnitCode)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// syncedUnits returns, per commune (of unit, or all for ""), the last time
+// it is known to have synced: see KPIData.
+func (db *DB) syncedUnits(ctx context.Context, unit string) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	later := func(u string, t time.Time) {
+		if u == "" || t.IsZero() || unit != "" && u != unit {
+			return
+		}
+		if t.After(out[u]) {
+			out[u] = t
+		}
+	}
+	rows, err := db.r.QueryContext(ctx, `
+		SELECT unit_code, max(updated_at) FROM cases WHERE server_version > 0 GROUP BY unit_code
+		UNION ALL
+		SELECT unit_code, max(json_extract(fields, '$.updated_at')) FROM records WHERE server_version > 0 GROUP BY unit_code
+		UNION ALL
+		SELECT json_extract(fields, '$.unit_code'), max(at) FROM case_events WHERE server_version > 0 GROUP BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("kpi synced units: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u, at *string
+		if err := rows.Scan(&u, &at); err != nil {
+			return nil, err
+		}
+		if u != nil && at != nil {
+			later(*u, parseTime(*at))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	own, err := db.UnitCode(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last, err := getMeta(ctx, db.r, metaLastSyncAt)
+	if err != nil {
+		return nil, err
+	}
+	if own != "" && last != "" {
+		later(own, parseTime(last))
+	}
+	return out, nil
+}
