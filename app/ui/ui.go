@@ -88,7 +88,9 @@ type Services struct {
 	// Records holds the registries, training and outreach work; nil hides
 	// those tabs.
 	Records RecordService
-	Refs    *app.RefData // seeded reference data; nil means none
+	// KPI loads what the dashboard (Tổng quan) counts; nil hides it.
+	KPI  KPIService
+	Refs *app.RefData // seeded reference data; nil means none
 	// UnitCode is this device's commune or ward, "" if not set.
 	UnitCode string
 	Officer  string // the officer using this device, recorded on edits
@@ -119,7 +121,8 @@ type UI struct {
 	training   *trainingScreen // nil without a RecordService
 	outreach   *outreachScreen
 	registry   *registryScreen
-	workTabs   []*workTab  // the tabs of the training and outreach work
+	dashboard  *dashboard  // nil without a KPIService
+	workTabs   []*workTab  // the tabs of the training and outreach work, and the dashboard
 	detail     *caseDetail // the open case, or nil
 	form       *caseForm   // the open case form, or nil
 	casePane   *fyne.Container
@@ -182,9 +185,14 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 			newWorkTab(lang.X("tab.outreach", "Truyền thông"), theme.MailSendIcon(), u.outreach.content, u.outreach.reload),
 			newWorkTab(lang.X("tab.registry", "Danh bạ"), theme.ListIcon(), u.registry.content, u.registry.reload),
 		}
-		for _, w := range u.workTabs {
-			items = append(items, w.item)
-		}
+	}
+	if svc.KPI != nil {
+		u.dashboard = newDashboard(u.deps(), svc.KPI)
+		u.workTabs = append(u.workTabs, newWorkTab(lang.X("tab.dashboard", "Tổng quan"), theme.GridIcon(),
+			u.dashboard.content, u.dashboard.reload))
+	}
+	for _, w := range u.workTabs {
+		items = append(items, w.item)
 	}
 	if svc.Review != nil {
 		u.review = newReviewScreen(u.ctx, svc.Review, svc.Cases, svc.Refs, w, run)

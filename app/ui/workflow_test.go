@@ -51,7 +51,7 @@ func newStoreFixture(t *testing.T) *storeFixture {
 	db.SetOfficer("Lê Văn Tâm")
 	test.NewTempApp(t)
 	fx := &storeFixture{db: db, win: test.NewTempWindow(t, nil)}
-	fx.ui = newUI(fx.win, Services{Cases: db, Records: db, Sync: &fakeSync{}, Refs: refs, UnitCode: "28261", Officer: "Lê Văn Tâm"}, inline, 0)
+	fx.ui = newUI(fx.win, Services{Cases: db, Records: db, KPI: db, Sync: &fakeSync{}, Refs: refs, UnitCode: "28261", Officer: "Lê Văn Tâm"}, inline, 0)
 	fx.win.SetContent(fx.ui.Content())
 	fx.win.Resize(fyne.NewSize(1280, 800))
 	fx.ui.Refresh()
@@ -382,7 +382,7 @@ func TestUI_WorkTabs(t *testing.T) {
 	for _, it := range fx.ui.tabs.Items {
 		titles = append(titles, it.Text)
 	}
-	must(t, strings.Join(titles, ",") == "Vụ việc,Tập huấn,Truyền thông,Danh bạ,Đồng bộ", "tabs %v", titles)
+	must(t, strings.Join(titles, ",") == "Vụ việc,Tập huấn,Truyền thông,Danh bạ,Tổng quan,Đồng bộ", "tabs %v", titles)
 	must(t, fx.db.SaveRecord(context.Background(), &app.TrainingSession{Title: "Tập huấn cho tiểu thương chợ Mỹ Tho",
 		StartDate: "2026-11-20", Format: "truc_tiep", Status: "da_to_chuc"}) == nil, "save")
 	fx.ui.tabs.SelectIndex(1)
