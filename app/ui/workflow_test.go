@@ -393,3 +393,75 @@ func TestUI_WorkTabs(t *testing.T) {
 	}
 	must(t, found, "the session is not listed: %v", texts(fx.ui.training.content))
 }
+
+// TestWork_SessionAttendanceAndRallyMoveTheDashboard is issue 5's walk
+// through the real tabs, keyboard only for the register: a held session
+// created in the form, 30 attendees typed at the door, the person-times on
+// the dashboard; then a 15/3 rally, and T2 turns met.
+func TestWork_SessionAttendanceAndRallyMoveTheDashboard(t *testing.T) {
+	fx := newStoreFixture(t)
+	c := fx.win.Canvas()
+	k := keyboard{t, c}
+	dash := func() *dashboard {
+		fx.ui.tabs.Select(fx.ui.workTabs[3].item)
+		return fx.ui.dashboard
+	}
+	must(t, dash().tiles["training.person_times"].value == "0", "person-times before: %s", fx.ui.dashboard.tiles["training.person_times"].value)
+	must(t, strings.Contains(fx.ui.dashboard.targets["T2"].mark.Text, "Chưa đạt"), "T2 before: %q", fx.ui.dashboard.targets["T2"].mark.Text)
+
+	// The session, held today.
+	fx.ui.tabs.Select(fx.ui.workTabs[0].item)
+	s := fx.ui.training
+	test.Tap(mustButton(t, s.content, "Thêm lớp tập huấn"))
+	f := s.form
+	must(t, f != nil && c.Focused() == f.titleIn, "the session form does not open on the title")
+	k.typ("Tập huấn nhận biết hàng giả cho cán bộ và tiểu thương")
+	k.to(f.status.sel, 20)
+	k.key(fyne.KeyRight) // Kế hoạch → Đã tổ chức
+	must(t, f.status.Code() == "da_to_chuc", "status %q", f.status.Code())
+	k.to(f.audiences[0], 30)
+	k.typ(" ") // officials of the commune
+	k.to(f.save, 150)
+	k.key(fyne.KeySpace)
+	must(t, s.form == nil && s.view != nil, "session not saved: %q", f.formErr.Text)
+
+	// 30 people at the door, none known yet: name, Enter, Enter.
+	v := s.view
+	must(t, c.Focused() == v.search, "the register does not open on the search box")
+	var names []string
+	for _, family := range []string{"Nguyễn", "Trần"} {
+		for _, given := range []string{"Bình", "Cường", "Dũng", "Hải", "Hùng", "Khang", "Lộc", "Nam", "Phúc", "Quân", "Sơn", "Tâm", "Thắng", "Tuấn", "Việt"} {
+			names = append(names, family+" Văn "+given)
+		}
+	}
+	for _, n := range names {
+		k.typ(n)
+		k.key(fyne.KeyReturn) // nobody by that name: the small form
+		must(t, v.newForm != nil, "no small form for %s (offered %v)", n, suggestionNames(v))
+		k.key(fyne.KeyReturn) // saved and marked present
+		must(t, v.newForm == nil && c.Focused() == v.search, "%s not saved", n)
+	}
+	must(t, strings.HasPrefix(v.counts.Text, "Có mặt: 30 "), "counts %q", v.counts.Text)
+
+	must(t, dash().tiles["training.person_times"].value == "30", "person-times after: %s", fx.ui.dashboard.tiles["training.person_times"].value)
+	must(t, fx.ui.dashboard.tiles["training.sessions"].value == "1", "sessions %s", fx.ui.dashboard.tiles["training.sessions"].value)
+
+	// The 15/3 rally, held.
+	fx.ui.tabs.Select(fx.ui.workTabs[1].item)
+	o := fx.ui.outreach
+	test.Tap(mustButton(t, o.content, "Thêm sự kiện"))
+	e := o.eventForm
+	must(t, e != nil && c.Focused() == e.typ.sel, "the event form does not open on the type")
+	k.key(fyne.KeyRight) // the 15/3 rally
+	k.tab()
+	k.typ("Mít tinh hưởng ứng Ngày Quyền của người tiêu dùng Việt Nam năm 2026")
+	k.to(e.status.sel, 10)
+	k.key(fyne.KeyRight) // Đã tổ chức
+	k.to(e.start, 10)
+	k.typ("15/03/2026")
+	k.to(e.save, 80)
+	k.key(fyne.KeySpace)
+	must(t, o.eventForm == nil, "event not saved: %q", e.formErr.Text)
+
+	must(t, dash().targets["T2"].mark.Text == "Đạt", "T2 after the rally: %q", fx.ui.dashboard.targets["T2"].mark.Text)
+}
