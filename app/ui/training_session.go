@@ -14,7 +14,7 @@ import (
 )
 
 // maxSuggestions is how many people the fast entry offers at once.
-const maxSuggestions = 8
+const maxSuggestions = 5
 
 // sessionView is the screen of one training session: what it is, the
 // counts, the trainer's fast entry and the register.
