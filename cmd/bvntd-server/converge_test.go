@@ -106,6 +106,20 @@ func playHistory(t *testing.T, seed uint64) {
 		laps[i] = &convergeLaptop{laptop: l, path: l.db.Path(), skew: skews[i]}
 	}
 	ctx := context.Background()
+	// A training session and its invited people, known to every laptop:
+	// the trainers take its register on any of them, offline or not.
+	session := &app.TrainingSession{Title: "Tập huấn cho tiểu thương", StartDate: "2026-11-03",
+		Format: "truc_tiep", Status: "ke_hoach"}
+	laps[0].do(t, func() error { return laps[0].db.SaveRecord(ctx, session) })
+	var people []string
+	for i := range 5 {
+		p := &app.Participant{FullName: fmt.Sprintf("Người dự %d-%d", seed, i), Type: "ho_kinh_doanh_tieu_thuong"}
+		laps[0].do(t, func() error { return laps[0].db.SaveRecord(ctx, p) })
+		people = append(people, p.ID)
+	}
+	for _, l := range laps {
+		l.mustSync()
+	}
 	steps := 40 + r.IntN(30)
 	for step := 0; step < steps; step++ {
 		l := laps[r.IntN(n)]
@@ -126,7 +140,7 @@ func playHistory(t *testing.T, seed uint64) {
 					Summary: convergeSummaries[r.IntN(len(convergeSummaries))]}
 				return l.db.CreateCase(ctx, c)
 			})
-		case k < 55:
+		case k < 50:
 			id := l.known[r.IntN(len(l.known))]
 			l.do(t, func() error {
 				c, err := l.db.GetCase(ctx, id)
@@ -146,6 +160,12 @@ func playHistory(t *testing.T, seed uint64) {
 				}
 				return l.db.UpdateCase(ctx, &c)
 			})
+		case k < 56:
+			// An attendance mark, often the same person on several laptops.
+			a := &app.Attendance{SessionID: session.ID, ParticipantID: people[r.IntN(len(people))],
+				Status: app.AttendanceStatuses[r.IntN(len(app.AttendanceStatuses))].Code, Signed: r.IntN(2) == 0,
+				CheckedInAt: l.db.Now()}
+			l.do(t, func() error { return l.db.SaveRecord(ctx, a) })
 		case k < 65:
 			// A step of the workflow, allowed from the status this laptop sees.
 			id := l.known[r.IntN(len(l.known))]
@@ -185,9 +205,9 @@ func playHistory(t *testing.T, seed uint64) {
 		}
 	}
 	want := srv.dump()
-	t.Logf("seed %d: %d laptops, %d mutations, %d records of which %d conflicts, %d case events, %d voided",
+	t.Logf("seed %d: %d laptops, %d mutations, %d records of which %d conflicts, %d case events, %d attendance marks, %d voided",
 		seed, n, sumMade(laps), strings.Count(want, "\n"), strings.Count(want, `"type":"conflict"`),
-		strings.Count(want, `"type":"case_event"`), strings.Count(want, `"voided":true`))
+		strings.Count(want, `"type":"case_event"`), strings.Count(want, `"type":"attendance"`), strings.Count(want, `"voided":true`))
 	made := 0
 	for i, l := range laps {
 		if got := l.dump(); got != want {
