@@ -133,10 +133,16 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		year := fs.Int("year", 0, "năm báo cáo (report year)")
 		caseNo := fs.String("case", "", "số vụ việc, cho --report intake (case number)")
 		officer := fs.String("officer", "", "cán bộ tiếp nhận ký phiếu, cho --report intake; mặc định: người ghi nhận vụ việc (receiving officer)")
+		session := fs.String("session", "", "mã lớp tập huấn, cho --report attendance (training session id)")
+		from := fs.String("from", "", "từ ngày dd/mm/yyyy (period start)")
+		to := fs.String("to", "", "đến ngày dd/mm/yyyy (period end)")
+		commune := fs.String("commune", "", "mã xã, phường; máy cấp tỉnh: bỏ trống là toàn tỉnh (commune code)")
+		mask := fs.Bool("mask", false, "che thông tin cá nhân: tên viết tắt, 3 số cuối điện thoại (mask personal data)")
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		return m.export(ctx, *data, exportOptions{report: *report, out: *out, year: *year, caseNo: *caseNo, officer: *officer})
+		return m.export(ctx, *data, exportOptions{report: *report, out: *out, year: *year, caseNo: *caseNo, officer: *officer,
+			session: *session, from: *from, to: *to, commune: *commune, mask: *mask})
 	case "backup":
 		out := fs.String("out", "", "tệp sao lưu (backup file)")
 		if err := parse(fs, args[1:]); err != nil {
@@ -326,7 +332,22 @@ type exportOptions struct {
 	// caseNo and officer are for the intake record: the number of the case
 	// and the receiving officer who signs it.
 	caseNo, officer string
+	// session is the training session of the attendance sheet.
+	session string
+	// from and to bound the period (dd/mm/yyyy, both included); commune
+	// picks one commune on a provincial device; mask hides personal data.
+	from, to, commune string
+	mask              bool
 }
+
+// reportWriter writes one report of the store to w and returns how many
+// records (rows) it wrote. Each report registers its writer in
+// reportWriters from its own file.
+type reportWriter func(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, o exportOptions) (int, error)
+
+// reportWriters are the .xlsx reports by name (dump and intake are
+// handled apart).
+var reportWriters = map[string]reportWriter{}
 
 func (m *Main) export(ctx context.Context, dir string, o exportOptions) error {
 	if o.out == "" {
@@ -335,11 +356,7 @@ func (m *Main) export(ctx context.Context, dir string, o exportOptions) error {
 	if o.year != 0 && (o.year < 2000 || o.year > 2100) {
 		return app.Errorf(app.EINVALID, "Năm báo cáo không hợp lệ: %d.", o.year)
 	}
-	switch o.report {
-	case "dump", "register", "intake":
-	case "attendance", "annual":
-		return app.Errorf(app.EINVALID, "Báo cáo %q chưa có trong phiên bản này (not yet available); hiện có: register, intake, dump.", o.report)
-	default:
+	if _, ok := reportWriters[o.report]; !ok && o.report != "dump" && o.report != "intake" {
 		return app.Errorf(app.EINVALID, "Loại báo cáo không hợp lệ: %q (%s).", o.report, strings.Join(Reports, "|"))
 	}
 	o.caseNo = strings.TrimSpace(o.caseNo)
@@ -379,7 +396,7 @@ func (m *Main) export(ctx context.Context, dir string, o exportOptions) error {
 			if o.report == "dump" {
 				n, err = db.Dump(ctx, w)
 			} else {
-				n, err = writeRegister(ctx, db, refs, w, o.year)
+				n, err = reportWriters[o.report](ctx, db, refs, w, o)
 			}
 			if err == nil && o.out != "-" {
 				fmt.Fprintf(m.Stderr, "Đã xuất %d bản ghi vào %s\n", n, o.out)
@@ -405,31 +422,6 @@ func findCase(ctx context.Context, db *storage.DB, number string) (app.Case, err
 		}
 	}
 	return app.Case{}, app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc số %s.", number)
-}
-
-// writeRegister writes the complaint register of the device's commune (of
-// one year, if year > 0), oldest first.
-func writeRegister(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, year int) (int, error) {
-	cases, err := db.ListCases(ctx, app.CaseQuery{})
-	if err != nil {
-		return 0, err
-	}
-	kept := make([]app.Case, 0, len(cases))
-	for i := len(cases) - 1; i >= 0; i-- { // ListCases is newest first
-		if year == 0 || cases[i].ReceivedAt.In(app.ICT).Year() == year {
-			kept = append(kept, cases[i])
-		}
-	}
-	title := "SỔ THEO DÕI VỤ VIỆC CỦA NGƯỜI TIÊU DÙNG"
-	if unit, _ := db.UnitCode(ctx); unit != "" {
-		if u, ok := refs.Unit(unit); ok {
-			title += " – " + u.Name
-		}
-	}
-	if year > 0 {
-		title += fmt.Sprintf(" – NĂM %d", year)
-	}
-	return xlsx.WriteRegister(w, title, kept, refs)
 }
 
 // writeOut writes to stdout for "-", else to a temporary file renamed into

@@ -94,7 +94,6 @@ func TestBadInput_VietnameseMessageAndExitCode(t *testing.T) {
 		{"UnknownFlag", []string{"sync", "--data", dir, "--bogus"}, "Tham số không hợp lệ", 2},
 		{"ExtraArgument", []string{"sync", "--data", dir, "now"}, "Tham số thừa", 2},
 		{"UnknownReport", []string{"export", "--data", dir, "--report", "x", "--out", "-"}, "Loại báo cáo không hợp lệ", 2},
-		{"ReportNotYet", []string{"export", "--data", dir, "--report", "annual", "--out", "-"}, "chưa có", 2},
 		{"NoOut", []string{"export", "--data", dir, "--report", "dump"}, "Cần --out", 2},
 		{"EnrollNoCode", []string{"enroll", "--data", dir, "--server", "http://127.0.0.1:1"}, "Cần --server và --code", 2},
 		{"EnrollBadURL", []string{"enroll", "--data", dir, "--server", "ftp://x", "--code", "AB"}, "http:// hoặc https://", 2},
