@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/seeds"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/syncproto"
 	"bvntd/sync/syncserver"
@@ -223,14 +224,16 @@ func (m *Main) ParseFlags(args []string) error {
 			return app.Errorf(app.EINVALID, "Thiếu --out (missing --out).")
 		}
 	case "export":
-		switch m.Report {
-		case "dump":
-		case "register", "attendance", "annual":
-			return app.Errorf(app.EINVALID, "Báo cáo %q chưa hỗ trợ trên máy chủ (report not supported yet).", m.Report)
-		case "":
+		_, known := serverReports[m.Report]
+		switch {
+		case m.Report == "dump" || known:
+		case m.Report == "":
 			return app.Errorf(app.EINVALID, "Thiếu --report: register, attendance, annual hoặc dump (missing --report).")
 		default:
 			return app.Errorf(app.EINVALID, "Loại báo cáo %q không hợp lệ: register, attendance, annual hoặc dump (bad --report).", m.Report)
+		}
+		if m.Year != 0 && (m.Year < 2000 || m.Year > 2100) {
+			return app.Errorf(app.EINVALID, "Năm báo cáo không hợp lệ: %d (bad --year).", m.Year)
 		}
 		if m.Out == "" {
 			return app.Errorf(app.EINVALID, "Thiếu --out (missing --out).")
@@ -436,10 +439,36 @@ func (m *Main) revoke(ctx context.Context) error {
 	return nil
 }
 
+// serverReportOptions are the flags of a province-wide report.
+type serverReportOptions struct {
+	Commune string // "" for the whole province, with a per-commune breakdown
+	Year    int    // the report year; 0 for the current one
+	Now     time.Time
+}
+
+// serverReport writes one .xlsx report of the merged data to w and returns
+// its row count. Each report registers itself in serverReports from its own
+// file.
+type serverReport func(ctx context.Context, st *serverstore.Store, refs *app.RefData, w io.Writer, o serverReportOptions) (int, error)
+
+// serverReports are the .xlsx reports of export by name (dump is apart).
+var serverReports = map[string]serverReport{}
+
 // export writes the report to a temporary file next to --out and renames
 // it, so a failed export never leaves half a file under the final name.
 func (m *Main) export(ctx context.Context) error {
 	write := func(w io.Writer) error {
+		if r, ok := serverReports[m.Report]; ok {
+			refs, err := seeds.Load()
+			if err != nil {
+				return err
+			}
+			n, err := r(ctx, m.store, refs, w, serverReportOptions{Commune: m.Commune, Year: m.Year, Now: time.Now()})
+			if err == nil && m.Out != "-" {
+				fmt.Fprintf(m.Stderr, "%d dòng.\n", n)
+			}
+			return err
+		}
 		if m.Commune != "" {
 			return m.store.DumpScope(ctx, w, m.Commune)
 		}

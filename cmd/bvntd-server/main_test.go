@@ -221,8 +221,7 @@ func TestErrors(t *testing.T) {
 		{"UnknownDevice", []string{"revoke", "--db", db, "--device", app.NewID()}, "Không tìm thấy thiết bị"},
 		{"NoDatabase", []string{"devices", "--db", filepath.Join(dir, "none.sqlite")}, "Không tìm thấy cơ sở dữ liệu"},
 		{"Postgres", []string{"devices", "--db", "postgres://u@localhost/db"}, "PostgreSQL chưa được hỗ trợ"},
-		{"ReportRegister", []string{"export", "--db", db, "--report", "register", "--out", "x.xlsx"}, "chưa hỗ trợ"},
-		{"ReportAnnual", []string{"export", "--db", db, "--report", "annual", "--year", "2026", "--out", "x.xlsx"}, "chưa hỗ trợ"},
+		{"ReportBadYear", []string{"export", "--db", db, "--report", "dump", "--year", "26", "--out", "x.xlsx"}, "Năm báo cáo không hợp lệ"},
 		{"ReportUnknown", []string{"export", "--db", db, "--report", "cases", "--out", "x"}, "không hợp lệ"},
 		{"MissingOut", []string{"export", "--db", db, "--report", "dump"}, "Thiếu --out"},
 		{"TLSHalf", []string{"serve", "--db", db, "--tls-cert", "c.pem"}, "--tls-key"},
@@ -261,7 +260,7 @@ func TestExit(t *testing.T) {
 		{"Enroll", "enroll --db " + db + " --scope 28261", 0, `^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}\n$`, "Mã đăng ký"},
 		{"BadScope", "enroll --db " + db + " --scope xyz", 1, `^$`, "bvntd-server: Phạm vi"},
 		{"NoCommand", "", 1, `^$`, "Thiếu lệnh"},
-		{"NotSupported", "export --db " + db + " --report attendance --out a.xlsx", 1, `^$`, "chưa hỗ trợ"},
+		{"UnknownReport", "export --db " + db + " --report cases --out a.xlsx", 1, `^$`, "không hợp lệ"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"bvntd/app"
+	"bvntd/cmd/cli"
+	"bvntd/seeds"
+	"bvntd/sync/syncserver"
+)
+
+// TestKPIData_ProvinceCountsWhatTheCommuneCounts: after a commune's
+// laptop syncs its demo year, the server's figures for that commune are
+// the laptop's own, and T1 sees the commune synced.
+func TestKPIData_ProvinceCountsWhatTheCommuneCounts(t *testing.T) {
+	ctx := context.Background()
+	clock := &fieldClock{t: time.Now().UTC()}
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a := newLaptop(t, srv, "28261", 0)
+	refs, err := seeds.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.SetUnitCode(ctx, "28261"); err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Demo(ctx, a.db, refs, "28261", 5, 40, 4, 6); err != nil {
+		t.Fatal(err)
+	}
+	a.mustSync()
+	period := app.ReportYear(app.ReportYearOf(clock.now()))
+	local, err := a.db.KPIData(ctx, "28261")
+	if err != nil {
+		t.Fatal(err)
+	}
+	remote, err := srv.store.KPIData(ctx, "28261", refs, local.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(remote.Cases) != len(local.Cases) || len(remote.Attendance) != len(local.Attendance) || len(remote.Cases) < 40 {
+		t.Fatalf("server holds %d cases, %d attendance rows; laptop %d, %d",
+			len(remote.Cases), len(remote.Attendance), len(local.Cases), len(local.Attendance))
+	}
+	mine := app.ComputeKPIs(local, period, refs.Targets)
+	theirs := app.ComputeKPIs(remote, period, refs.Targets)
+	// T1 differs by design (the server sees the sync itself); the rest is
+	// the same figures.
+	mine.Targets, theirs.Targets = mine.Targets[1:], theirs.Targets[1:]
+	a1, _ := json.Marshal(mine)
+	b1, _ := json.Marshal(theirs)
+	if string(a1) != string(b1) {
+		i := 0
+		for i < len(a1) && i < len(b1) && a1[i] == b1[i] {
+			i++
+		}
+		from := max(0, i-300)
+		t.Fatalf("the server's figures differ from the commune's at byte %d:\nserver …%s\nlaptop …%s",
+			i, b1[from:min(len(b1), i+200)], a1[from:min(len(a1), i+200)])
+	}
+	province, err := srv.store.KPIData(ctx, "", refs, local.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := app.ComputeKPIs(province, period, refs.Targets)
+	t1, _ := rep.Target("T1")
+	if len(province.Units) != len(refs.Units) || t1.Num != 1 || t1.Den != len(refs.Units) {
+		t.Fatalf("province T1 %d/%d over %d units", t1.Num, t1.Den, len(province.Units))
+	}
+}
