@@ -43,3 +43,28 @@ type SyncStatus struct {
 // ClockWarning is how far the device's clock may be off before the officer
 // is warned.
 const ClockWarning = 5 * time.Minute
+
+// Report names (bvntd export --report, the Báo cáo screen).
+const (
+	ReportRegister   = "register"   // sổ theo dõi vụ việc
+	ReportAttendance = "attendance" // danh sách điểm danh of a session, or the training summary
+	ReportAnnual     = "annual"     // báo cáo năm (Kế hoạch 395)
+)
+
+// ReportRequest asks for one .xlsx report.
+type ReportRequest struct {
+	Report string // ReportRegister, ReportAttendance or ReportAnnual
+	// Year is the report year (15/12 of the year before to 14/12); 0 for
+	// the current one. From and To, when set, give the period instead
+	// (days, both included).
+	Year     int
+	From, To time.Time
+	// Commune picks one commune on a provincial device; "" is the
+	// device's commune, or the whole province on a provincial device.
+	Commune string
+	// Mask hides personal data (initials, the last digits of phones).
+	Mask bool
+	// Session is the training session of an attendance sheet; "" gives
+	// the training summary of the period.
+	Session string
+}

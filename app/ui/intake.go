@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/storage"
 
 	"bvntd/app"
-	"bvntd/app/xlsx"
 )
 
 // intakeFileName is the suggested name of a case's intake record.
@@ -34,7 +33,7 @@ func (u *UI) saveIntake(c *app.Case) {
 			officer = u.svc.Officer
 		}
 		u.run(func() {
-			werr := xlsx.WriteIntake(wc, c, u.svc.Refs, officer)
+			werr := u.svc.Reports.WriteIntake(u.ctx, c, officer, wc)
 			if cerr := wc.Close(); werr == nil {
 				werr = cerr
 			}

@@ -13,6 +13,7 @@ package ui
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -69,6 +70,15 @@ type RecordService interface {
 	SaveRecord(ctx context.Context, r app.Record) error
 }
 
+// ReportService writes the .xlsx reports (the Báo cáo screen) and the
+// printable intake record of a case.
+type ReportService interface {
+	// WriteReport writes the report q asks for to w and returns how many
+	// rows it wrote; it stops with ctx.
+	WriteReport(ctx context.Context, q app.ReportRequest, w io.Writer) (int, error)
+	WriteIntake(ctx context.Context, c *app.Case, officer string, w io.Writer) error
+}
+
 // SyncService reports on and runs the synchronisation with the provincial
 // server.
 type SyncService interface {
@@ -89,8 +99,11 @@ type Services struct {
 	// those tabs.
 	Records RecordService
 	// KPI loads what the dashboard (Tổng quan) counts; nil hides it.
-	KPI  KPIService
-	Refs *app.RefData // seeded reference data; nil means none
+	KPI KPIService
+	// Reports writes the reports; nil hides the Báo cáo tab and the
+	// intake record button.
+	Reports ReportService
+	Refs    *app.RefData // seeded reference data; nil means none
 	// UnitCode is this device's commune or ward, "" if not set.
 	UnitCode string
 	Officer  string // the officer using this device, recorded on edits
@@ -121,10 +134,11 @@ type UI struct {
 	training   *trainingScreen // nil without a RecordService
 	outreach   *outreachScreen
 	registry   *registryScreen
-	dashboard  *dashboard  // nil without a KPIService
-	workTabs   []*workTab  // the tabs of the training and outreach work, and the dashboard
-	detail     *caseDetail // the open case, or nil
-	form       *caseForm   // the open case form, or nil
+	dashboard  *dashboard     // nil without a KPIService
+	reports    *reportsScreen // nil without a ReportService
+	workTabs   []*workTab     // the tabs of the training and outreach work, and the dashboard
+	detail     *caseDetail    // the open case, or nil
+	form       *caseForm      // the open case form, or nil
 	casePane   *fyne.Container
 	review     *reviewScreen // nil without a ReviewService
 	syncPanel  *syncPanel
@@ -190,6 +204,11 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		u.dashboard = newDashboard(u.deps(), svc.KPI)
 		u.workTabs = append(u.workTabs, newWorkTab(lang.X("tab.dashboard", "Tổng quan"), theme.GridIcon(),
 			u.dashboard.content, u.dashboard.reload))
+	}
+	if svc.Reports != nil {
+		u.reports = newReportsScreen(u.deps(), svc.Reports)
+		u.workTabs = append(u.workTabs, newWorkTab(lang.X("tab.reports", "Báo cáo"), theme.DocumentPrintIcon(),
+			u.reports.content, u.reports.reload))
 	}
 	for _, w := range u.workTabs {
 		items = append(items, w.item)
@@ -364,9 +383,13 @@ func (u *UI) openCase(id string) {
 	d.onBack = u.closeDetail
 	d.onEdit = u.openForm
 	d.onStep = u.changed
-	d.onPrint = u.saveIntake
-	if u.PrintIntake != nil {
+	switch {
+	case u.PrintIntake != nil:
 		d.onPrint = u.PrintIntake
+	case u.svc.Reports != nil:
+		d.onPrint = u.saveIntake
+	default:
+		d.print.Hide()
 	}
 	u.detail = d
 	u.show(d.content)

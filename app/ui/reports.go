@@ -1,0 +1,368 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+)
+
+// reportKinds are the reports of the Báo cáo screen, in its order.
+var reportKinds = []struct {
+	code    string // the screen's choice
+	request string // app.Report*
+	summary bool   // the training summary (attendance without a session)
+}{
+	{"register", app.ReportRegister, false},
+	{"attendance", app.ReportAttendance, false},
+	{"training", app.ReportAttendance, true},
+	{"annual", app.ReportAnnual, false},
+}
+
+// reportsScreen exports the .xlsx reports: the complaint register, a
+// session's sign-in sheet, the training summary and the annual report of
+// Kế hoạch 395, for a report year (or, for the register, any period) and,
+// on a provincial device, one commune or the whole province.
+type reportsScreen struct {
+	formDeps
+	svc ReportService
+
+	kind     *widget.Select
+	year     *widget.Select
+	years    []int
+	from, to *widget.Entry
+	commune  *codeSelect // nil on a commune's device
+	session  *widget.Select
+	sessions []app.TrainingSession // parallel to session.Options
+	mask     *widget.Check
+	export   *widget.Button
+	cancel   *widget.Button
+	progress *widget.ProgressBarInfinite
+	msg      *widget.Label // the outcome, or what is wrong
+	rows     map[string]fyne.CanvasObject
+
+	running  context.CancelFunc // the export in flight, or nil
+	lastRows int                // the rows of the last export
+	// saveTo asks where to save name and calls write with the file; tests
+	// replace the file dialog.
+	saveTo func(name string, write func(io.Writer) error, done func(path string, err error))
+
+	content fyne.CanvasObject
+}
+
+func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
+	s := &reportsScreen{formDeps: d, svc: svc, rows: map[string]fyne.CanvasObject{}}
+	s.saveTo = s.fileDialog
+	labels := []string{
+		lang.X("reports.kind.register", "Sổ theo dõi tiếp nhận, giải quyết phản ánh, khiếu nại"),
+		lang.X("reports.kind.attendance", "Danh sách điểm danh một lớp tập huấn"),
+		lang.X("reports.kind.training", "Tổng hợp tập huấn (lượt người theo đối tượng)"),
+		lang.X("reports.kind.annual", "Báo cáo kết quả thực hiện Kế hoạch 395 (báo cáo năm)"),
+	}
+	s.kind = widget.NewSelect(labels, func(string) { s.showRows() })
+	now := d.now()
+	current := app.ReportYearOf(now)
+	var yearLabels []string
+	for y := current; y >= 2026; y-- {
+		p := app.ReportYear(y)
+		s.years = append(s.years, y)
+		yearLabels = append(yearLabels, p.Label)
+	}
+	s.year = widget.NewSelect(yearLabels, nil)
+	s.year.SetSelectedIndex(0)
+	s.from, s.to = widget.NewEntry(), widget.NewEntry()
+	s.from.SetPlaceHolder(lang.X("form.date.placeholder", "ngày/tháng/năm"))
+	s.to.SetPlaceHolder(lang.X("form.date.placeholder", "ngày/tháng/năm"))
+	if d.unit == "" { // a provincial device
+		list := append(app.CodeList{{Code: "", VI: lang.X("reports.province", "Toàn tỉnh"), EN: "Province-wide"}}, unitList(d.refs)...)
+		s.commune = newCodeSelect(list, lang.X("reports.province", "Toàn tỉnh"))
+		s.commune.sel.SetSelectedIndex(0)
+	}
+	s.session = widget.NewSelect(nil, nil)
+	s.session.PlaceHolder = lang.X("reports.session.choose", "(Chọn lớp tập huấn)")
+	s.mask = widget.NewCheck(lang.X("reports.mask", "Che thông tin cá nhân (tên viết tắt, 3 số cuối điện thoại) khi gửi ra ngoài"), nil)
+	s.export = &widget.Button{Text: lang.X("reports.export", "Xuất tệp Excel…"), Icon: theme.DocumentSaveIcon(),
+		Importance: widget.HighImportance, OnTapped: s.onExport}
+	s.cancel = &widget.Button{Text: lang.X("reports.cancel", "Dừng"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}
+	s.cancel.Hide()
+	s.progress = widget.NewProgressBarInfinite()
+	s.progress.Stop()
+	s.progress.Hide()
+	s.msg = &widget.Label{Wrapping: fyne.TextWrapWord}
+
+	row := func(key, label string, in fyne.CanvasObject) fyne.CanvasObject {
+		r := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(190, in.MinSize().Height), widget.NewLabel(label)), nil, in)
+		s.rows[key] = r
+		return r
+	}
+	dates := container.NewHBox(container.NewGridWrap(fyne.NewSize(140, s.from.MinSize().Height), s.from),
+		widget.NewLabel("–"), container.NewGridWrap(fyne.NewSize(140, s.to.MinSize().Height), s.to),
+		widget.NewLabel(lang.X("reports.dates.hint", "(bỏ trống: cả năm báo cáo)")))
+	box := container.NewVBox(
+		&widget.Label{Text: lang.X("reports.title", "Xuất báo cáo"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText},
+		row("kind", lang.X("reports.kind", "Báo cáo"), s.kind),
+		row("year", lang.X("reports.year", "Năm báo cáo"), s.year),
+		row("dates", lang.X("reports.dates", "Hoặc từ ngày – đến ngày"), dates),
+		row("session", lang.X("reports.session", "Lớp tập huấn"), s.session),
+	)
+	if s.commune != nil {
+		box.Add(row("commune", lang.X("reports.commune", "Xã, phường"), s.commune.sel))
+	}
+	box.Add(row("mask", "", s.mask))
+	box.Add(container.NewHBox(s.export, s.cancel))
+	box.Add(s.progress)
+	box.Add(s.msg)
+	s.content = container.NewVScroll(container.NewPadded(box))
+	s.kind.SetSelectedIndex(0)
+	return s
+}
+
+// reload loads the training sessions for the sign-in sheet.
+func (s *reportsScreen) reload() {
+	if s.records == nil {
+		return
+	}
+	s.run(func() {
+		rs, err := s.records.Records(s.ctx, app.EntityTraining, app.RecordQuery{})
+		fyne.Do(func() {
+			if err != nil {
+				logError("list sessions", err)
+				return
+			}
+			chosen := s.sessionID()
+			s.sessions = s.sessions[:0]
+			var opts []string
+			for i := len(rs) - 1; i >= 0; i-- { // newest first
+				t := rs[i].(*app.TrainingSession)
+				s.sessions = append(s.sessions, *t)
+				opts = append(opts, formatDay(t.StartDate)+" – "+t.Title)
+			}
+			s.session.Options = opts
+			s.session.ClearSelected()
+			for i := range s.sessions {
+				if s.sessions[i].ID == chosen {
+					s.session.SetSelectedIndex(i)
+				}
+			}
+			s.session.Refresh()
+		})
+	})
+}
+
+func (s *reportsScreen) sessionID() string {
+	i := s.session.SelectedIndex()
+	if i < 0 || i >= len(s.sessions) {
+		return ""
+	}
+	return s.sessions[i].ID
+}
+
+// showRows shows the choices the chosen report takes.
+func (s *reportsScreen) showRows() {
+	k := s.kindIndex()
+	show := func(key string, on bool) {
+		if r := s.rows[key]; r != nil {
+			if on {
+				r.Show()
+			} else {
+				r.Hide()
+			}
+		}
+	}
+	code := reportKinds[k].code
+	show("year", code != "attendance")
+	show("dates", code == "register")
+	show("session", code == "attendance")
+	show("mask", code == "register" || code == "attendance")
+	show("commune", code != "attendance")
+	s.msg.SetText("")
+}
+
+func (s *reportsScreen) kindIndex() int {
+	if i := s.kind.SelectedIndex(); i >= 0 && i < len(reportKinds) {
+		return i
+	}
+	return 0
+}
+
+// request reads the choices; msg says what is missing or wrong.
+func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
+	k := reportKinds[s.kindIndex()]
+	q.Report = k.request
+	if i := s.year.SelectedIndex(); i >= 0 && i < len(s.years) && k.code != "attendance" {
+		q.Year = s.years[i]
+	}
+	if k.code == "register" {
+		for _, p := range []struct {
+			e   *widget.Entry
+			dst *time.Time
+		}{{s.from, &q.From}, {s.to, &q.To}} {
+			if strings.TrimSpace(p.e.Text) == "" {
+				continue
+			}
+			d, err := parseDate(p.e.Text)
+			if err != nil {
+				return q, "", lang.X("reports.bad_date", "Ngày phải có dạng ngày/tháng/năm, ví dụ 15/12/2025.")
+			}
+			*p.dst = d
+		}
+		if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+			return q, "", lang.X("reports.bad_period", "Ngày kết thúc không được trước ngày bắt đầu.")
+		}
+		if !q.From.IsZero() || !q.To.IsZero() {
+			q.Year = 0
+		}
+	}
+	if k.code == "attendance" {
+		q.Session = s.sessionID()
+		if q.Session == "" {
+			return q, "", lang.X("reports.session.missing", "Chọn lớp tập huấn cần in danh sách điểm danh.")
+		}
+	}
+	if s.commune != nil && k.code != "attendance" {
+		q.Commune = s.commune.Code()
+	}
+	q.Mask = s.mask.Checked && (k.code == "register" || k.code == "attendance")
+	scope := s.unit
+	if scope == "" {
+		scope = q.Commune
+	}
+	if scope == "" {
+		scope = "toan-tinh"
+	}
+	year := strconv.Itoa(q.Year)
+	if q.Year == 0 {
+		year = strconv.Itoa(app.ReportYearOf(s.now()))
+	}
+	switch k.code {
+	case "register":
+		name = "so-theo-doi-vu-viec-" + scope + "-" + year
+	case "attendance":
+		name = "diem-danh-" + scope + "-" + q.Session[:min(8, len(q.Session))]
+	case "training":
+		name = "tong-hop-tap-huan-" + scope + "-" + year
+	default:
+		name = "bao-cao-nam-" + scope + "-" + year
+	}
+	return q, name + ".xlsx", ""
+}
+
+// onExport asks where to save the report, then writes it off the Fyne
+// goroutine, with a Dừng button; the file is written only when the whole
+// report is ready, so a stopped or failed export leaves nothing behind
+// (the dialog's file is removed).
+func (s *reportsScreen) onExport() {
+	if s.running != nil {
+		return
+	}
+	q, name, msg := s.request()
+	if msg != "" {
+		s.showMsg(msg, true)
+		return
+	}
+	s.saveTo(name, func(w io.Writer) error {
+		// Off the Fyne goroutine: the whole report goes to memory first.
+		ctx, cancel := context.WithCancel(s.ctx)
+		defer cancel()
+		fyne.Do(func() {
+			s.running = cancel
+			s.setRunning(true)
+		})
+		var buf bytes.Buffer
+		n, err := s.svc.WriteReport(ctx, q, &buf)
+		if err == nil && ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		if err == nil {
+			_, err = w.Write(buf.Bytes())
+		}
+		fyne.Do(func() { s.lastRows = n })
+		return err
+	}, func(path string, err error) {
+		if s.running != nil {
+			s.running()
+		}
+		s.running = nil
+		s.setRunning(false)
+		switch {
+		case errors.Is(err, context.Canceled):
+			s.showMsg(lang.X("reports.stopped", "Đã dừng; không có tệp nào được ghi."), false)
+		case err != nil:
+			logError("export report", err)
+			s.showMsg(lang.X("reports.failed", "Chưa xuất được báo cáo: {{.Reason}}", map[string]any{"Reason": userMessage(err)}), true)
+		case path != "":
+			s.showMsg(lang.X("reports.done", "Đã xuất {{.N}} dòng vào {{.File}}.",
+				map[string]any{"N": FormatInt(int64(s.lastRows)), "File": path}), false)
+		}
+	})
+}
+
+func (s *reportsScreen) onCancel() {
+	if s.running != nil {
+		s.running()
+	}
+}
+
+func (s *reportsScreen) setRunning(on bool) {
+	if on {
+		s.export.Disable()
+		s.cancel.Show()
+		s.progress.Show()
+		s.progress.Start()
+		s.showMsg(lang.X("reports.running", "Đang lập báo cáo…"), false)
+		return
+	}
+	s.export.Enable()
+	s.cancel.Hide()
+	s.progress.Stop()
+	s.progress.Hide()
+}
+
+func (s *reportsScreen) showMsg(text string, bad bool) {
+	s.msg.Importance = widget.MediumImportance
+	if bad {
+		s.msg.Importance = widget.DangerImportance
+	}
+	s.msg.SetText(text)
+}
+
+// fileDialog asks where to save name; write runs off the Fyne goroutine and
+// done on it.
+func (s *reportsScreen) fileDialog(name string, write func(io.Writer) error, done func(string, error)) {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			done("", err)
+			return
+		}
+		if wc == nil { // cancelled
+			return
+		}
+		go func() {
+			werr := write(wc)
+			if cerr := wc.Close(); werr == nil {
+				werr = cerr
+			}
+			if werr != nil {
+				_ = storage.Delete(wc.URI()) // nothing half-written stays behind
+			}
+			fyne.Do(func() { done(wc.URI().Path(), werr) })
+		}()
+	}, s.win)
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}

@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"bvntd/app"
+)
+
+// fakeReports records the requests and writes a few bytes; during lets a
+// test act while a report is being written.
+type fakeReports struct {
+	got    []app.ReportRequest
+	rows   int
+	during func()
+}
+
+func (f *fakeReports) WriteReport(ctx context.Context, q app.ReportRequest, w io.Writer) (int, error) {
+	f.got = append(f.got, q)
+	if f.during != nil {
+		f.during()
+	}
+	_, err := w.Write([]byte("PK fake xlsx"))
+	return f.rows, err
+}
+
+func (f *fakeReports) WriteIntake(context.Context, *app.Case, string, io.Writer) error { return nil }
+
+func newReportsFixture(t *testing.T, unit string) (*reportsScreen, *fakeReports, *bytes.Buffer, *string) {
+	t.Helper()
+	fx := newStoreFixture(t)
+	d := fx.ui.deps()
+	d.unit = unit
+	rep := &fakeReports{rows: 42}
+	s := newReportsScreen(d, rep)
+	fx.win.SetContent(s.content)
+	var file bytes.Buffer
+	var name string
+	s.saveTo = func(n string, write func(io.Writer) error, done func(string, error)) {
+		name = n
+		file.Reset()
+		err := write(&file)
+		if err != nil {
+			file.Reset() // the real dialog deletes the file
+		}
+		done("/tmp/"+n, err)
+	}
+	return s, rep, &file, &name
+}
+
+func TestReports_ExportAnnualForTheReportYear(t *testing.T) {
+	s, rep, file, name := newReportsFixture(t, "28261")
+	s.kind.SetSelectedIndex(3) // the annual report
+	must(t, !s.rows["session"].Visible() && s.rows["year"].Visible() && !s.rows["dates"].Visible(), "wrong choices shown")
+	test.Tap(s.export)
+	must(t, len(rep.got) == 1, "%d requests", len(rep.got))
+	q := rep.got[0]
+	must(t, q.Report == app.ReportAnnual && q.Year == app.ReportYearOf(s.now()) && q.Commune == "", "request %+v", q)
+	must(t, strings.HasPrefix(*name, "bao-cao-nam-28261-") && file.Len() > 0, "file %q, %d bytes", *name, file.Len())
+	must(t, strings.Contains(s.msg.Text, "Đã xuất 42 dòng"), "message %q", s.msg.Text)
+	must(t, !s.export.Disabled() && !s.cancel.Visible(), "buttons not restored")
+}
+
+func TestReports_RegisterPeriodAndMask(t *testing.T) {
+	s, rep, _, _ := newReportsFixture(t, "28261")
+	s.kind.SetSelectedIndex(0)
+	s.from.SetText("01/01/2026")
+	s.to.SetText("31/12/2025")
+	test.Tap(s.export)
+	must(t, len(rep.got) == 0 && strings.Contains(s.msg.Text, "không được trước"), "bad period accepted: %q", s.msg.Text)
+	s.to.SetText("30/06/2026")
+	s.mask.SetChecked(true)
+	test.Tap(s.export)
+	q := rep.got[0]
+	must(t, q.Report == app.ReportRegister && q.Year == 0 && q.Mask &&
+		FormatDate(q.From) == "01/01/2026" && FormatDate(q.To) == "30/06/2026", "request %+v", q)
+}
+
+func TestReports_AttendanceNeedsASession(t *testing.T) {
+	s, rep, _, _ := newReportsFixture(t, "28261")
+	s.kind.SetSelectedIndex(1)
+	test.Tap(s.export)
+	must(t, len(rep.got) == 0 && strings.Contains(s.msg.Text, "Chọn lớp tập huấn"), "no session: %q", s.msg.Text)
+}
+
+// Dừng while the report is written: nothing is saved.
+func TestReports_StopWritesNothing(t *testing.T) {
+	s, rep, file, _ := newReportsFixture(t, "28261")
+	s.kind.SetSelectedIndex(3)
+	rep.during = func() {
+		must(t, s.cancel.Visible() && s.export.Disabled(), "no Dừng while running")
+		test.Tap(s.cancel)
+	}
+	test.Tap(s.export)
+	must(t, file.Len() == 0 && strings.Contains(s.msg.Text, "Đã dừng"), "after stop: %d bytes, %q", file.Len(), s.msg.Text)
+}
+
+// A provincial device chooses the whole province or one commune.
+func TestReports_ProvinceChoosesACommune(t *testing.T) {
+	s, rep, _, name := newReportsFixture(t, "")
+	s.kind.SetSelectedIndex(0)
+	must(t, s.commune != nil, "no commune choice on a provincial device")
+	test.Tap(s.export)
+	must(t, rep.got[0].Commune == "" && strings.Contains(*name, "toan-tinh"), "province request %+v %q", rep.got[0], *name)
+	s.commune.SetCode("29446")
+	test.Tap(s.export)
+	must(t, rep.got[1].Commune == "29446", "commune request %+v", rep.got[1])
+}
