@@ -1,132 +1,832 @@
 // Package xlsx writes the Excel files a commune office files with the
-// province. It uses excelize's stream writer, so large registers stay within
-// a few tens of megabytes of memory.
+// province. Big sheets go through excelize's stream writer, so a register
+// of 100,000 cases stays within a few tens of megabytes of memory.
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
+	"cmp"
+	"compress/flate"
+	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/collate"
 
 	"bvntd/app"
 )
 
-// registerColumns are the columns of the complaint register (sổ theo dõi
-// vụ việc), with their widths.
-var registerColumns = []struct {
-	title string
-	width float64
-}{
-	{"STT", 6}, {"Số vụ việc", 22}, {"Ngày tiếp nhận", 14}, {"Kênh tiếp nhận", 22},
-	{"Loại vụ việc", 24}, {"Người tiêu dùng", 24}, {"Số điện thoại", 14}, {"Địa chỉ", 36},
-	{"Tổ chức, cá nhân kinh doanh", 32}, {"Địa chỉ kinh doanh", 30}, {"Lĩnh vực", 30},
-	{"Nội dung", 60}, {"Trạng thái", 20},
+// The complaint register (sổ theo dõi tiếp nhận, giải quyết phản ánh,
+// khiếu nại của người tiêu dùng).
+const (
+	// RegisterSheet is the name of the register's sheet.
+	RegisterSheet = "Sổ theo dõi"
+	// RegisterUnitSheet is the name of the per-commune sheet of the
+	// province's register.
+	RegisterUnitSheet = "Theo xã, phường"
+	// RegisterTitle is the title printed on top of the register.
+	RegisterTitle = "SỔ THEO DÕI TIẾP NHẬN, GIẢI QUYẾT PHẢN ÁNH, KHIẾU NẠI CỦA NGƯỜI TIÊU DÙNG"
+	// RegisterHeaderRow is the row of the column headings; the cases
+	// start on the row below it, and the totals row follows the last case.
+	RegisterHeaderRow = 7
+	// RegisterUnitHeaderRow is the header row of the per-commune sheet.
+	RegisterUnitHeaderRow = 5
+)
+
+// Vietnamese texts of the register that tests and readers look for.
+const (
+	registerTotalLabel = "Cộng"
+	overdueFormat      = `dd/mm/yyyy" (quá hạn)"`
+)
+
+// RegisterOptions choose what the register holds.
+type RegisterOptions struct {
+	// Unit is the commune whose cases are listed. "" lists the cases of
+	// every commune in the data (the province's register): it adds a
+	// "Xã, phường" column and a second sheet with the figures of each
+	// commune.
+	Unit string
+	// Period: the cases received on a day of the period are listed.
+	Period app.KPIPeriod
+	// Mask hides personal data: the consumer's name becomes initials
+	// (MaskName), the phone its last 3 digits (MaskPhone), the address
+	// its commune (MaskAddress).
+	Mask bool
+	// Refs give the labels of sectors and the names of communes; nil
+	// shows codes.
+	Refs *app.RefData
+	// Printed is the date printed in the header; zero takes the data's
+	// Now, or else the current time.
+	Printed time.Time
+	// Progress, if set, is told every 1,000 cases how many are written.
+	Progress func(done, total int)
 }
 
-// RegisterSheet is the name of the register's sheet.
-const RegisterSheet = "So theo doi vu viec"
+// RegisterCase is one case of the register, with what its timeline says at
+// the data's Now.
+type RegisterCase struct {
+	*app.Case
+	// NextDue is the last day (00:00 ICT) of the soonest running time
+	// limit, NextRule its code; zero and "" when none runs (a finished
+	// case, or no time limits in the data).
+	NextDue  time.Time
+	NextRule string
+	// Overdue: a running time limit has passed (the soonest has, then).
+	Overdue bool
+	// Finished: the handling has ended (resolved, closed, rejected or
+	// withdrawn); FinishedAt is when, as the indicators count it.
+	Finished   bool
+	FinishedAt time.Time
+	// Outcome is the last recorded outcome (an app.Outcomes code) and
+	// Recovered the money recovered for the consumer, once per case: as
+	// app.ComputeKPIs counts them (Recovered).
+	Outcome   string
+	Recovered int64
 
-// WriteRegister writes the complaint register of cases, in the given
-// order, to w: a title row, a header row, one row per case with the date as
-// a real date cell (dd/mm/yyyy) and the code lists as their Vietnamese
-// labels. It returns the number of cases written.
-func WriteRegister(w io.Writer, title string, cases []app.Case, refs *app.RefData) (int, error) {
+	unitRank int // position of the commune in Vietnamese order
+}
+
+// RegisterCases returns the rows of the register of d: the cases of
+// opt.Unit ("" for all) received in opt.Period, voided ones left out,
+// oldest first; on the province's register, commune by commune in
+// Vietnamese alphabetical order of their names (without "Xã", "Phường"),
+// oldest first within each. The rows point into d.Cases.
+func RegisterCases(d *app.KPIData, opt RegisterOptions) []RegisterCase {
+	n := 0
+	for i := range d.Cases {
+		if c := &d.Cases[i]; registerListed(c, opt) {
+			n++
+		}
+	}
+	rows := make([]RegisterCase, 0, n)
+	want := make(map[string]bool, n)
+	for i := range d.Cases {
+		if c := &d.Cases[i]; registerListed(c, opt) {
+			want[c.ID] = true
+			rows = append(rows, RegisterCase{Case: c})
+		}
+	}
+	events, spans := timelines(d.Events, want)
+	timing := d.Calendar != nil && len(d.SlaRules) > 0 && !d.Now.IsZero()
+	for i := range rows {
+		r := &rows[i]
+		var evs []app.CaseEvent
+		if sp, ok := spans[r.ID]; ok {
+			evs = events[sp[0]:sp[1]]
+		}
+		r.fate(evs)
+		if timing {
+			if dls := app.Deadlines(r.Case, evs, d.SlaRules, d.Calendar, d.Now); len(dls) > 0 {
+				r.NextDue, r.NextRule, r.Overdue = dls[0].Due, dls[0].Rule.Code, dls[0].Overdue
+				for _, dl := range dls {
+					r.Overdue = r.Overdue || dl.Overdue
+				}
+			}
+		}
+	}
+	if opt.Unit == "" {
+		rank := unitRanks(rows, opt.Refs)
+		for i := range rows {
+			rows[i].unitRank = rank[rows[i].UnitCode]
+		}
+	}
+	slices.SortFunc(rows, func(a, b RegisterCase) int {
+		if c := cmp.Compare(a.unitRank, b.unitRank); c != 0 {
+			return c
+		}
+		if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Number, b.Number); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return rows
+}
+
+func registerListed(c *app.Case, opt RegisterOptions) bool {
+	return !c.Voided && (opt.Unit == "" || c.UnitCode == opt.Unit) && opt.Period.Contains(c.ReceivedAt)
+}
+
+// timelines returns the steps of the wanted cases in time order, each
+// case's steps together, and the span of each case's steps. The stores
+// give the steps in that order already (by case, time and id); then the
+// spans point into evs and nothing is copied.
+func timelines(evs []app.CaseEvent, want map[string]bool) ([]app.CaseEvent, map[string][2]int) {
+	before := func(a, b *app.CaseEvent) int {
+		if c := strings.Compare(a.CaseID, b.CaseID); c != 0 {
+			return c
+		}
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	}
+	sorted := true
+	for i := 1; i < len(evs) && sorted; i++ {
+		sorted = before(&evs[i-1], &evs[i]) <= 0
+	}
+	if !sorted {
+		var mine []app.CaseEvent
+		for i := range evs {
+			if want[evs[i].CaseID] {
+				mine = append(mine, evs[i])
+			}
+		}
+		slices.SortStableFunc(mine, func(a, b app.CaseEvent) int { return before(&a, &b) })
+		evs = mine
+	}
+	spans := make(map[string][2]int, len(want))
+	for i := 0; i < len(evs); {
+		j := i + 1
+		for j < len(evs) && evs[j].CaseID == evs[i].CaseID {
+			j++
+		}
+		if want[evs[i].CaseID] {
+			spans[evs[i].CaseID] = [2]int{i, j}
+		}
+		i = j
+	}
+	return evs, spans
+}
+
+// regFinished are the states in which a case's handling has ended
+// (as app.ComputeKPIs counts them).
+var regFinished = map[string]bool{app.StatusResolved: true, app.StatusClosed: true,
+	app.StatusRejected: true, app.StatusWithdrawn: true}
+
+// fate reads the case's timeline (in time order) the way app.ComputeKPIs
+// does (its fateOf, which the app package does not export; a test keeps
+// the two in step): the handling ended at the first step into a finished
+// state after the last reopening (without one, at the case's last
+// update); the outcome and amount are those of the last resolving or
+// closing step that records an outcome; without one, the last amount
+// recovered, and a rejection counts as inadmissible (Điều 58), a
+// withdrawal as withdrawn.
+func (r *RegisterCase) fate(evs []app.CaseEvent) {
+	if !regFinished[r.Status] {
+		return
+	}
+	r.Finished = true
+	start := 0
+	for i, e := range evs {
+		if e.Kind == app.EventReopened {
+			start = i + 1
+		}
+	}
+	r.FinishedAt = r.UpdatedAt
+	for i := start; i < len(evs); i++ {
+		if e := &evs[i]; regFinished[e.ToStatus] && !regFinished[e.FromStatus] {
+			r.FinishedAt = e.At
+			break
+		}
+	}
+	var lastAmount int64
+	rejected, withdrawn := r.Status == app.StatusRejected, r.Status == app.StatusWithdrawn
+	for i := start; i < len(evs); i++ {
+		e := &evs[i]
+		switch e.Kind {
+		case app.EventResolved, app.EventClosed:
+			if e.Outcome != "" {
+				r.Outcome, r.Recovered = e.Outcome, e.AmountRecovered
+			}
+			if e.AmountRecovered > 0 {
+				lastAmount = e.AmountRecovered
+			}
+		case app.EventRejected:
+			rejected = true
+		case app.EventWithdrawn:
+			withdrawn = true
+		}
+	}
+	if r.Outcome == "" {
+		r.Recovered = lastAmount
+		switch {
+		case rejected:
+			r.Outcome = "khong_du_dieu_kien"
+		case withdrawn:
+			r.Outcome = "nguoi_tieu_dung_rut"
+		}
+	}
+}
+
+// unitSortName is what communes are sorted by: the name without "Xã" or
+// "Phường" ("Đạo Thạnh"), then the full name.
+func unitSortName(refs *app.RefData, code string) string {
+	if refs != nil {
+		if u, ok := refs.Unit(code); ok && u.ShortName != "" {
+			return u.ShortName + " " + u.Name
+		}
+	}
+	return unitName(refs, code)
+}
+
+// unitRanks returns the position of each commune of rows in Vietnamese
+// alphabetical order of the names (unitSortName).
+func unitRanks(rows []RegisterCase, refs *app.RefData) map[string]int {
+	var codes []string
+	seen := map[string]bool{}
+	for i := range rows {
+		if u := rows[i].UnitCode; !seen[u] {
+			seen[u] = true
+			codes = append(codes, u)
+		}
+	}
+	sortUnits(codes, refs)
+	rank := make(map[string]int, len(codes))
+	for i, u := range codes {
+		rank[u] = i
+	}
+	return rank
+}
+
+// sortUnits sorts commune codes in Vietnamese alphabetical order of their
+// names (unitSortName), then by code.
+func sortUnits(codes []string, refs *app.RefData) {
+	col := app.NewCollator()
+	var buf collate.Buffer
+	keys := make(map[string][]byte, len(codes))
+	for _, u := range codes {
+		keys[u] = append([]byte(nil), col.KeyFromString(&buf, unitSortName(refs, u))...)
+		buf.Reset()
+	}
+	slices.SortStableFunc(codes, func(a, b string) int {
+		if c := bytes.Compare(keys[a], keys[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+}
+
+// registerColumn is a column of the register.
+type registerColumn struct {
+	id    string
+	title string
+	width float64
+}
+
+// Column ids.
+const (
+	rcSTT        = "stt"
+	rcUnit       = "unit"
+	rcNumber     = "number"
+	rcReceived   = "received"
+	rcChannel    = "channel"
+	rcKind       = "kind"
+	rcConsumer   = "consumer"
+	rcPhone      = "phone"
+	rcAddress    = "address"
+	rcBusiness   = "business"
+	rcSector     = "sector"
+	rcStatus     = "status"
+	rcDeadline   = "deadline"
+	rcFinished   = "finished"
+	rcOutcome    = "outcome"
+	rcAmount     = "amount"
+	rcVulnerable = "vulnerable"
+)
+
+// registerColumns returns the columns of a commune's register, or with
+// province set, of the province's (with the commune of each case).
+func registerColumns(province bool) []registerColumn {
+	// Widths in Excel's character units: about 200 in all, so that one
+	// page wide on A4 landscape prints at about 70 %; long texts wrap.
+	cols := []registerColumn{{rcSTT, "STT", 4.5}}
+	if province {
+		cols = append(cols, registerColumn{rcUnit, "Xã, phường", 13})
+	}
+	return append(cols,
+		registerColumn{rcNumber, "Số vụ việc", 17.5},
+		registerColumn{rcReceived, "Ngày tiếp nhận", 10.5},
+		registerColumn{rcChannel, "Kênh tiếp nhận", 12},
+		registerColumn{rcKind, "Loại vụ việc", 11},
+		registerColumn{rcConsumer, "Người tiêu dùng", 15},
+		registerColumn{rcPhone, "Số điện thoại", 11},
+		registerColumn{rcAddress, "Địa chỉ", 18},
+		registerColumn{rcBusiness, "Tổ chức, cá nhân kinh doanh", 18},
+		registerColumn{rcSector, "Lĩnh vực", 14},
+		registerColumn{rcStatus, "Trạng thái", 10.5},
+		registerColumn{rcDeadline, "Hạn xử lý gần nhất", 15},
+		registerColumn{rcFinished, "Ngày kết thúc", 10.5},
+		registerColumn{rcOutcome, "Kết quả giải quyết", 14},
+		registerColumn{rcAmount, "Số tiền thu hồi cho NTD (đồng)", 11.5},
+		registerColumn{rcVulnerable, "NTD dễ bị tổn thương", 7.5},
+	)
+}
+
+// RegisterColumnTitles returns the column headings of a commune's
+// register, or with province set, of the province's.
+func RegisterColumnTitles(province bool) []string {
+	var out []string
+	for _, c := range registerColumns(province) {
+		out = append(out, c.title)
+	}
+	return out
+}
+
+// registerStyles are the cell styles of the register.
+type registerStyles struct {
+	agency, title, subtitle, note                     int
+	head, text, center, date, overdue, money, count   int
+	totalLabel, totalCount, totalMoney, totalBlank    int
+	countCases, countUnits, countOverdue, countClosed int
+}
+
+func newRegisterStyles(f *excelize.File) (*registerStyles, error) {
+	var s registerStyles
+	var err error
+	mk := func(dst *int, st *excelize.Style) {
+		if err != nil {
+			return
+		}
+		*dst, err = f.NewStyle(st)
+	}
+	font := func(size float64, bold, italic bool) *excelize.Font {
+		return &excelize.Font{Family: intakeFont, Size: size, Bold: bold, Italic: italic}
+	}
+	cell := func(h string) *excelize.Alignment {
+		return &excelize.Alignment{Horizontal: h, Vertical: "top", WrapText: true}
+	}
+	fill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}
+	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
+	mk(&s.agency, &excelize.Style{Font: font(12, true, false), Alignment: &excelize.Alignment{Horizontal: "center"}})
+	mk(&s.title, &excelize.Style{Font: font(14, true, false), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	mk(&s.subtitle, &excelize.Style{Font: font(12, false, false), Alignment: &excelize.Alignment{Horizontal: "center"}})
+	mk(&s.note, &excelize.Style{Font: font(10, false, true), Alignment: &excelize.Alignment{Horizontal: "center", WrapText: true}})
+	mk(&s.head, &excelize.Style{Font: font(10, true, false), Fill: fill, Border: borders(),
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	mk(&s.text, &excelize.Style{Font: font(10, false, false), Border: borders(), Alignment: cell("left")})
+	mk(&s.center, &excelize.Style{Font: font(10, false, false), Border: borders(), Alignment: cell("center")})
+	mk(&s.date, &excelize.Style{Font: font(10, false, false), Border: borders(), Alignment: cell("center"),
+		CustomNumFmt: ptr("dd/mm/yyyy")})
+	mk(&s.overdue, &excelize.Style{Font: &excelize.Font{Family: intakeFont, Size: 10, Bold: true, Color: "C00000"},
+		Border: borders(), Alignment: cell("center"), CustomNumFmt: ptr(overdueFormat)})
+	mk(&s.money, &excelize.Style{Font: font(10, false, false), Border: borders(), Alignment: cell("right"), NumFmt: 3}) // #,##0
+	mk(&s.count, &excelize.Style{Font: font(10, false, false), Border: borders(), Alignment: cell("center"), NumFmt: 3})
+	total := func(format string, h string) *excelize.Style {
+		st := &excelize.Style{Font: font(10, true, false), Fill: totalFill, Border: borders(), Alignment: cell(h)}
+		if format != "" {
+			st.CustomNumFmt = ptr(format)
+		}
+		return st
+	}
+	mk(&s.totalLabel, total("", "center"))
+	mk(&s.totalBlank, total("", "left"))
+	mk(&s.totalMoney, total("#,##0", "right"))
+	mk(&s.totalCount, total("#,##0", "center"))
+	mk(&s.countCases, total(`#,##0" vụ việc"`, "left"))
+	mk(&s.countUnits, total(`#,##0" xã, phường"`, "left"))
+	mk(&s.countOverdue, total(`#,##0" quá hạn"`, "center"))
+	mk(&s.countClosed, total(`#,##0" đã kết thúc"`, "center"))
+	return &s, err
+}
+
+// registerTotals are the figures of the totals row.
+type registerTotals struct {
+	cases, units, overdue, finished, vulnerable int
+	recovered                                   int64
+}
+
+// WriteRegister writes the complaint register of d to w (the rows of
+// RegisterCases) and returns the number of cases written.
+//
+// The sheet RegisterSheet has a header block (the unit, the title, the
+// unit and period, the date printed and, if masked, a note), the column
+// headings on row RegisterHeaderRow, one row per case and a totals row:
+// the number of cases (and, for the province, of communes), of cases
+// overdue, finished and of vulnerable consumers, and the money recovered.
+// Dates are date cells shown dd/mm/yyyy; the soonest running time limit
+// is shown in red with "(quá hạn)" once passed; the amount recovered is a
+// number shown with thousands separators. The headings are frozen and
+// filtered, and repeat on every printed page (A4 landscape, one page
+// wide).
+//
+// The province's register (opt.Unit == "") adds the commune of each case
+// and a sheet RegisterUnitSheet with, for every commune of d.Units (and
+// any other commune the cases name), in Vietnamese alphabetical order:
+// cases received, finished, still open, overdue, of vulnerable consumers,
+// and the money recovered, over the same cases, with a totals row.
+//
+// The writer stops with ctx's error when ctx is cancelled.
+func WriteRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt RegisterOptions) (int, error) {
+	rows := RegisterCases(d, opt)
+	printed := opt.Printed
+	if printed.IsZero() {
+		printed = d.Now
+	}
+	if printed.IsZero() {
+		printed = time.Now()
+	}
+	province := opt.Unit == ""
+	cols := registerColumns(province)
+	last, _ := excelize.ColumnNumberToName(len(cols))
+	first := RegisterHeaderRow + 1
+	lastData := RegisterHeaderRow + len(rows)
+	totalRow := lastData + 1
+
 	f := excelize.NewFile()
 	defer f.Close()
+	// Deflate at its fastest level: a register of 100,000 cases compresses
+	// in a fraction of the time, for a file about a fifth larger.
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(w)
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		return zw
+	})
 	if err := f.SetSheetName("Sheet1", RegisterSheet); err != nil {
 		return 0, err
 	}
-	last, _ := excelize.ColumnNumberToName(len(registerColumns))
-	// The stream writer writes <dimension ref="A1">; readers that trust it
-	// (openpyxl in read-only mode) would see one cell. Set it first.
-	if err := f.SetSheetDimension(RegisterSheet, fmt.Sprintf("A1:%s%d", last, len(cases)+2)); err != nil {
-		return 0, err
-	}
-	titleStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	st, err := newRegisterStyles(f)
 	if err != nil {
 		return 0, err
 	}
-	headStyle, err := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
-		Border:    borders(),
-	})
-	if err != nil {
+	// Everything but the rows is set before the stream writer starts: it
+	// writes the sheet's settings as they are then, and a change to the
+	// sheet after Flush would make excelize read the whole sheet back.
+	//
+	// The stream writer writes <dimension ref="A1">; readers that trust
+	// it (openpyxl in read-only mode) would see one cell. Set it first.
+	if err := f.SetSheetDimension(RegisterSheet, fmt.Sprintf("A1:%s%d", last, totalRow)); err != nil {
 		return 0, err
 	}
-	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("dd/mm/yyyy"), Border: borders(),
-		Alignment: &excelize.Alignment{Vertical: "top"}})
-	if err != nil {
+	if err := f.AutoFilter(RegisterSheet, fmt.Sprintf("A%d:%s%d", RegisterHeaderRow, last, max(lastData, RegisterHeaderRow+1)), nil); err != nil {
 		return 0, err
 	}
-	textStyle, err := f.NewStyle(&excelize.Style{Border: borders(),
-		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
+	footer := RegisterTitle
+	if err := regPrintSetup(f, RegisterSheet, "landscape", RegisterHeaderRow, footer); err != nil {
 		return 0, err
 	}
+
 	sw, err := f.NewStreamWriter(RegisterSheet)
 	if err != nil {
 		return 0, err
 	}
-	for i, c := range registerColumns {
+	for i, c := range cols {
 		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
 			return 0, err
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: RegisterHeaderRow,
+		TopLeftCell: fmt.Sprintf("A%d", first), ActivePane: "bottomLeft"}); err != nil {
 		return 0, err
 	}
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: titleStyle, Value: title}}); err != nil {
+	header := registerHeader(d, opt, printed)
+	for i, h := range header {
+		row := i + 1
+		style := []int{st.agency, st.title, st.subtitle, st.subtitle, st.note}[i]
+		if h == "" {
+			continue
+		}
+		opts := excelize.RowOpts{}
+		if i == 1 {
+			opts.Height = 22
+		}
+		if i == 4 && opt.Mask {
+			opts.Height = 28
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", row), []any{excelize.Cell{StyleID: style, Value: h}}, opts); err != nil {
+			return 0, err
+		}
+		to := last
+		if i == 0 { // the agency, top left, over about a third of the width
+			to, _ = excelize.ColumnNumberToName(min(len(cols), 5))
+		}
+		if err := sw.MergeCell(fmt.Sprintf("A%d", row), fmt.Sprintf("%s%d", to, row)); err != nil {
+			return 0, err
+		}
+	}
+	head := make([]any, len(cols))
+	for i, c := range cols {
+		head[i] = excelize.Cell{StyleID: st.head, Value: c.title}
+	}
+	if err := sw.SetRow(fmt.Sprintf("A%d", RegisterHeaderRow), head, excelize.RowOpts{Height: 42}); err != nil {
 		return 0, err
 	}
-	head := make([]any, len(registerColumns))
-	for i, c := range registerColumns {
-		head[i] = excelize.Cell{StyleID: headStyle, Value: c.title}
+
+	var tot registerTotals
+	units := map[string]bool{}
+	values := make([]any, len(cols))
+	cells := make([]excelize.Cell, len(cols))
+	for i := range rows {
+		if i%1000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+			if opt.Progress != nil && i > 0 {
+				opt.Progress(i, len(rows))
+			}
+		}
+		r := &rows[i]
+		tot.cases++
+		units[r.UnitCode] = true
+		if r.Overdue {
+			tot.overdue++
+		}
+		if r.Finished {
+			tot.finished++
+		}
+		if r.IsVulnerable() {
+			tot.vulnerable++
+		}
+		tot.recovered += r.Recovered
+		lines := 1
+		for j, c := range cols {
+			cells[j] = registerCell(c.id, i, r, opt, st)
+			values[j] = &cells[j]
+			if s, ok := cells[j].Value.(string); ok {
+				lines = max(lines, wrappedLines(s, c.width))
+			}
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", first+i), values, excelize.RowOpts{Height: rowHeight(lines)}); err != nil {
+			return 0, err
+		}
 	}
-	if err := sw.SetRow("A2", head, excelize.RowOpts{Height: 30}); err != nil {
+	tot.units = len(units)
+	if err := sw.SetRow(fmt.Sprintf("A%d", totalRow), regTotalsRow(cols, tot, st), excelize.RowOpts{Height: 18}); err != nil {
 		return 0, err
-	}
-	for i, c := range cases {
-		cell := func(v any) excelize.Cell { return excelize.Cell{StyleID: textStyle, Value: v} }
-		sector := c.Sector
-		if refs != nil {
-			sector = refs.SectorLabel(c.Sector)
-		}
-		row := []any{
-			cell(i + 1),
-			cell(c.Number),
-			excelize.Cell{StyleID: dateStyle, Value: dateOnly(c.ReceivedAt)},
-			cell(app.Channels.Label(c.Channel)),
-			cell(app.CaseKinds.Label(c.Kind)),
-			cell(c.ConsumerName),
-			cell(c.ConsumerPhone),
-			cell(c.ConsumerAddress),
-			cell(c.BusinessName),
-			cell(c.BusinessAddress),
-			cell(sector),
-			cell(c.Summary),
-			cell(app.CaseStatuses.Label(c.Status)),
-		}
-		ref, _ := excelize.CoordinatesToCellName(1, i+3)
-		if err := sw.SetRow(ref, row); err != nil {
-			return i, err
-		}
 	}
 	if err := sw.Flush(); err != nil {
 		return 0, err
 	}
-	if len(cases) > 0 {
-		if err := f.AutoFilter(RegisterSheet, fmt.Sprintf("A2:%s%d", last, len(cases)+2), nil); err != nil {
+	if opt.Progress != nil {
+		opt.Progress(len(rows), len(rows))
+	}
+	if province {
+		if err := writeUnitSheet(f, st, d, opt, rows, printed); err != nil {
 			return 0, err
 		}
+	}
+	f.SetActiveSheet(0)
+	if err := ctx.Err(); err != nil {
+		return 0, err
 	}
 	if _, err := f.WriteTo(w); err != nil {
 		return 0, err
 	}
-	return len(cases), nil
+	return len(rows), nil
+}
+
+// registerHeader returns the five lines of the header block: the agency,
+// the title, the unit, the period and a note.
+func registerHeader(d *app.KPIData, opt RegisterOptions, printed time.Time) []string {
+	agency, unit := "TỈNH ĐỒNG THÁP", fmt.Sprintf("Đơn vị: toàn tỉnh Đồng Tháp (%d xã, phường)", len(d.Units))
+	if opt.Unit != "" {
+		name := unitName(opt.Refs, opt.Unit)
+		agency = "UBND " + strings.ToUpper(name)
+		if name == opt.Unit {
+			agency = "UBND XÃ, PHƯỜNG MÃ " + opt.Unit
+		}
+		unit = fmt.Sprintf("Đơn vị: %s (mã %s)", name, opt.Unit)
+	}
+	period := opt.Period.Label
+	if period == "" {
+		period = fmt.Sprintf("Từ ngày %s đến ngày %s", opt.Period.From.In(app.ICT).Format(regDay),
+			opt.Period.To.In(app.ICT).Format(regDay))
+	}
+	note := fmt.Sprintf("Các vụ việc tiếp nhận trong kỳ; trạng thái, hạn xử lý và kết quả tính đến ngày %s (ngày in).",
+		printed.In(app.ICT).Format(regDay))
+	if opt.Mask {
+		note += " Thông tin cá nhân đã được che: họ tên viết tắt, số điện thoại chỉ giữ 3 số cuối, địa chỉ chỉ ghi xã, phường."
+	}
+	return []string{agency, RegisterTitle, unit, "Kỳ báo cáo: " + period, note}
+}
+
+const regDay = "02/01/2006"
+
+// registerCell returns the cell of column id for row r (the i-th).
+func registerCell(id string, i int, r *RegisterCase, opt RegisterOptions, st *registerStyles) excelize.Cell {
+	text := func(s string) excelize.Cell {
+		if s == "" { // an empty cell with its borders, not an empty string
+			return excelize.Cell{StyleID: st.text}
+		}
+		return excelize.Cell{StyleID: st.text, Value: s}
+	}
+	switch id {
+	case rcSTT:
+		return excelize.Cell{StyleID: st.center, Value: i + 1}
+	case rcUnit:
+		return text(unitName(opt.Refs, r.UnitCode))
+	case rcNumber:
+		return text(r.Number)
+	case rcReceived:
+		return regDateCell(r.ReceivedAt, st.date)
+	case rcChannel:
+		return text(label(app.Channels, r.Channel))
+	case rcKind:
+		return text(label(app.CaseKinds, r.Kind))
+	case rcConsumer:
+		if opt.Mask {
+			return text(MaskName(r.ConsumerName))
+		}
+		return text(r.ConsumerName)
+	case rcPhone:
+		if opt.Mask {
+			return text(MaskPhone(r.ConsumerPhone))
+		}
+		return text(r.ConsumerPhone)
+	case rcAddress:
+		if opt.Mask {
+			return text(MaskAddress(r.ConsumerAddress, unitName(opt.Refs, r.ConsumerUnitCode)))
+		}
+		return text(r.ConsumerAddress)
+	case rcBusiness:
+		return text(r.BusinessName)
+	case rcSector:
+		if r.Sector != "" && opt.Refs != nil {
+			return text(opt.Refs.SectorLabel(r.Sector))
+		}
+		return text(r.Sector)
+	case rcStatus:
+		return text(label(app.CaseStatuses, r.Status))
+	case rcDeadline:
+		if r.NextDue.IsZero() {
+			return excelize.Cell{StyleID: st.date}
+		}
+		if r.Overdue {
+			return regDateCell(r.NextDue, st.overdue)
+		}
+		return regDateCell(r.NextDue, st.date)
+	case rcFinished:
+		if !r.Finished {
+			return excelize.Cell{StyleID: st.date}
+		}
+		return regDateCell(r.FinishedAt, st.date)
+	case rcOutcome:
+		return text(label(app.Outcomes, r.Outcome))
+	case rcAmount:
+		if r.Recovered == 0 {
+			return excelize.Cell{StyleID: st.money}
+		}
+		return excelize.Cell{StyleID: st.money, Value: r.Recovered}
+	case rcVulnerable:
+		if r.IsVulnerable() {
+			return excelize.Cell{StyleID: st.center, Value: "x"}
+		}
+		return excelize.Cell{StyleID: st.center}
+	}
+	return text("")
+}
+
+// wrappedLines estimates how many lines s takes in a column width
+// characters wide, in the register's font (Times New Roman 10, about 4.6
+// pixels a letter on average), wrapping between words as Excel and
+// LibreOffice do. Neither fits the height of rows a stream writes, so the
+// register sets them.
+func wrappedLines(s string, width float64) int {
+	perLine := max(1, int((7*width+5-8)/4.6))
+	lines, cur, word := 1, 0, 0
+	flush := func() {
+		switch {
+		case word == 0:
+		case cur == 0:
+			cur = word
+		case cur+1+word <= perLine:
+			cur += 1 + word
+		default:
+			lines++
+			cur = word
+		}
+		for cur > perLine { // a word longer than the line is cut
+			lines++
+			cur -= perLine
+		}
+		word = 0
+	}
+	for _, r := range s {
+		switch r {
+		case ' ':
+			flush()
+		case '\n':
+			flush()
+			lines++
+			cur = 0
+		default:
+			word++
+		}
+	}
+	flush()
+	return lines
+}
+
+// rowHeight is the height in points of a row of lines of the register's
+// text (Times New Roman 10).
+func rowHeight(lines int) float64 {
+	return min(409, float64(lines)*lineHeight(10)+2)
+}
+
+// regDateCell is the day of t in Vietnam as a date cell, or an empty cell for
+// the zero time.
+func regDateCell(t time.Time, style int) excelize.Cell {
+	if t.IsZero() {
+		return excelize.Cell{StyleID: style}
+	}
+	return excelize.Cell{StyleID: style, Value: dateOnly(t)}
+}
+
+// regTotalsRow returns the totals row of the register.
+func regTotalsRow(cols []registerColumn, t registerTotals, st *registerStyles) []any {
+	out := make([]any, len(cols))
+	for i, c := range cols {
+		cell := excelize.Cell{StyleID: st.totalBlank}
+		switch c.id {
+		case rcSTT:
+			cell = excelize.Cell{StyleID: st.totalLabel, Value: registerTotalLabel}
+		case rcUnit:
+			cell = excelize.Cell{StyleID: st.countUnits, Value: t.units}
+		case rcNumber:
+			cell = excelize.Cell{StyleID: st.countCases, Value: t.cases}
+		case rcDeadline:
+			cell = excelize.Cell{StyleID: st.countOverdue, Value: t.overdue}
+		case rcFinished:
+			cell = excelize.Cell{StyleID: st.countClosed, Value: t.finished}
+		case rcAmount:
+			cell = excelize.Cell{StyleID: st.totalMoney, Value: t.recovered}
+		case rcVulnerable:
+			cell = excelize.Cell{StyleID: st.totalCount, Value: t.vulnerable}
+		}
+		out[i] = cell
+	}
+	return out
+}
+
+// regPrintSetup sets a sheet to print on A4 in orientation, one page wide,
+// with the row titleRow repeated on every page and the page number in the
+// footer.
+func regPrintSetup(f *excelize.File, sheet, orientation string, titleRow int, footer string) error {
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Size: ptr(paperA4), Orientation: ptr(orientation), FitToWidth: ptr(1), FitToHeight: ptr(0),
+	}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	m := 1.5 / 2.54
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+		Left: ptr(m), Right: ptr(1.0 / 2.54), Top: ptr(m), Bottom: ptr(m),
+		Header: ptr(marginFooter), Footer: ptr(marginFooter),
+	}); err != nil {
+		return err
+	}
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
+		OddFooter: `&L&"Times New Roman,Italic"&8` + strings.ReplaceAll(footer, "&", "&&") +
+			`&R&"Times New Roman,Italic"&8Trang &P/&N`,
+	}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{
+		Name:     "_xlnm.Print_Titles",
+		RefersTo: fmt.Sprintf("'%s'!$%d:$%d", sheet, titleRow, titleRow),
+		Scope:    sheet,
+	})
 }
 
 // dateOnly returns the calendar day of t in Vietnam time, as a time that

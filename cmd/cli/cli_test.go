@@ -9,10 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"bvntd/app"
-	"bvntd/app/xlsx"
 )
 
 func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
@@ -170,31 +167,5 @@ func TestBackup_CopyOpensWithTheSameCases(t *testing.T) {
 	b, _, _ := run(t, "export", "--data", copyDir, "--report", "dump", "--out", "-")
 	if a != b || a == "" {
 		t.Fatal("the backup's dump differs from the store's")
-	}
-}
-
-func TestExportRegister_Xlsx(t *testing.T) {
-	dir := t.TempDir()
-	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "12"); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "so-theo-doi.xlsx")
-	if _, _, err := run(t, "export", "--data", dir, "--report", "register", "--out", out); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(xlsx.RegisterSheet)
-	if err != nil || len(rows) != 14 {
-		t.Fatalf("%d rows (%v), want title + header + 12", len(rows), err)
-	}
-	if !strings.Contains(rows[0][0], "Phường Mỹ Tho") || rows[2][0] != "1" || !strings.HasPrefix(rows[2][1], "28261-") {
-		t.Fatalf("rows %q %q", rows[0], rows[2])
-	}
-	if _, _, err := run(t, "export", "--data", dir, "--report", "register", "--year", "1990", "--out", out); app.ErrorCode(err) != app.EINVALID {
-		t.Fatalf("year 1990: %v", err)
 	}
 }

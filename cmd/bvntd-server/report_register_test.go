@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"bvntd/app"
+	"bvntd/app/xlsx"
+	"bvntd/cmd/cli"
+	"bvntd/seeds"
+	"bvntd/sync/syncserver"
+)
+
+// TestExportRegister_Province: two communes' laptops sync their demo cases;
+// the server's province register lists every case of the report year,
+// commune by commune, with a per-commune sheet of all 102 communes; one
+// commune's register from the server has the same rows as that commune's
+// laptop writes.
+func TestExportRegister_Province(t *testing.T) {
+	ctx := context.Background()
+	clock := &fieldClock{t: time.Now().UTC()}
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	refs, err := seeds.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{"28261": 30, "28249": 18}
+	laptops := map[string]*laptop{}
+	for unit, n := range counts {
+		l := newLaptop(t, srv, unit, 0)
+		if err := l.db.SetUnitCode(ctx, unit); err != nil {
+			t.Fatal(err)
+		}
+		if err := cli.Demo(ctx, l.db, refs, unit, uint64(n), n, 0, 0); err != nil {
+			t.Fatal(err)
+		}
+		l.mustSync()
+		laptops[unit] = l
+	}
+	period := app.ReportYear(app.ReportYearOf(time.Now()))
+	inYear := map[string]int{}
+	var recovered int64
+	for unit, l := range laptops {
+		d, err := l.db.KPIData(ctx, unit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range d.Cases {
+			if period.Contains(c.ReceivedAt) {
+				inYear[unit]++
+			}
+		}
+		for _, r := range xlsx.RegisterCases(d, xlsx.RegisterOptions{Unit: unit, Period: period}) {
+			recovered += r.Recovered
+		}
+	}
+	total := inYear["28261"] + inYear["28249"]
+	if total == 0 {
+		t.Fatal("no demo case in the current report year")
+	}
+
+	out := filepath.Join(t.TempDir(), "so-theo-doi-toan-tinh.xlsx")
+	if _, stderr, err := run(t, "export", "--db", srv.path, "--report", "register", "--out", out); err != nil {
+		t.Fatal(err)
+	} else if !strings.Contains(stderr, fmt.Sprintf("%d dòng.", total)) {
+		t.Fatalf("stderr %q, want %d rows", stderr, total)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if names := f.GetSheetList(); strings.Join(names, "|") != xlsx.RegisterSheet+"|"+xlsx.RegisterUnitSheet {
+		t.Fatalf("sheets %q", names)
+	}
+	rows, _ := f.GetRows(xlsx.RegisterSheet)
+	hr := xlsx.RegisterHeaderRow
+	if len(rows) != hr+total+1 || rows[0][0] != "TỈNH ĐỒNG THÁP" || rows[3][0] != "Kỳ báo cáo: "+period.Label {
+		t.Fatalf("%d rows, want %d cases; header %q", len(rows), total, rows[:4])
+	}
+	// Đạo Thạnh's cases first (Vietnamese order of the names), then Mỹ Tho's.
+	for i, r := range rows[hr : hr+total] {
+		want := "Phường Đạo Thạnh"
+		if i >= inYear["28249"] {
+			want = "Phường Mỹ Tho"
+		}
+		if r[1] != want {
+			t.Fatalf("row %d in %q, want %s", hr+1+i, r[1], want)
+		}
+	}
+	amount, _ := excelize.ColumnNumberToName(len(xlsx.RegisterColumnTitles(true)) - 1)
+	if v, _ := f.GetCellValue(xlsx.RegisterSheet, fmt.Sprintf("%s%d", amount, hr+total+1), excelize.Options{RawCellValue: true}); v != fmt.Sprint(recovered) {
+		t.Fatalf("total recovered %s, the laptops %d", v, recovered)
+	}
+
+	// The per-commune sheet.
+	urows, _ := f.GetRows(xlsx.RegisterUnitSheet)
+	uh := xlsx.RegisterUnitHeaderRow
+	if len(urows) != uh+len(refs.Units)+1 {
+		t.Fatalf("%d rows on %s, want %d communes + totals", len(urows), xlsx.RegisterUnitSheet, len(refs.Units))
+	}
+	got := map[string][]string{}
+	for _, r := range urows[uh : uh+len(refs.Units)] {
+		got[r[1]] = r
+	}
+	for unit, n := range inYear {
+		if got[unit][3] != fmt.Sprint(n) {
+			t.Fatalf("commune %s: %s received, want %d", unit, got[unit][3], n)
+		}
+	}
+	if got["29905"][3] != "0" {
+		t.Fatalf("Sa Đéc: %q", got["29905"])
+	}
+	if last := urows[len(urows)-1]; last[3] != fmt.Sprint(total) {
+		t.Fatalf("per-commune totals %q", last)
+	}
+
+	// One commune from the server: the rows its laptop writes.
+	if _, _, err := run(t, "export", "--db", srv.path, "--report", "register", "--commune", "28261", "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	server, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	d, err := laptops["28261"].db.KPIData(ctx, "28261")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := xlsx.WriteRegister(ctx, &buf, d, xlsx.RegisterOptions{Unit: "28261", Period: period, Refs: refs, Printed: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	local, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close()
+	a, _ := server.GetRows(xlsx.RegisterSheet)
+	b, _ := local.GetRows(xlsx.RegisterSheet)
+	if len(server.GetSheetList()) != 1 || fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatalf("the server's register of Mỹ Tho differs from the laptop's:\nserver %q\nlaptop %q", a, b)
+	}
+	if _, _, err := run(t, "export", "--db", srv.path, "--report", "register", "--commune", "12345", "--out", out); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("unknown commune: %v", err)
+	}
+}
