@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"context"
+	"io"
+
+	"bvntd/app"
+	"bvntd/app/xlsx"
+	"bvntd/storage"
+)
+
+func init() {
+	reportWriters["annual"] = writeAnnual
+}
+
+// writeAnnual writes the annual report (báo cáo kết quả thực hiện Kế hoạch
+// 395) of report year o.year (default: the report year of today, 15/12 to
+// 14/12) for the device's commune; on a provincial device, for the commune
+// of --commune or, without it, for the province with a table per commune.
+// It returns how many records the figures count: cases received, sessions
+// and events held, publications.
+func writeAnnual(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, o exportOptions) (int, error) {
+	if o.from != "" || o.to != "" {
+		return 0, app.Errorf(app.EINVALID, "Báo cáo năm tính theo năm báo cáo (15/12 năm trước đến 14/12): dùng --year, không dùng --from, --to.")
+	}
+	if o.mask {
+		return 0, app.Errorf(app.EINVALID, "Báo cáo năm chỉ có số liệu tổng hợp, không có thông tin cá nhân: không dùng --mask.")
+	}
+	unit, err := db.UnitCode(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if o.commune != "" {
+		if !refs.HasUnit(o.commune) {
+			return 0, app.Errorf(app.EINVALID, "Mã xã, phường %q không có trong danh mục.", o.commune)
+		}
+		if unit != "" && o.commune != unit {
+			return 0, app.Errorf(app.EINVALID, "Máy này chỉ ghi số liệu của xã, phường %s; không lập báo cáo cho %s.", unit, o.commune)
+		}
+		unit = o.commune
+	}
+	year := o.year
+	if year == 0 {
+		year = app.ReportYearOf(db.Now())
+	}
+	period := app.ReportYear(year)
+	d, err := db.KPIData(ctx, unit)
+	if err != nil {
+		return 0, err
+	}
+	rep := app.ComputeKPIs(d, period, refs.Targets)
+	opt := xlsx.AnnualOptions{Prepared: db.Now()}
+	if unit == "" {
+		opt.UnitName, opt.Province = "Tỉnh Đồng Tháp", true
+		opt.PerCommune = xlsx.CommuneReports(d, period, refs.Targets, refs)
+	} else if u, ok := refs.Unit(unit); ok {
+		opt.UnitName = u.Name
+	} else {
+		opt.UnitName = unit
+	}
+	if err := xlsx.WriteAnnual(w, &rep, d, refs, opt); err != nil {
+		return 0, err
+	}
+	return rep.Complaints.Received.Count + rep.Training.Sessions.Count + rep.Outreach.Events.Count + rep.Publications.All.Count, nil
+}
