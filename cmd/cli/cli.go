@@ -1,5 +1,5 @@
 // Package cli holds the sub-commands of the desktop program bvntd (demo,
-// enroll, sync, export, backup): the command-line contract of DESIGN §2,
+// enroll, sync, export, import, backup): the command-line contract of DESIGN §2,
 // driven by scripts and tests. The root main.go calls Run for them and opens
 // the window otherwise.
 package cli
@@ -33,7 +33,7 @@ const AppVersion = "0.1.0"
 const StoreFile = "bvntd.sqlite"
 
 // Commands lists the sub-commands Run knows.
-var Commands = []string{"demo", "enroll", "sync", "export", "backup"}
+var Commands = []string{"demo", "enroll", "sync", "export", "import", "backup"}
 
 // IsCommand reports whether name is a sub-command.
 func IsCommand(name string) bool {
@@ -143,6 +143,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		}
 		return m.export(ctx, *data, exportOptions{report: *report, out: *out, year: *year, caseNo: *caseNo, officer: *officer,
 			session: *session, from: *from, to: *to, commune: *commune, mask: *mask})
+	case "import":
+		return m.importFiles(ctx, fs, data, args[1:])
 	case "backup":
 		out := fs.String("out", "", "tệp sao lưu (backup file)")
 		if err := parse(fs, args[1:]); err != nil {
