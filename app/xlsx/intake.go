@@ -78,7 +78,16 @@ func WriteIntake(w io.Writer, c *app.Case, refs *app.RefData, officer string) er
 	if err := iw.pageSetup(c); err != nil {
 		return err
 	}
-	_, err := f.WriteTo(w)
+	// excelize leaves <dimension ref="A1">; a reader that trusts it
+	// (openpyxl read-only) would see one cell.
+	rows, err := f.GetRows(IntakeSheet)
+	if err != nil {
+		return err
+	}
+	if err := f.SetSheetDimension(IntakeSheet, fmt.Sprintf("A1:B%d", max(len(rows), 1))); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
 	return err
 }
 

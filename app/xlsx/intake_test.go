@@ -394,13 +394,16 @@ print(ps.paperSize, ps.orientation, ps.fitToWidth, ws.sheet_properties.pageSetUp
 print(ws.print_area)
 print(ws["A1"].value, "|", ws["B1"].value)
 print(ws["A1"].font.name)
+ro = openpyxl.load_workbook(sys.argv[1], read_only=True)["` + IntakeSheet + `"]
+print("read-only rows", sum(1 for _ in ro.iter_rows(values_only=True)) > 20)
 `
 	out, err := exec.Command(py, "-c", script, path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("openpyxl: %v\n%s", err, out)
 	}
 	got := string(out)
-	for _, want := range []string{"9 portrait 1 True", "$A$1:$B$", "UBND PHƯỜNG MỸ THO | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Times New Roman"} {
+	for _, want := range []string{"9 portrait 1 True", "$A$1:$B$", "UBND PHƯỜNG MỸ THO | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Times New Roman",
+		"read-only rows True"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("openpyxl output lacks %q:\n%s", want, got)
 		}
