@@ -95,17 +95,23 @@ func (db *DB) caseEvents(ctx context.Context, query string, args ...any) ([]app.
 		if err := rows.Scan(&s); err != nil {
 			return nil, err
 		}
-		var f map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(s), &f); err != nil {
-			return nil, err
-		}
 		var e app.CaseEvent
-		if err := e.SetFields(f); err != nil {
+		if err := decodeCaseEvent(s, &e); err != nil {
 			return nil, err
 		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// decodeCaseEvent decodes a stored event's fields straight into e: the
+// same result as SetFields on a fresh event (which re-encodes the map and
+// decodes it into the struct), without the map and the second pass.
+func decodeCaseEvent(s string, e *app.CaseEvent) error {
+	if err := json.Unmarshal([]byte(s), e); err != nil {
+		return fmt.Errorf("case event: %w", err)
+	}
+	return nil
 }
 
 func (db *DB) applyCaseEvent(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
