@@ -80,7 +80,9 @@ func runWindow(ctx context.Context, args []string) error {
 	w.Resize(fyne.NewSize(1024, 640))
 
 	syncSvc := cli.NewSyncService(db, nil)
-	u := ui.New(w, ui.Services{Cases: db, Records: db, KPI: db, Sync: syncSvc, Review: db, Refs: refs, UnitCode: unit})
+	u := ui.New(w, ui.Services{Cases: db, Records: db, KPI: db, Sync: syncSvc, Review: db,
+		Reports: cli.ReportService{DB: db, Refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
+		Refs: refs, UnitCode: unit})
 	syncSvc.Client.Progress = func(p syncclient.Progress) { u.ShowSyncProgress(ui.SyncProgress(p)) }
 	w.SetTitle(u.Title())
 	w.SetContent(u.Content())

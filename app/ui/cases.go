@@ -44,6 +44,7 @@ type casesScreen struct {
 	search *widget.Entry
 	sort   *widget.Select
 	add    *widget.Button
+	imp    *widget.Button // "Nhập sổ từ Excel…", shown with an importer
 	count  *widget.Label
 	legend *widget.Label // explains ★, shown when a listed case has it
 	errMsg *widget.Label // a failed load, in red
@@ -75,6 +76,9 @@ type casesScreen struct {
 
 	onAdd  func()
 	onOpen func(id string)
+
+	imports    *importer // nil hides the import button
+	onImported func()    // after a register was imported
 
 	content fyne.CanvasObject
 }
@@ -112,6 +116,14 @@ func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w f
 		OnTapped:   func() { s.onAdd() },
 	}
 
+	s.imp = &widget.Button{Text: lang.X("cases.import", "Nhập sổ từ Excel…"), Icon: theme.UploadIcon(),
+		OnTapped: func() {
+			if s.imports != nil {
+				s.imports.start(app.ImportRegister, "", s.onImported)
+			}
+		}}
+	s.imp.Hide()
+
 	s.count = widget.NewLabel("")
 	s.legend = &widget.Label{Text: lang.X("cases.legend", "★ ưu tiên: người tiêu dùng dễ bị tổn thương (Điều 8)"),
 		Importance: widget.WarningImportance}
@@ -128,11 +140,18 @@ func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w f
 	filters := s.buildFilters()
 
 	sortBox := container.NewHBox(widget.NewLabel(lang.X("cases.sort.label", "Sắp xếp:")), s.sort)
-	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(sortBox, s.add), s.search)
+	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(sortBox, s.imp, s.add), s.search)
 	top := container.NewVBox(toolbar, filters, s.errMsg, container.NewHBox(s.count, s.legend))
 	s.content = container.NewBorder(top, nil, nil, nil,
 		container.NewStack(s.table, container.NewVBox(s.empty))) // one of the two is shown
 	return s
+}
+
+// setImporter shows the "Nhập sổ từ Excel…" button; onImported follows an
+// import (it should reload the list).
+func (s *casesScreen) setImporter(im *importer, onImported func()) {
+	s.imports, s.onImported = im, onImported
+	s.imp.Show()
 }
 
 // onSearchChanged reloads the list once typing pauses.

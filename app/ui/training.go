@@ -47,6 +47,8 @@ type trainingScreen struct {
 
 	view *sessionView // the open session, or nil
 	form *sessionForm // the open form, or nil
+	// imports, if set, imports rosters (.xlsx) into the open session.
+	imports *importer
 
 	// onChanged, if set, is called on the Fyne goroutine after a local
 	// change (a session or a register row saved).
@@ -219,6 +221,7 @@ func (s *trainingScreen) openSession(id string) {
 	v.onBack = s.closeSession
 	v.onEdit = s.openForm
 	v.onChanged = s.changed
+	v.imports = s.imports
 	s.view, s.form = v, nil
 	s.show(v.content)
 	v.load()

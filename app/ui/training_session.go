@@ -61,6 +61,8 @@ type sessionView struct {
 	empty   *widget.Label
 	back    *widget.Button
 	edit    *widget.Button
+	imp     *widget.Button // "Nhập danh sách từ Excel…", while the register is open
+	imports *importer      // nil hides imp
 
 	onBack    func()
 	onEdit    func(s *app.TrainingSession)
@@ -131,8 +133,15 @@ func newSessionView(d formDeps, id string) *sessionView {
 			}
 		}}
 	v.edit.Disable()
+	v.imp = &widget.Button{Text: lang.X("session.import", "Nhập danh sách từ Excel…"), Icon: theme.UploadIcon(),
+		OnTapped: func() {
+			if v.imports != nil && v.loaded && !v.locked {
+				v.imports.start(app.ImportRoster, v.id, v.imported)
+			}
+		}}
+	v.imp.Hide()
 
-	head := container.NewBorder(nil, nil, v.back, v.edit, v.title)
+	head := container.NewBorder(nil, nil, v.back, container.NewHBox(v.imp, v.edit), v.title)
 	entryRow := container.NewBorder(nil, nil, widget.NewLabel(lang.X("attendance.search.label", "Người tham dự:")), v.addNew, v.search)
 	regHead := container.NewGridWithColumns(2,
 		&widget.Label{Text: lang.X("attendance.register", "Danh sách tham dự"), TextStyle: fyne.TextStyle{Bold: true}},
@@ -287,13 +296,25 @@ func (v *sessionView) showSession() {
 				map[string]any{"N": app.AttendanceLockDays}))
 		}
 		v.lockMsg.Show()
+		v.imp.Hide()
 		v.search.Disable()
 		v.addNew.Disable()
 		v.closeNewPerson(false)
 	} else {
 		v.lockMsg.Hide()
+		if v.imports != nil {
+			v.imp.Show()
+		}
 		v.search.Enable()
 		v.addNew.Enable()
+	}
+}
+
+// imported follows a roster import: the register again, and the hook.
+func (v *sessionView) imported() {
+	v.load()
+	if v.onChanged != nil {
+		v.onChanged()
 	}
 }
 

@@ -103,6 +103,9 @@ type Services struct {
 	// Reports writes the reports; nil hides the Báo cáo tab and the
 	// intake record button.
 	Reports ReportService
+	// Imports reads Excel rosters and registers; nil hides the import
+	// buttons of the session screen and the case list.
+	Imports ImportService
 	Refs    *app.RefData // seeded reference data; nil means none
 	// UnitCode is this device's commune or ward, "" if not set.
 	UnitCode string
@@ -209,6 +212,13 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		u.reports = newReportsScreen(u.deps(), svc.Reports)
 		u.workTabs = append(u.workTabs, newWorkTab(lang.X("tab.reports", "Báo cáo"), theme.DocumentPrintIcon(),
 			u.reports.content, u.reports.reload))
+	}
+	if svc.Imports != nil {
+		im := newImporter(u.deps(), svc.Imports)
+		u.cases.setImporter(im, u.changed)
+		if u.training != nil {
+			u.training.imports = im
+		}
 	}
 	for _, w := range u.workTabs {
 		items = append(items, w.item)
