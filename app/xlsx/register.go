@@ -112,22 +112,12 @@ func RegisterCases(d *app.KPIData, opt RegisterOptions) []RegisterCase {
 		}
 	}
 	events, spans := timelines(d.Events, want)
-	timing := d.Calendar != nil && len(d.SlaRules) > 0 && !d.Now.IsZero()
 	for i := range rows {
-		r := &rows[i]
 		var evs []app.CaseEvent
-		if sp, ok := spans[r.ID]; ok {
+		if sp, ok := spans[rows[i].ID]; ok {
 			evs = events[sp[0]:sp[1]]
 		}
-		r.fate(evs)
-		if timing {
-			if dls := app.Deadlines(r.Case, evs, d.SlaRules, d.Calendar, d.Now); len(dls) > 0 {
-				r.NextDue, r.NextRule, r.Overdue = dls[0].Due, dls[0].Rule.Code, dls[0].Overdue
-				for _, dl := range dls {
-					r.Overdue = r.Overdue || dl.Overdue
-				}
-			}
-		}
+		rows[i].read(evs, d)
 	}
 	if opt.Unit == "" {
 		rank := unitRanks(rows, opt.Refs)
@@ -148,6 +138,21 @@ func RegisterCases(d *app.KPIData, opt RegisterOptions) []RegisterCase {
 		return strings.Compare(a.ID, b.ID)
 	})
 	return rows
+}
+
+// read fills what r's timeline evs (in time order) says at d.Now, with
+// d's time limits and calendar.
+func (r *RegisterCase) read(evs []app.CaseEvent, d *app.KPIData) {
+	r.fate(evs)
+	if d.Calendar == nil || len(d.SlaRules) == 0 || d.Now.IsZero() {
+		return
+	}
+	if dls := app.Deadlines(r.Case, evs, d.SlaRules, d.Calendar, d.Now); len(dls) > 0 {
+		r.NextDue, r.NextRule, r.Overdue = dls[0].Due, dls[0].Rule.Code, dls[0].Overdue
+		for _, dl := range dls {
+			r.Overdue = r.Overdue || dl.Overdue
+		}
+	}
 }
 
 func registerListed(c *app.Case, opt RegisterOptions) bool {
@@ -456,6 +461,71 @@ type registerTotals struct {
 // The writer stops with ctx's error when ctx is cancelled.
 func WriteRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt RegisterOptions) (int, error) {
 	rows := RegisterCases(d, opt)
+	var units []string
+	seen := map[string]bool{}
+	for i := range rows {
+		if u := rows[i].UnitCode; !seen[u] {
+			seen[u] = true
+			units = append(units, u)
+		}
+	}
+	return writeRegister(ctx, w, d, opt, len(rows), units, func(fn func(*RegisterCase) error) error {
+		for i := range rows {
+			if err := fn(&rows[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// RegisterSource gives the cases of a register a batch at a time, so
+// that a register of 100,000 cases need not be held in memory; the
+// store's storage.Register is one.
+type RegisterSource interface {
+	// Data returns what the rows need besides the cases: Units (the
+	// communes covered), SlaRules, Calendar and Now; its Cases and
+	// Events are not read.
+	Data() *app.KPIData
+	// Listed returns the number of cases of the register (those of
+	// opt.Unit received in opt.Period, voided ones left out: the source
+	// chooses them) and the communes they belong to.
+	Listed(ctx context.Context) (int, []string, error)
+	// Each calls fn with each case of the register and its steps in
+	// time order (ties by id), commune by commune in the order of units,
+	// each commune's cases by time received, number and id. fn does not
+	// keep c or evs.
+	Each(ctx context.Context, units []string, fn func(c *app.Case, evs []app.CaseEvent) error) error
+}
+
+// WriteRegisterStream writes the register of the cases src gives, as
+// WriteRegister writes that of a KPIData with the same cases: the same
+// rows, totals and per-commune sheet. opt.Unit and opt.Period must be
+// those src chooses its cases by.
+func WriteRegisterStream(ctx context.Context, w io.Writer, src RegisterSource, opt RegisterOptions) (int, error) {
+	d := src.Data()
+	n, units, err := src.Listed(ctx)
+	if err != nil {
+		return 0, err
+	}
+	order := slices.Clone(units)
+	if opt.Unit == "" {
+		sortUnits(order, opt.Refs)
+	}
+	return writeRegister(ctx, w, d, opt, n, units, func(fn func(*RegisterCase) error) error {
+		return src.Each(ctx, order, func(c *app.Case, evs []app.CaseEvent) error {
+			r := RegisterCase{Case: c}
+			r.read(evs, d)
+			return fn(&r)
+		})
+	})
+}
+
+// writeRegister writes the register of n cases, which each gives one
+// after the other in the register's order, belonging to the communes
+// units; d gives the communes covered, the time limits and Now.
+func writeRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt RegisterOptions, n int, units []string,
+	each func(fn func(*RegisterCase) error) error) (int, error) {
 	printed := opt.Printed
 	if printed.IsZero() {
 		printed = d.Now
@@ -467,7 +537,7 @@ func WriteRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 	cols := registerColumns(province)
 	last, _ := excelize.ColumnNumberToName(len(cols))
 	first := RegisterHeaderRow + 1
-	lastData := RegisterHeaderRow + len(rows)
+	lastData := RegisterHeaderRow + n
 	totalRow := lastData + 1
 
 	f := excelize.NewFile()
@@ -552,21 +622,26 @@ func WriteRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 	}
 
 	var tot registerTotals
-	units := map[string]bool{}
+	var figs *unitFigures
+	if province {
+		figs = newUnitFigures(d.Units, opt.Refs)
+	}
 	values := make([]any, len(cols))
 	cells := make([]excelize.Cell, len(cols))
-	for i := range rows {
+	i := 0
+	err = each(func(r *RegisterCase) error {
 		if i%1000 == 0 {
 			if err := ctx.Err(); err != nil {
-				return 0, err
+				return err
 			}
 			if opt.Progress != nil && i > 0 {
-				opt.Progress(i, len(rows))
+				opt.Progress(i, n)
 			}
 		}
-		r := &rows[i]
+		if i >= n {
+			return fmt.Errorf("xlsx: register: more than the %d cases listed", n)
+		}
 		tot.cases++
-		units[r.UnitCode] = true
 		if r.Overdue {
 			tot.overdue++
 		}
@@ -577,6 +652,9 @@ func WriteRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 			tot.vulnerable++
 		}
 		tot.recovered += r.Recovered
+		if figs != nil {
+			figs.add(r)
+		}
 		lines := 1
 		for j, c := range cols {
 			cells[j] = registerCell(c.id, i, r, opt, st)
@@ -586,8 +664,16 @@ func WriteRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 			}
 		}
 		if err := sw.SetRow(fmt.Sprintf("A%d", first+i), values, excelize.RowOpts{Height: rowHeight(lines)}); err != nil {
-			return 0, err
+			return err
 		}
+		i++
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if i != n {
+		return 0, fmt.Errorf("xlsx: register: %d cases written, %d listed", i, n)
 	}
 	tot.units = len(units)
 	if err := sw.SetRow(fmt.Sprintf("A%d", totalRow), regTotalsRow(cols, tot, st), excelize.RowOpts{Height: 18}); err != nil {
@@ -597,10 +683,10 @@ func WriteRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 		return 0, err
 	}
 	if opt.Progress != nil {
-		opt.Progress(len(rows), len(rows))
+		opt.Progress(n, n)
 	}
 	if province {
-		if err := writeUnitSheet(f, st, d, opt, rows, printed); err != nil {
+		if err := writeUnitSheet(f, st, d, opt, figs.sorted(), printed); err != nil {
 			return 0, err
 		}
 	}
@@ -611,7 +697,7 @@ func WriteRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 	if _, err := f.WriteTo(w); err != nil {
 		return 0, err
 	}
-	return len(rows), nil
+	return n, nil
 }
 
 // registerHeader returns the five lines of the header block: the agency,

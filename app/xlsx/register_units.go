@@ -30,57 +30,78 @@ type RegisterUnitFigure struct {
 // finished and still open, those overdue now, those of a vulnerable
 // consumer, and the money recovered.
 func RegisterUnitFigures(rows []RegisterCase, units []string, refs *app.RefData) []RegisterUnitFigure {
-	idx := map[string]int{}
-	var out []RegisterUnitFigure
-	add := func(code string) int {
-		i, ok := idx[code]
-		if !ok {
-			i = len(out)
-			idx[code] = i
-			out = append(out, RegisterUnitFigure{Code: code, Name: unitName(refs, code)})
-		}
-		return i
-	}
-	for _, u := range units {
-		add(u)
-	}
+	figs := newUnitFigures(units, refs)
 	for i := range rows {
-		r := &rows[i]
-		u := &out[add(r.UnitCode)]
-		u.Received++
-		if r.Finished {
-			u.Finished++
-		} else {
-			u.Open++
-		}
-		if r.Overdue {
-			u.Overdue++
-		}
-		if r.IsVulnerable() {
-			u.Vulnerable++
-		}
-		u.Recovered += r.Recovered
+		figs.add(&rows[i])
 	}
-	codes := make([]string, len(out))
-	for i := range out {
-		codes[i] = out[i].Code
+	return figs.sorted()
+}
+
+// unitFigures adds up the figures of each commune, case by case.
+type unitFigures struct {
+	refs *app.RefData
+	idx  map[string]int
+	out  []RegisterUnitFigure
+}
+
+// newUnitFigures starts the figures of the communes units, all zero.
+func newUnitFigures(units []string, refs *app.RefData) *unitFigures {
+	u := &unitFigures{refs: refs, idx: map[string]int{}}
+	for _, c := range units {
+		u.unit(c)
 	}
-	sortUnits(codes, refs)
-	sorted := make([]RegisterUnitFigure, len(out))
+	return u
+}
+
+func (u *unitFigures) unit(code string) *RegisterUnitFigure {
+	i, ok := u.idx[code]
+	if !ok {
+		i = len(u.out)
+		u.idx[code] = i
+		u.out = append(u.out, RegisterUnitFigure{Code: code, Name: unitName(u.refs, code)})
+	}
+	return &u.out[i]
+}
+
+// add counts case r in its commune's figures.
+func (u *unitFigures) add(r *RegisterCase) {
+	f := u.unit(r.UnitCode)
+	f.Received++
+	if r.Finished {
+		f.Finished++
+	} else {
+		f.Open++
+	}
+	if r.Overdue {
+		f.Overdue++
+	}
+	if r.IsVulnerable() {
+		f.Vulnerable++
+	}
+	f.Recovered += r.Recovered
+}
+
+// sorted returns the figures in Vietnamese alphabetical order of the
+// communes' names.
+func (u *unitFigures) sorted() []RegisterUnitFigure {
+	codes := make([]string, len(u.out))
+	for i := range u.out {
+		codes[i] = u.out[i].Code
+	}
+	sortUnits(codes, u.refs)
+	out := make([]RegisterUnitFigure, len(u.out))
 	for i, c := range codes {
-		sorted[i] = out[idx[c]]
+		out[i] = u.out[u.idx[c]]
 	}
-	out = sorted
 	return out
 }
 
 // writeUnitSheet adds the per-commune sheet of the province's register.
-func writeUnitSheet(f *excelize.File, st *registerStyles, d *app.KPIData, opt RegisterOptions, rows []RegisterCase, printed time.Time) error {
+func writeUnitSheet(f *excelize.File, st *registerStyles, d *app.KPIData, opt RegisterOptions, figs []RegisterUnitFigure, printed time.Time) error {
 	const sheet = RegisterUnitSheet
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
-	figs := RegisterUnitFigures(rows, d.Units, opt.Refs)
 	ncols := len(RegisterUnitTitles)
 	last, _ := excelize.ColumnNumberToName(ncols)
 	header := registerHeader(d, opt, printed)

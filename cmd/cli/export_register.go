@@ -19,7 +19,7 @@ func init() {
 // writeRegister writes the complaint register of the store: the cases of
 // one commune, or on a provincial device without --commune of the whole
 // province, received in the period of o (the current report year by
-// default).
+// default), streamed from the store.
 func writeRegister(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, o exportOptions) (int, error) {
 	period, err := registerPeriod(o, db.Now())
 	if err != nil {
@@ -29,11 +29,14 @@ func writeRegister(ctx context.Context, db *storage.DB, refs *app.RefData, w io.
 	if err != nil {
 		return 0, err
 	}
-	d, err := db.KPIData(ctx, unit)
+	// The cases are read a batch at a time (storage.Register), not all
+	// at once (KPIData): a register of 100,000 cases stays within a few
+	// hundred megabytes.
+	reg, err := db.Register(ctx, storage.RegisterQuery{Unit: unit, Period: period})
 	if err != nil {
 		return 0, err
 	}
-	return xlsx.WriteRegister(ctx, w, d, xlsx.RegisterOptions{Unit: unit, Period: period, Mask: o.mask, Refs: refs})
+	return xlsx.WriteRegisterStream(ctx, w, reg, xlsx.RegisterOptions{Unit: unit, Period: period, Mask: o.mask, Refs: refs})
 }
 
 // registerPeriod is the period of o: report year --year (15/12 of the

@@ -1,0 +1,216 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"bvntd/app"
+)
+
+// RegisterQuery chooses the cases of the complaint register: those of
+// commune Unit ("" for every commune) received on a day of Period, voided
+// ones left out.
+type RegisterQuery struct {
+	Unit   string
+	Period app.KPIPeriod
+}
+
+// registerBatch is how many cases (with their steps) the register holds
+// in memory at a time.
+const registerBatch = 500
+
+// Register reads the complaint register of q from the store a batch of
+// cases at a time (see KPIData for the in-memory equivalent). Its fields
+// are what the rows need besides the cases, as KPIData has them.
+type Register struct {
+	db *DB
+	q  RegisterQuery
+
+	// Units are the communes the register covers (KPIData.Units).
+	Units []string
+	// SlaRules and Calendar are the time limits and the working-day
+	// calendar; Now is the time the register is computed at.
+	SlaRules []app.SlaRule
+	Calendar *app.Calendar
+	Now      time.Time
+}
+
+// Register returns the register of q.
+func (db *DB) Register(ctx context.Context, q RegisterQuery) (*Register, error) {
+	r := &Register{db: db, q: q, Now: db.Now()}
+	var err error
+	if r.Units, err = db.registerUnits(ctx, q.Unit); err != nil {
+		return nil, err
+	}
+	if r.SlaRules, r.Calendar, err = db.deadlineRules(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// registerUnits are the communes a report on unit covers, as kpiUnits
+// finds them, without loading the cases and records: without seeds, the
+// communes of the cases and of the records KPIData loads that are not
+// voided.
+func (db *DB) registerUnits(ctx context.Context, unit string) ([]string, error) {
+	out, err := db.kpiUnits(ctx, unit, &app.KPIData{})
+	if err != nil || len(out) > 0 || unit != "" {
+		return out, err
+	}
+	rows, err := db.r.QueryContext(ctx, `
+		SELECT unit_code FROM cases WHERE NOT voided
+		UNION
+		SELECT unit_code FROM records WHERE entity IN (?, ?, ?, ?, ?)
+			AND NOT coalesce(json_extract(fields, '$.voided'), 0)`,
+		app.EntityOfficer, app.EntityOrganisation, app.EntityTraining, app.EntityOutreach, app.EntityPublication)
+	if err != nil {
+		return nil, fmt.Errorf("register units: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		if u != "" {
+			out = append(out, u)
+		}
+	}
+	sort.Strings(out)
+	return out, rows.Err()
+}
+
+// where returns the condition choosing the cases of the register (on the
+// cases table as c) and its arguments.
+func (r *Register) where() (string, []any) {
+	from := r.q.Period.From
+	end := r.q.Period.To.In(app.ICT)
+	end = time.Date(end.Year(), end.Month(), end.Day()+1, 0, 0, 0, 0, app.ICT)
+	cond := `NOT c.voided AND c.received_at >= ? AND c.received_at < ?`
+	args := []any{formatTime(from), formatTime(end)}
+	if r.q.Unit != "" {
+		cond += ` AND c.unit_code = ?`
+		args = append(args, r.q.Unit)
+	}
+	return cond, args
+}
+
+// Listed returns the number of cases of the register and the communes
+// they belong to (each once, by code).
+func (r *Register) Listed(ctx context.Context) (int, []string, error) {
+	cond, args := r.where()
+	rows, err := r.db.r.QueryContext(ctx, `SELECT c.unit_code, count(*) FROM cases c WHERE `+cond+
+		` GROUP BY c.unit_code ORDER BY c.unit_code`, args...)
+	if err != nil {
+		return 0, nil, fmt.Errorf("register count: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	var units []string
+	for rows.Next() {
+		var u string
+		var k int
+		if err := rows.Scan(&u, &k); err != nil {
+			return 0, nil, err
+		}
+		n += k
+		units = append(units, u)
+	}
+	return n, units, rows.Err()
+}
+
+// Each calls fn with every case of the register and its steps (oldest
+// first, ties by id), commune by commune in the order of units (which
+// must name every commune Listed returns), each commune's cases oldest
+// first (ties by number, then id). At most a batch of cases and their
+// steps is held at a time; fn must not keep c or evs.
+func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case, evs []app.CaseEvent) error) error {
+	cond, args := r.where()
+	order, err := json.Marshal(units)
+	if err != nil {
+		return err
+	}
+	cols := "c." + strings.ReplaceAll(strings.Join(strings.Fields(caseColumns), " "), ", ", ", c.")
+	rows, err := r.db.r.QueryContext(ctx, `SELECT `+cols+` FROM cases c JOIN json_each(?) u ON u.value = c.unit_code
+		WHERE `+cond+` ORDER BY u.key, c.received_at, c.number, c.id`, append([]any{string(order)}, args...)...)
+	if err != nil {
+		return fmt.Errorf("register cases: %w", err)
+	}
+	defer rows.Close()
+	batch := make([]app.Case, 0, registerBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		evs, err := r.db.registerEvents(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for i := range batch {
+			if err := fn(&batch[i], evs[batch[i].ID]); err != nil {
+				return err
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return err
+		}
+		batch = append(batch, c)
+		if len(batch) == registerBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return flush()
+}
+
+// registerEvents returns the steps of cases, by case, each case's in time
+// order (ties by id).
+func (db *DB) registerEvents(ctx context.Context, cases []app.Case) (map[string][]app.CaseEvent, error) {
+	ids := make([]string, len(cases))
+	for i := range cases {
+		ids[i] = cases[i].ID
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT e.case_id, e.fields FROM case_events e
+		WHERE e.case_id IN (SELECT value FROM json_each(?)) ORDER BY e.case_id, e.at, e.id`, string(b))
+	if err != nil {
+		return nil, fmt.Errorf("register case events: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string][]app.CaseEvent, len(cases))
+	for rows.Next() {
+		var key, s string
+		if err := rows.Scan(&key, &s); err != nil {
+			return nil, err
+		}
+		var e app.CaseEvent
+		if err := decodeCaseEvent(s, &e); err != nil {
+			return nil, err
+		}
+		out[key] = append(out[key], e)
+	}
+	return out, rows.Err()
+}
+
+// Data returns what the register's rows need besides the cases, as a
+// KPIData without cases, steps or records: Units, SlaRules, Calendar and
+// Now.
+func (r *Register) Data() *app.KPIData {
+	return &app.KPIData{Now: r.Now, Units: r.Units, SlaRules: r.SlaRules, Calendar: r.Calendar}
+}
