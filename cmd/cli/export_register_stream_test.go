@@ -170,9 +170,10 @@ func buildRegisterStore(tb testing.TB, dir string, n int) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	casesQ := copySQL("cases", map[string]string{"id": "id || '-' || ?1", "number": "number || '-' || ?1"}, "instr(id, '-c') = 0")
-	eventsQ := copySQL("case_events", map[string]string{"id": "id || '-' || ?1", "case_id": "case_id || '-' || ?1",
-		"fields": "json_set(fields, '$.id', id || '-' || ?1, '$.case_id', case_id || '-' || ?1)"}, "instr(id, '-c') = 0")
+	// Copies have ids and numbers ending in "~c1", "~c2", …
+	casesQ := copySQL("cases", map[string]string{"id": "id || '~' || ?1", "number": "number || '~' || ?1"}, "instr(id, '~') = 0")
+	eventsQ := copySQL("case_events", map[string]string{"id": "id || '~' || ?1", "case_id": "case_id || '~' || ?1",
+		"fields": "json_set(fields, '$.id', id || '~' || ?1, '$.case_id', case_id || '~' || ?1)"}, "instr(id, '~') = 0")
 	for k := 1; base*k < n; k++ {
 		tag := fmt.Sprintf("c%d", k)
 		if _, err := tx.Exec(casesQ, tag); err != nil {
