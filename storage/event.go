@@ -68,9 +68,12 @@ func putCaseEvent(ctx context.Context, tx *sql.Tx, e *app.CaseEvent) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO case_events (id, case_id, at, fields) VALUES (?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET case_id = excluded.case_id, at = excluded.at, fields = excluded.fields`,
-		e.ID, e.CaseID, formatTime(e.At), string(b))
+	_, err = tx.ExecContext(ctx, `INSERT INTO case_events (id, case_id, at, fields, kind, from_status, to_status, outcome, amount_recovered)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET case_id = excluded.case_id, at = excluded.at, fields = excluded.fields,
+			kind = excluded.kind, from_status = excluded.from_status, to_status = excluded.to_status,
+			outcome = excluded.outcome, amount_recovered = excluded.amount_recovered`,
+		e.ID, e.CaseID, formatTime(e.At), string(b), e.Kind, e.FromStatus, e.ToStatus, e.Outcome, e.AmountRecovered)
 	if err != nil {
 		return fmt.Errorf("put case event %s: %w", e.ID, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"bvntd/app"
@@ -134,46 +133,72 @@ func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case
 	if err != nil {
 		return err
 	}
-	cols := "c." + strings.ReplaceAll(strings.Join(strings.Fields(caseColumns), " "), ", ", ", c.")
-	rows, err := r.db.r.QueryContext(ctx, `SELECT `+cols+` FROM cases c JOIN json_each(?) u ON u.value = c.unit_code
+	rows, err := r.db.r.QueryContext(ctx, `SELECT `+registerCaseColumns+` FROM cases c JOIN json_each(?) u ON u.value = c.unit_code
 		WHERE `+cond+` ORDER BY u.key, c.received_at, c.number, c.id`, append([]any{string(order)}, args...)...)
 	if err != nil {
 		return fmt.Errorf("register cases: %w", err)
 	}
-	defer rows.Close()
-	batch := make([]app.Case, 0, registerBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	// One goroutine reads the next batch of cases and their steps while
+	// fn writes the current one: the two cores share the work.
+	type regBatch struct {
+		cases []app.Case
+		evs   map[string][]app.CaseEvent
+	}
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan regBatch, 2)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		defer rows.Close()
+		batch := make([]app.Case, 0, registerBatch)
+		send := func() bool {
+			if len(batch) == 0 {
+				return true
+			}
+			evs, err := r.db.registerEvents(pctx, batch)
+			if err != nil {
+				errc <- err
+				return false
+			}
+			select {
+			case ch <- regBatch{batch, evs}:
+			case <-pctx.Done():
+				return false
+			}
+			batch = make([]app.Case, 0, registerBatch)
+			return true
 		}
-		evs, err := r.db.registerEvents(ctx, batch)
-		if err != nil {
-			return err
+		for rows.Next() {
+			c, err := scanRegisterCase(rows)
+			if err != nil {
+				errc <- err
+				return
+			}
+			batch = append(batch, c)
+			if len(batch) == registerBatch && !send() {
+				return
+			}
 		}
-		for i := range batch {
-			if err := fn(&batch[i], evs[batch[i].ID]); err != nil {
+		if err := rows.Err(); err != nil {
+			errc <- err
+			return
+		}
+		send()
+	}()
+	for b := range ch {
+		for i := range b.cases {
+			if err := fn(&b.cases[i], b.evs[b.cases[i].ID]); err != nil {
 				return err
 			}
 		}
-		batch = batch[:0]
-		return nil
 	}
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return err
-		}
-		batch = append(batch, c)
-		if len(batch) == registerBatch {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
+	select {
+	case err := <-errc:
 		return err
+	default:
 	}
-	return flush()
+	return ctx.Err()
 }
 
 // registerEvents returns the steps of cases, by case, each case's in time
@@ -187,7 +212,9 @@ func (db *DB) registerEvents(ctx context.Context, cases []app.Case) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT e.case_id, e.fields FROM case_events e
+	// The columns copied from each step (migration 0011), not its JSON.
+	rows, err := db.r.QueryContext(ctx, `SELECT e.case_id, e.id, e.at, e.kind, e.from_status, e.to_status,
+			e.outcome, e.amount_recovered FROM case_events e
 		WHERE e.case_id IN (SELECT value FROM json_each(?)) ORDER BY e.case_id, e.at, e.id`, string(b))
 	if err != nil {
 		return nil, fmt.Errorf("register case events: %w", err)
@@ -195,15 +222,13 @@ func (db *DB) registerEvents(ctx context.Context, cases []app.Case) (map[string]
 	defer rows.Close()
 	out := make(map[string][]app.CaseEvent, len(cases))
 	for rows.Next() {
-		var key, s string
-		if err := rows.Scan(&key, &s); err != nil {
-			return nil, err
-		}
 		var e app.CaseEvent
-		if err := decodeCaseEvent(s, &e); err != nil {
+		var at string
+		if err := rows.Scan(&e.CaseID, &e.ID, &at, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Outcome, &e.AmountRecovered); err != nil {
 			return nil, err
 		}
-		out[key] = append(out[key], e)
+		e.At = parseTime(at)
+		out[e.CaseID] = append(out[e.CaseID], e)
 	}
 	return out, rows.Err()
 }
@@ -213,4 +238,25 @@ func (db *DB) registerEvents(ctx context.Context, cases []app.Case) (map[string]
 // Now.
 func (r *Register) Data() *app.KPIData {
 	return &app.KPIData{Now: r.Now, Units: r.Units, SlaRules: r.SlaRules, Calendar: r.Calendar}
+}
+
+// registerCaseColumns are the columns of a case the register shows or
+// counts with (scanRegisterCase): reading the other forty costs seconds on
+// 100,000 cases.
+const registerCaseColumns = `c.id, c.unit_code, c.number, c.received_at, c.channel, c.kind, c.consumer_name,
+	c.consumer_phone, c.consumer_address, c.business_name, c.sector, c.status, c.voided,
+	c.vulnerable_groups, c.updated_at`
+
+func scanRegisterCase(sc interface{ Scan(...any) error }) (app.Case, error) {
+	var c app.Case
+	var received, updated, groups string
+	err := sc.Scan(&c.ID, &c.UnitCode, &c.Number, &received, &c.Channel, &c.Kind, &c.ConsumerName,
+		&c.ConsumerPhone, &c.ConsumerAddress, &c.BusinessName, &c.Sector, &c.Status, &c.Voided,
+		&groups, &updated)
+	if err != nil {
+		return c, err
+	}
+	c.ReceivedAt, c.UpdatedAt = parseTime(received), parseTime(updated)
+	c.VulnerableGroups = parseList(groups)
+	return c, nil
 }
