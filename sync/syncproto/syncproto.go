@@ -25,6 +25,9 @@ const (
 	PathEnroll = "/v1/enroll"
 	PathPush   = "/v1/push"
 	PathPull   = "/v1/pull"
+	// PathHealth answers GET with HealthResponse: 200 when the server and
+	// its store answer, 503 otherwise (for monitoring and load balancers).
+	PathHealth = "/v1/health"
 )
 
 // Headers.
@@ -189,4 +192,12 @@ type PullResponse struct {
 	// MinAppVersion is the oldest app version the server accepts pushes
 	// from ("" if any).
 	MinAppVersion string `json:"min_app_version,omitempty"`
+}
+
+// HealthResponse is the answer of GET /v1/health.
+type HealthResponse struct {
+	Status   string `json:"status"` // "ok" or "unavailable"
+	Protocol int    `json:"protocol"`
+	Store    string `json:"store"` // "ok", or why the store does not answer
+	Time     string `json:"time"`  // the server's clock, RFC 3339 UTC
 }

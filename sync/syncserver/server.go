@@ -5,6 +5,7 @@ package syncserver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -91,8 +92,35 @@ func New(store Store, opts Options) http.Handler {
 	mux.Handle("POST "+syncproto.PathEnroll, s.endpoint(false, s.enroll))
 	mux.Handle("POST "+syncproto.PathPush, s.endpoint(true, s.push))
 	mux.Handle("POST "+syncproto.PathPull, s.endpoint(true, s.pull))
+	mux.HandleFunc("GET "+syncproto.PathHealth, s.health)
 	mux.HandleFunc("/", s.notFound)
 	return s.recoverer(mux)
+}
+
+// Pinger is implemented by stores that can say whether they answer; the
+// health endpoint uses it when the store has it.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// health answers GET /v1/health: 200 and "ok" when the store answers
+// within 2 s, else 503. It needs no token and says nothing of the data.
+func (s *server) health(w http.ResponseWriter, r *http.Request) {
+	resp := syncproto.HealthResponse{Status: "ok", Protocol: syncproto.ProtocolVersion, Store: "ok",
+		Time: s.now().UTC().Format(time.RFC3339)}
+	code := http.StatusOK
+	if p, ok := s.store.(Pinger); ok {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := p.Ping(ctx); err != nil {
+			s.log.Error("health: store does not answer", logKeyError, err)
+			resp.Status, resp.Store, code = "unavailable", "không truy cập được cơ sở dữ liệu (store unavailable)", http.StatusServiceUnavailable
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(resp)
 }
 
 // device is the authenticated caller of a request.
@@ -295,6 +323,9 @@ func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 	case syncproto.PathEnroll, syncproto.PathPush, syncproto.PathPull:
 		w.Header().Set("Allow", http.MethodPost)
 		err = &app.Error{Code: codeMethod, Message: "Phương thức không được hỗ trợ; hãy dùng POST (method not allowed)."}
+	case syncproto.PathHealth:
+		w.Header().Set("Allow", http.MethodGet)
+		err = &app.Error{Code: codeMethod, Message: "Phương thức không được hỗ trợ; hãy dùng GET (method not allowed)."}
 	default:
 		err = app.Errorf(app.ENOTFOUND, "Không có địa chỉ này trên máy chủ (not found).")
 	}

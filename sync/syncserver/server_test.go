@@ -423,3 +423,23 @@ func TestStatusCode(t *testing.T) {
 		}
 	}
 }
+
+// GET /v1/health: 200 while the store answers, 503 once it does not; no
+// token needed, nothing of the data said.
+func TestHealth(t *testing.T) {
+	f := newFixture(t, syncserver.Options{})
+	r := f.do(t, req{method: http.MethodGet, path: syncproto.PathHealth})
+	h := decode[syncproto.HealthResponse](t, r)
+	if r.status != http.StatusOK || h.Status != "ok" || h.Store != "ok" || h.Protocol != syncproto.ProtocolVersion || h.Time == "" {
+		t.Fatalf("health: %d %s", r.status, r.body)
+	}
+	if r := f.do(t, req{path: syncproto.PathHealth, body: []byte(`{}`)}); r.status != http.StatusMethodNotAllowed {
+		t.Fatalf("POST health: %d", r.status)
+	}
+	f.store.Close() // the database goes away
+	r = f.do(t, req{method: http.MethodGet, path: syncproto.PathHealth})
+	h = decode[syncproto.HealthResponse](t, r)
+	if r.status != http.StatusServiceUnavailable || h.Status != "unavailable" {
+		t.Fatalf("health without a store: %d %s", r.status, r.body)
+	}
+}
