@@ -558,26 +558,7 @@ func (d *eventDialog) collect() (app.CaseEvent, map[string]string) {
 }
 
 func (d *eventDialog) showErrors(lead string, bad map[string]string) {
-	var other []string
-	for k, l := range d.errs {
-		if m, ok := bad[k]; ok {
-			l.SetText(m)
-			l.Show()
-		} else {
-			l.Hide()
-		}
-	}
-	for k, m := range bad {
-		if _, ok := d.errs[k]; !ok {
-			other = append(other, m)
-		}
-	}
-	if lead == "" && len(other) == 0 {
-		d.formErr.Hide()
-		return
-	}
-	d.formErr.SetText(strings.TrimSpace(lead + " " + strings.Join(other, " ")))
-	d.formErr.Show()
+	showFieldErrors(d.errs, d.formErr, lead, bad)
 }
 
 // submit records the step off the Fyne goroutine; the dialog stays open,

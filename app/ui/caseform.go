@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -532,27 +531,7 @@ func (f *caseForm) collect() (app.Case, map[string]string) {
 // Messages for fields the form does not show go into the summary line,
 // after lead.
 func (f *caseForm) showErrors(lead string, bad map[string]string) {
-	for k, l := range f.errs {
-		if msg, ok := bad[k]; ok {
-			l.SetText(msg)
-			l.Show()
-		} else {
-			l.Hide()
-		}
-	}
-	var other []string
-	for k, msg := range bad {
-		if _, ok := f.errs[k]; !ok {
-			other = append(other, msg)
-		}
-	}
-	sort.Strings(other)
-	if lead == "" && len(other) == 0 {
-		f.formErr.Hide()
-		return
-	}
-	f.formErr.SetText(strings.Join(append([]string{lead}, other...), " "))
-	f.formErr.Show()
+	showFieldErrors(f.errs, f.formErr, lead, bad)
 }
 
 // onSave checks the inputs and, if they are good, saves the case off the

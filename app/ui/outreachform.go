@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -234,27 +233,7 @@ func (f *outreachForm) refuse(bad map[string]string) bool {
 // Messages for fields the form does not show go into the summary line,
 // after lead.
 func (f *outreachForm) showErrors(lead string, bad map[string]string) {
-	for k, l := range f.errs {
-		if msg, ok := bad[k]; ok {
-			l.SetText(msg)
-			l.Show()
-		} else {
-			l.Hide()
-		}
-	}
-	var other []string
-	for k, msg := range bad {
-		if _, ok := f.errs[k]; !ok {
-			other = append(other, msg)
-		}
-	}
-	sort.Strings(other)
-	if lead == "" && len(other) == 0 {
-		f.formErr.Hide()
-		return
-	}
-	f.formErr.SetText(strings.Join(append([]string{lead}, other...), " "))
-	f.formErr.Show()
+	showFieldErrors(f.errs, f.formErr, lead, bad)
 }
 
 // persist saves rec off the Fyne goroutine. A new record (orig == nil) is

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -338,27 +337,7 @@ func (f *recordForm) focusFirst() {
 // messages for fields the form does not show go into the summary line,
 // after lead. With messages, the first bad field gets the focus.
 func (f *recordForm) showErrors(lead string, bad map[string]string) {
-	for k, l := range f.errs {
-		if msg, ok := bad[k]; ok {
-			l.SetText(msg)
-			l.Show()
-		} else {
-			l.Hide()
-		}
-	}
-	var other []string
-	for k, msg := range bad {
-		if _, ok := f.errs[k]; !ok {
-			other = append(other, msg)
-		}
-	}
-	sort.Strings(other)
-	if lead == "" && len(other) == 0 {
-		f.formErr.Hide()
-	} else {
-		f.formErr.SetText(strings.Join(append([]string{lead}, other...), " "))
-		f.formErr.Show()
-	}
+	showFieldErrors(f.errs, f.formErr, lead, bad)
 	if f.win == nil {
 		return
 	}

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"sort"
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -129,4 +132,32 @@ func scrollIntoView(s *container.Scroll, o fyne.CanvasObject) {
 		return
 	}
 	s.Refresh()
+}
+
+// showFieldErrors puts each message of bad under its field (errs, by the
+// field's JSON name) and hides the others; messages for fields the form
+// does not show go into formErr, after lead, which is hidden when there is
+// nothing to say.
+func showFieldErrors(errs map[string]*widget.Label, formErr *widget.Label, lead string, bad map[string]string) {
+	for k, l := range errs {
+		if msg, ok := bad[k]; ok {
+			l.SetText(msg)
+			l.Show()
+		} else {
+			l.Hide()
+		}
+	}
+	var other []string
+	for k, msg := range bad {
+		if _, ok := errs[k]; !ok {
+			other = append(other, msg)
+		}
+	}
+	sort.Strings(other)
+	if lead == "" && len(other) == 0 {
+		formErr.Hide()
+		return
+	}
+	formErr.SetText(strings.Join(append([]string{lead}, other...), " "))
+	formErr.Show()
 }
