@@ -6,6 +6,7 @@
 // issue 3.
 //
 //	go run ./cmd/bvntd-bench [--cases 10000] [--scenarios a,b,c,d,d128k,e256,b256] [--out FILE.md] [--cpuprofile PREFIX]
+//	go run ./cmd/bvntd-bench load --devices N [--duration 60s] [--db PATH]   (load.go)
 //
 // Each scenario gets a fresh server and fresh devices; the demo cases are
 // generated once and copied. Only the `sync` command is timed.
@@ -29,6 +30,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "load" {
+		return runLoad(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("bvntd-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cases := fs.Int("cases", refCases, "cases of the first push")
