@@ -734,6 +734,27 @@ func fateOf(c *Case, evs []CaseEvent) caseFate {
 	return f
 }
 
+// CaseOutcome is how a case's handling ended, read from its timeline the
+// way the indicators count it (see fateOf): whether and when it ended, the
+// outcome and the amount recovered, once per case.
+type CaseOutcome struct {
+	Finished   bool
+	FinishedAt time.Time
+	Outcome    string
+	Amount     int64
+}
+
+// OutcomeOf reads a case's timeline (sorted by time) as the indicators do,
+// for the reports that list cases one by one.
+func OutcomeOf(c *Case, evs []CaseEvent) CaseOutcome {
+	f := fateOf(c, evs)
+	return CaseOutcome{Finished: f.finished, FinishedAt: f.finishedAt, Outcome: f.outcome, Amount: f.amount}
+}
+
+// StatusAt returns the status a case had at t, replaying its timeline
+// (sorted by time); see statusAt for a case without steps.
+func StatusAt(c *Case, evs []CaseEvent, t time.Time) string { return statusAt(c, evs, t) }
+
 // statusAt returns the status of a case at t, replaying its timeline; a
 // case with no steps keeps its current status.
 func statusAt(c *Case, evs []CaseEvent, t time.Time) string {

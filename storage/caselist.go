@@ -25,13 +25,11 @@ func (db *DB) CaseRows(ctx context.Context, q app.CaseQuery, now time.Time) ([]a
 	}
 	events := map[string][]app.CaseEvent{}
 	if len(cases) > 0 && len(rules) > 0 {
-		all, err := db.caseEvents(ctx, `SELECT e.fields FROM case_events e JOIN cases c ON c.id = e.case_id
+		// Every list reload reads the steps: their columns, not their JSON.
+		events, err = db.stepsByCase(ctx, `SELECT `+stepColumns+` FROM case_events e JOIN cases c ON c.id = e.case_id
 			WHERE NOT c.voided ORDER BY e.case_id, e.at, e.id`)
 		if err != nil {
 			return nil, err
-		}
-		for _, e := range all {
-			events[e.CaseID] = append(events[e.CaseID], e)
 		}
 	}
 	rows := make([]app.CaseRow, len(cases))

@@ -129,3 +129,30 @@ func (db *DB) applyCaseEvent(ctx context.Context, tx *sql.Tx, r app.PulledRecord
 	_, err := tx.ExecContext(ctx, "UPDATE case_events SET server_version = ? WHERE id = ?", r.Version, r.ID)
 	return err
 }
+
+// stepColumns are the columns copied from each step (migration 0011) that
+// deadlines and reports read: no JSON to decode. The query must name
+// case_events "e".
+const stepColumns = `e.case_id, e.id, e.at, e.kind, e.from_status, e.to_status, e.outcome, e.amount_recovered`
+
+// stepsByCase runs a query selecting stepColumns and returns the steps by
+// case, in the query's order. The steps carry what deadlines and the
+// indicators of a case read, not their notes or records.
+func (db *DB) stepsByCase(ctx context.Context, query string, args ...any) (map[string][]app.CaseEvent, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("case steps: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]app.CaseEvent{}
+	for rows.Next() {
+		var e app.CaseEvent
+		var at string
+		if err := rows.Scan(&e.CaseID, &e.ID, &at, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Outcome, &e.AmountRecovered); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(at)
+		out[e.CaseID] = append(out[e.CaseID], e)
+	}
+	return out, rows.Err()
+}

@@ -212,25 +212,8 @@ func (db *DB) registerEvents(ctx context.Context, cases []app.Case) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	// The columns copied from each step (migration 0011), not its JSON.
-	rows, err := db.r.QueryContext(ctx, `SELECT e.case_id, e.id, e.at, e.kind, e.from_status, e.to_status,
-			e.outcome, e.amount_recovered FROM case_events e
+	return db.stepsByCase(ctx, `SELECT `+stepColumns+` FROM case_events e
 		WHERE e.case_id IN (SELECT value FROM json_each(?)) ORDER BY e.case_id, e.at, e.id`, string(b))
-	if err != nil {
-		return nil, fmt.Errorf("register case events: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[string][]app.CaseEvent, len(cases))
-	for rows.Next() {
-		var e app.CaseEvent
-		var at string
-		if err := rows.Scan(&e.CaseID, &e.ID, &at, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Outcome, &e.AmountRecovered); err != nil {
-			return nil, err
-		}
-		e.At = parseTime(at)
-		out[e.CaseID] = append(out[e.CaseID], e)
-	}
-	return out, rows.Err()
 }
 
 // Data returns what the register's rows need besides the cases, as a

@@ -746,15 +746,7 @@ func StatusAtEnd(d *app.KPIData, p app.KPIPeriod) []app.Tally {
 				}
 				return evs[i].ID < evs[j].ID
 			})
-			st = app.StatusReceived
-			for _, e := range evs {
-				if !e.At.Before(end) {
-					break
-				}
-				if e.ToStatus != "" {
-					st = e.ToStatus
-				}
-			}
+			st = app.StatusAt(&c, evs, end)
 		}
 		i, ok := idx[st]
 		if !ok {

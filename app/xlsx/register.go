@@ -201,64 +201,12 @@ func timelines(evs []app.CaseEvent, want map[string]bool) ([]app.CaseEvent, map[
 	return evs, spans
 }
 
-// regFinished are the states in which a case's handling has ended
-// (as app.ComputeKPIs counts them).
-var regFinished = map[string]bool{app.StatusResolved: true, app.StatusClosed: true,
-	app.StatusRejected: true, app.StatusWithdrawn: true}
-
-// fate reads the case's timeline (in time order) the way app.ComputeKPIs
-// does (its fateOf, which the app package does not export; a test keeps
-// the two in step): the handling ended at the first step into a finished
-// state after the last reopening (without one, at the case's last
-// update); the outcome and amount are those of the last resolving or
-// closing step that records an outcome; without one, the last amount
-// recovered, and a rejection counts as inadmissible (Điều 58), a
-// withdrawal as withdrawn.
+// fate reads the case's timeline (in time order) exactly as the
+// indicators do (app.OutcomeOf): when the handling ended, the outcome and
+// the amount recovered, once per case.
 func (r *RegisterCase) fate(evs []app.CaseEvent) {
-	if !regFinished[r.Status] {
-		return
-	}
-	r.Finished = true
-	start := 0
-	for i, e := range evs {
-		if e.Kind == app.EventReopened {
-			start = i + 1
-		}
-	}
-	r.FinishedAt = r.UpdatedAt
-	for i := start; i < len(evs); i++ {
-		if e := &evs[i]; regFinished[e.ToStatus] && !regFinished[e.FromStatus] {
-			r.FinishedAt = e.At
-			break
-		}
-	}
-	var lastAmount int64
-	rejected, withdrawn := r.Status == app.StatusRejected, r.Status == app.StatusWithdrawn
-	for i := start; i < len(evs); i++ {
-		e := &evs[i]
-		switch e.Kind {
-		case app.EventResolved, app.EventClosed:
-			if e.Outcome != "" {
-				r.Outcome, r.Recovered = e.Outcome, e.AmountRecovered
-			}
-			if e.AmountRecovered > 0 {
-				lastAmount = e.AmountRecovered
-			}
-		case app.EventRejected:
-			rejected = true
-		case app.EventWithdrawn:
-			withdrawn = true
-		}
-	}
-	if r.Outcome == "" {
-		r.Recovered = lastAmount
-		switch {
-		case rejected:
-			r.Outcome = "khong_du_dieu_kien"
-		case withdrawn:
-			r.Outcome = "nguoi_tieu_dung_rut"
-		}
-	}
+	o := app.OutcomeOf(r.Case, evs)
+	r.Finished, r.FinishedAt, r.Outcome, r.Recovered = o.Finished, o.FinishedAt, o.Outcome, o.Amount
 }
 
 // unitSortName is what communes are sorted by: the name without "Xã" or
