@@ -352,13 +352,10 @@ func (s *casesScreen) cellText(row, col int) string {
 }
 
 // caseTable is a table whose columns share the available width.
-type caseTable struct {
-	widget.Table
-	width float32
-}
+type caseTable struct{ spreadTable }
 
 func newCaseTable(s *casesScreen) *caseTable {
-	t := &caseTable{}
+	t := &caseTable{spreadTable{share: colShare[:], mins: colMin[:]}}
 	t.Length = func() (int, int) { return len(s.rows), numCols }
 	// Cells are made with NewLabel: a Label that was never extended does not
 	// lay out its text when the table resizes it, so it would not truncate.
@@ -388,20 +385,4 @@ func newCaseTable(s *casesScreen) *caseTable {
 	t.ExtendBaseWidget(t)
 	t.setWidths(1000)
 	return t
-}
-
-// Resize spreads the columns over the new width.
-func (t *caseTable) Resize(size fyne.Size) {
-	if size.Width != t.width {
-		t.setWidths(size.Width)
-	}
-	t.Table.Resize(size)
-}
-
-func (t *caseTable) setWidths(width float32) {
-	t.width = width
-	avail := width - theme.ScrollBarSize() - theme.Padding()*numCols
-	for i := 0; i < numCols; i++ {
-		t.SetColumnWidth(i, max(colMin[i], avail*colShare[i]))
-	}
 }

@@ -377,15 +377,11 @@ func (s *outreachScreen) show(o fyne.CanvasObject) {
 
 // outreachTable is a table whose columns share the available width and
 // whose rows open when selected (a tap, or Space on the focused row).
-type outreachTable struct {
-	widget.Table
-	share, mins []float32
-	width       float32
-}
+type outreachTable struct{ spreadTable }
 
 func newOutreachTable(share, mins []float32, rows func() int, header func(col int) string,
 	cell func(row, col int) string, open func(row int)) *outreachTable {
-	t := &outreachTable{share: share, mins: mins}
+	t := &outreachTable{spreadTable{share: share, mins: mins}}
 	t.Length = func() (int, int) { return rows(), len(share) }
 	// Cells are made with NewLabel so that they truncate (see caseTable).
 	t.CreateCell = func() fyne.CanvasObject {
@@ -414,20 +410,4 @@ func newOutreachTable(share, mins []float32, rows func() int, header func(col in
 	t.ExtendBaseWidget(t)
 	t.setWidths(1000)
 	return t
-}
-
-// Resize spreads the columns over the new width.
-func (t *outreachTable) Resize(size fyne.Size) {
-	if size.Width != t.width {
-		t.setWidths(size.Width)
-	}
-	t.Table.Resize(size)
-}
-
-func (t *outreachTable) setWidths(width float32) {
-	t.width = width
-	avail := width - theme.ScrollBarSize() - theme.Padding()*float32(len(t.share))
-	for i := range t.share {
-		t.SetColumnWidth(i, max(t.mins[i], avail*t.share[i]))
-	}
 }

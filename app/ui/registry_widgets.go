@@ -31,13 +31,15 @@ type tableColumn struct {
 // recordTable is a table of records whose columns share the available
 // width; selecting a row opens it.
 type recordTable struct {
-	widget.Table
-	cols  []tableColumn
-	width float32
+	spreadTable
+	cols []tableColumn
 }
 
 func newRecordTable(cols []tableColumn, rows func() int, cell func(row, col int) string, open func(row int)) *recordTable {
 	t := &recordTable{cols: cols}
+	for _, c := range cols {
+		t.share, t.mins = append(t.share, c.share), append(t.mins, c.min)
+	}
 	t.Length = func() (int, int) { return rows(), len(cols) }
 	t.CreateCell = func() fyne.CanvasObject {
 		l := widget.NewLabel("")
@@ -67,22 +69,6 @@ func newRecordTable(cols []tableColumn, rows func() int, cell func(row, col int)
 	t.ExtendBaseWidget(t)
 	t.setWidths(1000)
 	return t
-}
-
-// Resize spreads the columns over the new width.
-func (t *recordTable) Resize(size fyne.Size) {
-	if size.Width != t.width {
-		t.setWidths(size.Width)
-	}
-	t.Table.Resize(size)
-}
-
-func (t *recordTable) setWidths(width float32) {
-	t.width = width
-	avail := width - theme.ScrollBarSize() - theme.Padding()*float32(len(t.cols))
-	for i, c := range t.cols {
-		t.SetColumnWidth(i, max(c.min, avail*c.share))
-	}
 }
 
 // keyEntry is a one-line entry that lets its owner act on a key before the

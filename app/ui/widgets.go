@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -160,4 +161,28 @@ func showFieldErrors(errs map[string]*widget.Label, formErr *widget.Label, lead 
 	}
 	formErr.SetText(strings.Join(append([]string{lead}, other...), " "))
 	formErr.Show()
+}
+
+// spreadTable is a table whose columns share the available width: each
+// gets its share of it, and at least its minimum.
+type spreadTable struct {
+	widget.Table
+	share, mins []float32
+	width       float32
+}
+
+// Resize spreads the columns over the new width.
+func (t *spreadTable) Resize(size fyne.Size) {
+	if size.Width != t.width {
+		t.setWidths(size.Width)
+	}
+	t.Table.Resize(size)
+}
+
+func (t *spreadTable) setWidths(width float32) {
+	t.width = width
+	avail := width - theme.ScrollBarSize() - theme.Padding()*float32(len(t.share))
+	for i := range t.share {
+		t.SetColumnWidth(i, max(t.mins[i], avail*t.share[i]))
+	}
 }
