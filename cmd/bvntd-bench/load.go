@@ -24,7 +24,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -49,6 +48,7 @@ import (
 	"bvntd/cmd/cli"
 	"bvntd/seeds"
 	"bvntd/storage"
+	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/syncclient"
 	"bvntd/sync/syncproto"
@@ -65,9 +65,13 @@ type LoadConfig struct {
 	// MinMutations and MaxMutations bound the mutations a device records
 	// in one cycle (about: a step of a case makes one or two).
 	MinMutations, MaxMutations int
-	// DB is the server's SQLite file; "" for one in Work. An existing
-	// database is used as it is (its devices and records stay).
+	// DB is the server's SQLite file or PostgreSQL URL; "" for a SQLite
+	// file in Work. An existing database is used as it is (its devices and
+	// records stay).
 	DB string
+	// DBPID is the PostgreSQL postmaster behind DB, when known: its
+	// processes' CPU is measured too.
+	DBPID int
 	// Server is "child" (bvntd-server serve in its own process, the
 	// default) or "inproc" (in this process).
 	Server    string
@@ -107,6 +111,7 @@ type LoadResult struct {
 
 	ServerMode   string        // "child" or "inproc"
 	ServerCPU    time.Duration // the server's CPU time during the run (inproc: the whole process's)
+	DBCPU        time.Duration // PostgreSQL's CPU time during the run (all its processes), if measured
 	ServerRSS    int64         // peak resident memory (child: the server's over its life; inproc: the process's)
 	DevicesCPU   time.Duration // child: the bench process's (devices') CPU time during the run
 	ServerErrLog int           // lines the server logged at level ERROR
@@ -152,7 +157,8 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 	think := fs.Duration("think", time.Second, "mean pause between two sync cycles of a device")
 	minM := fs.Int("min-mutations", 5, "fewest mutations a device records per cycle")
 	maxM := fs.Int("max-mutations", 20, "most mutations a device records per cycle")
-	db := fs.String("db", "", "server SQLite file (default: a new one in the working folder)")
+	db := fs.String("db", "", "server SQLite file or PostgreSQL URL (default: a new SQLite file in the working folder)")
+	pg := fs.String("pg", "", "run on PostgreSQL: \"throwaway\" (a cluster started for the bench: initdb, pg_ctl) or the URL of a role that may create databases; each run gets a new database")
 	mode := fs.String("server", "child", "child: bvntd-server serve in its own process; inproc: in this process")
 	bin := fs.String("server-bin", "", "a built bvntd-server (default: go build ./cmd/bvntd-server)")
 	work := fs.String("work", "", "working folder (default: a temporary folder, removed at the end)")
@@ -183,6 +189,10 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bad --duration, --think or --min/max-mutations")
 		return 2
 	}
+	if *db != "" && *pg != "" {
+		fmt.Fprintln(stderr, "--db and --pg exclude each other")
+		return 2
+	}
 	if *db != "" && len(counts) > 1 {
 		fmt.Fprintln(stderr, "--db takes one --devices count (each run starts its own server)")
 		return 2
@@ -210,12 +220,32 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 		}
 		serverBin = p
 	}
+	pgAdmin, pgPID := *pg, 0
+	if *pg == "throwaway" {
+		c, err := pgtest.StartCluster()
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		defer c.Stop()
+		pgAdmin, pgPID = c.URL, c.PID()
+	}
 	var results []*LoadResult
 	code := 0
 	for i, n := range counts {
 		cfg := LoadConfig{Devices: n, Duration: *duration, Think: *think, MinMutations: *minM, MaxMutations: *maxM,
 			DB: *db, Server: *mode, ServerBin: serverBin, Work: filepath.Join(dir, fmt.Sprintf("run%d-%d", i+1, n)),
-			Seed: *seed, Log: stderr}
+			Seed: *seed, Log: stderr, DBPID: pgPID}
+		if pgAdmin != "" {
+			name := fmt.Sprintf("bvntd_load_%d_%d", n, time.Now().UnixNano())
+			url, err := pgtest.CreateDatabase(pgAdmin, name)
+			if err != nil {
+				fmt.Fprintf(stderr, "create database: %v\n", err)
+				return 1
+			}
+			defer pgtest.DropDatabase(pgAdmin, name)
+			cfg.DB = url
+		}
 		r, err := RunLoad(ctx, cfg)
 		if err != nil {
 			fmt.Fprintf(stderr, "load %d devices: %v\n", n, err)
@@ -235,6 +265,14 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// engineName names the engine of a server database.
+func engineName(db string) string {
+	if serverstore.IsPostgres(db) {
+		return "PostgreSQL"
+	}
+	return "SQLite"
 }
 
 // buildServer builds bvntd-server from this module into dir.
@@ -370,7 +408,7 @@ func RunLoad(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 
 	// The run.
 	rec.reset()
-	cpu0, devCPU0 := srv.cpu(), cpuTime()
+	cpu0, devCPU0, dbCPU0 := srv.cpu(), cpuTime(), clusterCPU(cfg.DBPID)
 	begin := time.Now()
 	runCtx, cancel := context.WithDeadline(ctx, begin.Add(cfg.Duration))
 	defer cancel()
@@ -383,8 +421,8 @@ func RunLoad(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 	}
 	wg.Wait()
 	res.Elapsed = time.Since(begin)
-	cpu1, devCPU1 := srv.cpu(), cpuTime()
-	res.ServerCPU, res.DevicesCPU = cpu1-cpu0, devCPU1-devCPU0
+	cpu1, devCPU1, dbCPU1 := srv.cpu(), cpuTime(), clusterCPU(cfg.DBPID)
+	res.ServerCPU, res.DevicesCPU, res.DBCPU = cpu1-cpu0, devCPU1-devCPU0, dbCPU1-dbCPU0
 	if cfg.Server == "inproc" {
 		res.DevicesCPU = 0 // the same process: ServerCPU is the whole of it
 	}
@@ -447,18 +485,13 @@ func RunLoad(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 
 // countAudit counts the mutations the server's audit table holds as
 // applied and as rejected.
-func countAudit(ctx context.Context, path string) (applied, rejected int64, err error) {
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro&_pragma=busy_timeout(10000)")
+func countAudit(ctx context.Context, db string) (applied, rejected int64, err error) {
+	st, err := serverstore.Open(ctx, db, serverstore.Options{})
 	if err != nil {
 		return 0, 0, err
 	}
-	defer db.Close()
-	err = db.QueryRowContext(ctx, `SELECT coalesce(sum(status = ?), 0), coalesce(sum(status = ?), 0)
-		FROM applied_mutations`, syncproto.StatusApplied, syncproto.StatusRejected).Scan(&applied, &rejected)
-	if err != nil {
-		return 0, 0, fmt.Errorf("count the server's mutations: %w", err)
-	}
-	return applied, rejected, nil
+	defer st.Close()
+	return st.AuditCounts(ctx)
 }
 
 // loadServer is the provincial server under load.
@@ -603,25 +636,69 @@ func (s *loadServer) stop() (time.Duration, int64, error) {
 // procCPU reads a process's CPU time (user + system) from /proc/PID/stat;
 // 0 if it cannot.
 func procCPU(pid int) time.Duration {
+	st, ok := procStat(pid)
+	if !ok {
+		return 0
+	}
+	return st.cpu
+}
+
+type procStatus struct {
+	ppid      int
+	cpu       time.Duration // user + system
+	childrenC time.Duration // of its children that ended
+}
+
+// procStat reads /proc/PID/stat.
+func procStat(pid int) (procStatus, bool) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0
+		return procStatus{}, false
 	}
 	i := strings.LastIndexByte(string(b), ')')
 	if i < 0 {
-		return 0
+		return procStatus{}, false
 	}
 	f := strings.Fields(string(b[i+1:])) // from field 3 (state)
-	if len(f) < 13 {
-		return 0
+	if len(f) < 15 {
+		return procStatus{}, false
 	}
-	ut, err1 := strconv.ParseInt(f[11], 10, 64)
-	st, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0
+	var n [5]int64
+	for k, idx := range []int{1, 11, 12, 13, 14} { // ppid, utime, stime, cutime, cstime
+		v, err := strconv.ParseInt(f[idx], 10, 64)
+		if err != nil {
+			return procStatus{}, false
+		}
+		n[k] = v
 	}
 	const clkTck = 100 // USER_HZ, 100 on Linux
-	return time.Duration(ut+st) * time.Second / clkTck
+	return procStatus{ppid: int(n[0]), cpu: time.Duration(n[1]+n[2]) * time.Second / clkTck,
+		childrenC: time.Duration(n[3]+n[4]) * time.Second / clkTck}, true
+}
+
+// clusterCPU is the CPU time of a PostgreSQL cluster so far: its
+// postmaster, its live backends and those that ended (counted in the
+// postmaster's children time). 0 without a pid or /proc.
+func clusterCPU(postmaster int) time.Duration {
+	if postmaster <= 0 {
+		return 0
+	}
+	pm, ok := procStat(postmaster)
+	if !ok {
+		return 0
+	}
+	total := pm.cpu + pm.childrenC
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil || pid == postmaster {
+			continue
+		}
+		if st, ok := procStat(pid); ok && st.ppid == postmaster {
+			total += st.cpu
+		}
+	}
+	return total
 }
 
 func loadAvg() string {
@@ -1015,10 +1092,14 @@ func LoadReport(results []*LoadResult, command string) string {
 		fmt.Fprintf(&w, " · build %s", rev)
 	}
 	fmt.Fprintf(&w, " · `%s`\n\n", strings.TrimSpace(command))
+	fmt.Fprintf(&w, "Server database: %s.\n\n", engineName(results[0].Config.DB))
 	fmt.Fprintf(&w, "| Devices | Duration | Mutations | Mutations/s | Push p50 / p95 / p99 | Pull p50 / p95 / p99 | Errors | Server CPU | Server peak RSS | p95 ≤ 1 s, 0 errors |\n")
 	fmt.Fprintf(&w, "|---:|---:|---:|---:|---|---|---:|---:|---:|---|\n")
 	for _, r := range results {
 		cpu := fmt.Sprintf("%s (%.0f%% of a core)", dur(r.ServerCPU), 100*r.ServerCPU.Seconds()/max(r.Elapsed.Seconds(), 1e-9))
+		if r.DBCPU > 0 {
+			cpu += fmt.Sprintf(" + PostgreSQL %s (%.0f%%)", dur(r.DBCPU), 100*r.DBCPU.Seconds()/max(r.Elapsed.Seconds(), 1e-9))
+		}
 		fmt.Fprintf(&w, "| %d + 1 | %s | %d | %.0f | %s / %s / %s | %s / %s / %s | %d | %s | %.0f MB | %s |\n",
 			r.Config.Devices, dur(r.Window), r.Applied, r.MutationsPerSecond(),
 			lat(percentile(r.Push, 0.5)), lat(percentile(r.Push, 0.95)), lat(percentile(r.Push, 0.99)),
@@ -1047,7 +1128,11 @@ func LoadReport(results []*LoadResult, command string) string {
 			r.Province.Syncs, r.Province.Pulled, dur(r.Province.Longest), dur(r.Elapsed))
 		fmt.Fprintf(&w, " At most %d requests under way at once.", r.MaxInFlight)
 		if r.Applied > 0 && r.ServerMode == "child" {
-			fmt.Fprintf(&w, " Server CPU per mutation applied (pulls served included): %.2f ms.", r.ServerCPU.Seconds()*1000/float64(r.Applied))
+			fmt.Fprintf(&w, " Server CPU per mutation applied (pulls served included): %.2f ms", r.ServerCPU.Seconds()*1000/float64(r.Applied))
+			if r.DBCPU > 0 {
+				fmt.Fprintf(&w, ", PostgreSQL's %.2f ms", r.DBCPU.Seconds()*1000/float64(r.Applied))
+			}
+			fmt.Fprint(&w, ".")
 		}
 		fmt.Fprintf(&w, " Setup (open, seed, enrol) %s, not measured.", dur(r.Setup))
 		if r.Errors() > 0 {

@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
-	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"bvntd/storage/pgtest"
+	"bvntd/storage/serverstore"
 )
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // TestLoad runs the load command with 5 devices for 2 s against a real
 // `bvntd-server serve` child process: no error, and every mutation the
@@ -20,7 +25,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dbPath := filepath.Join(work, "server.sqlite")
+	dbPath := pgtest.ServerDB(t, filepath.Join(work, "server.sqlite"))
 	r, err := RunLoad(context.Background(), LoadConfig{Devices: 5, Duration: 2 * time.Second, Think: 200 * time.Millisecond,
 		MinMutations: 5, MaxMutations: 20, DB: dbPath, ServerBin: bin, Work: work, Seed: 7})
 	if err != nil {
@@ -38,18 +43,20 @@ func TestLoad(t *testing.T) {
 	}
 
 	// The server's own count: every mutation made on a device applied once.
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(dbPath)+"?mode=ro")
+	st, err := serverstore.Open(context.Background(), dbPath, serverstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	var applied, devices int64
-	if err := db.QueryRow(`SELECT count(*) FROM applied_mutations WHERE status = 'applied'`).Scan(&applied); err != nil {
+	defer st.Close()
+	applied, _, err := st.AuditCounts(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.QueryRow(`SELECT count(*) FROM devices`).Scan(&devices); err != nil {
+	devs, err := st.Devices(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
+	devices := int64(len(devs))
 	if applied != r.Created || r.Applied != r.Created || devices != 6 {
 		t.Fatalf("the server holds %d applied mutations (run counted %d) from %d devices; the devices made %d",
 			applied, r.Applied, devices, r.Created)

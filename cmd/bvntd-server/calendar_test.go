@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bvntd/storage/pgtest"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -174,7 +175,7 @@ func FuzzDecodeCalendarFile(f *testing.F) {
 
 func TestCalendarCommands(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "server.sqlite")
+	db := pgtest.ServerDB(t, filepath.Join(dir, "server.sqlite"))
 	if _, _, err := run(t, "enroll", "--db", db, "--scope", "28261"); err != nil {
 		t.Fatal(err)
 	}

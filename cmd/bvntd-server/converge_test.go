@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -219,13 +217,9 @@ func playHistory(t *testing.T, seed uint64) {
 		made += l.made
 	}
 	// Every mutation written reached the server exactly once.
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(srv.path)+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openServerSQL(t, srv.path)
 	var applied, distinct, rejected int
-	if err := db.QueryRow(`SELECT count(*), count(DISTINCT mutation_id), coalesce(sum(status = 'rejected'), 0)
+	if err := db.QueryRow(`SELECT count(*), count(DISTINCT mutation_id), coalesce(sum(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), 0)
 		FROM applied_mutations`).Scan(&applied, &distinct, &rejected); err != nil {
 		t.Fatal(err)
 	}

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bvntd/storage/pgtest"
 	"bytes"
 	"compress/gzip"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -50,7 +53,7 @@ type e2eServer struct {
 // startServe runs `bvntd-server serve` in-process on a free port.
 func startServe(t *testing.T) *e2eServer {
 	t.Helper()
-	dbPath := filepath.Join(t.TempDir(), "server.sqlite")
+	dbPath := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite"))
 	url := serveMain(t, dbPath)
 	return &e2eServer{URL: url, DB: dbPath}
 }
@@ -65,7 +68,7 @@ func startHandler(t *testing.T, wrap func(http.Handler) http.Handler) *e2eServer
 // startHandlerWith is startHandler with the handler's options.
 func startHandlerWith(t *testing.T, opts syncserver.Options, wrap func(http.Handler) http.Handler) *e2eServer {
 	t.Helper()
-	dbPath := filepath.Join(t.TempDir(), "server.sqlite")
+	dbPath := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite"))
 	st, err := serverstore.Open(context.Background(), dbPath, serverstore.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -506,4 +509,53 @@ func serverCmd(t *testing.T, args ...string) string {
 		t.Fatalf("bvntd-server %v: %v (%s)", args, err, stderr.String())
 	}
 	return stdout.String()
+}
+
+// serverSQL reads a server's database directly, on either engine: a
+// read-only SQLite handle or a pgx one. Queries are written with ?
+// placeholders and SQL both engines run.
+type serverSQL struct {
+	*sql.DB
+	pg bool
+}
+
+func openServerSQL(t *testing.T, db string) *serverSQL {
+	t.Helper()
+	var h *sql.DB
+	var err error
+	if serverstore.IsPostgres(db) {
+		h, err = sql.Open("pgx", db)
+	} else {
+		h, err = sql.Open("sqlite", "file:"+filepath.ToSlash(db)+"?_pragma=query_only(1)&_pragma=busy_timeout(10000)")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return &serverSQL{DB: h, pg: serverstore.IsPostgres(db)}
+}
+
+func (s *serverSQL) bind(q string) string {
+	if !s.pg {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (s *serverSQL) Query(q string, args ...any) (*sql.Rows, error) {
+	return s.DB.Query(s.bind(q), args...)
+}
+
+func (s *serverSQL) QueryRow(q string, args ...any) *sql.Row {
+	return s.DB.QueryRow(s.bind(q), args...)
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bvntd/storage/pgtest"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +64,7 @@ type fieldServer struct {
 
 func newFieldServer(t *testing.T, clock *fieldClock, opts syncserver.Options) *fieldServer {
 	quietLogs(t)
-	s := &fieldServer{t: t, clock: clock, path: filepath.Join(t.TempDir(), "server.sqlite"), opts: opts}
+	s := &fieldServer{t: t, clock: clock, path: pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite")), opts: opts}
 	s.open()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -88,22 +90,26 @@ func (s *fieldServer) open() {
 	s.mu.Unlock()
 }
 
-// restore replaces the database with a backup, as an administrator would.
+// restore replaces the database with a backup, as an administrator would:
+// with `bvntd-server restore` into a new, empty PostgreSQL database, or over
+// a SQLite file moved aside (here: deleted).
 func (s *fieldServer) restore(backup string) {
 	s.t.Helper()
 	s.mu.Lock()
 	s.store.Close()
 	s.mu.Unlock()
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		os.Remove(s.path + suffix)
+	if serverstore.IsPostgres(s.path) {
+		fresh, err := url.Parse(pgtest.NewDatabase(s.t))
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		s.path = pgtest.WithDatabase(s.path, strings.TrimPrefix(fresh.Path, "/")) // the same search_path
+	} else {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(s.path + suffix)
+		}
 	}
-	b, err := os.ReadFile(backup)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if err := os.WriteFile(s.path, b, 0o600); err != nil {
-		s.t.Fatal(err)
-	}
+	serverCmd(s.t, "restore", "--db", s.path, "--from", backup)
 	s.open()
 }
 

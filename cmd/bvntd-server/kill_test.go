@@ -476,7 +476,7 @@ type killRig struct {
 	srv   *e2eServer
 	mon   *killMonitor
 	rng   *rand.Rand
-	srvDB *sql.DB // the server's SQLite file, read-only
+	srvDB *serverSQL // the server's database
 
 	kills      int
 	byPhase    map[string]int // "A push", "A pull", "B pull", "A startup"…
@@ -796,12 +796,7 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 	// batches (it halves a batch the server answers 413), so that kills
 	// land in many different pushes.
 	k.srv = startHandlerWith(t, syncserver.Options{MaxBodyBytes: killMaxBody}, k.mon.wrap)
-	srvDB, err := sql.Open("sqlite", "file:"+k.srv.DB+"?_pragma=query_only(1)&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srvDB.Close() })
-	k.srvDB = srvDB
+	k.srvDB = openServerSQL(t, k.srv.DB)
 
 	scratch := killScratch(t)
 	dirA := filepath.Join(t.TempDir(), "A")

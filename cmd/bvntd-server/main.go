@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -123,6 +124,7 @@ type Main struct {
 	Year       int
 	Commune    string
 	Out        string
+	From       string // restore: the backup file
 	// MinAppVersion: serve refuses pushes from older apps (426).
 	MinAppVersion string
 	// CalendarAction is the sub-command of calendar (import or list); File
@@ -142,20 +144,22 @@ func NewMain() *Main {
 }
 
 const usage = `Cách dùng (usage):
-  bvntd-server serve   --db PATH [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]
-  bvntd-server enroll  --db PATH --scope MÃ_XÃ|province [--ttl 72h]
-  bvntd-server devices --db PATH
-  bvntd-server revoke  --db PATH --device ID
-  bvntd-server export  --db PATH --report dump [--commune MÃ_XÃ] --out FILE
-  bvntd-server backup  --db PATH --out FILE
-  bvntd-server calendar import --db PATH --file TỆP.json
-  bvntd-server calendar list   --db PATH [--year NĂM]
+  bvntd-server serve   --db DB [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]
+  bvntd-server enroll  --db DB --scope MÃ_XÃ|province [--ttl 72h]
+  bvntd-server devices --db DB
+  bvntd-server revoke  --db DB --device ID
+  bvntd-server export  --db DB --report dump [--commune MÃ_XÃ] --out FILE
+  bvntd-server backup  --db DB --out FILE
+  bvntd-server restore --db DB --from FILE
+  bvntd-server calendar import --db DB --file TỆP.json
+  bvntd-server calendar list   --db DB [--year NĂM]
+DB: tệp SQLite (a SQLite file) hoặc postgres://user:pass@host:5432/dbname (PostgreSQL)
 `
 
 // ParseFlags reads the sub-command and its flags.
 func (m *Main) ParseFlags(args []string) error {
 	if len(args) == 0 {
-		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke, export, backup hoặc calendar; xem --help (missing command).")
+		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke, export, backup, restore hoặc calendar; xem --help (missing command).")
 	}
 	m.Command = args[0]
 	switch m.Command {
@@ -176,6 +180,8 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.MinAppVersion, "min-app-version", "", "oldest app version whose changes are accepted")
 	case "backup":
 		fs.StringVar(&m.Out, "out", "", "backup file")
+	case "restore":
+		fs.StringVar(&m.From, "from", "", "backup file")
 	case "enroll":
 		fs.StringVar(&m.Scope, "scope", "", "commune code or province")
 		fs.DurationVar(&m.TTL, "ttl", DefaultTTL, "how long the code is valid")
@@ -188,7 +194,7 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.Commune, "commune", "", "commune code")
 		fs.StringVar(&m.Out, "out", "", "output file, - for stdout")
 	default:
-		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, export, backup hoặc calendar; xem --help.", m.Command)
+		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, export, backup, restore hoặc calendar; xem --help.", m.Command)
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -223,6 +229,10 @@ func (m *Main) ParseFlags(args []string) error {
 		if m.Out == "" {
 			return app.Errorf(app.EINVALID, "Thiếu --out (missing --out).")
 		}
+	case "restore":
+		if m.From == "" {
+			return app.Errorf(app.EINVALID, "Thiếu --from (missing --from).")
+		}
 	case "export":
 		_, known := serverReports[m.Report]
 		switch {
@@ -248,6 +258,13 @@ func (m *Main) ParseFlags(args []string) error {
 // Run carries out the command. For serve it starts listening and returns;
 // the server runs until Close.
 func (m *Main) Run(ctx context.Context) error {
+	if m.Command == "restore" {
+		if err := serverstore.Restore(ctx, m.DB, m.From); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "Đã khôi phục %s từ %s (epoch mới: các máy sẽ tự tải lại và gửi lại thay đổi).\n", redactURL(m.DB), m.From)
+		return nil
+	}
 	create := m.Command == "serve" || m.Command == "enroll"
 	if err := m.openStore(ctx, create); err != nil {
 		return err
@@ -320,10 +337,10 @@ func (m *Main) URL() string {
 func (m *Main) ServeErr() <-chan error { return m.serveErr }
 
 func (m *Main) openStore(ctx context.Context, create bool) error {
-	if strings.HasPrefix(m.DB, "postgres://") || strings.HasPrefix(m.DB, "postgresql://") {
-		return app.Errorf(app.EINVALID, "PostgreSQL chưa được hỗ trợ trong phiên bản này; hãy dùng tệp SQLite (PostgreSQL not supported yet).")
-	}
-	if create {
+	if serverstore.IsPostgres(m.DB) {
+		// The database itself is made by the administrator (createdb); the
+		// server makes its tables.
+	} else if create {
 		if err := os.MkdirAll(filepath.Dir(m.DB), 0o750); err != nil {
 			return app.WrapError(app.EINVALID, fmt.Sprintf("Không tạo được thư mục cho cơ sở dữ liệu %s (cannot create folder): %v", m.DB, err), err)
 		}
@@ -333,12 +350,24 @@ func (m *Main) openStore(ctx context.Context, create bool) error {
 	st, err := serverstore.Open(ctx, m.DB, serverstore.Options{})
 	if err != nil {
 		if app.ErrorCode(err) == app.EINTERNAL {
-			return app.WrapError(app.EINVALID, fmt.Sprintf("Không mở được cơ sở dữ liệu %s (cannot open database): %v", m.DB, err), err)
+			return app.WrapError(app.EINVALID, fmt.Sprintf("Không mở được cơ sở dữ liệu %s (cannot open database): %v", redactURL(m.DB), err), err)
 		}
 		return err
 	}
 	m.store = st
 	return nil
+}
+
+// redactURL hides the password of a PostgreSQL URL in messages and logs.
+func redactURL(db string) string {
+	if !serverstore.IsPostgres(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
 }
 
 func (m *Main) serve() error {

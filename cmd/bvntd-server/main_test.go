@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bvntd/storage/pgtest"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m))
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -96,7 +97,7 @@ func TestEnroll_PrintsCodeAlone(t *testing.T) {
 }
 
 func TestServe(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "server.sqlite")
+	db := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite"))
 	m := MustServe(t, db)
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:[0-9]+$`).MatchString(m.URL()) || m.URL() == "http://127.0.0.1:0" {
 		t.Fatalf("URL = %q", m.URL())
@@ -202,7 +203,7 @@ func TestServe(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "server.sqlite")
+	db := pgtest.ServerDB(t, filepath.Join(dir, "server.sqlite"))
 	if _, _, err := run(t, "enroll", "--db", db, "--scope", "28261"); err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +221,7 @@ func TestErrors(t *testing.T) {
 		{"MissingDevice", []string{"revoke", "--db", db}, "Thiếu --device"},
 		{"UnknownDevice", []string{"revoke", "--db", db, "--device", app.NewID()}, "Không tìm thấy thiết bị"},
 		{"NoDatabase", []string{"devices", "--db", filepath.Join(dir, "none.sqlite")}, "Không tìm thấy cơ sở dữ liệu"},
-		{"Postgres", []string{"devices", "--db", "postgres://u@localhost/db"}, "PostgreSQL chưa được hỗ trợ"},
+		{"PostgresDown", []string{"devices", "--db", "postgres://u:s3cret@127.0.0.1:1/db?connect_timeout=2"}, "Không kết nối được PostgreSQL"},
 		{"ReportBadYear", []string{"export", "--db", db, "--report", "dump", "--year", "26", "--out", "x.xlsx"}, "Năm báo cáo không hợp lệ"},
 		{"ReportUnknown", []string{"export", "--db", db, "--report", "cases", "--out", "x"}, "không hợp lệ"},
 		{"MissingOut", []string{"export", "--db", db, "--report", "dump"}, "Thiếu --out"},
@@ -249,7 +250,7 @@ func TestExit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("re-executes the test binary")
 	}
-	db := filepath.Join(t.TempDir(), "server.sqlite")
+	db := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite"))
 	tests := []struct {
 		name     string
 		args     string

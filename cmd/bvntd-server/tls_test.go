@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bvntd/storage/pgtest"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -60,7 +61,7 @@ func writeSelfSigned(t *testing.T) (certFile, keyFile string) {
 
 func TestTLS_ServerCertificateTrustedThroughTheCAGivenAtEnrolment(t *testing.T) {
 	certFile, keyFile := writeSelfSigned(t)
-	dbPath := filepath.Join(t.TempDir(), "server.sqlite")
+	dbPath := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite"))
 	m := &Main{Stdout: io.Discard, Stderr: io.Discard}
 	if err := m.ParseFlags([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0",
 		"--tls-cert", certFile, "--tls-key", keyFile}); err != nil {

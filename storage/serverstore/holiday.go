@@ -58,9 +58,9 @@ func (s *Store) PutHolidayYears(ctx context.Context, years []app.HolidayYear) ([
 	}
 	defer tx.Rollback()
 
-	var seq int64
-	if err := s.st.QueryRow(ctx, tx, sqlScopeSeq, syncproto.ScopeShared).Scan(&seq); err != nil {
-		return nil, fmt.Errorf("read seq: %w", err)
+	var seq int64 // locked until commit: see lockScopes
+	if err := s.row(ctx, tx, sqlLockScope, syncproto.ScopeShared).Scan(&seq); err != nil {
+		return nil, fmt.Errorf("lock seq: %w", err)
 	}
 	now := s.now()
 	out := make([]HolidayImport, 0, len(years))
@@ -96,13 +96,13 @@ func (s *Store) PutHolidayYears(ctx context.Context, years []app.HolidayYear) ([
 		for name := range fields {
 			stamps[name] = st
 		}
-		if _, err := s.st.Exec(ctx, tx, sqlPutRecord, app.EntityHolidayYear, id, syncproto.ScopeShared,
+		if _, err := s.exec(ctx, tx, sqlPutRecord, app.EntityHolidayYear, id, syncproto.ScopeShared,
 			string(app.EncodeFields(fields)), string(app.EncodeStamps(stamps)), seq, ms(now), ms(now), serverDevice); err != nil {
 			return nil, fmt.Errorf("write holiday year %d: %w", y.Year, err)
 		}
 		out = append(out, res)
 	}
-	if _, err := s.st.Exec(ctx, tx, sqlSaveScopeSeq, syncproto.ScopeShared, seq); err != nil {
+	if _, err := s.exec(ctx, tx, sqlSaveScopeSeq, syncproto.ScopeShared, seq); err != nil {
 		return nil, fmt.Errorf("save seq: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

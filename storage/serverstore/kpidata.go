@@ -22,8 +22,8 @@ import (
 func (s *Store) KPIData(ctx context.Context, commune string, refs *app.RefData, now time.Time) (*app.KPIData, error) {
 	d := &app.KPIData{Now: now, SyncedUnits: map[string]time.Time{}}
 	rows, err := s.r.QueryContext(ctx,
-		`SELECT entity, fields FROM records WHERE scope != ? AND (? = '' OR scope = ?)
-		ORDER BY json_extract(fields, '$.created_at'), id`,
+		`SELECT entity, fields FROM records WHERE scope <> ? AND (? = '' OR scope = ?)
+		ORDER BY `+s.d.jsonText("fields", "created_at")+`, id`,
 		syncproto.ScopeShared, commune, commune)
 	if err != nil {
 		return nil, fmt.Errorf("kpi data: %w", err)

@@ -55,7 +55,13 @@ func (s *Store) Pull(ctx context.Context, deviceID string, req syncproto.PullReq
 
 func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, error) {
 	// One read transaction: a consistent snapshot of every scope.
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.d == postgresDialect {
+		// One snapshot for the heads and every page, as SQLite's read
+		// transaction gives.
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.r.BeginTx(ctx, opts)
 	if err != nil {
 		return syncproto.PullResponse{}, fmt.Errorf("begin pull: %w", err)
 	}
@@ -117,21 +123,45 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 // A record whose every field was written by skipFor (the requesting device,
 // when it asks for it) is not sent (the device has it: its own push coming
 // back), but the cursor moves past it.
-func (s *Store) readPage(ctx context.Context, tx *sql.Tx, skipFor string, page *syncproto.ScopePage, start int64, budget int, used, sent *int) (bool, error) {
+func (s *Store) readPage(ctx context.Context, tx *txn, skipFor string, page *syncproto.ScopePage, start int64, budget int, used, sent *int) (bool, error) {
+	// The rows come in chunks: each query walks the (scope, seq) index for
+	// a chunk, so a page costs the same whatever the scope's backlog (one
+	// query for the whole backlog makes PostgreSQL read and sort all of
+	// it on every pull of a first sync).
+	for after := start; ; {
+		n, full, err := s.readChunk(ctx, tx, skipFor, page, after, budget, used, sent)
+		if err != nil || full {
+			return full, err
+		}
+		if n < pullChunk {
+			return false, nil
+		}
+		after = page.NextSeq
+	}
+}
+
+// pullChunk is the number of rows a page reads per query.
+const pullChunk = 128
+
+// readChunk reads up to pullChunk records after after into page. It
+// returns how many rows it read and whether the budget was reached.
+func (s *Store) readChunk(ctx context.Context, tx *txn, skipFor string, page *syncproto.ScopePage, after int64, budget int, used, sent *int) (int, bool, error) {
 	rows, err := tx.QueryContext(ctx,
-		`SELECT entity, id, seq, version, fields, (?1 != '' AND sole_writer = ?1)
-		 FROM records WHERE scope = ?2 AND seq > ?3 ORDER BY seq`,
-		skipFor, page.Scope, start)
+		`SELECT entity, id, seq, version, fields, (? <> '' AND sole_writer = ?)
+		 FROM records WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?`,
+		skipFor, skipFor, page.Scope, after, pullChunk)
 	if err != nil {
-		return false, fmt.Errorf("read scope %s: %w", page.Scope, err)
+		return 0, false, fmt.Errorf("read scope %s: %w", page.Scope, err)
 	}
 	defer rows.Close()
+	n := 0
 	for rows.Next() {
+		n++
 		var r syncproto.Record
 		var fields []byte
 		var own bool
 		if err := rows.Scan(&r.Entity, &r.ID, &r.Seq, &r.Version, &fields, &own); err != nil {
-			return false, fmt.Errorf("read scope %s: %w", page.Scope, err)
+			return n, false, fmt.Errorf("read scope %s: %w", page.Scope, err)
 		}
 		if own {
 			page.NextSeq = r.Seq
@@ -139,17 +169,17 @@ func (s *Store) readPage(ctx context.Context, tx *sql.Tx, skipFor string, page *
 		}
 		size := len(fields) + len(r.Entity) + len(r.ID) + recordOverhead
 		if *sent > 0 && *used+size > budget {
-			return true, nil
+			return n, true, nil
 		}
 		if err := json.Unmarshal(fields, &r.Fields); err != nil {
-			return false, fmt.Errorf("record %s: fields: %w", r.ID, err)
+			return n, false, fmt.Errorf("record %s: fields: %w", r.ID, err)
 		}
 		page.Records = append(page.Records, r)
 		page.NextSeq = r.Seq
 		*used += size
 		*sent++
 	}
-	return false, rows.Err()
+	return n, false, rows.Err()
 }
 
 type scopeHead struct {
@@ -160,7 +190,7 @@ type scopeHead struct {
 // scopeHeads returns the scopes a device may read with their latest
 // sequence numbers: a commune device's commune then the shared reference
 // scope; every scope, in scope order, for a provincial device.
-func scopeHeads(ctx context.Context, tx *sql.Tx, devScope string) ([]scopeHead, error) {
+func scopeHeads(ctx context.Context, tx *txn, devScope string) ([]scopeHead, error) {
 	if devScope != syncproto.ScopeProvince {
 		out := []scopeHead{{scope: devScope}, {scope: syncproto.ScopeShared}}
 		for i := range out {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"sort"
 	"time"
 
 	"bvntd/app"
@@ -37,9 +38,16 @@ const serverDevice = "server"
 const (
 	sqlSeenMutation = `SELECT payload_sha256, status, code, message FROM applied_mutations WHERE mutation_id = ?`
 	sqlReadRecord   = `SELECT scope, fields, stamps, version FROM records WHERE entity = ? AND id = ?`
-	sqlScopeSeq     = `SELECT coalesce((SELECT seq FROM scope_seq WHERE scope = ?), 0)`
+	// sqlLockScope locks a scope's counter until the transaction ends and
+	// returns it (see lockScopes).
+	sqlLockScope = `INSERT INTO scope_seq (scope, seq) VALUES (?, 0)
+		ON CONFLICT (scope) DO UPDATE SET seq = scope_seq.seq RETURNING seq`
 	sqlSaveScopeSeq = `INSERT INTO scope_seq (scope, seq) VALUES (?, ?)
 		ON CONFLICT (scope) DO UPDATE SET seq = excluded.seq`
+	// sqlSaveScopeSeqPlain is the head of the unlocked, plain-sequence
+	// mode that tests use to show why lockScopes exists (PostgreSQL only).
+	sqlSaveScopeSeqPlain = `INSERT INTO scope_seq (scope, seq) VALUES (?, ?)
+		ON CONFLICT (scope) DO UPDATE SET seq = greatest(scope_seq.seq, excluded.seq)`
 	sqlPutRecord = `INSERT INTO records (entity, id, scope, fields, stamps, seq, version, created_at, updated_at, sole_writer)
 		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
 		ON CONFLICT (entity, id) DO UPDATE SET
@@ -50,7 +58,7 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-var pushStatements = []string{sqlSeenMutation, sqlReadRecord, sqlScopeSeq, sqlSaveScopeSeq, sqlPutRecord, sqlRecordMutation}
+var pushStatements = []string{sqlSeenMutation, sqlReadRecord, sqlLockScope, sqlSaveScopeSeq, sqlPutRecord, sqlRecordMutation}
 
 // maxSkewIgnored is the clock error below which stamps are used as sent.
 const maxSkewIgnored = 2 * time.Minute
@@ -100,6 +108,23 @@ const (
 // bounded by the server's clock; and each device's stamps are kept
 // increasing in its outbox order.
 func (s *Store) ApplyPush(ctx context.Context, deviceID string, req syncproto.PushRequest) ([]syncproto.PushResult, error) {
+	for attempt := 1; ; attempt++ {
+		res, err := s.applyPush(ctx, deviceID, req)
+		if err == nil || s.d != postgresDialect || attempt == maxPushAttempts || !retryable(err) {
+			return res, err
+		}
+		select { // another push won a race; run the batch again
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+		}
+	}
+}
+
+// maxPushAttempts bounds the runs of a batch PostgreSQL aborted (retryable).
+const maxPushAttempts = 5
+
+func (s *Store) applyPush(ctx context.Context, deviceID string, req syncproto.PushRequest) ([]syncproto.PushResult, error) {
 	muts := req.Mutations
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -127,6 +152,9 @@ func (s *Store) ApplyPush(ctx context.Context, deviceID string, req syncproto.Pu
 			return nil, fmt.Errorf("device stamp: %w", err)
 		}
 	}
+	if err := p.lockScopes(ctx, muts); err != nil {
+		return nil, err
+	}
 	results := make([]syncproto.PushResult, len(muts))
 	for i, m := range muts {
 		r, err := p.apply(ctx, m)
@@ -146,6 +174,9 @@ func (s *Store) ApplyPush(ctx context.Context, deviceID string, req syncproto.Pu
 			return nil, fmt.Errorf("save device stamp: %w", err)
 		}
 	}
+	if s.beforeCommit != nil {
+		s.beforeCommit()
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit push: %w", err)
 	}
@@ -154,25 +185,94 @@ func (s *Store) ApplyPush(ctx context.Context, deviceID string, req syncproto.Pu
 
 type pusher struct {
 	s        *Store
-	tx       *sql.Tx
+	tx       *txn
 	device   string
 	devScope string
 	now      time.Time
 	skewMS   int64   // server clock minus device clock, if it matters
 	last     app.HLC // the last stamp used for this device
 	// seqs holds each scope's last sequence number handed out in this
-	// batch; saved once at the end. The batch's transaction is the only
-	// writer, so the numbers stay gap-free in commit order.
+	// batch; saved once at the end.
 	seqs map[string]int64
+}
+
+// lockScopes takes, in scope order, the counter row of every scope the
+// batch may write, and reads its number. This is what keeps the pull
+// cursor gap-free in commit order:
+//
+// A puller reads the records of a scope with seq > its cursor and moves the
+// cursor to the last seq it read. That is only safe if no record with a
+// smaller seq can appear after it has read: a number must never be handed
+// out to a transaction that commits after another one with a higher number
+// of the same scope. With a plain sequence (nextval, or a counter read
+// without a lock) that happens whenever two pushes overlap: A takes 41, B
+// takes 42 and commits, a puller reads 42 and moves its cursor to 42, then
+// A commits 41 — which that puller never sees. TestGapFree… shows it.
+//
+// Here the counter row of a scope is locked (an upsert) before the first
+// number is taken and stays locked until the push commits or rolls back:
+// another push of the same scope waits at this statement, and then reads
+// the committed counter. The numbers of a scope are thus handed out in
+// commit order, with no holes: a snapshot that shows seq n shows every
+// seq below it. (On PostgreSQL a transaction is visible to new snapshots
+// before its locks are released, so the next holder's commit comes
+// strictly later.) On SQLite the single writer already serialises pushes;
+// the same statement is then simply a read. Locking the scopes in sorted
+// order means two pushes that write several scopes (a provincial device)
+// cannot deadlock each other; PostgreSQL's deadlock detector and the
+// retry in ApplyPush cover anything else.
+//
+// The cost: pushes of one commune are serialised, pushes of different
+// communes run in parallel. One commune's few laptops never push at the
+// same rate that would make this matter.
+func (p *pusher) lockScopes(ctx context.Context, muts []syncproto.Mutation) error {
+	var scopes []string
+	seen := map[string]bool{}
+	for _, m := range muts {
+		if seen[m.Scope] || !scopeRE.MatchString(m.Scope) ||
+			(p.devScope != syncproto.ScopeProvince && p.devScope != m.Scope) {
+			continue // rejected by validate: never written
+		}
+		seen[m.Scope] = true
+		scopes = append(scopes, m.Scope)
+	}
+	sort.Strings(scopes)
+	for _, scope := range scopes {
+		if err := p.lockScope(ctx, scope); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *pusher) lockScope(ctx context.Context, scope string) error {
+	if p.s.plainSeq {
+		p.seqs[scope] = 0
+		return nil
+	}
+	var cur int64
+	if err := p.s.row(ctx, p.tx, sqlLockScope, scope).Scan(&cur); err != nil {
+		return fmt.Errorf("lock scope: %w", err)
+	}
+	p.seqs[scope] = cur
+	return nil
 }
 
 // nextSeq returns the next sequence number of scope in this batch.
 func (p *pusher) nextSeq(ctx context.Context, scope string) (int64, error) {
 	cur, ok := p.seqs[scope]
-	if !ok {
-		if err := p.s.st.QueryRow(ctx, p.tx, sqlScopeSeq, scope).Scan(&cur); err != nil {
-			return 0, fmt.Errorf("read seq: %w", err)
+	if !ok { // not foreseen by lockScopes; cannot happen, but stay correct
+		if err := p.lockScope(ctx, scope); err != nil {
+			return 0, err
 		}
+		cur = p.seqs[scope]
+	}
+	if p.s.plainSeq {
+		if err := p.tx.QueryRowContext(ctx, "SELECT nextval('plain_seq')").Scan(&cur); err != nil {
+			return 0, fmt.Errorf("plain seq: %w", err)
+		}
+		p.seqs[scope] = max(p.seqs[scope], cur)
+		return cur, nil
 	}
 	p.seqs[scope] = cur + 1
 	return cur + 1, nil
@@ -181,7 +281,14 @@ func (p *pusher) nextSeq(ctx context.Context, scope string) (int64, error) {
 // saveSeqs stores the scopes' last sequence numbers.
 func (p *pusher) saveSeqs(ctx context.Context) error {
 	for scope, seq := range p.seqs {
-		if _, err := p.s.st.Exec(ctx, p.tx, sqlSaveScopeSeq, scope, seq); err != nil {
+		var err error
+		if p.s.plainSeq {
+			// Outside the transaction, holding no lock: the plain design.
+			_, err = p.s.w.ExecContext(ctx, sqlSaveScopeSeqPlain, scope, seq)
+		} else {
+			_, err = p.s.exec(ctx, p.tx, sqlSaveScopeSeq, scope, seq)
+		}
+		if err != nil {
 			return fmt.Errorf("save seq: %w", err)
 		}
 	}
@@ -208,7 +315,7 @@ func (p *pusher) apply(ctx context.Context, m syncproto.Mutation) (syncproto.Pus
 
 	// Seen before?
 	var prevHash, prevStatus, prevCode, prevMessage string
-	err = p.s.st.QueryRow(ctx, p.tx, sqlSeenMutation, m.ID).
+	err = p.s.row(ctx, p.tx, sqlSeenMutation, m.ID).
 		Scan(&prevHash, &prevStatus, &prevCode, &prevMessage)
 	switch {
 	case err == nil:
@@ -388,7 +495,7 @@ type record struct {
 func (p *pusher) readRecord(ctx context.Context, entity, id string) (record, error) {
 	r := record{fields: map[string]json.RawMessage{}, stamps: map[string]app.Stamp{}}
 	var fieldsJSON, stampsJSON string
-	err := p.s.st.QueryRow(ctx, p.tx, sqlReadRecord, entity, id).
+	err := p.s.row(ctx, p.tx, sqlReadRecord, entity, id).
 		Scan(&r.scope, &fieldsJSON, &stampsJSON, &r.version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, nil
@@ -415,7 +522,7 @@ func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r reco
 	}
 	fb, sb := app.EncodeFields(r.fields), app.EncodeStamps(r.stamps)
 	now := ms(p.now)
-	if _, err := p.s.st.Exec(ctx, p.tx, sqlPutRecord,
+	if _, err := p.s.exec(ctx, p.tx, sqlPutRecord,
 		entity, id, scope, string(fb), string(sb), seq, now, now, soleWriter(r.stamps)); err != nil {
 		return 0, fmt.Errorf("write record: %w", err)
 	}
@@ -523,7 +630,7 @@ func (p *pusher) record(ctx context.Context, a auditRow) error {
 		stamp = a.stamp.String()
 		seq = sql.NullInt64{Int64: a.seq, Valid: true}
 	}
-	_, err := p.s.st.Exec(ctx, p.tx, sqlRecordMutation,
+	_, err := p.s.exec(ctx, p.tx, sqlRecordMutation,
 		a.m.ID, p.device, a.m.Entity, a.m.RecordID, a.m.Scope, a.m.Op,
 		a.hash, a.payload, a.status, a.code, a.message, seq, a.m.HLC, stamp,
 		a.m.Officer, a.m.DeviceTimeMS, ms(p.now))

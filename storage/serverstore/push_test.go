@@ -2,7 +2,6 @@ package serverstore_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"sync"
 	"testing"
@@ -96,7 +95,7 @@ func TestPush_IDReuse(t *testing.T) {
 }
 
 func TestPush_RejectedBatchContinues(t *testing.T) {
-	s, path := MustOpen(t, newTestClock())
+	s, _ := MustOpen(t, newTestClock())
 	d := MustEnroll(t, s, "28261")
 	good1 := mut(app.NewID(), "28261", hlc(1), map[string]any{"summary": "1"})
 	cross := mut(app.NewID(), "28262", hlc(2), map[string]any{"summary": "2"})
@@ -114,12 +113,7 @@ func TestPush_RejectedBatchContinues(t *testing.T) {
 		t.Fatalf("resent rejection = %v", got)
 	}
 	// Nothing was written to the other commune; the rejection is audited.
-	s.Close()
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := s.RawDB()
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM records WHERE scope = '28262'`).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("records in 28262 = %d, %v", n, err)
@@ -128,7 +122,7 @@ func TestPush_RejectedBatchContinues(t *testing.T) {
 		t.Fatalf("audited mutations = %d, %v; want 3", n, err)
 	}
 	var status, code string
-	if err := db.QueryRow(`SELECT status, code FROM applied_mutations WHERE mutation_id = ?`, cross.ID).Scan(&status, &code); err != nil ||
+	if err := db.QueryRow(s.Bind(`SELECT status, code FROM applied_mutations WHERE mutation_id = ?`), cross.ID).Scan(&status, &code); err != nil ||
 		status != "rejected" || code != "forbidden" {
 		t.Fatalf("audit of the rejected mutation = %q %q %v", status, code, err)
 	}

@@ -1,10 +1,13 @@
-// Package serverstore is the provincial server's store on SQLite
-// (modernc.org/sqlite): one-time enrolment codes, devices and their hashed
-// tokens, the merged records of every commune with a gap-free change
-// sequence per scope, and the audit trail of every mutation received.
+// Package serverstore is the provincial server's store: one-time enrolment
+// codes, devices and their hashed tokens, the merged records of every
+// commune with a gap-free change sequence per scope, and the audit trail of
+// every mutation received.
 //
-// It implements the Store interface of package syncserver. A PostgreSQL
-// store will implement the same methods.
+// It runs on embedded SQLite (modernc.org/sqlite, a file: the pilot, one
+// province) or on PostgreSQL (pgx v5, a postgres:// URL: production). Both
+// run the same code and the same queries, bound for the engine by a
+// dialect; only opening, migrating and backing up differ (postgres.go).
+// It implements the Store interface of package syncserver.
 package serverstore
 
 import (
@@ -23,6 +26,9 @@ import (
 
 	"bvntd/app"
 	"bvntd/storage/stmt"
+	"bvntd/sync/syncproto"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver
 )
@@ -39,8 +45,15 @@ const readerParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragm
 // maxReaders bounds the reader pool.
 const maxReaders = 4
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations_pg/*.sql
 var migrationFS embed.FS
+
+// The migration folders of the two engines. Each engine has its own
+// numbering: PostgreSQL's 0001 is SQLite's 0001–0003 in one.
+const (
+	sqliteMigrations   = "migrations"
+	postgresMigrations = "migrations_pg"
+)
 
 // Options configure a Store.
 type Options struct {
@@ -51,32 +64,53 @@ type Options struct {
 // Store is the server's SQLite store. It is safe for concurrent use: every
 // write goes through the single writer connection, reads through a small
 // read-only pool (WAL lets them run beside the writer).
+//
+// On PostgreSQL w and r are the same pool and writers run concurrently;
+// the scope counters' row locks keep the sequences gap-free (see
+// lockScopes).
 type Store struct {
-	w     *sql.DB // the only writer
-	r     *sql.DB // read-only pool
+	w     *handle // SQLite: the only writer
+	r     *handle // SQLite: read-only pool
+	d     dialect
+	pool  *pgxpool.Pool // PostgreSQL only
+	url   string        // PostgreSQL only: the URL it was opened with
 	now   func() time.Time
 	clock *app.Clock  // server HLC: bounds the stamps of devices whose clock is ahead
-	st    *stmt.Cache // prepared statements of the push path
+	st    *stmt.Cache // SQLite only: prepared statements of the push path
 	epoch string
+
+	// Test hooks (export_test.go).
+	plainSeq     bool   // take sequence numbers from a PostgreSQL sequence, unlocked
+	beforeCommit func() // called before a push commits
 }
 
-// Open opens or creates the database at path and brings its schema up to
-// date. It refuses a file written by a newer server (app.ENEWERDATA) or
-// one that is not a BVNTD server database (app.EINVALID).
-func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+// IsPostgres reports whether db names a PostgreSQL database (a
+// postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// Open opens or creates the database db, a SQLite file path or a
+// PostgreSQL URL, and brings its schema up to date. It refuses a database
+// written by a newer server (app.ENEWERDATA) or one that is not a BVNTD
+// server database (app.EINVALID).
+func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	s := &Store{now: opts.Now}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	s.clock = &app.Clock{Now: s.now}
-
+	if IsPostgres(db) {
+		return s, s.openPostgres(ctx, db)
+	}
+	path := db
 	uri := fileURI(path)
 	w, err := sql.Open("sqlite", uri+"?"+dsnParams)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	s.w = w
+	s.w = &handle{DB: w}
 	if err := s.init(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -87,7 +121,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
 	r.SetMaxOpenConns(maxReaders)
-	s.r = r
+	s.r = &handle{DB: r}
 	return s, nil
 }
 
@@ -105,7 +139,7 @@ func (s *Store) init(ctx context.Context) error {
 	if err := s.w.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'epoch'").Scan(&s.epoch); err != nil {
 		return fmt.Errorf("read epoch: %w", err)
 	}
-	st, err := stmt.Prepare(ctx, s.w, pushStatements...)
+	st, err := stmt.Prepare(ctx, s.w.DB, pushStatements...)
 	if err != nil {
 		return err
 	}
@@ -123,10 +157,10 @@ func openError(err error) error {
 	return app.WrapError(app.EINTERNAL, "Không mở được cơ sở dữ liệu.", err)
 }
 
-// Close closes both pools.
+// Close closes the pools.
 func (s *Store) Close() error {
 	var errs []error
-	if s.r != nil {
+	if s.r != nil && s.r != s.w {
 		errs = append(errs, s.r.Close())
 	}
 	if s.st != nil {
@@ -134,6 +168,9 @@ func (s *Store) Close() error {
 	}
 	if s.w != nil {
 		errs = append(errs, s.w.Close())
+	}
+	if s.pool != nil {
+		s.pool.Close()
 	}
 	return errors.Join(errs...)
 }
@@ -147,8 +184,9 @@ type migration struct {
 	script  string
 }
 
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+// migrations reads the numbered scripts of dir in migrationFS.
+func migrations(dir string) ([]migration, error) {
+	names, err := fs.Glob(migrationFS, dir+"/*.sql")
 	if err != nil {
 		return nil, err
 	}
@@ -169,9 +207,9 @@ func migrations() ([]migration, error) {
 	return out, nil
 }
 
-// SchemaVersion is the newest schema this build knows.
+// SchemaVersion is the newest SQLite schema this build knows.
 func SchemaVersion() int {
-	ms, err := migrations()
+	ms, err := migrations(sqliteMigrations)
 	if err != nil {
 		return 0
 	}
@@ -181,7 +219,7 @@ func SchemaVersion() int {
 // migrate applies the missing migrations in one IMMEDIATE transaction,
 // together with the new user_version (so a crash leaves the old schema).
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := migrations(sqliteMigrations)
 	if err != nil {
 		return err
 	}
@@ -267,6 +305,9 @@ func fromMS(v sql.NullInt64) time.Time {
 // (see the client's sent log), so nothing acknowledged after the backup is
 // lost.
 func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.d == postgresDialect {
+		return s.backupPostgres(ctx, path)
+	}
 	if _, err := os.Stat(path); err == nil {
 		return app.Errorf(app.EINVALID, "Tệp %s đã tồn tại; chọn tên khác.", path)
 	}
@@ -289,4 +330,17 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// AuditCounts returns how many mutations the audit trail holds as applied
+// and as rejected (duplicates are not stored twice).
+func (s *Store) AuditCounts(ctx context.Context) (applied, rejected int64, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT
+		coalesce(sum(CASE WHEN status = ? THEN 1 ELSE 0 END), 0),
+		coalesce(sum(CASE WHEN status = ? THEN 1 ELSE 0 END), 0)
+		FROM applied_mutations`, syncproto.StatusApplied, syncproto.StatusRejected).Scan(&applied, &rejected)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count the audit trail: %w", err)
+	}
+	return applied, rejected, nil
 }

@@ -12,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+
 	"bvntd/app"
+	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/syncproto"
 )
@@ -39,10 +42,14 @@ func (c *testClock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// MustOpen opens a store in a file under t.TempDir().
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// MustOpen opens a store in a file under t.TempDir(), or in a new
+// PostgreSQL database when the tests run on PostgreSQL (pgtest). It
+// returns the store and where it is (path or URL).
 func MustOpen(tb testing.TB, clock *testClock) (*serverstore.Store, string) {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "server.sqlite")
+	path := pgtest.ServerDB(tb, filepath.Join(tb.TempDir(), "server.sqlite"))
 	opts := serverstore.Options{}
 	if clock != nil {
 		opts.Now = clock.Now
@@ -123,9 +130,12 @@ func mustPull(tb testing.TB, s *serverstore.Store, d device, req syncproto.PullR
 
 // pullAll pulls until nothing is left and returns the records by scope and
 // the final cursors.
-func pullAll(tb testing.TB, s *serverstore.Store, d device, maxBytes int) (map[string][]syncproto.Record, []syncproto.Cursor, int) {
+func pullAll(tb testing.TB, s *serverstore.Store, d device, maxBytes int, start ...syncproto.Cursor) (map[string][]syncproto.Record, []syncproto.Cursor, int) {
 	tb.Helper()
 	cursors := map[string]syncproto.Cursor{}
+	for _, c := range start {
+		cursors[c.Scope] = c
+	}
 	out := map[string][]syncproto.Record{}
 	pages := 0
 	for {
@@ -185,6 +195,9 @@ func TestOpen_ReopenKeepsEpoch(t *testing.T) {
 	if s2.Epoch() != epoch {
 		t.Fatalf("epoch after reopen = %q, want %q", s2.Epoch(), epoch)
 	}
+	if s2.IsPostgresStore() {
+		return
+	}
 	var mode string
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
@@ -199,15 +212,22 @@ func TestOpen_ReopenKeepsEpoch(t *testing.T) {
 func TestOpen_NewerVersionRefused(t *testing.T) {
 	ctx := context.Background()
 	s, path := MustOpen(t, nil)
-	s.Close()
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
+	if s.IsPostgresStore() {
+		if _, err := s.RawDB().Exec(`UPDATE meta SET value = '999' WHERE key = 'schema_version'`); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	} else {
+		s.Close()
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", serverstore.SchemaVersion()+1)); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
 	}
-	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", serverstore.SchemaVersion()+1)); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
 	s2, err := serverstore.Open(ctx, path, serverstore.Options{})
 	if err == nil {
 		s2.Close()
@@ -219,8 +239,12 @@ func TestOpen_NewerVersionRefused(t *testing.T) {
 }
 
 func TestOpen_ForeignDatabaseRefused(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "other.sqlite")
-	db, err := sql.Open("sqlite", path)
+	path := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "other.sqlite"))
+	driver := "sqlite"
+	if serverstore.IsPostgres(path) {
+		driver = "pgx"
+	}
+	db, err := sql.Open(driver, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +262,7 @@ func TestOpen_ForeignDatabaseRefused(t *testing.T) {
 	}
 }
 
-func TestOpen_NotADatabase(t *testing.T) {
+func TestOpen_NotADatabase(t *testing.T) { // SQLite: a file that is not a database
 	path := filepath.Join(t.TempDir(), "junk.sqlite")
 	if err := os.WriteFile(path, []byte("this is not a database, just some text that is long enough to look like a header"), 0o600); err != nil {
 		t.Fatal(err)

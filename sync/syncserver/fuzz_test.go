@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/syncproto"
 	"bvntd/sync/syncserver"
@@ -20,7 +21,7 @@ import (
 // fuzzHandler is a handler on a real store with one enrolled commune device.
 func fuzzHandler(f *testing.F) (http.Handler, string) {
 	f.Helper()
-	st, err := serverstore.Open(context.Background(), filepath.Join(f.TempDir(), "server.sqlite"), serverstore.Options{})
+	st, err := serverstore.Open(context.Background(), pgtest.ServerDB(f, filepath.Join(f.TempDir(), "server.sqlite")), serverstore.Options{})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/syncproto"
 	"bvntd/sync/syncserver"
@@ -39,6 +41,8 @@ func (l *logBuffer) String() string {
 	return l.buf.String()
 }
 
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
 type fixture struct {
 	srv   *httptest.Server
 	store *serverstore.Store
@@ -47,7 +51,7 @@ type fixture struct {
 
 func newFixture(tb testing.TB, opts syncserver.Options) *fixture {
 	tb.Helper()
-	st, err := serverstore.Open(context.Background(), filepath.Join(tb.TempDir(), "server.sqlite"), serverstore.Options{})
+	st, err := serverstore.Open(context.Background(), pgtest.ServerDB(tb, filepath.Join(tb.TempDir(), "server.sqlite")), serverstore.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

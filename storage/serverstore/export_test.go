@@ -1,0 +1,28 @@
+package serverstore
+
+import (
+	"context"
+	"database/sql"
+)
+
+// RawDB is the store's own pool, for tests that look at its tables; Bind
+// binds a query written with ? for the store's engine.
+func (s *Store) RawDB() *sql.DB { return s.w.DB }
+
+// Bind returns q as the store's engine takes it.
+func (s *Store) Bind(q string) string { return s.d.bind(q) }
+
+// IsPostgresStore reports whether s runs on PostgreSQL.
+func (s *Store) IsPostgresStore() bool { return s.d == postgresDialect }
+
+// UsePlainSequence replaces the locked per-scope counters by a plain
+// PostgreSQL sequence (nextval, no lock): the design lockScopes explains
+// is wrong. Tests use it to show the gaps it leaves.
+func (s *Store) UsePlainSequence(ctx context.Context) error {
+	_, err := s.w.ExecContext(ctx, "CREATE SEQUENCE IF NOT EXISTS plain_seq")
+	s.plainSeq = true
+	return err
+}
+
+// SetBeforeCommit makes every push call f just before it commits.
+func (s *Store) SetBeforeCommit(f func()) { s.beforeCommit = f }
