@@ -106,3 +106,26 @@ func BenchmarkPullPage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPullNothing measures the pull of a commune device that is up to
+// date: what every idle laptop costs the server at each sync.
+func BenchmarkPullNothing(b *testing.B) {
+	for engine, s := range benchStores(b) {
+		b.Run(engine, func(b *testing.B) {
+			ctx := context.Background()
+			d := MustEnroll(b, s, "28261")
+			mustPush(b, s, d, benchCase(app.NewID(), "28261", hlc(1)))
+			_, cursors, _ := pullAll(b, s, d, 0)
+			b.ResetTimer()
+			for range b.N {
+				resp, err := s.Pull(ctx, d.ID, syncproto.PullRequest{Cursors: cursors})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(resp.Scopes) != 0 {
+					b.Fatal("not up to date")
+				}
+			}
+		})
+	}
+}
