@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"image/color"
+	"log/slog"
 	"reflect"
 	"sync"
 	"time"
@@ -150,7 +151,7 @@ func newSession(u *UI, svc Services) *session {
 	if s.idle == 0 {
 		s.idle = DefaultIdleLock
 	}
-	s.who = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	s.who = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	s.lockBtn = widget.NewButtonWithIcon(lang.X("session.lock", "Khóa"), theme.VisibilityOffIcon(), s.lock)
 	s.addBtn = widget.NewButtonWithIcon(lang.X("session.add_officer", "Thêm cán bộ"), theme.ContentAddIcon(), s.addOfficer)
 	s.addBtn.Hide()
@@ -237,6 +238,7 @@ func (s *session) signedIn(p app.Profile) {
 		s.hide()
 	}
 	s.last = s.now()
+	slog.Info("ui: signed in", "profile", p.ID, "role", p.Role) // the id, never the name
 }
 
 // lock shows the lock screen of the signed-in officer (or the sign-in
@@ -305,6 +307,7 @@ func (s *session) tick() {
 		s.activity()
 	}
 	if s.officer != nil && s.idle > 0 && s.now().Sub(s.last) >= s.idle {
+		slog.Info("ui: locked after idle time", "idle", s.idle)
 		s.lock()
 	}
 }

@@ -75,7 +75,7 @@ func newSetupView(s *session, adding bool) *setupView {
 		})
 		buttons = append(buttons, v.cancel)
 	}
-	hint := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance,
+	hint := &widget.Label{Wrapping: fyne.TextWrapWord,
 		Text: lang.X("setup.secret_hint", "Mã PIN từ 6 chữ số (không dùng 6 số giống nhau hay liên tiếp) hoặc mật khẩu từ 8 ký tự.")}
 	v.content = container.NewVBox(
 		title, intro,
