@@ -117,7 +117,7 @@ type Services struct {
 	// Enroll, with SignIn, adds the enrolment step to the first run.
 	Enroll EnrollService
 	// IdleLock is how long the window stays unlocked without activity
-	// (0: DefaultIdleLock).
+	// (0: DefaultIdleLock; negative: it never locks by itself).
 	IdleLock time.Duration
 }
 
