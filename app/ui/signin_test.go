@@ -357,3 +357,44 @@ func TestFirstRun_CreatesTheFirstOfficerFromTheKeyboard(t *testing.T) {
 		t.Fatalf("enrolment %+v, gate %T", enroll, fx.gate())
 	}
 }
+
+// A leader adds another officer from the status line; a receiving officer
+// has no such button.
+func TestAddOfficer_ByAManagerOnly(t *testing.T) {
+	fx := newSignInFixture(t, "28261")
+	fx.addProfile("Lê Văn Tâm", "lanh_dao", pinTam)
+	fx.open(nil)
+	fx.typePIN(pinTam)
+	s := fx.ui.session
+	if fx.gate() != nil || !s.addBtn.Visible() {
+		t.Fatalf("gate %T, add button visible %v", fx.gate(), s.addBtn.Visible())
+	}
+	test.Tap(s.addBtn)
+	v, ok := fx.gate().(*setupView)
+	if !ok || v.unit.Code() != "28261" || v.role.Code() != "tiep_nhan" {
+		t.Fatalf("gate %T, want the add-officer screen for 28261", fx.gate())
+	}
+	fx.kb.typ("Phạm Thị Lan")
+	fx.kb.to(v.secret, 4)
+	fx.kb.typ(pinLan)
+	fx.kb.tab()
+	fx.typePIN(pinLan)
+	if fx.gate() != nil || fx.ui.svc.Officer != "Lê Văn Tâm" {
+		t.Fatalf("after adding: gate %T, officer %q (the leader stays signed in)", fx.gate(), fx.ui.svc.Officer)
+	}
+	ps, _ := fx.db.Profiles(context.Background())
+	if len(ps) != 2 {
+		t.Fatalf("%d profiles, want 2", len(ps))
+	}
+	test.Tap(s.lockBtn)
+	lock := fx.signInView()
+	fx.kb.c.Focus(lock.who)
+	for lock.profiles[lock.who.SelectedIndex()].FullName != "Phạm Thị Lan" {
+		fx.kb.key(fyne.KeyRight)
+	}
+	fx.kb.c.Focus(lock.secret)
+	fx.typePIN(pinLan)
+	if fx.gate() != nil || s.addBtn.Visible() {
+		t.Fatalf("a receiving officer: gate %T, add button visible %v", fx.gate(), s.addBtn.Visible())
+	}
+}
