@@ -12,7 +12,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
+	"time"
 	_ "time/tzdata" // Windows machines without Go have no zoneinfo
 
 	"fyne.io/fyne/v2"
@@ -43,6 +45,7 @@ func runWindow(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bvntd", flag.ContinueOnError)
 	data := fs.String("data", cli.DefaultDataDir(), "thư mục dữ liệu (data folder)")
 	langCode := fs.String("lang", "vi", "ngôn ngữ giao diện: vi|en (interface language)")
+	idleLock := fs.Duration("idle-lock", ui.DefaultIdleLock, "tự khóa màn hình sau thời gian không sử dụng, ít nhất 1m (lock the window after this idle time)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -51,6 +54,9 @@ func runWindow(ctx context.Context, args []string) error {
 	}
 	if *langCode != "vi" && *langCode != "en" {
 		return app.Errorf(app.EINVALID, "--lang phải là vi hoặc en.")
+	}
+	if *idleLock < time.Minute {
+		return app.Errorf(app.EINVALID, "--idle-lock phải từ 1 phút trở lên (ví dụ 10m).")
 	}
 	if err := os.MkdirAll(*data, 0o700); err != nil {
 		return app.WrapError(app.EINVALID, "Không tạo được thư mục dữ liệu "+*data+".", err)
@@ -80,15 +86,25 @@ func runWindow(ctx context.Context, args []string) error {
 	w.Resize(fyne.NewSize(1024, 640))
 
 	syncSvc := cli.NewSyncService(db, nil)
-	u := ui.New(w, ui.Services{Cases: db, Records: db, KPI: db, Sync: syncSvc, Review: db,
+	var opened atomic.Pointer[ui.UI]
+	svc := ui.Services{Cases: db, Records: db, KPI: db, Sync: syncSvc, Review: db,
 		Reports: cli.ReportService{DB: db, Refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
-		Refs: refs, UnitCode: unit})
-	syncSvc.Client.Progress = func(p syncclient.Progress) { u.ShowSyncProgress(ui.SyncProgress(p)) }
-	w.SetTitle(u.Title())
-	w.SetContent(u.Content())
-	w.SetOnClosed(u.Close)
-	defer u.Close() // a.Quit may not call SetOnClosed; Close is idempotent
-	u.StartBackgroundSync()
+		Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncSvc, IdleLock: *idleLock}
+	err = ui.Open(w, svc, func(u *ui.UI) {
+		opened.Store(u)
+		syncSvc.Client.Progress = func(p syncclient.Progress) { u.ShowSyncProgress(ui.SyncProgress(p)) }
+		w.SetTitle(u.Title())
+		w.SetOnClosed(u.Close)
+		u.StartBackgroundSync()
+	})
+	if err != nil {
+		return err
+	}
+	defer func() { // a.Quit may not call SetOnClosed; Close is idempotent
+		if u := opened.Load(); u != nil {
+			u.Close()
+		}
+	}()
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Opens the real desktop window under Xvfb on a demo store, checks that the
-# window appears with its Vietnamese title and that the app keeps running,
-# and takes a screenshot (SMOKE_SHOT=FILE keeps it).
+# window appears with its Vietnamese title, signs in with the demo officer's
+# PIN typed by xdotool (the app logs the sign-in), checks that the app keeps
+# running, and takes screenshots (SMOKE_SHOT=FILE keeps the main screen,
+# SMOKE_SIGNIN_SHOT=FILE the sign-in screen).
 # Usage: bash .ci/smoke.sh BVNTD_BINARY WORKDIR
 set -euo pipefail
 bin=$1 work=$2
@@ -35,6 +37,20 @@ passed=0 failed=0
 if [[ -n $wid ]]; then
   passed=$((passed + 1))
   sleep 2
+  import -window root "$work/smoke-signin.png"
+  [[ -n ${SMOKE_SIGNIN_SHOT:-} ]] && cp "$work/smoke-signin.png" "$SMOKE_SIGNIN_SHOT"
+  # The PIN box has the focus; the demo officer's PIN is cli.DemoPIN.
+  xdotool windowfocus --sync "$wid" 2>/dev/null || true
+  xdotool type --window "$wid" --delay 150 135246
+  xdotool key --window "$wid" Return
+  signed=""
+  for _ in $(seq 50); do
+    grep -q 'ui: signed in' "$data/bvntd.log" 2>/dev/null && { signed=1; break; }
+    sleep 0.2
+  done
+  if [[ -n $signed ]]; then passed=$((passed + 1)); else
+    echo "smoke: signing in with the demo PIN did not work" >&2; failed=$((failed + 1)); fi
+  sleep 1
   import -window root "$work/smoke.png"
   [[ -n ${SMOKE_SHOT:-} ]] && cp "$work/smoke.png" "$SMOKE_SHOT"
 else

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"bvntd/app"
 )
@@ -110,6 +111,14 @@ type Services struct {
 	// UnitCode is this device's commune or ward, "" if not set.
 	UnitCode string
 	Officer  string // the officer using this device, recorded on edits
+	// SignIn holds the officers' profiles; with it, the window opens on
+	// the sign-in screen (see Open) and locks when idle. nil: no sign-in.
+	SignIn SignInService
+	// Enroll, with SignIn, adds the enrolment step to the first run.
+	Enroll EnrollService
+	// IdleLock is how long the window stays unlocked without activity
+	// (0: DefaultIdleLock; negative: it never locks by itself).
+	IdleLock time.Duration
 }
 
 // searchDelay is how long the case list waits after the last keystroke in
@@ -154,6 +163,7 @@ type UI struct {
 	syncPane   *deferred
 	tabs       *container.AppTabs
 	root       fyne.CanvasObject
+	session    *session // nil without a SignInService
 }
 
 // New builds the user interface for w and starts loading the case list,
@@ -247,7 +257,13 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 			}
 		}
 	}
-	u.root = container.NewBorder(nil, u.line.content, nil, nil, u.tabs)
+	if svc.SignIn == nil {
+		u.root = container.NewBorder(nil, u.line.content, nil, nil, u.tabs)
+		return u
+	}
+	u.session = newSession(u, svc)
+	bottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, u.session.bar, u.line.row))
+	u.root = newActivityWatch(container.NewBorder(nil, bottom, nil, nil, u.tabs), func() { u.session.activity() })
 	return u
 }
 
@@ -294,6 +310,9 @@ func (u *UI) ShowSyncProgress(p SyncProgress) {
 // Close stops the background sync and cancels work in flight (a running
 // sync, a pending load). Call it when the window closes.
 func (u *UI) Close() {
+	if u.session != nil {
+		u.session.close()
+	}
 	u.sched.Stop()
 	u.cancel()
 }

@@ -211,6 +211,9 @@ func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, n dem
 		if err := db.SaveOfficer(ctx, officer); err != nil {
 			return err
 		}
+		if err := m.demoProfile(ctx, db, officer, commune); err != nil {
+			return err
+		}
 		c, e, err := runDemo(ctx, db, refs, commune, seed, n.complaints, n.edits, plain)
 		fmt.Fprintf(m.Stderr, "Đã ghi %d vụ việc mẫu và %d lần sửa vào %s\n", c, e, db.Path())
 		if err != nil || n.trainings == 0 && n.events == 0 {
@@ -224,6 +227,30 @@ func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, n dem
 			r.Officers, r.Organisations, r.Participants, r.Sessions, r.Attendance, r.Events, r.Publications)
 		return nil
 	})
+}
+
+// DemoPIN is the PIN of the officer profile `bvntd demo` creates, so
+// that the demo window can be signed into (README).
+const DemoPIN = "135246"
+
+// demoProfile gives the demo officer a profile on the device with DemoPIN,
+// unless there is one with that name.
+func (m *Main) demoProfile(ctx context.Context, db *storage.DB, officer, commune string) error {
+	profiles, err := db.Profiles(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range profiles {
+		if app.Fold(p.FullName) == app.Fold(officer) {
+			return nil
+		}
+	}
+	p := &app.Profile{FullName: officer, Role: "quan_tri", UnitCode: commune}
+	if err := db.CreateProfile(ctx, p, DemoPIN, DemoPIN); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "Đã tạo tài khoản cán bộ mẫu %q trên máy, mã PIN đăng nhập: %s\n", p.FullName, DemoPIN)
+	return nil
 }
 
 func (m *Main) client(ctx context.Context, db *storage.DB) (*syncclient.Client, error) {
@@ -280,12 +307,8 @@ func (m *Main) enroll(ctx context.Context, dir, server, code, name, caFile strin
 				return err
 			}
 		}
-		c := &syncclient.Client{Store: db, HTTP: hc, AppVersion: AppVersion, Now: db.Now}
-		e, err := c.Enroll(ctx, server, code, name)
+		e, err := enrollDevice(ctx, db, hc, server, code, name, caPEM)
 		if err != nil {
-			return err
-		}
-		if err := db.SetServerCA(ctx, caPEM); err != nil {
 			return err
 		}
 		scope := "toàn tỉnh"
@@ -295,6 +318,17 @@ func (m *Main) enroll(ctx context.Context, dir, server, code, name, caFile strin
 		fmt.Fprintf(m.Stderr, "Đã đăng ký thiết bị %s với máy chủ %s, phạm vi: %s\n", db.DeviceID(), e.ServerURL, scope)
 		return nil
 	})
+}
+
+// enrollDevice binds the device to the server with a one-time code and
+// keeps the authority (PEM, "" for the system roots) to trust for it.
+func enrollDevice(ctx context.Context, db *storage.DB, hc *http.Client, server, code, name, caPEM string) (app.Enrollment, error) {
+	c := &syncclient.Client{Store: db, HTTP: hc, AppVersion: AppVersion, Now: db.Now}
+	e, err := c.Enroll(ctx, server, code, name)
+	if err != nil {
+		return e, err
+	}
+	return e, db.SetServerCA(ctx, caPEM)
 }
 
 func (m *Main) sync(ctx context.Context, dir string, timeout time.Duration) error {

@@ -53,6 +53,30 @@ func TestDemo_WritesCasesIntoTheOutbox(t *testing.T) {
 	}
 }
 
+// demo leaves an officer profile that signs in with DemoPIN (the demo
+// window and the smoke test sign in with it), once however often it runs.
+func TestDemo_ProfileWithTheDemoPIN(t *testing.T) {
+	dir := t.TempDir()
+	for range 2 {
+		if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "1", "--plain"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	db, _, err := OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ps, err := db.Profiles(ctx)
+	if err != nil || len(ps) != 1 || ps[0].FullName != "Cán bộ tiếp nhận (mẫu)" || ps[0].UnitCode != "28261" {
+		t.Fatalf("profiles %+v, %v", ps, err)
+	}
+	if _, err := db.SignIn(ctx, ps[0].ID, DemoPIN); err != nil {
+		t.Fatalf("sign in with DemoPIN: %v", err)
+	}
+}
+
 func TestDemo_SameSeedSameContent(t *testing.T) {
 	names := func() []string {
 		dir := t.TempDir()

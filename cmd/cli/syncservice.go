@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"os"
 	"sync"
 	"time"
 
@@ -52,4 +53,22 @@ func (s *SyncService) SyncNow(ctx context.Context) error {
 	}
 	_, err := s.Client.Sync(ctx)
 	return err
+}
+
+// Enroll binds the device to the provincial server with a one-time code,
+// as `bvntd enroll` does without --ca (the window's first run): HTTPS is
+// checked against the system's roots.
+func (s *SyncService) Enroll(ctx context.Context, serverURL, code string) (app.Enrollment, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	hc, err := httpClientFor("")
+	if err != nil {
+		return app.Enrollment{}, err
+	}
+	name, _ := os.Hostname()
+	e, err := enrollDevice(ctx, s.DB, hc, serverURL, code, name, "")
+	if err == nil {
+		s.Client.HTTP = nil // the next sync builds its client for the new server
+	}
+	return e, err
 }
