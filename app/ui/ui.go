@@ -14,10 +14,12 @@ package ui
 import (
 	"context"
 	"io"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -257,6 +259,7 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 			}
 		}
 	}
+	u.addTabShortcuts()
 	if svc.SignIn == nil {
 		u.root = container.NewBorder(nil, u.line.content, nil, nil, u.tabs)
 		return u
@@ -265,6 +268,24 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	bottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, u.session.bar, u.line.row))
 	u.root = newActivityWatch(container.NewBorder(nil, bottom, nil, nil, u.tabs), func() { u.session.activity() })
 	return u
+}
+
+// addTabShortcuts lets the keyboard reach every tab: Alt+1 … Alt+9 select
+// the tabs in their order (Vụ việc is Alt+1), for officers who work from
+// the keyboard and for the scripted walkthrough (.ci/screenshots.sh).
+func (u *UI) addTabShortcuts() {
+	if u.win == nil {
+		return
+	}
+	for i := range min(9, len(u.tabs.Items)) {
+		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa(i + 1)), Modifier: fyne.KeyModifierAlt},
+			func(fyne.Shortcut) {
+				if u.session != nil && u.session.shown {
+					return // signed out or locked: the tabs stay as they are
+				}
+				u.tabs.SelectIndex(i)
+			})
+	}
 }
 
 // Content returns the root object of the window: the tabs, and the sync

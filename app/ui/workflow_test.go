@@ -6,8 +6,10 @@ package ui
 
 import (
 	"context"
+	"fyne.io/fyne/v2/driver/desktop"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -464,4 +466,24 @@ func TestWork_SessionAttendanceAndRallyMoveTheDashboard(t *testing.T) {
 	must(t, o.eventForm == nil, "event not saved: %q", e.formErr.Text)
 
 	must(t, dash().targets["T2"].mark.Text == "Đạt", "T2 after the rally: %q", fx.ui.dashboard.targets["T2"].mark.Text)
+}
+
+// TestTabs_AltDigitSelectsTab: Alt+1 … Alt+9 reach the tabs from the
+// keyboard, in their order.
+func TestTabs_AltDigitSelectsTab(t *testing.T) {
+	fx := newStoreFixture(t)
+	sc, ok := fx.win.Canvas().(fyne.Shortcutable)
+	if !ok {
+		t.Fatal("the test canvas takes no shortcuts")
+	}
+	tabs := fx.ui.tabs
+	if len(tabs.Items) < 5 {
+		t.Fatalf("%d tabs", len(tabs.Items))
+	}
+	for i := len(tabs.Items) - 1; i >= 0; i-- {
+		sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa(i + 1)), Modifier: fyne.KeyModifierAlt})
+		if got := tabs.SelectedIndex(); got != i {
+			t.Fatalf("Alt+%d selected tab %d (%s), want %d", i+1, got, tabs.Selected().Text, i)
+		}
+	}
 }
