@@ -94,6 +94,7 @@ func runWindow(ctx context.Context, args []string) error {
 		opened.Store(u)
 		syncSvc.Client.Progress = func(p syncclient.Progress) { u.ShowSyncProgress(ui.SyncProgress(p)) }
 		w.SetTitle(u.Title())
+		w.SetMainMenu(u.MainMenu())
 		w.SetOnClosed(u.Close)
 		u.StartBackgroundSync()
 	})

@@ -272,20 +272,44 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 
 // addTabShortcuts lets the keyboard reach every tab: Alt+1 … Alt+9 select
 // the tabs in their order (Vụ việc is Alt+1), for officers who work from
-// the keyboard and for the scripted walkthrough (.ci/screenshots.sh).
+// the keyboard and for the scripted walkthrough (.ci/screenshots.sh). The
+// canvas has them while no input has the focus; MainMenu gives the same
+// shortcuts a menu, which the driver tries first, even when an input has
+// the focus (an input takes every shortcut otherwise).
 func (u *UI) addTabShortcuts() {
 	if u.win == nil {
 		return
 	}
 	for i := range min(9, len(u.tabs.Items)) {
-		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa(i + 1)), Modifier: fyne.KeyModifierAlt},
-			func(fyne.Shortcut) {
-				if u.session != nil && u.session.shown {
-					return // signed out or locked: the tabs stay as they are
-				}
-				u.tabs.SelectIndex(i)
-			})
+		u.win.Canvas().AddShortcut(tabShortcut(i), func(fyne.Shortcut) { u.selectTab(i) })
 	}
+}
+
+func tabShortcut(i int) *desktop.CustomShortcut {
+	return &desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa(i + 1)), Modifier: fyne.KeyModifierAlt}
+}
+
+// selectTab shows the i-th tab, unless the window is signed out or locked.
+func (u *UI) selectTab(i int) {
+	if u.session != nil && u.session.shown {
+		return
+	}
+	u.tabs.SelectIndex(i)
+}
+
+// MainMenu is the window's menu: "Màn hình" lists the tabs with their
+// shortcuts. Set it with w.SetMainMenu.
+func (u *UI) MainMenu() *fyne.MainMenu {
+	var items []*fyne.MenuItem
+	for i, t := range u.tabs.Items {
+		item := fyne.NewMenuItem(t.Text, func() { u.selectTab(i) })
+		item.Icon = t.Icon
+		if i < 9 {
+			item.Shortcut = tabShortcut(i)
+		}
+		items = append(items, item)
+	}
+	return fyne.NewMainMenu(fyne.NewMenu(lang.X("menu.screens", "Màn hình"), items...))
 }
 
 // Content returns the root object of the window: the tabs, and the sync

@@ -487,3 +487,30 @@ func TestTabs_AltDigitSelectsTab(t *testing.T) {
 		}
 	}
 }
+
+// TestTabs_MainMenuListsTabsWithShortcuts: the "Màn hình" menu has an item
+// per tab with its Alt shortcut (the driver tries menu shortcuts first, so
+// they work even when an input has the focus), and an item selects its tab.
+func TestTabs_MainMenuListsTabsWithShortcuts(t *testing.T) {
+	fx := newStoreFixture(t)
+	menu := fx.ui.MainMenu()
+	if len(menu.Items) != 1 {
+		t.Fatalf("%d menus", len(menu.Items))
+	}
+	items := menu.Items[0].Items
+	if len(items) != len(fx.ui.tabs.Items) {
+		t.Fatalf("%d items for %d tabs", len(items), len(fx.ui.tabs.Items))
+	}
+	for i, it := range items {
+		if it.Label != fx.ui.tabs.Items[i].Text {
+			t.Errorf("item %d = %q, tab %q", i, it.Label, fx.ui.tabs.Items[i].Text)
+		}
+		if i < 9 && (it.Shortcut == nil || it.Shortcut.ShortcutName() != tabShortcut(i).ShortcutName()) {
+			t.Errorf("item %d has shortcut %v", i, it.Shortcut)
+		}
+	}
+	items[len(items)-1].Action()
+	if fx.ui.tabs.SelectedIndex() != len(items)-1 {
+		t.Fatalf("the last item selected tab %d", fx.ui.tabs.SelectedIndex())
+	}
+}
