@@ -128,12 +128,13 @@ func (db *DB) BackupTo(ctx context.Context, dir, reason string) (app.BackupInfo,
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return app.BackupInfo{}, app.WrapError(app.EINVALID, "Không tạo được thư mục sao lưu "+dir+".", err)
 	}
-	at := db.Now()
-	path := filepath.Join(dir, BackupName(at, reason))
-	for i := 0; fileExists(path); i++ { // two backups within a second
-		at = at.Add(time.Second)
-		path = filepath.Join(dir, BackupName(at, reason))
+	// Names sort by time: a backup taken within the same second as the
+	// newest one is named a second later.
+	at := db.Now().UTC().Truncate(time.Second)
+	if newest, err := NewestBackup(dir); err == nil && !newest.Before(at) {
+		at = newest.Add(time.Second)
 	}
+	path := filepath.Join(dir, BackupName(at, reason))
 	if err := db.writeBackup(ctx, path); err != nil {
 		return app.BackupInfo{}, err
 	}
