@@ -124,7 +124,9 @@ type BackupService struct {
 func (s BackupService) Folder() string { return BackupDir(s.DataDir) }
 
 // SetFolder changes the backup folder ("" for the default).
-func (s BackupService) SetFolder(_ context.Context, dir string) error { return SetBackupDir(s.DataDir, dir) }
+func (s BackupService) SetFolder(_ context.Context, dir string) error {
+	return SetBackupDir(s.DataDir, dir)
+}
 
 // Backups lists the backups of the folder, newest first.
 func (s BackupService) Backups(ctx context.Context) ([]app.BackupInfo, error) {
