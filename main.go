@@ -1,7 +1,8 @@
 // Command bvntd is the desktop app of BVNTD Đồng Tháp for the consumer
 // protection officers of communes and wards: cases, offline, synced with the
-// provincial server. With a sub-command (demo, enroll, sync, export, backup)
-// it runs that command and exits; otherwise it opens the window.
+// provincial server. With a sub-command (demo, enroll, sync, export, import,
+// backup, restore) it runs that command and exits; otherwise it opens the
+// window.
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 	_ "time/tzdata" // Windows machines without Go have no zoneinfo
 
 	"fyne.io/fyne/v2"
@@ -61,11 +63,18 @@ func runWindow(ctx context.Context, args []string) error {
 		slog.SetDefault(slog.New(slog.NewTextHandler(logFile, nil)))
 	}
 
+	// A store damaged by a power cut is moved aside and the newest good
+	// backup put in its place; the window says so before the main screen.
+	rec, recovered, err := cli.RecoverStore(ctx, *data)
+	if err != nil {
+		return err
+	}
 	db, refs, err := cli.OpenStore(ctx, *data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	backups := cli.BackupService{DB: db, Refs: refs, DataDir: *data}
 	unit, err := db.UnitCode(ctx)
 	if err != nil {
 		return err
@@ -82,13 +91,20 @@ func runWindow(ctx context.Context, args []string) error {
 	syncSvc := cli.NewSyncService(db, nil)
 	u := ui.New(w, ui.Services{Cases: db, Records: db, KPI: db, Sync: syncSvc, Review: db,
 		Reports: cli.ReportService{DB: db, Refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
-		Refs: refs, UnitCode: unit})
+		Backups: backups, Refs: refs, UnitCode: unit})
 	syncSvc.Client.Progress = func(p syncclient.Progress) { u.ShowSyncProgress(ui.SyncProgress(p)) }
 	w.SetTitle(u.Title())
-	w.SetContent(u.Content())
+	if recovered {
+		slog.Warn("store recovered at start", "reason", rec.Reason, "from", rec.From.Name)
+		w.SetContent(ui.RecoveryNotice(rec, func() { w.SetContent(u.Content()) }))
+	} else {
+		w.SetContent(u.Content())
+	}
 	w.SetOnClosed(u.Close)
 	defer u.Close() // a.Quit may not call SetOnClosed; Close is idempotent
 	u.StartBackgroundSync()
+	u.StartDiskWatch()
+	go dailyBackups(ctx, backups)
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
@@ -96,4 +112,23 @@ func runWindow(ctx context.Context, args []string) error {
 	slog.Info("window opened", "device", db.DeviceID(), "unit", unit)
 	w.ShowAndRun()
 	return nil
+}
+
+// dailyBackups takes the daily backup at start if the newest one is a day
+// old, then checks every hour while the app runs.
+func dailyBackups(ctx context.Context, b cli.BackupService) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if info, taken, err := b.BackupIfDue(ctx); err != nil {
+			slog.Warn("daily backup failed", "code", app.ErrorCode(err), "error", err)
+		} else if taken {
+			slog.Info("daily backup", "file", info.Name, "size", info.Size)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
