@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -159,10 +160,11 @@ func isCorruption(err error) bool {
 
 // Recover handles a damaged store at path: the file (and its write-ahead
 // log) is renamed aside with the time, never deleted, and the newest good
-// backup of backupDir is copied into its place. With no good backup, the
+// backup of backupDirs (the newest over all of them) is copied into its
+// place. With no good backup, the
 // damaged file is still moved aside so that the app can start with an
 // empty store (From.Path is then ""). fs checks that the copy fits.
-func Recover(ctx context.Context, path, backupDir string, now time.Time, fs FreeSpaceFunc) (app.Recovery, error) {
+func Recover(ctx context.Context, path string, backupDirs []string, now time.Time, fs FreeSpaceFunc) (app.Recovery, error) {
 	rec := app.Recovery{}
 	if err := CheckFile(ctx, path); err == nil {
 		return rec, app.Errorf(app.EINVALID, "Tệp dữ liệu không bị hỏng; không cần khôi phục.")
@@ -173,7 +175,7 @@ func Recover(ctx context.Context, path, backupDir string, now time.Time, fs Free
 		errors.As(err, &d)
 		rec.Reason = d.Reason
 	}
-	good, err := newestGoodBackup(ctx, backupDir)
+	good, err := newestGoodBackup(ctx, backupDirs)
 	if err != nil {
 		return rec, err
 	}
@@ -197,14 +199,25 @@ func Recover(ctx context.Context, path, backupDir string, now time.Time, fs Free
 	return rec, nil
 }
 
-// newestGoodBackup returns the newest backup of dir that passes the checks
-// and this build can open (zero if none).
-func newestGoodBackup(ctx context.Context, dir string) (app.BackupInfo, error) {
-	list, err := ListBackups(ctx, dir)
-	if err != nil {
-		return app.BackupInfo{}, err
+// newestGoodBackup returns the newest backup of dirs that passes the
+// checks and this build can open (zero if none).
+func newestGoodBackup(ctx context.Context, dirs []string) (app.BackupInfo, error) {
+	var all []app.BackupInfo
+	seen := map[string]bool{}
+	for _, dir := range dirs {
+		if seen[filepath.Clean(dir)] {
+			continue
+		}
+		seen[filepath.Clean(dir)] = true
+		list, err := ListBackups(ctx, dir)
+		if err != nil {
+			slog.Warn("backup folder unreadable", "dir", dir, "error", err)
+			continue
+		}
+		all = append(all, list...)
 	}
-	for _, b := range list {
+	sort.SliceStable(all, func(i, j int) bool { return all[i].At.After(all[j].At) })
+	for _, b := range all {
 		if b.Err != nil {
 			slog.Warn("backup unusable", "backup", b.Name, "error", b.Err)
 			continue

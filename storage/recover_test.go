@@ -90,7 +90,7 @@ func TestRecover_DamagedStoreIsMovedAsideAndTheBackupRestored(t *testing.T) {
 			}
 			// Opening it without the check fails with an error, not a panic.
 			now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
-			rec, err := Recover(ctx, path, backups, now, plenty)
+			rec, err := Recover(ctx, path, []string{backups}, now, plenty)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +128,7 @@ func TestRecover_NoGoodBackup(t *testing.T) {
 	list, _ := ListBackups(ctx, backups)
 	corruptPages(t, list[0].Path) // the only backup is damaged too
 	truncateHalf(t, path)
-	rec, err := Recover(ctx, path, backups, time.Now(), plenty)
+	rec, err := Recover(ctx, path, []string{backups}, time.Now(), plenty)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestRecover_RefusesWithoutRoomAndKeepsTheFile(t *testing.T) {
 	ctx := context.Background()
 	path, backups := damagedStore(t)
 	truncateHalf(t, path)
-	_, err := Recover(ctx, path, backups, time.Now(), func(string) (uint64, error) { return 1 << 20, nil })
+	_, err := Recover(ctx, path, []string{backups}, time.Now(), func(string) (uint64, error) { return 1 << 20, nil })
 	if app.ErrorCode(err) != app.EINVALID || !fileExists(path) {
 		t.Fatalf("recovery without room: %v", err)
 	}

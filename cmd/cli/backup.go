@@ -45,6 +45,23 @@ func BackupDir(dataDir string) string {
 	return c.Dir
 }
 
+// usableBackupDir is BackupDir, or the default folder when the chosen one
+// is on a disk that is not there (a USB stick left in a drawer): a backup
+// in the data folder beats none.
+func usableBackupDir(dataDir string) string {
+	dir := BackupDir(dataDir)
+	if _, err := os.Stat(filepath.Dir(dir)); err != nil {
+		return filepath.Join(dataDir, DefaultBackupFolder)
+	}
+	return dir
+}
+
+// backupDirs are the folders recovery looks in: the chosen one and the
+// default.
+func backupDirs(dataDir string) []string {
+	return []string{BackupDir(dataDir), filepath.Join(dataDir, DefaultBackupFolder)}
+}
+
 // SetBackupDir stores the backup folder of dataDir ("" for the default).
 // The folder must exist or be creatable and writable.
 func SetBackupDir(dataDir, dir string) error {
@@ -109,7 +126,7 @@ func RecoverStore(ctx context.Context, dataDir string) (app.Recovery, bool, erro
 	if !storage.IsDamaged(err) {
 		return app.Recovery{}, false, app.WrapError(app.EINTERNAL, "Không đọc được tệp dữ liệu "+path+".", err)
 	}
-	rec, err := storage.Recover(ctx, path, BackupDir(dataDir), time.Now(), storage.FreeSpace)
+	rec, err := storage.Recover(ctx, path, backupDirs(dataDir), time.Now(), storage.FreeSpace)
 	return rec, err == nil, err
 }
 
@@ -138,9 +155,10 @@ func (s BackupService) BackupNow(ctx context.Context) (app.BackupInfo, error) {
 	return s.DB.BackupTo(ctx, s.Folder(), app.BackupManual)
 }
 
-// BackupIfDue takes the daily backup when it is due and prunes old ones.
+// BackupIfDue takes the daily backup when it is due and prunes old ones;
+// into the default folder while the chosen one's disk is missing.
 func (s BackupService) BackupIfDue(ctx context.Context) (app.BackupInfo, bool, error) {
-	return s.DB.BackupIfDue(ctx, s.Folder())
+	return s.DB.BackupIfDue(ctx, usableBackupDir(s.DataDir))
 }
 
 // PlanRestore tells what restoring the backup at path would do.

@@ -142,3 +142,48 @@ func TestRestore_FromAFileAndTheList(t *testing.T) {
 		t.Fatalf("default folder: %s %v", BackupDir(dir), err)
 	}
 }
+
+// The backup folder is on a USB stick that is not plugged in: the daily
+// backup goes into the data folder, and recovery finds it there.
+func TestBackups_USBStickMissing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "2", "--plain"); err != nil {
+		t.Fatal(err)
+	}
+	stick := filepath.Join(t.TempDir(), "usb")
+	if err := SetBackupDir(dir, filepath.Join(stick, "bvntd")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(stick); err != nil { // unplugged
+		t.Fatal(err)
+	}
+	db, refs, err := OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := BackupService{DB: db, Refs: refs, DataDir: dir}
+	b, taken, err := s.BackupIfDue(ctx)
+	db.Close()
+	if err != nil || !taken || filepath.Dir(b.Path) != filepath.Join(dir, DefaultBackupFolder) {
+		t.Fatalf("daily backup without the stick: %+v %v %v", b, taken, err)
+	}
+	if fileExists(stick) {
+		t.Fatal("the stick's folder was created on the local disk")
+	}
+	if err := os.Truncate(filepath.Join(dir, StoreFile), 10000); err != nil {
+		t.Fatal(err)
+	}
+	rec, ok, err := RecoverStore(ctx, dir)
+	if err != nil || !ok || rec.From.Path != b.Path {
+		t.Fatalf("recovery: %+v %v %v", rec, ok, err)
+	}
+	if n := countCases(t, dir); n != 2 {
+		t.Fatalf("%d cases after recovery", n)
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

@@ -74,7 +74,7 @@ func OpenStore(ctx context.Context, dir string) (*storage.DB, *app.RefData, erro
 	if err := checkStore(ctx, dir); err != nil {
 		return nil, nil, err
 	}
-	db, err := storage.Open(ctx, filepath.Join(dir, StoreFile), storage.Options{BackupDir: BackupDir(dir)})
+	db, err := storage.Open(ctx, filepath.Join(dir, StoreFile), storage.Options{BackupDir: usableBackupDir(dir)})
 	if err != nil {
 		return nil, nil, err
 	}
