@@ -74,7 +74,7 @@ func runWindow(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	backups := cli.BackupService{DB: db, Refs: refs, DataDir: *data}
+
 	unit, err := db.UnitCode(ctx)
 	if err != nil {
 		return err
@@ -89,6 +89,7 @@ func runWindow(ctx context.Context, args []string) error {
 	w.Resize(fyne.NewSize(1024, 640))
 
 	syncSvc := cli.NewSyncService(db, nil)
+	backups := cli.BackupService{DB: db, Refs: refs, DataDir: *data, Sync: syncSvc}
 	u := ui.New(w, ui.Services{Cases: db, Records: db, KPI: db, Sync: syncSvc, Review: db,
 		Reports: cli.ReportService{DB: db, Refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
 		Backups: backups, Refs: refs, UnitCode: unit})

@@ -135,6 +135,8 @@ type BackupService struct {
 	DB      *storage.DB
 	Refs    *app.RefData
 	DataDir string
+	// Sync, if set, is paused while a restore runs.
+	Sync *SyncService
 }
 
 // Folder returns the backup folder.
@@ -169,6 +171,19 @@ func (s BackupService) PlanRestore(ctx context.Context, path string) (app.Restor
 // Restore replaces the store's content with the backup at path, after a
 // copy of the current store; it returns that copy.
 func (s BackupService) Restore(ctx context.Context, path string) (app.BackupInfo, error) {
+	if s.Sync != nil {
+		var pre app.BackupInfo
+		err := s.Sync.Exclusive(func() error {
+			var err error
+			pre, err = s.restore(ctx, path)
+			return err
+		})
+		return pre, err
+	}
+	return s.restore(ctx, path)
+}
+
+func (s BackupService) restore(ctx context.Context, path string) (app.BackupInfo, error) {
 	pre, err := s.DB.Restore(ctx, path, s.Folder())
 	if err != nil {
 		return pre, err

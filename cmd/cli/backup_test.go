@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"bvntd/storage"
 )
@@ -186,4 +187,39 @@ func TestBackups_USBStickMissing(t *testing.T) {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// A restore waits for the running sync and no sync starts during it.
+func TestBackupService_RestoreWaitsForTheSync(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "1", "--plain"); err != nil {
+		t.Fatal(err)
+	}
+	db, refs, err := OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sync := NewSyncService(db, nil)
+	s := BackupService{DB: db, Refs: refs, DataDir: dir, Sync: sync}
+	b, err := s.BackupNow(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sync.mu.Lock() // a sync runs
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Restore(ctx, b.Path)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("the restore did not wait for the sync: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	sync.mu.Unlock()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }
