@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bvntd/app"
+	"bvntd/cmd/cli"
 )
 
 // fakeBackups is an in-memory BackupService.
@@ -212,4 +214,43 @@ func TestRecoveryNotice_SaysWhatHappenedThenContinues(t *testing.T) {
 
 	w2 := test.NewTempWindow(t, RecoveryNotice(app.Recovery{DamagedPath: "/d/bvntd.damaged.sqlite"}, func() {}))
 	must(t, strings.Contains(strings.Join(texts(w2.Content()), "\n"), "không có bản sao lưu nào dùng được"), "no-backup notice")
+}
+
+// On a real store with the desktop's backup service: a case saved after
+// the backup is gone after the restore, in the list too.
+func TestBackupPanel_RestoreOnARealStore(t *testing.T) {
+	ctx := context.Background()
+	fx := newStoreFixture(t)
+	save := func(name string) {
+		c := &app.Case{ReceivedAt: time.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+			ConsumerName: name, Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn."}
+		if err := fx.db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("Trước Sao Lưu")
+	bk := cli.BackupService{DB: fx.db, DataDir: filepath.Dir(fx.db.Path())}
+	if _, err := bk.BackupNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	save("Sau Sao Lưu")
+	svc := fx.ui.svc
+	svc.Backups = bk
+	fx.ui = newUI(fx.win, svc, inline, 0)
+	fx.win.SetContent(fx.ui.Content())
+	fx.win.Resize(fyne.NewSize(1280, 900))
+	fx.ui.Refresh()
+	t.Cleanup(fx.ui.Close)
+	must(t, len(fx.ui.cases.rows) == 2, "%d cases listed before the restore", len(fx.ui.cases.rows))
+
+	fx.ui.tabs.Select(fx.ui.syncTab)
+	tapButton(mustButton(t, fx.ui.backups.list, "Khôi phục…"))
+	d := topOverlay(t, fx.win)
+	must(t, strings.Contains(strings.Join(texts(d), "\n"), "còn 1 thay đổi CHƯA GỬI"), "no unsent warning:\n%s", strings.Join(texts(d), "\n"))
+	tapButton(mustButton(t, d, "Khôi phục"))
+	must(t, strings.HasPrefix(fx.ui.backups.msg.Text, "Đã khôi phục"), "message %q", fx.ui.backups.msg.Text)
+	must(t, len(fx.ui.cases.rows) == 1 && fx.ui.cases.rows[0].ConsumerName == "Trước Sao Lưu",
+		"after the restore the list shows %v", consumers(fx.ui.cases))
+	must(t, len(fx.ui.backups.backups) == 2 && fx.ui.backups.backups[0].Reason == app.BackupBeforeRestore,
+		"backups after the restore: %+v", fx.ui.backups.backups)
 }
