@@ -343,13 +343,21 @@ func countStore(ctx context.Context, uri string, info *app.BackupInfo) error {
 }
 
 // PruneBackups removes the backups in dir taken before now-keep, except
-// the newest, and returns the names removed.
+// the newest, and the copies a power cut left half written (NAME.tmp, an
+// hour old), and returns the names removed.
 func PruneBackups(dir string, now time.Time, keep time.Duration) ([]string, error) {
 	names, err := backupNames(dir)
 	if err != nil {
 		return nil, err
 	}
 	var removed []string
+	if tmps, _ := filepath.Glob(filepath.Join(dir, backupPrefix+"*"+backupExt+".tmp")); len(tmps) > 0 {
+		for _, tmp := range tmps {
+			if fi, err := os.Stat(tmp); err == nil && now.Sub(fi.ModTime()) > time.Hour && os.Remove(tmp) == nil {
+				removed = append(removed, filepath.Base(tmp))
+			}
+		}
+	}
 	for i, n := range names {
 		at, _, _ := parseBackupName(n)
 		if i == 0 || !at.Before(now.Add(-keep)) {

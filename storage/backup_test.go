@@ -150,16 +150,24 @@ func TestPruneBackups_NeverTheNewest(t *testing.T) {
 	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
 	old := BackupName(now.AddDate(0, -2, 0), app.BackupDaily)
 	older := BackupName(now.AddDate(0, -3, 0), app.BackupDaily)
-	for _, n := range []string{old, older, "notes.txt"} {
+	// A copy cut short by a power cut an hour ago, one being written now.
+	cut, writing := BackupName(now.Add(-2*time.Hour), app.BackupDaily)+".tmp", BackupName(now, app.BackupDaily)+".tmp"
+	for _, n := range []string{old, older, "notes.txt", cut, writing} {
 		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
+	if err := os.Chtimes(filepath.Join(dir, cut), now.Add(-2*time.Hour), now.Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := ListBackups(context.Background(), dir); len(list) != 2 {
+		t.Fatalf("listed %d backups, want the 2 whole ones", len(list))
+	}
 	removed, err := PruneBackups(dir, now, BackupRetention)
-	if err != nil || len(removed) != 1 || removed[0] != older {
+	if err != nil || strings.Join(removed, ",") != cut+","+older {
 		t.Fatalf("removed %v, %v", removed, err)
 	}
-	for _, n := range []string{old, "notes.txt"} {
+	for _, n := range []string{old, "notes.txt", writing} {
 		if !fileExists(filepath.Join(dir, n)) {
 			t.Fatalf("%s was removed", n)
 		}
