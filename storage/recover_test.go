@@ -88,7 +88,22 @@ func TestRecover_DamagedStoreIsMovedAsideAndTheBackupRestored(t *testing.T) {
 			if !IsDamaged(err) {
 				t.Fatalf("check of a damaged store: %v", err)
 			}
-			// Opening it without the check fails with an error, not a panic.
+			// Opened without the check (on a copy), a damaged file fails
+			// with an error, not a panic; an empty one would silently
+			// become a new, empty store: why the check runs first.
+			cp := filepath.Join(t.TempDir(), "copy.sqlite")
+			if err := os.WriteFile(cp, before, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if db, err := Open(ctx, cp, Options{}); err == nil {
+				n, _ := db.CountCases(ctx)
+				db.Close()
+				if name != "Empty" || n != 0 {
+					t.Fatalf("a damaged store opened without the check: %d cases", n)
+				}
+			} else if name == "Empty" || app.ErrorMessage(err) == "" {
+				t.Fatalf("opened without the check: %v", err)
+			}
 			now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
 			rec, err := Recover(ctx, path, []string{backups}, now, plenty)
 			if err != nil {
