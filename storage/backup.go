@@ -24,8 +24,8 @@ import (
 const (
 	// LowDiskLimit is the free space below which the officer is warned.
 	LowDiskLimit = 200 << 20
-	// BackupRetention is how long backups are kept; the newest one is
-	// always kept.
+	// BackupRetention is how long backups are kept; the three newest
+	// are always kept.
 	BackupRetention = 14 * 24 * time.Hour
 	// BackupInterval is how old the newest backup may get before the app
 	// takes the next automatic one.
@@ -33,6 +33,9 @@ const (
 	// backupMargin is the room a backup leaves free on its disk besides
 	// its own size.
 	backupMargin = 32 << 20
+	// minBackups are never pruned, however old: a clock that jumps years
+	// ahead (a dead CMOS battery) must not make every backup look stale.
+	minBackups = 3
 )
 
 // FreeSpaceFunc returns the bytes available to this user on the file
@@ -131,7 +134,7 @@ func (db *DB) BackupTo(ctx context.Context, dir, reason string) (app.BackupInfo,
 	// Names sort by time: a backup taken within the same second as the
 	// newest one is named a second later.
 	at := db.Now().UTC().Truncate(time.Second)
-	if newest, err := NewestBackup(dir); err == nil && !newest.Before(at) {
+	if newest, err := NewestBackup(dir); err == nil && !newest.Before(at) && newest.Sub(at) < time.Minute {
 		at = newest.Add(time.Second)
 	}
 	path := filepath.Join(dir, BackupName(at, reason))
@@ -343,7 +346,7 @@ func countStore(ctx context.Context, uri string, info *app.BackupInfo) error {
 }
 
 // PruneBackups removes the backups in dir taken before now-keep, except
-// the newest, and the copies a power cut left half written (NAME.tmp, an
+// the minBackups newest, and the copies a power cut left half written (NAME.tmp, an
 // hour old), and returns the names removed.
 func PruneBackups(dir string, now time.Time, keep time.Duration) ([]string, error) {
 	names, err := backupNames(dir)
@@ -360,7 +363,7 @@ func PruneBackups(dir string, now time.Time, keep time.Duration) ([]string, erro
 	}
 	for i, n := range names {
 		at, _, _ := parseBackupName(n)
-		if i == 0 || !at.Before(now.Add(-keep)) {
+		if i < minBackups || !at.Before(now.Add(-keep)) {
 			continue
 		}
 		if err := os.Remove(filepath.Join(dir, n)); err != nil {
@@ -387,15 +390,26 @@ func NewestBackup(dir string) (time.Time, error) {
 // past BackupRetention. It reports whether it took one.
 func (db *DB) BackupIfDue(ctx context.Context, dir string) (app.BackupInfo, bool, error) {
 	now := db.Now()
-	newest, err := NewestBackup(dir)
+	names, err := backupNames(dir)
 	if err != nil {
 		return app.BackupInfo{}, false, err
+	}
+	// Due when no backup was taken within the interval before now. Only
+	// that window counts, so that a clock set back (a dead CMOS battery:
+	// every backup looks "in the future") still gets one backup a day,
+	// not one an hour nor none.
+	due := true
+	for _, n := range names {
+		if at, _, _ := parseBackupName(n); now.Sub(at) < BackupInterval && at.Sub(now) < time.Hour {
+			due = false
+			break
+		}
 	}
 	var (
 		info  app.BackupInfo
 		taken bool
 	)
-	if newest.IsZero() || now.Sub(newest) >= BackupInterval {
+	if due {
 		if info, err = db.BackupTo(ctx, dir, app.BackupDaily); err != nil {
 			return info, false, err
 		}

@@ -145,14 +145,16 @@ func TestBackupIfDue_OneADayKeptFourteenDays(t *testing.T) {
 	}
 }
 
-func TestPruneBackups_NeverTheNewest(t *testing.T) {
+func TestPruneBackups_KeepsTheThreeNewestHoweverOld(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
-	old := BackupName(now.AddDate(0, -2, 0), app.BackupDaily)
-	older := BackupName(now.AddDate(0, -3, 0), app.BackupDaily)
+	var names []string // newest first, 2 to 6 months old
+	for m := 2; m <= 6; m++ {
+		names = append(names, BackupName(now.AddDate(0, -m, 0), app.BackupDaily))
+	}
 	// A copy cut short by a power cut an hour ago, one being written now.
 	cut, writing := BackupName(now.Add(-2*time.Hour), app.BackupDaily)+".tmp", BackupName(now, app.BackupDaily)+".tmp"
-	for _, n := range []string{old, older, "notes.txt", cut, writing} {
+	for _, n := range append([]string{"notes.txt", cut, writing}, names...) {
 		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -160,17 +162,48 @@ func TestPruneBackups_NeverTheNewest(t *testing.T) {
 	if err := os.Chtimes(filepath.Join(dir, cut), now.Add(-2*time.Hour), now.Add(-2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if list, _ := ListBackups(context.Background(), dir); len(list) != 2 {
-		t.Fatalf("listed %d backups, want the 2 whole ones", len(list))
+	if list, _ := ListBackups(context.Background(), dir); len(list) != 5 {
+		t.Fatalf("listed %d backups, want the 5 whole ones", len(list))
 	}
 	removed, err := PruneBackups(dir, now, BackupRetention)
-	if err != nil || strings.Join(removed, ",") != cut+","+older {
+	if err != nil || strings.Join(removed, ",") != cut+","+names[3]+","+names[4] {
 		t.Fatalf("removed %v, %v", removed, err)
 	}
-	for _, n := range []string{old, "notes.txt", writing} {
+	for _, n := range append([]string{"notes.txt", writing}, names[:3]...) {
 		if !fileExists(filepath.Join(dir, n)) {
 			t.Fatalf("%s was removed", n)
 		}
+	}
+}
+
+// A laptop clock set back (dead CMOS battery) still gets its daily
+// backup; one set years ahead does not wipe the real ones.
+func TestBackupIfDue_WrongClock(t *testing.T) {
+	ctx := context.Background()
+	clock := &stepClock{t: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)}
+	db := openAt(t, clock, plenty)
+	dir := t.TempDir()
+	for d := 0; d < 5; d++ {
+		clock.t = time.Date(2026, 11, 20+d, 8, 0, 0, 0, time.UTC)
+		if _, ok, err := db.BackupIfDue(ctx, dir); err != nil || !ok {
+			t.Fatalf("day %d: %v %v", d, ok, err)
+		}
+	}
+	clock.t = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // set back
+	if b, ok, err := db.BackupIfDue(ctx, dir); err != nil || !ok || !b.At.Equal(clock.t) {
+		t.Fatalf("clock set back: %+v %v %v", b, ok, err)
+	}
+	clock.t = clock.t.Add(5 * time.Hour) // and not again until the next day
+	if _, ok, err := db.BackupIfDue(ctx, dir); err != nil || ok {
+		t.Fatalf("clock set back, 5 hours later: %v %v", ok, err)
+	}
+	clock.t = time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC) // years ahead
+	if _, ok, err := db.BackupIfDue(ctx, dir); err != nil || !ok {
+		t.Fatalf("clock ahead: %v %v", ok, err)
+	}
+	list, _ := ListBackups(ctx, dir)
+	if len(list) != 3 || list[1].At.Year() != 2026 {
+		t.Fatalf("after the clock jumped ahead, kept %d backups", len(list))
 	}
 }
 

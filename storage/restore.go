@@ -116,7 +116,6 @@ func (db *DB) Restore(ctx context.Context, path, preDir string) (app.BackupInfo,
 	if err != nil {
 		return app.BackupInfo{}, app.WrapError(app.ErrorCode(err), "Chưa khôi phục vì không sao lưu được dữ liệu hiện tại: "+app.ErrorMessage(err), err)
 	}
-	last := db.clock.Last()
 	if err := db.restorePages(ctx, path); err != nil {
 		return pre, app.WrapError(app.EINTERNAL, "Không khôi phục được bản sao lưu "+b.Name+"; dữ liệu hiện tại không thay đổi.", err)
 	}
@@ -124,15 +123,18 @@ func (db *DB) Restore(ctx context.Context, path, preDir string) (app.BackupInfo,
 	if err := db.migrate(ctx, ""); err != nil {
 		return pre, err
 	}
+	// The clock in memory, ahead of the backup's, goes on (the device and
+	// its tag are the same: checkRestorable), and is stored again.
 	if err := db.tx(ctx, func(tx *sql.Tx) error {
 		restored, err := getMeta(ctx, tx, metaHLC)
 		if err != nil {
 			return err
 		}
-		if h, err := app.ParseHLC(restored); err != nil || h.Compare(last) < 0 {
-			if err := setMeta(ctx, tx, metaHLC, last.String()); err != nil {
-				return err
-			}
+		if h, err := app.ParseHLC(restored); err == nil {
+			db.clock.Observe(h)
+		}
+		if err := db.saveClock(ctx, tx); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sync_cursors"); err != nil {
 			return err
@@ -140,9 +142,6 @@ func (db *DB) Restore(ctx context.Context, path, preDir string) (app.BackupInfo,
 		return setMeta(ctx, tx, metaFullPull, "1")
 	}); err != nil {
 		return pre, app.WrapError(app.EINTERNAL, "Không hoàn tất được việc khôi phục.", err)
-	}
-	if err := db.loadIdentity(ctx); err != nil {
-		return pre, err
 	}
 	years, err := loadHolidayYears(ctx, db.w)
 	if err != nil {
