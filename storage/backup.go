@@ -150,9 +150,17 @@ func fileExists(path string) bool {
 }
 
 // writeBackup copies the store to a temporary file beside path, prepares
-// the copy to be restored, checks it and renames it into place.
+// the copy to be restored, checks it and renames it into place. It reads
+// through a connection of its own: VACUUM INTO is a read transaction, so
+// the officer's saves go on meanwhile (through the writer they would wait).
 func (db *DB) writeBackup(ctx context.Context, path string) error {
-	return backupConn(ctx, db.w, db.freeSpace, db.size(), path)
+	c, err := sql.Open("sqlite", fileURI(db.path)+"?"+dsnCommon)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetMaxOpenConns(1)
+	return backupConn(ctx, c, db.freeSpace, db.size(), path)
 }
 
 // backupConn is writeBackup on a connection, also used before migrations.

@@ -250,3 +250,32 @@ func TestFreeSpace_OfThisMachine(t *testing.T) {
 		t.Fatalf("free space %d, %v", n, err)
 	}
 }
+
+// A backup reads through a connection of its own: the officer's saves do
+// not wait for it.
+func TestBackup_SavesGoOnDuringABackup(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	if _, err := db.w.Exec("INSERT INTO meta (key, value) VALUES ('test_padding', hex(randomblob(20000000)))"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	backupDone := make(chan time.Duration, 1)
+	go func() {
+		if err := db.Backup(ctx, filepath.Join(t.TempDir(), "b.sqlite")); err != nil {
+			t.Error(err)
+		}
+		backupDone <- time.Since(start)
+	}()
+	time.Sleep(20 * time.Millisecond) // the copy is under way
+	t0 := time.Now()
+	if err := db.CreateCase(ctx, newCase("Lưu Trong Lúc Sao Lưu")); err != nil {
+		t.Fatal(err)
+	}
+	save := time.Since(t0)
+	backup := <-backupDone
+	t.Logf("backup %v, a save during it %v", backup, save)
+	if save > backup/4 {
+		t.Fatalf("the save waited for the backup: %v of its %v", save, backup)
+	}
+}
