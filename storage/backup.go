@@ -131,17 +131,22 @@ func (db *DB) BackupTo(ctx context.Context, dir, reason string) (app.BackupInfo,
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return app.BackupInfo{}, app.WrapError(app.EINVALID, "Không tạo được thư mục sao lưu "+dir+".", err)
 	}
-	// Names sort by time: a backup taken within the same second as the
-	// newest one is named a second later.
-	at := db.Now().UTC().Truncate(time.Second)
-	if newest, err := NewestBackup(dir); err == nil && !newest.Before(at) && newest.Sub(at) < time.Minute {
-		at = newest.Add(time.Second)
-	}
-	path := filepath.Join(dir, BackupName(at, reason))
+	path := nextBackupPath(dir, db.Now(), reason)
 	if err := db.writeBackup(ctx, path); err != nil {
 		return app.BackupInfo{}, err
 	}
 	return InspectBackup(ctx, path), nil
+}
+
+// nextBackupPath names a new backup in dir taken now. Names sort by time:
+// a backup within the same second as the newest one is named a second
+// later.
+func nextBackupPath(dir string, now time.Time, reason string) string {
+	at := now.UTC().Truncate(time.Second)
+	if newest, err := NewestBackup(dir); err == nil && !newest.Before(at) && newest.Sub(at) < time.Minute {
+		at = newest.Add(time.Second)
+	}
+	return filepath.Join(dir, BackupName(at, reason))
 }
 
 func fileExists(path string) bool {

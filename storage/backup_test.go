@@ -279,3 +279,47 @@ func TestBackup_SavesGoOnDuringABackup(t *testing.T) {
 		t.Fatalf("the save waited for the backup: %v of its %v", save, backup)
 	}
 }
+
+// An existing store is copied before a new version migrates it; without
+// room for the copy it is not migrated at all.
+func TestOpen_BacksUpBeforeMigratingOrDoesNotMigrate(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.sqlite")
+	registerOnce.Do(registerFunctions)
+	w, err := sql.Open("sqlite", fileURI(path)+"?"+dsnCommon+"&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetMaxOpenConns(1)
+	if err := migrateTo(ctx, w, 3); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	dir := filepath.Join(t.TempDir(), "backups")
+	full := func(string) (uint64, error) { return 1 << 20, nil }
+	_, err = Open(ctx, path, Options{BackupDir: dir, FreeSpace: full})
+	if err == nil || !strings.Contains(app.ErrorMessage(err), "Chưa nâng cấp") {
+		t.Fatalf("open without room for the copy: %v", err)
+	}
+	if b := InspectBackup(ctx, path); b.Schema != 3 {
+		t.Fatalf("migrated without a copy: schema %d (%v)", b.Schema, b.Err)
+	}
+	db, err := Open(ctx, path, Options{BackupDir: dir, FreeSpace: plenty})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	list, _ := ListBackups(ctx, dir)
+	if len(list) != 1 || list[0].Schema != 3 || list[0].Reason != app.BackupBeforeUpgrade {
+		t.Fatalf("backups %+v", list)
+	}
+	// A new store has nothing to back up.
+	fresh, err := Open(ctx, filepath.Join(t.TempDir(), "new.sqlite"), Options{BackupDir: dir, FreeSpace: plenty})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.Close()
+	if list, _ := ListBackups(ctx, dir); len(list) != 1 {
+		t.Fatalf("a new store was backed up: %d", len(list))
+	}
+}

@@ -231,7 +231,7 @@ func (db *DB) migrate(ctx context.Context, backupDir string) error {
 			if err := os.MkdirAll(backupDir, 0o700); err != nil {
 				return app.WrapError(app.EINVALID, "Không tạo được thư mục sao lưu "+backupDir+".", err)
 			}
-			path := filepath.Join(backupDir, BackupName(db.Now(), app.BackupBeforeUpgrade))
+			path := nextBackupPath(backupDir, db.Now(), app.BackupBeforeUpgrade)
 			if err := backupConn(ctx, db.w, db.freeSpace, db.size(), path); err != nil {
 				return app.WrapError(app.ErrorCode(err), "Chưa nâng cấp tệp dữ liệu vì không sao lưu được trước khi nâng cấp: "+
 					app.ErrorMessage(err)+" Dữ liệu cũ vẫn được giữ nguyên.", err)
