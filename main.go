@@ -1,7 +1,8 @@
 // Command bvntd is the desktop app of BVNTD Đồng Tháp for the consumer
 // protection officers of communes and wards: cases, offline, synced with the
-// provincial server. With a sub-command (demo, enroll, sync, export, backup)
-// it runs that command and exits; otherwise it opens the window.
+// provincial server. With a sub-command (demo, enroll, sync, export, import,
+// backup, restore) it runs that command and exits; otherwise it opens the
+// window.
 package main
 
 import (
@@ -67,11 +68,18 @@ func runWindow(ctx context.Context, args []string) error {
 		slog.SetDefault(slog.New(slog.NewTextHandler(logFile, nil)))
 	}
 
+	// A store damaged by a power cut is moved aside and the newest good
+	// backup put in its place; the window says so before the main screen.
+	rec, recovered, err := cli.RecoverStore(ctx, *data)
+	if err != nil {
+		return err
+	}
 	db, refs, err := cli.OpenStore(ctx, *data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+
 	unit, err := db.UnitCode(ctx)
 	if err != nil {
 		return err
@@ -86,19 +94,32 @@ func runWindow(ctx context.Context, args []string) error {
 	w.Resize(fyne.NewSize(1024, 640))
 
 	syncSvc := cli.NewSyncService(db, nil)
+	backups := cli.BackupService{DB: db, Refs: refs, DataDir: *data, Sync: syncSvc}
 	var opened atomic.Pointer[ui.UI]
 	svc := ui.Services{Cases: db, Records: db, KPI: db, Sync: syncSvc, Review: db,
 		Reports: cli.ReportService{DB: db, Refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
-		Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncSvc, IdleLock: *idleLock}
-	err = ui.Open(w, svc, func(u *ui.UI) {
-		opened.Store(u)
-		syncSvc.Client.Progress = func(p syncclient.Progress) { u.ShowSyncProgress(ui.SyncProgress(p)) }
-		w.SetTitle(u.Title())
-		w.SetMainMenu(u.MainMenu())
-		w.SetOnClosed(u.Close)
-		u.StartBackgroundSync()
-	})
-	if err != nil {
+		Backups: backups, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncSvc, IdleLock: *idleLock}
+	open := func() error {
+		return ui.Open(w, svc, func(u *ui.UI) {
+			opened.Store(u)
+			syncSvc.Client.Progress = func(p syncclient.Progress) { u.ShowSyncProgress(ui.SyncProgress(p)) }
+			w.SetTitle(u.Title())
+			w.SetMainMenu(u.MainMenu())
+			w.SetOnClosed(u.Close)
+			u.StartBackgroundSync()
+			u.StartDiskWatch()
+		})
+	}
+	if recovered {
+		// The notice first; sign-in and the main screens after it.
+		slog.Warn("store recovered at start", "reason", rec.Reason, "from", rec.From.Name)
+		w.SetContent(ui.RecoveryNotice(rec, func() {
+			if err := open(); err != nil {
+				slog.Error("open the main screens", "code", app.ErrorCode(err))
+				a.Quit()
+			}
+		}))
+	} else if err := open(); err != nil {
 		return err
 	}
 	defer func() { // a.Quit may not call SetOnClosed; Close is idempotent
@@ -106,6 +127,7 @@ func runWindow(ctx context.Context, args []string) error {
 			u.Close()
 		}
 	}()
+	go dailyBackups(ctx, backups)
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
@@ -113,4 +135,23 @@ func runWindow(ctx context.Context, args []string) error {
 	slog.Info("window opened", "device", db.DeviceID(), "unit", unit)
 	w.ShowAndRun()
 	return nil
+}
+
+// dailyBackups takes the daily backup at start if the newest one is a day
+// old, then checks every hour while the app runs.
+func dailyBackups(ctx context.Context, b cli.BackupService) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if info, taken, err := b.BackupIfDue(ctx); err != nil {
+			slog.Warn("daily backup failed", "code", app.ErrorCode(err), "error", err)
+		} else if taken {
+			slog.Info("daily backup", "file", info.Name, "size", info.Size)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -18,8 +18,8 @@ type fakeClock struct{ t time.Time }
 
 func (c *fakeClock) Now() time.Time { return c.t }
 
-// openAt opens (or reopens) the store at path with the seeds and clock.
-func openAt(tb testing.TB, path string, clock *fakeClock) *DB {
+// openProfileStore opens (or reopens) the store at path with the seeds and clock.
+func openProfileStore(tb testing.TB, path string, clock *fakeClock) *DB {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := Open(ctx, path, Options{Now: clock.Now})
@@ -43,7 +43,7 @@ func TestCreateProfile(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "bvntd.sqlite")
 	clock := &fakeClock{time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)}
-	db := openAt(t, path, clock)
+	db := openProfileStore(t, path, clock)
 	defer db.Close()
 
 	t.Run("ErrInvalid", func(t *testing.T) {
@@ -130,7 +130,7 @@ func TestSignIn_WrongPINRateLimited(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "bvntd.sqlite")
 	clock := &fakeClock{time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)}
-	db := openAt(t, path, clock)
+	db := openProfileStore(t, path, clock)
 	p := &app.Profile{FullName: "Trần Văn Bình", Role: "tiep_nhan", UnitCode: "28261"}
 	if err := db.CreateProfile(ctx, p, testPIN, testPIN); err != nil {
 		t.Fatal(err)
@@ -155,7 +155,7 @@ func TestSignIn_WrongPINRateLimited(t *testing.T) {
 
 	// Restart: the lock is in the file.
 	db.Close()
-	db = openAt(t, path, clock)
+	db = openProfileStore(t, path, clock)
 	defer db.Close()
 	clock.t = clock.t.Add(20 * time.Second)
 	if _, err := db.SignIn(ctx, p.ID, testPIN); app.ErrorCode(err) != app.EFORBIDDEN {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -56,12 +57,19 @@ type DB struct {
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+
+	freeSpace FreeSpaceFunc
 }
 
 // Options for Open.
 type Options struct {
 	// Now replaces time.Now for records and the clock (tests).
 	Now func() time.Time
+	// FreeSpace replaces the system's free-space query (tests).
+	FreeSpace FreeSpaceFunc
+	// BackupDir is where a backup of an existing store is written before
+	// a new version's migrations change it ("": none is taken).
+	BackupDir string
 }
 
 const dsnCommon = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
@@ -82,11 +90,14 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	db := &DB{path: path, w: w, Now: opts.Now}
+	db := &DB{path: path, w: w, Now: opts.Now, freeSpace: opts.FreeSpace}
 	if db.Now == nil {
 		db.Now = time.Now
 	}
-	if err := db.init(ctx); err != nil {
+	if db.freeSpace == nil {
+		db.freeSpace = FreeSpace
+	}
+	if err := db.init(ctx, opts.BackupDir); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -100,7 +111,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	return db, nil
 }
 
-func (db *DB) init(ctx context.Context) error {
+func (db *DB) init(ctx context.Context, backupDir string) error {
 	var mode string
 	if err := db.w.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
 		return app.WrapError(app.EINTERNAL, "Không mở được tệp dữ liệu.", fmt.Errorf("journal_mode: %w", err))
@@ -109,7 +120,7 @@ func (db *DB) init(ctx context.Context) error {
 		return app.WrapError(app.EINTERNAL, "Không bật được chế độ ghi an toàn (WAL) cho tệp dữ liệu. Hãy để dữ liệu trên ổ đĩa của máy, không trên ổ mạng.",
 			fmt.Errorf("journal_mode is %q, want wal", mode))
 	}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, backupDir); err != nil {
 		return err
 	}
 	years, err := loadHolidayYears(ctx, db.w)
@@ -210,13 +221,37 @@ func SchemaVersion() int {
 // msgNewerData is the message for a file made by a newer app.
 const msgNewerData = "Dữ liệu được tạo bởi phiên bản mới hơn của ứng dụng. Vui lòng cập nhật ứng dụng."
 
-func (db *DB) migrate(ctx context.Context) error {
-	return migrateTo(ctx, db.w, -1)
+// migrate applies the pending migrations. An existing store is first
+// copied into backupDir (if given): a new version never changes the only
+// copy of the officers' work.
+func (db *DB) migrate(ctx context.Context, backupDir string) error {
+	var before func(from, to int) error
+	if backupDir != "" {
+		before = func(from, to int) error {
+			if err := os.MkdirAll(backupDir, 0o700); err != nil {
+				return app.WrapError(app.EINVALID, "Không tạo được thư mục sao lưu "+backupDir+".", err)
+			}
+			path := nextBackupPath(backupDir, db.Now(), app.BackupBeforeUpgrade)
+			if err := backupConn(ctx, db.w, db.freeSpace, db.size(), path); err != nil {
+				return app.WrapError(app.ErrorCode(err), "Chưa nâng cấp tệp dữ liệu vì không sao lưu được trước khi nâng cấp: "+
+					app.ErrorMessage(err)+" Dữ liệu cũ vẫn được giữ nguyên.", err)
+			}
+			slog.Info("backup before upgrade", "from", from, "to", to, "file", path)
+			return nil
+		}
+	}
+	return migrateWith(ctx, db.w, -1, before)
 }
 
 // migrateTo applies migrations up to version upTo (-1: all), each in its own
 // BEGIN IMMEDIATE transaction together with PRAGMA user_version.
 func migrateTo(ctx context.Context, w *sql.DB, upTo int) error {
+	return migrateWith(ctx, w, upTo, nil)
+}
+
+// migrateWith is migrateTo calling before (if set) when an existing store
+// (version > 0) has migrations to apply, before the first one.
+func migrateWith(ctx context.Context, w *sql.DB, upTo int, before func(from, to int) error) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
@@ -237,6 +272,11 @@ func migrateTo(ctx context.Context, w *sql.DB, upTo int) error {
 	if version > len(ms) {
 		return &app.Error{Code: app.ENEWERDATA, Message: msgNewerData,
 			Err: fmt.Errorf("file schema %d, this build knows %d", version, len(ms))}
+	}
+	if before != nil && version > 0 && upTo > version {
+		if err := before(version, upTo); err != nil {
+			return err
+		}
 	}
 	for v := version + 1; v <= upTo; v++ {
 		if err := applyMigration(ctx, w, v, ms[v-1]); err != nil {
@@ -323,28 +363,4 @@ func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
 	var s string
 	err := db.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&s)
 	return s, err
-}
-
-// Backup writes a consistent copy of the store to path while it is in use.
-func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return app.Errorf(app.EINVALID, "Tệp %s đã tồn tại; chọn tên khác.", filepath.Base(path))
-	}
-	if _, err := db.w.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
-		return app.WrapError(app.EINTERNAL, "Không sao lưu được dữ liệu.", err)
-	}
-	// If the copy is ever restored, it must download everything again,
-	// including what this device writes after today (the server has it).
-	cp, err := sql.Open("sqlite", fileURI(path)+"?"+dsnCommon)
-	if err != nil {
-		return err
-	}
-	defer cp.Close()
-	if _, err := cp.ExecContext(ctx, `DELETE FROM sync_cursors;
-		INSERT INTO meta (key, value) VALUES ('`+metaFullPull+`', '1')
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`); err != nil {
-		os.Remove(path)
-		return app.WrapError(app.EINTERNAL, "Không sao lưu được dữ liệu.", err)
-	}
-	return nil
 }

@@ -54,6 +54,7 @@ type syncPanel struct {
 
 	onStatus func(app.SyncStatus) // after every status load
 
+	body    *fyne.Container // the panel's parts, top to bottom; the backups go below
 	content fyne.CanvasObject
 }
 
@@ -113,8 +114,8 @@ func newSyncPanel(ctx context.Context, svc SyncService, refs *app.RefData, run f
 		key(lang.X("sync.last_error", "Lỗi lần gần nhất")), p.lastError,
 	)
 	actions := container.NewHBox(p.button, p.stop)
-	body := container.NewVBox(title, p.loadErr, p.howTo, grid, widget.NewSeparator(), actions, p.bar, p.progress)
-	p.content = container.NewVScroll(container.NewPadded(body))
+	p.body = container.NewVBox(title, p.loadErr, p.howTo, grid, widget.NewSeparator(), actions, p.bar, p.progress)
+	p.content = container.NewVScroll(container.NewPadded(p.body))
 	p.show(app.SyncStatus{})
 	return p
 }

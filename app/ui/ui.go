@@ -109,6 +109,9 @@ type Services struct {
 	// Imports reads Excel rosters and registers; nil hides the import
 	// buttons of the session screen and the case list.
 	Imports ImportService
+	// Backups keeps the local backups (the "Sao lưu" part of the sync
+	// tab) and warns of a full disk; nil hides both.
+	Backups BackupService
 	Refs    *app.RefData // seeded reference data; nil means none
 	// UnitCode is this device's commune or ward, "" if not set.
 	UnitCode string
@@ -156,6 +159,8 @@ type UI struct {
 	casePane   *fyne.Container
 	review     *reviewScreen // nil without a ReviewService
 	syncPanel  *syncPanel
+	backups    *backupPanel  // nil without a BackupService
+	diskBanner *widget.Label // the low-disk warning above the tabs
 	line       *statusLine
 	sched      *bgSync
 	casesTab   *container.TabItem
@@ -200,6 +205,16 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	u.sched.onStart = func(manual bool) { fyne.Do(func() { u.syncStarted(manual) }) }
 	u.sched.onDone = func(res syncResult) { fyne.Do(func() { u.syncFinished(res) }) }
 	u.syncPanel.start = u.sched.Manual
+
+	u.diskBanner = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
+	u.diskBanner.Hide()
+	if svc.Backups != nil {
+		u.backups = newBackupPanel(u.ctx, svc.Backups, w, run)
+		u.backups.onRestored = u.restored
+		u.backups.onDisk = u.showDisk
+		u.syncPanel.body.Add(widget.NewSeparator())
+		u.syncPanel.body.Add(u.backups.content)
+	}
 
 	u.casesTab = container.NewTabItemWithIcon(lang.X("tab.cases", "Vụ việc"), theme.DocumentIcon(), u.casePane)
 	u.syncPane = newDeferred(u.syncPanel.content)
@@ -249,6 +264,9 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		case t == u.syncTab:
 			u.syncPane.show()
 			u.syncPanel.refresh()
+			if u.backups != nil {
+				u.backups.refresh()
+			}
 		case t == u.reviewTab && u.review != nil:
 			u.reviewPane.show()
 			u.review.reload()
@@ -261,12 +279,12 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	}
 	u.addTabShortcuts()
 	if svc.SignIn == nil {
-		u.root = container.NewBorder(nil, u.line.content, nil, nil, u.tabs)
+		u.root = container.NewBorder(u.diskBanner, u.line.content, nil, nil, u.tabs)
 		return u
 	}
 	u.session = newSession(u, svc)
 	bottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, u.session.bar, u.line.row))
-	u.root = newActivityWatch(container.NewBorder(nil, bottom, nil, nil, u.tabs), func() { u.session.activity() })
+	u.root = newActivityWatch(container.NewBorder(u.diskBanner, bottom, nil, nil, u.tabs), func() { u.session.activity() })
 	return u
 }
 
@@ -350,6 +368,58 @@ func (u *UI) StartBackgroundSync() { u.sched.Start() }
 // Progress hook: u.ShowSyncProgress(ui.SyncProgress(p)).
 func (u *UI) ShowSyncProgress(p SyncProgress) {
 	fyne.Do(func() { u.line.setProgress(p) })
+}
+
+// diskCheckEvery is how often the free space of the data disk is read.
+const diskCheckEvery = 5 * time.Minute
+
+// StartDiskWatch reads the free space of the data disk now and every
+// diskCheckEvery until Close, and shows a warning above the tabs while it
+// is low. Without a BackupService it does nothing.
+func (u *UI) StartDiskWatch() {
+	if u.svc.Backups == nil {
+		return
+	}
+	u.checkDisk()
+	go func() {
+		t := time.NewTicker(diskCheckEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-u.ctx.Done():
+				return
+			case <-t.C:
+				fyne.Do(u.checkDisk)
+			}
+		}
+	}()
+}
+
+// checkDisk reads the free space off the Fyne goroutine and shows it.
+func (u *UI) checkDisk() {
+	u.run(func() {
+		ds := u.svc.Backups.DiskSpace(u.ctx)
+		fyne.Do(func() { u.showDisk(ds) })
+	})
+}
+
+// showDisk shows or hides the low-disk warning.
+func (u *UI) showDisk(ds app.DiskSpace) {
+	if !ds.Low() {
+		u.diskBanner.Hide()
+		return
+	}
+	u.diskBanner.SetText(lang.X("disk.low", "Ổ đĩa chứa dữ liệu sắp đầy: chỉ còn {{.Free}} trống. Hãy xóa bớt tệp không cần thiết hoặc chép bớt sang USB, để ứng dụng tiếp tục lưu được dữ liệu; bản sao lưu không đủ chỗ sẽ bị từ chối.",
+		map[string]any{"Free": formatBytes(ds.Free)}))
+	u.diskBanner.Show()
+}
+
+// restored follows a restore from a backup: every screen reloads, and the
+// restored outbox is sent soon.
+func (u *UI) restored() {
+	u.Refresh()
+	u.reloadWork()
+	u.sched.Saved()
 }
 
 // Close stops the background sync and cancels work in flight (a running

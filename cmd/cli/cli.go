@@ -1,5 +1,5 @@
 // Package cli holds the sub-commands of the desktop program bvntd (demo,
-// enroll, sync, export, import, backup): the command-line contract of DESIGN §2,
+// enroll, sync, export, import, backup, restore): the command-line contract of DESIGN §2,
 // driven by scripts and tests. The root main.go calls Run for them and opens
 // the window otherwise.
 package cli
@@ -33,7 +33,7 @@ const AppVersion = "0.1.0"
 const StoreFile = "bvntd.sqlite"
 
 // Commands lists the sub-commands Run knows.
-var Commands = []string{"demo", "enroll", "sync", "export", "import", "backup"}
+var Commands = []string{"demo", "enroll", "sync", "export", "import", "backup", "restore"}
 
 // IsCommand reports whether name is a sub-command.
 func IsCommand(name string) bool {
@@ -63,13 +63,18 @@ func DefaultDataDir() string {
 }
 
 // OpenStore opens the store in dir, loads or upgrades the seeded reference
-// data, and returns both.
+// data, and returns both. A damaged store is refused with a message saying
+// how to recover (RecoverStore); an existing store that a new version
+// migrates is first backed up into the backup folder.
 func OpenStore(ctx context.Context, dir string) (*storage.DB, *app.RefData, error) {
 	refs, err := seeds.Load()
 	if err != nil {
 		return nil, nil, app.WrapError(app.EINTERNAL, "Dữ liệu danh mục kèm theo ứng dụng bị hỏng.", err)
 	}
-	db, err := storage.Open(ctx, filepath.Join(dir, StoreFile), storage.Options{})
+	if err := checkStore(ctx, dir); err != nil {
+		return nil, nil, err
+	}
+	db, err := storage.Open(ctx, filepath.Join(dir, StoreFile), storage.Options{BackupDir: usableBackupDir(dir)})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -146,20 +151,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "import":
 		return m.importFiles(ctx, fs, data, args[1:])
 	case "backup":
-		out := fs.String("out", "", "tệp sao lưu (backup file)")
-		if err := parse(fs, args[1:]); err != nil {
-			return err
-		}
-		if *out == "" {
-			return app.Errorf(app.EINVALID, "Cần --out.")
-		}
-		return m.withStore(ctx, *data, func(db *storage.DB, _ *app.RefData) error {
-			if err := db.Backup(ctx, *out); err != nil {
-				return err
-			}
-			fmt.Fprintf(m.Stderr, "Đã sao lưu dữ liệu vào %s\n", *out)
-			return nil
-		})
+		return m.backup(ctx, fs, data, args[1:])
+	case "restore":
+		return m.restore(ctx, fs, data, args[1:])
 	}
 	return nil
 }
@@ -498,7 +492,11 @@ func Exit(stderr io.Writer, err error) int {
 	msg := app.ErrorMessage(err)
 	if code == app.EINTERNAL {
 		slog.Error("command failed", "error", err)
-		msg += " (" + err.Error() + ")"
+		detail := err.Error()
+		if e := (*app.Error)(nil); errors.As(err, &e) && e.Message != "" && e.Err != nil {
+			detail = e.Err.Error() // the message is already there
+		}
+		msg += " (" + detail + ")"
 	}
 	fmt.Fprintln(stderr, "Lỗi: "+msg)
 	if code == app.EINVALID {

@@ -72,3 +72,12 @@ func (s *SyncService) Enroll(ctx context.Context, serverURL, code string) (app.E
 	}
 	return e, err
 }
+
+// Exclusive runs fn while no sync runs: it waits for the running one and
+// keeps the next from starting until fn returns (a restore from a backup
+// must not meet a pull writing cursors into the store it replaces).
+func (s *SyncService) Exclusive(fn func() error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fn()
+}

@@ -1,0 +1,186 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"modernc.org/sqlite"
+
+	"bvntd/app"
+)
+
+// Restoring a backup while the app runs: SQLite's online backup API copies
+// the backup's pages into the open store in one write transaction, so the
+// store keeps its connections and every reader sees either the old or the
+// restored content. The result is exactly the backed-up records with the
+// backup's outbox; the device's clock never goes back, and the next sync
+// downloads everything again (what this device sent after the backup comes
+// back from the server).
+
+// PlanRestore tells what restoring the backup at path would do: its
+// counts, the current ones, and how many changes of the store in use are
+// neither sent nor in the backup.
+func (db *DB) PlanRestore(ctx context.Context, path string) (app.RestorePlan, error) {
+	var p app.RestorePlan
+	if err := db.checkRestorable(ctx, path, &p.Backup); err != nil {
+		return p, err
+	}
+	p.Current = app.BackupInfo{Path: db.path}
+	if err := countStore(ctx, fileURI(db.path)+"?_pragma=query_only(1)&_pragma=busy_timeout(10000)", &p.Current); err != nil {
+		return p, app.WrapError(app.EINTERNAL, "Không đọc được dữ liệu hiện tại.", err)
+	}
+	in, err := outboxIDs(ctx, path)
+	if err != nil {
+		return p, app.WrapError(app.EINTERNAL, "Không đọc được bản sao lưu.", err)
+	}
+	rows, err := db.r.QueryContext(ctx, "SELECT mutation_id FROM outbox")
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return p, err
+		}
+		if !in[id] {
+			p.Unsent++
+		}
+	}
+	return p, rows.Err()
+}
+
+// outboxIDs returns the mutation ids in the outbox of the store at path.
+func outboxIDs(ctx context.Context, path string) (map[string]bool, error) {
+	c, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	rows, err := c.QueryContext(ctx, "SELECT mutation_id FROM outbox")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids[id] = true
+	}
+	return ids, rows.Err()
+}
+
+// checkRestorable refuses a backup that is damaged, from a newer version
+// or from another device, and fills info.
+func (db *DB) checkRestorable(ctx context.Context, path string, info *app.BackupInfo) error {
+	*info = InspectBackup(ctx, path)
+	if info.Err != nil {
+		if app.ErrorCode(info.Err) == app.ENEWERDATA {
+			return info.Err
+		}
+		return app.WrapError(app.EINVALID, "Bản sao lưu "+info.Name+" bị hỏng hoặc không phải dữ liệu của ứng dụng BVNTD; không khôi phục được.", info.Err)
+	}
+	if err := CheckFile(ctx, path); err != nil {
+		return app.WrapError(app.EINVALID, "Bản sao lưu "+info.Name+" bị hỏng; không khôi phục được.", err)
+	}
+	c, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	device, err := getMeta(ctx, c, metaDeviceID)
+	if err != nil {
+		return app.WrapError(app.EINVALID, "Bản sao lưu "+info.Name+" bị hỏng; không khôi phục được.", err)
+	}
+	if device != db.device {
+		return app.Errorf(app.EINVALID, "Bản sao lưu %s là của một máy khác; chỉ khôi phục được bản sao lưu của chính máy này.", info.Name)
+	}
+	return nil
+}
+
+// Restore replaces the content of the store with the backup at path. It
+// first writes a copy of the current store into preDir (reason
+// before-restore) and returns it; without that copy nothing is restored.
+func (db *DB) Restore(ctx context.Context, path, preDir string) (app.BackupInfo, error) {
+	var b app.BackupInfo
+	if err := db.checkRestorable(ctx, path, &b); err != nil {
+		return app.BackupInfo{}, err
+	}
+	pre, err := db.BackupTo(ctx, preDir, app.BackupBeforeRestore)
+	if err != nil {
+		return app.BackupInfo{}, app.WrapError(app.ErrorCode(err), "Chưa khôi phục vì không sao lưu được dữ liệu hiện tại: "+app.ErrorMessage(err), err)
+	}
+	if err := db.restorePages(ctx, path); err != nil {
+		return pre, app.WrapError(app.EINTERNAL, "Không khôi phục được bản sao lưu "+b.Name+"; dữ liệu hiện tại không thay đổi.", err)
+	}
+	// A backup taken before an upgrade has the older schema.
+	if err := db.migrate(ctx, ""); err != nil {
+		return pre, err
+	}
+	// The clock in memory, ahead of the backup's, goes on (the device and
+	// its tag are the same: checkRestorable), and is stored again.
+	if err := db.tx(ctx, func(tx *sql.Tx) error {
+		restored, err := getMeta(ctx, tx, metaHLC)
+		if err != nil {
+			return err
+		}
+		if h, err := app.ParseHLC(restored); err == nil {
+			db.clock.Observe(h)
+		}
+		if err := db.saveClock(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sync_cursors"); err != nil {
+			return err
+		}
+		return setMeta(ctx, tx, metaFullPull, "1")
+	}); err != nil {
+		return pre, app.WrapError(app.EINTERNAL, "Không hoàn tất được việc khôi phục.", err)
+	}
+	years, err := loadHolidayYears(ctx, db.w)
+	if err != nil {
+		return pre, err
+	}
+	db.setSyncedHolidays(years)
+	slog.Warn("store restored from backup", "backup", b.Name, "copy_before", pre.Name)
+	return pre, nil
+}
+
+// restorePages copies the backup's pages into the store through the
+// writer connection.
+func (db *DB) restorePages(ctx context.Context, path string) error {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		r, ok := dc.(interface {
+			NewRestore(string) (*sqlite.Backup, error)
+		})
+		if !ok {
+			return errors.New("the driver cannot restore")
+		}
+		bk, err := r.NewRestore(fileURI(path))
+		if err != nil {
+			return err
+		}
+		for {
+			more, err := bk.Step(-1)
+			if err != nil {
+				bk.Finish()
+				return fmt.Errorf("restore step: %w", err)
+			}
+			if !more {
+				break
+			}
+		}
+		return bk.Finish()
+	})
+}

@@ -1,0 +1,142 @@
+package storage
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"bvntd/app"
+)
+
+func dumpOf(t *testing.T, db *DB) string {
+	t.Helper()
+	var b strings.Builder
+	if _, err := db.Dump(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func outboxOf(t *testing.T, db *DB) []string {
+	t.Helper()
+	var ids []string
+	for _, m := range mustBatch(t, db) {
+		ids = append(ids, m.ID+" "+m.HLC.String())
+	}
+	return ids
+}
+
+// Restoring brings back exactly the backed-up records and the backup's
+// outbox, after keeping a copy of the current store; the officer is told
+// beforehand of the unsent changes the backup lacks.
+func TestRestore_ExactlyTheBackedUpRecordsAndTheirOutbox(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	a, b := newCase("Nguyễn Văn Giữ"), newCase("Phạm Thị Đổi")
+	for _, c := range []*app.Case{a, b} {
+		if err := db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.AddCaseEvent(ctx, a.ID, &app.CaseEvent{Kind: app.EventNote, Note: "Đã gọi điện cho người tiêu dùng."}); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "backups")
+	backup, err := db.BackupTo(ctx, dir, app.BackupManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDump, wantOutbox := dumpOf(t, db), outboxOf(t, db)
+	if backup.Cases != 2 || backup.Pending != len(wantOutbox) {
+		t.Fatalf("backup counts %+v, outbox %d", backup, len(wantOutbox))
+	}
+
+	// After the backup: everything is sent, then more work is done, one
+	// change of which is not sent yet.
+	var acks []app.MutationResult
+	for _, m := range mustBatch(t, db) {
+		acks = append(acks, app.MutationResult{MutationID: m.ID, Status: app.ResultApplied})
+	}
+	if err := db.ApplyResults(ctx, acks); err != nil {
+		t.Fatal(err)
+	}
+	b.ConsumerName = "Phạm Thị Đã Sửa"
+	if err := db.UpdateCase(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateCase(ctx, newCase("Sau Sao Lưu")); err != nil {
+		t.Fatal(err)
+	}
+	lastBefore := db.clock.Last()
+
+	plan, err := db.PlanRestore(ctx, backup.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Unsent != 2 || plan.Current.Cases != 3 || plan.Backup.Cases != 2 {
+		t.Fatalf("plan %+v", plan)
+	}
+	pre, err := db.Restore(ctx, backup.Path, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dumpOf(t, db); got != wantDump {
+		t.Fatalf("after restore:\n%s\nwant the backup's:\n%s", got, wantDump)
+	}
+	if got := outboxOf(t, db); strings.Join(got, ",") != strings.Join(wantOutbox, ",") {
+		t.Fatalf("outbox after restore %v, want %v", got, wantOutbox)
+	}
+	if pre.Reason != app.BackupBeforeRestore || pre.Cases != 3 || pre.Pending != 2 {
+		t.Fatalf("copy before restore: %+v", pre)
+	}
+	if full, _ := db.NeedsFullPull(ctx); !full {
+		t.Fatal("after a restore everything must be pulled again")
+	}
+	// Searching, writing and the clock work on the restored store.
+	if cs, err := db.ListCases(ctx, app.CaseQuery{Text: "doi"}); err != nil || len(cs) != 1 || cs[0].ConsumerName != "Phạm Thị Đổi" {
+		t.Fatalf("search after restore: %v %v", cs, err)
+	}
+	if err := db.CreateCase(ctx, newCase("Sau Khôi Phục")); err != nil {
+		t.Fatal(err)
+	}
+	batch := mustBatch(t, db)
+	if newest := batch[len(batch)-1].HLC; newest.Compare(lastBefore) <= 0 {
+		t.Fatalf("the clock went back: %s after %s", newest, lastBefore)
+	}
+	// The copy taken before holds what the restore replaced.
+	list, _ := ListBackups(ctx, dir)
+	if len(list) != 2 || list[0].Name != pre.Name {
+		t.Fatalf("backups %+v", list)
+	}
+}
+
+func TestRestore_RefusesAnotherDevicesOrADamagedBackup(t *testing.T) {
+	ctx := context.Background()
+	db, other := MustOpenDB(t), MustOpenDB(t)
+	if err := other.CreateCase(ctx, newCase("Máy Khác")); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	b, err := other.BackupTo(ctx, dir, app.BackupManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PlanRestore(ctx, b.Path); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "máy khác") {
+		t.Fatalf("another device's backup: %v", err)
+	}
+	if _, err := db.Restore(ctx, b.Path, dir); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("restore of another device's backup: %v", err)
+	}
+	own, err := db.BackupTo(ctx, dir, app.BackupManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	corruptPages(t, own.Path)
+	if _, err := db.Restore(ctx, own.Path, dir); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("restore of a damaged backup: %v", err)
+	}
+	if n, _ := db.CountCases(ctx); n != 0 {
+		t.Fatalf("%d cases after refused restores", n)
+	}
+}
