@@ -11,7 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
+	"runtime"
 	"syscall"
 	_ "time/tzdata" // Windows machines without Go have no zoneinfo
 
@@ -43,6 +43,7 @@ func runWindow(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bvntd", flag.ContinueOnError)
 	data := fs.String("data", cli.DefaultDataDir(), "thư mục dữ liệu (data folder)")
 	langCode := fs.String("lang", "vi", "ngôn ngữ giao diện: vi|en (interface language)")
+	verbose := fs.Bool("verbose", false, "ghi nhật ký chi tiết vào bvntd.log của thư mục dữ liệu và ra màn hình (debug log)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -55,13 +56,18 @@ func runWindow(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(*data, 0o700); err != nil {
 		return app.WrapError(app.EINVALID, "Không tạo được thư mục dữ liệu "+*data+".", err)
 	}
-	logFile, err := os.OpenFile(filepath.Join(*data, "bvntd.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err == nil {
-		defer logFile.Close()
-		slog.SetDefault(slog.New(slog.NewTextHandler(logFile, nil)))
-	}
+	// The rotating log of the data folder: bvntd.log, 5 files of 1 MB.
+	defer cli.StartLog(*data, *verbose, os.Stderr)()
+	slog.Info("window: start", "version", cli.AppVersion, "os", runtime.GOOS+"/"+runtime.GOARCH)
+	err := openWindow(ctx, *data, *langCode)
+	cli.LogResult("window", err)
+	return err
+}
 
-	db, refs, err := cli.OpenStore(ctx, *data)
+// openWindow opens the store of the data folder and shows the window until
+// it is closed.
+func openWindow(ctx context.Context, data, langCode string) error {
+	db, refs, err := cli.OpenStore(ctx, data)
 	if err != nil {
 		return err
 	}
@@ -72,7 +78,7 @@ func runWindow(ctx context.Context, args []string) error {
 	}
 
 	a := fyneapp.NewWithID(appID)
-	if err := assets.LoadTranslations(*langCode); err != nil {
+	if err := assets.LoadTranslations(langCode); err != nil {
 		slog.Warn("translations not loaded", "error", err)
 	}
 	a.SetIcon(assets.Icon)

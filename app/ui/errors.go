@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"log/slog"
+	"sort"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -22,11 +24,23 @@ func userMessage(err error) string {
 	return lang.X("error.internal", app.InternalMessage)
 }
 
-// logError records a failed operation for a bug report. It logs the error
-// code and the technical text only: callers never pass record contents, so
-// no names, phone numbers or addresses reach the log.
+// logError records a failed operation for a bug report: the operation, the
+// error code and the names of the fields in error. The technical text is
+// logged for unexpected (internal) errors only; an expected error's message
+// is not, as it may quote what the officer typed (names, phones, a void
+// reason), and personal data never goes into the log.
 func logError(op string, err error) {
-	slog.Error("ui: operation failed", "op", op, "code", app.ErrorCode(err), "error", err)
+	code := app.ErrorCode(err)
+	if code == app.EINTERNAL {
+		slog.Error("ui: operation failed", "op", op, "code", code, "error", err.Error())
+		return
+	}
+	fields := make([]string, 0, len(app.FieldErrors(err)))
+	for f := range app.FieldErrors(err) {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	slog.Warn("ui: operation failed", "op", op, "code", code, "fields", strings.Join(fields, ","))
 }
 
 // showError logs err and shows its user message in a dialog (title "Lỗi").
