@@ -275,17 +275,29 @@ func applyMigration(ctx context.Context, w *sql.DB, v int, script string) error 
 	return tx.Commit()
 }
 
-// fileURI turns a path into a file: URI, with the leading slash that
-// Windows drive letters need.
+// fileURI turns a path into the file: URI SQLite opens (see fileURIFor).
 func fileURI(path string) string {
-	p := filepath.ToSlash(path)
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return fileURIFor(path, filepath.Separator)
+}
+
+// fileURIFor turns an absolute path written with the separator sep into a
+// file: URI: "/home/an/bvntd.sqlite" (Unix), "C:\Users\An\bvntd.sqlite"
+// (Windows: file:///C:/Users/An/bvntd.sqlite, the leading slash before the
+// drive letter that SQLite's Windows VFS strips again) or
+// "\\server\share\bvntd.sqlite" (a UNC path: file:////server/share/…).
+// Spaces, "?", "#", "%" and non-ASCII letters (a Vietnamese user name in
+// the profile folder) are percent-encoded, which SQLite decodes. It takes
+// the separator so that the Windows case is tested on any OS.
+func fileURIFor(path string, sep rune) string {
+	p := path
+	if sep != '/' {
+		p = strings.ReplaceAll(p, string(sep), "/")
+	}
 	if !strings.HasPrefix(p, "/") {
-		if abs, err := filepath.Abs(path); err == nil {
-			p = filepath.ToSlash(abs)
-		}
-		if !strings.HasPrefix(p, "/") {
-			p = "/" + p
-		}
+		p = "/" + p
 	}
 	u := url.URL{Scheme: "file", Path: p}
 	return u.String()

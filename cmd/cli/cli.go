@@ -59,11 +59,28 @@ type Main struct {
 	verbose *bool  // its --verbose flag
 }
 
-// DefaultDataDir is where the app keeps its data when --data is not given.
+// DefaultDataDir is where the app keeps its data when --data is not given:
+// on Windows %LocalAppData%\bvntd (C:\Users\NAME\AppData\Local\bvntd), not
+// the roaming %AppData%, as the store holds this laptop's device identity
+// and may grow to hundreds of MB, neither of which may follow the user to
+// another PC; elsewhere the user config folder ($XDG_CONFIG_HOME or
+// ~/.config/bvntd on Linux, ~/Library/Application Support/bvntd on macOS).
 func DefaultDataDir() string {
-	dir, err := os.UserConfigDir()
+	return defaultDataDir(runtime.GOOS, os.Getenv, os.UserConfigDir)
+}
+
+func defaultDataDir(goos string, getenv func(string) string, userConfigDir func() (string, error)) string {
+	if goos == "windows" {
+		if dir := getenv("LocalAppData"); dir != "" {
+			return strings.TrimRight(dir, `\/`) + `\bvntd`
+		}
+	}
+	dir, err := userConfigDir()
 	if err != nil {
 		dir = "."
+	}
+	if goos == "windows" {
+		return strings.TrimRight(dir, `\/`) + `\bvntd`
 	}
 	return filepath.Join(dir, "bvntd")
 }
