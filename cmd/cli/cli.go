@@ -514,10 +514,23 @@ func findCase(ctx context.Context, db *storage.DB, number string) (app.Case, err
 }
 
 // writeOut writes to stdout for "-", else to a temporary file renamed into
-// place, so a failed export never leaves half a file.
+// place, so a failed export never leaves half a file. A path that is not a
+// regular file (/dev/null, NUL on Windows, a pipe) is written to directly:
+// renaming over it would replace the device with a file.
 func writeOut(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	if path == "-" {
 		return fn(stdout)
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return app.WrapError(app.EINVALID, "Không ghi được tệp "+path+".", err)
+		}
+		if err := fn(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".bvntd-export-*")
 	if err != nil {
