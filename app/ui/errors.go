@@ -25,22 +25,28 @@ func userMessage(err error) string {
 }
 
 // logError records a failed operation for a bug report: the operation, the
-// error code and the names of the fields in error. The technical text is
-// logged for unexpected (internal) errors only; an expected error's message
-// is not, as it may quote what the officer typed (names, phones, a void
-// reason), and personal data never goes into the log.
+// error code, the names of the fields in error and the technical cause
+// (app.ErrorCause). Never the user message, which may quote what the
+// officer typed (names, phones, a void reason): personal data never goes
+// into the log.
 func logError(op string, err error) {
-	code := app.ErrorCode(err)
-	if code == app.EINTERNAL {
-		slog.Error("ui: operation failed", "op", op, "code", code, "error", err.Error())
-		return
-	}
 	fields := make([]string, 0, len(app.FieldErrors(err)))
 	for f := range app.FieldErrors(err) {
 		fields = append(fields, f)
 	}
 	sort.Strings(fields)
-	slog.Warn("ui: operation failed", "op", op, "code", code, "fields", strings.Join(fields, ","))
+	attrs := []any{"op", op, "code", app.ErrorCode(err)}
+	if len(fields) > 0 {
+		attrs = append(attrs, "fields", strings.Join(fields, ","))
+	}
+	if cause := app.ErrorCause(err); cause != "" {
+		attrs = append(attrs, "error", cause)
+	}
+	if app.ErrorCode(err) == app.EINTERNAL {
+		slog.Error("ui: operation failed", attrs...)
+	} else {
+		slog.Warn("ui: operation failed", attrs...)
+	}
 }
 
 // showError logs err and shows its user message in a dialog (title "Lỗi").

@@ -248,27 +248,31 @@ func StartLog(dir string, verbose bool, stderr io.Writer) (stop func()) {
 	}
 }
 
-// LogResult logs the end of an operation: its error code if it failed, and
-// for an unexpected (internal) error the technical text, which carries ids
-// and causes but no field values. The Vietnamese message of an expected
-// error is not logged: it may quote what the officer typed (a void reason,
-// a session's title, a file name).
+// LogResult logs the end of an operation: if it failed, its error code,
+// the names of the fields in error and the technical cause
+// (app.ErrorCause: ids, network, SQL and file errors). The Vietnamese
+// message is not logged: it may quote what the officer typed (a void
+// reason, a session's title).
 func LogResult(op string, err error, attrs ...any) {
-	switch {
-	case err == nil || errors.Is(err, flag.ErrHelp):
+	if err == nil || errors.Is(err, flag.ErrHelp) {
 		slog.Info(op+": done", attrs...)
-	case app.ErrorCode(err) == app.EINTERNAL:
-		slog.Error(op+": failed", append(attrs, "code", app.EINTERNAL, "error", err.Error())...)
-	default:
-		attrs = append(attrs, "code", app.ErrorCode(err))
-		if f := app.FieldErrors(err); len(f) > 0 {
-			keys := make([]string, 0, len(f))
-			for k := range f {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			attrs = append(attrs, "fields", strings.Join(keys, ","))
+		return
+	}
+	attrs = append(attrs, "code", app.ErrorCode(err))
+	if f := app.FieldErrors(err); len(f) > 0 {
+		keys := make([]string, 0, len(f))
+		for k := range f {
+			keys = append(keys, k)
 		}
+		sort.Strings(keys)
+		attrs = append(attrs, "fields", strings.Join(keys, ","))
+	}
+	if cause := app.ErrorCause(err); cause != "" {
+		attrs = append(attrs, "error", cause)
+	}
+	if app.ErrorCode(err) == app.EINTERNAL {
+		slog.Error(op+": failed", attrs...)
+	} else {
 		slog.Warn(op+": failed", attrs...)
 	}
 }
