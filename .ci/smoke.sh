@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Opens the real desktop window under Xvfb on a demo store, checks that the
-# window appears with its Vietnamese title and that the app keeps running,
-# and takes a screenshot (SMOKE_SHOT=FILE keeps it).
+# window appears with its Vietnamese title, that the app keeps running and
+# logs into the data folder, and takes a screenshot (SMOKE_SHOT=FILE keeps it).
 # Usage: bash .ci/smoke.sh BVNTD_BINARY WORKDIR
 set -euo pipefail
 bin=$1 work=$2
@@ -44,5 +44,8 @@ else
 fi
 if kill -0 "$app_pid" 2>/dev/null; then passed=$((passed + 1)); else
   echo "smoke: the app exited early" >&2; failed=$((failed + 1)); fi
+# The window logs into the data folder's rotating log.
+if grep -q 'msg="window opened"' "$data/bvntd.log" 2>/dev/null; then passed=$((passed + 1)); else
+  echo "smoke: no \"window opened\" in $data/bvntd.log" >&2; failed=$((failed + 1)); fi
 echo "smoke: $passed passed, $failed failed"
 ((failed == 0))
