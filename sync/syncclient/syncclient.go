@@ -257,7 +257,7 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 		for i, cur := range cursors {
 			req.Cursors[i] = syncproto.Cursor{Scope: cur.Scope, Epoch: cur.Epoch, Seq: cur.Seq}
 		}
-		slog.Debug("sync: pull page", "scopes", len(cursors), "budget_bytes", page, "full", full, "attempt", attempt+1)
+		slog.Debug("sync: pull page", "cursors", len(cursors), "budget_bytes", page, "full", full, "attempt", attempt+1)
 		var resp syncproto.PullResponse
 		if err := c.once(ctx, e, syncproto.PathPull, req, &resp); err != nil {
 			attempt++
