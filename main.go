@@ -12,7 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
+	"runtime"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -47,6 +47,7 @@ func runWindow(ctx context.Context, args []string) error {
 	data := fs.String("data", cli.DefaultDataDir(), "thư mục dữ liệu (data folder)")
 	langCode := fs.String("lang", "vi", "ngôn ngữ giao diện: vi|en (interface language)")
 	idleLock := fs.Duration("idle-lock", ui.DefaultIdleLock, "tự khóa màn hình sau thời gian không sử dụng, ít nhất 1m (lock the window after this idle time)")
+	verbose := fs.Bool("verbose", false, "ghi nhật ký chi tiết vào bvntd.log của thư mục dữ liệu và ra màn hình (debug log)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -62,19 +63,24 @@ func runWindow(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(*data, 0o700); err != nil {
 		return app.WrapError(app.EINVALID, "Không tạo được thư mục dữ liệu "+*data+".", err)
 	}
-	logFile, err := os.OpenFile(filepath.Join(*data, "bvntd.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err == nil {
-		defer logFile.Close()
-		slog.SetDefault(slog.New(slog.NewTextHandler(logFile, nil)))
-	}
+	// The rotating log of the data folder: bvntd.log, 5 files of 1 MB.
+	defer cli.StartLog(*data, *verbose, os.Stderr)()
+	slog.Info("window: start", "version", cli.AppVersion, "os", runtime.GOOS+"/"+runtime.GOARCH)
+	err := openWindow(ctx, *data, *langCode, *idleLock)
+	cli.LogResult("window", err)
+	return err
+}
 
+// openWindow opens the store of the data folder and shows the window until
+// it is closed.
+func openWindow(ctx context.Context, data, langCode string, idleLock time.Duration) error {
 	// A store damaged by a power cut is moved aside and the newest good
 	// backup put in its place; the window says so before the main screen.
-	rec, recovered, err := cli.RecoverStore(ctx, *data)
+	rec, recovered, err := cli.RecoverStore(ctx, data)
 	if err != nil {
 		return err
 	}
-	db, refs, err := cli.OpenStore(ctx, *data)
+	db, refs, err := cli.OpenStore(ctx, data)
 	if err != nil {
 		return err
 	}
@@ -86,7 +92,7 @@ func runWindow(ctx context.Context, args []string) error {
 	}
 
 	a := fyneapp.NewWithID(appID)
-	if err := assets.LoadTranslations(*langCode); err != nil {
+	if err := assets.LoadTranslations(langCode); err != nil {
 		slog.Warn("translations not loaded", "error", err)
 	}
 	a.SetIcon(assets.Icon)
@@ -94,11 +100,11 @@ func runWindow(ctx context.Context, args []string) error {
 	w.Resize(fyne.NewSize(1024, 640))
 
 	syncSvc := cli.NewSyncService(db, nil)
-	backups := cli.BackupService{DB: db, Refs: refs, DataDir: *data, Sync: syncSvc}
+	backups := cli.BackupService{DB: db, Refs: refs, DataDir: data, Sync: syncSvc}
 	var opened atomic.Pointer[ui.UI]
 	svc := ui.Services{Cases: db, Records: db, KPI: db, Sync: syncSvc, Review: db,
 		Reports: cli.ReportService{DB: db, Refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
-		Backups: backups, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncSvc, IdleLock: *idleLock}
+		Backups: backups, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncSvc, IdleLock: idleLock}
 	open := func() error {
 		return ui.Open(w, svc, func(u *ui.UI) {
 			opened.Store(u)
@@ -115,7 +121,7 @@ func runWindow(ctx context.Context, args []string) error {
 		slog.Warn("store recovered at start", "reason", rec.Reason, "from", rec.From.Name)
 		w.SetContent(ui.RecoveryNotice(rec, func() {
 			if err := open(); err != nil {
-				slog.Error("open the main screens", "code", app.ErrorCode(err))
+				slog.Error("open the main screens", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
 				a.Quit()
 			}
 		}))
@@ -144,7 +150,7 @@ func dailyBackups(ctx context.Context, b cli.BackupService) {
 	defer t.Stop()
 	for {
 		if info, taken, err := b.BackupIfDue(ctx); err != nil {
-			slog.Warn("daily backup failed", "code", app.ErrorCode(err), "error", err)
+			slog.Warn("daily backup failed", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
 		} else if taken {
 			slog.Info("daily backup", "file", info.Name, "size", info.Size)
 		}

@@ -2,8 +2,9 @@
 # Opens the real desktop window under Xvfb on a demo store, checks that the
 # window appears with its Vietnamese title, signs in with the demo officer's
 # PIN typed by xdotool (the app logs the sign-in), checks that the app keeps
-# running, and takes screenshots (SMOKE_SHOT=FILE keeps the main screen,
-# SMOKE_SIGNIN_SHOT=FILE the sign-in screen).
+# running and logs into the data folder, and takes screenshots
+# (SMOKE_SHOT=FILE keeps the main screen, SMOKE_SIGNIN_SHOT=FILE the
+# sign-in screen).
 # Usage: bash .ci/smoke.sh BVNTD_BINARY WORKDIR
 set -euo pipefail
 bin=$1 work=$2
@@ -60,5 +61,8 @@ else
 fi
 if kill -0 "$app_pid" 2>/dev/null; then passed=$((passed + 1)); else
   echo "smoke: the app exited early" >&2; failed=$((failed + 1)); fi
+# The window logs into the data folder's rotating log.
+if grep -q 'msg="window opened"' "$data/bvntd.log" 2>/dev/null; then passed=$((passed + 1)); else
+  echo "smoke: no \"window opened\" in $data/bvntd.log" >&2; failed=$((failed + 1)); fi
 echo "smoke: $passed passed, $failed failed"
 ((failed == 0))

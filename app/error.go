@@ -97,6 +97,25 @@ func ErrorMessage(err error) string {
 	return InternalMessage
 }
 
+// ErrorCause returns the technical text of err for a log: the cause of its
+// first *Error (the wrapped Go error: a network, SQL or file error), or the
+// whole text of any other error; "" for an *Error without a cause. It
+// leaves out the user message, which may quote what was typed (a name, a
+// void reason), so a log line never carries it.
+func ErrorCause(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Err == nil {
+			return ""
+		}
+		return e.Err.Error()
+	}
+	return err.Error()
+}
+
 // FieldErrors returns the per-field messages of err, or nil.
 func FieldErrors(err error) map[string]string {
 	var e *Error

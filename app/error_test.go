@@ -119,3 +119,22 @@ func TestErrorString(t *testing.T) {
 		t.Error("errors.Is does not find the cause through Unwrap")
 	}
 }
+
+func TestErrorCause(t *testing.T) {
+	typed := Errorf(EINVALID, "Vụ việc số 28261-2026-A7-0001 đã bị hủy (Nguyễn Văn An gọi nhầm).")
+	wrapped := WrapError(EOFFLINE, "Không kết nối được máy chủ tỉnh.", errors.New("dial tcp 10.0.0.1:443: connection refused"))
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{nil, ""},
+		{typed, ""},
+		{wrapped, "dial tcp 10.0.0.1:443: connection refused"},
+		{fmt.Errorf("sync: %w", wrapped), "dial tcp 10.0.0.1:443: connection refused"},
+		{errors.New("sql: database is closed"), "sql: database is closed"},
+	} {
+		if got := ErrorCause(tc.err); got != tc.want {
+			t.Errorf("ErrorCause(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,6 +23,7 @@ import (
 	"modernc.org/sqlite"
 
 	"bvntd/app"
+	"bvntd/storage/sqlitefile"
 	"bvntd/storage/stmt"
 )
 
@@ -315,21 +315,8 @@ func applyMigration(ctx context.Context, w *sql.DB, v int, script string) error 
 	return tx.Commit()
 }
 
-// fileURI turns a path into a file: URI, with the leading slash that
-// Windows drive letters need.
-func fileURI(path string) string {
-	p := filepath.ToSlash(path)
-	if !strings.HasPrefix(p, "/") {
-		if abs, err := filepath.Abs(path); err == nil {
-			p = filepath.ToSlash(abs)
-		}
-		if !strings.HasPrefix(p, "/") {
-			p = "/" + p
-		}
-	}
-	u := url.URL{Scheme: "file", Path: p}
-	return u.String()
-}
+// fileURI turns a path into the file: URI SQLite opens.
+func fileURI(path string) string { return sqlitefile.URI(path) }
 
 // registerFunctions registers the Vietnamese collation "vi".
 func registerFunctions() {

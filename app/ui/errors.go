@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"log/slog"
+	"sort"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -22,11 +24,29 @@ func userMessage(err error) string {
 	return lang.X("error.internal", app.InternalMessage)
 }
 
-// logError records a failed operation for a bug report. It logs the error
-// code and the technical text only: callers never pass record contents, so
-// no names, phone numbers or addresses reach the log.
+// logError records a failed operation for a bug report: the operation, the
+// error code, the names of the fields in error and the technical cause
+// (app.ErrorCause). Never the user message, which may quote what the
+// officer typed (names, phones, a void reason): personal data never goes
+// into the log.
 func logError(op string, err error) {
-	slog.Error("ui: operation failed", "op", op, "code", app.ErrorCode(err), "error", err)
+	fields := make([]string, 0, len(app.FieldErrors(err)))
+	for f := range app.FieldErrors(err) {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	attrs := []any{"op", op, "code", app.ErrorCode(err)}
+	if len(fields) > 0 {
+		attrs = append(attrs, "fields", strings.Join(fields, ","))
+	}
+	if cause := app.ErrorCause(err); cause != "" {
+		attrs = append(attrs, "error", cause)
+	}
+	if app.ErrorCode(err) == app.EINTERNAL {
+		slog.Error("ui: operation failed", attrs...)
+	} else {
+		slog.Warn("ui: operation failed", attrs...)
+	}
 }
 
 // showError logs err and shows its user message in a dialog (title "Lỗi").

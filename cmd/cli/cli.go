@@ -16,6 +16,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sort"
 	"strings"
 	"time"
 
@@ -23,6 +25,7 @@ import (
 	"bvntd/app/xlsx"
 	"bvntd/seeds"
 	"bvntd/storage"
+	"bvntd/storage/applog"
 	"bvntd/sync/syncclient"
 )
 
@@ -51,13 +54,33 @@ type Main struct {
 	HTTP           *http.Client
 	// Progress, if set, receives sync progress.
 	Progress func(syncclient.Progress)
+
+	cmd     string // the sub-command being run
+	verbose *bool  // its --verbose flag
 }
 
-// DefaultDataDir is where the app keeps its data when --data is not given.
+// DefaultDataDir is where the app keeps its data when --data is not given:
+// on Windows %LocalAppData%\bvntd (C:\Users\NAME\AppData\Local\bvntd), not
+// the roaming %AppData%, as the store holds this laptop's device identity
+// and may grow to hundreds of MB, neither of which may follow the user to
+// another PC; elsewhere the user config folder ($XDG_CONFIG_HOME or
+// ~/.config/bvntd on Linux, ~/Library/Application Support/bvntd on macOS).
 func DefaultDataDir() string {
-	dir, err := os.UserConfigDir()
+	return defaultDataDir(runtime.GOOS, os.Getenv, os.UserConfigDir)
+}
+
+func defaultDataDir(goos string, getenv func(string) string, userConfigDir func() (string, error)) string {
+	if goos == "windows" {
+		if dir := getenv("LocalAppData"); dir != "" {
+			return strings.TrimRight(dir, `\/`) + `\bvntd`
+		}
+	}
+	dir, err := userConfigDir()
 	if err != nil {
 		dir = "."
+	}
+	if goos == "windows" {
+		return strings.TrimRight(dir, `\/`) + `\bvntd`
 	}
 	return filepath.Join(dir, "bvntd")
 }
@@ -94,6 +117,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bvntd "+args[0], flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
 	data := fs.String("data", DefaultDataDir(), "thư mục dữ liệu (data folder)")
+	m.cmd = args[0]
+	m.verbose = fs.Bool("verbose", false, "ghi nhật ký chi tiết vào "+applog.FileName+" của thư mục dữ liệu và ra màn hình (debug log)")
 	switch args[0] {
 	case "demo":
 		commune := fs.String("commune", "", "mã xã, phường 5 chữ số (commune code)")
@@ -171,13 +196,79 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func (m *Main) withStore(ctx context.Context, dir string, fn func(*storage.DB, *app.RefData) error) error {
+// withStore runs fn on the store of the data folder dir, logging into the
+// folder's rotating log (see StartLog) meanwhile.
+func (m *Main) withStore(ctx context.Context, dir string, fn func(*storage.DB, *app.RefData) error) (err error) {
+	verbose := m.verbose != nil && *m.verbose
+	stop := StartLog(dir, verbose, m.Stderr)
+	start := time.Now()
+	slog.Info("command: start", "command", m.cmd, "version", AppVersion, "os", runtime.GOOS+"/"+runtime.GOARCH)
+	defer func() {
+		LogResult("command", err, "command", m.cmd, "duration", time.Since(start).Round(time.Millisecond))
+		stop()
+	}()
 	db, refs, err := OpenStore(ctx, dir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	return fn(db, refs)
+}
+
+// StartLog opens the rotating log of the data folder dir (applog: 5 files
+// of 1 MB) and makes it the default slog logger, which the storage and sync
+// packages log to; with verbose it logs from debug level up and copies
+// everything to stderr too. The returned function closes it and puts the
+// previous logger back. A log that cannot be opened (a read-only folder)
+// leaves the default logger as it was: the work goes on without it.
+//
+// The default logger is process-wide: one command runs at a time.
+func StartLog(dir string, verbose bool, stderr io.Writer) (stop func()) {
+	var also io.Writer
+	if verbose {
+		also = stderr
+	}
+	l, err := applog.Open(dir, applog.Options{Verbose: verbose, Also: also})
+	if err != nil {
+		if verbose {
+			fmt.Fprintln(stderr, "Không mở được tệp nhật ký trong thư mục dữ liệu; chạy tiếp không ghi nhật ký.")
+		}
+		return func() {}
+	}
+	restore := l.SetDefault()
+	return func() {
+		restore()
+		l.Close()
+	}
+}
+
+// LogResult logs the end of an operation: if it failed, its error code,
+// the names of the fields in error and the technical cause
+// (app.ErrorCause: ids, network, SQL and file errors). The Vietnamese
+// message is not logged: it may quote what the officer typed (a void
+// reason, a session's title).
+func LogResult(op string, err error, attrs ...any) {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		slog.Info(op+": done", attrs...)
+		return
+	}
+	attrs = append(attrs, "code", app.ErrorCode(err))
+	if f := app.FieldErrors(err); len(f) > 0 {
+		keys := make([]string, 0, len(f))
+		for k := range f {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		attrs = append(attrs, "fields", strings.Join(keys, ","))
+	}
+	if cause := app.ErrorCause(err); cause != "" {
+		attrs = append(attrs, "error", cause)
+	}
+	if app.ErrorCode(err) == app.EINTERNAL {
+		slog.Error(op+": failed", attrs...)
+	} else {
+		slog.Warn(op+": failed", attrs...)
+	}
 }
 
 // demoCounts are how many records `bvntd demo` writes.
@@ -243,7 +334,7 @@ func (m *Main) demoProfile(ctx context.Context, db *storage.DB, officer, commune
 	if err := db.CreateProfile(ctx, p, DemoPIN, DemoPIN); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "Đã tạo tài khoản cán bộ mẫu %q trên máy, mã PIN đăng nhập: %s\n", p.FullName, DemoPIN)
+	fmt.Fprintf(m.Stderr, "Đã tạo tài khoản cán bộ mẫu trên máy (%s), mã PIN đăng nhập: %s\n", app.ProfileRoles.Label(p.Role), DemoPIN)
 	return nil
 }
 
@@ -455,10 +546,23 @@ func findCase(ctx context.Context, db *storage.DB, number string) (app.Case, err
 }
 
 // writeOut writes to stdout for "-", else to a temporary file renamed into
-// place, so a failed export never leaves half a file.
+// place, so a failed export never leaves half a file. A path that is not a
+// regular file (/dev/null, NUL on Windows, a pipe) is written to directly:
+// renaming over it would replace the device with a file.
 func writeOut(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	if path == "-" {
 		return fn(stdout)
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return app.WrapError(app.EINVALID, "Không ghi được tệp "+path+".", err)
+		}
+		if err := fn(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".bvntd-export-*")
 	if err != nil {
@@ -479,8 +583,9 @@ func writeOut(path string, stdout io.Writer, fn func(io.Writer) error) error {
 }
 
 // Exit prints err as one line on stderr and returns the exit code: 0 for
-// nil, 2 for bad input, 1 otherwise. An unexpected error is logged in full
-// and shown with the generic message plus its text for the administrator.
+// nil, 2 for bad input, 1 otherwise. An unexpected error is shown with the
+// generic message plus its text for the administrator (the command has
+// logged it already, see LogResult).
 func Exit(stderr io.Writer, err error) int {
 	if err == nil {
 		return 0
@@ -491,7 +596,6 @@ func Exit(stderr io.Writer, err error) int {
 	code := app.ErrorCode(err)
 	msg := app.ErrorMessage(err)
 	if code == app.EINTERNAL {
-		slog.Error("command failed", "error", err)
 		detail := err.Error()
 		if e := (*app.Error)(nil); errors.As(err, &e) && e.Message != "" && e.Err != nil {
 			detail = e.Err.Error() // the message is already there

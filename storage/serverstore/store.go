@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/storage/sqlitefile"
 	"bvntd/storage/stmt"
 	"bvntd/sync/syncproto"
 
@@ -277,15 +278,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	return rows.Err()
 }
 
-// fileURI turns a path into a SQLite file: URI: slashes, a leading slash
-// before a Windows drive letter, and the URI's special characters escaped.
-func fileURI(path string) string {
-	p := filepath.ToSlash(path)
-	if filepath.VolumeName(path) != "" && !strings.HasPrefix(p, "/") {
-		p = "/" + p
-	}
-	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
-}
+// fileURI turns a path into a SQLite file: URI (drive letters and UNC
+// shares on Windows, special characters escaped).
+func fileURI(path string) string { return sqlitefile.URI(path) }
 
 // ms converts t to Unix milliseconds.
 func ms(t time.Time) int64 { return t.UnixMilli() }

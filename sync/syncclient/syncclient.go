@@ -108,11 +108,23 @@ var errNotEnrolled = app.Errorf(app.EUNAUTHORIZED,
 // Sync pushes the whole outbox, then pulls until nothing is left, and
 // records the outcome in the store. It retries transient failures until ctx
 // ends.
+//
+// It logs counts, ids, codes and durations only (slog.Default): never a
+// field value, an officer or a server message, which may quote one.
 func (c *Client) Sync(ctx context.Context) (Result, error) {
+	start := time.Now()
+	slog.Debug("sync: start")
 	res, err := c.sync(ctx)
 	msg := ""
 	if err != nil {
 		msg = app.ErrorMessage(err)
+	}
+	attrs := []any{"pushed", res.Pushed, "rejected", res.Rejected, "pulled", res.Pulled, "requeued", res.Requeued,
+		"bytes_sent", c.BytesSent(), "bytes_received", c.BytesReceived(), "duration", time.Since(start).Round(time.Millisecond)}
+	if err != nil {
+		slog.Warn("sync: failed", append(attrs, "code", app.ErrorCode(err))...)
+	} else {
+		slog.Info("sync: done", attrs...)
 	}
 	// Record the outcome even if ctx has ended.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -177,10 +189,12 @@ func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error 
 		for i, m := range batch {
 			req.Mutations[i] = toWire(m)
 		}
+		slog.Debug("sync: push batch", "mutations", len(batch), "budget_bytes", budget, "attempt", attempt+1)
 		var resp syncproto.PushResponse
 		if err := c.once(ctx, e, syncproto.PathPush, req, &resp); err != nil {
 			var se *statusError
 			if errors.As(err, &se) && se.status == http.StatusRequestEntityTooLarge && len(batch) > 1 {
+				slog.Debug("sync: push batch too large; halved", "budget_bytes", budget/2)
 				budget = max(minBatchBytes, budget/2)
 				continue
 			}
@@ -216,6 +230,7 @@ func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error 
 		if len(results) == 0 {
 			return app.WrapError(app.EINTERNAL, "Máy chủ trả lời không đúng giao thức.", errors.New("push: no result for any mutation"))
 		}
+		slog.Debug("sync: push answered", "results", len(results), "pushed_total", res.Pushed, "rejected_total", res.Rejected)
 		if err := c.Store.ApplyResults(ctx, results); err != nil {
 			return err
 		}
@@ -242,6 +257,7 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 		for i, cur := range cursors {
 			req.Cursors[i] = syncproto.Cursor{Scope: cur.Scope, Epoch: cur.Epoch, Seq: cur.Seq}
 		}
+		slog.Debug("sync: pull page", "cursors", len(cursors), "budget_bytes", page, "full", full, "attempt", attempt+1)
 		var resp syncproto.PullResponse
 		if err := c.once(ctx, e, syncproto.PathPull, req, &resp); err != nil {
 			attempt++
@@ -269,6 +285,7 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 			}
 			res.Pulled += len(s.Records)
 			pages = append(pages, p)
+			slog.Debug("sync: pulled", "scope", s.Scope, "records", len(s.Records), "reset", s.Reset, "next_seq", s.NextSeq)
 		}
 		if len(pages) > 0 {
 			n, err := c.Store.ApplyPull(ctx, pages)
@@ -339,6 +356,18 @@ func (c *Client) Enroll(ctx context.Context, serverURL, code, deviceName string)
 	return e, c.observe(ctx, resp.ServerTimeMS)
 }
 
+// failureAttrs describes a failed attempt for the log: the HTTP status and
+// machine code of a server answer, never its message (it may quote a
+// field), or the network error, whose text holds the URL and the
+// transport's reason.
+func failureAttrs(err error) []any {
+	var se *statusError
+	if errors.As(err, &se) {
+		return []any{"status", se.status, "code", se.body.Code}
+	}
+	return []any{"error", err.Error()}
+}
+
 // statusError is an HTTP answer that is not 200.
 type statusError struct {
 	status int
@@ -382,13 +411,13 @@ func (c *Client) backoff(ctx context.Context, attempt int, err error, p Progress
 	if errors.As(err, &se) && se.status == http.StatusUpgradeRequired {
 		// Keep working offline, keep the outbox, tell the officer.
 		if rerr := c.Store.SetUpdateRequired(context.WithoutCancel(ctx), se.body.MinAppVersion); rerr != nil {
-			slog.Error("record update required", "error", rerr)
+			slog.Error("sync: recording the update required failed", "code", app.ErrorCode(rerr))
 		}
 	}
 	if ctx.Err() != nil || !transient(err) {
 		return userError(err, ctx)
 	}
-	slog.Info("sync attempt failed; will retry", "phase", p.Phase, "attempt", attempt, "error", err)
+	slog.Info("sync: attempt failed; will retry", append([]any{"phase", p.Phase, "attempt", attempt}, failureAttrs(err)...)...)
 	p.Attempt, p.LastFail = attempt+1, app.ErrorMessage(userError(err, ctx))
 	c.report(p)
 	if err := c.sleep(ctx, attempt); err != nil {
