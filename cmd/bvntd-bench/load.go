@@ -612,6 +612,11 @@ func (s *loadServer) stop() (time.Duration, int64, error) {
 			s.cpuAll, s.rss = cpuTime(), selfMaxRSS()
 			return
 		}
+		// The peak of the server's own memory, read while it runs: the
+		// rusage of a child also counts the bench's memory at the time it
+		// was spawned (Linux keeps the larger of the two across exec), which
+		// made later runs of a series report the bench's size.
+		hwm := procHWM(s.cmd.Process.Pid)
 		interrupt(s.cmd.Process)
 		var err error
 		select {
@@ -626,11 +631,33 @@ func (s *loadServer) stop() (time.Duration, int64, error) {
 		}
 		s.cpuAll = s.cmd.ProcessState.UserTime() + s.cmd.ProcessState.SystemTime()
 		s.rss = childMaxRSS(s.cmd.ProcessState)
+		if hwm > 0 {
+			s.rss = hwm
+		}
 		if !s.cmd.ProcessState.Success() {
 			s.stopErr = fmt.Errorf("bvntd-server: %v (see %s)", err, s.logPath)
 		}
 	})
 	return s.cpuAll, s.rss, s.stopErr
+}
+
+// procHWM is a running process's peak resident memory (VmHWM in
+// /proc/PID/status), in bytes; 0 if it cannot be read.
+func procHWM(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb * 1024
+		}
+	}
+	return 0
 }
 
 // procCPU reads a process's CPU time (user + system) from /proc/PID/stat;
@@ -1109,7 +1136,7 @@ func LoadReport(results []*LoadResult, command string) string {
 	fmt.Fprintf(&w, "\nDevices: commune laptops spread over the communes, + 1 province device that pulls everything; each a goroutine with its own SQLite store, token and sync client over real HTTP on loopback, repeating: record work (%d–%d mutations: new cases, field edits, workflow steps), sync (push, then pull), think (mean %v). Duration: from the start to the end of the last commune device's last sync (no cycle starts after --duration); mutations/s is over it. Mutations: applied on the server during the run (its audit table). Latency: one push or pull request, from sending it to the end of its answer. Errors: failed syncs + requests answered without a 200 (even if retried) + failed local writes + rejected or lost mutations.\n",
 		results[0].Config.MinMutations, results[0].Config.MaxMutations, results[0].Config.Think)
 	for _, r := range results {
-		what := "`bvntd-server serve` in its own process (CPU from /proc during the run, peak RSS over its life)"
+		what := "`bvntd-server serve` in its own process (CPU from /proc during the run, peak RSS: its VmHWM just before it stops)"
 		if r.ServerMode == "inproc" {
 			what = "the server in the bench process: CPU and RSS are the whole process's, devices included"
 		}
