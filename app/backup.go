@@ -1,6 +1,10 @@
 package app
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Reasons a local backup was taken; they end its file name.
 const (
@@ -59,3 +63,15 @@ type DiskSpace struct {
 
 // Low reports whether the free space is known and below the limit.
 func (d DiskSpace) Low() bool { return d.Known && d.Free < d.Limit }
+
+// FormatBytes writes a size the way the officer reads it: 1,5 GB, 230 MB.
+func FormatBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return strings.Replace(fmt.Sprintf("%.1f GB", float64(n)/(1<<30)), ".", ",", 1)
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	default:
+		return fmt.Sprintf("%d KB", (n+1023)>>10)
+	}
+}

@@ -101,19 +101,7 @@ func (db *DB) size() int64 {
 // errNoRoom is the refusal of a backup that would not fit.
 func errNoRoom(dir string, free uint64, need int64) error {
 	return app.Errorf(app.EINVALID, "Không đủ chỗ trống để sao lưu vào %s: còn %s, cần khoảng %s. Hãy xóa bớt tệp không cần thiết hoặc chọn thư mục sao lưu khác (ví dụ USB).",
-		dir, FormatBytes(int64(free)), FormatBytes(need+backupMargin))
-}
-
-// FormatBytes writes a size the way the officer reads it: 1,5 GB, 230 MB.
-func FormatBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return strings.Replace(fmt.Sprintf("%.1f GB", float64(n)/(1<<30)), ".", ",", 1)
-	case n >= 1<<20:
-		return fmt.Sprintf("%d MB", n>>20)
-	default:
-		return fmt.Sprintf("%d KB", (n+1023)>>10)
-	}
+		dir, app.FormatBytes(int64(free)), app.FormatBytes(need+backupMargin))
 }
 
 // Backup writes a consistent copy of the store to path while it is in use.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -130,7 +129,7 @@ func (p *backupPanel) showDisk(ds app.DiskSpace) {
 	default:
 		p.disk.Importance = widget.MediumImportance
 	}
-	p.disk.SetText(lang.X("backup.disk", "Còn trống trên ổ đĩa chứa dữ liệu: {{.Free}}", map[string]any{"Free": formatBytes(ds.Free)}))
+	p.disk.SetText(lang.X("backup.disk", "Còn trống trên ổ đĩa chứa dữ liệu: {{.Free}}", map[string]any{"Free": app.FormatBytes(int64(ds.Free))}))
 	p.disk.Show()
 }
 
@@ -265,18 +264,6 @@ func (p *backupPanel) restore(b app.BackupInfo) {
 			p.refresh()
 		})
 	})
-}
-
-// formatBytes writes a size as the officer reads it: 1,5 GB, 230 MB.
-func formatBytes(n uint64) string {
-	switch {
-	case n >= 1<<30:
-		return strings.Replace(fmt.Sprintf("%.1f GB", float64(n)/(1<<30)), ".", ",", 1)
-	case n >= 1<<20:
-		return fmt.Sprintf("%d MB", n>>20)
-	default:
-		return fmt.Sprintf("%d KB", (n+1023)>>10)
-	}
 }
 
 // RecoveryNotice is shown in place of the main screen when the store was

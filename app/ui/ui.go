@@ -410,7 +410,7 @@ func (u *UI) showDisk(ds app.DiskSpace) {
 		return
 	}
 	u.diskBanner.SetText(lang.X("disk.low", "Ổ đĩa chứa dữ liệu sắp đầy: chỉ còn {{.Free}} trống. Hãy xóa bớt tệp không cần thiết hoặc chép bớt sang USB, để ứng dụng tiếp tục lưu được dữ liệu; bản sao lưu không đủ chỗ sẽ bị từ chối.",
-		map[string]any{"Free": formatBytes(ds.Free)}))
+		map[string]any{"Free": app.FormatBytes(int64(ds.Free))}))
 	u.diskBanner.Show()
 }
 
