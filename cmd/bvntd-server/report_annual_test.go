@@ -17,7 +17,6 @@ import (
 
 	"bvntd/app"
 	"bvntd/app/xlsx"
-	"bvntd/cmd/cli"
 	"bvntd/seeds"
 	"bvntd/sync/syncserver"
 )
@@ -39,14 +38,7 @@ func TestExportAnnual_ProvinceAndCommune(t *testing.T) {
 	period := app.ReportYear(app.ReportYearOf(clock.now()))
 	mine := map[string]app.KPIReport{}
 	for i, unit := range []string{"28261", "29905"} {
-		l := newLaptop(t, srv, unit, 0)
-		if err := l.db.SetUnitCode(ctx, unit); err != nil {
-			t.Fatal(err)
-		}
-		if err := cli.Demo(ctx, l.db, refs, unit, uint64(7+i), 20+10*i, 3, 4); err != nil {
-			t.Fatal(err)
-		}
-		l.mustSync()
+		l := demoLaptop(t, srv, refs, unit, uint64(7+i), 20+10*i, 3, 4)
 		d, err := l.db.KPIData(ctx, unit)
 		if err != nil {
 			t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 
 	"bvntd/app"
 	"bvntd/app/xlsx"
-	"bvntd/cmd/cli"
 	"bvntd/seeds"
 	"bvntd/sync/syncserver"
 )
@@ -33,14 +32,7 @@ func TestReportAttendance_ProvinceRowsAreTheCommunesFigures(t *testing.T) {
 	period := app.ReportYear(app.ReportYearOf(clock.now()))
 	want := map[string]app.TrainingKPIs{}
 	for i, unit := range []string{"28261", "29905"} {
-		l := newLaptop(t, srv, unit, 0)
-		if err := l.db.SetUnitCode(ctx, unit); err != nil {
-			t.Fatal(err)
-		}
-		if err := cli.Demo(ctx, l.db, refs, unit, uint64(11+i), 2, 5, 0); err != nil {
-			t.Fatal(err)
-		}
-		l.mustSync()
+		l := demoLaptop(t, srv, refs, unit, uint64(11+i), 2, 5, 0)
 		d, err := l.db.KPIData(ctx, unit)
 		if err != nil {
 			t.Fatal(err)

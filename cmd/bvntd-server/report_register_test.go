@@ -34,15 +34,7 @@ func TestExportRegister_Province(t *testing.T) {
 	counts := map[string]int{"28261": 30, "28249": 18}
 	laptops := map[string]*laptop{}
 	for unit, n := range counts {
-		l := newLaptop(t, srv, unit, 0)
-		if err := l.db.SetUnitCode(ctx, unit); err != nil {
-			t.Fatal(err)
-		}
-		if err := cli.Demo(ctx, l.db, refs, unit, uint64(n), n, 0, 0); err != nil {
-			t.Fatal(err)
-		}
-		l.mustSync()
-		laptops[unit] = l
+		laptops[unit] = demoLaptop(t, srv, refs, unit, uint64(n), n, 0, 0)
 	}
 	period := app.ReportYear(app.ReportYearOf(time.Now()))
 	inYear := map[string]int{}
@@ -152,4 +144,20 @@ func TestExportRegister_Province(t *testing.T) {
 	if _, _, err := run(t, "export", "--db", srv.path, "--report", "register", "--commune", "12345", "--out", out); app.ErrorCode(err) != app.EINVALID {
 		t.Fatalf("unknown commune: %v", err)
 	}
+}
+
+// demoLaptop is a laptop of unit that wrote a demo (cli.Demo with seed and
+// the counts of complaints, training sessions and events) and synced it.
+func demoLaptop(t *testing.T, srv *fieldServer, refs *app.RefData, unit string, seed uint64, complaints, trainings, events int) *laptop {
+	t.Helper()
+	ctx := context.Background()
+	l := newLaptop(t, srv, unit, 0)
+	if err := l.db.SetUnitCode(ctx, unit); err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Demo(ctx, l.db, refs, unit, seed, complaints, trainings, events); err != nil {
+		t.Fatal(err)
+	}
+	l.mustSync()
+	return l
 }
