@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/storage/sqlitefile"
 )
 
 // Local backups: consistent copies of the store (VACUUM INTO, which reads
@@ -180,7 +181,7 @@ func backupConn(ctx context.Context, w *sql.DB, fs FreeSpaceFunc, need int64, pa
 	if err := os.Rename(tmp, path); err != nil {
 		return fail(err)
 	}
-	syncDir(dir)
+	sqlitefile.SyncDir(dir)
 	return nil
 }
 
@@ -223,14 +224,6 @@ func syncFile(path string) error {
 		return err
 	}
 	return f.Close()
-}
-
-// syncDir makes a rename durable where the system allows it (not Windows).
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // ListBackups returns the backups in dir, newest first, with what each

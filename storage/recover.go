@@ -19,6 +19,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"bvntd/app"
+	"bvntd/storage/sqlitefile"
 )
 
 // A laptop switched off mid-write, or a failing disk, can leave the store
@@ -191,7 +192,7 @@ func Recover(ctx context.Context, path string, backupDirs []string, now time.Tim
 	if good.Path == "" {
 		return rec, nil
 	}
-	if err := copyFile(good.Path, path); err != nil {
+	if err := sqlitefile.Copy(good.Path, path); err != nil {
 		return rec, app.WrapError(app.EINTERNAL, "Không chép được bản sao lưu "+good.Name+" vào thư mục dữ liệu.", err)
 	}
 	rec.From = good
@@ -244,40 +245,6 @@ func moveAside(path string, now time.Time) (string, error) {
 			return "", app.WrapError(app.EINTERNAL, "Không đổi tên được tệp dữ liệu bị hỏng "+path+".", err)
 		}
 	}
-	syncDir(filepath.Dir(path))
+	sqlitefile.SyncDir(filepath.Dir(path))
 	return dst, nil
-}
-
-// copyFile copies src to dst through a temporary file renamed into place.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	tmp := dst + ".tmp"
-	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := out.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, dst); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	syncDir(filepath.Dir(dst))
-	return nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"bvntd/app"
+	"bvntd/storage/sqlitefile"
 )
 
 // Pool limits on PostgreSQL, unless the URL sets them (pool_max_conns,
@@ -256,12 +257,8 @@ func Restore(ctx context.Context, db, from string) error {
 		if _, err := os.Stat(db); err == nil {
 			return app.Errorf(app.EINVALID, "Đã có cơ sở dữ liệu %s; hãy chuyển nó sang chỗ khác trước khi khôi phục (restore refuses to overwrite).", db)
 		}
-		b, err := os.ReadFile(from)
-		if err != nil {
-			return app.WrapError(app.EINVALID, "Không đọc được tệp sao lưu.", err)
-		}
-		if err := os.WriteFile(db, b, 0o600); err != nil {
-			return app.WrapError(app.EINVALID, "Không ghi được cơ sở dữ liệu.", err)
+		if err := sqlitefile.Copy(from, db); err != nil {
+			return app.WrapError(app.EINVALID, "Không chép được tệp sao lưu vào chỗ cơ sở dữ liệu.", err)
 		}
 	} else {
 		if err := requireEmpty(ctx, db); err != nil {

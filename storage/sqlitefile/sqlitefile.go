@@ -3,7 +3,9 @@
 package sqlitefile
 
 import (
+	"io"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -34,4 +36,47 @@ func URIFor(path string, sep rune) string {
 	}
 	u := url.URL{Scheme: "file", Path: p}
 	return u.String()
+}
+
+// Copy copies src to dst through a temporary file, flushed and renamed
+// into place: a cut never leaves a half copy under the name dst.
+func Copy(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp := dst + ".tmp"
+	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := out.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	SyncDir(filepath.Dir(dst))
+	return nil
+}
+
+// SyncDir makes a rename durable where the system allows it (not Windows).
+func SyncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
