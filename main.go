@@ -35,7 +35,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
-		m := &cli.Main{Stdout: os.Stdout, Stderr: os.Stderr}
+		m := &cli.Main{Stdout: os.Stdout, Stderr: os.Stderr, Now: app.WallClock}
 		os.Exit(cli.Exit(os.Stderr, m.Run(ctx, os.Args[1:])))
 	}
 	os.Exit(cli.Exit(os.Stderr, runWindow(ctx, os.Args[1:])))
@@ -76,11 +76,11 @@ func runWindow(ctx context.Context, args []string) error {
 func openWindow(ctx context.Context, data, langCode string, idleLock time.Duration) error {
 	// A store damaged by a power cut is moved aside and the newest good
 	// backup put in its place; the window says so before the main screen.
-	rec, recovered, err := cli.RecoverStore(ctx, data)
+	rec, recovered, err := cli.RecoverStore(ctx, data, app.WallClock)
 	if err != nil {
 		return err
 	}
-	db, refs, err := cli.OpenStore(ctx, data)
+	db, refs, err := cli.OpenStore(ctx, data, app.WallClock)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	var opened atomic.Pointer[ui.UI]
 	svc := ui.Services{Cases: db, Records: db, KPI: db, Sync: syncSvc, Review: db,
 		Reports: cli.ReportService{DB: db, Refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
-		Backups: backups, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncSvc, IdleLock: idleLock}
+		Backups: backups, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncSvc, IdleLock: idleLock, Now: app.WallClock}
 	open := func() error {
 		return ui.Open(w, svc, func(u *ui.UI) {
 			opened.Store(u)

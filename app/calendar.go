@@ -73,13 +73,60 @@ func NewCalendar(days []Holiday) (*Calendar, error) {
 }
 
 // Covers reports whether the calendar has data for year: outside it, only
-// weekends are days off.
-func (c *Calendar) Covers(year int) bool { return c.years[year] }
+// weekends are days off. A nil calendar covers no year.
+func (c *Calendar) Covers(year int) bool { return c != nil && c.years[year] }
+
+// UncoveredYears returns the years from from's to to's (in Vietnam) that
+// the calendar has no holidays for, in order: a period counted across them
+// counts their holidays as working days.
+func (c *Calendar) UncoveredYears(from, to time.Time) []int {
+	a, b := dateOf(from).y, dateOf(to).y
+	var out []int
+	for y := a; y <= b; y++ {
+		if !c.Covers(y) {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+// CalendarLookahead is how long before a new year the calendar is expected
+// to hold it: deadlines counted in the last weeks of December run into
+// January, and the Prime Minister's decision on the next Tết is usually
+// published in the autumn. A local choice, not a rule of law.
+const CalendarLookahead = 45 * 24 * time.Hour
+
+// CalendarGaps returns the years whose holidays the calendar should hold at
+// now and does not: the current year, and the next one within
+// CalendarLookahead of its start. Deadlines in those years are counted on
+// weekends only (see CalendarWarning) until the province publishes them
+// (bvntd-server calendar import) and the device pulls them.
+func CalendarGaps(c *Calendar, now time.Time) []int {
+	return c.UncoveredYears(now, now.Add(CalendarLookahead))
+}
+
+// CalendarWarning is the officer's warning for years without a holiday
+// calendar, "" for none.
+func CalendarWarning(years []int) string {
+	if len(years) == 0 {
+		return ""
+	}
+	ys := make([]string, len(years))
+	for i, y := range years {
+		ys[i] = strconv.Itoa(y)
+	}
+	return "Chưa có lịch nghỉ lễ năm " + strings.Join(ys, ", ") +
+		": hạn tính theo ngày làm việc thông thường (chỉ trừ thứ Bảy, Chủ nhật), cần cập nhật lịch nghỉ từ máy chủ tỉnh."
+}
 
 // IsWorkingDay reports whether t's day (in Vietnam) is a working day.
 func (c *Calendar) IsWorkingDay(t time.Time) bool { return c.working(dateOf(t)) }
 
 func (c *Calendar) working(d civilDate) bool {
+	if c == nil {
+		wd := d.time().Weekday()
+		return wd != time.Saturday && wd != time.Sunday
+	}
 	if c.work[d] {
 		return true
 	}
@@ -92,6 +139,9 @@ func (c *Calendar) working(d civilDate) bool {
 
 // HolidayName returns the name of t's day if it is a holiday.
 func (c *Calendar) HolidayName(t time.Time) (string, bool) {
+	if c == nil {
+		return "", false
+	}
 	n, ok := c.off[dateOf(t)]
 	return n, ok
 }

@@ -296,10 +296,12 @@ func (c *Case) ChangedFields(old *Case) map[string]json.RawMessage {
 	return diffFields(old.Fields(), c.Fields())
 }
 
-// SearchText is what the case is found by: its number, people, business and
-// summary.
+// SearchText is the text a case is found by in words: its people, business
+// and summary. The case number is not part of it: a number is found by
+// MatchesNumber, so that a word of letters (a name) never matches the
+// random device tag inside a number ("an" is not "28261-2026-AN7K-0012").
 func (c *Case) SearchText() string {
-	return strings.Join([]string{c.Number, c.ConsumerName, c.ConsumerPhone,
+	return strings.Join([]string{c.ConsumerName, c.ConsumerPhone,
 		c.ConsumerAddress, c.BusinessName, c.BusinessAddress, c.BusinessTaxCode,
 		c.ProductOrService, c.Summary}, " ")
 }
@@ -332,4 +334,21 @@ func diffFields(old, cur map[string]json.RawMessage) map[string]json.RawMessage 
 		}
 	}
 	return out
+}
+
+// NumberTerm reports whether a word the officer typed in the search box
+// is also looked up in case numbers: only a word with a digit in it (a
+// sequence "0012", a year, "AN7K-0012", a whole number). A word of letters
+// alone searches names and text, never numbers.
+func NumberTerm(word string) bool {
+	return strings.ContainsAny(word, "0123456789")
+}
+
+// MatchesNumber reports whether the folded word w (a NumberTerm) starts one
+// of the parts of the case number n, running on over the parts after it:
+// "0012", "an7k-0012", "2026-an7k" and the whole number all find
+// 28261-2026-AN7K-0012; "012" and "7k" do not.
+func MatchesNumber(n, w string) bool {
+	n = "-" + strings.ToLower(n)
+	return strings.Contains(n, "-"+strings.ToLower(w))
 }

@@ -39,13 +39,13 @@ func AgeOn(birth string, at time.Time) (int, bool) {
 }
 
 // SuggestedGroups returns the vulnerable groups that follow from the
-// consumer's age on the day the case was received: from the date of birth,
-// or else from the age band. The officer confirms them; nothing is added
-// silently.
-func (c *Case) SuggestedGroups() []string {
+// consumer's age on the day the case was received (today, for a case not
+// yet dated): from the date of birth, or else from the age band. The
+// officer confirms them; nothing is added silently.
+func (c *Case) SuggestedGroups(today time.Time) []string {
 	at := c.ReceivedAt
 	if at.IsZero() {
-		at = time.Now()
+		at = today
 	}
 	if age, ok := AgeOn(c.ConsumerBirthDate, at); ok {
 		switch {

@@ -99,8 +99,13 @@ func TestCase_SuggestedGroups(t *testing.T) {
 		{"1990-01-01", "tu_60", nil}, // the date of birth wins
 	} {
 		c := Case{ReceivedAt: received, ConsumerBirthDate: tc.birth, ConsumerAgeBand: tc.band}
-		if got := c.SuggestedGroups(); !reflect.DeepEqual(got, tc.want) {
+		if got := c.SuggestedGroups(received.AddDate(5, 0, 0)); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("born %q band %q: %q, want %q", tc.birth, tc.band, got, tc.want)
+		}
+		// A case not yet dated (the intake form) takes the day given.
+		c.ReceivedAt = time.Time{}
+		if got := c.SuggestedGroups(received); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("undated, today %v, born %q band %q: %q, want %q", received, tc.birth, tc.band, got, tc.want)
 		}
 	}
 }

@@ -69,19 +69,16 @@ func ParseHLC(s string) (HLC, error) {
 type Clock struct {
 	mu   sync.Mutex
 	last HLC
-	// Now is the physical clock; time.Now when nil.
-	Now func() time.Time
+	now  func() time.Time // the physical clock
 }
 
-// NewClock returns a clock that continues after last.
-func NewClock(last HLC) *Clock { return &Clock{last: last} }
-
-func (c *Clock) physical() int64 {
-	if c.Now != nil {
-		return c.Now().UnixMilli()
-	}
-	return time.Now().UnixMilli()
+// NewClock returns a clock that continues after last and reads the
+// physical time from now (the program's clock, see clock.go).
+func NewClock(last HLC, now func() time.Time) *Clock {
+	return &Clock{last: last, now: MustClock(now, "app.NewClock")}
 }
+
+func (c *Clock) physical() int64 { return c.now().UnixMilli() }
 
 // maxLogical is the largest counter String can encode in 6 digits.
 const maxLogical = 999999

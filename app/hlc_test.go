@@ -176,8 +176,7 @@ func TestClockTick(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := NewClock(tt.last)
-			c.Now = fakeNow(tt.walls...)
+			c := NewClock(tt.last, fakeNow(tt.walls...))
 			prev := tt.last
 			for i, want := range tt.want {
 				got := c.Tick()
@@ -214,8 +213,7 @@ func TestClockTickAfterLargeJumpBack(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := NewClock(HLC{})
-			c.Now = fakeNow(ahead, ahead-tt.back)
+			c := NewClock(HLC{}, fakeNow(ahead, ahead-tt.back))
 			c.Tick()
 			if got := c.Tick(); got != tt.want {
 				t.Errorf("Tick() after the clock went back %d ms = %+v, want %+v", tt.back, got, tt.want)
@@ -224,19 +222,19 @@ func TestClockTickAfterLargeJumpBack(t *testing.T) {
 	}
 }
 
-func TestClockTickRealTime(t *testing.T) {
-	before := time.Now().UnixMilli()
-	c := NewClock(HLC{})
-	h := c.Tick()
-	after := time.Now().UnixMilli()
-	if h.Wall < before || h.Wall > after {
-		t.Errorf("Tick() = %+v with Now unset, want a wall in [%d, %d]", h, before, after)
-	}
+// A clock built without a physical clock is a programming error: it must
+// not read the wall clock behind the program's back.
+func TestNewClockWithoutPhysicalClockPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("NewClock(HLC{}, nil) did not panic")
+		}
+	}()
+	NewClock(HLC{}, nil)
 }
 
 func TestClockTickConcurrentUnique(t *testing.T) {
-	c := NewClock(HLC{})
-	c.Now = fakeNow(1000) // stuck: every stamp differs only by its counter
+	c := NewClock(HLC{}, fakeNow(1000)) // stuck: every stamp differs only by its counter
 	const workers, each = 8, 200
 	out := make(chan HLC, workers*each)
 	var wg sync.WaitGroup
@@ -265,8 +263,7 @@ func TestClockTickConcurrentUnique(t *testing.T) {
 // digits String writes; every stamp it hands out must still encode.
 func TestClockTickStaysEncodableAtCounterLimit(t *testing.T) {
 	last := HLC{Wall: 1000, Logical: maxLogical}
-	c := NewClock(last)
-	c.Now = fakeNow(1000)
+	c := NewClock(last, fakeNow(1000))
 	h := c.Tick()
 	if h.Compare(last) <= 0 {
 		t.Fatalf("Tick() = %+v, not after %+v", h, last)
@@ -296,8 +293,7 @@ func TestClockObserve(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := NewClock(start)
-			c.Now = fakeNow(4000)
+			c := NewClock(start, fakeNow(4000))
 			c.Observe(tt.remote)
 			if got := c.Last(); got != tt.wantLast {
 				t.Fatalf("Last() after Observe(%+v) = %+v, want %+v", tt.remote, got, tt.wantLast)
@@ -317,8 +313,7 @@ func TestClockObserve(t *testing.T) {
 // after everything handed out or observed before.
 func TestClockObserveNeverMovesBack(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	c := NewClock(HLC{})
-	c.Now = func() time.Time { return time.UnixMilli(1000 + rng.Int64N(50)) }
+	c := NewClock(HLC{}, func() time.Time { return time.UnixMilli(1000 + rng.Int64N(50)) })
 	var high HLC
 	for range 5000 {
 		if rng.IntN(3) == 0 {

@@ -3,19 +3,16 @@ package app
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 )
 
 func TestNewID(t *testing.T) {
 	const n = 2000
-	before := time.Now().UnixMilli()
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = NewID()
 	}
-	after := time.Now().UnixMilli()
 
 	seen := make(map[string]bool, n)
 	for i, id := range ids {
@@ -37,12 +34,10 @@ func TestNewID(t *testing.T) {
 		}
 		seen[id] = true
 
-		// The first 48 bits are Unix milliseconds. Allow one ms of slack
-		// at the end: a generator may run slightly ahead to stay ordered.
-		ms := int64(u[0])<<40 | int64(u[1])<<32 | int64(u[2])<<24 | int64(u[3])<<16 | int64(u[4])<<8 | int64(u[5])
-		if ms < before || ms > after+1 {
-			t.Fatalf("NewID() = %q has time %d ms, want within [%d, %d]", id, ms, before, after+1)
-		}
+		// The first 48 bits are Unix milliseconds of the uuid library's
+		// own reading of the system clock: an ordering aid inside the id,
+		// never read back as a date by the program (which takes its dates
+		// from its one clock, clock.go), so it is not checked against one.
 		// Time-ordered as strings at millisecond granularity: the time
 		// prefix ("xxxxxxxx-xxxx") never goes back within a burst.
 		if i > 0 && id[:13] < ids[i-1][:13] {

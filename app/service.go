@@ -38,6 +38,10 @@ type SyncStatus struct {
 	// UpdateRequired is set when the server refuses this app's version:
 	// the app keeps working offline and keeps its changes.
 	UpdateRequired string
+	// CalendarGaps are the years the device's holiday calendar should hold
+	// now and does not (CalendarGaps): deadlines in them are counted on
+	// weekends only until the province's calendar is pulled.
+	CalendarGaps []int
 }
 
 // ClockWarning is how far the device's clock may be off before the officer

@@ -29,6 +29,11 @@ type Deadline struct {
 	// Priority is set when the shorter limit of a vulnerable consumer
 	// applies.
 	Priority bool
+	// Uncovered lists the years of the counted period (from its start to
+	// Due) that the holiday calendar does not hold: their holidays were
+	// counted as working days, and the deadline is shown with
+	// CalendarWarning.
+	Uncovered []int
 }
 
 // finalStatuses have no running deadline.
@@ -70,7 +75,8 @@ func Deadlines(c *Case, events []CaseEvent, rules []SlaRule, cal *Calendar, now 
 			days, priority = r.PriorityDays, true
 		}
 		due := cal.AddWorkingDays(start, days)
-		out = append(out, Deadline{Rule: r, Due: due, Overdue: today.After(due), Priority: priority})
+		out = append(out, Deadline{Rule: r, Due: due, Overdue: today.After(due), Priority: priority,
+			Uncovered: cal.UncoveredYears(start, due)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
 	return out

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 )
 
 // countIn opens a backup file and counts its cases and outbox rows.
@@ -37,7 +38,7 @@ func countIn(t *testing.T, path string) (cases, outbox int, check string) {
 func TestBackup_ConsistentWhileTheAppWrites(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	other, err := Open(ctx, db.Path(), Options{}) // the CLI, another process
+	other, err := Open(ctx, db.Path(), Options{Now: db.Now}) // the CLI, another process
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestBackup_ConsistentWhileTheAppWrites(t *testing.T) {
 	go func() {
 		var err error
 		for i := 0; !stop.Load() && err == nil; i++ {
-			err = db.CreateCase(ctx, newCase("Trần Văn Ghi"))
+			err = db.CreateCase(ctx, newCase(db, "Trần Văn Ghi"))
 		}
 		done <- err
 	}()
@@ -82,14 +83,9 @@ func TestBackup_ConsistentWhileTheAppWrites(t *testing.T) {
 	}
 }
 
-// stepClock is a settable clock.
-type stepClock struct{ t time.Time }
-
-func (c *stepClock) now() time.Time { return c.t }
-
-func openAt(t *testing.T, clock *stepClock, free FreeSpaceFunc) *DB {
+func openAt(t *testing.T, clock *clocktest.Clock, free FreeSpaceFunc) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "bvntd.sqlite"), Options{Now: clock.now, FreeSpace: free})
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "bvntd.sqlite"), Options{Now: clock.Now, FreeSpace: free})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,13 +99,13 @@ func plenty(string) (uint64, error) { return 50 << 30, nil }
 // the last 14 days kept.
 func TestBackupIfDue_OneADayKeptFourteenDays(t *testing.T) {
 	ctx := context.Background()
-	clock := &stepClock{t: time.Date(2026, 11, 1, 1, 0, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2026, 11, 1, 1, 0, 0, 0, time.UTC))
 	db := openAt(t, clock, plenty)
 	dir := filepath.Join(t.TempDir(), "backups")
 	taken := 0
 	for day := 0; day < 20; day++ {
 		for _, hour := range []int{0, 3, 9} { // the app started three times that day
-			clock.t = time.Date(2026, 11, 1+day, 1+hour, 0, 0, 0, time.UTC)
+			clock.Set(time.Date(2026, 11, 1+day, 1+hour, 0, 0, 0, time.UTC))
 			_, ok, err := db.BackupIfDue(ctx, dir)
 			if err != nil {
 				t.Fatal(err)
@@ -136,7 +132,7 @@ func TestBackupIfDue_OneADayKeptFourteenDays(t *testing.T) {
 		t.Fatalf("%d backups kept: %v", len(list), names)
 	}
 	for _, b := range list {
-		if clock.t.Sub(b.At) > BackupRetention || b.Reason != app.BackupDaily || b.Err != nil {
+		if clock.Peek().Sub(b.At) > BackupRetention || b.Reason != app.BackupDaily || b.Err != nil {
 			t.Fatalf("kept %s (%v)", b.Name, b.Err)
 		}
 	}
@@ -180,24 +176,25 @@ func TestPruneBackups_KeepsTheThreeNewestHoweverOld(t *testing.T) {
 // backup; one set years ahead does not wipe the real ones.
 func TestBackupIfDue_WrongClock(t *testing.T) {
 	ctx := context.Background()
-	clock := &stepClock{t: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
 	db := openAt(t, clock, plenty)
 	dir := t.TempDir()
 	for d := 0; d < 5; d++ {
-		clock.t = time.Date(2026, 11, 20+d, 8, 0, 0, 0, time.UTC)
+		clock.Set(time.Date(2026, 11, 20+d, 8, 0, 0, 0, time.UTC))
 		if _, ok, err := db.BackupIfDue(ctx, dir); err != nil || !ok {
 			t.Fatalf("day %d: %v %v", d, ok, err)
 		}
 	}
-	clock.t = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC) // set back
-	if b, ok, err := db.BackupIfDue(ctx, dir); err != nil || !ok || !b.At.Equal(clock.t) {
+	setBack := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock.Set(setBack)
+	if b, ok, err := db.BackupIfDue(ctx, dir); err != nil || !ok || !b.At.Equal(setBack) {
 		t.Fatalf("clock set back: %+v %v %v", b, ok, err)
 	}
-	clock.t = clock.t.Add(5 * time.Hour) // and not again until the next day
+	clock.Advance(5 * time.Hour) // and not again until the next day
 	if _, ok, err := db.BackupIfDue(ctx, dir); err != nil || ok {
 		t.Fatalf("clock set back, 5 hours later: %v %v", ok, err)
 	}
-	clock.t = time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC) // years ahead
+	clock.Set(time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC)) // years ahead
 	if _, ok, err := db.BackupIfDue(ctx, dir); err != nil || !ok {
 		t.Fatalf("clock ahead: %v %v", ok, err)
 	}
@@ -211,7 +208,7 @@ func TestDiskSpace_LowWarnsAndRefusesABackupThatWouldNotFit(t *testing.T) {
 	ctx := context.Background()
 	var free atomic.Uint64
 	fs := func(string) (uint64, error) { return free.Load(), nil }
-	clock := &stepClock{t: time.Now()}
+	clock := clocktest.AtToday(t)
 	free.Store(10 << 30)
 	db := openAt(t, clock, fs)
 	if ds := db.DiskSpace(); ds.Low() || !ds.Known || ds.Free != 10<<30 {
@@ -251,32 +248,50 @@ func TestFreeSpace_OfThisMachine(t *testing.T) {
 	}
 }
 
-// A backup reads through a connection of its own: the officer's saves do
-// not wait for it.
+// A backup reads through a connection of its own and needs no write lock:
+// the officer's saves do not wait for it. While a save holds the writer
+// (its transaction open), a backup still runs to its end (through the
+// writer it would wait for the save, and a save started during it would
+// wait for it), and it holds what was saved before, not the open save.
 func TestBackup_SavesGoOnDuringABackup(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	if _, err := db.w.Exec("INSERT INTO meta (key, value) VALUES ('test_padding', hex(randomblob(20000000)))"); err != nil {
+	if err := db.CreateCase(ctx, newCase(db, "Lưu Trước Sao Lưu")); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	backupDone := make(chan time.Duration, 1)
-	go func() {
-		if err := db.Backup(ctx, filepath.Join(t.TempDir(), "b.sqlite")); err != nil {
-			t.Error(err)
+	save, err := db.w.BeginTx(ctx, nil) // _txlock=immediate: holds the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer save.Rollback()
+	if _, err := save.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('test_open_save', 'x')"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "b.sqlite")
+	backupDone := make(chan error, 1)
+	go func() { backupDone <- db.Backup(ctx, path) }()
+	select {
+	case err := <-backupDone:
+		if err != nil {
+			t.Fatal(err)
 		}
-		backupDone <- time.Since(start)
-	}()
-	time.Sleep(20 * time.Millisecond) // the copy is under way
-	t0 := time.Now()
-	if err := db.CreateCase(ctx, newCase("Lưu Trong Lúc Sao Lưu")); err != nil {
+	case <-time.After(time.Minute): // a timer: reads no date
+		t.Fatal("the backup waited for a save that holds the writer")
+	}
+	if err := save.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	save := time.Since(t0)
-	backup := <-backupDone
-	t.Logf("backup %v, a save during it %v", backup, save)
-	if save > backup/4 {
-		t.Fatalf("the save waited for the backup: %v of its %v", save, backup)
+	if cases, outbox, check := countIn(t, path); cases != 1 || outbox != 1 || check != "ok" {
+		t.Fatalf("backup: %d cases, %d outbox rows, integrity %q", cases, outbox, check)
+	}
+	c, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var n int
+	if err := c.QueryRow("SELECT count(*) FROM meta WHERE key = 'test_open_save'").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the backup holds a save that was not committed: %d, %v", n, err)
 	}
 }
 
@@ -295,16 +310,17 @@ func TestOpen_BacksUpBeforeMigratingOrDoesNotMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Close()
+	now := clocktest.AtToday(t).Now
 	dir := filepath.Join(t.TempDir(), "backups")
 	full := func(string) (uint64, error) { return 1 << 20, nil }
-	_, err = Open(ctx, path, Options{BackupDir: dir, FreeSpace: full})
+	_, err = Open(ctx, path, Options{Now: now, BackupDir: dir, FreeSpace: full})
 	if err == nil || !strings.Contains(app.ErrorMessage(err), "Chưa nâng cấp") {
 		t.Fatalf("open without room for the copy: %v", err)
 	}
 	if b := InspectBackup(ctx, path); b.Schema != 3 {
 		t.Fatalf("migrated without a copy: schema %d (%v)", b.Schema, b.Err)
 	}
-	db, err := Open(ctx, path, Options{BackupDir: dir, FreeSpace: plenty})
+	db, err := Open(ctx, path, Options{Now: now, BackupDir: dir, FreeSpace: plenty})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +330,7 @@ func TestOpen_BacksUpBeforeMigratingOrDoesNotMigrate(t *testing.T) {
 		t.Fatalf("backups %+v", list)
 	}
 	// A new store has nothing to back up.
-	fresh, err := Open(ctx, filepath.Join(t.TempDir(), "new.sqlite"), Options{BackupDir: dir, FreeSpace: plenty})
+	fresh, err := Open(ctx, filepath.Join(t.TempDir(), "new.sqlite"), Options{Now: now, BackupDir: dir, FreeSpace: plenty})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -213,9 +213,17 @@ func (db *DB) ListCases(ctx context.Context, q app.CaseQuery) ([]app.Case, error
 		conds []string
 		args  []any
 	)
-	if m := ftsMatch(q.Text); m != "" {
-		conds = append(conds, `rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`)
-		args = append(args, m)
+	for _, t := range searchTerms(q.Text) {
+		fts := `rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`
+		if app.NumberTerm(t) {
+			// A word with a digit may also start a part of the case
+			// number (app.MatchesNumber, in SQL).
+			conds = append(conds, `(`+fts+` OR ('-' || lower(number)) LIKE ? ESCAPE '\')`)
+			args = append(args, ftsTerm(t), "%-"+likeEscape(t)+"%")
+			continue
+		}
+		conds = append(conds, fts)
+		args = append(args, ftsTerm(t))
 	}
 	if !q.IncludeVoided {
 		conds = append(conds, `NOT voided`)
@@ -248,9 +256,11 @@ func (db *DB) ListCases(ctx context.Context, q app.CaseQuery) ([]app.Case, error
 	return out, rows.Err()
 }
 
-// ftsMatch turns what an officer typed into an FTS5 query: every word,
-// folded, as a prefix; "" if nothing searchable was typed.
-func ftsMatch(text string) string {
+// searchTerms returns the words an officer typed, folded, without quotes,
+// leaving out those with nothing searchable in them. Every word must
+// match (a prefix of a word of the case's text, or for a word with a digit,
+// also the start of a part of its number).
+func searchTerms(text string) []string {
 	var terms []string
 	for _, w := range strings.Fields(app.Fold(text)) {
 		w = strings.Map(func(r rune) rune {
@@ -262,9 +272,17 @@ func ftsMatch(text string) string {
 		if strings.IndexFunc(w, isWordRune) < 0 {
 			continue
 		}
-		terms = append(terms, `"`+w+`"*`)
+		terms = append(terms, w)
 	}
-	return strings.Join(terms, " ")
+	return terms
+}
+
+// ftsTerm is the FTS5 query of one word: a prefix.
+func ftsTerm(w string) string { return `"` + w + `"*` }
+
+// likeEscape escapes the wildcards of LIKE (with ESCAPE '\').
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 func isWordRune(r rune) bool {

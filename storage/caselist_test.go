@@ -15,10 +15,10 @@ import (
 func TestCaseRows_DeadlinesFromTimeline(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	now := time.Now()
-	old := newCase("Đặng Văn Cũ")
+	now := db.Now()
+	old := newCase(db, "Đặng Văn Cũ")
 	old.ReceivedAt = now.AddDate(0, -1, 0)
-	fresh := newCase("Ngô Thị Mới")
+	fresh := newCase(db, "Ngô Thị Mới")
 	fresh.ReceivedAt = now.Add(-time.Hour)
 	for _, c := range []*app.Case{old, fresh} {
 		if err := db.CreateCase(ctx, c); err != nil {

@@ -15,7 +15,7 @@ import (
 func TestCaseRecord_FullRecordRoundTrips(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	c := newCase("Võ Thị Sáu")
+	c := newCase(db, "Võ Thị Sáu")
 	c.RequesterRole, c.RepresentativeName, c.RepresentativeRelation = app.RoleRepresentative, "Lê Văn Tám", "Con trai"
 	c.ConsumerGender, c.ConsumerBirthDate, c.ConsumerUnitCode = "nu", "1948-05-01", "28261"
 	c.ConsumerOldAddress = "Phường 1, thành phố Mỹ Tho"

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"bvntd/app/clocktest"
 )
 
 // SQLite decodes the URI back to the very path: a folder with spaces, a
@@ -13,7 +15,7 @@ import (
 func TestOpenPathNeedingEscapes(t *testing.T) {
 	root := t.TempDir()
 	path := filepath.Join(root, "Nguyễn Văn An #1?", "dữ liệu 100%", "bvntd.sqlite")
-	db, err := Open(context.Background(), path, Options{})
+	db, err := Open(context.Background(), path, Options{Now: clocktest.AtToday(t).Now})
 	if err != nil {
 		t.Fatal(err)
 	}

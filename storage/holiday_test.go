@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/seeds"
 )
 
@@ -78,9 +80,8 @@ func forwardDue(t *testing.T, db *DB, c *app.Case) string {
 
 func TestApplyPull_HolidayYearReplacesSeededYear(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	db.Now = func() time.Time { return wed3Feb2027.Add(time.Hour) }
-	c := newCase("Phan Thị Thương Lượng")
+	db := openTestDB(t, Options{Now: clocktest.New(wed3Feb2027.Add(time.Hour)).Now, DeviceTag: seededTag(t)})
+	c := newCase(db, "Phan Thị Thương Lượng")
 	c.Kind, c.ReceivedAt = "yeu_cau_ho_tro_thuong_luong", wed3Feb2027
 	if err := db.CreateCase(ctx, c); err != nil {
 		t.Fatal(err)
@@ -158,7 +159,7 @@ func TestApplyPull_HolidayYearReplacesSeededYear(t *testing.T) {
 func TestApplyPull_SharedResetRequeuesNothing(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	if err := db.CreateCase(ctx, newCase("Trịnh Văn Gửi")); err != nil {
+	if err := db.CreateCase(ctx, newCase(db, "Trịnh Văn Gửi")); err != nil {
 		t.Fatal(err)
 	}
 	sent := mustBatch(t, db)
@@ -222,7 +223,7 @@ func TestMigration_FromSchema7KeepsData(t *testing.T) {
 	}
 	w.Close()
 
-	db, err := Open(ctx, path, Options{})
+	db, err := Open(ctx, path, Options{Now: clocktest.AtToday(t).Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,5 +251,65 @@ func TestMigration_FromSchema7KeepsData(t *testing.T) {
 	}
 	if got := dueIn7(t, db); got != "2027-02-19" {
 		t.Fatalf("seeded calendar after migration: %s", got)
+	}
+}
+
+// Past the seeded calendar (2026–2030) the sync status says which year is
+// missing, and a case's deadline says it was counted on weekends only; the
+// year published by the province (bvntd-server calendar import) and pulled
+// clears both, and the deadline then skips its holidays.
+func TestSyncStatus_CalendarGapClearedByThePulledYear(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t, Options{Now: at(2031, 1, 2, 9, 0).Now, DeviceTag: seededTag(t)})
+	st, err := db.SyncStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.CalendarGaps) != 1 || st.CalendarGaps[0] != 2031 {
+		t.Fatalf("on 2/1/2031 with the seeded calendar: gaps %v, want [2031]", st.CalendarGaps)
+	}
+	c := newCase(db, "Võ Văn Hạn")
+	c.ReceivedAt = time.Date(2030, 12, 31, 9, 0, 0, 0, app.ICT)
+	if err := db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	ack := func() app.Deadline {
+		t.Helper()
+		ds, err := db.CaseDeadlines(ctx, c, db.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			if d.Rule.Code == "intake_ack" {
+				return d
+			}
+		}
+		t.Fatalf("no receipt deadline in %+v", ds)
+		return app.Deadline{}
+	}
+	if d := ack(); d.Due.Format(time.DateOnly) != "2031-01-03" || len(d.Uncovered) != 1 {
+		t.Fatalf("unpublished 2031: due %s uncovered %v, want 2031-01-03 [2031]", d.Due.Format(time.DateOnly), d.Uncovered)
+	}
+
+	// A synthetic 2031 (not an announcement): New Year's Day and ten days
+	// of "Tết", the statutory minimum of days off.
+	y := app.HolidayYear{Year: 2031, Basis: "Thông báo thử nghiệm lịch nghỉ năm 2031",
+		Days: []app.Holiday{{Date: "2031-01-01", Name: "Tết Dương lịch", Kind: app.DayHoliday}}}
+	for d := 20; d < 30; d++ {
+		y.Days = append(y.Days, app.Holiday{Date: fmt.Sprintf("2031-01-%02d", d), Name: "Tết (thử nghiệm)", Kind: app.DayHoliday})
+	}
+	y.Normalize()
+	if err := y.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	rec := app.PulledRecord{Entity: app.EntityHolidayYear, ID: "2031", Fields: y.Fields(), Version: 1}
+	if _, err := db.ApplyPull(ctx, []app.PulledPage{sharedPage(1, rec)}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = db.SyncStatus(ctx); err != nil || len(st.CalendarGaps) != 0 {
+		t.Fatalf("after the pull: gaps %v %v, want none", st.CalendarGaps, err)
+	}
+	if d := ack(); d.Due.Format(time.DateOnly) != "2031-01-06" || len(d.Uncovered) != 0 {
+		t.Fatalf("published 2031: due %s uncovered %v, want 2031-01-06 (1/1 off) and no warning", d.Due.Format(time.DateOnly), d.Uncovered)
 	}
 }

@@ -6,16 +6,20 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 )
 
 func TestKPIData_LoadsOneCommuneOrTheProvince(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenDB(t) // commune 28261
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, app.ICT)
-	db.Now = func() time.Time { return now }
+	clock := clocktest.New(now)
+	clock.SetStep(0) // a fixed clock: KPIData's now is exactly this one
+
+	// A store of commune 28261.
+	db := openTestDB(t, Options{Now: clock.Now, DeviceTag: seededTag(t)})
 
 	// Two cases of this commune, one voided; one step on the first.
-	kept, voided := newCase("Nguyễn Thị Bình"), newCase("Trùng Lặp")
+	kept, voided := newCase(db, "Nguyễn Thị Bình"), newCase(db, "Trùng Lặp")
 	kept.ReceivedAt, voided.ReceivedAt = now.Add(-48*time.Hour), now.Add(-48*time.Hour)
 	for _, c := range []*app.Case{kept, voided} {
 		if err := db.CreateCase(ctx, c); err != nil {
@@ -50,7 +54,7 @@ func TestKPIData_LoadsOneCommuneOrTheProvince(t *testing.T) {
 	}
 	// Pulled from the province: a case and an event of commune 28273,
 	// last changed there on 10/11.
-	other := newCase("Phạm Thị Khác")
+	other := newCase(db, "Phạm Thị Khác")
 	other.ID, other.UnitCode, other.Number, other.Status = app.NewID(), "28273", "28273-2026-X-0001", app.StatusReceived
 	other.ReceivedAt = time.Date(2026, 11, 9, 8, 0, 0, 0, time.UTC)
 	other.CreatedAt, other.UpdatedAt = other.ReceivedAt, time.Date(2026, 11, 10, 3, 0, 0, 0, time.UTC)

@@ -63,9 +63,13 @@ func (db *DB) loadIdentity(ctx context.Context) error {
 		}
 		if id == "" {
 			id = app.NewID()
+			tag := db.tag // Options.DeviceTag
+			if tag == "" {
+				tag = app.NewDeviceTag()
+			}
 			for _, kv := range [][2]string{
 				{metaDeviceID, id},
-				{metaDeviceTag, app.NewDeviceTag()},
+				{metaDeviceTag, tag},
 				{metaCreatedAt, db.Now().UTC().Format(time.RFC3339)},
 			} {
 				if err := setMeta(ctx, tx, kv[0], kv[1]); err != nil {
@@ -90,8 +94,7 @@ func (db *DB) loadIdentity(ctx context.Context) error {
 			return err
 		}
 		db.device, db.tag, db.officer = id, tag, officer
-		db.clock = app.NewClock(last)
-		db.clock.Now = db.Now
+		db.clock = app.NewClock(last, db.Now)
 		return nil
 	})
 }
@@ -220,7 +223,13 @@ func (db *DB) SyncStatus(ctx context.Context) (app.SyncStatus, error) {
 	if s.UpdateRequired, err = getMeta(ctx, db.r, metaUpdateRequired); err != nil {
 		return s, err
 	}
-	s.OpenConflicts, err = db.CountOpenConflicts(ctx)
+	if s.OpenConflicts, err = db.CountOpenConflicts(ctx); err != nil {
+		return s, err
+	}
+	cal, err := db.WorkingCalendar(ctx)
+	if cal != nil { // nil: no reference data, nothing to count on
+		s.CalendarGaps = app.CalendarGaps(cal, db.Now())
+	}
 	return s, err
 }
 

@@ -10,16 +10,12 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/seeds"
 )
 
-// fakeClock is a settable clock for the store.
-type fakeClock struct{ t time.Time }
-
-func (c *fakeClock) Now() time.Time { return c.t }
-
 // openProfileStore opens (or reopens) the store at path with the seeds and clock.
-func openProfileStore(tb testing.TB, path string, clock *fakeClock) *DB {
+func openProfileStore(tb testing.TB, path string, clock *clocktest.Clock) *DB {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := Open(ctx, path, Options{Now: clock.Now})
@@ -42,7 +38,7 @@ const testPIN = "482915"
 func TestCreateProfile(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "bvntd.sqlite")
-	clock := &fakeClock{time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC))
 	db := openProfileStore(t, path, clock)
 	defer db.Close()
 
@@ -129,7 +125,7 @@ func TestCreateProfile_LinksOfficerRecord(t *testing.T) {
 func TestSignIn_WrongPINRateLimited(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "bvntd.sqlite")
-	clock := &fakeClock{time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC))
 	db := openProfileStore(t, path, clock)
 	p := &app.Profile{FullName: "Trần Văn Bình", Role: "tiep_nhan", UnitCode: "28261"}
 	if err := db.CreateProfile(ctx, p, testPIN, testPIN); err != nil {
@@ -140,7 +136,7 @@ func TestSignIn_WrongPINRateLimited(t *testing.T) {
 		if app.ErrorCode(err) != app.EUNAUTHORIZED {
 			t.Fatalf("wrong PIN %d: %v, want unauthorized", i, err)
 		}
-		clock.t = clock.t.Add(time.Second)
+		clock.Advance(time.Second)
 	}
 	_, err := db.SignIn(ctx, p.ID, "000005")
 	if app.ErrorCode(err) != app.EUNAUTHORIZED || !strings.Contains(app.ErrorMessage(err), "thử lại sau 30 giây") {
@@ -157,20 +153,20 @@ func TestSignIn_WrongPINRateLimited(t *testing.T) {
 	db.Close()
 	db = openProfileStore(t, path, clock)
 	defer db.Close()
-	clock.t = clock.t.Add(20 * time.Second)
+	clock.Advance(20 * time.Second)
 	if _, err := db.SignIn(ctx, p.ID, testPIN); app.ErrorCode(err) != app.EFORBIDDEN {
 		t.Fatalf("right PIN after a restart, still locked: %v, want forbidden", err)
 	}
-	clock.t = clock.t.Add(11 * time.Second)
+	clock.Advance(11 * time.Second)
 	// The 6th wrong one doubles the lock.
 	if _, err := db.SignIn(ctx, p.ID, "000006"); !strings.Contains(app.ErrorMessage(err), "1 phút") {
 		t.Fatalf("6th wrong PIN: %v, want a 1 min lock", err)
 	}
-	clock.t = clock.t.Add(59 * time.Second)
+	clock.Advance(59 * time.Second)
 	if _, err := db.SignIn(ctx, p.ID, testPIN); app.ErrorCode(err) != app.EFORBIDDEN {
 		t.Fatalf("right PIN 59 s into a 1 min lock: %v", err)
 	}
-	clock.t = clock.t.Add(time.Second)
+	clock.Advance(time.Second)
 	got, err := db.SignIn(ctx, p.ID, testPIN)
 	if err != nil {
 		t.Fatalf("right PIN after the lock: %v", err)
@@ -197,7 +193,7 @@ func TestSignIn_ChangesRecordTheOfficer(t *testing.T) {
 	if _, err := db.SignIn(ctx, p.ID, testPIN); err != nil {
 		t.Fatal(err)
 	}
-	c := newCase("Võ Văn Kiệt")
+	c := newCase(db, "Võ Văn Kiệt")
 	if err := db.CreateCase(ctx, c); err != nil {
 		t.Fatal(err)
 	}

@@ -12,13 +12,14 @@ import (
 )
 
 // damagedStore makes a store with 3 cases, backs it up, adds 2 more
-// cases and closes it; it returns the store's path and the backup folder.
-func damagedStore(t *testing.T) (path, backups string) {
+// cases and closes it; it returns the store's path, the backup folder and
+// the store's clock.
+func damagedStore(t *testing.T) (path, backups string, now func() time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	for _, n := range []string{"Lê Văn Một", "Lê Văn Hai", "Lê Văn Ba"} {
-		if err := db.CreateCase(ctx, newCase(n)); err != nil {
+		if err := db.CreateCase(ctx, newCase(db, n)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -27,7 +28,7 @@ func damagedStore(t *testing.T) (path, backups string) {
 		t.Fatal(err)
 	}
 	for _, n := range []string{"Sau Sao Lưu Một", "Sau Sao Lưu Hai"} {
-		if err := db.CreateCase(ctx, newCase(n)); err != nil {
+		if err := db.CreateCase(ctx, newCase(db, n)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -40,7 +41,7 @@ func damagedStore(t *testing.T) (path, backups string) {
 	if err := CheckFile(ctx, db.Path()); err != nil {
 		t.Fatalf("sound store: %v", err)
 	}
-	return db.Path(), backups
+	return db.Path(), backups, db.Now
 }
 
 func truncateHalf(t *testing.T, path string) {
@@ -81,7 +82,7 @@ func TestRecover_DamagedStoreIsMovedAsideAndTheBackupRestored(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			path, backups := damagedStore(t)
+			path, backups, clock := damagedStore(t)
 			damage(t, path)
 			before, _ := os.ReadFile(path)
 			err := CheckFile(ctx, path)
@@ -95,7 +96,7 @@ func TestRecover_DamagedStoreIsMovedAsideAndTheBackupRestored(t *testing.T) {
 			if err := os.WriteFile(cp, before, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if db, err := Open(ctx, cp, Options{}); err == nil {
+			if db, err := Open(ctx, cp, Options{Now: clock}); err == nil {
 				n, _ := db.CountCases(ctx)
 				db.Close()
 				if name != "Empty" || n != 0 {
@@ -104,7 +105,7 @@ func TestRecover_DamagedStoreIsMovedAsideAndTheBackupRestored(t *testing.T) {
 			} else if name == "Empty" {
 				t.Fatalf("opened without the check: %v", err)
 			}
-			now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+			now := clock().Add(time.Hour) // the officer starts the app again an hour later
 			rec, err := Recover(ctx, path, []string{backups}, now, plenty)
 			if err != nil {
 				t.Fatal(err)
@@ -116,10 +117,10 @@ func TestRecover_DamagedStoreIsMovedAsideAndTheBackupRestored(t *testing.T) {
 			if err != nil || string(kept) != string(before) {
 				t.Fatalf("the damaged file was not kept as it was at %s: %v", rec.DamagedPath, err)
 			}
-			if !strings.Contains(filepath.Base(rec.DamagedPath), "damaged-20261127-093000") {
+			if !strings.Contains(filepath.Base(rec.DamagedPath), "damaged-"+now.UTC().Format("20060102-150405")) {
 				t.Fatalf("moved aside as %s", rec.DamagedPath)
 			}
-			db, err := Open(ctx, path, Options{})
+			db, err := Open(ctx, path, Options{Now: clock})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,11 +140,11 @@ func TestRecover_DamagedStoreIsMovedAsideAndTheBackupRestored(t *testing.T) {
 
 func TestRecover_NoGoodBackup(t *testing.T) {
 	ctx := context.Background()
-	path, backups := damagedStore(t)
+	path, backups, now := damagedStore(t)
 	list, _ := ListBackups(ctx, backups)
 	corruptPages(t, list[0].Path) // the only backup is damaged too
 	truncateHalf(t, path)
-	rec, err := Recover(ctx, path, []string{backups}, time.Now(), plenty)
+	rec, err := Recover(ctx, path, []string{backups}, now(), plenty)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,9 +155,9 @@ func TestRecover_NoGoodBackup(t *testing.T) {
 
 func TestRecover_RefusesWithoutRoomAndKeepsTheFile(t *testing.T) {
 	ctx := context.Background()
-	path, backups := damagedStore(t)
+	path, backups, now := damagedStore(t)
 	truncateHalf(t, path)
-	_, err := Recover(ctx, path, []string{backups}, time.Now(), func(string) (uint64, error) { return 1 << 20, nil })
+	_, err := Recover(ctx, path, []string{backups}, now(), func(string) (uint64, error) { return 1 << 20, nil })
 	if app.ErrorCode(err) != app.EINVALID || !fileExists(path) {
 		t.Fatalf("recovery without room: %v", err)
 	}

@@ -33,7 +33,7 @@ func outboxOf(t *testing.T, db *DB) []string {
 func TestRestore_ExactlyTheBackedUpRecordsAndTheirOutbox(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	a, b := newCase("Nguyễn Văn Giữ"), newCase("Phạm Thị Đổi")
+	a, b := newCase(db, "Nguyễn Văn Giữ"), newCase(db, "Phạm Thị Đổi")
 	for _, c := range []*app.Case{a, b} {
 		if err := db.CreateCase(ctx, c); err != nil {
 			t.Fatal(err)
@@ -65,7 +65,7 @@ func TestRestore_ExactlyTheBackedUpRecordsAndTheirOutbox(t *testing.T) {
 	if err := db.UpdateCase(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateCase(ctx, newCase("Sau Sao Lưu")); err != nil {
+	if err := db.CreateCase(ctx, newCase(db, "Sau Sao Lưu")); err != nil {
 		t.Fatal(err)
 	}
 	lastBefore := db.clock.Last()
@@ -97,7 +97,7 @@ func TestRestore_ExactlyTheBackedUpRecordsAndTheirOutbox(t *testing.T) {
 	if cs, err := db.ListCases(ctx, app.CaseQuery{Text: "doi"}); err != nil || len(cs) != 1 || cs[0].ConsumerName != "Phạm Thị Đổi" {
 		t.Fatalf("search after restore: %v %v", cs, err)
 	}
-	if err := db.CreateCase(ctx, newCase("Sau Khôi Phục")); err != nil {
+	if err := db.CreateCase(ctx, newCase(db, "Sau Khôi Phục")); err != nil {
 		t.Fatal(err)
 	}
 	batch := mustBatch(t, db)
@@ -113,8 +113,9 @@ func TestRestore_ExactlyTheBackedUpRecordsAndTheirOutbox(t *testing.T) {
 
 func TestRestore_RefusesAnotherDevicesOrADamagedBackup(t *testing.T) {
 	ctx := context.Background()
-	db, other := MustOpenDB(t), MustOpenDB(t)
-	if err := other.CreateCase(ctx, newCase("Máy Khác")); err != nil {
+	db := MustOpenDB(t)
+	other := openTestDB(t, Options{Now: db.Now, DeviceTag: "0THR"}) // another laptop
+	if err := other.CreateCase(ctx, newCase(other, "Máy Khác")); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()

@@ -55,7 +55,7 @@ type DB struct {
 	seedRefs app.Refs
 	synced   []app.HolidayYear
 
-	// Now returns the current time; tests replace it.
+	// Now is the program's clock (Options.Now).
 	Now func() time.Time
 
 	freeSpace FreeSpaceFunc
@@ -63,10 +63,15 @@ type DB struct {
 
 // Options for Open.
 type Options struct {
-	// Now replaces time.Now for records and the clock (tests).
+	// Now is the program's clock, for records, deadlines and the HLC
+	// (app/clock.go); required.
 	Now func() time.Time
 	// FreeSpace replaces the system's free-space query (tests).
 	FreeSpace FreeSpaceFunc
+	// DeviceTag is the tag a new store puts in its human numbers (""
+	// draws one: app.NewDeviceTag); tests choose theirs, so that nothing
+	// they check depends on a random draw. An existing store keeps its own.
+	DeviceTag string
 	// BackupDir is where a backup of an existing store is written before
 	// a new version's migrations change it ("": none is taken).
 	BackupDir string
@@ -80,6 +85,10 @@ var registerOnce sync.Once
 // makes the device identity on first use. A file written by a newer version
 // of the app is refused with an *app.Error (ENEWERDATA).
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	app.MustClock(opts.Now, "storage.Open")
+	if opts.DeviceTag != "" && !app.ValidDeviceTag(opts.DeviceTag) {
+		return nil, fmt.Errorf("storage: device tag %q is not 4 characters of Crockford base32", opts.DeviceTag)
+	}
 	registerOnce.Do(registerFunctions)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, app.WrapError(app.EINTERNAL, "Không tạo được thư mục dữ liệu.", err)
@@ -90,10 +99,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	db := &DB{path: path, w: w, Now: opts.Now, freeSpace: opts.FreeSpace}
-	if db.Now == nil {
-		db.Now = time.Now
-	}
+	db := &DB{path: path, w: w, Now: opts.Now, freeSpace: opts.FreeSpace, tag: opts.DeviceTag}
 	if db.freeSpace == nil {
 		db.freeSpace = FreeSpace
 	}

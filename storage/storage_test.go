@@ -10,15 +10,24 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/seeds"
 )
 
-// MustOpenDB opens a store in a temporary folder, with the seeds loaded and
-// the device set to commune 28261.
+// MustOpenDB opens a store in a temporary folder at the test's today
+// (clocktest.AtToday), with the seeds loaded, the device set to commune
+// 28261 and a device tag drawn from the test's seed.
 func MustOpenDB(tb testing.TB) *DB {
 	tb.Helper()
+	return openTestDB(tb, Options{Now: clocktest.AtToday(tb).Now, DeviceTag: seededTag(tb)})
+}
+
+// openTestDB is MustOpenDB with the clock and the device tag the test
+// chose (opts.Now and opts.DeviceTag).
+func openTestDB(tb testing.TB, opts Options) *DB {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(tb.TempDir(), "bvntd.sqlite"), Options{})
+	db, err := Open(ctx, filepath.Join(tb.TempDir(), "bvntd.sqlite"), opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -38,9 +47,29 @@ func MustOpenDB(tb testing.TB) *DB {
 	return db
 }
 
-func newCase(name string) *app.Case {
+// seededTag is a device tag drawn from the test's seed (clocktest.Seed):
+// the same in every run of a test, another one with BVNTD_TEST_SEED.
+func seededTag(tb testing.TB) string {
+	tb.Helper()
+	const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	r := clocktest.Rand(tb)
+	tag := make([]byte, 4)
+	for i := range tag {
+		tag[i] = crockford[r.IntN(len(crockford))]
+	}
+	return string(tag)
+}
+
+// at is a clock fixed at the given minute, Vietnam time: for tests of a
+// rule on a chosen day.
+func at(year int, month time.Month, day, hour, minute int) *clocktest.Clock {
+	return clocktest.New(time.Date(year, month, day, hour, minute, 0, 0, app.ICT))
+}
+
+// newCase is a complaint received an hour before the store's now.
+func newCase(db *DB, name string) *app.Case {
 	return &app.Case{
-		ReceivedAt:   time.Now().Add(-time.Hour),
+		ReceivedAt:   db.Now().Add(-time.Hour),
 		Channel:      "truc_tiep",
 		Kind:         "khieu_nai",
 		ConsumerName: name,
@@ -67,7 +96,8 @@ func TestOpen_WAL(t *testing.T) {
 func TestOpen_RefusesNewerFile(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "x.sqlite")
-	db, err := Open(ctx, path, Options{})
+	clock := clocktest.AtToday(t)
+	db, err := Open(ctx, path, Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +105,7 @@ func TestOpen_RefusesNewerFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	_, err = Open(ctx, path, Options{})
+	_, err = Open(ctx, path, Options{Now: clock.Now})
 	if app.ErrorCode(err) != app.ENEWERDATA || !strings.Contains(app.ErrorMessage(err), "phiên bản mới hơn") {
 		t.Fatalf("err = %v", err)
 	}
@@ -84,21 +114,23 @@ func TestOpen_RefusesNewerFile(t *testing.T) {
 func TestOpen_KeepsIdentityAndClock(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "x.sqlite")
-	db, err := Open(ctx, path, Options{})
+	clock := clocktest.AtToday(t)
+	db, err := Open(ctx, path, Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := db.SetUnitCode(ctx, "28261"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateCase(ctx, newCase("Lê Văn Tám")); err != nil {
+	if err := db.CreateCase(ctx, newCase(db, "Lê Văn Tám")); err != nil {
 		t.Fatal(err)
 	}
 	id, last := db.DeviceID(), db.clock.Last()
 	db.Close()
 	// The OS clock went back an hour: stamps must still go forward. (Set back
 	// by more than app.MaxClockJumpBack, the clock follows it: see app.Clock.)
-	db, err = Open(ctx, path, Options{Now: func() time.Time { return time.Now().Add(-time.Hour) }})
+	clock.Advance(-time.Hour)
+	db, err = Open(ctx, path, Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,10 +143,49 @@ func TestOpen_KeepsIdentityAndClock(t *testing.T) {
 	}
 }
 
+// A new store takes the device tag it is given (tests choose theirs), or
+// draws one; an existing store keeps its own; a tag that is not 4
+// characters of Crockford base32 is refused.
+func TestOpen_DeviceTag(t *testing.T) {
+	ctx := context.Background()
+	now := clocktest.AtToday(t).Now
+	path := filepath.Join(t.TempDir(), "x.sqlite")
+	db, err := Open(ctx, path, Options{Now: now, DeviceTag: "AN7K"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.DeviceTag() != "AN7K" {
+		t.Fatalf("tag %q, want AN7K", db.DeviceTag())
+	}
+	db.Close()
+	db, err = Open(ctx, path, Options{Now: now, DeviceTag: "B2C3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.DeviceTag() != "AN7K" {
+		t.Fatalf("reopened with another tag: %q, want its own AN7K", db.DeviceTag())
+	}
+	db.Close()
+	drawn, err := Open(ctx, filepath.Join(t.TempDir(), "y.sqlite"), Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drawn.Close()
+	if !app.ValidDeviceTag(drawn.DeviceTag()) {
+		t.Fatalf("drawn tag %q", drawn.DeviceTag())
+	}
+	for _, bad := range []string{"AN7", "AN7KX", "an7k", "ANIL", "AN-7"} {
+		if db, err := Open(ctx, filepath.Join(t.TempDir(), "z.sqlite"), Options{Now: now, DeviceTag: bad}); err == nil {
+			db.Close()
+			t.Errorf("tag %q accepted", bad)
+		}
+	}
+}
+
 func TestCreateCase_WritesOutboxInSameTx(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	c := newCase("Nguyễn Thị Hồng Đào")
+	c := newCase(db, "Nguyễn Thị Hồng Đào")
 	if err := db.CreateCase(ctx, c); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +204,7 @@ func TestCreateCase_WritesOutboxInSameTx(t *testing.T) {
 	if err := json.Unmarshal(batch[0].Fields["consumer_name"], &name); err != nil || name != "Nguyễn Thị Hồng Đào" {
 		t.Fatalf("consumer_name in outbox = %q, %v", name, err)
 	}
-	c2 := newCase("Trần Văn Bình")
+	c2 := newCase(db, "Trần Văn Bình")
 	if err := db.CreateCase(ctx, c2); err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +216,7 @@ func TestCreateCase_WritesOutboxInSameTx(t *testing.T) {
 func TestCreateCase_InvalidSavesNothing(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	c := newCase("   ")
+	c := newCase(db, "   ")
 	c.ConsumerPhone = "12345"
 	err := db.CreateCase(ctx, c)
 	fe := app.FieldErrors(err)
@@ -162,7 +233,7 @@ func TestCreateCase_InvalidSavesNothing(t *testing.T) {
 func TestUpdateCase_OutboxHasOnlyChangedFields(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	c := newCase("Phạm Thị Lan")
+	c := newCase(db, "Phạm Thị Lan")
 	if err := db.CreateCase(ctx, c); err != nil {
 		t.Fatal(err)
 	}
@@ -198,9 +269,13 @@ func TestUpdateCase_OutboxHasOnlyChangedFields(t *testing.T) {
 
 func TestListCases_SearchIgnoresDiacritics(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	// Every number of this device contains "AN00": a search for the name
+	// "an" found all four cases while the number was in the searched text
+	// (issue 13: a random tag beginning with AN). Words of letters never
+	// match the number now.
+	db := openTestDB(t, Options{Now: clocktest.AtToday(t).Now, DeviceTag: "AN00"})
 	for _, n := range []string{"Nguyễn Thị Hồng Đào", "Đặng Văn Ân", "Dương Minh An", "Lê Thị Hoa"} {
-		if err := db.CreateCase(ctx, newCase(n)); err != nil {
+		if err := db.CreateCase(ctx, newCase(db, n)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -231,10 +306,71 @@ func TestListCases_SearchIgnoresDiacritics(t *testing.T) {
 	}
 }
 
+// A word with a digit also finds the cases whose number has a part that
+// starts with it (the sequence, the year, the tag and what follows, the
+// whole number); a word of letters, or digits from the middle of a part,
+// never matches the number.
+func TestListCases_SearchFindsPartsOfTheNumber(t *testing.T) {
+	ctx := context.Background()
+	clock := at(2026, time.November, 20, 9, 0)
+	db := openTestDB(t, Options{Now: clock.Now, DeviceTag: "AN7K"})
+	var twelfth *app.Case
+	for i := 1; i <= 12; i++ {
+		c := newCase(db, "Người Thứ "+string(rune('A'+i-1)))
+		if err := db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		twelfth = c
+	}
+	if twelfth.Number != "28261-2026-AN7K-0012" {
+		t.Fatalf("12th number %q, want 28261-2026-AN7K-0012", twelfth.Number)
+	}
+	// One case of the year before, numbered in its own year.
+	last := newCase(db, "Người Năm Trước")
+	last.ReceivedAt = time.Date(2025, time.December, 20, 8, 0, 0, 0, app.ICT)
+	if err := db.CreateCase(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(last.Number, "28261-2025-AN7K-") {
+		t.Fatalf("number of a case of 2025: %q", last.Number)
+	}
+	for _, tc := range []struct {
+		q    string
+		want int // cases found; -1: only the twelfth
+	}{
+		{"0012", -1},
+		{"AN7K-0012", -1},
+		{"an7k-0012", -1},
+		{"2026-an7k-0012", -1},
+		{"28261-2026-AN7K-0012", -1},
+		{"2026", 12}, // the year
+		{"2025", 1},  // the other year
+		{"AN7K", 13}, // every number of this device
+		{"28261-2026", 12},
+		{"an", 0},  // letters: a name, never the tag
+		{"7k", 0},  // not the start of a part
+		{"012", 0}, // not the start of a part
+		{"k-0012", 0},
+		{"0012 thu", -1}, // every word must match: the number and the name
+		{"0012 khac", 0},
+	} {
+		cs, err := db.ListCases(ctx, app.CaseQuery{Text: tc.q})
+		if err != nil {
+			t.Fatalf("%q: %v", tc.q, err)
+		}
+		switch {
+		case tc.want == -1 && (len(cs) != 1 || cs[0].ID != twelfth.ID):
+			t.Errorf("search %q: %d cases, want only %s", tc.q, len(cs), twelfth.Number)
+		case tc.want >= 0 && len(cs) != tc.want:
+			t.Errorf("search %q: %d cases, want %d", tc.q, len(cs), tc.want)
+		}
+	}
+}
+
 func TestApplyPull_KeepsPendingLocalFields(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	c := newCase("Võ Thị Sáu")
+	c := newCase(db, "Võ Thị Sáu")
 	if err := db.CreateCase(ctx, c); err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +407,7 @@ func TestApplyPull_KeepsPendingLocalFields(t *testing.T) {
 func TestApplyResults_ParksRejectedAndHoldsLaterEditsOfThatRecord(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	a, b := newCase("Hồ Văn Một"), newCase("Hồ Văn Hai")
+	a, b := newCase(db, "Hồ Văn Một"), newCase(db, "Hồ Văn Hai")
 	for _, c := range []*app.Case{a, b} {
 		if err := db.CreateCase(ctx, c); err != nil {
 			t.Fatal(err)
@@ -302,7 +438,7 @@ func TestPendingBatch_BoundedByBytes(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	for i := 0; i < 20; i++ {
-		if err := db.CreateCase(ctx, newCase("Người Thứ "+string(rune('A'+i)))); err != nil {
+		if err := db.CreateCase(ctx, newCase(db, "Người Thứ "+string(rune('A'+i)))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -356,7 +492,7 @@ func TestMigration_OutboxSurvives(t *testing.T) {
 	}
 	w.Close()
 
-	db, err := Open(ctx, path, Options{})
+	db, err := Open(ctx, path, Options{Now: clocktest.AtToday(t).Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,14 +521,14 @@ func TestMigration_OutboxSurvives(t *testing.T) {
 func TestBackup(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	if err := db.CreateCase(ctx, newCase("Mai Văn Sao")); err != nil {
+	if err := db.CreateCase(ctx, newCase(db, "Mai Văn Sao")); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "copy.sqlite")
 	if err := db.Backup(ctx, out); err != nil {
 		t.Fatal(err)
 	}
-	cp, err := Open(ctx, out, Options{})
+	cp, err := Open(ctx, out, Options{Now: db.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -444,7 +580,7 @@ func keys(m map[string]json.RawMessage) []string {
 func TestApplyPull_ResetRequeuesSentChangesInOrder(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	a, b := newCase("Trịnh Văn Một"), newCase("Trịnh Văn Hai")
+	a, b := newCase(db, "Trịnh Văn Một"), newCase(db, "Trịnh Văn Hai")
 	for _, c := range []*app.Case{a, b} {
 		if err := db.CreateCase(ctx, c); err != nil {
 			t.Fatal(err)
@@ -482,7 +618,7 @@ func TestApplyPull_ResetRequeuesSentChangesInOrder(t *testing.T) {
 func TestSearch_FollowsEditsAndPulls(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	c := newCase("Lâm Văn Xưa")
+	c := newCase(db, "Lâm Văn Xưa")
 	if err := db.CreateCase(ctx, c); err != nil {
 		t.Fatal(err)
 	}
@@ -531,7 +667,7 @@ func TestSearch_FollowsEditsAndPulls(t *testing.T) {
 func TestAddCaseEvent_MovesTheCaseAlongTheWorkflow(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	c := newCase("Quách Thị Quy Trình")
+	c := newCase(db, "Quách Thị Quy Trình")
 	if err := db.CreateCase(ctx, c); err != nil {
 		t.Fatal(err)
 	}
@@ -572,14 +708,14 @@ func TestPossibleDuplicates_SamePhoneAndBusinessWithin30Days(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	mk := func(name, phone, business string, received time.Time) *app.Case {
-		c := newCase(name)
+		c := newCase(db, name)
 		c.ConsumerPhone, c.BusinessName, c.ReceivedAt = phone, business, received
 		if err := db.CreateCase(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 		return c
 	}
-	now := time.Now()
+	now := db.Now()
 	first := mk("Đinh Văn Lặp", "0912 345 678", "Cửa hàng Điện Máy Xanh", now.Add(-20*24*time.Hour))
 	mk("Đinh Văn Lặp", "0912345678", "Cửa hàng điện máy khác", now.Add(-5*24*time.Hour))  // other business
 	mk("Đinh Văn Lặp", "0987654321", "Cửa hàng Điện Máy Xanh", now.Add(-5*24*time.Hour))  // other phone

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/cmd/cli"
 )
 
@@ -93,6 +94,7 @@ func newBackupFixture(t *testing.T) (*fixture, *fakeBackups) {
 	t.Helper()
 	test.NewTempApp(t)
 	refs := testRefs()
+	clock := clocktest.AtToday(t)
 	bk := &fakeBackups{folder: "/media/usb/bvntd",
 		list: []app.BackupInfo{
 			{Path: "/media/usb/bvntd/bvntd-20261126-020000-daily.sqlite", At: time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC),
@@ -104,13 +106,14 @@ func newBackupFixture(t *testing.T) (*fixture, *fakeBackups) {
 	}
 	bk.setDisk(20 << 30)
 	fx := &fixture{
-		cases:  newFakeCases(refs),
+		clock:  clock,
+		cases:  newFakeCases(refs, clock.Now),
 		sync:   &fakeSync{status: app.SyncStatus{Enrolled: true, ServerURL: "https://bvntd.dongthap.example/", Scope: "28261"}},
 		review: &fakeReview{},
 	}
 	fx.win = test.NewTempWindow(t, nil)
 	fx.ui = newUI(fx.win, Services{Cases: fx.cases, Sync: fx.sync, Review: fx.review, Backups: bk, Refs: refs,
-		UnitCode: "28261", Officer: "Lê Văn Tâm"}, inline, 0)
+		UnitCode: "28261", Officer: "Lê Văn Tâm", Now: clock.Now}, inline, 0)
 	fx.win.SetContent(fx.ui.Content())
 	fx.win.Resize(fyne.NewSize(1024, 900))
 	fx.ui.Refresh()
@@ -222,7 +225,7 @@ func TestBackupPanel_RestoreOnARealStore(t *testing.T) {
 	ctx := context.Background()
 	fx := newStoreFixture(t)
 	save := func(name string) {
-		c := &app.Case{ReceivedAt: time.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		c := &app.Case{ReceivedAt: fx.clock.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
 			ConsumerName: name, Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn."}
 		if err := fx.db.CreateCase(ctx, c); err != nil {
 			t.Fatal(err)

@@ -12,12 +12,16 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 )
 
 // countingSync is a SyncService for the scheduler: it records when each
 // SyncNow starts and how many run at once, and can take time and fail.
+// It lives in a testing/synctest bubble: its clock moves with the bubble's
+// fake time, so the instants it records are the scheduler's own timers.
 type countingSync struct {
 	mu        sync.Mutex
+	now       func() time.Time
 	t0        time.Time
 	status    app.SyncStatus
 	errs      []error       // returned by the next SyncNow calls, in turn
@@ -27,8 +31,11 @@ type countingSync struct {
 	maxActive int
 }
 
+// newCountingSync must be called inside the bubble: clocktest.Running
+// then moves with the bubble's fake time, from the start of the test.
 func newCountingSync(st app.SyncStatus) *countingSync {
-	return &countingSync{t0: time.Now(), status: st}
+	now := clocktest.Running()
+	return &countingSync{now: now, t0: now(), status: st}
 }
 
 func (s *countingSync) Status(context.Context) (app.SyncStatus, error) {
@@ -39,7 +46,7 @@ func (s *countingSync) Status(context.Context) (app.SyncStatus, error) {
 
 func (s *countingSync) SyncNow(ctx context.Context) error {
 	s.mu.Lock()
-	s.at = append(s.at, time.Since(s.t0))
+	s.at = append(s.at, s.now().Sub(s.t0))
 	s.active++
 	s.maxActive = max(s.maxActive, s.active)
 	took := s.took
@@ -284,17 +291,18 @@ func equalDurations(a, b []time.Duration) bool {
 	return true
 }
 
-// fakeClock hands out timers that fire only when the test says so.
-type fakeClock struct{ timers []*fakeTimer }
+// fakeTimers hands out timers that fire only when the test says so (the
+// scheduler's afterFunc seam; it reads no time).
+type fakeTimers struct{ timers []*fakeTimer }
 
-func (c *fakeClock) afterFunc(d time.Duration, f func()) func() bool {
+func (c *fakeTimers) afterFunc(d time.Duration, f func()) func() bool {
 	tm := &fakeTimer{delay: d, fire: f}
 	c.timers = append(c.timers, tm)
 	return func() bool { tm.stopped = true; return true }
 }
 
 // fire runs the one pending timer of delay d, or fails.
-func (c *fakeClock) fire(t *testing.T, d time.Duration) {
+func (c *fakeTimers) fire(t *testing.T, d time.Duration) {
 	t.Helper()
 	var found *fakeTimer
 	for _, tm := range c.timers {
@@ -312,7 +320,7 @@ func (c *fakeClock) fire(t *testing.T, d time.Duration) {
 	found.fire()
 }
 
-func (c *fakeClock) pending() []time.Duration {
+func (c *fakeTimers) pending() []time.Duration {
 	var out []time.Duration
 	for _, tm := range c.timers {
 		if !tm.stopped {
@@ -327,13 +335,13 @@ func (c *fakeClock) pending() []time.Duration {
 // offline failure is retried after 30 s.
 func TestUI_BackgroundSyncAfterSave(t *testing.T) {
 	fx := newFixture(t)
-	clock := &fakeClock{}
-	fx.ui.sched.afterFunc = clock.afterFunc
+	timers := &fakeTimers{}
+	fx.ui.sched.afterFunc = timers.afterFunc
 	fx.ui.StartBackgroundSync() // syncs at once
 	if n, _ := fx.sync.calls(); n != 1 {
 		t.Fatalf("%d syncs at start, want 1", n)
 	}
-	if got := clock.pending(); !equalDurations(got, []time.Duration{periodicSync}) {
+	if got := timers.pending(); !equalDurations(got, []time.Duration{periodicSync}) {
 		t.Fatalf("timers after the first sync: %v, want [5m]", got)
 	}
 	must(t, fx.ui.line.text.Text == "Đã đồng bộ lúc 09:05 27/11", "line %q", fx.ui.line.text.Text)
@@ -354,27 +362,27 @@ func TestUI_BackgroundSyncAfterSave(t *testing.T) {
 	fx.review.add(app.Conflict{ID: "c9", RecordID: fx.cases.get(0).ID, Field: "summary",
 		KeptValue: raw("a"), OtherValue: raw("b")})
 	fx.sync.syncErr = errOffline
-	clock.fire(t, saveSyncDelay)
+	timers.fire(t, saveSyncDelay)
 	if n, _ := fx.sync.calls(); n != 2 {
 		t.Fatalf("%d syncs after the delay, want 2", n)
 	}
 	must(t, fx.ui.line.text.Text == "Không có mạng – 1 thay đổi chờ gửi", "line %q", fx.ui.line.text.Text)
 	must(t, fx.ui.reviewTab.Text == "Cần xem xét (1)", "review tab %q", fx.ui.reviewTab.Text)
 	must(t, strings.HasPrefix(fx.ui.cases.cellText(0, colNumber), "⚠ "), "case not marked")
-	if got := clock.pending(); !equalDurations(got, []time.Duration{offlineRetryFirst}) {
+	if got := timers.pending(); !equalDurations(got, []time.Duration{offlineRetryFirst}) {
 		t.Fatalf("timers after going offline: %v, want [30s]", got)
 	}
 
 	fx.sync.syncErr = nil // the network is back
-	clock.fire(t, offlineRetryFirst)
+	timers.fire(t, offlineRetryFirst)
 	must(t, fx.ui.line.text.Text == "Đã đồng bộ lúc 09:05 27/11", "line %q", fx.ui.line.text.Text)
 	must(t, fx.ui.syncPanel.pending.Text == "0" && fx.ui.syncTab.Text == "Đồng bộ", "panel not refreshed")
-	if got := clock.pending(); !equalDurations(got, []time.Duration{periodicSync}) {
+	if got := timers.pending(); !equalDurations(got, []time.Duration{periodicSync}) {
 		t.Fatalf("timers after coming back: %v, want [5m]", got)
 	}
 
 	fx.ui.Close()
-	if got := clock.pending(); len(got) != 0 {
+	if got := timers.pending(); len(got) != 0 {
 		t.Errorf("timers left after Close: %v", got)
 	}
 }

@@ -150,11 +150,21 @@ func (v *caseDetail) apply(c app.Case, events []app.CaseEvent, deadlines []app.D
 	v.showInfo()
 }
 
-// deadlineText describes the soonest running deadline.
+// deadlineText describes the soonest running deadline, and warns when it
+// was counted across a year the holiday calendar lacks.
 func (v *caseDetail) deadlineText() string {
 	if len(v.deadlines) == 0 {
 		return lang.X("detail.no_deadline", "Không có thời hạn đang chạy.")
 	}
+	text := v.soonestText()
+	if w := app.CalendarWarning(v.deadlines[0].Uncovered); w != "" {
+		text += "\n" + w
+	}
+	return text
+}
+
+// soonestText describes the soonest running deadline.
+func (v *caseDetail) soonestText() string {
 	d := v.deadlines[0]
 	args := map[string]any{"Rule": codeLabel(app.Code{VI: d.Rule.VI, EN: d.Rule.EN}), "Date": FormatDate(d.Due),
 		"Basis": d.Rule.Basis}

@@ -398,7 +398,7 @@ func (f *caseForm) showGroupHint() {
 	}
 	var missing []string
 	ticked := f.checkedGroups()
-	for _, g := range c.SuggestedGroups() {
+	for _, g := range c.SuggestedGroups(f.now()) {
 		if !slices.Contains(ticked, g) {
 			missing = append(missing, listLabel(app.VulnerableGroups, g))
 		}

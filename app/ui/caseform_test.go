@@ -54,7 +54,7 @@ func TestCaseForm_SaveThenFindWithoutDiacritics(t *testing.T) {
 	_, statusBefore := fx.sync.calls()
 
 	f := openNewForm(t, fx)
-	must(t, f.received.Text == FormatDate(time.Now()), "date defaults to %q, want today", f.received.Text)
+	must(t, f.received.Text == FormatDate(fx.clock.Peek()), "date defaults to %q, want today", f.received.Text)
 	test.Type(f.consumerName, "Nguyễn Thị Hồng Đào")
 	test.Type(f.consumerPhone, "0912 345 678")
 	test.Type(f.businessName, "Cửa hàng Bách Hóa Xanh")
@@ -152,13 +152,13 @@ func TestCaseForm_FieldMessages(t *testing.T) {
 		name  string
 		setup func(f *caseForm)
 		field string
-		want  string
+		want  string // {today}: the date of the test's today
 	}{
 		{"NoSummary", func(f *caseForm) { f.summary.SetText("  ") }, "summary", "Chưa nhập nội dung vụ việc."},
 		{"NoChannel", func(f *caseForm) { f.channel.sel.ClearSelected() }, "channel", "Chưa chọn kênh tiếp nhận."},
 		{"NoSector", func(f *caseForm) { f.sector.sel.ClearSelected() }, "sector", "Chưa chọn lĩnh vực."},
 		{"BadPhone", func(f *caseForm) { test.Type(f.consumerPhone, "12345") }, "consumer_phone", "Số điện thoại không hợp lệ (ví dụ: 0912 345 678)."},
-		{"DateNotADate", func(f *caseForm) { f.received.SetText("hôm qua") }, "received_at", "Ngày phải có dạng ngày/tháng/năm, ví dụ " + FormatDate(time.Now()) + "."},
+		{"DateNotADate", func(f *caseForm) { f.received.SetText("hôm qua") }, "received_at", "Ngày phải có dạng ngày/tháng/năm, ví dụ {today}."},
 		{"DateNoSuchDay", func(f *caseForm) { f.received.SetText("31/02/2026") }, "received_at", "Không có ngày này. Vui lòng kiểm tra ngày và tháng."},
 		{"DateInFuture", func(f *caseForm) { f.received.SetText("01/01/2099") }, "received_at", "Ngày tiếp nhận không được sau ngày hôm nay."},
 		{"DateEmpty", func(f *caseForm) { f.received.SetText("") }, "received_at", "Chưa nhập ngày tiếp nhận."},
@@ -172,8 +172,9 @@ func TestCaseForm_FieldMessages(t *testing.T) {
 			tt.setup(f)
 			test.Tap(f.save)
 			must(t, fx.cases.count() == 0, "saved despite a bad %s", tt.field)
-			if l := f.errs[tt.field]; !l.Visible() || l.Text != tt.want {
-				t.Errorf("%s message = %q (shown %v), want %q", tt.field, l.Text, l.Visible(), tt.want)
+			want := strings.ReplaceAll(tt.want, "{today}", FormatDate(fx.clock.Peek()))
+			if l := f.errs[tt.field]; !l.Visible() || l.Text != want {
+				t.Errorf("%s message = %q (shown %v), want %q", tt.field, l.Text, l.Visible(), want)
 			}
 		})
 	}

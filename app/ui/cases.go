@@ -86,7 +86,8 @@ type casesScreen struct {
 // sortOptions are the list orders, in the order of the Select.
 var sortOptions = []string{app.SortNewest, app.SortDue, app.SortName}
 
-func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w fyne.Window, run func(func()), delay time.Duration) *casesScreen {
+func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w fyne.Window, run func(func()), delay time.Duration,
+	now func() time.Time) *casesScreen {
 	s := &casesScreen{ctx: ctx, svc: svc, refs: refs, win: w, run: run, delay: delay,
 		afterFunc: func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }}
 
@@ -136,7 +137,7 @@ func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w f
 
 	s.table = newCaseTable(s)
 
-	s.now = time.Now
+	s.now = now
 	filters := s.buildFilters()
 
 	sortBox := container.NewHBox(widget.NewLabel(lang.X("cases.sort.label", "Sắp xếp:")), s.sort)

@@ -45,9 +45,11 @@ type dashboard struct {
 	reloadBtn *widget.Button
 	status    *widget.Label
 	errMsg    *widget.Label
+	calWarn   *widget.Label // the holiday calendar lacks a year (app.CalendarGaps)
 	body      *fyne.Container
 
 	periods []app.KPIPeriod
+	listed  [2]int   // the report year and calendar year periods was listed for
 	units   []string // parallel to unitSel.Options; "" is the whole province
 
 	gen      int          // generation of the latest load; older answers are dropped
@@ -71,9 +73,7 @@ type dashboard struct {
 // newDashboard builds the screen without loading anything; call reload.
 func newDashboard(d formDeps, kpi KPIService) *dashboard {
 	v := &dashboard{formDeps: d, kpi: kpi}
-	if v.now == nil {
-		v.now = time.Now
-	}
+	v.now = app.MustClock(v.now, "ui.newDashboard")
 	if v.run == nil {
 		v.run = goRunner
 	}
@@ -81,22 +81,8 @@ func newDashboard(d formDeps, kpi KPIService) *dashboard {
 		v.ctx = context.Background()
 	}
 
-	now := v.now()
-	cur := app.ReportYearOf(now)
-	first := min(planStartYear, cur, now.In(ICT).Year())
-	var labels []string
-	for y := cur; y >= first; y-- {
-		p := app.ReportYear(y)
-		v.periods = append(v.periods, p)
-		labels = append(labels, lang.X("dashboard.period.report_year", "Năm báo cáo {{.Year}} ({{.From}} – {{.To}})",
-			map[string]any{"Year": y, "From": FormatDate(p.From), "To": FormatDate(p.To)}))
-	}
-	for y := now.In(ICT).Year(); y >= first; y-- {
-		v.periods = append(v.periods, app.CalendarYear(y))
-		labels = append(labels, lang.X("dashboard.period.calendar_year", "Năm {{.Year}} (01/01 – 31/12)", map[string]any{"Year": y}))
-	}
-	v.period = widget.NewSelect(labels, nil)
-	v.period.SetSelectedIndex(0) // the current report year
+	v.period = widget.NewSelect(nil, nil)
+	v.setPeriods()
 	v.period.OnChanged = func(string) { v.recompute() }
 
 	controls := []fyne.CanvasObject{widget.NewLabel(lang.X("dashboard.period.label", "Kỳ báo cáo:")),
@@ -124,10 +110,54 @@ func newDashboard(d formDeps, kpi KPIService) *dashboard {
 	v.status = &widget.Label{TextStyle: fyne.TextStyle{Italic: true}, Truncation: fyne.TextTruncateEllipsis}
 	v.errMsg = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	v.errMsg.Hide()
+	v.calWarn = &widget.Label{Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
+	v.calWarn.Hide()
 	v.body = container.NewVBox()
-	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(controls...), nil, v.status), v.errMsg)
+	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(controls...), nil, v.status), v.errMsg, v.calWarn)
 	v.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(v.body)))
 	return v
+}
+
+// setPeriods lists the report years and calendar years of the plan up to
+// the ones under way at now, newest first, and selects the current report
+// year. A window left open across 15/12 or 1/1 gets the new year at the
+// next reload (the officer's own choice of an older period is kept). Call
+// it on the Fyne goroutine.
+func (v *dashboard) setPeriods() {
+	now := v.now()
+	cur, year := app.ReportYearOf(now), now.In(ICT).Year()
+	if v.listed == [2]int{cur, year} {
+		return
+	}
+	v.listed = [2]int{cur, year}
+	var keep app.KPIPeriod // an older period the officer chose, if any
+	if i := v.period.SelectedIndex(); i > 0 && i < len(v.periods) {
+		keep = v.periods[i]
+	}
+	first := min(planStartYear, cur, year)
+	v.periods = nil
+	var labels []string
+	for y := cur; y >= first; y-- {
+		p := app.ReportYear(y)
+		v.periods = append(v.periods, p)
+		labels = append(labels, lang.X("dashboard.period.report_year", "Năm báo cáo {{.Year}} ({{.From}} – {{.To}})",
+			map[string]any{"Year": y, "From": FormatDate(p.From), "To": FormatDate(p.To)}))
+	}
+	for y := year; y >= first; y-- {
+		v.periods = append(v.periods, app.CalendarYear(y))
+		labels = append(labels, lang.X("dashboard.period.calendar_year", "Năm {{.Year}} (01/01 – 31/12)", map[string]any{"Year": y}))
+	}
+	sel := 0 // the current report year
+	for i, p := range v.periods {
+		if !keep.From.IsZero() && p.From.Equal(keep.From) && p.To.Equal(keep.To) {
+			sel = i
+		}
+	}
+	onChanged := v.period.OnChanged
+	v.period.OnChanged = nil // the caller loads once
+	v.period.Options = labels
+	v.period.SetSelectedIndex(sel)
+	v.period.OnChanged = onChanged
 }
 
 // selection reads the commune and period chosen. Call it on the Fyne
@@ -149,6 +179,7 @@ func (v *dashboard) selection() (string, app.KPIPeriod) {
 // reload loads the data of the chosen commune off the Fyne goroutine,
 // computes the indicators and shows them.
 func (v *dashboard) reload() {
+	v.setPeriods()
 	unit, p := v.selection()
 	v.gen++
 	gen := v.gen
@@ -209,6 +240,12 @@ func (v *dashboard) apply(gen int, unit string, data *app.KPIData, rep *app.KPIR
 		v.loadedAt = v.now()
 	}
 	v.data, v.dataUnit, v.report = data, unit, rep
+	if w := app.CalendarWarning(app.CalendarGaps(data.Calendar, v.now())); w != "" && data.Calendar != nil {
+		v.calWarn.SetText(w)
+		v.calWarn.Show()
+	} else {
+		v.calWarn.Hide()
+	}
 	v.status.SetText(lang.X("dashboard.loaded", "Số liệu lúc {{.Time}}", map[string]any{"Time": FormatDateTime(v.loadedAt)}))
 	v.build()
 }

@@ -15,22 +15,26 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/seeds"
 	"bvntd/storage"
 )
 
 // dashFixture is the dashboard of a store with the seeds, on commune 28261
-// (or a provincial device for unit ""), at a fixed "now".
+// (or a provincial device for unit ""), on a clock at a fixed day: the
+// figures of these tests are those of that day's report year.
 type dashFixture struct {
-	v   *dashboard
-	db  *storage.DB
-	win fyne.Window
+	v     *dashboard
+	db    *storage.DB
+	win   fyne.Window
+	clock *clocktest.Clock
 }
 
 func newDashFixture(t *testing.T, unit string, now time.Time) *dashFixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bvntd.sqlite"), storage.Options{Now: func() time.Time { return now }})
+	clock := clocktest.New(now)
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bvntd.sqlite"), storage.Options{Now: clock.Now, DeviceTag: seededTag(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,12 +54,12 @@ func newDashFixture(t *testing.T, unit string, now time.Time) *dashFixture {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
 	deps := formDeps{ctx: ctx, win: w, svc: db, records: db, refs: refs, unit: unit, officer: "Lê Văn Tâm",
-		run: inline, now: func() time.Time { return now }}
+		run: inline, now: clock.Now}
 	v := newDashboard(deps, db)
 	w.SetContent(v.content)
 	w.Resize(fyne.NewSize(1280, 900))
 	v.reload()
-	return &dashFixture{v: v, db: db, win: w}
+	return &dashFixture{v: v, db: db, win: w, clock: clock}
 }
 
 func (fx *dashFixture) save(t *testing.T, rs ...app.Record) {
@@ -239,9 +243,22 @@ func (failingKPI) KPIData(context.Context, string) (*app.KPIData, error) {
 func TestDashboard_LoadErrorShownInVietnamese(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	v := newDashboard(formDeps{ctx: context.Background(), win: w, unit: "28261", run: inline, now: func() time.Time { return dashNow }}, failingKPI{})
+	v := newDashboard(formDeps{ctx: context.Background(), win: w, unit: "28261", run: inline, now: clocktest.New(dashNow).Now}, failingKPI{})
 	w.SetContent(v.content)
 	v.reload()
 	must(t, v.errMsg.Visible() && strings.HasPrefix(v.errMsg.Text, "Không tải được số liệu:") && !strings.Contains(v.errMsg.Text, "sql"),
 		"error %q", v.errMsg.Text)
+}
+
+// A window left open across 15/12 moves on to the new report year: after
+// midnight a reload shows (and offers) the report year that has begun.
+func TestDashboard_NewReportYearWhileOpen(t *testing.T) {
+	fx := newDashFixture(t, "28261", time.Date(2026, 12, 14, 23, 59, 0, 0, ICT))
+	must(t, fx.v.period.Options[0] == "Năm báo cáo 2026 (15/12/2025 – 14/12/2026)", "periods on 14/12 %q", fx.v.period.Options)
+	fx.save(t, &app.TrainingSession{Title: "Lớp ngày 15/12", StartDate: "2026-12-15", Status: "da_to_chuc"})
+	fx.clock.Advance(2 * time.Minute) // 15/12/2026 00:01
+	test.Tap(fx.v.reloadBtn)
+	must(t, fx.v.period.Options[0] == "Năm báo cáo 2027 (15/12/2026 – 14/12/2027)" && fx.v.period.SelectedIndex() == 0,
+		"after midnight the periods are %q, selected %d", fx.v.period.Options, fx.v.period.SelectedIndex())
+	must(t, fx.tileValue(t, "training.sessions") == "1", "report year 2027 counts %s sessions", fx.tileValue(t, "training.sessions"))
 }

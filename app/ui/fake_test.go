@@ -16,11 +16,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 )
 
 // fakeCases is an in-memory CaseService that searches and validates like
 // the real store: every query word must be the start of a word of the
-// folded search text.
+// folded search text, or a word with a digit the start of a part of the
+// case number.
 type fakeCases struct {
 	mu       sync.Mutex
 	refs     app.Refs
@@ -33,11 +35,14 @@ type fakeCases struct {
 	events   []app.CaseEvent
 	rules    []app.SlaRule
 	cal      *app.Calendar
+	now      func() time.Time // the test's clock: stamps and validation
 }
 
 var _ CaseService = (*fakeCases)(nil)
 
-func newFakeCases(refs app.Refs) *fakeCases { return &fakeCases{refs: refs} }
+func newFakeCases(refs app.Refs, now func() time.Time) *fakeCases {
+	return &fakeCases{refs: refs, now: app.MustClock(now, "ui.fakeCases")}
+}
 
 func (f *fakeCases) takeFailure() error {
 	err := f.failNext
@@ -55,7 +60,7 @@ func (f *fakeCases) ListCases(ctx context.Context, q app.CaseQuery) ([]app.Case,
 		if c.Voided && !q.IncludeVoided {
 			continue
 		}
-		if matchAll(words, strings.Fields(app.Fold(c.SearchText()))) {
+		if matchAll(words, strings.Fields(app.Fold(c.SearchText())), c.Number) {
 			out = append(out, c)
 		}
 	}
@@ -74,10 +79,12 @@ func (f *fakeCases) ListCases(ctx context.Context, q app.CaseQuery) ([]app.Case,
 	return out, nil
 }
 
-// matchAll reports whether every query word starts some word of the text.
-func matchAll(query, text []string) bool {
+// matchAll reports whether every query word starts some word of the text
+// or, for a word with a digit, a part of the case number (as the store's
+// search does: app.NumberTerm, app.MatchesNumber).
+func matchAll(query, text []string, number string) bool {
 	for _, q := range query {
-		found := false
+		found := app.NumberTerm(q) && app.MatchesNumber(number, q)
 		for _, w := range text {
 			if strings.HasPrefix(w, q) {
 				found = true
@@ -111,7 +118,7 @@ func (f *fakeCases) CreateCase(ctx context.Context, c *app.Case) error {
 	if err := f.takeFailure(); err != nil {
 		return err
 	}
-	now := time.Now().UTC().Truncate(time.Second)
+	now := f.now().UTC().Truncate(time.Second)
 	n := *c
 	if n.Status == "" {
 		n.Status = app.StatusReceived
@@ -140,12 +147,13 @@ func (f *fakeCases) UpdateCase(ctx context.Context, c *app.Case) error {
 	}
 	n := *c
 	n.Normalize()
-	if err := n.Validate(f.refs, time.Now()); err != nil {
+	now := f.now()
+	if err := n.Validate(f.refs, now); err != nil {
 		return err
 	}
 	for i := range f.cases {
 		if f.cases[i].ID == n.ID {
-			n.UpdatedAt = time.Now().UTC().Truncate(time.Second)
+			n.UpdatedAt = now.UTC().Truncate(time.Second)
 			f.cases[i] = n
 			f.updates++
 			*c = n
@@ -247,7 +255,7 @@ func (f *fakeCases) AddCaseEvent(ctx context.Context, caseID string, e *app.Case
 			return err
 		}
 		if e.At.IsZero() {
-			e.At = time.Now().UTC().Truncate(time.Second)
+			e.At = f.now().UTC().Truncate(time.Second)
 		}
 		e.ID, e.CaseID, e.UnitCode, e.FromStatus, e.ToStatus = app.NewID(), c.ID, c.UnitCode, c.Status, to
 		e.Normalize()
@@ -435,6 +443,7 @@ func inline(f func()) { f() }
 
 type fixture struct {
 	ui     *UI
+	clock  *clocktest.Clock // the UI's and the fake store's clock, at the simulated today
 	win    fyne.Window
 	cases  *fakeCases
 	sync   *fakeSync
@@ -451,14 +460,16 @@ func newFixtureWith(t *testing.T, run func(func())) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
 	refs := testRefs()
+	clock := clocktest.AtToday(t)
 	fx := &fixture{
-		cases:  newFakeCases(refs),
+		clock:  clock,
+		cases:  newFakeCases(refs, clock.Now),
 		sync:   &fakeSync{status: app.SyncStatus{Enrolled: true, ServerURL: "https://bvntd.dongthap.example/", Scope: "28261"}},
 		review: &fakeReview{},
 	}
 	fx.win = test.NewTempWindow(t, nil)
 	fx.ui = newUI(fx.win, Services{Cases: fx.cases, Sync: fx.sync, Review: fx.review, Refs: refs,
-		UnitCode: "28261", Officer: "Lê Văn Tâm"}, run, 0)
+		UnitCode: "28261", Officer: "Lê Văn Tâm", Now: clock.Now}, run, 0)
 	fx.win.SetContent(fx.ui.Content())
 	fx.win.Resize(fyne.NewSize(1024, 640))
 	fx.ui.Refresh()

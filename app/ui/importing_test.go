@@ -10,7 +10,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"github.com/xuri/excelize/v2"
@@ -102,7 +101,7 @@ var rosterRows = [][]any{
 func TestImport_RosterIntoSession(t *testing.T) {
 	fx := newImportFixture(t)
 	ctx := context.Background()
-	session := &app.TrainingSession{Title: "Tập huấn nhận biết hàng giả", StartDate: today(), Status: "ke_hoach",
+	session := &app.TrainingSession{Title: "Tập huấn nhận biết hàng giả", StartDate: fx.today(), Status: "ke_hoach",
 		Planned: 30, Format: "truc_tiep", PlanTasks: []string{"IV.1"}, Audiences: []string{"nguoi_dan"}}
 	if err := fx.db.SaveRecord(ctx, session); err != nil {
 		t.Fatal(err)
@@ -197,7 +196,7 @@ func TestImport_RosterIntoSession(t *testing.T) {
 
 func TestImport_RosterButtonHiddenWhenLocked(t *testing.T) {
 	fx := newImportFixture(t)
-	old := time.Now().In(ICT).AddDate(0, 0, -30).Format(time.DateOnly)
+	old := fx.daysAgo(30)
 	session := &app.TrainingSession{Title: "Lớp cũ", StartDate: old, Status: "da_to_chuc", Planned: 10,
 		Format: "truc_tiep", PlanTasks: []string{"IV.1"}, Audiences: []string{"nguoi_dan"}}
 	if err := fx.db.SaveRecord(context.Background(), session); err != nil {
@@ -210,7 +209,7 @@ func TestImport_RosterButtonHiddenWhenLocked(t *testing.T) {
 
 func TestImport_RegisterIntoCases(t *testing.T) {
 	fx := newImportFixture(t)
-	day := func(n int) string { return time.Now().In(ICT).AddDate(0, 0, -n).Format("02/01/2006") }
+	day := func(n int) string { return FormatDate(fx.clock.Peek().In(ICT).AddDate(0, 0, -n)) }
 	fx.file = workbook(t, [][]any{
 		{"SO THEO DOI TIEP NHAN PHAN ANH"},
 		{"Noi dung", "Ngay tiep nhan", "SDT", "Ho ten nguoi phan anh", "Linh vuc", "Doanh nghiep", "So vu viec"},

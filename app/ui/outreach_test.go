@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -22,7 +21,7 @@ func newOutreachFixture(t *testing.T) (*storeFixture, *outreachScreen) {
 	t.Helper()
 	fx := newStoreFixture(t)
 	s := newOutreachScreen(formDeps{ctx: context.Background(), win: fx.win, svc: fx.db, records: fx.db,
-		refs: fx.ui.svc.Refs, unit: "28261", officer: "Lê Văn Tâm", run: inline, now: time.Now})
+		refs: fx.ui.svc.Refs, unit: "28261", officer: "Lê Văn Tâm", run: inline, now: fx.clock.Now})
 	fx.win.SetContent(s.content)
 	fx.win.Resize(fyne.NewSize(1280, 800))
 	s.reload()
@@ -168,7 +167,7 @@ func TestOutreach_PublicationNeedsTitle(t *testing.T) {
 	test.Tap(mustButton(t, fx.win.Content(), "Thêm tài liệu, tin bài"))
 	f := s.pubForm
 	must(t, f != nil, "the publication form did not open")
-	must(t, f.date.Text == FormatDate(time.Now()), "date defaults to %q", f.date.Text)
+	must(t, f.date.Text == FormatDate(fx.clock.Peek()), "date defaults to %q", f.date.Text)
 	f.typ.SetCode("to_roi")
 	f.origin.SetCode("tiep_nhan_trung_uong")
 	f.format.SetCode("giay")
@@ -193,14 +192,14 @@ func TestOutreach_PublicationNeedsTitle(t *testing.T) {
 	must(t, len(pubs) == 1, "%d publications", len(pubs))
 	p := pubs[0]
 	if p.Type != "to_roi" || p.Origin != "tiep_nhan_trung_uong" || p.Format != "giay" || p.Quantity != 500 ||
-		p.Channel != "phat_truc_tiep" || p.Date != time.Now().In(ICT).Format(time.DateOnly) || p.Title != "Tờ rơi “Mua sắm trực tuyến an toàn”" {
+		p.Channel != "phat_truc_tiep" || p.Date != fx.today() || p.Title != "Tờ rơi “Mua sắm trực tuyến an toàn”" {
 		t.Fatalf("stored %+v", p)
 	}
 	var cells []string
 	for c := 0; c < outreachPubNumCols; c++ {
 		cells = append(cells, s.pubCell(0, c))
 	}
-	want := "Tờ rơi | Tiếp nhận từ trung ương | Bản giấy | Tờ rơi “Mua sắm trực tuyến an toàn” | " + FormatDate(time.Now()) +
+	want := "Tờ rơi | Tiếp nhận từ trung ương | Bản giấy | Tờ rơi “Mua sắm trực tuyến an toàn” | " + FormatDate(fx.clock.Peek()) +
 		" | 500 | Phát trực tiếp cho người dân"
 	must(t, strings.Join(cells, " | ") == want, "row\n%s\nwant\n%s", strings.Join(cells, " | "), want)
 }
@@ -294,7 +293,7 @@ func TestOutreach_VoidKeepsTheReason(t *testing.T) {
 	must(t, saved == 1, "onSaved called %d times", saved)
 	all := outreachPubs(t, fx.db, true)
 	must(t, len(all) == 1 && all[0].Voided, "stored %+v", all)
-	wantNote := "Đăng kèm ảnh buổi mít tinh.\nHủy bản ghi ngày " + FormatDate(time.Now()) + ": Ghi trùng với tin đã nhập hôm 16/3"
+	wantNote := "Đăng kèm ảnh buổi mít tinh.\nHủy bản ghi ngày " + FormatDate(fx.clock.Peek()) + ": Ghi trùng với tin đã nhập hôm 16/3"
 	must(t, all[0].Note == wantNote, "note %q", all[0].Note)
 	must(t, all[0].Title == p.Title && all[0].URL == p.URL, "voiding changed the item: %+v", all[0])
 }

@@ -67,9 +67,7 @@ func (f *outreachForm) init(d formDeps, heading string) {
 	if f.ctx == nil {
 		f.ctx = context.Background()
 	}
-	if f.now == nil {
-		f.now = time.Now
-	}
+	f.now = app.MustClock(f.now, "ui.outreachForm")
 	f.errs, f.inputs = map[string]*widget.Label{}, map[string]fyne.Focusable{}
 	f.heading = &widget.Label{Text: heading, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText,
 		Wrapping: fyne.TextWrapWord}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -220,7 +219,7 @@ func TestRegistry_OfficerAttendsSession(t *testing.T) {
 	test.Tap(r.officers.add)
 	r.officerForm.name.SetText("Trịnh Công Lý")
 	test.Tap(r.officerForm.save)
-	session := &app.TrainingSession{Title: "Tập huấn cho cán bộ", StartDate: time.Now().In(ICT).Format(time.DateOnly), Status: "ke_hoach"}
+	session := &app.TrainingSession{Title: "Tập huấn cho cán bộ", StartDate: fx.today(), Status: "ke_hoach"}
 	fx.save(t, session)
 	s := fx.training()
 	s.openSession(session.ID)

@@ -73,16 +73,8 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 		lang.X("reports.kind.annual", "Báo cáo kết quả thực hiện Kế hoạch 395 (báo cáo năm)"),
 	}
 	s.kind = widget.NewSelect(labels, func(string) { s.showRows() })
-	now := d.now()
-	current := app.ReportYearOf(now)
-	var yearLabels []string
-	for y := current; y >= 2026; y-- {
-		p := app.ReportYear(y)
-		s.years = append(s.years, y)
-		yearLabels = append(yearLabels, p.Label)
-	}
-	s.year = widget.NewSelect(yearLabels, nil)
-	s.year.SetSelectedIndex(0)
+	s.year = widget.NewSelect(nil, nil)
+	s.setYears()
 	s.from, s.to = widget.NewEntry(), widget.NewEntry()
 	s.from.SetPlaceHolder(lang.X("form.date.placeholder", "ngày/tháng/năm"))
 	s.to.SetPlaceHolder(lang.X("form.date.placeholder", "ngày/tháng/năm"))
@@ -132,6 +124,7 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 
 // reload loads the training sessions for the sign-in sheet.
 func (s *reportsScreen) reload() {
+	s.setYears()
 	if s.records == nil {
 		return
 	}
@@ -198,8 +191,36 @@ func (s *reportsScreen) kindIndex() int {
 	return 0
 }
 
+// setYears lists the report years of the plan up to the one under way,
+// newest first, and selects it. A window left open across 15/12 gets the
+// new year when the tab is shown or a report exported (an older year the
+// officer chose stays chosen). Call it on the Fyne goroutine.
+func (s *reportsScreen) setYears() {
+	current := app.ReportYearOf(s.now())
+	if len(s.years) > 0 && s.years[0] == current {
+		return
+	}
+	keep := 0
+	if i := s.year.SelectedIndex(); i > 0 && i < len(s.years) {
+		keep = s.years[i]
+	}
+	s.years = nil
+	var labels []string
+	sel := 0
+	for y := current; y >= min(planStartYear, current); y-- {
+		if y == keep {
+			sel = len(s.years)
+		}
+		s.years = append(s.years, y)
+		labels = append(labels, app.ReportYear(y).Label)
+	}
+	s.year.Options = labels
+	s.year.SetSelectedIndex(sel)
+}
+
 // request reads the choices; msg says what is missing or wrong.
 func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
+	s.setYears()
 	k := reportKinds[s.kindIndex()]
 	q.Report = k.request
 	if i := s.year.SelectedIndex(); i >= 0 && i < len(s.years) && k.code != "attendance" {
@@ -244,8 +265,8 @@ func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
 		scope = "toan-tinh"
 	}
 	year := strconv.Itoa(q.Year)
-	if q.Year == 0 {
-		year = strconv.Itoa(app.ReportYearOf(s.now()))
+	if q.Year == 0 { // a register of a period: named after its dates
+		year = periodName(q.From, q.To, s.now())
 	}
 	switch k.code {
 	case "register":
@@ -365,4 +386,18 @@ func (s *reportsScreen) fileDialog(name string, write func(io.Writer) error, don
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
 	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
+}
+
+// periodName is the part of a file name that says which period a register
+// covers: its first and last days (an open end is the first record's day
+// or today).
+func periodName(from, to, now time.Time) string {
+	day := func(t time.Time) string { return t.In(ICT).Format("20060102") }
+	switch {
+	case from.IsZero():
+		return "den-" + day(to)
+	case to.IsZero():
+		return day(from) + "-" + day(now)
+	}
+	return day(from) + "-" + day(to)
 }

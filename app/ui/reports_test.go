@@ -6,10 +6,12 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 )
 
 // fakeReports records the requests and writes a few bytes; during lets a
@@ -33,7 +35,13 @@ func (f *fakeReports) WriteIntake(context.Context, *app.Case, string, io.Writer)
 
 func newReportsFixture(t *testing.T, unit string) (*reportsScreen, *fakeReports, *bytes.Buffer, *string) {
 	t.Helper()
-	fx := newStoreFixture(t)
+	return newReportsFixtureAt(t, unit, clocktest.AtToday(t), seededTag(t))
+}
+
+// newReportsFixtureAt is newReportsFixture on the given clock.
+func newReportsFixtureAt(t *testing.T, unit string, clock *clocktest.Clock, tag string) (*reportsScreen, *fakeReports, *bytes.Buffer, *string) {
+	t.Helper()
+	fx := newStoreFixtureAt(t, clock, tag)
 	d := fx.ui.deps()
 	d.unit = unit
 	rep := &fakeReports{rows: 42}
@@ -110,4 +118,30 @@ func TestReports_ProvinceChoosesACommune(t *testing.T) {
 	s.commune.SetCode("29446")
 	test.Tap(s.export)
 	must(t, rep.got[1].Commune == "29446", "commune request %+v", rep.got[1])
+}
+
+// A register exported for a period is named after the period, not after
+// the report year of the day it is exported: on 20/12/2026 (report year
+// 2027) the register of the first half of 2026 is not a 2027 file.
+func TestReports_RegisterPeriodNamedByItsYear(t *testing.T) {
+	s, rep, _, name := newReportsFixtureAt(t, "28261", clocktest.New(time.Date(2026, 12, 20, 9, 0, 0, 0, ICT)), seededTag(t))
+	s.kind.SetSelectedIndex(0)
+	s.from.SetText("01/01/2026")
+	s.to.SetText("30/06/2026")
+	test.Tap(s.export)
+	must(t, len(rep.got) == 1 && rep.got[0].Year == 0, "requests %+v", rep.got)
+	must(t, *name == "so-theo-doi-vu-viec-28261-20260101-20260630.xlsx",
+		"the register of 01/01–30/06/2026 is saved as %q", *name)
+}
+
+// A window left open across 15/12 offers the report year that has begun,
+// as a window opened that day does.
+func TestReports_NewReportYearWhileOpen(t *testing.T) {
+	clock := clocktest.New(time.Date(2026, 12, 14, 23, 59, 0, 0, ICT))
+	s, rep, _, _ := newReportsFixtureAt(t, "28261", clock, seededTag(t))
+	clock.Advance(2 * time.Minute) // 15/12/2026 00:01
+	s.kind.SetSelectedIndex(3)     // the annual report
+	test.Tap(s.export)
+	must(t, len(rep.got) == 1 && rep.got[0].Year == 2027, "after midnight the annual report is for %d, offered %q",
+		rep.got[0].Year, s.year.Options)
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 )
 
 func raw(v any) json.RawMessage {
@@ -181,7 +182,8 @@ func TestReview_ValueText(t *testing.T) {
 func TestReview_TabHiddenWithoutService(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	u := newUI(w, Services{Cases: newFakeCases(nil), Sync: &fakeSync{}}, inline, 0)
+	clock := clocktest.AtToday(t)
+	u := newUI(w, Services{Cases: newFakeCases(nil, clock.Now), Sync: &fakeSync{}, Now: clock.Now}, inline, 0)
 	w.SetContent(u.Content())
 	u.Refresh()
 	if u.reviewTab != nil || len(u.tabs.Items) != 2 {

@@ -56,13 +56,14 @@ const idleCheck = 5 * time.Second
 // the sign-in screen. started is called on the Fyne goroutine with the UI
 // when its main screens exist, to wire it (title, sync progress, close).
 func Open(w fyne.Window, svc Services, started func(*UI)) error {
-	return open(w, svc, goRunner, searchDelay, time.Now, true, started)
+	return open(w, svc, goRunner, searchDelay, true, started)
 }
 
-// open is Open with the I/O runner, the search delay and the clock given;
-// ticking starts the periodic idle check (tests call tick themselves).
-func open(w fyne.Window, svc Services, run func(func()), delay time.Duration, now func() time.Time, ticking bool,
+// open is Open with the I/O runner and the search delay given; ticking
+// starts the periodic idle check (tests call tick themselves).
+func open(w fyne.Window, svc Services, run func(func()), delay time.Duration, ticking bool,
 	started func(*UI)) error {
+	now := app.MustClock(svc.Now, "ui.Services")
 	if svc.SignIn == nil {
 		u := newUI(w, svc, run, delay)
 		w.SetContent(u.Content())
@@ -147,7 +148,7 @@ type session struct {
 
 func newSession(u *UI, svc Services) *session {
 	s := &session{u: u, win: u.win, svc: svc.SignIn, run: u.run, refs: svc.Refs, unit: svc.UnitCode,
-		now: time.Now, idle: svc.IdleLock, stop: make(chan struct{})}
+		now: svc.Now, idle: svc.IdleLock, stop: make(chan struct{})}
 	if s.idle == 0 {
 		s.idle = DefaultIdleLock
 	}

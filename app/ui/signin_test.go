@@ -7,7 +7,6 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,37 +14,22 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/seeds"
 	"bvntd/storage"
 )
-
-// testClock is the clock of the store and of the idle lock.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 const (
 	pinLan = "482915"
 	pinTam = "739164"
 )
 
-// signInFixture is a store on a fake clock with the seeds, and the window.
+// signInFixture is a store with the seeds, and the window; the store, the
+// sign-in slowdown and the idle lock share one clock, at the simulated
+// today, which the tests move on by hand.
 type signInFixture struct {
 	t     *testing.T
-	clock *testClock
+	clock *clocktest.Clock
 	db    *storage.DB
 	refs  *app.RefData
 	win   fyne.Window
@@ -56,8 +40,8 @@ type signInFixture struct {
 func newSignInFixture(t *testing.T, unit string) *signInFixture {
 	t.Helper()
 	ctx := context.Background()
-	clock := &testClock{t: time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)}
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bvntd.sqlite"), storage.Options{Now: clock.Now})
+	clock := clocktest.AtToday(t)
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bvntd.sqlite"), storage.Options{Now: clock.Now, DeviceTag: seededTag(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,8 +80,8 @@ func (fx *signInFixture) open(enroll EnrollService) {
 	fx.t.Helper()
 	unit, _ := fx.db.UnitCode(context.Background())
 	svc := Services{Cases: fx.db, Records: fx.db, Sync: &fakeSync{}, Refs: fx.refs, UnitCode: unit,
-		SignIn: fx.db, Enroll: enroll}
-	err := open(fx.win, svc, inline, 0, fx.clock.Now, false, func(u *UI) {
+		SignIn: fx.db, Enroll: enroll, Now: fx.clock.Now}
+	err := open(fx.win, svc, inline, 0, false, func(u *UI) {
 		fx.ui = u
 		fx.t.Cleanup(u.Close)
 	})
@@ -158,7 +142,7 @@ func TestSignIn_WrongPINRefusedAndRateLimited(t *testing.T) {
 	if fx.gate() == nil || !strings.Contains(v.msg.Text, "Đã nhập sai nhiều lần") {
 		t.Fatalf("right PIN while locked: gate %T, message %q", fx.gate(), v.msg.Text)
 	}
-	fx.clock.add(31 * time.Second)
+	fx.clock.Advance(31 * time.Second)
 	fx.typePIN(pinLan)
 	if fx.gate() != nil {
 		t.Fatalf("right PIN after the wait: still %T (%q)", fx.gate(), v.msg.Text)
@@ -228,14 +212,14 @@ func TestIdleLock(t *testing.T) {
 	}
 
 	s.tick()
-	fx.clock.add(9 * time.Minute)
+	fx.clock.Advance(9 * time.Minute)
 	s.tick()
 	if fx.gate() != nil {
 		t.Fatal("locked after 9 minutes")
 	}
 	// A mouse move: the driver asks the root for its cursor.
 	fx.win.Content().(*activityWatch).Cursor()
-	fx.clock.add(9 * time.Minute)
+	fx.clock.Advance(9 * time.Minute)
 	s.tick()
 	if fx.gate() != nil {
 		t.Fatal("locked 9 minutes after a mouse move")
@@ -243,12 +227,12 @@ func TestIdleLock(t *testing.T) {
 	// Typing into the search box.
 	fx.kb.c.Focus(fx.ui.cases.search)
 	fx.kb.typ("sữa")
-	fx.clock.add(2 * time.Minute)
+	fx.clock.Advance(2 * time.Minute)
 	s.tick()
 	if fx.gate() != nil {
 		t.Fatal("locked right after typing")
 	}
-	fx.clock.add(10 * time.Minute)
+	fx.clock.Advance(10 * time.Minute)
 	s.tick()
 	lock := fx.signInView()
 	if !lock.locked || lock.profiles[lock.who.SelectedIndex()].FullName != "Phạm Thị Lan" || fx.kb.c.Focused() != lock.secret {

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,11 +31,13 @@ const syncLineTime = "15:04 02/01"
 
 // statusLine is the line at the bottom of the window that says, in one
 // sentence, where synchronisation stands; at its right end, a warning when
-// the computer's clock is wrong.
+// the computer's clock is wrong, and one when the holiday calendar lacks
+// the year (app.CalendarGaps).
 type statusLine struct {
-	text  *widget.Label
-	clock *widget.Label
-	row   *fyne.Container
+	text     *widget.Label
+	clock    *widget.Label
+	calendar *widget.Label
+	row      *fyne.Container
 
 	state lineState
 
@@ -54,11 +58,13 @@ type lineState struct {
 
 func newStatusLine() *statusLine {
 	l := &statusLine{
-		text:  &widget.Label{Truncation: fyne.TextTruncateEllipsis},
-		clock: &widget.Label{Importance: widget.WarningImportance},
+		text:     &widget.Label{Truncation: fyne.TextTruncateEllipsis},
+		clock:    &widget.Label{Importance: widget.WarningImportance},
+		calendar: &widget.Label{Importance: widget.WarningImportance},
 	}
 	l.clock.Hide()
-	l.row = container.NewBorder(nil, nil, nil, l.clock, l.text)
+	l.calendar.Hide()
+	l.row = container.NewBorder(nil, nil, nil, container.NewHBox(l.calendar, l.clock), l.text)
 	l.content = container.NewVBox(widget.NewSeparator(), l.row)
 	return l
 }
@@ -102,16 +108,34 @@ func (l *statusLine) render() {
 		l.text.Text, l.text.Importance = text, imp
 		l.text.Refresh()
 	}
-	was := l.clock.Visible()
+	wasClock, wasCal := l.clock.Visible(), l.calendar.Visible()
 	if w := clockText(l.state.status.ClockOffset); w != "" && l.state.known {
 		l.clock.SetText(w)
 		l.clock.Show()
 	} else {
 		l.clock.Hide()
 	}
-	if l.clock.Visible() != was {
-		l.row.Refresh() // the text gets what the warning leaves
+	if gaps := l.state.status.CalendarGaps; len(gaps) > 0 && l.state.known {
+		l.calendar.SetText(calendarShort(gaps))
+		l.calendar.Show()
+	} else {
+		l.calendar.Hide()
 	}
+	if l.clock.Visible() != wasClock || l.calendar.Visible() != wasCal {
+		l.row.Refresh() // the text gets what the warnings leave
+	}
+}
+
+// calendarShort is the status line's short warning for years without a
+// holiday calendar; the dashboard and the case shown say it in full
+// (app.CalendarWarning).
+func calendarShort(years []int) string {
+	ys := make([]string, len(years))
+	for i, y := range years {
+		ys[i] = strconv.Itoa(y)
+	}
+	return lang.X("status.calendar", "Chưa có lịch nghỉ lễ năm {{.Years}}: hạn tính chưa trừ ngày lễ",
+		map[string]any{"Years": strings.Join(ys, ", ")})
 }
 
 // statusText returns the sentence of the status line and its colour.

@@ -53,16 +53,17 @@ type syncPanel struct {
 	start func(ctx context.Context, done func(err error, st app.SyncStatus, serr error))
 
 	onStatus func(app.SyncStatus) // after every status load
+	now      func() time.Time
 
 	body    *fyne.Container // the panel's parts, top to bottom; the backups go below
 	content fyne.CanvasObject
 }
 
-func newSyncPanel(ctx context.Context, svc SyncService, refs *app.RefData, run func(func())) *syncPanel {
+func newSyncPanel(ctx context.Context, svc SyncService, refs *app.RefData, run func(func()), now func() time.Time) *syncPanel {
 	if svc == nil {
 		svc = noSync{}
 	}
-	p := &syncPanel{ctx: ctx, svc: svc, refs: refs, run: run}
+	p := &syncPanel{ctx: ctx, svc: svc, refs: refs, run: run, now: now}
 
 	value := func() *widget.Label { return &widget.Label{Wrapping: fyne.TextWrapWord} }
 	p.enrolled = value()
@@ -289,7 +290,7 @@ func (p *syncPanel) finish(err error, stopped bool) {
 			map[string]any{"Reason": userMessage(err)}))
 	default:
 		p.progress.Importance = widget.SuccessImportance
-		p.progress.SetText(lang.X("sync.done", "Đồng bộ xong lúc {{.Time}}.", map[string]any{"Time": FormatDateTime(time.Now())}))
+		p.progress.SetText(lang.X("sync.done", "Đồng bộ xong lúc {{.Time}}.", map[string]any{"Time": FormatDateTime(p.now())}))
 	}
 }
 

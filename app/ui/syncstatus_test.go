@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 )
 
 func TestSyncPanel_ShowsStatusAndSyncs(t *testing.T) {
@@ -168,7 +169,8 @@ func TestSyncPanel_SyncReloadsCaseList(t *testing.T) {
 func TestSyncPanel_NoServiceMeansNotEnrolled(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	u := newUI(w, Services{Cases: newFakeCases(nil)}, inline, 0)
+	clock := clocktest.AtToday(t)
+	u := newUI(w, Services{Cases: newFakeCases(nil, clock.Now), Now: clock.Now}, inline, 0)
 	w.SetContent(u.Content())
 	u.Refresh()
 	if !u.syncPanel.howTo.Visible() || !u.syncPanel.button.Disabled() {

@@ -47,7 +47,13 @@ func (fx *recordsFixture) save(t *testing.T, r app.Record) {
 	}
 }
 
-func today() string { return time.Now().In(ICT).Format(time.DateOnly) }
+// today is the date of the fixture's clock, as records store it.
+func (fx *storeFixture) today() string { return fx.daysAgo(0) }
+
+// daysAgo is the date n days before the fixture's today, as records store it.
+func (fx *storeFixture) daysAgo(n int) string {
+	return fx.clock.Peek().In(ICT).AddDate(0, 0, -n).Format(time.DateOnly)
+}
 
 // syntheticPeople are made-up residents of the commune.
 var syntheticPeople = []struct{ name, phone, workplace, ptype string }{
@@ -103,7 +109,7 @@ func highlighted(v *sessionView) string {
 func TestAttendance_ThirtyWithKeyboardOnly(t *testing.T) {
 	fx := newRecordsFixture(t)
 	fx.addPeople(t)
-	session := &app.TrainingSession{Title: "Tập huấn kỹ năng nhận biết hàng giả cho tiểu thương", StartDate: today(),
+	session := &app.TrainingSession{Title: "Tập huấn kỹ năng nhận biết hàng giả cho tiểu thương", StartDate: fx.today(),
 		Status: "ke_hoach", Planned: 30, Format: "truc_tiep", PlanTasks: []string{"IV.1"},
 		Audiences: []string{"ho_kinh_doanh_tieu_thuong", "nguoi_dan"}}
 	fx.save(t, session)
@@ -131,7 +137,6 @@ func TestAttendance_ThirtyWithKeyboardOnly(t *testing.T) {
 		{"Thái Văn Thắng", "Công ty TNHH Thắng Lợi"}, {"Văn Thị Út", ""}, {"Cao Văn Vũ", ""},
 	}
 
-	start := time.Now()
 	for i, p := range known {
 		k.typ(p.query)
 		for j := 0; highlighted(v) != p.want; j++ {
@@ -162,8 +167,6 @@ func TestAttendance_ThirtyWithKeyboardOnly(t *testing.T) {
 		must(t, v.newForm == nil && c.Focused() == v.search, "%s: the form stays open (%v) or the box lost the focus", p.name, v.newForm != nil)
 		must(t, strings.Contains(v.note.Text, p.name), "note %q after %s", v.note.Text, p.name)
 	}
-	elapsed := time.Since(start)
-	t.Logf("30 attendees recorded with the keyboard in %v (%v each), real store", elapsed.Round(time.Millisecond), (elapsed / 30).Round(time.Microsecond))
 
 	ctx := context.Background()
 	rows, err := storage.ListRecords[app.Attendance](ctx, fx.db, storage.RecordQuery{SessionID: session.ID})
@@ -209,7 +212,7 @@ func suggestionNames(v *sessionView) []string {
 func TestAttendance_StatusAndSignatureFromKeyboard(t *testing.T) {
 	fx := newRecordsFixture(t)
 	people := fx.addPeople(t)
-	session := &app.TrainingSession{Title: "Hội nghị phổ biến Luật Bảo vệ quyền lợi người tiêu dùng", StartDate: today(),
+	session := &app.TrainingSession{Title: "Hội nghị phổ biến Luật Bảo vệ quyền lợi người tiêu dùng", StartDate: fx.today(),
 		Status: "da_to_chuc", Planned: 10}
 	fx.save(t, session)
 	s := fx.training()
@@ -245,7 +248,7 @@ func TestAttendance_StatusAndSignatureFromKeyboard(t *testing.T) {
 // type gets the message under the field and nothing is saved.
 func TestAttendance_NewPersonNeedsType(t *testing.T) {
 	fx := newRecordsFixture(t)
-	session := &app.TrainingSession{Title: "Tập huấn thương mại điện tử", StartDate: today(), Status: "ke_hoach"}
+	session := &app.TrainingSession{Title: "Tập huấn thương mại điện tử", StartDate: fx.today(), Status: "ke_hoach"}
 	fx.save(t, session)
 	s := fx.training()
 	s.openSession(session.ID)
@@ -271,7 +274,7 @@ func TestAttendance_NewPersonNeedsType(t *testing.T) {
 func TestAttendance_LockedAfterSevenDays(t *testing.T) {
 	fx := newRecordsFixture(t)
 	people := fx.addPeople(t)
-	held := time.Now().In(ICT).AddDate(0, 0, -10).Format(time.DateOnly)
+	held := fx.daysAgo(10)
 	session := &app.TrainingSession{Title: "Tập huấn cho cán bộ", StartDate: held, Status: "ke_hoach"}
 	fx.save(t, session)
 	fx.save(t, &app.Attendance{SessionID: session.ID, ParticipantID: people["Lê Văn Phúc"].ID, Status: "co_mat"})
@@ -284,7 +287,7 @@ func TestAttendance_LockedAfterSevenDays(t *testing.T) {
 	must(t, v.search.Disabled() && v.addNew.Disabled(), "fast entry still open")
 	row := v.regRows[people["Lê Văn Phúc"].ID]
 	must(t, row != nil && row.status.Disabled() && row.signed.Disabled(), "the row can still be changed")
-	_, err := markAttendance(context.Background(), fx.db, &v.s, []app.Participant{people["Bùi Thị Hạnh"]}, nil, nil, attPresent, time.Now())
+	_, err := markAttendance(context.Background(), fx.db, &v.s, []app.Participant{people["Bùi Thị Hạnh"]}, nil, nil, attPresent, fx.clock.Now())
 	must(t, app.ErrorCode(err) == app.EINVALID, "the seam marks a locked register: %v", err)
 }
 
@@ -295,9 +298,9 @@ func TestMarkAttendance_RosterRows(t *testing.T) {
 	fx := newRecordsFixture(t)
 	people := fx.addPeople(t)
 	ctx := context.Background()
-	session := &app.TrainingSession{Title: "Tập huấn cho hộ kinh doanh", StartDate: today(), Status: "ke_hoach"}
+	session := &app.TrainingSession{Title: "Tập huấn cho hộ kinh doanh", StartDate: fx.today(), Status: "ke_hoach"}
 	fx.save(t, session)
-	first := time.Now().Add(-time.Hour).Truncate(time.Second)
+	first := fx.clock.Now().Add(-time.Hour).Truncate(time.Second)
 	rows := []app.Participant{
 		{FullName: "nguyen van an", Phone: "0912 000 101"},                     // known by phone
 		{FullName: "Trần Thị Ngọc", Workplace: "chợ mỹ tho"},                   // known by workplace
@@ -316,7 +319,7 @@ func TestMarkAttendance_RosterRows(t *testing.T) {
 	signed := true
 	_, err = setAttendance(ctx, fx.db, session, res[0].Participant.ID, nil, &signed, first)
 	must(t, err == nil, "sign: %v", err)
-	again, err := markAttendance(ctx, fx.db, session, []app.Participant{res[0].Participant}, nil, nil, attPresent, time.Now())
+	again, err := markAttendance(ctx, fx.db, session, []app.Participant{res[0].Participant}, nil, nil, attPresent, fx.clock.Now())
 	must(t, err == nil && again[0].Unchanged && again[0].Attendance.Signed && again[0].Attendance.CheckedInAt.Equal(first),
 		"marked again: %+v, %v", again, err)
 	all, err := storage.ListRecords[app.Attendance](ctx, fx.db, storage.RecordQuery{SessionID: session.ID})
@@ -335,7 +338,7 @@ func TestTraining_FormCreatesSession(t *testing.T) {
 	must(t, f.organiser.Code() == "ubnd_xa" && f.status.Code() == "ke_hoach" && f.format.Code() == "truc_tiep",
 		"defaults %s %s %s", f.organiser.Code(), f.status.Code(), f.format.Code())
 	must(t, slices.Equal(ticked(f.tasks, f.taskCodes), []string{"IV.1"}), "tasks %v", ticked(f.tasks, f.taskCodes))
-	must(t, f.start.Text == FormatDate(time.Now()), "start %q", f.start.Text)
+	must(t, f.start.Text == FormatDate(fx.clock.Peek()), "start %q", f.start.Text)
 
 	f.start.SetText("31/02/2026")
 	f.end.SetText("1/1/2026")
@@ -387,7 +390,7 @@ func TestTraining_FormCreatesSession(t *testing.T) {
 func TestTraining_ListSearch(t *testing.T) {
 	fx := newRecordsFixture(t)
 	for _, title := range []string{"Tập huấn Luật Bảo vệ quyền lợi người tiêu dùng", "Hội nghị thương mại điện tử an toàn"} {
-		fx.save(t, &app.TrainingSession{Title: title, StartDate: today(), Status: "ke_hoach", Venue: "Hội trường ấp Mỹ Hòa"})
+		fx.save(t, &app.TrainingSession{Title: title, StartDate: fx.today(), Status: "ke_hoach", Venue: "Hội trường ấp Mỹ Hòa"})
 	}
 	s := fx.training()
 	must(t, len(s.rows) == 2 && s.count.Text == "2 lớp tập huấn", "count %q", s.count.Text)
@@ -415,7 +418,7 @@ func TestAttendance_TypingAheadOfSaves(t *testing.T) {
 			f()
 		}
 	}
-	session := &app.TrainingSession{Title: "Tập huấn an toàn thực phẩm", StartDate: today(), Status: "ke_hoach"}
+	session := &app.TrainingSession{Title: "Tập huấn an toàn thực phẩm", StartDate: fx.today(), Status: "ke_hoach"}
 	fx.save(t, session)
 	s := fx.training()
 	flush()

@@ -124,6 +124,9 @@ type Services struct {
 	// IdleLock is how long the window stays unlocked without activity
 	// (0: DefaultIdleLock; negative: it never locks by itself).
 	IdleLock time.Duration
+	// Now is the program's clock (app/clock.go): dates shown and
+	// defaulted, deadlines, the idle lock; required.
+	Now func() time.Time
 }
 
 // searchDelay is how long the case list waits after the last keystroke in
@@ -189,15 +192,16 @@ func goRunner(f func()) { go f() }
 // newUI builds the screens without loading anything. run executes I/O work;
 // tests pass one that runs it inline, so that no test needs to sleep.
 func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *UI {
+	svc.Now = app.MustClock(svc.Now, "ui.Services")
 	u := &UI{win: w, svc: svc, run: run}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 
-	u.cases = newCasesScreen(u.ctx, svc.Cases, svc.Refs, w, run, delay)
+	u.cases = newCasesScreen(u.ctx, svc.Cases, svc.Refs, w, run, delay, svc.Now)
 	u.cases.onAdd = func() { u.openForm(nil) }
 	u.cases.onOpen = u.openCase
 	u.casePane = container.NewStack(u.cases.content)
 
-	u.syncPanel = newSyncPanel(u.ctx, svc.Sync, svc.Refs, run)
+	u.syncPanel = newSyncPanel(u.ctx, svc.Sync, svc.Refs, run, svc.Now)
 	u.syncPanel.onStatus = u.onStatus
 	u.line = newStatusLine()
 
@@ -517,7 +521,7 @@ func (u *UI) deps() formDeps {
 		unit:    u.svc.UnitCode,
 		officer: u.svc.Officer,
 		run:     u.run,
-		now:     time.Now,
+		now:     u.svc.Now,
 	}
 }
 

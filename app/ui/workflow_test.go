@@ -20,21 +20,31 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/seeds"
 	"bvntd/storage"
 )
 
-// storeFixture is the UI on a real store of commune 28261 with the seeds.
+// storeFixture is the UI on a real store of commune 28261 with the seeds;
+// the store and the UI share one clock, at the simulated today.
 type storeFixture struct {
-	ui  *UI
-	win fyne.Window
-	db  *storage.DB
+	ui    *UI
+	win   fyne.Window
+	db    *storage.DB
+	clock *clocktest.Clock
 }
 
 func newStoreFixture(t *testing.T) *storeFixture {
 	t.Helper()
+	return newStoreFixtureAt(t, clocktest.AtToday(t), seededTag(t))
+}
+
+// newStoreFixtureAt is newStoreFixture on the given clock, with the given
+// device tag in its case numbers.
+func newStoreFixtureAt(t *testing.T, clock *clocktest.Clock, tag string) *storeFixture {
+	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bvntd.sqlite"), storage.Options{})
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bvntd.sqlite"), storage.Options{Now: clock.Now, DeviceTag: tag})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,13 +62,27 @@ func newStoreFixture(t *testing.T) *storeFixture {
 	}
 	db.SetOfficer("Lê Văn Tâm")
 	test.NewTempApp(t)
-	fx := &storeFixture{db: db, win: test.NewTempWindow(t, nil)}
-	fx.ui = newUI(fx.win, Services{Cases: db, Records: db, KPI: db, Sync: &fakeSync{}, Refs: refs, UnitCode: "28261", Officer: "Lê Văn Tâm"}, inline, 0)
+	fx := &storeFixture{db: db, win: test.NewTempWindow(t, nil), clock: clock}
+	fx.ui = newUI(fx.win, Services{Cases: db, Records: db, KPI: db, Sync: &fakeSync{}, Refs: refs, UnitCode: "28261", Officer: "Lê Văn Tâm",
+		Now: clock.Now}, inline, 0)
 	fx.win.SetContent(fx.ui.Content())
 	fx.win.Resize(fyne.NewSize(1280, 800))
 	fx.ui.Refresh()
 	t.Cleanup(fx.ui.Close)
 	return fx
+}
+
+// seededTag is the device tag of a test's store, drawn from the test's seed
+// (clocktest.Seed): the case numbers a test sees never depend on luck.
+func seededTag(t testing.TB) string {
+	t.Helper()
+	const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	r := clocktest.Rand(t)
+	tag := make([]byte, 4)
+	for i := range tag {
+		tag[i] = crockford[r.IntN(len(crockford))]
+	}
+	return string(tag)
 }
 
 // keyboard drives the focused widget as the driver does: Tab moves the
@@ -233,7 +257,7 @@ func step(t *testing.T, fx *storeFixture, label string, fill func(d *eventDialog
 func TestCaseScreen_ThroughTheWorkflow(t *testing.T) {
 	fx := newStoreFixture(t)
 	ctx := context.Background()
-	c := &app.Case{ReceivedAt: time.Now().Add(-2 * time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+	c := &app.Case{ReceivedAt: fx.clock.Now().Add(-2 * time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
 		ConsumerName: "Trần Văn Hậu", Sector: "thuc_pham_do_uong", Summary: "Mua gạo bị mốc."}
 	must(t, fx.db.CreateCase(ctx, c) == nil, "create")
 	fx.ui.Refresh()
@@ -292,7 +316,7 @@ func TestCaseScreen_ThroughTheWorkflow(t *testing.T) {
 func TestCaseScreen_StepNeedsItsContents(t *testing.T) {
 	fx := newStoreFixture(t)
 	ctx := context.Background()
-	c := &app.Case{ReceivedAt: time.Now().Add(-time.Hour), Channel: "dien_thoai", Kind: "yeu_cau_ho_tro_thuong_luong",
+	c := &app.Case{ReceivedAt: fx.clock.Now().Add(-time.Hour), Channel: "dien_thoai", Kind: "yeu_cau_ho_tro_thuong_luong",
 		ConsumerName: "Lê Thị Bé", Sector: "thuc_pham_do_uong", Summary: "Cửa hàng bán sữa giả."}
 	must(t, fx.db.CreateCase(ctx, c) == nil, "create")
 	fx.ui.openCase(c.ID)
@@ -308,14 +332,46 @@ func TestCaseScreen_StepNeedsItsContents(t *testing.T) {
 	must(t, strings.Contains(timeline, "Điều 58 khoản 3"), "the reason is not shown: %s", timeline)
 }
 
+// The search box finds a case by a part of its number, and a name by its
+// letters only: on a device whose tag is "AN7K", "an" finds Nguyễn Văn An
+// and not every case of the device.
+func TestCases_SearchNumberOnARealStore(t *testing.T) {
+	fx := newStoreFixtureAt(t, clocktest.AtToday(t), "AN7K")
+	ctx := context.Background()
+	hoa := &app.Case{ReceivedAt: fx.clock.Now().Add(-2 * time.Hour), Channel: "truc_tiep", Kind: "phan_anh",
+		ConsumerName: "Lê Thị Hoa", Sector: "thuc_pham_do_uong", Summary: "Cân điêu ở chợ."}
+	an := &app.Case{ReceivedAt: fx.clock.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "phan_anh",
+		ConsumerName: "Nguyễn Văn An", Sector: "thuc_pham_do_uong", Summary: "Mua gạo bị mốc."}
+	for _, c := range []*app.Case{hoa, an} {
+		must(t, fx.db.CreateCase(ctx, c) == nil, "create")
+	}
+	must(t, strings.Contains(hoa.Number, "-AN7K-"), "number %q", hoa.Number)
+	s := fx.ui.cases
+	parts := strings.Split(hoa.Number, "-")
+	seq := parts[len(parts)-1]
+	for q, want := range map[string]string{
+		"an":                        "Nguyễn Văn An",
+		"AN":                        "Nguyễn Văn An",
+		seq:                         "Lê Thị Hoa", // the sequence alone
+		"an7k-" + seq:               "Lê Thị Hoa",
+		strings.ToLower(hoa.Number): "Lê Thị Hoa",
+	} {
+		searchFor(s, q)
+		got := consumers(s)
+		must(t, len(got) == 1 && got[0] == want, "search %q found %v, want only %s", q, got, want)
+	}
+	searchFor(s, "7k")
+	must(t, len(s.rows) == 0, "the middle of a part matches: %v", consumers(s))
+}
+
 // TestCases_OverdueFilter: the overdue filter finds the case whose deadline
 // passed, and says how many there are.
 func TestCases_OverdueFilter(t *testing.T) {
 	fx := newStoreFixture(t)
 	ctx := context.Background()
-	old := &app.Case{ReceivedAt: time.Now().AddDate(0, 0, -20), Channel: "truc_tiep", Kind: "phan_anh",
+	old := &app.Case{ReceivedAt: fx.clock.Now().AddDate(0, 0, -20), Channel: "truc_tiep", Kind: "phan_anh",
 		ConsumerName: "Đỗ Văn Trễ", Sector: "thuc_pham_do_uong", Summary: "Bán thịt heo không rõ nguồn gốc."}
-	fresh := &app.Case{ReceivedAt: time.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "phan_anh",
+	fresh := &app.Case{ReceivedAt: fx.clock.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "phan_anh",
 		ConsumerName: "Mai Thị Mới", Sector: "thuc_pham_do_uong", Summary: "Cân điêu ở chợ."}
 	for _, c := range []*app.Case{old, fresh} {
 		must(t, fx.db.CreateCase(ctx, c) == nil, "create")
@@ -335,7 +391,7 @@ func TestCases_OverdueFilter(t *testing.T) {
 // The case screen prints the intake record of the case shown.
 func TestCaseScreen_PrintIntake(t *testing.T) {
 	fx := newStoreFixture(t)
-	c := &app.Case{ReceivedAt: time.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+	c := &app.Case{ReceivedAt: fx.clock.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
 		ConsumerName: "Phan Thị Ký", Sector: "thuc_pham_do_uong", Summary: "Mua dầu ăn giả."}
 	must(t, fx.db.CreateCase(context.Background(), c) == nil, "create")
 	var printed *app.Case
@@ -399,7 +455,8 @@ func TestUI_WorkTabs(t *testing.T) {
 // TestWork_SessionAttendanceAndRallyMoveTheDashboard is issue 5's walk
 // through the real tabs, keyboard only for the register: a held session
 // created in the form, 30 attendees typed at the door, the person-times on
-// the dashboard; then a 15/3 rally, and T2 turns met.
+// the dashboard; then a 15/3 rally, and T2 turns met. It runs at the
+// simulated today: the dashboard shows the current report year.
 func TestWork_SessionAttendanceAndRallyMoveTheDashboard(t *testing.T) {
 	fx := newStoreFixture(t)
 	c := fx.win.Canvas()
@@ -448,7 +505,8 @@ func TestWork_SessionAttendanceAndRallyMoveTheDashboard(t *testing.T) {
 	must(t, dash().tiles["training.person_times"].value == "30", "person-times after: %s", fx.ui.dashboard.tiles["training.person_times"].value)
 	must(t, fx.ui.dashboard.tiles["training.sessions"].value == "1", "sessions %s", fx.ui.dashboard.tiles["training.sessions"].value)
 
-	// The 15/3 rally, held.
+	// A 15/3 rally, held today: T2 counts the events of the current report
+	// year, and on many days of the year the coming 15/3 is still ahead.
 	fx.ui.tabs.Select(fx.ui.workTabs[1].item)
 	o := fx.ui.outreach
 	test.Tap(mustButton(t, o.content, "Thêm sự kiện"))
@@ -460,7 +518,7 @@ func TestWork_SessionAttendanceAndRallyMoveTheDashboard(t *testing.T) {
 	k.to(e.status.sel, 10)
 	k.key(fyne.KeyRight) // Đã tổ chức
 	k.to(e.start, 10)
-	k.typ("15/03/2026")
+	k.typ(FormatDate(fx.clock.Peek()))
 	k.to(e.save, 80)
 	k.key(fyne.KeySpace)
 	must(t, o.eventForm == nil, "event not saved: %q", e.formErr.Text)

@@ -3,15 +3,17 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 )
 
 // importAll runs everything an import does with a file: read, propose
@@ -52,7 +54,7 @@ func FuzzReadSheet(f *testing.F) {
 	for _, n := range []int{0, 2, 4, 30, 100, 512, len(valid) / 3, len(valid) / 2, len(valid) - 22, len(valid) - 1} {
 		f.Add(valid[:n])
 	}
-	r := rand.New(rand.NewPCG(1, 2))
+	r := clocktest.Rand(f)
 	for range 4 {
 		b := make([]byte, 64+r.IntN(2048))
 		for i := range b {
@@ -66,8 +68,7 @@ func FuzzReadSheet(f *testing.F) {
 	f.Add(flipped)
 	f.Add(append([]byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}, make([]byte, 512)...))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		lastInput = b
-		withDeadline(t, func() { importAll(t, b) })
+		withDeadline(t, b, func() { importAll(t, b) })
 	})
 }
 
@@ -83,22 +84,20 @@ func FuzzReadSheetXML(f *testing.F) {
 	f.Add([]byte(`<sheetData><row r="1"><c r="A1" s="9"><v>46331</v></c><c r="ZZZZ1"><v>1e308</v></c></row></sheetData>`), []byte(``))
 	f.Add([]byte(`<sheetData><row r="-1"><c r="A0" t="n"><v>abc</v></c></row><row r="1048577"/></sheetData>`), []byte(`<si>`))
 	f.Fuzz(func(t *testing.T, sheetXML, sstXML []byte) {
-		withDeadline(t, func() { importAll(t, xlsxPackage(sheetXML, sstXML)) })
+		b := xlsxPackage(sheetXML, sstXML)
+		withDeadline(t, b, func() { importAll(t, b) })
 	})
 }
 
-var lastInput []byte
-
 // withDeadline fails t if fn runs longer than 20 s: a file must not hang
-// the import.
-func withDeadline(t *testing.T, fn func()) {
+// the import. With BVNTD_FUZZ_SLOWDIR set, an input still being imported
+// after a second is written there (slow-HASH), to be looked at.
+func withDeadline(t *testing.T, input []byte, fn func()) {
 	if dir := os.Getenv("BVNTD_FUZZ_SLOWDIR"); dir != "" {
-		start := time.Now()
-		defer func() {
-			if d := time.Since(start); d > time.Second {
-				os.WriteFile(fmt.Sprintf("%s/slow-%d-%d", dir, d.Milliseconds(), start.UnixNano()), lastInput, 0o644)
-			}
-		}()
+		slow := time.AfterFunc(time.Second, func() {
+			os.WriteFile(filepath.Join(dir, fmt.Sprintf("slow-%x", sha256.Sum256(input))), input, 0o644)
+		})
+		defer slow.Stop()
 	}
 	done := make(chan struct{})
 	go func() {

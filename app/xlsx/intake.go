@@ -650,11 +650,7 @@ func birthLabel(c *app.Case) string {
 func birth(c *app.Case) string {
 	if c.ConsumerBirthDate != "" {
 		s := day(c.ConsumerBirthDate)
-		at := c.ReceivedAt
-		if at.IsZero() {
-			at = time.Now()
-		}
-		if age, ok := app.AgeOn(c.ConsumerBirthDate, at); ok && age >= 0 {
+		if age, ok := app.AgeOn(c.ConsumerBirthDate, c.ReceivedAt); ok && age >= 0 && !c.ReceivedAt.IsZero() {
 			s += fmt.Sprintf(" (%d tuổi)", age)
 		}
 		return s

@@ -294,6 +294,12 @@ func TestWriteIntake_NoRefsAndZeroCase(t *testing.T) {
 	if !strings.Contains(strings.Join(rows[len(rows)-5], "|"), ", ngày …… tháng …… năm ………") {
 		t.Fatal("no blank date line")
 	}
+	// A birth date without a day of receipt: the date, and no age (an age
+	// needs the day it is counted on; the form never takes today's).
+	f, _ = openIntake(t, &app.Case{ConsumerBirthDate: "1950-03-05"}, nil, "")
+	if _, rows := sheetText(t, f); cellWith(rows, "Ngày sinh: 05/03/1950") == "" || strings.Contains(cellWith(rows, "Ngày sinh: "), "tuổi") {
+		t.Fatalf("birth date without a day of receipt: %q", cellWith(rows, "Ngày sinh"))
+	}
 }
 
 func TestWriteIntake_RepresentativeSigns(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"compress/flate"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -479,7 +480,7 @@ func writeRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 		printed = d.Now
 	}
 	if printed.IsZero() {
-		printed = time.Now()
+		return 0, errors.New("xlsx: the register needs the day it is printed (RegisterOptions.Printed or KPIData.Now)")
 	}
 	province := opt.Unit == ""
 	cols := registerColumns(province)

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 )
 
 // syntheticRegister builds n cases spread over the communes of refs and
@@ -18,7 +18,7 @@ import (
 func syntheticRegister(b testing.TB, n int) *app.KPIData {
 	d, refs := registerData(b)
 	d.Cases, d.Events = nil, nil
-	r := rand.New(rand.NewPCG(1, 2))
+	r := clocktest.Rand(b)
 	first := ict(2025, 12, 15, 7, 0)
 	family := []string{"Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ"}
 	middle := []string{"Văn", "Thị", "Hữu", "Ngọc", "Minh", "Thanh"}

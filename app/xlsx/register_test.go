@@ -368,10 +368,16 @@ func TestWriteRegister_EmptyAndCancelled(t *testing.T) {
 	}
 	// Without reference data: codes, and no deadlines.
 	f, _, _ = writeRegisterFile(t, &app.KPIData{Cases: d.Cases, Events: d.Events},
-		RegisterOptions{Unit: "28261", Period: app.ReportYear(2026)})
+		RegisterOptions{Unit: "28261", Period: app.ReportYear(2026), Printed: d.Now})
 	rows, _ = f.GetRows(RegisterSheet)
 	if rows[0][0] != "UBND XÃ, PHƯỜNG MÃ 28261" || rows[RegisterHeaderRow+2][9] != "thuc_pham_do_uong" || rows[RegisterHeaderRow+2][11] != "" {
 		t.Fatalf("without refs: %q / %q", rows[0], rows[RegisterHeaderRow+2])
+	}
+	// Without a day to print (neither Printed nor the data's Now) the
+	// writer refuses: it never prints the wall clock's day.
+	if _, err := WriteRegister(context.Background(), io.Discard, &app.KPIData{Cases: d.Cases, Events: d.Events},
+		RegisterOptions{Unit: "28261", Period: app.ReportYear(2026)}); err == nil {
+		t.Fatal("a register without the day it is printed was written")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

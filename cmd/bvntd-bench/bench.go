@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"bvntd/app"
 	"bvntd/cmd/cli"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/netsim"
@@ -58,6 +59,10 @@ type Config struct {
 	Timer func(running bool)
 	// Log receives progress lines; nil: none.
 	Log io.Writer
+	// Now is the clock of the devices and the server (app/clock.go): the
+	// dates they record and stamp; nil: the wall clock. Tests pass the
+	// day they simulate. The bench's own timings use the real clock.
+	Now func() time.Time
 }
 
 // Scenario is one line of the table.
@@ -116,6 +121,9 @@ func NewBench(cfg Config) (*Bench, error) {
 	}
 	if cfg.Work == "" {
 		return nil, errors.New("no working folder")
+	}
+	if cfg.Now == nil {
+		cfg.Now = app.WallClock
 	}
 	if len(cfg.Scenarios) == 0 {
 		for _, s := range scenarios {
@@ -623,12 +631,12 @@ func (b *Bench) server(name string) (*server, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	st, err := serverstore.Open(context.Background(), filepath.Join(dir, "server.sqlite"), serverstore.Options{})
+	st, err := serverstore.Open(context.Background(), filepath.Join(dir, "server.sqlite"), serverstore.Options{Now: b.cfg.Now})
 	if err != nil {
 		return nil, err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ts := httptest.NewServer(syncserver.New(st, syncserver.Options{Logger: quiet}))
+	ts := httptest.NewServer(syncserver.New(st, syncserver.Options{Logger: quiet, Now: b.cfg.Now}))
 	return &server{st: st, ts: ts, url: ts.URL}, nil
 }
 
@@ -662,10 +670,11 @@ func (b *Bench) next(name string) string {
 // device is a laptop's data folder, driven through `bvntd` commands.
 type device struct {
 	dir string
+	now func() time.Time // the program's clock (Config.Now)
 }
 
 func (b *Bench) newDevice(name string) *device {
-	return &device{dir: filepath.Join(b.cfg.Work, b.next(name+"-device"))}
+	return &device{dir: filepath.Join(b.cfg.Work, b.next(name+"-device")), now: b.cfg.Now}
 }
 
 // demoDevice returns a new device holding a copy of the demo cases.
@@ -684,7 +693,7 @@ func (b *Bench) demoDevice(name string) (*device, error) {
 // every scenario starts from (the cases' generation is not measured).
 func (b *Bench) makeTemplate() error {
 	b.once.Do(func() {
-		d := &device{dir: filepath.Join(b.cfg.Work, "template-device")}
+		d := &device{dir: filepath.Join(b.cfg.Work, "template-device"), now: b.cfg.Now}
 		start := time.Now()
 		// Plain cases (new, no workflow steps): the targets are written
 		// for cases, one record and one mutation each.
@@ -700,7 +709,7 @@ func (b *Bench) makeTemplate() error {
 
 func (d *device) run(hc *http.Client, args ...string) error {
 	var stdout, stderr bytes.Buffer
-	m := &cli.Main{Stdout: &stdout, Stderr: &stderr, HTTP: hc}
+	m := &cli.Main{Stdout: &stdout, Stderr: &stderr, HTTP: hc, Now: d.now}
 	full := append([]string{args[0], "--data", d.dir}, args[1:]...)
 	if err := m.Run(context.Background(), full); err != nil {
 		return fmt.Errorf("bvntd %s: %w (%s)", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
@@ -766,7 +775,7 @@ func (b *Bench) Records() (RecordStats, error) {
 	}
 	st.GenTime = b.genTime
 	path := filepath.Join(b.cfg.Work, "template-dump.jsonl")
-	if err := (&device{dir: b.template}).dump(path); err != nil {
+	if err := (&device{dir: b.template, now: b.cfg.Now}).dump(path); err != nil {
 		return st, err
 	}
 	raw, err := os.ReadFile(path)

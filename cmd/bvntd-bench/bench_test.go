@@ -5,16 +5,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"bvntd/app/clocktest"
 )
 
 // TestScenarios runs every scenario on a few cases, with the shaped links
 // 50 times faster and the cut links cutting 16 times more often: it proves
-// the program works, not that the targets are met.
+// the program works, not that the targets are met. The devices and the
+// server live at the simulated today (clocktest.Running).
 func TestScenarios(t *testing.T) {
 	quiet(t)
 	const cases = 200
 	start := time.Now()
-	b, err := NewBench(Config{Cases: cases, Work: t.TempDir(), LinkScale: 50, CutScale: 16})
+	b, err := NewBench(Config{Cases: cases, Work: t.TempDir(), LinkScale: 50, CutScale: 16, Now: clocktest.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,6 +79,21 @@ type LoadConfig struct {
 	Work      string // working folder (devices' stores, the server's log)
 	Seed      uint64
 	Log       io.Writer // progress lines; nil: none
+	// Now is the devices' clock (app/clock.go): the dates they record and
+	// stamp, and the in-process server's; nil: the wall clock. Tests pass
+	// the day they simulate. A child server runs on the wall clock, as
+	// `bvntd-server serve` does, and its enrolment codes are made on it;
+	// the sync handles devices whose clock differs from the server's. The
+	// load's own timings use the real clock.
+	Now func() time.Time
+}
+
+// serverNow is the clock of the server under load.
+func (cfg *LoadConfig) serverNow() func() time.Time {
+	if cfg.Server == "inproc" {
+		return cfg.Now
+	}
+	return app.WallClock
 }
 
 // LoadResult is what a load run measured.
@@ -312,6 +327,9 @@ func RunLoad(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 	if cfg.Server == "" {
 		cfg.Server = "child"
 	}
+	if cfg.Now == nil {
+		cfg.Now = app.WallClock
+	}
 	if err := os.MkdirAll(cfg.Work, 0o700); err != nil {
 		return nil, err
 	}
@@ -328,7 +346,7 @@ func RunLoad(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 	}
 
 	// Enrolment codes, one per device, and the audit counts before.
-	st, err := serverstore.Open(ctx, cfg.DB, serverstore.Options{})
+	st, err := serverstore.Open(ctx, cfg.DB, serverstore.Options{Now: cfg.serverNow()})
 	if err != nil {
 		return nil, err
 	}
@@ -347,7 +365,7 @@ func RunLoad(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 	if err := st.Close(); err != nil {
 		return nil, err
 	}
-	applied0, rejected0, err := countAudit(ctx, cfg.DB)
+	applied0, rejected0, err := countAudit(ctx, cfg.DB, cfg.serverNow())
 	if err != nil {
 		return nil, err
 	}
@@ -472,7 +490,7 @@ func RunLoad(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 	}
 	res.ServerRSS = rss
 	res.ServerErrLog = countLogErrors(srv.logPath)
-	applied1, rejected1, err := countAudit(ctx, cfg.DB)
+	applied1, rejected1, err := countAudit(ctx, cfg.DB, cfg.serverNow())
 	if err != nil {
 		return nil, err
 	}
@@ -485,8 +503,8 @@ func RunLoad(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 
 // countAudit counts the mutations the server's audit table holds as
 // applied and as rejected.
-func countAudit(ctx context.Context, db string) (applied, rejected int64, err error) {
-	st, err := serverstore.Open(ctx, db, serverstore.Options{})
+func countAudit(ctx context.Context, db string, now func() time.Time) (applied, rejected int64, err error) {
+	st, err := serverstore.Open(ctx, db, serverstore.Options{Now: now})
 	if err != nil {
 		return 0, 0, err
 	}
@@ -529,7 +547,7 @@ func startLoadServer(ctx context.Context, cfg *LoadConfig) (*loadServer, error) 
 	}
 	s.logf = logf
 	if cfg.Server == "inproc" {
-		st, err := serverstore.Open(ctx, cfg.DB, serverstore.Options{})
+		st, err := serverstore.Open(ctx, cfg.DB, serverstore.Options{Now: cfg.Now})
 		if err != nil {
 			logf.Close()
 			return nil, err
@@ -543,7 +561,7 @@ func startLoadServer(ctx context.Context, cfg *LoadConfig) (*loadServer, error) 
 		logger := slog.New(slog.NewJSONHandler(logf, nil))
 		// As `bvntd-server serve` sets it up (cmd/bvntd-server/main.go).
 		s.hs = &http.Server{
-			Handler:           syncserver.New(st, syncserver.Options{Logger: logger}),
+			Handler:           syncserver.New(st, syncserver.Options{Logger: logger, Now: cfg.Now}),
 			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute, WriteTimeout: 2 * time.Minute,
 			IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 			ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
@@ -877,8 +895,22 @@ type loadDevice struct {
 	firstError             string
 }
 
+// loadDeviceTag is the device tag of device i of a run with seed: from the
+// seed, as every other choice of the run, and distinct for each device.
+func loadDeviceTag(seed uint64, i int) string {
+	const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	v := (seed*0x9e3779b97f4a7c15>>44 + uint64(i)) % (32 * 32 * 32 * 32)
+	tag := make([]byte, 4)
+	for j := range tag {
+		tag[j] = crockford[v%32]
+		v /= 32
+	}
+	return string(tag)
+}
+
 func newLoadDevice(ctx context.Context, cfg *LoadConfig, i int, scope string, refs *app.RefData, url, code string, rec *latencyRecorder) (*loadDevice, error) {
-	db, err := storage.Open(ctx, filepath.Join(cfg.Work, "devices", fmt.Sprintf("%04d", i), cli.StoreFile), storage.Options{})
+	db, err := storage.Open(ctx, filepath.Join(cfg.Work, "devices", fmt.Sprintf("%04d", i), cli.StoreFile),
+		storage.Options{Now: cfg.Now, DeviceTag: loadDeviceTag(cfg.Seed, i)})
 	if err != nil {
 		return nil, err
 	}
@@ -899,7 +931,7 @@ func newLoadDevice(ctx context.Context, cfg *LoadConfig, i int, scope string, re
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 2
 	d.hc = &http.Client{Timeout: 60 * time.Second, Transport: &latencyTransport{next: tr, rec: rec}}
-	d.client = &syncclient.Client{Store: db, HTTP: d.hc, AppVersion: cli.AppVersion}
+	d.client = &syncclient.Client{Store: db, HTTP: d.hc, AppVersion: cli.AppVersion, Now: db.Now}
 	if _, err := d.client.Enroll(ctx, url, code, fmt.Sprintf("máy thử tải %d", i)); err != nil {
 		db.Close()
 		return nil, err

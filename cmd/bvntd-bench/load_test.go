@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
 )
@@ -17,7 +19,9 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // TestLoad runs the load command with 5 devices for 2 s against a real
 // `bvntd-server serve` child process: no error, and every mutation the
 // devices made is on the server, counted in its own store. It proves the
-// command works, not a figure.
+// command works, not a figure. The devices live at the simulated today
+// (clocktest.Running), the server process on the machine's clock: laptops
+// whose clock differs from the server's, which the sync handles.
 func TestLoad(t *testing.T) {
 	quiet(t)
 	work := t.TempDir()
@@ -27,7 +31,7 @@ func TestLoad(t *testing.T) {
 	}
 	dbPath := pgtest.ServerDB(t, filepath.Join(work, "server.sqlite"))
 	r, err := RunLoad(context.Background(), LoadConfig{Devices: 5, Duration: 2 * time.Second, Think: 200 * time.Millisecond,
-		MinMutations: 5, MaxMutations: 20, DB: dbPath, ServerBin: bin, Work: work, Seed: 7})
+		MinMutations: 5, MaxMutations: 20, DB: dbPath, ServerBin: bin, Work: work, Seed: clocktest.Seed(t), Now: clocktest.Running()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,8 +46,9 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("%d pushes, %d pulls timed, RSS %d, elapsed %v", len(r.Push), len(r.Pull), r.ServerRSS, r.Elapsed)
 	}
 
-	// The server's own count: every mutation made on a device applied once.
-	st, err := serverstore.Open(context.Background(), dbPath, serverstore.Options{})
+	// The server's own count: every mutation made on a device applied once
+	// (read on the server's clock, the machine's).
+	st, err := serverstore.Open(context.Background(), dbPath, serverstore.Options{Now: app.WallClock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/storage"
 	"bvntd/sync/syncserver"
 )
@@ -19,7 +20,7 @@ import (
 // for review.
 func TestAttendance_TwoLaptopsTakeTheSameRegister(t *testing.T) {
 	ctx := context.Background()
-	clock := &fieldClock{t: time.Now().UTC()}
+	clock := clocktest.AtToday(t)
 	srv := newFieldServer(t, clock, syncserver.Options{})
 	a, b := newLaptop(t, srv, "28261", 0), newLaptop(t, srv, "28261", 0)
 	for _, l := range []*laptop{a, b} {
@@ -28,7 +29,7 @@ func TestAttendance_TwoLaptopsTakeTheSameRegister(t *testing.T) {
 		}
 	}
 	session := &app.TrainingSession{Title: "Hội nghị phổ biến Luật Bảo vệ quyền lợi người tiêu dùng",
-		StartDate: clock.now().In(app.ICT).Format(time.DateOnly), Format: "truc_tiep", Status: "da_to_chuc"}
+		StartDate: clock.Peek().In(app.ICT).Format(time.DateOnly), Format: "truc_tiep", Status: "da_to_chuc"}
 	save := func(l *laptop, r app.Record) {
 		t.Helper()
 		if err := l.db.SaveRecord(ctx, r); err != nil {
@@ -47,8 +48,8 @@ func TestAttendance_TwoLaptopsTakeTheSameRegister(t *testing.T) {
 
 	mark := func(l *laptop, p *app.Participant, status string) {
 		t.Helper()
-		clock.add(time.Second)
-		save(l, &app.Attendance{SessionID: session.ID, ParticipantID: p.ID, Status: status, CheckedInAt: clock.now()})
+		clock.Advance(time.Second)
+		save(l, &app.Attendance{SessionID: session.ID, ParticipantID: p.ID, Status: status, CheckedInAt: clock.Peek()})
 	}
 	// Offline: A takes people 1–4, B takes 3–6; person 4 is present on A,
 	// absent on B (B marks later).

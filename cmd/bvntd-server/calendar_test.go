@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/cmd/cli"
 	"bvntd/seeds"
 	"bvntd/sync/syncproto"
@@ -309,7 +310,7 @@ func (s *fieldServer) dumpScope(scope string) string {
 // announcement replaces it; the same file again sends nothing; a laptop
 // that tries to write the calendar is refused and keeps its change parked.
 func TestCalendar_OfficialYearReachesEveryCommune(t *testing.T) {
-	clock := &fieldClock{t: calWed3Feb.Add(time.Hour).UTC()}
+	clock := clocktest.New(calWed3Feb.Add(time.Hour))
 	srv := newFieldServer(t, clock, syncserver.Options{})
 	a := newLaptop(t, srv, "28261", 0)
 	b := newLaptop(t, srv, "29905", 0)
@@ -337,7 +338,7 @@ func TestCalendar_OfficialYearReachesEveryCommune(t *testing.T) {
 	}
 
 	// The Prime Minister's decision: Tết from 4/2, Saturday 20/2 worked.
-	serverCmd(t, "calendar", "import", "--db", srv.path, "--file", calFile2027(t, calBasis, true))
+	srv.cmd("calendar", "import", "--db", srv.path, "--file", calFile2027(t, calBasis, true))
 	for _, l := range all {
 		l.mustSync()
 	}
@@ -364,13 +365,13 @@ func TestCalendar_OfficialYearReachesEveryCommune(t *testing.T) {
 	}
 
 	// The same file again: no new version, nothing to pull.
-	serverCmd(t, "calendar", "import", "--db", srv.path, "--file", calFile2027(t, calBasis, true))
+	srv.cmd("calendar", "import", "--db", srv.path, "--file", calFile2027(t, calBasis, true))
 	if res, err := a.client.Sync(ctx); err != nil || res.Pulled != 0 {
 		t.Fatalf("sync after the same import: pulled %d, %v", res.Pulled, err)
 	}
 
 	// A corrected announcement (no make-up day) replaces the year.
-	serverCmd(t, "calendar", "import", "--db", srv.path, "--file", calFile2027(t, "Thông báo thử nghiệm số 02/TB-THU (đính chính)", false))
+	srv.cmd("calendar", "import", "--db", srv.path, "--file", calFile2027(t, "Thông báo thử nghiệm số 02/TB-THU (đính chính)", false))
 	for _, l := range all {
 		l.mustSync()
 	}
@@ -392,7 +393,7 @@ func TestCalendar_OfficialYearReachesEveryCommune(t *testing.T) {
 	fake := `{"id":"2027","year":2027,"basis":"Tự sửa","days":[]}`
 	_, err = raw.Exec(`INSERT INTO outbox (mutation_id, entity, record_id, unit_code, op, fields, hlc, officer, device_time)
 		VALUES (?, 'holiday_year', '2027', ?, 'upsert', ?, ?, 'Cán bộ 29905', ?)`,
-		app.NewID(), syncproto.ScopeShared, fake, app.HLC{Wall: clock.now().UnixMilli()}.String(), clock.now().Format(time.RFC3339))
+		app.NewID(), syncproto.ScopeShared, fake, app.HLC{Wall: clock.Peek().UnixMilli()}.String(), clock.Peek().Format(time.RFC3339))
 	raw.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -429,7 +430,7 @@ func TestCalendar_EndToEnd_DumpsStayIdentical(t *testing.T) {
 	srv := startServe(t)
 	serverCmd(t, "calendar", "import", "--db", srv.DB, "--file", calFile2027(t, calBasis, true))
 	a := newDevice(t)
-	a.must("demo", "--commune", "28261", "--complaints", "8", "--seed", "27")
+	a.must("demo", "--commune", "28261", "--complaints", "8", "--seed", demoSeed(t, 0))
 	a.enroll(srv, "28261")
 	a.must("sync")
 	b := newDevice(t)
@@ -449,7 +450,7 @@ func TestCalendar_EndToEnd_DumpsStayIdentical(t *testing.T) {
 		t.Fatal("the reference calendar is in the dump")
 	}
 	for name, d := range map[string]*device{"A": a, "B": b} {
-		db, _, err := cli.OpenStore(context.Background(), d.dir)
+		db, _, err := cli.OpenStore(context.Background(), d.dir, d.now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -458,5 +459,75 @@ func TestCalendar_EndToEnd_DumpsStayIdentical(t *testing.T) {
 		if err != nil || len(years) != 1 || years[0].Year != 2027 || !reflect.DeepEqual(years[0].Basis, calBasis) {
 			t.Fatalf("device %s holiday years %+v %v", name, years, err)
 		}
+	}
+}
+
+// TestCalendar_YearPastTheSeededCalendar: on 2/1/2031, past the calendar
+// the app ships with (2026–2030), the laptops count deadlines on weekends
+// only; once the operator imports the official 2031 (synthetic here:
+// 1/1, Tết from Tuesday 21/1 to Monday 27/1, 1/4, 30/4, 1/5, 1–2/9), the
+// laptops hold it at their next sync and count on it.
+func TestCalendar_YearPastTheSeededCalendar(t *testing.T) {
+	today := time.Date(2031, 1, 2, 9, 0, 0, 0, app.ICT) // a Thursday
+	clock := clocktest.New(today)
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a := newLaptop(t, srv, "28261", 0)
+	ctx := context.Background()
+	due15 := func() string {
+		t.Helper()
+		cal, err := a.db.Calendar(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cal.AddWorkingDays(today, 15).Format(time.DateOnly)
+	}
+	cal, err := a.db.Calendar(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cal.Covers(2031) {
+		t.Fatal("the app's calendar already covers 2031: the test is void")
+	}
+	if got := due15(); got != "2031-01-23" { // weekends only
+		t.Fatalf("15 working days from 2/1/2031 without a calendar: %s", got)
+	}
+	if _, _, err := runAt(t, clock.Now, "calendar", "list", "--db", srv.path, "--year", "2031"); !strings.Contains(ErrorLine(err), "Chưa có lịch nghỉ năm 2031") {
+		t.Fatalf("list --year 2031 before the import: %v", err)
+	}
+
+	days := []calendarFileDay{{Date: "2031-01-01", Name: "Tết Dương lịch", Kind: app.DayHoliday}}
+	for _, d := range []string{"2031-01-21", "2031-01-22", "2031-01-23", "2031-01-24", "2031-01-27"} {
+		days = append(days, calendarFileDay{Date: d, Name: "Tết Âm lịch", Kind: app.DayHoliday})
+	}
+	days = append(days, calendarFileDay{Date: "2031-04-01", Name: "Giỗ Tổ Hùng Vương", Kind: app.DayHoliday},
+		calendarFileDay{Date: "2031-04-30", Name: "Ngày Chiến thắng", Kind: app.DayHoliday},
+		calendarFileDay{Date: "2031-05-01", Name: "Quốc tế Lao động", Kind: app.DayHoliday},
+		calendarFileDay{Date: "2031-09-01", Name: "Quốc khánh", Kind: app.DayHoliday},
+		calendarFileDay{Date: "2031-09-02", Name: "Quốc khánh", Kind: app.DayHoliday})
+	year := 2031
+	b, err := json.Marshal(calendarFileYear{Year: &year, Basis: calBasis, PublishedAt: "2030-11-20", Days: days})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "lich-2031.json")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := srv.cmd("calendar", "list", "--db", srv.path); strings.Contains(out, "2031") {
+		t.Fatalf("list before the import shows 2031:\n%s", out)
+	}
+	srv.cmd("calendar", "import", "--db", srv.path, "--file", file)
+	if out := srv.cmd("calendar", "list", "--db", srv.path); !strings.Contains(out, "2031  máy chủ tỉnh  1") {
+		t.Fatalf("list after the import:\n%s", out)
+	}
+	a.mustSync()
+	if cal, err = a.db.Calendar(ctx); err != nil || !cal.Covers(2031) {
+		t.Fatalf("the laptop's calendar after the sync does not cover 2031 (%v)", err)
+	}
+	if name, ok := cal.HolidayName(time.Date(2031, 1, 22, 9, 0, 0, 0, app.ICT)); !ok || name != "Tết Âm lịch" {
+		t.Fatalf("22/1/2031 on the laptop: %q %v", name, ok)
+	}
+	if got := due15(); got != "2031-01-30" { // Tết's five working days skipped
+		t.Fatalf("15 working days from 2/1/2031 on the imported calendar: %s", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/cmd/cli"
 	"bvntd/seeds"
 	"bvntd/storage"
@@ -35,8 +36,8 @@ type convergeLaptop struct {
 func (l *convergeLaptop) restart(t *testing.T, srv *fieldServer) {
 	t.Helper()
 	l.db.Close()
-	now := func() time.Time { return srv.clock.now().Add(l.skew) }
-	db, err := storage.Open(context.Background(), l.path, storage.Options{Now: now})
+	now := func() time.Time { return srv.clock.Now().Add(l.skew) }
+	db, err := storage.Open(context.Background(), l.path, storage.Options{Now: now, DeviceTag: l.tag})
 	if err != nil {
 		t.Fatalf("reopen after a restart: %v", err)
 	}
@@ -73,7 +74,15 @@ func TestConvergence(t *testing.T) {
 		t.Skip("random histories are long")
 	}
 	for seed := 1; seed <= *convergeSeeds; seed++ {
-		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { playHistory(t, uint64(seed)) })
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Cleanup(func() {
+				if t.Failed() {
+					t.Logf("replay: go test -tags ci -run 'TestConvergence/seed%d$' -converge.seeds %d ./cmd/bvntd-server (with the same %s)",
+						seed, seed, clocktest.EnvToday)
+				}
+			})
+			playHistory(t, uint64(seed))
+		})
 	}
 }
 
@@ -91,10 +100,14 @@ var (
 // links that cut, sometimes killed in the middle of a sync and restarted.
 // In the end every replica holds the same records, nothing a laptop wrote
 // is missing on the server and nothing was applied twice.
+//
+// The history starts at the simulated today (some two hours of it) and
+// every random choice, the laptops' device tags included, comes from seed.
 func playHistory(t *testing.T, seed uint64) {
 	r := rand.New(rand.NewPCG(seed, seed*7919))
-	clock := &fieldClock{t: time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)}
+	clock := clocktest.AtToday(t)
 	srv := newFieldServer(t, clock, syncserver.Options{})
+	srv.rng = r
 	n := 3 + r.IntN(2)
 	skews := []time.Duration{0, time.Duration(r.IntN(300)) * time.Second, -time.Duration(r.IntN(300)) * time.Second,
 		[]time.Duration{tenYears, -tenYears, 3 * time.Hour}[r.IntN(3)]}
@@ -106,7 +119,8 @@ func playHistory(t *testing.T, seed uint64) {
 	ctx := context.Background()
 	// A training session and its invited people, known to every laptop:
 	// the trainers take its register on any of them, offline or not.
-	session := &app.TrainingSession{Title: "Tập huấn cho tiểu thương", StartDate: "2026-11-03",
+	tomorrow := clocktest.Day(clock.Peek()).AddDate(0, 0, 1).Format(time.DateOnly)
+	session := &app.TrainingSession{Title: "Tập huấn cho tiểu thương", StartDate: tomorrow,
 		Format: "truc_tiep", Status: "ke_hoach"}
 	laps[0].do(t, func() error { return laps[0].db.SaveRecord(ctx, session) })
 	var people []string
@@ -192,7 +206,7 @@ func playHistory(t *testing.T, seed uint64) {
 		default:
 			syncRandomly(t, r, srv, l)
 		}
-		clock.add(time.Duration(r.IntN(90)) * time.Second)
+		clock.Advance(time.Duration(r.IntN(90)) * time.Second)
 	}
 
 	// The network is back for good: everyone syncs until nothing moves.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bvntd/storage/pgtest"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -16,13 +15,16 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/cmd/cli"
+	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/netsim"
 	"bvntd/sync/syncproto"
@@ -42,7 +44,10 @@ func quietLogs(t *testing.T) {
 
 // These tests drive the two programs' Main types over real HTTP on
 // loopback, with real SQLite files: the server as `bvntd-server serve`, the
-// devices as `bvntd demo|enroll|sync|export`.
+// devices as `bvntd demo|enroll|sync|export`. Each runs on a clock that
+// starts at the simulated today and moves in real time
+// (clocktest.Running), as the machines of the field do: the sync's
+// timeouts and backoffs count real seconds.
 
 // e2eServer is a running provincial server.
 type e2eServer struct {
@@ -65,11 +70,15 @@ func startHandler(t *testing.T, wrap func(http.Handler) http.Handler) *e2eServer
 	return startHandlerWith(t, syncserver.Options{}, wrap)
 }
 
-// startHandlerWith is startHandler with the handler's options.
+// startHandlerWith is startHandler with the handler's options; without a
+// clock in opts, the server runs on clocktest.Running.
 func startHandlerWith(t *testing.T, opts syncserver.Options, wrap func(http.Handler) http.Handler) *e2eServer {
 	t.Helper()
 	dbPath := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite"))
-	st, err := serverstore.Open(context.Background(), dbPath, serverstore.Options{})
+	if opts.Now == nil {
+		opts.Now = clocktest.Running()
+	}
+	st, err := serverstore.Open(context.Background(), dbPath, serverstore.Options{Now: opts.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,22 +115,31 @@ func (s *e2eServer) dump(t *testing.T) string {
 	return string(b)
 }
 
-// device is one laptop's data folder.
+// device is one laptop's data folder, and its clock.
 type device struct {
 	t    *testing.T
 	dir  string
 	http *http.Client
+	now  func() time.Time
+}
+
+// demoSeed is the --seed of a test's i-th demo: from clocktest.Seed, so
+// that the demo data are the test's choice, logged when it fails and
+// replayed with BVNTD_TEST_SEED.
+func demoSeed(t *testing.T, i int) string {
+	t.Helper()
+	return strconv.FormatUint(clocktest.Seed(t)+uint64(i), 10)
 }
 
 func newDevice(t *testing.T) *device {
 	quietLogs(t)
-	return &device{t: t, dir: filepath.Join(t.TempDir(), "device")}
+	return &device{t: t, dir: filepath.Join(t.TempDir(), "device"), now: clocktest.Running()}
 }
 
 // run runs a `bvntd` sub-command and returns its stdout.
 func (d *device) run(args ...string) (string, error) {
 	var stdout, stderr bytes.Buffer
-	m := &cli.Main{Stdout: &stdout, Stderr: &stderr, HTTP: d.http}
+	m := &cli.Main{Stdout: &stdout, Stderr: &stderr, HTTP: d.http, Now: d.now}
 	full := append([]string{args[0], "--data", d.dir}, args[1:]...)
 	err := m.Run(context.Background(), full)
 	if err != nil {
@@ -153,7 +171,7 @@ func (d *device) dump() string {
 // service the window uses.
 func (d *device) edit(id string, fn func(*app.Case)) {
 	d.t.Helper()
-	db, _, err := cli.OpenStore(context.Background(), d.dir)
+	db, _, err := cli.OpenStore(context.Background(), d.dir, d.now)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -252,7 +270,7 @@ func TestEndToEnd_TwoLaptopsOneCommune_AnotherCommuneSeesNothing(t *testing.T) {
 	srv := startServe(t)
 
 	a := newDevice(t)
-	a.must("demo", "--commune", "28261", "--complaints", "200", "--seed", "11")
+	a.must("demo", "--commune", "28261", "--complaints", "200", "--seed", demoSeed(t, 0))
 	a.enroll(srv, "28261")
 	a.must("sync")
 
@@ -278,11 +296,11 @@ func TestEndToEnd_TwoLaptopsOneCommune_AnotherCommuneSeesNothing(t *testing.T) {
 
 	// C tries to write a case into 28261: the server rejects it, C keeps it
 	// parked, and neither the server nor A ever sees it.
-	db, _, err := cli.OpenStore(context.Background(), c.dir)
+	db, _, err := cli.OpenStore(context.Background(), c.dir, c.now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	intruder := &app.Case{UnitCode: "28261", ReceivedAt: time.Now().Add(-time.Hour), Channel: "truc_tiep",
+	intruder := &app.Case{UnitCode: "28261", ReceivedAt: db.Now().Add(-time.Hour), Channel: "truc_tiep",
 		Kind: "phan_anh", ConsumerName: "Người Thử Xâm Nhập", Sector: "khac", Summary: "Ghi vào xã khác."}
 	if err := db.CreateCase(context.Background(), intruder); err != nil {
 		t.Fatal(err)
@@ -387,7 +405,7 @@ func TestIdempotency_RepeatedAndLostPushes(t *testing.T) {
 	counter := &countingHandler{sent: map[string]int{}}
 	srv := startHandler(t, func(h http.Handler) http.Handler { counter.next = h; return counter })
 	a := newDevice(t)
-	a.must("demo", "--commune", "28261", "--complaints", "400", "--seed", "3")
+	a.must("demo", "--commune", "28261", "--complaints", "400", "--seed", demoSeed(t, 0))
 	a.enroll(srv, "28261")
 	lossy := &lossyTransport{next: http.DefaultTransport.(*http.Transport).Clone(), dup: 1, lose: 2}
 	a.http = &http.Client{Transport: lossy, Timeout: 30 * time.Second}
@@ -416,7 +434,7 @@ func TestResume_LinkCutEveryFewKilobytes(t *testing.T) {
 	a := newDevice(t)
 	// Plain cases: with their steps the push and pull would be some five
 	// times longer, and so would the cuts and their retries.
-	a.must("demo", "--commune", "28261", "--complaints", "300", "--seed", "5", "--plain")
+	a.must("demo", "--commune", "28261", "--complaints", "300", "--seed", demoSeed(t, 0), "--plain")
 	a.enroll(srv, "28261")
 	up := &netsim.Link{CutEvery: 8 << 10}
 	a.http = up.Client(20 * time.Second)
@@ -453,7 +471,7 @@ func TestResume_LinkCutEveryFewKilobytes(t *testing.T) {
 func TestMerge_DifferentFieldsEditedOffline(t *testing.T) {
 	srv := startServe(t)
 	a, b := newDevice(t), newDevice(t)
-	a.must("demo", "--commune", "28261", "--complaints", "5", "--seed", "9")
+	a.must("demo", "--commune", "28261", "--complaints", "5", "--seed", demoSeed(t, 0))
 	a.enroll(srv, "28261")
 	a.must("sync")
 	b.enroll(srv, "28261")
@@ -484,7 +502,8 @@ func TestMerge_DifferentFieldsEditedOffline(t *testing.T) {
 // returns its URL; the server stops when the test ends.
 func serveMain(t *testing.T, dbPath string) string {
 	t.Helper()
-	m := &Main{Stdout: io.Discard, Stderr: io.Discard}
+	m := NewMain(clocktest.Running())
+	m.Stdout, m.Stderr = io.Discard, io.Discard
 	if err := m.ParseFlags([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}); err != nil {
 		t.Fatal(err)
 	}
@@ -495,11 +514,19 @@ func serveMain(t *testing.T, dbPath string) string {
 	return m.URL()
 }
 
-// serverCmd runs a one-shot `bvntd-server` command and returns its stdout.
+// serverCmd runs a one-shot `bvntd-server` command, on a clock at the
+// simulated today, and returns its stdout.
 func serverCmd(t *testing.T, args ...string) string {
 	t.Helper()
+	return serverCmdAt(t, clocktest.Running(), args...)
+}
+
+// serverCmdAt is serverCmd on the clock now.
+func serverCmdAt(t *testing.T, now func() time.Time, args ...string) string {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	m := &Main{Stdout: &stdout, Stderr: &stderr}
+	m := NewMain(now)
+	m.Stdout, m.Stderr = &stdout, &stderr
 	if err := m.ParseFlags(args); err != nil {
 		t.Fatalf("bvntd-server %v: %v", args, err)
 	}

@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"bvntd/app/clocktest"
 	"bvntd/cmd/cli"
 	"bvntd/storage"
 	"bvntd/sync/syncproto"
@@ -52,7 +53,14 @@ import (
 //	answered     the answer is delivered; the client is storing it
 //	             (ApplyResults / ApplyPull) or preparing the next request
 //
-// Kills are timed from a logged seed (BVNTD_KILL_SEED replays it). Most are
+// The bvntd processes run on the machine's real clock, as the program does;
+// the server and the checks in this process run at the simulated today
+// (clocktest.Running): a laptop whose clock differs from the server's, by
+// days or years, which the sync handles (the server translates and bounds
+// the device's stamps). Nothing checked depends on the day.
+//
+// The kill times and the demo data come from a logged seed
+// (BVNTD_KILL_SEED or BVNTD_TEST_SEED replays it). Most kills are
 // anchored on a request of the run (the 1st or 2nd push, the 1st–3rd pull)
 // plus a random delay spread over about one request's duration, so that each
 // run makes at most a batch or a page or two of progress and the kills land
@@ -62,9 +70,8 @@ import (
 // depend on the seed.
 
 const (
-	killCommune  = "28261"
-	killCases    = 1500
-	killDemoSeed = 20260315
+	killCommune = "28261"
+	killCases   = 1500
 
 	killMinPushKills = 10 // kills that must land in A's push
 	killMinPullKills = 10 // kills that must land in B's pull
@@ -83,8 +90,9 @@ const (
 	killMaxBody = 8 << 10
 )
 
-// killSeed returns the seed of the kill times: BVNTD_KILL_SEED, or a fresh
-// one, logged so a failure can be replayed.
+// killSeed returns the seed of the kill times: BVNTD_KILL_SEED, or the
+// test's seed (clocktest.Seed: BVNTD_TEST_SEED, or one derived from the
+// test's name), logged so a failure can be replayed.
 func killSeed(t *testing.T) uint64 {
 	t.Helper()
 	if s := os.Getenv("BVNTD_KILL_SEED"); s != "" {
@@ -94,7 +102,7 @@ func killSeed(t *testing.T) uint64 {
 		}
 		return n
 	}
-	return uint64(time.Now().UnixNano()) & (1<<53 - 1)
+	return clocktest.Seed(t) & (1<<53 - 1)
 }
 
 // raceEnabled reports whether this test binary was built with -race.
@@ -160,6 +168,9 @@ type killReq struct {
 // killMonitor slows the server down and tells where each request is.
 type killMonitor struct {
 	next http.Handler
+	// clock measures the requests' real durations (differences of two
+	// readings; it reads no date that matters).
+	clock func() time.Time
 
 	mu       sync.Mutex
 	slow     bool // slow the requests down (only runs that will be killed)
@@ -179,6 +190,7 @@ type killMonitor struct {
 
 func newKillMonitor(seed uint64) *killMonitor {
 	return &killMonitor{
+		clock:   clocktest.Running(),
 		rng:     rand.New(rand.NewPCG(seed, 0x6b696c6c)),
 		changed: make(chan struct{}, 1),
 		reqDur:  150 * time.Millisecond,
@@ -208,12 +220,12 @@ func (m *killMonitor) setStage(r *killReq, s killStage) {
 // run that must finish).
 func (m *killMonitor) newRun(slow bool) {
 	m.mu.Lock()
-	m.runStart, m.runReqs, m.cur, m.slow = time.Now(), 0, nil, slow
+	m.runStart, m.runReqs, m.cur, m.slow = m.clock(), 0, nil, slow
 	m.mu.Unlock()
 }
 
 func (m *killMonitor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
+	start := m.clock()
 	req := &killReq{kind: "enroll"}
 	switch r.URL.Path {
 	case syncproto.PathPush:
@@ -349,7 +361,7 @@ func (m *killMonitor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.mu.Lock()
 	req.stage = stageAnswered
 	if slow {
-		m.reqDur = (3*m.reqDur + time.Since(start)) / 4
+		m.reqDur = (3*m.reqDur + m.clock().Sub(start)) / 4
 	}
 	m.mu.Unlock()
 	m.signal()
@@ -477,6 +489,9 @@ type killRig struct {
 	mon   *killMonitor
 	rng   *rand.Rand
 	srvDB *serverSQL // the server's database
+	// clock is the server's and the checks' clock: the simulated today,
+	// moving in real time; durations are differences of its readings.
+	clock func() time.Time
 
 	kills      int
 	byPhase    map[string]int // "A push", "A pull", "B pull", "A startup"…
@@ -494,11 +509,11 @@ func (k *killRig) bvntd(limit time.Duration, args ...string) string {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	k.mon.newRun(false)
-	start := time.Now()
+	start := k.clock()
 	err := cmd.Run()
 	if ctx.Err() != nil {
 		k.t.Fatalf("seed %d: bvntd %s hung: still running after %v (killed)\nstderr: %s",
-			k.seed, strings.Join(args, " "), time.Since(start).Round(time.Millisecond), stderr.String())
+			k.seed, strings.Join(args, " "), k.clock().Sub(start).Round(time.Millisecond), stderr.String())
 	}
 	if err != nil {
 		k.t.Fatalf("seed %d: bvntd %s: %v\nstderr: %s", k.seed, strings.Join(args, " "), err, stderr.String())
@@ -515,7 +530,7 @@ func (k *killRig) start(args ...string) *killProc {
 	if err := p.cmd.Start(); err != nil {
 		k.t.Fatalf("start bvntd: %v", err)
 	}
-	p.start = time.Now()
+	p.start = k.clock()
 	go func() {
 		p.err = p.cmd.Wait()
 		close(p.done)
@@ -571,7 +586,7 @@ func (k *killRig) runAndKill(dev, dir string, anchor int) killOutcome {
 	case <-p.done:
 	default:
 		out.phase, out.step, out.what = k.mon.where()
-		out.after = time.Since(p.start)
+		out.after = k.clock().Sub(p.start)
 		if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil && !errors.Is(err, os.ErrProcessDone) {
 			k.t.Fatalf("kill: %v", err)
 		}
@@ -642,7 +657,7 @@ func (k *killRig) inspect(dir, scratch string) killLocal {
 		}
 		path = filepath.Join(cp, cli.StoreFile)
 	}
-	db, err := storage.Open(ctx, path, storage.Options{})
+	db, err := storage.Open(ctx, path, storage.Options{Now: k.clock})
 	if err != nil {
 		k.t.Fatalf("seed %d: open the store of %s after the kill: %v", k.seed, filepath.Base(dir), err)
 	}
@@ -780,7 +795,8 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 		// SQLite is some ten times slower and the test takes minutes.
 		t.Skip("too slow under the race detector; run without -race")
 	}
-	began := time.Now()
+	clock := clocktest.Running()
+	began := clock()
 	// The server logs every request: some 200 lines that would bury the
 	// kill log, even with -v.
 	oldLog := slog.Default()
@@ -789,13 +805,13 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 	seed := killSeed(t)
 	t.Logf("kill seed %d; replay: BVNTD_KILL_SEED=%d go test -tags ci -run TestKill_ -v ./cmd/bvntd-server", seed, seed)
 
-	k := &killRig{t: t, seed: seed, bin: buildBvntd(t), mon: newKillMonitor(seed),
+	k := &killRig{t: t, seed: seed, bin: buildBvntd(t), mon: newKillMonitor(seed), clock: clock,
 		rng: rand.New(rand.NewPCG(seed, 0x5349474b)), byPhase: map[string]int{}, stageCount: map[string]int{}}
-	built := time.Now()
+	built := clock()
 	// A small body limit makes the client split its outbox into many
 	// batches (it halves a batch the server answers 413), so that kills
 	// land in many different pushes.
-	k.srv = startHandlerWith(t, syncserver.Options{MaxBodyBytes: killMaxBody}, k.mon.wrap)
+	k.srv = startHandlerWith(t, syncserver.Options{MaxBodyBytes: killMaxBody, Now: clock}, k.mon.wrap)
 	k.srvDB = openServerSQL(t, k.srv.DB)
 
 	scratch := killScratch(t)
@@ -803,7 +819,7 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 	dirB := filepath.Join(t.TempDir(), "B")
 	// Plain cases (no workflow steps): one mutation and one record each.
 	k.bvntd(2*time.Minute, "demo", "--data", dirA, "--commune", killCommune, "--plain",
-		"--complaints", strconv.Itoa(killCases), "--seed", strconv.Itoa(killDemoSeed))
+		"--complaints", strconv.Itoa(killCases), "--seed", strconv.FormatUint(seed, 10))
 	k.bvntd(time.Minute, "enroll", "--data", dirA, "--server", k.srv.URL, "--code", k.srv.code(t, killCommune))
 
 	// Push phase: device A, 1500 cases and a few edits, killed again and
@@ -819,7 +835,7 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 		t.Fatalf("A's outbox holds %d mutations after the demo, want %d", len(before.outbox), killCases)
 	}
 	edits := 0
-	pushStart := time.Now()
+	pushStart := clock()
 	for run := 1; run <= killMaxRuns; run++ {
 		if run > killPushRuns && k.byPhase["A push"] >= killMinPushKills {
 			break
@@ -827,7 +843,7 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 		if run%4 == 0 {
 			// An officer goes on working between two syncs.
 			k.bvntd(time.Minute, "demo", "--data", dirA, "--complaints", "0", "--edits", "5", "--plain",
-				"--seed", strconv.Itoa(1000+run))
+				"--seed", strconv.FormatUint(seed+1000+uint64(run), 10))
 			edits += 5
 			before = k.inspect(dirA, scratch)
 			for id := range before.outbox {
@@ -849,7 +865,7 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 	pushKills := k.byPhase["A push"]
 	t.Logf("A: %d kills (%d in its push), %d edits; finishing the sync", k.kills, pushKills, edits)
 	k.bvntd(2*time.Minute, "sync", "--data", dirA, "--timeout", "60s")
-	pushTook := time.Since(pushStart)
+	pushTook := clock().Sub(pushStart)
 
 	final := k.inspect(dirA, "")
 	if final.integrity != "ok" {
@@ -894,7 +910,7 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 	// the records it holds, each as the server sent it.
 	k.mon.capPages(killPageCap)
 	k.bvntd(time.Minute, "enroll", "--data", dirB, "--server", k.srv.URL, "--code", k.srv.code(t, killCommune))
-	pullStart := time.Now()
+	pullStart := clock()
 	killsBeforeB := k.kills
 	prevCursor := int64(0)
 	for run := 1; run <= killMaxRuns; run++ {
@@ -917,7 +933,7 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 	}
 	t.Logf("B: %d kills (%d in its pull); finishing the sync", k.kills-killsBeforeB, k.byPhase["B pull"])
 	k.bvntd(2*time.Minute, "sync", "--data", dirB, "--timeout", "60s")
-	pullTook := time.Since(pullStart)
+	pullTook := clock().Sub(pullStart)
 	lb := k.inspect(dirB, "")
 	if lb.integrity != "ok" {
 		t.Errorf("seed %d: B's store after the final sync: integrity_check = %q", seed, lb.integrity)
@@ -950,7 +966,7 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 	t.Logf("where the kills landed:\n\t%s", strings.Join(stages, "\n\t"))
 	t.Logf("time: build %v, push phase %v, pull phase %v, total %v",
 		built.Sub(began).Round(time.Millisecond), pushTook.Round(time.Millisecond),
-		pullTook.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
+		pullTook.Round(time.Millisecond), clock().Sub(began).Round(time.Millisecond))
 	if pushKills < killMinPushKills || k.byPhase["B pull"] < killMinPullKills || k.kills < killMinTotal {
 		t.Errorf("seed %d: only %d kills in the push, %d in B's pull, %d in all; want ≥ %d, ≥ %d, ≥ %d",
 			seed, pushKills, k.byPhase["B pull"], k.kills, killMinPushKills, killMinPullKills, killMinTotal)

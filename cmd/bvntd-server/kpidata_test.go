@@ -4,20 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
-	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/cmd/cli"
 	"bvntd/seeds"
 	"bvntd/sync/syncserver"
 )
 
 // TestKPIData_ProvinceCountsWhatTheCommuneCounts: after a commune's
-// laptop syncs its demo year, the server's figures for that commune are
-// the laptop's own, and T1 sees the commune synced.
+// laptop syncs its demo year, the server's figures of that year for that
+// commune are the laptop's own, and T1 of the report year of today (the
+// sync's) sees the commune synced.
 func TestKPIData_ProvinceCountsWhatTheCommuneCounts(t *testing.T) {
 	ctx := context.Background()
-	clock := &fieldClock{t: time.Now().UTC()}
+	clock := clocktest.AtToday(t)
 	srv := newFieldServer(t, clock, syncserver.Options{})
 	a := newLaptop(t, srv, "28261", 0)
 	refs, err := seeds.Load()
@@ -27,15 +28,15 @@ func TestKPIData_ProvinceCountsWhatTheCommuneCounts(t *testing.T) {
 	if err := a.db.SetUnitCode(ctx, "28261"); err != nil {
 		t.Fatal(err)
 	}
-	if err := cli.Demo(ctx, a.db, refs, "28261", 5, 40, 4, 6); err != nil {
+	if err := cli.Demo(ctx, a.db, refs, "28261", clocktest.Seed(t), 40, 4, 6); err != nil {
 		t.Fatal(err)
 	}
 	a.mustSync()
-	period := app.ReportYear(app.ReportYearOf(clock.now()))
 	local, err := a.db.KPIData(ctx, "28261")
 	if err != nil {
 		t.Fatal(err)
 	}
+	period := app.ReportYear(demoYear(t, local))
 	remote, err := srv.store.KPIData(ctx, "28261", refs, local.Now)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +65,7 @@ func TestKPIData_ProvinceCountsWhatTheCommuneCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := app.ComputeKPIs(province, period, refs.Targets)
+	rep := app.ComputeKPIs(province, app.ReportYear(app.ReportYearOf(local.Now)), refs.Targets)
 	t1, _ := rep.Target("T1")
 	if len(province.Units) != len(refs.Units) || t1.Num != 1 || t1.Den != len(refs.Units) {
 		t.Fatalf("province T1 %d/%d over %d units", t1.Num, t1.Den, len(province.Units))

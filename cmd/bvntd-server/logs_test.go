@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/cmd/cli"
 	"bvntd/seeds"
 	"bvntd/sync/netsim"
@@ -127,7 +128,8 @@ func logOutput(t *testing.T, dirs ...string) (string, []string) {
 func TestLogs_NoPersonalData(t *testing.T) {
 	var serverLog syncBuffer
 	dbPath := filepath.Join(t.TempDir(), "server.sqlite")
-	sm := &Main{Stdout: io.Discard, Stderr: &serverLog}
+	sm := NewMain(clocktest.Running())
+	sm.Stdout, sm.Stderr = io.Discard, &serverLog
 	if err := sm.ParseFlags([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}); err != nil {
 		t.Fatal(err)
 	}
@@ -137,11 +139,12 @@ func TestLogs_NoPersonalData(t *testing.T) {
 	t.Cleanup(func() { sm.Close() })
 	srv := &e2eServer{URL: sm.URL(), DB: dbPath}
 
-	var stderr syncBuffer // every command's stderr
+	var stderr syncBuffer      // every command's stderr
+	now := clocktest.Running() // the laptops' clock
 	bvntd := func(dir string, hc *http.Client, args ...string) string {
 		t.Helper()
 		var stdout bytes.Buffer
-		m := &cli.Main{Stdout: &stdout, Stderr: &stderr, HTTP: hc}
+		m := &cli.Main{Stdout: &stdout, Stderr: &stderr, HTTP: hc, Now: now}
 		full := append([]string{args[0], "--data", dir, "--verbose"}, args[1:]...)
 		if err := m.Run(context.Background(), full); err != nil {
 			t.Fatalf("bvntd %v: %v\n%s", args, err, stderr.String())
@@ -149,15 +152,15 @@ func TestLogs_NoPersonalData(t *testing.T) {
 		return stdout.String()
 	}
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
-	bvntd(a, nil, "demo", "--commune", "28261", "--complaints", "40", "--seed", "11", "--trainings", "2", "--events", "2")
-	bvntd(b, nil, "demo", "--commune", "28261", "--complaints", "15", "--seed", "12", "--trainings", "1", "--events", "1")
+	bvntd(a, nil, "demo", "--commune", "28261", "--complaints", "40", "--seed", demoSeed(t, 0), "--trainings", "2", "--events", "2")
+	bvntd(b, nil, "demo", "--commune", "28261", "--complaints", "15", "--seed", demoSeed(t, 1), "--trainings", "1", "--events", "1")
 	bvntd(a, nil, "enroll", "--server", srv.URL, "--code", srv.code(t, "28261"))
 	bvntd(b, nil, "enroll", "--server", srv.URL, "--code", srv.code(t, "28261"))
 	link := &netsim.Link{CutEvery: 32 << 10}
 	bvntd(a, link.Client(20*time.Second), "sync", "--timeout", "2m")
 	bvntd(b, nil, "sync")
 	bvntd(a, nil, "sync") // pulls b's
-	bvntd(a, nil, "demo", "--complaints", "0", "--edits", "15", "--seed", "13", "--trainings", "0", "--events", "0")
+	bvntd(a, nil, "demo", "--complaints", "0", "--edits", "15", "--seed", demoSeed(t, 2), "--trainings", "0", "--events", "0")
 	bvntd(a, nil, "sync")
 	bvntd(b, nil, "sync") // pulls a's edits
 	bvntd(a, nil, "export", "--report", "register", "--out", filepath.Join(t.TempDir(), "register.xlsx"))

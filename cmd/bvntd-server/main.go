@@ -65,7 +65,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	m := NewMain()
+	m := NewMain(app.WallClock)
 	if err := m.ParseFlags(os.Args[1:]); errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
 	} else if err != nil {
@@ -111,6 +111,9 @@ func ErrorLine(err error) string {
 // ParseFlags, then Run, then (for serve) Addr, and Close.
 type Main struct {
 	Stdout, Stderr io.Writer
+	// Now is the program's clock (app/clock.go): main passes the wall
+	// clock, tests the day they test.
+	Now func() time.Time
 
 	Command    string
 	DB         string
@@ -138,9 +141,10 @@ type Main struct {
 	serveErr chan error
 }
 
-// NewMain returns a Main writing to the process's stdout and stderr.
-func NewMain() *Main {
-	return &Main{Stdout: os.Stdout, Stderr: os.Stderr}
+// NewMain returns a Main on the clock now, writing to the process's
+// stdout and stderr.
+func NewMain(now func() time.Time) *Main {
+	return &Main{Stdout: os.Stdout, Stderr: os.Stderr, Now: app.MustClock(now, "bvntd-server")}
 }
 
 const usage = `Cách dùng (usage):
@@ -259,7 +263,7 @@ func (m *Main) ParseFlags(args []string) error {
 // the server runs until Close.
 func (m *Main) Run(ctx context.Context) error {
 	if m.Command == "restore" {
-		if err := serverstore.Restore(ctx, m.DB, m.From); err != nil {
+		if err := serverstore.Restore(ctx, m.DB, m.From, m.Now); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stderr, "Đã khôi phục %s từ %s (epoch mới: các máy sẽ tự tải lại và gửi lại thay đổi).\n", redactURL(m.DB), m.From)
@@ -347,7 +351,7 @@ func (m *Main) openStore(ctx context.Context, create bool) error {
 	} else if _, err := os.Stat(m.DB); err != nil {
 		return app.WrapError(app.ENOTFOUND, fmt.Sprintf("Không tìm thấy cơ sở dữ liệu %s (database not found).", m.DB), err)
 	}
-	st, err := serverstore.Open(ctx, m.DB, serverstore.Options{})
+	st, err := serverstore.Open(ctx, m.DB, serverstore.Options{Now: m.Now})
 	if err != nil {
 		if app.ErrorCode(err) == app.EINTERNAL {
 			return app.WrapError(app.EINVALID, fmt.Sprintf("Không mở được cơ sở dữ liệu %s (cannot open database): %v", redactURL(m.DB), err), err)
@@ -386,7 +390,7 @@ func (m *Main) serve() error {
 	}
 	m.ln = ln
 	m.srv = &http.Server{
-		Handler:           syncserver.New(m.store, syncserver.Options{Logger: logger, MinAppVersion: m.MinAppVersion}),
+		Handler:           syncserver.New(m.store, syncserver.Options{Logger: logger, MinAppVersion: m.MinAppVersion, Now: m.Now}),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -492,7 +496,7 @@ func (m *Main) export(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			n, err := r(ctx, m.store, refs, w, serverReportOptions{Commune: m.Commune, Year: m.Year, Now: time.Now()})
+			n, err := r(ctx, m.store, refs, w, serverReportOptions{Commune: m.Commune, Year: m.Year, Now: m.Now()})
 			if err == nil && m.Out != "-" {
 				fmt.Fprintf(m.Stderr, "%d dòng.\n", n)
 			}

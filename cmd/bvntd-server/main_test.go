@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bvntd/storage/pgtest"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,8 +12,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
+	"bvntd/storage/pgtest"
 	"bvntd/sync/syncproto"
 )
 
@@ -47,11 +49,21 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// run drives one command in-process and returns stdout and stderr.
+// run drives one command in-process, as a run of the program on a machine
+// whose clock reads the simulated today (clocktest.Running), and returns
+// stdout and stderr.
 func run(tb testing.TB, args ...string) (string, string, error) {
 	tb.Helper()
+	return runAt(tb, clocktest.Running(), args...)
+}
+
+// runAt is run on the clock now: the test's own clock, for commands whose
+// output depends on the day (reports).
+func runAt(tb testing.TB, now func() time.Time, args ...string) (string, string, error) {
+	tb.Helper()
 	var stdout, stderr syncBuffer
-	m := &Main{Stdout: &stdout, Stderr: &stderr}
+	m := NewMain(now)
+	m.Stdout, m.Stderr = &stdout, &stderr
 	err := m.ParseFlags(args)
 	if err == nil {
 		err = m.Run(context.Background())
@@ -62,10 +74,12 @@ func run(tb testing.TB, args ...string) (string, string, error) {
 	return stdout.String(), stderr.String(), err
 }
 
-// MustServe starts serve in-process on a free port.
+// MustServe starts serve in-process on a free port, on a clock that starts
+// at the simulated today and runs in real time.
 func MustServe(tb testing.TB, db string) *Main {
 	tb.Helper()
-	m := &Main{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}}
+	m := NewMain(clocktest.Running())
+	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
 	if err := m.ParseFlags([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}); err != nil {
 		tb.Fatal(err)
 	}

@@ -11,43 +11,108 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/app/xlsx"
 	"bvntd/seeds"
 	"bvntd/sync/syncserver"
 )
 
 // TestExportAnnual_ProvinceAndCommune: two communes' laptops sync a demo
-// year; the server's province report has a row per commune of the
-// province, each commune's row holds that commune's figures (as its laptop
-// counts them) and the total row the province's; one commune's report
-// from the server has the targets ComputeKPIs finds in the server's data
-// for it (T1 from the server's record of the syncs).
+// year; the server's province report of that year has a row per commune
+// of the province, each commune's row holds that commune's figures (as its
+// laptop counts them) and the total row the province's; one commune's
+// report from the server has the targets ComputeKPIs finds in the server's
+// data for it (T1 from the server's record of the syncs). Without --year
+// both are the reports of the report year of today, in which the communes
+// synced (T1); the demo fills the year before while today's is under four
+// months old, and then both years are checked.
 func TestExportAnnual_ProvinceAndCommune(t *testing.T) {
 	ctx := context.Background()
-	clock := &fieldClock{t: time.Now().UTC()}
+	clock := clocktest.AtToday(t)
 	srv := newFieldServer(t, clock, syncserver.Options{})
 	refs, err := seeds.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	period := app.ReportYear(app.ReportYearOf(clock.now()))
-	mine := map[string]app.KPIReport{}
+	data := map[string]*app.KPIData{}
+	seed := clocktest.Seed(t)
 	for i, unit := range []string{"28261", "29905"} {
-		l := demoLaptop(t, srv, refs, unit, uint64(7+i), 20+10*i, 3, 4)
+		l := demoLaptop(t, srv, refs, unit, seed+uint64(i), 20+10*i, 3, 4)
 		d, err := l.db.KPIData(ctx, unit)
 		if err != nil {
 			t.Fatal(err)
 		}
-		mine[unit] = app.ComputeKPIs(d, period, refs.Targets)
+		data[unit] = d
 	}
+	synced := clock.Peek() // both laptops synced just before
+	current := app.ReportYearOf(clock.Peek())
+	demo := demoYear(t, data["28261"])
+	years := []int{current}
+	if demo != current {
+		years = []int{demo, current}
+	}
+	for _, year := range years {
+		t.Run(fmt.Sprint(year), func(t *testing.T) {
+			var flag []string // the report year of today is the default
+			if year != current {
+				flag = []string{"--year", strconv.Itoa(year)}
+			}
+			period := app.ReportYear(year)
+			mine := map[string]app.KPIReport{}
+			for unit, d := range data {
+				mine[unit] = app.ComputeKPIs(d, period, refs.Targets)
+			}
+			if year == demo && (mine["28261"].Complaints.Received.Count == 0 || mine["29905"].Training.Sessions.Count == 0) {
+				t.Fatalf("the demo year %d counts nothing: the test is void", year)
+			}
+			syncedIn := 0
+			if period.Contains(synced) {
+				syncedIn = 2
+			}
+			if year == current && syncedIn != 2 {
+				t.Fatalf("the laptops synced at %v, outside the report year of today %s", synced, period.Label)
+			}
+			checkAnnualProvince(t, srv, refs, clock, flag, period, mine, syncedIn)
+			checkAnnualCommune(t, srv, refs, clock, flag, period, syncedIn/2)
+		})
+	}
+	if _, _, err := run(t, "export", "--db", srv.path, "--report", "annual", "--commune", "99999", "--out", filepath.Join(t.TempDir(), "x.xlsx")); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("unknown commune: %v", err)
+	}
+}
 
+// annualYear reads the report year an annual report states on its cover.
+func annualYear(t *testing.T, f *excelize.File) int {
+	t.Helper()
+	rows, err := f.GetRows(xlsx.AnnualSheetReport, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if len(r) > 3 && r[0] == "Năm báo cáo:" {
+			y, err := strconv.Atoi(r[3])
+			if err != nil {
+				t.Fatalf("report year %q", r[3])
+			}
+			return y
+		}
+	}
+	t.Fatal("the report states no year")
+	return 0
+}
+
+// checkAnnualProvince exports the province's annual report (with flag)
+// and checks it against the communes' own figures mine of period, of which
+// syncedIn communes synced in the period.
+func checkAnnualProvince(t *testing.T, srv *fieldServer, refs *app.RefData, clock *clocktest.Clock, flag []string,
+	period app.KPIPeriod, mine map[string]app.KPIReport, syncedIn int) {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "bao-cao-toan-tinh.xlsx")
-	if _, _, err := run(t, "export", "--db", srv.path, "--report", "annual", "--out", out); err != nil {
+	if _, _, err := runAt(t, clock.Now, append([]string{"export", "--db", srv.path, "--report", "annual", "--out", out}, flag...)...); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(out)
@@ -57,6 +122,9 @@ func TestExportAnnual_ProvinceAndCommune(t *testing.T) {
 	defer f.Close()
 	if got := f.GetSheetList(); len(got) != 6 || got[2] != xlsx.AnnualSheetCommunes {
 		t.Fatalf("sheets %q", got)
+	}
+	if y := annualYear(t, f); y != period.To.Year() {
+		t.Fatalf("report of year %d, want %s", y, period.Label)
 	}
 	rows, err := f.GetRows(xlsx.AnnualSheetCommunes, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -103,8 +171,8 @@ func TestExportAnnual_ProvinceAndCommune(t *testing.T) {
 		sessions != mine["28261"].Training.Sessions.Count+mine["29905"].Training.Sessions.Count {
 		t.Fatalf("%d communes, %d received (total row %q), want %d communes, %d received", communes, received, total, len(refs.Units), want)
 	}
-	if total[13] != fmt.Sprintf("2/%d xã", len(refs.Units)) {
-		t.Errorf("synced %q", total[13])
+	if total[13] != fmt.Sprintf("%d/%d xã", syncedIn, len(refs.Units)) {
+		t.Errorf("synced %q, want %d communes", total[13], syncedIn)
 	}
 	// The same table, read by an independent reader (openpyxl): the header,
 	// a row per commune, and the columns adding up to the province's total.
@@ -125,10 +193,17 @@ func TestExportAnnual_ProvinceAndCommune(t *testing.T) {
 			"equals_number": mine["28261"].Complaints.Recovered.Sum + mine["29905"].Complaints.Recovered.Sum},
 		{"sheet": xlsx.AnnualSheetCommunes, "max_row_at_least": last + 1},
 	}}})
+}
 
-	// One commune, from the server.
+// checkAnnualCommune exports one commune's annual report from the server
+// (with flag) and checks its targets against ComputeKPIs on the server's
+// data for period, in which the commune synced syncedIn (0 or 1) times.
+func checkAnnualCommune(t *testing.T, srv *fieldServer, refs *app.RefData, clock *clocktest.Clock, flag []string,
+	period app.KPIPeriod, syncedIn int) {
+	t.Helper()
+	ctx := context.Background()
 	one := filepath.Join(t.TempDir(), "bao-cao-my-tho.xlsx")
-	if _, _, err := run(t, "export", "--db", srv.path, "--report", "annual", "--commune", "28261", "--out", one); err != nil {
+	if _, _, err := runAt(t, clock.Now, append([]string{"export", "--db", srv.path, "--report", "annual", "--commune", "28261", "--out", one}, flag...)...); err != nil {
 		t.Fatal(err)
 	}
 	g, err := excelize.OpenFile(one)
@@ -139,13 +214,16 @@ func TestExportAnnual_ProvinceAndCommune(t *testing.T) {
 	if got := g.GetSheetList(); len(got) != 5 {
 		t.Fatalf("sheets %q", got)
 	}
-	d, err := srv.store.KPIData(ctx, "28261", refs, clock.now())
+	if y := annualYear(t, g); y != period.To.Year() {
+		t.Fatalf("report of year %d, want %s", y, period.Label)
+	}
+	d, err := srv.store.KPIData(ctx, "28261", refs, clock.Peek())
 	if err != nil {
 		t.Fatal(err)
 	}
 	rep := app.ComputeKPIs(d, period, refs.Targets)
-	if t1, _ := rep.Target("T1"); t1.Num != 1 || t1.Den != 1 {
-		t.Fatalf("T1 %d/%d", t1.Num, t1.Den)
+	if t1, _ := rep.Target("T1"); t1.Num != syncedIn || t1.Den != 1 {
+		t.Fatalf("T1 %d/%d, want %d/1", t1.Num, t1.Den, syncedIn)
 	}
 	report, err := g.GetRows(xlsx.AnnualSheetReport, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -165,15 +243,12 @@ func TestExportAnnual_ProvinceAndCommune(t *testing.T) {
 		if r[7] != xlsx.Verdict(tr) || tr.Share && tr.Known && math.Abs(v-tr.Value/100) > 1e-9 || !tr.Share && v != float64(tr.Num) {
 			t.Errorf("%s: %q, want %v (%s)", tr.ID, r, tr.Value, xlsx.Verdict(tr))
 		}
-		if strings.HasPrefix(r[0], "T1") && (r[4] != "1" || r[5] != "1") {
-			t.Errorf("T1 %q", r)
+		if strings.HasPrefix(r[0], "T1") && (r[4] != fmt.Sprint(syncedIn) || r[5] != "1") {
+			t.Errorf("T1 %q, want %d of 1", r, syncedIn)
 		}
 	}
 	if seen != 7 {
 		t.Fatalf("%d target rows", seen)
-	}
-	if _, _, err := run(t, "export", "--db", srv.path, "--report", "annual", "--commune", "99999", "--out", one); app.ErrorCode(err) != app.EINVALID {
-		t.Fatalf("unknown commune: %v", err)
 	}
 }
 

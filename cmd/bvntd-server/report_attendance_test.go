@@ -7,41 +7,54 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/app/xlsx"
 	"bvntd/seeds"
 	"bvntd/sync/syncserver"
 )
 
 // TestReportAttendance_ProvinceRowsAreTheCommunesFigures: two communes'
-// laptops sync their demo years; the province's training summary has one
-// row per commune of the seeds, and the row of each of the two holds what
-// the commune's own dashboard counts (app.ComputeKPIs on the laptop).
+// laptops sync their demo years; the province's training summary of that
+// year has one row per commune of the seeds, and the row of each of the
+// two holds what the commune's own dashboard counts (app.ComputeKPIs on the
+// laptop). Without --year the summary is the one of the report year of
+// today (which the demo has not filled while it is under four months old).
 func TestReportAttendance_ProvinceRowsAreTheCommunesFigures(t *testing.T) {
 	ctx := context.Background()
-	clock := &fieldClock{t: time.Now().UTC()}
+	clock := clocktest.AtToday(t)
 	srv := newFieldServer(t, clock, syncserver.Options{})
 	refs, err := seeds.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	period := app.ReportYear(app.ReportYearOf(clock.now()))
-	want := map[string]app.TrainingKPIs{}
+	year := 0
+	data := map[string]*app.KPIData{}
+	seed := clocktest.Seed(t)
 	for i, unit := range []string{"28261", "29905"} {
-		l := demoLaptop(t, srv, refs, unit, uint64(11+i), 2, 5, 0)
+		l := demoLaptop(t, srv, refs, unit, seed+uint64(i), 2, 5, 0)
 		d, err := l.db.KPIData(ctx, unit)
 		if err != nil {
 			t.Fatal(err)
 		}
+		data[unit] = d
+		if y := demoYear(t, d); year == 0 {
+			year = y
+		} else if y != year {
+			t.Fatalf("the two demos filled report years %d and %d", year, y)
+		}
+	}
+	period := app.ReportYear(year)
+	want := map[string]app.TrainingKPIs{}
+	for unit, d := range data {
 		want[unit] = app.ComputeKPIs(d, period, refs.Targets).Training
 	}
 
 	var buf bytes.Buffer
-	n, err := serverReports["attendance"](ctx, srv.store, refs, &buf, serverReportOptions{Now: clock.now()})
+	n, err := serverReports["attendance"](ctx, srv.store, refs, &buf, serverReportOptions{Year: year, Now: clock.Peek()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,9 +121,14 @@ func TestReportAttendance_ProvinceRowsAreTheCommunesFigures(t *testing.T) {
 		t.Fatalf("session list has %d rows for %d sessions", len(list), sessions)
 	}
 
+	if !sheetHas(f, xlsx.TrainingCommunesSheet, "Kỳ báo cáo: "+period.Label) {
+		t.Fatalf("the summary does not say its period %q", period.Label)
+	}
+
 	// Through the command, for one commune: its sessions one per row.
 	out := filepath.Join(t.TempDir(), "tap-huan.xlsx")
-	if _, stderr, err := run(t, "export", "--db", srv.path, "--report", "attendance", "--commune", "29905", "--out", out); err != nil {
+	if _, stderr, err := runAt(t, clock.Now, "export", "--db", srv.path, "--report", "attendance", "--commune", "29905",
+		"--year", strconv.Itoa(year), "--out", out); err != nil {
 		t.Fatalf("%v: %s", err, stderr)
 	} else if k := want["29905"]; !strings.Contains(stderr, strconv.Itoa(k.Sessions.Count)+" dòng.") {
 		t.Fatalf("stderr %q, want %d sessions", stderr, k.Sessions.Count)
@@ -135,4 +153,39 @@ func TestReportAttendance_ProvinceRowsAreTheCommunesFigures(t *testing.T) {
 	if _, _, err := run(t, "export", "--db", srv.path, "--report", "attendance", "--commune", "99999", "--out", out); app.ErrorCode(err) != app.EINVALID {
 		t.Fatalf("unknown commune: %v", err)
 	}
+
+	// Without --year: the report year of today, with its figures.
+	current := app.ReportYear(app.ReportYearOf(clock.Peek()))
+	sessions = 0
+	for _, d := range data {
+		sessions += app.ComputeKPIs(d, current, refs.Targets).Training.Sessions.Count
+	}
+	buf.Reset()
+	if n, err := serverReports["attendance"](ctx, srv.store, refs, &buf, serverReportOptions{Now: clock.Peek()}); err != nil || n != len(refs.Units) {
+		t.Fatalf("default year: %d rows, %v", n, err)
+	}
+	h, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if !sheetHas(h, xlsx.TrainingCommunesSheet, "Kỳ báo cáo: "+current.Label) {
+		t.Fatalf("default year: the summary is not the one of %q", current.Label)
+	}
+	if list, _ := h.GetRows(xlsx.TrainingSessionsSheet); len(list) < 6+sessions {
+		t.Fatalf("default year: session list has %d rows for %d sessions", len(list), sessions)
+	}
+}
+
+// sheetHas reports whether a cell of the sheet holds text.
+func sheetHas(f *excelize.File, sheet, text string) bool {
+	rows, _ := f.GetRows(sheet)
+	for _, r := range rows {
+		for _, c := range r {
+			if c == text {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -12,20 +12,23 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/app/xlsx"
 	"bvntd/cmd/cli"
 	"bvntd/seeds"
 	"bvntd/sync/syncserver"
 )
 
-// TestExportRegister_Province: two communes' laptops sync their demo cases;
-// the server's province register lists every case of the report year,
+// TestExportRegister_Province: two communes' laptops sync their demo cases
+// (received over the last twelve months); the server's province register
+// of the report year holding most of them lists every case of that year,
 // commune by commune, with a per-commune sheet of all 102 communes; one
 // commune's register from the server has the same rows as that commune's
-// laptop writes.
+// laptop writes. Without --year the register is the one of the report
+// year of today.
 func TestExportRegister_Province(t *testing.T) {
 	ctx := context.Background()
-	clock := &fieldClock{t: time.Now().UTC()}
+	clock := clocktest.AtToday(t)
 	srv := newFieldServer(t, clock, syncserver.Options{})
 	refs, err := seeds.Load()
 	if err != nil {
@@ -33,17 +36,23 @@ func TestExportRegister_Province(t *testing.T) {
 	}
 	counts := map[string]int{"28261": 30, "28249": 18}
 	laptops := map[string]*laptop{}
+	data := map[string]*app.KPIData{}
+	var all []app.Case
+	seed := clocktest.Seed(t)
 	for unit, n := range counts {
-		laptops[unit] = demoLaptop(t, srv, refs, unit, uint64(n), n, 0, 0)
-	}
-	period := app.ReportYear(app.ReportYearOf(time.Now()))
-	inYear := map[string]int{}
-	var recovered int64
-	for unit, l := range laptops {
-		d, err := l.db.KPIData(ctx, unit)
+		laptops[unit] = demoLaptop(t, srv, refs, unit, seed+uint64(n), n, 0, 0)
+		d, err := laptops[unit].db.KPIData(ctx, unit)
 		if err != nil {
 			t.Fatal(err)
 		}
+		data[unit] = d
+		all = append(all, d.Cases...)
+	}
+	year := busiestYear(all)
+	period := app.ReportYear(year)
+	inYear := map[string]int{}
+	var recovered int64
+	for unit, d := range data {
 		for _, c := range d.Cases {
 			if period.Contains(c.ReceivedAt) {
 				inYear[unit]++
@@ -55,13 +64,20 @@ func TestExportRegister_Province(t *testing.T) {
 	}
 	total := inYear["28261"] + inYear["28249"]
 	if total == 0 {
-		t.Fatal("no demo case in the current report year")
+		t.Fatalf("no demo case in report year %d", year)
 	}
+	export := func(args ...string) (stderr string) {
+		t.Helper()
+		_, stderr, err := runAt(t, clock.Now, append([]string{"export", "--db", srv.path, "--report", "register"}, args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stderr
+	}
+	yearFlag := []string{"--year", fmt.Sprint(year)}
 
 	out := filepath.Join(t.TempDir(), "so-theo-doi-toan-tinh.xlsx")
-	if _, stderr, err := run(t, "export", "--db", srv.path, "--report", "register", "--out", out); err != nil {
-		t.Fatal(err)
-	} else if !strings.Contains(stderr, fmt.Sprintf("%d dòng.", total)) {
+	if stderr := export(append(yearFlag, "--out", out)...); !strings.Contains(stderr, fmt.Sprintf("%d dòng.", total)) {
 		t.Fatalf("stderr %q, want %d rows", stderr, total)
 	}
 	f, err := excelize.OpenFile(out)
@@ -115,9 +131,7 @@ func TestExportRegister_Province(t *testing.T) {
 	}
 
 	// One commune from the server: the rows its laptop writes.
-	if _, _, err := run(t, "export", "--db", srv.path, "--report", "register", "--commune", "28261", "--out", out); err != nil {
-		t.Fatal(err)
-	}
+	export(append(yearFlag, "--commune", "28261", "--out", out)...)
 	server, err := excelize.OpenFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +142,7 @@ func TestExportRegister_Province(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if _, err := xlsx.WriteRegister(ctx, &buf, d, xlsx.RegisterOptions{Unit: "28261", Period: period, Refs: refs, Printed: time.Now()}); err != nil {
+	if _, err := xlsx.WriteRegister(ctx, &buf, d, xlsx.RegisterOptions{Unit: "28261", Period: period, Refs: refs, Printed: clock.Peek()}); err != nil {
 		t.Fatal(err)
 	}
 	local, err := excelize.OpenReader(&buf)
@@ -144,10 +158,67 @@ func TestExportRegister_Province(t *testing.T) {
 	if _, _, err := run(t, "export", "--db", srv.path, "--report", "register", "--commune", "12345", "--out", out); app.ErrorCode(err) != app.EINVALID {
 		t.Fatalf("unknown commune: %v", err)
 	}
+
+	// Without --year: the report year of today, with its cases.
+	current := app.ReportYear(app.ReportYearOf(clock.Peek()))
+	now := 0
+	for _, c := range all {
+		if current.Contains(c.ReceivedAt) {
+			now++
+		}
+	}
+	if stderr := export("--out", out); !strings.Contains(stderr, fmt.Sprintf("%d dòng.", now)) {
+		t.Fatalf("default year: stderr %q, want %d rows (%s)", stderr, now, current.Label)
+	}
+	g, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if rows, _ := g.GetRows(xlsx.RegisterSheet); len(rows) != hr+now+1 || rows[3][0] != "Kỳ báo cáo: "+current.Label {
+		t.Fatalf("default year: %d rows, want %d cases; period %q, want %q", len(rows), now, rows[3][0], current.Label)
+	}
 }
 
-// demoLaptop is a laptop of unit that wrote a demo (cli.Demo with seed and
-// the counts of complaints, training sessions and events) and synced it.
+// busiestYear is the report year in which most of cases were received: the
+// demo spreads its cases over the twelve months before today, so that
+// around 15/12 the report year of today may hold none yet.
+func busiestYear(cases []app.Case) int {
+	n := map[int]int{}
+	best := 0
+	for _, c := range cases {
+		y := app.ReportYearOf(c.ReceivedAt)
+		n[y]++
+		if n[y] > n[best] || n[y] == n[best] && y > best {
+			best = y
+		}
+	}
+	return best
+}
+
+// demoYear is the report year a laptop's demo filled with its training
+// sessions and events: cli's demo writes the report year of today, or the
+// one before while less than four months of today's have passed (else it
+// would hold mostly plans). Its first session tells which (the sessions it
+// plans in the coming weeks may fall in the next one).
+func demoYear(t *testing.T, d *app.KPIData) int {
+	t.Helper()
+	first := ""
+	for _, s := range d.Sessions {
+		if first == "" || s.StartDate < first {
+			first = s.StartDate
+		}
+	}
+	day, err := time.ParseInLocation(time.DateOnly, first, app.ICT)
+	if err != nil {
+		t.Fatalf("the demo's first training session is on %q: its year is unknown", first)
+	}
+	return app.ReportYearOf(day.Add(12 * time.Hour))
+}
+
+// demoLaptop is a laptop of unit that wrote a demo (cli.Demo with seed, the
+// test's choice from clocktest.Seed, and the counts of complaints,
+// training sessions and events) and synced it.
 func demoLaptop(t *testing.T, srv *fieldServer, refs *app.RefData, unit string, seed uint64, complaints, trainings, events int) *laptop {
 	t.Helper()
 	ctx := context.Background()

@@ -17,7 +17,7 @@ func TestWindowEnrol_SignedInOfficerReachesTheServer(t *testing.T) {
 	srv := startServe(t)
 	d := newDevice(t)
 	ctx := context.Background()
-	db, _, err := cli.OpenStore(ctx, d.dir)
+	db, _, err := cli.OpenStore(ctx, d.dir, d.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestWindowEnrol_SignedInOfficerReachesTheServer(t *testing.T) {
 	if err != nil || e.Scope != "28261" {
 		t.Fatalf("Enroll: %+v, %v", e, err)
 	}
-	c := &app.Case{ReceivedAt: time.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+	c := &app.Case{ReceivedAt: db.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
 		ConsumerName: "Võ Thị Sáu", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn sử dụng."}
 	if err := db.CreateCase(ctx, c); err != nil {
 		t.Fatal(err)

@@ -117,7 +117,7 @@ func checkStore(ctx context.Context, dataDir string) error {
 // RecoverStore checks the store of dataDir and, when it is damaged, moves
 // it aside and restores the newest good backup (see storage.Recover). It
 // returns ok=false, with no error, for a sound store.
-func RecoverStore(ctx context.Context, dataDir string) (app.Recovery, bool, error) {
+func RecoverStore(ctx context.Context, dataDir string, now func() time.Time) (app.Recovery, bool, error) {
 	path := filepath.Join(dataDir, StoreFile)
 	err := storage.CheckFile(ctx, path)
 	if err == nil {
@@ -126,7 +126,7 @@ func RecoverStore(ctx context.Context, dataDir string) (app.Recovery, bool, erro
 	if !storage.IsDamaged(err) {
 		return app.Recovery{}, false, app.WrapError(app.EINTERNAL, "Không đọc được tệp dữ liệu "+path+".", err)
 	}
-	rec, err := storage.Recover(ctx, path, backupDirs(dataDir), time.Now(), storage.FreeSpace)
+	rec, err := storage.Recover(ctx, path, backupDirs(dataDir), now(), storage.FreeSpace)
 	return rec, err == nil, err
 }
 
@@ -253,7 +253,7 @@ func (m *Main) restore(ctx context.Context, fs *flag.FlagSet, data *string, args
 		if *from != "" {
 			return app.Errorf(app.EINVALID, "Tệp dữ liệu bị hỏng: chạy bvntd restore --data %s không kèm --from để khôi phục từ bản sao lưu tốt mới nhất.", *data)
 		}
-		rec, _, err := RecoverStore(ctx, *data)
+		rec, _, err := RecoverStore(ctx, *data, m.now())
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ import (
 
 func countCases(t *testing.T, dir string) int {
 	t.Helper()
-	db, _, err := OpenStore(context.Background(), dir)
+	db, _, err := OpenStore(context.Background(), dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestBackups_USBStickMissing(t *testing.T) {
 	if err := os.RemoveAll(stick); err != nil { // unplugged
 		t.Fatal(err)
 	}
-	db, refs, err := OpenStore(ctx, dir)
+	db, refs, err := OpenStore(ctx, dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestBackups_USBStickMissing(t *testing.T) {
 	if err := os.Truncate(filepath.Join(dir, StoreFile), 10000); err != nil {
 		t.Fatal(err)
 	}
-	rec, ok, err := RecoverStore(ctx, dir)
+	rec, ok, err := RecoverStore(ctx, dir, testNow(t))
 	if err != nil || !ok || rec.From.Path != b.Path {
 		t.Fatalf("recovery: %+v %v %v", rec, ok, err)
 	}
@@ -196,7 +196,7 @@ func TestBackupService_RestoreWaitsForTheSync(t *testing.T) {
 	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "1", "--plain"); err != nil {
 		t.Fatal(err)
 	}
-	db, refs, err := OpenStore(ctx, dir)
+	db, refs, err := OpenStore(ctx, dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,10 @@ func IsCommand(name string) bool {
 // Main runs one sub-command. Tests set HTTP to shape the connection.
 type Main struct {
 	Stdout, Stderr io.Writer
-	HTTP           *http.Client
+	// Now is the program's clock (app/clock.go): main.go passes the wall
+	// clock, tests the day they test; required.
+	Now  func() time.Time
+	HTTP *http.Client
 	// Progress, if set, receives sync progress.
 	Progress func(syncclient.Progress)
 
@@ -89,7 +92,7 @@ func defaultDataDir(goos string, getenv func(string) string, userConfigDir func(
 // data, and returns both. A damaged store is refused with a message saying
 // how to recover (RecoverStore); an existing store that a new version
 // migrates is first backed up into the backup folder.
-func OpenStore(ctx context.Context, dir string) (*storage.DB, *app.RefData, error) {
+func OpenStore(ctx context.Context, dir string, now func() time.Time) (*storage.DB, *app.RefData, error) {
 	refs, err := seeds.Load()
 	if err != nil {
 		return nil, nil, app.WrapError(app.EINTERNAL, "Dữ liệu danh mục kèm theo ứng dụng bị hỏng.", err)
@@ -97,7 +100,7 @@ func OpenStore(ctx context.Context, dir string) (*storage.DB, *app.RefData, erro
 	if err := checkStore(ctx, dir); err != nil {
 		return nil, nil, err
 	}
-	db, err := storage.Open(ctx, filepath.Join(dir, StoreFile), storage.Options{BackupDir: usableBackupDir(dir)})
+	db, err := storage.Open(ctx, filepath.Join(dir, StoreFile), storage.Options{Now: now, BackupDir: usableBackupDir(dir)})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -183,6 +186,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	return nil
 }
 
+// now returns the program's clock.
+func (m *Main) now() func() time.Time { return app.MustClock(m.Now, "cli.Main") }
+
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -201,13 +207,13 @@ func parse(fs *flag.FlagSet, args []string) error {
 func (m *Main) withStore(ctx context.Context, dir string, fn func(*storage.DB, *app.RefData) error) (err error) {
 	verbose := m.verbose != nil && *m.verbose
 	stop := StartLog(dir, verbose, m.Stderr)
-	start := time.Now()
+	start := m.now()()
 	slog.Info("command: start", "command", m.cmd, "version", AppVersion, "os", runtime.GOOS+"/"+runtime.GOARCH)
 	defer func() {
-		LogResult("command", err, "command", m.cmd, "duration", time.Since(start).Round(time.Millisecond))
+		LogResult("command", err, "command", m.cmd, "duration", m.now()().Sub(start).Round(time.Millisecond))
 		stop()
 	}()
-	db, refs, err := OpenStore(ctx, dir)
+	db, refs, err := OpenStore(ctx, dir, m.now())
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var o, e bytes.Buffer
-	m := &Main{Stdout: &o, Stderr: &e}
+	m := &Main{Stdout: &o, Stderr: &e, Now: testNow(t)}
 	err = m.Run(context.Background(), args)
 	return o.String(), e.String(), err
 }
@@ -25,7 +25,7 @@ func TestDemo_WritesCasesIntoTheOutbox(t *testing.T) {
 	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "25", "--edits", "10", "--seed", "2", "--plain"); err != nil {
 		t.Fatal(err)
 	}
-	db, refs, err := OpenStore(context.Background(), dir)
+	db, refs, err := OpenStore(context.Background(), dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestDemo_ProfileWithTheDemoPIN(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	db, _, err := OpenStore(ctx, dir)
+	db, _, err := OpenStore(ctx, dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestDemo_SameSeedSameContent(t *testing.T) {
 		if _, _, err := run(t, "demo", "--data", dir, "--commune", "29905", "--complaints", "10", "--seed", "42"); err != nil {
 			t.Fatal(err)
 		}
-		db, _, err := OpenStore(context.Background(), dir)
+		db, _, err := OpenStore(context.Background(), dir, testNow(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +123,7 @@ func TestBadInput_VietnameseMessageAndExitCode(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var o, e bytes.Buffer
-			m := &Main{Stdout: &o, Stderr: &e}
+			m := &Main{Stdout: &o, Stderr: &e, Now: testNow(t)}
 			err := m.Run(context.Background(), tc.args)
 			var stderr bytes.Buffer
 			code := Exit(&stderr, err)

@@ -1168,7 +1168,7 @@ func (g *demoGen) caseDetails(p *casePlan) {
 	case "band":
 		c.ConsumerAgeBand = ageBand(p.age)
 	}
-	for _, gr := range c.SuggestedGroups() { // the same, by construction
+	for _, gr := range c.SuggestedGroups(received) { // the same, by construction
 		if !containsCode(c.VulnerableGroups, gr) {
 			c.VulnerableGroups = append(c.VulnerableGroups, gr)
 		}

@@ -1225,6 +1225,12 @@ func (y *yearGen) schedule() {
 		var typed time.Time
 		if s.held {
 			typed = atMinute(y.cal.AddWorkingDays(s.end, y.between(1, 3)), 13*60+30+y.r.IntN(120))
+			// Within the week the register stays open (app.AttendanceLocked):
+			// a few working days after a session held before Tết can be
+			// more than that week.
+			if lock := atMinute(s.end.AddDate(0, 0, app.AttendanceLockDays), 13*60); typed.After(lock) {
+				typed = lock
+			}
 			// The register takes some twenty seconds a row; it is all in
 			// by now.
 			if latest := y.now.Add(-time.Duration(len(s.rows)*20+60) * time.Second); typed.After(latest) {

@@ -19,21 +19,58 @@ import (
 )
 
 // TestExportAnnual_DemoYear: `bvntd export --report annual` on a store with
-// a demo year writes the report of the current report year whose targets
-// and totals are those ComputeKPIs finds in the same store.
+// a demo year writes the report of the report year asked for (by default
+// that of today) whose targets and totals are those ComputeKPIs finds in
+// the same store.
 func TestExportAnnual_DemoYear(t *testing.T) {
 	dir := t.TempDir()
 	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "30", "--seed", "3"); err != nil {
 		t.Fatal(err)
 	}
+	today := clockOf(t).Peek()
+	// Without --year: the report year of today (TestExport_DefaultReportYear
+	// pins it on both sides of 15/12).
+	current := app.ReportYearOf(today)
+	// The demo fills the report year of today or, in the first four months
+	// of one, the year before (demoReportYear); its cases are spread over
+	// the last twelve months.
+	_, end := demoReportYear(today)
+	filled := end.Year()
+	checkAnnualExport(t, dir, current, filled == current)
+	if filled != current {
+		checkAnnualExport(t, dir, filled, true, "--year", strconv.Itoa(filled))
+	}
+
+	// Flags that do not apply, and a commune the laptop does not record.
 	out := filepath.Join(t.TempDir(), "bao-cao-nam.xlsx")
-	_, stderr, err := run(t, "export", "--data", dir, "--report", "annual", "--out", out)
+	for _, args := range [][]string{
+		{"--from", "01/01/2026"},
+		{"--mask"},
+		{"--commune", "29905"},
+		{"--commune", "99999"},
+		{"--year", "1990"},
+	} {
+		a := append([]string{"export", "--data", dir, "--report", "annual", "--out", out}, args...)
+		if _, _, err := run(t, a...); app.ErrorCode(err) != app.EINVALID {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+}
+
+// checkAnnualExport exports the annual report of the store in dir with
+// args and checks that it is the report of year, with the figures
+// ComputeKPIs finds in the store; filled: the demo's year, which must hold
+// cases and sessions.
+func checkAnnualExport(t *testing.T, dir string, year int, filled bool, args ...string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "bao-cao-nam.xlsx")
+	_, stderr, err := run(t, append([]string{"export", "--data", dir, "--report", "annual", "--out", out}, args...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	ctx := context.Background()
-	db, refs, err := OpenStore(ctx, dir)
+	db, refs, err := OpenStore(ctx, dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,11 +79,10 @@ func TestExportAnnual_DemoYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	year := app.ReportYearOf(d.Now)
 	rep := app.ComputeKPIs(d, app.ReportYear(year), refs.Targets)
 	n := rep.Complaints.Received.Count + rep.Training.Sessions.Count + rep.Outreach.Events.Count + rep.Publications.All.Count
-	if !strings.Contains(stderr, fmt.Sprintf("Đã xuất %d bản ghi", n)) || rep.Training.Sessions.Count == 0 || rep.Complaints.Received.Count == 0 {
-		t.Fatalf("stderr %q; the demo year has %d cases, %d sessions", stderr, rep.Complaints.Received.Count, rep.Training.Sessions.Count)
+	if !strings.Contains(stderr, fmt.Sprintf("Đã xuất %d bản ghi", n)) || filled && (rep.Training.Sessions.Count == 0 || rep.Complaints.Received.Count == 0) {
+		t.Fatalf("%v: stderr %q; report year %d has %d cases, %d sessions", args, stderr, year, rep.Complaints.Received.Count, rep.Training.Sessions.Count)
 	}
 
 	f, err := excelize.OpenFile(out)
@@ -134,33 +170,55 @@ func TestExportAnnual_DemoYear(t *testing.T) {
 			}
 		}
 	}
-	comp, err := f.GetRows(xlsx.AnnualSheetComplaints)
+	comp, err := f.GetRows(xlsx.AnnualSheetComplaints, excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The table of cases by sector: a line per sector, then "Tổng số". A
+	// page break may fall inside the table, where its header is written
+	// again (how far down the table starts depends on the figures above
+	// it, so on the day): the lines are found, not counted from the title.
+	bySector := map[string]int{}
+	for _, x := range c.BySector {
+		bySector[refs.SectorCodes().Label(x.Code)] = x.Count
+	}
+	sectorTable := false
 	for i, r := range comp {
-		if len(r) > 0 && strings.HasPrefix(r[0], "2. Vụ việc tiếp nhận theo lĩnh vực") {
-			first, last := i+3, i+3+len(refs.Sectors)-1 // after the header
-			checks = append(checks,
-				map[string]any{"sheet": xlsx.AnnualSheetComplaints, "cell": fmt.Sprintf("C%d", i+2), "equals": "Số vụ việc"},
-				map[string]any{"sheet": xlsx.AnnualSheetComplaints, "column_sum": "C", "from_row": first, "to_row": last, "equals_number": c.Received.Count})
+		if len(r) == 0 || !strings.HasPrefix(r[0], "2. Vụ việc tiếp nhận theo lĩnh vực") {
+			continue
 		}
+		sectorTable = true
+		first, total, lines := i+3, 0, 0 // rows of the sheet, from 1
+		for j := i + 2; j < len(comp) && total == 0; j++ {
+			x := append(comp[j], "", "", "")
+			switch {
+			case x[0] == "STT": // the header again, on a new page
+			case x[1] == "Tổng số":
+				total = j + 1
+				if x[2] != strconv.Itoa(c.Received.Count) {
+					t.Errorf("sectors: total %q, want %d", x[2], c.Received.Count)
+				}
+			case x[0] == strconv.Itoa(lines+1):
+				lines++
+				if want := bySector[x[1]]; x[2] != strconv.Itoa(want) {
+					t.Errorf("sector %q: %q cases, want %d", x[1], x[2], want)
+				}
+			default:
+				t.Fatalf("sectors: unexpected row %d %q", j+1, comp[j])
+			}
+		}
+		if total == 0 || lines != len(refs.SectorCodes()) {
+			t.Fatalf("sectors: %d lines (want %d), total in row %d", lines, len(refs.SectorCodes()), total)
+		}
+		checks = append(checks,
+			map[string]any{"sheet": xlsx.AnnualSheetComplaints, "cell": fmt.Sprintf("C%d", i+2), "equals": "Số vụ việc"},
+			map[string]any{"sheet": xlsx.AnnualSheetComplaints, "column_sum": "C", "from_row": first, "to_row": total - 1, "equals_number": c.Received.Count},
+			map[string]any{"sheet": xlsx.AnnualSheetComplaints, "cell": fmt.Sprintf("C%d", total), "number": c.Received.Count})
+	}
+	if !sectorTable {
+		t.Fatal("no table of cases by sector")
 	}
 	annualOpenpyxl(t, []map[string]any{{"file": out, "sheets": want, "checks": checks}}, len(checks) >= 15)
-
-	// Flags that do not apply, and a commune the laptop does not record.
-	for _, args := range [][]string{
-		{"--from", "01/01/2026"},
-		{"--mask"},
-		{"--commune", "29905"},
-		{"--commune", "99999"},
-		{"--year", "1990"},
-	} {
-		a := append([]string{"export", "--data", dir, "--report", "annual", "--out", out}, args...)
-		if _, _, err := run(t, a...); app.ErrorCode(err) != app.EINVALID {
-			t.Errorf("%v: %v", args, err)
-		}
-	}
 }
 
 // annualOpenpyxl runs the independent reader (.ci/xlsxcheck.py, openpyxl)

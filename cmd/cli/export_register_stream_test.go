@@ -26,7 +26,7 @@ import (
 func TestExportRegister_StreamMatchesKPIData(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, refs, err := OpenStore(ctx, dir)
+	db, refs, err := OpenStore(ctx, dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func zipParts(t testing.TB, b []byte) map[string][]byte {
 func buildRegisterStore(tb testing.TB, dir string, n int) {
 	tb.Helper()
 	ctx := context.Background()
-	db, refs, err := OpenStore(ctx, dir)
+	db, refs, err := OpenStore(ctx, dir, testNow(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func BenchmarkRegisterExport100k(b *testing.B) {
 	out := filepath.Join(b.TempDir(), "r.xlsx")
 	b.ResetTimer()
 	for range b.N {
-		m := &Main{Stdout: io.Discard, Stderr: io.Discard}
+		m := &Main{Stdout: io.Discard, Stderr: io.Discard, Now: testNow(b)}
 		if err := m.Run(context.Background(), []string{"export", "--data", dir, "--report", "register",
 			"--from", "01/01/2000", "--out", out}); err != nil {
 			b.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/app/xlsx"
 	"bvntd/storage"
 )
@@ -38,7 +39,7 @@ func writeBook(t *testing.T, path string, rows [][]any) {
 func importStore(t *testing.T, dir string) string {
 	t.Helper()
 	ctx := context.Background()
-	db, _, err := OpenStore(ctx, dir)
+	db, _, err := OpenStore(ctx, dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func importStore(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	s := &app.TrainingSession{Title: "Tập huấn thử", Format: "truc_tiep", Status: "da_to_chuc",
-		StartDate: time.Now().In(app.ICT).Format(time.DateOnly)}
+		StartDate: clockOf(t).Peek().In(app.ICT).Format(time.DateOnly)}
 	if err := db.SaveRecord(ctx, s); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func importStore(t *testing.T, dir string) string {
 
 func withImportStore(t *testing.T, dir string, fn func(*storage.DB)) {
 	t.Helper()
-	db, _, err := OpenStore(context.Background(), dir)
+	db, _, err := OpenStore(context.Background(), dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +141,8 @@ func TestImport_Register(t *testing.T) {
 	dir := t.TempDir()
 	importStore(t, dir)
 	file := filepath.Join(dir, "so.xlsx")
-	day := func(n int) string { return time.Now().AddDate(0, 0, -n).In(app.ICT).Format("02/01/2006") }
+	today := clocktest.Day(clockOf(t).Peek())
+	day := func(n int) string { return today.AddDate(0, 0, -n).Format("02/01/2006") }
 	writeBook(t, file, [][]any{
 		{"SO THEO DOI"},
 		{},

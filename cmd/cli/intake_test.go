@@ -22,7 +22,7 @@ func intakeStore(t *testing.T) (dir, number string) {
 	t.Helper()
 	ctx := context.Background()
 	dir = t.TempDir()
-	db, _, err := OpenStore(ctx, dir)
+	db, _, err := OpenStore(ctx, dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func TestUpgrade_OldStoreBackedUpMigratedAndSynced(t *testing.T) {
 		t.Fatalf("fixture schema %d, this build %d: the test is void", v, storage.SchemaVersion())
 	}
 
-	db, _, err := OpenStore(ctx, dir)
+	db, _, err := OpenStore(ctx, dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestUpgrade_OldStoreBackedUpMigratedAndSynced(t *testing.T) {
 	db.Close()
 
 	// Opened again: nothing to migrate, no new backup.
-	db, _, err = OpenStore(ctx, dir)
+	db, _, err = OpenStore(ctx, dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,12 +128,12 @@ func TestUpgrade_OldStoreBackedUpMigratedAndSynced(t *testing.T) {
 	}
 
 	// A real provincial server, in-process.
-	st, err := serverstore.Open(ctx, filepath.Join(t.TempDir(), "server.sqlite"), serverstore.Options{})
+	st, err := serverstore.Open(ctx, filepath.Join(t.TempDir(), "server.sqlite"), serverstore.Options{Now: testNow(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv := httptest.NewServer(syncserver.New(st, syncserver.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(syncserver.New(st, syncserver.Options{Now: testNow(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
 	code, _, err := st.CreateEnrolCode(ctx, "28261", time.Hour)
 	if err != nil {

@@ -5,20 +5,20 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/syncproto"
 )
 
-// benchStores opens a store on each engine: SQLite in a file, and
-// PostgreSQL when the tests run on it (BVNTD_TEST_ENGINE=postgres).
-func benchStores(b *testing.B) map[string]*serverstore.Store {
+// benchStores opens a store on each engine, on clock: SQLite in a file,
+// and PostgreSQL when the tests run on it (BVNTD_TEST_ENGINE=postgres).
+func benchStores(b *testing.B, clock *clocktest.Clock) map[string]*serverstore.Store {
 	out := map[string]*serverstore.Store{}
 	open := func(name, db string) {
-		s, err := serverstore.Open(context.Background(), db, serverstore.Options{})
+		s, err := serverstore.Open(context.Background(), db, serverstore.Options{Now: clock.Now})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -48,7 +48,8 @@ func benchCase(id, scope string, h app.HLC) syncproto.Mutation {
 // mutation, in one transaction. ms/mutation is the figure of the capacity
 // plan.
 func BenchmarkApplyPush(b *testing.B) {
-	for engine, s := range benchStores(b) {
+	clock := clocktest.AtToday(b)
+	for engine, s := range benchStores(b, clock) {
 		b.Run(engine, func(b *testing.B) {
 			d := MustEnroll(b, s, "28261")
 			const batch = 25
@@ -56,7 +57,7 @@ func BenchmarkApplyPush(b *testing.B) {
 			for i := range b.N {
 				muts := make([]syncproto.Mutation, batch)
 				for j := range muts {
-					muts[j] = benchCase(app.NewID(), "28261", app.HLC{Wall: time.Now().UnixMilli(), Logical: uint32(i*batch + j)})
+					muts[j] = benchCase(app.NewID(), "28261", app.HLC{Wall: clock.Now().UnixMilli(), Logical: uint32(i*batch + j)})
 				}
 				if _, err := s.ApplyPush(context.Background(), d.ID, syncproto.PushRequest{Mutations: muts}); err != nil {
 					b.Fatal(err)
@@ -71,7 +72,8 @@ func BenchmarkApplyPush(b *testing.B) {
 // about 400 cases) read by a provincial device from a store of 5,000
 // cases.
 func BenchmarkPullPage(b *testing.B) {
-	for engine, s := range benchStores(b) {
+	clock := clocktest.AtToday(b)
+	for engine, s := range benchStores(b, clock) {
 		b.Run(engine, func(b *testing.B) {
 			ctx := context.Background()
 			d := MustEnroll(b, s, "28261")
@@ -79,7 +81,7 @@ func BenchmarkPullPage(b *testing.B) {
 			for i := range 200 {
 				muts := make([]syncproto.Mutation, 25)
 				for j := range muts {
-					muts[j] = benchCase(app.NewID(), "28261", app.HLC{Wall: time.Now().UnixMilli(), Logical: uint32(i*25 + j)})
+					muts[j] = benchCase(app.NewID(), "28261", app.HLC{Wall: clock.Now().UnixMilli(), Logical: uint32(i*25 + j)})
 				}
 				if _, err := s.ApplyPush(ctx, d.ID, syncproto.PushRequest{Mutations: muts}); err != nil {
 					b.Fatal(err)
@@ -110,7 +112,7 @@ func BenchmarkPullPage(b *testing.B) {
 // BenchmarkPullNothing measures the pull of a commune device that is up to
 // date: what every idle laptop costs the server at each sync.
 func BenchmarkPullNothing(b *testing.B) {
-	for engine, s := range benchStores(b) {
+	for engine, s := range benchStores(b, newTestClock()) {
 		b.Run(engine, func(b *testing.B) {
 			ctx := context.Background()
 			d := MustEnroll(b, s, "28261")

@@ -9,12 +9,14 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/sync/syncproto"
 )
 
 func TestCreateEnrolCode(t *testing.T) {
 	ctx := context.Background()
-	s, _ := MustOpen(t, nil)
+	clock := clocktest.AtToday(t)
+	s, _ := MustOpen(t, clock)
 	t.Run("Format", func(t *testing.T) {
 		code, exp, err := s.CreateEnrolCode(ctx, "28261", 72*time.Hour)
 		if err != nil {
@@ -26,7 +28,7 @@ func TestCreateEnrolCode(t *testing.T) {
 		if strings.ContainsAny(code, "ILOU") || strings.ToUpper(code) != code {
 			t.Fatalf("code %q: want upper-case Crockford base32", code)
 		}
-		if d := time.Until(exp); d < 71*time.Hour || d > 73*time.Hour {
+		if d := exp.Sub(clock.Peek()); d < 71*time.Hour || d > 73*time.Hour {
 			t.Fatalf("expires in %v, want 72h", d)
 		}
 	})
@@ -79,7 +81,7 @@ func TestEnroll(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		clock.Add(time.Hour)
+		clock.Advance(time.Hour)
 		_, _, err = s.Enroll(ctx, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7K3"})
 		if !isAppCode(err, app.EUNAUTHORIZED) || !strings.Contains(app.ErrorMessage(err), "hết hạn") {
 			t.Fatalf("err = %v, want unauthorized 'hết hạn'", err)
@@ -126,7 +128,7 @@ func TestEnroll(t *testing.T) {
 
 func TestAuthenticate(t *testing.T) {
 	ctx := context.Background()
-	s, _ := MustOpen(t, nil)
+	s, _ := MustOpen(t, clocktest.AtToday(t))
 	d := MustEnroll(t, s, "28261")
 
 	id, scope, err := s.Authenticate(ctx, d.Token)
@@ -187,7 +189,7 @@ func TestAuthenticate(t *testing.T) {
 
 func TestEnroll_SecretsNotStored(t *testing.T) {
 	ctx := context.Background()
-	s, path := MustOpen(t, nil)
+	s, path := MustOpen(t, clocktest.AtToday(t))
 	code, _, err := s.CreateEnrolCode(ctx, "28261", time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +241,7 @@ func TestDevices(t *testing.T) {
 	s, _ := MustOpen(t, clock)
 	a := MustEnroll(t, s, "28261")
 	p := MustEnroll(t, s, syncproto.ScopeProvince)
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	mustPull(t, s, a, syncproto.PullRequest{})
 	devs, err := s.Devices(ctx)
 	if err != nil {

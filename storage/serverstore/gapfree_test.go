@@ -4,13 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/syncproto"
@@ -39,12 +39,20 @@ type gapRun struct {
 //
 // Every push waits a random 0–2 ms before it commits (a slow disk, a busy
 // server), so pushes of the same scope overlap and commit out of the order
-// they started in.
-func runGapFree(t *testing.T, s *serverstore.Store, n, pushers, pullers int) gapRun {
+// they started in; the waits are drawn from the test's seed. The stamps
+// are those of clock, the store's clock.
+func runGapFree(t *testing.T, s *serverstore.Store, clock *clocktest.Clock, n, pushers, pullers int) gapRun {
 	t.Helper()
 	ctx := context.Background()
 	scopes := []string{"28261", "28262", "28263", "28264"}
-	s.SetBeforeCommit(func() { time.Sleep(time.Duration(rand.IntN(2000)) * time.Microsecond) })
+	var randMu sync.Mutex
+	r := clocktest.Rand(t)
+	s.SetBeforeCommit(func() {
+		randMu.Lock()
+		wait := time.Duration(r.IntN(2000)) * time.Microsecond
+		randMu.Unlock()
+		time.Sleep(wait)
+	})
 	defer s.SetBeforeCommit(nil)
 
 	push := make([]device, pushers)
@@ -72,7 +80,7 @@ func runGapFree(t *testing.T, s *serverstore.Store, n, pushers, pullers int) gap
 				k := min(batch, perPusher-sent, n-i*perPusher-sent)
 				muts := make([]syncproto.Mutation, k)
 				for j := range muts {
-					muts[j] = mut(app.NewID(), d.Scope, app.HLC{Wall: time.Now().UnixMilli(), Logical: uint32(sent + j)},
+					muts[j] = mut(app.NewID(), d.Scope, app.HLC{Wall: clock.Peek().UnixMilli(), Logical: uint32(sent + j)},
 						map[string]any{"summary": fmt.Sprintf("p%d-%d", i, sent+j), "status": "moi_tiep_nhan"})
 				}
 				res, err := s.ApplyPush(ctx, d.ID, syncproto.PushRequest{Mutations: muts})
@@ -162,17 +170,17 @@ func runGapFree(t *testing.T, s *serverstore.Store, n, pushers, pullers int) gap
 	return run
 }
 
-// openPostgres opens a store on a schema of the throwaway PostgreSQL with a
-// pool large enough for every pusher and puller to hold a connection. The
-// tests that need PostgreSQL itself run in the PostgreSQL pass
-// (BVNTD_TEST_ENGINE=postgres, as .ci/test runs it).
-func openPostgres(t *testing.T, conns int) *serverstore.Store {
+// openPostgres opens a store on clock on a schema of the throwaway
+// PostgreSQL with a pool large enough for every pusher and puller to hold a
+// connection. The tests that need PostgreSQL itself run in the PostgreSQL
+// pass (BVNTD_TEST_ENGINE=postgres, as .ci/test runs it).
+func openPostgres(t *testing.T, clock *clocktest.Clock, conns int) *serverstore.Store {
 	t.Helper()
 	if !pgtest.Postgres() {
 		t.Skip("PostgreSQL only: BVNTD_TEST_ENGINE=postgres")
 	}
 	url := pgtest.NewSchema(t) + fmt.Sprintf("&pool_max_conns=%d", conns)
-	s, err := serverstore.Open(context.Background(), url, serverstore.Options{})
+	s, err := serverstore.Open(context.Background(), url, serverstore.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,11 +197,11 @@ func TestGapFree_ConcurrentPushersAndPullers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long")
 	}
-	s := openPostgres(t, *gapPushers+*gapPullers+2)
-	start := time.Now()
-	run := runGapFree(t, s, *gapMutations, *gapPushers, *gapPullers)
-	t.Logf("%d mutations by %d pushers, %d pullers (%d pulls while pushing) in %v",
-		run.pushed, *gapPushers, *gapPullers, run.pulls, time.Since(start).Round(time.Millisecond))
+	clock := clocktest.AtToday(t)
+	s := openPostgres(t, clock, *gapPushers+*gapPullers+2)
+	run := runGapFree(t, s, clock, *gapMutations, *gapPushers, *gapPullers)
+	t.Logf("%d mutations by %d pushers, %d pullers (%d pulls while pushing)",
+		run.pushed, *gapPushers, *gapPullers, run.pulls)
 	if run.pushed != *gapMutations {
 		t.Fatalf("pushed %d, want %d", run.pushed, *gapMutations)
 	}
@@ -220,11 +228,12 @@ func TestGapFree_PlainSequenceLosesRecords(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long")
 	}
-	s := openPostgres(t, *gapPushers+*gapPullers+2)
+	clock := clocktest.AtToday(t)
+	s := openPostgres(t, clock, *gapPushers+*gapPullers+2)
 	if err := s.UsePlainSequence(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	run := runGapFree(t, s, 4000, *gapPushers, *gapPullers)
+	run := runGapFree(t, s, clock, 4000, *gapPushers, *gapPullers)
 	lost := 0
 	for _, m := range run.missing {
 		lost += m
@@ -243,7 +252,7 @@ func TestGapFree_PlainSequenceSkip(t *testing.T) {
 	for _, plain := range []bool{true, false} {
 		t.Run(fmt.Sprintf("plain=%v", plain), func(t *testing.T) {
 			ctx := context.Background()
-			s := openPostgres(t, 8)
+			s := openPostgres(t, newTestClock(), 8)
 			if plain {
 				if err := s.UsePlainSequence(ctx); err != nil {
 					t.Fatal(err)

@@ -248,8 +248,8 @@ func libpqURL(raw string) string {
 // an empty PostgreSQL database (pg_restore, in one transaction). The
 // restored database gets a new epoch (SQLite: made by Backup; PostgreSQL:
 // on first open), so the devices download their scope again and send
-// again what the backup lacks.
-func Restore(ctx context.Context, db, from string) error {
+// again what the backup lacks. now is the program's clock.
+func Restore(ctx context.Context, db, from string, now func() time.Time) error {
 	if _, err := os.Stat(from); err != nil {
 		return app.WrapError(app.ENOTFOUND, fmt.Sprintf("Không tìm thấy tệp sao lưu %s.", from), err)
 	}
@@ -274,7 +274,7 @@ func Restore(ctx context.Context, db, from string) error {
 			return app.WrapError(app.EINVALID, "Không khôi phục được (pg_restore): "+strings.TrimSpace(string(out)), err)
 		}
 	}
-	s, err := Open(ctx, db, Options{}) // checks it, and makes the epoch on PostgreSQL
+	s, err := Open(ctx, db, Options{Now: now}) // checks it, and makes the epoch on PostgreSQL
 	if err != nil {
 		return err
 	}

@@ -262,7 +262,7 @@ func TestPush_FutureClockBounded(t *testing.T) {
 		t.Fatalf("the fast laptop's own edits lost their order: %v", field(t, r, "summary"))
 	}
 	// A minute later a laptop with a correct clock edits the same field: it wins.
-	clock.Add(time.Minute)
+	clock.Advance(time.Minute)
 	mustPush(t, s, good, mut(id, "28261", app.HLC{Wall: clock.Now().UnixMilli()}, map[string]any{"summary": "đúng giờ"}))
 	r, _ = recordOf(t, s, good, "28261", id)
 	if field(t, r, "summary") != "đúng giờ" {

@@ -58,7 +58,7 @@ const (
 
 // Options configure a Store.
 type Options struct {
-	// Now is the server clock; time.Now when nil.
+	// Now is the program's clock (app/clock.go); required.
 	Now func() time.Time
 }
 
@@ -96,11 +96,8 @@ func IsPostgres(db string) bool {
 // written by a newer server (app.ENEWERDATA) or one that is not a BVNTD
 // server database (app.EINVALID).
 func Open(ctx context.Context, db string, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	s.clock = &app.Clock{Now: s.now}
+	s := &Store{now: app.MustClock(opts.Now, "serverstore.Open")}
+	s.clock = app.NewClock(app.HLC{}, s.now)
 	if IsPostgres(db) {
 		return s, s.openPostgres(ctx, db)
 	}

@@ -8,53 +8,35 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/syncproto"
 )
 
-// testClock is a settable clock for the store.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{t: time.Date(2026, 3, 15, 8, 0, 0, 0, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newTestClock is the server's clock of the tests of the sync rules: fixed
+// at 08:00 UTC on 15 March 2026 (the day of hlc's stamps), moved by hand.
+func newTestClock() *clocktest.Clock {
+	c := clocktest.New(time.Date(2026, 3, 15, 8, 0, 0, 0, time.UTC))
+	c.SetStep(0)
+	return c
 }
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-// MustOpen opens a store in a file under t.TempDir(), or in a new
-// PostgreSQL database when the tests run on PostgreSQL (pgtest). It
+// MustOpen opens a store on clock in a file under t.TempDir(), or in a
+// new PostgreSQL database when the tests run on PostgreSQL (pgtest). It
 // returns the store and where it is (path or URL).
-func MustOpen(tb testing.TB, clock *testClock) (*serverstore.Store, string) {
+func MustOpen(tb testing.TB, clock *clocktest.Clock) (*serverstore.Store, string) {
 	tb.Helper()
 	path := pgtest.ServerDB(tb, filepath.Join(tb.TempDir(), "server.sqlite"))
-	opts := serverstore.Options{}
-	if clock != nil {
-		opts.Now = clock.Now
-	}
-	s, err := serverstore.Open(context.Background(), path, opts)
+	s, err := serverstore.Open(context.Background(), path, serverstore.Options{Now: clock.Now})
 	if err != nil {
 		tb.Fatalf("open: %v", err)
 	}
@@ -181,13 +163,14 @@ func field(tb testing.TB, r syncproto.Record, name string) any {
 
 func TestOpen_ReopenKeepsEpoch(t *testing.T) {
 	ctx := context.Background()
-	s, path := MustOpen(t, nil)
+	clock := clocktest.AtToday(t)
+	s, path := MustOpen(t, clock)
 	epoch := s.Epoch()
 	if len(epoch) != 32 {
 		t.Fatalf("epoch = %q, want 32 hex digits", epoch)
 	}
 	s.Close()
-	s2, err := serverstore.Open(ctx, path, serverstore.Options{})
+	s2, err := serverstore.Open(ctx, path, serverstore.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +194,8 @@ func TestOpen_ReopenKeepsEpoch(t *testing.T) {
 
 func TestOpen_NewerVersionRefused(t *testing.T) {
 	ctx := context.Background()
-	s, path := MustOpen(t, nil)
+	clock := clocktest.AtToday(t)
+	s, path := MustOpen(t, clock)
 	if s.IsPostgresStore() {
 		if _, err := s.RawDB().Exec(`UPDATE meta SET value = '999' WHERE key = 'schema_version'`); err != nil {
 			t.Fatal(err)
@@ -228,7 +212,7 @@ func TestOpen_NewerVersionRefused(t *testing.T) {
 		}
 		db.Close()
 	}
-	s2, err := serverstore.Open(ctx, path, serverstore.Options{})
+	s2, err := serverstore.Open(ctx, path, serverstore.Options{Now: clock.Now})
 	if err == nil {
 		s2.Close()
 		t.Fatal("opened a database of a newer version")
@@ -252,7 +236,7 @@ func TestOpen_ForeignDatabaseRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	s, err := serverstore.Open(context.Background(), path, serverstore.Options{})
+	s, err := serverstore.Open(context.Background(), path, serverstore.Options{Now: clocktest.AtToday(t).Now})
 	if err == nil {
 		s.Close()
 		t.Fatal("opened a database that is not ours")
@@ -267,7 +251,7 @@ func TestOpen_NotADatabase(t *testing.T) { // SQLite: a file that is not a datab
 	if err := os.WriteFile(path, []byte("this is not a database, just some text that is long enough to look like a header"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := serverstore.Open(context.Background(), path, serverstore.Options{})
+	s, err := serverstore.Open(context.Background(), path, serverstore.Options{Now: clocktest.AtToday(t).Now})
 	if err == nil {
 		s.Close()
 		t.Fatal("opened a text file")

@@ -66,6 +66,11 @@ type Link struct {
 	sent, received, cuts, dials atomic.Int64
 
 	up, down bucket
+
+	// dial, if set, opens the connection under the link instead of the
+	// network: the tests plug in an in-memory pipe, so that they can run
+	// on the fake clock of testing/synctest.
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Sent returns the bytes written by the client across the link (on a
@@ -88,8 +93,11 @@ func (l *Link) shaped() bool { return l.Rate > 0 || l.Latency > 0 }
 // Dial opens a connection across the link: the handshake costs one round
 // trip.
 func (l *Link) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	d := &net.Dialer{Timeout: 5 * time.Second}
-	c, err := d.DialContext(ctx, network, addr)
+	dial := l.dial
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: 5 * time.Second}).DialContext
+	}
+	c, err := dial(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}

@@ -67,19 +67,14 @@ type Client struct {
 	// Progress, if set, is called after every batch and page.
 	Progress func(Progress)
 
-	// Now is the device's clock (time.Now when nil); the store's clock in
-	// the app.
+	// Now is the program's clock (app/clock.go): the store's clock in the
+	// app; required.
 	Now func() time.Time
 
 	sent, received atomic.Int64
 }
 
-func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
+func (c *Client) now() time.Time { return app.MustClock(c.Now, "syncclient.Client")() }
 
 // Progress reports how a sync is going.
 type Progress struct {
@@ -112,7 +107,7 @@ var errNotEnrolled = app.Errorf(app.EUNAUTHORIZED,
 // It logs counts, ids, codes and durations only (slog.Default): never a
 // field value, an officer or a server message, which may quote one.
 func (c *Client) Sync(ctx context.Context) (Result, error) {
-	start := time.Now()
+	start := c.now()
 	slog.Debug("sync: start")
 	res, err := c.sync(ctx)
 	msg := ""
@@ -120,7 +115,7 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 		msg = app.ErrorMessage(err)
 	}
 	attrs := []any{"pushed", res.Pushed, "rejected", res.Rejected, "pulled", res.Pulled, "requeued", res.Requeued,
-		"bytes_sent", c.BytesSent(), "bytes_received", c.BytesReceived(), "duration", time.Since(start).Round(time.Millisecond)}
+		"bytes_sent", c.BytesSent(), "bytes_received", c.BytesReceived(), "duration", c.now().Sub(start).Round(time.Millisecond)}
 	if err != nil {
 		slog.Warn("sync: failed", append(attrs, "code", app.ErrorCode(err))...)
 	} else {
@@ -129,7 +124,7 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	// Record the outcome even if ctx has ended.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if rerr := c.Store.RecordSyncResult(rctx, time.Now(), msg); rerr != nil && err == nil {
+	if rerr := c.Store.RecordSyncResult(rctx, c.now(), msg); rerr != nil && err == nil {
 		err = rerr
 	}
 	return res, err
@@ -349,7 +344,7 @@ func (c *Client) Enroll(ctx context.Context, serverURL, code, deviceName string)
 			return app.Enrollment{}, err
 		}
 	}
-	e := app.Enrollment{ServerURL: serverURL, Token: resp.Token, Scope: resp.Scope, At: time.Now()}
+	e := app.Enrollment{ServerURL: serverURL, Token: resp.Token, Scope: resp.Scope, At: c.now()}
 	if err := c.Store.SetEnrollment(ctx, e); err != nil {
 		return e, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/syncproto"
@@ -21,7 +22,8 @@ import (
 // fuzzHandler is a handler on a real store with one enrolled commune device.
 func fuzzHandler(f *testing.F) (http.Handler, string) {
 	f.Helper()
-	st, err := serverstore.Open(context.Background(), pgtest.ServerDB(f, filepath.Join(f.TempDir(), "server.sqlite")), serverstore.Options{})
+	clock := clocktest.AtToday(f)
+	st, err := serverstore.Open(context.Background(), pgtest.ServerDB(f, filepath.Join(f.TempDir(), "server.sqlite")), serverstore.Options{Now: clock.Now})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -34,7 +36,7 @@ func fuzzHandler(f *testing.F) (http.Handler, string) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	h := syncserver.New(st, syncserver.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: 1 << 20})
+	h := syncserver.New(st, syncserver.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: 1 << 20, Now: clock.Now})
 	return h, token
 }
 

@@ -41,14 +41,15 @@ type Store interface {
 	Pull(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, error)
 }
 
-// Options configure the handler. The zero value is usable.
+// Options configure the handler. Now is required.
 type Options struct {
 	// MaxBodyBytes bounds a raw request body; DefaultMaxBodyBytes when 0.
 	MaxBodyBytes int64
 	// Logger receives one line per request (ids, scopes and counts, never
 	// field values); slog.Default() when nil.
 	Logger *slog.Logger
-	// Now is the server clock for ServerTimeMS; time.Now when nil.
+	// Now is the program's clock (app/clock.go), for ServerTimeMS and the
+	// log's durations; required.
 	Now func() time.Time
 	// MinAppVersion, if set, is the oldest app version whose pushes are
 	// accepted; older apps get 426 upgrade_required and keep their changes.
@@ -77,7 +78,8 @@ type server struct {
 // New returns the handler of POST /v1/enroll, /v1/push and /v1/pull. It is
 // safe for concurrent requests. Every other request gets a JSON 404 or 405.
 func New(store Store, opts Options) http.Handler {
-	s := &server{store: store, maxBody: opts.MaxBodyBytes, log: opts.Logger, now: opts.Now, minApp: opts.MinAppVersion}
+	s := &server{store: store, maxBody: opts.MaxBodyBytes, log: opts.Logger, now: app.MustClock(opts.Now, "syncserver.New"),
+		minApp: opts.MinAppVersion}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
@@ -85,9 +87,6 @@ func New(store Store, opts Options) http.Handler {
 		s.log = slog.Default()
 	}
 	s.log = s.log.With("component", "syncserver")
-	if s.now == nil {
-		s.now = time.Now
-	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+syncproto.PathEnroll, s.endpoint(false, s.enroll))
 	mux.Handle("POST "+syncproto.PathPush, s.endpoint(true, s.push))
@@ -140,11 +139,11 @@ type call struct {
 // logged.
 func (s *server) endpoint(auth bool, h func(*call) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := s.now()
 		c := &call{w: w, r: r}
 		err := s.serve(c, auth, h)
 		attrs := append([]any{logKeyPath, r.URL.Path, logKeyStatus, c.status,
-			logKeyDuration, time.Since(start).Milliseconds()}, c.attrs...)
+			logKeyDuration, s.now().Sub(start).Milliseconds()}, c.attrs...)
 		if c.dev.id != "" {
 			attrs = append(attrs, logKeyDevice, c.dev.id, logKeyScope, c.dev.scope)
 		}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/syncproto"
@@ -47,11 +48,16 @@ type fixture struct {
 	srv   *httptest.Server
 	store *serverstore.Store
 	logs  *logBuffer
+	clock *clocktest.Clock // the server's, at the test's today
 }
 
+// newFixture starts a server at the test's today (clocktest.AtToday); the
+// handler and the store share its clock, unless opts.Now is set.
 func newFixture(tb testing.TB, opts syncserver.Options) *fixture {
 	tb.Helper()
-	st, err := serverstore.Open(context.Background(), pgtest.ServerDB(tb, filepath.Join(tb.TempDir(), "server.sqlite")), serverstore.Options{})
+	clock := clocktest.AtToday(tb)
+	st, err := serverstore.Open(context.Background(), pgtest.ServerDB(tb, filepath.Join(tb.TempDir(), "server.sqlite")),
+		serverstore.Options{Now: clock.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -59,12 +65,15 @@ func newFixture(tb testing.TB, opts syncserver.Options) *fixture {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewJSONHandler(logs, nil))
 	}
+	if opts.Now == nil {
+		opts.Now = clock.Now
+	}
 	srv := httptest.NewServer(syncserver.New(st, opts))
 	tb.Cleanup(func() {
 		srv.Close()
 		st.Close()
 	})
-	return &fixture{srv: srv, store: st, logs: logs}
+	return &fixture{srv: srv, store: st, logs: logs, clock: clock}
 }
 
 // req describes one request.
@@ -199,14 +208,16 @@ func (f *fixture) enroll(tb testing.TB, scope string) syncproto.EnrollResponse {
 	return e
 }
 
-func caseMutation(recordID, scope string, fields map[string]string) syncproto.Mutation {
-	f := map[string]json.RawMessage{}
+// caseMutation is an upsert of a case stamped a second before the
+// server's now, as by a laptop whose clock is right.
+func (f *fixture) caseMutation(recordID, scope string, fields map[string]string) syncproto.Mutation {
+	fs := map[string]json.RawMessage{}
 	for k, v := range fields {
 		b, _ := json.Marshal(v)
-		f[k] = b
+		fs[k] = b
 	}
 	return syncproto.Mutation{ID: app.NewID(), Entity: app.EntityCase, RecordID: recordID, Scope: scope,
-		Op: app.OpUpsert, Fields: f, HLC: app.HLC{Wall: time.Now().UnixMilli() - 1000}.String()}
+		Op: app.OpUpsert, Fields: fs, HLC: app.HLC{Wall: f.clock.Peek().Add(-time.Second).UnixMilli()}.String()}
 }
 
 func TestEnrollPushPull(t *testing.T) {
@@ -215,8 +226,8 @@ func TestEnrollPushPull(t *testing.T) {
 	other := f.enroll(t, "28262")
 	id := app.NewID()
 	push := syncproto.PushRequest{DeviceID: dev.DeviceID, Mutations: []syncproto.Mutation{
-		caseMutation(id, "28261", map[string]string{"consumer_name": "Nguyễn Thị Hồng Đào", "consumer_phone": "0912345678"}),
-		caseMutation(app.NewID(), "28262", map[string]string{"summary": "xã khác"}),
+		f.caseMutation(id, "28261", map[string]string{"consumer_name": "Nguyễn Thị Hồng Đào", "consumer_phone": "0912345678"}),
+		f.caseMutation(app.NewID(), "28262", map[string]string{"summary": "xã khác"}),
 	}}
 	r := f.do(t, req{path: syncproto.PathPush, token: dev.Token, body: mustJSON(t, push)})
 	if r.status != http.StatusOK {
@@ -348,7 +359,7 @@ func TestBadRequests(t *testing.T) {
 
 	// After all that, the server still answers a good request.
 	r := f.do(t, req{path: syncproto.PathPush, token: dev.Token, body: mustJSON(t, syncproto.PushRequest{
-		Mutations: []syncproto.Mutation{caseMutation(app.NewID(), "28261", map[string]string{"summary": "ok"})}})})
+		Mutations: []syncproto.Mutation{f.caseMutation(app.NewID(), "28261", map[string]string{"summary": "ok"})}})})
 	if r.status != http.StatusOK {
 		t.Fatalf("good request after bad ones: %d %s", r.status, r.body)
 	}
@@ -359,7 +370,7 @@ func TestGzip(t *testing.T) {
 	dev := f.enroll(t, "28261")
 	var muts []syncproto.Mutation
 	for range 50 {
-		muts = append(muts, caseMutation(app.NewID(), "28261", map[string]string{"summary": strings.Repeat("Hàng giả, hàng kém chất lượng. ", 20)}))
+		muts = append(muts, f.caseMutation(app.NewID(), "28261", map[string]string{"summary": strings.Repeat("Hàng giả, hàng kém chất lượng. ", 20)}))
 	}
 	r := f.do(t, req{path: syncproto.PathPush, token: dev.Token, body: mustJSON(t, syncproto.PushRequest{Mutations: muts}), gzipBody: true, gzipResp: true})
 	if r.status != http.StatusOK || !r.gzipped {
@@ -399,7 +410,7 @@ func TestConcurrentRequests(t *testing.T) {
 			defer wg.Done()
 			for range pushes {
 				r := f.do(t, req{path: syncproto.PathPush, token: dev.Token, body: mustJSON(t, syncproto.PushRequest{
-					Mutations: []syncproto.Mutation{caseMutation(app.NewID(), "28261", map[string]string{"summary": "song song"})}})})
+					Mutations: []syncproto.Mutation{f.caseMutation(app.NewID(), "28261", map[string]string{"summary": "song song"})}})})
 				if r.status != http.StatusOK {
 					errs <- string(r.body)
 				}
