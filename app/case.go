@@ -86,6 +86,11 @@ type Case struct {
 	CreatedBy  string    `json:"created_by"`
 	UpdatedAt  time.Time `json:"updated_at"`
 	UpdatedBy  string    `json:"updated_by"`
+
+	// Version is the server version of the copy read from the local store
+	// (0: never synced): the base of an edit made on it (storage's Edit).
+	// Local only; not a field of the record.
+	Version int64 `json:"-"`
 }
 
 // Refs answers whether reference codes exist (the seeded communes and

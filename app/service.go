@@ -10,9 +10,10 @@ const (
 
 // CaseQuery selects cases for a list.
 type CaseQuery struct {
-	// Text is matched without diacritics (đ = d) against the number, the
-	// consumer, the business and the summary; every word must match, as a
-	// word prefix. Empty matches all.
+	// Text is matched without diacritics (đ = d) against the consumer, the
+	// business and the summary, every word as a word prefix; a word with a
+	// digit may instead start a part of the case number (NumberTerm,
+	// MatchesNumber). Every word must match. Empty matches all.
 	Text  string
 	Sort  string // SortNewest or SortName
 	Limit int    // 0: no limit

@@ -117,13 +117,25 @@ func (db *DB) putCase(ctx context.Context, tx *sql.Tx, c *app.Case) error {
 // sqlGetCase reads one case.
 const sqlGetCase = `SELECT ` + caseColumns + ` FROM cases WHERE id = ?`
 
+// getCase reads one case with its server version.
 func getCase(ctx context.Context, q querier, id string) (app.Case, error) {
-	c, err := scanCase(q.QueryRowContext(ctx, sqlGetCase, id))
+	var version int64
+	c, err := scanCase(scanFirst{q.QueryRowContext(ctx, `SELECT server_version, `+caseColumns+` FROM cases WHERE id = ?`, id), &version})
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
 	}
+	c.Version = version
 	return c, err
 }
+
+// scanFirst scans its first column into first, the rest into what Scan
+// is given.
+type scanFirst struct {
+	sc    interface{ Scan(...any) error }
+	first any
+}
+
+func (s scanFirst) Scan(dst ...any) error { return s.sc.Scan(append([]any{s.first}, dst...)...) }
 
 // GetCase returns the case with the given id.
 func (db *DB) GetCase(ctx context.Context, id string) (app.Case, error) {
@@ -167,43 +179,6 @@ func (db *DB) CreateCase(ctx context.Context, c *app.Case) error {
 			return err
 		}
 		return db.appendMutation(ctx, tx, app.EntityCase, c.ID, c.UnitCode, c.Fields(), officer, now)
-	})
-}
-
-// UpdateCase saves an edited case: it validates it and writes it with one
-// outbox mutation holding only the fields that changed. A case with no
-// change writes nothing.
-func (db *DB) UpdateCase(ctx context.Context, c *app.Case) error {
-	now := db.Now().UTC().Truncate(time.Second)
-	officer := db.currentOfficer()
-	c.Normalize()
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		old, err := getCase(ctx, tx, c.ID)
-		if err != nil {
-			return err
-		}
-		// Identity and provenance are not editable.
-		c.UnitCode, c.Number, c.CreatedAt, c.CreatedBy = old.UnitCode, old.Number, old.CreatedAt, old.CreatedBy
-		c.UpdatedAt, c.UpdatedBy = old.UpdatedAt, old.UpdatedBy
-		changed := c.ChangedFields(&old)
-		if len(changed) == 0 {
-			return nil
-		}
-		// A date received earlier stays valid even on a laptop whose clock
-		// is behind: only a changed date is checked against this clock.
-		checkAt := now
-		if c.ReceivedAt.Equal(old.ReceivedAt) && old.ReceivedAt.After(now) {
-			checkAt = old.ReceivedAt
-		}
-		if err := c.Validate(db.currentRefs(), checkAt); err != nil {
-			return err
-		}
-		c.UpdatedAt, c.UpdatedBy = now, officer
-		changed = c.ChangedFields(&old)
-		if err := db.putCase(ctx, tx, c); err != nil {
-			return err
-		}
-		return db.appendMutation(ctx, tx, app.EntityCase, c.ID, c.UnitCode, changed, officer, now)
 	})
 }
 

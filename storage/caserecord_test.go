@@ -40,8 +40,9 @@ func TestCaseRecord_FullRecordRoundTrips(t *testing.T) {
 	if err := db.ApplyResults(ctx, []app.MutationResult{{MutationID: mustBatch(t, db)[0].ID, Status: app.ResultApplied}}); err != nil {
 		t.Fatal(err)
 	}
+	orig := got
 	got.Evidence = append(got.Evidence, "Ảnh chụp máy")
-	if err := db.UpdateCase(ctx, &got); err != nil {
+	if err := db.Edit(ctx, app.EntityCase, got.ID, orig.Version, got.ChangedFields(&orig)); err != nil {
 		t.Fatal(err)
 	}
 	batch := mustBatch(t, db)

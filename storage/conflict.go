@@ -112,71 +112,20 @@ func (db *DB) ResolveConflict(ctx context.Context, id, resolution string) error 
 // writeOtherValue sets the conflict's field of its record to the value the
 // merge did not keep.
 func (db *DB) writeOtherValue(ctx context.Context, tx *sql.Tx, c app.Conflict, officer string, now time.Time) error {
-	if app.IsRecordEntity(c.Entity) && c.Kind == app.ConflictField {
-		return db.writeRecordField(ctx, tx, c, officer, now)
-	}
-	if c.Entity != app.EntityCase {
+	e := edit{base: -1, now: now, officer: officer, changes: map[string]json.RawMessage{c.Field: c.OtherValue}}
+	switch {
+	case app.IsRecordEntity(c.Entity) && c.Kind == app.ConflictField:
+	case c.Entity != app.EntityCase:
 		return app.Errorf(app.EINVALID, "Không hỗ trợ loại dữ liệu này.")
-	}
-	rec, err := getCase(ctx, tx, c.RecordID)
-	if err != nil {
-		return err
-	}
-	var value json.RawMessage = c.OtherValue
-	if c.Kind == app.ConflictVoidEdit {
+	case c.Kind == app.ConflictVoidEdit:
 		// The other "value" is the edit made on the voided record: apply it
 		// and lift the void.
-		var edit map[string]json.RawMessage
-		if err := json.Unmarshal(c.OtherValue, &edit); err != nil {
+		if err := json.Unmarshal(c.OtherValue, &e.changes); err != nil {
 			return fmt.Errorf("conflict %s: %w", c.ID, err)
 		}
-		edit["voided"], edit["void_reason"] = json.RawMessage("false"), json.RawMessage(`""`)
-		return db.writeCaseFields(ctx, tx, &rec, edit, officer, now)
+		e.changes["voided"], e.changes["void_reason"] = json.RawMessage("false"), json.RawMessage(`""`)
 	}
-	return db.writeCaseFields(ctx, tx, &rec, map[string]json.RawMessage{c.Field: value}, officer, now)
-}
-
-// writeRecordField takes the other value of a record's field (an
-// attendance status, a session's title…) with its outbox mutation.
-func (db *DB) writeRecordField(ctx context.Context, tx *sql.Tx, c app.Conflict, officer string, now time.Time) error {
-	rec := app.NewRecord(c.Entity)
-	if err := getRecord(ctx, tx, c.Entity, c.RecordID, rec); err != nil {
-		return err
-	}
-	old := rec.Fields()
-	if err := rec.SetFields(map[string]json.RawMessage{c.Field: c.OtherValue}); err != nil {
-		return app.WrapError(app.EINVALID, "Giá trị không hợp lệ.", err)
-	}
-	h := rec.Head()
-	h.UpdatedAt, h.UpdatedBy = now, officer
-	rec.Normalize()
-	changed := diffFields(old, rec.Fields())
-	if len(changed) == 0 {
-		return nil
-	}
-	if err := putRecord(ctx, tx, rec); err != nil {
-		return err
-	}
-	return db.appendMutation(ctx, tx, c.Entity, h.ID, h.UnitCode, changed, officer, now)
-}
-
-// writeCaseFields sets fields of a case in tx with its outbox mutation.
-func (db *DB) writeCaseFields(ctx context.Context, tx *sql.Tx, c *app.Case, f map[string]json.RawMessage, officer string, now time.Time) error {
-	old := *c
-	if err := c.SetFields(f); err != nil {
-		return app.WrapError(app.EINVALID, "Giá trị không hợp lệ.", err)
-	}
-	c.ID, c.UnitCode, c.Number = old.ID, old.UnitCode, old.Number
-	c.UpdatedAt, c.UpdatedBy = now, officer
-	c.Normalize()
-	changed := c.ChangedFields(&old)
-	if len(changed) == 0 {
-		return nil
-	}
-	if err := db.putCase(ctx, tx, c); err != nil {
-		return err
-	}
-	return db.appendMutation(ctx, tx, app.EntityCase, c.ID, c.UnitCode, changed, officer, now)
+	return db.write(ctx, tx, c.Entity, c.RecordID, e)
 }
 
 // VoidCase marks a case recorded by mistake as voided, with the reason. It
@@ -187,12 +136,8 @@ func (db *DB) VoidCase(ctx context.Context, id, reason string) error {
 		return &app.Error{Code: app.EINVALID, Message: "Cần ghi lý do hủy vụ việc.",
 			Fields: map[string]string{"void_reason": "Cần ghi lý do hủy vụ việc."}}
 	}
-	c, err := db.GetCase(ctx, id)
-	if err != nil {
-		return err
-	}
-	c.Voided, c.VoidReason = true, reason
-	return db.UpdateCase(ctx, &c)
+	return db.Edit(ctx, app.EntityCase, id, -1, map[string]json.RawMessage{"voided": json.RawMessage("true"),
+		"void_reason": mustJSON(reason)})
 }
 
 // CountOpenConflicts returns how many conflicts wait for review.

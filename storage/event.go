@@ -59,7 +59,7 @@ func (db *DB) AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent)
 			return nil
 		}
 		status, _ := json.Marshal(to)
-		return db.writeCaseFields(ctx, tx, &c, map[string]json.RawMessage{"status": status}, officer, now)
+		return db.write(ctx, tx, app.EntityCase, c.ID, edit{base: -1, changes: map[string]json.RawMessage{"status": status}, now: now, officer: officer})
 	})
 }
 

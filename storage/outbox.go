@@ -12,9 +12,18 @@ import (
 )
 
 // appendMutation writes one outbox row in tx, stamped with the next HLC, and
-// persists the clock.
+// persists the clock. The change is made on the record's version in the
+// store.
 func (db *DB) appendMutation(ctx context.Context, tx *sql.Tx, entity, recordID, unit string,
 	fields map[string]json.RawMessage, officer string, deviceTime time.Time) error {
+	return db.appendMutationAt(ctx, tx, entity, recordID, unit, fields, officer, deviceTime, -1)
+}
+
+// appendMutationAt is appendMutation for a change made on version base of
+// the record (the copy an officer edited, see Edit); -1 or a base above the
+// store's own version means the store's.
+func (db *DB) appendMutationAt(ctx context.Context, tx *sql.Tx, entity, recordID, unit string,
+	fields map[string]json.RawMessage, officer string, deviceTime time.Time, edited int64) error {
 	b, err := json.Marshal(fields)
 	if err != nil {
 		return fmt.Errorf("outbox fields: %w", err)
@@ -31,6 +40,9 @@ func (db *DB) appendMutation(ctx context.Context, tx *sql.Tx, entity, recordID, 
 	}
 	if err != nil {
 		return fmt.Errorf("outbox base version: %w", err)
+	}
+	if edited >= 0 && edited < base {
+		base = edited
 	}
 	stamp := db.clock.Tick()
 	_, err = tx.ExecContext(ctx, `INSERT INTO outbox

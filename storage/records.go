@@ -49,14 +49,19 @@ func putRecord(ctx context.Context, tx *sql.Tx, r app.Record) error {
 
 func getRecord(ctx context.Context, q querier, entity, id string, dst app.Record) error {
 	var s string
-	err := q.QueryRowContext(ctx, `SELECT fields FROM records WHERE entity = ? AND id = ?`, entity, id).Scan(&s)
+	var version int64
+	err := q.QueryRowContext(ctx, `SELECT fields, server_version FROM records WHERE entity = ? AND id = ?`, entity, id).Scan(&s, &version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return app.Errorf(app.ENOTFOUND, "Không tìm thấy bản ghi.")
 	}
 	if err != nil {
 		return err
 	}
-	return decodeRecord(s, dst)
+	if err := decodeRecord(s, dst); err != nil {
+		return err
+	}
+	dst.Head().Version = version
+	return nil
 }
 
 func decodeRecord(s string, dst app.Record) error {

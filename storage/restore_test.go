@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,7 +63,7 @@ func TestRestore_ExactlyTheBackedUpRecordsAndTheirOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.ConsumerName = "Phạm Thị Đã Sửa"
-	if err := db.UpdateCase(ctx, b); err != nil {
+	if err := db.Edit(ctx, app.EntityCase, b.ID, -1, map[string]json.RawMessage{"consumer_name": json.RawMessage(`"Phạm Thị Đã Sửa"`)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.CreateCase(ctx, newCase(db, "Sau Sao Lưu")); err != nil {

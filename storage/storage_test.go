@@ -242,7 +242,7 @@ func TestUpdateCase_OutboxHasOnlyChangedFields(t *testing.T) {
 	}
 	edit := *c
 	edit.BusinessName = "Cửa hàng Bách Hóa Xanh"
-	if err := db.UpdateCase(ctx, &edit); err != nil {
+	if err := db.Edit(ctx, app.EntityCase, edit.ID, -1, edit.ChangedFields(c)); err != nil {
 		t.Fatal(err)
 	}
 	batch := mustBatch(t, db)
@@ -259,7 +259,7 @@ func TestUpdateCase_OutboxHasOnlyChangedFields(t *testing.T) {
 		}
 	}
 	// Saving again with no change writes nothing.
-	if err := db.UpdateCase(ctx, &edit); err != nil {
+	if err := db.Edit(ctx, app.EntityCase, edit.ID, -1, edit.ChangedFields(c)); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(mustBatch(t, db)); n != 1 {
@@ -379,7 +379,7 @@ func TestApplyPull_KeepsPendingLocalFields(t *testing.T) {
 	}
 	edit := *c
 	edit.Summary = "Nội dung sửa trên máy này"
-	if err := db.UpdateCase(ctx, &edit); err != nil {
+	if err := db.Edit(ctx, app.EntityCase, edit.ID, -1, edit.ChangedFields(c)); err != nil {
 		t.Fatal(err)
 	}
 	// The server sends an older summary and a new business name.
@@ -422,7 +422,7 @@ func TestApplyResults_ParksRejectedAndHoldsLaterEditsOfThatRecord(t *testing.T) 
 	}
 	edit := *a
 	edit.Summary = "Bổ sung"
-	if err := db.UpdateCase(ctx, &edit); err != nil {
+	if err := db.Edit(ctx, app.EntityCase, edit.ID, -1, edit.ChangedFields(a)); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(mustBatch(t, db)); n != 0 {
@@ -594,7 +594,7 @@ func TestApplyPull_ResetRequeuesSentChangesInOrder(t *testing.T) {
 	}
 	edit := *a
 	edit.Summary = "Sửa sau khi đã gửi"
-	if err := db.UpdateCase(ctx, &edit); err != nil {
+	if err := db.Edit(ctx, app.EntityCase, edit.ID, -1, edit.ChangedFields(a)); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(mustBatch(t, db)); n != 1 {
@@ -624,7 +624,7 @@ func TestSearch_FollowsEditsAndPulls(t *testing.T) {
 	}
 	edit := *c
 	edit.ConsumerName = "Lâm Văn Mới"
-	if err := db.UpdateCase(ctx, &edit); err != nil {
+	if err := db.Edit(ctx, app.EntityCase, edit.ID, -1, edit.ChangedFields(c)); err != nil {
 		t.Fatal(err)
 	}
 	find := func(q string) int {

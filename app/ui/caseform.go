@@ -579,18 +579,16 @@ func (f *caseForm) onSave() {
 		})
 		return
 	}
-	// Apply only what the user changed to the case as it is now: a sync
-	// may have brought newer values for other fields while the form was
-	// open, and those must not be overwritten with what the form showed.
+	// Send only what the user changed: the store applies it to the case
+	// as it is then, so that newer values a sync brought for other fields
+	// while the form was open are kept.
 	changed := c.ChangedFields(f.orig)
-	id := f.orig.ID
+	id, base := f.orig.ID, f.orig.Version
 	f.run(func() {
-		cur, err := f.svc.GetCase(f.ctx, id)
+		var cur app.Case
+		err := f.svc.Edit(f.ctx, app.EntityCase, id, base, changed)
 		if err == nil {
-			err = cur.SetFields(changed)
-		}
-		if err == nil {
-			err = f.svc.UpdateCase(f.ctx, &cur)
+			cur, err = f.svc.GetCase(f.ctx, id)
 		}
 		fyne.Do(func() { f.applySave(&cur, err) })
 	})

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"sort"
 	"strings"
@@ -139,24 +140,29 @@ func (f *fakeCases) CreateCase(ctx context.Context, c *app.Case) error {
 	return nil
 }
 
-func (f *fakeCases) UpdateCase(ctx context.Context, c *app.Case) error {
+func (f *fakeCases) Edit(ctx context.Context, entity, id string, base int64, changes map[string]json.RawMessage) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.takeFailure(); err != nil {
 		return err
 	}
-	n := *c
-	n.Normalize()
-	now := f.now()
-	if err := n.Validate(f.refs, now); err != nil {
-		return err
+	if entity != app.EntityCase {
+		return app.Errorf(app.EINVALID, "fake: edits of %s are not faked", entity)
 	}
 	for i := range f.cases {
-		if f.cases[i].ID == n.ID {
+		if f.cases[i].ID == id {
+			n := f.cases[i]
+			if err := n.SetFields(changes); err != nil {
+				return err
+			}
+			n.Normalize()
+			now := f.now()
+			if err := n.Validate(f.refs, now); err != nil {
+				return err
+			}
 			n.UpdatedAt = now.UTC().Truncate(time.Second)
 			f.cases[i] = n
 			f.updates++
-			*c = n
 			return nil
 		}
 	}

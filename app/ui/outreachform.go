@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -236,11 +235,11 @@ func (f *outreachForm) showErrors(lead string, bad map[string]string) {
 
 // persist saves rec off the Fyne goroutine. A new record (orig == nil) is
 // saved as it is. For an edit only the fields that differ from orig, as
-// the form showed it, are applied to the record as the store holds it now
-// (fresh reads it into an empty record): what a sync brought for other
-// fields while the form was open is kept, and the outbox carries only
-// what the officer changed. Nothing changed: the form just closes.
-func (f *outreachForm) persist(orig, rec app.Record, fresh app.Record) {
+// the form showed it, are sent (Editor): the store applies them to the
+// record as it holds it then, so what a sync brought for other fields
+// while the form was open is kept, and the outbox carries only what the
+// officer changed. Nothing changed: the form just closes.
+func (f *outreachForm) persist(orig, rec app.Record) {
 	if orig == nil {
 		f.setSaving(true)
 		f.run(func() {
@@ -250,27 +249,15 @@ func (f *outreachForm) persist(orig, rec app.Record, fresh app.Record) {
 		return
 	}
 	orig.Normalize() // so that a value only normalisation changes is not written
-	changed := map[string]json.RawMessage{}
-	was := orig.Fields()
-	for k, v := range rec.Fields() {
-		if string(was[k]) != string(v) {
-			changed[k] = v
-		}
-	}
+	changed := changedFields(orig, rec)
 	if len(changed) == 0 {
 		f.onDone(false)
 		return
 	}
-	id := orig.Head().ID
+	id, base := orig.Head().ID, orig.Head().Version
 	f.setSaving(true)
 	f.run(func() {
-		err := f.records.GetRecord(f.ctx, id, fresh)
-		if err == nil {
-			err = fresh.SetFields(changed)
-		}
-		if err == nil {
-			err = f.records.SaveRecord(f.ctx, fresh)
-		}
+		err := f.records.Edit(f.ctx, rec.Entity(), id, base, changed)
 		fyne.Do(func() { f.applySave(err, "update outreach record") })
 	})
 }
@@ -402,17 +389,18 @@ func (f *outreachForm) confirmVoid(v *outreachVoidDialog, void func(line string)
 }
 
 // voidRecord reads the record with id into cur as the store holds it now,
-// marks it voided, adds line to its note and saves it.
+// marks it voided, adds line to its note and saves those two fields.
 func (f *outreachForm) voidRecord(id string, cur app.Record, note *string, line string) error {
 	if err := f.records.GetRecord(f.ctx, id, cur); err != nil {
 		return err
 	}
+	was := copyRecord(cur)
 	cur.Head().Voided = true
 	if *note != "" {
 		line = *note + "\n" + line
 	}
 	*note = line
-	return f.records.SaveRecord(f.ctx, cur)
+	return f.records.Edit(f.ctx, cur.Entity(), id, cur.Head().Version, changedFields(was, cur))
 }
 
 // outreachTicked returns the codes whose boxes are ticked, in order.
@@ -707,11 +695,11 @@ func (f *outreachEventForm) onSave() {
 		return
 	}
 	if f.orig == nil {
-		f.persist(nil, r, nil)
+		f.persist(nil, r)
 		return
 	}
 	was := *f.orig
-	f.persist(&was, r, &app.OutreachEvent{})
+	f.persist(&was, r)
 }
 
 // onVoid voids the event after asking why.
@@ -839,11 +827,11 @@ func (f *outreachPubForm) onSave() {
 		return
 	}
 	if f.orig == nil {
-		f.persist(nil, r, nil)
+		f.persist(nil, r)
 		return
 	}
 	was := *f.orig
-	f.persist(&was, r, &app.Publication{})
+	f.persist(&was, r)
 }
 
 // onVoid voids the item after asking why.

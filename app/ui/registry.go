@@ -661,6 +661,7 @@ func copyRecord(r app.Record) app.Record {
 	if err := c.SetFields(r.Fields()); err != nil {
 		return r
 	}
+	c.Head().Version = r.Head().Version
 	return c
 }
 

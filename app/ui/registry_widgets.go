@@ -372,14 +372,26 @@ func checkRecord(r app.Record, refs *app.RefData, now time.Time) map[string]stri
 }
 
 // saveEdit saves edited: a new record as it is; for an existing one (orig,
-// as the form first showed it), only the fields the user changed, applied
-// to the record as it is now in the store, so that values a sync brought
-// meanwhile are not overwritten. It returns the record as saved.
+// as the form first showed it), only the fields the user changed, which
+// the store applies to the record as it is then (Editor), so that values a
+// sync brought meanwhile are kept. It returns the record as saved.
 func saveEdit(ctx context.Context, svc RecordService, orig, edited app.Record) (app.Record, error) {
 	if orig == nil {
 		err := svc.SaveRecord(ctx, edited)
 		return edited, err
 	}
+	orig.Normalize() // a value only normalisation changes is not a change
+	if err := svc.Edit(ctx, edited.Entity(), orig.Head().ID, orig.Head().Version, changedFields(orig, edited)); err != nil {
+		return nil, err
+	}
+	cur := app.NewRecord(edited.Entity())
+	err := svc.GetRecord(ctx, orig.Head().ID, cur)
+	return cur, err
+}
+
+// changedFields returns the fields of edited whose values differ from
+// orig's, with edited's values.
+func changedFields(orig, edited app.Record) map[string]json.RawMessage {
 	before, after := orig.Fields(), edited.Fields()
 	changed := map[string]json.RawMessage{}
 	for k, v := range after {
@@ -387,18 +399,7 @@ func saveEdit(ctx context.Context, svc RecordService, orig, edited app.Record) (
 			changed[k] = v
 		}
 	}
-	cur := app.NewRecord(edited.Entity())
-	if err := svc.GetRecord(ctx, orig.Head().ID, cur); err != nil {
-		return nil, err
-	}
-	if len(changed) == 0 {
-		return cur, nil
-	}
-	if err := cur.SetFields(changed); err != nil {
-		return nil, err
-	}
-	err := svc.SaveRecord(ctx, cur)
-	return cur, err
+	return changed
 }
 
 // foldedWords returns the search words of text (app.Fold).

@@ -13,6 +13,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"strconv"
 	"time"
@@ -35,7 +36,7 @@ type CaseService interface {
 	// Created*/Updated*; validates and returns *app.Error (code invalid,
 	// Fields) on bad input.
 	CreateCase(ctx context.Context, c *app.Case) error
-	UpdateCase(ctx context.Context, c *app.Case) error
+	Editor
 	// VoidCase marks a case recorded by mistake as voided, with the
 	// reason (required). ListCases leaves voided cases out.
 	VoidCase(ctx context.Context, id, reason string) error
@@ -69,8 +70,19 @@ type RecordService interface {
 	GetRecord(ctx context.Context, id string, r app.Record) error
 	// SaveRecord creates or updates r (filling id, commune, provenance),
 	// validating it: an *app.Error with Vietnamese messages by field on bad
-	// input.
+	// input. Forms editing an existing record use Edit.
 	SaveRecord(ctx context.Context, r app.Record) error
+	Editor
+}
+
+// Editor saves the changes an officer made to a record.
+type Editor interface {
+	// Edit applies changes (the fields the officer changed, by their JSON
+	// names) to the record entity/id as the store holds it now, in one
+	// transaction, so that what a sync brought meanwhile is kept; base is
+	// the Version of the copy the officer edited. An *app.Error with
+	// Vietnamese messages by field on bad input.
+	Edit(ctx context.Context, entity, id string, base int64, changes map[string]json.RawMessage) error
 }
 
 // ReportService writes the .xlsx reports (the Báo cáo screen) and the

@@ -12,7 +12,7 @@ package main
 // (storage.Open in its own folder, seeded like a real laptop), its own
 // token and its own syncclient.Client over real HTTP, and repeats a cycle
 // of recording work (new cases, field edits and workflow steps through
-// CreateCase, UpdateCase and AddCaseEvent: about 5–20 mutations), syncing
+// CreateCase, Edit and AddCaseEvent: about 5–20 mutations), syncing
 // (push, then pull) and thinking. The province device records nothing and
 // pulls everything.
 //
@@ -1085,6 +1085,7 @@ func (d *loadDevice) edit(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	orig := c
 	switch d.r.IntN(3) {
 	case 0:
 		c.ConsumerPhone = d.phone()
@@ -1093,7 +1094,7 @@ func (d *loadDevice) edit(ctx context.Context) error {
 	default:
 		c.BusinessAddress = pickOne(d.r, loadPlaces) + ", " + d.unit.Name
 	}
-	if err := d.db.UpdateCase(ctx, &c); err != nil {
+	if err := d.db.Edit(ctx, app.EntityCase, c.ID, orig.Version, c.ChangedFields(&orig)); err != nil {
 		return fmt.Errorf("update case: %w", err)
 	}
 	return nil

@@ -7,6 +7,7 @@
 //
 //	go run ./cmd/bvntd-bench [--cases 10000] [--scenarios a,b,c,d,d128k,e256,b256] [--out FILE.md] [--cpuprofile PREFIX]
 //	go run ./cmd/bvntd-bench load --devices N [--duration 60s] [--db PATH]   (load.go)
+//	go run ./cmd/bvntd-bench store --data DIR [--runs 20]                   (store.go)
 //
 // Each scenario gets a fresh server and fresh devices; the demo cases are
 // generated once and copied. Only the `sync` command is timed.
@@ -32,6 +33,9 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "load" {
 		return runLoad(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "store" {
+		return runStore(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("bvntd-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)

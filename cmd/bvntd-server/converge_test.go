@@ -159,6 +159,7 @@ func playHistory(t *testing.T, seed uint64) {
 				if err != nil {
 					return err
 				}
+				orig := c
 				switch r.IntN(4) { // often the same field on several laptops
 				case 0:
 					c.Summary = convergeSummaries[r.IntN(len(convergeSummaries))]
@@ -170,7 +171,7 @@ func playHistory(t *testing.T, seed uint64) {
 					c.Channel = convergeChannels[r.IntN(len(convergeChannels))]
 					c.Summary = convergeSummaries[r.IntN(len(convergeSummaries))]
 				}
-				return l.db.UpdateCase(ctx, &c)
+				return l.db.Edit(ctx, app.EntityCase, id, orig.Version, c.ChangedFields(&orig))
 			})
 		case k < 56:
 			// An attendance mark, often the same person on several laptops.

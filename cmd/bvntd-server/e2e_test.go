@@ -180,8 +180,9 @@ func (d *device) edit(id string, fn func(*app.Case)) {
 	if err != nil {
 		d.t.Fatal(err)
 	}
+	orig := c
 	fn(&c)
-	if err := db.UpdateCase(context.Background(), &c); err != nil {
+	if err := db.Edit(context.Background(), app.EntityCase, id, orig.Version, c.ChangedFields(&orig)); err != nil {
 		d.t.Fatal(err)
 	}
 }

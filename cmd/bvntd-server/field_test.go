@@ -224,8 +224,9 @@ func (l *laptop) edit(id string, fn func(*app.Case)) {
 	if err != nil {
 		l.t.Fatal(err)
 	}
+	orig := c
 	fn(&c)
-	if err := l.db.UpdateCase(context.Background(), &c); err != nil {
+	if err := l.db.Edit(context.Background(), app.EntityCase, id, orig.Version, c.ChangedFields(&orig)); err != nil {
 		l.t.Fatal(err)
 	}
 }

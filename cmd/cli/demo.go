@@ -287,12 +287,13 @@ func runDemo(ctx context.Context, db *storage.DB, refs *app.RefData, unit string
 			}
 			continue
 		}
+		orig := c
 		if plain {
 			g.plainEdit(&c)
 		} else {
 			g.fieldEdit(&c)
 		}
-		if err := db.UpdateCase(ctx, &c); err != nil {
+		if err := db.Edit(ctx, app.EntityCase, c.ID, orig.Version, c.ChangedFields(&orig)); err != nil {
 			return complaints, i, err
 		}
 	}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"time"
+
+	"bvntd/app"
+	"bvntd/cmd/cli"
+)
+
+// runStore times the calls the window makes on a laptop's store (the case
+// list, its sort by deadline, search, the dashboard's data) on the store
+// of a data folder, e.g. the 100,000-case store of cmd/cli's
+// TestMakeRegisterStore:
+//
+//	go run ./cmd/bvntd-bench store --data DIR [--runs 20]
+//
+// It prints p50 and p95 of each call over the runs (after one warm-up run),
+// in a Markdown table.
+func runStore(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bvntd-bench store", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "", "the data folder of the store to measure")
+	runs := fs.Int("runs", 20, "timed runs of each call")
+	if err := fs.Parse(args); err != nil || *data == "" || *runs < 1 {
+		fmt.Fprintln(stderr, "usage: bvntd-bench store --data DIR [--runs 20]")
+		return 2
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	db, _, err := cli.OpenStore(ctx, *data, app.WallClock)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer db.Close()
+	n, err := db.CountCases(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	now := app.WallClock()
+	calls := []struct {
+		name string
+		fn   func() (int, error)
+	}{
+		{"case list, newest first", func() (int, error) {
+			rows, err := db.CaseRows(ctx, app.CaseQuery{Sort: app.SortNewest}, now)
+			return len(rows), err
+		}},
+		{"case list, by deadline", func() (int, error) {
+			rows, err := db.CaseRows(ctx, app.CaseQuery{Sort: app.SortDue}, now)
+			return len(rows), err
+		}},
+		{`search "nguyen"`, func() (int, error) {
+			rows, err := db.CaseRows(ctx, app.CaseQuery{Text: "nguyen", Sort: app.SortNewest}, now)
+			return len(rows), err
+		}},
+		{`search "nguyen van an"`, func() (int, error) {
+			rows, err := db.CaseRows(ctx, app.CaseQuery{Text: "nguyen van an", Sort: app.SortNewest}, now)
+			return len(rows), err
+		}},
+		{`search "0012"`, func() (int, error) {
+			rows, err := db.CaseRows(ctx, app.CaseQuery{Text: "0012", Sort: app.SortNewest}, now)
+			return len(rows), err
+		}},
+		{"dashboard data, all communes", func() (int, error) {
+			d, err := db.KPIData(ctx, "")
+			if err != nil {
+				return 0, err
+			}
+			return len(d.Cases), nil
+		}},
+	}
+	fmt.Fprintf(stdout, "Store %s: %d cases, %d timed runs each (after one warm-up), %s\n\n", *data, n, *runs, now.Format("2006-01-02 15:04"))
+	fmt.Fprintln(stdout, "| call | rows | p50 | p95 |")
+	fmt.Fprintln(stdout, "|---|---:|---:|---:|")
+	for _, c := range calls {
+		rows, err := c.fn() // warm-up
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", c.name, err)
+			return 1
+		}
+		ds := make([]time.Duration, *runs)
+		for i := range ds {
+			start := time.Now()
+			if _, err := c.fn(); err != nil {
+				fmt.Fprintf(stderr, "%s: %v\n", c.name, err)
+				return 1
+			}
+			ds[i] = time.Since(start)
+		}
+		slices.Sort(ds)
+		fmt.Fprintf(stdout, "| %s | %d | %s | %s |\n", c.name, rows, round(ds[(len(ds)-1)/2]), round(ds[(len(ds)*95+99)/100-1]))
+	}
+	return 0
+}
+
+func round(d time.Duration) time.Duration {
+	if d > 100*time.Millisecond {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(100 * time.Microsecond)
+}

@@ -1,0 +1,162 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"time"
+
+	"bvntd/app"
+)
+
+// protectedFields are the identity and provenance of a record: no edit
+// changes them (the store sets updated_at and updated_by itself).
+var protectedFields = map[string]bool{"id": true, "unit_code": true, "number": true,
+	"created_at": true, "created_by": true, "updated_at": true, "updated_by": true}
+
+// Edit applies the changes an officer made to one record (the fields they
+// changed, by their JSON names, with the new values) to the record as it is
+// now, in one transaction: it reads the record, applies the changes,
+// normalises and validates the result, writes it and queues one outbox
+// mutation holding the fields that changed. A value a sync brought while
+// the officer was editing is kept unless the officer changed that field
+// too; and only the officer's own changes are sent.
+//
+// baseVersion is the server version of the copy the officer edited
+// (app.Case.Version, app.RecordHead.Version; -1: the version stored now):
+// the server keeps a conflict to review when another device changed one of
+// these fields in a version the officer had not seen. An edit that changes
+// nothing writes nothing.
+func (db *DB) Edit(ctx context.Context, entity, id string, baseVersion int64, changes map[string]json.RawMessage) error {
+	for k := range changes {
+		if protectedFields[k] {
+			return app.Errorf(app.EINVALID, "Không sửa được trường %s: mã, xã và người ghi nhận của bản ghi không thay đổi được.", k)
+		}
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	e := edit{base: baseVersion, changes: changes, now: db.Now().UTC().Truncate(time.Second), officer: db.currentOfficer(), check: true}
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.write(ctx, tx, entity, id, e) })
+}
+
+// edit is a change of some fields of one record, as Edit and the store's
+// own steps (a workflow step's new status, a conflict resolved) make it.
+type edit struct {
+	base    int64 // the version the change was made on; -1: the stored one
+	changes map[string]json.RawMessage
+	now     time.Time
+	officer string
+	// check validates the record as changed, as for an officer's edit; the
+	// store's own steps change one field of a record that was valid when
+	// written and are not held up by the rest of it.
+	check bool
+}
+
+// write applies e to the record entity/id in tx and queues its outbox
+// mutation with the fields that changed.
+func (db *DB) write(ctx context.Context, tx *sql.Tx, entity, id string, e edit) error {
+	switch {
+	case entity == app.EntityCase:
+		return db.editCase(ctx, tx, id, e)
+	case app.IsRecordEntity(entity):
+		return db.editRecord(ctx, tx, entity, id, e)
+	}
+	return fmt.Errorf("edit: unknown entity %q", entity)
+}
+
+// apply returns the fields of old with changes applied.
+func apply(old, changes map[string]json.RawMessage) map[string]json.RawMessage {
+	out := maps.Clone(old)
+	maps.Copy(out, changes)
+	return out
+}
+
+var errBadValue = app.Errorf(app.EINVALID, "Giá trị không hợp lệ.")
+
+func (db *DB) editCase(ctx context.Context, tx *sql.Tx, id string, e edit) error {
+	old, err := getCase(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	was := old.Fields()
+	var c app.Case
+	if err := c.SetFields(apply(was, e.changes)); err != nil {
+		return errBadValue
+	}
+	c.Normalize()
+	if len(diffFields(was, c.Fields())) == 0 {
+		return nil
+	}
+	if e.check {
+		// A date received earlier stays valid even on a laptop whose clock
+		// is behind: only a changed date is checked against this clock.
+		checkAt := e.now
+		if c.ReceivedAt.Equal(old.ReceivedAt) && old.ReceivedAt.After(e.now) {
+			checkAt = old.ReceivedAt
+		}
+		if err := c.Validate(db.currentRefs(), checkAt); err != nil {
+			return err
+		}
+	}
+	c.UpdatedAt, c.UpdatedBy = e.now, e.officer
+	if err := db.putCase(ctx, tx, &c); err != nil {
+		return err
+	}
+	return db.appendMutationAt(ctx, tx, app.EntityCase, id, c.UnitCode, diffFields(was, c.Fields()), e.officer, e.now, e.base)
+}
+
+func (db *DB) editRecord(ctx context.Context, tx *sql.Tx, entity, id string, e edit) error {
+	old := app.NewRecord(entity)
+	if err := getRecord(ctx, tx, entity, id, old); err != nil {
+		return err
+	}
+	was := old.Fields()
+	r := app.NewRecord(entity)
+	if err := r.SetFields(apply(was, e.changes)); err != nil {
+		return errBadValue
+	}
+	r.Normalize()
+	if len(diffFields(was, r.Fields())) == 0 {
+		return nil
+	}
+	if e.check {
+		if err := r.Validate(db.currentRefs(), e.now); err != nil {
+			return err
+		}
+		if err := db.checkAttendanceOpen(ctx, tx, r, e.now); err != nil {
+			return err
+		}
+	}
+	h := r.Head()
+	h.UpdatedAt, h.UpdatedBy = e.now, e.officer
+	if err := putRecord(ctx, tx, r); err != nil {
+		return err
+	}
+	return db.appendMutationAt(ctx, tx, entity, id, h.UnitCode, diffFields(was, r.Fields()), e.officer, e.now, e.base)
+}
+
+// checkAttendanceOpen refuses a change to an attendance row once its
+// session's register is closed (app.AttendanceLocked).
+func (db *DB) checkAttendanceOpen(ctx context.Context, tx *sql.Tx, r app.Record, now time.Time) error {
+	a, ok := r.(*app.Attendance)
+	if !ok {
+		return nil
+	}
+	var s app.TrainingSession
+	if err := getRecord(ctx, tx, app.EntityTraining, a.SessionID, &s); err != nil {
+		return err
+	}
+	if app.AttendanceLocked(&s, now) {
+		return app.Errorf(app.EINVALID, "Danh sách tham dự của lớp này đã khóa: lớp đã báo cáo hoặc đã tổ chức quá %d ngày.", app.AttendanceLockDays)
+	}
+	return nil
+}
+
+// mustJSON encodes a string value.
+func mustJSON(s string) json.RawMessage {
+	b, _ := json.Marshal(s) // a string always marshals
+	return b
+}
