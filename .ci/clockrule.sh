@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 files=$(git ls-files --cached --others --exclude-standard "*.go" 2>/dev/null || find . -name '*.go' | sed 's|^\./||')
 fail=0
 for f in $files; do
+  [[ -f $f ]] || continue
   case $f in
     app/clock.go|app/clocktest/*|main.go|cmd/bvntd-server/main.go|cmd/bvntd-bench/*|sync/netsim/netsim.go|*/testdata/*) continue ;;
   esac

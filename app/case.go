@@ -15,9 +15,10 @@ import (
 // The JSON names are the field names used by the outbox, the wire and the
 // dump; never rename one.
 type Case struct {
-	ID              string    `json:"id"`
-	UnitCode        string    `json:"unit_code"` // 5-digit commune code
-	Number          string    `json:"number"`    // {unit}-{yyyy}-{tag}-{seq}
+	// RecordHead: the id, the commune (5-digit code), voided, and who
+	// made and last changed the case, when.
+	RecordHead
+	Number          string    `json:"number"` // {unit}-{yyyy}-{tag}-{seq}
 	ReceivedAt      time.Time `json:"received_at"`
 	Channel         string    `json:"channel"`
 	Kind            string    `json:"kind"`
@@ -78,20 +79,14 @@ type Case struct {
 	AssignedTo       string   `json:"assigned_to"`
 	ResolutionMethod string   `json:"resolution_method"`
 
-	// Voided marks a case recorded by mistake (a duplicate, a test): it is
-	// kept, with the reason, but left out of lists and reports.
-	Voided     bool      `json:"voided"`
-	VoidReason string    `json:"void_reason"`
-	CreatedAt  time.Time `json:"created_at"`
-	CreatedBy  string    `json:"created_by"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	UpdatedBy  string    `json:"updated_by"`
-
-	// Version is the server version of the copy read from the local store
-	// (0: never synced): the base of an edit made on it (storage's Edit).
-	// Local only; not a field of the record.
-	Version int64 `json:"-"`
+	// VoidReason says why a case recorded by mistake (a duplicate, a
+	// test) was voided (RecordHead.Voided): it is kept, with the reason,
+	// but left out of lists and reports.
+	VoidReason string `json:"void_reason"`
 }
+
+// Entity returns EntityCase.
+func (c *Case) Entity() string { return EntityCase }
 
 // Refs answers whether reference codes exist (the seeded communes and
 // sectors). A nil Refs skips those checks.
@@ -298,7 +293,7 @@ func (c *Case) SetFields(f map[string]json.RawMessage) error {
 // ChangedFields returns the fields of c whose values differ from old, with
 // the values of c.
 func (c *Case) ChangedFields(old *Case) map[string]json.RawMessage {
-	return diffFields(old.Fields(), c.Fields())
+	return DiffFields(old.Fields(), c.Fields())
 }
 
 // SearchText is the text a case is found by in words: its people, business
@@ -331,7 +326,9 @@ func setFields(v any, f map[string]json.RawMessage) error {
 	return json.Unmarshal(b, v)
 }
 
-func diffFields(old, cur map[string]json.RawMessage) map[string]json.RawMessage {
+// DiffFields returns the fields of cur whose JSON differs from old's, with
+// cur's values: what an edit changed.
+func DiffFields(old, cur map[string]json.RawMessage) map[string]json.RawMessage {
 	out := map[string]json.RawMessage{}
 	for k, v := range cur {
 		if string(old[k]) != string(v) {

@@ -40,8 +40,14 @@ var validationNow = time.Date(2026, 3, 5, 3, 0, 0, 0, time.UTC)
 // validCase returns a normalized case that passes Validate with testRefs.
 func validCase() Case {
 	return Case{
-		ID:              "0195a3c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b",
-		UnitCode:        "28261",
+		RecordHead: RecordHead{
+			ID:        "0195a3c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b",
+			UnitCode:  "28261",
+			CreatedAt: time.Date(2026, 3, 4, 2, 31, 5, 0, time.UTC),
+			CreatedBy: "Trần Văn Bình",
+			UpdatedAt: time.Date(2026, 3, 4, 2, 31, 5, 0, time.UTC),
+			UpdatedBy: "Trần Văn Bình",
+		},
 		Number:          "28261-2026-A7K3-0012",
 		ReceivedAt:      time.Date(2026, 3, 4, 2, 30, 0, 0, time.UTC),
 		Channel:         "dien_thoai",
@@ -54,10 +60,6 @@ func validCase() Case {
 		Sector:          "thuong_mai_dien_tu",
 		Summary:         "Mua nồi cơm điện qua mạng, nhận hàng bị vỡ.\nCửa hàng không đổi trả.",
 		Status:          StatusReceived,
-		CreatedAt:       time.Date(2026, 3, 4, 2, 31, 5, 0, time.UTC),
-		CreatedBy:       "Trần Văn Bình",
-		UpdatedAt:       time.Date(2026, 3, 4, 2, 31, 5, 0, time.UTC),
-		UpdatedBy:       "Trần Văn Bình",
 	}
 }
 

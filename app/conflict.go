@@ -82,11 +82,7 @@ func Reviewable(entity, field string) bool {
 		return false
 	case entity == EntityCase:
 		return true
-	case entity == EntityAttendance:
-		// Two laptops marking the same person at the same session: a
-		// different status or signature is for review; the check-in times
-		// differ by nature.
-		return field == "status" || field == "signed"
 	}
-	return IsRecordEntity(entity)
+	k, ok := KindOf(entity)
+	return ok && (k.Reviewable == nil || k.Reviewable(field))
 }

@@ -82,7 +82,7 @@ func kpiFixture() *KPIData {
 		return e
 	}
 	cs := func(id, unit, received, kind, channel, sector, tx, status string, groups ...string) Case {
-		return Case{ID: id, UnitCode: unit, Number: unit + "-" + id, ReceivedAt: kpiAt(received), Kind: kind,
+		return Case{RecordHead: RecordHead{ID: id, UnitCode: unit}, Number: unit + "-" + id, ReceivedAt: kpiAt(received), Kind: kind,
 			Channel: channel, Sector: sector, TransactionType: tx, Status: status, VulnerableGroups: groups}
 	}
 	d := &KPIData{Units: []string{"28261", "28273", "28282"}}

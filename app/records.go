@@ -23,20 +23,9 @@ const (
 	EntityPublication  = "publication"
 )
 
-// RecordEntities are the entities stored as generic records, in the order
-// a dump or an export lists them.
-var RecordEntities = []string{EntityOfficer, EntityOrganisation, EntityParticipant,
-	EntityTraining, EntityAttendance, EntityOutreach, EntityPublication}
-
-// IsRecordEntity reports whether entity is one of RecordEntities.
-func IsRecordEntity(entity string) bool {
-	for _, e := range RecordEntities {
-		if e == entity {
-			return true
-		}
-	}
-	return false
-}
+// RecordEntities are the declared Kinds (RegisterKind), in the order they
+// were declared: the order dumps and exports list them.
+var RecordEntities []string
 
 // RecordQuery selects records of one entity.
 type RecordQuery struct {
@@ -337,27 +326,6 @@ func (r *TrainingSession) SetFields(f map[string]json.RawMessage) error { return
 func (r *Attendance) SetFields(f map[string]json.RawMessage) error      { return setFields(r, f) }
 func (r *OutreachEvent) SetFields(f map[string]json.RawMessage) error   { return setFields(r, f) }
 func (r *Publication) SetFields(f map[string]json.RawMessage) error     { return setFields(r, f) }
-
-// NewRecord returns an empty record of entity, or nil for an unknown one.
-func NewRecord(entity string) Record {
-	switch entity {
-	case EntityOfficer:
-		return &Officer{}
-	case EntityOrganisation:
-		return &Organisation{}
-	case EntityParticipant:
-		return &Participant{}
-	case EntityTraining:
-		return &TrainingSession{}
-	case EntityAttendance:
-		return &Attendance{}
-	case EntityOutreach:
-		return &OutreachEvent{}
-	case EntityPublication:
-		return &Publication{}
-	}
-	return nil
-}
 
 // checker collects Vietnamese messages by field.
 type checker map[string]string

@@ -269,7 +269,7 @@ func TestLookups(t *testing.T) {
 // TestCaseValidateWithRefs: the seeds plug into Case.Validate as its Refs.
 func TestCaseValidateWithRefs(t *testing.T) {
 	rd := load(t)
-	c := app.Case{UnitCode: "99999", Sector: "khong_co"}
+	c := app.Case{RecordHead: app.RecordHead{UnitCode: "99999"}, Sector: "khong_co"}
 	err := c.Validate(rd, c.ReceivedAt)
 	var ae *app.Error
 	if !errors.As(err, &ae) || ae.Fields["unit_code"] == "" || ae.Fields["sector"] == "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,40 +11,59 @@ import (
 	"bvntd/app"
 )
 
-const caseColumns = `id, unit_code, number, received_at, channel, kind, consumer_name,
-	consumer_phone, consumer_address, business_name, business_address, sector, summary,
-	status, voided, void_reason, created_at, created_by, updated_at, updated_by,
-	requester_role, representative_name, representative_relation, referred_from,
-	consumer_gender, consumer_birth_date, consumer_age_band, consumer_unit_code,
-	consumer_old_address, vulnerable_groups, vulnerable_evidence, business_kind,
-	business_tax_code, business_phone, business_online_channel, issue_types,
-	transaction_type, product_or_service, transaction_date, transaction_value,
-	damage_claimed, specific_request, prior_contact, prior_contact_date, evidence,
-	assigned_to, resolution_method`
+// caseIndexColumns are the columns of case_list, beside a case's fields
+// document in cases (its one source of truth): what the case list, its
+// search, the register and the indicators read without the document. caseIndex derives
+// them, in this order; listCaseColumns reads them back.
+var caseIndexColumns = []string{"unit_code", "number", "received_at", "channel", "kind", "consumer_name",
+	"consumer_phone", "consumer_address", "business_name", "sector", "status", "voided",
+	"vulnerable_groups", "updated_at", "search_folded"}
 
-func scanCase(sc interface{ Scan(...any) error }) (app.Case, error) {
+// caseIndex returns the index columns of a case (caseIndexColumns).
+func caseIndex(d doc) []any {
+	c := d.(*app.Case)
+	return []any{c.UnitCode, c.Number, formatTime(c.ReceivedAt), c.Channel, c.Kind, c.ConsumerName,
+		c.ConsumerPhone, c.ConsumerAddress, c.BusinessName, c.Sector, c.Status, c.Voided,
+		formatList(c.VulnerableGroups), formatTime(c.UpdatedAt), app.Fold(c.SearchText())}
+}
+
+// listCaseColumns select the index columns of a case (on case_list as
+// c), which scanListCase reads into a case holding those fields only:
+// what the list, the register and the indicators of deadlines need.
+const listCaseColumns = `c.id, c.unit_code, c.number, c.received_at, c.channel, c.kind, c.consumer_name,
+	c.consumer_phone, c.consumer_address, c.business_name, c.sector, c.status, c.voided,
+	c.vulnerable_groups, c.updated_at`
+
+func scanListCase(sc interface{ Scan(...any) error }) (app.Case, error) {
 	var c app.Case
-	var received, created, updated, groups, issues, evidence string
+	var received, updated, groups string
 	err := sc.Scan(&c.ID, &c.UnitCode, &c.Number, &received, &c.Channel, &c.Kind, &c.ConsumerName,
-		&c.ConsumerPhone, &c.ConsumerAddress, &c.BusinessName, &c.BusinessAddress, &c.Sector, &c.Summary,
-		&c.Status, &c.Voided, &c.VoidReason, &created, &c.CreatedBy, &updated, &c.UpdatedBy,
-		&c.RequesterRole, &c.RepresentativeName, &c.RepresentativeRelation, &c.ReferredFrom,
-		&c.ConsumerGender, &c.ConsumerBirthDate, &c.ConsumerAgeBand, &c.ConsumerUnitCode,
-		&c.ConsumerOldAddress, &groups, &c.VulnerableEvidence, &c.BusinessKind,
-		&c.BusinessTaxCode, &c.BusinessPhone, &c.BusinessOnlineChannel, &issues,
-		&c.TransactionType, &c.ProductOrService, &c.TransactionDate, &c.TransactionValue,
-		&c.DamageClaimed, &c.SpecificRequest, &c.PriorContact, &c.PriorContactDate, &evidence,
-		&c.AssignedTo, &c.ResolutionMethod)
+		&c.ConsumerPhone, &c.ConsumerAddress, &c.BusinessName, &c.Sector, &c.Status, &c.Voided,
+		&groups, &updated)
 	if err != nil {
 		return c, err
 	}
-	c.ReceivedAt = parseTime(received)
-	c.CreatedAt = parseTime(created)
-	c.UpdatedAt = parseTime(updated)
+	c.ReceivedAt, c.UpdatedAt = parseTime(received), parseTime(updated)
 	c.VulnerableGroups = parseList(groups)
-	c.IssueTypes = parseList(issues)
-	c.Evidence = parseList(evidence)
 	return c, nil
+}
+
+// scanCases reads rows of (fields, server_version) into whole cases.
+func scanCases(rows *sql.Rows) ([]app.Case, error) {
+	defer rows.Close()
+	var out []app.Case
+	for rows.Next() {
+		var f sql.RawBytes // decoded before the next Scan: no copy
+		var c app.Case
+		if err := rows.Scan(&f, &c.Version); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(f, &c); err != nil {
+			return nil, fmt.Errorf("case: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // formatList stores a list column as a JSON array.
@@ -81,51 +99,26 @@ func parseTime(s string) time.Time {
 	return t
 }
 
-// sqlPutCase inserts or replaces the row of a case.
-var sqlPutCase = func() string {
-	cols := strings.Split(caseColumns, ",")
-	var set []string
-	for _, c := range cols[1:] {
-		c = strings.TrimSpace(c)
-		set = append(set, c+" = excluded."+c)
-	}
-	return `INSERT INTO cases (` + caseColumns + `, search_folded) VALUES (?` +
-		strings.Repeat(", ?", len(cols)) + `) ON CONFLICT (id) DO UPDATE SET ` +
-		strings.Join(set, ", ") + `, search_folded = excluded.search_folded`
-}()
-
-// putCase inserts or replaces the row of c.
+// putCase writes c with its index columns.
 func (db *DB) putCase(ctx context.Context, tx *sql.Tx, c *app.Case) error {
-	_, err := db.st.Exec(ctx, tx, sqlPutCase,
-		c.ID, c.UnitCode, c.Number, formatTime(c.ReceivedAt), c.Channel, c.Kind, c.ConsumerName,
-		c.ConsumerPhone, c.ConsumerAddress, c.BusinessName, c.BusinessAddress, c.Sector, c.Summary,
-		c.Status, c.Voided, c.VoidReason, formatTime(c.CreatedAt), c.CreatedBy, formatTime(c.UpdatedAt), c.UpdatedBy,
-		c.RequesterRole, c.RepresentativeName, c.RepresentativeRelation, c.ReferredFrom,
-		c.ConsumerGender, c.ConsumerBirthDate, c.ConsumerAgeBand, c.ConsumerUnitCode,
-		c.ConsumerOldAddress, formatList(c.VulnerableGroups), c.VulnerableEvidence, c.BusinessKind,
-		c.BusinessTaxCode, c.BusinessPhone, c.BusinessOnlineChannel, formatList(c.IssueTypes),
-		c.TransactionType, c.ProductOrService, c.TransactionDate, c.TransactionValue,
-		c.DamageClaimed, c.SpecificRequest, c.PriorContact, c.PriorContactDate, formatList(c.Evidence),
-		c.AssignedTo, c.ResolutionMethod,
-		app.Fold(c.SearchText()))
-	if err != nil {
-		return fmt.Errorf("put case %s: %w", c.ID, err)
-	}
-	return nil
+	return db.put(ctx, tx, caseKind, c)
 }
 
-// sqlGetCase reads one case.
-const sqlGetCase = `SELECT ` + caseColumns + ` FROM cases WHERE id = ?`
-
 // getCase reads one case with its server version.
-func getCase(ctx context.Context, q querier, id string) (app.Case, error) {
-	var version int64
-	c, err := scanCase(scanFirst{q.QueryRowContext(ctx, `SELECT server_version, `+caseColumns+` FROM cases WHERE id = ?`, id), &version})
-	if errors.Is(err, sql.ErrNoRows) {
+func getCase(ctx context.Context, db *DB, q querier, id string) (app.Case, error) {
+	var c app.Case
+	f, v, found, err := db.get(ctx, q, caseKind, id)
+	switch {
+	case err != nil:
+		return c, err
+	case !found:
 		return c, app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
 	}
-	c.Version = version
-	return c, err
+	if err := json.Unmarshal(f, &c); err != nil {
+		return c, fmt.Errorf("case %s: %w", id, err)
+	}
+	c.Version = v
+	return c, nil
 }
 
 // scanFirst scans its first column into first, the rest into what Scan
@@ -139,7 +132,7 @@ func (s scanFirst) Scan(dst ...any) error { return s.sc.Scan(append([]any{s.firs
 
 // GetCase returns the case with the given id.
 func (db *DB) GetCase(ctx context.Context, id string) (app.Case, error) {
-	return getCase(ctx, db.r, id)
+	return getCase(ctx, db, db.r, id)
 }
 
 // CreateCase records a new case: it fills the id, the number, the commune
@@ -182,18 +175,48 @@ func (db *DB) CreateCase(ctx context.Context, c *app.Case) error {
 	})
 }
 
-// ListCases returns the cases matching q.
+// ListCases returns the cases matching q, whole.
 func (db *DB) ListCases(ctx context.Context, q app.CaseQuery) ([]app.Case, error) {
+	where, args := caseWhere(q)
+	rows, err := db.r.QueryContext(ctx, `SELECT d.fields, d.server_version FROM case_list c JOIN cases d ON d.id = c.id`+where+caseOrder(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	return scanCases(rows)
+}
+
+// listCases returns the cases matching q with their index columns only
+// (scanListCase): what the case list shows and counts deadlines with.
+func (db *DB) listCases(ctx context.Context, q app.CaseQuery) ([]app.Case, error) {
+	where, args := caseWhere(q)
+	rows, err := db.r.QueryContext(ctx, `SELECT `+listCaseColumns+` FROM case_list c`+where+caseOrder(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	defer rows.Close()
+	var out []app.Case
+	for rows.Next() {
+		c, err := scanListCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// caseWhere is the condition choosing the cases of q (on case_list as c).
+func caseWhere(q app.CaseQuery) (string, []any) {
 	var (
 		conds []string
 		args  []any
 	)
 	for _, t := range searchTerms(q.Text) {
-		fts := `rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`
+		fts := `c.rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`
 		if app.NumberTerm(t) {
 			// A word with a digit may also start a part of the case
 			// number (app.MatchesNumber, in SQL).
-			conds = append(conds, `(`+fts+` OR ('-' || lower(number)) LIKE ? ESCAPE '\')`)
+			conds = append(conds, `(`+fts+` OR ('-' || lower(c.number)) LIKE ? ESCAPE '\')`)
 			args = append(args, ftsTerm(t), "%-"+likeEscape(t)+"%")
 			continue
 		}
@@ -201,34 +224,24 @@ func (db *DB) ListCases(ctx context.Context, q app.CaseQuery) ([]app.Case, error
 		args = append(args, ftsTerm(t))
 	}
 	if !q.IncludeVoided {
-		conds = append(conds, `NOT voided`)
+		conds = append(conds, `NOT c.voided`)
 	}
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
+	if len(conds) == 0 {
+		return "", nil
 	}
-	order := ` ORDER BY received_at DESC, number DESC`
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// caseOrder is the order and limit of q.
+func caseOrder(q app.CaseQuery) string {
+	order := ` ORDER BY c.received_at DESC, c.number DESC`
 	if q.Sort == app.SortName {
-		order = ` ORDER BY consumer_name COLLATE vi, received_at DESC`
+		order = ` ORDER BY c.consumer_name COLLATE vi, c.received_at DESC`
 	}
-	limit := ""
 	if q.Limit > 0 {
-		limit = fmt.Sprintf(" LIMIT %d", q.Limit)
+		order += fmt.Sprintf(" LIMIT %d", q.Limit)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases`+where+order+limit, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list cases: %w", err)
-	}
-	defer rows.Close()
-	var out []app.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return order
 }
 
 // searchTerms returns the words an officer typed, folded, without quotes,
@@ -293,24 +306,23 @@ func (db *DB) PossibleDuplicates(ctx context.Context, c *app.Case) ([]app.Case, 
 			return nil, err
 		}
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases
-		WHERE unit_code = ? AND consumer_phone = ? AND id != ? AND NOT voided
-		  AND received_at BETWEEN ? AND ?
-		ORDER BY received_at DESC`,
+	rows, err := db.r.QueryContext(ctx, `SELECT d.fields, d.server_version FROM case_list c JOIN cases d ON d.id = c.id
+		WHERE c.unit_code = ? AND c.consumer_phone = ? AND c.id != ? AND NOT c.voided
+		  AND c.received_at BETWEEN ? AND ?
+		ORDER BY c.received_at DESC`,
 		unit, phone, c.ID, formatTime(c.ReceivedAt.Add(-DuplicateWindow)), formatTime(c.ReceivedAt.Add(DuplicateWindow)))
 	if err != nil {
 		return nil, fmt.Errorf("possible duplicates: %w", err)
 	}
-	defer rows.Close()
+	cs, err := scanCases(rows)
+	if err != nil {
+		return nil, err
+	}
 	var out []app.Case
-	for rows.Next() {
-		d, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
+	for _, d := range cs {
 		if app.Fold(d.BusinessName) == business {
 			out = append(out, d)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }

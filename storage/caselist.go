@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"bvntd/app"
@@ -9,13 +10,15 @@ import (
 
 // CaseRows returns the cases matching q with their running deadlines at
 // now, computed from each timeline with the seeded time limits and the
-// working-day calendar. q.Sort may be app.SortDue.
+// working-day calendar. q.Sort may be app.SortDue. A row's case holds its
+// list columns (caseIndexColumns: number, dates, people, business, sector,
+// kind, status, vulnerable groups), not the whole record (GetCase).
 func (db *DB) CaseRows(ctx context.Context, q app.CaseQuery, now time.Time) ([]app.CaseRow, error) {
 	lq := q
 	if q.Sort == app.SortDue {
 		lq.Sort, lq.Limit = app.SortNewest, 0
 	}
-	cases, err := db.ListCases(ctx, lq)
+	cases, err := db.listCases(ctx, lq)
 	if err != nil {
 		return nil, err
 	}
@@ -25,10 +28,15 @@ func (db *DB) CaseRows(ctx context.Context, q app.CaseQuery, now time.Time) ([]a
 	}
 	events := map[string][]app.CaseEvent{}
 	if len(cases) > 0 && len(rules) > 0 {
-		// Every list reload reads the steps: their columns, not their JSON.
-		events, err = db.stepsByCase(ctx, `SELECT `+stepColumns+` FROM case_events e JOIN cases c ON c.id = e.case_id
-			WHERE NOT c.voided ORDER BY e.case_id, e.at, e.id`)
-		if err != nil {
+		// Every list reload reads the steps: their columns, not their JSON;
+		// those of the cases listed only, when a search or a filter lists
+		// a few.
+		q, args := `SELECT `+stepColumns+` FROM case_events e ORDER BY e.case_id, e.at, e.id`, []any(nil)
+		if len(cases) <= stepsByID {
+			q, args = `SELECT `+stepColumns+` FROM case_events e WHERE e.case_id IN (SELECT value FROM json_each(?))
+				ORDER BY e.case_id, e.at, e.id`, []any{caseIDs(cases)}
+		}
+		if events, err = db.stepsByCase(ctx, q, args...); err != nil {
 			return nil, err
 		}
 	}
@@ -82,4 +90,18 @@ func (db *DB) deadlineRules(ctx context.Context) ([]app.SlaRule, *app.Calendar, 
 		return nil, nil, err
 	}
 	return rd.SlaRules, cal, nil
+}
+
+// stepsByID is how many cases a list may hold for their steps to be read
+// by id; a longer list reads every step.
+const stepsByID = 5000
+
+// caseIDs returns the ids of cases as a JSON array (for json_each).
+func caseIDs(cases []app.Case) string {
+	ids := make([]string, len(cases))
+	for i := range cases {
+		ids[i] = cases[i].ID
+	}
+	b, _ := json.Marshal(ids) // strings always marshal
+	return string(b)
 }

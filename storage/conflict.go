@@ -4,48 +4,31 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
 	"bvntd/app"
 )
 
-func putConflict(ctx context.Context, tx *sql.Tx, c *app.Conflict) error {
-	b, err := json.Marshal(c.Fields())
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO conflicts (id, unit_code, record_id, status, detected_at, fields)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET unit_code = excluded.unit_code, record_id = excluded.record_id,
-			status = excluded.status, detected_at = excluded.detected_at, fields = excluded.fields`,
-		c.ID, c.UnitCode, c.RecordID, c.Status, formatTime(c.DetectedAt), string(b))
-	if err != nil {
-		return fmt.Errorf("put conflict %s: %w", c.ID, err)
-	}
-	return nil
-}
-
 func scanConflict(sc interface{ Scan(...any) error }) (app.Conflict, error) {
 	var c app.Conflict
-	var fields string
+	var fields []byte
 	if err := sc.Scan(&fields); err != nil {
 		return c, err
 	}
-	var f map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(fields), &f); err != nil {
-		return c, err
-	}
-	return c, c.SetFields(f)
+	return c, json.Unmarshal(fields, &c)
 }
 
-func getConflict(ctx context.Context, q querier, id string) (app.Conflict, error) {
-	c, err := scanConflict(q.QueryRowContext(ctx, "SELECT fields FROM conflicts WHERE id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
+func getConflict(ctx context.Context, db *DB, q querier, id string) (app.Conflict, error) {
+	var c app.Conflict
+	f, _, found, err := db.get(ctx, q, conflictKind, id)
+	switch {
+	case err != nil:
+		return c, err
+	case !found:
 		return c, app.Errorf(app.ENOTFOUND, "Không tìm thấy mục cần xem xét.")
 	}
-	return c, err
+	return c, json.Unmarshal(f, &c)
 }
 
 // ListConflicts returns the conflicts, newest first; only the open ones if
@@ -82,7 +65,7 @@ func (db *DB) ResolveConflict(ctx context.Context, id, resolution string) error 
 	now := db.Now().UTC().Truncate(time.Second)
 	officer := db.currentOfficer()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		c, err := getConflict(ctx, tx, id)
+		c, err := getConflict(ctx, db, tx, id)
 		if err != nil {
 			return err
 		}
@@ -96,7 +79,7 @@ func (db *DB) ResolveConflict(ctx context.Context, id, resolution string) error 
 		}
 		old := c.Fields()
 		c.Status, c.Resolution, c.ResolvedBy, c.ResolvedAt = app.ConflictResolved, resolution, officer, now
-		if err := putConflict(ctx, tx, &c); err != nil {
+		if err := db.put(ctx, tx, conflictKind, &c); err != nil {
 			return err
 		}
 		changed := map[string]json.RawMessage{}

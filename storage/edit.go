@@ -56,86 +56,63 @@ type edit struct {
 }
 
 // write applies e to the record entity/id in tx and queues its outbox
-// mutation with the fields that changed.
+// mutation with the fields that changed: the one edit path of every kind of
+// record (an officer's edit, a workflow step's status, a conflict resolved).
 func (db *DB) write(ctx context.Context, tx *sql.Tx, entity, id string, e edit) error {
-	switch {
-	case entity == app.EntityCase:
-		return db.editCase(ctx, tx, id, e)
-	case app.IsRecordEntity(entity):
-		return db.editRecord(ctx, tx, entity, id, e)
+	k, ok := kindOf(entity)
+	if !ok || entity == app.EntityCaseEvent || entity == app.EntityConflict {
+		return fmt.Errorf("edit: %q records are not edited", entity)
 	}
-	return fmt.Errorf("edit: unknown entity %q", entity)
-}
-
-// apply returns the fields of old with changes applied.
-func apply(old, changes map[string]json.RawMessage) map[string]json.RawMessage {
-	out := maps.Clone(old)
-	maps.Copy(out, changes)
-	return out
-}
-
-var errBadValue = app.Errorf(app.EINVALID, "Giá trị không hợp lệ.")
-
-func (db *DB) editCase(ctx context.Context, tx *sql.Tx, id string, e edit) error {
-	old, err := getCase(ctx, tx, id)
+	stored, _, found, err := db.get(ctx, tx, k, id)
+	switch {
+	case err != nil:
+		return err
+	case !found && entity == app.EntityCase:
+		return app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
+	case !found:
+		return app.Errorf(app.ENOTFOUND, "Không tìm thấy bản ghi.")
+	}
+	old, err := k.decode(stored)
 	if err != nil {
 		return err
 	}
 	was := old.Fields()
-	var c app.Case
-	if err := c.SetFields(apply(was, e.changes)); err != nil {
-		return errBadValue
-	}
-	c.Normalize()
-	if len(diffFields(was, c.Fields())) == 0 {
-		return nil
-	}
-	if e.check {
-		// A date received earlier stays valid even on a laptop whose clock
-		// is behind: only a changed date is checked against this clock.
-		checkAt := e.now
-		if c.ReceivedAt.Equal(old.ReceivedAt) && old.ReceivedAt.After(e.now) {
-			checkAt = old.ReceivedAt
-		}
-		if err := c.Validate(db.currentRefs(), checkAt); err != nil {
-			return err
-		}
-	}
-	c.UpdatedAt, c.UpdatedBy = e.now, e.officer
-	if err := db.putCase(ctx, tx, &c); err != nil {
-		return err
-	}
-	return db.appendMutationAt(ctx, tx, app.EntityCase, id, c.UnitCode, diffFields(was, c.Fields()), e.officer, e.now, e.base)
-}
-
-func (db *DB) editRecord(ctx context.Context, tx *sql.Tx, entity, id string, e edit) error {
-	old := app.NewRecord(entity)
-	if err := getRecord(ctx, tx, entity, id, old); err != nil {
-		return err
-	}
-	was := old.Fields()
-	r := app.NewRecord(entity)
+	r := k.new().(app.Record)
 	if err := r.SetFields(apply(was, e.changes)); err != nil {
 		return errBadValue
 	}
 	r.Normalize()
-	if len(diffFields(was, r.Fields())) == 0 {
+	if len(app.DiffFields(was, r.Fields())) == 0 {
 		return nil
 	}
 	if e.check {
-		if err := r.Validate(db.currentRefs(), e.now); err != nil {
-			return err
-		}
-		if err := db.checkAttendanceOpen(ctx, tx, r, e.now); err != nil {
+		if err := db.validateEdit(ctx, tx, old.(app.Record), r, e.now); err != nil {
 			return err
 		}
 	}
 	h := r.Head()
 	h.UpdatedAt, h.UpdatedBy = e.now, e.officer
-	if err := putRecord(ctx, tx, r); err != nil {
+	if err := db.put(ctx, tx, k, r); err != nil {
 		return err
 	}
-	return db.appendMutationAt(ctx, tx, entity, id, h.UnitCode, diffFields(was, r.Fields()), e.officer, e.now, e.base)
+	return db.appendMutationAt(ctx, tx, entity, id, h.UnitCode, app.DiffFields(was, r.Fields()), e.officer, e.now, e.base)
+}
+
+// validateEdit checks r, old as changed, as the officer's form does; and
+// an attendance row's register is still open.
+func (db *DB) validateEdit(ctx context.Context, tx *sql.Tx, old, r app.Record, now time.Time) error {
+	checkAt := now
+	if c, ok := r.(*app.Case); ok {
+		// A date received earlier stays valid even on a laptop whose clock
+		// is behind: only a changed date is checked against this clock.
+		if was := old.(*app.Case); c.ReceivedAt.Equal(was.ReceivedAt) && was.ReceivedAt.After(now) {
+			checkAt = was.ReceivedAt
+		}
+	}
+	if err := r.Validate(db.currentRefs(), checkAt); err != nil {
+		return err
+	}
+	return db.checkAttendanceOpen(ctx, tx, r, now)
 }
 
 // checkAttendanceOpen refuses a change to an attendance row once its
@@ -146,7 +123,7 @@ func (db *DB) checkAttendanceOpen(ctx context.Context, tx *sql.Tx, r app.Record,
 		return nil
 	}
 	var s app.TrainingSession
-	if err := getRecord(ctx, tx, app.EntityTraining, a.SessionID, &s); err != nil {
+	if err := getRecord(ctx, db, tx, app.EntityTraining, a.SessionID, &s); err != nil {
 		return err
 	}
 	if app.AttendanceLocked(&s, now) {
@@ -160,3 +137,12 @@ func mustJSON(s string) json.RawMessage {
 	b, _ := json.Marshal(s) // a string always marshals
 	return b
 }
+
+// apply returns the fields of old with changes applied.
+func apply(old, changes map[string]json.RawMessage) map[string]json.RawMessage {
+	out := maps.Clone(old)
+	maps.Copy(out, changes)
+	return out
+}
+
+var errBadValue = app.Errorf(app.EINVALID, "Giá trị không hợp lệ.")

@@ -20,7 +20,7 @@ func (db *DB) AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent)
 	now := db.Now().UTC().Truncate(time.Second)
 	officer := db.currentOfficer()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		c, err := getCase(ctx, tx, caseID)
+		c, err := getCase(ctx, db, tx, caseID)
 		if err != nil {
 			return err
 		}
@@ -49,7 +49,7 @@ func (db *DB) AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent)
 		if err := e.Validate(); err != nil {
 			return err
 		}
-		if err := putCaseEvent(ctx, tx, e); err != nil {
+		if err := db.put(ctx, tx, eventKind, e); err != nil {
 			return err
 		}
 		if err := db.appendMutation(ctx, tx, app.EntityCaseEvent, e.ID, e.UnitCode, e.Fields(), officer, now); err != nil {
@@ -63,23 +63,6 @@ func (db *DB) AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent)
 	})
 }
 
-func putCaseEvent(ctx context.Context, tx *sql.Tx, e *app.CaseEvent) error {
-	b, err := json.Marshal(e.Fields())
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO case_events (id, case_id, at, fields, kind, from_status, to_status, outcome, amount_recovered)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET case_id = excluded.case_id, at = excluded.at, fields = excluded.fields,
-			kind = excluded.kind, from_status = excluded.from_status, to_status = excluded.to_status,
-			outcome = excluded.outcome, amount_recovered = excluded.amount_recovered`,
-		e.ID, e.CaseID, formatTime(e.At), string(b), e.Kind, e.FromStatus, e.ToStatus, e.Outcome, e.AmountRecovered)
-	if err != nil {
-		return fmt.Errorf("put case event %s: %w", e.ID, err)
-	}
-	return nil
-}
-
 // ListCaseEvents returns a case's timeline, oldest first (ties by id, which
 // is time-ordered).
 func (db *DB) ListCaseEvents(ctx context.Context, caseID string) ([]app.CaseEvent, error) {
@@ -87,6 +70,12 @@ func (db *DB) ListCaseEvents(ctx context.Context, caseID string) ([]app.CaseEven
 }
 
 func (db *DB) caseEvents(ctx context.Context, query string, args ...any) ([]app.CaseEvent, error) {
+	return db.caseEventsOf(ctx, nil, query, args...)
+}
+
+// caseEventsOf is caseEvents keeping the steps of the cases in of only
+// (all when of is nil).
+func (db *DB) caseEventsOf(ctx context.Context, of map[string]bool, query string, args ...any) ([]app.CaseEvent, error) {
 	rows, err := db.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("case events: %w", err)
@@ -102,7 +91,9 @@ func (db *DB) caseEvents(ctx context.Context, query string, args ...any) ([]app.
 		if err := decodeCaseEvent(s, &e); err != nil {
 			return nil, err
 		}
-		out = append(out, e)
+		if of == nil || of[e.CaseID] {
+			out = append(out, e)
+		}
 	}
 	return out, rows.Err()
 }
@@ -115,19 +106,6 @@ func decodeCaseEvent(s string, e *app.CaseEvent) error {
 		return fmt.Errorf("case event: %w", err)
 	}
 	return nil
-}
-
-func (db *DB) applyCaseEvent(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
-	var e app.CaseEvent
-	if err := e.SetFields(r.Fields); err != nil {
-		return fmt.Errorf("pulled case event %s: %w", r.ID, err)
-	}
-	e.ID = r.ID
-	if err := putCaseEvent(ctx, tx, &e); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, "UPDATE case_events SET server_version = ? WHERE id = ?", r.Version, r.ID)
-	return err
 }
 
 // stepColumns are the columns copied from each step (migration 0011) that

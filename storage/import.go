@@ -333,7 +333,7 @@ func (db *DB) importedCase(ctx context.Context, key, source string, c *app.Case)
 		return "", fmt.Errorf("import key: %w", err)
 	}
 	if src := strings.TrimSpace(source); src != "" {
-		err := db.r.QueryRowContext(ctx, `SELECT id FROM cases WHERE number = ? COLLATE NOCASE`, src).Scan(&id)
+		err := db.r.QueryRowContext(ctx, `SELECT id FROM case_list WHERE number = ? COLLATE NOCASE`, src).Scan(&id)
 		if err == nil {
 			return id, nil
 		}
@@ -341,21 +341,20 @@ func (db *DB) importedCase(ctx context.Context, key, source string, c *app.Case)
 			return "", fmt.Errorf("case by number: %w", err)
 		}
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT id, consumer_name, consumer_phone, business_name, summary
-		FROM cases WHERE unit_code = ? AND received_at = ? AND NOT voided ORDER BY id`,
+	rows, err := db.r.QueryContext(ctx, `SELECT d.fields, d.server_version FROM case_list c JOIN cases d ON d.id = c.id
+		WHERE c.unit_code = ? AND c.received_at = ? AND NOT c.voided ORDER BY c.id`,
 		c.UnitCode, formatTime(c.ReceivedAt))
 	if err != nil {
 		return "", fmt.Errorf("cases received at: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var cid, name, phone, business, summary string
-		if err := rows.Scan(&cid, &name, &phone, &business, &summary); err != nil {
-			return "", err
-		}
-		if importWords(name) == importWords(c.ConsumerName) && app.NormalizePhone(phone) == c.ConsumerPhone &&
-			importWords(business) == importWords(c.BusinessName) && importWords(summary) == importWords(c.Summary) {
-			return cid, nil
+	same, err := scanCases(rows)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range same {
+		if importWords(d.ConsumerName) == importWords(c.ConsumerName) && app.NormalizePhone(d.ConsumerPhone) == c.ConsumerPhone &&
+			importWords(d.BusinessName) == importWords(c.BusinessName) && importWords(d.Summary) == importWords(c.Summary) {
+			return d.ID, nil
 		}
 	}
 	return "", rows.Err()

@@ -35,13 +35,18 @@ func (db *DB) KPIData(ctx context.Context, unit string) (*app.KPIData, error) {
 	if d.Cases, err = db.kpiCases(ctx, unit); err != nil {
 		return nil, err
 	}
-	q := `SELECT e.fields FROM case_events e JOIN cases c ON c.id = e.case_id WHERE NOT c.voided`
-	var args []any
+	// The steps of the cases loaded (not voided, of the commune): all of
+	// them, or by id for one commune's, and those of other cases dropped.
+	q, args := `SELECT e.fields FROM case_events e`, []any(nil)
 	if unit != "" {
-		q += ` AND c.unit_code = ?`
-		args = append(args, unit)
+		q, args = q+` WHERE e.case_id IN (SELECT value FROM json_each(?))`, []any{caseIDs(d.Cases)}
 	}
-	if d.Events, err = db.caseEvents(ctx, q+` ORDER BY e.case_id, e.at, e.id`, args...); err != nil {
+	loaded := make(map[string]bool, len(d.Cases))
+	for i := range d.Cases {
+		loaded[d.Cases[i].ID] = true
+	}
+	d.Events, err = db.caseEventsOf(ctx, loaded, q+` ORDER BY e.case_id, e.at, e.id`, args...)
+	if err != nil {
 		return nil, err
 	}
 	rq := RecordQuery{Unit: unit}
@@ -80,26 +85,17 @@ func (db *DB) KPIData(ctx context.Context, unit string) (*app.KPIData, error) {
 
 // kpiCases returns the cases of unit ("" for all) that are not voided.
 func (db *DB) kpiCases(ctx context.Context, unit string) ([]app.Case, error) {
-	q := `SELECT ` + caseColumns + ` FROM cases WHERE NOT voided`
+	q := `SELECT d.fields, d.server_version FROM case_list c JOIN cases d ON d.id = c.id WHERE NOT c.voided`
 	var args []any
 	if unit != "" {
-		q += ` AND unit_code = ?`
+		q += ` AND c.unit_code = ?`
 		args = append(args, unit)
 	}
-	rows, err := db.r.QueryContext(ctx, q+` ORDER BY received_at, number`, args...)
+	rows, err := db.r.QueryContext(ctx, q+` ORDER BY c.received_at, c.number`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("kpi cases: %w", err)
 	}
-	defer rows.Close()
-	var out []app.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanCases(rows)
 }
 
 // kpiUnits returns the communes a report on unit covers.
@@ -170,7 +166,8 @@ func (db *DB) syncedUnits(ctx context.Context, unit string) (map[string]time.Tim
 		}
 	}
 	rows, err := db.r.QueryContext(ctx, `
-		SELECT unit_code, max(updated_at) FROM cases WHERE server_version > 0 GROUP BY unit_code
+		SELECT c.unit_code, max(c.updated_at) FROM case_list c JOIN cases d ON d.id = c.id
+			WHERE d.server_version > 0 GROUP BY c.unit_code
 		UNION ALL
 		SELECT unit_code, max(json_extract(fields, '$.updated_at')) FROM records WHERE server_version > 0 GROUP BY unit_code
 		UNION ALL

@@ -28,18 +28,13 @@ func (db *DB) appendMutationAt(ctx context.Context, tx *sql.Tx, entity, recordID
 	if err != nil {
 		return fmt.Errorf("outbox fields: %w", err)
 	}
-	var base int64
-	table := map[string]string{app.EntityCase: "cases", app.EntityConflict: "conflicts", app.EntityCaseEvent: "case_events"}[entity]
-	switch {
-	case table != "":
-		err = tx.QueryRowContext(ctx, "SELECT server_version FROM "+table+" WHERE id = ?", recordID).Scan(&base)
-	case app.IsRecordEntity(entity):
-		err = tx.QueryRowContext(ctx, "SELECT server_version FROM records WHERE entity = ? AND id = ?", entity, recordID).Scan(&base)
-	default:
+	k, ok := kindOf(entity)
+	if !ok {
 		return fmt.Errorf("outbox: unknown entity %q", entity)
 	}
-	if err != nil {
-		return fmt.Errorf("outbox base version: %w", err)
+	_, base, found, err := db.get(ctx, tx, k, recordID)
+	if err != nil || !found {
+		return fmt.Errorf("outbox base version of %s %s: %v", entity, recordID, err)
 	}
 	if edited >= 0 && edited < base {
 		base = edited

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,55 +11,32 @@ import (
 	"bvntd/app"
 )
 
-// recordSearchText is what a record is found by (folded, app.Fold).
-func recordSearchText(r app.Record) string {
-	switch v := r.(type) {
-	case *app.Officer:
-		return v.FullName + " " + v.Phone + " " + v.Position
-	case *app.Organisation:
-		return v.Name
-	case *app.Participant:
-		return v.FullName + " " + v.Phone + " " + v.Workplace
-	case *app.TrainingSession:
-		return v.Title + " " + v.Venue
-	case *app.OutreachEvent:
-		return v.Title + " " + v.Venue + " " + v.Theme
-	case *app.Publication:
-		return v.Title
+func putRecord(ctx context.Context, db *DB, tx *sql.Tx, r app.Record) error {
+	k, ok := kindOf(r.Entity())
+	if !ok {
+		return fmt.Errorf("put: unknown entity %q", r.Entity())
 	}
-	return ""
+	return db.put(ctx, tx, k, r)
 }
 
-func putRecord(ctx context.Context, tx *sql.Tx, r app.Record) error {
-	b, err := json.Marshal(r.Fields())
-	if err != nil {
+// getRecord reads the record id of dst's entity into dst, with its server
+// version.
+func getRecord(ctx context.Context, db *DB, q querier, entity, id string, dst app.Record) error {
+	k, ok := kindOf(entity)
+	if !ok {
+		return fmt.Errorf("get: unknown entity %q", entity)
+	}
+	f, v, found, err := db.get(ctx, q, k, id)
+	switch {
+	case err != nil:
 		return err
-	}
-	h := r.Head()
-	_, err = tx.ExecContext(ctx, `INSERT INTO records (entity, id, unit_code, fields, search_folded) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (entity, id) DO UPDATE SET unit_code = excluded.unit_code, fields = excluded.fields,
-			search_folded = excluded.search_folded`,
-		r.Entity(), h.ID, h.UnitCode, string(b), app.Fold(recordSearchText(r)))
-	if err != nil {
-		return fmt.Errorf("put %s %s: %w", r.Entity(), h.ID, err)
-	}
-	return nil
-}
-
-func getRecord(ctx context.Context, q querier, entity, id string, dst app.Record) error {
-	var s string
-	var version int64
-	err := q.QueryRowContext(ctx, `SELECT fields, server_version FROM records WHERE entity = ? AND id = ?`, entity, id).Scan(&s, &version)
-	if errors.Is(err, sql.ErrNoRows) {
+	case !found:
 		return app.Errorf(app.ENOTFOUND, "Không tìm thấy bản ghi.")
 	}
-	if err != nil {
-		return err
+	if err := json.Unmarshal(f, dst); err != nil {
+		return fmt.Errorf("%s %s: %w", entity, id, err)
 	}
-	if err := decodeRecord(s, dst); err != nil {
-		return err
-	}
-	dst.Head().Version = version
+	dst.Head().Version = v
 	return nil
 }
 
@@ -74,7 +50,7 @@ func decodeRecord(s string, dst app.Record) error {
 
 // GetRecord reads the record of r's entity with the given id into r.
 func (db *DB) GetRecord(ctx context.Context, id string, r app.Record) error {
-	return getRecord(ctx, db.r, r.Entity(), id, r)
+	return getRecord(ctx, db, db.r, r.Entity(), id, r)
 }
 
 // SaveRecord creates r (no such id in the store; an empty id gets a new
@@ -102,7 +78,7 @@ func (db *DB) SaveRecord(ctx context.Context, r app.Record) error {
 	r.Normalize()
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		old := app.NewRecord(r.Entity())
-		err := getRecord(ctx, tx, r.Entity(), h.ID, old)
+		err := getRecord(ctx, db, tx, r.Entity(), h.ID, old)
 		exists := err == nil
 		if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
 			return err
@@ -111,7 +87,7 @@ func (db *DB) SaveRecord(ctx context.Context, r app.Record) error {
 			oh := old.Head()
 			h.UnitCode, h.CreatedAt, h.CreatedBy = oh.UnitCode, oh.CreatedAt, oh.CreatedBy
 			h.UpdatedAt, h.UpdatedBy = oh.UpdatedAt, oh.UpdatedBy
-			if len(diffFields(old.Fields(), r.Fields())) == 0 {
+			if len(app.DiffFields(old.Fields(), r.Fields())) == 0 {
 				return nil
 			}
 		} else {
@@ -120,36 +96,19 @@ func (db *DB) SaveRecord(ctx context.Context, r app.Record) error {
 		if err := r.Validate(db.currentRefs(), now); err != nil {
 			return err
 		}
-		if a, ok := r.(*app.Attendance); ok {
-			var s app.TrainingSession
-			if err := getRecord(ctx, tx, app.EntityTraining, a.SessionID, &s); err != nil {
-				return err
-			}
-			if app.AttendanceLocked(&s, now) {
-				return app.Errorf(app.EINVALID, "Danh sách tham dự của lớp này đã khóa: lớp đã báo cáo hoặc đã tổ chức quá %d ngày.", app.AttendanceLockDays)
-			}
+		if err := db.checkAttendanceOpen(ctx, tx, r, now); err != nil {
+			return err
 		}
 		h.UpdatedAt, h.UpdatedBy = now, officer
 		changed := r.Fields()
 		if exists {
-			changed = diffFields(old.Fields(), changed)
+			changed = app.DiffFields(old.Fields(), changed)
 		}
-		if err := putRecord(ctx, tx, r); err != nil {
+		if err := putRecord(ctx, db, tx, r); err != nil {
 			return err
 		}
 		return db.appendMutation(ctx, tx, r.Entity(), h.ID, h.UnitCode, changed, officer, now)
 	})
-}
-
-// diffFields returns the fields of b whose JSON differs from a's.
-func diffFields(a, b map[string]json.RawMessage) map[string]json.RawMessage {
-	out := map[string]json.RawMessage{}
-	for k, v := range b {
-		if string(a[k]) != string(v) {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 // RecordQuery selects records of one entity (app.RecordQuery).
@@ -228,57 +187,4 @@ func (db *DB) recordRows(ctx context.Context, entity string, q RecordQuery) ([]s
 		out = append(out, s)
 	}
 	return out, rows.Err()
-}
-
-// applyGenericRecord stores a pulled record of app.RecordEntities, keeping
-// the local value of fields with a change not yet acknowledged.
-func (db *DB) applyGenericRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
-	rec := app.NewRecord(r.Entity)
-	var local map[string]json.RawMessage
-	old := app.NewRecord(r.Entity)
-	if err := getRecord(ctx, tx, r.Entity, r.ID, old); err == nil {
-		local = old.Fields()
-	} else if app.ErrorCode(err) != app.ENOTFOUND {
-		return err
-	}
-	fields, err := overlay(ctx, tx, db, r, local)
-	if err != nil {
-		return err
-	}
-	if err := rec.SetFields(fields); err != nil {
-		return fmt.Errorf("pulled %s %s: %w", r.Entity, r.ID, err)
-	}
-	rec.Head().ID = r.ID
-	if local == nil || !sameFields(local, rec.Fields()) {
-		if err := putRecord(ctx, tx, rec); err != nil {
-			return err
-		}
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE records SET server_version = ? WHERE entity = ? AND id = ?`, r.Version, r.Entity, r.ID)
-	return err
-}
-
-// dumpRecords returns the dump lines of every generic record, with ids.
-func (db *DB) dumpRecords(ctx context.Context) (ids []string, lines [][]byte, err error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT entity, id, fields FROM records`)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var entity, id, s string
-		if err := rows.Scan(&entity, &id, &s); err != nil {
-			return nil, nil, err
-		}
-		var f map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(s), &f); err != nil {
-			return nil, nil, err
-		}
-		b, err := app.DumpLine(entity, f)
-		if err != nil {
-			return nil, nil, err
-		}
-		ids, lines = append(ids, id), append(lines, b)
-	}
-	return ids, lines, rows.Err()
 }

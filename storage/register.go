@@ -61,7 +61,7 @@ func (db *DB) registerUnits(ctx context.Context, unit string) ([]string, error) 
 		return out, err
 	}
 	rows, err := db.r.QueryContext(ctx, `
-		SELECT unit_code FROM cases WHERE NOT voided
+		SELECT unit_code FROM case_list WHERE NOT voided
 		UNION
 		SELECT unit_code FROM records WHERE entity IN (?, ?, ?, ?, ?)
 			AND NOT coalesce(json_extract(fields, '$.voided'), 0)`,
@@ -83,8 +83,8 @@ func (db *DB) registerUnits(ctx context.Context, unit string) ([]string, error) 
 	return out, rows.Err()
 }
 
-// where returns the condition choosing the cases of the register (on the
-// cases table as c) and its arguments.
+// where returns the condition choosing the cases of the register (on
+// case_list as c) and its arguments.
 func (r *Register) where() (string, []any) {
 	from := r.q.Period.From
 	end := r.q.Period.To.In(app.ICT)
@@ -102,7 +102,7 @@ func (r *Register) where() (string, []any) {
 // they belong to (each once, by code).
 func (r *Register) Listed(ctx context.Context) (int, []string, error) {
 	cond, args := r.where()
-	rows, err := r.db.r.QueryContext(ctx, `SELECT c.unit_code, count(*) FROM cases c WHERE `+cond+
+	rows, err := r.db.r.QueryContext(ctx, `SELECT c.unit_code, count(*) FROM case_list c WHERE `+cond+
 		` GROUP BY c.unit_code ORDER BY c.unit_code`, args...)
 	if err != nil {
 		return 0, nil, fmt.Errorf("register count: %w", err)
@@ -133,7 +133,7 @@ func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case
 	if err != nil {
 		return err
 	}
-	rows, err := r.db.r.QueryContext(ctx, `SELECT `+registerCaseColumns+` FROM cases c JOIN json_each(?) u ON u.value = c.unit_code
+	rows, err := r.db.r.QueryContext(ctx, `SELECT `+listCaseColumns+` FROM case_list c JOIN json_each(?) u ON u.value = c.unit_code
 		WHERE `+cond+` ORDER BY u.key, c.received_at, c.number, c.id`, append([]any{string(order)}, args...)...)
 	if err != nil {
 		return fmt.Errorf("register cases: %w", err)
@@ -170,7 +170,7 @@ func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case
 			return true
 		}
 		for rows.Next() {
-			c, err := scanRegisterCase(rows)
+			c, err := scanListCase(rows)
 			if err != nil {
 				errc <- err
 				return
@@ -221,25 +221,4 @@ func (db *DB) registerEvents(ctx context.Context, cases []app.Case) (map[string]
 // Now.
 func (r *Register) Data() *app.KPIData {
 	return &app.KPIData{Now: r.Now, Units: r.Units, SlaRules: r.SlaRules, Calendar: r.Calendar}
-}
-
-// registerCaseColumns are the columns of a case the register shows or
-// counts with (scanRegisterCase): reading the other forty costs seconds on
-// 100,000 cases.
-const registerCaseColumns = `c.id, c.unit_code, c.number, c.received_at, c.channel, c.kind, c.consumer_name,
-	c.consumer_phone, c.consumer_address, c.business_name, c.sector, c.status, c.voided,
-	c.vulnerable_groups, c.updated_at`
-
-func scanRegisterCase(sc interface{ Scan(...any) error }) (app.Case, error) {
-	var c app.Case
-	var received, updated, groups string
-	err := sc.Scan(&c.ID, &c.UnitCode, &c.Number, &received, &c.Channel, &c.Kind, &c.ConsumerName,
-		&c.ConsumerPhone, &c.ConsumerAddress, &c.BusinessName, &c.Sector, &c.Status, &c.Voided,
-		&groups, &updated)
-	if err != nil {
-		return c, err
-	}
-	c.ReceivedAt, c.UpdatedAt = parseTime(received), parseTime(updated)
-	c.VulnerableGroups = parseList(groups)
-	return c, nil
 }

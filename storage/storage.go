@@ -134,7 +134,7 @@ func (db *DB) init(ctx context.Context, backupDir string) error {
 		return app.WrapError(app.EINTERNAL, "Không đọc được lịch nghỉ lễ, Tết đã đồng bộ.", err)
 	}
 	db.synced = years
-	st, err := stmt.Prepare(ctx, db.w, sqlPutCase, sqlGetCase, sqlSetCaseVersion, sqlPendingFields, sqlPutCursor)
+	st, err := stmt.Prepare(ctx, db.w, append(preparedKinds(), sqlPendingFields, sqlPutCursor)...)
 	if err != nil {
 		return err
 	}
@@ -311,6 +311,11 @@ func applyMigration(ctx context.Context, w *sql.DB, v int, script string) error 
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, script); err != nil {
 		return fmt.Errorf("migration %d: %w", v, err)
+	}
+	if step := goMigrations[v]; step != nil {
+		if err := step(ctx, tx); err != nil {
+			return fmt.Errorf("migration %d: %w", v, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v)); err != nil {
 		return err

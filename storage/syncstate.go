@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -99,21 +98,46 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 	return requeued, nil
 }
 
+// applyRecord stores one pulled record, of any kind: the server's fields,
+// with the local value of every field that has a change not yet
+// acknowledged, written only when they differ from the stored ones; then
+// the record's server version.
 func (db *DB) applyRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
-	switch r.Entity {
-	case app.EntityCase:
-		return db.applyCase(ctx, tx, r)
-	case app.EntityConflict:
-		return db.applyConflict(ctx, tx, r)
-	case app.EntityCaseEvent:
-		return db.applyCaseEvent(ctx, tx, r)
+	k, ok := kindOf(r.Entity)
+	if !ok {
+		// A newer server may send entities this build does not know.
+		slog.Warn("pull: unknown entity skipped", "entity", r.Entity, "id", r.ID)
+		return nil
 	}
-	if app.IsRecordEntity(r.Entity) {
-		return db.applyGenericRecord(ctx, tx, r)
+	stored, _, found, err := db.get(ctx, tx, k, r.ID)
+	if err != nil {
+		return err
 	}
-	// A newer server may send entities this build does not know.
-	slog.Warn("pull: unknown entity skipped", "entity", r.Entity, "id", r.ID)
-	return nil
+	var local map[string]json.RawMessage
+	if found {
+		if err := json.Unmarshal(stored, &local); err != nil {
+			return fmt.Errorf("stored %s %s: %w", r.Entity, r.ID, err)
+		}
+	}
+	fields, err := overlay(ctx, tx, db, r, local)
+	if err != nil {
+		return err
+	}
+	d := k.new()
+	if err := d.SetFields(fields); err != nil {
+		return fmt.Errorf("pulled %s %s: %w", r.Entity, r.ID, err)
+	}
+	if err := d.SetFields(map[string]json.RawMessage{"id": mustJSON(r.ID)}); err != nil {
+		return err
+	}
+	// A record that comes back as this device has it (its own pushes,
+	// pulled back) only needs its version: no row or index rewrite.
+	if local == nil || !sameFields(local, d.Fields()) {
+		if err := db.put(ctx, tx, k, d); err != nil {
+			return err
+		}
+	}
+	return db.setVersion(ctx, tx, k, r.ID, r.Version)
 }
 
 // overlay returns the server's fields of a record with the fields that have
@@ -138,35 +162,6 @@ func overlay(ctx context.Context, tx *sql.Tx, db *DB, r app.PulledRecord, local 
 	return out, nil
 }
 
-const sqlSetCaseVersion = "UPDATE cases SET server_version = ? WHERE id = ?"
-
-func (db *DB) applyCase(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
-	var local map[string]json.RawMessage
-	if c, err := scanCase(db.st.QueryRow(ctx, tx, sqlGetCase, r.ID)); err == nil {
-		local = c.Fields()
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	fields, err := overlay(ctx, tx, db, r, local)
-	if err != nil {
-		return err
-	}
-	var c app.Case
-	if err := c.SetFields(fields); err != nil {
-		return fmt.Errorf("pulled case %s: %w", r.ID, err)
-	}
-	c.ID = r.ID
-	// A record that comes back as this device has it (its own pushes,
-	// pulled back) only needs its version: no row or index rewrite.
-	if local == nil || !sameFields(local, c.Fields()) {
-		if err := db.putCase(ctx, tx, &c); err != nil {
-			return err
-		}
-	}
-	_, err = db.st.Exec(ctx, tx, sqlSetCaseVersion, r.Version, r.ID)
-	return err
-}
-
 func sameFields(a, b map[string]json.RawMessage) bool {
 	if len(a) != len(b) {
 		return false
@@ -179,29 +174,6 @@ func sameFields(a, b map[string]json.RawMessage) bool {
 	return true
 }
 
-func (db *DB) applyConflict(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
-	var local map[string]json.RawMessage
-	if c, err := getConflict(ctx, tx, r.ID); err == nil {
-		local = c.Fields()
-	} else if app.ErrorCode(err) != app.ENOTFOUND {
-		return err
-	}
-	fields, err := overlay(ctx, tx, db, r, local)
-	if err != nil {
-		return err
-	}
-	var c app.Conflict
-	if err := c.SetFields(fields); err != nil {
-		return fmt.Errorf("pulled conflict %s: %w", r.ID, err)
-	}
-	c.ID = r.ID
-	if err := putConflict(ctx, tx, &c); err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, "UPDATE conflicts SET server_version = ? WHERE id = ?", r.Version, r.ID)
-	return err
-}
-
 // Dump writes every record in the store, synced or pending, as canonical
 // JSON lines sorted by id (app.DumpLine), and returns how many it wrote.
 func (db *DB) Dump(ctx context.Context, w io.Writer) (int, error) {
@@ -210,55 +182,22 @@ func (db *DB) Dump(ctx context.Context, w io.Writer) (int, error) {
 		b  []byte
 	}
 	var lines []line
-	rows, err := db.r.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases`)
-	if err != nil {
-		return 0, err
-	}
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		b, err := app.DumpLine(app.EntityCase, c.Fields())
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		lines = append(lines, line{c.ID, b})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	events, err := db.caseEvents(ctx, "SELECT fields FROM case_events")
-	if err != nil {
-		return 0, err
-	}
-	for _, e := range events {
-		b, err := app.DumpLine(app.EntityCaseEvent, e.Fields())
+	for _, k := range kinds() {
+		err := db.each(ctx, k, func(id string, f []byte) error {
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(f, &m); err != nil {
+				return fmt.Errorf("%s %s: %w", k.entity, id, err)
+			}
+			b, err := app.DumpLine(k.entity, m)
+			if err != nil {
+				return err
+			}
+			lines = append(lines, line{id, b})
+			return nil
+		})
 		if err != nil {
 			return 0, err
 		}
-		lines = append(lines, line{e.ID, b})
-	}
-	conflicts, err := db.ListConflicts(ctx, false)
-	if err != nil {
-		return 0, err
-	}
-	for _, c := range conflicts {
-		b, err := app.DumpLine(app.EntityConflict, c.Fields())
-		if err != nil {
-			return 0, err
-		}
-		lines = append(lines, line{c.ID, b})
-	}
-	ids, recs, err := db.dumpRecords(ctx)
-	if err != nil {
-		return 0, err
-	}
-	for i := range ids {
-		lines = append(lines, line{ids[i], recs[i]})
 	}
 	sort.Slice(lines, func(i, j int) bool { return lines[i].id < lines[j].id })
 	bw := bufio.NewWriterSize(w, 64<<10)

@@ -347,7 +347,7 @@ func TestUI_BackgroundSyncAfterSave(t *testing.T) {
 	must(t, fx.ui.line.text.Text == "Đã đồng bộ lúc 09:05 27/11", "line %q", fx.ui.line.text.Text)
 
 	f := openNewForm(t, fx)
-	f.consumerName.SetText("Nguyễn Thị Hồng Đào")
+	f.entry("consumer_name").SetText("Nguyễn Thị Hồng Đào")
 	fillRequired(f)
 	fx.sync.status.Pending = 1 // what the store says after the save
 	test.Tap(f.save)

@@ -33,10 +33,10 @@ func openNewForm(t *testing.T, fx *fixture) *caseForm {
 
 // fillRequired fills every required field but the consumer's name.
 func fillRequired(f *caseForm) {
-	f.channel.sel.SetSelected("Điện thoại")
-	f.kind.sel.SetSelected("Khiếu nại doanh nghiệp")
-	f.sector.sel.SetSelected("Thực phẩm, đồ uống, an toàn thực phẩm")
-	test.Type(f.summary, "Mua sữa bột đã hết hạn sử dụng, cửa hàng không đồng ý đổi trả.")
+	f.choice("channel").sel.SetSelected("Điện thoại")
+	f.choice("kind").sel.SetSelected("Khiếu nại doanh nghiệp")
+	f.choice("sector").sel.SetSelected("Thực phẩm, đồ uống, an toàn thực phẩm")
+	test.Type(f.entry("summary"), "Mua sữa bột đã hết hạn sử dụng, cửa hàng không đồng ý đổi trả.")
 }
 
 // searchFor replaces the search text the way a user types it.
@@ -54,10 +54,10 @@ func TestCaseForm_SaveThenFindWithoutDiacritics(t *testing.T) {
 	_, statusBefore := fx.sync.calls()
 
 	f := openNewForm(t, fx)
-	must(t, f.received.Text == FormatDate(fx.clock.Peek()), "date defaults to %q, want today", f.received.Text)
-	test.Type(f.consumerName, "Nguyễn Thị Hồng Đào")
-	test.Type(f.consumerPhone, "0912 345 678")
-	test.Type(f.businessName, "Cửa hàng Bách Hóa Xanh")
+	must(t, f.entry("received_at").Text == FormatDate(fx.clock.Peek()), "date defaults to %q, want today", f.entry("received_at").Text)
+	test.Type(f.entry("consumer_name"), "Nguyễn Thị Hồng Đào")
+	test.Type(f.entry("consumer_phone"), "0912 345 678")
+	test.Type(f.entry("business_name"), "Cửa hàng Bách Hóa Xanh")
 	fillRequired(f)
 	test.Tap(mustButton(t, fx.win.Content(), "Lưu"))
 
@@ -124,9 +124,9 @@ func TestCaseForm_EmptyNameShowsMessageAndSavesNothing(t *testing.T) {
 	// canvas needs a refresh.)
 	fx.win.Content().Refresh()
 	d := fyne.CurrentApp().Driver()
-	in, at := d.AbsolutePositionForObject(f.consumerName), d.AbsolutePositionForObject(msg)
-	if at.X != in.X || at.Y < in.Y+f.consumerName.Size().Height || at.Y > in.Y+f.consumerName.Size().Height+2*f.consumerName.MinSize().Height {
-		t.Errorf("message at %v, name field at %v size %v: not under the field", at, in, f.consumerName.Size())
+	in, at := d.AbsolutePositionForObject(f.entry("consumer_name")), d.AbsolutePositionForObject(msg)
+	if at.X != in.X || at.Y < in.Y+f.entry("consumer_name").Size().Height || at.Y > in.Y+f.entry("consumer_name").Size().Height+2*f.entry("consumer_name").MinSize().Height {
+		t.Errorf("message at %v, name field at %v size %v: not under the field", at, in, f.entry("consumer_name").Size())
 	}
 	for k, l := range f.errs {
 		if k != "consumer_name" && l.Visible() {
@@ -136,12 +136,12 @@ func TestCaseForm_EmptyNameShowsMessageAndSavesNothing(t *testing.T) {
 	if !f.formErr.Visible() || !strings.HasPrefix(f.formErr.Text, "Chưa lưu.") {
 		t.Errorf("form message = %q (shown %v)", f.formErr.Text, f.formErr.Visible())
 	}
-	if fx.win.Canvas().Focused() != f.consumerName {
+	if fx.win.Canvas().Focused() != f.entry("consumer_name") {
 		t.Error("the cursor was not put into the bad field")
 	}
 
 	// Fixing the field clears the message and saves.
-	test.Type(f.consumerName, "Nguyễn Thị Hồng Đào")
+	test.Type(f.entry("consumer_name"), "Nguyễn Thị Hồng Đào")
 	test.Tap(f.save)
 	must(t, fx.cases.count() == 1, "after fixing the name: %d cases", fx.cases.count())
 	must(t, fx.ui.form == nil, "the form is still open")
@@ -154,20 +154,20 @@ func TestCaseForm_FieldMessages(t *testing.T) {
 		field string
 		want  string // {today}: the date of the test's today
 	}{
-		{"NoSummary", func(f *caseForm) { f.summary.SetText("  ") }, "summary", "Chưa nhập nội dung vụ việc."},
-		{"NoChannel", func(f *caseForm) { f.channel.sel.ClearSelected() }, "channel", "Chưa chọn kênh tiếp nhận."},
-		{"NoSector", func(f *caseForm) { f.sector.sel.ClearSelected() }, "sector", "Chưa chọn lĩnh vực."},
-		{"BadPhone", func(f *caseForm) { test.Type(f.consumerPhone, "12345") }, "consumer_phone", "Số điện thoại không hợp lệ (ví dụ: 0912 345 678)."},
-		{"DateNotADate", func(f *caseForm) { f.received.SetText("hôm qua") }, "received_at", "Ngày phải có dạng ngày/tháng/năm, ví dụ {today}."},
-		{"DateNoSuchDay", func(f *caseForm) { f.received.SetText("31/02/2026") }, "received_at", "Không có ngày này. Vui lòng kiểm tra ngày và tháng."},
-		{"DateInFuture", func(f *caseForm) { f.received.SetText("01/01/2099") }, "received_at", "Ngày tiếp nhận không được sau ngày hôm nay."},
-		{"DateEmpty", func(f *caseForm) { f.received.SetText("") }, "received_at", "Chưa nhập ngày tiếp nhận."},
+		{"NoSummary", func(f *caseForm) { f.entry("summary").SetText("  ") }, "summary", "Chưa nhập nội dung vụ việc."},
+		{"NoChannel", func(f *caseForm) { f.choice("channel").sel.ClearSelected() }, "channel", "Chưa chọn kênh tiếp nhận."},
+		{"NoSector", func(f *caseForm) { f.choice("sector").sel.ClearSelected() }, "sector", "Chưa chọn lĩnh vực."},
+		{"BadPhone", func(f *caseForm) { test.Type(f.entry("consumer_phone"), "12345") }, "consumer_phone", "Số điện thoại không hợp lệ (ví dụ: 0912 345 678)."},
+		{"DateNotADate", func(f *caseForm) { f.entry("received_at").SetText("hôm qua") }, "received_at", "Ngày phải có dạng ngày/tháng/năm, ví dụ {today}."},
+		{"DateNoSuchDay", func(f *caseForm) { f.entry("received_at").SetText("31/02/2026") }, "received_at", "Không có ngày này. Vui lòng kiểm tra ngày và tháng."},
+		{"DateInFuture", func(f *caseForm) { f.entry("received_at").SetText("01/01/2099") }, "received_at", "Ngày tiếp nhận không được sau ngày hôm nay."},
+		{"DateEmpty", func(f *caseForm) { f.entry("received_at").SetText("") }, "received_at", "Chưa nhập ngày tiếp nhận."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fx := newFixture(t)
 			f := openNewForm(t, fx)
-			test.Type(f.consumerName, "Nguyễn Thị Hồng Đào")
+			test.Type(f.entry("consumer_name"), "Nguyễn Thị Hồng Đào")
 			fillRequired(f)
 			tt.setup(f)
 			test.Tap(f.save)
@@ -183,9 +183,9 @@ func TestCaseForm_FieldMessages(t *testing.T) {
 func TestCaseForm_PastDateKeepsThatDay(t *testing.T) {
 	fx := newFixture(t)
 	f := openNewForm(t, fx)
-	test.Type(f.consumerName, "Phạm Thị Lan")
+	test.Type(f.entry("consumer_name"), "Phạm Thị Lan")
 	fillRequired(f)
-	f.received.SetText("3/2/2026")
+	f.entry("received_at").SetText("3/2/2026")
 	test.Tap(f.save)
 	must(t, fx.cases.count() == 1, "not saved: %q", f.formErr.Text)
 	if got := FormatDate(fx.cases.get(0).ReceivedAt); got != "03/02/2026" {
@@ -197,7 +197,7 @@ func TestCaseForm_ServiceFieldErrorsShown(t *testing.T) {
 	fx := newFixture(t)
 	captureLogs(t)
 	f := openNewForm(t, fx)
-	test.Type(f.consumerName, "Nguyễn Thị Hồng Đào")
+	test.Type(f.entry("consumer_name"), "Nguyễn Thị Hồng Đào")
 	fillRequired(f)
 	fx.cases.failNext = &app.Error{Code: app.EINVALID, Message: "Vui lòng sửa các trường được đánh dấu.",
 		Fields: map[string]string{
@@ -215,7 +215,7 @@ func TestCaseForm_ServiceFieldErrorsShown(t *testing.T) {
 		!strings.Contains(f.formErr.Text, "Thiết bị chưa được gán xã, phường.") {
 		t.Errorf("form message = %q; want the service message and the unit message", f.formErr.Text)
 	}
-	if f.consumerName.Text != "Nguyễn Thị Hồng Đào" || !f.save.Visible() || f.save.Disabled() {
+	if f.entry("consumer_name").Text != "Nguyễn Thị Hồng Đào" || !f.save.Visible() || f.save.Disabled() {
 		t.Error("the typed data or the Save button was lost")
 	}
 }
@@ -224,7 +224,7 @@ func TestCaseForm_TechnicalErrorNotShown(t *testing.T) {
 	fx := newFixture(t)
 	logs := captureLogs(t)
 	f := openNewForm(t, fx)
-	test.Type(f.consumerName, "Nguyễn Thị Hồng Đào")
+	test.Type(f.entry("consumer_name"), "Nguyễn Thị Hồng Đào")
 	fillRequired(f)
 	fx.cases.failNext = errors.New("insert case: sqlite: database is locked (5) (SQLITE_BUSY)")
 	test.Tap(f.save)
@@ -258,12 +258,12 @@ func TestCaseForm_EditChangesCase(t *testing.T) {
 	if !strings.Contains(f.title.Text, orig.Number) {
 		t.Errorf("title %q lacks the case number", f.title.Text)
 	}
-	if f.consumerName.Text != "Võ Minh Khoa" || f.received.Text != "05/03/2026" || f.sector.Code() != "thuong_mai_dien_tu" ||
-		f.channel.Code() != "truc_tiep" {
-		t.Fatalf("form not filled: name %q date %q sector %q", f.consumerName.Text, f.received.Text, f.sector.Code())
+	if f.entry("consumer_name").Text != "Võ Minh Khoa" || f.entry("received_at").Text != "05/03/2026" || f.choice("sector").Code() != "thuong_mai_dien_tu" ||
+		f.choice("channel").Code() != "truc_tiep" {
+		t.Fatalf("form not filled: name %q date %q sector %q", f.entry("consumer_name").Text, f.entry("received_at").Text, f.choice("sector").Code())
 	}
-	f.consumerPhone.SetText("")
-	test.Type(f.consumerPhone, "0901 111 222")
+	f.entry("consumer_phone").SetText("")
+	test.Type(f.entry("consumer_phone"), "0901 111 222")
 	test.Tap(mustButton(t, fx.win.Content(), "Lưu"))
 
 	must(t, fx.ui.form == nil, "the form is still open: %q", f.formErr.Text)
@@ -289,7 +289,7 @@ func TestCaseForm_EditKeepsValuesSyncedMeanwhile(t *testing.T) {
 
 	// While the form is open, a sync brings the province's status change.
 	fx.cases.set(0, func(c *app.Case) { c.Status = "da_thu_ly" })
-	f.consumerPhone.SetText("0901 111 222")
+	f.entry("consumer_phone").SetText("0901 111 222")
 	test.Tap(f.save)
 
 	got := fx.cases.get(0)
@@ -321,16 +321,31 @@ func TestCaseForm_CancelAsksBeforeDiscarding(t *testing.T) {
 	must(t, fx.win.Canvas().Overlays().Top() == nil, "a dialog was shown for an untouched form")
 
 	f := openNewForm(t, fx)
-	test.Type(f.consumerName, "Nguyễn Thị Hồng Đào")
+	test.Type(f.entry("consumer_name"), "Nguyễn Thị Hồng Đào")
 	test.Tap(mustButton(t, fx.win.Content(), "Hủy"))
 	d := topOverlay(t, fx.win)
 	test.Tap(mustButton(t, d, "Tiếp tục nhập"))
-	must(t, fx.ui.form == f && f.consumerName.Text == "Nguyễn Thị Hồng Đào", "keep editing lost the form")
+	must(t, fx.ui.form == f && f.entry("consumer_name").Text == "Nguyễn Thị Hồng Đào", "keep editing lost the form")
 
 	test.Tap(mustButton(t, fx.win.Content(), "Hủy"))
 	test.Tap(mustButton(t, topOverlay(t, fx.win), "Bỏ thay đổi"))
 	must(t, fx.ui.form == nil, "discarding did not close the form")
 	must(t, fx.cases.count() == 0, "cancel saved a case")
+}
+
+// The discard question's safe answer is the default: "Tiếp tục nhập" is
+// the highlighted button and has the focus, so Space keeps the form.
+func TestCaseForm_DiscardDefaultsToKeepTyping(t *testing.T) {
+	fx := newFixture(t)
+	f := openNewForm(t, fx)
+	test.Type(f.entry("consumer_name"), "Nguyễn Thị Hồng Đào")
+	test.Tap(f.cancel)
+	keep := mustButton(t, topOverlay(t, fx.win), "Tiếp tục nhập")
+	must(t, fx.win.Canvas().Focused() == keep && keep.Importance == widget.HighImportance,
+		"the safe answer is not the default: focus on %T", fx.win.Canvas().Focused())
+	keyboard{t, fx.win.Canvas()}.key(fyne.KeySpace)
+	must(t, fx.win.Canvas().Overlays().Top() == nil && fx.ui.form == f && f.entry("consumer_name").Text == "Nguyễn Thị Hồng Đào",
+		"Space did not keep the form")
 }
 
 func TestOpenCase_ErrorShowsVietnamese(t *testing.T) {
@@ -347,4 +362,27 @@ func TestOpenCase_ErrorShowsVietnamese(t *testing.T) {
 	if shown := d.errMsg.Text; !strings.Contains(shown, app.InternalMessage) || strings.Contains(shown, "disk I/O") {
 		t.Errorf("case screen shows %q", shown)
 	}
+}
+
+// inputs returns where the cursor goes for each field of f, by key.
+func (f *form[T, R]) inputs() map[string]fyne.Focusable {
+	out := map[string]fyne.Focusable{}
+	for _, fl := range f.fields {
+		if fl.focus != nil {
+			out[fl.key] = fl.focus
+		}
+	}
+	return out
+}
+
+// order returns the keys of the fields the cursor can reach, in screen
+// order.
+func (f *form[T, R]) order() []string {
+	var out []string
+	for _, fl := range f.fields {
+		if fl.focus != nil {
+			out = append(out, fl.key)
+		}
+	}
+	return out
 }

@@ -103,7 +103,7 @@ func TestEdit_PullBetweenReadAndSaveIsNotLost(t *testing.T) {
 	fx.ui.openCase(c.ID)
 	fx.ui.openForm(&v1)
 	f := fx.ui.form
-	f.consumerPhone.SetText("0912 345 678")
+	f.entry("consumer_phone").SetText("0912 345 678")
 
 	// Another laptop of the commune rewrote the summary (server version 2).
 	other := v1.Fields()

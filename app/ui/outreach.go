@@ -72,8 +72,8 @@ type outreachScreen struct {
 	pubCount   *widget.Label
 	eventEmpty *widget.Label
 	pubEmpty   *widget.Label
-	eventTable *outreachTable
-	pubTable   *outreachTable
+	eventTable *recordTable
+	pubTable   *recordTable
 
 	eventForm *outreachEventForm // the open form, or nil
 	pubForm   *outreachPubForm   // the open form, or nil
@@ -108,14 +108,14 @@ func newOutreachScreen(d formDeps) *outreachScreen {
 	s.pubEmpty = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord,
 		Text: lang.X("outreach.pub.empty", "Chưa có tài liệu, tin bài nào. Bấm “Thêm tài liệu, tin bài” để ghi mục đầu tiên.")}
 
-	s.eventTable = newOutreachTable(outreachShare, outreachMin,
-		func() int { return len(s.events) }, outreachHeader, s.eventCell,
+	s.eventTable = newRecordTable(outreachColumns(outreachShare, outreachMin, outreachHeader),
+		func() int { return len(s.events) }, s.eventCell,
 		func(row int) { e := s.events[row]; s.openEvent(&e) })
-	s.pubTable = newOutreachTable(outreachPubShare, outreachPubMin,
-		func() int { return len(s.pubs) }, outreachPubHeader, s.pubCell,
+	s.pubTable = newRecordTable(outreachColumns(outreachPubShare, outreachPubMin, outreachPubHeader),
+		func() int { return len(s.pubs) }, s.pubCell,
 		func(row int) { p := s.pubs[row]; s.openPub(&p) })
 
-	pane := func(title string, count *widget.Label, add *widget.Button, table *outreachTable, empty *widget.Label) fyne.CanvasObject {
+	pane := func(title string, count *widget.Label, add *widget.Button, table *recordTable, empty *widget.Label) fyne.CanvasObject {
 		head := container.NewHBox(&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}}, count,
 			layout.NewSpacer(), add)
 		return container.NewBorder(head, nil, nil, nil, container.NewStack(table, container.NewVBox(empty)))
@@ -215,7 +215,7 @@ func (s *outreachScreen) showLists() {
 	s.pubCount.SetText(lang.X("outreach.pub.count", "({{.N}})", map[string]any{"N": FormatInt(int64(len(s.pubs)))}))
 	for _, l := range []struct {
 		n     int
-		table *outreachTable
+		table *recordTable
 		empty *widget.Label
 	}{{len(s.events), s.eventTable, s.eventEmpty}, {len(s.pubs), s.pubTable, s.pubEmpty}} {
 		if l.n == 0 {
@@ -339,7 +339,7 @@ func (s *outreachScreen) openEvent(orig *app.OutreachEvent) {
 		return
 	}
 	f := newOutreachEventForm(s.formDeps, orig)
-	f.onDone = s.closeForm
+	f.onDone = func(saved *app.OutreachEvent) { s.closeForm(saved != nil) }
 	s.eventForm = f
 	s.show(f.content)
 	f.focusFirst()
@@ -351,7 +351,7 @@ func (s *outreachScreen) openPub(orig *app.Publication) {
 		return
 	}
 	f := newOutreachPubForm(s.formDeps, orig)
-	f.onDone = s.closeForm
+	f.onDone = func(saved *app.Publication) { s.closeForm(saved != nil) }
 	s.pubForm = f
 	s.show(f.content)
 	f.focusFirst()
@@ -375,39 +375,12 @@ func (s *outreachScreen) show(o fyne.CanvasObject) {
 	s.stack.Refresh()
 }
 
-// outreachTable is a table whose columns share the available width and
-// whose rows open when selected (a tap, or Space on the focused row).
-type outreachTable struct{ spreadTable }
-
-func newOutreachTable(share, mins []float32, rows func() int, header func(col int) string,
-	cell func(row, col int) string, open func(row int)) *outreachTable {
-	t := &outreachTable{spreadTable{share: share, mins: mins}}
-	t.Length = func() (int, int) { return rows(), len(share) }
-	// Cells are made with NewLabel so that they truncate (see caseTable).
-	t.CreateCell = func() fyne.CanvasObject {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
+// outreachColumns are the columns of a list: the title of each, its share
+// of the width and its minimum width.
+func outreachColumns(share, mins []float32, title func(col int) string) []tableColumn {
+	cols := make([]tableColumn, len(share))
+	for i := range cols {
+		cols[i] = tableColumn{title(i), share[i], mins[i]}
 	}
-	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
-		o.(*widget.Label).SetText(cell(id.Row, id.Col))
-	}
-	t.ShowHeaderRow = true
-	t.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		o.(*widget.Label).SetText(header(id.Col))
-	}
-	t.OnSelected = func(id widget.TableCellID) {
-		t.UnselectAll() // so that the same row can be opened again
-		if id.Row >= 0 && id.Row < rows() {
-			open(id.Row)
-		}
-	}
-	t.ExtendBaseWidget(t)
-	t.setWidths(1000)
-	return t
+	return cols
 }

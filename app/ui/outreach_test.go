@@ -61,28 +61,28 @@ func TestOutreach_Rally15_3WithKeyboardOnly(t *testing.T) {
 	test.Tap(mustButton(t, fx.win.Content(), "Thêm sự kiện"))
 	f := s.eventForm
 	must(t, f != nil, "the event form did not open")
-	must(t, fx.win.Canvas().Focused() == f.typ.sel, "the form opens on %T, not the event type", fx.win.Canvas().Focused())
-	must(t, f.status.Code() == "ke_hoach" && f.organiser.Code() == "ubnd_xa", "defaults: status %q, organiser %q",
-		f.status.Code(), f.organiser.Code())
-	must(t, slices.Equal(outreachTicked(f.tasks, f.taskIDs), []string{"III.3", "III.4"}), "tasks ticked %v",
-		outreachTicked(f.tasks, f.taskIDs))
+	must(t, fx.win.Canvas().Focused() == f.choice("event_type").sel, "the form opens on %T, not the event type", fx.win.Canvas().Focused())
+	must(t, f.choice("status").Code() == "ke_hoach" && f.choice("organiser").Code() == "ubnd_xa", "defaults: status %q, organiser %q",
+		f.choice("status").Code(), f.choice("organiser").Code())
+	must(t, slices.Equal(f.ticks("plan_tasks").ticked(), []string{"III.3", "III.4"}), "tasks ticked %v",
+		f.ticks("plan_tasks").ticked())
 
 	k.key(fyne.KeyRight) // the first type: the 15/3 rally
-	must(t, f.typ.Code() == "mit_tinh_15_3", "type %q", f.typ.Code())
-	must(t, f.linked.Checked && f.linked.Disabled(), "choosing the rally does not tick and fix the 15/3 box")
+	must(t, f.choice("event_type").Code() == "mit_tinh_15_3", "type %q", f.choice("event_type").Code())
+	must(t, f.check("linked_to_15_3").Checked && f.check("linked_to_15_3").Disabled(), "choosing the rally does not tick and fix the 15/3 box")
 	k.tab()
 	k.typ("Mít tinh hưởng ứng Ngày Quyền của người tiêu dùng Việt Nam năm 2026")
-	k.to(f.themeYear, 3) // the fixed 15/3 box is skipped
+	k.to(f.entry("theme"), 3) // the fixed 15/3 box is skipped
 	k.typ("Tiêu dùng an toàn, minh bạch trên môi trường số")
-	k.to(f.start, 6)
+	k.to(f.entry("start_date"), 6)
 	k.typ("15/03/2026")
-	k.to(f.venue, 3)
+	k.to(f.entry("venue"), 3)
 	k.typ("Hội trường UBND phường Mỹ Tho")
-	hoi := slices.Index(f.partnerIDs, "hoi_bvntd")
-	must(t, hoi >= 0, "no partner Hội Bảo vệ người tiêu dùng tỉnh")
-	k.to(f.partners[hoi], 40)
+	hoi := f.ticks("partners").box("hoi_bvntd")
+	must(t, hoi != nil, "no partner Hội Bảo vệ người tiêu dùng tỉnh")
+	k.to(hoi, 40)
 	k.typ(" ")
-	k.to(f.attendance, 60)
+	k.to(f.entry("estimated_attendance"), 60)
 	k.typ("350")
 	k.tab()
 	k.typ("12")
@@ -120,14 +120,14 @@ func TestOutreach_OtherTypesLeave15_3ToTheOfficer(t *testing.T) {
 	fx, s := newOutreachFixture(t)
 	test.Tap(mustButton(t, fx.win.Content(), "Thêm sự kiện"))
 	f := s.eventForm
-	f.typ.SetCode("mit_tinh_15_3")
-	f.typ.SetCode("hoi_nghi")
-	must(t, f.linked.Checked && !f.linked.Disabled(), "after a conference: checked %v, disabled %v", f.linked.Checked, f.linked.Disabled())
-	test.Tap(f.linked)
-	test.Type(f.name, "Hội nghị phổ biến pháp luật bảo vệ người tiêu dùng cho tiểu thương chợ")
-	test.Type(f.start, "20/5/2026")
-	test.Type(f.end, "21/5/2026")
-	f.tasks[slices.Index(f.taskIDs, "III.3")].SetChecked(false)
+	f.choice("event_type").SetCode("mit_tinh_15_3")
+	f.choice("event_type").SetCode("hoi_nghi")
+	must(t, f.check("linked_to_15_3").Checked && !f.check("linked_to_15_3").Disabled(), "after a conference: checked %v, disabled %v", f.check("linked_to_15_3").Checked, f.check("linked_to_15_3").Disabled())
+	test.Tap(f.check("linked_to_15_3"))
+	test.Type(f.entry("title"), "Hội nghị phổ biến pháp luật bảo vệ người tiêu dùng cho tiểu thương chợ")
+	test.Type(f.entry("start_date"), "20/5/2026")
+	test.Type(f.entry("end_date"), "21/5/2026")
+	f.ticks("plan_tasks").box("III.3").SetChecked(false)
 	test.Tap(f.save)
 	must(t, s.eventForm == nil, "not saved: %q", f.formErr.Text)
 	must(t, s.eventCell(0, outreachColMark) == "" && s.eventCell(0, outreachColDates) == "20/05/2026 – 21/05/2026",
@@ -142,8 +142,8 @@ func TestOutreach_EventMessagesUnderFields(t *testing.T) {
 	fx, s := newOutreachFixture(t)
 	test.Tap(mustButton(t, fx.win.Content(), "Thêm sự kiện"))
 	f := s.eventForm
-	test.Type(f.end, "31/02/2026")
-	test.Type(f.attendance, "khoảng 200")
+	test.Type(f.entry("end_date"), "31/02/2026")
+	test.Type(f.entry("estimated_attendance"), "khoảng 200")
 	test.Tap(f.save)
 	for field, msg := range map[string]string{
 		"event_type":           "Chưa chọn loại sự kiện.",
@@ -156,7 +156,7 @@ func TestOutreach_EventMessagesUnderFields(t *testing.T) {
 		must(t, l.Visible() && l.Text == msg, "%s: %q (shown %v), want %q", field, l.Text, l.Visible(), msg)
 	}
 	must(t, !f.errs["venue"].Visible(), "a message under the venue")
-	must(t, fx.win.Canvas().Focused() == f.typ.sel, "the cursor is not on the first bad field")
+	must(t, fx.win.Canvas().Focused() == f.choice("event_type").sel, "the cursor is not on the first bad field")
 	must(t, s.eventForm == f && len(outreachEvents(t, fx.db, true)) == 0 && outreachOutboxCount(t, fx.db) == 0, "something was saved")
 }
 
@@ -167,12 +167,12 @@ func TestOutreach_PublicationNeedsTitle(t *testing.T) {
 	test.Tap(mustButton(t, fx.win.Content(), "Thêm tài liệu, tin bài"))
 	f := s.pubForm
 	must(t, f != nil, "the publication form did not open")
-	must(t, f.date.Text == FormatDate(fx.clock.Peek()), "date defaults to %q", f.date.Text)
-	f.typ.SetCode("to_roi")
-	f.origin.SetCode("tiep_nhan_trung_uong")
-	f.format.SetCode("giay")
-	test.Type(f.quantity, "500")
-	f.channel.SetCode("phat_truc_tiep")
+	must(t, f.entry("date").Text == FormatDate(fx.clock.Peek()), "date defaults to %q", f.entry("date").Text)
+	f.choice("publication_type").SetCode("to_roi")
+	f.choice("origin").SetCode("tiep_nhan_trung_uong")
+	f.choice("format").SetCode("giay")
+	test.Type(f.entry("quantity"), "500")
+	f.choice("channel").SetCode("phat_truc_tiep")
 	test.Tap(mustButton(t, fx.win.Content(), "Lưu"))
 
 	msg := f.errs["title"]
@@ -181,11 +181,11 @@ func TestOutreach_PublicationNeedsTitle(t *testing.T) {
 		must(t, k == "title" || !l.Visible(), "a message under %s: %q", k, l.Text)
 	}
 	must(t, f.formErr.Visible() && strings.HasPrefix(f.formErr.Text, "Chưa lưu."), "summary %q", f.formErr.Text)
-	must(t, fx.win.Canvas().Focused() == f.name, "the cursor is not in the title")
+	must(t, fx.win.Canvas().Focused() == f.entry("title"), "the cursor is not in the title")
 	must(t, s.pubForm == f, "the form closed")
 	must(t, len(outreachPubs(t, fx.db, true)) == 0 && outreachOutboxCount(t, fx.db) == 0, "something was saved")
 
-	test.Type(f.name, "Tờ rơi “Mua sắm trực tuyến an toàn”")
+	test.Type(f.entry("title"), "Tờ rơi “Mua sắm trực tuyến an toàn”")
 	test.Tap(mustButton(t, fx.win.Content(), "Lưu"))
 	must(t, s.pubForm == nil, "not saved: %q", f.formErr.Text)
 	pubs := outreachPubs(t, fx.db, false)
@@ -222,10 +222,10 @@ func TestOutreach_EditChangesOnlyWhatChanged(t *testing.T) {
 	s.eventTable.Select(widget.TableCellID{Row: 0, Col: outreachColTitle})
 	f := s.eventForm
 	must(t, f != nil && f.orig.ID == e.ID, "tapping the row did not open the event")
-	must(t, f.name.Text == e.Title && f.start.Text == "10/06/2026" && f.attendance.Text == "120" && f.businesses.Text == "40" &&
-		f.organiser.Code() == "sct" && slices.Equal(outreachTicked(f.partners, f.partnerIDs), []string{"hhdn", "ubnd_xa"}) &&
-		slices.Equal(outreachTicked(f.tasks, f.taskIDs), []string{"III.4"}) && !f.linked.Checked,
-		"form shows %q %q %q %v", f.name.Text, f.start.Text, f.attendance.Text, outreachTicked(f.partners, f.partnerIDs))
+	must(t, f.entry("title").Text == e.Title && f.entry("start_date").Text == "10/06/2026" && f.entry("estimated_attendance").Text == "120" && f.entry("business_participants").Text == "40" &&
+		f.choice("organiser").Code() == "sct" && slices.Equal(f.ticks("partners").ticked(), []string{"hhdn", "ubnd_xa"}) &&
+		slices.Equal(f.ticks("plan_tasks").ticked(), []string{"III.4"}) && !f.check("linked_to_15_3").Checked,
+		"form shows %q %q %q %v", f.entry("title").Text, f.entry("start_date").Text, f.entry("estimated_attendance").Text, f.ticks("partners").ticked())
 	test.Tap(f.save)
 	must(t, s.eventForm == nil && outreachOutboxCount(t, fx.db) == before, "an unchanged event was written")
 
@@ -236,7 +236,7 @@ func TestOutreach_EditChangesOnlyWhatChanged(t *testing.T) {
 	must(t, fx.db.GetRecord(ctx, e.ID, synced) == nil, "get")
 	synced.Venue = "Nhà văn hóa khu phố 3"
 	must(t, fx.db.SaveRecord(ctx, synced) == nil, "concurrent save")
-	f.attendance.SetText("150")
+	f.entry("estimated_attendance").SetText("150")
 	test.Tap(f.save)
 	must(t, s.eventForm == nil, "not saved: %q", f.formErr.Text)
 
@@ -271,7 +271,7 @@ func TestOutreach_VoidKeepsTheReason(t *testing.T) {
 	s.onSaved = func() { saved++ }
 	s.pubTable.Select(widget.TableCellID{Row: 0, Col: outreachPubColTitle})
 	f := s.pubForm
-	must(t, f != nil && f.url.Text == p.URL && f.note.Text == p.Note, "the item did not open")
+	must(t, f != nil && f.entry("url").Text == p.URL && f.entry("note").Text == p.Note, "the item did not open")
 	must(t, findButton(fx.win.Content(), "Hủy bản ghi nhập nhầm").Importance == widget.DangerImportance, "the void button is not marked")
 	test.Tap(mustButton(t, fx.win.Content(), "Hủy bản ghi nhập nhầm"))
 	d := topOverlay(t, fx.win)
@@ -305,13 +305,13 @@ func TestOutreach_TabFollowsTheScreen(t *testing.T) {
 	test.Tap(mustButton(t, fx.win.Content(), "Thêm sự kiện"))
 	f := s.eventForm
 	byObject := map[fyne.Focusable]string{}
-	for name, in := range f.inputs {
+	for name, in := range f.inputs() {
 		byObject[in] = name
 	}
-	for _, c := range f.partners {
+	for _, c := range f.ticks("partners").boxes {
 		byObject[c] = "partners"
 	}
-	for _, c := range f.tasks {
+	for _, c := range f.ticks("plan_tasks").boxes {
 		byObject[c] = "plan_tasks"
 	}
 	c := fx.win.Canvas()
@@ -323,8 +323,8 @@ func TestOutreach_TabFollowsTheScreen(t *testing.T) {
 		c.FocusNext()
 	}
 	must(t, c.Focused() == f.save, "Tab never reached the save button")
-	if strings.Join(seen, " ") != strings.Join(f.order, " ") {
-		t.Fatalf("Tab order\n%v\nwant the screen order\n%v", seen, f.order)
+	if strings.Join(seen, " ") != strings.Join(f.order(), " ") {
+		t.Fatalf("Tab order\n%v\nwant the screen order\n%v", seen, f.order())
 	}
 	must(t, f.content.MinSize().Width <= 1000, "the form needs %v px: wider than an old laptop's window", f.content.MinSize().Width)
 }
@@ -337,11 +337,11 @@ func TestOutreach_CancelAsksBeforeDropping(t *testing.T) {
 	test.Tap(mustButton(t, fx.win.Content(), "Hủy"))
 	must(t, s.pubForm == nil, "an untouched form did not close")
 	test.Tap(mustButton(t, fx.win.Content(), "Thêm tài liệu, tin bài"))
-	test.Type(s.pubForm.name, "Sổ tay")
+	test.Type(s.pubForm.entry("title"), "Sổ tay")
 	test.Tap(mustButton(t, fx.win.Content(), "Hủy"))
 	d := topOverlay(t, fx.win)
 	test.Tap(mustButton(t, d, "Tiếp tục nhập"))
-	must(t, s.pubForm != nil && s.pubForm.name.Text == "Sổ tay", "keeping on typing lost the form")
+	must(t, s.pubForm != nil && s.pubForm.entry("title").Text == "Sổ tay", "keeping on typing lost the form")
 	test.Tap(mustButton(t, fx.win.Content(), "Hủy"))
 	test.Tap(mustButton(t, topOverlay(t, fx.win), "Bỏ thay đổi"))
 	must(t, s.pubForm == nil && len(outreachPubs(t, fx.db, true)) == 0, "discarding kept the form or saved")

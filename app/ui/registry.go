@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -10,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -417,111 +417,68 @@ func officerWorkplace(refs *app.RefData, unit string) string {
 	return "UBND " + name
 }
 
-// officerForm records an officer of the commune; saving also makes or
-// links the participant record through which their attendance counts.
-type officerForm struct {
-	*recordForm
-	r        *registryScreen
-	orig     *app.Officer
-	name     *formEntry
-	position *formEntry
-	role     *codeSelect
-	phone    *formEntry
-	t5       *formCheck
-	active   *formCheck
-	link     *widget.Label
+// The forms of the registry: an officer of the commune, an organisation, a
+// participant.
+type (
+	officerForm = form[app.Officer, *app.Officer]
+	orgForm     = form[app.Organisation, *app.Organisation]
+)
+
+// personForm records a participant. It shows the records the person may
+// be the same as, and asks before saving a new one that looks like one of
+// them.
+type personForm struct {
+	*form[app.Participant, *app.Participant]
+	dupMsg  *widget.Label
+	dupOpen *fyne.Container // a button per other record
 }
 
+// openOfficer shows the form of an officer of the commune (nil: a new
+// one); saving also makes or links the participant record through which
+// their attendance counts.
 func (r *registryScreen) openOfficer(orig *app.Officer) {
-	f := &officerForm{r: r, orig: orig}
 	title := lang.X("officer.form.new", "Thêm cán bộ")
 	if orig != nil {
 		title = lang.X("officer.form.edit", "Sửa thông tin cán bộ")
 	}
-	f.recordForm = newRecordForm(r.win, title, f.onSave, func() { f.leave(func() { r.closeForm(false) }) })
-	f.name = f.entry("")
-	f.position = f.entry(lang.X("officer.position.placeholder", "Ví dụ: Công chức Văn phòng – Thống kê"))
-	f.role = f.pick(app.OfficerRoles)
-	f.phone = f.entry(lang.X("form.phone.placeholder", "Ví dụ: 0912 345 678"))
-	f.t5 = f.check(lang.X("officer.t5", "Tính cho chỉ tiêu T5 (cán bộ thực thi được tập huấn)"))
-	f.active = f.check(lang.X("officer.active", "Đang công tác"))
-	f.link = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	f := newForm[app.Officer](r.formDeps, orig, title, "officer")
+	f.failed = func(reason string) string {
+		return lang.X("officer.save_failed", "Chưa lưu được cán bộ: {{.Reason}}", map[string]any{"Reason": reason})
+	}
+	workplace := officerWorkplace(r.refs, r.unit)
+	f.store = func(ctx context.Context, orig, o *app.Officer) (*app.Officer, error) {
+		return o, saveOfficer(ctx, r.records, orig, o, workplace)
+	}
+	f.saveAlways = true // the participant record follows the officer's
+	f.onDone = func(saved *app.Officer) { r.closeForm(saved != nil) }
+	start := app.Officer{Active: true, CountsForT5: true, Role: "can_bo_cong_thuong_xa"}
+	start.UnitCode = r.unit
+	link := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance,
+		Text: lang.X("officer.will_link", "Khi lưu, cán bộ được thêm vào (hoặc liên kết với) danh sách người tham dự để tính số lần tập huấn.")}
+	if orig != nil && orig.ParticipantID != "" {
+		link.Text = lang.X("officer.linked", "Đã liên kết với danh sách người tham dự: số lần có mặt ở lớp tập huấn được tính cho cán bộ này.")
+	}
 	body := container.NewVBox(
 		container.NewGridWithColumns(2,
-			f.cell("full_name", lang.X("officer.name", "Họ và tên")+" *", f.name, f.name),
-			f.cell("position", lang.X("officer.position", "Chức vụ"), f.position, f.position),
-			f.cell("role", lang.X("officer.role", "Vai trò"), f.role.sel, f.role.sel),
-			f.cell("phone", lang.X("officer.phone", "Số điện thoại"), f.phone, f.phone),
+			f.textField("full_name", lang.X("officer.name", "Họ và tên")+" *", 1, "",
+				func(o *app.Officer) *string { return &o.FullName }),
+			f.textField("position", lang.X("officer.position", "Chức vụ"), 1,
+				lang.X("officer.position.placeholder", "Ví dụ: Công chức Văn phòng – Thống kê"),
+				func(o *app.Officer) *string { return &o.Position }),
+			f.codeField("role", lang.X("officer.role", "Vai trò"), app.OfficerRoles,
+				func(o *app.Officer) *string { return &o.Role }),
+			f.textField("phone", lang.X("officer.phone", "Số điện thoại"), 1, lang.X("form.phone.placeholder", "Ví dụ: 0912 345 678"),
+				func(o *app.Officer) *string { return &o.Phone }),
 		),
-		f.cell("counts_for_t5", "", f.t5, f.t5),
-		f.cell("active", "", f.active, f.active),
-		f.link,
+		f.flagField("counts_for_t5", "", lang.X("officer.t5", "Tính cho chỉ tiêu T5 (cán bộ thực thi được tập huấn)"),
+			func(o *app.Officer) *bool { return &o.CountsForT5 }),
+		f.flagField("active", "", lang.X("officer.active", "Đang công tác"), func(o *app.Officer) *bool { return &o.Active }),
+		link,
 	)
-	f.layout(body)
-	o := app.Officer{Active: true, CountsForT5: true, Role: "can_bo_cong_thuong_xa"}
-	if orig != nil {
-		o = *orig
-	}
-	f.name.SetText(o.FullName)
-	f.position.SetText(o.Position)
-	f.role.SetCode(o.Role)
-	f.phone.SetText(o.Phone)
-	f.t5.SetChecked(o.CountsForT5)
-	f.active.SetChecked(o.Active)
-	if o.ParticipantID != "" {
-		f.link.SetText(lang.X("officer.linked", "Đã liên kết với danh sách người tham dự: số lần có mặt ở lớp tập huấn được tính cho cán bộ này."))
-	} else {
-		f.link.SetText(lang.X("officer.will_link", "Khi lưu, cán bộ được thêm vào (hoặc liên kết với) danh sách người tham dự để tính số lần tập huấn."))
-	}
-	f.markClean()
+	f.finish(body, start)
 	r.officerForm = f
 	r.show(f.content)
 	f.focusFirst()
-}
-
-func (f *officerForm) collect() (app.Officer, map[string]string) {
-	var o app.Officer
-	if f.orig != nil {
-		o = *f.orig
-	} else {
-		o.UnitCode = f.r.unit
-	}
-	o.FullName, o.Position, o.Role, o.Phone = f.name.Text, f.position.Text, f.role.Code(), f.phone.Text
-	o.CountsForT5, o.Active = f.t5.Checked, f.active.Checked
-	return o, checkRecord(&o, f.r.refs, f.r.now())
-}
-
-func (f *officerForm) onSave() {
-	if f.saving {
-		return
-	}
-	o, bad := f.collect()
-	if len(bad) > 0 {
-		f.showErrors(notSaved(), bad)
-		return
-	}
-	f.showErrors("", nil)
-	f.setSaving(true)
-	r := f.r
-	var orig *app.Officer
-	if f.orig != nil {
-		c := *f.orig
-		orig = &c
-	}
-	workplace := officerWorkplace(r.refs, r.unit)
-	r.run(func() {
-		err := saveOfficer(r.ctx, r.records, orig, &o, workplace)
-		fyne.Do(func() {
-			f.setSaving(false)
-			if err != nil {
-				logError("save officer", err)
-				f.showErrors(lang.X("officer.save_failed", "Chưa lưu được cán bộ: {{.Reason}}",
-					map[string]any{"Reason": userMessage(err)}), app.FieldErrors(err))
-				return
-			}
-			r.closeForm(true)
-		})
-	})
 }
 
 // saveOfficer saves o (orig: as the form first showed it, nil for a new
@@ -557,183 +514,87 @@ func saveOfficer(ctx context.Context, svc RecordService, orig, o *app.Officer, w
 		return err
 	}
 	o.ParticipantID = p.ID
-	var before app.Record
-	if orig != nil {
-		before = orig
-	}
-	_, err := saveEdit(ctx, svc, before, o)
+	_, err := recordStore[app.Officer](svc)(ctx, orig, o)
 	return err
 }
 
-// orgForm records an organisation.
-type orgForm struct {
-	*recordForm
-	r        *registryScreen
-	orig     *app.Organisation
-	name     *formEntry
-	kind     *codeSelect
-	relevant *formCheck
-	note     *formEntry
-}
-
+// openOrg shows the form of an organisation (nil: a new one).
 func (r *registryScreen) openOrg(orig *app.Organisation) {
-	f := &orgForm{r: r, orig: orig}
 	title := lang.X("org.form.new", "Thêm tổ chức")
 	if orig != nil {
 		title = lang.X("org.form.edit", "Sửa thông tin tổ chức")
 	}
-	f.recordForm = newRecordForm(r.win, title, f.onSave, func() { f.leave(func() { r.closeForm(false) }) })
-	f.name = f.entry(lang.X("org.name.placeholder", "Ví dụ: Hội Liên hiệp Phụ nữ phường Mỹ Tho"))
-	f.kind = f.pick(app.OrganisationKinds)
-	f.relevant = f.check(lang.X("org.relevant", "Liên quan đến bảo vệ quyền lợi người tiêu dùng (tính cho chỉ tiêu T4)"))
-	f.note = f.area(2, "")
-	body := container.NewVBox(
-		f.cell("name", lang.X("org.name", "Tên tổ chức")+" *", f.name, f.name),
-		f.cell("kind", lang.X("org.kind", "Loại tổ chức")+" *", f.kind.sel, f.kind.sel),
-		f.cell("relevant", "", f.relevant, f.relevant),
-		f.cell("note", lang.X("org.note", "Ghi chú"), f.note, f.note),
-	)
-	f.layout(body)
-	o := app.Organisation{Relevant: true}
-	if orig != nil {
-		o = *orig
+	f := newForm[app.Organisation](r.formDeps, orig, title, "organisation")
+	f.failed = func(reason string) string {
+		return lang.X("org.save_failed", "Chưa lưu được tổ chức: {{.Reason}}", map[string]any{"Reason": reason})
 	}
-	f.name.SetText(o.Name)
-	f.kind.SetCode(o.Kind)
-	f.relevant.SetChecked(o.Relevant)
-	f.note.SetText(o.Note)
-	f.markClean()
+	f.store = recordStore[app.Organisation](r.records)
+	f.onDone = func(saved *app.Organisation) { r.closeForm(saved != nil) }
+	body := container.NewVBox(
+		f.textField("name", lang.X("org.name", "Tên tổ chức")+" *", 1,
+			lang.X("org.name.placeholder", "Ví dụ: Hội Liên hiệp Phụ nữ phường Mỹ Tho"),
+			func(o *app.Organisation) *string { return &o.Name }),
+		f.codeField("kind", lang.X("org.kind", "Loại tổ chức")+" *", app.OrganisationKinds,
+			func(o *app.Organisation) *string { return &o.Kind }),
+		f.flagField("relevant", "", lang.X("org.relevant", "Liên quan đến bảo vệ quyền lợi người tiêu dùng (tính cho chỉ tiêu T4)"),
+			func(o *app.Organisation) *bool { return &o.Relevant }),
+		f.textField("note", lang.X("org.note", "Ghi chú"), 2, "", func(o *app.Organisation) *string { return &o.Note }),
+	)
+	start := app.Organisation{Relevant: true}
+	start.UnitCode = r.unit
+	f.finish(body, start)
 	r.orgForm = f
 	r.show(f.content)
 	f.focusFirst()
 }
 
-func (f *orgForm) onSave() {
-	if f.saving {
-		return
-	}
-	var o app.Organisation
-	if f.orig != nil {
-		o = *f.orig
-	} else {
-		o.UnitCode = f.r.unit
-	}
-	o.Name, o.Kind, o.Relevant, o.Note = f.name.Text, f.kind.Code(), f.relevant.Checked, f.note.Text
-	if bad := checkRecord(&o, f.r.refs, f.r.now()); len(bad) > 0 {
-		f.showErrors(notSaved(), bad)
-		return
-	}
-	f.showErrors("", nil)
-	var orig app.Record
-	if f.orig != nil {
-		orig = f.orig
-	}
-	f.saveRecord(f.r, orig, &o, "save organisation", func(reason string) string {
-		return lang.X("org.save_failed", "Chưa lưu được tổ chức: {{.Reason}}", map[string]any{"Reason": reason})
-	})
-}
-
-// saveRecord saves rec off the Fyne goroutine (saveEdit against orig, nil
-// for a new record) and goes back to the lists, or shows why not.
-func (f *recordForm) saveRecord(r *registryScreen, orig, rec app.Record, op string, failed func(reason string) string) {
-	f.setSaving(true)
-	if orig != nil {
-		orig = copyRecord(orig)
-	}
-	r.run(func() {
-		_, err := saveEdit(r.ctx, r.records, orig, rec)
-		fyne.Do(func() {
-			f.setSaving(false)
-			if err != nil {
-				logError(op, err)
-				f.showErrors(failed(userMessage(err)), app.FieldErrors(err))
-				return
-			}
-			r.closeForm(true)
-		})
-	})
-}
-
-// copyRecord returns a copy of r, so that a form's original is not shared
-// with the goroutine that saves.
-func copyRecord(r app.Record) app.Record {
-	c := app.NewRecord(r.Entity())
-	if err := c.SetFields(r.Fields()); err != nil {
-		return r
-	}
-	c.Head().Version = r.Head().Version
-	return c
-}
-
-// personForm records a participant. It shows the records the person may
-// be the same as, and asks before saving a new one that looks like one of
-// them.
-type personForm struct {
-	*recordForm
-	r         *registryScreen
-	orig      *app.Participant
-	name      *formEntry
-	ptype     *codeSelect
-	org       *codeSelect
-	workplace *formEntry
-	gender    *codeSelect
-	ageBand   *codeSelect
-	phone     *formEntry
-	dupMsg    *widget.Label
-	dupOpen   *fyne.Container // a button per other record
-	dupWarn   dialog.Dialog   // the open "may be the same person" question, or nil
-}
-
+// openPerson shows the form of a participant (nil: a new one).
 func (r *registryScreen) openPerson(orig *app.Participant) {
-	f := &personForm{r: r, orig: orig}
 	title := lang.X("person.form.new", "Thêm người tham dự")
 	if orig != nil {
 		title = lang.X("person.form.edit", "Sửa thông tin người tham dự")
 	}
-	f.recordForm = newRecordForm(r.win, title, f.onSave, func() { f.leave(func() { r.closeForm(false) }) })
-	f.name = f.entry("")
-	f.ptype = f.pick(app.ParticipantTypes)
-	orgList := app.CodeList{{Code: "", VI: lang.X("person.org.none", "(Không thuộc tổ chức trong danh mục)"),
-		EN: lang.X("person.org.none", "(Không thuộc tổ chức trong danh mục)")}}
+	f := &personForm{form: newForm[app.Participant](r.formDeps, orig, title, "participant")}
+	f.failed = func(reason string) string {
+		return lang.X("person.save_failed", "Chưa lưu được người tham dự: {{.Reason}}", map[string]any{"Reason": reason})
+	}
+	f.store = recordStore[app.Participant](r.records)
+	f.checkNew = func(p app.Participant, proceed func()) { f.checkDuplicates(r, p, proceed) }
+	f.onDone = func(saved *app.Participant) { r.closeForm(saved != nil) }
+	none := lang.X("person.org.none", "(Không thuộc tổ chức trong danh mục)")
+	orgList := app.CodeList{{Code: "", VI: none, EN: none}}
 	for _, o := range r.orgRecs {
 		orgList = append(orgList, app.Code{Code: o.ID, VI: o.Name, EN: o.Name})
 	}
-	f.org = f.pick(orgList)
-	f.workplace = f.entry(lang.X("person.workplace.placeholder", "Cơ quan, cửa hàng, trường học… nếu không có trong danh mục"))
-	f.gender = f.pick(app.Genders)
-	f.ageBand = f.pick(app.AgeBands)
-	f.phone = f.entry(lang.X("form.phone.placeholder", "Ví dụ: 0912 345 678"))
 	f.dupMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	f.dupMsg.Hide()
 	f.dupOpen = container.NewHBox()
 	body := container.NewVBox(
 		f.dupMsg, f.dupOpen,
 		container.NewGridWithColumns(2,
-			f.cell("full_name", lang.X("person.name", "Họ và tên")+" *", f.name, f.name),
-			f.cell("participant_type", lang.X("person.type", "Đối tượng")+" *", f.ptype.sel, f.ptype.sel),
-			f.cell("organisation_id", lang.X("person.org", "Tổ chức"), f.org.sel, f.org.sel),
-			f.cell("workplace", lang.X("person.workplace", "Nơi công tác"), f.workplace, f.workplace),
-			f.cell("gender", lang.X("person.gender", "Giới tính"), f.gender.sel, f.gender.sel),
-			f.cell("age_band", lang.X("person.age_band", "Nhóm tuổi"), f.ageBand.sel, f.ageBand.sel),
-			f.cell("phone", lang.X("person.phone", "Số điện thoại"), f.phone, f.phone),
+			f.textField("full_name", lang.X("person.name", "Họ và tên")+" *", 1, "",
+				func(p *app.Participant) *string { return &p.FullName }),
+			f.codeField("participant_type", lang.X("person.type", "Đối tượng")+" *", app.ParticipantTypes,
+				func(p *app.Participant) *string { return &p.Type }),
+			f.codeField("organisation_id", lang.X("person.org", "Tổ chức"), orgList,
+				func(p *app.Participant) *string { return &p.OrganisationID }),
+			f.textField("workplace", lang.X("person.workplace", "Nơi công tác"), 1,
+				lang.X("person.workplace.placeholder", "Cơ quan, cửa hàng, trường học… nếu không có trong danh mục"),
+				func(p *app.Participant) *string { return &p.Workplace }),
+			f.codeField("gender", lang.X("person.gender", "Giới tính"), app.Genders,
+				func(p *app.Participant) *string { return &p.Gender }),
+			f.codeField("age_band", lang.X("person.age_band", "Nhóm tuổi"), app.AgeBands,
+				func(p *app.Participant) *string { return &p.AgeBand }),
+			f.textField("phone", lang.X("person.phone", "Số điện thoại"), 1, lang.X("form.phone.placeholder", "Ví dụ: 0912 345 678"),
+				func(p *app.Participant) *string { return &p.Phone }),
 		),
 	)
-	f.layout(body)
-	var p app.Participant
+	var start app.Participant
+	start.UnitCode = r.unit
+	f.finish(body, start)
 	if orig != nil {
-		p = *orig
+		f.showDuplicates(r, r.dups[orig.ID])
 	}
-	f.name.SetText(p.FullName)
-	f.ptype.SetCode(p.Type)
-	f.org.SetCode(p.OrganisationID)
-	f.workplace.SetText(p.Workplace)
-	f.gender.SetCode(p.Gender)
-	f.ageBand.SetCode(p.AgeBand)
-	f.phone.SetText(p.Phone)
-	if orig != nil {
-		f.showDuplicates(r.dups[orig.ID])
-	}
-	f.markClean()
 	r.personForm = f
 	r.show(f.content)
 	f.focusFirst()
@@ -742,7 +603,7 @@ func (r *registryScreen) openPerson(orig *app.Participant) {
 // showDuplicates tells which records the person may be the same as, with
 // a button to open each: an officer compares and, if they are one person,
 // corrects or voids one of them by hand.
-func (f *personForm) showDuplicates(pairs []app.PersonPair) {
+func (f *personForm) showDuplicates(r *registryScreen, pairs []app.PersonPair) {
 	f.dupOpen.Objects = nil
 	if len(pairs) == 0 {
 		f.dupMsg.Hide()
@@ -751,11 +612,11 @@ func (f *personForm) showDuplicates(pairs []app.PersonPair) {
 	}
 	var parts []string
 	for _, d := range pairs {
-		parts = append(parts, f.r.otherLabel(d))
-		for i := range f.r.peopleRecs {
-			if other := &f.r.peopleRecs[i]; other.ID == d.OtherID {
+		parts = append(parts, r.otherLabel(d))
+		for i := range r.peopleRecs {
+			if other := &r.peopleRecs[i]; other.ID == d.OtherID {
 				f.dupOpen.Add(&widget.Button{Text: lang.X("person.dup.open", "Mở bản ghi: {{.Name}}", map[string]any{"Name": other.FullName}),
-					Icon: theme.SearchIcon(), OnTapped: func() { f.r.openPerson(other) }})
+					Icon: theme.SearchIcon(), OnTapped: func() { r.openPerson(other) }})
 			}
 		}
 	}
@@ -765,70 +626,22 @@ func (f *personForm) showDuplicates(pairs []app.PersonPair) {
 	f.dupOpen.Refresh()
 }
 
-func (f *personForm) collect() (app.Participant, map[string]string) {
-	var p app.Participant
-	if f.orig != nil {
-		p = *f.orig
-	} else {
-		p.UnitCode = f.r.unit
-	}
-	p.FullName, p.Type, p.OrganisationID = f.name.Text, f.ptype.Code(), f.org.Code()
-	p.Workplace, p.Gender, p.AgeBand, p.Phone = f.workplace.Text, f.gender.Code(), f.ageBand.Code(), f.phone.Text
-	return p, checkRecord(&p, f.r.refs, f.r.now())
-}
-
-func (f *personForm) onSave() {
-	if f.saving {
+// checkDuplicates compares the new person p with everyone on the register
+// and asks before adding someone who may already be there; it never
+// blocks.
+func (f *personForm) checkDuplicates(r *registryScreen, p app.Participant, proceed func()) {
+	p.ID = "new"
+	pairs := app.DuplicatesOf(app.PossibleDuplicatePeople(append(slices.Clip(r.peopleRecs), p), r.orgRecs))["new"]
+	if len(pairs) == 0 {
+		proceed()
 		return
 	}
-	p, bad := f.collect()
-	if len(bad) > 0 {
-		f.showErrors(notSaved(), bad)
-		return
-	}
-	f.showErrors("", nil)
-	if f.orig == nil {
-		// The new person against everyone on the register: ask before
-		// adding someone who may already be there.
-		p.ID = "new"
-		pairs := app.DuplicatesOf(app.PossibleDuplicatePeople(append(append([]app.Participant(nil), f.r.peopleRecs...), p), f.r.orgRecs))["new"]
-		p.ID = ""
-		if len(pairs) > 0 {
-			f.warnDuplicates(p, pairs)
-			return
-		}
-	}
-	f.save1(p)
-}
-
-func (f *personForm) save1(p app.Participant) {
-	var orig app.Record
-	if f.orig != nil {
-		orig = f.orig
-	}
-	f.saveRecord(f.r, orig, &p, "save participant", func(reason string) string {
-		return lang.X("person.save_failed", "Chưa lưu được người tham dự: {{.Reason}}", map[string]any{"Reason": reason})
-	})
-}
-
-// warnDuplicates asks whether to save a person who may already be on the
-// register; it never blocks.
-func (f *personForm) warnDuplicates(p app.Participant, pairs []app.PersonPair) {
 	var parts []string
 	for _, d := range pairs {
-		parts = append(parts, "• "+f.r.otherLabel(d))
+		parts = append(parts, "• "+r.otherLabel(d))
 	}
-	msg := &widget.Label{Wrapping: fyne.TextWrapWord, Text: lang.X("person.dup.ask",
-		"Người này có thể đã có trong danh sách:") + "\n" + strings.Join(parts, "\n") + "\n" +
-		lang.X("person.dup.question", "Nếu là người khác, vẫn lưu; nếu là cùng một người, quay lại và dùng bản ghi đã có.")}
-	d := dialog.NewCustomConfirm(lang.X("person.dup.title", "Có thể trùng người"),
-		lang.X("form.dup.save", "Vẫn lưu"), lang.X("form.dup.back", "Quay lại"), msg, func(save bool) {
-			f.dupWarn = nil
-			if save {
-				f.save1(p)
-			}
-		}, f.r.win)
-	d.Resize(fyne.NewSize(520, 260))
-	f.dupWarn = d
-	d.Show()
+	text := lang.X("person.dup.ask", "Người này có thể đã có trong danh sách:") + "\n" + strings.Join(parts, "\n") + "\n" +
+		lang.X("person.dup.question", "Nếu là người khác, vẫn lưu; nếu là cùng một người, quay lại và dùng bản ghi đã có.")
+	f.ask(lang.X("person.dup.title", "Có thể trùng người"), text,
+		lang.X("form.dup.save", "Vẫn lưu"), lang.X("form.dup.back", "Quay lại"), fyne.NewSize(520, 260), proceed)
 }

@@ -41,8 +41,8 @@ func TestRegistry_OfficerGetsParticipant(t *testing.T) {
 	f := r.officerForm
 	c := fx.win.Canvas()
 	k := keyboard{t, c}
-	must(t, f != nil && c.Focused() == f.name, "the form does not open on the name")
-	must(t, f.active.Checked && f.t5.Checked && f.role.Code() == "can_bo_cong_thuong_xa", "defaults")
+	must(t, f != nil && c.Focused() == f.entry("full_name"), "the form does not open on the name")
+	must(t, f.check("active").Checked && f.check("counts_for_t5").Checked && f.choice("role").Code() == "can_bo_cong_thuong_xa", "defaults")
 	k.typ("Võ Thành Công")
 	k.tab()
 	k.typ("Công chức Kinh tế")
@@ -53,8 +53,8 @@ func TestRegistry_OfficerGetsParticipant(t *testing.T) {
 	k.key(fyne.KeySpace)
 	must(t, r.officerForm == f && f.errs["phone"].Visible() && strings.HasPrefix(f.errs["phone"].Text, "Số điện thoại không hợp lệ"),
 		"bad phone not shown: %q", f.errs["phone"].Text)
-	must(t, c.Focused() == f.phone, "the bad field does not get the focus")
-	f.phone.SetText("0912 555 666")
+	must(t, c.Focused() == f.entry("phone"), "the bad field does not get the focus")
+	f.entry("phone").SetText("0912 555 666")
 	test.Tap(f.save)
 	must(t, r.officerForm == nil, "not saved: %q", f.formErr.Text)
 
@@ -74,9 +74,9 @@ func TestRegistry_OfficerGetsParticipant(t *testing.T) {
 	// record, which keeps its id (and so the attendance already counted).
 	r.officers.table.Select(widget.TableCellID{Row: 0, Col: 0})
 	f = r.officerForm
-	must(t, f != nil && f.name.Text == "Võ Thành Công", "edit form")
-	f.name.SetText("Võ Thành Công Minh")
-	f.phone.SetText("0912555777")
+	must(t, f != nil && f.entry("full_name").Text == "Võ Thành Công", "edit form")
+	f.entry("full_name").SetText("Võ Thành Công Minh")
+	f.entry("phone").SetText("0912555777")
 	test.Tap(f.save)
 	must(t, r.officerForm == nil, "edit not saved: %q", f.formErr.Text)
 	people = listPeople(t, fx.db)
@@ -93,8 +93,8 @@ func TestRegistry_OfficerLinksExistingParticipant(t *testing.T) {
 	r := fx.registry()
 	test.Tap(r.officers.add)
 	f := r.officerForm
-	f.name.SetText("Lê Thị Thu")
-	f.role.SetCode("lanh_dao_ubnd")
+	f.entry("full_name").SetText("Lê Thị Thu")
+	f.choice("role").SetCode("lanh_dao_ubnd")
 	test.Tap(f.save)
 	must(t, r.officerForm == nil, "not saved: %q", f.formErr.Text)
 	people := listPeople(t, fx.db)
@@ -171,11 +171,11 @@ func TestRegistry_NewPersonAsksBeforeDuplicate(t *testing.T) {
 	test.Tap(f.save)
 	must(t, f.errs["full_name"].Text == "Chưa nhập họ và tên." && f.errs["participant_type"].Text == "Chưa chọn đối tượng.",
 		"messages %q %q", f.errs["full_name"].Text, f.errs["participant_type"].Text)
-	f.name.SetText("pham van hung")
-	f.ptype.SetCode("ho_kinh_doanh_tieu_thuong")
-	f.phone.SetText("0918222333")
+	f.entry("full_name").SetText("pham van hung")
+	f.choice("participant_type").SetCode("ho_kinh_doanh_tieu_thuong")
+	f.entry("phone").SetText("0918222333")
 	test.Tap(f.save)
-	must(t, f.dupWarn != nil, "no question about the possible duplicate")
+	must(t, f.asking != nil, "no question about the possible duplicate")
 	msg := strings.Join(texts(topOverlay(t, fx.win)), "\n")
 	must(t, strings.Contains(msg, "Phạm Văn Hùng") && strings.Contains(msg, "cùng số điện thoại"), "question says %q", msg)
 	test.Tap(mustButton(t, topOverlay(t, fx.win), "Quay lại"))
@@ -196,12 +196,12 @@ func TestRegistry_Organisation(t *testing.T) {
 	r.tabs.SelectIndex(1)
 	test.Tap(r.orgs.add)
 	f := r.orgForm
-	must(t, f.relevant.Checked, "relevant by default")
+	must(t, f.check("relevant").Checked, "relevant by default")
 	test.Tap(f.save)
 	must(t, f.errs["name"].Text == "Chưa nhập tên tổ chức." && f.errs["kind"].Text == "Chưa chọn loại tổ chức.",
 		"messages %q %q", f.errs["name"].Text, f.errs["kind"].Text)
-	f.name.SetText("Hợp tác xã Nông nghiệp Tân Thành")
-	f.kind.SetCode("htx")
+	f.entry("name").SetText("Hợp tác xã Nông nghiệp Tân Thành")
+	f.choice("kind").SetCode("htx")
 	test.Tap(f.save)
 	must(t, r.orgForm == nil && len(r.orgRecs) == 1, "not saved: %q", f.formErr.Text)
 	fx.save(t, &app.Participant{FullName: "Đinh Văn Lực", Type: "htx", OrganisationID: r.orgRecs[0].ID})
@@ -217,7 +217,7 @@ func TestRegistry_OfficerAttendsSession(t *testing.T) {
 	fx := newRecordsFixture(t)
 	r := fx.registry()
 	test.Tap(r.officers.add)
-	r.officerForm.name.SetText("Trịnh Công Lý")
+	r.officerForm.entry("full_name").SetText("Trịnh Công Lý")
 	test.Tap(r.officerForm.save)
 	session := &app.TrainingSession{Title: "Tập huấn cho cán bộ", StartDate: fx.today(), Status: "ke_hoach"}
 	fx.save(t, session)

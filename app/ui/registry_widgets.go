@@ -1,26 +1,17 @@
 package ui
 
 import (
-	"context"
-	"encoding/json"
-	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"bvntd/app"
 )
 
-// What the registry and training screens share: a table whose columns
-// share the width, a form with a red message under each field, inputs that
-// act on Enter and Escape, and saving only the fields a form changed.
+// What the registry, training and outreach screens share: a table whose columns
+// share the width, and inputs that act on Enter and Escape.
 
 // tableColumn is one column of a recordTable.
 type tableColumn struct {
@@ -167,241 +158,6 @@ func (s *keySelect) SetCode(code string) {
 	s.SetSelectedIndex(len(s.codes) - 1)
 }
 
-// recordForm is the frame of a registry or session form: a title, a red
-// summary line, fields each with its label above and its red message
-// under, the buttons at the bottom; usable with the keyboard alone.
-type recordForm struct {
-	win     fyne.Window
-	title   *widget.Label
-	formErr *widget.Label
-	scroll  *container.Scroll
-	errs    map[string]*widget.Label
-	inputs  map[string]fyne.Focusable
-	order   []string
-	save    *widget.Button
-	cancel  *widget.Button
-	saving  bool
-	content fyne.CanvasObject
-	// values reads every input made with entry, area, pick and check;
-	// initial is what they held when the form was filled.
-	values  []func() string
-	initial string
-}
-
-func newRecordForm(win fyne.Window, title string, onSave, onCancel func()) *recordForm {
-	f := &recordForm{win: win, errs: map[string]*widget.Label{}, inputs: map[string]fyne.Focusable{}}
-	f.title = &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
-	f.formErr = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
-	f.formErr.Hide()
-	f.save = &widget.Button{Text: lang.X("form.save", "Lưu"), Icon: theme.DocumentSaveIcon(),
-		Importance: widget.HighImportance, OnTapped: onSave}
-	f.cancel = &widget.Button{Text: lang.X("form.cancel", "Hủy"), Icon: theme.CancelIcon(), OnTapped: onCancel}
-	return f
-}
-
-// reveal scrolls the form to the input that got the focus.
-func (f *recordForm) reveal(o fyne.CanvasObject) { scrollIntoView(f.scroll, o) }
-
-func (f *recordForm) entry(placeholder string) *formEntry {
-	e := newFormEntry(false)
-	e.onFocus = f.reveal
-	e.SetPlaceHolder(placeholder)
-	f.values = append(f.values, func() string { return e.Text })
-	return e
-}
-
-func (f *recordForm) area(rows int, placeholder string) *formEntry {
-	e := newFormEntry(true)
-	e.onFocus = f.reveal
-	e.SetMinRowsVisible(rows)
-	e.SetPlaceHolder(placeholder)
-	f.values = append(f.values, func() string { return e.Text })
-	return e
-}
-
-func (f *recordForm) pick(list app.CodeList) *codeSelect {
-	s := newCodeSelect(list, lang.X("form.choose", "(Chọn)"))
-	s.sel.onFocus = f.reveal
-	f.values = append(f.values, s.Code)
-	return s
-}
-
-func (f *recordForm) check(text string) *formCheck {
-	c := newFormCheck(text, nil)
-	c.onFocus = f.reveal
-	f.values = append(f.values, func() string { return strconv.FormatBool(c.Checked) })
-	return c
-}
-
-// snapshot returns every input's value in one string.
-func (f *recordForm) snapshot() string {
-	v := make([]string, len(f.values))
-	for i, get := range f.values {
-		v[i] = get()
-	}
-	return strings.Join(v, "\x00")
-}
-
-// markClean notes the inputs as filled: leaving asks only after a change.
-func (f *recordForm) markClean() { f.initial = f.snapshot() }
-
-// leave calls done at once if nothing was typed since the form was
-// filled, else after the officer confirms dropping the changes.
-func (f *recordForm) leave(done func()) {
-	if f.saving {
-		return
-	}
-	if f.snapshot() == f.initial || f.win == nil {
-		done()
-		return
-	}
-	msg := &widget.Label{Text: lang.X("record.discard.message", "Những gì vừa nhập sẽ không được lưu."),
-		Wrapping: fyne.TextWrapWord}
-	d := dialog.NewCustomConfirm(lang.X("form.discard.title", "Bỏ các thay đổi chưa lưu?"),
-		lang.X("form.discard.confirm", "Bỏ thay đổi"), lang.X("form.discard.keep", "Tiếp tục nhập"),
-		msg, func(discard bool) {
-			if discard {
-				done()
-			}
-		}, f.win)
-	d.Resize(fyne.NewSize(420, 180))
-	d.Show()
-}
-
-// checks returns a tick box per code of list, laid out in columns with
-// wrapping labels, and the boxes in list order.
-func (f *recordForm) checks(list app.CodeList, columns int) (fyne.CanvasObject, []*formCheck) {
-	box := container.NewGridWithColumns(columns)
-	var out []*formCheck
-	for _, c := range list {
-		ch := f.check("")
-		box.Add(checkRow(ch, codeLabel(c)))
-		out = append(out, ch)
-	}
-	return box, out
-}
-
-// cell builds one labelled field and registers it.
-func (f *recordForm) cell(field, label string, input fyne.CanvasObject, focus fyne.Focusable) fyne.CanvasObject {
-	msg := &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
-	msg.Hide()
-	f.errs[field] = msg
-	if focus != nil {
-		f.inputs[field] = focus
-	}
-	f.order = append(f.order, field)
-	if label == "" { // a tick box carries its own text
-		return container.NewVBox(input, msg)
-	}
-	return container.NewVBox(widget.NewLabel(label), input, msg)
-}
-
-// layout puts the body in a scroll, the buttons (extra ones first, on the
-// left) at the bottom.
-func (f *recordForm) layout(body *fyne.Container, extra ...fyne.CanvasObject) {
-	body.Objects = append([]fyne.CanvasObject{f.title, f.formErr}, body.Objects...)
-	body.Add(&widget.Label{Text: lang.X("form.required_note", "Các trường có dấu * là bắt buộc.")})
-	f.scroll = container.NewVScroll(body)
-	buttons := container.NewHBox(append(extra, layout.NewSpacer(), f.cancel, f.save)...)
-	f.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), buttons), nil, nil, f.scroll)
-}
-
-// focusFirst puts the cursor in the first field.
-func (f *recordForm) focusFirst() {
-	if f.win == nil {
-		return
-	}
-	for _, k := range f.order {
-		if in := f.inputs[k]; in != nil {
-			f.win.Canvas().Focus(in)
-			return
-		}
-	}
-}
-
-// showErrors puts each message under its field and hides the others;
-// messages for fields the form does not show go into the summary line,
-// after lead. With messages, the first bad field gets the focus.
-func (f *recordForm) showErrors(lead string, bad map[string]string) {
-	showFieldErrors(f.errs, f.formErr, lead, bad)
-	if f.win == nil {
-		return
-	}
-	for _, k := range f.order {
-		if _, ok := bad[k]; ok && f.inputs[k] != nil {
-			f.win.Canvas().Focus(f.inputs[k])
-			return
-		}
-	}
-}
-
-func (f *recordForm) setSaving(on bool) {
-	f.saving = on
-	if on {
-		f.save.SetText(lang.X("form.saving", "Đang lưu…"))
-		f.save.Disable()
-		f.cancel.Disable()
-		return
-	}
-	f.save.SetText(lang.X("form.save", "Lưu"))
-	f.save.Enable()
-	f.cancel.Enable()
-}
-
-// notSaved is the summary of a form that has bad fields.
-func notSaved() string {
-	return lang.X("form.not_saved", "Chưa lưu. Vui lòng sửa các trường được đánh dấu màu đỏ.")
-}
-
-// checkRecord normalises r and returns its validation messages by field;
-// a missing commune is left to the store, which fills in the device's.
-func checkRecord(r app.Record, refs *app.RefData, now time.Time) map[string]string {
-	r.Normalize()
-	var rf app.Refs
-	if refs != nil {
-		rf = refs
-	}
-	bad := app.FieldErrors(r.Validate(rf, now))
-	if bad == nil {
-		bad = map[string]string{}
-	}
-	if r.Head().UnitCode == "" {
-		delete(bad, "unit_code")
-	}
-	return bad
-}
-
-// saveEdit saves edited: a new record as it is; for an existing one (orig,
-// as the form first showed it), only the fields the user changed, which
-// the store applies to the record as it is then (Editor), so that values a
-// sync brought meanwhile are kept. It returns the record as saved.
-func saveEdit(ctx context.Context, svc RecordService, orig, edited app.Record) (app.Record, error) {
-	if orig == nil {
-		err := svc.SaveRecord(ctx, edited)
-		return edited, err
-	}
-	orig.Normalize() // a value only normalisation changes is not a change
-	if err := svc.Edit(ctx, edited.Entity(), orig.Head().ID, orig.Head().Version, changedFields(orig, edited)); err != nil {
-		return nil, err
-	}
-	cur := app.NewRecord(edited.Entity())
-	err := svc.GetRecord(ctx, orig.Head().ID, cur)
-	return cur, err
-}
-
-// changedFields returns the fields of edited whose values differ from
-// orig's, with edited's values.
-func changedFields(orig, edited app.Record) map[string]json.RawMessage {
-	before, after := orig.Fields(), edited.Fields()
-	changed := map[string]json.RawMessage{}
-	for k, v := range after {
-		if string(before[k]) != string(v) {
-			changed[k] = v
-		}
-	}
-	return changed
-}
-
 // foldedWords returns the search words of text (app.Fold).
 func foldedWords(text string) []string { return strings.Fields(app.Fold(text)) }
 
@@ -421,26 +177,6 @@ func matchAllPrefixes(query, words []string) bool {
 		}
 	}
 	return true
-}
-
-// parseDayInput reads a dd/mm/yyyy input as YYYY-MM-DD, putting a bad
-// one's message into bad; "" stays "".
-func parseDayInput(field, text string, now time.Time, bad map[string]string) string {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return ""
-	}
-	d, err := parseDate(text)
-	switch {
-	case err == errDateFormat:
-		bad[field] = lang.X("form.date.bad_format", "Ngày phải có dạng ngày/tháng/năm, ví dụ {{.Example}}.",
-			map[string]any{"Example": FormatDate(now)})
-	case err != nil:
-		bad[field] = lang.X("form.date.no_such_day", "Không có ngày này. Vui lòng kiểm tra ngày và tháng.")
-	default:
-		return d.Format(time.DateOnly)
-	}
-	return ""
 }
 
 // allAgencies returns every agency of refs as a code list: organisers

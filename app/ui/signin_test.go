@@ -186,8 +186,8 @@ func TestSignIn_ChangesRecordTheSignedInOfficer(t *testing.T) {
 		t.Fatalf("outbox %+v (%v), want one mutation by Lê Văn Tâm", ms, err)
 	}
 	fx.ui.openForm(nil)
-	if fx.ui.form.assignedTo.Text != "Lê Văn Tâm" {
-		t.Fatalf("the form proposes %q as the officer in charge", fx.ui.form.assignedTo.Text)
+	if fx.ui.form.entry("assigned_to").Text != "Lê Văn Tâm" {
+		t.Fatalf("the form proposes %q as the officer in charge", fx.ui.form.entry("assigned_to").Text)
 	}
 }
 

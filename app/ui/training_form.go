@@ -2,11 +2,8 @@ package ui
 
 import (
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 
@@ -21,102 +18,69 @@ const (
 )
 
 // sessionForm records a new training session or edits one (domain.md
-// §5.2 TrainingSession), usable with the keyboard alone: Tab moves on,
-// Space ticks and opens lists, ← → step through choices.
-type sessionForm struct {
-	formDeps
-	*recordForm
-	orig *app.TrainingSession
-
-	titleIn   *formEntry
-	topics    *formEntry
-	organiser *codeSelect
-	coOrgs    []*formCheck
-	coCodes   []string
-	tasks     []*formCheck
-	taskCodes []string
-	venue     *formEntry
-	start     *formEntry
-	end       *formEntry
-	format    *codeSelect
-	audiences []*formCheck // parallel to app.ParticipantTypes
-	trainers  *formEntry
-	planned   *formEntry
-	status    *codeSelect
-
-	onDone func(saved *app.TrainingSession) // nil when cancelled
-}
+// §5.2 TrainingSession).
+type sessionForm = form[app.TrainingSession, *app.TrainingSession]
 
 func newSessionForm(d formDeps, orig *app.TrainingSession) *sessionForm {
-	f := &sessionForm{formDeps: d, orig: orig}
 	title := lang.X("session.form.new", "Thêm lớp tập huấn")
 	if orig != nil {
 		title = lang.X("session.form.edit", "Sửa lớp tập huấn")
 	}
-	f.recordForm = newRecordForm(d.win, title, f.onSave, f.onCancel)
-	datePH := lang.X("form.date.placeholder", "ngày/tháng/năm")
-
-	f.titleIn = f.entry(lang.X("session.title.placeholder", "Ví dụ: Tập huấn Luật Bảo vệ quyền lợi người tiêu dùng năm 2023"))
-	f.topics = f.area(3, lang.X("session.topics.placeholder", "Các nội dung chính, mỗi dòng một nội dung"))
-	agencies := allAgencies(d.refs)
-	f.organiser = f.pick(agencies)
-	coBox, coOrgs := f.checks(agencies, 2)
-	f.coOrgs = coOrgs
-	for _, a := range agencies {
-		f.coCodes = append(f.coCodes, a.Code)
+	f := newForm[app.TrainingSession](d, orig, title, "training session")
+	f.failed = func(reason string) string {
+		return lang.X("session.save_failed", "Chưa lưu được lớp tập huấn: {{.Reason}}", map[string]any{"Reason": reason})
 	}
-	taskList := sessionTaskList(d.refs, orig)
-	taskBox, tasks := f.checks(taskList, 1)
-	f.tasks = tasks
-	for _, t := range taskList {
-		f.taskCodes = append(f.taskCodes, t.Code)
-	}
-	f.venue = f.entry(lang.X("session.venue.placeholder", "Ví dụ: Hội trường UBND phường"))
-	f.start = f.entry(datePH)
-	f.end = f.entry(datePH)
-	f.format = f.pick(app.TrainingFormats)
-	audBox, aud := f.checks(app.ParticipantTypes, 2)
-	f.audiences = aud
-	f.trainers = f.entry(lang.X("session.trainers.placeholder", "Họ tên, đơn vị của báo cáo viên"))
-	f.planned = f.entry(lang.X("session.planned.placeholder", "Ví dụ: 50"))
-	f.status = f.pick(app.ActivityStatuses)
+	f.store = recordStore[app.TrainingSession](d.records)
 
 	req := func(s string) string { return s + " *" }
-	var firstCo, firstTask fyne.Focusable
-	if len(f.coOrgs) > 0 {
-		firstCo = f.coOrgs[0]
-	}
-	if len(f.tasks) > 0 {
-		firstTask = f.tasks[0]
-	}
+	agencies, tasks := allAgencies(d.refs), sessionTaskList(d.refs, orig)
 	body := container.NewVBox(
-		f.cell("title", req(lang.X("session.title", "Tên lớp tập huấn, hội nghị")), f.titleIn, f.titleIn),
-		f.cell("topics", lang.X("session.topics", "Nội dung"), f.topics, f.topics),
+		f.textField("title", req(lang.X("session.title", "Tên lớp tập huấn, hội nghị")), 1,
+			lang.X("session.title.placeholder", "Ví dụ: Tập huấn Luật Bảo vệ quyền lợi người tiêu dùng năm 2023"),
+			func(s *app.TrainingSession) *string { return &s.Title }),
+		f.textField("topics", lang.X("session.topics", "Nội dung"), 3,
+			lang.X("session.topics.placeholder", "Các nội dung chính, mỗi dòng một nội dung"),
+			func(s *app.TrainingSession) *string { return &s.Topics }),
 		container.NewGridWithColumns(2,
-			f.cell("start_date", req(lang.X("session.start", "Ngày bắt đầu")), f.start, f.start),
-			f.cell("end_date", lang.X("session.end", "Ngày kết thúc"), f.end, f.end),
-			f.cell("venue", lang.X("session.venue", "Địa điểm"), f.venue, f.venue),
-			f.cell("format", lang.X("session.format", "Hình thức"), f.format.sel, f.format.sel),
-			f.cell("trainers", lang.X("session.trainers", "Báo cáo viên"), f.trainers, f.trainers),
-			f.cell("planned_participants", lang.X("session.planned", "Số người dự kiến"), f.planned, f.planned),
-			f.cell("organiser", lang.X("session.organiser", "Đơn vị tổ chức"), f.organiser.sel, f.organiser.sel),
-			f.cell("status", req(lang.X("session.status", "Tình trạng")), f.status.sel, f.status.sel),
+			f.dayField("start_date", req(lang.X("session.start", "Ngày bắt đầu")),
+				func(s *app.TrainingSession) *string { return &s.StartDate }),
+			f.dayField("end_date", lang.X("session.end", "Ngày kết thúc"),
+				func(s *app.TrainingSession) *string { return &s.EndDate }),
+			f.textField("venue", lang.X("session.venue", "Địa điểm"), 1,
+				lang.X("session.venue.placeholder", "Ví dụ: Hội trường UBND phường"),
+				func(s *app.TrainingSession) *string { return &s.Venue }),
+			f.codeField("format", lang.X("session.format", "Hình thức"), app.TrainingFormats,
+				func(s *app.TrainingSession) *string { return &s.Format }),
+			f.textField("trainers", lang.X("session.trainers", "Báo cáo viên"), 1,
+				lang.X("session.trainers.placeholder", "Họ tên, đơn vị của báo cáo viên"),
+				func(s *app.TrainingSession) *string { return &s.Trainers }),
+			f.countField("planned_participants", lang.X("session.planned", "Số người dự kiến"),
+				lang.X("session.planned.placeholder", "Ví dụ: 50"),
+				lang.X("session.planned.bad", "Số người dự kiến chỉ gồm chữ số, ví dụ 50."), 1_000_000,
+				func(s *app.TrainingSession) *int { return &s.Planned }),
+			f.codeField("organiser", lang.X("session.organiser", "Đơn vị tổ chức"), agencies,
+				func(s *app.TrainingSession) *string { return &s.Organiser }),
+			f.codeField("status", req(lang.X("session.status", "Tình trạng")), app.ActivityStatuses,
+				func(s *app.TrainingSession) *string { return &s.Status }),
 		),
-		f.cell("audiences", lang.X("session.audiences", "Đối tượng tham dự"), audBox, firstOf(f.audiences)),
-		f.cell("co_organisers", lang.X("session.co_organisers", "Đơn vị phối hợp"), coBox, firstCo),
-		f.cell("plan_tasks", lang.X("session.plan_tasks", "Nhiệm vụ của Kế hoạch 395/KH-UBND"), taskBox, firstTask),
+		f.codesField("audiences", lang.X("session.audiences", "Đối tượng tham dự"), app.ParticipantTypes, 2,
+			func(s *app.TrainingSession) *[]string { return &s.Audiences }),
+		f.codesField("co_organisers", lang.X("session.co_organisers", "Đơn vị phối hợp"), agencies, 2,
+			func(s *app.TrainingSession) *[]string { return &s.CoOrganisers }),
+		f.codesField("plan_tasks", lang.X("session.plan_tasks", "Nhiệm vụ của Kế hoạch 395/KH-UBND"), tasks, 1,
+			func(s *app.TrainingSession) *[]string { return &s.PlanTasks }),
 	)
-	f.layout(body)
-	f.fill(orig)
-	f.markClean()
-	return f
-}
 
-func firstOf(cs []*formCheck) fyne.Focusable {
-	if len(cs) == 0 {
-		return nil
+	start := app.TrainingSession{Format: "truc_tiep", Status: "ke_hoach", StartDate: f.now().In(ICT).Format(time.DateOnly)}
+	start.UnitCode = d.unit
+	if d.refs == nil || slices.ContainsFunc(agencies, func(c app.Code) bool { return c.Code == defaultOrganiser }) {
+		start.Organiser = defaultOrganiser
 	}
-	return cs[0]
+	if slices.ContainsFunc(tasks, func(c app.Code) bool { return c.Code == defaultPlanTask }) {
+		start.PlanTasks = []string{defaultPlanTask}
+	}
+	f.finish(body, start)
+	return f
 }
 
 // sessionTaskList returns the plan tasks a commune session may serve: the
@@ -142,136 +106,4 @@ func sessionTaskList(refs *app.RefData, orig *app.TrainingSession) app.CodeList 
 		}
 	}
 	return out
-}
-
-// fill puts s into the inputs, or the defaults of a new session.
-func (f *sessionForm) fill(s *app.TrainingSession) {
-	if s == nil {
-		s = &app.TrainingSession{Organiser: defaultOrganiser, PlanTasks: []string{defaultPlanTask},
-			Format: "truc_tiep", Status: "ke_hoach", StartDate: f.now().In(ICT).Format(time.DateOnly)}
-		if f.refs != nil {
-			if _, ok := f.refs.Agency(defaultOrganiser); !ok {
-				s.Organiser = ""
-			}
-		}
-	}
-	f.titleIn.SetText(s.Title)
-	f.topics.SetText(s.Topics)
-	f.organiser.SetCode(s.Organiser)
-	for i, c := range f.coCodes {
-		f.coOrgs[i].SetChecked(slices.Contains(s.CoOrganisers, c))
-	}
-	for i, c := range f.taskCodes {
-		f.tasks[i].SetChecked(slices.Contains(s.PlanTasks, c))
-	}
-	f.venue.SetText(s.Venue)
-	f.start.SetText(formatDay(s.StartDate))
-	f.end.SetText(formatDay(s.EndDate))
-	f.format.SetCode(s.Format)
-	for i, c := range app.ParticipantTypes {
-		f.audiences[i].SetChecked(slices.Contains(s.Audiences, c.Code))
-	}
-	f.trainers.SetText(s.Trainers)
-	if s.Planned > 0 {
-		f.planned.SetText(strconv.Itoa(s.Planned))
-	} else {
-		f.planned.SetText("")
-	}
-	f.status.SetCode(s.Status)
-}
-
-// collect reads the inputs into a session and checks it.
-func (f *sessionForm) collect() (app.TrainingSession, map[string]string) {
-	var s app.TrainingSession
-	if f.orig != nil {
-		s = *f.orig
-	} else {
-		s.UnitCode = f.unit
-	}
-	now := f.now()
-	bad := map[string]string{}
-	s.Title = f.titleIn.Text
-	s.Topics = f.topics.Text
-	s.Organiser = f.organiser.Code()
-	s.CoOrganisers = ticked(f.coOrgs, f.coCodes)
-	s.PlanTasks = ticked(f.tasks, f.taskCodes)
-	s.Venue = f.venue.Text
-	s.StartDate = parseDayInput("start_date", f.start.Text, now, bad)
-	s.EndDate = parseDayInput("end_date", f.end.Text, now, bad)
-	s.Format = f.format.Code()
-	var aud []string
-	for i, c := range app.ParticipantTypes {
-		if f.audiences[i].Checked {
-			aud = append(aud, c.Code)
-		}
-	}
-	s.Audiences = aud
-	s.Trainers = f.trainers.Text
-	s.Planned = 0
-	if text := strings.TrimSpace(f.planned.Text); text != "" {
-		n, ok := parseAmount(text)
-		if !ok || n > 1_000_000 {
-			bad["planned_participants"] = lang.X("session.planned.bad", "Số người dự kiến chỉ gồm chữ số, ví dụ 50.")
-		} else {
-			s.Planned = int(n)
-		}
-	}
-	s.Status = f.status.Code()
-	for k, v := range checkRecord(&s, f.refs, now) {
-		if _, ok := bad[k]; !ok {
-			bad[k] = v
-		}
-	}
-	return s, bad
-}
-
-// ticked returns the codes whose box is ticked; nil for none.
-func ticked(checks []*formCheck, codes []string) []string {
-	var out []string
-	for i, c := range checks {
-		if c.Checked {
-			out = append(out, codes[i])
-		}
-	}
-	return out
-}
-
-// onSave checks the inputs and saves the session off the Fyne goroutine.
-func (f *sessionForm) onSave() {
-	if f.saving {
-		return
-	}
-	s, bad := f.collect()
-	if len(bad) > 0 {
-		f.showErrors(notSaved(), bad)
-		return
-	}
-	f.showErrors("", nil)
-	f.setSaving(true)
-	var orig app.Record
-	if f.orig != nil {
-		o := *f.orig
-		orig = &o
-	}
-	f.run(func() {
-		saved, err := saveEdit(f.ctx, f.records, orig, &s)
-		fyne.Do(func() {
-			f.setSaving(false)
-			if err != nil {
-				logError("save training session", err)
-				f.showErrors(lang.X("session.save_failed", "Chưa lưu được lớp tập huấn: {{.Reason}}",
-					map[string]any{"Reason": userMessage(err)}), app.FieldErrors(err))
-				return
-			}
-			if f.onDone != nil {
-				f.onDone(saved.(*app.TrainingSession))
-			}
-		})
-	})
-}
-
-func (f *sessionForm) onCancel() {
-	if f.onDone != nil {
-		f.leave(func() { f.onDone(nil) })
-	}
 }

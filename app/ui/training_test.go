@@ -334,15 +334,15 @@ func TestTraining_FormCreatesSession(t *testing.T) {
 	must(t, s.empty.Visible() && strings.Contains(s.empty.Text, "Thêm lớp tập huấn"), "empty list says %q", s.empty.Text)
 	test.Tap(mustButton(t, fx.win.Content(), "Thêm lớp tập huấn"))
 	f := s.form
-	must(t, f != nil && fx.win.Canvas().Focused() == f.titleIn, "the form does not open on the title")
-	must(t, f.organiser.Code() == "ubnd_xa" && f.status.Code() == "ke_hoach" && f.format.Code() == "truc_tiep",
-		"defaults %s %s %s", f.organiser.Code(), f.status.Code(), f.format.Code())
-	must(t, slices.Equal(ticked(f.tasks, f.taskCodes), []string{"IV.1"}), "tasks %v", ticked(f.tasks, f.taskCodes))
-	must(t, f.start.Text == FormatDate(fx.clock.Peek()), "start %q", f.start.Text)
+	must(t, f != nil && fx.win.Canvas().Focused() == f.entry("title"), "the form does not open on the title")
+	must(t, f.choice("organiser").Code() == "ubnd_xa" && f.choice("status").Code() == "ke_hoach" && f.choice("format").Code() == "truc_tiep",
+		"defaults %s %s %s", f.choice("organiser").Code(), f.choice("status").Code(), f.choice("format").Code())
+	must(t, slices.Equal(f.ticks("plan_tasks").ticked(), []string{"IV.1"}), "tasks %v", f.ticks("plan_tasks").ticked())
+	must(t, f.entry("start_date").Text == FormatDate(fx.clock.Peek()), "start %q", f.entry("start_date").Text)
 
-	f.start.SetText("31/02/2026")
-	f.end.SetText("1/1/2026")
-	f.planned.SetText("năm mươi")
+	f.entry("start_date").SetText("31/02/2026")
+	f.entry("end_date").SetText("1/1/2026")
+	f.entry("planned_participants").SetText("năm mươi")
 	test.Tap(f.save)
 	for field, want := range map[string]string{
 		"title":                "Chưa nhập tên lớp tập huấn, hội nghị.",
@@ -352,17 +352,17 @@ func TestTraining_FormCreatesSession(t *testing.T) {
 		l := f.errs[field]
 		must(t, l.Visible() && l.Text == want, "%s says %q, want %q", field, l.Text, want)
 	}
-	must(t, fx.win.Canvas().Focused() == f.titleIn, "the first bad field does not get the focus")
-	f.titleIn.SetText("Tập huấn Luật Bảo vệ quyền lợi người tiêu dùng 2023")
-	f.start.SetText("20/11/2026")
-	f.end.SetText("19/11/2026")
-	f.planned.SetText("40")
+	must(t, fx.win.Canvas().Focused() == f.entry("title"), "the first bad field does not get the focus")
+	f.entry("title").SetText("Tập huấn Luật Bảo vệ quyền lợi người tiêu dùng 2023")
+	f.entry("start_date").SetText("20/11/2026")
+	f.entry("end_date").SetText("19/11/2026")
+	f.entry("planned_participants").SetText("40")
 	test.Tap(f.save)
 	must(t, f.errs["end_date"].Visible() && f.errs["end_date"].Text == "Ngày kết thúc không được trước ngày bắt đầu.",
 		"end date says %q", f.errs["end_date"].Text)
-	f.end.SetText("21/11/2026")
-	f.audiences[0].SetChecked(true)
-	f.venue.SetText("Hội trường UBND phường Mỹ Tho")
+	f.entry("end_date").SetText("21/11/2026")
+	f.ticks("audiences").boxes[0].SetChecked(true)
+	f.entry("venue").SetText("Hội trường UBND phường Mỹ Tho")
 	test.Tap(f.save)
 	must(t, s.form == nil && s.view != nil, "not saved: %q", f.formErr.Text)
 	sessions, err := storage.ListRecords[app.TrainingSession](context.Background(), fx.db, storage.RecordQuery{})
@@ -377,8 +377,8 @@ func TestTraining_FormCreatesSession(t *testing.T) {
 	// Edit: only the changed field is written.
 	test.Tap(s.view.edit)
 	f = s.form
-	must(t, f != nil && f.titleIn.Text == got.Title, "edit form %v", f != nil)
-	f.status.SetCode("da_to_chuc")
+	must(t, f != nil && f.entry("title").Text == got.Title, "edit form %v", f != nil)
+	f.choice("status").SetCode("da_to_chuc")
 	test.Tap(f.save)
 	must(t, s.form == nil && s.view != nil && s.view.s.Status == "da_to_chuc", "edit not saved")
 	test.Tap(s.view.back)
@@ -459,10 +459,10 @@ func TestTraining_CancelAsksBeforeDropping(t *testing.T) {
 	must(t, s.form == nil && fx.win.Canvas().Overlays().Top() == nil, "an untouched form asked or stayed")
 	test.Tap(s.add)
 	f := s.form
-	f.titleIn.SetText("Tập huấn về hàng giả")
+	f.entry("title").SetText("Tập huấn về hàng giả")
 	test.Tap(f.cancel)
 	test.Tap(mustButton(t, topOverlay(t, fx.win), "Tiếp tục nhập"))
-	must(t, s.form == f && f.titleIn.Text == "Tập huấn về hàng giả", "the form closed")
+	must(t, s.form == f && f.entry("title").Text == "Tập huấn về hàng giả", "the form closed")
 	test.Tap(f.cancel)
 	test.Tap(mustButton(t, topOverlay(t, fx.win), "Bỏ thay đổi"))
 	must(t, s.form == nil, "the form stays open")

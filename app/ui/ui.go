@@ -1,6 +1,8 @@
 // Package ui is the desktop user interface: the case list, the case form,
 // the conflicts to review, the sync panel and the sync status line, built
-// with Fyne, and the scheduler of background syncs. It reaches storage and
+// with Fyne, and the scheduler of background syncs. Every form that records
+// or edits one record (cases, outreach, registries, training sessions) is
+// built on one frame, form.go, where each field is declared once. It reaches storage and
 // sync only through the small interfaces declared here, so that tests can
 // fill them with fakes and so that it never imports those packages (nor
 // Fyne's app package, which needs a real display).

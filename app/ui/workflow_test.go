@@ -135,17 +135,17 @@ func TestIntake_TabFollowsTheQuestions(t *testing.T) {
 	f := fx.ui.form
 	must(t, f != nil, "no form")
 	byObject := map[fyne.Focusable]string{}
-	for name, in := range f.inputs {
+	for name, in := range f.inputs() {
 		byObject[in] = name
 	}
-	for _, c := range f.groups {
+	for _, c := range f.ticks("vulnerable_groups").boxes {
 		byObject[c] = "vulnerable_groups"
 	}
-	for _, c := range f.issues {
+	for _, c := range f.ticks("issue_types").boxes {
 		byObject[c] = "issue_types"
 	}
 	c := fx.win.Canvas()
-	must(t, c.Focused() == f.received, "the form opens on the date received, focus on %T", c.Focused())
+	must(t, c.Focused() == f.entry("received_at"), "the form opens on the date received, focus on %T", c.Focused())
 	var seen []string
 	for i := 0; i < 200 && c.Focused() != f.save; i++ {
 		if name, ok := byObject[c.Focused()]; ok && (len(seen) == 0 || seen[len(seen)-1] != name) {
@@ -154,12 +154,12 @@ func TestIntake_TabFollowsTheQuestions(t *testing.T) {
 		c.FocusNext()
 	}
 	must(t, c.Focused() == f.save, "Tab never reached the save button")
-	if strings.Join(seen, " ") != strings.Join(f.order, " ") {
-		t.Fatalf("Tab order\n%v\nwant the screen order\n%v", seen, f.order)
+	if strings.Join(seen, " ") != strings.Join(f.order(), " ") {
+		t.Fatalf("Tab order\n%v\nwant the screen order\n%v", seen, f.order())
 	}
 	// The questions in the order of the intake conversation.
 	pos := map[string]int{}
-	for i, n := range f.order {
+	for i, n := range f.order() {
 		pos[n] = i
 	}
 	for _, pair := range [][2]string{{"channel", "consumer_name"}, {"consumer_name", "vulnerable_groups"},
@@ -180,14 +180,14 @@ func TestIntake_WalkInWithKeyboardOnly(t *testing.T) {
 	test.Tap(mustButton(t, fx.win.Content(), "Thêm vụ việc"))
 	f := fx.ui.form
 
-	k.to(f.channel.sel, 3)
+	k.to(f.choice("channel").sel, 3)
 	k.key(fyne.KeyRight) // the first channel: walk-in
-	must(t, f.channel.Code() == "truc_tiep", "channel %q", f.channel.Code())
+	must(t, f.choice("channel").Code() == "truc_tiep", "channel %q", f.choice("channel").Code())
 	k.tab()
-	for f.kind.Code() != "khieu_nai" {
+	for f.choice("kind").Code() != "khieu_nai" {
 		k.key(fyne.KeyRight)
 	}
-	k.to(f.consumerName, 10)
+	k.to(f.entry("consumer_name"), 10)
 	k.typ("Huỳnh Thị Kim Ngân")
 	k.tab()
 	k.typ("0939 123 456")
@@ -198,14 +198,14 @@ func TestIntake_WalkInWithKeyboardOnly(t *testing.T) {
 	k.typ("12/5/1958")
 	must(t, f.groupHint.Visible() && strings.Contains(f.groupHint.Text, "Người cao tuổi"),
 		"no suggestion from the date of birth: %q", f.groupHint.Text)
-	k.to(f.groups[0], 10)
+	k.to(f.ticks("vulnerable_groups").boxes[0], 10)
 	k.typ(" ") // tick "Người cao tuổi"
 	must(t, !f.groupHint.Visible(), "the hint stays after ticking")
-	k.to(f.businessName, 12)
+	k.to(f.entry("business_name"), 12)
 	k.typ("Cửa hàng điện máy Thành Công")
-	k.to(f.sector.sel, 8)
+	k.to(f.choice("sector").sel, 8)
 	k.key(fyne.KeyRight)
-	k.to(f.summary, 40)
+	k.to(f.entry("summary"), 40)
 	k.typ("Mua quạt điện ngày 20/11, dùng 3 ngày thì hỏng.\nCửa hàng không đổi.")
 	k.tab()
 	k.typ("Đổi quạt mới hoặc hoàn tiền")
@@ -428,7 +428,7 @@ func TestIntake_GroupLabelTicksItsBox(t *testing.T) {
 	walk(f.content)
 	must(t, label != nil, "no label for the poor-household group")
 	test.Tap(label)
-	must(t, slices.Equal(f.checkedGroups(), []string{"ho_ngheo"}), "ticked %v", f.checkedGroups())
+	must(t, slices.Equal(f.ticks("vulnerable_groups").ticked(), []string{"ho_ngheo"}), "ticked %v", f.ticks("vulnerable_groups").ticked())
 	must(t, f.content.MinSize().Width <= 1000, "the form needs %v px: wider than an old laptop's window", f.content.MinSize().Width)
 }
 
@@ -473,12 +473,12 @@ func TestWork_SessionAttendanceAndRallyMoveTheDashboard(t *testing.T) {
 	s := fx.ui.training
 	test.Tap(mustButton(t, s.content, "Thêm lớp tập huấn"))
 	f := s.form
-	must(t, f != nil && c.Focused() == f.titleIn, "the session form does not open on the title")
+	must(t, f != nil && c.Focused() == f.entry("title"), "the session form does not open on the title")
 	k.typ("Tập huấn nhận biết hàng giả cho cán bộ và tiểu thương")
-	k.to(f.status.sel, 20)
+	k.to(f.choice("status").sel, 20)
 	k.key(fyne.KeyRight) // Kế hoạch → Đã tổ chức
-	must(t, f.status.Code() == "da_to_chuc", "status %q", f.status.Code())
-	k.to(f.audiences[0], 30)
+	must(t, f.choice("status").Code() == "da_to_chuc", "status %q", f.choice("status").Code())
+	k.to(f.ticks("audiences").boxes[0], 30)
 	k.typ(" ") // officials of the commune
 	k.to(f.save, 150)
 	k.key(fyne.KeySpace)
@@ -511,13 +511,13 @@ func TestWork_SessionAttendanceAndRallyMoveTheDashboard(t *testing.T) {
 	o := fx.ui.outreach
 	test.Tap(mustButton(t, o.content, "Thêm sự kiện"))
 	e := o.eventForm
-	must(t, e != nil && c.Focused() == e.typ.sel, "the event form does not open on the type")
+	must(t, e != nil && c.Focused() == e.choice("event_type").sel, "the event form does not open on the type")
 	k.key(fyne.KeyRight) // the 15/3 rally
 	k.tab()
 	k.typ("Mít tinh hưởng ứng Ngày Quyền của người tiêu dùng Việt Nam năm 2026")
-	k.to(e.status.sel, 10)
+	k.to(e.choice("status").sel, 10)
 	k.key(fyne.KeyRight) // Đã tổ chức
-	k.to(e.start, 10)
+	k.to(e.entry("start_date"), 10)
 	k.typ(FormatDate(fx.clock.Peek()))
 	k.to(e.save, 80)
 	k.key(fyne.KeySpace)

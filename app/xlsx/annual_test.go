@@ -32,7 +32,7 @@ import (
 func annualData() *app.KPIData {
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 9, 0, 0, 0, app.ICT) }
 	c := func(id string, at time.Time, kind, channel, sector, status string, vul ...string) app.Case {
-		return app.Case{ID: id, UnitCode: "28261", Number: "28261-2026-" + id, ReceivedAt: at, Kind: kind, Channel: channel,
+		return app.Case{RecordHead: app.RecordHead{ID: id, UnitCode: "28261"}, Number: "28261-2026-" + id, ReceivedAt: at, Kind: kind, Channel: channel,
 			Sector: sector, Status: status, VulnerableGroups: vul, TransactionType: "truc_tiep"}
 	}
 	ev := func(id, caseID string, at time.Time, kind, from, to, outcome string, amount int64) app.CaseEvent {
@@ -483,7 +483,7 @@ func TestWriteAnnual_ProvinceHasOneRowPerCommune(t *testing.T) {
 	}
 	d := annualData()
 	// A second commune's case, and every commune of the province covered.
-	d.Cases = append(d.Cases, app.Case{ID: "x1", UnitCode: "29905", ReceivedAt: time.Date(2026, 2, 2, 8, 0, 0, 0, app.ICT),
+	d.Cases = append(d.Cases, app.Case{RecordHead: app.RecordHead{ID: "x1", UnitCode: "29905"}, ReceivedAt: time.Date(2026, 2, 2, 8, 0, 0, 0, app.ICT),
 		Kind: "phan_anh", Channel: "dien_thoai", Sector: "khac", Status: app.StatusReceived})
 	d.Units = nil
 	for _, u := range refs.Units {

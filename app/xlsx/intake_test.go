@@ -19,7 +19,9 @@ import (
 // fullCase is a synthetic case with every field of the record filled in.
 func fullCase() *app.Case {
 	return &app.Case{
-		UnitCode:   "28261",
+		RecordHead: app.RecordHead{
+			UnitCode: "28261",
+		},
 		Number:     "28261-2026-A7K3-0012",
 		ReceivedAt: time.Date(2026, 11, 4, 19, 30, 0, 0, time.UTC), // 05/11/2026 02:30 in ICT
 		Channel:    "truc_tiep", Kind: "yeu_cau_ho_tro_thuong_luong",
@@ -237,7 +239,7 @@ func deref(p *int) any {
 }
 
 func TestWriteIntake_EmptyFieldsGetDottedLines(t *testing.T) {
-	c := &app.Case{UnitCode: "28261", Number: "28261-2026-A7K3-0013",
+	c := &app.Case{RecordHead: app.RecordHead{UnitCode: "28261"}, Number: "28261-2026-A7K3-0013",
 		ReceivedAt: time.Date(2026, 11, 5, 2, 0, 0, 0, time.UTC), Channel: "dien_thoai", Kind: "phan_anh",
 		ConsumerName: "Đặng Văn Ân", Sector: "khac", Summary: "Phản ánh giá gas tăng.", Status: "moi_tiep_nhan"}
 	f, _ := openIntake(t, c, loadRefs(t), "")

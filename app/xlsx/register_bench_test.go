@@ -30,13 +30,13 @@ func syntheticRegister(b testing.TB, n int) *app.KPIData {
 	for i := range n {
 		u := refs.Units[r.IntN(len(refs.Units))]
 		at := first.Add(time.Duration(r.IntN(360*24*60)) * time.Minute).UTC()
-		c := app.Case{ID: fmt.Sprintf("c%06d", i), UnitCode: u.Code, Number: fmt.Sprintf("%s-2026-B%03d-%05d", u.Code, i%997, i),
+		c := app.Case{RecordHead: app.RecordHead{ID: fmt.Sprintf("c%06d", i), UnitCode: u.Code, UpdatedAt: at}, Number: fmt.Sprintf("%s-2026-B%03d-%05d", u.Code, i%997, i),
 			ReceivedAt: at, Channel: app.Channels[r.IntN(len(app.Channels))].Code, Kind: app.CaseKinds[r.IntN(len(app.CaseKinds))].Code,
 			ConsumerName:    family[r.IntN(10)] + " " + middle[r.IntN(6)] + " " + given[r.IntN(10)],
 			ConsumerPhone:   fmt.Sprintf("09%08d", r.IntN(100_000_000)),
 			ConsumerAddress: fmt.Sprintf("Số %d, ấp %d, %s", r.IntN(300)+1, r.IntN(9)+1, u.Name),
 			BusinessName:    fmt.Sprintf("Cửa hàng tạp hóa số %d", r.IntN(5000)), Sector: sectors[r.IntN(3)],
-			Status: statuses[r.IntN(len(statuses))], UpdatedAt: at}
+			Status: statuses[r.IntN(len(statuses))]}
 		if r.IntN(10) == 0 {
 			c.VulnerableGroups = []string{"nguoi_cao_tuoi"}
 		}

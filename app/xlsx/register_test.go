@@ -71,13 +71,13 @@ func registerData(t testing.TB) (*app.KPIData, *app.RefData) {
 	add(app.Case{Number: "28261-2025-A7K3-0039", ReceivedAt: ict(2025, 12, 14, 23, 0).UTC(), // report year 2025
 		Channel: "truc_tiep", Kind: "tu_van", ConsumerName: "Ngoài Kỳ", Status: "moi_tiep_nhan"})
 	add(app.Case{Number: "28261-2026-A7K3-0009", ReceivedAt: ict(2026, 5, 1, 8, 0).UTC(),
-		Channel: "truc_tiep", Kind: "tu_van", ConsumerName: "Đã Hủy", Status: "moi_tiep_nhan", Voided: true})
-	add(app.Case{UnitCode: "28249", Number: "28249-2026-B2C4-0001", ReceivedAt: ict(2026, 6, 1, 8, 0).UTC(),
+		Channel: "truc_tiep", Kind: "tu_van", ConsumerName: "Đã Hủy", Status: "moi_tiep_nhan", RecordHead: app.RecordHead{Voided: true}})
+	add(app.Case{RecordHead: app.RecordHead{UnitCode: "28249"}, Number: "28249-2026-B2C4-0001", ReceivedAt: ict(2026, 6, 1, 8, 0).UTC(),
 		Channel: "zalo", Kind: "khieu_nai", ConsumerName: "Phạm Thị Lan", ConsumerPhone: "0901000111",
 		Sector: "thuc_pham_do_uong", Status: "da_giai_quyet"},
 		app.CaseEvent{Kind: app.EventResolved, At: ict(2026, 6, 20, 9, 0).UTC(), FromStatus: "dang_xu_ly", ToStatus: "da_giai_quyet",
 			Outcome: "thanh_cong_mot_phan", AmountRecovered: 300_000})
-	add(app.Case{UnitCode: "28429", Number: "28429-2026-C9D1-0001", ReceivedAt: ict(2026, 11, 20, 8, 0).UTC(),
+	add(app.Case{RecordHead: app.RecordHead{UnitCode: "28429"}, Number: "28429-2026-C9D1-0001", ReceivedAt: ict(2026, 11, 20, 8, 0).UTC(),
 		Channel: "truc_tiep", Kind: "tu_van", ConsumerName: "Đặng Văn Ân", Status: "moi_tiep_nhan"})
 	return d, refs
 }

@@ -47,6 +47,7 @@ import (
 	"bvntd/app"
 	"bvntd/cmd/cli"
 	"bvntd/seeds"
+	"bvntd/seeds/demo"
 	"bvntd/storage"
 	"bvntd/storage/pgtest"
 	"bvntd/storage/serverstore"
@@ -883,7 +884,8 @@ type loadDevice struct {
 	client   *syncclient.Client
 	hc       *http.Client
 	r        *rand.Rand
-	own      []string // ids of the cases this device recorded
+	sample   *demo.Sampler // draws the values of its cases (nil on the province's device)
+	own      []string      // ids of the cases this device recorded
 	province bool
 
 	syncTimes, workTimes []time.Duration
@@ -923,6 +925,7 @@ func newLoadDevice(ctx context.Context, cfg *LoadConfig, i int, scope string, re
 		r: rand.New(rand.NewPCG(cfg.Seed, uint64(i))), province: scope == syncproto.ScopeProvince}
 	if !d.province {
 		d.unit, _ = refs.Unit(scope)
+		d.sample = demo.NewSampler(d.r, refs, d.unit)
 		db.SetOfficer("Cán bộ " + d.unit.Name)
 	} else {
 		db.SetOfficer("Sở Công Thương")
@@ -1033,46 +1036,13 @@ func (d *loadDevice) work(ctx context.Context) {
 
 func pickOne[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 
-var (
-	loadFamily  = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi"}
-	loadMiddle  = []string{"Văn", "Thị", "Minh", "Ngọc", "Thanh", "Hoàng", "Hữu", "Kim"}
-	loadGiven   = []string{"An", "Bình", "Cường", "Dung", "Hạnh", "Hùng", "Lan", "Mai", "Nam", "Phúc", "Tâm", "Thảo"}
-	loadShops   = []string{"Phát Đạt", "Minh Châu", "Hồng Phúc", "Thành Công", "Kim Ngân", "Tân Tiến"}
-	loadPlaces  = []string{"ấp Tân Thuận", "ấp Mỹ Phú", "ấp Bình Hòa", "đường Nguyễn Huệ", "đường Lê Lợi", "đường 30 Tháng 4"}
-	loadPhones  = []string{"090", "091", "093", "097", "098", "033", "070", "086"}
-	loadSummary = []string{
-		"Mua bánh kẹo tại cửa hàng, về nhà phát hiện đã hết hạn sử dụng; đề nghị cửa hàng đổi hàng và xin lỗi.",
-		"Đặt mua điện thoại trên mạng, hàng nhận được không đúng mẫu quảng cáo; người bán không trả lời tin nhắn.",
-		"Máy giặt mua trả góp hỏng sau hai tuần; trung tâm bảo hành hẹn nhiều lần nhưng chưa sửa.",
-		"Nhà mạng trừ tiền dịch vụ giá trị gia tăng không đăng ký; đề nghị hoàn tiền.",
-		"Mua phân bón kém chất lượng, lúa không phát triển; đề nghị cơ sở bồi thường thiệt hại.",
-		"Người bán hàng lưu động bán nồi cơm điện giá cao hơn niêm yết, không xuất hóa đơn.",
-	}
-	loadSteps = []string{app.EventAcknowledged, app.EventAccepted, app.EventProcessingStarted,
-		app.EventBusinessContacted, app.EventBusinessResponded, app.EventResolved, app.EventClosed, app.EventNote}
-)
+// loadSteps are the workflow steps the laptops record.
+var loadSteps = []string{app.EventAcknowledged, app.EventAccepted, app.EventProcessingStarted,
+	app.EventBusinessContacted, app.EventBusinessResponded, app.EventResolved, app.EventClosed, app.EventNote}
 
-func (d *loadDevice) phone() string {
-	return fmt.Sprintf("%s%07d", pickOne(d.r, loadPhones), d.r.IntN(10_000_000))
-}
-
+// newCase records a new case of the sample vocabulary (seeds/demo).
 func (d *loadDevice) newCase(ctx context.Context) error {
-	r := d.r
-	c := &app.Case{
-		UnitCode:        d.unit.Code,
-		ReceivedAt:      d.db.Now().Add(-time.Duration(r.IntN(30*24*60)) * time.Minute),
-		Channel:         pickOne(r, app.Channels).Code,
-		Kind:            pickOne(r, app.CaseKinds).Code,
-		ConsumerName:    pickOne(r, loadFamily) + " " + pickOne(r, loadMiddle) + " " + pickOne(r, loadGiven),
-		ConsumerAddress: pickOne(r, loadPlaces) + ", " + d.unit.Name,
-		BusinessName:    "Cửa hàng " + pickOne(r, loadShops),
-		BusinessAddress: pickOne(r, loadPlaces) + ", " + d.unit.Name,
-		Sector:          pickOne(r, d.refs.Sectors).Code,
-		Summary:         pickOne(r, loadSummary),
-	}
-	if r.IntN(10) < 8 {
-		c.ConsumerPhone = d.phone()
-	}
+	c := d.sample.PlainCase(d.db.Now())
 	if err := d.db.CreateCase(ctx, c); err != nil {
 		return fmt.Errorf("create case: %w", err)
 	}
@@ -1088,11 +1058,11 @@ func (d *loadDevice) edit(ctx context.Context) error {
 	orig := c
 	switch d.r.IntN(3) {
 	case 0:
-		c.ConsumerPhone = d.phone()
+		c.ConsumerPhone = d.sample.Phone()
 	case 1:
 		c.Summary += " Đã liên hệ doanh nghiệp ngày " + d.db.Now().In(app.ICT).Format("02/01/2006") + "."
 	default:
-		c.BusinessAddress = pickOne(d.r, loadPlaces) + ", " + d.unit.Name
+		c.BusinessAddress = d.sample.BusinessAddress()
 	}
 	if err := d.db.Edit(ctx, app.EntityCase, c.ID, orig.Version, c.ChangedFields(&orig)); err != nil {
 		return fmt.Errorf("update case: %w", err)

@@ -301,7 +301,7 @@ func TestEndToEnd_TwoLaptopsOneCommune_AnotherCommuneSeesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	intruder := &app.Case{UnitCode: "28261", ReceivedAt: db.Now().Add(-time.Hour), Channel: "truc_tiep",
+	intruder := &app.Case{RecordHead: app.RecordHead{UnitCode: "28261"}, ReceivedAt: db.Now().Add(-time.Hour), Channel: "truc_tiep",
 		Kind: "phan_anh", ConsumerName: "Người Thử Xâm Nhập", Sector: "khac", Summary: "Ghi vào xã khác."}
 	if err := db.CreateCase(context.Background(), intruder); err != nil {
 		t.Fatal(err)

@@ -211,7 +211,7 @@ func (l *laptop) mustSync() {
 func (l *laptop) newCase(name string) *app.Case {
 	l.t.Helper()
 	c := &app.Case{ReceivedAt: l.db.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
-		ConsumerName: name, Sector: "thuc_pham_do_uong", Summary: "Mua bánh kẹo hết hạn.", UnitCode: "28261"}
+		ConsumerName: name, Sector: "thuc_pham_do_uong", Summary: "Mua bánh kẹo hết hạn.", RecordHead: app.RecordHead{UnitCode: "28261"}}
 	if err := l.db.CreateCase(context.Background(), c); err != nil {
 		l.t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 
 	"bvntd/app"
 	"bvntd/app/clocktest"
-	"bvntd/cmd/cli"
 	"bvntd/seeds"
+	"bvntd/seeds/demo"
 	"bvntd/sync/syncserver"
 )
 
@@ -28,7 +28,7 @@ func TestKPIData_ProvinceCountsWhatTheCommuneCounts(t *testing.T) {
 	if err := a.db.SetUnitCode(ctx, "28261"); err != nil {
 		t.Fatal(err)
 	}
-	if err := cli.Demo(ctx, a.db, refs, "28261", clocktest.Seed(t), 40, 4, 6); err != nil {
+	if err := demo.Write(ctx, a.db, &a.db.Now, refs, demo.Options{Unit: "28261", Seed: clocktest.Seed(t), Complaints: 40, Trainings: 4, Events: 6}); err != nil {
 		t.Fatal(err)
 	}
 	a.mustSync()

@@ -14,8 +14,8 @@ import (
 	"bvntd/app"
 	"bvntd/app/clocktest"
 	"bvntd/app/xlsx"
-	"bvntd/cmd/cli"
 	"bvntd/seeds"
+	"bvntd/seeds/demo"
 	"bvntd/sync/syncserver"
 )
 
@@ -216,7 +216,7 @@ func demoYear(t *testing.T, d *app.KPIData) int {
 	return app.ReportYearOf(day.Add(12 * time.Hour))
 }
 
-// demoLaptop is a laptop of unit that wrote a demo (cli.Demo with seed, the
+// demoLaptop is a laptop of unit that wrote a demo (demo.Write with seed, the
 // test's choice from clocktest.Seed, and the counts of complaints,
 // training sessions and events) and synced it.
 func demoLaptop(t *testing.T, srv *fieldServer, refs *app.RefData, unit string, seed uint64, complaints, trainings, events int) *laptop {
@@ -226,7 +226,7 @@ func demoLaptop(t *testing.T, srv *fieldServer, refs *app.RefData, unit string, 
 	if err := l.db.SetUnitCode(ctx, unit); err != nil {
 		t.Fatal(err)
 	}
-	if err := cli.Demo(ctx, l.db, refs, unit, seed, complaints, trainings, events); err != nil {
+	if err := demo.Write(ctx, l.db, &l.db.Now, refs, demo.Options{Unit: unit, Seed: seed, Complaints: complaints, Trainings: trainings, Events: events}); err != nil {
 		t.Fatal(err)
 	}
 	l.mustSync()

@@ -41,7 +41,7 @@ func TestExportReports_DefaultYearTurnsAt15December(t *testing.T) {
 	// that day, with two people present.
 	held := time.Date(2026, 12, 10, 9, 0, 0, 0, app.ICT)
 	c := &app.Case{ReceivedAt: held, Channel: "truc_tiep", Kind: "khieu_nai", ConsumerName: "Trần Văn Cuối Năm",
-		Sector: "thuc_pham_do_uong", Summary: "Mua bánh kẹo hết hạn.", UnitCode: "28261"}
+		Sector: "thuc_pham_do_uong", Summary: "Mua bánh kẹo hết hạn.", RecordHead: app.RecordHead{UnitCode: "28261"}}
 	if err := l.db.CreateCase(ctx, c); err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 	"bvntd/app"
 	"bvntd/app/xlsx"
 	"bvntd/seeds"
+	"bvntd/seeds/demo"
 	"bvntd/storage"
 	"bvntd/storage/applog"
 	"bvntd/sync/syncclient"
@@ -127,8 +128,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		commune := fs.String("commune", "", "mã xã, phường 5 chữ số (commune code)")
 		seed := fs.Uint64("seed", 1, "hạt giống ngẫu nhiên (random seed)")
 		complaints := fs.Int("complaints", 50, "số vụ việc mẫu (sample cases)")
-		trainings := fs.Int("trainings", DemoTrainings, "số lớp tập huấn mẫu trong năm báo cáo, kèm danh sách cán bộ, tổ chức, người tham dự và điểm danh (sample training sessions)")
-		events := fs.Int("events", DemoEvents, "số sự kiện tuyên truyền mẫu, kèm tài liệu, tin bài trong năm (sample outreach events, with the year's publications)")
+		trainings := fs.Int("trainings", demo.DefaultTrainings, "số lớp tập huấn mẫu trong năm báo cáo, kèm danh sách cán bộ, tổ chức, người tham dự và điểm danh (sample training sessions)")
+		events := fs.Int("events", demo.DefaultEvents, "số sự kiện tuyên truyền mẫu, kèm tài liệu, tin bài trong năm (sample outreach events, with the year's publications)")
 		edits := fs.Int("edits", 0, "số lần sửa vụ việc có sẵn (edits of existing cases)")
 		officer := fs.String("officer", "Cán bộ tiếp nhận (mẫu)", "tên cán bộ ghi nhận (officer name)")
 		plain := fs.Bool("plain", false, "chỉ ghi vụ việc mới tiếp nhận, không có các bước xử lý, tập huấn hay sự kiện (new cases only: no workflow steps, trainings or events)")
@@ -141,7 +142,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		if *plain {
 			*trainings, *events = 0, 0
 		}
-		return m.demo(ctx, *data, *commune, *seed, demoCounts{*complaints, *trainings, *events, *edits}, *officer, *plain)
+		return m.demo(ctx, *data, *officer, demo.Options{Unit: *commune, Seed: *seed, Complaints: *complaints, Edits: *edits,
+			Plain: *plain, Trainings: *trainings, Events: *events})
 	case "enroll":
 		server := fs.String("server", "", "địa chỉ máy chủ tỉnh, ví dụ https://bvntd.dongthap.gov.vn (server URL)")
 		code := fs.String("code", "", "mã đăng ký một lần do Sở Công Thương cấp (one-time code)")
@@ -174,8 +176,16 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		return m.export(ctx, *data, exportOptions{report: *report, out: *out, year: *year, caseNo: *caseNo, officer: *officer,
-			session: *session, from: *from, to: *to, commune: *commune, mask: *mask})
+		o := exportOptions{req: app.ReportRequest{Report: *report, Year: *year, Session: *session, Commune: *commune, Mask: *mask},
+			out: *out, caseNo: *caseNo, officer: *officer}
+		var err error
+		if o.req.From, err = parseDay("--from", *from); err != nil {
+			return err
+		}
+		if o.req.To, err = parseDay("--to", *to); err != nil {
+			return err
+		}
+		return m.export(ctx, *data, o)
 	case "import":
 		return m.importFiles(ctx, fs, data, args[1:])
 	case "backup":
@@ -275,73 +285,6 @@ func LogResult(op string, err error, attrs ...any) {
 	} else {
 		slog.Warn(op+": failed", attrs...)
 	}
-}
-
-// demoCounts are how many records `bvntd demo` writes.
-type demoCounts struct{ complaints, trainings, events, edits int }
-
-func (m *Main) demo(ctx context.Context, dir, commune string, seed uint64, n demoCounts, officer string, plain bool) error {
-	return m.withStore(ctx, dir, func(db *storage.DB, refs *app.RefData) error {
-		if commune == "" {
-			u, err := db.UnitCode(ctx)
-			if err != nil {
-				return err
-			}
-			if u == "" {
-				return app.Errorf(app.EINVALID, "Cần --commune (mã xã, phường 5 chữ số).")
-			}
-			commune = u
-		}
-		if cur, err := db.UnitCode(ctx); err != nil {
-			return err
-		} else if cur == "" {
-			if err := db.SetUnitCode(ctx, commune); err != nil {
-				return err
-			}
-		}
-		if err := db.SaveOfficer(ctx, officer); err != nil {
-			return err
-		}
-		if err := m.demoProfile(ctx, db, officer, commune); err != nil {
-			return err
-		}
-		c, e, err := runDemo(ctx, db, refs, commune, seed, n.complaints, n.edits, plain)
-		fmt.Fprintf(m.Stderr, "Đã ghi %d vụ việc mẫu và %d lần sửa vào %s\n", c, e, db.Path())
-		if err != nil || n.trainings == 0 && n.events == 0 {
-			return err
-		}
-		r, err := runDemoRecords(ctx, db, refs, commune, seed, n.trainings, n.events)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(m.Stderr, "Đã ghi %d cán bộ, %d tổ chức, %d người tham dự, %d lớp tập huấn (%d lượt điểm danh), %d sự kiện và %d tài liệu, tin bài mẫu\n",
-			r.Officers, r.Organisations, r.Participants, r.Sessions, r.Attendance, r.Events, r.Publications)
-		return nil
-	})
-}
-
-// DemoPIN is the PIN of the officer profile `bvntd demo` creates, so
-// that the demo window can be signed into (README).
-const DemoPIN = "135246"
-
-// demoProfile gives the demo officer a profile on the device with DemoPIN,
-// unless there is one with that name.
-func (m *Main) demoProfile(ctx context.Context, db *storage.DB, officer, commune string) error {
-	profiles, err := db.Profiles(ctx)
-	if err != nil {
-		return err
-	}
-	for _, p := range profiles {
-		if app.Fold(p.FullName) == app.Fold(officer) {
-			return nil
-		}
-	}
-	p := &app.Profile{FullName: officer, Role: "quan_tri", UnitCode: commune}
-	if err := db.CreateProfile(ctx, p, DemoPIN, DemoPIN); err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stderr, "Đã tạo tài khoản cán bộ mẫu trên máy (%s), mã PIN đăng nhập: %s\n", app.ProfileRoles.Label(p.Role), DemoPIN)
-	return nil
 }
 
 func (m *Main) client(ctx context.Context, db *storage.DB) (*syncclient.Client, error) {
@@ -452,25 +395,20 @@ func (m *Main) sync(ctx context.Context, dir string, timeout time.Duration) erro
 // Reports are the report names of export, in the order of the help text.
 var Reports = []string{"register", "intake", "attendance", "annual", "dump"}
 
-// exportOptions are the flags of export.
+// exportOptions are the flags of export: the report they ask for (req,
+// which the window's Báo cáo screen also sends, see ReportService), the
+// output file, and for the intake record the number of the case and the
+// receiving officer who signs it.
 type exportOptions struct {
-	report, out string
-	year        int
-	// caseNo and officer are for the intake record: the number of the case
-	// and the receiving officer who signs it.
+	req             app.ReportRequest
+	out             string
 	caseNo, officer string
-	// session is the training session of the attendance sheet.
-	session string
-	// from and to bound the period (dd/mm/yyyy, both included); commune
-	// picks one commune on a provincial device; mask hides personal data.
-	from, to, commune string
-	mask              bool
 }
 
-// reportWriter writes one report of the store to w and returns how many
-// records (rows) it wrote. Each report registers its writer in
-// reportWriters from its own file.
-type reportWriter func(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, o exportOptions) (int, error)
+// reportWriter writes the report q asks for from the store to w and
+// returns how many records (rows) it wrote. Each report registers its
+// writer in reportWriters from its own file.
+type reportWriter func(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error)
 
 // reportWriters are the .xlsx reports by name (dump and intake are
 // handled apart).
@@ -480,21 +418,21 @@ func (m *Main) export(ctx context.Context, dir string, o exportOptions) error {
 	if o.out == "" {
 		return app.Errorf(app.EINVALID, "Cần --out (tệp kết quả, hoặc - để ghi ra màn hình).")
 	}
-	if o.year != 0 && (o.year < 2000 || o.year > 2100) {
-		return app.Errorf(app.EINVALID, "Năm báo cáo không hợp lệ: %d.", o.year)
+	if o.req.Year != 0 && (o.req.Year < 2000 || o.req.Year > 2100) {
+		return app.Errorf(app.EINVALID, "Năm báo cáo không hợp lệ: %d.", o.req.Year)
 	}
-	if _, ok := reportWriters[o.report]; !ok && o.report != "dump" && o.report != "intake" {
-		return app.Errorf(app.EINVALID, "Loại báo cáo không hợp lệ: %q (%s).", o.report, strings.Join(Reports, "|"))
+	if _, ok := reportWriters[o.req.Report]; !ok && o.req.Report != "dump" && o.req.Report != "intake" {
+		return app.Errorf(app.EINVALID, "Loại báo cáo không hợp lệ: %q (%s).", o.req.Report, strings.Join(Reports, "|"))
 	}
 	o.caseNo = strings.TrimSpace(o.caseNo)
-	if o.report == "intake" && o.caseNo == "" {
+	if o.req.Report == "intake" && o.caseNo == "" {
 		return app.Errorf(app.EINVALID, "Cần --case (số vụ việc) để in phiếu tiếp nhận.")
 	}
-	if o.report != "intake" && (o.caseNo != "" || o.officer != "") {
+	if o.req.Report != "intake" && (o.caseNo != "" || o.officer != "") {
 		return app.Errorf(app.EINVALID, "--case và --officer chỉ dùng với --report intake.")
 	}
 	return m.withStore(ctx, dir, func(db *storage.DB, refs *app.RefData) error {
-		if o.report == "intake" {
+		if o.req.Report == "intake" {
 			// Find the case before creating the file, so that a wrong
 			// number leaves nothing behind.
 			c, err := findCase(ctx, db, o.caseNo)
@@ -520,10 +458,10 @@ func (m *Main) export(ctx context.Context, dir string, o exportOptions) error {
 				n   int
 				err error
 			)
-			if o.report == "dump" {
+			if o.req.Report == "dump" {
 				n, err = db.Dump(ctx, w)
 			} else {
-				n, err = reportWriters[o.report](ctx, db, refs, w, o)
+				n, err = reportWriters[o.req.Report](ctx, db, refs, w, o.req)
 			}
 			if err == nil && o.out != "-" {
 				fmt.Fprintf(m.Stderr, "Đã xuất %d bản ghi vào %s\n", n, o.out)
@@ -531,6 +469,19 @@ func (m *Main) export(ctx context.Context, dir string, o exportOptions) error {
 			return err
 		})
 	})
+}
+
+// parseDay reads the day of a flag, dd/mm/yyyy (or d/m/yyyy), as midnight
+// in Vietnam; "" is no day (the zero time).
+func parseDay(flag, s string) (time.Time, error) {
+	if strings.TrimSpace(s) == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation("2/1/2006", strings.TrimSpace(s), app.ICT)
+	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
+		return time.Time{}, app.Errorf(app.EINVALID, "%s không hợp lệ: %q (cần dd/mm/yyyy).", flag, s)
+	}
+	return t, nil
 }
 
 // findCase returns the case with the given number (ignoring case and

@@ -14,32 +14,32 @@ func init() {
 }
 
 // writeAnnual writes the annual report (báo cáo kết quả thực hiện Kế hoạch
-// 395) of report year o.year (default: the report year of today, 15/12 to
+// 395) of report year q.Year (default: the report year of today, 15/12 to
 // 14/12) for the device's commune; on a provincial device, for the commune
-// of --commune or, without it, for the province with a table per commune.
+// q.Commune or, without one, for the province with a table per commune.
 // It returns how many records the figures count: cases received, sessions
 // and events held, publications.
-func writeAnnual(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, o exportOptions) (int, error) {
-	if o.from != "" || o.to != "" {
+func writeAnnual(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error) {
+	if !q.From.IsZero() || !q.To.IsZero() {
 		return 0, app.Errorf(app.EINVALID, "Báo cáo năm tính theo năm báo cáo (15/12 năm trước đến 14/12): dùng --year, không dùng --from, --to.")
 	}
-	if o.mask {
+	if q.Mask {
 		return 0, app.Errorf(app.EINVALID, "Báo cáo năm chỉ có số liệu tổng hợp, không có thông tin cá nhân: không dùng --mask.")
 	}
 	unit, err := db.UnitCode(ctx)
 	if err != nil {
 		return 0, err
 	}
-	if o.commune != "" {
-		if !refs.HasUnit(o.commune) {
-			return 0, app.Errorf(app.EINVALID, "Mã xã, phường %q không có trong danh mục.", o.commune)
+	if q.Commune != "" {
+		if !refs.HasUnit(q.Commune) {
+			return 0, app.Errorf(app.EINVALID, "Mã xã, phường %q không có trong danh mục.", q.Commune)
 		}
-		if unit != "" && o.commune != unit {
-			return 0, app.Errorf(app.EINVALID, "Máy này chỉ ghi số liệu của xã, phường %s; không lập báo cáo cho %s.", unit, o.commune)
+		if unit != "" && q.Commune != unit {
+			return 0, app.Errorf(app.EINVALID, "Máy này chỉ ghi số liệu của xã, phường %s; không lập báo cáo cho %s.", unit, q.Commune)
 		}
-		unit = o.commune
+		unit = q.Commune
 	}
-	year := o.year
+	year := q.Year
 	if year == 0 {
 		year = app.ReportYearOf(db.Now())
 	}

@@ -16,6 +16,7 @@ import (
 
 	"bvntd/app"
 	"bvntd/app/xlsx"
+	"bvntd/seeds/demo"
 )
 
 // TestExportAnnual_DemoYear: `bvntd export --report annual` on a store with
@@ -32,9 +33,9 @@ func TestExportAnnual_DemoYear(t *testing.T) {
 	// pins it on both sides of 15/12).
 	current := app.ReportYearOf(today)
 	// The demo fills the report year of today or, in the first four months
-	// of one, the year before (demoReportYear); its cases are spread over
+	// of one, the year before (demo.FilledYear); its cases are spread over
 	// the last twelve months.
-	_, end := demoReportYear(today)
+	_, end := demo.FilledYear(today)
 	filled := end.Year()
 	checkAnnualExport(t, dir, current, filled == current)
 	if filled != current {

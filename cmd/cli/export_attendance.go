@@ -25,18 +25,18 @@ func init() {
 	reportWriters["attendance"] = writeAttendanceReport
 }
 
-func writeAttendanceReport(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, o exportOptions) (int, error) {
-	if strings.TrimSpace(o.session) != "" {
-		if o.year != 0 || o.from != "" || o.to != "" {
+func writeAttendanceReport(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error) {
+	if strings.TrimSpace(q.Session) != "" {
+		if q.Year != 0 || !q.From.IsZero() || !q.To.IsZero() {
 			return 0, app.Errorf(app.EINVALID, "Danh sách điểm danh (--session) in theo một lớp; --year, --from và --to chỉ dùng cho bảng tổng hợp tập huấn (bỏ --session).")
 		}
-		return writeSignInSheet(ctx, db, refs, w, strings.TrimSpace(o.session), o.mask)
+		return writeSignInSheet(ctx, db, refs, w, strings.TrimSpace(q.Session), q.Mask)
 	}
-	p, err := attendancePeriod(o, db.Now())
+	p, err := attendancePeriod(q, db.Now())
 	if err != nil {
 		return 0, err
 	}
-	unit := strings.TrimSpace(o.commune)
+	unit := strings.TrimSpace(q.Commune)
 	own, err := db.UnitCode(ctx)
 	if err != nil {
 		return 0, err
@@ -63,43 +63,29 @@ func writeAttendanceReport(ctx context.Context, db *storage.DB, refs *app.RefDat
 	return xlsx.WriteTrainingSummary(w, d.Sessions, d.Attendance, d.Participants, p, name)
 }
 
-// attendancePeriod is the period of the training summary: --from and --to
-// (dd/mm/yyyy, both needed), else report year --year, else the report year
-// of today.
-func attendancePeriod(o exportOptions, now time.Time) (app.KPIPeriod, error) {
-	if o.from == "" && o.to == "" {
-		y := o.year
+// attendancePeriod is the period of the training summary: the days from
+// q.From to q.To (both needed, both included), else report year q.Year,
+// else the report year of now.
+func attendancePeriod(q app.ReportRequest, now time.Time) (app.KPIPeriod, error) {
+	if q.From.IsZero() && q.To.IsZero() {
+		y := q.Year
 		if y == 0 {
 			y = app.ReportYearOf(now)
 		}
 		return app.ReportYear(y), nil
 	}
-	if o.year != 0 {
+	if q.Year != 0 {
 		return app.KPIPeriod{}, app.Errorf(app.EINVALID, "Dùng --year hoặc --from/--to, không dùng cả hai.")
 	}
-	if o.from == "" || o.to == "" {
+	if q.From.IsZero() || q.To.IsZero() {
 		return app.KPIPeriod{}, app.Errorf(app.EINVALID, "Cần cả --from và --to (dd/mm/yyyy).")
 	}
-	day := func(flag, s string) (time.Time, error) {
-		t, err := time.ParseInLocation("02/01/2006", strings.TrimSpace(s), app.ICT)
-		if err != nil {
-			return time.Time{}, app.Errorf(app.EINVALID, "%s không phải ngày dd/mm/yyyy: %q.", flag, s)
-		}
-		return t, nil
-	}
-	from, err := day("--from", o.from)
-	if err != nil {
-		return app.KPIPeriod{}, err
-	}
-	to, err := day("--to", o.to)
-	if err != nil {
-		return app.KPIPeriod{}, err
-	}
+	from, to := dayIn(q.From), dayIn(q.To)
 	if to.Before(from) {
-		return app.KPIPeriod{}, app.Errorf(app.EINVALID, "--to (%s) trước --from (%s).", o.to, o.from)
+		return app.KPIPeriod{}, app.Errorf(app.EINVALID, "--to (%s) trước --from (%s).", to.Format(dayVI), from.Format(dayVI))
 	}
 	return app.KPIPeriod{From: from, To: to,
-		Label: fmt.Sprintf("Từ %s đến %s", from.Format("02/01/2006"), to.Format("02/01/2006"))}, nil
+		Label: fmt.Sprintf("Từ %s đến %s", from.Format(dayVI), to.Format(dayVI))}, nil
 }
 
 // writeSignInSheet writes the sign-in sheet of the session named by key.

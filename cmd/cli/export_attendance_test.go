@@ -13,6 +13,7 @@ import (
 
 	"bvntd/app"
 	"bvntd/app/xlsx"
+	"bvntd/seeds/demo"
 	"bvntd/storage"
 )
 
@@ -179,9 +180,9 @@ func TestExportAttendance_SummaryEqualsTheDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The demo holds its sessions in the report year of today or, in the
-	// first four months of one, the year before (demoReportYear).
+	// first four months of one, the year before (demo.FilledYear).
 	current := app.ReportYearOf(today)
-	_, end := demoReportYear(today)
+	_, end := demo.FilledYear(today)
 	filled := end.Year()
 	for _, tc := range []struct {
 		args []string

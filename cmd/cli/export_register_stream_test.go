@@ -15,6 +15,7 @@ import (
 
 	"bvntd/app"
 	"bvntd/app/xlsx"
+	"bvntd/seeds/demo"
 	"bvntd/storage"
 )
 
@@ -32,7 +33,7 @@ func TestExportRegister_StreamMatchesKPIData(t *testing.T) {
 	}
 	defer db.Close()
 	for i, u := range []string{"28261", "28249", "29905"} {
-		if err := Demo(ctx, db, refs, u, uint64(20+i), 30+15*i, 0, 0); err != nil {
+		if err := demo.Write(ctx, db, &db.Now, refs, demo.Options{Unit: u, Seed: uint64(20 + i), Complaints: 30 + 15*i}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -119,7 +120,7 @@ func buildRegisterStore(tb testing.TB, dir string, n int) {
 		if _, ok := refs.Unit(u); !ok {
 			u = refs.Units[i*7%len(refs.Units)].Code
 		}
-		if err := Demo(ctx, db, refs, u, uint64(100+i), 2000/len(units), 0, 0); err != nil {
+		if err := demo.Write(ctx, db, &db.Now, refs, demo.Options{Unit: u, Seed: uint64(100 + i), Complaints: 2000 / len(units)}); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -170,17 +171,20 @@ func buildRegisterStore(tb testing.TB, dir string, n int) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	// Copies have ids and numbers ending in "~c1", "~c2", …
-	casesQ := copySQL("cases", map[string]string{"id": "id || '~' || ?1", "number": "number || '~' || ?1"}, "instr(id, '~') = 0")
+	// Copies have ids and numbers ending in "~c1", "~c2", …, in the cases'
+	// documents, their list columns and their steps alike.
+	casesQ := copySQL("cases", map[string]string{"id": "id || '~' || ?1",
+		"fields": "json_set(fields, '$.id', id || '~' || ?1, '$.number', json_extract(fields, '$.number') || '~' || ?1)"},
+		"instr(id, '~') = 0")
+	listQ := copySQL("case_list", map[string]string{"id": "id || '~' || ?1", "number": "number || '~' || ?1"}, "instr(id, '~') = 0")
 	eventsQ := copySQL("case_events", map[string]string{"id": "id || '~' || ?1", "case_id": "case_id || '~' || ?1",
 		"fields": "json_set(fields, '$.id', id || '~' || ?1, '$.case_id', case_id || '~' || ?1)"}, "instr(id, '~') = 0")
 	for k := 1; base*k < n; k++ {
 		tag := fmt.Sprintf("c%d", k)
-		if _, err := tx.Exec(casesQ, tag); err != nil {
-			tb.Fatal(err)
-		}
-		if _, err := tx.Exec(eventsQ, tag); err != nil {
-			tb.Fatal(err)
+		for _, q := range []string{casesQ, listQ, eventsQ} {
+			if _, err := tx.Exec(q, tag); err != nil {
+				tb.Fatal(err)
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {

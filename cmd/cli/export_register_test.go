@@ -15,6 +15,7 @@ import (
 
 	"bvntd/app"
 	"bvntd/app/xlsx"
+	"bvntd/seeds/demo"
 )
 
 // storeCases returns the cases of the store in dir (of unit, "" for all)
@@ -183,7 +184,7 @@ func TestExportRegister_ProvincialDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, u := range []string{"28261", "28249"} {
-		if err := Demo(ctx, db, refs, u, uint64(10+i), 15+10*i, 0, 0); err != nil {
+		if err := demo.Write(ctx, db, &db.Now, refs, demo.Options{Unit: u, Seed: uint64(10 + i), Complaints: 15 + 10*i}); err != nil {
 			t.Fatal(err)
 		}
 	}

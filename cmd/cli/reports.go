@@ -16,20 +16,14 @@ type ReportService struct {
 	Refs *app.RefData
 }
 
-// WriteReport writes the report q asks for to w and returns its row count.
+// WriteReport writes the report q asks for to w and returns its row count:
+// the writers of export, given the request as the window made it.
 func (s ReportService) WriteReport(ctx context.Context, q app.ReportRequest, w io.Writer) (int, error) {
 	wr, ok := reportWriters[q.Report]
 	if !ok {
 		return 0, app.Errorf(app.EINVALID, "Loại báo cáo không hợp lệ: %q.", q.Report)
 	}
-	o := exportOptions{report: q.Report, year: q.Year, commune: q.Commune, mask: q.Mask, session: q.Session}
-	if !q.From.IsZero() {
-		o.from = q.From.In(app.ICT).Format("02/01/2006")
-	}
-	if !q.To.IsZero() {
-		o.to = q.To.In(app.ICT).Format("02/01/2006")
-	}
-	return wr(ctx, s.DB, s.Refs, w, o)
+	return wr(ctx, s.DB, s.Refs, w, q)
 }
 
 // WriteIntake writes the printable intake record of c, signed by officer.

@@ -118,7 +118,7 @@ func sameJSONFields(a, b map[string]json.RawMessage) bool {
 	}
 	for k, v := range a {
 		w, ok := b[k]
-		if !ok || !jsonEqual(v, w) {
+		if !ok || !app.JSONEqual(v, w) {
 			return false
 		}
 	}

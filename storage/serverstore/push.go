@@ -8,28 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"sort"
 	"time"
 
 	"bvntd/app"
 	"bvntd/sync/syncproto"
 )
-
-// knownEntities are the record types the server accepts.
-var knownEntities = func() map[string]bool {
-	m := map[string]bool{app.EntityCase: true, app.EntityConflict: true, app.EntityCaseEvent: true}
-	for _, e := range app.RecordEntities {
-		m[e] = true
-	}
-	return m
-}()
-
-// conflictEditable are the fields of a conflict record a device may write:
-// resolving it. Devices never create conflicts.
-var conflictEditable = map[string]bool{
-	"status": true, "resolution": true, "resolved_by": true, "resolved_at": true,
-}
 
 // serverDevice is the device id of the writes the server makes itself.
 const serverDevice = "server"
@@ -85,7 +69,6 @@ const (
 	msgUnitMismatch   = "Mã xã, phường của bản ghi không khớp với phạm vi của thay đổi."
 	msgForbiddenScope = "Thiết bị không được ghi dữ liệu của xã, phường khác."
 	msgRecordMoved    = "Bản ghi thuộc xã, phường khác; không thể chuyển bản ghi sang phạm vi này."
-	msgConflictWrite  = "Chỉ được cập nhật kết quả xem xét của một xung đột đã có."
 	msgSharedScope    = "Dữ liệu dùng chung của tỉnh (lịch nghỉ lễ, Tết) chỉ được Sở Công Thương cập nhật trên máy chủ tỉnh."
 )
 
@@ -360,7 +343,7 @@ func (p *pusher) validate(m syncproto.Mutation) (app.HLC, *rejection) {
 		// one, writes into it.
 		return app.HLC{}, reject(syncproto.CodeForbidden, msgSharedScope)
 	}
-	if !knownEntities[m.Entity] {
+	if !app.IsEntity(m.Entity) { // a case, a step, a conflict or a declared app.Kind
 		return app.HLC{}, reject(syncproto.CodeInvalid, msgBadEntity)
 	}
 	if !app.ValidID(m.RecordID) {
@@ -399,10 +382,9 @@ func (p *pusher) validate(m syncproto.Mutation) (app.HLC, *rejection) {
 	return h, nil
 }
 
-// merge applies m to its record, last-writer-wins per field, keeps a
-// conflict record for every concurrent write of a reviewable field, and
-// gives the record the next sequence number of its scope. It returns the
-// stamp used.
+// merge reads m's record, applies m to it as app.MergeWrite decides, and
+// writes the record, with the next sequence number of its scope, and the
+// conflict records the decision keeps. It returns the stamp used.
 func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (app.HLC, int64, *rejection, error) {
 	rec, err := p.readRecord(ctx, m.Entity, m.RecordID)
 	if err != nil {
@@ -411,76 +393,40 @@ func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (ap
 	if rec.exists && rec.scope != m.Scope {
 		return app.HLC{}, 0, reject(syncproto.CodeForbidden, msgRecordMoved), nil
 	}
-	fields := maps.Clone(m.Fields)
-	if fields == nil {
-		fields = map[string]json.RawMessage{}
-	}
-	if m.Entity == app.EntityConflict {
-		if !rec.exists {
-			return app.HLC{}, 0, reject(syncproto.CodeInvalid, msgConflictWrite), nil
-		}
-		for name := range fields {
-			if !conflictEditable[name] {
-				return app.HLC{}, 0, reject(syncproto.CodeInvalid, msgConflictWrite), nil
-			}
-		}
-	}
-	if !rec.exists {
-		// A record always carries its id and commune, so that every replica
-		// and every dump has them.
-		if _, ok := fields[fieldID]; !ok {
-			fields[fieldID] = mustJSON(m.RecordID)
-		}
-		if _, ok := fields[fieldUnitCode]; !ok {
-			fields[fieldUnitCode] = mustJSON(m.Scope)
-		}
+	held := app.HeldRecord{Exists: rec.exists, Fields: rec.fields, Stamps: rec.stamps, Version: rec.version}
+	w := app.IncomingWrite{Entity: m.Entity, RecordID: m.RecordID, UnitCode: m.Scope, Fields: m.Fields, BaseVersion: m.BaseVersion}
+	if rej := refusal(app.CheckWrite(held, w)); rej != nil {
+		return app.HLC{}, 0, rej, nil // before bound: a refused write takes no stamp
 	}
 	stamp := p.bound(h)
-	version := rec.version + 1
-	st := app.Stamp{HLC: stamp, Device: p.device, Version: version}
-
-	// Concurrent writes: the field was last written by another device in a
-	// version this device had not seen when it made its change.
-	type clash struct {
-		field string
-		old   app.Stamp
-		value json.RawMessage
+	w.Stamp = app.Stamp{HLC: stamp, Device: p.device, Version: rec.version + 1}
+	d, err := app.MergeWrite(held, w)
+	if rej := refusal(err); rej != nil {
+		return app.HLC{}, 0, rej, nil
+	} else if err != nil {
+		return app.HLC{}, 0, nil, err
 	}
-	var clashes []clash
-	for name, v := range fields {
-		old, seen := rec.stamps[name]
-		if seen && old.Device != p.device && old.Version > m.BaseVersion &&
-			app.Reviewable(m.Entity, name) && !jsonEqual(rec.fields[name], v) {
-			clashes = append(clashes, clash{name, old, rec.fields[name]})
-		}
-	}
-	// An edit of a record voided concurrently: it stays voided.
-	if vs, ok := rec.stamps["voided"]; ok && m.Entity == app.EntityCase && string(rec.fields["voided"]) == "true" &&
-		vs.Device != p.device && vs.Version > m.BaseVersion {
-		if _, touches := fields["voided"]; !touches {
-			edit, _ := json.Marshal(fields)
-			if err := p.addConflict(ctx, m, app.ConflictVoidEdit, "voided", rec.fields["voided"], edit, vs, st); err != nil {
-				return app.HLC{}, 0, nil, err
-			}
-		}
-	}
-
-	app.MergeFields(rec.fields, rec.stamps, fields, st)
-
-	for _, c := range clashes {
-		kept, keptSt, other, otherSt := rec.fields[c.field], rec.stamps[c.field], c.value, c.old
-		if rec.stamps[c.field] != st { // the earlier write won: this one is the other value
-			kept, keptSt, other, otherSt = c.value, c.old, fields[c.field], st
-		}
-		if err := p.addConflictPair(ctx, m, c.field, kept, keptSt, other, otherSt); err != nil {
+	for _, c := range d.Conflicts {
+		if err := p.addConflict(ctx, m, c); err != nil {
 			return app.HLC{}, 0, nil, err
 		}
 	}
+	rec.fields, rec.stamps = d.Fields, d.Stamps
 	seq, err := p.putRecord(ctx, m.Entity, m.RecordID, m.Scope, rec)
 	if err != nil {
 		return app.HLC{}, 0, nil, err
 	}
 	return stamp, seq, nil, nil
+}
+
+// refusal returns the rejection of a write the merge refuses (an
+// *app.Error), or nil.
+func refusal(err error) *rejection {
+	var e *app.Error
+	if errors.As(err, &e) {
+		return reject(e.Code, e.Message)
+	}
+	return nil
 }
 
 // record is a record as the merge sees it.
@@ -529,28 +475,22 @@ func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r reco
 	return seq, nil
 }
 
-// addConflictPair keeps a conflict record of two writes of one field.
-func (p *pusher) addConflictPair(ctx context.Context, m syncproto.Mutation, field string,
-	kept json.RawMessage, keptSt app.Stamp, other json.RawMessage, otherSt app.Stamp) error {
-	return p.addConflict(ctx, m, app.ConflictField, field, kept, other, keptSt, otherSt)
-}
-
-// addConflict writes a new open conflict record in the mutation's scope.
-func (p *pusher) addConflict(ctx context.Context, m syncproto.Mutation, kind, field string,
-	kept, other json.RawMessage, keptSt, otherSt app.Stamp) error {
-	keptOfficer, err := p.officerOf(ctx, m, keptSt)
+// addConflict writes mc, a conflict the merge of m keeps, as a new open
+// conflict record in the mutation's scope.
+func (p *pusher) addConflict(ctx context.Context, m syncproto.Mutation, mc app.MergeConflict) error {
+	keptOfficer, err := p.officerOf(ctx, m, mc.KeptStamp)
 	if err != nil {
 		return err
 	}
-	otherOfficer, err := p.officerOf(ctx, m, otherSt)
+	otherOfficer, err := p.officerOf(ctx, m, mc.OtherStamp)
 	if err != nil {
 		return err
 	}
 	c := app.Conflict{
-		ID: app.NewID(), UnitCode: m.Scope, Kind: kind, Entity: m.Entity, RecordID: m.RecordID, Field: field,
-		KeptValue: kept, OtherValue: other, KeptDevice: keptSt.Device, OtherDevice: otherSt.Device,
+		ID: app.NewID(), UnitCode: m.Scope, Kind: mc.Kind, Entity: m.Entity, RecordID: m.RecordID, Field: mc.Field,
+		KeptValue: mc.Kept, OtherValue: mc.Other, KeptDevice: mc.KeptStamp.Device, OtherDevice: mc.OtherStamp.Device,
 		KeptOfficer: keptOfficer, OtherOfficer: otherOfficer,
-		KeptAt: keptSt.HLC.Time(), OtherAt: otherSt.HLC.Time(),
+		KeptAt: mc.KeptStamp.HLC.Time(), OtherAt: mc.OtherStamp.HLC.Time(),
 		DetectedAt: p.now.UTC().Truncate(time.Second), Status: app.ConflictOpen,
 	}
 	fields := c.Fields()
@@ -601,20 +541,6 @@ func (p *pusher) bound(h app.HLC) app.HLC {
 	return h
 }
 
-// jsonEqual reports whether two JSON values are the same value.
-func jsonEqual(a, b json.RawMessage) bool {
-	if string(a) == string(b) {
-		return true
-	}
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return false
-	}
-	xb, _ := json.Marshal(x)
-	yb, _ := json.Marshal(y)
-	return string(xb) == string(yb)
-}
-
 type auditRow struct {
 	m                     syncproto.Mutation
 	payload, hash         string
@@ -657,11 +583,6 @@ func canonicalPayload(m syncproto.Mutation) (payload, hash string, err error) {
 	}
 	sum := sha256.Sum256(b)
 	return string(b), hex.EncodeToString(sum[:]), nil
-}
-
-func mustJSON(v string) json.RawMessage {
-	b, _ := json.Marshal(v) // a string always marshals
-	return b
 }
 
 // soleWriter returns the device that wrote every field, or "".

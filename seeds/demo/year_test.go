@@ -1,4 +1,4 @@
-package cli
+package demo
 
 import (
 	"bytes"
@@ -12,49 +12,9 @@ import (
 
 	"bvntd/app"
 	"bvntd/app/clocktest"
+	"bvntd/seeds/demo/demotest"
 	"bvntd/storage"
 )
-
-// demoYear is what a store holds of the training and outreach work.
-type demoYear struct {
-	officers     []app.Officer
-	orgs         []app.Organisation
-	people       []app.Participant
-	sessions     []app.TrainingSession
-	rows         []app.Attendance
-	events       []app.OutreachEvent
-	publications []app.Publication
-}
-
-func loadDemoYear(t *testing.T, db *storage.DB) demoYear {
-	t.Helper()
-	ctx := context.Background()
-	var y demoYear
-	var err error
-	q := storage.RecordQuery{}
-	if y.officers, err = storage.ListRecords[app.Officer](ctx, db, q); err != nil {
-		t.Fatal(err)
-	}
-	if y.orgs, err = storage.ListRecords[app.Organisation](ctx, db, q); err != nil {
-		t.Fatal(err)
-	}
-	if y.people, err = storage.ListRecords[app.Participant](ctx, db, q); err != nil {
-		t.Fatal(err)
-	}
-	if y.sessions, err = storage.ListRecords[app.TrainingSession](ctx, db, q); err != nil {
-		t.Fatal(err)
-	}
-	if y.rows, err = storage.ListRecords[app.Attendance](ctx, db, q); err != nil {
-		t.Fatal(err)
-	}
-	if y.events, err = storage.ListRecords[app.OutreachEvent](ctx, db, q); err != nil {
-		t.Fatal(err)
-	}
-	if y.publications, err = storage.ListRecords[app.Publication](ctx, db, q); err != nil {
-		t.Fatal(err)
-	}
-	return y
-}
 
 // checkRecordsValid checks that every record of the store validates, lies
 // in unit, and was typed between from and now.
@@ -83,21 +43,13 @@ func checkRecordsValid(t *testing.T, db *storage.DB, refs *app.RefData, unit str
 	return n
 }
 
-func day(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateOnly, s, app.ICT)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
 // TestDemoRecords_AYearOfTrainingAndOutreach: the demo's report year of
 // work, written on a fixed day (demoNow) and on the simulated today, is
 // valid and looks like a commune's year.
 func TestDemoRecords_AYearOfTrainingAndOutreach(t *testing.T) {
 	t.Run("26-11-2026", func(t *testing.T) {
-		from, to := demoReportYear(demoNow)
-		if !from.Equal(day("2025-12-15")) || !to.Equal(day("2026-12-14")) {
+		from, to := FilledYear(demoNow)
+		if !from.Equal(demotest.Day("2025-12-15")) || !to.Equal(demotest.Day("2026-12-14")) {
 			t.Fatalf("report year %v – %v", from, to)
 		}
 		checkDemoYear(t, demoNow)
@@ -111,24 +63,24 @@ func TestDemoRecords_AYearOfTrainingAndOutreach(t *testing.T) {
 // a store whose clock stands at at, and checks it.
 func checkDemoYear(t *testing.T, at time.Time) {
 	ctx := context.Background()
-	db, refs := openDemoStore(t, "28261", at)
-	n, err := runDemoRecords(ctx, db, refs, "28261", 1, DemoTrainings, DemoEvents)
+	db, refs, _ := openStore(t, "28261", at)
+	n, err := Year(ctx, db, &db.Now, refs, Options{Unit: "28261", Seed: 1, Trainings: DefaultTrainings, Events: DefaultEvents})
 	if err != nil {
 		t.Fatal(err)
 	}
 	now, today := at.UTC(), dayOf(at)
-	from, to := demoReportYear(at)
+	from, to := FilledYear(at)
 	total := checkRecordsValid(t, db, refs, "28261", from, now)
-	y := loadDemoYear(t, db)
+	y := demotest.LoadYear(t, db)
 	t.Logf("%d records (%d saves): %d officers, %d organisations, %d participants, %d sessions, %d attendance rows, %d events, %d publications",
-		total, n.Writes, len(y.officers), len(y.orgs), len(y.people), len(y.sessions), len(y.rows),
-		len(y.events), len(y.publications))
+		total, n.Writes, len(y.Officers), len(y.Orgs), len(y.People), len(y.Sessions), len(y.Rows),
+		len(y.Events), len(y.Publications))
 	// Every save went through the outbox.
 	if pending, _, err := db.OutboxCount(ctx); err != nil || pending != n.Writes {
 		t.Errorf("%d mutations in the outbox for %d saves (%v)", pending, n.Writes, err)
 	}
-	if n.Officers != len(y.officers) || n.Participants != len(y.people) || n.Attendance != len(y.rows) ||
-		n.Sessions != len(y.sessions) || n.Events != len(y.events) || n.Publications != len(y.publications) {
+	if n.Officers != len(y.Officers) || n.Participants != len(y.People) || n.Attendance != len(y.Rows) ||
+		n.Sessions != len(y.Sessions) || n.Events != len(y.Events) || n.Publications != len(y.Publications) {
 		t.Errorf("counted %+v", n)
 	}
 	inRange := func(what string, got, lo, hi int) {
@@ -137,23 +89,23 @@ func checkDemoYear(t *testing.T, at time.Time) {
 			t.Errorf("%s: %d, want %d–%d", what, got, lo, hi)
 		}
 	}
-	inRange("officers", len(y.officers), 5, 10)
-	inRange("organisations", len(y.orgs), 8, 20)
-	inRange("participants", len(y.people), 150, 300)
-	inRange("sessions", len(y.sessions), DemoTrainings, DemoTrainings)
-	inRange("events", len(y.events), DemoEvents, DemoEvents)
-	inRange("publications", len(y.publications), 15, 40)
+	inRange("officers", len(y.Officers), 5, 10)
+	inRange("organisations", len(y.Orgs), 8, 20)
+	inRange("participants", len(y.People), 150, 300)
+	inRange("sessions", len(y.Sessions), DefaultTrainings, DefaultTrainings)
+	inRange("events", len(y.Events), DefaultEvents, DefaultEvents)
+	inRange("publications", len(y.Publications), 15, 40)
 
 	// Registries: officers linked to their participant record; relevant
 	// organisations and others; people of every kind.
 	people := map[string]app.Participant{}
 	types := map[string]int{}
-	for _, p := range y.people {
+	for _, p := range y.People {
 		people[p.ID] = p
 		types[p.Type]++
 	}
 	t5 := 0
-	for _, o := range y.officers {
+	for _, o := range y.Officers {
 		if p, ok := people[o.ParticipantID]; !ok || p.FullName != o.FullName {
 			t.Errorf("officer %s: participant %q", o.Position, o.ParticipantID)
 		}
@@ -161,21 +113,21 @@ func checkDemoYear(t *testing.T, at time.Time) {
 			t5++
 		}
 	}
-	if t5 < len(y.officers)/2+1 {
-		t.Errorf("%d of %d officers count for T5 and are active", t5, len(y.officers))
+	if t5 < len(y.Officers)/2+1 {
+		t.Errorf("%d of %d officers count for T5 and are active", t5, len(y.Officers))
 	}
 	orgs := map[string]app.Organisation{}
 	relevant := 0
-	for _, o := range y.orgs {
+	for _, o := range y.Orgs {
 		orgs[o.ID] = o
 		if o.Relevant {
 			relevant++
 		}
 	}
-	if relevant < 6 || relevant == len(y.orgs) {
-		t.Errorf("%d of %d organisations relevant", relevant, len(y.orgs))
+	if relevant < 6 || relevant == len(y.Orgs) {
+		t.Errorf("%d of %d organisations relevant", relevant, len(y.Orgs))
 	}
-	for _, p := range y.people {
+	for _, p := range y.People {
 		if _, ok := orgs[p.OrganisationID]; p.OrganisationID != "" && !ok {
 			t.Errorf("participant in unknown organisation %s", p.OrganisationID)
 		}
@@ -188,7 +140,7 @@ func checkDemoYear(t *testing.T, at time.Time) {
 	// register; plans ahead.
 	sessions := map[string]app.TrainingSession{}
 	status := map[string]int{}
-	for _, s := range y.sessions {
+	for _, s := range y.Sessions {
 		sessions[s.ID] = s
 		status[s.Status]++
 		if _, ok := refs.Agency(s.Organiser); !ok || !containsCode(s.PlanTasks, "IV.1") {
@@ -199,7 +151,7 @@ func checkDemoYear(t *testing.T, at time.Time) {
 				t.Errorf("session %q: co-organiser %q", s.Title, a)
 			}
 		}
-		start, end := day(s.StartDate), day(s.EndDate)
+		start, end := demotest.Day(s.StartDate), demotest.Day(s.EndDate)
 		if s.Status == "ke_hoach" {
 			if !start.After(today) {
 				t.Errorf("planned session %q on %s", s.Title, s.StartDate)
@@ -208,14 +160,14 @@ func checkDemoYear(t *testing.T, at time.Time) {
 			t.Errorf("held session %q on %s – %s", s.Title, s.StartDate, s.EndDate)
 		}
 	}
-	if status["ke_hoach"] == 0 || status["da_bao_cao"] == 0 || status["da_to_chuc"] == 0 || status["da_to_chuc"]+status["da_bao_cao"] < DemoTrainings/2 {
+	if status["ke_hoach"] == 0 || status["da_bao_cao"] == 0 || status["da_to_chuc"] == 0 || status["da_to_chuc"]+status["da_bao_cao"] < DefaultTrainings/2 {
 		t.Errorf("session statuses %v", status)
 	}
 
 	// Registers: derived ids, present mostly, people coming back.
 	present := map[string]int{} // participant → sessions attended
 	bySession := map[string]map[string]int{}
-	for _, r := range y.rows {
+	for _, r := range y.Rows {
 		if r.ID != app.AttendanceID(r.SessionID, r.ParticipantID) {
 			t.Fatalf("attendance %s is not AttendanceID(%s, %s)", r.ID, r.SessionID, r.ParticipantID)
 		}
@@ -239,7 +191,7 @@ func checkDemoYear(t *testing.T, at time.Time) {
 			t.Errorf("%s row checked in", r.Status)
 		}
 	}
-	for _, s := range y.sessions {
+	for _, s := range y.Sessions {
 		c := bySession[s.ID]
 		rows := c["co_mat"] + c["vang"] + c["vang_co_phep"]
 		if s.Status != "ke_hoach" && (rows < 25 || float64(c["co_mat"]) < 0.7*float64(rows)) {
@@ -257,7 +209,7 @@ func checkDemoYear(t *testing.T, at time.Time) {
 		t.Errorf("%d people present %d times, %d of them at two sessions or more", len(present), times, twice)
 	}
 	trained := 0
-	for _, o := range y.officers {
+	for _, o := range y.Officers {
 		if o.CountsForT5 && o.Active && present[o.ParticipantID] > 0 {
 			trained++
 		}
@@ -279,8 +231,8 @@ func checkDemoYear(t *testing.T, at time.Time) {
 	// Events: the 15/3 rally with the year's theme, a compliance
 	// conference; those held before today.
 	rally, compliance := 0, 0
-	for _, e := range y.events {
-		start := day(e.StartDate)
+	for _, e := range y.Events {
+		start := demotest.Day(e.StartDate)
 		if start.Before(from) || start.After(to) {
 			t.Errorf("event %q on %s, outside the report year", e.Title, e.StartDate)
 		}
@@ -312,12 +264,12 @@ func checkDemoYear(t *testing.T, at time.Time) {
 	// Publications: materials of both origins, news items on the website
 	// (T7), dated in the year up to today.
 	origins, news := map[string]int{}, 0
-	for _, p := range y.publications {
+	for _, p := range y.Publications {
 		origins[p.Origin]++
 		if p.Type == "tin_bai" && p.Channel == "chuyen_muc_website" {
 			news++
 		}
-		if d := day(p.Date); d.Before(from) || !d.Before(today) {
+		if d := demotest.Day(p.Date); d.Before(from) || !d.Before(today) {
 			t.Errorf("publication %q dated %s", p.Title, p.Date)
 		}
 	}
@@ -329,11 +281,11 @@ func checkDemoYear(t *testing.T, at time.Time) {
 }
 
 // BenchmarkDemoRecordsYear times the demo's report year of training and
-// outreach work (DemoTrainings sessions, DemoEvents events).
+// outreach work (DefaultTrainings sessions, DefaultEvents events).
 func BenchmarkDemoRecordsYear(b *testing.B) {
 	for range b.N {
-		db, refs := openDemoStore(b, "28261", demoNow)
-		if _, err := runDemoRecords(context.Background(), db, refs, "28261", 1, DemoTrainings, DemoEvents); err != nil {
+		db, refs, _ := openStore(b, "28261", demoNow)
+		if _, err := Year(context.Background(), db, &db.Now, refs, Options{Unit: "28261", Seed: 1, Trainings: DefaultTrainings, Events: DefaultEvents}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -344,36 +296,36 @@ func BenchmarkDemoRecordsYear(b *testing.B) {
 func TestDemoRecords_EarlyInTheYear(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 1, 20, 15, 0, 0, 0, app.ICT)
-	db, refs := openDemoStore(t, "29905", now)
-	if _, err := runDemoRecords(ctx, db, refs, "29905", 3, 5, 10); err != nil {
+	db, refs, _ := openStore(t, "29905", now)
+	if _, err := Year(ctx, db, &db.Now, refs, Options{Unit: "29905", Seed: 3, Trainings: 5, Events: 10}); err != nil {
 		t.Fatal(err)
 	}
-	from, _ := demoReportYear(now)
+	from, _ := FilledYear(now)
 	if from.Format(time.DateOnly) != "2024-12-15" {
 		t.Fatalf("report year from %v", from)
 	}
 	checkRecordsValid(t, db, refs, "29905", from, now.UTC())
-	y := loadDemoYear(t, db)
+	y := demotest.LoadYear(t, db)
 	today := dayOf(now)
 	planned := 0
-	for _, s := range y.sessions {
+	for _, s := range y.Sessions {
 		if s.Status == "ke_hoach" {
 			planned++
-		} else if !day(s.EndDate).Before(today) {
+		} else if !demotest.Day(s.EndDate).Before(today) {
 			t.Errorf("session held on %s", s.EndDate)
 		}
 	}
-	if planned != 1 || len(y.sessions) != 5 {
-		t.Errorf("%d sessions, %d planned", len(y.sessions), planned)
+	if planned != 1 || len(y.Sessions) != 5 {
+		t.Errorf("%d sessions, %d planned", len(y.Sessions), planned)
 	}
 	rally := false
-	for _, e := range y.events {
+	for _, e := range y.Events {
 		if e.Type == "mit_tinh_15_3" && e.StartDate >= "2025-03-01" && e.StartDate <= "2025-03-15" && e.Theme == themes153[2025] {
 			rally = true
 		}
 	}
-	if !rally || len(y.events) != 10 {
-		t.Errorf("%d events, the 2025 rally: %v", len(y.events), rally)
+	if !rally || len(y.Events) != 10 {
+		t.Errorf("%d events, the 2025 rally: %v", len(y.Events), rally)
 	}
 }
 
@@ -440,8 +392,8 @@ func canonicalRecords(t *testing.T, db *storage.DB) string {
 
 func TestDemoRecords_SameSeedSameDump(t *testing.T) {
 	dump := func(seed uint64) string {
-		db, refs := openDemoStore(t, "29905", demoNow)
-		if _, err := runDemoRecords(context.Background(), db, refs, "29905", seed, DemoTrainings, DemoEvents); err != nil {
+		db, refs, _ := openStore(t, "29905", demoNow)
+		if _, err := Year(context.Background(), db, &db.Now, refs, Options{Unit: "29905", Seed: seed, Trainings: DefaultTrainings, Events: DefaultEvents}); err != nil {
 			t.Fatal(err)
 		}
 		return canonicalRecords(t, db)
@@ -461,66 +413,5 @@ func TestDemoRecords_SameSeedSameDump(t *testing.T) {
 	}
 	if dump(43) == a {
 		t.Fatal("another seed gave the same dump")
-	}
-}
-
-// TestDemoRecords_Command runs `bvntd demo` with --trainings and --events,
-// again on the same store (the registries are reused, no second rally),
-// and with --plain (cases only).
-func TestDemoRecords_Command(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	_, stderr, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "2", "--trainings", "2", "--events", "3", "--seed", "4")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(stderr, "2 lớp tập huấn") || !strings.Contains(stderr, "3 sự kiện") {
-		t.Fatalf("stderr %q", stderr)
-	}
-	count := func() (demoYear, int) {
-		db, _, err := OpenStore(ctx, dir, testNow(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		cases, err := db.ListCases(ctx, app.CaseQuery{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return loadDemoYear(t, db), len(cases)
-	}
-	first, cases := count()
-	if cases != 2 || len(first.sessions) != 2 || len(first.events) != 3 || len(first.officers) < 5 {
-		t.Fatalf("%d cases, %d sessions, %d events, %d officers", cases, len(first.sessions), len(first.events), len(first.officers))
-	}
-	if _, _, err := run(t, "demo", "--data", dir, "--complaints", "0", "--trainings", "1", "--events", "1", "--seed", "5"); err != nil {
-		t.Fatal(err)
-	}
-	second, _ := count()
-	rallies := 0
-	for _, e := range second.events {
-		if e.Type == "mit_tinh_15_3" {
-			rallies++
-		}
-	}
-	if len(second.officers) != len(first.officers) || len(second.orgs) != len(first.orgs) ||
-		len(second.sessions) != 3 || len(second.events) != 4 || rallies > 1 {
-		t.Fatalf("second run: %d officers, %d organisations, %d sessions, %d events (%d rallies)",
-			len(second.officers), len(second.orgs), len(second.sessions), len(second.events), rallies)
-	}
-
-	plain := t.TempDir()
-	if _, _, err := run(t, "demo", "--data", plain, "--commune", "28261", "--complaints", "3", "--plain"); err != nil {
-		t.Fatal(err)
-	}
-	dump, _, err := run(t, "export", "--data", plain, "--report", "dump", "--out", "-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(dump, "\n"); n != 3 || strings.Count(dump, `"type":"case"`) != 3 {
-		t.Fatalf("--plain wrote %d records: %s", n, dump)
-	}
-	if _, _, err := run(t, "demo", "--data", plain, "--trainings", "-1"); app.ErrorCode(err) != app.EINVALID {
-		t.Fatalf("--trainings -1: %v", err)
 	}
 }

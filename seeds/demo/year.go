@@ -1,4 +1,4 @@
-package cli
+package demo
 
 import (
 	"context"
@@ -9,26 +9,19 @@ import (
 	"time"
 
 	"bvntd/app"
-	"bvntd/storage"
 )
 
-// The commune's year of training and outreach work, for `bvntd demo`: the
-// registries (officers, organisations, the people who attend), training
-// sessions with their registers, outreach events and publications, spread
-// over the report year (15/12 → 14/12, domain.md §5.6) so that the KPI
-// dashboard has figures to show. Like the cases, everything is synthetic
-// and written through the store's service (SaveRecord), each write at the
-// time an officer would have typed it.
+// The commune's year of training and outreach work: the registries
+// (officers, organisations, the people who attend), training sessions with
+// their registers, outreach events and publications, spread over the
+// report year (15/12 → 14/12, domain.md §5.6) so that the KPI dashboard has
+// figures to show. Like the cases, everything is synthetic and written
+// through the store's service (SaveRecord), each write at the time an
+// officer would have typed it.
 
-// Defaults of `bvntd demo --trainings N --events N`: a commune's usual year.
-const (
-	DemoTrainings = 6
-	DemoEvents    = 8
-)
-
-// recordCounts are what runDemoRecords wrote: new records by entity, and
-// the saves (each one outbox mutation).
-type recordCounts struct {
+// YearCounts are what Year wrote: new records by entity, and the saves
+// (each one outbox mutation).
+type YearCounts struct {
 	Officers, Organisations, Participants, Sessions, Attendance, Events, Publications int
 	Writes                                                                            int
 }
@@ -44,11 +37,11 @@ var themes153 = map[int]string{
 	2026: "An toàn thông tin - Gắn kết niềm tin - Tiêu dùng bền vững",
 }
 
-// demoReportYear returns the first and last day (midnight, ICT) of the
-// report year the demo fills: the one holding now, or the one before while
+// FilledYear returns the first and last day (midnight, ICT) of the report
+// year Year fills at now: the one holding now, or the one before while
 // less than four months of it have passed (else the store would hold
 // mostly plans).
-func demoReportYear(now time.Time) (from, to time.Time) {
+func FilledYear(now time.Time) (from, to time.Time) {
 	n := now.In(app.ICT)
 	end := n.Year()
 	if n.Month() == time.December && n.Day() >= 15 {
@@ -62,7 +55,7 @@ func demoReportYear(now time.Time) (from, to time.Time) {
 
 // yearGen plans a year of work, then writes it in the order it happened.
 type yearGen struct {
-	*demoGen
+	*gen
 	from, to time.Time // first and last day of the report year
 	today    time.Time // midnight of now
 	reuse    bool      // the registries were already in the store
@@ -73,7 +66,7 @@ type yearGen struct {
 	byType   map[string][]*demoPerson // people by participant type
 	sessions []*demoSession
 	ops      []writeOp
-	counts   recordCounts
+	counts   YearCounts
 }
 
 type demoOrg struct {
@@ -118,17 +111,17 @@ type demoRow struct {
 type writeOp struct {
 	at  time.Time
 	seq int
-	do  func(context.Context, *storage.DB) error
+	do  func(context.Context, Store) error
 }
 
-func (y *yearGen) op(at time.Time, do func(context.Context, *storage.DB) error) {
+func (y *yearGen) op(at time.Time, do func(context.Context, Store) error) {
 	y.ops = append(y.ops, writeOp{at: at, seq: len(y.ops), do: do})
 }
 
 // save schedules a save of r at at, counted as one write.
 func (y *yearGen) save(at time.Time, r app.Record) {
-	y.op(at, func(ctx context.Context, db *storage.DB) error {
-		if err := db.SaveRecord(ctx, r); err != nil {
+	y.op(at, func(ctx context.Context, st Store) error {
+		if err := st.SaveRecord(ctx, r); err != nil {
 			return fmt.Errorf("%s: %w", r.Entity(), err)
 		}
 		return nil
@@ -136,66 +129,66 @@ func (y *yearGen) save(at time.Time, r app.Record) {
 	y.counts.Writes++
 }
 
-// runDemoRecords writes, for unit, a year of training and outreach work:
-// as many training sessions as trainings, with their registers, and as
-// many outreach events as events (with the year's publications when
-// events > 0), and the registries they need unless the store already holds
-// the commune's. The store's clock (db.Now) is "now":
-// nothing is typed after it, and only sessions and events dated before
-// today are held.
-func runDemoRecords(ctx context.Context, db *storage.DB, refs *app.RefData, unit string, seed uint64, trainings, events int) (recordCounts, error) {
-	u, ok := refs.Unit(unit)
+// Year writes, for o.Unit, a year of training and outreach work:
+// o.Trainings training sessions, with their registers, and o.Events
+// outreach events (with the year's publications when there are events),
+// and the registries they need unless the store already holds the
+// commune's. What the store's clock reads at the start is "now" (see
+// demo.go): nothing is typed after it, and only sessions and events dated
+// before today are held.
+func Year(ctx context.Context, st Store, clock *func() time.Time, refs *app.RefData, o Options) (YearCounts, error) {
+	u, ok := refs.Unit(o.Unit)
 	if !ok {
-		return recordCounts{}, app.Errorf(app.EINVALID, "Không có xã, phường mã %s trong danh mục.", unit)
+		return YearCounts{}, app.Errorf(app.EINVALID, "Không có xã, phường mã %s trong danh mục.", o.Unit)
 	}
-	if trainings <= 0 && events <= 0 {
-		return recordCounts{}, nil
+	if o.Trainings <= 0 && o.Events <= 0 {
+		return YearCounts{}, nil
 	}
 	cal, err := refs.Calendar()
 	if err != nil {
-		return recordCounts{}, app.WrapError(app.EINTERNAL, "Lịch ngày nghỉ trong dữ liệu danh mục bị hỏng.", err)
+		return YearCounts{}, app.WrapError(app.EINTERNAL, "Lịch ngày nghỉ trong dữ liệu danh mục bị hỏng.", err)
 	}
-	now := db.Now().UTC().Truncate(time.Second)
+	seed, now := o.Seed, nowOf(clock)
 	y := &yearGen{
-		demoGen: &demoGen{r: rand.New(rand.NewPCG(seed^0x5bd1e995, seed+0x27d4eb2f165667c5)), refs: refs, unit: u, now: now, cal: cal},
-		today:   dayOf(now),
-		byType:  map[string][]*demoPerson{},
+		gen:    &gen{Sampler: NewSampler(rand.New(rand.NewPCG(seed^0x5bd1e995, seed+0x27d4eb2f165667c5)), refs, u), now: now, cal: cal},
+		today:  dayOf(now),
+		byType: map[string][]*demoPerson{},
 	}
-	y.from, y.to = demoReportYear(now)
-	if err := y.registries(ctx, db); err != nil {
-		return recordCounts{}, err
+	y.from, y.to = FilledYear(now)
+	if err := y.registries(ctx, st); err != nil {
+		return YearCounts{}, err
 	}
-	y.planSessions(trainings)
-	if events > 0 {
-		skipRally, err := y.hasRally(ctx, db)
+	y.planSessions(o.Trainings)
+	if o.Events > 0 {
+		skipRally, err := y.hasRally(ctx, st)
 		if err != nil {
-			return recordCounts{}, err
+			return YearCounts{}, err
 		}
-		held := y.planEvents(events, skipRally)
+		held := y.planEvents(o.Events, skipRally)
 		y.planPublications(held)
 	}
 	y.schedule()
-	return y.counts, y.write(ctx, db)
+	return y.counts, y.write(ctx, st, clock)
 }
 
 // write runs the saves in the order they were typed, the store's clock
 // standing at each one's time.
-func (y *yearGen) write(ctx context.Context, db *storage.DB) error {
+func (y *yearGen) write(ctx context.Context, st Store, clock *func() time.Time) error {
 	sort.SliceStable(y.ops, func(i, j int) bool {
 		if !y.ops[i].at.Equal(y.ops[j].at) {
 			return y.ops[i].at.Before(y.ops[j].at)
 		}
 		return y.ops[i].seq < y.ops[j].seq
 	})
-	realNow := db.Now
-	defer func() { db.Now = realNow }()
+	stand, restore := standAt(clock)
+	defer restore()
 	for i, o := range y.ops {
 		t := o.at.UTC()
 		if t.After(y.now) {
 			t = y.now
 		}
-		db.Now = func() time.Time { return t }
-		if err := o.do(ctx, db); err != nil {
+		stand(t)
+		if err := o.do(ctx, st); err != nil {
 			return fmt.Errorf("demo: save %d of %d: %w", i+1, len(y.ops), err)
 		}
 	}
@@ -225,10 +218,6 @@ func (y *yearGen) hamlet() string {
 		}
 	}
 	return pick(y.r, ap)
-}
-
-func (y *yearGen) nameOf(female bool) string {
-	return pick(y.r, familyNames) + " " + pick(y.r, middleNames[female]) + " " + pick(y.r, givenNames[female])
 }
 
 // atMinute returns the minute-th minute of day.
@@ -276,9 +265,9 @@ type officerSpec struct {
 
 // registries loads the commune's officers, organisations and participants
 // from the store, or plans them when there are none.
-func (y *yearGen) registries(ctx context.Context, db *storage.DB) error {
-	q := storage.RecordQuery{Unit: y.unit.Code}
-	officers, err := storage.ListRecords[app.Officer](ctx, db, q)
+func (y *yearGen) registries(ctx context.Context, st Store) error {
+	q := app.RecordQuery{Unit: y.unit.Code}
+	officers, err := records[app.Officer](ctx, st, q)
 	if err != nil {
 		return err
 	}
@@ -287,39 +276,60 @@ func (y *yearGen) registries(ctx context.Context, db *storage.DB) error {
 		return nil
 	}
 	y.reuse = true
-	orgs, err := storage.ListRecords[app.Organisation](ctx, db, q)
+	orgs, err := records[app.Organisation](ctx, st, q)
 	if err != nil {
 		return err
 	}
-	people, err := storage.ListRecords[app.Participant](ctx, db, q)
+	people, err := records[app.Participant](ctx, st, q)
 	if err != nil {
 		return err
 	}
 	orgByID := map[string]*demoOrg{}
-	for i := range orgs {
-		o := &demoOrg{key: orgKey(&orgs[i]), o: &orgs[i]}
+	for _, org := range orgs {
+		o := &demoOrg{key: orgKey(org), o: org}
 		y.orgs = append(y.orgs, o)
 		orgByID[o.o.ID] = o
 	}
 	personByID := map[string]*demoPerson{}
-	for i := range people {
-		p := &demoPerson{p: &people[i], org: orgByID[people[i].OrganisationID], planned: true}
+	for _, person := range people {
+		p := &demoPerson{p: person, org: orgByID[person.OrganisationID], planned: true}
 		personByID[p.p.ID] = p
 	}
-	for i := range officers {
-		o := &demoOfficer{o: &officers[i], person: personByID[officers[i].ParticipantID]}
+	for _, officer := range officers {
+		o := &demoOfficer{o: officer, person: personByID[officer.ParticipantID]}
 		if o.person == nil {
 			continue
 		}
 		o.person.officer = o
 		y.officers = append(y.officers, o)
 	}
-	for i := range people {
-		if p := personByID[people[i].ID]; p.officer == nil {
+	for _, person := range people {
+		if p := personByID[person.ID]; p.officer == nil {
 			y.addPerson(p)
 		}
 	}
 	return nil
+}
+
+// records returns the records of T's entity in the store that q selects.
+func records[T any, P interface {
+	*T
+	app.Record
+}](ctx context.Context, st Store, q app.RecordQuery) ([]P, error) {
+	entity := P(new(T)).Entity()
+	recs, err := st.Records(ctx, entity, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]P, len(recs))
+	for i, r := range recs {
+		p, ok := r.(P)
+		if !ok {
+			return nil, fmt.Errorf("demo: a %s record of type %T", entity, r)
+		}
+		out[i] = p
+	}
+	return out, nil
 }
 
 // planRegistries plans the organisations relevant to consumer protection
@@ -392,7 +402,7 @@ func (y *yearGen) planRegistries() {
 		}
 		name := y.nameOf(female)
 		o := &demoOfficer{o: &app.Officer{RecordHead: app.RecordHead{UnitCode: y.unit.Code}, FullName: name,
-			Position: s.position, Role: s.role, Phone: y.phone(), CountsForT5: s.t5,
+			Position: s.position, Role: s.role, Phone: y.Phone(), CountsForT5: s.t5,
 			Active: !strings.Contains(s.position, "chuyển công tác")}}
 		typ, workplace := "can_bo_cong_chuc_xa", "UBND "+of
 		org := y.org(s.org)
@@ -576,7 +586,7 @@ func (y *yearGen) newPerson(typ string) *demoPerson {
 	p := &demoPerson{org: org, p: &app.Participant{RecordHead: app.RecordHead{UnitCode: y.unit.Code}, FullName: y.nameOf(female),
 		Type: typ, Workplace: workplace, Gender: genderCode(female), AgeBand: band}}
 	if phone {
-		p.p.Phone = y.phone()
+		p.p.Phone = y.Phone()
 	}
 	y.addPerson(p)
 	return p
@@ -955,8 +965,8 @@ var loaSubjects = []struct{ title, topic string }{
 
 // hasRally reports whether the store already holds a 15/3 rally of the
 // commune in the report year (a second demo run adds none).
-func (y *yearGen) hasRally(ctx context.Context, db *storage.DB) (bool, error) {
-	evs, err := storage.ListRecords[app.OutreachEvent](ctx, db, storage.RecordQuery{Unit: y.unit.Code})
+func (y *yearGen) hasRally(ctx context.Context, st Store) (bool, error) {
+	evs, err := records[app.OutreachEvent](ctx, st, app.RecordQuery{Unit: y.unit.Code})
 	if err != nil {
 		return false, err
 	}
@@ -1028,15 +1038,15 @@ func (y *yearGen) planEvents(n int, skipRally bool) []heldEvent {
 			leaflets = roundTo(y.between(spec.leaf[0], spec.leaf[1]), 50)
 		}
 		media := spec.media
-		y.op(typed, func(ctx context.Context, db *storage.DB) error {
+		y.op(typed, func(ctx context.Context, st Store) error {
 			e.Status, e.Attendance, e.Businesses, e.Leaflets, e.MediaCoverage = "da_to_chuc", reach, biz, leaflets, media
-			return db.SaveRecord(ctx, e)
+			return st.SaveRecord(ctx, e)
 		})
 		y.counts.Writes++
 		if reported := y.cal.AddWorkingDays(end, y.between(8, 25)); reported.Before(y.today) && y.chance(0.6) {
-			y.op(atMinute(reported, officeMinute(y.r)), func(ctx context.Context, db *storage.DB) error {
+			y.op(atMinute(reported, officeMinute(y.r)), func(ctx context.Context, st Store) error {
 				e.Status = "da_bao_cao"
-				return db.SaveRecord(ctx, e)
+				return st.SaveRecord(ctx, e)
 			})
 			y.counts.Writes++
 		}
@@ -1200,9 +1210,9 @@ func (y *yearGen) schedule() {
 			o.person.planned = true
 			y.savePerson(setup, o.person)
 			off, p := o.o, o.person.p
-			y.op(setup.Add(time.Second), func(ctx context.Context, db *storage.DB) error {
+			y.op(setup.Add(time.Second), func(ctx context.Context, st Store) error {
 				off.ParticipantID = p.ID
-				return db.SaveRecord(ctx, off)
+				return st.SaveRecord(ctx, off)
 			})
 			y.counts.Writes++
 			y.counts.Officers++
@@ -1236,9 +1246,9 @@ func (y *yearGen) schedule() {
 			if latest := y.now.Add(-time.Duration(len(s.rows)*20+60) * time.Second); typed.After(latest) {
 				typed = latest
 			}
-			y.op(typed, func(ctx context.Context, db *storage.DB) error {
+			y.op(typed, func(ctx context.Context, st Store) error {
 				sess.Status = "da_to_chuc"
-				return db.SaveRecord(ctx, sess)
+				return st.SaveRecord(ctx, sess)
 			})
 			y.counts.Writes++
 		} else {
@@ -1258,8 +1268,8 @@ func (y *yearGen) schedule() {
 				y.savePerson(t, r.person)
 			}
 			row, person := r, r.person.p
-			y.op(t, func(ctx context.Context, db *storage.DB) error {
-				return db.SaveRecord(ctx, &app.Attendance{RecordHead: app.RecordHead{UnitCode: y.unit.Code},
+			y.op(t, func(ctx context.Context, st Store) error {
+				return st.SaveRecord(ctx, &app.Attendance{RecordHead: app.RecordHead{UnitCode: y.unit.Code},
 					SessionID: sess.ID, ParticipantID: person.ID, Status: row.status, Signed: row.signed, CheckedInAt: row.checkIn})
 			})
 			y.counts.Writes++
@@ -1269,9 +1279,9 @@ func (y *yearGen) schedule() {
 		// written yet.
 		if s.held && s != lastHeld && s.end.AddDate(0, 0, 10).Before(y.today) && y.chance(0.65) {
 			if reported := atMinute(y.cal.AddWorkingDays(s.end, y.between(8, 30)), officeMinute(y.r)); reported.Before(y.now) {
-				y.op(reported, func(ctx context.Context, db *storage.DB) error {
+				y.op(reported, func(ctx context.Context, st Store) error {
 					sess.Status = "da_bao_cao"
-					return db.SaveRecord(ctx, sess)
+					return st.SaveRecord(ctx, sess)
 				})
 				y.counts.Writes++
 			}
@@ -1283,11 +1293,11 @@ func (y *yearGen) schedule() {
 // its organisation (written before).
 func (y *yearGen) savePerson(t time.Time, p *demoPerson) {
 	rec, org := p.p, p.org
-	y.op(t, func(ctx context.Context, db *storage.DB) error {
+	y.op(t, func(ctx context.Context, st Store) error {
 		if org != nil {
 			rec.OrganisationID = org.o.ID
 		}
-		return db.SaveRecord(ctx, rec)
+		return st.SaveRecord(ctx, rec)
 	})
 	y.counts.Writes++
 	y.counts.Participants++
