@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one-clock rule (DESIGN §7, app/clock.go): the current time is read
+# The one-clock rule (docs/DESIGN.md §7, app/clock.go): the current time is read
 # only by the clock's own files, the programs' entry points and the bench
 # command; every other part takes the clock it is given. Fails, listing
 # the lines, when time.Now, time.Since or time.Until (or app.WallClock, the

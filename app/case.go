@@ -31,7 +31,7 @@ type Case struct {
 	Summary         string    `json:"summary"` // the facts (nội dung vụ việc)
 	Status          string    `json:"status"`
 
-	// Who asks (domain.md §5.2): a RequesterRoles code; the legal
+	// Who asks (docs/domain.md §5.2): a RequesterRoles code; the legal
 	// representative when the consumer cannot act alone (Điều 58 khoản 1);
 	// the agency or hotline that referred the matter.
 	RequesterRole          string `json:"requester_role"`

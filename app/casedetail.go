@@ -69,7 +69,7 @@ func (c *Case) SuggestedGroups(today time.Time) []string {
 // which gives the case priority (Điều 8 khoản 2 điểm đ).
 func (c *Case) IsVulnerable() bool { return len(c.VulnerableGroups) > 0 }
 
-// validateDetails checks the fields of the full record (domain.md §5.2),
+// validateDetails checks the fields of the full record (docs/domain.md §5.2),
 // adding a Vietnamese message per bad field to fe.
 func (c *Case) validateDetails(fe map[string]string, refs Refs, now time.Time) {
 	code := func(field, value string, list CodeList, msg string) {

@@ -49,7 +49,7 @@ func (l CodeList) Labels() []string {
 	return out
 }
 
-// Channels are the ways a case reaches the commune (domain.md §5.3).
+// Channels are the ways a case reaches the commune (docs/domain.md §5.3).
 var Channels = CodeList{
 	{"truc_tiep", "Trực tiếp tại trụ sở", "Walk-in"},
 	{"dien_thoai", "Điện thoại", "Phone"},
@@ -63,7 +63,7 @@ var Channels = CodeList{
 	{"tiep_nhan_luu_dong", "Tiếp nhận lưu động", "Mobile intake at an event"},
 }
 
-// CaseKinds are what the consumer asks for (domain.md §5.3).
+// CaseKinds are what the consumer asks for (docs/domain.md §5.3).
 var CaseKinds = CodeList{
 	{"tu_van", "Tư vấn, hỏi đáp", "Advice"},
 	{"phan_anh", "Phản ánh", "Report"},
@@ -73,7 +73,7 @@ var CaseKinds = CodeList{
 	{"kien_nghi", "Kiến nghị", "Proposal"},
 }
 
-// CaseStatuses are the states of a case (domain.md §5.3).
+// CaseStatuses are the states of a case (docs/domain.md §5.3).
 var CaseStatuses = CodeList{
 	{"moi_tiep_nhan", "Mới tiếp nhận", "Received"},
 	{"can_bo_sung", "Cần bổ sung", "Awaiting documents"},
@@ -92,7 +92,7 @@ var CaseStatuses = CodeList{
 // StatusReceived is the status of a newly recorded case.
 const StatusReceived = "moi_tiep_nhan"
 
-// RequesterRoles are who brings the matter (domain.md §5.2).
+// RequesterRoles are who brings the matter (docs/domain.md §5.2).
 var RequesterRoles = CodeList{
 	{"ntd", "Người tiêu dùng", "The consumer"},
 	{"dai_dien_hop_phap", "Người đại diện hợp pháp của người tiêu dùng", "The consumer's legal representative"},
@@ -120,7 +120,7 @@ var AgeBands = CodeList{
 	{"tu_60", "Từ 60 tuổi trở lên", "60 and over"},
 }
 
-// BusinessKinds are the kinds of respondent (domain.md §5.2).
+// BusinessKinds are the kinds of respondent (docs/domain.md §5.2).
 var BusinessKinds = CodeList{
 	{"doanh_nghiep", "Doanh nghiệp", "Company"},
 	{"ho_kinh_doanh", "Hộ kinh doanh, tiểu thương", "Household business, small trader"},
@@ -143,7 +143,7 @@ var TransactionTypes = CodeList{
 	{"dich_vu_lien_tuc", "Cung cấp dịch vụ liên tục (điện, nước, viễn thông…)", "Continuous service (power, water, telecom…)"},
 }
 
-// ResolutionMethods are how the commune handles the matter (domain.md
+// ResolutionMethods are how the commune handles the matter (docs/domain.md
 // §5.3).
 var ResolutionMethods = CodeList{
 	{"tu_van_huong_dan", "Tư vấn, hướng dẫn", "Advice and guidance"},

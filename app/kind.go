@@ -12,6 +12,9 @@ import (
 // and serves it, dumps and lists include it — without a line of storage or
 // sync code. The cases, their steps and the conflicts have stores of their
 // own (EntityCase, EntityCaseEvent, EntityConflict) and are not Kinds.
+// A record type is a plain JSON struct: Fields returns its JSON by field
+// name (FieldsOf) and SetFields sets fields by name (SetFieldsOf); the
+// store keeps the struct's JSON as the record's document.
 type Kind struct {
 	Entity string        // the "type" on the wire and in dumps; never renamed
 	New    func() Record // an empty record of the kind
@@ -83,7 +86,7 @@ func IsEntity(entity string) bool {
 	return entity == EntityCase || entity == EntityCaseEvent || entity == EntityConflict || IsRecordEntity(entity)
 }
 
-// The kinds of the registries, training and outreach work (domain.md
+// The kinds of the registries, training and outreach work (docs/domain.md
 // §5.2, §5.5), in the order dumps and exports list them.
 func init() {
 	for _, k := range []Kind{

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// The indicators of the dashboard and the annual report (domain.md §5.6):
+// The indicators of the dashboard and the annual report (docs/domain.md §5.6):
 // the targets T1–T7 of Kế hoạch 395, complaint handling, training and
 // outreach, computed from the records of one commune or of the province
 // over a period. Every figure keeps the records behind it (KPIRef), so
@@ -20,7 +20,7 @@ type KPIPeriod struct {
 	Label string    // Vietnamese, e.g. "Năm báo cáo 2026 (15/12/2025 – 14/12/2026)"
 }
 
-// The default start of a report year (domain.md §2.4, NĐ 55/2024 Điều 16
+// The default start of a report year (docs/domain.md §2.4, NĐ 55/2024 Điều 16
 // khoản 1): report year Y runs from 15/12 of Y-1 to 14/12 of Y, so that
 // the report can reach Sở Công Thương before 15/12.
 const (
@@ -214,7 +214,7 @@ type TargetResult struct {
 	Cumulative Figure
 }
 
-// ComplaintKPIs are the complaint-handling figures (domain.md §5.6).
+// ComplaintKPIs are the complaint-handling figures (docs/domain.md §5.6).
 type ComplaintKPIs struct {
 	// Received: cases received in the period, with their breakdowns.
 	Received                                                        Figure
@@ -338,7 +338,7 @@ var finishedStatuses = map[string]bool{StatusResolved: true, StatusClosed: true,
 
 // ComputeKPIs computes every indicator of d over p, against targets (the
 // seeded T1–T7; DefaultTargets fill any missing one). Definitions follow
-// domain.md §5.6:
+// docs/domain.md §5.6:
 //
 //   - T1: communes with a successful sync in the period ÷ communes covered.
 //   - T2: events linked to 15/3 held in the period.

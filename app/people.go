@@ -200,7 +200,7 @@ func OfficerAsParticipant(o *Officer, linked *Participant, workplace string) Par
 }
 
 // AttendanceLockDays is how long after a session was held its register
-// may still be changed (domain.md §5.5).
+// may still be changed (docs/domain.md §5.5).
 const AttendanceLockDays = 7
 
 // AttendanceLocked reports whether the register of s is closed at now:

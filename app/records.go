@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// The records of the registries, training and outreach work (domain.md
+// The records of the registries, training and outreach work (docs/domain.md
 // §5.2, §5.5). Each is a flat set of fields that syncs and merges per field
 // like a case; Attendance has an id derived from its session and person,
 // so that two laptops taking the same register merge instead of
@@ -85,7 +85,7 @@ func AttendanceID(session, participant string) string {
 	return uuid.NewSHA1(attendanceSpace, []byte(session+"/"+participant)).String()
 }
 
-// Code lists of the training and outreach work (domain.md §5.3).
+// Code lists of the training and outreach work (docs/domain.md §5.3).
 var (
 	// ParticipantTypes drive the plan's IV.1 output "cán bộ, người dân,
 	// doanh nghiệp".

@@ -107,7 +107,7 @@ func TestNFCText(t *testing.T) {
 
 func TestSortVietnamese(t *testing.T) {
 	// Vietnamese alphabet order: a ă â … d đ … o ô ơ … u ư, tones secondary
-	// (machine-notes §8). Byte order would put Đào, Ân, Ôn … after Yến.
+	// (docs/machine-notes.md §8). Byte order would put Đào, Ân, Ôn … after Yến.
 	want := strings.Fields("An Anh Ăn Ân Ấn Bình Dũng Dương Đào Đặng Nga Ngô Nguyễn On Ôn Ổn ơn Uyên Ưng Yến")
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 20 {

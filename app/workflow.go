@@ -3,7 +3,7 @@ package app
 import "unicode"
 
 // Case event kinds: every step of a case is an append-only event
-// (domain.md §5.4). The current status follows from the events.
+// (docs/domain.md §5.4). The current status follows from the events.
 const (
 	EventReceived          = "received"
 	EventAcknowledged      = "acknowledged"
@@ -71,7 +71,7 @@ const (
 	statusKeep          = "" // the event leaves the status as it is
 )
 
-// Transitions is the workflow of a commune (domain.md §5.4): for each
+// Transitions is the workflow of a commune (docs/domain.md §5.4): for each
 // status, the events allowed and the status each leads to ("" keeps the
 // status). An event not listed for a status is refused.
 var Transitions = map[string]map[string]string{
@@ -186,7 +186,7 @@ var VulnerableGroups = CodeList{
 	{"ho_ngheo", "Thành viên hộ nghèo", "Member of a poor household"},
 }
 
-// Outcomes are how a case ends (domain.md §5.3).
+// Outcomes are how a case ends (docs/domain.md §5.3).
 var Outcomes = CodeList{
 	{"thanh_cong_toan_bo", "Yêu cầu được đáp ứng toàn bộ", "Demand fully met"},
 	{"thanh_cong_mot_phan", "Yêu cầu được đáp ứng một phần", "Demand partly met"},

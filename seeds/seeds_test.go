@@ -493,7 +493,7 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-// The seeded calendar: statutory clocks of domain.md §1.5 across Tết,
+// The seeded calendar: statutory clocks of docs/domain.md §1.5 across Tết,
 // 30/4–1/5 and 2/9.
 func TestHolidays_StatutoryClocks(t *testing.T) {
 	rd := load(t)

@@ -38,7 +38,7 @@ type kind struct {
 	// id): what the lists read without touching the documents.
 	list string
 
-	sqlPut, sqlGet, sqlVersion, sqlList string
+	sqlPut, sqlPutVersion, sqlGet, sqlVersion, sqlList string
 }
 
 // the kinds with tables of their own (cases, steps, conflicts); the
@@ -69,37 +69,46 @@ var recordColumns = []string{"unit_code", "search_folded"}
 
 func newKind(entity, table string, keyed bool, new func() doc, cols []string, index func(doc) []any) *kind {
 	k := &kind{entity: entity, table: table, keyed: keyed, new: new, cols: cols, index: index}
-	key, keyCols := "id", "id"
-	if keyed {
-		key, keyCols = "entity = ? AND id", "entity, id"
-	}
-	all := append([]string{"id", "fields"}, cols...)
-	if keyed {
-		all = append([]string{"entity"}, all...)
-	}
-	set := []string{"fields = excluded.fields"}
-	for _, c := range cols {
-		set = append(set, c+" = excluded."+c)
-	}
-	k.sqlPut = fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s) ON CONFLICT (%s) DO UPDATE SET %s",
-		table, strings.Join(all, ", "), strings.Repeat(", ?", len(all)-1), keyCols, strings.Join(set, ", "))
-	k.sqlGet = fmt.Sprintf("SELECT fields, server_version FROM %s WHERE %s = ?", table, key)
-	k.sqlVersion = fmt.Sprintf("UPDATE %s SET server_version = ? WHERE %s = ?", table, key)
+	k.build()
 	return k
 }
 
 // withList moves k's index columns to the table list (see kind.list).
 func (k *kind) withList(list string) *kind {
-	set := make([]string, len(k.cols))
-	for i, c := range k.cols {
-		set[i] = c + " = excluded." + c
-	}
 	k.list = list
-	k.sqlList = fmt.Sprintf("INSERT INTO %s (id, %s) VALUES (?%s) ON CONFLICT (id) DO UPDATE SET %s",
-		list, strings.Join(k.cols, ", "), strings.Repeat(", ?", len(k.cols)), strings.Join(set, ", "))
-	k.sqlPut = fmt.Sprintf("INSERT INTO %s (id, fields) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET fields = excluded.fields",
-		k.table)
+	k.build()
 	return k
+}
+
+// build writes k's statements.
+func (k *kind) build() {
+	key, keyCols := "id", "id"
+	if k.keyed {
+		key, keyCols = "entity = ? AND id", "entity, id"
+	}
+	upsert := func(table string, cols []string) string {
+		set := make([]string, 0, len(cols))
+		for _, c := range cols {
+			if c != "id" && c != "entity" {
+				set = append(set, c+" = excluded."+c)
+			}
+		}
+		return fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s) ON CONFLICT (%s) DO UPDATE SET %s",
+			table, strings.Join(cols, ", "), strings.Repeat(", ?", len(cols)-1), keyCols, strings.Join(set, ", "))
+	}
+	doc := []string{"id", "fields"}
+	if k.keyed {
+		doc = append([]string{"entity"}, doc...)
+	}
+	if k.list == "" {
+		doc = append(doc, k.cols...)
+	} else {
+		k.sqlList = upsert(k.list, append([]string{"id"}, k.cols...))
+	}
+	k.sqlPut = upsert(k.table, doc)
+	k.sqlPutVersion = upsert(k.table, append(doc, "server_version"))
+	k.sqlGet = fmt.Sprintf("SELECT fields, server_version FROM %s WHERE %s = ?", k.table, key)
+	k.sqlVersion = fmt.Sprintf("UPDATE %s SET server_version = ? WHERE %s = ?", k.table, key)
 }
 
 // kindOf returns how the store keeps entity, or false for an entity this
@@ -140,18 +149,13 @@ func kinds() []*kind {
 	return out
 }
 
-// preparedKinds are the statements of the kinds with tables of their own
-// and of the records table, prepared when the store opens.
+// preparedKinds are the statements of the hot paths (a pulled page, an
+// edit), prepared when the store opens; the others are prepared in the
+// transaction that runs them.
 func preparedKinds() []string {
-	var qs []string
 	rec, _ := kindOf(app.EntityOfficer)
-	for _, k := range []*kind{caseKind, eventKind, conflictKind, rec} {
-		qs = append(qs, k.sqlPut, k.sqlGet, k.sqlVersion)
-		if k.list != "" {
-			qs = append(qs, k.sqlList)
-		}
-	}
-	return qs
+	return []string{caseKind.sqlGet, caseKind.sqlPut, caseKind.sqlPutVersion, caseKind.sqlList, caseKind.sqlVersion,
+		eventKind.sqlGet, eventKind.sqlPutVersion, rec.sqlGet, rec.sqlPutVersion, rec.sqlVersion}
 }
 
 func (k *kind) key(id string) []any {
@@ -189,14 +193,36 @@ func (db *DB) get(ctx context.Context, q querier, k *kind, id string) (fields []
 	return fields, version, true, nil
 }
 
-// put writes d, a record of k, with its index columns.
-func (db *DB) put(ctx context.Context, tx *sql.Tx, k *kind, d doc) error {
-	f := d.Fields()
+// docID returns the id of a record.
+func docID(d doc) string {
+	switch v := d.(type) {
+	case app.Record:
+		return v.Head().ID
+	case *app.CaseEvent:
+		return v.ID
+	case *app.Conflict:
+		return v.ID
+	}
 	var id string
-	if err := json.Unmarshal(f["id"], &id); err != nil || id == "" {
+	json.Unmarshal(d.Fields()["id"], &id)
+	return id
+}
+
+// put writes d, a record of k, with its index columns. The document is the
+// record's JSON: its fields by name (the record types are plain JSON
+// structs, so this is what Fields holds).
+func (db *DB) put(ctx context.Context, tx *sql.Tx, k *kind, d doc) error {
+	return db.putVersion(ctx, tx, k, d, -1)
+}
+
+// putVersion is put with the record's server version too (a pulled record;
+// -1 keeps the stored version).
+func (db *DB) putVersion(ctx context.Context, tx *sql.Tx, k *kind, d doc, version int64) error {
+	id := docID(d)
+	if id == "" {
 		return fmt.Errorf("put %s: no id", k.entity)
 	}
-	b, err := json.Marshal(f)
+	b, err := json.Marshal(d)
 	if err != nil {
 		return err
 	}
@@ -208,7 +234,11 @@ func (db *DB) put(ctx context.Context, tx *sql.Tx, k *kind, d doc) error {
 	} else {
 		args = append(args, k.index(d)...)
 	}
-	if _, err := db.st.Exec(ctx, tx, k.sqlPut, args...); err != nil {
+	q := k.sqlPut
+	if version >= 0 {
+		q, args = k.sqlPutVersion, append(args, version)
+	}
+	if _, err := db.st.Exec(ctx, tx, q, args...); err != nil {
 		return fmt.Errorf("put %s %s: %w", k.entity, id, err)
 	}
 	return nil

@@ -24,7 +24,8 @@ var goMigrations = map[int]func(ctx context.Context, tx *sql.Tx) error{
 func casesToDocuments(ctx context.Context, tx *sql.Tx) error {
 	k := newKind(caseKind.entity, "cases_doc", false, caseKind.new, caseKind.cols, caseKind.index)
 	k.withList("case_list")
-	ins, err := tx.PrepareContext(ctx, k.sqlPut)
+	// The copy keeps each case's server version.
+	ins, err := tx.PrepareContext(ctx, k.sqlPutVersion)
 	if err != nil {
 		return err
 	}
@@ -48,14 +49,11 @@ func casesToDocuments(ctx context.Context, tx *sql.Tx) error {
 			if err != nil {
 				return err
 			}
-			if _, err := ins.ExecContext(ctx, c.ID, string(b)); err != nil {
+			if _, err := ins.ExecContext(ctx, c.ID, string(b), versions[i]); err != nil {
 				return fmt.Errorf("copy case %s: %w", c.ID, err)
 			}
 			if _, err := list.ExecContext(ctx, append([]any{c.ID}, caseIndex(c)...)...); err != nil {
 				return fmt.Errorf("list case %s: %w", c.ID, err)
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE cases_doc SET server_version = ? WHERE id = ?`, versions[i], c.ID); err != nil {
-				return err
 			}
 		}
 		if len(cases) < batch {

@@ -133,9 +133,7 @@ func (db *DB) applyRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) e
 	// A record that comes back as this device has it (its own pushes,
 	// pulled back) only needs its version: no row or index rewrite.
 	if local == nil || !sameFields(local, d.Fields()) {
-		if err := db.put(ctx, tx, k, d); err != nil {
-			return err
-		}
+		return db.putVersion(ctx, tx, k, d, r.Version)
 	}
 	return db.setVersion(ctx, tx, k, r.ID, r.Version)
 }

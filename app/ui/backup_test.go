@@ -112,7 +112,8 @@ func newBackupFixture(t *testing.T) (*fixture, *fakeBackups) {
 		review: &fakeReview{},
 	}
 	fx.win = test.NewTempWindow(t, nil)
-	fx.ui = newUI(fx.win, Services{Cases: fx.cases, Sync: fx.sync, Review: fx.review, Backups: bk, Refs: refs,
+	fx.sched = newFakeScheduler(fx.sync, inline)
+	fx.ui = newUI(fx.win, Services{Cases: fx.cases, Sync: fx.sync, Scheduler: fx.sched, Review: fx.review, Backups: bk, Refs: refs,
 		UnitCode: "28261", Officer: "Lê Văn Tâm", Now: clock.Now}, inline, 0)
 	fx.win.SetContent(fx.ui.Content())
 	fx.win.Resize(fyne.NewSize(1024, 900))

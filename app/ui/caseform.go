@@ -14,7 +14,7 @@ import (
 	"bvntd/app"
 )
 
-// caseForm records a new case or edits one: the full record of domain.md
+// caseForm records a new case or edits one: the full record of docs/domain.md
 // §5.2 in the order an officer asks the questions. The status is not
 // edited here: it moves only through the steps of the case's timeline.
 // A new case that may repeat one already recorded is saved only after the

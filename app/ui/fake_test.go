@@ -327,7 +327,8 @@ func (f *fakeCases) add(t testing.TB, c app.Case) app.Case {
 	return c
 }
 
-// fakeSync is a SyncService whose SyncNow sends every pending change.
+// fakeSync is a SyncService, and the sync fakeScheduler runs: SyncNow
+// sends every pending change.
 type fakeSync struct {
 	mu          sync.Mutex
 	status      app.SyncStatus
@@ -453,6 +454,7 @@ type fixture struct {
 	win    fyne.Window
 	cases  *fakeCases
 	sync   *fakeSync
+	sched  *fakeScheduler // runs fakeSync's syncs
 	review *fakeReview
 }
 
@@ -474,7 +476,8 @@ func newFixtureWith(t *testing.T, run func(func())) *fixture {
 		review: &fakeReview{},
 	}
 	fx.win = test.NewTempWindow(t, nil)
-	fx.ui = newUI(fx.win, Services{Cases: fx.cases, Sync: fx.sync, Review: fx.review, Refs: refs,
+	fx.sched = newFakeScheduler(fx.sync, run)
+	fx.ui = newUI(fx.win, Services{Cases: fx.cases, Sync: fx.sync, Scheduler: fx.sched, Review: fx.review, Refs: refs,
 		UnitCode: "28261", Officer: "Lê Văn Tâm", Now: clock.Now}, run, 0)
 	fx.win.SetContent(fx.ui.Content())
 	fx.win.Resize(fyne.NewSize(1024, 640))

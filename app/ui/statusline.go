@@ -15,8 +15,8 @@ import (
 )
 
 // SyncProgress reports how a running sync is going. Its fields are those
-// of syncclient.Progress, in the same order, so that main can pass one on
-// with a conversion: u.ShowSyncProgress(ui.SyncProgress(p)).
+// of syncclient.Progress, in the same order, so that the desktop's wiring
+// passes one on with a conversion: ui.SyncProgress(p).
 type SyncProgress struct {
 	Phase    string // "push" or "pull"
 	Pushed   int    // mutations acknowledged so far

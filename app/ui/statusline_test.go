@@ -97,13 +97,13 @@ func TestStatusLine_InWindow(t *testing.T) {
 		"clock warning %q (shown %v)", l.clock.Text, l.clock.Visible())
 
 	fx.ui.syncStarted(false)
-	fx.ui.ShowSyncProgress(SyncProgress{Phase: "push", Pushed: 2})
+	fx.ui.showSyncProgress(SyncProgress{Phase: "push", Pushed: 2})
 	must(t, l.text.Text == "Đang đồng bộ… đã gửi 2, đã nhận 0 thay đổi", "line %q", l.text.Text)
 	must(t, fx.ui.syncPanel.button.Disabled(), "the sync button is enabled during a background sync")
-	fx.ui.syncFinished(syncResult{Status: app.SyncStatus{Enrolled: true, UpdateRequired: "2.0.1", Pending: 2}})
+	fx.ui.syncFinished(SyncOutcome{Status: app.SyncStatus{Enrolled: true, UpdateRequired: "2.0.1", Pending: 2}})
 	must(t, l.text.Text == "Ứng dụng cần cập nhật lên phiên bản 2.0.1 để gửi dữ liệu; dữ liệu vẫn được lưu trên máy",
 		"line %q", l.text.Text)
 	must(t, !fx.ui.syncPanel.button.Disabled(), "the sync button stays disabled")
-	fx.ui.ShowSyncProgress(SyncProgress{Pushed: 9}) // late progress of a finished sync
+	fx.ui.showSyncProgress(SyncProgress{Pushed: 9}) // late progress of a finished sync
 	must(t, strings.HasPrefix(l.text.Text, "Ứng dụng cần cập nhật"), "late progress shown: %q", l.text.Text)
 }

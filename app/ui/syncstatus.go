@@ -47,10 +47,9 @@ type syncPanel struct {
 	stopped    bool // the user stopped the running sync
 	cancelRun  context.CancelFunc
 
-	// start runs a sync with ctx and calls done off the Fyne goroutine;
-	// the UI passes its scheduler's, so that syncs never overlap. nil:
-	// run SyncNow directly.
-	start func(ctx context.Context, done func(err error, st app.SyncStatus, serr error))
+	// sched runs the sync of the button (the UI's scheduler, so that syncs
+	// never overlap); the UI calls manualFinished when it has run.
+	sched SyncScheduler
 
 	onStatus func(app.SyncStatus) // after every status load
 	now      func() time.Time
@@ -235,8 +234,8 @@ func (p *syncPanel) updateButtons() {
 	}
 }
 
-// onSyncNow runs a sync off the Fyne goroutine, then shows its outcome;
-// the UI shows the new status and reloads the lists.
+// onSyncNow asks the scheduler for a sync; when it has run, the UI shows
+// its outcome and the new status, and reloads the lists.
 func (p *syncPanel) onSyncNow() {
 	if p.running {
 		return
@@ -251,25 +250,16 @@ func (p *syncPanel) onSyncNow() {
 	p.bar.Show()
 	p.bar.Start()
 	p.gen++ // a status load started before this sync is out of date
-	gen := p.gen
-	done := func(err error, st app.SyncStatus, serr error) {
-		fyne.Do(func() {
-			cancel()
-			p.finish(err, p.stopped)
-			if p.start == nil {
-				p.apply(gen, st, serr)
-			}
-		})
+	p.sched.Manual(ctx)
+}
+
+// manualFinished shows how the sync of the button ended (the status it
+// read comes through applyNow).
+func (p *syncPanel) manualFinished(err error) {
+	if p.cancelRun != nil {
+		p.cancelRun()
 	}
-	if p.start != nil {
-		p.start(ctx, done)
-		return
-	}
-	p.run(func() {
-		err := p.svc.SyncNow(ctx)
-		st, serr := p.load(p.ctx)
-		done(err, st, serr)
-	})
+	p.finish(err, p.stopped)
 }
 
 // finish shows how a sync ended. stopped is true when the user stopped it.
@@ -308,10 +298,6 @@ func (p *syncPanel) onStop() {
 type noSync struct{}
 
 func (noSync) Status(context.Context) (app.SyncStatus, error) { return app.SyncStatus{}, nil }
-
-func (noSync) SyncNow(context.Context) error {
-	return app.Errorf(app.EUNAUTHORIZED, "%s", lang.X("sync.enrolled.no", "Chưa đăng ký"))
-}
 
 func orText(s, alt string) string {
 	if s == "" {

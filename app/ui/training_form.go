@@ -17,7 +17,7 @@ const (
 	defaultPlanTask  = "IV.1"
 )
 
-// sessionForm records a new training session or edits one (domain.md
+// sessionForm records a new training session or edits one (docs/domain.md
 // §5.2 TrainingSession).
 type sessionForm = form[app.TrainingSession, *app.TrainingSession]
 

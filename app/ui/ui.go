@@ -1,11 +1,13 @@
 // Package ui is the desktop user interface: the case list, the case form,
 // the conflicts to review, the sync panel and the sync status line, built
-// with Fyne, and the scheduler of background syncs. Every form that records
-// or edits one record (cases, outreach, registries, training sessions) is
-// built on one frame, form.go, where each field is declared once. It reaches storage and
-// sync only through the small interfaces declared here, so that tests can
-// fill them with fakes and so that it never imports those packages (nor
-// Fyne's app package, which needs a real display).
+// with Fyne. Syncs are run by a scheduler below it (SyncScheduler, wired by
+// the desktop program), which the UI asks for syncs and listens to. Every
+// form that records or edits one record (cases, outreach, registries,
+// training sessions) is built on one frame, form.go, where each field is
+// declared once. It reaches storage and sync only through the small
+// interfaces declared here, so that tests can fill them with fakes and so
+// that it never imports those packages (nor Fyne's app package, which
+// needs a real display).
 //
 // Every text a user sees goes through lang.X with a dotted key and the
 // Vietnamese text as fallback; assets/translation holds vi.json and en.json.
@@ -96,19 +98,19 @@ type ReportService interface {
 	WriteIntake(ctx context.Context, c *app.Case, officer string, w io.Writer) error
 }
 
-// SyncService reports on and runs the synchronisation with the provincial
-// server.
+// SyncService reports on the synchronisation with the provincial server;
+// the syncs themselves are the SyncScheduler's.
 type SyncService interface {
 	Status(ctx context.Context) (app.SyncStatus, error)
-	// SyncNow pushes then pulls; it returns an *app.Error with a Vietnamese
-	// message on failure.
-	SyncNow(ctx context.Context) error
 }
 
 // Services is what the user interface works with.
 type Services struct {
 	Cases CaseService
 	Sync  SyncService
+	// Scheduler runs the syncs, in the background and for "Đồng bộ ngay";
+	// nil (with no Sync) shows the device as not enrolled.
+	Scheduler SyncScheduler
 	// Review lists and resolves conflicts; nil hides the "Cần xem xét"
 	// tab and the marks in the case list.
 	Review ReviewService
@@ -155,7 +157,7 @@ type UI struct {
 
 	// OnSaved, if set, is called on the Fyne goroutine after a local
 	// change (a case saved or voided, a conflict resolved). It must not
-	// block. The background sync (StartBackgroundSync) needs no hook.
+	// block. The scheduler hears of every save without it.
 	OnSaved func()
 
 	win    fyne.Window
@@ -179,7 +181,7 @@ type UI struct {
 	backups    *backupPanel  // nil without a BackupService
 	diskBanner *widget.Label // the low-disk warning above the tabs
 	line       *statusLine
-	sched      *bgSync
+	sched      SyncScheduler
 	casesTab   *container.TabItem
 	reviewTab  *container.TabItem // nil without a ReviewService
 	syncTab    *container.TabItem
@@ -192,8 +194,7 @@ type UI struct {
 
 // New builds the user interface for w and starts loading the case list,
 // the conflicts and the sync status. Put (*UI).Content() into the window,
-// call StartBackgroundSync once the sync service is wired, and Close when
-// the window closes.
+// start svc.Scheduler, and call Close when the window closes.
 func New(w fyne.Window, svc Services) *UI {
 	u := newUI(w, svc, goRunner, searchDelay)
 	u.Refresh()
@@ -219,10 +220,12 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	u.syncPanel.onStatus = u.onStatus
 	u.line = newStatusLine()
 
-	u.sched = newBgSync(u.ctx, u.syncPanel.svc, run)
-	u.sched.onStart = func(manual bool) { fyne.Do(func() { u.syncStarted(manual) }) }
-	u.sched.onDone = func(res syncResult) { fyne.Do(func() { u.syncFinished(res) }) }
-	u.syncPanel.start = u.sched.Manual
+	u.sched = svc.Scheduler
+	if u.sched == nil {
+		u.sched = noScheduler{l: &SyncListener{}}
+	}
+	u.syncPanel.sched = u.sched
+	u.listenToSync()
 
 	u.diskBanner = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
 	u.diskBanner.Hide()
@@ -373,21 +376,6 @@ func (u *UI) Refresh() {
 	u.syncPanel.refresh()
 }
 
-// StartBackgroundSync starts syncing in the background: at once, then 10 s
-// after the last save, 5 minutes after the last sync, and, while the
-// network is down, again after 30 s, 1, 2, 4 and then every 5 minutes.
-// Syncs never overlap (the "Đồng bộ ngay" button waits its turn) and pause
-// while the device is not enrolled or must be updated. Close stops it.
-// Call it once, after the sync service's progress hook is set.
-func (u *UI) StartBackgroundSync() { u.sched.Start() }
-
-// ShowSyncProgress shows how the running sync is going in the status line.
-// It may be called from any goroutine, e.g. from the sync client's
-// Progress hook: u.ShowSyncProgress(ui.SyncProgress(p)).
-func (u *UI) ShowSyncProgress(p SyncProgress) {
-	fyne.Do(func() { u.line.setProgress(p) })
-}
-
 // diskCheckEvery is how often the free space of the data disk is read.
 const diskCheckEvery = 5 * time.Minute
 
@@ -440,46 +428,14 @@ func (u *UI) restored() {
 	u.sched.Saved()
 }
 
-// Close stops the background sync and cancels work in flight (a running
-// sync, a pending load). Call it when the window closes.
+// Close cancels work in flight (a manual sync, a pending load) and the
+// session's timers. Call it when the window closes; the desktop program
+// stops the scheduler.
 func (u *UI) Close() {
 	if u.session != nil {
 		u.session.close()
 	}
-	u.sched.Stop()
 	u.cancel()
-}
-
-// syncStarted shows a sync that starts; manual ones are shown by the panel
-// already.
-func (u *UI) syncStarted(manual bool) {
-	u.line.started()
-	if !manual {
-		u.syncPanel.setBackground(true)
-	}
-}
-
-// syncFinished shows the outcome of a sync and reloads what it may have
-// changed: the list, the conflicts, the sync panel and the tab counts.
-func (u *UI) syncFinished(res syncResult) {
-	if !res.Manual {
-		u.syncPanel.setBackground(false)
-	}
-	switch {
-	case res.Stopped: // says nothing about the network
-		u.line.stopped()
-	case !res.Skipped:
-		u.line.finished(res.Err)
-	}
-	u.syncPanel.applyNow(res.Status, res.StatusErr)
-	if res.Skipped {
-		return
-	}
-	u.cases.reload()
-	if u.review != nil {
-		u.review.reload()
-	}
-	u.reloadWork()
 }
 
 // reloadWork reloads the training and outreach tabs already shown: a sync

@@ -15,7 +15,7 @@ import (
 // The annual report workbook (báo cáo kết quả thực hiện Kế hoạch
 // 395/KH-UBND, Mục V: sent to Sở Công Thương before 15/12 every year) of
 // one commune, or of the province with a table per commune. The sheets are
-// the "biểu" an office files; domain.md §5.7 gives their content.
+// the "biểu" an office files; docs/domain.md §5.7 gives their content.
 
 // Sheet names of the annual report (at most 31 characters, without
 // diacritics so that any reader or formula can name them).
@@ -29,7 +29,7 @@ const (
 )
 
 // TaskStatuses are the choices of the status column of the plan-task
-// table (TaskProgress.status of domain.md §5.2).
+// table (TaskProgress.status of docs/domain.md §5.2).
 var TaskStatuses = []string{"Chưa triển khai", "Đang thực hiện", "Hoàn thành", "Không phát sinh"}
 
 // CommuneAgency is the agency of the plan's task table that stands for the

@@ -130,13 +130,15 @@ func RecoverStore(ctx context.Context, dataDir string, now func() time.Time) (ap
 	return rec, err == nil, err
 }
 
-// BackupService is the backups of the store in use, for the window.
+// BackupService is the backups of the store in use: the window's sync tab
+// (ui.BackupService) and `bvntd restore`.
 type BackupService struct {
 	DB      *storage.DB
 	Refs    *app.RefData
 	DataDir string
-	// Sync, if set, is paused while a restore runs.
-	Sync *SyncService
+	// Exclusive, if set, runs a restore while no sync runs: the window's
+	// sync scheduler's (syncclient.Scheduler.Exclusive).
+	Exclusive func(fn func() error) error
 }
 
 // Folder returns the backup folder.
@@ -171,9 +173,9 @@ func (s BackupService) PlanRestore(ctx context.Context, path string) (app.Restor
 // Restore replaces the store's content with the backup at path, after a
 // copy of the current store; it returns that copy.
 func (s BackupService) Restore(ctx context.Context, path string) (app.BackupInfo, error) {
-	if s.Sync != nil {
+	if s.Exclusive != nil {
 		var pre app.BackupInfo
-		err := s.Sync.Exclusive(func() error {
+		err := s.Exclusive(func() error {
 			var err error
 			pre, err = s.restore(ctx, path)
 			return err

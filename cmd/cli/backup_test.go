@@ -3,13 +3,19 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"bvntd/app"
 	"bvntd/storage"
+	"bvntd/sync/syncclient"
 )
 
 func countCases(t *testing.T, dir string) int {
@@ -189,37 +195,85 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-// A restore waits for the running sync and no sync starts during it.
+// A restore from the window's sync tab waits for the running sync, and no
+// sync starts during it (the sync scheduler's Exclusive).
 func TestBackupService_RestoreWaitsForTheSync(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "1", "--plain"); err != nil {
 		t.Fatal(err)
 	}
+	// A server that holds every request until the sync gives up.
+	var restoring, syncedDuringRestore atomic.Bool
+	requests := make(chan struct{}, 16)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if restoring.Load() {
+			syncedDuringRestore.Store(true)
+		}
+		requests <- struct{}{}
+		io.Copy(io.Discard, r.Body) // then the server notices the client leaving
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
 	db, refs, err := OpenStore(ctx, dir, testNow(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	sync := NewSyncService(db, nil)
-	s := BackupService{DB: db, Refs: refs, DataDir: dir, Sync: sync}
+	if err := db.SetEnrollment(ctx, app.Enrollment{ServerURL: srv.URL, Token: "t", Scope: "28261", At: db.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	sched := syncclient.NewScheduler(ctx, &syncclient.Client{Store: db, AppVersion: AppVersion, Now: db.Now}, db.SyncStatus)
+	defer sched.Stop()
+	finished := make(chan syncclient.Outcome, 4)
+	sched.Listen(syncclient.Listener{Finished: func(o syncclient.Outcome) { finished <- o }})
+	s := BackupService{DB: db, Refs: refs, DataDir: dir, Exclusive: func(fn func() error) error {
+		return sched.Exclusive(func() error {
+			restoring.Store(true)
+			defer restoring.Store(false)
+			return fn()
+		})
+	}}
 	b, err := s.BackupNow(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sync.mu.Lock() // a sync runs
+	request := func(what string) {
+		t.Helper()
+		select {
+		case <-requests:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("no request of the %s sync", what)
+		}
+	}
+	first, stopFirst := context.WithCancel(ctx)
+	defer stopFirst()
+	sched.Manual(first)
+	request("first") // a sync runs
 	done := make(chan error, 1)
 	go func() {
 		_, err := s.Restore(ctx, b.Path)
 		done <- err
 	}()
+	second, stopSecond := context.WithCancel(ctx)
+	defer stopSecond()
+	sched.Manual(second) // asked for while the first runs
 	select {
 	case err := <-done:
 		t.Fatalf("the restore did not wait for the sync: %v", err)
 	case <-time.After(200 * time.Millisecond):
 	}
-	sync.mu.Unlock()
+	stopFirst() // the officer stops the sync
+	if o := <-finished; !o.Stopped {
+		t.Fatalf("first sync: %+v", o)
+	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+	request("second") // after the restore
+	stopSecond()
+	<-finished
+	if syncedDuringRestore.Load() {
+		t.Fatal("a sync reached the server during the restore")
 	}
 }

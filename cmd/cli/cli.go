@@ -1,7 +1,17 @@
 // Package cli holds the sub-commands of the desktop program bvntd (demo,
-// enroll, sync, export, import, backup, restore): the command-line contract of DESIGN §2,
-// driven by scripts and tests. The root main.go calls Run for them and opens
-// the window otherwise.
+// enroll, sync, export, import, backup, restore): the command-line contract
+// of docs/DESIGN.md §2, driven by scripts and tests. The root main.go calls
+// Run for them and opens the window otherwise.
+//
+// It also holds what the sub-commands share with the window, whose wiring
+// is the root package's desktop.go: the data folder and its backup folder,
+// the store's opening and recovery at start (OpenStore, RecoverStore), the
+// rotating log (StartLog, LogResult), the HTTP client and the enrolment for
+// the provincial server (HTTPClient, EnrollDevice), the report writers
+// (WriteReport), the backups (BackupService: `bvntd backup|restore` and the
+// sync tab) and the import engine (`bvntd import`, and ImportService for the
+// import dialog). None of it depends on the window, so app/ui's tests drive
+// these services on a real store.
 package cli
 
 import (
@@ -334,14 +344,7 @@ func (m *Main) enroll(ctx context.Context, dir, server, code, name, caFile strin
 			}
 			caPEM = string(b)
 		}
-		hc := m.HTTP
-		if hc == nil {
-			var err error
-			if hc, err = httpClientFor(caPEM); err != nil {
-				return err
-			}
-		}
-		e, err := enrollDevice(ctx, db, hc, server, code, name, caPEM)
+		e, err := EnrollDevice(ctx, db, m.HTTP, server, code, name, caPEM)
 		if err != nil {
 			return err
 		}
@@ -354,9 +357,17 @@ func (m *Main) enroll(ctx context.Context, dir, server, code, name, caFile strin
 	})
 }
 
-// enrollDevice binds the device to the server with a one-time code and
-// keeps the authority (PEM, "" for the system roots) to trust for it.
-func enrollDevice(ctx context.Context, db *storage.DB, hc *http.Client, server, code, name, caPEM string) (app.Enrollment, error) {
+// EnrollDevice binds the device to the server with a one-time code and
+// keeps the authority (PEM, "" for the system roots) to trust for it: `bvntd
+// enroll`, and the window's first run with no authority. hc nil: a client
+// trusting caPEM.
+func EnrollDevice(ctx context.Context, db *storage.DB, hc *http.Client, server, code, name, caPEM string) (app.Enrollment, error) {
+	if hc == nil {
+		var err error
+		if hc, err = httpClientFor(caPEM); err != nil {
+			return app.Enrollment{}, err
+		}
+	}
 	c := &syncclient.Client{Store: db, HTTP: hc, AppVersion: AppVersion, Now: db.Now}
 	e, err := c.Enroll(ctx, server, code, name)
 	if err != nil {
@@ -396,7 +407,7 @@ func (m *Main) sync(ctx context.Context, dir string, timeout time.Duration) erro
 var Reports = []string{"register", "intake", "attendance", "annual", "dump"}
 
 // exportOptions are the flags of export: the report they ask for (req,
-// which the window's Báo cáo screen also sends, see ReportService), the
+// which the window's Báo cáo screen also sends, see WriteReport), the
 // output file, and for the intake record the number of the case and the
 // receiving officer who signs it.
 type exportOptions struct {
@@ -461,7 +472,7 @@ func (m *Main) export(ctx context.Context, dir string, o exportOptions) error {
 			if o.req.Report == "dump" {
 				n, err = db.Dump(ctx, w)
 			} else {
-				n, err = reportWriters[o.req.Report](ctx, db, refs, w, o.req)
+				n, err = WriteReport(ctx, db, refs, w, o.req)
 			}
 			if err == nil && o.out != "-" {
 				fmt.Fprintf(m.Stderr, "Đã xuất %d bản ghi vào %s\n", n, o.out)

@@ -14,11 +14,11 @@ import (
 	"bvntd/app/xlsx"
 )
 
-// The window's Báo cáo screen sends its request as it is (ReportService):
+// The window's Báo cáo screen sends its request as it is (WriteReport):
 // a period given by two instants at any time of day means their days in
 // Vietnam, and the reports have the rows `bvntd export` writes for the same
 // days given as flags.
-func TestReportService_TypedRequest(t *testing.T) {
+func TestWriteReport_TypedRequest(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "40", "--trainings", "4", "--events", "0", "--seed", "3"); err != nil {
@@ -50,7 +50,7 @@ func TestReportService_TypedRequest(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var b bytes.Buffer
-		if _, err := (ReportService{DB: db, Refs: refs}).WriteReport(ctx, tc.q, &b); err != nil {
+		if _, err := WriteReport(ctx, db, refs, &b, tc.q); err != nil {
 			t.Fatalf("%+v: %v", tc.q, err)
 		}
 		files = append(files, b.Bytes())
@@ -63,7 +63,7 @@ func TestReportService_TypedRequest(t *testing.T) {
 		{Report: app.ReportRegister, Year: year, To: to},
 		{Report: "dump"},
 	} {
-		if _, err := (ReportService{DB: db, Refs: refs}).WriteReport(ctx, q, &bytes.Buffer{}); app.ErrorCode(err) != app.EINVALID {
+		if _, err := WriteReport(ctx, db, refs, &bytes.Buffer{}, q); app.ErrorCode(err) != app.EINVALID {
 			t.Errorf("%+v: %v", q, err)
 		}
 	}

@@ -20,12 +20,18 @@ import (
 	"bvntd/sync/syncserver"
 )
 
-// testdata/store-v6.sqlite was written by the code of commit 8139dbc
-// (schema 6, before migration 0007) with testdata/mkfixture: commune
-// 28261, three cases, a workflow step and an edit, all six changes still in
-// the outbox (never sent), and an open conflict on the third case.
+// The fixtures were written by old versions with testdata/mkfixture:
+// commune 28261, three cases, a workflow step and an edit, all six changes
+// still in the outbox (never sent), and an open conflict on the third case.
+// store-v6.sqlite: the code of commit 8139dbc (schema 6, before migration
+// 0007); store-v13.sqlite: commit 8789315 (schema 13, the last with cases
+// in columns, before migration 0014 made them documents).
+var upgradeFixtures = []struct {
+	path   string
+	schema int
+}{{"testdata/store-v6.sqlite", 6}, {"testdata/store-v13.sqlite", 13}}
+
 const (
-	fixtureV6        = "testdata/store-v6.sqlite"
 	fixturePending   = 6
 	fixtureConflicts = 1
 )
@@ -66,9 +72,15 @@ func schemaOf(t *testing.T, path string) int {
 // opens in this one: it is backed up before the migrations, keeps its
 // outbox and conflicts, and its pending changes all reach the server.
 func TestUpgrade_OldStoreBackedUpMigratedAndSynced(t *testing.T) {
+	for _, fx := range upgradeFixtures {
+		t.Run(filepath.Base(fx.path), func(t *testing.T) { testUpgrade(t, fx.path, fx.schema) })
+	}
+}
+
+func testUpgrade(t *testing.T, fixture string, schema int) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	b, err := os.ReadFile(fixtureV6)
+	b, err := os.ReadFile(fixture)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +88,7 @@ func TestUpgrade_OldStoreBackedUpMigratedAndSynced(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if v := schemaOf(t, path); v != 6 || v >= storage.SchemaVersion() {
+	if v := schemaOf(t, path); v != schema || v >= storage.SchemaVersion() {
 		t.Fatalf("fixture schema %d, this build %d: the test is void", v, storage.SchemaVersion())
 	}
 
@@ -89,7 +101,7 @@ func TestUpgrade_OldStoreBackedUpMigratedAndSynced(t *testing.T) {
 		t.Fatalf("backups after the upgrade: %+v %v", list, err)
 	}
 	pre := list[0]
-	if pre.Reason != app.BackupBeforeUpgrade || pre.Err != nil || pre.Schema != 6 || pre.Cases != 3 ||
+	if pre.Reason != app.BackupBeforeUpgrade || pre.Err != nil || pre.Schema != schema || pre.Cases != 3 ||
 		pre.Pending != fixturePending || pre.Conflicts != fixtureConflicts {
 		t.Fatalf("backup before the upgrade: %+v", pre)
 	}
@@ -114,6 +126,19 @@ func TestUpgrade_OldStoreBackedUpMigratedAndSynced(t *testing.T) {
 	records := map[string]bool{}
 	for _, m := range batch {
 		records[m.RecordID] = true
+	}
+	// Every record as the old version dumped it (testdata/*.dump, written by
+	// that version's `bvntd export --report dump`), byte for byte.
+	if want, err := os.ReadFile(strings.TrimSuffix(fixture, ".sqlite") + ".dump"); err == nil {
+		var got strings.Builder
+		if _, err := db.Dump(ctx, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != string(want) {
+			t.Fatalf("dump after the upgrade:\n%s\nbefore:\n%s", got.String(), want)
+		}
+	} else if !os.IsNotExist(err) {
+		t.Fatal(err)
 	}
 	db.Close()
 

@@ -15,7 +15,7 @@ import (
 // case goes through.
 var (
 	// More walk-in and phone intake at commune level than in the national
-	// figures (domain.md §2.2).
+	// figures (docs/domain.md §2.2).
 	channelWeights = []weight{{"truc_tiep", 35}, {"dien_thoai", 20}, {"mang_xa_hoi", 12}, {"tong_dai_1800_6838", 8},
 		{"cong_dvc", 8}, {"email", 5}, {"website_ung_dung", 4}, {"buu_dien_cong_van", 3},
 		{"chuyen_tu_co_quan_khac", 3}, {"tiep_nhan_luu_dong", 2}}

@@ -27,7 +27,7 @@ type bizForm struct {
 }
 
 // The sector mix follows the 2025 national figures (e-commerce first), with
-// more food and farm inputs for a rural Mekong province (domain.md §2.2).
+// more food and farm inputs for a rural Mekong province (docs/domain.md §2.2).
 var scenarios = []scenario{
 	{sector: "thuong_mai_dien_tu", w: 7, product: "Quần áo thời trang đặt qua mạng xã hội", tx: "tmdt", min: 250_000, max: 1_500_000,
 		issues: []string{"chat_luong_so_luong_giao_hang", "bao_hanh_doi_tra_hoan_tien"},

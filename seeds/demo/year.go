@@ -14,7 +14,7 @@ import (
 // The commune's year of training and outreach work: the registries
 // (officers, organisations, the people who attend), training sessions with
 // their registers, outreach events and publications, spread over the
-// report year (15/12 → 14/12, domain.md §5.6) so that the KPI dashboard has
+// report year (15/12 → 14/12, docs/domain.md §5.6) so that the KPI dashboard has
 // figures to show. Like the cases, everything is synthetic and written
 // through the store's service (SaveRecord), each write at the time an
 // officer would have typed it.

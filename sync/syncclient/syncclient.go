@@ -1,7 +1,10 @@
 // Package syncclient sends the device's outbox to the provincial server and
 // pulls the changes of its scopes: push first, then pull, in batches and
 // pages bounded by bytes, retrying with backoff and jitter until the outbox
-// is empty and the pull complete or the context ends.
+// is empty and the pull complete or the context ends (Client). `bvntd sync`
+// makes one such sync; in the window a Scheduler makes them all: after a
+// save, periodically, again while the network is down, and when the
+// officer asks, never two at once.
 package syncclient
 
 import (

@@ -1,0 +1,217 @@
+package main
+
+// The desktop window's wiring: openWindow opens the store of the data
+// folder, binds the interfaces of app/ui to it and to the sync scheduler
+// below them (syncclient.Scheduler), and shows the window. What the window
+// shares with the sub-commands is in cmd/cli: the store's opening and
+// recovery, the log, the HTTP client and the enrolment, the report
+// writers, the backups and the import engine.
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"bvntd/app"
+	"bvntd/app/ui"
+	"bvntd/app/xlsx"
+	"bvntd/assets"
+	"bvntd/cmd/cli"
+	"bvntd/storage"
+	"bvntd/sync/syncclient"
+)
+
+// openWindow opens the store of the data folder and shows the window until
+// it is closed; now is the program's clock.
+func openWindow(ctx context.Context, data, langCode string, idleLock time.Duration, now func() time.Time) error {
+	// A store damaged by a power cut is moved aside and the newest good
+	// backup put in its place; the window says so before the main screen.
+	rec, recovered, err := cli.RecoverStore(ctx, data, now)
+	if err != nil {
+		return err
+	}
+	db, refs, err := cli.OpenStore(ctx, data, now)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	unit, err := db.UnitCode(ctx)
+	if err != nil {
+		return err
+	}
+	syncs, err := newDesktopSync(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer syncs.sched.Stop() // before the store closes
+
+	a := fyneapp.NewWithID(appID)
+	if err := assets.LoadTranslations(langCode); err != nil {
+		slog.Warn("translations not loaded", "error", err)
+	}
+	a.SetIcon(assets.Icon)
+	w := a.NewWindow("BVNTD Đồng Tháp")
+	w.Resize(fyne.NewSize(1024, 640))
+
+	backups := cli.BackupService{DB: db, Refs: refs, DataDir: data, Exclusive: syncs.sched.Exclusive}
+	var opened atomic.Pointer[ui.UI]
+	svc := ui.Services{Cases: db, Records: db, KPI: db, Sync: syncs, Scheduler: syncs, Review: db,
+		Reports: reportService{db: db, refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
+		Backups: backups, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now}
+	open := func() error {
+		return ui.Open(w, svc, func(u *ui.UI) {
+			opened.Store(u)
+			w.SetTitle(u.Title())
+			w.SetMainMenu(u.MainMenu())
+			w.SetOnClosed(u.Close)
+			syncs.sched.Start() // the UI listens to it already
+			u.StartDiskWatch()
+		})
+	}
+	if recovered {
+		// The notice first; sign-in and the main screens after it.
+		slog.Warn("store recovered at start", "reason", rec.Reason, "from", rec.From.Name)
+		w.SetContent(ui.RecoveryNotice(rec, func() {
+			if err := open(); err != nil {
+				slog.Error("open the main screens", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
+				a.Quit()
+			}
+		}))
+	} else if err := open(); err != nil {
+		return err
+	}
+	defer func() { // a.Quit may not call SetOnClosed; Close is idempotent
+		if u := opened.Load(); u != nil {
+			u.Close()
+		}
+	}()
+	go dailyBackups(ctx, backups)
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	slog.Info("window opened", "device", db.DeviceID(), "unit", unit)
+	w.ShowAndRun()
+	return nil
+}
+
+// dailyBackups takes the daily backup at start if the newest one is a day
+// old, then checks every hour while the app runs.
+func dailyBackups(ctx context.Context, b cli.BackupService) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if info, taken, err := b.BackupIfDue(ctx); err != nil {
+			slog.Warn("daily backup failed", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
+		} else if taken {
+			slog.Info("daily backup", "file", info.Name, "size", info.Size)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// desktopSync is the window's side of synchronisation: the status the sync
+// panel shows (ui.SyncService), the scheduler that runs every sync
+// (ui.SyncScheduler, over syncclient.Scheduler) and the first run's
+// enrolment (ui.EnrollService).
+type desktopSync struct {
+	db     *storage.DB
+	client *syncclient.Client
+	sched  *syncclient.Scheduler
+}
+
+var (
+	_ ui.SyncService   = (*desktopSync)(nil)
+	_ ui.SyncScheduler = (*desktopSync)(nil)
+	_ ui.EnrollService = (*desktopSync)(nil)
+)
+
+// newDesktopSync returns the sync of db, its scheduler not started yet; it
+// ends with ctx or sched.Stop.
+func newDesktopSync(ctx context.Context, db *storage.DB) (*desktopSync, error) {
+	hc, err := cli.HTTPClient(ctx, db) // trusts the authority given at enrolment
+	if err != nil {
+		return nil, err
+	}
+	c := &syncclient.Client{Store: db, HTTP: hc, AppVersion: cli.AppVersion, Now: db.Now}
+	return &desktopSync{db: db, client: c, sched: syncclient.NewScheduler(ctx, c, db.SyncStatus)}, nil
+}
+
+// Status returns the enrolment, outbox and last-sync state.
+func (s *desktopSync) Status(ctx context.Context) (app.SyncStatus, error) {
+	return s.db.SyncStatus(ctx)
+}
+
+// Listen passes what the scheduler does on to the UI, in its types.
+func (s *desktopSync) Listen(l ui.SyncListener) {
+	s.sched.Listen(syncclient.Listener{
+		Started: l.Started,
+		Progress: func(p syncclient.Progress) {
+			if l.Progress != nil {
+				l.Progress(ui.SyncProgress(p))
+			}
+		},
+		Finished: func(o syncclient.Outcome) {
+			if l.Finished != nil {
+				l.Finished(ui.SyncOutcome(o))
+			}
+		},
+	})
+}
+
+func (s *desktopSync) Saved()                       { s.sched.Saved() }
+func (s *desktopSync) Manual(ctx context.Context)   { s.sched.Manual(ctx) }
+func (s *desktopSync) NoteStatus(st app.SyncStatus) { s.sched.NoteStatus(st) }
+
+// Enroll binds the device to the provincial server with a one-time code,
+// as `bvntd enroll` does without --ca (HTTPS is checked against the
+// system's roots), while no sync runs; the next sync goes to the new
+// server.
+func (s *desktopSync) Enroll(ctx context.Context, serverURL, code string) (app.Enrollment, error) {
+	var e app.Enrollment
+	err := s.sched.Exclusive(func() error {
+		name, _ := os.Hostname()
+		var err error
+		if e, err = cli.EnrollDevice(ctx, s.db, nil, serverURL, code, name, ""); err != nil {
+			return err
+		}
+		hc, err := cli.HTTPClient(ctx, s.db)
+		if err != nil {
+			return err
+		}
+		s.client.HTTP = hc
+		return nil
+	})
+	return e, err
+}
+
+// reportService writes the .xlsx reports of the store for the Báo cáo
+// screen and the case screen (ui.ReportService), with the writers of
+// `bvntd export`.
+type reportService struct {
+	db   *storage.DB
+	refs *app.RefData
+}
+
+var _ ui.ReportService = reportService{}
+
+// WriteReport writes the report q asks for to w and returns its row count.
+func (s reportService) WriteReport(ctx context.Context, q app.ReportRequest, w io.Writer) (int, error) {
+	return cli.WriteReport(ctx, s.db, s.refs, w, q)
+}
+
+// WriteIntake writes the printable intake record of c, signed by officer.
+func (s reportService) WriteIntake(_ context.Context, c *app.Case, officer string, w io.Writer) error {
+	return xlsx.WriteIntake(w, c, s.refs, officer)
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"bvntd/app"
+	"bvntd/app/clocktest"
+	"bvntd/app/ui"
+	"bvntd/cmd/cli"
+	"bvntd/storage/serverstore"
+	"bvntd/sync/syncserver"
+)
+
+// quietLogs keeps the sync's log lines out of the test output.
+func quietLogs(t *testing.T) {
+	if testing.Verbose() {
+		return
+	}
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(func() { slog.SetDefault(old) })
+}
+
+// listen makes the window's sync report its runs' outcomes on a channel.
+func listen(s *desktopSync) <-chan ui.SyncOutcome {
+	ch := make(chan ui.SyncOutcome, 16)
+	s.Listen(ui.SyncListener{Finished: func(o ui.SyncOutcome) { ch <- o }})
+	return ch
+}
+
+func next[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no %s", what)
+		panic("unreachable")
+	}
+}
+
+// The window's first run enrols through the window's sync (not the enroll
+// command), its scheduler syncs, and what the signed-in officer records
+// reaches the province with the officer's name.
+func TestWindowEnrol_SignedInOfficerReachesTheServer(t *testing.T) {
+	quietLogs(t)
+	ctx := context.Background()
+	now := clocktest.Running()
+	st, err := serverstore.Open(ctx, filepath.Join(t.TempDir(), "server.sqlite"), serverstore.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := httptest.NewServer(syncserver.New(st, syncserver.Options{Now: now}))
+	defer srv.Close()
+	code, _, err := st.CreateEnrolCode(ctx, "28261", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	db, _, err := cli.OpenStore(ctx, t.TempDir(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p := &app.Profile{FullName: "Huỳnh Văn Nghệ", Role: "tiep_nhan", UnitCode: "28261"}
+	if err := db.CreateProfile(ctx, p, "482915", "482915"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SignIn(ctx, p.ID, "482915"); err != nil {
+		t.Fatal(err)
+	}
+	syncs, err := newDesktopSync(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syncs.sched.Stop()
+	done := listen(syncs)
+	e, err := syncs.Enroll(ctx, srv.URL, code)
+	if err != nil || e.Scope != "28261" {
+		t.Fatalf("Enroll: %+v, %v", e, err)
+	}
+	c := &app.Case{ReceivedAt: db.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Võ Thị Sáu", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn sử dụng."}
+	if err := db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	syncs.Manual(ctx)
+	if o := next(t, done, "sync"); o.Err != nil || !o.Manual || o.StatusErr != nil || o.Status.Pending != 0 || !o.Status.Enrolled {
+		t.Fatalf("the sync after enrolling: %+v", o)
+	}
+	var dump bytes.Buffer
+	if err := st.Dump(ctx, &dump); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(dump.String(), `"created_by":"Huỳnh Văn Nghệ"`) {
+		t.Fatalf("the server's dump lacks the officer:\n%s", dump.String())
+	}
+	if strings.Contains(dump.String(), "argon2id") || strings.Contains(dump.String(), p.ID) {
+		t.Fatal("the device-local profile reached the server")
+	}
+}
