@@ -307,7 +307,7 @@ func (c *Case) SearchText() string {
 }
 
 func toFields(v any) map[string]json.RawMessage {
-	b, err := json.Marshal(v)
+	b, err := Marshal(v)
 	if err != nil {
 		panic("app: marshal record: " + err.Error()) // records hold only marshalable types
 	}

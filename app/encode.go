@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -82,4 +83,17 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// Marshal is json.Marshal without HTML escaping: "<", ">" and "&" stay one
+// byte each instead of six (\u003c…), so a record's JSON is as long as its
+// text (the sync's page budgets count it, docs/DESIGN.md §4).
+func Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }

@@ -124,7 +124,7 @@ func MergeWrite(rec HeldRecord, w IncomingWrite) (Merged, error) {
 
 	if vs, ok := unseen(fieldVoided); ok && w.Entity == EntityCase && string(rec.Fields[fieldVoided]) == "true" {
 		if _, touches := fields[fieldVoided]; !touches {
-			edit, _ := json.Marshal(fields) // valid JSON values always marshal
+			edit, _ := Marshal(fields) // valid JSON values always marshal
 			out.Conflicts = append(out.Conflicts, MergeConflict{
 				Kind: ConflictVoidEdit, Field: fieldVoided,
 				Kept: rec.Fields[fieldVoided], KeptStamp: vs,

@@ -222,7 +222,7 @@ func (db *DB) putVersion(ctx context.Context, tx *sql.Tx, k *kind, d doc, versio
 	if id == "" {
 		return fmt.Errorf("put %s: no id", k.entity)
 	}
-	b, err := json.Marshal(d)
+	b, err := app.Marshal(d)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func (db *DB) appendMutation(ctx context.Context, tx *sql.Tx, entity, recordID, 
 // store's own version means the store's.
 func (db *DB) appendMutationAt(ctx context.Context, tx *sql.Tx, entity, recordID, unit string,
 	fields map[string]json.RawMessage, officer string, deviceTime time.Time, edited int64) error {
-	b, err := json.Marshal(fields)
+	b, err := app.Marshal(fields)
 	if err != nil {
 		return fmt.Errorf("outbox fields: %w", err)
 	}

@@ -15,9 +15,11 @@ const MaxBodyBytes = 32 << 20
 // ErrTooLarge is returned when a body is larger than the limit.
 var ErrTooLarge = errors.New("syncproto: body too large")
 
-// Encode marshals v as JSON and, if gz, gzips it.
+// Encode marshals v as JSON and, if gz, gzips it. Nothing is HTML-escaped
+// (json.Marshal writes "<", ">" and "&" as six bytes each): a body is as
+// long as the text it carries, which the pull page budget counts.
 func Encode(v any, gz bool) ([]byte, error) {
-	b, err := json.Marshal(v)
+	b, err := Marshal(v)
 	if err != nil {
 		return nil, err
 	}
@@ -33,6 +35,17 @@ func Encode(v any, gz bool) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Marshal is json.Marshal without HTML escaping.
+func Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
 
 // Decode reads a JSON body of at most limit bytes after decompression
