@@ -28,7 +28,7 @@ type Case struct {
 	BusinessName    string    `json:"business_name"`
 	BusinessAddress string    `json:"business_address"`
 	Sector          string    `json:"sector"`
-	Summary         string    `json:"summary"` // the facts (nội dung vụ việc)
+	Summary         string    `json:"summary" text:"long"` // the facts (nội dung vụ việc)
 	Status          string    `json:"status"`
 
 	// Who asks (docs/domain.md §5.2): a RequesterRoles code; the legal
@@ -50,7 +50,7 @@ type Case struct {
 	// VulnerableGroups are VulnerableGroups codes (Điều 8 khoản 1), with
 	// a note on the evidence of that status (Điều 8 khoản 2 điểm c).
 	VulnerableGroups   []string `json:"vulnerable_groups"`
-	VulnerableEvidence string   `json:"vulnerable_evidence"`
+	VulnerableEvidence string   `json:"vulnerable_evidence" text:"note"`
 
 	// The business: BusinessKinds code, tax code, phone, and the platform,
 	// page or link it sells through.
@@ -72,7 +72,7 @@ type Case struct {
 	// business first (Điều 56 khoản 3; YYYY-MM-DD), the evidence they
 	// brought (one item per entry), the officer in charge and the method
 	// of resolution chosen (ResolutionMethods).
-	SpecificRequest  string   `json:"specific_request"`
+	SpecificRequest  string   `json:"specific_request" text:"long"`
 	PriorContact     bool     `json:"prior_contact"`
 	PriorContactDate string   `json:"prior_contact_date"`
 	Evidence         []string `json:"evidence"`
@@ -200,10 +200,10 @@ func NormalizePhone(s string) string {
 	return s
 }
 
-// Field length limits, in characters.
+// Field length limits, in characters (app/limits.go).
 const (
-	maxShortText = 200
-	maxSummary   = 10000
+	maxShortText = MaxShortText
+	maxSummary   = MaxLongText
 )
 
 // Validate checks c and returns an *Error with code EINVALID and a
@@ -268,6 +268,7 @@ func (c *Case) Validate(refs Refs, now time.Time) error {
 	} else if len([]rune(c.VoidReason)) > maxShortText {
 		fe["void_reason"] = "Lý do hủy quá dài (tối đa 200 ký tự)."
 	}
+	checkShape(fe, c)
 	if len(fe) > 0 {
 		return &Error{Code: EINVALID, Message: "Vui lòng sửa các trường được đánh dấu.", Fields: fe}
 	}

@@ -86,3 +86,25 @@ func Reviewable(entity, field string) bool {
 	k, ok := KindOf(entity)
 	return ok && (k.Reviewable == nil || k.Reviewable(field))
 }
+
+// Validate checks a conflict record as a device may write it: resolving
+// it (see CheckWrite) sets a known status and resolution, and its texts
+// have the shape of any record's.
+func (c *Conflict) Validate() error {
+	fe := map[string]string{}
+	switch c.Status {
+	case ConflictOpen, ConflictResolved:
+	default:
+		fe["status"] = "Trạng thái xem xét không hợp lệ."
+	}
+	switch c.Resolution {
+	case "", ResolutionKeep, ResolutionOther:
+	default:
+		fe["resolution"] = "Cách xử lý không hợp lệ."
+	}
+	checkShape(fe, c)
+	if len(fe) > 0 {
+		return &Error{Code: EINVALID, Message: "Vui lòng sửa các trường được đánh dấu.", Fields: fe}
+	}
+	return nil
+}

@@ -18,6 +18,9 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ENEWERDATA    = "newer_data"
 	EINTERNAL     = "internal"
+	// ESERVERSTORAGE: the provincial server cannot write to its store (a
+	// full disk…); what the device sent is still on the device.
+	ESERVERSTORAGE = "server_storage"
 )
 
 // Error is an application error: a machine code, a message a user can read

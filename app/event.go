@@ -52,7 +52,7 @@ type CaseEvent struct {
 	Officer    string    `json:"officer"`
 	FromStatus string    `json:"from_status"`
 	ToStatus   string    `json:"to_status"`
-	Note       string    `json:"note"`
+	Note       string    `json:"note" text:"long"`
 	// With EventReferred: the agency (seeds) and the document number.
 	Agency     string `json:"agency"`
 	DocumentNo string `json:"document_no"`
@@ -69,12 +69,12 @@ type CaseEvent struct {
 	// discussed, the result, other agreed terms, and whether the parties
 	// signed or fingerprinted it (Điều 60 khoản 3, Điều 65 khoản 3).
 	Agreed     bool   `json:"agreed"` // thương lượng thành / hòa giải thành
-	Parties    string `json:"parties"`
+	Parties    string `json:"parties" text:"note"`
 	HeldOn     string `json:"held_on"`
 	Place      string `json:"place"`
-	Content    string `json:"content"`
-	Result     string `json:"result"`
-	OtherTerms string `json:"other_terms"`
+	Content    string `json:"content" text:"long"`
+	Result     string `json:"result" text:"long"`
+	OtherTerms string `json:"other_terms" text:"long"`
 	Signed     bool   `json:"signed"`
 	// Mediation only: the mediator and their organisation, each party's
 	// views, the deadline to carry out the agreement (YYYY-MM-DD, Điều 65
@@ -82,7 +82,7 @@ type CaseEvent struct {
 	// (Điều 66).
 	MediatorName        string `json:"mediator_name"`
 	MediatorOrg         string `json:"mediator_org"`
-	PartiesViews        string `json:"parties_views"`
+	PartiesViews        string `json:"parties_views" text:"long"`
 	PerformanceDeadline string `json:"performance_deadline"`
 	CourtRecognition    bool   `json:"court_recognition"`
 }
@@ -139,9 +139,42 @@ func (e *CaseEvent) Validate() error {
 	}
 	if e.AmountRecovered < 0 {
 		fe["amount_recovered"] = "Số tiền không được âm."
+	} else if e.AmountRecovered > maxAmountVND {
+		fe["amount_recovered"] = "Số tiền quá lớn, vui lòng kiểm tra lại."
 	}
 	if len([]rune(e.Note)) > maxSummary {
 		fe["note"] = "Ghi chú quá dài (tối đa 10.000 ký tự)."
+	}
+	for field, s := range map[string]string{"from_status": e.FromStatus, "to_status": e.ToStatus} {
+		if s != "" && !CaseStatuses.Has(s) {
+			fe[field] = "Trạng thái không hợp lệ."
+		}
+	}
+	if e.CaseID != "" && !ValidID(e.CaseID) {
+		fe["case_id"] = "Mã vụ việc không hợp lệ."
+	}
+	checkShape(fe, e)
+	if len(fe) > 0 {
+		return &Error{Code: EINVALID, Message: "Vui lòng sửa các trường được đánh dấu.", Fields: fe}
+	}
+	return nil
+}
+
+// ValidateAt is Validate with the checks that need the catalogue and a
+// clock: the commune is in refs (nil: not checked) and the step is not
+// dated after now. The server checks every pushed step with it.
+func (e *CaseEvent) ValidateAt(refs Refs, now time.Time) error {
+	fe := FieldErrors(e.Validate())
+	if fe == nil {
+		fe = map[string]string{}
+	}
+	if !unitCodeRE.MatchString(e.UnitCode) {
+		fe["unit_code"] = "Mã xã, phường phải gồm 5 chữ số."
+	} else if refs != nil && !refs.HasUnit(e.UnitCode) {
+		fe["unit_code"] = "Không có xã, phường mã " + e.UnitCode + " trong danh mục."
+	}
+	if e.At.After(now) {
+		fe["at"] = "Ngày thực hiện không được ở tương lai."
 	}
 	if len(fe) > 0 {
 		return &Error{Code: EINVALID, Message: "Vui lòng sửa các trường được đánh dấu.", Fields: fe}

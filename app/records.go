@@ -220,7 +220,7 @@ type Organisation struct {
 	Name     string `json:"name"`
 	Kind     string `json:"kind"` // OrganisationKinds
 	Relevant bool   `json:"relevant"`
-	Note     string `json:"note"`
+	Note     string `json:"note" text:"long"`
 }
 
 // Participant is a person who attends a session or an event.
@@ -240,7 +240,7 @@ type Participant struct {
 type TrainingSession struct {
 	RecordHead
 	Title        string   `json:"title"`
-	Topics       string   `json:"topics"`
+	Topics       string   `json:"topics" text:"long"`
 	Organiser    string   `json:"organiser"` // an Agency id
 	CoOrganisers []string `json:"co_organisers"`
 	PlanTasks    []string `json:"plan_tasks"` // PlanTask ids, default IV.1
@@ -282,10 +282,10 @@ type OutreachEvent struct {
 	Attendance    int      `json:"estimated_attendance"`
 	Businesses    int      `json:"business_participants"`
 	Leaflets      int      `json:"leaflets"`
-	MediaCoverage string   `json:"media_coverage"`
+	MediaCoverage string   `json:"media_coverage" text:"long"`
 	Status        string   `json:"status"` // ActivityStatuses
 	// Note holds remarks, and the reason the event was voided.
-	Note string `json:"note"`
+	Note string `json:"note" text:"long"`
 }
 
 // Publication is a communication material or a news item (targets T3, T7).
@@ -300,7 +300,7 @@ type Publication struct {
 	Channel  string `json:"channel"` // PublicationChannels
 	URL      string `json:"url"`
 	// Note holds remarks, and the reason the item was voided.
-	Note string `json:"note"`
+	Note string `json:"note" text:"long"`
 }
 
 func (*Officer) Entity() string         { return EntityOfficer }
@@ -422,6 +422,7 @@ func (r *Officer) Validate(refs Refs, _ time.Time) error {
 	c.short("position", r.Position, "Chức vụ")
 	c.code("role", r.Role, OfficerRoles, "Vai trò")
 	c.phone("phone", r.Phone)
+	checkShape(c, r)
 	return c.err()
 }
 
@@ -438,6 +439,7 @@ func (r *Organisation) Validate(refs Refs, _ time.Time) error {
 	c.required("kind", r.Kind, "Chưa chọn loại tổ chức.")
 	c.code("kind", r.Kind, OrganisationKinds, "Loại tổ chức")
 	c.long("note", r.Note, "Ghi chú")
+	checkShape(c, r)
 	return c.err()
 }
 
@@ -459,6 +461,7 @@ func (r *Participant) Validate(refs Refs, _ time.Time) error {
 	c.code("gender", r.Gender, Genders, "Giới tính")
 	c.code("age_band", r.AgeBand, AgeBands, "Nhóm tuổi")
 	c.phone("phone", r.Phone)
+	checkShape(c, r)
 	return c.err()
 }
 
@@ -487,6 +490,7 @@ func (r *TrainingSession) Validate(refs Refs, _ time.Time) error {
 	c.count("planned_participants", r.Planned, "Số người dự kiến")
 	c.required("status", r.Status, "Chưa chọn tình trạng.")
 	c.code("status", r.Status, ActivityStatuses, "Tình trạng")
+	checkShape(c, r)
 	return c.err()
 }
 
@@ -508,6 +512,7 @@ func (r *Attendance) Validate(refs Refs, _ time.Time) error {
 	}
 	c.required("status", r.Status, "Chưa chọn tình trạng tham dự.")
 	c.code("status", r.Status, AttendanceStatuses, "Tình trạng tham dự")
+	checkShape(c, r)
 	return c.err()
 }
 
@@ -542,6 +547,7 @@ func (r *OutreachEvent) Validate(refs Refs, _ time.Time) error {
 	c.long("note", r.Note, "Ghi chú")
 	c.required("status", r.Status, "Chưa chọn tình trạng.")
 	c.code("status", r.Status, ActivityStatuses, "Tình trạng")
+	checkShape(c, r)
 	return c.err()
 }
 
@@ -572,5 +578,6 @@ func (r *Publication) Validate(refs Refs, _ time.Time) error {
 	c.code("channel", r.Channel, PublicationChannels, "Kênh đăng tải")
 	c.short("url", r.URL, "Đường dẫn")
 	c.long("note", r.Note, "Ghi chú")
+	checkShape(c, r)
 	return c.err()
 }

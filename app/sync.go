@@ -19,6 +19,9 @@ type PulledRecord struct {
 	ID      string
 	Fields  map[string]json.RawMessage
 	Version int64 // the server's version, the base of the next local edit
+	// Withheld, when set, is why the server sent the record without its
+	// fields (WithheldTooLarge, WithheldMalformed): it is quarantined.
+	Withheld string
 }
 
 // PulledPage is one scope's page of a pull, applied in one transaction
@@ -57,7 +60,7 @@ type Enrollment struct {
 // DumpLine returns the canonical dump line of a record: its fields plus
 // "type", keys sorted, compact JSON, ending in a newline. Two replicas
 // holding the same record give the same bytes. Fields at their zero value
-// ("", 0, false, null, [], {}) are left out: a record last written by an
+// ("", 0, false, null, [], {}, the zero instant) are left out: a record last written by an
 // older version, which did not have a field, and one where that field is
 // empty are the same record.
 func DumpLine(entity string, fields map[string]json.RawMessage) ([]byte, error) {
@@ -79,10 +82,12 @@ func DumpLine(entity string, fields map[string]json.RawMessage) ([]byte, error) 
 	return append(b, '\n'), nil
 }
 
-// isZeroJSON reports whether v is a JSON zero value.
+// isZeroJSON reports whether v is a JSON zero value. The zero instant is
+// one: a laptop's record type writes it for an instant a record created
+// elsewhere (by another client, through the server) does not have.
 func isZeroJSON(v json.RawMessage) bool {
 	switch string(bytes.TrimSpace(v)) {
-	case "", `""`, "0", "false", "null", "[]", "{}":
+	case "", `""`, "0", "false", "null", "[]", "{}", `"0001-01-01T00:00:00Z"`:
 		return true
 	}
 	return false

@@ -18,9 +18,9 @@ import (
 // every deadline (CaseRows, CaseDeadlines) count on the merged calendar.
 
 // applyHolidayYear stores a pulled year of the holiday calendar. A record
-// outside the shared scope, or one this version cannot read, is skipped
-// with a warning: the seeded calendar stays in use for that year, and the
-// rest of the pull goes on.
+// outside the shared scope is skipped with a warning; one this version
+// cannot read is quarantined (an *unreadable error). Either way the seeded
+// calendar stays in use for that year, and the rest of the pull goes on.
 func (db *DB) applyHolidayYear(ctx context.Context, tx *sql.Tx, scope string, r app.PulledRecord) (bool, error) {
 	if scope != app.ScopeShared {
 		slog.Warn("pull: holiday year outside the shared scope skipped", "scope", scope, "id", r.ID)
@@ -28,8 +28,13 @@ func (db *DB) applyHolidayYear(ctx context.Context, tx *sql.Tx, scope string, r 
 	}
 	var y app.HolidayYear
 	if err := y.SetFields(r.Fields); err != nil || r.ID != app.HolidayYearID(y.Year) {
-		slog.Warn("pull: unreadable holiday year skipped", "id", r.ID, "err", err)
-		return false, nil
+		u := &unreadable{reason: app.QuarantineUnreadable}
+		if err == nil {
+			u.fields = []string{"year"}
+		} else {
+			u.fields = badFields(func() doc { return &app.HolidayYear{} }, r.Fields)
+		}
+		return false, u
 	}
 	days := y.Fields()["days"]
 	_, err := tx.ExecContext(ctx, `INSERT INTO holiday_years (year, basis, published_at, days, server_version, pulled_at)

@@ -59,6 +59,8 @@ type DB struct {
 	Now func() time.Time
 
 	freeSpace FreeSpaceFunc
+
+	appVersion string // Options.AppVersion
 }
 
 // Options for Open.
@@ -75,6 +77,10 @@ type Options struct {
 	// BackupDir is where a backup of an existing store is written before
 	// a new version's migrations change it ("": none is taken).
 	BackupDir string
+	// AppVersion is the version of the program opening the store. Records
+	// pulled and kept aside by another version (quarantine.go) are tried
+	// again when it opens the store; "" tries none.
+	AppVersion string
 }
 
 const dsnCommon = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
@@ -99,7 +105,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	db := &DB{path: path, w: w, Now: opts.Now, freeSpace: opts.FreeSpace, tag: opts.DeviceTag}
+	db := &DB{path: path, w: w, Now: opts.Now, freeSpace: opts.FreeSpace, tag: opts.DeviceTag, appVersion: opts.AppVersion}
 	if db.freeSpace == nil {
 		db.freeSpace = FreeSpace
 	}
@@ -114,6 +120,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
 	db.r = r
+	if err := db.retryQuarantine(ctx); err != nil {
+		// The records stay aside; the next start tries again.
+		slog.Error("quarantine: trying the kept-aside records again failed", "error", err)
+	}
 	return db, nil
 }
 

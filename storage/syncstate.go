@@ -39,6 +39,10 @@ func (db *DB) Cursors(ctx context.Context) ([]app.Cursor, error) {
 // cursor ahead of the data it covers. A field with a change not yet
 // acknowledged by the server keeps its local value.
 //
+// A record this version cannot read is quarantined (quarantine.go): kept
+// aside, raw, for review; the rest of the page is stored and the cursor
+// moves on. A later version of the record that can be read replaces it.
+//
 // A page with Reset (the server's epoch changed: it was restored from a
 // backup) puts the scope's acknowledged mutations back into the outbox,
 // and ApplyPull reports how many, so that the client pushes them again.
@@ -52,6 +56,10 @@ func (db *DB) Cursors(ctx context.Context) ([]app.Cursor, error) {
 func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued int, err error) {
 	calendar := false
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		held, err := heldKeys(ctx, tx)
+		if err != nil {
+			return err
+		}
 		for _, p := range pages {
 			if p.Reset && p.Scope != app.ScopeShared {
 				scope := p.Scope
@@ -67,17 +75,11 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 					"scope", p.Scope, "requeued", n)
 			}
 			for _, r := range p.Records {
-				if r.Entity == app.EntityHolidayYear {
-					changed, err := db.applyHolidayYear(ctx, tx, p.Scope, r)
-					if err != nil {
-						return fmt.Errorf("pulled holiday year %s: %w", r.ID, err)
-					}
-					calendar = calendar || changed
-					continue
-				}
-				if err := db.applyRecord(ctx, tx, r); err != nil {
+				changed, _, err := db.applyPulled(ctx, tx, p.Scope, r, held)
+				if err != nil {
 					return err
 				}
+				calendar = calendar || changed
 			}
 			if _, err := db.st.Exec(ctx, tx, sqlPutCursor, p.Scope, p.Epoch, p.NextSeq); err != nil {
 				return fmt.Errorf("save cursor: %w", err)
@@ -98,6 +100,28 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 	return requeued, nil
 }
 
+// applyPulled stores one pulled record of scope, or quarantines it when it
+// cannot be read (and drops a copy kept aside before when it can). It
+// reports whether the record changed the holiday calendar, and whether it
+// was stored.
+func (db *DB) applyPulled(ctx context.Context, tx *sql.Tx, scope string, r app.PulledRecord, held map[string]bool) (calendar, stored bool, err error) {
+	switch {
+	case r.Withheld != "":
+		err = &unreadable{reason: withheldReason(r.Withheld)}
+	case r.Entity == app.EntityHolidayYear:
+		calendar, err = db.applyHolidayYear(ctx, tx, scope, r)
+	default:
+		err = db.applyRecord(ctx, tx, r)
+	}
+	if u, ok := errUnreadable(err); ok {
+		return false, false, db.quarantine(ctx, tx, scope, r, u, held)
+	}
+	if err != nil {
+		return false, false, err
+	}
+	return calendar, true, db.unquarantine(ctx, tx, r, held)
+}
+
 // applyRecord stores one pulled record, of any kind: the server's fields,
 // with the local value of every field that has a change not yet
 // acknowledged, written only when they differ from the stored ones; then
@@ -105,9 +129,9 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 func (db *DB) applyRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
 	k, ok := kindOf(r.Entity)
 	if !ok {
-		// A newer server may send entities this build does not know.
-		slog.Warn("pull: unknown entity skipped", "entity", r.Entity, "id", r.ID)
-		return nil
+		// A newer server may send entities this build does not know: a
+		// newer version of the app takes them.
+		return &unreadable{reason: app.QuarantineUnknownEntity}
 	}
 	stored, _, found, err := db.get(ctx, tx, k, r.ID)
 	if err != nil {
@@ -125,7 +149,8 @@ func (db *DB) applyRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) e
 	}
 	d := k.new()
 	if err := d.SetFields(fields); err != nil {
-		return fmt.Errorf("pulled %s %s: %w", r.Entity, r.ID, err)
+		// Never wrapped: the decoder's message may quote a value.
+		return &unreadable{reason: app.QuarantineUnreadable, fields: badFields(k.new, fields)}
 	}
 	if err := d.SetFields(map[string]json.RawMessage{"id": mustJSON(r.ID)}); err != nil {
 		return err

@@ -369,15 +369,23 @@ func (s *fakeSync) calls() (syncs, statuses int) {
 	return s.syncCalls, s.statusCalls
 }
 
-// fakeReview is a ReviewService over a slice of conflicts.
+// fakeReview is a ReviewService over a slice of conflicts and one of
+// records kept aside.
 type fakeReview struct {
 	mu        sync.Mutex
 	conflicts []app.Conflict
+	held      []app.QuarantinedRecord
 	resolved  []string // "id=resolution" of every ResolveConflict call
 	failNext  error
 }
 
 var _ ReviewService = (*fakeReview)(nil)
+
+func (f *fakeReview) ListQuarantined(ctx context.Context) ([]app.QuarantinedRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]app.QuarantinedRecord(nil), f.held...), nil
+}
 
 func (f *fakeReview) ListConflicts(ctx context.Context, openOnly bool) ([]app.Conflict, error) {
 	f.mu.Lock()

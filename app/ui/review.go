@@ -22,7 +22,9 @@ import (
 
 // ReviewService lists and resolves the conflicts kept for review (Cần xem
 // xét): two devices changed the same field of a case without seeing each
-// other's change, or one edited a case another had voided.
+// other's change, or one edited a case another had voided. It also lists
+// the records pulled from the server that this version could not read,
+// kept aside (quarantined) so that they never stop a sync.
 type ReviewService interface {
 	// ListConflicts returns the conflicts, newest first; only the open
 	// ones if openOnly.
@@ -30,6 +32,8 @@ type ReviewService interface {
 	// ResolveConflict records the decision: app.ResolutionKeep leaves the
 	// case as it is, app.ResolutionOther writes the other value into it.
 	ResolveConflict(ctx context.Context, id, resolution string) error
+	// ListQuarantined returns the records kept aside, oldest first.
+	ListQuarantined(ctx context.Context) ([]app.QuarantinedRecord, error)
 }
 
 // reviewItem is one open conflict with what the screen shows of its case.
@@ -39,8 +43,21 @@ type reviewItem struct {
 	cs    app.Case // the case, if found
 }
 
+// heldItem is a record kept aside, with this device's copy of it if it
+// has one (a case: its number and consumer name the record).
+type heldItem struct {
+	q     app.QuarantinedRecord
+	found bool
+	cs    app.Case
+}
+
+// maxHeldShown bounds the records kept aside the screen lists one by one
+// (a newer server sending a kind this version does not know may send
+// many); the rest are counted.
+const maxHeldShown = 50
+
 // reviewScreen lists the open conflicts, each with its two values and the
-// two decisions.
+// two decisions, then the records kept aside, each with what happened.
 type reviewScreen struct {
 	ctx   context.Context
 	svc   ReviewService
@@ -49,17 +66,21 @@ type reviewScreen struct {
 	win   fyne.Window
 	run   func(func())
 
-	errMsg *widget.Label
-	empty  *widget.Label
-	list   *fyne.Container
-	body   *fyne.Container
+	errMsg    *widget.Label
+	empty     *widget.Label
+	list      *fyne.Container
+	heldTitle *widget.Label
+	heldIntro *widget.Label
+	heldList  *fyne.Container
+	body      *fyne.Container
 
 	items []reviewItem
+	held  []heldItem
 	busy  map[string]bool // conflicts being resolved
 	gen   int
 
-	onLoaded   func(items []reviewItem) // after every successful load
-	onResolved func()                   // a decision was saved (it is a local change)
+	onLoaded   func(items []reviewItem, held int) // after every successful load
+	onResolved func()                             // a decision was saved (it is a local change)
 
 	content fyne.CanvasObject
 }
@@ -76,7 +97,14 @@ func newReviewScreen(ctx context.Context, svc ReviewService, cases CaseService, 
 	r.empty = &widget.Label{Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter,
 		Text: lang.X("review.empty", "Không có mục nào cần xem xét.")}
 	r.list = container.NewVBox()
-	r.body = container.NewVBox(title, intro, r.errMsg, r.empty, r.list)
+	r.heldTitle = &widget.Label{Text: lang.X("review.held.title", "Dữ liệu nhận từ máy chủ chưa đọc được"),
+		TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+	r.heldIntro = &widget.Label{Wrapping: fyne.TextWrapWord,
+		Text: lang.X("review.held.intro", "Máy này không đọc được các bản ghi dưới đây nhận từ máy chủ tỉnh nên đã để riêng ra. Các dữ liệu khác vẫn an toàn và vẫn được đồng bộ bình thường. Vui lòng báo Sở Công Thương, kèm mã bản ghi; máy sẽ tự nhận lại bản ghi khi máy chủ có bản đã sửa hoặc khi ứng dụng được cập nhật.")}
+	r.heldList = container.NewVBox()
+	r.heldTitle.Hide()
+	r.heldIntro.Hide()
+	r.body = container.NewVBox(title, intro, r.errMsg, r.empty, r.list, r.heldTitle, r.heldIntro, r.heldList)
 	r.content = container.NewVScroll(container.NewPadded(r.body))
 	return r
 }
@@ -86,13 +114,38 @@ func (r *reviewScreen) reload() {
 	r.gen++
 	gen := r.gen
 	r.run(func() {
-		items, err := r.load(r.ctx)
-		fyne.Do(func() { r.apply(gen, items, err) })
+		items, held, err := r.load(r.ctx)
+		fyne.Do(func() { r.apply(gen, items, held, err) })
 	})
 }
 
-// load reads the open conflicts and their cases. It touches no widget.
-func (r *reviewScreen) load(ctx context.Context) ([]reviewItem, error) {
+// load reads the open conflicts and the records kept aside, with their
+// cases. It touches no widget.
+func (r *reviewScreen) load(ctx context.Context) ([]reviewItem, []heldItem, error) {
+	items, err := r.loadConflicts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	qs, err := r.svc.ListQuarantined(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	held := make([]heldItem, len(qs))
+	for i, q := range qs {
+		held[i].q = q
+		if q.Entity == app.EntityCase && r.cases != nil && i < maxHeldShown {
+			if cs, err := r.cases.GetCase(ctx, q.ID); err == nil {
+				held[i].found, held[i].cs = true, cs
+			} else if app.ErrorCode(err) != app.ENOTFOUND {
+				logError("review: get case", err)
+			}
+		}
+	}
+	return items, held, nil
+}
+
+// loadConflicts reads the open conflicts and their cases.
+func (r *reviewScreen) loadConflicts(ctx context.Context) ([]reviewItem, error) {
 	conflicts, err := r.svc.ListConflicts(ctx, true)
 	if err != nil {
 		return nil, err
@@ -120,7 +173,7 @@ func (r *reviewScreen) load(ctx context.Context) ([]reviewItem, error) {
 }
 
 // apply shows the answer of load number gen, unless a newer one was sent.
-func (r *reviewScreen) apply(gen int, items []reviewItem, err error) {
+func (r *reviewScreen) apply(gen int, items []reviewItem, held []heldItem, err error) {
 	if gen != r.gen {
 		return
 	}
@@ -142,15 +195,122 @@ func (r *reviewScreen) apply(gen int, items []reviewItem, err error) {
 		objs = append(objs, r.itemView(&items[i]))
 	}
 	r.list.Objects = objs
-	if len(items) == 0 {
+	r.held = held
+	r.showHeld()
+	if len(items) == 0 && len(held) == 0 {
 		r.empty.Show()
 	} else {
 		r.empty.Hide()
 	}
 	r.body.Refresh()
 	if r.onLoaded != nil {
-		r.onLoaded(items)
+		r.onLoaded(items, len(held))
 	}
+}
+
+// showHeld lists the records kept aside.
+func (r *reviewScreen) showHeld() {
+	if len(r.held) == 0 {
+		r.heldTitle.Hide()
+		r.heldIntro.Hide()
+		r.heldList.Objects = nil
+		return
+	}
+	r.heldTitle.Show()
+	r.heldIntro.Show()
+	objs := make([]fyne.CanvasObject, 0, 2*min(len(r.held), maxHeldShown)+1)
+	for i := range r.held {
+		if i == maxHeldShown {
+			objs = append(objs, &widget.Label{Wrapping: fyne.TextWrapWord,
+				Text: lang.X("review.held.more", "… và {{.N}} bản ghi khác.",
+					map[string]any{"N": FormatInt(int64(len(r.held) - maxHeldShown))})})
+			break
+		}
+		if i > 0 {
+			objs = append(objs, widget.NewSeparator())
+		}
+		objs = append(objs, r.heldView(&r.held[i]))
+	}
+	r.heldList.Objects = objs
+}
+
+// heldView is the block of one record kept aside: which record, what
+// happened to it, and its id for the province.
+func (r *reviewScreen) heldView(it *heldItem) fyne.CanvasObject {
+	q := it.q
+	var title string
+	switch {
+	case it.found && it.cs.ConsumerName != "":
+		title = lang.X("review.case", "Vụ việc {{.Number}} – {{.Consumer}}",
+			map[string]any{"Number": it.cs.Number, "Consumer": it.cs.ConsumerName})
+	case it.found:
+		title = lang.X("review.case_number", "Vụ việc {{.Number}}", map[string]any{"Number": it.cs.Number})
+	default:
+		title = entityLabel(q.Entity)
+	}
+	heading := &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+	what := &widget.Label{Text: heldReason(q), Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	kept := lang.X("review.held.no_copy", "Bản ghi này chưa có trên máy này.")
+	if it.found {
+		kept = lang.X("review.held.copy_kept", "Máy này vẫn giữ và hiển thị bản trước đó của bản ghi.")
+	}
+	id := lang.X("review.held.id", "Mã bản ghi (báo cho Sở Công Thương): {{.ID}}", map[string]any{"ID": q.ID})
+	return container.NewVBox(heading, what,
+		&widget.Label{Text: kept, Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: id, Wrapping: fyne.TextWrapWord, Selectable: true})
+}
+
+// heldReason says why a record was kept aside, in the officer's words.
+func heldReason(q app.QuarantinedRecord) string {
+	switch q.Reason {
+	case app.QuarantineUnknownEntity:
+		return lang.X("review.held.unknown", "Máy chủ tỉnh gửi một loại dữ liệu mà phiên bản ứng dụng này chưa biết; hãy cập nhật ứng dụng.")
+	case app.QuarantineTooLarge:
+		return lang.X("review.held.too_large", "Bản ghi này trên máy chủ tỉnh quá lớn để gửi về máy.")
+	case app.QuarantineMalformed:
+		return lang.X("review.held.malformed", "Bản ghi này trên máy chủ tỉnh bị hỏng nên không gửi về máy được.")
+	}
+	if len(q.Fields) == 0 {
+		return lang.X("review.held.unreadable", "Không đọc được bản ghi này nhận từ máy chủ tỉnh.")
+	}
+	labels := make([]string, len(q.Fields))
+	for i, f := range q.Fields {
+		labels[i] = f
+		if q.Entity == app.EntityCase {
+			labels[i] = fieldLabel(f)
+		}
+	}
+	return lang.X("review.held.unreadable_fields", "Không đọc được bản ghi này nhận từ máy chủ tỉnh: giá trị không hợp lệ ở mục {{.Fields}}.",
+		map[string]any{"Fields": strings.Join(labels, ", ")})
+}
+
+// entityLabel names a kind of record for people.
+func entityLabel(entity string) string {
+	switch entity {
+	case app.EntityCase:
+		return lang.X("review.kind.case", "Vụ việc")
+	case app.EntityCaseEvent:
+		return lang.X("review.kind.case_event", "Bước xử lý vụ việc")
+	case app.EntityConflict:
+		return lang.X("review.kind.conflict", "Mục cần xem xét")
+	case app.EntityOfficer:
+		return lang.X("review.kind.officer", "Cán bộ")
+	case app.EntityOrganisation:
+		return lang.X("review.kind.organisation", "Tổ chức")
+	case app.EntityParticipant:
+		return lang.X("review.kind.participant", "Người tham gia")
+	case app.EntityTraining:
+		return lang.X("review.kind.training", "Lớp tập huấn, hội nghị")
+	case app.EntityAttendance:
+		return lang.X("review.kind.attendance", "Điểm danh")
+	case app.EntityOutreach:
+		return lang.X("review.kind.outreach", "Sự kiện truyền thông")
+	case app.EntityPublication:
+		return lang.X("review.kind.publication", "Tài liệu, tin bài truyền thông")
+	case app.EntityHolidayYear:
+		return lang.X("review.kind.holiday_year", "Lịch nghỉ lễ, Tết")
+	}
+	return lang.X("review.kind.other", "Bản ghi loại {{.Entity}}", map[string]any{"Entity": entity})
 }
 
 // itemView builds the block of one conflict.
@@ -380,7 +540,7 @@ func (r *reviewScreen) resolve(id, resolution string) {
 		return
 	}
 	r.busy[id] = true
-	r.apply(r.gen, r.items, nil) // disables the item's buttons
+	r.apply(r.gen, r.items, r.held, nil) // disables the item's buttons
 	r.run(func() {
 		err := r.svc.ResolveConflict(r.ctx, id, resolution)
 		fyne.Do(func() {

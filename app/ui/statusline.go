@@ -158,6 +158,9 @@ func statusText(s lineState) (string, widget.Importance) {
 		return lang.X("status.offline_none", "Không có mạng – dữ liệu vẫn được lưu trên máy"), widget.WarningImportance
 	case s.syncing:
 		return syncingText(s.progress), widget.MediumImportance
+	case s.tried && app.ErrorCode(s.lastErr) == app.ESERVERSTORAGE:
+		// The server's disk is full or failing: nothing here is at risk.
+		return lang.X("status.server_storage", "Máy chủ tỉnh đang lỗi lưu trữ, dữ liệu của bạn vẫn an toàn trên máy"), widget.WarningImportance
 	case s.tried && s.lastErr != nil:
 		return lang.X("status.error", "Lỗi đồng bộ: {{.Reason}}", map[string]any{"Reason": userMessage(s.lastErr)}), widget.DangerImportance
 	case !s.tried && st.LastError != "":

@@ -562,9 +562,9 @@ func (u *UI) onStatus(st app.SyncStatus) {
 	u.sched.NoteStatus(st)
 }
 
-// showReview puts the number of open conflicts into the review tab's title
-// and marks their cases in the list.
-func (u *UI) showReview(items []reviewItem) {
+// showReview puts the number of open conflicts and records kept aside into
+// the review tab's title and marks the conflicts' cases in the list.
+func (u *UI) showReview(items []reviewItem, held int) {
 	ids := make(map[string]bool, len(items))
 	for _, it := range items {
 		if it.c.Entity == app.EntityCase {
@@ -573,7 +573,7 @@ func (u *UI) showReview(items []reviewItem) {
 	}
 	u.cases.setFlagged(ids)
 	text := lang.X("tab.review", "Cần xem xét")
-	if n := len(items); n > 0 {
+	if n := len(items) + held; n > 0 {
 		text = lang.X("tab.review_count", "Cần xem xét ({{.N}})", map[string]any{"N": FormatInt(int64(n))})
 	}
 	if u.reviewTab.Text != text {

@@ -111,7 +111,7 @@ func OpenStore(ctx context.Context, dir string, now func() time.Time) (*storage.
 	if err := checkStore(ctx, dir); err != nil {
 		return nil, nil, err
 	}
-	db, err := storage.Open(ctx, filepath.Join(dir, StoreFile), storage.Options{Now: now, BackupDir: usableBackupDir(dir)})
+	db, err := storage.Open(ctx, filepath.Join(dir, StoreFile), storage.Options{Now: now, BackupDir: usableBackupDir(dir), AppVersion: AppVersion})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -128,7 +128,10 @@ func testUpgrade(t *testing.T, fixture string, schema int) {
 		records[m.RecordID] = true
 	}
 	// Every record as the old version dumped it (testdata/*.dump, written by
-	// that version's `bvntd export --report dump`), byte for byte.
+	// that version's `bvntd export --report dump`), byte for byte, with one
+	// deliberate change of the dump's rule since: a zero instant is a zero
+	// value and left out (app.DumpLine), so the v13 conflict's
+	// "resolved_at":"0001-01-01T00:00:00Z" was removed from store-v13.dump.
 	if want, err := os.ReadFile(strings.TrimSuffix(fixture, ".sqlite") + ".dump"); err == nil {
 		var got strings.Builder
 		if _, err := db.Dump(ctx, &got); err != nil {

@@ -43,6 +43,7 @@ const (
 	msgCodeExpired  = "Mã đăng ký đã hết hạn. Vui lòng xin mã mới."
 	msgUnauthorized = "Thiết bị chưa được đăng ký hoặc đã bị thu hồi. Vui lòng đăng ký lại."
 	msgScope        = "Phạm vi phải là mã xã, phường gồm 5 chữ số hoặc \"province\"."
+	msgCodeCommune  = "Mã đăng ký này cấp cho xã, phường mã %s, không có trong danh mục của máy chủ tỉnh. Vui lòng xin mã mới."
 )
 
 // Device is an enrolled laptop. Zero times mean "never".
@@ -75,6 +76,15 @@ func ValidScope(s string) bool {
 func (s *Store) CreateEnrolCode(ctx context.Context, scope string, ttl time.Duration) (code string, expires time.Time, err error) {
 	if !ValidScope(scope) {
 		return "", time.Time{}, app.Errorf(app.EINVALID, msgScope)
+	}
+	if scope != syncproto.ScopeProvince {
+		if ok, err := s.knownCommune(scope); err != nil {
+			return "", time.Time{}, err
+		} else if !ok {
+			// An old code (before the 2025 merger) or a typo: a device
+			// enrolled with it could write nowhere.
+			return "", time.Time{}, app.Errorf(app.EINVALID, msgUnknownCommune, scope)
+		}
 	}
 	if ttl <= 0 || ttl > MaxEnrolTTL {
 		return "", time.Time{}, app.Errorf(app.EINVALID, "Thời hạn của mã phải lớn hơn 0 và không quá 30 ngày (720h).")
@@ -148,47 +158,76 @@ func hashString(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Enroll exchanges a one-time code for a device token. The code must exist,
-// be unexpired and unused; it is then marked used. A device already
-// enrolled (even revoked) gets a new token and the code's scope: the old
-// token stops working. The token is returned once and stored only as its
-// SHA-256.
+// Enroll is EnrollDevice returning the token and the scope only.
 func (s *Store) Enroll(ctx context.Context, req syncproto.EnrollRequest) (token, scope string, err error) {
+	resp, err := s.EnrollDevice(ctx, req)
+	return resp.Token, resp.Scope, err
+}
+
+// EnrollDevice exchanges a one-time code for a device token. The code must
+// exist, be unexpired and unused, and name a commune of the catalogue (or
+// the province); it is then marked used. A device already enrolled (even
+// revoked) gets a new token and the code's scope: the old token stops
+// working. The token is returned once and stored only as its SHA-256.
+//
+// The answer also says the device's tag (assignTag): the one it asked
+// for, or a free one when another device of its commune has it.
+// ServerTimeMS is left to the caller.
+func (s *Store) EnrollDevice(ctx context.Context, req syncproto.EnrollRequest) (syncproto.EnrollResponse, error) {
+	token, scope, tag, err := s.enroll(ctx, req)
+	if err != nil {
+		return syncproto.EnrollResponse{}, err
+	}
+	return syncproto.EnrollResponse{DeviceID: req.DeviceID, Token: token, Scope: scope, DeviceTag: tag}, nil
+}
+
+func (s *Store) enroll(ctx context.Context, req syncproto.EnrollRequest) (token, scope, tag string, err error) {
 	raw, ok := normalizeCode(req.Code)
 	if !ok {
-		return "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeUnknown)
+		return "", "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeUnknown)
 	}
 	fe := map[string]string{}
 	if !app.ValidID(req.DeviceID) {
 		fe["device_id"] = "Mã thiết bị phải là một UUID."
 	}
-	tag := strings.ToUpper(strings.TrimSpace(req.DeviceTag))
+	tag = strings.ToUpper(strings.TrimSpace(req.DeviceTag))
 	if !tagRE.MatchString(tag) {
 		fe["device_tag"] = "Ký hiệu thiết bị phải gồm 1 đến 8 chữ cái hoặc chữ số."
 	}
 	name := app.NFC(req.DeviceName)
-	if !utf8.ValidString(req.DeviceName) || utf8.RuneCountInString(name) > 200 {
+	if !utf8.ValidString(req.DeviceName) || app.CheckText(name, app.MaxShortText) != "" {
 		fe["device_name"] = "Tên thiết bị không hợp lệ (tối đa 200 ký tự)."
 	}
 	appVersion := app.NFC(req.AppVersion)
 	if len(appVersion) > 64 {
-		appVersion = appVersion[:64]
+		appVersion = strings.ToValidUTF8(appVersion[:64], "")
+	}
+	if app.CheckText(appVersion, 64) != "" {
+		fe["app_version"] = "Phiên bản ứng dụng không hợp lệ."
 	}
 	if len(fe) > 0 {
-		return "", "", &app.Error{Code: app.EINVALID, Message: "Thông tin thiết bị không hợp lệ.", Fields: fe}
+		return "", "", "", &app.Error{Code: app.EINVALID, Message: "Thông tin thiết bị không hợp lệ.", Fields: fe}
 	}
 
 	var b [tokenBytes]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return "", "", fmt.Errorf("random token: %w", err)
+		return "", "", "", fmt.Errorf("random token: %w", err)
 	}
 	token = base64.RawURLEncoding.EncodeToString(b[:])
 
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return "", "", fmt.Errorf("begin enroll: %w", err)
+		return "", "", "", fmt.Errorf("begin enroll: %w", err)
 	}
 	defer tx.Rollback()
+	if s.d == postgresDialect {
+		// Enrolments one at a time, so that two cannot take the same tag
+		// (SQLite's single writer does this already). Reads of the devices
+		// (tokens) go on; their updates wait the few milliseconds.
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE devices IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return "", "", "", fmt.Errorf("lock devices: %w", err)
+		}
+	}
 
 	now := s.now()
 	codeHash := hashString(raw)
@@ -199,13 +238,23 @@ func (s *Store) Enroll(ctx context.Context, req syncproto.EnrollRequest) (token,
 		Scan(&scope, &expiresAt, &usedAt)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeUnknown)
+		return "", "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeUnknown)
 	case err != nil:
-		return "", "", fmt.Errorf("read enrol code: %w", err)
+		return "", "", "", fmt.Errorf("read enrol code: %w", err)
 	case usedAt.Valid:
-		return "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeUsed)
+		return "", "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeUsed)
 	case ms(now) >= expiresAt:
-		return "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeExpired)
+		return "", "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeExpired)
+	}
+	if scope != syncproto.ScopeProvince {
+		if ok, err := s.knownCommune(scope); err != nil {
+			return "", "", "", err
+		} else if !ok { // a code made before the catalogue was checked
+			return "", "", "", app.Errorf(app.EINVALID, msgCodeCommune, scope)
+		}
+	}
+	if tag, err = assignTag(ctx, tx, req.DeviceID, scope, tag); err != nil {
+		return "", "", "", err
 	}
 
 	_, err = tx.ExecContext(ctx,
@@ -217,17 +266,53 @@ func (s *Store) Enroll(ctx context.Context, req syncproto.EnrollRequest) (token,
 		   enrolled_at = excluded.enrolled_at, revoked_at = NULL`,
 		req.DeviceID, tag, name, scope, hashString(token), appVersion, ms(now), ms(now))
 	if err != nil {
-		return "", "", fmt.Errorf("upsert device: %w", err)
+		return "", "", "", fmt.Errorf("upsert device: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx,
 		`UPDATE enrol_codes SET used_at = ?, used_by_device = ? WHERE code_hash = ?`,
 		ms(now), req.DeviceID, codeHash); err != nil {
-		return "", "", fmt.Errorf("mark enrol code used: %w", err)
+		return "", "", "", fmt.Errorf("mark enrol code used: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return "", "", fmt.Errorf("commit enroll: %w", err)
+		return "", "", "", fmt.Errorf("commit enroll: %w", err)
 	}
-	return token, scope, nil
+	return token, scope, tag, nil
+}
+
+// assignTag returns the tag device (enrolling into scope, asking for
+// want) is to use. Device tags are in the human numbers (case numbers:
+// 28261-2026-A7K3-0012), so two devices that write into the same commune
+// must not share one: a commune's devices, and the provincial ones, which
+// write into every commune. want is kept when no other device (revoked
+// ones included: their numbers exist) that writes where this one writes
+// has it; otherwise the tag is the first free one drawn from the device's
+// id (the same on every attempt), in the laptops' form (app.NewDeviceTag).
+// Devices already enrolled keep their tags; a laptop adopts the tag of the
+// answer for the numbers it makes from then on.
+func assignTag(ctx context.Context, tx *txn, device, scope, want string) (string, error) {
+	taken := func(tag string) (bool, error) {
+		var n int
+		err := tx.QueryRowContext(ctx,
+			`SELECT count(*) FROM devices WHERE tag = ? AND id <> ? AND (scope = ? OR scope = ? OR ? = ?)`,
+			tag, device, scope, syncproto.ScopeProvince, scope, syncproto.ScopeProvince).Scan(&n)
+		if err != nil {
+			return false, fmt.Errorf("read device tags: %w", err)
+		}
+		return n > 0, nil
+	}
+	if t, err := taken(want); err != nil || !t {
+		return want, err
+	}
+	for i := 0; ; i++ {
+		sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%d", device, i)))
+		b := make([]byte, 4)
+		for j := range b {
+			b[j] = crockford[sum[j]&31]
+		}
+		if t, err := taken(string(b)); err != nil || !t {
+			return string(b), err
+		}
+	}
 }
 
 // Authenticate returns the device a token belongs to. An unknown token or
@@ -292,6 +377,7 @@ func (s *Store) Devices(ctx context.Context) ([]Device, error) {
 		d.CreatedAt = time.UnixMilli(created).UTC()
 		d.EnrolledAt = time.UnixMilli(enrolled).UTC()
 		d.LastSeenAt, d.LastSyncAt, d.RevokedAt = fromMS(seen), fromMS(synced), fromMS(revoked)
+		s.seen.latest(&d) // a pull's time not yet written (lastseen.go)
 		out = append(out, d)
 	}
 	return out, rows.Err()
@@ -313,12 +399,15 @@ func (s *Store) Revoke(ctx context.Context, deviceID string) error {
 	return nil
 }
 
-// touchDevice records that a device synced (push or pull) at now.
+// touchDevice records that a device synced at now: in a push's transaction,
+// or when the last-seen times of pulls are flushed (lastseen.go). A time
+// never moves the device's times back.
 func touchDevice(ctx context.Context, q interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }, deviceID string, now time.Time) error {
 	_, err := q.ExecContext(ctx,
-		`UPDATE devices SET last_seen_at = ?, last_sync_at = ? WHERE id = ?`, ms(now), ms(now), deviceID)
+		`UPDATE devices SET last_seen_at = ?, last_sync_at = ?
+		 WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)`, ms(now), ms(now), deviceID, ms(now))
 	if err != nil {
 		return fmt.Errorf("touch device: %w", err)
 	}

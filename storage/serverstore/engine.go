@@ -60,6 +60,9 @@ func (d dialect) jsonText(column, field string) string {
 type handle struct {
 	*sql.DB
 	d dialect
+	// commit, if set, commits the transactions begun on the handle
+	// (Store.commit: the store learns whether it can write).
+	commit func(*sql.Tx) error
 }
 
 func (h *handle) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -79,13 +82,22 @@ func (h *handle) BeginTx(ctx context.Context, opts *sql.TxOptions) (*txn, error)
 	if err != nil {
 		return nil, err
 	}
-	return &txn{Tx: t, d: h.d}, nil
+	return &txn{Tx: t, d: h.d, commit: h.commit}, nil
 }
 
 // txn is a transaction whose queries are bound for its dialect.
 type txn struct {
 	*sql.Tx
-	d dialect
+	d      dialect
+	commit func(*sql.Tx) error // the handle's
+}
+
+// Commit commits the transaction, through its handle's commit hook.
+func (t *txn) Commit() error {
+	if t.commit != nil {
+		return t.commit(t.Tx)
+	}
+	return t.Tx.Commit()
 }
 
 func (t *txn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {

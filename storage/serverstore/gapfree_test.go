@@ -44,7 +44,7 @@ type gapRun struct {
 func runGapFree(t *testing.T, s *serverstore.Store, clock *clocktest.Clock, n, pushers, pullers int) gapRun {
 	t.Helper()
 	ctx := context.Background()
-	scopes := []string{"28261", "28262", "28263", "28264"}
+	scopes := []string{"28261", "28249", "28273", "28270"}
 	var randMu sync.Mutex
 	r := clocktest.Rand(t)
 	s.SetBeforeCommit(func() {

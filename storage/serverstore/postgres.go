@@ -81,6 +81,7 @@ func (s *Store) openPostgres(ctx context.Context, dbURL string) error {
 	db.SetMaxOpenConns(int(cfg.MaxConns))
 	db.SetMaxIdleConns(int(cfg.MaxConns))
 	h := &handle{DB: db, d: postgresDialect}
+	h.commit = s.commit
 	s.w, s.r, s.d, s.pool, s.url = h, h, postgresDialect, pool, dbURL
 	if err := s.migratePostgres(ctx); err != nil {
 		s.Close()

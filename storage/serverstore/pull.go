@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strconv"
 
 	"bvntd/sync/syncproto"
 )
@@ -17,9 +19,11 @@ const (
 	MaxPullBytes     = 4 << 20
 )
 
-// recordOverhead approximates the JSON around a record's fields on the
-// wire: entity, id, seq and the punctuation.
-const recordOverhead = 96
+// maxRecordBytes is the largest record a pull sends: what a device takes
+// in one body (syncproto.MaxBodyBytes), less room for the rest of the
+// page. A larger record (only a database written around the server's
+// checks holds one) is sent withheld, without its fields.
+const maxRecordBytes = syncproto.MaxBodyBytes - 1<<20
 
 // clampPullBytes applies the default and the bounds to a requested page size.
 func clampPullBytes(n int) int {
@@ -40,17 +44,33 @@ func clampPullBytes(n int) int {
 // provincial device. Cursors naming other scopes are
 // ignored. A cursor from another epoch, or ahead of the server (a server
 // restored from backup), gets Reset and starts again from 0. The records'
-// JSON is bounded by req.MaxBytes, except that a response always carries at
-// least one record when there is one to send.
+// JSON, as encoded on the wire, is bounded by req.MaxBytes, except that a
+// response always carries at least one record when there is one to send.
+//
+// A record that cannot be sent as it is stored — larger than a device
+// takes in one body (maxRecordBytes), or fields that are not a JSON object
+// — is sent without its fields, Withheld saying why, to a device that
+// accepts such records (req.AcceptWithheld: it keeps them aside for
+// review); to an older app it is not sent, and its cursor moves past it.
+// Either way no device is stopped by it, and a newer version of the record
+// reaches every device as usual.
+//
+// A pull only reads: the device's last-seen time is noted in memory and
+// written in the background (lastseen.go), so a pull never waits for the
+// writer and answers on a full disk.
 func (s *Store) Pull(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, error) {
 	resp, err := s.pull(ctx, deviceID, req)
 	if err != nil {
 		return syncproto.PullResponse{}, err
 	}
-	if err := touchDevice(ctx, s.w, deviceID, s.now()); err != nil {
-		return syncproto.PullResponse{}, err
-	}
+	s.seen.note(deviceID, s.now())
 	return resp, nil
+}
+
+// pullOpts are what a pull asks beyond its cursors.
+type pullOpts struct {
+	skipFor  string // skip the records this device alone wrote ("": none)
+	withheld bool   // send withheld records (PullRequest.AcceptWithheld)
 }
 
 func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, error) {
@@ -98,11 +118,11 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 			if used >= budget && sent > 0 {
 				page.HasMore = true
 			} else {
-				skipFor := ""
+				o := pullOpts{withheld: req.AcceptWithheld}
 				if req.SkipOwn {
-					skipFor = deviceID
+					o.skipFor = deviceID
 				}
-				more, err := s.readPage(ctx, tx, skipFor, &page, start, budget, &used, &sent)
+				more, err := s.readPage(ctx, tx, o, &page, start, budget, &used, &sent)
 				if err != nil {
 					return syncproto.PullResponse{}, err
 				}
@@ -120,16 +140,16 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 // readPage appends to page the records of its scope after start, while the
 // budget lasts. It reports whether records are left.
 //
-// A record whose every field was written by skipFor (the requesting device,
-// when it asks for it) is not sent (the device has it: its own push coming
-// back), but the cursor moves past it.
-func (s *Store) readPage(ctx context.Context, tx *txn, skipFor string, page *syncproto.ScopePage, start int64, budget int, used, sent *int) (bool, error) {
+// A record whose every field was written by o.skipFor (the requesting
+// device, when it asks for it) is not sent (the device has it: its own push
+// coming back), but the cursor moves past it.
+func (s *Store) readPage(ctx context.Context, tx *txn, o pullOpts, page *syncproto.ScopePage, start int64, budget int, used, sent *int) (bool, error) {
 	// The rows come in chunks: each query walks the (scope, seq) index for
 	// a chunk, so a page costs the same whatever the scope's backlog (one
 	// query for the whole backlog makes PostgreSQL read and sort all of
 	// it on every pull of a first sync).
 	for after := start; ; {
-		n, full, err := s.readChunk(ctx, tx, skipFor, page, after, budget, used, sent)
+		n, full, err := s.readChunk(ctx, tx, o, page, after, budget, used, sent)
 		if err != nil || full {
 			return full, err
 		}
@@ -144,12 +164,15 @@ func (s *Store) readPage(ctx context.Context, tx *txn, skipFor string, page *syn
 const pullChunk = 128
 
 // readChunk reads up to pullChunk records after after into page. It
-// returns how many rows it read and whether the budget was reached.
-func (s *Store) readChunk(ctx context.Context, tx *txn, skipFor string, page *syncproto.ScopePage, after int64, budget int, used, sent *int) (int, bool, error) {
+// returns how many rows it read and whether the budget was reached. The
+// budget counts each record as encoded on the wire (wireSize).
+func (s *Store) readChunk(ctx context.Context, tx *txn, o pullOpts, page *syncproto.ScopePage, after int64, budget int, used, sent *int) (int, bool, error) {
+	// A record too large to send is not even read: only its length.
 	rows, err := tx.QueryContext(ctx,
-		`SELECT entity, id, seq, version, fields, (? <> '' AND sole_writer = ?)
+		`SELECT entity, id, seq, version, octet_length(fields) > ?,
+		   CASE WHEN octet_length(fields) > ? THEN NULL ELSE fields END, (? <> '' AND sole_writer = ?)
 		 FROM records WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?`,
-		skipFor, skipFor, page.Scope, after, pullChunk)
+		s.maxRecord, s.maxRecord, o.skipFor, o.skipFor, page.Scope, after, pullChunk)
 	if err != nil {
 		return 0, false, fmt.Errorf("read scope %s: %w", page.Scope, err)
 	}
@@ -159,20 +182,34 @@ func (s *Store) readChunk(ctx context.Context, tx *txn, skipFor string, page *sy
 		n++
 		var r syncproto.Record
 		var fields []byte
-		var own bool
-		if err := rows.Scan(&r.Entity, &r.ID, &r.Seq, &r.Version, &fields, &own); err != nil {
+		var big, own bool
+		if err := rows.Scan(&r.Entity, &r.ID, &r.Seq, &r.Version, &big, &fields, &own); err != nil {
 			return n, false, fmt.Errorf("read scope %s: %w", page.Scope, err)
 		}
 		if own {
 			page.NextSeq = r.Seq
 			continue
 		}
-		size := len(fields) + len(r.Entity) + len(r.ID) + recordOverhead
+		switch {
+		case big:
+			r.Withheld = syncproto.WithheldTooLarge
+		case json.Unmarshal(fields, &r.Fields) != nil || r.Fields == nil:
+			r.Withheld, r.Fields = syncproto.WithheldMalformed, nil
+		}
+		if r.Withheld != "" {
+			// Stored around the server's checks: the operator is told
+			// (ids only), each device keeps it aside or skips it.
+			slog.Warn("pull: record cannot be sent as stored; sent withheld", "entity", r.Entity, "id", r.ID,
+				"scope", page.Scope, "seq", r.Seq, "reason", r.Withheld, "device_keeps_it_aside", o.withheld)
+			if !o.withheld {
+				page.NextSeq = r.Seq
+				continue
+			}
+			fields = nil
+		}
+		size := wireSize(&r, len(fields))
 		if *sent > 0 && *used+size > budget {
 			return n, true, nil
-		}
-		if err := json.Unmarshal(fields, &r.Fields); err != nil {
-			return n, false, fmt.Errorf("record %s: fields: %w", r.ID, err)
 		}
 		page.Records = append(page.Records, r)
 		page.NextSeq = r.Seq
@@ -180,6 +217,38 @@ func (s *Store) readChunk(ctx context.Context, tx *txn, skipFor string, page *sy
 		*sent++
 	}
 	return n, false, rows.Err()
+}
+
+// wireSize is the length of r's JSON in a pull page, with the comma that
+// separates it from the next one: `{"entity":…,"id":…,"seq":…,"fields":…,
+// "version":…,"withheld":…}`. The fields count as stored (fieldsLen; 0 for
+// none: null): their encoding on the wire, compact and not HTML-escaped, is
+// never longer (syncproto.Encode).
+func wireSize(r *syncproto.Record, fieldsLen int) int {
+	n := len(`{"entity":,"id":,"seq":,"fields":},`) + jsonStringLen(r.Entity) + jsonStringLen(r.ID) +
+		len(strconv.FormatInt(r.Seq, 10))
+	if fieldsLen == 0 {
+		fieldsLen = len("null")
+	}
+	n += fieldsLen
+	if r.Version != 0 {
+		n += len(`,"version":`) + len(strconv.FormatInt(r.Version, 10))
+	}
+	if r.Withheld != "" {
+		n += len(`,"withheld":`) + jsonStringLen(r.Withheld)
+	}
+	return n
+}
+
+// jsonStringLen is the length of s as a JSON string on the wire.
+func jsonStringLen(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			b, _ := syncproto.Marshal(s) // a string always marshals
+			return len(b)
+		}
+	}
+	return len(s) + 2
 }
 
 type scopeHead struct {

@@ -72,7 +72,7 @@ func TestPull_PagingByBytes(t *testing.T) {
 		scope := []string{"28261", "28262", "28263"}[i%3]
 		id := app.NewID()
 		want[id] = true
-		mustPush(t, s, prov, mut(id, scope, hlc(int64(i)), map[string]any{"summary": summary, "n": i}))
+		mustPush(t, s, prov, mut(id, scope, hlc(int64(i)), map[string]any{"summary": summary, "transaction_value": i}))
 	}
 
 	// A first page of 4 KB holds a few records and says there is more.
@@ -123,7 +123,7 @@ func TestPull_Reset(t *testing.T) {
 	s, _ := MustOpen(t, newTestClock())
 	d := MustEnroll(t, s, "28261")
 	for i := range 3 {
-		mustPush(t, s, d, mut(app.NewID(), "28261", hlc(int64(i)), map[string]any{"n": i}))
+		mustPush(t, s, d, mut(app.NewID(), "28261", hlc(int64(i)), map[string]any{"transaction_value": i}))
 	}
 	tests := []struct {
 		name     string

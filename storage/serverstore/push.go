@@ -1,6 +1,7 @@
 package serverstore
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -9,10 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"bvntd/app"
 	"bvntd/sync/syncproto"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // serverDevice is the device id of the writes the server makes itself.
@@ -20,7 +25,7 @@ const serverDevice = "server"
 
 // The statements of the push path, prepared once (see Store.st).
 const (
-	sqlSeenMutation = `SELECT payload_sha256, status, code, message FROM applied_mutations WHERE mutation_id = ?`
+	sqlSeenMutation = `SELECT device_id, payload_sha256, status, code, message FROM applied_mutations WHERE mutation_id = ?`
 	sqlReadRecord   = `SELECT scope, fields, stamps, version FROM records WHERE entity = ? AND id = ?`
 	// sqlLockScope locks a scope's counter until the transaction ends and
 	// returns it (see lockScopes).
@@ -40,11 +45,16 @@ const (
 	sqlRecordMutation = `INSERT INTO applied_mutations (mutation_id, device_id, entity, record_id, scope, op,
 		  payload_sha256, payload, status, code, message, seq, hlc, stamp_hlc, officer, device_time, received_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// sqlRecordRefusal audits a mutation refused before the duplicate
+	// check (its scope): its id may be another device's, whose row stays.
+	sqlRecordRefusal = sqlRecordMutation + ` ON CONFLICT (mutation_id) DO NOTHING`
 )
 
-var pushStatements = []string{sqlSeenMutation, sqlReadRecord, sqlLockScope, sqlSaveScopeSeq, sqlPutRecord, sqlRecordMutation}
+var pushStatements = []string{sqlSeenMutation, sqlReadRecord, sqlLockScope, sqlSaveScopeSeq, sqlPutRecord, sqlRecordMutation, sqlRecordRefusal}
 
-// maxSkewIgnored is the clock error below which stamps are used as sent.
+// maxSkewIgnored is the clock error below which stamps are used as sent,
+// and the drift a device's clock may be ahead of both the server's and
+// its own reading of it when its dates are checked (see checkAt).
 const maxSkewIgnored = 2 * time.Minute
 
 // Reserved field names. "id" and "unit_code" must agree with the mutation;
@@ -70,16 +80,36 @@ const (
 	msgForbiddenScope = "Thiết bị không được ghi dữ liệu của xã, phường khác."
 	msgRecordMoved    = "Bản ghi thuộc xã, phường khác; không thể chuyển bản ghi sang phạm vi này."
 	msgSharedScope    = "Dữ liệu dùng chung của tỉnh (lịch nghỉ lễ, Tết) chỉ được Sở Công Thương cập nhật trên máy chủ tỉnh."
+	msgScopeUnknown   = msgUnknownCommune + " Vui lòng đăng ký lại thiết bị với mã xã, phường đúng."
+	msgBadOfficer     = "Tên cán bộ ghi thay đổi không hợp lệ: "
 )
 
 // ApplyPush applies a batch of mutations from a device in one transaction,
-// in order, and answers each one. A mutation id seen before is answered
-// from the audit trail: StatusDuplicate if it was applied with the same
-// content, the stored rejection if it was rejected, and a rejection with
-// syncproto.CodeIDReuse if the content differs. A rejected mutation does not
-// stop the batch. Every applied mutation gives its record the next sequence
-// number of its scope, even when none of its fields won the merge, so that
-// the device gets the merged record back on its next pull.
+// in order, and answers each one. A rejected mutation does not stop the
+// batch. Each mutation goes through, in this order:
+//
+//  1. its id (without a valid one it cannot be answered twice alike);
+//  2. scope and authorisation (authorise): a device writes only its
+//     commune, a commune of the catalogue, never the shared scope. This
+//     comes before anything that reads what is stored, so that a device
+//     learns nothing about another commune, not even whether a mutation
+//     id exists there;
+//  3. the audit trail: a mutation id this device sent before is answered
+//     StatusDuplicate if it was applied with the same content, with the
+//     stored rejection if it was rejected, and with syncproto.CodeIDReuse
+//     if the content differs; an id another device used is CodeIDReuse
+//     whatever the content. A resend is answered as the first sending
+//     was, even if a later version of the server checks more;
+//  4. its form (validate) and the size and names of its fields
+//     (app.CheckWriteShape);
+//  5. its values (app.ValidateWrite, the validator of the laptop's forms,
+//     with the catalogue and the device's clock, see checkAt), then the
+//     merge (app.MergeWrite) with the values as the record type writes
+//     them (every text in NFC).
+//
+// Every applied mutation gives its record the next sequence number of its
+// scope, even when none of its fields won the merge, so that the device
+// gets the merged record back on its next pull.
 //
 // An unknown or revoked device is app.EUNAUTHORIZED; any other error aborts
 // the whole batch and nothing is applied.
@@ -119,8 +149,13 @@ func (s *Store) applyPush(ctx context.Context, deviceID string, req syncproto.Pu
 	if err != nil {
 		return nil, err
 	}
+	refs, err := s.catalogue()
+	if err != nil {
+		return nil, err
+	}
 	now := s.now()
-	p := pusher{s: s, tx: tx, device: deviceID, devScope: devScope, now: now, seqs: map[string]int64{}}
+	p := pusher{s: s, tx: tx, device: deviceID, devScope: devScope, now: now, refs: refs,
+		checkAt: checkAt(now, req.DeviceNowMS), seqs: map[string]int64{}}
 	if req.DeviceNowMS > 0 {
 		if skew := now.UnixMilli() - req.DeviceNowMS; skew > maxSkewIgnored.Milliseconds() || -skew > maxSkewIgnored.Milliseconds() {
 			p.skewMS = skew
@@ -166,14 +201,31 @@ func (s *Store) applyPush(ctx context.Context, deviceID string, req syncproto.Pu
 	return results, nil
 }
 
+// checkAt is the latest instant a pushed date may be: the later of the
+// server's clock and the device's as the push reports it (deviceNowMS, 0
+// if not said), plus maxSkewIgnored. The laptop's forms checked the dates
+// against its own clock; a laptop whose clock is ahead (by minutes, or by
+// years after its clock battery died) has its edits ordered by when they
+// were really made (bound), and its dates, which no clock of the server can
+// tell wrong, are not refused for being "in the future".
+func checkAt(now time.Time, deviceNowMS int64) time.Time {
+	at := now
+	if d := time.UnixMilli(deviceNowMS); deviceNowMS > 0 && d.After(at) {
+		at = d
+	}
+	return at.Add(maxSkewIgnored)
+}
+
 type pusher struct {
 	s        *Store
 	tx       *txn
 	device   string
 	devScope string
 	now      time.Time
-	skewMS   int64   // server clock minus device clock, if it matters
-	last     app.HLC // the last stamp used for this device
+	refs     app.Refs  // the catalogue
+	checkAt  time.Time // the latest date a value may hold (checkAt)
+	skewMS   int64     // server clock minus device clock, if it matters
+	last     app.HLC   // the last stamp used for this device
 	// seqs holds each scope's last sequence number handed out in this
 	// batch; saved once at the end.
 	seqs map[string]int64
@@ -212,9 +264,8 @@ func (p *pusher) lockScopes(ctx context.Context, muts []syncproto.Mutation) erro
 	var scopes []string
 	seen := map[string]bool{}
 	for _, m := range muts {
-		if seen[m.Scope] || !scopeRE.MatchString(m.Scope) ||
-			(p.devScope != syncproto.ScopeProvince && p.devScope != m.Scope) {
-			continue // rejected by validate: never written
+		if seen[m.Scope] || p.authorise(m) != nil {
+			continue // rejected: never written
 		}
 		seen[m.Scope] = true
 		scopes = append(scopes, m.Scope)
@@ -295,15 +346,25 @@ func (p *pusher) apply(ctx context.Context, m syncproto.Mutation) (syncproto.Pus
 		res.Status, res.Code, res.Message = syncproto.StatusRejected, syncproto.CodeInvalid, msgBadField
 		return res, nil
 	}
+	audit := auditRow{m: m, payload: payload, hash: hash}
+
+	// Scope first: nothing stored is read for a write the device may not make.
+	if rej := p.authorise(m); rej != nil {
+		res.Status, res.Code, res.Message = syncproto.StatusRejected, rej.code, rej.message
+		audit.status, audit.code, audit.message = res.Status, res.Code, res.Message
+		return res, p.record(ctx, audit, sqlRecordRefusal)
+	}
 
 	// Seen before?
-	var prevHash, prevStatus, prevCode, prevMessage string
+	var prevDevice, prevHash, prevStatus, prevCode, prevMessage string
 	err = p.s.row(ctx, p.tx, sqlSeenMutation, m.ID).
-		Scan(&prevHash, &prevStatus, &prevCode, &prevMessage)
+		Scan(&prevDevice, &prevHash, &prevStatus, &prevCode, &prevMessage)
 	switch {
 	case err == nil:
 		switch {
-		case prevHash != hash:
+		case prevDevice != p.device || prevHash != hash:
+			// Another device's id is answered as this device's own id
+			// with other content: nothing about the other is told.
 			res.Status, res.Code, res.Message = syncproto.StatusRejected, syncproto.CodeIDReuse, msgIDReuse
 		case prevStatus == syncproto.StatusRejected:
 			res.Status, res.Code, res.Message = prevStatus, prevCode, prevMessage
@@ -315,9 +376,9 @@ func (p *pusher) apply(ctx context.Context, m syncproto.Mutation) (syncproto.Pus
 		return res, fmt.Errorf("read applied mutation: %w", err)
 	}
 
-	audit := auditRow{m: m, payload: payload, hash: hash}
-	h, rej := p.validate(m)
+	h, rej := p.validate(&m)
 	if rej == nil {
+		audit.m = m // the officer's name in NFC
 		audit.stamp, audit.seq, rej, err = p.merge(ctx, m, h)
 		if err != nil {
 			return res, err
@@ -329,20 +390,37 @@ func (p *pusher) apply(ctx context.Context, m syncproto.Mutation) (syncproto.Pus
 		res.Status = syncproto.StatusApplied
 	}
 	audit.status, audit.code, audit.message = res.Status, res.Code, res.Message
-	if err := p.record(ctx, audit); err != nil {
+	if err := p.record(ctx, audit, sqlRecordMutation); err != nil {
 		return res, err
 	}
 	return res, nil
 }
 
-// validate checks what can be checked without reading the record.
-func (p *pusher) validate(m syncproto.Mutation) (app.HLC, *rejection) {
-	if m.Scope == syncproto.ScopeShared {
-		// The shared reference data has one writer: the operator, on the
-		// server (see PutHolidayYears). No device, not even a provincial
-		// one, writes into it.
-		return app.HLC{}, reject(syncproto.CodeForbidden, msgSharedScope)
+// authorise is the scope and authorisation check of a mutation: not the
+// shared reference scope (its one writer is the operator, on the server:
+// PutHolidayYears; no device, not even a provincial one, writes it), a
+// 5-digit commune code, the device's own commune (a provincial device may
+// write any), and a commune of the catalogue (a device enrolled with a
+// code the catalogue no longer has writes nothing until enrolled again).
+func (p *pusher) authorise(m syncproto.Mutation) *rejection {
+	switch {
+	case m.Scope == syncproto.ScopeShared:
+		return reject(syncproto.CodeForbidden, msgSharedScope)
+	case !scopeRE.MatchString(m.Scope):
+		return reject(syncproto.CodeInvalid, msgBadScope)
+	case p.devScope != syncproto.ScopeProvince && p.devScope != m.Scope:
+		return reject(syncproto.CodeForbidden, msgForbiddenScope)
+	case !p.refs.HasUnit(m.Scope):
+		return reject(syncproto.CodeInvalid, fmt.Sprintf(msgScopeUnknown, m.Scope))
 	}
+	return nil
+}
+
+// validate checks what can be checked without reading the record: the
+// mutation's form, the officer's name (put in NFC: it is kept in the audit
+// trail and in conflict records), and the number, size, names and UTF-8 of
+// its fields.
+func (p *pusher) validate(m *syncproto.Mutation) (app.HLC, *rejection) {
 	if !app.IsEntity(m.Entity) { // a case, a step, a conflict or a declared app.Kind
 		return app.HLC{}, reject(syncproto.CodeInvalid, msgBadEntity)
 	}
@@ -356,11 +434,15 @@ func (p *pusher) validate(m syncproto.Mutation) (app.HLC, *rejection) {
 	if err != nil {
 		return app.HLC{}, reject(syncproto.CodeInvalid, msgBadHLC)
 	}
-	if !scopeRE.MatchString(m.Scope) {
-		return app.HLC{}, reject(syncproto.CodeInvalid, msgBadScope)
+	if msg := app.CheckText(m.Officer, app.MaxShortText); msg != "" {
+		return app.HLC{}, reject(syncproto.CodeInvalidValue, msgBadOfficer+msg)
+	}
+	m.Officer = norm.NFC.String(m.Officer)
+	if err := app.CheckWriteShape(m.Entity, m.Fields); err != nil && app.ErrorCode(err) == app.ETOOLARGE {
+		return app.HLC{}, refusal(err) // before anything reads a value of a huge write
 	}
 	for name, v := range m.Fields {
-		if name == "" || name == fieldType || len(name) > 64 {
+		if name == "" || name == fieldType || len(name) > app.MaxFieldName {
 			return app.HLC{}, reject(syncproto.CodeInvalid, msgBadField)
 		}
 		switch name {
@@ -376,8 +458,8 @@ func (p *pusher) validate(m syncproto.Mutation) (app.HLC, *rejection) {
 			}
 		}
 	}
-	if p.devScope != syncproto.ScopeProvince && p.devScope != m.Scope {
-		return app.HLC{}, reject(syncproto.CodeForbidden, msgForbiddenScope)
+	if err := app.CheckWriteShape(m.Entity, m.Fields); err != nil {
+		return app.HLC{}, refusal(err)
 	}
 	return h, nil
 }
@@ -398,6 +480,21 @@ func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (ap
 	if rej := refusal(app.CheckWrite(held, w)); rej != nil {
 		return app.HLC{}, 0, rej, nil // before bound: a refused write takes no stamp
 	}
+	fields, err := app.ValidateWrite(held, w, p.refs, p.checkAt)
+	if rej := refusal(err); rej != nil {
+		return app.HLC{}, 0, rej, nil
+	} else if err != nil {
+		return app.HLC{}, 0, nil, err
+	}
+	for name, v := range fields {
+		if !app.JSONEqual(v, m.Fields[name]) {
+			// The server wrote a value otherwise than the device sent it
+			// (not in NFC, say): the device must pull the record back,
+			// even though it wrote every field.
+			rec.notSole = true
+		}
+	}
+	w.Fields = fields
 	stamp := p.bound(h)
 	w.Stamp = app.Stamp{HLC: stamp, Device: p.device, Version: rec.version + 1}
 	d, err := app.MergeWrite(held, w)
@@ -436,6 +533,9 @@ type record struct {
 	fields  map[string]json.RawMessage
 	stamps  map[string]app.Stamp
 	version int64
+	// notSole: no device has the record as stored, not even the one that
+	// wrote every field (see merge); a pull never skips it.
+	notSole bool
 }
 
 func (p *pusher) readRecord(ctx context.Context, entity, id string) (record, error) {
@@ -468,8 +568,12 @@ func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r reco
 	}
 	fb, sb := app.EncodeFields(r.fields), app.EncodeStamps(r.stamps)
 	now := ms(p.now)
+	sole := soleWriter(r.stamps)
+	if r.notSole {
+		sole = ""
+	}
 	if _, err := p.s.exec(ctx, p.tx, sqlPutRecord,
-		entity, id, scope, string(fb), string(sb), seq, now, now, soleWriter(r.stamps)); err != nil {
+		entity, id, scope, string(fb), string(sb), seq, now, now, sole); err != nil {
 		return 0, fmt.Errorf("write record: %w", err)
 	}
 	return seq, nil
@@ -549,17 +653,22 @@ type auditRow struct {
 	seq                   int64
 }
 
-func (p *pusher) record(ctx context.Context, a auditRow) error {
+// record writes the audit row of a mutation with the statement q
+// (sqlRecordMutation, or sqlRecordRefusal). The texts of a refused
+// mutation are stored as text either engine takes (valid UTF-8, no NUL,
+// bounded): a refused write is kept as evidence, never in full when it is
+// huge.
+func (p *pusher) record(ctx context.Context, a auditRow, q string) error {
 	var stamp string
 	var seq sql.NullInt64
 	if a.status == syncproto.StatusApplied {
 		stamp = a.stamp.String()
 		seq = sql.NullInt64{Int64: a.seq, Valid: true}
 	}
-	_, err := p.s.exec(ctx, p.tx, sqlRecordMutation,
-		a.m.ID, p.device, a.m.Entity, a.m.RecordID, a.m.Scope, a.m.Op,
-		a.hash, a.payload, a.status, a.code, a.message, seq, a.m.HLC, stamp,
-		a.m.Officer, a.m.DeviceTimeMS, ms(p.now))
+	_, err := p.s.exec(ctx, p.tx, q,
+		a.m.ID, p.device, auditText(a.m.Entity), auditText(a.m.RecordID), auditText(a.m.Scope), auditText(a.m.Op),
+		a.hash, auditPayload(a.payload), a.status, a.code, a.message, seq, auditText(a.m.HLC), stamp,
+		auditText(a.m.Officer), a.m.DeviceTimeMS, ms(p.now))
 	if err != nil {
 		return fmt.Errorf("record mutation: %w", err)
 	}
@@ -567,10 +676,14 @@ func (p *pusher) record(ctx context.Context, a auditRow) error {
 }
 
 // canonicalPayload returns the content of a mutation that a resend must
-// repeat exactly (as compact JSON with sorted keys) and its SHA-256. The
-// officer and the device time are audit data, not content.
+// repeat exactly (as compact JSON with sorted keys, nothing HTML-escaped)
+// and its SHA-256. The officer and the device time are audit data, not
+// content. The hash is that of the same JSON with "<", ">" and "&"
+// escaped, as json.Marshal writes it: the payloads hashed by earlier
+// versions, so that a mutation applied before an upgrade and resent after
+// it is still a duplicate.
 func canonicalPayload(m syncproto.Mutation) (payload, hash string, err error) {
-	b, err := json.Marshal(struct {
+	b, err := app.Marshal(struct {
 		Entity   string                     `json:"entity"`
 		RecordID string                     `json:"record_id"`
 		Scope    string                     `json:"scope"`
@@ -581,8 +694,61 @@ func canonicalPayload(m syncproto.Mutation) (payload, hash string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	sum := sha256.Sum256(b)
+	sum := sha256.Sum256(htmlEscaped(b))
 	return string(b), hex.EncodeToString(sum[:]), nil
+}
+
+// htmlEscaped returns JSON b (as app.Marshal writes it) as json.Marshal
+// writes it: "<", ">" and "&" as \u003c, \u003e and \u0026, and, inside
+// raw values, U+2028 and U+2029 as \u2028 and \u2029 (json.Marshal
+// escapes them in every string). They occur only inside strings.
+func htmlEscaped(b []byte) []byte {
+	if !bytes.ContainsAny(b, "<>&\u2028\u2029") {
+		return b
+	}
+	out := make([]byte, 0, len(b)+64)
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '<':
+			out = append(out, `\u003c`...)
+		case c == '>':
+			out = append(out, `\u003e`...)
+		case c == '&':
+			out = append(out, `\u0026`...)
+		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && b[i+2]&^1 == 0xA8:
+			out = append(out, `\u202`...)
+			out = append(out, "89"[b[i+2]&1])
+			i += 2
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// maxAuditPayload bounds the payload kept of a mutation: a write within the
+// limits always fits; a larger one was refused and is kept as its size.
+const maxAuditPayload = 2 * app.MaxWriteBytes
+
+// auditPayload returns the payload to keep in the audit trail.
+func auditPayload(payload string) string {
+	if len(payload) > maxAuditPayload {
+		return fmt.Sprintf(`{"omitted":"too_large","bytes":%d}`, len(payload))
+	}
+	return strings.ToValidUTF8(payload, "\uFFFD")
+}
+
+// auditText returns s as kept in a text column of the audit trail: valid
+// UTF-8, without NUL, at most 4 × app.MaxShortText bytes.
+func auditText(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsRune(s, 0) && len(s) <= 4*app.MaxShortText {
+		return s
+	}
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+	if len(s) > 4*app.MaxShortText {
+		s = strings.ToValidUTF8(s[:4*app.MaxShortText], "")
+	}
+	return s
 }
 
 // soleWriter returns the device that wrote every field, or "".

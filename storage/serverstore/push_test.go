@@ -207,23 +207,23 @@ func TestPush_LastWriterWinsPerField(t *testing.T) {
 	b := MustEnroll(t, s, "28261")
 	id := app.NewID()
 	mustPush(t, s, a, mut(id, "28261", hlc(1), map[string]any{
-		"summary": "gốc", "status": "moi_tiep_nhan", "consumer_phone": "0912345678", "sector": "thuc_pham"}))
+		"summary": "gốc", "status": "moi_tiep_nhan", "consumer_phone": "0912345678", "sector": "thuc_pham_do_uong"}))
 
 	// Device b edited earlier (by HLC) but pushes later; device a edited
 	// the same field later but pushed first. Different fields both survive.
 	mustPush(t, s, a, mut(id, "28261", hlc(30), map[string]any{"status": "dang_xu_ly", "summary": "a sửa"}))
 	mustPush(t, s, b, mut(id, "28261", hlc(20), map[string]any{"status": "da_giai_quyet", "consumer_phone": "0987654321"}))
-	mustPush(t, s, b, mut(id, "28261", hlc(40), map[string]any{"sector": "dien_tu"}))
+	mustPush(t, s, b, mut(id, "28261", hlc(40), map[string]any{"sector": "dien_tu_gia_dung"}))
 
 	r, ok := recordOf(t, s, a, "28261", id)
 	if !ok {
 		t.Fatal("record missing")
 	}
 	want := map[string]any{
-		"summary":        "a sửa",      // only a wrote it
-		"status":         "dang_xu_ly", // a's HLC 30 beats b's 20, though b arrived later
-		"consumer_phone": "0987654321", // only b changed it
-		"sector":         "dien_tu",    // b's later write
+		"summary":        "a sửa",            // only a wrote it
+		"status":         "dang_xu_ly",       // a's HLC 30 beats b's 20, though b arrived later
+		"consumer_phone": "0987654321",       // only b changed it
+		"sector":         "dien_tu_gia_dung", // b's later write
 	}
 	for k, v := range want {
 		if got := field(t, r, k); got != v {
@@ -308,7 +308,7 @@ func TestPush_SeqGapFreeAndAlwaysBumped(t *testing.T) {
 			defer wg.Done()
 			for j := 0; j < each; j++ {
 				_, err := s.ApplyPush(context.Background(), dv.ID, syncproto.PushRequest{
-					Mutations: []syncproto.Mutation{mut(app.NewID(), "28263", hlc(int64(j)), map[string]any{"n": j})}})
+					Mutations: []syncproto.Mutation{mut(app.NewID(), "28263", hlc(int64(j)), map[string]any{"transaction_value": j})}})
 				if err != nil {
 					errs <- err
 					return

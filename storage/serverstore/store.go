@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"bvntd/app"
@@ -79,10 +80,20 @@ type Store struct {
 	clock *app.Clock  // server HLC: bounds the stamps of devices whose clock is ahead
 	st    *stmt.Cache // SQLite only: prepared statements of the push path
 	epoch string
+	refs  app.Refs // the catalogue pushes are checked against (refs.go); nil: the seeds
 
 	// Test hooks (export_test.go).
 	plainSeq     bool   // take sequence numbers from a PostgreSQL sequence, unlocked
 	beforeCommit func() // called before a push commits
+
+	path      string        // SQLite: the database file (its disk's free space)
+	seen      *seenFlusher  // last-seen times noted by pulls (lastseen.go)
+	health    storageHealth // what the writes said of the storage (health.go)
+	maxRecord int           // the largest record JSON a pull sends (pull.go)
+	faultMu   sync.Mutex    // guards writeFault
+	// writeFault, if set, fails every write transaction as a full disk
+	// would (tests: export_test.go, lastseen_test.go).
+	writeFault func() error
 }
 
 // IsPostgres reports whether db names a PostgreSQL database (a
@@ -96,19 +107,24 @@ func IsPostgres(db string) bool {
 // written by a newer server (app.ENEWERDATA) or one that is not a BVNTD
 // server database (app.EINVALID).
 func Open(ctx context.Context, db string, opts Options) (*Store, error) {
-	s := &Store{now: app.MustClock(opts.Now, "serverstore.Open")}
+	s := &Store{now: app.MustClock(opts.Now, "serverstore.Open"), seen: newSeenFlusher(), maxRecord: maxRecordBytes}
 	s.clock = app.NewClock(app.HLC{}, s.now)
 	if IsPostgres(db) {
-		return s, s.openPostgres(ctx, db)
+		if err := s.openPostgres(ctx, db); err != nil {
+			return s, err
+		}
+		s.startSeenFlusher()
+		return s, nil
 	}
 	path := db
+	s.path = path
 	uri := fileURI(path)
 	w, err := sql.Open("sqlite", uri+"?"+dsnParams)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	s.w = &handle{DB: w}
+	s.w = &handle{DB: w, commit: s.commit}
 	if err := s.init(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -120,6 +136,7 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(maxReaders)
 	s.r = &handle{DB: r}
+	s.startSeenFlusher()
 	return s, nil
 }
 
@@ -155,8 +172,9 @@ func openError(err error) error {
 	return app.WrapError(app.EINTERNAL, "Không mở được cơ sở dữ liệu.", err)
 }
 
-// Close closes the pools.
+// Close writes the last-seen times noted by pulls and closes the pools.
 func (s *Store) Close() error {
+	s.stopSeenFlusher()
 	var errs []error
 	if s.r != nil && s.r != s.w {
 		errs = append(errs, s.r.Close())

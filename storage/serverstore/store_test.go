@@ -40,6 +40,7 @@ func MustOpen(tb testing.TB, clock *clocktest.Clock) (*serverstore.Store, string
 	if err != nil {
 		tb.Fatalf("open: %v", err)
 	}
+	s.SetRefs(mustTestRefs(tb))
 	tb.Cleanup(func() { s.Close() })
 	return s, path
 }
@@ -268,13 +269,13 @@ func TestDump_Canonical(t *testing.T) {
 	idA, idB := app.NewID(), app.NewID()
 	mustPush(t, s, d,
 		mut(idB, "28261", hlc(1), map[string]any{"summary": "Hàng <giả>", "status": "moi_tiep_nhan"}),
-		mut(idA, "28261", hlc(2), map[string]any{"id": idA, "unit_code": "28261", "amount": 120000}),
+		mut(idA, "28261", hlc(2), map[string]any{"id": idA, "unit_code": "28261", "transaction_value": 120000}),
 	)
 	var buf bytesBuffer
 	if err := s.Dump(ctx, &buf); err != nil {
 		t.Fatal(err)
 	}
-	want := fmt.Sprintf(`{"amount":120000,"id":%q,"type":"case","unit_code":"28261"}`+"\n"+
+	want := fmt.Sprintf(`{"id":%q,"transaction_value":120000,"type":"case","unit_code":"28261"}`+"\n"+
 		`{"id":%q,"status":"moi_tiep_nhan","summary":"Hàng \u003cgiả\u003e","type":"case","unit_code":"28261"}`+"\n", idA, idB)
 	if idB < idA {
 		t.Fatal("ids are UUIDv7, made in order")

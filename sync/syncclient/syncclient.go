@@ -148,6 +148,15 @@ func (c *Client) sync(ctx context.Context) (Result, error) {
 	for round := 0; round < 2; round++ {
 		before := res.Requeued
 		if err := c.push(ctx, e, &res); err != nil {
+			if app.ErrorCode(err) != app.ESERVERSTORAGE {
+				return res, err
+			}
+			// The server cannot store what this device sends, but its
+			// pulls only read: take what the others sent, then say why
+			// nothing was sent. The outbox waits for the next sync.
+			if perr := c.pull(ctx, e, &res); perr != nil {
+				return res, perr
+			}
 			return res, err
 		}
 		if err := c.pull(ctx, e, &res); err != nil {
@@ -251,13 +260,22 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 		if err != nil {
 			return err
 		}
-		req := syncproto.PullRequest{MaxBytes: page, Cursors: make([]syncproto.Cursor, len(cursors)), SkipOwn: !full}
+		req := syncproto.PullRequest{MaxBytes: page, Cursors: make([]syncproto.Cursor, len(cursors)), SkipOwn: !full,
+			AcceptWithheld: true}
 		for i, cur := range cursors {
 			req.Cursors[i] = syncproto.Cursor{Scope: cur.Scope, Epoch: cur.Epoch, Seq: cur.Seq}
 		}
 		slog.Debug("sync: pull page", "cursors", len(cursors), "budget_bytes", page, "full", full, "attempt", attempt+1)
 		var resp syncproto.PullResponse
 		if err := c.once(ctx, e, syncproto.PathPull, req, &resp); err != nil {
+			if errors.Is(err, syncproto.ErrTooLarge) && page > minPageBytes {
+				// A smaller page may fit; a single record too large for
+				// a body (an older server sends one whole) fails below,
+				// once, with what happened.
+				slog.Info("sync: pull page too large for this device; halved", "budget_bytes", page/2)
+				page = max(minPageBytes, page/2)
+				continue
+			}
 			attempt++
 			if err := c.backoff(ctx, attempt, err, Progress{Phase: "pull", Pulled: res.Pulled}); err != nil {
 				return err
@@ -279,7 +297,8 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 			p := app.PulledPage{Scope: s.Scope, Epoch: s.Epoch, Reset: s.Reset, NextSeq: s.NextSeq,
 				Records: make([]app.PulledRecord, len(s.Records))}
 			for i, r := range s.Records {
-				p.Records[i] = app.PulledRecord{Entity: r.Entity, ID: r.ID, Fields: r.Fields, Version: r.Version}
+				p.Records[i] = app.PulledRecord{Entity: r.Entity, ID: r.ID, Fields: r.Fields, Version: r.Version,
+					Withheld: r.Withheld}
 			}
 			res.Pulled += len(s.Records)
 			pages = append(pages, p)
@@ -351,6 +370,15 @@ func (c *Client) Enroll(ctx context.Context, serverURL, code, deviceName string)
 	if err := c.Store.SetEnrollment(ctx, e); err != nil {
 		return e, err
 	}
+	// The server assigns another tag when a device of the commune has
+	// this one (case numbers carry it); an older server says nothing.
+	if t, ok := c.Store.(interface {
+		SetDeviceTag(context.Context, string) error
+	}); ok && resp.DeviceTag != "" && resp.DeviceTag != req.DeviceTag && app.ValidDeviceTag(resp.DeviceTag) {
+		if err := t.SetDeviceTag(ctx, resp.DeviceTag); err != nil {
+			return e, err
+		}
+	}
 	return e, c.observe(ctx, resp.ServerTimeMS)
 }
 
@@ -380,7 +408,13 @@ func (e *statusError) Error() string {
 func transient(err error) bool {
 	var se *statusError
 	if errors.As(err, &se) {
+		if se.body.Code == syncproto.CodeServerStorage {
+			return false // until the province frees space: the next sync tries again
+		}
 		return se.status >= 500 || se.status == http.StatusTooManyRequests || se.status == http.StatusRequestTimeout
+	}
+	if errors.Is(err, syncproto.ErrTooLarge) {
+		return false // the same answer again
 	}
 	if certError(err) {
 		return false // an untrusted server stays untrusted
@@ -480,10 +514,13 @@ func (c *Client) once(ctx context.Context, e app.Enrollment, path string, req, r
 		return err
 	}
 	defer hr.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(hr.Body, syncproto.MaxBodyBytes))
+	raw, err := io.ReadAll(io.LimitReader(hr.Body, syncproto.MaxBodyBytes+1))
 	c.received.Add(int64(len(raw)))
 	if err != nil {
 		return err
+	}
+	if len(raw) > syncproto.MaxBodyBytes {
+		return syncproto.ErrTooLarge // more than this device takes: never read whole
 	}
 	gz := strings.Contains(hr.Header.Get("Content-Encoding"), "gzip")
 	if hr.StatusCode != http.StatusOK {
@@ -499,6 +536,14 @@ func (c *Client) once(ctx context.Context, e app.Enrollment, path string, req, r
 	return nil
 }
 
+// Messages of failures the device names itself, whatever the server says.
+const (
+	// MsgServerStorage: the server answered syncproto.CodeServerStorage.
+	MsgServerStorage = "Máy chủ tỉnh đang lỗi lưu trữ, dữ liệu của bạn vẫn an toàn trên máy."
+	// MsgTooLarge: an answer larger than the device takes in one body.
+	MsgTooLarge = "Máy chủ tỉnh gửi một gói dữ liệu lớn hơn mức máy này nhận được (32 MB), nên việc nhận dữ liệu dừng lại thay vì thử mãi. Dữ liệu trên máy vẫn an toàn. Vui lòng báo Sở Công Thương kiểm tra máy chủ."
+)
+
 // userError turns a failure into an *app.Error with a message an officer
 // can act on.
 func userError(err error, ctx context.Context) error {
@@ -506,8 +551,14 @@ func userError(err error, ctx context.Context) error {
 	if errors.As(err, &ae) {
 		return err
 	}
+	if errors.Is(err, syncproto.ErrTooLarge) {
+		return app.WrapError(syncproto.CodeTooLarge, MsgTooLarge, err)
+	}
 	var se *statusError
 	if errors.As(err, &se) {
+		if se.body.Code == syncproto.CodeServerStorage {
+			return app.WrapError(app.ESERVERSTORAGE, MsgServerStorage, err)
+		}
 		msg := se.body.Message
 		switch se.status {
 		case http.StatusUnauthorized:

@@ -87,8 +87,9 @@ var (
 			{Scope: "28261", Epoch: "0195a000-aaaa-7bbb-8ccc-dddddddddddd", Seq: 1234},
 			{Scope: "29446", Epoch: "", Seq: 0},
 		},
-		MaxBytes: 1 << 20,
-		SkipOwn:  true,
+		MaxBytes:       1 << 20,
+		SkipOwn:        true,
+		AcceptWithheld: true,
 	}
 
 	goldenPullResponse = syncproto.PullResponse{
@@ -123,8 +124,15 @@ var (
 							"updated_by":       raw(`"Trần Văn Bình"`),
 						},
 					},
+					{
+						Entity:   "case",
+						ID:       "0195a3c4-6c7d-7e8f-9a0b-1c2d3e4f5a6c",
+						Seq:      1236,
+						Version:  2,
+						Withheld: syncproto.WithheldTooLarge,
+					},
 				},
-				NextSeq: 1235,
+				NextSeq: 1236,
 				HasMore: true,
 			},
 			{
@@ -153,6 +161,7 @@ var (
 		Token:        "dGhpcy1pcy1hLXRlc3QtdG9rZW4tbm90LWEtcmVhbC1vbmU",
 		Scope:        "28261",
 		ServerTimeMS: 1772590000000,
+		DeviceTag:    "A7K4",
 	}
 
 	goldenError = syncproto.ErrorResponse{

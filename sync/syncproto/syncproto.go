@@ -61,6 +61,16 @@ const (
 	CodeTooLarge        = "too_large"        // HTTP 413
 	CodeIDReuse         = "id_reuse"         // a mutation id sent again with other content
 	CodeUpgradeRequired = "upgrade_required" // HTTP 426: the app is older than the server accepts
+	// CodeServerStorage (HTTP 503): the server cannot write to its store (a
+	// full disk, a read-only or failing file system). Nothing sent was
+	// stored; the device keeps its changes and sends them again later.
+	CodeServerStorage = "server_storage"
+	// CodeInvalidValue rejects a mutation whose values the record's
+	// validator refuses (the one the laptop's forms use): a value of the
+	// wrong type, out of range, too long, not in its code list or the
+	// catalogue, not UTF-8, or a field the record type does not have. A
+	// mutation with too many fields or bytes is rejected with CodeTooLarge.
+	CodeInvalidValue = "invalid_value"
 )
 
 // ErrorResponse is the body of every 4xx and 5xx answer.
@@ -87,6 +97,10 @@ type EnrollResponse struct {
 	Token        string `json:"token"`
 	Scope        string `json:"scope"` // commune code or ScopeProvince
 	ServerTimeMS int64  `json:"server_time_ms"`
+	// DeviceTag is the tag the device puts in its human numbers from now
+	// on: the one it asked for, unless another device of its commune (or a
+	// provincial one) has it, in which case the server assigns a free one.
+	DeviceTag string `json:"device_tag,omitempty"`
 }
 
 // Mutation is one change of one record: only the fields that changed.
@@ -157,6 +171,10 @@ type PullRequest struct {
 	// still moves past them. A device restored from a backup of its store
 	// pulls without it, to get back what it wrote after the backup.
 	SkipOwn bool `json:"skip_own,omitempty"`
+	// AcceptWithheld says the device takes records sent without their
+	// fields (Record.Withheld) and keeps them aside. A device that does not
+	// say so is not sent such records at all; its cursor moves past them.
+	AcceptWithheld bool `json:"accept_withheld,omitempty"`
 }
 
 // Record is the current merged state of one record.
@@ -168,7 +186,22 @@ type Record struct {
 	// Version counts the mutations applied to the record; a device sends it
 	// back as Mutation.BaseVersion.
 	Version int64 `json:"version,omitempty"`
+	// Withheld, when set, says why the record comes without its fields
+	// (Fields is null): WithheldTooLarge or WithheldMalformed. Such a
+	// record was stored around the server's checks (by an older server, or
+	// in a restored database); the device keeps it aside and takes it
+	// again when a newer version comes.
+	Withheld string `json:"withheld,omitempty"`
 }
+
+// Reasons of Record.Withheld.
+const (
+	// WithheldTooLarge: the record's fields are larger than a device
+	// takes in one body (MaxBodyBytes).
+	WithheldTooLarge = "too_large"
+	// WithheldMalformed: the stored fields are not a JSON object.
+	WithheldMalformed = "malformed"
+)
 
 // ScopePage is a page of one scope's changes, in sequence order.
 type ScopePage struct {
@@ -198,6 +231,14 @@ type PullResponse struct {
 type HealthResponse struct {
 	Status   string `json:"status"` // "ok" or "unavailable"
 	Protocol int    `json:"protocol"`
-	Store    string `json:"store"` // "ok", or why the store does not answer
+	Store    string `json:"store"` // "ok", or why the store does not answer or cannot write
 	Time     string `json:"time"`  // the server's clock, RFC 3339 UTC
+	// Code is CodeServerStorage when the store cannot write (503).
+	Code string `json:"code,omitempty"`
+	// Writable says whether the store's last writes and its write probe
+	// succeeded.
+	Writable bool `json:"writable"`
+	// FreeBytes is the free space of the disk holding the store, when the
+	// server can know it (SQLite; not a PostgreSQL server elsewhere).
+	FreeBytes *int64 `json:"free_bytes,omitempty"`
 }

@@ -17,7 +17,7 @@ const codeMethod = "method_not_allowed"
 // an HTTP status. Unknown codes are 500.
 func StatusCode(code string) int {
 	switch code {
-	case app.EINVALID, syncproto.CodeIDReuse:
+	case app.EINVALID, syncproto.CodeIDReuse, syncproto.CodeInvalidValue:
 		return http.StatusBadRequest
 	case app.EUNAUTHORIZED:
 		return http.StatusUnauthorized
@@ -31,7 +31,7 @@ func StatusCode(code string) int {
 		return http.StatusConflict
 	case syncproto.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case app.EOFFLINE:
+	case app.EOFFLINE, syncproto.CodeServerStorage:
 		return http.StatusServiceUnavailable
 	case syncproto.CodeUpgradeRequired:
 		return http.StatusUpgradeRequired

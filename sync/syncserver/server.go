@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -28,9 +29,10 @@ const pushTimeout = 2 * time.Minute
 
 // Store is what the handlers need from the server's store.
 type Store interface {
-	// Enroll exchanges a one-time code for a token; it returns the token
-	// and the device's scope. A bad code is app.EUNAUTHORIZED.
-	Enroll(ctx context.Context, req syncproto.EnrollRequest) (token, scope string, err error)
+	// EnrollDevice exchanges a one-time code for a token; it answers the
+	// device's id, token, scope and tag (ServerTimeMS is the handler's). A
+	// bad code is app.EUNAUTHORIZED.
+	EnrollDevice(ctx context.Context, req syncproto.EnrollRequest) (syncproto.EnrollResponse, error)
 	// Authenticate returns the device a token belongs to; unknown or
 	// revoked is app.EUNAUTHORIZED.
 	Authenticate(ctx context.Context, token string) (deviceID, scope string, err error)
@@ -102,18 +104,46 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// health answers GET /v1/health: 200 and "ok" when the store answers
-// within 2 s, else 503. It needs no token and says nothing of the data.
+// StorageChecker is implemented by stores that know whether they can
+// write. The health endpoint reports it, and a request that failed because
+// the store could not write is answered 503 with
+// syncproto.CodeServerStorage instead of a generic 500.
+type StorageChecker interface {
+	// CheckStorage reports whether the store can write now (an *app.Error
+	// with syncproto.CodeServerStorage and the reason when not) and the
+	// free space of its disk (-1 when unknown).
+	CheckStorage(ctx context.Context) (free int64, err error)
+	// StorageFault reports whether err, met by a request, is the store
+	// failing to write for want of storage.
+	StorageFault(err error) bool
+}
+
+// health answers GET /v1/health: 200 and "ok" when the store answers and
+// can write (within 2 s), else 503 with the reason (and, when writes fail,
+// syncproto.CodeServerStorage). It reports the free space of the store's
+// disk when known. It needs no token and says nothing of the data.
 func (s *server) health(w http.ResponseWriter, r *http.Request) {
 	resp := syncproto.HealthResponse{Status: "ok", Protocol: syncproto.ProtocolVersion, Store: "ok",
-		Time: s.now().UTC().Format(time.RFC3339)}
+		Time: s.now().UTC().Format(time.RFC3339), Writable: true}
 	code := http.StatusOK
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
 	if p, ok := s.store.(Pinger); ok {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
 		if err := p.Ping(ctx); err != nil {
 			s.log.Error("health: store does not answer", logKeyError, err)
 			resp.Status, resp.Store, code = "unavailable", "không truy cập được cơ sở dữ liệu (store unavailable)", http.StatusServiceUnavailable
+			resp.Writable = false
+		}
+	}
+	if c, ok := s.store.(StorageChecker); ok && code == http.StatusOK {
+		free, err := c.CheckStorage(ctx)
+		if free >= 0 {
+			resp.FreeBytes = &free
+		}
+		if err != nil {
+			s.log.Error("health: store cannot write", logKeyError, app.ErrorCause(err), "free_bytes", free)
+			resp.Status, resp.Store, code = "unavailable", app.ErrorMessage(err), http.StatusServiceUnavailable
+			resp.Writable, resp.Code = false, app.ErrorCode(err)
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -186,10 +216,29 @@ func (s *server) serve(c *call, auth bool, h func(*call) (any, error)) error {
 	}
 	v, err := h(c)
 	if err != nil {
+		err = s.storageError(err)
 		s.writeError(c, err)
 		return err
 	}
 	return s.write(c, http.StatusOK, v)
+}
+
+// msgServerStorage is the answer of a request that failed because the
+// store cannot write.
+const msgServerStorage = "Máy chủ tỉnh đang lỗi lưu trữ, dữ liệu của bạn vẫn an toàn trên máy. Dữ liệu sẽ được gửi lại khi máy chủ được khắc phục."
+
+// storageError turns an internal error that is the store failing to write
+// (a full disk…) into syncproto.CodeServerStorage (503), so that devices
+// say what happened and keep their data; other errors are returned as
+// they are.
+func (s *server) storageError(err error) error {
+	if StatusCode(app.ErrorCode(err)) != http.StatusInternalServerError {
+		return err
+	}
+	if c, ok := s.store.(StorageChecker); ok && c.StorageFault(err) {
+		return app.WrapError(syncproto.CodeServerStorage, msgServerStorage, err)
+	}
+	return err
 }
 
 // msgUnauthorized is shown when a request has no valid token.
@@ -210,12 +259,16 @@ func (s *server) enroll(c *call) (any, error) {
 	if err := s.decode(c, &req); err != nil {
 		return nil, err
 	}
-	token, scope, err := s.store.Enroll(c.r.Context(), req)
+	resp, err := s.store.EnrollDevice(c.r.Context(), req)
 	if err != nil {
 		return nil, err
 	}
-	c.dev = device{req.DeviceID, scope}
-	return syncproto.EnrollResponse{DeviceID: req.DeviceID, Token: token, Scope: scope, ServerTimeMS: s.nowMS()}, nil
+	c.dev = device{req.DeviceID, resp.Scope}
+	if resp.DeviceTag != "" && resp.DeviceTag != req.DeviceTag {
+		c.attrs = append(c.attrs, "tag_assigned", true)
+	}
+	resp.ServerTimeMS = s.nowMS()
+	return resp, nil
 }
 
 func (s *server) push(c *call) (any, error) {
@@ -240,6 +293,7 @@ func (s *server) push(c *call) (any, error) {
 		return nil, fmt.Errorf("store answered %d of %d mutations", len(results), len(req.Mutations))
 	}
 	var applied, dup, rejected int
+	codes := map[string]int{}
 	for _, r := range results {
 		switch r.Status {
 		case syncproto.StatusApplied:
@@ -248,10 +302,32 @@ func (s *server) push(c *call) (any, error) {
 			dup++
 		default:
 			rejected++
+			codes[r.Code]++
 		}
 	}
 	c.attrs = append(c.attrs, "mutations", len(results), "applied", applied, "duplicate", dup, "rejected", rejected)
+	if rejected > 0 {
+		// The codes only: a rejection's message may quote a field.
+		c.attrs = append(c.attrs, "rejected_codes", countCodes(codes))
+	}
 	return syncproto.PushResponse{Results: results, ServerTimeMS: s.nowMS()}, nil
+}
+
+// countCodes writes rejection counts by code, sorted: "forbidden=1 invalid_value=2".
+func countCodes(codes map[string]int) string {
+	keys := make([]string, 0, len(codes))
+	for k := range codes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s=%d", k, codes[k])
+	}
+	return b.String()
 }
 
 func (s *server) pull(c *call) (any, error) {

@@ -223,11 +223,11 @@ func (f *fixture) caseMutation(recordID, scope string, fields map[string]string)
 func TestEnrollPushPull(t *testing.T) {
 	f := newFixture(t, syncserver.Options{})
 	dev := f.enroll(t, "28261")
-	other := f.enroll(t, "28262")
+	other := f.enroll(t, "29905")
 	id := app.NewID()
 	push := syncproto.PushRequest{DeviceID: dev.DeviceID, Mutations: []syncproto.Mutation{
 		f.caseMutation(id, "28261", map[string]string{"consumer_name": "Nguyễn Thị Hồng Đào", "consumer_phone": "0912345678"}),
-		f.caseMutation(app.NewID(), "28262", map[string]string{"summary": "xã khác"}),
+		f.caseMutation(app.NewID(), "29905", map[string]string{"summary": "xã khác"}),
 	}}
 	r := f.do(t, req{path: syncproto.PathPush, token: dev.Token, body: mustJSON(t, push)})
 	if r.status != http.StatusOK {

@@ -1,0 +1,15 @@
+//go:build linux || darwin || freebsd
+
+package serverstore
+
+import "syscall"
+
+// freeSpace returns the bytes available to an unprivileged user on the
+// file system holding dir.
+func freeSpace(dir string) (uint64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, err
+	}
+	return uint64(st.Bavail) * uint64(st.Bsize), nil
+}

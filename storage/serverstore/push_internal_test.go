@@ -1,0 +1,62 @@
+package serverstore
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"bvntd/sync/syncproto"
+)
+
+// oldHash is how earlier versions hashed a mutation's content: json.Marshal,
+// which HTML-escapes.
+func oldHash(m syncproto.Mutation) string {
+	b, _ := json.Marshal(struct {
+		Entity   string                     `json:"entity"`
+		RecordID string                     `json:"record_id"`
+		Scope    string                     `json:"scope"`
+		Op       string                     `json:"op"`
+		Fields   map[string]json.RawMessage `json:"fields"`
+		HLC      string                     `json:"hlc"`
+	}{m.Entity, m.RecordID, m.Scope, m.Op, m.Fields, m.HLC})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// A mutation applied by an earlier version and resent after the upgrade is
+// still a duplicate: the hash is the one json.Marshal gave, while the
+// payload kept is not HTML-escaped.
+func TestCanonicalPayload_HashOfEarlierVersions(t *testing.T) {
+	for _, v := range []string{
+		`"plain"`, `"Hàng <giả> & nhái"`, `"a\u003cb"`, "\"line\u2028sep\u2029par\"", `{"k":"<&>"}`, `["<", ">", "&"]`,
+		` "spaced" `, `123`, "\"\xe2\x80\"", "\"bad\xff<\"",
+	} {
+		m := syncproto.Mutation{Entity: "case<&>", RecordID: "id\u2028", Scope: "28261", Op: "upsert", HLC: "h",
+			Fields: map[string]json.RawMessage{"summary": json.RawMessage(v), "x<y": json.RawMessage(`1`)}}
+		payload, hash, err := canonicalPayload(m)
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		if want := oldHash(m); hash != want {
+			t.Errorf("%s: hash %s, earlier versions %s (payload %s)", v, hash, want, payload)
+		}
+		if strings.Contains(v, "<") && strings.Contains(payload, `\u003c`) && !strings.Contains(v, `\u003c`) {
+			t.Errorf("%s: payload kept HTML-escaped: %s", v, payload)
+		}
+	}
+}
+
+func TestAuditText(t *testing.T) {
+	for in, want := range map[string]string{
+		"case": "case", "a\x00b": "ab", "\xffx": "\uFFFDx", strings.Repeat("é", 500): strings.Repeat("é", 400),
+	} {
+		if got := auditText(in); got != want {
+			t.Errorf("auditText(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := auditPayload(strings.Repeat("x", 3*maxAuditPayload)); !strings.Contains(got, "omitted") {
+		t.Errorf("a huge payload is kept: %d bytes", len(got))
+	}
+}
