@@ -146,6 +146,7 @@ var (
 		HasMore:       true,
 		ServerTimeMS:  1772592801234,
 		MinAppVersion: "1.0.0",
+		RecoveryKey:   "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
 	}
 
 	goldenEnrollRequest = syncproto.EnrollRequest{
@@ -162,6 +163,7 @@ var (
 		Scope:        "28261",
 		ServerTimeMS: 1772590000000,
 		DeviceTag:    "A7K4",
+		RecoveryKey:  "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
 	}
 
 	goldenError = syncproto.ErrorResponse{

@@ -101,6 +101,11 @@ type EnrollResponse struct {
 	// on: the one it asked for, unless another device of its commune (or a
 	// provincial one) has it, in which case the server assigns a free one.
 	DeviceTag string `json:"device_tag,omitempty"`
+	// RecoveryKey is the province's backup recovery key, the public half
+	// (an age X25519 recipient, "age1…"): the device encrypts every backup
+	// to it as well as to its own key, so that the province can restore a
+	// dead laptop's backup. "" while the province has none.
+	RecoveryKey string `json:"recovery_key,omitempty"`
 }
 
 // Mutation is one change of one record: only the fields that changed.
@@ -225,6 +230,9 @@ type PullResponse struct {
 	// MinAppVersion is the oldest app version the server accepts pushes
 	// from ("" if any).
 	MinAppVersion string `json:"min_app_version,omitempty"`
+	// RecoveryKey is the province's current backup recovery key (see
+	// EnrollResponse.RecoveryKey): a device takes a rotated key from here.
+	RecoveryKey string `json:"recovery_key,omitempty"`
 }
 
 // HealthResponse is the answer of GET /v1/health.
