@@ -393,6 +393,15 @@ func (m *Main) sync(ctx context.Context, dir string, timeout time.Duration) erro
 			return err
 		}
 		fmt.Fprintf(m.Stderr, "Đồng bộ xong: gửi %d thay đổi, nhận %d bản ghi.\n", res.Pushed, res.Pulled)
+		held, err := db.ListQuarantined(context.WithoutCancel(ctx))
+		if err != nil {
+			return err
+		}
+		if len(held) > 0 {
+			// Not a failure of this sync: the rest was stored and the
+			// cursor moved; the officer still has to know.
+			fmt.Fprintf(m.Stderr, "Có %d bản ghi nhận từ máy chủ tỉnh mà máy này chưa đọc được, đã để riêng: xem mục \"Cần xem xét\" trong ứng dụng và báo Sở Công Thương.\n", len(held))
+		}
 		if parked > 0 {
 			return app.Errorf(app.ECONFLICT, "Máy chủ từ chối %d thay đổi; xem danh sách cần xử lý trong ứng dụng.", parked)
 		}
