@@ -60,16 +60,6 @@ func (c *Conflict) Fields() map[string]json.RawMessage { return toFields(c) }
 // SetFields overwrites the fields of c named in f.
 func (c *Conflict) SetFields(f map[string]json.RawMessage) error { return setFields(c, f) }
 
-// CaseFieldLabels names the fields of a case for people, in Vietnamese.
-var CaseFieldLabels = map[string]string{
-	"received_at": "Ngày tiếp nhận", "channel": "Kênh tiếp nhận", "kind": "Loại vụ việc",
-	"consumer_name": "Họ và tên người tiêu dùng", "consumer_phone": "Số điện thoại",
-	"consumer_address": "Địa chỉ người tiêu dùng", "business_name": "Tên doanh nghiệp, cửa hàng",
-	"business_address": "Địa chỉ doanh nghiệp", "sector": "Lĩnh vực", "summary": "Nội dung vụ việc",
-	"status": "Trạng thái", "voided": "Đã hủy", "void_reason": "Lý do hủy",
-	"updated_at": "Thời điểm sửa", "updated_by": "Người sửa",
-}
-
 // bookkeepingFields change with every edit on every device; a concurrent
 // write of them is not a conflict anyone needs to review.
 var bookkeepingFields = map[string]bool{"updated_at": true, "updated_by": true}

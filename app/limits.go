@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -73,17 +72,7 @@ func msgTooLong(limit int) string {
 
 // formatCount writes n with dots between thousands, as Vietnamese does:
 // 10000 → "10.000".
-func formatCount(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func formatCount(n int) string { return formatCount64(int64(n)) }
 
 // shapeField is a field of a record type checked by checkShape.
 type shapeField struct {

@@ -198,26 +198,9 @@ func valueError(entity string, fe map[string]string) error {
 			parts = append(parts, fmt.Sprintf("và %d trường khác.", len(names)-i))
 			break
 		}
-		parts = append(parts, fieldLabel(entity, name)+": "+fe[name])
+		parts = append(parts, FieldLabel(entity, name)+": "+fe[name])
 	}
 	return &Error{Code: EINVALIDVALUE, Message: msgWriteRefused + " — " + strings.Join(parts, " "), Fields: fe}
-}
-
-// fieldLabel names a field for the officer: its Vietnamese label for a
-// case, else its name when it is a plain name.
-func fieldLabel(entity, name string) string {
-	if l, ok := CaseFieldLabels[name]; ok && entity == EntityCase {
-		return l
-	}
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			return "(tên trường không hợp lệ)"
-		}
-	}
-	if name == "" || len(name) > MaxFieldName {
-		return "(tên trường không hợp lệ)"
-	}
-	return name
 }
 
 // only returns the messages of fe about the fields in keep.

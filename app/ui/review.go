@@ -3,8 +3,8 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"math"
-	"strconv"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -275,10 +275,7 @@ func heldReason(q app.QuarantinedRecord) string {
 	}
 	labels := make([]string, len(q.Fields))
 	for i, f := range q.Fields {
-		labels[i] = f
-		if q.Entity == app.EntityCase {
-			labels[i] = fieldLabel(f)
-		}
+		labels[i] = fieldLabel(q.Entity, f)
 	}
 	return lang.X("review.held.unreadable_fields", "Không đọc được bản ghi này nhận từ máy chủ tỉnh: giá trị không hợp lệ ở mục {{.Fields}}.",
 		map[string]any{"Fields": strings.Join(labels, ", ")})
@@ -323,7 +320,7 @@ func (r *reviewScreen) itemView(it *reviewItem) fyne.CanvasObject {
 			Text: lang.X("review.void_edit", "Vụ việc đã bị hủy trên máy khác trong khi máy này sửa; vụ việc vẫn ở trạng thái đã hủy")}
 	} else {
 		what = &widget.Label{Wrapping: fyne.TextWrapWord,
-			Text: lang.X("review.field", "Mục bị sửa đồng thời: {{.Field}}", map[string]any{"Field": fieldLabel(c.Field)})}
+			Text: lang.X("review.field", "Mục bị sửa đồng thời: {{.Field}}", map[string]any{"Field": fieldLabel(c.Entity, c.Field)})}
 	}
 	key := func(text string) fyne.CanvasObject {
 		return container.NewVBox(&widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}})
@@ -369,24 +366,22 @@ func (r *reviewScreen) keptText(it *reviewItem) string {
 		}
 		return lang.X("review.voided", "Đã hủy")
 	}
-	return r.valueText(it.c.Field, it.c.KeptValue)
+	return r.valueText(it.c.Entity, it.c.Field, it.c.KeptValue)
 }
 
 // otherText is the value the merge did not keep, for people; for an edit
 // of a voided case, the fields that edit changed.
 func (r *reviewScreen) otherText(it *reviewItem) string {
 	if it.c.Kind != app.ConflictVoidEdit {
-		return r.valueText(it.c.Field, it.c.OtherValue)
+		return r.valueText(it.c.Entity, it.c.Field, it.c.OtherValue)
 	}
 	var edit map[string]json.RawMessage
 	if err := json.Unmarshal(it.c.OtherValue, &edit); err != nil {
-		return r.valueText("", it.c.OtherValue)
+		return r.valueText(it.c.Entity, "", it.c.OtherValue)
 	}
 	var parts []string
-	for _, f := range caseFieldOrder {
-		if v, ok := edit[f]; ok {
-			parts = append(parts, fieldLabel(f)+": "+r.valueText(f, v))
-		}
+	for _, f := range editOrder(edit) {
+		parts = append(parts, fieldLabel(it.c.Entity, f)+": "+r.valueText(it.c.Entity, f, edit[f]))
 	}
 	if len(parts) == 0 {
 		return lang.X("review.no_changes", "(không có thay đổi nào)")
@@ -394,23 +389,38 @@ func (r *reviewScreen) otherText(it *reviewItem) string {
 	return strings.Join(parts, "; ")
 }
 
-// caseFieldOrder lists the fields of a case people edit, in the form's
-// order.
+// caseFieldOrder lists the first fields of a case people edit, in the
+// form's order.
 var caseFieldOrder = []string{"received_at", "channel", "kind", "sector", "status",
 	"consumer_name", "consumer_phone", "consumer_address", "business_name", "business_address", "summary"}
 
-// fieldLabel names a field of a case in the language of the interface:
-// app.CaseFieldLabels, or in English the form's labels.
-func fieldLabel(field string) string {
-	if assets.Language() == assets.LangEN {
+// editOrder lists the fields of an edit people read, in the form's order
+// first, then the others by name; the bookkeeping fields (who, when) are
+// shown beside the value already.
+func editOrder(edit map[string]json.RawMessage) []string {
+	var out []string
+	for _, f := range caseFieldOrder {
+		if _, ok := edit[f]; ok {
+			out = append(out, f)
+		}
+	}
+	for _, f := range slices.Sorted(maps.Keys(edit)) {
+		if !slices.Contains(caseFieldOrder, f) && f != "updated_at" && f != "updated_by" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// fieldLabel names a field of a record of entity in the language of the
+// interface: app.FieldLabel, or in English the case form's labels.
+func fieldLabel(entity, field string) string {
+	if assets.Language() == assets.LangEN && entity == app.EntityCase {
 		if l := formLabel(field); l != "" {
 			return l
 		}
 	}
-	if l, ok := app.CaseFieldLabels[field]; ok {
-		return l
-	}
-	return field
+	return app.FieldLabel(entity, field)
 }
 
 // formLabel returns the case form's label of field, or "".
@@ -442,57 +452,20 @@ func formLabel(field string) string {
 	return ""
 }
 
-// valueText renders a JSON value of field for people: texts as they are,
-// codes by their labels, times as dd/mm/yyyy in ICT, booleans as Có/Không.
-func (r *reviewScreen) valueText(field string, raw json.RawMessage) string {
-	empty := lang.X("review.value_empty", "(để trống)")
-	var v any
-	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
-		if len(raw) == 0 {
-			return empty
-		}
-		return string(raw)
-	}
-	switch x := v.(type) {
-	case nil:
-		return empty
-	case bool:
-		if x {
-			return lang.X("review.yes", "Có")
-		}
+// valueText renders a JSON value of field of a record of entity for people
+// as the form shows it (app.DisplayValue): codes by their labels, dates as
+// dd/mm/yyyy, amounts in đồng, lists by their items, yes/no as Có/Không.
+func (r *reviewScreen) valueText(entity, field string, raw json.RawMessage) string {
+	switch strings.TrimSpace(string(raw)) {
+	case "true":
+		return lang.X("review.yes", "Có")
+	case "false":
 		return lang.X("review.no", "Không")
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
-			return FormatInt(int64(x))
-		}
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case string:
-		return r.stringText(field, x, empty)
 	}
-	return string(raw)
-}
-
-func (r *reviewScreen) stringText(field, s, empty string) string {
-	if s == "" {
-		return empty
+	if s := app.DisplayValue(entity, field, raw, r.refs); s != "" {
+		return s
 	}
-	switch field {
-	case "channel":
-		return listLabel(app.Channels, s)
-	case "kind":
-		return listLabel(app.CaseKinds, s)
-	case "status":
-		return listLabel(app.CaseStatuses, s)
-	case "sector":
-		return listLabel(sectorList(r.refs), s)
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		if t.IsZero() {
-			return empty
-		}
-		return FormatDate(t)
-	}
-	return s
+	return lang.X("review.value_empty", "(để trống)")
 }
 
 // writtenBy says who wrote a value and when: the officer, or "máy khác"
@@ -520,7 +493,7 @@ func (r *reviewScreen) confirmOther(it *reviewItem) {
 			map[string]any{"Number": number})
 	} else {
 		text = lang.X("review.confirm.message", "{{.Field}} của vụ việc {{.Number}} sẽ được đổi thành “{{.Value}}”. Thay đổi này sẽ được gửi lên máy chủ ở lần đồng bộ tới.",
-			map[string]any{"Field": fieldLabel(it.c.Field), "Number": number, "Value": r.otherText(it)})
+			map[string]any{"Field": fieldLabel(it.c.Entity, it.c.Field), "Number": number, "Value": r.otherText(it)})
 	}
 	id := it.c.ID
 	d := dialog.NewCustomConfirm(lang.X("review.confirm.title", "Dùng giá trị kia?"),

@@ -33,7 +33,7 @@ func TestReview_ShowsRecordsKeptAside(t *testing.T) {
 		"Dữ liệu nhận từ máy chủ chưa đọc được",
 		"Các dữ liệu khác vẫn an toàn và vẫn được đồng bộ bình thường. Vui lòng báo Sở Công Thương",
 		"Vụ việc " + cs.Number + " – Nguyễn Thị Hồng Đào",
-		"Không đọc được bản ghi này nhận từ máy chủ tỉnh: giá trị không hợp lệ ở mục " + fieldLabel("status") + ", " + fieldLabel("voided") + ".",
+		"Không đọc được bản ghi này nhận từ máy chủ tỉnh: giá trị không hợp lệ ở mục " + fieldLabel(app.EntityCase, "status") + ", " + fieldLabel(app.EntityCase, "voided") + ".",
 		"Máy này vẫn giữ và hiển thị bản trước đó của bản ghi.",
 		"Mã bản ghi (báo cho Sở Công Thương): " + cs.ID,
 		"Bản ghi loại future_thing",

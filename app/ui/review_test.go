@@ -87,7 +87,7 @@ func TestReview_UseOtherAsksFirst(t *testing.T) {
 	test.Tap(mustButton(t, fx.ui.review.content, "Dùng giá trị kia"))
 	d := topOverlay(t, fx.win)
 	shown := strings.Join(texts(d), "\n")
-	must(t, strings.Contains(shown, "Số điện thoại của vụ việc") && strings.Contains(shown, "“0987654321”"), "dialog: %s", shown)
+	must(t, strings.Contains(shown, "Số điện thoại người tiêu dùng của vụ việc") && strings.Contains(shown, "“0987654321”"), "dialog: %s", shown)
 	must(t, len(fx.review.calls()) == 0, "resolved before the confirmation")
 
 	test.Tap(mustButton(t, d, "Quay lại"))
@@ -173,7 +173,7 @@ func TestReview_ValueText(t *testing.T) {
 		{"amount", raw(1234567), "1.234.567"},
 	}
 	for _, tt := range tests {
-		if got := r.valueText(tt.field, tt.v); got != tt.want {
+		if got := r.valueText(app.EntityCase, tt.field, tt.v); got != tt.want {
 			t.Errorf("valueText(%s, %s) = %q, want %q", tt.field, tt.v, got, tt.want)
 		}
 	}
@@ -193,5 +193,33 @@ func TestReview_TabHiddenWithoutService(t *testing.T) {
 		if strings.HasPrefix(it.Text, "Cần xem xét") {
 			t.Error("the review tab is shown without a review service")
 		}
+	}
+}
+
+// Fields and values in the officer's words: labels, not codes; amounts in
+// đồng; lists by their items (issue 17, item 4).
+func TestReview_FieldsAndValuesInPlainWords(t *testing.T) {
+	fx := newFixture(t)
+	cs := fx.cases.add(t, app.Case{ConsumerName: "Trần Văn Bảy", ConsumerGender: "khac"})
+	at := time.Date(2026, 3, 5, 2, 30, 0, 0, time.UTC)
+	fx.review.add(app.Conflict{ID: "g1", UnitCode: "28261", RecordID: cs.ID, Field: "consumer_gender",
+		KeptValue: raw("khac"), OtherValue: raw("nam"), KeptAt: at, OtherAt: at})
+	fx.review.add(app.Conflict{ID: "m1", UnitCode: "28261", RecordID: cs.ID, Field: "damage_claimed",
+		KeptValue: raw(1500000), OtherValue: raw(2000000), KeptAt: at, OtherAt: at})
+	fx.review.add(app.Conflict{ID: "v1", UnitCode: "28261", RecordID: cs.ID, Field: "vulnerable_groups",
+		KeptValue: raw([]string{"nguoi_cao_tuoi"}), OtherValue: raw([]string{}), KeptAt: at, OtherAt: at})
+	fx.ui.Refresh()
+	fx.ui.tabs.Select(fx.ui.reviewTab)
+
+	shown := strings.Join(texts(fx.ui.review.content), "\n")
+	for _, want := range []string{
+		"Mục bị sửa đồng thời: Giới tính", "Khác", "Nam",
+		"Mục bị sửa đồng thời: Số tiền yêu cầu bồi thường", "1.500.000 đồng", "2.000.000 đồng",
+		"Mục bị sửa đồng thời: Người tiêu dùng dễ bị tổn thương (Điều 8)", app.VulnerableGroups.Label("nguoi_cao_tuoi"), "(để trống)",
+	} {
+		must(t, strings.Contains(shown, want), "review screen lacks %q:\n%s", want, shown)
+	}
+	for _, raw := range []string{"consumer_gender", "damage_claimed", "vulnerable_groups", "nguoi_cao_tuoi", "1500000"} {
+		must(t, !strings.Contains(shown, raw), "review screen shows the raw %q:\n%s", raw, shown)
 	}
 }
