@@ -1,6 +1,9 @@
 package app
 
-import "unicode"
+import (
+	"slices"
+	"unicode"
+)
 
 // Case event kinds: every step of a case is an append-only event
 // (docs/domain.md §5.4). The current status follows from the events.
@@ -120,6 +123,35 @@ var Transitions = map[string]map[string]string{
 	StatusClosed:    {EventReopened: StatusInProgress, EventNote: statusKeep},
 	StatusRejected:  {EventClosed: StatusClosed, EventReopened: StatusInProgress, EventNote: statusKeep},
 	StatusWithdrawn: {EventClosed: StatusClosed, EventReopened: StatusInProgress, EventNote: statusKeep},
+}
+
+// OnceEvents are the steps a case has at most once in its life, whatever
+// its status: the acknowledgement of receipt ends the receipt clock
+// (intake_ack, docs/domain.md §8: a local rule mirroring Đ.31 k.2 of Luật
+// 19/2023, which binds businesses), so a second one would only blur when
+// the commune acknowledged. The steps that may repeat (a note, an advice,
+// a referral's answers…) are not here.
+var OnceEvents = map[string]bool{EventAcknowledged: true}
+
+// NextStatusAfter is NextStatus for a case whose recorded steps have the
+// kinds done: a step of OnceEvents already among them is refused.
+func NextStatusAfter(from, event string, done []string) (string, error) {
+	if OnceEvents[event] && slices.Contains(done, event) {
+		return "", Errorf(EINVALID, "Vụ việc đã có bước “%s”; bước này chỉ ghi một lần.", CaseEvents.Label(event))
+	}
+	return NextStatus(from, event)
+}
+
+// AllowedEventsAfter is AllowedEvents for a case whose recorded steps have
+// the kinds done: the steps of OnceEvents already done are left out.
+func AllowedEventsAfter(status string, done []string) []string {
+	var out []string
+	for _, e := range AllowedEvents(status) {
+		if !OnceEvents[e] || !slices.Contains(done, e) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // NextStatus returns the status a case in status from goes to on event, or

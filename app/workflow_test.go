@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -116,4 +117,39 @@ func contains(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// A step of OnceEvents is offered and accepted once in a case's life, in
+// every status that allows it; the other steps are unaffected.
+func TestOnceEvents_EveryStatus(t *testing.T) {
+	for status := range Transitions {
+		for event := range OnceEvents {
+			if _, ok := Transitions[status][event]; !ok {
+				if slices.Contains(AllowedEventsAfter(status, nil), event) {
+					t.Errorf("%s: %s offered where the table does not allow it", status, event)
+				}
+				continue
+			}
+			if !slices.Contains(AllowedEventsAfter(status, nil), event) {
+				t.Errorf("%s: %s not offered before it happened", status, event)
+			}
+			if _, err := NextStatusAfter(status, event, nil); err != nil {
+				t.Errorf("%s: first %s refused: %v", status, event, err)
+			}
+			done := []string{EventNote, event}
+			if slices.Contains(AllowedEventsAfter(status, done), event) {
+				t.Errorf("%s: %s offered again", status, event)
+			}
+			if _, err := NextStatusAfter(status, event, done); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "chỉ ghi một lần") {
+				t.Errorf("%s: second %s: %v", status, event, err)
+			}
+			if got, want := len(AllowedEventsAfter(status, done)), len(AllowedEvents(status))-1; got != want {
+				t.Errorf("%s: %d steps offered after %s, want %d", status, got, event, want)
+			}
+		}
+		// Repeatable steps stay offered after they happened.
+		if _, ok := Transitions[status][EventNote]; ok && !slices.Contains(AllowedEventsAfter(status, []string{EventNote}), EventNote) {
+			t.Errorf("%s: a note is not offered again", status)
+		}
+	}
 }

@@ -24,7 +24,11 @@ func (db *DB) AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent)
 		if err != nil {
 			return err
 		}
-		to, err := app.NextStatus(c.Status, e.Kind)
+		done, err := stepKinds(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		to, err := app.NextStatusAfter(c.Status, e.Kind, done)
 		if err != nil {
 			return err
 		}
@@ -61,6 +65,24 @@ func (db *DB) AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent)
 		status, _ := json.Marshal(to)
 		return db.write(ctx, tx, app.EntityCase, c.ID, edit{base: -1, changes: map[string]json.RawMessage{"status": status}, now: now, officer: officer})
 	})
+}
+
+// stepKinds returns the kinds of the steps recorded for a case.
+func stepKinds(ctx context.Context, tx *sql.Tx, caseID string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT kind FROM case_events WHERE case_id = ?`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("read steps: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
 }
 
 // ListCaseEvents returns a case's timeline, oldest first (ties by id, which

@@ -664,6 +664,29 @@ func TestSearch_FollowsEditsAndPulls(t *testing.T) {
 	}
 }
 
+// Acknowledged once (app.OnceEvents): a second acknowledgement, although
+// the table allows the step in the case's status, is refused, and nothing
+// is written.
+func TestAddCaseEvent_AcknowledgedOnce(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	d := newCase(db, "Quách Thị Một Lần")
+	if err := db.CreateCase(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddCaseEvent(ctx, d.ID, &app.CaseEvent{Kind: app.EventAcknowledged}); err != nil {
+		t.Fatal(err)
+	}
+	before, _, _ := db.OutboxCount(ctx)
+	if err := db.AddCaseEvent(ctx, d.ID, &app.CaseEvent{Kind: app.EventAcknowledged}); app.ErrorCode(err) != app.EINVALID ||
+		!strings.Contains(app.ErrorMessage(err), "chỉ ghi một lần") {
+		t.Fatalf("second acknowledgement: %v", err)
+	}
+	if after, _, _ := db.OutboxCount(ctx); after != before {
+		t.Fatalf("a refused step wrote %d mutations", after-before)
+	}
+}
+
 func TestAddCaseEvent_MovesTheCaseAlongTheWorkflow(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
@@ -679,6 +702,7 @@ func TestAddCaseEvent_MovesTheCaseAlongTheWorkflow(t *testing.T) {
 	if got, _ := db.GetCase(ctx, c.ID); got.Status != app.StatusAwaitBusiness {
 		t.Fatalf("status %s", got.Status)
 	}
+
 	// Not allowed from here: refused in Vietnamese, nothing written.
 	before, _, _ := db.OutboxCount(ctx)
 	err := db.AddCaseEvent(ctx, c.ID, &app.CaseEvent{Kind: app.EventDocsReceived})

@@ -195,7 +195,11 @@ func (v *caseDetail) showActions() {
 		return
 	}
 	v.edit.Enable()
-	for _, kind := range app.AllowedEvents(v.c.Status) {
+	done := make([]string, len(v.events))
+	for i, e := range v.events {
+		done[i] = e.Kind
+	}
+	for _, kind := range app.AllowedEventsAfter(v.c.Status, done) {
 		kind := kind
 		b := &widget.Button{Text: listLabel(app.CaseEvents, kind), OnTapped: func() { v.openStep(kind) }}
 		if kind == app.EventNote {

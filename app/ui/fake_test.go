@@ -256,7 +256,13 @@ func (f *fakeCases) AddCaseEvent(ctx context.Context, caseID string, e *app.Case
 		if c.ID != caseID {
 			continue
 		}
-		to, err := app.NextStatus(c.Status, e.Kind)
+		var done []string
+		for _, ev := range f.events {
+			if ev.CaseID == c.ID {
+				done = append(done, ev.Kind)
+			}
+		}
+		to, err := app.NextStatusAfter(c.Status, e.Kind, done)
 		if err != nil {
 			return err
 		}

@@ -293,9 +293,15 @@ func TestCaseScreen_ThroughTheWorkflow(t *testing.T) {
 				t.Errorf("status %s offers %s, which the workflow refuses", d.c.Status, k)
 			}
 		}
-		if len(d.steps) != len(app.AllowedEvents(d.c.Status)) {
-			t.Errorf("status %s offers %d steps, the workflow allows %d", d.c.Status, len(d.steps), len(app.AllowedEvents(d.c.Status)))
+		var done []string
+		for _, e := range d.events {
+			done = append(done, e.Kind)
 		}
+		if allowed := app.AllowedEventsAfter(d.c.Status, done); len(d.steps) != len(allowed) {
+			t.Errorf("status %s offers %d steps, the workflow allows %d", d.c.Status, len(d.steps), len(allowed))
+		}
+		// Acknowledged once: no longer offered (issue 17, item 5).
+		must(t, d.steps[app.EventAcknowledged] == nil, "after %q the acknowledgement is still offered", s.label)
 	}
 	events, err := fx.db.ListCaseEvents(ctx, c.ID)
 	must(t, err == nil && len(events) == 5, "%d events, %v", len(events), err)
