@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -202,6 +203,25 @@ func OfficerAsParticipant(o *Officer, linked *Participant, workplace string) Par
 // AttendanceLockDays is how long after a session was held its register
 // may still be changed (docs/domain.md §5.5).
 const AttendanceLockDays = 7
+
+// AttendanceNotYet returns, when a register row of s may not take status at
+// now because the session has not begun, the message saying so, else "".
+// Before its first day (its start date, in ICT) a register takes only
+// registrations (đăng ký): nobody can have been present at, or absent
+// from, a session that has not been held — a mark made then is a slip
+// (the wrong session picked) that would count toward T5 (a local rule; the
+// law says nothing of registers).
+func AttendanceNotYet(s *TrainingSession, status string, now time.Time) string {
+	if status == "" || status == "dang_ky" {
+		return ""
+	}
+	first, ok := parseDay(s.StartDate)
+	if !ok || !now.In(ICT).Before(first) {
+		return ""
+	}
+	return fmt.Sprintf("Lớp dự kiến tổ chức ngày %s: chưa đến ngày tổ chức nên chưa ghi được có mặt hay vắng, chỉ đăng ký trước người tham dự.",
+		first.Format("02/01/2006"))
+}
 
 // AttendanceLocked reports whether the register of s is closed at now:
 // once the session is reported, and once it is held and AttendanceLockDays

@@ -129,6 +129,9 @@ func (db *DB) checkAttendanceOpen(ctx context.Context, tx *sql.Tx, r app.Record,
 	if app.AttendanceLocked(&s, now) {
 		return app.Errorf(app.EINVALID, "Danh sách tham dự của lớp này đã khóa: lớp đã báo cáo hoặc đã tổ chức quá %d ngày.", app.AttendanceLockDays)
 	}
+	if msg := app.AttendanceNotYet(&s, a.Status, now); msg != "" {
+		return &app.Error{Code: app.EINVALID, Message: msg, Fields: map[string]string{"status": msg}}
+	}
 	return nil
 }
 

@@ -108,6 +108,9 @@ func importRoster(ctx context.Context, db *DB, session *app.TrainingSession, peo
 	if app.AttendanceLocked(&s, now) {
 		return res, nil, app.Errorf(app.EINVALID, "Danh sách tham dự của lớp này đã khóa, không thể ghi thêm.")
 	}
+	if msg := app.AttendanceNotYet(&s, attendancePresent, now); msg != "" {
+		return res, nil, app.Errorf(app.EINVALID, "%s", msg)
+	}
 	known, err := ListRecords[app.Participant](ctx, db, RecordQuery{})
 	if err != nil {
 		return res, nil, err

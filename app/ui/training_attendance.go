@@ -47,6 +47,9 @@ func markAttendance(ctx context.Context, svc RecordService, session *app.Trainin
 		return nil, &app.Error{Code: app.EINVALID, Message: lang.X("attendance.locked_error",
 			"Danh sách tham dự của lớp này đã khóa, không thể ghi thêm.")}
 	}
+	if msg := app.AttendanceNotYet(session, status, now); msg != "" {
+		return nil, &app.Error{Code: app.EINVALID, Message: msg}
+	}
 	if known == nil {
 		var err error
 		if known, orgs, err = loadPeople(ctx, svc); err != nil {
@@ -137,6 +140,11 @@ func setAttendance(ctx context.Context, svc RecordService, session *app.Training
 	if app.AttendanceLocked(session, now) {
 		return a, &app.Error{Code: app.EINVALID, Message: lang.X("attendance.locked_error",
 			"Danh sách tham dự của lớp này đã khóa, không thể ghi thêm.")}
+	}
+	if status != nil {
+		if msg := app.AttendanceNotYet(session, *status, now); msg != "" {
+			return a, &app.Error{Code: app.EINVALID, Message: msg}
+		}
 	}
 	err := svc.GetRecord(ctx, app.AttendanceID(session.ID, participantID), &a)
 	switch {

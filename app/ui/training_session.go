@@ -300,6 +300,15 @@ func (v *sessionView) showSession() {
 		v.search.Disable()
 		v.addNew.Disable()
 		v.closeNewPerson(false)
+	} else if msg := app.AttendanceNotYet(s, attPresent, v.now()); msg != "" {
+		// Planned for a later day: the fast entry and the roster import
+		// mark people present, which cannot be yet.
+		v.lockMsg.SetText(msg)
+		v.lockMsg.Show()
+		v.imp.Hide()
+		v.search.Disable()
+		v.addNew.Disable()
+		v.closeNewPerson(false)
 	} else {
 		v.lockMsg.Hide()
 		if v.imports != nil {

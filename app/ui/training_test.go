@@ -291,6 +291,38 @@ func TestAttendance_LockedAfterSevenDays(t *testing.T) {
 	must(t, app.ErrorCode(err) == app.EINVALID, "the seam marks a locked register: %v", err)
 }
 
+// A session planned for next month: its register takes registrations but
+// no one can be marked present or absent yet — on the screen, in the seam
+// and in the store (issue 17, item 10). On its day it opens.
+func TestAttendance_NotBeforeTheSessionDay(t *testing.T) {
+	fx := newRecordsFixture(t)
+	people := fx.addPeople(t)
+	ctx := context.Background()
+	day := fx.clock.Now().In(app.ICT).AddDate(0, 1, 0).Format(time.DateOnly)
+	session := &app.TrainingSession{Title: "Tập huấn tháng sau", StartDate: day, Status: "ke_hoach"}
+	fx.save(t, session)
+	s := fx.training()
+	s.openSession(session.ID)
+	v := s.view
+	must(t, v.lockMsg.Visible() && strings.Contains(v.lockMsg.Text, "chưa đến ngày tổ chức"), "no word of the date: %q", v.lockMsg.Text)
+	must(t, v.search.Disabled() && v.addNew.Disabled(), "fast entry open before the session")
+	_, err := markAttendance(ctx, fx.db, &v.s, []app.Participant{people["Bùi Thị Hạnh"]}, nil, nil, attPresent, fx.clock.Now())
+	must(t, app.ErrorCode(err) == app.EINVALID, "the seam marks present before the day: %v", err)
+	// The store refuses it too, and takes a registration.
+	err = fx.db.SaveRecord(ctx, &app.Attendance{SessionID: session.ID, ParticipantID: people["Bùi Thị Hạnh"].ID, Status: "co_mat"})
+	must(t, app.ErrorCode(err) == app.EINVALID && strings.Contains(app.ErrorMessage(err), "chưa đến ngày tổ chức"), "store: %v", err)
+	fx.save(t, &app.Attendance{SessionID: session.ID, ParticipantID: people["Lê Văn Phúc"].ID, Status: "dang_ky"})
+
+	// On the day the register opens.
+	first, _ := time.ParseInLocation(time.DateOnly, day, app.ICT)
+	fx.clock.Set(first.Add(8 * time.Hour))
+	s.openSession(session.ID)
+	v = s.view
+	must(t, !v.lockMsg.Visible() && !v.search.Disabled(), "closed on its day: %q", v.lockMsg.Text)
+	_, err = markAttendance(ctx, fx.db, &v.s, []app.Participant{people["Bùi Thị Hạnh"]}, nil, nil, attPresent, fx.clock.Now())
+	must(t, err == nil, "on the day: %v", err)
+}
+
 // The roster seam: rows without ids are matched to people already known
 // or created once, marked present; marking again keeps the check-in time
 // and the signature.
