@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -728,9 +729,12 @@ func (v *sessionView) openNewPerson(name string) {
 	f.name = newKeyEntry("")
 	f.name.SetText(app.NFC(name))
 	f.name.onKey = onKey
-	f.ptype = newKeySelect(app.ParticipantTypes, choose)
+	f.ptype = newKeySelect(audiencesFirst(app.ParticipantTypes, v.s.Audiences), choose)
 	f.ptype.onKey = onKey
-	if len(v.s.Audiences) > 0 {
+	if len(v.s.Audiences) == 1 {
+		// One audience: its people come. With several, the trainer
+		// chooses: a default would class a resident as an official with
+		// two Enters and count them toward T5 (the roster import's rule).
 		f.ptype.SetCode(v.s.Audiences[0])
 	}
 	f.workplace = newKeyEntry(lang.X("attendance.new.workplace.placeholder", "Cơ quan, đoàn thể, cửa hàng…"))
@@ -831,4 +835,23 @@ func (v *sessionView) saveNewPerson() {
 	v.search.SetText("")
 	v.closeNewPerson(true)
 	v.mark([]app.Participant{p})
+}
+
+// audiencesFirst returns list with the codes of audiences first, in their
+// order, then the others: → in the type picks the session's audiences.
+func audiencesFirst(list app.CodeList, audiences []string) app.CodeList {
+	out := make(app.CodeList, 0, len(list))
+	for _, a := range audiences {
+		for _, c := range list {
+			if c.Code == a {
+				out = append(out, c)
+			}
+		}
+	}
+	for _, c := range list {
+		if !slices.Contains(audiences, c.Code) {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -154,10 +154,12 @@ func TestAttendance_ThirtyWithKeyboardOnly(t *testing.T) {
 		k.key(fyne.KeyReturn) // nobody: the small form, name filled in
 		f := v.newForm
 		must(t, f != nil && c.Focused() == f.name && f.name.Text == p.name, "no small form for %s", p.name)
-		must(t, f.ptype.Code() == "ho_kinh_doanh_tieu_thuong", "type defaults to %q", f.ptype.Code())
+		// Two audiences: no type is guessed, the session's come first.
+		must(t, f.ptype.Code() == "", "type defaults to %q", f.ptype.Code())
+		k.tab()
+		k.key(fyne.KeyRight) // the first audience: household business
 		if i%2 == 1 {
-			k.tab()
-			k.key(fyne.KeyRight) // the next type: cooperative
+			k.key(fyne.KeyRight) // the second: resident
 		}
 		if p.workplace != "" {
 			k.to(f.workplace, 3)
@@ -187,7 +189,7 @@ func TestAttendance_ThirtyWithKeyboardOnly(t *testing.T) {
 		case "Nguyễn Văn Ân", "Trần Thị Bích Ngọc":
 			must(t, !present[p.ID], "%s was marked present", p.FullName)
 		case "Tạ Văn Khải":
-			must(t, p.Workplace == "Chợ Mỹ Tho" && p.Type == "htx", "→ in the small form did not change the type: %+v", p)
+			must(t, p.Workplace == "Chợ Mỹ Tho" && p.Type == "nguoi_dan", "→ in the small form did not change the type: %+v", p)
 		case "Mai Thị Xuân":
 			must(t, p.Type == "ho_kinh_doanh_tieu_thuong" && p.Workplace == "", "newcomer %+v", p)
 		}
@@ -268,6 +270,33 @@ func TestAttendance_NewPersonNeedsType(t *testing.T) {
 	must(t, v.search.Text == "", "Escape does not clear the box")
 	n, err := storage.ListRecords[app.Participant](context.Background(), fx.db, storage.RecordQuery{})
 	must(t, err == nil && len(n) == 0, "%d participants saved", len(n))
+}
+
+// A session for officials and residents: a newcomer's type is not guessed
+// (two Enters would class a resident as an official, counted toward T5);
+// a session for one audience proposes it (issue 17, item 11).
+func TestAttendance_NewPersonTypeDefaultsOnlyToTheOneAudience(t *testing.T) {
+	fx := newRecordsFixture(t)
+	for _, c := range []struct {
+		audiences []string
+		want      string
+	}{
+		{[]string{"can_bo_cong_chuc_xa", "nguoi_dan"}, ""},
+		{[]string{"nguoi_dan"}, "nguoi_dan"},
+	} {
+		session := &app.TrainingSession{Title: "Tập huấn " + strings.Join(c.audiences, ","), StartDate: fx.today(), Status: "ke_hoach",
+			Audiences: c.audiences}
+		fx.save(t, session)
+		s := fx.training()
+		s.openSession(session.ID)
+		v := s.view
+		k := keyboard{t, fx.win.Canvas()}
+		k.typ("Lê Thị Mơ")
+		k.key(fyne.KeyReturn)
+		must(t, v.newForm != nil && v.newForm.ptype.Code() == c.want, "audiences %v: type %q, want %q", c.audiences, v.newForm.ptype.Code(), c.want)
+		k.key(fyne.KeyEscape)
+		k.key(fyne.KeyEscape)
+	}
 }
 
 // A held session's register closes 7 days after its last day.
