@@ -198,7 +198,9 @@ func (db *DB) signInFailed(ctx context.Context, id string, now time.Time) error 
 	switch left := policy.FreeAttempts - n; {
 	case lock > 0:
 		msg += " " + app.LockedMessage(now.Add(lock), now)
-	case left <= 2:
+	case left > 0:
+		// Every time, not only near the end: the officer knows what is at
+		// stake before guessing again (issue 17).
 		msg += fmt.Sprintf(" Còn %d lần thử trước khi bị tạm khóa.", left)
 	}
 	return &app.Error{Code: app.EUNAUTHORIZED, Message: msg, Fields: map[string]string{"secret": msg}}

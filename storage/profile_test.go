@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,6 +136,10 @@ func TestSignIn_WrongPINRateLimited(t *testing.T) {
 		_, err := db.SignIn(ctx, p.ID, "000001")
 		if app.ErrorCode(err) != app.EUNAUTHORIZED {
 			t.Fatalf("wrong PIN %d: %v, want unauthorized", i, err)
+		}
+		// Each wrong PIN says how many tries are left.
+		if want := fmt.Sprintf("Còn %d lần thử trước khi bị tạm khóa.", 5-i); !strings.Contains(app.ErrorMessage(err), want) {
+			t.Fatalf("wrong PIN %d: %q, want %q", i, app.ErrorMessage(err), want)
 		}
 		clock.Advance(time.Second)
 	}
