@@ -24,7 +24,7 @@ const (
 const maxAmountVND = 10_000_000_000_000
 
 // AgeOn returns how old someone born on birth (YYYY-MM-DD) is on day at, in
-// whole years, and false if birth is not a date.
+// whole years, and false if birth is not a date or is after at.
 func AgeOn(birth string, at time.Time) (int, bool) {
 	b, ok := parseDay(birth)
 	if !ok {
@@ -34,6 +34,9 @@ func AgeOn(birth string, at time.Time) (int, bool) {
 	age := a.Year() - b.Year()
 	if a.Month() < b.Month() || a.Month() == b.Month() && a.Day() < b.Day() {
 		age--
+	}
+	if age < 0 {
+		return 0, false // born after at: a typing slip, no age (and no "Trẻ em")
 	}
 	return age, true
 }

@@ -97,6 +97,8 @@ func TestCase_SuggestedGroups(t *testing.T) {
 		{"", "duoi_16", []string{GroupChild}},
 		{"", "tu_36_den_59", nil},
 		{"1990-01-01", "tu_60", nil}, // the date of birth wins
+		{"2026-03-05", "", nil},      // born after the day received: a slip, not a child
+		{"2031-01-01", "", nil},
 	} {
 		c := Case{ReceivedAt: received, ConsumerBirthDate: tc.birth, ConsumerAgeBand: tc.band}
 		if got := c.SuggestedGroups(received.AddDate(5, 0, 0)); !reflect.DeepEqual(got, tc.want) {
