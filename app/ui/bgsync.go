@@ -62,7 +62,10 @@ func (u *UI) listenToSync() {
 // showSyncProgress shows how the running sync is going in the status line.
 // It may be called from any goroutine.
 func (u *UI) showSyncProgress(p SyncProgress) {
-	fyne.Do(func() { u.line.setProgress(p) })
+	fyne.Do(func() {
+		u.line.setProgress(p)
+		u.syncPanel.setProgress(p)
+	})
 }
 
 // syncStarted shows a sync that starts; manual ones are shown by the panel

@@ -27,6 +27,9 @@ type fakeScheduler struct {
 	l     SyncListener
 	saves int
 	noted []app.SyncStatus
+	// during, if set, runs in every sync after it started, with the
+	// listener: a test reports progress and looks at the window then.
+	during func(SyncListener)
 }
 
 var _ SyncScheduler = (*fakeScheduler)(nil)
@@ -64,9 +67,12 @@ func (s *fakeScheduler) background() {
 
 func (s *fakeScheduler) once(ctx context.Context, manual bool) {
 	s.mu.Lock()
-	l := s.l
+	l, during := s.l, s.during
 	s.mu.Unlock()
 	l.Started(manual)
+	if during != nil {
+		during(l)
+	}
 	err := s.svc.SyncNow(ctx)
 	st, serr := s.svc.Status(context.Background())
 	l.Finished(SyncOutcome{Manual: manual, Stopped: manual && ctx.Err() != nil, Err: err, Status: st, StatusErr: serr})

@@ -46,6 +46,13 @@ type syncPanel struct {
 	background bool // a background sync runs
 	stopped    bool // the user stopped the running sync
 	cancelRun  context.CancelFunc
+	// failShown: the progress line shows the failure of the button's
+	// sync; failLastSync is the last successful sync then. A status with a
+	// later one and no error (a background sync went through) clears it.
+	failShown    bool
+	failLastSync time.Time
+	// retrying is the reason of the running sync's last failed attempt.
+	retrying string
 
 	// sched runs the sync of the button (the UI's scheduler, so that syncs
 	// never overlap); the UI calls manualFinished when it has run.
@@ -193,10 +200,21 @@ func (p *syncPanel) show(st app.SyncStatus) {
 	} else {
 		p.lastSync.SetText(FormatDateTime(st.LastSyncAt))
 	}
-	if st.LastError == "" {
+	if !p.running && p.failShown && st.LastError == "" && st.LastSyncAt.After(p.failLastSync) {
+		// The failure shown was followed by a sync that went through
+		// (in the background): one story, not a red line beside "Không có".
+		p.failShown = false
+		p.progress.Importance = widget.SuccessImportance
+		p.progress.SetText(lang.X("sync.done", "Đồng bộ xong lúc {{.Time}}.", map[string]any{"Time": FormatDateTime(st.LastSyncAt)}))
+	}
+	switch {
+	case p.running && p.retrying != "":
+		p.lastError.Importance = widget.DangerImportance
+		p.lastError.SetText(p.retrying)
+	case st.LastError == "":
 		p.lastError.Importance = widget.MediumImportance
 		p.lastError.SetText(lang.X("sync.no_error", "Không có"))
-	} else {
+	default:
 		p.lastError.Importance = widget.DangerImportance
 		p.lastError.SetText(st.LastError)
 	}
@@ -242,6 +260,7 @@ func (p *syncPanel) onSyncNow() {
 	}
 	p.running = true
 	p.stopped = false
+	p.retrying = ""
 	ctx, cancel := context.WithCancel(p.ctx)
 	p.cancelRun = cancel
 	p.updateButtons()
@@ -266,6 +285,8 @@ func (p *syncPanel) manualFinished(err error) {
 func (p *syncPanel) finish(err error, stopped bool) {
 	p.running = false
 	p.cancelRun = nil
+	p.retrying = ""
+	p.failShown = false
 	p.bar.Stop()
 	p.bar.Hide()
 	p.updateButtons()
@@ -278,10 +299,26 @@ func (p *syncPanel) finish(err error, stopped bool) {
 		p.progress.Importance = widget.DangerImportance
 		p.progress.SetText(lang.X("sync.failed", "Đồng bộ chưa thành công: {{.Reason}} Dữ liệu trên máy vẫn an toàn; hãy thử lại khi có mạng.",
 			map[string]any{"Reason": userMessage(err)}))
+		p.failShown, p.failLastSync = true, p.status.LastSyncAt
 	default:
 		p.progress.Importance = widget.SuccessImportance
 		p.progress.SetText(lang.X("sync.done", "Đồng bộ xong lúc {{.Time}}.", map[string]any{"Time": FormatDateTime(p.now())}))
 	}
+}
+
+// setProgress shows how the sync of the button goes: from its first
+// failed attempt on, why it failed and that it goes on trying, in the
+// progress line and as the last error — not "Không có" while it fails.
+func (p *syncPanel) setProgress(sp SyncProgress) {
+	if !p.running || sp.Attempt < 2 || sp.LastFail == "" {
+		return
+	}
+	p.retrying = sp.LastFail
+	p.progress.Importance = widget.WarningImportance
+	p.progress.SetText(lang.X("sync.retrying", "Chưa kết nối được máy chủ tỉnh: {{.Reason}} Đang thử lại (lần {{.N}}); có thể tiếp tục làm việc hoặc bấm Dừng, dữ liệu trên máy vẫn an toàn.",
+		map[string]any{"Reason": sp.LastFail, "N": sp.Attempt}))
+	p.lastError.Importance = widget.DangerImportance
+	p.lastError.SetText(sp.LastFail)
 }
 
 // onStop cancels the running sync.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"bvntd/app"
 	"bvntd/app/clocktest"
@@ -176,4 +177,37 @@ func TestSyncPanel_NoServiceMeansNotEnrolled(t *testing.T) {
 	if !u.syncPanel.howTo.Visible() || !u.syncPanel.button.Disabled() {
 		t.Error("without a sync service the panel must explain enrolment and offer no sync")
 	}
+}
+
+// "Đồng bộ ngay" with the server down says why from its first failed
+// attempt (not "Lỗi lần gần nhất: Không có" while it retries); when a later
+// background sync goes through, the red failure gives way to its success
+// (issue 17, item 3).
+func TestSyncPanel_RetryingSaysWhyAndAFailureClearsAfterASuccess(t *testing.T) {
+	fx := newFixture(t)
+	p := fx.ui.syncPanel
+	const down = "Không kết nối được máy chủ tỉnh. Vui lòng kiểm tra mạng."
+	fx.sync.syncErr = &app.Error{Code: app.EOFFLINE, Message: down}
+	var progress, lastError string
+	fx.sched.during = func(l SyncListener) {
+		l.Progress(SyncProgress{Phase: "push", Attempt: 2, LastFail: down})
+		progress, lastError = p.progress.Text, p.lastError.Text
+	}
+	fx.ui.tabs.Select(fx.ui.syncTab)
+	tapButton(mustButton(t, fx.win.Content(), "Đồng bộ ngay"))
+	must(t, strings.Contains(progress, down) && strings.Contains(progress, "Đang thử lại (lần 2)"), "while retrying: %q", progress)
+	must(t, lastError == down, "while retrying the last error says %q", lastError)
+	must(t, strings.HasPrefix(p.progress.Text, "Đồng bộ chưa thành công"), "after: %q", p.progress.Text)
+
+	// The server is back; a background sync goes through.
+	fx.sched.mu.Lock()
+	fx.sched.during = nil
+	fx.sched.mu.Unlock()
+	fx.sync.mu.Lock()
+	fx.sync.syncErr = nil
+	fx.sync.mu.Unlock()
+	fx.sched.background()
+	must(t, strings.HasPrefix(p.progress.Text, "Đồng bộ xong lúc") && p.progress.Importance == widget.SuccessImportance,
+		"after a successful background sync the panel still says %q", p.progress.Text)
+	must(t, p.lastError.Text == "Không có", "last error %q", p.lastError.Text)
 }
