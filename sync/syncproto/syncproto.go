@@ -5,8 +5,9 @@
 // Every request and response body is JSON. A request body may be gzipped
 // (Content-Encoding: gzip); the server gzips its response when the request
 // says Accept-Encoding: gzip. Every request but Enroll carries
-// "Authorization: Bearer <token>". Every request carries HeaderProtocol and
-// HeaderAppVersion.
+// "Authorization: Bearer <token>"; an Enroll carries it when the device is
+// enrolled already (see EnrollRequest). Every request carries
+// HeaderProtocol and HeaderAppVersion.
 //
 // Changes to this package are additive only: new optional fields, new codes
 // at the end. Never rename a JSON name.
