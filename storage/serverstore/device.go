@@ -280,15 +280,16 @@ func (s *Store) EnrollDevice(ctx context.Context, token string, req syncproto.En
 	if tag, err = assignTag(ctx, tx, id, scope, tag); err != nil {
 		return syncproto.EnrollResponse{}, err
 	}
+	var res sql.Result
 	if event == eventEnrolled {
-		_, err = tx.ExecContext(ctx,
+		res, err = tx.ExecContext(ctx,
 			`INSERT INTO devices (id, tag, name, scope, token_hash, app_version, created_at, enrolled_at)
 			 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, tag, name, scope, hashString(newToken), appVersion, ms(now), ms(now))
 	} else {
 		// Never a revoked device: enrollingDevice checked it, and the
 		// condition holds under the lock (PostgreSQL) or the single writer.
-		_, err = tx.ExecContext(ctx,
+		res, err = tx.ExecContext(ctx,
 			`UPDATE devices SET tag = ?, name = ?, scope = ?, token_hash = ?, app_version = ?, enrolled_at = ?,
 			   reenrol_until = NULL
 			 WHERE id = ? AND revoked_at IS NULL`,
@@ -296,6 +297,9 @@ func (s *Store) EnrollDevice(ctx context.Context, token string, req syncproto.En
 	}
 	if err != nil {
 		return syncproto.EnrollResponse{}, fmt.Errorf("save device: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return syncproto.EnrollResponse{}, fmt.Errorf("save device: %d rows, %v", n, err)
 	}
 	if err := deviceEvent(ctx, tx, id, now, event, scope); err != nil {
 		return syncproto.EnrollResponse{}, err
