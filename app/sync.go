@@ -55,6 +55,10 @@ type Enrollment struct {
 	Token     string
 	Scope     string
 	At        time.Time
+	// DeviceID is the device's id given by the server at enrolment
+	// (syncproto.EnrollResponse.DeviceID): the device writes under it from
+	// then on. "" keeps the current id.
+	DeviceID string
 }
 
 // DumpLine returns the canonical dump line of a record: its fields plus

@@ -33,6 +33,12 @@ const (
 	metaUpdateRequired = "update_required"
 )
 
+// metaServerDeviceID is the id the provincial server gave at enrolment,
+// which the device uses from then on. metaDeviceID is the one made with the
+// store, which its backups carry (a store enrolled before the server
+// decided ids has no metaServerDeviceID: metaDeviceID is that one).
+const metaServerDeviceID = "server_device_id"
+
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -93,7 +99,14 @@ func (db *DB) loadIdentity(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		db.device, db.tag, db.officer = id, tag, officer
+		device, err := getMeta(ctx, tx, metaServerDeviceID)
+		if err != nil {
+			return err
+		}
+		if device == "" {
+			device = id
+		}
+		db.device, db.install, db.tag, db.officer = device, id, tag, officer
 		db.clock = app.NewClock(last, db.Now)
 		return nil
 	})
@@ -138,13 +151,26 @@ func (db *DB) Enrollment(ctx context.Context) (app.Enrollment, error) {
 		*kv.dst = v
 	}
 	e.At, _ = time.Parse(time.RFC3339, at)
+	if e.Token != "" {
+		e.DeviceID = db.device
+	}
 	return e, nil
 }
 
 // SetEnrollment binds the device to a server. A device enrolled into a
-// commune records new cases in that commune.
+// commune records new cases in that commune. e.DeviceID, when set, is the
+// device's id from now on (the server decides it).
 func (db *DB) SetEnrollment(ctx context.Context, e app.Enrollment) error {
+	if e.DeviceID != "" && !app.ValidID(e.DeviceID) {
+		return fmt.Errorf("storage: device id %q from the server is not a UUID", e.DeviceID)
+	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if e.DeviceID != "" && e.DeviceID != db.device {
+			if err := setMeta(ctx, tx, metaServerDeviceID, e.DeviceID); err != nil {
+				return err
+			}
+			db.device = e.DeviceID // under the writer, as for the tag (SetDeviceTag)
+		}
 		for _, kv := range [][2]string{
 			{metaServerURL, e.ServerURL},
 			{metaToken, e.Token},

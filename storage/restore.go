@@ -98,7 +98,7 @@ func (db *DB) checkRestorable(ctx context.Context, path string, info *app.Backup
 	if err != nil {
 		return app.WrapError(app.EINVALID, "Bản sao lưu "+info.Name+" bị hỏng; không khôi phục được.", err)
 	}
-	if device != db.device {
+	if device != db.install {
 		return app.Errorf(app.EINVALID, "Bản sao lưu %s là của một máy khác; chỉ khôi phục được bản sao lưu của chính máy này.", info.Name)
 	}
 	return nil
@@ -134,6 +134,11 @@ func (db *DB) Restore(ctx context.Context, path, preDir string) (app.BackupInfo,
 			db.clock.Observe(h)
 		}
 		if err := db.saveClock(ctx, tx); err != nil {
+			return err
+		}
+		// The device keeps the id the server gave it last, with its
+		// enrolment, whatever the backup says.
+		if err := setMeta(ctx, tx, metaServerDeviceID, db.device); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sync_cursors"); err != nil {

@@ -43,9 +43,12 @@ type DB struct {
 
 	st *stmt.Cache // prepared statements of the hot write paths
 
-	clock  *app.Clock
-	device string // device id: a UUID made when the file was created
-	tag    string // device tag in human numbers
+	clock *app.Clock
+	// device is the device's id: the one the provincial server gave at
+	// enrolment (meta server_device_id), or before any, install.
+	device  string
+	install string // a UUID made when the file was created (meta device_id)
+	tag     string // device tag in human numbers
 
 	mu      sync.Mutex // guards officer, refs, seedRefs, synced
 	officer string
@@ -168,7 +171,8 @@ func (db *DB) Close() error {
 // Path returns the file of the store.
 func (db *DB) Path() string { return db.path }
 
-// DeviceID returns this device's id.
+// DeviceID returns this device's id: the one the provincial server gave
+// it at enrolment, or the one made with the store before.
 func (db *DB) DeviceID() string { return db.device }
 
 // DeviceTag returns the tag this device puts in human numbers.

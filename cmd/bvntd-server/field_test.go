@@ -160,6 +160,14 @@ type laptop struct {
 
 func newLaptop(t *testing.T, srv *fieldServer, scope string, skew time.Duration) *laptop {
 	t.Helper()
+	l := newIdleLaptop(t, srv, scope, skew)
+	l.enroll(srv, scope)
+	return l
+}
+
+// newIdleLaptop is newLaptop before its enrolment.
+func newIdleLaptop(t *testing.T, srv *fieldServer, scope string, skew time.Duration) *laptop {
+	t.Helper()
 	ctx := context.Background()
 	refs, err := seeds.Load()
 	if err != nil {
@@ -179,7 +187,6 @@ func newLaptop(t *testing.T, srv *fieldServer, scope string, skew time.Duration)
 	db.SetOfficer("Cán bộ " + scope)
 	l := &laptop{t: t, db: db, tag: tag, client: &syncclient.Client{Store: db, AppVersion: cli.AppVersion, Now: now,
 		BackoffBase: time.Millisecond, BackoffMax: 10 * time.Millisecond}}
-	l.enroll(srv, scope)
 	return l
 }
 

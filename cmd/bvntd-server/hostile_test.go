@@ -83,14 +83,14 @@ func enrolHostile(t *testing.T, srv *fieldServer, scope, tag string) *hostile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &hostile{t: t, srv: srv, id: app.NewID(), scope: scope}
-	body, _ := json.Marshal(syncproto.EnrollRequest{Code: code, DeviceID: h.id, DeviceTag: tag, AppVersion: cli.AppVersion})
+	h := &hostile{t: t, srv: srv, scope: scope}
+	body, _ := json.Marshal(syncproto.EnrollRequest{Code: code, DeviceTag: tag, AppVersion: cli.AppVersion, AdoptsDeviceID: true})
 	status, b := h.post(syncproto.PathEnroll, body, nil)
 	var resp syncproto.EnrollResponse
 	if status != http.StatusOK || json.Unmarshal(b, &resp) != nil {
 		t.Fatalf("enrol: %d %s", status, b)
 	}
-	h.token = resp.Token
+	h.token, h.id = resp.Token, resp.DeviceID
 	return h
 }
 
@@ -216,6 +216,7 @@ type hostileEnv struct {
 	t        *testing.T
 	srv      *fieldServer
 	a, b, p  *hostile // in 28261, in 29905, provincial
+	lapID    string   // the id of the normal laptop of 28261
 	applied  rawMutation
 	existing rawMutation // a case of 28261 the hostile of 28261 created
 }
@@ -363,6 +364,24 @@ func hostileAttempts() []hostileAttempt {
 			h := &hostile{t: e.t, srv: e.srv}
 			return h.answer(h.post(syncproto.PathEnroll, body, nil))
 		}},
+		// The takeover of issue 16: a code and another device's id. The
+		// normal laptop of 28261 syncs after each one (the loop).
+		{"enrolling with a code of 29905 and the commune laptop's id", "200 new id", func(e *hostileEnv) string {
+			return enrolAs(e, "29905", e.lapID, "", true)
+		}},
+		{"enrolling with a code of the laptop's own commune and its id (insider)", "200 new id", func(e *hostileEnv) string {
+			return enrolAs(e, "28261", e.lapID, "", true)
+		}},
+		{"enrolling as an older app with the laptop's id", "426 upgrade_required", func(e *hostileEnv) string {
+			return enrolAs(e, "29905", e.lapID, "", false)
+		}},
+		{"enrolling with a revoked id and its token", "200 new id", func(e *hostileEnv) string {
+			h := enrolHostile(e.t, e.srv, "28261", "HR01")
+			if err := e.srv.store.Revoke(context.Background(), h.id); err != nil {
+				e.t.Fatal(err)
+			}
+			return enrolAs(e, "28261", h.id, h.token, true)
+		}},
 		{"enrolling with a tag the commune's laptop has", "200 another tag", func(e *hostileEnv) string {
 			h := enrolHostileTag(e.t, e.srv, "28261", e.srv.tagOf("28261"))
 			if h == e.srv.tagOf("28261") || !app.ValidDeviceTag(h) {
@@ -377,6 +396,33 @@ func hostileAttempts() []hostileAttempt {
 	}
 }
 
+// enrolAs enrols by hand with a new code for scope, the device id id and
+// the bearer token ("" for none), as an app that adopts the server's id
+// (adopts) or an older one. It answers "200 new id", "200 same id" or
+// "STATUS CODE".
+func enrolAs(e *hostileEnv, scope, id, token string, adopts bool) string {
+	e.t.Helper()
+	code, _, err := e.srv.store.CreateEnrolCode(context.Background(), scope, time.Hour)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	h := &hostile{t: e.t, srv: e.srv, token: token}
+	body, _ := json.Marshal(syncproto.EnrollRequest{Code: code, DeviceID: id, DeviceTag: "ZZ01", AppVersion: cli.AppVersion,
+		AdoptsDeviceID: adopts})
+	status, b := h.post(syncproto.PathEnroll, body, nil)
+	if status != http.StatusOK {
+		return h.answer(status, b)
+	}
+	var resp syncproto.EnrollResponse
+	if err := json.Unmarshal(b, &resp); err != nil || !app.ValidID(resp.DeviceID) {
+		e.t.Fatalf("enrol answer: %v %s", err, b)
+	}
+	if resp.DeviceID == id {
+		return "200 same id"
+	}
+	return "200 new id"
+}
+
 // enrolHostileTag enrols a hand-made device asking for tag and returns the
 // tag the server gave.
 func enrolHostileTag(t *testing.T, srv *fieldServer, scope, tag string) string {
@@ -386,7 +432,7 @@ func enrolHostileTag(t *testing.T, srv *fieldServer, scope, tag string) string {
 		t.Fatal(err)
 	}
 	h := &hostile{t: t, srv: srv}
-	body, _ := json.Marshal(syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: tag, AppVersion: cli.AppVersion})
+	body, _ := json.Marshal(syncproto.EnrollRequest{Code: code, DeviceTag: tag, AppVersion: cli.AppVersion, AdoptsDeviceID: true})
 	status, b := h.post(syncproto.PathEnroll, body, nil)
 	var resp syncproto.EnrollResponse
 	if status != http.StatusOK || json.Unmarshal(b, &resp) != nil {
@@ -416,7 +462,7 @@ func TestHostileInputs(t *testing.T) {
 	lap := newLaptop(t, srv, "28261", 0)
 	other := newLaptop(t, srv, "29905", 0)
 	prov := newLaptop(t, srv, syncproto.ScopeProvince, 0)
-	e := &hostileEnv{t: t, srv: srv,
+	e := &hostileEnv{t: t, srv: srv, lapID: lap.db.DeviceID(),
 		a: enrolHostile(t, srv, "28261", "HA01"), b: enrolHostile(t, srv, "29905", "HB01"), p: enrolHostile(t, srv, syncproto.ScopeProvince, "HP01")}
 	e.applied = e.a.newMutation(caseFields(clock.Peek()))
 	e.existing = e.applied

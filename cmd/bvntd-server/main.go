@@ -5,6 +5,7 @@
 //	bvntd-server enroll  --db PATH --scope COMMUNE_CODE|province [--ttl 72h]
 //	bvntd-server devices --db PATH
 //	bvntd-server revoke  --db PATH --device ID
+//	bvntd-server allow-reenrol --db PATH --device ID [--ttl 72h]
 //	bvntd-server export  --db PATH --report dump [--commune CODE] --out FILE
 //	bvntd-server calendar import --db PATH --file FILE
 //	bvntd-server calendar list   --db PATH [--year Y]
@@ -152,6 +153,7 @@ const usage = `Cách dùng (usage):
   bvntd-server enroll  --db DB --scope MÃ_XÃ|province [--ttl 72h]
   bvntd-server devices --db DB
   bvntd-server revoke  --db DB --device ID
+  bvntd-server allow-reenrol --db DB --device ID [--ttl 72h]
   bvntd-server export  --db DB --report dump [--commune MÃ_XÃ] --out FILE
   bvntd-server backup  --db DB --out FILE
   bvntd-server restore --db DB --from FILE
@@ -163,7 +165,7 @@ DB: tệp SQLite (a SQLite file) hoặc postgres://user:pass@host:5432/dbname (P
 // ParseFlags reads the sub-command and its flags.
 func (m *Main) ParseFlags(args []string) error {
 	if len(args) == 0 {
-		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke, export, backup, restore hoặc calendar; xem --help (missing command).")
+		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke, allow-reenrol, export, backup, restore hoặc calendar; xem --help (missing command).")
 	}
 	m.Command = args[0]
 	switch m.Command {
@@ -192,13 +194,16 @@ func (m *Main) ParseFlags(args []string) error {
 	case "devices":
 	case "revoke":
 		fs.StringVar(&m.Device, "device", "", "device id")
+	case "allow-reenrol":
+		fs.StringVar(&m.Device, "device", "", "device id")
+		fs.DurationVar(&m.TTL, "ttl", DefaultTTL, "how long the allowance lasts")
 	case "export":
 		fs.StringVar(&m.Report, "report", "", "register|attendance|annual|dump")
 		fs.IntVar(&m.Year, "year", 0, "year")
 		fs.StringVar(&m.Commune, "commune", "", "commune code")
 		fs.StringVar(&m.Out, "out", "", "output file, - for stdout")
 	default:
-		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, export, backup, restore hoặc calendar; xem --help.", m.Command)
+		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, allow-reenrol, export, backup, restore hoặc calendar; xem --help.", m.Command)
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -225,7 +230,7 @@ func (m *Main) ParseFlags(args []string) error {
 		if !serverstore.ValidScope(m.Scope) {
 			return app.Errorf(app.EINVALID, "Phạm vi %q không hợp lệ: cần mã xã, phường 5 chữ số hoặc province (bad --scope).", m.Scope)
 		}
-	case "revoke":
+	case "revoke", "allow-reenrol":
 		if m.Device == "" {
 			return app.Errorf(app.EINVALID, "Thiếu --device (missing --device).")
 		}
@@ -282,6 +287,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.devices(ctx)
 	case "revoke":
 		return m.revoke(ctx)
+	case "allow-reenrol":
+		return m.allowReenrol(ctx)
 	case "export":
 		return m.export(ctx)
 	case "calendar":
@@ -414,7 +421,20 @@ func (m *Main) serve() error {
 		close(m.serveErr)
 	}()
 	fmt.Fprintf(m.Stderr, "listening on %s\n", m.URL())
+	if tlsConfig == nil && !loopbackAddr(ln.Addr()) {
+		logger.Warn("Máy chủ phục vụ các máy trạm bằng http:// không mã hóa trên một địa chỉ không phải loopback: mã đăng ký, "+
+			"khóa thiết bị và dữ liệu cá nhân đi qua mạng ở dạng đọc được. Hãy dùng --tls-cert và --tls-key, hoặc đặt một "+
+			"proxy TLS phía trước và nghe trên 127.0.0.1 (device API served without TLS outside loopback).",
+			"addr", ln.Addr().String(), "tls", false)
+	}
 	return nil
+}
+
+// loopbackAddr reports whether a listener's address is loopback only (an
+// unspecified address, 0.0.0.0 or [::], listens on every interface).
+func loopbackAddr(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 func (m *Main) enroll(ctx context.Context) error {
@@ -469,6 +489,19 @@ func (m *Main) revoke(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(m.Stderr, "Đã thu hồi thiết bị %s.\n", m.Device)
+	return nil
+}
+
+// allowReenrol lets one device enrol again without its token, keeping its
+// id (a laptop that lost its token); the allowance is recorded in the
+// device's history.
+func (m *Main) allowReenrol(ctx context.Context) error {
+	until, err := m.store.AllowReenrol(ctx, m.Device, m.TTL)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "Thiết bị %s được đăng ký lại một lần (với một mã đăng ký mới, giữ mã thiết bị) đến %s (ICT).\n",
+		m.Device, until.In(ict).Format("15:04 02/01/2006"))
 	return nil
 }
 

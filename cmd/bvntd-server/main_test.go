@@ -125,8 +125,7 @@ func TestServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deviceID := app.NewID()
-	body, _ := json.Marshal(syncproto.EnrollRequest{Code: strings.TrimSpace(code), DeviceID: deviceID, DeviceTag: "A7K3", DeviceName: "Máy 1"})
+	body, _ := json.Marshal(syncproto.EnrollRequest{Code: strings.TrimSpace(code), DeviceTag: "A7K3", DeviceName: "Máy 1", AdoptsDeviceID: true})
 	req, _ := http.NewRequest(http.MethodPost, m.URL()+syncproto.PathEnroll, bytes.NewReader(body))
 	req.Header.Set(syncproto.HeaderProtocol, "1")
 	res, err := http.DefaultClient.Do(req)
@@ -136,9 +135,10 @@ func TestServe(t *testing.T) {
 	var er syncproto.EnrollResponse
 	json.NewDecoder(res.Body).Decode(&er)
 	res.Body.Close()
-	if res.StatusCode != http.StatusOK || er.Token == "" || er.Scope != "28261" {
+	if res.StatusCode != http.StatusOK || er.Token == "" || er.Scope != "28261" || !app.ValidID(er.DeviceID) {
 		t.Fatalf("enroll over HTTP: %d %+v", res.StatusCode, er)
 	}
+	deviceID := er.DeviceID
 
 	// Push one case.
 	recordID := app.NewID()

@@ -102,8 +102,8 @@ func TestPullLatencyDuringBigPush(t *testing.T) {
 		}
 		d := &benchDevice{url: srv.URL, client: httpc}
 		var resp syncproto.EnrollResponse
-		if err := d.call(syncproto.PathEnroll, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: tag,
-			AppVersion: cli.AppVersion}, &resp); err != nil {
+		if err := d.call(syncproto.PathEnroll, syncproto.EnrollRequest{Code: code, DeviceTag: tag,
+			AppVersion: cli.AppVersion, AdoptsDeviceID: true}, &resp); err != nil {
 			t.Fatal(err)
 		}
 		d.token = resp.Token

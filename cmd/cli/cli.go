@@ -72,7 +72,13 @@ type Main struct {
 
 	cmd     string // the sub-command being run
 	verbose *bool  // its --verbose flag
+	// insecureHTTP is --insecure-http of enroll and sync: plain http:// to
+	// a server outside loopback (a lab only).
+	insecureHTTP bool
 }
+
+// insecureHTTPUsage is the help of --insecure-http.
+const insecureHTTPUsage = "cho phép http:// không mã hóa tới máy chủ không phải máy này; chỉ dùng trong phòng thử nghiệm (allow plain http outside loopback: labs only)"
 
 // DefaultDataDir is where the app keeps its data when --data is not given:
 // on Windows %LocalAppData%\bvntd (C:\Users\NAME\AppData\Local\bvntd), not
@@ -160,6 +166,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		code := fs.String("code", "", "mã đăng ký một lần do Sở Công Thương cấp (one-time code)")
 		name := fs.String("name", "", "tên máy (device name)")
 		ca := fs.String("ca", "", "tệp chứng chỉ (PEM) của cơ quan cấp chứng chỉ máy chủ tỉnh; bỏ trống: tin các chứng chỉ gốc của hệ thống (CA file)")
+		fs.BoolVar(&m.insecureHTTP, "insecure-http", false, insecureHTTPUsage)
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
@@ -169,6 +176,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.enroll(ctx, *data, *server, *code, *name, *ca)
 	case "sync":
 		timeout := fs.Duration("timeout", 5*time.Minute, "thời gian tối đa (maximum time)")
+		fs.BoolVar(&m.insecureHTTP, "insecure-http", false, insecureHTTPUsage)
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
@@ -306,7 +314,8 @@ func (m *Main) client(ctx context.Context, db *storage.DB) (*syncclient.Client, 
 			return nil, err
 		}
 	}
-	return &syncclient.Client{Store: db, HTTP: hc, AppVersion: AppVersion, Progress: m.Progress, Now: db.Now}, nil
+	return &syncclient.Client{Store: db, HTTP: hc, AppVersion: AppVersion, Progress: m.Progress, Now: db.Now,
+		InsecureHTTP: m.insecureHTTP}, nil
 }
 
 // DialTimeout bounds the connection to the server of one attempt.
@@ -341,6 +350,11 @@ func httpClientFor(caPEM string) (*http.Client, error) {
 }
 
 func (m *Main) enroll(ctx context.Context, dir, server, code, name, caFile string) error {
+	// Before the store is opened: a refused address costs nothing, on the
+	// network or on disk.
+	if _, err := syncclient.CheckServerURL(server, m.insecureHTTP); err != nil {
+		return err
+	}
 	return m.withStore(ctx, dir, func(db *storage.DB, refs *app.RefData) error {
 		if name == "" {
 			name, _ = os.Hostname()
@@ -353,7 +367,7 @@ func (m *Main) enroll(ctx context.Context, dir, server, code, name, caFile strin
 			}
 			caPEM = string(b)
 		}
-		e, err := EnrollDevice(ctx, db, m.HTTP, server, code, name, caPEM)
+		e, err := enrollDevice(ctx, db, m.HTTP, server, code, name, caPEM, m.insecureHTTP)
 		if err != nil {
 			return err
 		}
@@ -371,13 +385,19 @@ func (m *Main) enroll(ctx context.Context, dir, server, code, name, caFile strin
 // enroll`, and the window's first run with no authority. hc nil: a client
 // trusting caPEM.
 func EnrollDevice(ctx context.Context, db *storage.DB, hc *http.Client, server, code, name, caPEM string) (app.Enrollment, error) {
+	return enrollDevice(ctx, db, hc, server, code, name, caPEM, false)
+}
+
+// enrollDevice is EnrollDevice; insecure allows plain http:// outside
+// loopback (--insecure-http).
+func enrollDevice(ctx context.Context, db *storage.DB, hc *http.Client, server, code, name, caPEM string, insecure bool) (app.Enrollment, error) {
 	if hc == nil {
 		var err error
 		if hc, err = httpClientFor(caPEM); err != nil {
 			return app.Enrollment{}, err
 		}
 	}
-	c := &syncclient.Client{Store: db, HTTP: hc, AppVersion: AppVersion, Now: db.Now}
+	c := &syncclient.Client{Store: db, HTTP: hc, AppVersion: AppVersion, Now: db.Now, InsecureHTTP: insecure}
 	e, err := c.Enroll(ctx, server, code, name)
 	if err != nil {
 		return e, err

@@ -158,39 +158,57 @@ func hashString(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Enroll is EnrollDevice returning the token and the scope only.
-func (s *Store) Enroll(ctx context.Context, req syncproto.EnrollRequest) (token, scope string, err error) {
-	resp, err := s.EnrollDevice(ctx, req)
-	return resp.Token, resp.Scope, err
-}
+// Device events, in device_events.
+const (
+	eventEnrolled       = "enrolled"        // a new id
+	eventMoved          = "moved"           // enrolled again with its own token
+	eventReenrolled     = "reenrolled"      // enrolled again with the operator's allowance
+	eventReenrolAllowed = "reenrol_allowed" // bvntd-server allow-reenrol
+	eventRevoked        = "revoked"
+)
+
+// Messages of enrolment refusals.
+const (
+	msgOldApp = "Phiên bản ứng dụng này đã cũ: từ nay máy chủ tỉnh tự cấp mã thiết bị khi đăng ký. " +
+		"Vui lòng cập nhật ứng dụng rồi đăng ký lại; mã đăng ký vẫn dùng được."
+	msgOtherDevice = "Mã thiết bị trong yêu cầu không khớp với thiết bị của khóa đăng ký."
+)
 
 // EnrollDevice exchanges a one-time code for a device token. The code must
 // exist, be unexpired and unused, and name a commune of the catalogue (or
-// the province); it is then marked used. A device already enrolled (even
-// revoked) gets a new token and the code's scope: the old token stops
-// working. The token is returned once and stored only as its SHA-256.
+// the province); it is then marked used. The token is returned once and
+// stored only as its SHA-256.
 //
-// The answer also says the device's tag (assignTag): the one it asked
+// The server decides which device enrols, never the id in the request:
+//   - token, the bearer token of the request ("" if none), when it is a
+//     device's current token: that device enrols again (a laptop moving to
+//     another commune) and keeps its id; its old token stops working. A
+//     request naming another id is app.EFORBIDDEN.
+//   - otherwise, req.DeviceID when the operator allowed that id to enrol
+//     again (AllowReenrol) and the allowance has not expired: that device,
+//     which keeps its id; the allowance is used up.
+//   - otherwise a new device with a new id, whatever id the request names
+//     (one that exists, revoked or not, is left as it is). A request of an
+//     older app, which would not adopt the id (req.AdoptsDeviceID unset),
+//     is refused with syncproto.CodeUpgradeRequired and leaves the code
+//     unused.
+//
+// A revoked device is never live again: its token no longer authenticates
+// and it cannot be allowed to enrol again.
+//
+// The answer says the device's id and tag (assignTag): the tag it asked
 // for, or a free one when another device of its commune has it.
 // ServerTimeMS is left to the caller.
-func (s *Store) EnrollDevice(ctx context.Context, req syncproto.EnrollRequest) (syncproto.EnrollResponse, error) {
-	token, scope, tag, err := s.enroll(ctx, req)
-	if err != nil {
-		return syncproto.EnrollResponse{}, err
-	}
-	return syncproto.EnrollResponse{DeviceID: req.DeviceID, Token: token, Scope: scope, DeviceTag: tag}, nil
-}
-
-func (s *Store) enroll(ctx context.Context, req syncproto.EnrollRequest) (token, scope, tag string, err error) {
+func (s *Store) EnrollDevice(ctx context.Context, token string, req syncproto.EnrollRequest) (syncproto.EnrollResponse, error) {
 	raw, ok := normalizeCode(req.Code)
 	if !ok {
-		return "", "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeUnknown)
+		return syncproto.EnrollResponse{}, app.Errorf(app.EUNAUTHORIZED, msgCodeUnknown)
 	}
 	fe := map[string]string{}
-	if !app.ValidID(req.DeviceID) {
+	if req.DeviceID != "" && !app.ValidID(req.DeviceID) {
 		fe["device_id"] = "Mã thiết bị phải là một UUID."
 	}
-	tag = strings.ToUpper(strings.TrimSpace(req.DeviceTag))
+	tag := strings.ToUpper(strings.TrimSpace(req.DeviceTag))
 	if !tagRE.MatchString(tag) {
 		fe["device_tag"] = "Ký hiệu thiết bị phải gồm 1 đến 8 chữ cái hoặc chữ số."
 	}
@@ -206,18 +224,18 @@ func (s *Store) enroll(ctx context.Context, req syncproto.EnrollRequest) (token,
 		fe["app_version"] = "Phiên bản ứng dụng không hợp lệ."
 	}
 	if len(fe) > 0 {
-		return "", "", "", &app.Error{Code: app.EINVALID, Message: "Thông tin thiết bị không hợp lệ.", Fields: fe}
+		return syncproto.EnrollResponse{}, &app.Error{Code: app.EINVALID, Message: "Thông tin thiết bị không hợp lệ.", Fields: fe}
 	}
 
 	var b [tokenBytes]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return "", "", "", fmt.Errorf("random token: %w", err)
+		return syncproto.EnrollResponse{}, fmt.Errorf("random token: %w", err)
 	}
-	token = base64.RawURLEncoding.EncodeToString(b[:])
+	newToken := base64.RawURLEncoding.EncodeToString(b[:])
 
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return "", "", "", fmt.Errorf("begin enroll: %w", err)
+		return syncproto.EnrollResponse{}, fmt.Errorf("begin enroll: %w", err)
 	}
 	defer tx.Rollback()
 	if s.d == postgresDialect {
@@ -225,12 +243,13 @@ func (s *Store) enroll(ctx context.Context, req syncproto.EnrollRequest) (token,
 		// (SQLite's single writer does this already). Reads of the devices
 		// (tokens) go on; their updates wait the few milliseconds.
 		if _, err := tx.ExecContext(ctx, `LOCK TABLE devices IN SHARE ROW EXCLUSIVE MODE`); err != nil {
-			return "", "", "", fmt.Errorf("lock devices: %w", err)
+			return syncproto.EnrollResponse{}, fmt.Errorf("lock devices: %w", err)
 		}
 	}
 
 	now := s.now()
 	codeHash := hashString(raw)
+	var scope string
 	var expiresAt int64
 	var usedAt sql.NullInt64
 	err = tx.QueryRowContext(ctx,
@@ -238,45 +257,182 @@ func (s *Store) enroll(ctx context.Context, req syncproto.EnrollRequest) (token,
 		Scan(&scope, &expiresAt, &usedAt)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return "", "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeUnknown)
+		return syncproto.EnrollResponse{}, app.Errorf(app.EUNAUTHORIZED, msgCodeUnknown)
 	case err != nil:
-		return "", "", "", fmt.Errorf("read enrol code: %w", err)
+		return syncproto.EnrollResponse{}, fmt.Errorf("read enrol code: %w", err)
 	case usedAt.Valid:
-		return "", "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeUsed)
+		return syncproto.EnrollResponse{}, app.Errorf(app.EUNAUTHORIZED, msgCodeUsed)
 	case ms(now) >= expiresAt:
-		return "", "", "", app.Errorf(app.EUNAUTHORIZED, msgCodeExpired)
+		return syncproto.EnrollResponse{}, app.Errorf(app.EUNAUTHORIZED, msgCodeExpired)
 	}
 	if scope != syncproto.ScopeProvince {
 		if ok, err := s.knownCommune(scope); err != nil {
-			return "", "", "", err
+			return syncproto.EnrollResponse{}, err
 		} else if !ok { // a code made before the catalogue was checked
-			return "", "", "", app.Errorf(app.EINVALID, msgCodeCommune, scope)
+			return syncproto.EnrollResponse{}, app.Errorf(app.EINVALID, msgCodeCommune, scope)
 		}
 	}
-	if tag, err = assignTag(ctx, tx, req.DeviceID, scope, tag); err != nil {
-		return "", "", "", err
-	}
 
-	_, err = tx.ExecContext(ctx,
-		`INSERT INTO devices (id, tag, name, scope, token_hash, app_version, created_at, enrolled_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		 ON CONFLICT (id) DO UPDATE SET
-		   tag = excluded.tag, name = excluded.name, scope = excluded.scope,
-		   token_hash = excluded.token_hash, app_version = excluded.app_version,
-		   enrolled_at = excluded.enrolled_at, revoked_at = NULL`,
-		req.DeviceID, tag, name, scope, hashString(token), appVersion, ms(now), ms(now))
+	id, event, err := enrollingDevice(ctx, tx, token, req, now)
 	if err != nil {
-		return "", "", "", fmt.Errorf("upsert device: %w", err)
+		return syncproto.EnrollResponse{}, err
+	}
+	if tag, err = assignTag(ctx, tx, id, scope, tag); err != nil {
+		return syncproto.EnrollResponse{}, err
+	}
+	var res sql.Result
+	if event == eventEnrolled {
+		res, err = tx.ExecContext(ctx,
+			`INSERT INTO devices (id, tag, name, scope, token_hash, app_version, created_at, enrolled_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, tag, name, scope, hashString(newToken), appVersion, ms(now), ms(now))
+	} else {
+		// Never a revoked device: enrollingDevice checked it, and the
+		// condition holds under the lock (PostgreSQL) or the single writer.
+		res, err = tx.ExecContext(ctx,
+			`UPDATE devices SET tag = ?, name = ?, scope = ?, token_hash = ?, app_version = ?, enrolled_at = ?,
+			   reenrol_until = NULL
+			 WHERE id = ? AND revoked_at IS NULL`,
+			tag, name, scope, hashString(newToken), appVersion, ms(now), id)
+	}
+	if err != nil {
+		return syncproto.EnrollResponse{}, fmt.Errorf("save device: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return syncproto.EnrollResponse{}, fmt.Errorf("save device: %d rows, %v", n, err)
+	}
+	if err := deviceEvent(ctx, tx, id, now, event, scope); err != nil {
+		return syncproto.EnrollResponse{}, err
 	}
 	if _, err := tx.ExecContext(ctx,
 		`UPDATE enrol_codes SET used_at = ?, used_by_device = ? WHERE code_hash = ?`,
-		ms(now), req.DeviceID, codeHash); err != nil {
-		return "", "", "", fmt.Errorf("mark enrol code used: %w", err)
+		ms(now), id, codeHash); err != nil {
+		return syncproto.EnrollResponse{}, fmt.Errorf("mark enrol code used: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return "", "", "", fmt.Errorf("commit enroll: %w", err)
+		return syncproto.EnrollResponse{}, fmt.Errorf("commit enroll: %w", err)
 	}
-	return token, scope, tag, nil
+	return syncproto.EnrollResponse{DeviceID: id, Token: newToken, Scope: scope, DeviceTag: tag}, nil
+}
+
+// enrollingDevice decides which device an enrolment binds (see
+// EnrollDevice): the id and the event to record (eventEnrolled for a new
+// id).
+func enrollingDevice(ctx context.Context, tx *txn, token string, req syncproto.EnrollRequest, now time.Time) (id, event string, err error) {
+	if token != "" {
+		var revoked sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT id, revoked_at FROM devices WHERE token_hash = ?`, hashString(token)).
+			Scan(&id, &revoked)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			// Not a current token (revoked, or of a restored server): the
+			// rules of a request without one.
+		case err != nil:
+			return "", "", fmt.Errorf("read device of token: %w", err)
+		case revoked.Valid:
+		default:
+			if req.DeviceID != "" && req.DeviceID != id {
+				return "", "", app.Errorf(app.EFORBIDDEN, msgOtherDevice)
+			}
+			return id, eventMoved, nil
+		}
+	}
+	if !req.AdoptsDeviceID {
+		return "", "", &app.Error{Code: syncproto.CodeUpgradeRequired, Message: msgOldApp}
+	}
+	if req.DeviceID != "" {
+		var until sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT reenrol_until FROM devices WHERE id = ? AND revoked_at IS NULL`, req.DeviceID).
+			Scan(&until)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return "", "", fmt.Errorf("read device: %w", err)
+		case until.Valid && ms(now) < until.Int64:
+			return req.DeviceID, eventReenrolled, nil
+		}
+	}
+	return app.NewID(), eventEnrolled, nil
+}
+
+// deviceEvent records an event of a device's identity.
+func deviceEvent(ctx context.Context, q interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, id string, now time.Time, event, scope string) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO device_events (device_id, at, event, scope) VALUES (?, ?, ?, ?)`,
+		id, ms(now), event, scope); err != nil {
+		return fmt.Errorf("record device event: %w", err)
+	}
+	return nil
+}
+
+// AllowReenrol lets the device id enrol again without its token, with any
+// valid code, until now+ttl (once): for a laptop that lost its token, which
+// is to keep its id. The allowance is recorded in the device's history. A
+// revoked device cannot be allowed (app.EFORBIDDEN): a revocation is final.
+// An unknown device is app.ENOTFOUND.
+func (s *Store) AllowReenrol(ctx context.Context, deviceID string, ttl time.Duration) (time.Time, error) {
+	if ttl <= 0 || ttl > MaxEnrolTTL {
+		return time.Time{}, app.Errorf(app.EINVALID, "Thời hạn cho phép phải lớn hơn 0 và không quá 30 ngày (720h).")
+	}
+	now := s.now()
+	until := now.Add(ttl).UTC()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("begin allow re-enrolment: %w", err)
+	}
+	defer tx.Rollback()
+	var scope string
+	var revoked sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT scope, revoked_at FROM devices WHERE id = ?`, deviceID).Scan(&scope, &revoked)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return time.Time{}, app.Errorf(app.ENOTFOUND, "Không tìm thấy thiết bị %s.", deviceID)
+	case err != nil:
+		return time.Time{}, fmt.Errorf("read device: %w", err)
+	case revoked.Valid:
+		return time.Time{}, app.Errorf(app.EFORBIDDEN,
+			"Thiết bị %s đã bị thu hồi; việc thu hồi là vĩnh viễn. Hãy cấp mã đăng ký mới: máy sẽ nhận một mã thiết bị mới.", deviceID)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE devices SET reenrol_until = ? WHERE id = ?`, ms(until), deviceID); err != nil {
+		return time.Time{}, fmt.Errorf("allow re-enrolment: %w", err)
+	}
+	if err := deviceEvent(ctx, tx, deviceID, now, eventReenrolAllowed, scope); err != nil {
+		return time.Time{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return time.Time{}, fmt.Errorf("commit allow re-enrolment: %w", err)
+	}
+	return until, nil
+}
+
+// DeviceEvent is one event of a device's history.
+type DeviceEvent struct {
+	DeviceID string
+	At       time.Time
+	Event    string // enrolled, moved, reenrolled, reenrol_allowed, revoked
+	Scope    string
+}
+
+// DeviceEvents returns the history of a device's identity, oldest first.
+func (s *Store) DeviceEvents(ctx context.Context, deviceID string) ([]DeviceEvent, error) {
+	rows, err := s.r.QueryContext(ctx,
+		`SELECT device_id, at, event, scope FROM device_events WHERE device_id = ? ORDER BY at, event`, deviceID)
+	if err != nil {
+		return nil, fmt.Errorf("device events: %w", err)
+	}
+	defer rows.Close()
+	var out []DeviceEvent
+	for rows.Next() {
+		var e DeviceEvent
+		var at int64
+		if err := rows.Scan(&e.DeviceID, &at, &e.Event, &e.Scope); err != nil {
+			return nil, fmt.Errorf("device events: %w", err)
+		}
+		e.At = time.UnixMilli(at).UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // assignTag returns the tag device (enrolling into scope, asking for
@@ -385,16 +541,36 @@ func (s *Store) Devices(ctx context.Context) ([]Device, error) {
 
 // Revoke stops a device's token from working. Revoking a revoked device
 // keeps the first revocation time. An unknown device is app.ENOTFOUND.
+//
+// A revocation is final: the device's token stops working, any allowance to
+// enrol again is withdrawn, and the id never enrols again (EnrollDevice).
 func (s *Store) Revoke(ctx context.Context, deviceID string) error {
-	res, err := s.w.ExecContext(ctx,
-		`UPDATE devices SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, ms(s.now()), deviceID)
+	now := s.now()
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
+		return fmt.Errorf("begin revoke: %w", err)
+	}
+	defer tx.Rollback()
+	var scope string
+	var revoked sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT scope, revoked_at FROM devices WHERE id = ?`, deviceID).Scan(&scope, &revoked)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return app.Errorf(app.ENOTFOUND, "Không tìm thấy thiết bị %s.", deviceID)
+	case err != nil:
+		return fmt.Errorf("revoke device: %w", err)
+	case revoked.Valid:
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx,
+		`UPDATE devices SET revoked_at = coalesce(revoked_at, ?), reenrol_until = NULL WHERE id = ?`, ms(now), deviceID); err != nil {
 		return fmt.Errorf("revoke device: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("revoke device: %w", err)
-	} else if n == 0 {
-		return app.Errorf(app.ENOTFOUND, "Không tìm thấy thiết bị %s.", deviceID)
+	if err := deviceEvent(ctx, tx, deviceID, now, eventRevoked, scope); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit revoke: %w", err)
 	}
 	return nil
 }

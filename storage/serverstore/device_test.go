@@ -64,14 +64,14 @@ func TestEnroll(t *testing.T) {
 			t.Fatal(err)
 		}
 		id := app.NewID()
-		token, scope, err := s.Enroll(ctx, syncproto.EnrollRequest{Code: code, DeviceID: id, DeviceTag: "A7K3"})
+		token, scope, err := enrollNew(ctx, s, syncproto.EnrollRequest{Code: code, DeviceID: id, DeviceTag: "A7K3"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if scope != "28261" || len(token) != 43 {
 			t.Fatalf("scope %q, token length %d; want 28261, 43", scope, len(token))
 		}
-		_, _, err = s.Enroll(ctx, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "B2"})
+		_, _, err = enrollNew(ctx, s, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "B2"})
 		if !isAppCode(err, app.EUNAUTHORIZED) || !strings.Contains(app.ErrorMessage(err), "đã được sử dụng") {
 			t.Fatalf("second use: err = %v, want unauthorized 'đã được sử dụng'", err)
 		}
@@ -82,14 +82,14 @@ func TestEnroll(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock.Advance(time.Hour)
-		_, _, err = s.Enroll(ctx, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7K3"})
+		_, _, err = enrollNew(ctx, s, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7K3"})
 		if !isAppCode(err, app.EUNAUTHORIZED) || !strings.Contains(app.ErrorMessage(err), "hết hạn") {
 			t.Fatalf("err = %v, want unauthorized 'hết hạn'", err)
 		}
 	})
 	t.Run("ErrUnknownCode", func(t *testing.T) {
 		for _, code := range []string{"", "0000-0000-00", "not a code", "K7QM-3XPA-9D-EXTRA"} {
-			_, _, err := s.Enroll(ctx, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7K3"})
+			_, _, err := enrollNew(ctx, s, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7K3"})
 			if !isAppCode(err, app.EUNAUTHORIZED) {
 				t.Errorf("code %q: err = %v, want unauthorized", code, err)
 			}
@@ -102,7 +102,7 @@ func TestEnroll(t *testing.T) {
 		}
 		typed := " " + strings.ToLower(strings.ReplaceAll(code, "-", " ")) + " "
 		typed = strings.NewReplacer("0", "o", "1", "l").Replace(typed)
-		if _, _, err := s.Enroll(ctx, syncproto.EnrollRequest{Code: typed, DeviceID: app.NewID(), DeviceTag: "a7k3"}); err != nil {
+		if _, _, err := enrollNew(ctx, s, syncproto.EnrollRequest{Code: typed, DeviceID: app.NewID(), DeviceTag: "a7k3"}); err != nil {
 			t.Fatalf("code typed as %q: %v", typed, err)
 		}
 	})
@@ -111,7 +111,7 @@ func TestEnroll(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = s.Enroll(ctx, syncproto.EnrollRequest{Code: code, DeviceID: "laptop-1", DeviceTag: "A7-!"})
+		_, _, err = enrollNew(ctx, s, syncproto.EnrollRequest{Code: code, DeviceID: "laptop-1", DeviceTag: "A7-!"})
 		if !isAppCode(err, app.EINVALID) {
 			t.Fatalf("err = %v, want invalid", err)
 		}
@@ -120,7 +120,7 @@ func TestEnroll(t *testing.T) {
 			t.Fatalf("field errors = %v, want device_id and device_tag", fe)
 		}
 		// A failed enrolment does not use up the code.
-		if _, _, err := s.Enroll(ctx, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7"}); err != nil {
+		if _, _, err := enrollNew(ctx, s, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7"}); err != nil {
 			t.Fatalf("code after a failed enrolment: %v", err)
 		}
 	})
@@ -159,30 +159,172 @@ func TestAuthenticate(t *testing.T) {
 		}
 	})
 
-	t.Run("Reenrol", func(t *testing.T) {
-		code, _, err := s.CreateEnrolCode(ctx, "28262", time.Hour)
-		if err != nil {
-			t.Fatal(err)
+	t.Run("RevokedStaysRevoked", func(t *testing.T) {
+		// d is revoked above: no code, no token, no allowance brings its
+		// id back.
+		for _, scope := range []string{"28261", "29905", syncproto.ScopeProvince} {
+			code, _, err := s.CreateEnrolCode(ctx, scope, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := s.EnrollDevice(ctx, d.Token, syncproto.EnrollRequest{Code: code, DeviceID: d.ID, DeviceTag: "A7K3", AdoptsDeviceID: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.DeviceID == d.ID || !app.ValidID(resp.DeviceID) {
+				t.Fatalf("code for %s with the revoked id and token: got id %s, want a new one", scope, resp.DeviceID)
+			}
 		}
-		token, scope, err := s.Enroll(ctx, syncproto.EnrollRequest{Code: code, DeviceID: d.ID, DeviceTag: "A7K3"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if token == d.Token || scope != "28262" {
-			t.Fatalf("re-enrol: same token or scope %q", scope)
+		if _, err := s.AllowReenrol(ctx, d.ID, time.Hour); !isAppCode(err, app.EFORBIDDEN) {
+			t.Fatalf("allow-reenrol of a revoked device: %v, want forbidden", err)
 		}
 		if _, _, err := s.Authenticate(ctx, d.Token); !isAppCode(err, app.EUNAUTHORIZED) {
-			t.Fatalf("old token after re-enrolment: err = %v, want unauthorized", err)
-		}
-		if id, scope, err := s.Authenticate(ctx, token); err != nil || id != d.ID || scope != "28262" {
-			t.Fatalf("new token: %q %q %v", id, scope, err)
+			t.Fatalf("revoked token: %v", err)
 		}
 		devs, err := s.Devices(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(devs) != 1 || devs[0].Revoked() || devs[0].Scope != "28262" {
-			t.Fatalf("devices = %+v, want one active device in 28262", devs)
+		for _, dev := range devs {
+			if dev.ID == d.ID && (!dev.Revoked() || dev.Scope != "28261") {
+				t.Fatalf("revoked device now %+v", dev)
+			}
+		}
+	})
+}
+
+// TestEnroll_IdentityRules: the server, not the request, decides which
+// device enrols (issue 16).
+func TestEnroll_IdentityRules(t *testing.T) {
+	ctx := context.Background()
+	clock := clocktest.AtToday(t)
+	s, _ := MustOpen(t, clock)
+	code := func(scope string) string {
+		t.Helper()
+		c, _, err := s.CreateEnrolCode(ctx, scope, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	enrol := func(token string, req syncproto.EnrollRequest) (syncproto.EnrollResponse, error) {
+		req.DeviceTag, req.AppVersion = "A7K3", "test"
+		return s.EnrollDevice(ctx, token, req)
+	}
+	authenticates := func(token, id, scope string) {
+		t.Helper()
+		if gotID, gotScope, err := s.Authenticate(ctx, token); err != nil || gotID != id || gotScope != scope {
+			t.Fatalf("token: %q %q %v; want %s in %s", gotID, gotScope, err, id, scope)
+		}
+	}
+
+	t.Run("NewIDWhateverTheRequestSays", func(t *testing.T) {
+		asked := app.NewID()
+		resp, err := enrol("", syncproto.EnrollRequest{Code: code("28261"), DeviceID: asked, AdoptsDeviceID: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.DeviceID == asked || !app.ValidID(resp.DeviceID) {
+			t.Fatalf("id %q for a request asking %q: want a new id of the server's", resp.DeviceID, asked)
+		}
+		authenticates(resp.Token, resp.DeviceID, "28261")
+	})
+
+	t.Run("TakeoverGetsANewID", func(t *testing.T) {
+		a := MustEnroll(t, s, "28261")
+		// A code of another commune, and of A's own (the insider), with
+		// A's id: each a new device; A unchanged.
+		for _, scope := range []string{"29905", "28261"} {
+			resp, err := enrol("", syncproto.EnrollRequest{Code: code(scope), DeviceID: a.ID, AdoptsDeviceID: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.DeviceID == a.ID {
+				t.Fatalf("a code for %s with A's id took A's id", scope)
+			}
+			authenticates(resp.Token, resp.DeviceID, scope)
+		}
+		authenticates(a.Token, a.ID, "28261")
+		// A token that is not A's current one does not help either.
+		resp, err := enrol("forged-"+a.Token, syncproto.EnrollRequest{Code: code("29905"), DeviceID: a.ID, AdoptsDeviceID: true})
+		if err != nil || resp.DeviceID == a.ID {
+			t.Fatalf("forged token: %s %v", resp.DeviceID, err)
+		}
+		authenticates(a.Token, a.ID, "28261")
+		ev, err := s.DeviceEvents(ctx, a.ID)
+		if err != nil || len(ev) != 1 || ev[0].Event != "enrolled" {
+			t.Fatalf("A's history: %+v %v", ev, err)
+		}
+	})
+
+	t.Run("OldAppRefusedCodeKept", func(t *testing.T) {
+		c := code("28261")
+		_, err := enrol("", syncproto.EnrollRequest{Code: c, DeviceID: app.NewID()})
+		if !isAppCode(err, syncproto.CodeUpgradeRequired) || !strings.Contains(app.ErrorMessage(err), "cập nhật") {
+			t.Fatalf("request of an app that keeps its own id: %v, want upgrade_required", err)
+		}
+		if _, err := enrol("", syncproto.EnrollRequest{Code: c, AdoptsDeviceID: true}); err != nil {
+			t.Fatalf("the code after the refusal: %v", err)
+		}
+	})
+
+	t.Run("MoveWithItsToken", func(t *testing.T) {
+		a := MustEnroll(t, s, "28261")
+		resp, err := enrol(a.Token, syncproto.EnrollRequest{Code: code("29905"), DeviceID: a.ID, AdoptsDeviceID: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.DeviceID != a.ID || resp.Scope != "29905" || resp.Token == a.Token {
+			t.Fatalf("move: %+v", resp)
+		}
+		if _, _, err := s.Authenticate(ctx, a.Token); !isAppCode(err, app.EUNAUTHORIZED) {
+			t.Fatalf("old token after the move: %v", err)
+		}
+		authenticates(resp.Token, a.ID, "29905")
+		// A token names its device: another id in the request is refused.
+		other := MustEnroll(t, s, "28261")
+		if _, err := enrol(resp.Token, syncproto.EnrollRequest{Code: code("28261"), DeviceID: other.ID, AdoptsDeviceID: true}); !isAppCode(err, app.EFORBIDDEN) {
+			t.Fatalf("a token with another device's id: %v, want forbidden", err)
+		}
+		authenticates(other.Token, other.ID, "28261")
+		ev, err := s.DeviceEvents(ctx, a.ID)
+		if err != nil || len(ev) != 2 || ev[1].Event != "moved" || ev[1].Scope != "29905" {
+			t.Fatalf("history: %+v %v", ev, err)
+		}
+	})
+
+	t.Run("AfterTheOperatorAllows", func(t *testing.T) {
+		a := MustEnroll(t, s, "28261")
+		if _, err := s.AllowReenrol(ctx, app.NewID(), time.Hour); !isAppCode(err, app.ENOTFOUND) {
+			t.Fatalf("allow an unknown id: %v", err)
+		}
+		if _, err := s.AllowReenrol(ctx, a.ID, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := enrol("", syncproto.EnrollRequest{Code: code("28261"), DeviceID: a.ID, AdoptsDeviceID: true})
+		if err != nil || resp.DeviceID != a.ID {
+			t.Fatalf("allowed re-enrolment: %s %v, want %s", resp.DeviceID, err, a.ID)
+		}
+		authenticates(resp.Token, a.ID, "28261")
+		// Used up: the next request with the id gets a new one.
+		again, err := enrol("", syncproto.EnrollRequest{Code: code("28261"), DeviceID: a.ID, AdoptsDeviceID: true})
+		if err != nil || again.DeviceID == a.ID {
+			t.Fatalf("second use of an allowance: %s %v", again.DeviceID, err)
+		}
+		authenticates(resp.Token, a.ID, "28261")
+		// An allowance expires.
+		b := MustEnroll(t, s, "28261")
+		if _, err := s.AllowReenrol(ctx, b.ID, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Hour)
+		late, err := enrol("", syncproto.EnrollRequest{Code: code("28261"), DeviceID: b.ID, AdoptsDeviceID: true})
+		if err != nil || late.DeviceID == b.ID {
+			t.Fatalf("expired allowance: %s %v", late.DeviceID, err)
+		}
+		ev, err := s.DeviceEvents(ctx, a.ID)
+		if err != nil || len(ev) != 3 || ev[1].Event != "reenrol_allowed" || ev[2].Event != "reenrolled" {
+			t.Fatalf("history: %+v %v", ev, err)
 		}
 	})
 }
@@ -194,7 +336,7 @@ func TestEnroll_SecretsNotStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := s.Enroll(ctx, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7K3"})
+	token, _, err := enrollNew(ctx, s, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7K3"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -200,8 +200,8 @@ func (s *Store) backupPostgres(ctx context.Context, path string) error {
 	if err != nil {
 		return app.WrapError(app.EINVALID, "Không tìm thấy pg_dump: cài gói postgresql-client để sao lưu PostgreSQL.", err)
 	}
-	cmd := exec.CommandContext(ctx, pgDump, "--format=custom", "--no-owner", "--schema="+schema,
-		"--exclude-table-data="+schema+".server_epoch", "--file="+path, "--dbname="+libpqURL(s.url))
+	cmd := pgCommand(ctx, pgDump, s.url, "--format=custom", "--no-owner", "--schema="+schema,
+		"--exclude-table-data="+schema+".server_epoch", "--file="+path)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		os.Remove(path)
 		return app.WrapError(app.EINTERNAL, "Không sao lưu được dữ liệu máy chủ (pg_dump): "+strings.TrimSpace(string(out)), err)
@@ -227,12 +227,37 @@ func PostgresProgram(name string) (string, error) {
 	return exec.LookPath(name)
 }
 
-// libpqURL drops the pgxpool settings (pool_*) from a URL, which libpq's
-// programs do not know.
-func libpqURL(raw string) string {
+// pgCommand is the command running a PostgreSQL client program (pg_dump,
+// pg_restore) with args on the database of the URL dbURL. The URL goes on
+// the command line without its password, which goes in the program's
+// environment (PGPASSWORD) only: a command line is readable by every user
+// of the machine (ps, /proc), a process's environment by its owner only.
+// A URL without a password leaves the environment as it is (~/.pgpass,
+// PGPASSWORD of the operator).
+func pgCommand(ctx context.Context, program, dbURL string, args ...string) *exec.Cmd {
+	conn, password := libpqURL(dbURL)
+	cmd := exec.CommandContext(ctx, program, append([]string{"--dbname=" + conn}, args...)...)
+	if password != "" {
+		env := os.Environ()
+		kept := env[:0]
+		for _, kv := range env {
+			if !strings.HasPrefix(kv, "PGPASSWORD=") {
+				kept = append(kept, kv)
+			}
+		}
+		cmd.Env = append(kept, "PGPASSWORD="+password)
+	}
+	return cmd
+}
+
+// libpqURL returns the URL for libpq's programs: without the pgxpool
+// settings (pool_*), which they do not know, and without the password
+// (in the user part or a password= parameter), returned apart. A string
+// that is not a URL is returned as it is.
+func libpqURL(raw string) (conn, password string) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return raw
+		return raw, ""
 	}
 	q := u.Query()
 	for k := range q {
@@ -240,8 +265,18 @@ func libpqURL(raw string) string {
 			q.Del(k)
 		}
 	}
+	if p := q.Get("password"); p != "" {
+		password = p
+	}
+	q.Del("password")
+	if u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			password = p
+		}
+		u.User = url.User(u.User.Username())
+	}
 	u.RawQuery = q.Encode()
-	return u.String()
+	return u.String(), password
 }
 
 // Restore puts a backup made by Backup in place as the database db, which
@@ -262,15 +297,20 @@ func Restore(ctx context.Context, db, from string, now func() time.Time) error {
 			return app.WrapError(app.EINVALID, "Không chép được tệp sao lưu vào chỗ cơ sở dữ liệu.", err)
 		}
 	} else {
-		if err := requireEmpty(ctx, db); err != nil {
+		schemas, err := requireEmpty(ctx, db)
+		if err != nil {
 			return err
 		}
 		pgRestore, err := PostgresProgram("pg_restore")
 		if err != nil {
 			return app.WrapError(app.EINVALID, "Không tìm thấy pg_restore: cài gói postgresql-client để khôi phục PostgreSQL.", err)
 		}
-		cmd := exec.CommandContext(ctx, pgRestore, "--no-owner", "--single-transaction", "--exit-on-error",
-			"--dbname="+libpqURL(db), from)
+		list, err := restoreList(ctx, pgRestore, from, schemas)
+		if err != nil {
+			return err
+		}
+		defer os.Remove(list)
+		cmd := pgCommand(ctx, pgRestore, db, "--no-owner", "--single-transaction", "--exit-on-error", "--use-list="+list, from)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return app.WrapError(app.EINVALID, "Không khôi phục được (pg_restore): "+strings.TrimSpace(string(out)), err)
 		}
@@ -282,24 +322,73 @@ func Restore(ctx context.Context, db, from string, now func() time.Time) error {
 	return s.Close()
 }
 
-// requireEmpty refuses a PostgreSQL database whose schema has tables.
-func requireEmpty(ctx context.Context, db string) error {
+// restoreList writes the table of contents of the backup from for
+// pg_restore --use-list, without the creation of the schemas the target
+// database has already (exists), nor their comments and grants: a backup
+// of the default schema, public, has "CREATE SCHEMA public", which fails
+// on every new database. It returns the file's path.
+func restoreList(ctx context.Context, pgRestore, from string, exists map[string]bool) (string, error) {
+	out, err := exec.CommandContext(ctx, pgRestore, "--list", from).Output()
+	if err != nil {
+		return "", app.WrapError(app.EINVALID, fmt.Sprintf("Tệp %s không phải bản sao lưu PostgreSQL của máy chủ (pg_restore --list).", from), err)
+	}
+	lines := strings.Split(string(out), "\n")
+	for i, l := range lines {
+		// "2200; 2615 2200 SCHEMA - public pg_database_owner",
+		// "COMMENT - SCHEMA public …", "ACL - SCHEMA public …".
+		f := strings.Fields(l)
+		if len(f) < 6 || strings.HasPrefix(l, ";") {
+			continue
+		}
+		if (f[3] == "SCHEMA" && f[4] == "-" && exists[f[5]]) ||
+			((f[3] == "COMMENT" || f[3] == "ACL") && f[4] == "-" && f[5] == "SCHEMA" && len(f) > 6 && exists[f[6]]) {
+			lines[i] = ";" + l
+		}
+	}
+	tmp, err := os.CreateTemp("", "bvntd-restore-*.list")
+	if err != nil {
+		return "", err
+	}
+	defer tmp.Close()
+	if _, err := tmp.WriteString(strings.Join(lines, "\n")); err != nil {
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	return tmp.Name(), tmp.Close()
+}
+
+// requireEmpty refuses a PostgreSQL database whose schema has tables. It
+// returns the schemas the database has.
+func requireEmpty(ctx context.Context, db string) (map[string]bool, error) {
 	cfg, err := pgxpool.ParseConfig(db)
 	if err != nil {
-		return app.WrapError(app.EINVALID, "Địa chỉ cơ sở dữ liệu PostgreSQL không hợp lệ (bad postgres URL).", err)
+		return nil, app.WrapError(app.EINVALID, "Địa chỉ cơ sở dữ liệu PostgreSQL không hợp lệ (bad postgres URL).", err)
 	}
 	cfg.MaxConns = 1
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return app.WrapError(app.EINVALID, "Không kết nối được PostgreSQL (cannot connect).", err)
+		return nil, app.WrapError(app.EINVALID, "Không kết nối được PostgreSQL (cannot connect).", err)
 	}
 	defer pool.Close()
 	var tables int
 	if err := pool.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").Scan(&tables); err != nil {
-		return app.WrapError(app.EINVALID, "Không kết nối được PostgreSQL (cannot connect).", err)
+		return nil, app.WrapError(app.EINVALID, "Không kết nối được PostgreSQL (cannot connect).", err)
 	}
 	if tables > 0 {
-		return app.Errorf(app.EINVALID, "Cơ sở dữ liệu đích đã có dữ liệu; hãy khôi phục vào một cơ sở dữ liệu mới, trống (createdb).")
+		return nil, app.Errorf(app.EINVALID, "Cơ sở dữ liệu đích đã có dữ liệu; hãy khôi phục vào một cơ sở dữ liệu mới, trống (createdb).")
 	}
-	return nil
+	rows, err := pool.Query(ctx, "SELECT nspname FROM pg_namespace")
+	if err != nil {
+		return nil, app.WrapError(app.EINVALID, "Không kết nối được PostgreSQL (cannot connect).", err)
+	}
+	defer rows.Close()
+	schemas := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		schemas[name] = true
+	}
+	return schemas, rows.Err()
 }

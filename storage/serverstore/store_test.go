@@ -58,15 +58,22 @@ func MustEnroll(tb testing.TB, s *serverstore.Store, scope string) device {
 	if err != nil {
 		tb.Fatalf("create code: %v", err)
 	}
-	id := app.NewID()
-	token, got, err := s.Enroll(ctx, syncproto.EnrollRequest{Code: code, DeviceID: id, DeviceTag: "A7K3", AppVersion: "test"})
+	resp, err := s.EnrollDevice(ctx, "", syncproto.EnrollRequest{Code: code, DeviceTag: "A7K3", AppVersion: "test", AdoptsDeviceID: true})
 	if err != nil {
 		tb.Fatalf("enroll: %v", err)
 	}
-	if got != scope {
-		tb.Fatalf("enroll scope = %q, want %q", got, scope)
+	if resp.Scope != scope || !app.ValidID(resp.DeviceID) {
+		tb.Fatalf("enroll: scope %q, id %q; want %q and a new id", resp.Scope, resp.DeviceID, scope)
 	}
-	return device{ID: id, Token: token, Scope: scope}
+	return device{ID: resp.DeviceID, Token: resp.Token, Scope: scope}
+}
+
+// enrollNew enrols with a code as a current app does (no token, adopting
+// the id the server gives) and returns the token and scope.
+func enrollNew(ctx context.Context, s *serverstore.Store, req syncproto.EnrollRequest) (token, scope string, err error) {
+	req.AdoptsDeviceID = true
+	resp, err := s.EnrollDevice(ctx, "", req)
+	return resp.Token, resp.Scope, err
 }
 
 // mut builds an upsert of a case.

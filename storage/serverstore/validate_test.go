@@ -200,45 +200,49 @@ func TestPush_HostileAuditFields(t *testing.T) {
 func TestEnroll_TagUniqueInCommune(t *testing.T) {
 	ctx := context.Background()
 	s, _ := MustOpen(t, newTestClock())
-	enrol := func(scope, id, tag string) syncproto.EnrollResponse {
+	// enrol enrols a device into scope asking for tag: a new one (token
+	// ""), or the device of token enrolling again.
+	enrol := func(scope, token, tag string) syncproto.EnrollResponse {
 		t.Helper()
 		code, _, err := s.CreateEnrolCode(ctx, scope, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := s.EnrollDevice(ctx, syncproto.EnrollRequest{Code: code, DeviceID: id, DeviceTag: tag, AppVersion: "test"})
+		resp, err := s.EnrollDevice(ctx, token, syncproto.EnrollRequest{Code: code, DeviceTag: tag, AppVersion: "test", AdoptsDeviceID: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return resp
 	}
-	first, second, third, prov := app.NewID(), app.NewID(), app.NewID(), app.NewID()
-	if got := enrol("28261", first, "A7K3").DeviceTag; got != "A7K3" {
-		t.Fatalf("first device's tag = %q", got)
+	first := enrol("28261", "", "A7K3")
+	if first.DeviceTag != "A7K3" {
+		t.Fatalf("first device's tag = %q", first.DeviceTag)
 	}
-	assigned := enrol("28261", second, "A7K3").DeviceTag
+	second := enrol("28261", "", "A7K3")
+	assigned := second.DeviceTag
 	if assigned == "A7K3" || !app.ValidDeviceTag(assigned) {
 		t.Fatalf("second device of the commune asking for a taken tag got %q", assigned)
 	}
-	// The same answer on every attempt (re-enrolling).
-	if got := enrol("28261", second, "A7K3").DeviceTag; got != assigned {
-		t.Fatalf("re-enrolled: %q, then %q", assigned, got)
+	// The same answer on every attempt (re-enrolling with its token).
+	again := enrol("28261", second.Token, "A7K3")
+	if again.DeviceTag != assigned || again.DeviceID != second.DeviceID {
+		t.Fatalf("re-enrolled: %q %s, then %q %s", assigned, second.DeviceID, again.DeviceTag, again.DeviceID)
 	}
 	// Once adopted, the tag stays.
-	if got := enrol("28261", second, assigned).DeviceTag; got != assigned {
+	if got := enrol("28261", again.Token, assigned).DeviceTag; got != assigned {
 		t.Fatalf("re-enrolled with the assigned tag: %q", got)
 	}
 	// Another commune may have it; a provincial device, which writes
 	// everywhere, may not.
-	if got := enrol("29905", third, "A7K3").DeviceTag; got != "A7K3" {
+	if got := enrol("29905", "", "A7K3").DeviceTag; got != "A7K3" {
 		t.Fatalf("another commune: %q", got)
 	}
-	if got := enrol(syncproto.ScopeProvince, prov, "A7K3").DeviceTag; got == "A7K3" {
+	if got := enrol(syncproto.ScopeProvince, "", "A7K3").DeviceTag; got == "A7K3" {
 		t.Fatal("a provincial device took a commune's tag")
 	}
 	// The first device keeps its tag on enrolling again.
-	if got := enrol("28261", first, "A7K3").DeviceTag; got != "A7K3" {
-		t.Fatalf("first device re-enrolled: %q", got)
+	if got := enrol("28261", first.Token, "A7K3"); got.DeviceTag != "A7K3" || got.DeviceID != first.DeviceID {
+		t.Fatalf("first device re-enrolled: %q %s", got.DeviceTag, got.DeviceID)
 	}
 }
 
@@ -259,7 +263,7 @@ func TestEnrol_CommuneFromTheCatalogue(t *testing.T) {
 	if _, err := s.RawDB().Exec(s.Bind(`UPDATE enrol_codes SET scope = ?`), "28262"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.EnrollDevice(ctx, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7K3"})
+	_, err = s.EnrollDevice(ctx, "", syncproto.EnrollRequest{Code: code, DeviceTag: "A7K3", AdoptsDeviceID: true})
 	if !isAppCode(err, app.EINVALID) {
 		t.Fatalf("enrolling with an old code for 28262: %v", err)
 	}

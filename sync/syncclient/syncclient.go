@@ -17,7 +17,9 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -73,6 +75,11 @@ type Client struct {
 	// Now is the program's clock (app/clock.go): the store's clock in the
 	// app; required.
 	Now func() time.Time
+
+	// InsecureHTTP lets the client talk to a server over plain http:// on
+	// an address other than loopback (a lab). Without it, such a server is
+	// refused before any connection (CheckServerURL).
+	InsecureHTTP bool
 
 	sent, received atomic.Int64
 }
@@ -141,6 +148,9 @@ func (c *Client) sync(ctx context.Context) (Result, error) {
 	}
 	if e.Token == "" {
 		return res, errNotEnrolled
+	}
+	if _, err := CheckServerURL(e.ServerURL, c.InsecureHTTP); err != nil {
+		return res, err
 	}
 	// Push, then pull. A pull that found the server restored from a backup
 	// queues this device's acknowledged changes again: push and pull once
@@ -342,23 +352,70 @@ func toWire(m app.Mutation) syncproto.Mutation {
 	}
 }
 
-// Enroll exchanges a one-time code for a token and binds the store to the
-// server.
-func (c *Client) Enroll(ctx context.Context, serverURL, code, deviceName string) (app.Enrollment, error) {
-	serverURL = strings.TrimRight(strings.TrimSpace(serverURL), "/")
+// MsgPlainHTTP is why a server on plain http:// outside loopback is
+// refused (%s: the address).
+const MsgPlainHTTP = "Không kết nối máy chủ %s qua http:// vì đường truyền không được mã hóa: mã đăng ký, khóa của thiết bị " +
+	"và thông tin cá nhân của người tiêu dùng sẽ bị người khác đọc được trên mạng. Hãy dùng địa chỉ https:// do Sở Công Thương cung cấp. " +
+	"Chỉ khi thử nghiệm trong phòng máy mới dùng thêm --insecure-http."
+
+// CheckServerURL cleans a server address (spaces, a trailing slash) and
+// checks it before any connection: http:// or https://, a host, and
+// https:// unless the host is a loopback address (127.0.0.0/8, ::1,
+// localhost) or insecure is set (a lab). No name is resolved.
+func CheckServerURL(raw string, insecure bool) (string, error) {
+	serverURL := strings.TrimRight(strings.TrimSpace(raw), "/")
 	if !strings.HasPrefix(serverURL, "http://") && !strings.HasPrefix(serverURL, "https://") {
-		return app.Enrollment{}, app.Errorf(app.EINVALID, "Địa chỉ máy chủ phải bắt đầu bằng http:// hoặc https://.")
+		return "", app.Errorf(app.EINVALID, "Địa chỉ máy chủ phải bắt đầu bằng http:// hoặc https:// (https:// cho mọi máy chủ không chạy trên chính máy này).")
+	}
+	u, err := url.Parse(serverURL)
+	if err != nil || u.Hostname() == "" {
+		return "", app.WrapError(app.EINVALID, "Địa chỉ máy chủ không hợp lệ.", err)
+	}
+	if u.Scheme == "http" && !insecure && !loopbackHost(u.Hostname()) {
+		return "", app.Errorf(app.EINVALID, MsgPlainHTTP, u.Host)
+	}
+	return serverURL, nil
+}
+
+// loopbackHost reports whether host (no port) names this machine without
+// a lookup: localhost, or a loopback IP.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Enroll exchanges a one-time code for a token and binds the store to the
+// server. The server decides the device's id, which the store adopts
+// (app.Enrollment.DeviceID). A device enrolled with the same server sends
+// its current token, so that it keeps its id (a laptop moving to another
+// commune); the token never goes to another server.
+func (c *Client) Enroll(ctx context.Context, serverURL, code, deviceName string) (app.Enrollment, error) {
+	serverURL, err := CheckServerURL(serverURL, c.InsecureHTTP)
+	if err != nil {
+		return app.Enrollment{}, err
+	}
+	current, err := c.Store.Enrollment(ctx)
+	if err != nil {
+		return app.Enrollment{}, err
+	}
+	auth := app.Enrollment{ServerURL: serverURL}
+	if current.Token != "" && current.ServerURL == serverURL {
+		auth.Token = current.Token
 	}
 	req := syncproto.EnrollRequest{
-		Code:       strings.ToUpper(strings.TrimSpace(code)),
-		DeviceID:   c.Store.DeviceID(),
-		DeviceTag:  c.Store.DeviceTag(),
-		DeviceName: deviceName,
-		AppVersion: c.AppVersion,
+		Code:           strings.ToUpper(strings.TrimSpace(code)),
+		DeviceID:       c.Store.DeviceID(),
+		DeviceTag:      c.Store.DeviceTag(),
+		DeviceName:     deviceName,
+		AppVersion:     c.AppVersion,
+		AdoptsDeviceID: true,
 	}
 	var resp syncproto.EnrollResponse
 	for attempt := 1; ; attempt++ {
-		err := c.once(ctx, app.Enrollment{ServerURL: serverURL}, syncproto.PathEnroll, req, &resp)
+		err := c.once(ctx, auth, syncproto.PathEnroll, req, &resp)
 		if err == nil {
 			break
 		}
@@ -366,7 +423,17 @@ func (c *Client) Enroll(ctx context.Context, serverURL, code, deviceName string)
 			return app.Enrollment{}, err
 		}
 	}
-	e := app.Enrollment{ServerURL: serverURL, Token: resp.Token, Scope: resp.Scope, At: c.now()}
+	id := resp.DeviceID
+	if id == "" { // an older server: the id sent
+		id = req.DeviceID
+	}
+	if !app.ValidID(id) {
+		return app.Enrollment{}, app.WrapError(app.EINTERNAL, "Máy chủ trả lời không đúng giao thức.", fmt.Errorf("enroll: device id %q", id))
+	}
+	if id != req.DeviceID {
+		slog.Info("enroll: the server gave this device a new id", "device", id)
+	}
+	e := app.Enrollment{ServerURL: serverURL, Token: resp.Token, Scope: resp.Scope, At: c.now(), DeviceID: id}
 	if err := c.Store.SetEnrollment(ctx, e); err != nil {
 		return e, err
 	}

@@ -155,6 +155,8 @@ var (
 		DeviceTag:  "A7K3",
 		DeviceName: "Máy tính UBND phường Mỹ Tho",
 		AppVersion: "1.0.0",
+		// An app that adopts the id the server answers (issue 16).
+		AdoptsDeviceID: true,
 	}
 
 	goldenEnrollResponse = syncproto.EnrollResponse{

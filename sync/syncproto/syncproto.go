@@ -5,8 +5,9 @@
 // Every request and response body is JSON. A request body may be gzipped
 // (Content-Encoding: gzip); the server gzips its response when the request
 // says Accept-Encoding: gzip. Every request but Enroll carries
-// "Authorization: Bearer <token>". Every request carries HeaderProtocol and
-// HeaderAppVersion.
+// "Authorization: Bearer <token>"; an Enroll carries it when the device is
+// enrolled already (see EnrollRequest). Every request carries
+// HeaderProtocol and HeaderAppVersion.
 //
 // Changes to this package are additive only: new optional fields, new codes
 // at the end. Never rename a JSON name.
@@ -83,16 +84,31 @@ type ErrorResponse struct {
 }
 
 // EnrollRequest exchanges a one-time enrolment code for a device token.
+//
+// The server decides the device's id (EnrollResponse.DeviceID), which the
+// device adopts. An id that exists keeps its device only when the request
+// carries that device's current token ("Authorization: Bearer", a laptop
+// moving to another commune) or when the server's operator allowed that id
+// to enrol again (`bvntd-server allow-reenrol`); otherwise the device gets a
+// new id. A revoked id never comes back.
 type EnrollRequest struct {
-	Code       string `json:"code"`
-	DeviceID   string `json:"device_id"`  // UUID made by the device when its store was created
+	Code string `json:"code"`
+	// DeviceID is the id the device had from this server, if any; "" for a
+	// device never enrolled. Older apps sent an id they made themselves.
+	DeviceID   string `json:"device_id"`
 	DeviceTag  string `json:"device_tag"` // the tag in the device's human numbers
 	DeviceName string `json:"device_name,omitempty"`
 	AppVersion string `json:"app_version"`
+	// AdoptsDeviceID says that the device uses the answer's DeviceID from
+	// now on. The server refuses (CodeUpgradeRequired) a request without
+	// it, unless it carries a valid token: an older app would go on with
+	// its own id.
+	AdoptsDeviceID bool `json:"adopts_device_id,omitempty"`
 }
 
 // EnrollResponse carries the token, which the server keeps only hashed.
 type EnrollResponse struct {
+	// DeviceID is the device's id from now on, decided by the server.
 	DeviceID     string `json:"device_id"`
 	Token        string `json:"token"`
 	Scope        string `json:"scope"` // commune code or ScopeProvince

@@ -32,10 +32,11 @@ func fuzzHandler(f *testing.F) (http.Handler, string) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	token, _, err := st.Enroll(context.Background(), syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7K3"})
+	resp, err := st.EnrollDevice(context.Background(), "", syncproto.EnrollRequest{Code: code, DeviceTag: "A7K3", AdoptsDeviceID: true})
 	if err != nil {
 		f.Fatal(err)
 	}
+	token := resp.Token
 	h := syncserver.New(st, syncserver.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: 1 << 20, Now: clock.Now})
 	return h, token
 }

@@ -31,8 +31,10 @@ const pushTimeout = 2 * time.Minute
 type Store interface {
 	// EnrollDevice exchanges a one-time code for a token; it answers the
 	// device's id, token, scope and tag (ServerTimeMS is the handler's). A
-	// bad code is app.EUNAUTHORIZED.
-	EnrollDevice(ctx context.Context, req syncproto.EnrollRequest) (syncproto.EnrollResponse, error)
+	// bad code is app.EUNAUTHORIZED. token is the request's bearer token
+	// ("" if none): with a device's current token, that device enrols
+	// again; the store, not the request, decides the device's id.
+	EnrollDevice(ctx context.Context, token string, req syncproto.EnrollRequest) (syncproto.EnrollResponse, error)
 	// Authenticate returns the device a token belongs to; unknown or
 	// revoked is app.EUNAUTHORIZED.
 	Authenticate(ctx context.Context, token string) (deviceID, scope string, err error)
@@ -259,11 +261,15 @@ func (s *server) enroll(c *call) (any, error) {
 	if err := s.decode(c, &req); err != nil {
 		return nil, err
 	}
-	resp, err := s.store.EnrollDevice(c.r.Context(), req)
+	token, _ := bearer(c.r) // a laptop moving to another commune proves it is itself
+	resp, err := s.store.EnrollDevice(c.r.Context(), token, req)
 	if err != nil {
 		return nil, err
 	}
-	c.dev = device{req.DeviceID, resp.Scope}
+	c.dev = device{resp.DeviceID, resp.Scope}
+	if req.DeviceID != "" && req.DeviceID != resp.DeviceID {
+		c.attrs = append(c.attrs, "id_assigned", true)
+	}
 	if resp.DeviceTag != "" && resp.DeviceTag != req.DeviceTag {
 		c.attrs = append(c.attrs, "tag_assigned", true)
 	}

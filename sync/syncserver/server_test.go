@@ -197,7 +197,7 @@ func (f *fixture) enroll(tb testing.TB, scope string) syncproto.EnrollResponse {
 		tb.Fatal(err)
 	}
 	r := f.do(tb, req{path: syncproto.PathEnroll, body: mustJSON(tb, syncproto.EnrollRequest{
-		Code: code, DeviceID: app.NewID(), DeviceTag: "A7K3", DeviceName: "Máy xã", AppVersion: "test"})})
+		Code: code, DeviceID: app.NewID(), DeviceTag: "A7K3", DeviceName: "Máy xã", AppVersion: "test", AdoptsDeviceID: true})})
 	if r.status != http.StatusOK {
 		tb.Fatalf("enroll: %d %s", r.status, r.body)
 	}
