@@ -1,7 +1,7 @@
 // Command bvntd-server is the provincial sync server of BVNTD Đồng Tháp and
 // its administration tool:
 //
-//	bvntd-server serve   --db PATH [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]
+//	bvntd-server serve   --db PATH [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F] [--max-conns 1024] [--max-decoding 8]
 //	bvntd-server enroll  --db PATH --scope COMMUNE_CODE|province [--ttl 72h]
 //	bvntd-server devices --db PATH
 //	bvntd-server revoke  --db PATH --device ID
@@ -48,13 +48,16 @@ const (
 	DefaultTTL  = 72 * time.Hour
 )
 
-// HTTP timeouts: provincial links are slow, but no connection may hold a
-// worker forever.
+// HTTP timeouts: provincial links are slow (2G: 5–20 KB/s), but no
+// connection may hold a worker forever. A body's arrival is watched by the
+// handler (syncserver.Limits: a minimal rate after a grace, seconds for a
+// request without a token); readTimeout is only the ceiling of a whole
+// request, sized for the largest raw body (8 MB) at 20 KB/s.
 const (
 	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 2 * time.Minute
+	readTimeout       = 10 * time.Minute
 	writeTimeout      = 2 * time.Minute
-	idleTimeout       = 2 * time.Minute
+	idleTimeout       = time.Minute
 	shutdownTimeout   = 15 * time.Second
 	maxHeaderBytes    = 64 << 10
 )
@@ -131,6 +134,10 @@ type Main struct {
 	From       string // restore: the backup file
 	// MinAppVersion: serve refuses pushes from older apps (426).
 	MinAppVersion string
+	// MaxConns bounds serve's open connections (--max-conns;
+	// syncserver.DefaultMaxConns when 0); Limits are the handler's.
+	MaxConns int
+	Limits   syncserver.Limits
 	// CalendarAction is the sub-command of calendar (import or list); File
 	// the file it imports (calendar.go).
 	CalendarAction string
@@ -149,7 +156,7 @@ func NewMain(now func() time.Time) *Main {
 }
 
 const usage = `Cách dùng (usage):
-  bvntd-server serve   --db DB [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F]
+  bvntd-server serve   --db DB [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F] [--max-conns 1024] [--max-decoding 8]
   bvntd-server enroll  --db DB --scope MÃ_XÃ|province [--ttl 72h]
   bvntd-server devices --db DB
   bvntd-server revoke  --db DB --device ID
@@ -184,6 +191,8 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.TLSCert, "tls-cert", "", "TLS certificate (PEM)")
 		fs.StringVar(&m.TLSKey, "tls-key", "", "TLS key (PEM)")
 		fs.StringVar(&m.MinAppVersion, "min-app-version", "", "oldest app version whose changes are accepted")
+		fs.IntVar(&m.MaxConns, "max-conns", syncserver.DefaultMaxConns, "most connections open at once")
+		fs.IntVar(&m.Limits.MaxDecoding, "max-decoding", syncserver.DefaultMaxDecoding, "most pushes and pulls decoded at once (each up to 32 MB)")
 	case "backup":
 		fs.StringVar(&m.Out, "out", "", "backup file")
 	case "restore":
@@ -395,9 +404,11 @@ func (m *Main) serve() error {
 	if err != nil {
 		return app.WrapError(app.EINVALID, fmt.Sprintf("Không mở được địa chỉ %s (cannot listen): %v", m.ListenAddr, err), err)
 	}
+	ln = syncserver.LimitListener(ln, m.MaxConns)
 	m.ln = ln
 	m.srv = &http.Server{
-		Handler:           syncserver.New(m.store, syncserver.Options{Logger: logger, MinAppVersion: m.MinAppVersion, Now: m.Now}),
+		Handler: syncserver.New(m.store, syncserver.Options{Logger: logger, MinAppVersion: m.MinAppVersion, Now: m.Now,
+			Limits: m.Limits}),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -297,5 +299,48 @@ func TestExit(t *testing.T) {
 				t.Fatalf("stderr is not one line: %q", stderr.String())
 			}
 		})
+	}
+}
+
+// serve holds at most --max-conns connections: with 1, a second client is
+// served only once the first one's idle connection closes.
+func TestServe_ConnectionCap(t *testing.T) {
+	db := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite"))
+	m := NewMain(clocktest.Running())
+	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+	if err := m.ParseFlags([]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--max-conns", "1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	health := func(c *http.Client) error {
+		res, err := c.Get(m.URL() + syncproto.PathHealth)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return errors.New(res.Status)
+		}
+		_, err = io.Copy(io.Discard, res.Body)
+		return err
+	}
+	first := &http.Transport{}
+	if err := health(&http.Client{Transport: first}); err != nil {
+		t.Fatal(err)
+	}
+	// The first client's connection stays open (keep-alive).
+	second := make(chan error, 1)
+	go func() { second <- health(&http.Client{Transport: &http.Transport{}}) }()
+	select {
+	case err := <-second:
+		t.Fatalf("a second connection was served past the cap (%v)", err)
+	case <-time.After(300 * time.Millisecond): // waiting, as it should (a broken cap answers at once)
+	}
+	first.CloseIdleConnections()
+	if err := <-second; err != nil {
+		t.Fatalf("the second client after the first left: %v", err)
 	}
 }

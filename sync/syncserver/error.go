@@ -35,6 +35,10 @@ func StatusCode(code string) int {
 		return http.StatusServiceUnavailable
 	case syncproto.CodeUpgradeRequired:
 		return http.StatusUpgradeRequired
+	case codeSlowBody:
+		return http.StatusRequestTimeout
+	case codeRateLimited:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -58,6 +59,9 @@ type Options struct {
 	// MinAppVersion, if set, is the oldest app version whose pushes are
 	// accepted; older apps get 426 upgrade_required and keep their changes.
 	MinAppVersion string
+	// Limits bound what clients, strangers above all, can make the server
+	// spend (limits.go); zero fields take the defaults.
+	Limits Limits
 }
 
 // Log attribute keys.
@@ -69,6 +73,8 @@ const (
 	logKeyScope    = "scope"
 	logKeyDuration = "duration_ms"
 	logKeyError    = "error"
+	// logKeyBodyBytes: the raw bytes of the body read.
+	logKeyBodyBytes = "body_bytes"
 )
 
 type server struct {
@@ -77,6 +83,9 @@ type server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	minApp  string
+	lim     Limits
+	slots   chan struct{} // decoding slots (Limits.MaxDecoding)
+	enrolls *enrollLimiter
 }
 
 // New returns the handler of POST /v1/enroll, /v1/push and /v1/pull. It is
@@ -87,6 +96,9 @@ func New(store Store, opts Options) http.Handler {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
+	s.lim = opts.Limits.withDefaults()
+	s.slots = make(chan struct{}, s.lim.MaxDecoding)
+	s.enrolls = newEnrollLimiter(s.lim.EnrollRate, s.lim.EnrollBurst)
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -97,7 +109,7 @@ func New(store Store, opts Options) http.Handler {
 	mux.Handle("POST "+syncproto.PathPull, s.endpoint(true, s.pull))
 	mux.HandleFunc("GET "+syncproto.PathHealth, s.health)
 	mux.HandleFunc("/", s.notFound)
-	return s.recoverer(mux)
+	return s.recoverer(s.guard(mux))
 }
 
 // Pinger is implemented by stores that can say whether they answer; the
@@ -164,6 +176,18 @@ type call struct {
 	dev    device
 	attrs  []any
 	status int
+	// open: the request has no token to check (enrolment): its body is
+	// small, and its failures count against its address.
+	open bool
+	// release gives back the decoding slot taken by decode, if any.
+	release func()
+}
+
+func (c *call) releaseSlot() {
+	if c.release != nil {
+		c.release()
+		c.release = nil
+	}
 }
 
 // endpoint wraps a handler with the checks every request gets: protocol
@@ -172,12 +196,15 @@ type call struct {
 func (s *server) endpoint(auth bool, h func(*call) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := s.now()
-		c := &call{w: w, r: r}
+		c := &call{w: w, r: r, open: !auth}
 		err := s.serve(c, auth, h)
 		attrs := append([]any{logKeyPath, r.URL.Path, logKeyStatus, c.status,
 			logKeyDuration, s.now().Sub(start).Milliseconds()}, c.attrs...)
 		if c.dev.id != "" {
 			attrs = append(attrs, logKeyDevice, c.dev.id, logKeyScope, c.dev.scope)
+		}
+		if m := bodyOf(r); m != nil {
+			attrs = append(attrs, logKeyBodyBytes, m.n.Load())
 		}
 		switch {
 		case err == nil:
@@ -202,6 +229,14 @@ func (s *server) serve(c *call, auth bool, h func(*call) (any, error)) error {
 		s.writeError(c, err)
 		return err
 	}
+	if c.open {
+		done, err := s.admitOpen(c)
+		if err != nil {
+			s.writeError(c, err)
+			return err
+		}
+		defer func() { done(c.status) }()
+	}
 	if auth {
 		token, ok := bearer(c.r)
 		if !ok {
@@ -216,7 +251,9 @@ func (s *server) serve(c *call, auth bool, h func(*call) (any, error)) error {
 		}
 		c.dev = device{id, scope}
 	}
+	defer c.releaseSlot() // even if h panics
 	v, err := h(c)
+	c.releaseSlot()
 	if err != nil {
 		err = s.storageError(err)
 		s.writeError(c, err)
@@ -361,10 +398,18 @@ func (s *server) pull(c *call) (any, error) {
 	return resp, nil
 }
 
-// decode reads the request body into v: at most maxBody raw bytes, gunzipped
-// when Content-Encoding says so, at most syncproto.MaxBodyBytes decoded.
+// decode reads the request body into v: at most maxBody raw bytes,
+// gunzipped when Content-Encoding says so (bounded while it streams by
+// Limits.MaxRatio and the decoded limit), at most syncproto.MaxBodyBytes
+// decoded. A request without a token is read up to Limits.OpenBodyBytes,
+// raw and decoded; one with a token takes a decoding slot when its body
+// grows past slotFree bytes decoded (held until its handler returns).
 func (s *server) decode(c *call, v any) error {
-	if c.r.ContentLength > s.maxBody {
+	rawMax, limit := s.maxBody, int64(syncproto.MaxBodyBytes)
+	if c.open {
+		rawMax, limit = s.lim.OpenBodyBytes, s.lim.OpenBodyBytes
+	}
+	if c.r.ContentLength > rawMax {
 		return errTooLarge(nil)
 	}
 	var gz bool
@@ -375,12 +420,31 @@ func (s *server) decode(c *call, v any) error {
 	default:
 		return app.Errorf(app.EINVALID, "Kiểu nén dữ liệu %q không được hỗ trợ (unsupported Content-Encoding).", enc)
 	}
-	body := http.MaxBytesReader(c.w, c.r.Body, s.maxBody)
-	err := syncproto.Decode(body, gz, syncproto.MaxBodyBytes, v)
+	body := http.MaxBytesReader(c.w, c.r.Body, rawMax)
+	var r io.Reader = body
+	var err error
+	if gz {
+		r, err = newGunzip(body, limit, s.lim.MaxRatio)
+	}
+	if err == nil {
+		if !c.open {
+			r = &slotReader{r: r, s: s, c: c}
+		}
+		err = syncproto.Decode(r, false, limit, v)
+	}
 	var mbe *http.MaxBytesError
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, errBusy):
+		c.w.Header().Set("Retry-After", strconv.Itoa(retryAfterBusy))
+		c.attrs = append(c.attrs, "busy", true)
+		return app.WrapError(app.EOFFLINE, msgBusy, err)
+	case bodyOf(c.r) != nil && bodyOf(c.r).cut.Load():
+		c.attrs = append(c.attrs, "slow_body", true)
+		return app.WrapError(codeSlowBody, msgSlowBody, err)
+	case errors.Is(err, errBomb):
+		return app.WrapError(syncproto.CodeTooLarge, msgBomb, err)
 	case errors.As(err, &mbe), errors.Is(err, syncproto.ErrTooLarge):
 		return errTooLarge(err)
 	default:
