@@ -285,7 +285,7 @@ func TestDoSMemory(t *testing.T) {
 
 // dosEnroll enrols a device by a plain request and returns its token.
 func dosEnroll(t *testing.T, base, code string) string {
-	body, _ := json.Marshal(syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "Z9X8", AppVersion: cli.AppVersion})
+	body, _ := json.Marshal(syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "Z9X8", AppVersion: cli.AppVersion, AdoptsDeviceID: true})
 	r, _ := http.NewRequest(http.MethodPost, base+syncproto.PathEnroll, bytes.NewReader(body))
 	r.Header.Set(syncproto.HeaderProtocol, strconv.Itoa(syncproto.ProtocolVersion))
 	res, err := http.DefaultClient.Do(r)

@@ -242,7 +242,7 @@ func TestLimits_EnrollRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	good := mustJSON(t, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7", AppVersion: "test"})
+	good := mustJSON(t, syncproto.EnrollRequest{Code: code, DeviceID: app.NewID(), DeviceTag: "A7", AppVersion: "test", AdoptsDeviceID: true})
 	errorOf(t, f.do(t, req{path: syncproto.PathEnroll, body: good}), http.StatusTooManyRequests, "rate_limited")
 	// A second later, one more attempt.
 	f.clock.Advance(time.Second)
