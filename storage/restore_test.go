@@ -106,7 +106,7 @@ func TestRestore_ExactlyTheBackedUpRecordsAndTheirOutbox(t *testing.T) {
 		t.Fatalf("the clock went back: %s after %s", newest, lastBefore)
 	}
 	// The copy taken before holds what the restore replaced.
-	list, _ := ListBackups(ctx, dir)
+	list, _ := ListBackups(ctx, dir, keysOf(t, db))
 	if len(list) != 2 || list[0].Name != pre.Name {
 		t.Fatalf("backups %+v", list)
 	}
