@@ -18,7 +18,7 @@ const (
 	metaHLC         = "hlc"
 	metaCreatedAt   = "created_at"
 	metaServerURL   = "server_url"
-	metaToken       = "token"
+	metaToken       = "token" // earlier versions only: now in KEYS/token (token.go)
 	metaScope       = "scope"
 	metaEnrolledAt  = "enrolled_at"
 	metaLastSyncAt  = "last_sync_at"
@@ -130,7 +130,7 @@ func (db *DB) Enrollment(ctx context.Context) (app.Enrollment, error) {
 	for _, kv := range []struct {
 		key string
 		dst *string
-	}{{metaServerURL, &e.ServerURL}, {metaToken, &e.Token}, {metaScope, &e.Scope}, {metaEnrolledAt, &at}} {
+	}{{metaServerURL, &e.ServerURL}, {metaScope, &e.Scope}, {metaEnrolledAt, &at}} {
 		v, err := getMeta(ctx, db.r, kv.key)
 		if err != nil {
 			return e, err
@@ -138,16 +138,23 @@ func (db *DB) Enrollment(ctx context.Context) (app.Enrollment, error) {
 		*kv.dst = v
 	}
 	e.At, _ = time.Parse(time.RFC3339, at)
-	return e, nil
+	tok, err := db.readToken() // outside the store: token.go
+	e.Token = tok
+	return e, err
 }
 
 // SetEnrollment binds the device to a server. A device enrolled into a
 // commune records new cases in that commune.
 func (db *DB) SetEnrollment(ctx context.Context, e app.Enrollment) error {
+	if err := db.writeToken(e.Token); err != nil { // outside the store: token.go
+		return err
+	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", metaToken); err != nil {
+			return err
+		}
 		for _, kv := range [][2]string{
 			{metaServerURL, e.ServerURL},
-			{metaToken, e.Token},
 			{metaScope, e.Scope},
 			{metaEnrolledAt, e.At.UTC().Format(time.RFC3339)},
 		} {

@@ -135,9 +135,10 @@ func (db *DB) checkRestorable(ctx context.Context, path, plain string, info *app
 }
 
 // liveMeta are the meta keys a restore keeps from the store in use when it
-// is enrolled: its enrolment (the token is in no backup, and the laptop
-// may have moved commune since), and the province's newest recovery key.
-var liveMeta = []string{metaServerURL, metaToken, metaScope, metaEnrolledAt, metaServerCA, metaUnitCode}
+// is enrolled: its enrolment (the laptop may have moved commune since; the
+// token itself is outside the store, in no backup), and the province's
+// newest recovery key.
+var liveMeta = []string{metaServerURL, metaScope, metaEnrolledAt, metaServerCA, metaUnitCode}
 
 // Restore replaces the content of the store with the backup at path (an
 // encrypted one read with the laptop's key or extra). It first writes a
@@ -156,7 +157,7 @@ func (db *DB) Restore(ctx context.Context, path, preDir string, extra ...age.Ide
 	}
 	live := map[string]string{}
 	keep := []string{metaRecoveryKey}
-	if tok, err := getMeta(ctx, db.w, metaToken); err != nil {
+	if tok, err := db.readToken(); err != nil {
 		return app.BackupInfo{}, err
 	} else if tok != "" {
 		keep = append(keep, liveMeta...)
@@ -180,6 +181,10 @@ func (db *DB) Restore(ctx context.Context, path, preDir string, extra ...age.Ide
 	// A backup taken before an upgrade has the older schema.
 	if err := db.migrate(ctx, ""); err != nil {
 		return pre, err
+	}
+	// A plain backup of an earlier version holds a token in meta.
+	if err := db.moveTokenOut(ctx); err != nil {
+		return pre, app.WrapError(app.EINTERNAL, "Không hoàn tất được việc khôi phục.", err)
 	}
 	// The clock in memory, ahead of the backup's, goes on (the device and
 	// its tag are the same: checkRestorable), and is stored again.

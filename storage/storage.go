@@ -168,7 +168,13 @@ func (db *DB) init(ctx context.Context, backupDir string) error {
 		return err
 	}
 	db.st = st
-	return db.loadIdentity(ctx)
+	if err := db.loadIdentity(ctx); err != nil {
+		return err
+	}
+	if err := db.moveTokenOut(ctx); err != nil {
+		return app.WrapError(app.EINTERNAL, "Không chuyển được mã đăng ký của máy ra khỏi tệp dữ liệu.", err)
+	}
+	return nil
 }
 
 // Close closes the store.

@@ -136,6 +136,21 @@ func checkPrivate(t *testing.T, path string, want os.FileMode) {
 	}
 }
 
+// checkTokenFile checks the token file of dir: readable by the user
+// only, holding the token (in clear outside Windows, where DPAPI
+// protects it).
+func checkTokenFile(t *testing.T, dir, token string) {
+	t.Helper()
+	checkPrivate(t, storage.TokenPath(dir), 0o600)
+	b, err := os.ReadFile(storage.TokenPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && !bytes.Contains(b, []byte(token)) {
+		t.Fatal("the token file does not hold the token")
+	}
+}
+
 // checkBackupFile checks one backup's raw bytes: encrypted, with neither
 // the token nor any personal datum; decrypted with the province's key it
 // is the store's data, still without the token.
@@ -209,13 +224,20 @@ func TestBackupSecrets_EveryBackupEncryptedWithoutTokenRestorableByProvinceAndLa
 	if err != nil || !taken {
 		t.Fatalf("daily backup: %v %v", taken, err)
 	}
+	checkPrivate(t, filepath.Join(dir, StoreFile), 0o600)
+	checkPrivate(t, filepath.Join(dir, StoreFile)+"-wal", 0o600)
+	checkPrivate(t, filepath.Join(dir, StoreFile)+"-shm", 0o600)
 	db.Close()
 	// The live store is a plain SQLite file: the names are there (the scan
-	// finds them when they are).
-	if live, _ := os.ReadFile(filepath.Join(dir, StoreFile)); len(leaks(live, personal)) == 0 {
+	// finds them when they are), the token is not (it is in KEYS/token).
+	live, _ := os.ReadFile(filepath.Join(dir, StoreFile))
+	if len(leaks(live, personal)) == 0 {
 		t.Fatal("no name found in the live store: the scan is void")
 	}
-	checkPrivate(t, filepath.Join(dir, StoreFile), 0o600)
+	if bytes.Contains(live, []byte(token)) {
+		t.Fatal("the live store holds the token")
+	}
+	checkTokenFile(t, dir, token)
 	checkPrivate(t, storage.KeysDir(dir), 0o700)
 	checkPrivate(t, storage.BackupKeyPath(dir), 0o600)
 
@@ -343,8 +365,15 @@ func TestBackupSecrets_PreUpgradeCopyEncryptedWithoutToken(t *testing.T) {
 	if _, err := db.Dump(ctx, &dump); err != nil {
 		t.Fatal(err)
 	}
+	if e, err := db.Enrollment(ctx); err != nil || e.Token != token {
+		t.Fatalf("the token moved out of meta: %q (%v)", e.Token, err)
+	}
 	db.Close()
 	checkPrivate(t, path, 0o600)
+	if live, _ := os.ReadFile(path); bytes.Contains(live, []byte(token)) {
+		t.Fatal("the upgraded store still holds the token")
+	}
+	checkTokenFile(t, dir, token)
 	list, err := storage.ListBackups(ctx, BackupDir(dir), dataKeys(t, dir))
 	if err != nil || len(list) != 1 || list[0].Reason != app.BackupBeforeUpgrade || list[0].Err != nil || list[0].Schema != 13 {
 		t.Fatalf("backups %+v %v", list, err)
@@ -361,5 +390,43 @@ func TestBackupSecrets_PreUpgradeCopyEncryptedWithoutToken(t *testing.T) {
 	got, _, err := run(t, "export", "--data", other, "--report", "dump", "--out", "-")
 	if err != nil || got != dump.String() {
 		t.Fatalf("the province's restore of the pre-upgrade copy differs (%v)", err)
+	}
+}
+
+// A damaged store is recovered from an encrypted backup at start and the
+// laptop keeps its token (outside the store): it syncs on without
+// enrolling again.
+func TestBackupSecrets_RecoveryKeepsTheToken(t *testing.T) {
+	ctx := context.Background()
+	p := startProvince(t)
+	dir := t.TempDir()
+	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "5", "--seed", "17"); err != nil {
+		t.Fatal(err)
+	}
+	p.enroll(t, dir, "28261")
+	if _, _, err := run(t, "backup", "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, StoreFile)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	rec, ok, err := RecoverStore(ctx, dir, testNow(t))
+	if err != nil || !ok || rec.From.Cases != 5 || !rec.From.Encrypted {
+		t.Fatalf("recovery %+v %v %v", rec, ok, err)
+	}
+	if _, stderr, err := run(t, "sync", "--data", dir, "--timeout", "30s"); err != nil {
+		t.Fatalf("sync after the recovery: %v (%s)", err, stderr)
+	}
+	var dump strings.Builder
+	if err := p.st.Dump(ctx, &dump); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(dump.String(), `"type":"case"`); n != 5 {
+		t.Fatalf("the server has %d cases after the recovered laptop synced, want 5", n)
 	}
 }

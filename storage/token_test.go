@@ -1,0 +1,92 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"bvntd/app"
+)
+
+// The token is kept in KEYS/token (0600), never in meta; a token file of
+// another device (a store put in its place) is not used; an empty token
+// removes the file.
+func TestToken_OutsideTheStore(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	const tok = "tok-9c1e5a7b3d2f4e6a8b0c1d3e5f7a9b1c"
+	if err := db.SetEnrollment(ctx, app.Enrollment{ServerURL: "https://sct.example", Token: tok, Scope: "28261", At: db.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := db.Enrollment(ctx); err != nil || e.Token != tok || e.Scope != "28261" {
+		t.Fatalf("enrolment %+v %v", e, err)
+	}
+	if v, _ := getMeta(ctx, db.r, metaToken); v != "" {
+		t.Fatal("the token is in meta")
+	}
+	fi, err := os.Stat(TokenPath(db.dataDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Fatalf("token file mode %v", fi.Mode().Perm())
+	}
+	if s, _ := db.SyncStatus(ctx); !s.Enrolled {
+		t.Fatal("not enrolled")
+	}
+
+	// Another device's store in the same data folder.
+	other, err := Open(ctx, filepath.Join(db.dataDir(), "other.sqlite"), Options{Now: db.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if e, err := other.Enrollment(ctx); err != nil || e.Token != "" {
+		t.Fatalf("another device uses this one's token: %q %v", e.Token, err)
+	}
+
+	if err := db.SetEnrollment(ctx, app.Enrollment{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(TokenPath(db.dataDir())); !os.IsNotExist(err) {
+		t.Fatalf("token file after unenrolling: %v", err)
+	}
+}
+
+// A store of an earlier version kept the token in meta: Open moves it to
+// the token file and overwrites it in the store (secure_delete), so the
+// file's bytes no longer hold it.
+func TestToken_MovedOutOfAnOldStore(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	path, now := db.Path(), db.Now
+	const tok = "tok-5b7d9f1a3c5e7a9b1d3f5a7c9e1b3d5f"
+	if err := db.tx(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, metaToken, tok) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if b, _ := os.ReadFile(path + "-wal"); !bytes.Contains(b, []byte(tok)) {
+		if b, _ := os.ReadFile(path); !bytes.Contains(b, []byte(tok)) {
+			t.Fatal("the token is not in the old store: the test is void")
+		}
+	}
+	db, err := Open(ctx, path, Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, err := db.Enrollment(ctx); err != nil || e.Token != tok {
+		t.Fatalf("token after the move %q %v", e.Token, err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		if b, _ := os.ReadFile(path + suffix); bytes.Contains(b, []byte(tok)) {
+			t.Fatalf("the store file%s still holds the token", suffix)
+		}
+	}
+}
