@@ -430,3 +430,79 @@ func TestBackupSecrets_RecoveryKeepsTheToken(t *testing.T) {
 		t.Fatalf("the server has %d cases after the recovered laptop synced, want 5", n)
 	}
 }
+
+// BenchmarkEncryptedBackups times, on a demo store of 3,000 cases with
+// their steps and a year of training and outreach work (as the README's
+// figures), an encrypted backup into the backup folder, listing one
+// encrypted backup with its counts (decrypted into the data folder; then
+// from the process's cache), the
+// restore warning's counts and a restore (the copy of the current store
+// included):
+//
+//	go test -tags ci -run '^$' -bench EncryptedBackups -benchtime 5x ./cmd/cli
+func BenchmarkEncryptedBackups(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Now: testNow(b)}
+	if err := m.Run(ctx, []string{"demo", "--data", dir, "--commune", "28261", "--complaints", "3000", "--edits", "500", "--seed", "5"}); err != nil {
+		b.Fatal(err)
+	}
+	clk := clockOf(b)
+	db, _, err := OpenStore(ctx, dir, testNow(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	s := BackupService{DB: db, DataDir: dir}
+	one, err := s.BackupNow(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if fi, err := os.Stat(db.Path()); err == nil {
+		b.ReportMetric(float64(fi.Size()>>20), "store-MB")
+		b.ReportMetric(float64(one.Size>>20), "backup-MB")
+	}
+	b.Run("backup", func(b *testing.B) {
+		for range b.N {
+			clk.Advance(time.Minute)
+			out := filepath.Join(b.TempDir(), "b.sqlite")
+			if err := db.Backup(ctx, out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	k := dataKeys(b, dir)
+	b.Run("inspect", func(b *testing.B) {
+		for range b.N {
+			clk.Advance(time.Minute) // a new modification time: not the cached counts
+			if err := os.Chtimes(one.Path, clk.Now(), clk.Now()); err != nil {
+				b.Fatal(err)
+			}
+			if info := storage.InspectBackup(ctx, one.Path, k); info.Err != nil || info.Cases != 3000 {
+				b.Fatalf("%+v", info)
+			}
+		}
+	})
+	b.Run("inspect-cached", func(b *testing.B) {
+		for range b.N {
+			if info := storage.InspectBackup(ctx, one.Path, k); info.Err != nil || info.Cases != 3000 {
+				b.Fatalf("%+v", info)
+			}
+		}
+	})
+	b.Run("plan", func(b *testing.B) {
+		for range b.N {
+			if _, err := s.PlanRestore(ctx, one.Path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("restore", func(b *testing.B) {
+		for range b.N {
+			clk.Advance(time.Minute)
+			if _, err := s.Restore(ctx, one.Path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
