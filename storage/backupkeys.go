@@ -161,7 +161,14 @@ func backupIdentity(dataDir string) (*age.X25519Identity, error) {
 		return nil, fail(err)
 	}
 	if err := os.Link(tmp.Name(), BackupKeyPath(dataDir)); err != nil && !errors.Is(err, os.ErrExist) {
-		return nil, fail(err)
+		// A file system without hard links (FAT on a USB data folder):
+		// renamed into place unless a key appeared meanwhile.
+		if _, serr := os.Stat(BackupKeyPath(dataDir)); !errors.Is(serr, os.ErrNotExist) {
+			return loadBackupIdentity(dataDir)
+		}
+		if err := os.Rename(tmp.Name(), BackupKeyPath(dataDir)); err != nil {
+			return nil, fail(err)
+		}
 	}
 	sqlitefile.SyncDir(KeysDir(dataDir))
 	return loadBackupIdentity(dataDir) // the one that won

@@ -90,3 +90,23 @@ func TestToken_MovedOutOfAnOldStore(t *testing.T) {
 		}
 	}
 }
+
+// The laptop keeps the province's recovery key only if it is an age
+// recipient; "" changes nothing.
+func TestRecoveryKey_Laptop(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	const key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+	if err := db.SetRecoveryKey(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetRecoveryKey(ctx, "age1bad"); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("a bad key: %v", err)
+	}
+	if err := db.SetRecoveryKey(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	if k, _ := db.RecoveryKey(ctx); k != key {
+		t.Fatalf("recovery key %q", k)
+	}
+}

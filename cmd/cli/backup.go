@@ -118,8 +118,9 @@ func checkStore(ctx context.Context, dataDir string) error {
 
 // RecoverStore checks the store of dataDir and, when it is damaged, moves
 // it aside and restores the newest good backup (see storage.Recover). It
-// returns ok=false, with no error, for a sound store.
-func RecoverStore(ctx context.Context, dataDir string, now func() time.Time) (app.Recovery, bool, error) {
+// returns ok=false, with no error, for a sound store. Encrypted backups are
+// read with the laptop's key and extra (bvntd restore --key).
+func RecoverStore(ctx context.Context, dataDir string, now func() time.Time, extra ...age.Identity) (app.Recovery, bool, error) {
 	path := filepath.Join(dataDir, StoreFile)
 	err := storage.CheckFile(ctx, path)
 	if err == nil {
@@ -128,7 +129,7 @@ func RecoverStore(ctx context.Context, dataDir string, now func() time.Time) (ap
 	if !storage.IsDamaged(err) {
 		return app.Recovery{}, false, app.WrapError(app.EINTERNAL, "Không đọc được tệp dữ liệu "+path+".", err)
 	}
-	k, err := storage.DataKeys(dataDir)
+	k, err := storage.DataKeys(dataDir, extra...)
 	if err != nil {
 		return app.Recovery{}, false, err
 	}
@@ -291,7 +292,7 @@ func (m *Main) restore(ctx context.Context, fs *flag.FlagSet, data *string, args
 		if *from != "" {
 			return app.Errorf(app.EINVALID, "Tệp dữ liệu bị hỏng: chạy bvntd restore --data %s không kèm --from để khôi phục từ bản sao lưu tốt mới nhất.", *data)
 		}
-		rec, _, err := RecoverStore(ctx, *data, m.now())
+		rec, _, err := RecoverStore(ctx, *data, m.now(), extra...)
 		if err != nil {
 			return err
 		}
