@@ -206,8 +206,8 @@ func Recover(ctx context.Context, path string, backupDirs []string, now time.Tim
 // RestoreInto puts the backup at path (an encrypted one read with k) as
 // the store at storePath, where there is no store: a dead laptop's backup
 // restored on another machine (with the province's recovery key). The
-// store keeps the backup's device id and has no token: the laptop enrols
-// again.
+// store keeps the backup's device id and has no token (a token file left
+// in the folder is removed): the laptop enrols again.
 func RestoreInto(ctx context.Context, path, storePath string, k Keys) (app.BackupInfo, error) {
 	info := app.BackupInfo{Path: path, Name: filepath.Base(path)}
 	if fileExists(storePath) {
@@ -240,6 +240,10 @@ func RestoreInto(ctx context.Context, path, storePath string, k Keys) (app.Backu
 	}
 	if err := CheckFile(ctx, plain); err != nil {
 		return info, app.WrapError(app.EINVALID, "Bản sao lưu "+info.Name+" bị hỏng; không khôi phục được.", err)
+	}
+	// A token left in the folder is not this store's: it enrols again.
+	if err := os.Remove(TokenPath(filepath.Dir(storePath))); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return info, app.WrapError(app.EINTERNAL, "Không xóa được mã đăng ký cũ trong thư mục dữ liệu.", err)
 	}
 	if err := sqlitefile.Copy(plain, storePath); err != nil {
 		return info, app.WrapError(app.EINTERNAL, "Không chép được bản sao lưu "+info.Name+" vào thư mục dữ liệu.", err)

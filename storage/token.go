@@ -16,10 +16,11 @@ import (
 // The bearer token at rest lives outside the store, in KEYS/token
 // (readable by the user only; on Windows its content is also protected
 // with DPAPI for the user: secret_windows.go), so that neither the store
-// file nor any copy of it holds it. The file names the device it belongs
-// to: a store put in its place (another laptop's backup) is not enrolled
-// with it. Stores of earlier versions kept the token in meta; Open moves
-// it out (moveTokenOut).
+// file nor any copy of it holds it. It also names the device that wrote it
+// (for an administrator reading it). A store recovered in place keeps the
+// token; a backup made the store of an empty data folder (RestoreInto)
+// removes any token file there. Stores of earlier versions kept the token
+// in meta; Open moves it out (moveTokenOut).
 
 // TokenFile, in KeysFolder, holds the device's bearer token.
 const TokenFile = "token"
@@ -46,10 +47,6 @@ func (db *DB) readToken() (string, error) {
 	lines := strings.Split(strings.TrimRight(string(text), "\n"), "\n")
 	if len(lines) != 3 || lines[0] != tokenMagic {
 		return "", app.Errorf(app.EINTERNAL, "Tệp mã đăng ký của máy (%s) bị hỏng; hãy đăng ký lại máy.", TokenPath(db.dataDir()))
-	}
-	if lines[1] != db.device {
-		slog.Warn("token file belongs to another device; not used")
-		return "", nil
 	}
 	return lines[2], nil
 }

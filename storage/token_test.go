@@ -12,9 +12,9 @@ import (
 	"bvntd/app"
 )
 
-// The token is kept in KEYS/token (0600), never in meta; a token file of
-// another device (a store put in its place) is not used; an empty token
-// removes the file.
+// The token is kept in KEYS/token (0600), never in meta; a backup made the
+// store of a data folder (another machine) does not take a token found
+// there; an empty token removes the file.
 func TestToken_OutsideTheStore(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
@@ -39,14 +39,32 @@ func TestToken_OutsideTheStore(t *testing.T) {
 		t.Fatal("not enrolled")
 	}
 
-	// Another device's store in the same data folder.
-	other, err := Open(ctx, filepath.Join(db.dataDir(), "other.sqlite"), Options{Now: db.Now})
+	// A backup made the store of a data folder holding a token: the
+	// token is not the backup's (an old laptop's folder reused), so it goes.
+	b, err := db.BackupTo(ctx, filepath.Join(t.TempDir(), "backups"), app.BackupManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reused := t.TempDir()
+	if err := os.MkdirAll(KeysDir(reused), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(TokenPath(reused), []byte("bvntd-token-v1\nx\ntok-of-an-old-laptop\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RestoreInto(ctx, b.Path, filepath.Join(reused, "bvntd.sqlite"), keysOf(t, db)); err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(ctx, filepath.Join(reused, "bvntd.sqlite"), Options{Now: db.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer other.Close()
 	if e, err := other.Enrollment(ctx); err != nil || e.Token != "" {
-		t.Fatalf("another device uses this one's token: %q %v", e.Token, err)
+		t.Fatalf("the restored store uses a token left in the folder: %q %v", e.Token, err)
+	}
+	if other.DeviceID() != db.DeviceID() {
+		t.Fatal("the restored store has another device id")
 	}
 
 	if err := db.SetEnrollment(ctx, app.Enrollment{}); err != nil {
