@@ -254,18 +254,6 @@ func prepareCopy(ctx context.Context, path string) error {
 	return nil
 }
 
-func syncFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
 // ListBackups returns the backups in dir, newest first, with what each
 // holds (an encrypted one is read with k). A missing folder has none.
 func ListBackups(ctx context.Context, dir string, k Keys) ([]app.BackupInfo, error) {

@@ -151,10 +151,11 @@ func checkTokenFile(t *testing.T, dir, token string) {
 	}
 }
 
-// checkBackupFile checks one backup's raw bytes: encrypted, with neither
-// the token nor any personal datum; decrypted with the province's key it
-// is the store's data, still without the token.
-func checkBackupFile(t *testing.T, path, token string, personal []string, p *province) {
+// checkBackupFile checks one backup's raw bytes (of the laptop whose data
+// folder is dataDir): encrypted, with neither the token nor any personal
+// datum; decrypted with the province's key it is the store's data, still
+// without the token, and never with the laptop's backup key.
+func checkBackupFile(t *testing.T, path, dataDir, token string, personal []string, p *province) {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -174,6 +175,15 @@ func checkBackupFile(t *testing.T, path, token string, personal []string, p *pro
 	plain := decryptWith(t, path, p.id)
 	if bytes.Contains(plain, []byte(token)) {
 		t.Fatalf("%s decrypted still holds the token", filepath.Base(path))
+	}
+	// Nor the laptop's backup key (kept in KEYS, outside the store).
+	ids, err := storage.ReadIdentityFile(storage.BackupKeyPath(dataDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := ids[0].(*age.X25519Identity).String()
+	if bytes.Contains(raw, []byte(secret)) || bytes.Contains(plain, []byte(secret)) || bytes.Contains(plain, []byte("AGE-SECRET-KEY")) {
+		t.Fatalf("%s holds the laptop's backup key", filepath.Base(path))
 	}
 	if !bytes.HasPrefix(plain, []byte("SQLite format 3\x00")) || len(leaks(plain, personal)) == 0 {
 		t.Fatalf("%s decrypted is not the store's data", filepath.Base(path))
@@ -287,7 +297,7 @@ func TestBackupSecrets_EveryBackupEncryptedWithoutTokenRestorableByProvinceAndLa
 		if reasons[r] == "" {
 			t.Fatalf("no %s backup among %+v", r, list)
 		}
-		checkBackupFile(t, reasons[r], token, personal, p)
+		checkBackupFile(t, reasons[r], dir, token, personal, p)
 	}
 
 	// The province's key, on another machine: no laptop key there, so the
@@ -381,7 +391,7 @@ func TestBackupSecrets_PreUpgradeCopyEncryptedWithoutToken(t *testing.T) {
 	if len(personal) < 4 {
 		t.Fatalf("%d names and phones in the fixture: the test is void", len(personal))
 	}
-	checkBackupFile(t, list[0].Path, token, personal, p)
+	checkBackupFile(t, list[0].Path, dir, token, personal, p)
 
 	other := t.TempDir()
 	if _, stderr, err := run(t, "restore", "--data", other, "--from", list[0].Path, "--key", p.keyFile); err != nil {
