@@ -205,9 +205,10 @@ func Recover(ctx context.Context, path string, backupDirs []string, now time.Tim
 
 // RestoreInto puts the backup at path (an encrypted one read with k) as
 // the store at storePath, where there is no store: a dead laptop's backup
-// restored on another machine (with the province's recovery key). The
-// store keeps the backup's device id and has no token (a token file left
-// in the folder is removed): the laptop enrols again.
+// restored on another machine (with the province's recovery key), or a
+// laptop's lost store from its own backup. The store keeps the backup's
+// device id; it keeps a token file of the folder only if that was written
+// for the same device (else the laptop enrols again).
 func RestoreInto(ctx context.Context, path, storePath string, k Keys) (app.BackupInfo, error) {
 	info := app.BackupInfo{Path: path, Name: filepath.Base(path)}
 	if fileExists(storePath) {
@@ -241,15 +242,42 @@ func RestoreInto(ctx context.Context, path, storePath string, k Keys) (app.Backu
 	if err := CheckFile(ctx, plain); err != nil {
 		return info, app.WrapError(app.EINVALID, "Bản sao lưu "+info.Name+" bị hỏng; không khôi phục được.", err)
 	}
-	// A token left in the folder is not this store's: it enrols again.
-	if err := os.Remove(TokenPath(filepath.Dir(storePath))); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return info, app.WrapError(app.EINTERNAL, "Không xóa được mã đăng ký cũ trong thư mục dữ liệu.", err)
+	// A token left in the folder by another device is not this store's
+	// (it enrols again); this device's own (its store lost, its folder
+	// kept) stays.
+	if err := dropOtherToken(ctx, filepath.Dir(storePath), plain); err != nil {
+		return info, err
 	}
 	if err := sqlitefile.Copy(plain, storePath); err != nil {
 		return info, app.WrapError(app.EINTERNAL, "Không chép được bản sao lưu "+info.Name+" vào thư mục dữ liệu.", err)
 	}
 	slog.Warn("store made from backup", "backup", info.Name)
 	return info, nil
+}
+
+// dropOtherToken removes dataDir's token file unless it was written for
+// the device of the store at plain.
+func dropOtherToken(ctx context.Context, dataDir, plain string) error {
+	device, _, err := readTokenFile(dataDir)
+	if err == nil && device == "" {
+		return nil // no token file
+	}
+	if err == nil {
+		c, oerr := sql.Open("sqlite", fileURI(plain)+"?mode=ro")
+		if oerr != nil {
+			return oerr
+		}
+		own, merr := getMeta(ctx, c, metaDeviceID)
+		c.Close()
+		if merr == nil && own == device {
+			return nil
+		}
+	}
+	if err := os.Remove(TokenPath(dataDir)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return app.WrapError(app.EINTERNAL, "Không xóa được mã đăng ký cũ trong thư mục dữ liệu.", err)
+	}
+	slog.Warn("token file of another device removed")
+	return nil
 }
 
 // CheckBackup checks the backup at path (an encrypted one decrypted with

@@ -17,9 +17,10 @@ import (
 // (readable by the user only; on Windows its content is also protected
 // with DPAPI for the user: secret_windows.go), so that neither the store
 // file nor any copy of it holds it. It also names the device that wrote it
-// (for an administrator reading it). A store recovered in place keeps the
-// token; a backup made the store of an empty data folder (RestoreInto)
-// removes any token file there. Stores of earlier versions kept the token
+// (for an administrator reading it, and RestoreInto). A store recovered in
+// place keeps the token; a backup made the store of a data folder
+// (RestoreInto) keeps a token file there only if it was written for the
+// backup's device. Stores of earlier versions kept the token
 // in meta; Open moves it out (moveTokenOut).
 
 // TokenFile, in KeysFolder, holds the device's bearer token.
@@ -33,22 +34,29 @@ func TokenPath(dataDir string) string { return filepath.Join(KeysDir(dataDir), T
 
 // readToken returns this device's token ("" when it has none).
 func (db *DB) readToken() (string, error) {
-	b, err := os.ReadFile(TokenPath(db.dataDir()))
+	_, tok, err := readTokenFile(db.dataDir())
+	return tok, err
+}
+
+// readTokenFile returns the device id and the token of dataDir's token
+// file ("" when there is none).
+func readTokenFile(dataDir string) (device, token string, err error) {
+	b, err := os.ReadFile(TokenPath(dataDir))
 	if errors.Is(err, os.ErrNotExist) {
-		return "", nil
+		return "", "", nil
 	}
 	if err != nil {
-		return "", app.WrapError(app.EINTERNAL, "Không đọc được mã đăng ký của máy ("+TokenPath(db.dataDir())+").", err)
+		return "", "", app.WrapError(app.EINTERNAL, "Không đọc được mã đăng ký của máy ("+TokenPath(dataDir)+").", err)
 	}
 	text, err := unprotectSecret(b)
 	if err != nil {
-		return "", app.WrapError(app.EINTERNAL, "Không giải mã được mã đăng ký của máy; hãy đăng ký lại máy.", err)
+		return "", "", app.WrapError(app.EINTERNAL, "Không giải mã được mã đăng ký của máy; hãy đăng ký lại máy.", err)
 	}
 	lines := strings.Split(strings.TrimRight(string(text), "\n"), "\n")
 	if len(lines) != 3 || lines[0] != tokenMagic {
-		return "", app.Errorf(app.EINTERNAL, "Tệp mã đăng ký của máy (%s) bị hỏng; hãy đăng ký lại máy.", TokenPath(db.dataDir()))
+		return "", "", app.Errorf(app.EINTERNAL, "Tệp mã đăng ký của máy (%s) bị hỏng; hãy đăng ký lại máy.", TokenPath(dataDir))
 	}
-	return lines[2], nil
+	return lines[1], lines[2], nil
 }
 
 // writeToken stores this device's token ("" removes it): written whole

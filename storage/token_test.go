@@ -66,6 +66,25 @@ func TestToken_OutsideTheStore(t *testing.T) {
 	if other.DeviceID() != db.DeviceID() {
 		t.Fatal("the restored store has another device id")
 	}
+	// The same device's token (its store lost, its folder kept) stays.
+	if err := other.SetEnrollment(ctx, app.Enrollment{ServerURL: "https://sct.example", Token: tok, Scope: "28261", At: db.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(filepath.Join(reused, "bvntd.sqlite") + suffix)
+	}
+	if _, err := RestoreInto(ctx, b.Path, filepath.Join(reused, "bvntd.sqlite"), keysOf(t, db)); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(ctx, filepath.Join(reused, "bvntd.sqlite"), Options{Now: db.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if e, err := again.Enrollment(ctx); err != nil || e.Token != tok {
+		t.Fatalf("the same device's token after restoring its backup: %q %v", e.Token, err)
+	}
 
 	if err := db.SetEnrollment(ctx, app.Enrollment{}); err != nil {
 		t.Fatal(err)
