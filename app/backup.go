@@ -21,6 +21,9 @@ type BackupInfo struct {
 	At     time.Time // when it was taken (from the name), UTC
 	Reason string    // BackupDaily, …
 	Size   int64     // bytes
+	// Encrypted is true for a backup encrypted to the laptop's and the
+	// province's keys (false: a plain one from an earlier version).
+	Encrypted bool
 	// What the copy holds; unknown (zero) when Err is set.
 	Schema    int // schema version (PRAGMA user_version)
 	Cases     int // cases, voided ones included

@@ -14,10 +14,32 @@ import (
 	"bvntd/app/clocktest"
 )
 
-// countIn opens a backup file and counts its cases and outbox rows.
-func countIn(t *testing.T, path string) (cases, outbox int, check string) {
+// keysOf returns the keys that read db's backups.
+func keysOf(t testing.TB, db *DB) Keys {
 	t.Helper()
-	c, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
+	k, err := db.keys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// plainOf returns a decrypted copy of db's backup at path, removed at
+// the end of the test.
+func plainOf(t testing.TB, db *DB, path string) string {
+	t.Helper()
+	plain, done, err := plainCopy(path, keysOf(t, db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(done)
+	return plain
+}
+
+// countIn opens a backup file of db and counts its cases and outbox rows.
+func countIn(t *testing.T, db *DB, path string) (cases, outbox int, check string) {
+	t.Helper()
+	c, err := sql.Open("sqlite", fileURI(plainOf(t, db, path))+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +87,7 @@ func TestBackup_ConsistentWhileTheAppWrites(t *testing.T) {
 		if err := src.Backup(ctx, path); err != nil {
 			t.Fatal(err)
 		}
-		cases, outbox, check := countIn(t, path)
+		cases, outbox, check := countIn(t, db, path)
 		if check != "ok" || cases != outbox {
 			t.Fatalf("backup %d: %d cases, %d outbox rows, integrity %q", i, cases, outbox, check)
 		}
@@ -118,7 +140,7 @@ func TestBackupIfDue_OneADayKeptFourteenDays(t *testing.T) {
 	if taken != 20 {
 		t.Fatalf("%d backups taken in 20 days", taken)
 	}
-	list, err := ListBackups(ctx, dir)
+	list, err := ListBackups(ctx, dir, keysOf(t, db))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +180,7 @@ func TestPruneBackups_KeepsTheThreeNewestHoweverOld(t *testing.T) {
 	if err := os.Chtimes(filepath.Join(dir, cut), now.Add(-2*time.Hour), now.Add(-2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if list, _ := ListBackups(context.Background(), dir); len(list) != 5 {
+	if list, _ := ListBackups(context.Background(), dir, Keys{}); len(list) != 5 {
 		t.Fatalf("listed %d backups, want the 5 whole ones", len(list))
 	}
 	removed, err := PruneBackups(dir, now, BackupRetention)
@@ -198,7 +220,7 @@ func TestBackupIfDue_WrongClock(t *testing.T) {
 	if _, ok, err := db.BackupIfDue(ctx, dir); err != nil || !ok {
 		t.Fatalf("clock ahead: %v %v", ok, err)
 	}
-	list, _ := ListBackups(ctx, dir)
+	list, _ := ListBackups(ctx, dir, keysOf(t, db))
 	if len(list) != 3 || list[1].At.Year() != 2026 {
 		t.Fatalf("after the clock jumped ahead, kept %d backups", len(list))
 	}
@@ -228,7 +250,7 @@ func TestDiskSpace_LowWarnsAndRefusesABackupThatWouldNotFit(t *testing.T) {
 	if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "Không đủ chỗ trống") {
 		t.Fatalf("backup without room: %v", err)
 	}
-	if list, _ := ListBackups(ctx, dir); len(list) != 1 {
+	if list, _ := ListBackups(ctx, dir, keysOf(t, db)); len(list) != 1 {
 		t.Fatalf("%d backups after the refusal", len(list))
 	}
 	if m, _ := filepath.Glob(filepath.Join(dir, "*.tmp")); len(m) > 0 {
@@ -281,10 +303,10 @@ func TestBackup_SavesGoOnDuringABackup(t *testing.T) {
 	if err := save.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if cases, outbox, check := countIn(t, path); cases != 1 || outbox != 1 || check != "ok" {
+	if cases, outbox, check := countIn(t, db, path); cases != 1 || outbox != 1 || check != "ok" {
 		t.Fatalf("backup: %d cases, %d outbox rows, integrity %q", cases, outbox, check)
 	}
-	c, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
+	c, err := sql.Open("sqlite", fileURI(plainOf(t, db, path))+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +339,7 @@ func TestOpen_BacksUpBeforeMigratingOrDoesNotMigrate(t *testing.T) {
 	if err == nil || !strings.Contains(app.ErrorMessage(err), "Chưa nâng cấp") {
 		t.Fatalf("open without room for the copy: %v", err)
 	}
-	if b := InspectBackup(ctx, path); b.Schema != 3 {
+	if b := InspectBackup(ctx, path, Keys{}); b.Schema != 3 {
 		t.Fatalf("migrated without a copy: schema %d (%v)", b.Schema, b.Err)
 	}
 	db, err := Open(ctx, path, Options{Now: now, BackupDir: dir, FreeSpace: plenty})
@@ -325,7 +347,7 @@ func TestOpen_BacksUpBeforeMigratingOrDoesNotMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	list, _ := ListBackups(ctx, dir)
+	list, _ := ListBackups(ctx, dir, keysOf(t, db))
 	if len(list) != 1 || list[0].Schema != 3 || list[0].Reason != app.BackupBeforeUpgrade {
 		t.Fatalf("backups %+v", list)
 	}
@@ -335,7 +357,7 @@ func TestOpen_BacksUpBeforeMigratingOrDoesNotMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	fresh.Close()
-	if list, _ := ListBackups(ctx, dir); len(list) != 1 {
+	if list, _ := ListBackups(ctx, dir, keysOf(t, db)); len(list) != 1 {
 		t.Fatalf("a new store was backed up: %d", len(list))
 	}
 }

@@ -18,7 +18,7 @@ const (
 	metaHLC         = "hlc"
 	metaCreatedAt   = "created_at"
 	metaServerURL   = "server_url"
-	metaToken       = "token"
+	metaToken       = "token" // earlier versions only: now in KEYS/token (token.go)
 	metaScope       = "scope"
 	metaEnrolledAt  = "enrolled_at"
 	metaLastSyncAt  = "last_sync_at"
@@ -143,7 +143,7 @@ func (db *DB) Enrollment(ctx context.Context) (app.Enrollment, error) {
 	for _, kv := range []struct {
 		key string
 		dst *string
-	}{{metaServerURL, &e.ServerURL}, {metaToken, &e.Token}, {metaScope, &e.Scope}, {metaEnrolledAt, &at}} {
+	}{{metaServerURL, &e.ServerURL}, {metaScope, &e.Scope}, {metaEnrolledAt, &at}} {
 		v, err := getMeta(ctx, db.r, kv.key)
 		if err != nil {
 			return e, err
@@ -151,10 +151,12 @@ func (db *DB) Enrollment(ctx context.Context) (app.Enrollment, error) {
 		*kv.dst = v
 	}
 	e.At, _ = time.Parse(time.RFC3339, at)
+	tok, err := db.readToken() // outside the store: token.go
+	e.Token = tok
 	if e.Token != "" {
 		e.DeviceID = db.device
 	}
-	return e, nil
+	return e, err
 }
 
 // SetEnrollment binds the device to a server. A device enrolled into a
@@ -164,16 +166,18 @@ func (db *DB) SetEnrollment(ctx context.Context, e app.Enrollment) error {
 	if e.DeviceID != "" && !app.ValidID(e.DeviceID) {
 		return fmt.Errorf("storage: device id %q from the server is not a UUID", e.DeviceID)
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
 		if e.DeviceID != "" && e.DeviceID != db.device {
 			if err := setMeta(ctx, tx, metaServerDeviceID, e.DeviceID); err != nil {
 				return err
 			}
 			db.device = e.DeviceID // under the writer, as for the tag (SetDeviceTag)
 		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", metaToken); err != nil {
+			return err
+		}
 		for _, kv := range [][2]string{
 			{metaServerURL, e.ServerURL},
-			{metaToken, e.Token},
 			{metaScope, e.Scope},
 			{metaEnrolledAt, e.At.UTC().Format(time.RFC3339)},
 		} {
@@ -186,6 +190,11 @@ func (db *DB) SetEnrollment(ctx context.Context, e app.Enrollment) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// Outside the store (token.go), written with the device id now in use.
+	return db.writeToken(e.Token)
 }
 
 // UnitCode returns the commune this device records cases for ("" if unset).

@@ -161,11 +161,13 @@ func isCorruption(err error) bool {
 
 // Recover handles a damaged store at path: the file (and its write-ahead
 // log) is renamed aside with the time, never deleted, and the newest good
-// backup of backupDirs (the newest over all of them) is copied into its
-// place. With no good backup, the
+// backup of backupDirs (the newest over all of them; an encrypted one read
+// with k) is copied, decrypted, into its place. With no good backup, the
 // damaged file is still moved aside so that the app can start with an
-// empty store (From.Path is then ""). fs checks that the copy fits.
-func Recover(ctx context.Context, path string, backupDirs []string, now time.Time, fs FreeSpaceFunc) (app.Recovery, error) {
+// empty store (From.Path is then ""). fs checks that the copy fits. The
+// restored store has no token (a backup carries none): the laptop enrols
+// again.
+func Recover(ctx context.Context, path string, backupDirs []string, now time.Time, fs FreeSpaceFunc, k Keys) (app.Recovery, error) {
 	rec := app.Recovery{}
 	if err := CheckFile(ctx, path); err == nil {
 		return rec, app.Errorf(app.EINVALID, "Tệp dữ liệu không bị hỏng; không cần khôi phục.")
@@ -176,10 +178,11 @@ func Recover(ctx context.Context, path string, backupDirs []string, now time.Tim
 		errors.As(err, &d)
 		rec.Reason = d.Reason
 	}
-	good, err := newestGoodBackup(ctx, backupDirs)
+	good, plain, done, err := newestGoodBackup(ctx, backupDirs, k)
 	if err != nil {
 		return rec, err
 	}
+	defer done()
 	if good.Path != "" {
 		if free, err := fs(filepath.Dir(path)); err == nil && free < uint64(good.Size+backupMargin) {
 			return rec, errNoRoom(filepath.Dir(path), free, good.Size)
@@ -192,7 +195,7 @@ func Recover(ctx context.Context, path string, backupDirs []string, now time.Tim
 	if good.Path == "" {
 		return rec, nil
 	}
-	if err := sqlitefile.Copy(good.Path, path); err != nil {
+	if err := sqlitefile.Copy(plain, path); err != nil {
 		return rec, app.WrapError(app.EINTERNAL, "Không chép được bản sao lưu "+good.Name+" vào thư mục dữ liệu.", err)
 	}
 	rec.From = good
@@ -200,36 +203,147 @@ func Recover(ctx context.Context, path string, backupDirs []string, now time.Tim
 	return rec, nil
 }
 
+// RestoreInto puts the backup at path (an encrypted one read with k) as
+// the store at storePath, where there is no store: a dead laptop's backup
+// restored on another machine (with the province's recovery key), or a
+// laptop's lost store from its own backup. The store keeps the backup's
+// device id; it keeps a token file of the folder only if that was written
+// for the same device (else the laptop enrols again).
+func RestoreInto(ctx context.Context, path, storePath string, k Keys) (app.BackupInfo, error) {
+	info := app.BackupInfo{Path: path, Name: filepath.Base(path)}
+	if fileExists(storePath) {
+		return info, app.Errorf(app.EINVALID, "Đã có tệp dữ liệu %s; chỉ khôi phục vào một thư mục dữ liệu chưa có dữ liệu.", storePath)
+	}
+	info.At, info.Reason, _ = parseBackupName(info.Name)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return info, app.WrapError(app.EINVALID, "Không đọc được bản sao lưu "+path+".", err)
+	}
+	info.Size = fi.Size()
+	if err := os.MkdirAll(filepath.Dir(storePath), 0o700); err != nil {
+		return info, app.WrapError(app.EINTERNAL, "Không tạo được thư mục dữ liệu.", err)
+	}
+	plain, done, err := plainCopy(path, k)
+	if err != nil {
+		var ae *app.Error
+		if errors.As(err, &ae) {
+			return info, err
+		}
+		return info, app.WrapError(app.EINVALID, "Bản sao lưu "+info.Name+" bị hỏng; không khôi phục được.", err)
+	}
+	defer done()
+	inspectPlain(ctx, plain, &info)
+	if info.Err != nil {
+		if app.ErrorCode(info.Err) == app.ENEWERDATA {
+			return info, info.Err
+		}
+		return info, app.WrapError(app.EINVALID, "Bản sao lưu "+info.Name+" bị hỏng hoặc không phải dữ liệu của ứng dụng BVNTD; không khôi phục được.", info.Err)
+	}
+	if err := CheckFile(ctx, plain); err != nil {
+		return info, app.WrapError(app.EINVALID, "Bản sao lưu "+info.Name+" bị hỏng; không khôi phục được.", err)
+	}
+	// A token left in the folder by another device is not this store's
+	// (it enrols again); this device's own (its store lost, its folder
+	// kept) stays.
+	if err := dropOtherToken(ctx, filepath.Dir(storePath), plain); err != nil {
+		return info, err
+	}
+	if err := sqlitefile.Copy(plain, storePath); err != nil {
+		return info, app.WrapError(app.EINTERNAL, "Không chép được bản sao lưu "+info.Name+" vào thư mục dữ liệu.", err)
+	}
+	slog.Warn("store made from backup", "backup", info.Name)
+	return info, nil
+}
+
+// dropOtherToken removes dataDir's token file unless it was written for
+// the device of the store at plain.
+func dropOtherToken(ctx context.Context, dataDir, plain string) error {
+	device, _, err := readTokenFile(dataDir)
+	if err == nil && device == "" {
+		return nil // no token file
+	}
+	if err == nil {
+		c, oerr := sql.Open("sqlite", fileURI(plain)+"?mode=ro")
+		if oerr != nil {
+			return oerr
+		}
+		// The device's id is the one the server gave at enrolment, else
+		// the one made with the store.
+		own, merr := getMeta(ctx, c, metaDeviceID)
+		given, gerr := getMeta(ctx, c, metaServerDeviceID)
+		c.Close()
+		if merr == nil && gerr == nil && (device == given || given == "" && device == own) {
+			return nil
+		}
+	}
+	if err := os.Remove(TokenPath(dataDir)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return app.WrapError(app.EINTERNAL, "Không xóa được mã đăng ký cũ trong thư mục dữ liệu.", err)
+	}
+	slog.Warn("token file of another device removed")
+	return nil
+}
+
+// CheckBackup checks the backup at path (an encrypted one decrypted with
+// k) as CheckFile checks a store.
+func CheckBackup(ctx context.Context, path string, k Keys) error {
+	plain, done, err := plainCopy(path, k)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return CheckFile(ctx, plain)
+}
+
 // newestGoodBackup returns the newest backup of dirs that passes the
-// checks and this build can open (zero if none).
-func newestGoodBackup(ctx context.Context, dirs []string) (app.BackupInfo, error) {
-	var all []app.BackupInfo
+// checks and this build can open (zero if none), with a plain copy of it
+// (done removes the copy).
+func newestGoodBackup(ctx context.Context, dirs []string, k Keys) (app.BackupInfo, string, func(), error) {
+	type found struct {
+		path string
+		at   time.Time
+	}
+	var all []found
 	seen := map[string]bool{}
 	for _, dir := range dirs {
 		if seen[filepath.Clean(dir)] {
 			continue
 		}
 		seen[filepath.Clean(dir)] = true
-		list, err := ListBackups(ctx, dir)
+		names, err := backupNames(dir)
 		if err != nil {
 			slog.Warn("backup folder unreadable", "dir", dir, "error", err)
 			continue
 		}
-		all = append(all, list...)
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].At.After(all[j].At) })
-	for _, b := range all {
-		if b.Err != nil {
-			slog.Warn("backup unusable", "backup", b.Name, "error", b.Err)
-			continue
+		for _, n := range names {
+			at, _, _ := parseBackupName(n)
+			all = append(all, found{filepath.Join(dir, n), at})
 		}
-		if err := CheckFile(ctx, b.Path); err != nil {
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].at.After(all[j].at) })
+	for _, f := range all {
+		b := app.BackupInfo{Path: f.path, Name: filepath.Base(f.path)}
+		b.At, b.Reason, _ = parseBackupName(b.Name)
+		if fi, err := os.Stat(f.path); err == nil {
+			b.Size = fi.Size()
+		}
+		plain, done, err := plainCopy(f.path, k)
+		if err != nil {
 			slog.Warn("backup unusable", "backup", b.Name, "error", err)
 			continue
 		}
-		return b, nil
+		inspectPlain(ctx, plain, &b)
+		if b.Err == nil {
+			b.Err = CheckFile(ctx, plain)
+		}
+		if b.Err != nil {
+			slog.Warn("backup unusable", "backup", b.Name, "error", b.Err)
+			done()
+			continue
+		}
+		b.Err = nil
+		return b, plain, done, nil
 	}
-	return app.BackupInfo{}, nil
+	return app.BackupInfo{}, "", func() {}, nil
 }
 
 // moveAside renames the store and its -wal and -shm files to

@@ -44,6 +44,16 @@ func damagedStore(t *testing.T) (path, backups string, now func() time.Time) {
 	return db.Path(), backups, db.Now
 }
 
+// pathKeys returns the keys of the store at path's data folder.
+func pathKeys(t *testing.T, path string) Keys {
+	t.Helper()
+	k, err := DataKeys(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 func truncateHalf(t *testing.T, path string) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -106,7 +116,7 @@ func TestRecover_DamagedStoreIsMovedAsideAndTheBackupRestored(t *testing.T) {
 				t.Fatalf("opened without the check: %v", err)
 			}
 			now := clock().Add(time.Hour) // the officer starts the app again an hour later
-			rec, err := Recover(ctx, path, []string{backups}, now, plenty)
+			rec, err := Recover(ctx, path, []string{backups}, now, plenty, pathKeys(t, path))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,10 +151,10 @@ func TestRecover_DamagedStoreIsMovedAsideAndTheBackupRestored(t *testing.T) {
 func TestRecover_NoGoodBackup(t *testing.T) {
 	ctx := context.Background()
 	path, backups, now := damagedStore(t)
-	list, _ := ListBackups(ctx, backups)
+	list, _ := ListBackups(ctx, backups, pathKeys(t, path))
 	corruptPages(t, list[0].Path) // the only backup is damaged too
 	truncateHalf(t, path)
-	rec, err := Recover(ctx, path, []string{backups}, now(), plenty)
+	rec, err := Recover(ctx, path, []string{backups}, now(), plenty, pathKeys(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +167,7 @@ func TestRecover_RefusesWithoutRoomAndKeepsTheFile(t *testing.T) {
 	ctx := context.Background()
 	path, backups, now := damagedStore(t)
 	truncateHalf(t, path)
-	_, err := Recover(ctx, path, []string{backups}, now(), func(string) (uint64, error) { return 1 << 20, nil })
+	_, err := Recover(ctx, path, []string{backups}, now(), func(string) (uint64, error) { return 1 << 20, nil }, pathKeys(t, path))
 	if app.ErrorCode(err) != app.EINVALID || !fileExists(path) {
 		t.Fatalf("recovery without room: %v", err)
 	}

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 
+	"filippo.io/age"
 	"modernc.org/sqlite"
 
 	"bvntd/app"
@@ -22,17 +25,23 @@ import (
 
 // PlanRestore tells what restoring the backup at path would do: its
 // counts, the current ones, and how many changes of the store in use are
-// neither sent nor in the backup.
-func (db *DB) PlanRestore(ctx context.Context, path string) (app.RestorePlan, error) {
+// neither sent nor in the backup. An encrypted backup is read with the
+// laptop's key, or with extra (the province's recovery identity).
+func (db *DB) PlanRestore(ctx context.Context, path string, extra ...age.Identity) (app.RestorePlan, error) {
 	var p app.RestorePlan
-	if err := db.checkRestorable(ctx, path, &p.Backup); err != nil {
+	plain, done, err := db.openBackup(path, extra)
+	if err != nil {
+		return p, err
+	}
+	defer done()
+	if err := db.checkRestorable(ctx, path, plain, &p.Backup); err != nil {
 		return p, err
 	}
 	p.Current = app.BackupInfo{Path: db.path}
 	if err := countStore(ctx, fileURI(db.path)+"?_pragma=query_only(1)&_pragma=busy_timeout(10000)", &p.Current); err != nil {
 		return p, app.WrapError(app.EINTERNAL, "Không đọc được dữ liệu hiện tại.", err)
 	}
-	in, err := outboxIDs(ctx, path)
+	in, err := outboxIDs(ctx, plain)
 	if err != nil {
 		return p, app.WrapError(app.EINTERNAL, "Không đọc được bản sao lưu.", err)
 	}
@@ -51,6 +60,21 @@ func (db *DB) PlanRestore(ctx context.Context, path string) (app.RestorePlan, er
 		}
 	}
 	return p, rows.Err()
+}
+
+// openBackup returns a plain file holding the backup at path (see
+// plainCopy), read with the laptop's key and extra.
+func (db *DB) openBackup(path string, extra []age.Identity) (string, func(), error) {
+	k, err := db.keys(extra...)
+	if err != nil {
+		return "", func() {}, err
+	}
+	plain, done, err := plainCopy(path, k)
+	var ae *app.Error
+	if err != nil && !errors.As(err, &ae) {
+		err = app.WrapError(app.EINVALID, "Bản sao lưu "+filepath.Base(path)+" bị hỏng hoặc không phải dữ liệu của ứng dụng BVNTD; không khôi phục được.", err)
+	}
+	return plain, done, err
 }
 
 // outboxIDs returns the mutation ids in the outbox of the store at path.
@@ -76,20 +100,26 @@ func outboxIDs(ctx context.Context, path string) (map[string]bool, error) {
 	return ids, rows.Err()
 }
 
-// checkRestorable refuses a backup that is damaged, from a newer version
-// or from another device, and fills info.
-func (db *DB) checkRestorable(ctx context.Context, path string, info *app.BackupInfo) error {
-	*info = InspectBackup(ctx, path)
+// checkRestorable refuses a backup (at path, read through its plain copy
+// plain) that is damaged, from a newer version or from another device,
+// and fills info.
+func (db *DB) checkRestorable(ctx context.Context, path, plain string, info *app.BackupInfo) error {
+	*info = app.BackupInfo{Path: path, Name: filepath.Base(path)}
+	info.At, info.Reason, _ = parseBackupName(info.Name)
+	if fi, err := os.Stat(path); err == nil {
+		info.Size = fi.Size()
+	}
+	inspectPlain(ctx, plain, info)
 	if info.Err != nil {
 		if app.ErrorCode(info.Err) == app.ENEWERDATA {
 			return info.Err
 		}
 		return app.WrapError(app.EINVALID, "Bản sao lưu "+info.Name+" bị hỏng hoặc không phải dữ liệu của ứng dụng BVNTD; không khôi phục được.", info.Err)
 	}
-	if err := CheckFile(ctx, path); err != nil {
+	if err := CheckFile(ctx, plain); err != nil {
 		return app.WrapError(app.EINVALID, "Bản sao lưu "+info.Name+" bị hỏng; không khôi phục được.", err)
 	}
-	c, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
+	c, err := sql.Open("sqlite", fileURI(plain)+"?mode=ro")
 	if err != nil {
 		return err
 	}
@@ -104,24 +134,57 @@ func (db *DB) checkRestorable(ctx context.Context, path string, info *app.Backup
 	return nil
 }
 
-// Restore replaces the content of the store with the backup at path. It
-// first writes a copy of the current store into preDir (reason
-// before-restore) and returns it; without that copy nothing is restored.
-func (db *DB) Restore(ctx context.Context, path, preDir string) (app.BackupInfo, error) {
+// liveMeta are the meta keys a restore keeps from the store in use when it
+// is enrolled: its enrolment (the laptop may have moved commune since; the
+// token itself is outside the store, in no backup), and the province's
+// newest recovery key.
+var liveMeta = []string{metaServerURL, metaScope, metaEnrolledAt, metaServerCA, metaUnitCode}
+
+// Restore replaces the content of the store with the backup at path (an
+// encrypted one read with the laptop's key or extra). It first writes a
+// copy of the current store into preDir (reason before-restore) and
+// returns it; without that copy nothing is restored. The store keeps its
+// enrolment (its token): a backup has none.
+func (db *DB) Restore(ctx context.Context, path, preDir string, extra ...age.Identity) (app.BackupInfo, error) {
 	var b app.BackupInfo
-	if err := db.checkRestorable(ctx, path, &b); err != nil {
+	plain, done, err := db.openBackup(path, extra)
+	if err != nil {
 		return app.BackupInfo{}, err
+	}
+	defer done()
+	if err := db.checkRestorable(ctx, path, plain, &b); err != nil {
+		return app.BackupInfo{}, err
+	}
+	live := map[string]string{}
+	keep := []string{metaRecoveryKey}
+	if tok, err := db.readToken(); err != nil {
+		return app.BackupInfo{}, err
+	} else if tok != "" {
+		keep = append(keep, liveMeta...)
+	}
+	for _, k := range keep {
+		v, err := getMeta(ctx, db.w, k)
+		if err != nil {
+			return app.BackupInfo{}, err
+		}
+		if v != "" {
+			live[k] = v
+		}
 	}
 	pre, err := db.BackupTo(ctx, preDir, app.BackupBeforeRestore)
 	if err != nil {
 		return app.BackupInfo{}, app.WrapError(app.ErrorCode(err), "Chưa khôi phục vì không sao lưu được dữ liệu hiện tại: "+app.ErrorMessage(err), err)
 	}
-	if err := db.restorePages(ctx, path); err != nil {
+	if err := db.restorePages(ctx, plain); err != nil {
 		return pre, app.WrapError(app.EINTERNAL, "Không khôi phục được bản sao lưu "+b.Name+"; dữ liệu hiện tại không thay đổi.", err)
 	}
 	// A backup taken before an upgrade has the older schema.
 	if err := db.migrate(ctx, ""); err != nil {
 		return pre, err
+	}
+	// A plain backup of an earlier version holds a token in meta.
+	if err := db.moveTokenOut(ctx); err != nil {
+		return pre, app.WrapError(app.EINTERNAL, "Không hoàn tất được việc khôi phục.", err)
 	}
 	// The clock in memory, ahead of the backup's, goes on (the device and
 	// its tag are the same: checkRestorable), and is stored again.
@@ -135,6 +198,11 @@ func (db *DB) Restore(ctx context.Context, path, preDir string) (app.BackupInfo,
 		}
 		if err := db.saveClock(ctx, tx); err != nil {
 			return err
+		}
+		for k, v := range live {
+			if err := setMeta(ctx, tx, k, v); err != nil {
+				return err
+			}
 		}
 		// The device keeps the id the server gave it last, with its
 		// enrolment, whatever the backup says.

@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,7 +108,7 @@ func TestRestore_ExactlyTheBackedUpRecordsAndTheirOutbox(t *testing.T) {
 		t.Fatalf("the clock went back: %s after %s", newest, lastBefore)
 	}
 	// The copy taken before holds what the restore replaced.
-	list, _ := ListBackups(ctx, dir)
+	list, _ := ListBackups(ctx, dir, keysOf(t, db))
 	if len(list) != 2 || list[0].Name != pre.Name {
 		t.Fatalf("backups %+v", list)
 	}
@@ -124,7 +126,16 @@ func TestRestore_RefusesAnotherDevicesOrADamagedBackup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.PlanRestore(ctx, b.Path); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "máy khác") {
+	// Encrypted to the other laptop's key: this one cannot open it; with
+	// a key that opens it (the province's), it is still another device's.
+	if _, err := db.PlanRestore(ctx, b.Path); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "không có khóa") {
+		t.Fatalf("another device's backup without its key: %v", err)
+	}
+	otherKey, err := loadBackupIdentity(other.dataDir())
+	if err != nil || otherKey == nil {
+		t.Fatalf("the other laptop's key: %v", err)
+	}
+	if _, err := db.PlanRestore(ctx, b.Path, otherKey); app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "là của một máy khác") {
 		t.Fatalf("another device's backup: %v", err)
 	}
 	if _, err := db.Restore(ctx, b.Path, dir); app.ErrorCode(err) != app.EINVALID {
@@ -140,5 +151,56 @@ func TestRestore_RefusesAnotherDevicesOrADamagedBackup(t *testing.T) {
 	}
 	if n, _ := db.CountCases(ctx); n != 0 {
 		t.Fatalf("%d cases after refused restores", n)
+	}
+}
+
+// A plain backup made by an earlier version (no encryption, the token in
+// meta) still lists and restores; the laptop keeps the token in use and
+// the backup's token does not come back into the store.
+func TestRestore_PlainBackupOfAnEarlierVersion(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	if err := db.CreateCase(ctx, newCase(db, "Bản Sao Cũ")); err != nil {
+		t.Fatal(err)
+	}
+	const oldTok, liveTok = "tok-old-1a2b3c4d5e6f7a8b9c0d", "tok-live-9f8e7d6c5b4a3f2e1d0c"
+	dir := filepath.Join(t.TempDir(), "backups")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// As an earlier version wrote it: VACUUM INTO, the token in meta.
+	old := filepath.Join(dir, BackupName(db.Now(), app.BackupDaily))
+	if _, err := db.w.ExecContext(ctx, "VACUUM INTO ?", old); err != nil {
+		t.Fatal(err)
+	}
+	c, err := sql.Open("sqlite", fileURI(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec("INSERT INTO meta (key, value) VALUES ('token', ?)", oldTok); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if err := db.SetEnrollment(ctx, app.Enrollment{ServerURL: "https://sct.example", Token: liveTok, Scope: "28261", At: db.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateCase(ctx, newCase(db, "Sau Bản Cũ")); err != nil {
+		t.Fatal(err)
+	}
+	list, err := ListBackups(ctx, dir, keysOf(t, db))
+	if err != nil || len(list) != 1 || list[0].Err != nil || list[0].Encrypted || list[0].Cases != 1 {
+		t.Fatalf("list of a plain backup: %+v %v", list, err)
+	}
+	if _, err := db.Restore(ctx, old, dir); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.CountCases(ctx); n != 1 {
+		t.Fatalf("%d cases after restoring the plain backup", n)
+	}
+	if e, _ := db.Enrollment(ctx); e.Token != liveTok {
+		t.Fatalf("token after the restore %q, want the live one", e.Token)
+	}
+	if v, _ := getMeta(ctx, db.r, metaToken); v != "" {
+		t.Fatal("the old backup's token came back into meta")
 	}
 }

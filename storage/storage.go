@@ -102,6 +102,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, app.WrapError(app.EINTERNAL, "Không tạo được thư mục dữ liệu.", err)
 	}
+	removeStaleCopies(filepath.Dir(path), opts.Now())
 	uri := fileURI(path)
 	w, err := sql.Open("sqlite", uri+"?"+dsnCommon+"&_txlock=immediate")
 	if err != nil {
@@ -116,6 +117,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	privateStoreFiles(path)
 	r, err := sql.Open("sqlite", uri+"?"+dsnCommon+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
@@ -128,6 +130,23 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		slog.Error("quarantine: trying the kept-aside records again failed", "error", err)
 	}
 	return db, nil
+}
+
+// privateStoreFiles makes the store at path and its -wal and -shm files
+// readable by the user only (0600), right after it is opened: a new store
+// (no records yet) and one made 0644 by an earlier version alike. SQLite
+// gives a -wal or -journal file it creates later the mode of the store.
+// On Windows the data folder is in the user's profile, which only the
+// user (and administrators) can read; the mode there only clears
+// "read-only".
+func privateStoreFiles(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if fi, err := os.Stat(path + suffix); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(path+suffix, 0o600); err != nil {
+				slog.Warn("store file mode not changed", "error", err)
+			}
+		}
+	}
 }
 
 func (db *DB) init(ctx context.Context, backupDir string) error {
@@ -152,7 +171,13 @@ func (db *DB) init(ctx context.Context, backupDir string) error {
 		return err
 	}
 	db.st = st
-	return db.loadIdentity(ctx)
+	if err := db.loadIdentity(ctx); err != nil {
+		return err
+	}
+	if err := db.moveTokenOut(ctx); err != nil {
+		return app.WrapError(app.EINTERNAL, "Không chuyển được mã đăng ký của máy ra khỏi tệp dữ liệu.", err)
+	}
+	return nil
 }
 
 // Close closes the store.
@@ -252,7 +277,11 @@ func (db *DB) migrate(ctx context.Context, backupDir string) error {
 				return app.WrapError(app.EINVALID, "Không tạo được thư mục sao lưu "+backupDir+".", err)
 			}
 			path := nextBackupPath(backupDir, db.Now(), app.BackupBeforeUpgrade)
-			if err := backupConn(ctx, db.w, db.freeSpace, db.size(), path); err != nil {
+			recipients, err := db.backupRecipients(ctx, db.w)
+			if err == nil {
+				err = backupConn(ctx, db.w, db.freeSpace, db.size(), path, db.dataDir(), recipients)
+			}
+			if err != nil {
 				return app.WrapError(app.ErrorCode(err), "Chưa nâng cấp tệp dữ liệu vì không sao lưu được trước khi nâng cấp: "+
 					app.ErrorMessage(err)+" Dữ liệu cũ vẫn được giữ nguyên.", err)
 			}

@@ -528,7 +528,10 @@ func TestBackup(t *testing.T) {
 	if err := db.Backup(ctx, out); err != nil {
 		t.Fatal(err)
 	}
-	cp, err := Open(ctx, out, Options{Now: db.Now})
+	if enc, err := isEncrypted(out); err != nil || !enc {
+		t.Fatalf("the backup is not encrypted: %v", err)
+	}
+	cp, err := Open(ctx, plainOf(t, db, out), Options{Now: db.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

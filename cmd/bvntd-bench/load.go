@@ -1076,9 +1076,17 @@ func (d *loadDevice) step(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	events, err := d.db.ListCaseEvents(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	done := make([]string, len(events))
+	for i, e := range events {
+		done[i] = e.Kind
+	}
 	var allowed []string
-	for _, k := range loadSteps {
-		if _, ok := app.Transitions[c.Status][k]; ok {
+	for _, k := range app.AllowedEventsAfter(c.Status, done) {
+		if slices.Contains(loadSteps, k) {
 			allowed = append(allowed, k)
 		}
 	}

@@ -543,17 +543,19 @@ func TestLaptopRestoredFromItsBackup_GetsBackWhatItWroteSince(t *testing.T) {
 	a.mustSync()
 	want := srv.dump()
 
-	// The laptop's disk fails; its backup is put back in place.
+	// The laptop's store is lost; its backup (encrypted, opened with the
+	// laptop's key) is put back in place. The token, outside the store,
+	// is still there.
 	path := a.db.Path()
 	a.db.Close()
-	b, err := os.ReadFile(backup)
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+	keys, err := storage.DataKeys(filepath.Dir(path))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		os.Remove(path + suffix)
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
+	if _, err := storage.RestoreInto(context.Background(), backup, path, keys); err != nil {
 		t.Fatal(err)
 	}
 	now := clock.Now

@@ -142,6 +142,7 @@ type Main struct {
 	// the file it imports (calendar.go).
 	CalendarAction string
 	File           string
+	recovery       recoveryKeyFlags // recovery-key (recoverykey.go)
 
 	store    *serverstore.Store
 	ln       net.Listener
@@ -166,6 +167,7 @@ const usage = `Cách dùng (usage):
   bvntd-server restore --db DB --from FILE
   bvntd-server calendar import --db DB --file TỆP.json
   bvntd-server calendar list   --db DB [--year NĂM]
+  bvntd-server recovery-key --db DB [--generate --out TỆP_KHÓA | --set age1…]
 DB: tệp SQLite (a SQLite file) hoặc postgres://user:pass@host:5432/dbname (PostgreSQL)
 `
 
@@ -181,6 +183,8 @@ func (m *Main) ParseFlags(args []string) error {
 		return flag.ErrHelp
 	case "calendar":
 		return m.parseCalendar(args[1:])
+	case "recovery-key":
+		return m.parseRecoveryKey(args[1:])
 	}
 	fs := flag.NewFlagSet("bvntd-server "+m.Command, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -283,7 +287,7 @@ func (m *Main) Run(ctx context.Context) error {
 		fmt.Fprintf(m.Stderr, "Đã khôi phục %s từ %s (epoch mới: các máy sẽ tự tải lại và gửi lại thay đổi).\n", redactURL(m.DB), m.From)
 		return nil
 	}
-	create := m.Command == "serve" || m.Command == "enroll"
+	create := m.Command == "serve" || m.Command == "enroll" || m.Command == "recovery-key"
 	if err := m.openStore(ctx, create); err != nil {
 		return err
 	}
@@ -302,6 +306,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.export(ctx)
 	case "calendar":
 		return m.calendar(ctx)
+	case "recovery-key":
+		return m.recoveryKey(ctx)
 	case "backup":
 		if err := m.store.Backup(ctx, m.Out); err != nil {
 			return err

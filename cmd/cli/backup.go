@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
+
 	"bvntd/app"
 	"bvntd/seeds"
 	"bvntd/storage"
@@ -116,8 +118,9 @@ func checkStore(ctx context.Context, dataDir string) error {
 
 // RecoverStore checks the store of dataDir and, when it is damaged, moves
 // it aside and restores the newest good backup (see storage.Recover). It
-// returns ok=false, with no error, for a sound store.
-func RecoverStore(ctx context.Context, dataDir string, now func() time.Time) (app.Recovery, bool, error) {
+// returns ok=false, with no error, for a sound store. Encrypted backups are
+// read with the laptop's key and extra (bvntd restore --key).
+func RecoverStore(ctx context.Context, dataDir string, now func() time.Time, extra ...age.Identity) (app.Recovery, bool, error) {
 	path := filepath.Join(dataDir, StoreFile)
 	err := storage.CheckFile(ctx, path)
 	if err == nil {
@@ -126,7 +129,11 @@ func RecoverStore(ctx context.Context, dataDir string, now func() time.Time) (ap
 	if !storage.IsDamaged(err) {
 		return app.Recovery{}, false, app.WrapError(app.EINTERNAL, "Không đọc được tệp dữ liệu "+path+".", err)
 	}
-	rec, err := storage.Recover(ctx, path, backupDirs(dataDir), now(), storage.FreeSpace)
+	k, err := storage.DataKeys(dataDir, extra...)
+	if err != nil {
+		return app.Recovery{}, false, err
+	}
+	rec, err := storage.Recover(ctx, path, backupDirs(dataDir), now(), storage.FreeSpace, k)
 	return rec, err == nil, err
 }
 
@@ -151,7 +158,11 @@ func (s BackupService) SetFolder(_ context.Context, dir string) error {
 
 // Backups lists the backups of the folder, newest first.
 func (s BackupService) Backups(ctx context.Context) ([]app.BackupInfo, error) {
-	return storage.ListBackups(ctx, s.Folder())
+	k, err := storage.DataKeys(s.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	return storage.ListBackups(ctx, s.Folder(), k)
 }
 
 // BackupNow takes a backup at once.
@@ -186,7 +197,13 @@ func (s BackupService) Restore(ctx context.Context, path string) (app.BackupInfo
 }
 
 func (s BackupService) restore(ctx context.Context, path string) (app.BackupInfo, error) {
-	pre, err := s.DB.Restore(ctx, path, s.Folder())
+	return s.restoreWith(ctx, path, nil)
+}
+
+// restoreWith is restore reading an encrypted backup with the laptop's
+// key or extra (the province's recovery identity).
+func (s BackupService) restoreWith(ctx context.Context, path string, extra []age.Identity) (app.BackupInfo, error) {
+	pre, err := s.DB.Restore(ctx, path, s.Folder(), extra...)
 	if err != nil {
 		return pre, err
 	}
@@ -225,23 +242,43 @@ func (m *Main) backup(ctx context.Context, fs *flag.FlagSet, data *string, args 
 }
 
 // restore runs `bvntd restore`: --list prints the backups; a damaged store
-// is replaced by the newest good backup; a sound one by --from FILE.
+// is replaced by the newest good backup; a sound one by --from FILE; a
+// data folder with no store gets the backup --from FILE as its store (a
+// dead laptop's backup, opened with the province's recovery key --key).
 func (m *Main) restore(ctx context.Context, fs *flag.FlagSet, data *string, args []string) error {
 	from := fs.String("from", "", "tệp sao lưu cần khôi phục (backup file to restore)")
 	list := fs.Bool("list", false, "liệt kê các bản sao lưu (list the backups)")
+	keyFile := fs.String("key", "", "tệp khóa khôi phục của tỉnh, để mở bản sao lưu của máy khác (the province's recovery key file)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var extra []age.Identity
+	if *keyFile != "" {
+		ids, err := storage.ReadIdentityFile(*keyFile)
+		if err != nil {
+			return err
+		}
+		extra = ids
+	}
+	keys, err := storage.DataKeys(*data, extra...)
+	if err != nil {
 		return err
 	}
 	dir := BackupDir(*data)
 	if *list {
-		bs, err := storage.ListBackups(ctx, dir)
+		bs, err := storage.ListBackups(ctx, dir, keys)
 		if err != nil {
 			return err
 		}
 		for _, b := range bs {
 			state := "ok"
-			if b.Err != nil {
+			switch {
+			case b.Err != nil && app.ErrorCode(b.Err) == app.EINVALID:
+				state = "không có khóa mở"
+			case b.Err != nil:
 				state = "hỏng"
+			case !b.Encrypted:
+				state = "ok, chưa mã hóa"
 			}
 			fmt.Fprintf(m.Stdout, "%s\t%s\t%d vụ việc\t%d bản ghi\t%d chờ gửi\t%d cần xem xét\t%s\n",
 				b.Path, b.At.In(app.ICT).Format("02/01/2006 15:04"), b.Cases, b.Records, b.Pending, b.Conflicts, state)
@@ -255,7 +292,7 @@ func (m *Main) restore(ctx context.Context, fs *flag.FlagSet, data *string, args
 		if *from != "" {
 			return app.Errorf(app.EINVALID, "Tệp dữ liệu bị hỏng: chạy bvntd restore --data %s không kèm --from để khôi phục từ bản sao lưu tốt mới nhất.", *data)
 		}
-		rec, _, err := RecoverStore(ctx, *data, m.now())
+		rec, _, err := RecoverStore(ctx, *data, m.now(), extra...)
 		if err != nil {
 			return err
 		}
@@ -265,16 +302,26 @@ func (m *Main) restore(ctx context.Context, fs *flag.FlagSet, data *string, args
 	if *from == "" {
 		return app.Errorf(app.EINVALID, "Tệp dữ liệu không bị hỏng. Cần --from TỆP để khôi phục một bản sao lưu (xem: bvntd restore --list).")
 	}
+	if store := filepath.Join(*data, StoreFile); !storeExists(store) {
+		b, err := storage.RestoreInto(ctx, *from, store, keys)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "Đã khôi phục %s (%d vụ việc, %d thay đổi chờ gửi) vào %s. "+
+			"Bản sao lưu không chứa mã đăng ký của máy: hãy đăng ký lại máy với Sở Công Thương (bvntd enroll) để đồng bộ.\n",
+			b.Name, b.Cases, b.Pending, *data)
+		return nil
+	}
 	return m.withStore(ctx, *data, func(db *storage.DB, refs *app.RefData) error {
 		s := BackupService{DB: db, Refs: refs, DataDir: *data}
-		plan, err := s.PlanRestore(ctx, *from)
+		plan, err := s.DB.PlanRestore(ctx, *from, extra...)
 		if err != nil {
 			return err
 		}
 		if plan.Unsent > 0 {
 			fmt.Fprintf(m.Stderr, "Cảnh báo: %d thay đổi chưa gửi lên máy chủ không có trong bản sao lưu; chúng được giữ trong bản sao lưu tạo trước khi khôi phục.\n", plan.Unsent)
 		}
-		pre, err := s.Restore(ctx, *from)
+		pre, err := s.restoreWith(ctx, *from, extra)
 		if err != nil {
 			return err
 		}
@@ -282,6 +329,12 @@ func (m *Main) restore(ctx context.Context, fs *flag.FlagSet, data *string, args
 			plan.Backup.Name, plan.Backup.Cases, plan.Backup.Pending, pre.Path)
 		return nil
 	})
+}
+
+// storeExists reports whether there is a store file at path.
+func storeExists(path string) bool {
+	_, err := os.Stat(path)
+	return !errors.Is(err, os.ErrNotExist)
 }
 
 // RecoveryMessage tells the officer, in Vietnamese, what recovery did.

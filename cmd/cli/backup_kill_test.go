@@ -80,7 +80,7 @@ func TestKill_BackupNeverLeavesAHalfBackup(t *testing.T) {
 
 	cut := 0
 	for i := 1; i <= 8; i++ {
-		before, _ := storage.ListBackups(ctx, backups)
+		before, _ := storage.ListBackups(ctx, backups, dataKeys(t, dir))
 		cmd := runBackup()
 		time.Sleep(full * time.Duration(i) / 9)
 		cmd.Process.Signal(syscall.SIGKILL)
@@ -88,7 +88,7 @@ func TestKill_BackupNeverLeavesAHalfBackup(t *testing.T) {
 		if err := storage.CheckFile(ctx, filepath.Join(dir, StoreFile)); err != nil {
 			t.Fatalf("kill %d: the store: %v", i, err)
 		}
-		after, err := storage.ListBackups(ctx, backups)
+		after, err := storage.ListBackups(ctx, backups, dataKeys(t, dir))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +96,7 @@ func TestKill_BackupNeverLeavesAHalfBackup(t *testing.T) {
 			if b.Err != nil {
 				t.Fatalf("kill %d: %s is listed but unusable: %v", i, b.Name, b.Err)
 			}
-			if err := storage.CheckFile(ctx, b.Path); err != nil {
+			if err := storage.CheckBackup(ctx, b.Path, dataKeys(t, dir)); err != nil {
 				t.Fatalf("kill %d: %s is listed but damaged: %v", i, b.Name, err)
 			}
 		}

@@ -140,7 +140,7 @@ func TestRestore_FromAFileAndTheList(t *testing.T) {
 	if n := countCases(t, dir); n != 2 {
 		t.Fatalf("%d cases after restore", n)
 	}
-	list, _ := storage.ListBackups(context.Background(), usb)
+	list, _ := storage.ListBackups(context.Background(), usb, dataKeys(t, dir))
 	if len(list) != 2 || list[0].Cases != 7 {
 		t.Fatalf("backups after restore: %+v", list)
 	}
@@ -276,4 +276,14 @@ func TestBackupService_RestoreWaitsForTheSync(t *testing.T) {
 	if syncedDuringRestore.Load() {
 		t.Fatal("a sync reached the server during the restore")
 	}
+}
+
+// dataKeys returns the keys that read the backups of the data folder dir.
+func dataKeys(t testing.TB, dir string) storage.Keys {
+	t.Helper()
+	k, err := storage.DataKeys(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

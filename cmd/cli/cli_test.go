@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"bvntd/app"
+	"bvntd/storage"
 )
 
 func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
@@ -183,8 +184,14 @@ func TestBackup_CopyOpensWithTheSameCases(t *testing.T) {
 	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "3"); err != nil {
 		t.Fatal(err)
 	}
+	out := filepath.Join(t.TempDir(), "copy.sqlite")
+	if _, _, err := run(t, "backup", "--data", dir, "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	// Encrypted: it becomes a store in an empty data folder with a key
+	// that opens it (here the laptop's own key file).
 	copyDir := t.TempDir()
-	if _, _, err := run(t, "backup", "--data", dir, "--out", filepath.Join(copyDir, StoreFile)); err != nil {
+	if _, _, err := run(t, "restore", "--data", copyDir, "--from", out, "--key", storage.BackupKeyPath(dir)); err != nil {
 		t.Fatal(err)
 	}
 	a, _, _ := run(t, "export", "--data", dir, "--report", "dump", "--out", "-")

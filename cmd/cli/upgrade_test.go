@@ -96,7 +96,7 @@ func testUpgrade(t *testing.T, fixture string, schema int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := storage.ListBackups(ctx, BackupDir(dir))
+	list, err := storage.ListBackups(ctx, BackupDir(dir), dataKeys(t, dir))
 	if err != nil || len(list) != 1 {
 		t.Fatalf("backups after the upgrade: %+v %v", list, err)
 	}
@@ -151,7 +151,7 @@ func testUpgrade(t *testing.T, fixture string, schema int) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if list, _ := storage.ListBackups(ctx, BackupDir(dir)); len(list) != 1 {
+	if list, _ := storage.ListBackups(ctx, BackupDir(dir), dataKeys(t, dir)); len(list) != 1 {
 		t.Fatalf("%d backups after a second open", len(list))
 	}
 

@@ -297,6 +297,9 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 		if err := c.observe(ctx, resp.ServerTimeMS); err != nil {
 			return err
 		}
+		if err := c.recoveryKey(ctx, resp.RecoveryKey); err != nil {
+			return err
+		}
 		if resp.MinAppVersion == "" || syncproto.CompareVersions(c.AppVersion, resp.MinAppVersion) >= 0 {
 			if err := c.Store.SetUpdateRequired(ctx, ""); err != nil {
 				return err
@@ -437,6 +440,9 @@ func (c *Client) Enroll(ctx context.Context, serverURL, code, deviceName string)
 	if err := c.Store.SetEnrollment(ctx, e); err != nil {
 		return e, err
 	}
+	if err := c.recoveryKey(ctx, resp.RecoveryKey); err != nil {
+		return e, err
+	}
 	// The server assigns another tag when a device of the commune has
 	// this one (case numbers carry it); an older server says nothing.
 	if t, ok := c.Store.(interface {
@@ -447,6 +453,25 @@ func (c *Client) Enroll(ctx context.Context, serverURL, code, deviceName string)
 		}
 	}
 	return e, c.observe(ctx, resp.ServerTimeMS)
+}
+
+// recoveryKey stores the province's backup recovery key sent by the
+// server ("" changes nothing), when the store keeps one. A key the store
+// refuses (not an age recipient) is logged and the sync goes on: backups
+// stay encrypted to the laptop's key and the last good recovery key.
+func (c *Client) recoveryKey(ctx context.Context, key string) error {
+	s, ok := c.Store.(interface {
+		SetRecoveryKey(context.Context, string) error
+	})
+	if !ok || key == "" {
+		return nil
+	}
+	err := s.SetRecoveryKey(ctx, key)
+	if app.ErrorCode(err) == app.EINVALID {
+		slog.Warn("sync: the server's backup recovery key is not a valid age recipient; kept the previous one")
+		return nil
+	}
+	return err
 }
 
 // failureAttrs describes a failed attempt for the log: the HTTP status and

@@ -303,6 +303,7 @@ func (s *server) enroll(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	resp.RecoveryKey = s.recoveryKey(c.r.Context())
 	c.dev = device{resp.DeviceID, resp.Scope}
 	if req.DeviceID != "" && req.DeviceID != resp.DeviceID {
 		c.attrs = append(c.attrs, "id_assigned", true)
@@ -395,7 +396,31 @@ func (s *server) pull(c *call) (any, error) {
 	c.attrs = append(c.attrs, "scopes", len(resp.Scopes), "records", records, "resets", resets, "has_more", resp.HasMore)
 	resp.ServerTimeMS = s.nowMS()
 	resp.MinAppVersion = s.minApp
+	resp.RecoveryKey = s.recoveryKey(c.r.Context())
 	return resp, nil
+}
+
+// RecoveryKeyer is implemented by stores that keep the province's backup
+// recovery key; enrolment and pull answers carry it (a rotated key
+// reaches every laptop at its next sync).
+type RecoveryKeyer interface {
+	RecoveryKey(ctx context.Context) (string, error)
+}
+
+// recoveryKey returns the province's recovery key, "" when the store has
+// none or cannot read it (the answer goes on without: laptops keep the
+// last one they had).
+func (s *server) recoveryKey(ctx context.Context) string {
+	k, ok := s.store.(RecoveryKeyer)
+	if !ok {
+		return ""
+	}
+	key, err := k.RecoveryKey(ctx)
+	if err != nil {
+		s.log.Warn("recovery key unreadable", logKeyError, err)
+		return ""
+	}
+	return key
 }
 
 // decode reads the request body into v: at most maxBody raw bytes,
