@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -236,17 +238,21 @@ func TestApplyPull_QuarantinedRecordTakenWithPendingLocalChange(t *testing.T) {
 	}
 }
 
-// quarantineKind is a kind of record this "old version" of the app does not
-// know when it pulls one; the test declares it afterwards, as a newer
-// version would.
-const quarantineKind = "quarantine_test_kind"
+// quarantineRuns numbers the runs of the test below: each declares a kind
+// of its own (kinds are declared once per process, and -count=N runs the
+// test N times in one).
+var quarantineRuns atomic.Int32
 
+// quarantineNote is a record of a kind this "old version" of the app does
+// not know when it pulls one; the test declares the kind afterwards, as a
+// newer version would.
 type quarantineNote struct {
 	app.RecordHead
-	Title string `json:"title"`
+	Title  string `json:"title"`
+	entity string
 }
 
-func (n *quarantineNote) Entity() string                               { return quarantineKind }
+func (n *quarantineNote) Entity() string                               { return n.entity }
 func (n *quarantineNote) Fields() map[string]json.RawMessage           { return app.FieldsOf(n) }
 func (n *quarantineNote) SetFields(f map[string]json.RawMessage) error { return app.SetFieldsOf(n, f) }
 func (n *quarantineNote) Normalize()                                   {}
@@ -266,6 +272,7 @@ func TestQuarantine_TriedAgainWhenTheAppIsUpgraded(t *testing.T) {
 		}
 		return db
 	}
+	quarantineKind := fmt.Sprintf("quarantine_test_kind_%d", quarantineRuns.Add(1))
 	db := open("0.1.0")
 	bad := newCase(db, "Đỗ Văn Sai")
 	bad.ID, bad.UnitCode = app.NewID(), "28261"
@@ -280,7 +287,7 @@ func TestQuarantine_TriedAgainWhenTheAppIsUpgraded(t *testing.T) {
 	}
 	db.Close()
 
-	app.RegisterKind(app.Kind{Entity: quarantineKind, New: func() app.Record { return &quarantineNote{} },
+	app.RegisterKind(app.Kind{Entity: quarantineKind, New: func() app.Record { return &quarantineNote{entity: quarantineKind} },
 		Search: func(r app.Record) string { return r.(*quarantineNote).Title }})
 	clock.Advance(time.Hour)
 	db = open("0.1.0") // the same version: nothing is tried
@@ -295,7 +302,7 @@ func TestQuarantine_TriedAgainWhenTheAppIsUpgraded(t *testing.T) {
 	if _, ok := q[note.ID]; ok || len(q) != 1 || q[bad.ID].LastAt.Equal(q[bad.ID].FirstAt) {
 		t.Fatalf("after the upgrade the quarantine holds %+v", q)
 	}
-	var rec quarantineNote
+	rec := quarantineNote{entity: quarantineKind}
 	if err := db.GetRecord(ctx, note.ID, &rec); err != nil || rec.Title != "Ghi chú" || rec.Version != 5 || rec.ID != note.ID {
 		t.Fatalf("record taken after the upgrade: %+v %v", rec, err)
 	}
