@@ -440,7 +440,7 @@ func PruneBackups(dir string, now time.Time, keep time.Duration) ([]string, erro
 	var removed []string
 	if tmps, _ := filepath.Glob(filepath.Join(dir, backupPrefix+"*"+backupExt+".tmp")); len(tmps) > 0 {
 		for _, tmp := range tmps {
-			if fi, err := os.Stat(tmp); err == nil && now.Sub(fi.ModTime()) > time.Hour && os.Remove(tmp) == nil {
+			if olderThan(tmp, time.Hour) && os.Remove(tmp) == nil {
 				removed = append(removed, filepath.Base(tmp))
 			}
 		}

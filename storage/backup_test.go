@@ -177,7 +177,12 @@ func TestPruneBackups_KeepsTheThreeNewestHoweverOld(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := os.Chtimes(filepath.Join(dir, cut), now.Add(-2*time.Hour), now.Add(-2*time.Hour)); err != nil {
+	// Its age is the file system's: two hours before the file just written.
+	fi, err := os.Stat(filepath.Join(dir, writing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(filepath.Join(dir, cut), fi.ModTime().Add(-2*time.Hour), fi.ModTime().Add(-2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if list, _ := ListBackups(context.Background(), dir, Keys{}); len(list) != 5 {

@@ -319,13 +319,36 @@ func plainCopy(path string, k Keys) (plain string, done func(), err error) {
 // removeStaleCopies removes the plain copies, an hour old, that a process
 // cut short left in the data folder (younger ones may be in use by
 // another process).
-func removeStaleCopies(dataDir string, now time.Time) {
+func removeStaleCopies(dataDir string) {
 	for _, p := range []string{readPrefix, copyPrefix} {
 		matches, _ := filepath.Glob(filepath.Join(dataDir, p+"*"))
 		for _, m := range matches {
-			if fi, err := os.Stat(m); err == nil && now.Sub(fi.ModTime()) > time.Hour {
+			if olderThan(m, time.Hour) {
 				os.Remove(m)
 			}
 		}
 	}
+}
+
+// olderThan reports whether the file at path was last written more than d
+// before a file written in its folder now. A file's age is a fact of the
+// file system, compared with the file system's own time: the program's
+// clock (which a test sets to another day, or which a laptop's dead clock
+// battery sets years back) says nothing of when a file was written.
+func olderThan(path string, d time.Duration) bool {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	probe, err := os.CreateTemp(filepath.Dir(path), ".bvntd-now-*")
+	if err != nil {
+		return false
+	}
+	probe.Close()
+	defer os.Remove(probe.Name())
+	pi, err := os.Stat(probe.Name())
+	if err != nil {
+		return false
+	}
+	return pi.ModTime().Sub(fi.ModTime()) > d
 }

@@ -102,7 +102,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, app.WrapError(app.EINTERNAL, "Không tạo được thư mục dữ liệu.", err)
 	}
-	removeStaleCopies(filepath.Dir(path), opts.Now())
+	removeStaleCopies(filepath.Dir(path))
 	uri := fileURI(path)
 	w, err := sql.Open("sqlite", uri+"?"+dsnCommon+"&_txlock=immediate")
 	if err != nil {
