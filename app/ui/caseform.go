@@ -155,10 +155,8 @@ func newCaseForm(d formDeps, orig *app.Case) *caseForm {
 	start.UnitCode = d.unit
 	f.finish(body, start)
 
-	f.entry("consumer_birth_date").OnChanged = func(string) { f.showGroupHint() }
-	f.choice("consumer_age_band").sel.OnChanged = func(string) { f.showGroupHint() }
-	for _, c := range f.ticks("vulnerable_groups").boxes {
-		c.OnChanged = func(bool) { f.showGroupHint() }
+	for _, key := range []string{"consumer_birth_date", "consumer_age_band", "vulnerable_groups"} {
+		f.onChange(key, f.showGroupHint)
 	}
 	f.showGroupHint()
 	return f

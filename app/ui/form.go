@@ -178,6 +178,8 @@ type form[T any, R editable[T]] struct {
 
 	fields []*field[T]
 	errs   map[string]*widget.Label // the message under each field, by key
+	// reactions run when a field's input changes (onChange), by key.
+	reactions map[string][]func()
 
 	title        *widget.Label
 	formErr      *widget.Label // the summary of what went wrong, in red
@@ -246,10 +248,45 @@ func (f *form[T, R]) add(label string, input fyne.CanvasObject, fl *field[T]) fy
 	msg.Hide()
 	f.errs[fl.key] = msg
 	f.fields = append(f.fields, fl)
+	f.watch(fl)
 	if label == "" {
 		return container.NewVBox(input, msg)
 	}
 	return container.NewVBox(widget.NewLabel(label), input, msg)
+}
+
+// watch makes a change of fl's input hide the message under it — the
+// officer acted on it; a stale "Chưa chọn…" beside a choice made misleads
+// — and run the reactions of onChange.
+func (f *form[T, R]) watch(fl *field[T]) {
+	changed := func() {
+		if msg := f.errs[fl.key]; msg != nil && msg.Visible() {
+			msg.Hide()
+		}
+		for _, fn := range f.reactions[fl.key] {
+			fn()
+		}
+	}
+	switch in := fl.input.(type) {
+	case *formEntry:
+		in.OnChanged = func(string) { changed() }
+	case *codeSelect:
+		in.sel.OnChanged = func(string) { changed() }
+	case *formCheck:
+		in.OnChanged = func(bool) { changed() }
+	case *tickBoxes:
+		for _, b := range in.boxes {
+			b.OnChanged = func(bool) { changed() }
+		}
+	}
+}
+
+// onChange runs fn whenever the input of the field key changes.
+func (f *form[T, R]) onChange(key string, fn func()) {
+	if f.reactions == nil {
+		f.reactions = map[string][]func(){}
+	}
+	f.reactions[key] = append(f.reactions[key], fn)
 }
 
 // textField declares a text box of rows lines; v points at the record's

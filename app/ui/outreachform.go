@@ -180,7 +180,7 @@ func newOutreachEventForm(d formDeps, orig *app.OutreachEvent) *outreachEventFor
 		}
 		linked.Enable()
 	}
-	typ.sel.OnChanged = func(string) { onType() }
+	f.onChange("event_type", onType)
 	onType()
 	f.markClean()
 	return f
