@@ -407,3 +407,25 @@ func (f *form[T, R]) order() []string {
 	}
 	return out
 }
+
+// After a refused save the first bad field is scrolled into view with its
+// message under it, not just out of view (issue 17, item 11).
+func TestCaseForm_FirstBadFieldShownWithItsMessage(t *testing.T) {
+	fx := newFixture(t)
+	f := openNewForm(t, fx)
+	fx.win.Resize(fyne.NewSize(1024, 600))
+	test.Type(f.entry("consumer_name"), "Nguyễn Thị Hồng Đào")
+	fillRequired(f)
+	// A field low in the form, typed wrong; scrolled back to the top.
+	test.Type(f.entry("damage_claimed"), "nhiều tiền")
+	f.scroll.ScrollToTop()
+	test.Tap(f.save)
+	msg := f.errs["damage_claimed"]
+	must(t, msg.Visible(), "no message under the amount")
+	drv := fyne.CurrentApp().Driver()
+	top := drv.AbsolutePositionForObject(f.scroll).Y
+	in := drv.AbsolutePositionForObject(f.entry("damage_claimed")).Y
+	bottom := drv.AbsolutePositionForObject(msg).Y + msg.Size().Height
+	must(t, in >= top && bottom <= top+f.scroll.Size().Height,
+		"the field (%.0f) and its message (to %.0f) are not within the form's view (%.0f–%.0f)", in, bottom, top, top+f.scroll.Size().Height)
+}

@@ -537,6 +537,17 @@ func (f *form[T, R]) showErrors(lead string, bad map[string]string) {
 	for _, fl := range f.fields {
 		if _, ok := bad[fl.key]; ok && fl.focus != nil {
 			f.win.Canvas().Focus(fl.focus)
+			// The messages just shown moved what is below them: lay the
+			// form out again, then show the field with its message
+			// under it (the focus alone scrolled to where the input
+			// was, leaving the message just out of view).
+			if f.scroll != nil && f.scroll.Content != nil {
+				f.scroll.Content.Refresh()
+				f.reveal(f.errs[fl.key])
+				if o, ok := fl.focus.(fyne.CanvasObject); ok {
+					f.reveal(o)
+				}
+			}
 			return
 		}
 	}
