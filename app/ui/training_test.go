@@ -361,7 +361,13 @@ func TestMarkAttendance_RosterRows(t *testing.T) {
 	ctx := context.Background()
 	session := &app.TrainingSession{Title: "Tập huấn cho hộ kinh doanh", StartDate: fx.today(), Status: "ke_hoach"}
 	fx.save(t, session)
-	first := fx.clock.Now().Add(-time.Hour).Truncate(time.Second)
+	// An hour ago, but on the session's day (at 00:00 the day before is
+	// before the session: nobody can be marked present then).
+	now := fx.clock.Now().In(app.ICT)
+	first := now.Add(-time.Hour).Truncate(time.Second)
+	if day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, app.ICT); first.Before(day) {
+		first = day
+	}
 	rows := []app.Participant{
 		{FullName: "nguyen van an", Phone: "0912 000 101"},                     // known by phone
 		{FullName: "Trần Thị Ngọc", Workplace: "chợ mỹ tho"},                   // known by workplace
