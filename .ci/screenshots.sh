@@ -5,7 +5,7 @@
 # would, saving a PNG of each step into OUT (default ./screenshots):
 #
 #   01 sign-in · 02 complaint list · 03 dashboard · 04 new complaint form ·
-#   05 the form refusing to save without channel and kind · 06 "Hủy" asking
+#   05 the form refusing to save without channel and kind · 06 "Đóng" asking
 #   before it drops what was typed · 07 training sessions · 08 a session's
 #   attendance · 09 the attendance box finding "ngo my" without diacritics ·
 #   10 Enter: marked present · 11 reports · 12 sync panel · 13 after
@@ -80,7 +80,7 @@ shot case-form
 click 340 573; typ "Nguyễn Văn Thử" # consumer's name
 click 1327 700                      # "Lưu" without channel and kind
 shot case-form-errors
-click 1255 700                      # "Hủy": it asks before dropping what was typed
+click 1255 700                      # "Đóng": it asks before dropping what was typed
 shot case-form-discard
 click 752 436                       # "Bỏ thay đổi"
 key alt+2; shot training

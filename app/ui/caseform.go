@@ -37,7 +37,7 @@ func newCaseForm(d formDeps, orig *app.Case) *caseForm {
 	f.store, f.checkNew = f.saveCase, f.checkDuplicates
 	if orig != nil {
 		f.voider = &voidSpec[app.Case]{
-			button: lang.X("form.void", "Hủy vụ việc"),
+			button: lang.X("form.void", "Hủy vụ việc ghi nhầm"),
 			title:  lang.X("form.void.title", "Hủy vụ việc này?"),
 			message: lang.X("form.void.message", "Chỉ hủy vụ việc ghi nhầm (ghi trùng, ghi thử). Vụ việc {{.Number}} sẽ không còn trong danh sách và báo cáo nhưng vẫn được lưu cùng lý do hủy. Những gì chưa lưu trong biểu mẫu sẽ bị bỏ.",
 				map[string]any{"Number": orig.Number}),

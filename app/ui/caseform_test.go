@@ -337,18 +337,18 @@ func TestCaseForm_CancelAsksBeforeDiscarding(t *testing.T) {
 	fx := newFixture(t)
 
 	openNewForm(t, fx)
-	test.Tap(mustButton(t, fx.win.Content(), "Hủy"))
+	test.Tap(mustButton(t, fx.win.Content(), "Đóng"))
 	must(t, fx.ui.form == nil, "cancelling an untouched form should go straight back")
 	must(t, fx.win.Canvas().Overlays().Top() == nil, "a dialog was shown for an untouched form")
 
 	f := openNewForm(t, fx)
 	test.Type(f.entry("consumer_name"), "Nguyễn Thị Hồng Đào")
-	test.Tap(mustButton(t, fx.win.Content(), "Hủy"))
+	test.Tap(mustButton(t, fx.win.Content(), "Đóng"))
 	d := topOverlay(t, fx.win)
 	test.Tap(mustButton(t, d, "Tiếp tục nhập"))
 	must(t, fx.ui.form == f && f.entry("consumer_name").Text == "Nguyễn Thị Hồng Đào", "keep editing lost the form")
 
-	test.Tap(mustButton(t, fx.win.Content(), "Hủy"))
+	test.Tap(mustButton(t, fx.win.Content(), "Đóng"))
 	test.Tap(mustButton(t, topOverlay(t, fx.win), "Bỏ thay đổi"))
 	must(t, fx.ui.form == nil, "discarding did not close the form")
 	must(t, fx.cases.count() == 0, "cancel saved a case")

@@ -444,7 +444,10 @@ func (f *form[T, R]) finish(body *fyne.Container, defaults T) {
 	body.Add(&widget.Label{Text: lang.X("form.required_note", "Các trường có dấu * là bắt buộc.")})
 	f.save = &widget.Button{Text: lang.X("form.save", "Lưu"), Icon: theme.DocumentSaveIcon(),
 		Importance: widget.HighImportance, OnTapped: f.onSave}
-	f.cancel = &widget.Button{Text: lang.X("form.cancel", "Hủy"), Icon: theme.CancelIcon(), OnTapped: f.onCancel}
+	// "Đóng", not "Hủy": beside "Hủy vụ việc ghi nhầm" a "Hủy" read as
+	// cancelling the record (issue 17). Closing asks first when something
+	// was typed.
+	f.cancel = &widget.Button{Text: lang.X("form.close", "Đóng"), Icon: theme.CancelIcon(), OnTapped: f.onCancel}
 	buttons := container.NewHBox(layout.NewSpacer(), f.cancel, f.save)
 	if f.orig != nil && f.voider != nil {
 		f.void = &widget.Button{Text: f.voider.button, Icon: theme.DeleteIcon(), Importance: widget.DangerImportance,

@@ -334,15 +334,15 @@ func TestOutreach_TabFollowsTheScreen(t *testing.T) {
 func TestOutreach_CancelAsksBeforeDropping(t *testing.T) {
 	fx, s := newOutreachFixture(t)
 	test.Tap(mustButton(t, fx.win.Content(), "Thêm tài liệu, tin bài"))
-	test.Tap(mustButton(t, fx.win.Content(), "Hủy"))
+	test.Tap(mustButton(t, fx.win.Content(), "Đóng"))
 	must(t, s.pubForm == nil, "an untouched form did not close")
 	test.Tap(mustButton(t, fx.win.Content(), "Thêm tài liệu, tin bài"))
 	test.Type(s.pubForm.entry("title"), "Sổ tay")
-	test.Tap(mustButton(t, fx.win.Content(), "Hủy"))
+	test.Tap(mustButton(t, fx.win.Content(), "Đóng"))
 	d := topOverlay(t, fx.win)
 	test.Tap(mustButton(t, d, "Tiếp tục nhập"))
 	must(t, s.pubForm != nil && s.pubForm.entry("title").Text == "Sổ tay", "keeping on typing lost the form")
-	test.Tap(mustButton(t, fx.win.Content(), "Hủy"))
+	test.Tap(mustButton(t, fx.win.Content(), "Đóng"))
 	test.Tap(mustButton(t, topOverlay(t, fx.win), "Bỏ thay đổi"))
 	must(t, s.pubForm == nil && len(outreachPubs(t, fx.db, true)) == 0, "discarding kept the form or saved")
 }

@@ -25,7 +25,7 @@ func TestCaseForm_VoidNeedsReason(t *testing.T) {
 	f := openEdit(t, fx, row)
 	must(t, f != nil && f.orig != nil && f.orig.ID == orig.ID, "the case did not open")
 
-	btn := mustButton(t, fx.win.Content(), "Hủy vụ việc")
+	btn := mustButton(t, fx.win.Content(), "Hủy vụ việc ghi nhầm")
 	must(t, btn.Importance == widget.DangerImportance, "the void button is not marked as dangerous")
 	test.Tap(btn)
 	d := topOverlay(t, fx.win)
@@ -49,7 +49,7 @@ func TestCaseForm_VoidNeedsReason(t *testing.T) {
 	must(t, len(fx.cases.voids) == 0, "voided after going back")
 
 	// With a reason: voided, back to the list, which no longer shows it.
-	test.Tap(mustButton(t, fx.win.Content(), "Hủy vụ việc"))
+	test.Tap(mustButton(t, fx.win.Content(), "Hủy vụ việc ghi nhầm"))
 	d = topOverlay(t, fx.win)
 	f.voiding.reason.SetText("Ghi trùng với vụ việc của bà Mai")
 	test.Tap(mustButton(t, d, "Hủy vụ việc"))
@@ -67,7 +67,7 @@ func TestCaseForm_VoidFailureShown(t *testing.T) {
 	fx.cases.add(t, app.Case{ConsumerName: "Võ Minh Khoa"})
 	fx.ui.Refresh()
 	f := openEdit(t, fx, 0)
-	test.Tap(mustButton(t, fx.win.Content(), "Hủy vụ việc"))
+	test.Tap(mustButton(t, fx.win.Content(), "Hủy vụ việc ghi nhầm"))
 	f.voiding.reason.SetText("Ghi thử")
 	fx.cases.failNext = app.Errorf(app.ENOTFOUND, "Không tìm thấy vụ việc.")
 	test.Tap(mustButton(t, topOverlay(t, fx.win), "Hủy vụ việc"))
@@ -79,5 +79,5 @@ func TestCaseForm_VoidFailureShown(t *testing.T) {
 func TestCaseForm_NewCaseCannotBeVoided(t *testing.T) {
 	fx := newFixture(t)
 	openNewForm(t, fx)
-	must(t, findButton(fx.win.Content(), "Hủy vụ việc") == nil, "a new case offers voiding")
+	must(t, findButton(fx.win.Content(), "Hủy vụ việc ghi nhầm") == nil, "a new case offers voiding")
 }
