@@ -281,31 +281,13 @@ func heldReason(q app.QuarantinedRecord) string {
 		map[string]any{"Fields": strings.Join(labels, ", ")})
 }
 
-// entityLabel names a kind of record for people.
+// entityLabel names a kind of record for people (app.EntityLabels, in
+// the language of the interface).
 func entityLabel(entity string) string {
-	switch entity {
-	case app.EntityCase:
-		return lang.X("review.kind.case", "Vụ việc")
-	case app.EntityCaseEvent:
-		return lang.X("review.kind.case_event", "Bước xử lý vụ việc")
-	case app.EntityConflict:
-		return lang.X("review.kind.conflict", "Mục cần xem xét")
-	case app.EntityOfficer:
-		return lang.X("review.kind.officer", "Cán bộ")
-	case app.EntityOrganisation:
-		return lang.X("review.kind.organisation", "Tổ chức")
-	case app.EntityParticipant:
-		return lang.X("review.kind.participant", "Người tham gia")
-	case app.EntityTraining:
-		return lang.X("review.kind.training", "Lớp tập huấn, hội nghị")
-	case app.EntityAttendance:
-		return lang.X("review.kind.attendance", "Điểm danh")
-	case app.EntityOutreach:
-		return lang.X("review.kind.outreach", "Sự kiện truyền thông")
-	case app.EntityPublication:
-		return lang.X("review.kind.publication", "Tài liệu, tin bài truyền thông")
-	case app.EntityHolidayYear:
-		return lang.X("review.kind.holiday_year", "Lịch nghỉ lễ, Tết")
+	for _, c := range app.EntityLabels {
+		if c.Code == entity {
+			return codeLabel(c)
+		}
 	}
 	return lang.X("review.kind.other", "Bản ghi loại {{.Entity}}", map[string]any{"Entity": entity})
 }
