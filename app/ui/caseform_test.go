@@ -429,3 +429,19 @@ func TestCaseForm_FirstBadFieldShownWithItsMessage(t *testing.T) {
 	must(t, in >= top && bottom <= top+f.scroll.Size().Height,
 		"the field (%.0f) and its message (to %.0f) are not within the form's view (%.0f–%.0f)", in, bottom, top, top+f.scroll.Size().Height)
 }
+
+// The mouse wheel over a one-line input moves the form (Fyne gave it to
+// the input's own scroller, and the form stood still). (That a click
+// still reaches the input beneath is seen in the real window: the test
+// driver's taps do not focus.)
+func TestCaseForm_WheelOverAnInputScrollsTheForm(t *testing.T) {
+	fx := newFixture(t)
+	f := openNewForm(t, fx)
+	fx.win.Resize(fyne.NewSize(1024, 600))
+	f.scroll.ScrollToTop()
+	e := f.entry("consumer_name")
+	drv := fyne.CurrentApp().Driver()
+	at := drv.AbsolutePositionForObject(e).Add(fyne.NewPos(20, 10))
+	test.Scroll(fx.win.Canvas(), at, 0, -120)
+	must(t, f.scroll.Offset.Y > 0, "the form did not move under the wheel over an input (offset %.0f)", f.scroll.Offset.Y)
+}

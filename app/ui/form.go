@@ -249,6 +249,9 @@ func (f *form[T, R]) add(label string, input fyne.CanvasObject, fl *field[T]) fy
 	f.errs[fl.key] = msg
 	f.fields = append(f.fields, fl)
 	f.watch(fl)
+	if e, ok := input.(*formEntry); ok && !e.MultiLine {
+		input = container.NewStack(input, newWheelPass(func() *container.Scroll { return f.scroll }))
+	}
 	if label == "" {
 		return container.NewVBox(input, msg)
 	}

@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"image/color"
 	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -13,6 +15,35 @@ import (
 // focusHook is called when a form input gains the keyboard focus, so that
 // the form can scroll it into view.
 type focusHook func(fyne.CanvasObject)
+
+// wheelPass lies over a one-line text box of a long form and gives the
+// mouse wheel to the form's scroll. Fyne hands the wheel to the deepest
+// scrollable thing under the pointer, and every Entry holds a scroller of
+// its own (for text wider than the box) that swallows it: over an input,
+// which is most of a form, the wheel did nothing (issue 17). The box loses
+// only scrolling its own line by the wheel; the cursor keys still do.
+// wheelPass takes no tap, drag or hover, so clicks reach the box beneath.
+type wheelPass struct {
+	widget.BaseWidget
+	to func() *container.Scroll
+}
+
+func newWheelPass(to func() *container.Scroll) *wheelPass {
+	w := &wheelPass{to: to}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+// Scrolled implements fyne.Scrollable.
+func (w *wheelPass) Scrolled(ev *fyne.ScrollEvent) {
+	if s := w.to(); s != nil {
+		s.Scrolled(ev)
+	}
+}
+
+func (w *wheelPass) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
 
 // formEntry is an Entry that tells the form when it gets the focus and,
 // even when multi-line, leaves Tab to move to the next field: a keyboard
