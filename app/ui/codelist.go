@@ -84,16 +84,31 @@ func (s *codeSelect) SetCode(code string) {
 	s.sel.SetSelectedIndex(len(s.codes) - 1)
 }
 
-// unitList returns the communes and wards of refs, in their order.
+// unitList returns the communes and wards of refs in the alphabetical
+// order of their names without "Xã"/"Phường" (Ấp Bắc … Vĩnh Kim), as an
+// officer looks for one; the code order of the statistics office means
+// nothing to them.
 func unitList(refs *app.RefData) app.CodeList {
 	if refs == nil {
 		return nil
 	}
-	out := make(app.CodeList, len(refs.Units))
-	for i, u := range refs.Units {
+	us := append([]app.AdminUnit(nil), refs.Units...)
+	col := app.NewCollator()
+	sort.SliceStable(us, func(i, j int) bool {
+		return col.CompareString(unitSortName(us[i]), unitSortName(us[j])) < 0
+	})
+	out := make(app.CodeList, len(us))
+	for i, u := range us {
 		out[i] = app.Code{Code: u.Code, VI: u.Name, EN: u.Name}
 	}
 	return out
+}
+
+func unitSortName(u app.AdminUnit) string {
+	if u.ShortName != "" {
+		return u.ShortName
+	}
+	return withoutUnitKind(u.Name)
 }
 
 // issueTypeList returns the issue types of refs in display order.

@@ -298,8 +298,8 @@ func TestFirstRun_CreatesTheFirstOfficerFromTheKeyboard(t *testing.T) {
 	}
 	fx.kb.typ("Nguyễn Thị Ánh")
 	fx.kb.tab() // role: Quản trị already
-	fx.kb.tab() // commune
-	fx.kb.key(fyne.KeyRight)
+	fx.kb.tab() // commune, found by typing its name
+	fx.kb.typ("my tho")
 	fx.kb.tab()
 	fx.kb.typ(pinLan)
 	fx.kb.tab()
@@ -320,7 +320,7 @@ func TestFirstRun_CreatesTheFirstOfficerFromTheKeyboard(t *testing.T) {
 		t.Fatal("no main screens after the setup")
 	}
 	ps, err := fx.db.Profiles(context.Background())
-	first := fx.refs.Units[0]
+	first, _ := fx.refs.Unit("28261") // Phường Mỹ Tho
 	if err != nil || len(ps) != 1 || ps[0].FullName != "Nguyễn Thị Ánh" || ps[0].Role != "quan_tri" || ps[0].UnitCode != first.Code {
 		t.Fatalf("profiles %+v (%v), want Nguyễn Thị Ánh, quan_tri, %s", ps, err, first.Code)
 	}

@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
 )
 
 // focusHook is called when a form input gains the keyboard focus, so that
@@ -76,10 +78,84 @@ func (e *formEntry) FocusGained() {
 
 // formSelect is a Select that tells the form when it gets the focus. With
 // the focus, Space or ↓ opens the list, ↓/↑ and Enter pick; → and ← step
-// through the choices.
+// through the choices; typing picks the first choice whose words start
+// with what was typed, diacritics optional ("my tho" → "Phường Mỹ Tho"):
+// a list of 102 communes is not read from the top (issue 17). Backspace
+// takes back a letter; the typing starts afresh when the focus leaves or
+// a letter matches nothing with what came before it.
 type formSelect struct {
 	widget.Select
 	onFocus focusHook
+	typed   []rune
+}
+
+// TypedRune implements fyne.Focusable: type-to-search.
+func (s *formSelect) TypedRune(r rune) {
+	if r == ' ' && len(s.typed) == 0 {
+		return // Space opened the list (TypedKey)
+	}
+	if s.seek(append(s.typed, r)) || s.seek([]rune{r}) {
+		return
+	}
+	s.typed = s.typed[:0]
+}
+
+// TypedKey implements fyne.Focusable: a Space inside a typed name is part
+// of it, not the key that opens the list.
+func (s *formSelect) TypedKey(ev *fyne.KeyEvent) {
+	switch {
+	case ev.Name == fyne.KeySpace && len(s.typed) > 0:
+	case ev.Name == fyne.KeyBackspace && len(s.typed) > 0:
+		if !s.seek(s.typed[:len(s.typed)-1]) {
+			s.typed = s.typed[:0]
+		}
+	case ev.Name == fyne.KeyEscape:
+		s.typed = s.typed[:0]
+	default:
+		s.typed = s.typed[:0]
+		s.Select.TypedKey(ev)
+	}
+}
+
+// seek selects the first choice that query matches and keeps query as
+// what was typed; false when none does.
+func (s *formSelect) seek(query []rune) bool {
+	q := string(query)
+	if strings.TrimSpace(q) == "" {
+		s.typed = append(s.typed[:0], query...)
+		return true
+	}
+	// A commune is sought by its name: "phu" finds "Xã Phú Hựu" before
+	// every "Phường …"; the word of its kind counts only after that.
+	for _, text := range []func(string) string{withoutUnitKind, func(o string) string { return o }} {
+		for i, o := range s.Options {
+			if app.MatchesWords(q, text(o)) {
+				s.typed = append(s.typed[:0], query...)
+				if s.SelectedIndex() != i {
+					s.SetSelectedIndex(i)
+				}
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// withoutUnitKind returns a commune's name without its leading "Xã" or
+// "Phường" (any other text as it is).
+func withoutUnitKind(name string) string {
+	for _, kind := range []string{"Xã ", "Phường ", "Commune ", "Ward "} {
+		if rest, ok := strings.CutPrefix(name, kind); ok {
+			return rest
+		}
+	}
+	return name
+}
+
+// FocusLost implements fyne.Focusable.
+func (s *formSelect) FocusLost() {
+	s.typed = s.typed[:0]
+	s.Select.FocusLost()
 }
 
 func newFormSelect() *formSelect {
