@@ -115,7 +115,7 @@ func newRegistryScreen(d formDeps) *registryScreen {
 	r.errMsg.Hide()
 
 	r.officers = newRegList(lang.X("registry.officers.search", "Tìm cán bộ theo tên, số điện thoại, chức vụ…"),
-		lang.X("registry.officers.add", "Thêm cán bộ"), []tableColumn{
+		lang.X("registry.officers.add", "Thêm cán bộ vào danh sách"), []tableColumn{
 			{lang.X("registry.officers.col.name", "Họ và tên"), 0.24, 140},
 			{lang.X("registry.officers.col.position", "Chức vụ"), 0.2, 100},
 			{lang.X("registry.officers.col.role", "Vai trò"), 0.22, 110},
@@ -232,7 +232,7 @@ func (r *registryScreen) filterOfficers() {
 		}
 	}
 	r.officers.setShown(rows, len(r.officerRecs),
-		lang.X("registry.officers.empty", "Chưa có cán bộ nào. Bấm “Thêm cán bộ” để ghi cán bộ làm công tác bảo vệ quyền lợi người tiêu dùng."))
+		lang.X("registry.officers.empty", "Chưa có cán bộ nào. Bấm “Thêm cán bộ vào danh sách” để ghi cán bộ làm công tác bảo vệ quyền lợi người tiêu dùng."))
 }
 
 func (r *registryScreen) filterOrgs() {
@@ -437,7 +437,7 @@ type personForm struct {
 // one); saving also makes or links the participant record through which
 // their attendance counts.
 func (r *registryScreen) openOfficer(orig *app.Officer) {
-	title := lang.X("officer.form.new", "Thêm cán bộ")
+	title := lang.X("officer.form.new", "Thêm cán bộ vào danh sách")
 	if orig != nil {
 		title = lang.X("officer.form.edit", "Sửa thông tin cán bộ")
 	}
