@@ -233,8 +233,12 @@ type ComplaintKPIs struct {
 	ByOutcome []Tally
 	NoOutcome Figure // finished without any outcome recorded
 	// Success rate = Successful ÷ RateBase: cases fully or partly
-	// successful over the finished ones, leaving out advice only, referral
-	// to another body and inadmissible (Điều 58).
+	// successful over the finished ones whose outcome says whether the
+	// commune's help worked: leaving out advice only, referral to another
+	// body, inadmissible, withdrawn by the consumer, consumer unreachable,
+	// and cases finished without an outcome recorded (NoOutcome, counted
+	// and shown beside the rate). Plan 395 sets no such rate: this
+	// definition is the app's (a local choice), written once here.
 	Successful, RateBase Figure
 	SuccessRate          float64 // percent; meaningful when RateBase.Count > 0
 	// Recovered: money recovered for consumers by the finished cases (Sum,
@@ -331,9 +335,15 @@ const (
 	outcomeReferred   = "chuyen_co_quan_khac_xu_ly"
 	outcomeIneligible = "khong_du_dieu_kien"
 	outcomeWithdrew   = "nguoi_tieu_dung_rut"
+	outcomeUnreached  = "khong_lien_lac_duoc"
 )
 
 // finishedStatuses are the states in which a case's handling has ended.
+// outsideRate are the outcomes the success rate leaves out (RateBase):
+// none says whether the commune's help worked.
+var outsideRate = map[string]bool{"": true, outcomeAdvice: true, outcomeReferred: true,
+	outcomeIneligible: true, outcomeWithdrew: true, outcomeUnreached: true}
+
 var finishedStatuses = map[string]bool{StatusResolved: true, StatusClosed: true, StatusRejected: true, StatusWithdrawn: true}
 
 // ComputeKPIs computes every indicator of d over p, against targets (the
@@ -847,7 +857,7 @@ func computeComplaints(d *KPIData, p KPIPeriod) ComplaintKPIs {
 		case outcomeFull, outcomePartial:
 			out.Successful.add(EntityCase, c.ID, 0)
 		}
-		if fate.outcome != outcomeAdvice && fate.outcome != outcomeReferred && fate.outcome != outcomeIneligible {
+		if !outsideRate[fate.outcome] {
 			out.RateBase.add(EntityCase, c.ID, 0)
 		}
 		if fate.amount > 0 {

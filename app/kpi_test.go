@@ -1,6 +1,7 @@
 package app
 
 import (
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -109,7 +110,7 @@ func kpiFixture() *KPIData {
 		// C6: rejected (Điều 58) with no outcome recorded: counts as
 		// inadmissible, out of the base; no limit had started: on time.
 		cs("C6", "28261", "2026-04-10 09:00", "khieu_nai", "mang_xa_hoi", "thuong_mai_dien_tu", "tmdt", StatusRejected),
-		// C7 (commune 28273): withdrawn: in the base, not a success.
+		// C7 (commune 28273): withdrawn: finished, outside the rate.
 		// Accepted Wed 06/05, due Wed 27/05, withdrawn 20/05: on time.
 		cs("C7", "28273", "2026-05-05 09:00", "khieu_nai", "truc_tiep", "khac", "", StatusWithdrawn),
 		// C8: resolved fully (1 tr) and closed in June, reopened on Sat
@@ -402,8 +403,9 @@ func TestComputeKPIs_Complaints(t *testing.T) {
 		// Finished in the period, whenever received.
 		{"finished", c.Finished, "C1 C12 C3 C4 C5 C6 C7 C8"},
 		{"successful", c.Successful, "C1 C8"},
-		// Leaving out C4 (advice), C5 (referred), C6 (rejected).
-		{"rate base", c.RateBase, "C1 C12 C3 C7 C8"},
+		// Leaving out C4 (advice), C5 (referred), C6 (rejected), C7
+		// (withdrawn) and C12 (no outcome recorded): issue 18 item 5.
+		{"rate base", c.RateBase, "C1 C3 C8"},
 		{"no outcome", c.NoOutcome, "C12"},
 		{"recovered", c.Recovered, "C1 C8"},
 		{"carried over", c.CarriedOver, "C9"},
@@ -416,9 +418,9 @@ func TestComputeKPIs_Complaints(t *testing.T) {
 			t.Errorf("%s: %d %q, want %q", tc.name, tc.f.Count, got, tc.want)
 		}
 	}
-	// 2 successes of 5: 40%.
-	if c.SuccessRate != 40 {
-		t.Errorf("success rate %.2f%%, want 40%%", c.SuccessRate)
+	// 2 successes (C1, C8) of 3 (C1, C3, C8): 66,7%.
+	if math.Abs(c.SuccessRate-200.0/3) > 1e-9 {
+		t.Errorf("success rate %.2f%%, want 66,67%%", c.SuccessRate)
 	}
 	// 2.000.000 (C1, once) + 300.000 (C8, after reopening) = 2.300.000.
 	if c.Recovered.Sum != 2_300_000 {

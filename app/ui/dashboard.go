@@ -449,7 +449,8 @@ func (v *dashboard) complaintSection(r *app.KPIReport) fyne.CanvasObject {
 		v.tile("complaints.ecommerce", FormatInt(int64(c.ECommerce.Count)), lang.X("dashboard.c.ecommerce", "Giao dịch thương mại điện tử"), "", widget.MediumImportance, c.ECommerce.Refs),
 		v.tile("complaints.finished", FormatInt(int64(c.Finished.Count)), lang.X("dashboard.c.finished", "Đã giải quyết, kết thúc trong kỳ"), "", widget.MediumImportance, c.Finished.Refs),
 		v.tileWith("complaints.success", rate, lang.X("dashboard.c.success", "Tỷ lệ giải quyết thành công"),
-			lang.X("dashboard.c.success.note", "{{.N}}/{{.D}} vụ việc", map[string]any{"N": c.Successful.Count, "D": c.RateBase.Count}),
+			lang.X("dashboard.c.success.note", "{{.N}}/{{.D}} vụ có kết quả; {{.X}} vụ kết thúc khác không tính",
+				map[string]any{"N": c.Successful.Count, "D": c.RateBase.Count, "X": c.Finished.Count - c.RateBase.Count}),
 			widget.SuccessImportance, func() { v.openRate(c) }),
 		v.tile("complaints.recovered", FormatMoney(c.Recovered.Sum), lang.X("dashboard.c.recovered", "Tiền người tiêu dùng được nhận lại"),
 			casesWord(c.Recovered.Count), widget.SuccessImportance, c.Recovered.Refs),
@@ -489,23 +490,32 @@ func (v *dashboard) complaintSection(r *app.KPIReport) fyne.CanvasObject {
 	)
 }
 
-// openRate lists the cases of the success rate: the successful ones and
-// the others of its base.
+// openRate lists the cases of the success rate: the successful ones, the
+// others of its base, and the finished cases it leaves out — so that "33
+// đã giải quyết" beside "66,7% (6/9)" adds up.
 func (v *dashboard) openRate(c app.ComplaintKPIs) {
-	ok := map[app.KPIRef]bool{}
+	ok, inBase := map[app.KPIRef]bool{}, map[app.KPIRef]bool{}
 	for _, r := range c.Successful.Refs {
 		ok[r] = true
 	}
-	var others []app.KPIRef
+	var others, outside []app.KPIRef
 	for _, r := range c.RateBase.Refs {
+		inBase[r] = true
 		if !ok[r] {
 			others = append(others, r)
 		}
 	}
+	for _, r := range c.Finished.Refs {
+		if !inBase[r] {
+			outside = append(outside, r)
+		}
+	}
 	v.openList(lang.X("dashboard.c.success", "Tỷ lệ giải quyết thành công"),
-		lang.X("dashboard.c.success.explain", "Số vụ việc giải quyết thành công toàn bộ hoặc một phần, chia cho số vụ việc đã kết thúc trong kỳ, không tính các vụ chỉ tư vấn, chuyển cơ quan khác xử lý hoặc không đủ điều kiện giải quyết (Điều 58). Mỗi vụ việc tính theo kết quả ghi ở bước kết thúc cuối cùng."),
+		lang.X("dashboard.c.success.explain", "Số vụ việc giải quyết thành công toàn bộ hoặc một phần, chia cho số vụ việc đã kết thúc trong kỳ có kết quả cho biết việc hỗ trợ thành hay không: không tính các vụ chỉ tư vấn, chuyển cơ quan khác xử lý, không đủ điều kiện giải quyết, người tiêu dùng rút yêu cầu, không liên lạc được với người tiêu dùng, và các vụ chưa ghi kết quả (đếm riêng bên dưới). Mỗi vụ việc tính theo kết quả ghi ở bước kết thúc cuối cùng. Kế hoạch 395 không đặt chỉ tiêu tỷ lệ này: đây là cách tính của ứng dụng (lựa chọn của địa phương)."),
 		dashSection{title: lang.X("dashboard.c.success.yes", "Thành công ({{.N}})", map[string]any{"N": len(c.Successful.Refs)}), refs: c.Successful.Refs},
-		dashSection{title: lang.X("dashboard.c.success.no", "Không thành công hoặc chưa ghi kết quả ({{.N}})", map[string]any{"N": len(others)}), refs: others})
+		dashSection{title: lang.X("dashboard.c.success.no", "Không thành công ({{.N}})", map[string]any{"N": len(others)}), refs: others},
+		dashSection{title: lang.X("dashboard.c.success.outside", "Đã kết thúc nhưng không tính vào tỷ lệ ({{.N}}, trong đó {{.M}} vụ chưa ghi kết quả)",
+			map[string]any{"N": len(outside), "M": c.NoOutcome.Count}), refs: outside})
 }
 
 // sectorChart draws the complaints by sector: the eight largest, the rest
