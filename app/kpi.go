@@ -840,7 +840,7 @@ func computeComplaints(d *KPIData, p KPIPeriod) ComplaintKPIs {
 		}
 		if timing && !d.Now.IsZero() {
 			for _, dl := range Deadlines(c, evs, d.SlaRules, d.Calendar, d.Now) {
-				if dl.Overdue {
+				if dl.Overdue && dl.Rule.Own() { // the commune's own clocks only (issue 18 item 3)
 					out.OverdueNow.add(EntityCase, c.ID, 0)
 					break
 				}
@@ -868,7 +868,9 @@ func computeComplaints(d *KPIData, p KPIPeriod) ComplaintKPIs {
 			open.Status = fate.finish.FromStatus
 			late := false
 			for _, dl := range Deadlines(&open, fate.before, d.SlaRules, d.Calendar, fate.finish.At) {
-				late = late || dl.Overdue
+				// A business or a consumer late on its own days does not
+				// make the commune late.
+				late = late || dl.Overdue && dl.Rule.Own()
 			}
 			if late {
 				out.Late.add(EntityCase, c.ID, 0)

@@ -554,3 +554,48 @@ func TestComputeKPIs_CalendarYearMovesTheBoundaryItems(t *testing.T) {
 		t.Error("C2 (15/12/2026) not received in report year 2027")
 	}
 }
+
+// "On time / late" and "overdue now" count the commune's own clocks only:
+// a business late on its 7 days (Luật 19/2023 Điều 57 khoản 2) does not
+// make the commune late (issue 18 item 3).
+func TestComputeKPIs_OnlyTheCommunesClocksMakeItLate(t *testing.T) {
+	ev := func(id, caseID, kind, at, from, to string) CaseEvent {
+		return CaseEvent{ID: id, CaseID: caseID, Kind: kind, At: kpiAt(at), FromStatus: from, ToStatus: to}
+	}
+	cs := func(id, status string) Case {
+		return Case{RecordHead: RecordHead{ID: id, UnitCode: "28261"}, Number: "28261-" + id, ReceivedAt: kpiAt("2026-03-02 08:00"),
+			Kind: "khieu_nai", Channel: "truc_tiep", Sector: "khac", Status: status}
+	}
+	d := &KPIData{Units: []string{"28261"}}
+	d.Cases = []Case{cs("B1", StatusResolved), cs("B2", StatusAwaitBusiness)}
+	d.Events = []CaseEvent{
+		// B1: the business never answered within its 7 working days (due
+		// 12/03); the commune resolved it on 18/03, within its own 15.
+		ev("b1a", "B1", EventAccepted, "2026-03-02 09:00", StatusReceived, StatusAccepted),
+		ev("b1b", "B1", EventBusinessContacted, "2026-03-03 09:00", StatusAccepted, StatusAwaitBusiness),
+		ev("b1d", "B1", EventResolved, "2026-03-18 09:00", StatusAwaitBusiness, StatusResolved),
+		// B2: accepted on 15/12/2026, the business silent past its 7 days
+		// on 28/12; the commune's 15 days run to 05/01/2027.
+		ev("b2a", "B2", EventAccepted, "2026-12-15 09:00", StatusReceived, StatusAccepted),
+		ev("b2b", "B2", EventBusinessContacted, "2026-12-15 10:00", StatusAccepted, StatusAwaitBusiness),
+	}
+	d.Cases[1].ReceivedAt = kpiAt("2026-12-15 08:00")
+	d.SlaRules = []SlaRule{
+		{Code: "resolve_overall", WorkingDays: 15, Start: EventAccepted, Binds: BindsCommune,
+			Stop: []string{EventResolved, EventWithdrawn, EventClosed, EventRejected}},
+		{Code: "business_negotiation", WorkingDays: 7, Start: EventBusinessContacted, Binds: BindsBusiness,
+			Stop: []string{EventBusinessResponded, EventBusinessRefused, EventNegotiationStart, EventResolved, EventWithdrawn, EventClosed}},
+	}
+	cal, err := NewCalendar(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Calendar, d.Now = cal, kpiAt("2026-12-28 12:00")
+	c := ComputeKPIs(d, ReportYear(2026), DefaultTargets).Complaints
+	if got := ids(c.OnTime.Refs); got != "B1" || c.Late.Count != 0 {
+		t.Errorf("on time %q, late %d: the business's delay made the commune late", got, c.Late.Count)
+	}
+	if c.OverdueNow.Count != 0 {
+		t.Errorf("overdue now %q: the business's silence counted as the commune's", ids(c.OverdueNow.Refs))
+	}
+}

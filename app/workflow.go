@@ -22,14 +22,18 @@ const (
 	EventBusinessRefused   = "business_refused"
 	EventNegotiationStart  = "negotiation_started"
 	EventNegotiationResult = "negotiation_result"
-	EventMediationStart    = "mediation_started"
-	EventMediationResult   = "mediation_result"
-	EventAdvisedNextStep   = "advised_next_step"
-	EventResolved          = "resolved"
-	EventClosed            = "closed"
-	EventReopened          = "reopened"
-	EventWithdrawn         = "withdrawn"
-	EventNote              = "note"
+	// EventBusinessReport: the business's written result of a negotiation
+	// the commune supported, due within 05 working days after the
+	// negotiation ends (Luật 19/2023 Điều 57 khoản 5).
+	EventBusinessReport  = "business_report"
+	EventMediationStart  = "mediation_started"
+	EventMediationResult = "mediation_result"
+	EventAdvisedNextStep = "advised_next_step"
+	EventResolved        = "resolved"
+	EventClosed          = "closed"
+	EventReopened        = "reopened"
+	EventWithdrawn       = "withdrawn"
+	EventNote            = "note"
 )
 
 // CaseEvents labels the event kinds.
@@ -48,6 +52,7 @@ var CaseEvents = CodeList{
 	{EventBusinessRefused, "Doanh nghiệp từ chối", "Business refused"},
 	{EventNegotiationStart, "Bắt đầu thương lượng", "Negotiation started"},
 	{EventNegotiationResult, "Kết quả thương lượng", "Negotiation result"},
+	{EventBusinessReport, "Nhận văn bản kết quả thương lượng của doanh nghiệp", "Business's written negotiation result received"},
 	{EventMediationStart, "Bắt đầu hòa giải", "Mediation started"},
 	{EventMediationResult, "Kết quả hòa giải", "Mediation result"},
 	{EventAdvisedNextStep, "Hướng dẫn bước tiếp theo (trọng tài, tòa án)", "Advised next step"},
@@ -95,7 +100,8 @@ var Transitions = map[string]map[string]string{
 		EventNote: statusKeep, EventAdvisedNextStep: statusKeep,
 	},
 	StatusInProgress: {
-		EventReferred: StatusReferred, EventBusinessContacted: StatusAwaitBusiness,
+		EventBusinessReport: statusKeep,
+		EventReferred:       StatusReferred, EventBusinessContacted: StatusAwaitBusiness,
 		EventNegotiationStart: StatusNegotiating, EventMediationStart: StatusMediating,
 		EventResolved: StatusResolved, EventClosed: StatusClosed, EventWithdrawn: StatusWithdrawn,
 		EventNote: statusKeep, EventAdvisedNextStep: statusKeep,
@@ -119,7 +125,7 @@ var Transitions = map[string]map[string]string{
 		EventMediationResult: StatusInProgress, EventResolved: StatusResolved, EventClosed: StatusClosed,
 		EventWithdrawn: StatusWithdrawn, EventNote: statusKeep, EventAdvisedNextStep: statusKeep,
 	},
-	StatusResolved:  {EventClosed: StatusClosed, EventReopened: StatusInProgress, EventNote: statusKeep},
+	StatusResolved:  {EventClosed: StatusClosed, EventReopened: StatusInProgress, EventNote: statusKeep, EventBusinessReport: statusKeep},
 	StatusClosed:    {EventReopened: StatusInProgress, EventNote: statusKeep},
 	StatusRejected:  {EventClosed: StatusClosed, EventReopened: StatusInProgress, EventNote: statusKeep},
 	StatusWithdrawn: {EventClosed: StatusClosed, EventReopened: StatusInProgress, EventNote: statusKeep},

@@ -92,7 +92,7 @@ func TestLegalCodeLists(t *testing.T) {
 		"RejectionReasons (Đ.58, Đ.54 k.2)": {RejectionReasons, 6, "Điều 5"},
 		"VulnerableGroups (Đ.8 k.1)":        {VulnerableGroups, 7, ""},
 		"Outcomes":                          {Outcomes, 9, ""},
-		"CaseEvents":                        {CaseEvents, 22, ""},
+		"CaseEvents":                        {CaseEvents, 23, ""},
 	} {
 		if len(tc.list) != tc.n {
 			t.Errorf("%s: %d codes, want %d", name, len(tc.list), tc.n)

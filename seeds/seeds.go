@@ -694,6 +694,7 @@ type slaRulesJSON struct {
 		Start       string   `json:"start"`
 		Stop        []string `json:"stop"`
 		Kinds       []string `json:"kinds"`
+		Binds       string   `json:"binds"`
 	} `json:"rules"`
 }
 
@@ -733,9 +734,16 @@ func parseSlaRules(s *slaRulesJSON, p *problems) []app.SlaRule {
 				p.add(slaRulesFile, item, "kind %q is not a case kind", k)
 			}
 		}
-		out = append(out, app.SlaRule{Code: r.Code, VI: app.NFC(r.LabelVI), EN: app.NFC(r.LabelEN),
+		if !app.SlaBinds.Has(r.Binds) {
+			p.add(slaRulesFile, item, "binds %q is not a known party (SlaBinds)", r.Binds)
+		}
+		rule := app.SlaRule{Code: r.Code, VI: app.NFC(r.LabelVI), EN: app.NFC(r.LabelEN),
 			Basis: app.NFC(r.Basis), WorkingDays: r.WorkingDays, Start: r.Start, Stop: r.Stop, Kinds: r.Kinds,
-			PriorityDays: int(math.Ceil(float64(r.WorkingDays) * factor))})
+			Binds: r.Binds}
+		if rule.Own() { // the shortening is the commune's own policy, for its own clocks
+			rule.PriorityDays = int(math.Ceil(float64(r.WorkingDays) * factor))
+		}
+		out = append(out, rule)
 	}
 	return out
 }

@@ -609,17 +609,122 @@ func TestSlaRules_Deadlines(t *testing.T) {
 	if got := codes(app.Deadlines(d, devs, rd.SlaRules, cal, at("2027-03-16 09:00"))); got != "resolve_overall@05/04" {
 		t.Fatalf("reopened: %s", got)
 	}
-	// A vulnerable consumer's request comes first (Điều 8 khoản 2 điểm
-	// đ): every limit halved, rounded up, and marked as priority.
+	// A vulnerable consumer's request comes first (Luật 19/2023 Điều 8
+	// khoản 2): the commune's own limits halved, rounded up (a local
+	// policy) and marked as priority — the commune's only: the support
+	// body's 7 days (Điều 57 khoản 4, Sở Công Thương since NĐ 146/2025)
+	// stay 7 (issue 18 item 3).
 	v := &app.Case{Kind: "yeu_cau_ho_tro_thuong_luong", Status: app.StatusReceived, ReceivedAt: at("2027-02-04 09:00"),
 		VulnerableGroups: []string{app.GroupElderly}}
 	ds := app.Deadlines(v, nil, rd.SlaRules, cal, at("2027-02-05 10:00"))
-	if got := codes(ds); got != "intake_ack@15/02 forward_request@17/02" {
+	if got := codes(ds); got != "intake_ack@15/02 forward_request@22/02" {
 		t.Fatalf("vulnerable at intake: %s", got)
 	}
 	for _, d := range ds {
-		if !d.Priority {
-			t.Errorf("%s not marked priority", d.Rule.Code)
+		if d.Priority != d.Rule.Own() {
+			t.Errorf("%s (binds %q): priority %v", d.Rule.Code, d.Rule.Binds, d.Priority)
 		}
+	}
+}
+
+// Who each clock binds (issue 18 item 3): the vulnerable-consumer
+// shortening touches the commune's clocks only — not the consumer's time
+// to supply documents (Luật 19/2023 Điều 8 khoản 2 asks agencies to help
+// these consumers) nor a business's statutory days (Điều 57 khoản 2, 5,
+// 6); the business's written result is due 05 working days after the
+// negotiation ends (Điều 57 khoản 5); a mediation agreement's performance
+// deadline is the parties' (Điều 65 khoản 2 điểm g); no rule cites Điều 11
+// khoản 3 for a time limit, and none cites the repealed NĐ 99/2011 as its
+// basis without saying the rule is a local choice.
+func TestSlaRules_WhoEachClockBinds(t *testing.T) {
+	rd := load(t)
+	cal, err := rd.Calendar()
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := func(ds []app.Deadline) string {
+		var out []string
+		for _, d := range ds {
+			out = append(out, d.Rule.Code+"@"+d.Due.Format("02/01")+map[bool]string{true: "!", false: ""}[d.Overdue])
+		}
+		return strings.Join(out, " ")
+	}
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, app.ICT)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	want := map[string]string{"intake_ack": app.BindsCommune, "forward_request": app.BindsSupportBody,
+		"supplement": app.BindsConsumer, "business_negotiation": app.BindsBusiness,
+		"business_report": app.BindsBusiness, "resolve_overall": app.BindsCommune}
+	for _, r := range rd.SlaRules {
+		if w, ok := want[r.Code]; !ok || r.Binds != w {
+			t.Errorf("%s binds %q, want %q", r.Code, r.Binds, w)
+		}
+		if r.Own() != (r.PriorityDays > 0) {
+			t.Errorf("%s: own %v, priority days %d", r.Code, r.Own(), r.PriorityDays)
+		}
+		if strings.Contains(r.Basis, "Điều 11 khoản 3") {
+			t.Errorf("%s cites Điều 11 khoản 3, which sets no time limit: %s", r.Code, r.Basis)
+		}
+		if strings.Contains(r.Basis, "99/2011") && !strings.Contains(r.Basis, "Lựa chọn của địa phương") {
+			t.Errorf("%s rests on the repealed NĐ 99/2011 without saying it is a local choice: %s", r.Code, r.Basis)
+		}
+		if !r.Own() && !strings.Contains(r.Basis, "Điều") {
+			t.Errorf("%s binds %s but cites no article: %s", r.Code, r.Binds, r.Basis)
+		}
+	}
+	elderly := []string{app.GroupElderly}
+	// Documents requested from an elderly consumer on Mon 01/03/2027: 5
+	// working days (Mon 08/03), not 3.
+	c := &app.Case{Kind: "khieu_nai", Status: app.StatusNeedsDocs, ReceivedAt: at("2027-03-01 08:00"), VulnerableGroups: elderly}
+	evs := []app.CaseEvent{{Kind: app.EventDocsRequested, At: at("2027-03-01 09:00"), FromStatus: app.StatusReceived, ToStatus: app.StatusNeedsDocs}}
+	ds := app.Deadlines(c, evs, rd.SlaRules, cal, at("2027-03-02 09:00"))
+	if got := codes(ds); got != "supplement@08/03" || ds[0].Priority {
+		t.Fatalf("an elderly consumer's documents: %s (priority %v)", got, ds[0].Priority)
+	}
+	// A negotiation-support request: the business contacted on Mon
+	// 01/03/2027 has 7 working days (Wed 10/03), vulnerable or not; the
+	// negotiation ended on Mon 15/03: the written result is due Mon 22/03;
+	// it arrives, and the clock stops.
+	c = &app.Case{Kind: "yeu_cau_ho_tro_thuong_luong", Status: app.StatusAwaitBusiness, ReceivedAt: at("2027-02-26 08:00"), VulnerableGroups: elderly}
+	evs = []app.CaseEvent{
+		{Kind: app.EventAcknowledged, At: at("2027-02-26 09:00")},
+		{Kind: app.EventAccepted, At: at("2027-02-26 10:00"), FromStatus: app.StatusReceived, ToStatus: app.StatusAccepted},
+		{Kind: app.EventBusinessContacted, At: at("2027-03-01 09:00"), FromStatus: app.StatusAccepted, ToStatus: app.StatusAwaitBusiness},
+	}
+	if got := codes(app.Deadlines(c, evs, rd.SlaRules, cal, at("2027-03-02 09:00"))); !strings.Contains(got, "business_negotiation@10/03") {
+		t.Fatalf("the business's 7 days for an elderly consumer: %s", got)
+	}
+	evs = append(evs,
+		app.CaseEvent{Kind: app.EventNegotiationStart, At: at("2027-03-08 09:00"), FromStatus: app.StatusAwaitBusiness, ToStatus: app.StatusNegotiating},
+		app.CaseEvent{Kind: app.EventNegotiationResult, At: at("2027-03-15 09:00"), FromStatus: app.StatusNegotiating, ToStatus: app.StatusInProgress})
+	c.Status = app.StatusInProgress
+	if got := codes(app.Deadlines(c, evs, rd.SlaRules, cal, at("2027-03-16 09:00"))); !strings.Contains(got, "business_report@22/03") {
+		t.Fatalf("the written result: %s", got)
+	}
+	evs = append(evs, app.CaseEvent{Kind: app.EventBusinessReport, At: at("2027-03-19 09:00")})
+	if got := codes(app.Deadlines(c, evs, rd.SlaRules, cal, at("2027-03-19 10:00"))); strings.Contains(got, "business_report") {
+		t.Fatalf("the written result arrived, its clock still runs: %s", got)
+	}
+	// A successful mediation's agreement to perform by 30/04/2027: a
+	// clock of the parties, overdue from 01/05, stopped by the resolution.
+	m := &app.Case{Kind: "khieu_nai", Status: app.StatusInProgress, ReceivedAt: at("2027-03-01 08:00")}
+	mevs := []app.CaseEvent{
+		{Kind: app.EventAccepted, At: at("2027-03-01 09:00"), FromStatus: app.StatusReceived, ToStatus: app.StatusAccepted},
+		{Kind: app.EventMediationStart, At: at("2027-03-10 09:00"), FromStatus: app.StatusAccepted, ToStatus: app.StatusMediating},
+		{Kind: app.EventMediationResult, At: at("2027-03-20 09:00"), FromStatus: app.StatusMediating, ToStatus: app.StatusInProgress,
+			Agreed: true, PerformanceDeadline: "2027-04-30"},
+	}
+	ds = app.Deadlines(m, mevs, nil, cal, at("2027-05-03 09:00"))
+	if got := codes(ds); got != "mediation_performance@30/04!" || ds[0].Rule.Own() {
+		t.Fatalf("the mediation agreement: %s", got)
+	}
+	mevs = append(mevs, app.CaseEvent{Kind: app.EventResolved, At: at("2027-05-04 09:00")})
+	m.Status = app.StatusResolved
+	if got := codes(app.Deadlines(m, mevs, nil, cal, at("2027-05-04 10:00"))); got != "" {
+		t.Fatalf("resolved, the agreement's clock still runs: %s", got)
 	}
 }

@@ -166,8 +166,12 @@ func (v *caseDetail) deadlineText() string {
 // soonestText describes the soonest running deadline.
 func (v *caseDetail) soonestText() string {
 	d := v.deadlines[0]
-	args := map[string]any{"Rule": codeLabel(app.Code{VI: d.Rule.VI, EN: d.Rule.EN}), "Date": FormatDate(d.Due),
-		"Basis": d.Rule.Basis}
+	rule := codeLabel(app.Code{VI: d.Rule.VI, EN: d.Rule.EN})
+	if !d.Rule.Own() { // someone else's clock: the commune follows it up (issue 18 item 3)
+		rule = lang.X("detail.deadline.of", "{{.Rule}} (thời hạn của {{.Who}}; xã theo dõi, đôn đốc)",
+			map[string]any{"Rule": rule, "Who": listLabel(app.SlaBinds, d.Rule.Binds)})
+	}
+	args := map[string]any{"Rule": rule, "Date": FormatDate(d.Due), "Basis": d.Rule.Basis}
 	switch {
 	case d.Overdue && v.cal != nil:
 		args["N"] = -v.cal.WorkingDaysUntil(d.Due, v.now()) // ≥ 0: working days past the due day
