@@ -53,9 +53,13 @@ type CaseEvent struct {
 	FromStatus string    `json:"from_status"`
 	ToStatus   string    `json:"to_status"`
 	Note       string    `json:"note" text:"long"`
-	// With EventReferred: the agency (seeds) and the document number.
-	Agency     string `json:"agency"`
-	DocumentNo string `json:"document_no"`
+	// With EventReferred: the agency (seeds) and the document number, and
+	// whether the consumer was told where the matter went (Luật 19/2023
+	// Điều 11 khoản 3: forward to the competent body and notify the
+	// consumer).
+	Agency           string `json:"agency"`
+	DocumentNo       string `json:"document_no"`
+	ConsumerNotified bool   `json:"consumer_notified"`
 	// With EventRejected: a RejectionReasons code.
 	RejectionReason string `json:"rejection_reason"`
 	// With EventResolved or EventClosed: an Outcomes code and the amount

@@ -690,7 +690,8 @@ type caseFate struct {
 // finished status after the last reopening (or, with no such step, at the
 // case's last update). The outcome and amount are those of the last
 // resolved or closed step recording an outcome, once per case; without
-// one, a rejection counts as inadmissible (Điều 58) and a withdrawal as
+// one, a rejection counts as inadmissible (refused on a ground of Điều 58
+// for a negotiation-support request, or of Điều 54 khoản 2) and a withdrawal as
 // withdrawn.
 func fateOf(c *Case, evs []CaseEvent) caseFate {
 	var f caseFate

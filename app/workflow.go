@@ -212,6 +212,57 @@ var RejectionReasons = CodeList{
 	{"cam_thuong_luong_hoa_giai", "Tranh chấp không được giải quyết bằng thương lượng, hòa giải (Điều 54 khoản 2)", "Dispute that may not be settled by negotiation or mediation (Art. 54(2))"},
 }
 
+// KindSupportRequest is the case kind of a request for negotiation support
+// (yêu cầu hỗ trợ thương lượng, Luật 19/2023 Điều 56 khoản 3, Điều 57).
+const KindSupportRequest = "yeu_cau_ho_tro_thuong_luong"
+
+// reasonOutsideCompetence is the Điều 58 khoản 4 ground.
+const reasonOutsideCompetence = "ngoai_tham_quyen_pham_vi"
+
+// RejectionReasonsFor returns the grounds on which a case of kind may be
+// refused. The grounds of Điều 58 are those to refuse a request for
+// negotiation support, and only such a request is offered them; any case
+// may be refused for a dispute negotiation and mediation may not settle
+// (Điều 54 khoản 2). A matter outside the commune's competence is not
+// refused: it is forwarded to the competent body and the consumer told
+// (Điều 11 khoản 3), the step EventReferred with ConsumerNotified.
+func RejectionReasonsFor(kind string) CodeList {
+	if kind == KindSupportRequest {
+		return RejectionReasons
+	}
+	var out CodeList
+	for _, r := range RejectionReasons {
+		if r.Code == "cam_thuong_luong_hoa_giai" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// CheckForCase checks what of a new step depends on its case c: the
+// ground of a refusal must be one that applies to c's kind
+// (RejectionReasonsFor), and a referral records that the consumer was
+// told (Điều 11 khoản 3). Steps synced from elsewhere are not checked
+// again: an older laptop may have recorded them under the rules of its
+// day.
+func (e *CaseEvent) CheckForCase(c *Case) error {
+	fe := map[string]string{}
+	switch e.Kind {
+	case EventRejected:
+		if e.RejectionReason != "" && !RejectionReasonsFor(c.Kind).Has(e.RejectionReason) {
+			fe["rejection_reason"] = "Lý do này theo Điều 58 chỉ dùng cho yêu cầu hỗ trợ thương lượng. Việc không thuộc thẩm quyền của xã thì dùng bước “Chuyển cơ quan khác”: chuyển đến cơ quan có thẩm quyền và báo cho người tiêu dùng (Điều 11 khoản 3)."
+		}
+	case EventReferred:
+		if !e.ConsumerNotified {
+			fe["consumer_notified"] = "Khi chuyển vụ việc, cần báo cho người tiêu dùng biết cơ quan tiếp nhận (Điều 11 khoản 3); đánh dấu khi đã báo."
+		}
+	}
+	if len(fe) > 0 {
+		return &Error{Code: EINVALID, Message: "Vui lòng sửa các trường được đánh dấu.", Fields: fe}
+	}
+	return nil
+}
+
 // VulnerableGroups are the groups of vulnerable consumers (Luật 19/2023,
 // Điều 8 khoản 1).
 var VulnerableGroups = CodeList{
@@ -233,6 +284,6 @@ var Outcomes = CodeList{
 	{"chuyen_co_quan_khac_xu_ly", "Chuyển cơ quan khác xử lý", "Handled by another agency"},
 	{"tu_van_xong", "Đã tư vấn, hướng dẫn", "Advice given"},
 	{"nguoi_tieu_dung_rut", "Người tiêu dùng rút yêu cầu", "Consumer withdrew"},
-	{"khong_du_dieu_kien", "Không đủ điều kiện giải quyết (Điều 58)", "Not admissible (Art. 58)"},
+	{"khong_du_dieu_kien", "Từ chối: không đủ điều kiện giải quyết", "Refused: not admissible"},
 	{"khong_lien_lac_duoc", "Không liên lạc được với người tiêu dùng", "Consumer unreachable"},
 }

@@ -53,6 +53,9 @@ func (db *DB) AddCaseEvent(ctx context.Context, caseID string, e *app.CaseEvent)
 		if err := e.Validate(); err != nil {
 			return err
 		}
+		if err := e.CheckForCase(&c); err != nil {
+			return err
+		}
 		if err := db.put(ctx, tx, eventKind, e); err != nil {
 			return err
 		}

@@ -760,3 +760,61 @@ func TestPossibleDuplicates_SamePhoneAndBusinessWithin30Days(t *testing.T) {
 		t.Fatal("a case without a phone has duplicates")
 	}
 }
+
+// Refusal grounds only where they apply (issue 18 item 4): the grounds of
+// Luật 19/2023 Điều 58 refuse a negotiation-support request, not a
+// complaint; a complaint outside the commune's competence is referred to
+// the competent body with the consumer told (Điều 11 khoản 3); any case
+// may be refused under Điều 54 khoản 2.
+func TestAddCaseEvent_RefusalGroundsByKind(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	complaint := newCase(db, "Quách Thị Khiếu Nại")
+	complaint.Kind = "khieu_nai"
+	support := newCase(db, "Quách Văn Hỗ Trợ")
+	support.Kind = app.KindSupportRequest
+	for _, c := range []*app.Case{complaint, support} {
+		if err := db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outside := &app.CaseEvent{Kind: app.EventRejected, RejectionReason: "ngoai_tham_quyen_pham_vi"}
+	err := db.AddCaseEvent(ctx, complaint.ID, outside)
+	if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.FieldErrors(err)["rejection_reason"], "Điều 11 khoản 3") {
+		t.Fatalf("a complaint refused under Điều 58 khoản 4: %v %v", err, app.FieldErrors(err))
+	}
+	if err := db.AddCaseEvent(ctx, support.ID, &app.CaseEvent{Kind: app.EventRejected, RejectionReason: "ngoai_tham_quyen_pham_vi"}); err != nil {
+		t.Fatalf("a negotiation-support request refused under Điều 58 khoản 4: %v", err)
+	}
+	// The complaint goes to the competent body; the consumer must be told.
+	err = db.AddCaseEvent(ctx, complaint.ID, &app.CaseEvent{Kind: app.EventReferred, Agency: "sct"})
+	if app.ErrorCode(err) != app.EINVALID || app.FieldErrors(err)["consumer_notified"] == "" {
+		t.Fatalf("a referral without telling the consumer: %v", err)
+	}
+	if err := db.AddCaseEvent(ctx, complaint.ID, &app.CaseEvent{Kind: app.EventReferred, Agency: "sct", ConsumerNotified: true}); err != nil {
+		t.Fatalf("a referral with the consumer told: %v", err)
+	}
+	// Điều 54 khoản 2 for any kind.
+	other := newCase(db, "Quách Thị Phản Ánh")
+	other.Kind = "phan_anh"
+	if err := db.CreateCase(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddCaseEvent(ctx, other.ID, &app.CaseEvent{Kind: app.EventRejected, RejectionReason: "cam_thuong_luong_hoa_giai"}); err != nil {
+		t.Fatalf("refused under Điều 54 khoản 2: %v", err)
+	}
+	for _, kind := range app.CaseKinds {
+		got := app.RejectionReasonsFor(kind.Code)
+		if kind.Code == app.KindSupportRequest {
+			if len(got) != len(app.RejectionReasons) {
+				t.Errorf("%s: %d grounds, want all %d", kind.Code, len(got), len(app.RejectionReasons))
+			}
+			continue
+		}
+		for _, r := range got {
+			if strings.Contains(r.VI, "Điều 58") {
+				t.Errorf("%s offered the Điều 58 ground %q", kind.Code, r.Code)
+			}
+		}
+	}
+}

@@ -375,7 +375,7 @@ type eventDialog struct {
 	note                                     *formEntry
 	agency, reason, outcome                  *codeSelect
 	documentNo, amount                       *formEntry
-	agreed, signed, court                    *formCheck
+	agreed, signed, court, notified          *formCheck
 	parties, heldOn, place, content, result  *formEntry
 	otherTerms, mediator, mediatorOrg, views *formEntry
 	performance                              *formEntry
@@ -416,9 +416,19 @@ func newEventDialog(v *caseDetail, kind string) *eventDialog {
 		field("agency", lang.X("event.agency", "Cơ quan")+" *", d.agency.sel, d.agency.sel)
 		d.documentNo = entry(false, lang.X("event.document_no.placeholder", "Ví dụ: 125/UBND-KT"))
 		field("document_no", lang.X("event.document_no", "Số văn bản"), d.documentNo, d.documentNo)
+		d.notified = newFormCheck(lang.X("event.consumer_notified", "Đã báo cho người tiêu dùng biết cơ quan tiếp nhận (Điều 11 khoản 3)"), nil)
+		field("consumer_notified", "", d.notified, d.notified)
 	case app.EventRejected:
-		d.reason = newCodeSelect(app.RejectionReasons, choose)
+		d.reason = newCodeSelect(app.RejectionReasonsFor(v.c.Kind), choose)
 		field("rejection_reason", lang.X("event.reason", "Lý do")+" *", d.reason.sel, d.reason.sel)
+		if v.c.Kind != app.KindSupportRequest {
+			// The grounds of Điều 58 are for negotiation-support requests;
+			// outside the commune's competence is a referral.
+			hint := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.MediumImportance,
+				Text: lang.X("event.reject.other_kinds", "Các lý do từ chối của Điều 58 chỉ áp dụng cho yêu cầu hỗ trợ thương lượng. Việc không thuộc thẩm quyền của xã: dùng bước “Chuyển cơ quan khác” — chuyển đến cơ quan có thẩm quyền và báo cho người tiêu dùng (Điều 11 khoản 3).")}
+			form.Add(widget.NewLabel(""))
+			form.Add(hint)
+		}
 	case app.EventResolved, app.EventClosed:
 		d.outcome = newCodeSelect(app.Outcomes, choose)
 		field("outcome", lang.X("event.outcome", "Kết quả"), d.outcome.sel, d.outcome.sel)
@@ -563,12 +573,16 @@ func (d *eventDialog) collect() (app.CaseEvent, map[string]string) {
 		e.AmountRecovered = v
 	}
 	e.Agreed, e.Signed, e.CourtRecognition = checked(d.agreed), checked(d.signed), checked(d.court)
+	e.ConsumerNotified = checked(d.notified)
 	e.Parties, e.Place, e.Content, e.Result = text(d.parties), text(d.place), text(d.content), text(d.result)
 	e.OtherTerms, e.MediatorName, e.MediatorOrg, e.PartiesViews = text(d.otherTerms), text(d.mediator), text(d.mediatorOrg), text(d.views)
 	e.HeldOn, e.PerformanceDeadline = date("held_on", d.heldOn), date("performance_deadline", d.performance)
 	e.Normalize()
 	if len(bad) == 0 {
 		for k, m := range app.FieldErrors(e.Validate()) {
+			bad[k] = m
+		}
+		for k, m := range app.FieldErrors(e.CheckForCase(&d.v.c)) {
 			bad[k] = m
 		}
 	}

@@ -176,7 +176,7 @@ func TestWriteRegister_Commune(t *testing.T) {
 	if closed[11] != "" || closed[12] != "02/03/2026" || closed[13] != "Yêu cầu được đáp ứng toàn bộ" || closed[14] != "1,250,000" {
 		t.Fatalf("closed case: deadline %q, finished %q, outcome %q, amount %q", closed[11], closed[12], closed[13], closed[14])
 	}
-	if rejected := rows[hr]; rejected[13] != "Không đủ điều kiện giải quyết (Điều 58)" || rejected[12] != "22/12/2025" {
+	if rejected := rows[hr]; rejected[13] != "Từ chối: không đủ điều kiện giải quyết" || rejected[12] != "22/12/2025" {
 		t.Fatalf("rejected case: %q", rejected)
 	}
 	// Real dates and numbers, not text.

@@ -595,7 +595,7 @@ func TestCaseEvents_TwoLaptopsActOfflineAllStepsKept(t *testing.T) {
 	// contacts the business.
 	clock.Advance(time.Minute)
 	if err := a.db.AddCaseEvent(ctx, x.ID, &app.CaseEvent{Kind: app.EventReferred, Agency: "sct",
-		DocumentNo: "12/UBND-KT"}); err != nil {
+		DocumentNo: "12/UBND-KT", ConsumerNotified: true}); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(time.Minute)

@@ -421,6 +421,11 @@ func (g *gen) route(p *casePlan, fate string) {
 		}
 	case fateRejected:
 		reason := weighted(g.r, rejectionWeights)
+		if !app.RejectionReasonsFor(c.Kind).Has(reason) {
+			// The grounds of Điều 58 are for negotiation-support requests
+			// only; another kind is refused for Điều 54 khoản 2.
+			reason = "cam_thuong_luong_hoa_giai"
+		}
 		if g.chance(0.7) {
 			p.add(g, g.evAck(c), 0, 1)
 		}
@@ -1037,7 +1042,7 @@ func (g *gen) evInspection(c *app.Case) app.CaseEvent {
 }
 
 func (g *gen) evReferred(c *app.Case, agency string) app.CaseEvent {
-	return app.CaseEvent{Kind: app.EventReferred, Agency: agency,
+	return app.CaseEvent{Kind: app.EventReferred, Agency: agency, ConsumerNotified: true,
 		Note: fmt.Sprintf("Chuyển hồ sơ đến %s theo thẩm quyền; đã thông báo cho người tiêu dùng.", g.agencyName(agency))}
 }
 
