@@ -167,3 +167,15 @@ func TestImport_SavedErrorsOfferOpenFile(t *testing.T) {
 	v.files.folder.OnTapped()
 	must(t, len(o.opened) == 2 && o.opened[0] == "/tmp/loi/so-dong-loi.xlsx" && o.opened[1] == "/tmp/loi", "opened %q", o.opened)
 }
+
+// The system opener makes its print folder, and refuses a path that is
+// not there without launching anything.
+func TestSystemOpener_PrintDirAndMissingFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "phieu-in")
+	o := SystemOpener{Dir: dir}
+	got, err := o.PrintDir()
+	st, serr := os.Stat(dir)
+	must(t, err == nil && got == dir && serr == nil && st.IsDir(), "print dir %q (%v, %v)", got, err, serr)
+	err = o.Open(filepath.Join(dir, "khong-co.xlsx"))
+	must(t, app.ErrorCode(err) == app.ENOTFOUND && strings.Contains(app.ErrorMessage(err), "Không tìm thấy tệp"), "open a missing file: %v", err)
+}
