@@ -216,6 +216,7 @@ func newImportView(im *importer, kind app.ImportKind, session, name string, data
 	split := container.NewHSplit(container.NewVScroll(left), right)
 	split.Offset = 0.36
 	buttons := container.NewHBox(v.apply, v.saveErrs, v.files.box, layout.NewSpacer(), v.closeBtn)
+	v.files.parent = buttons
 	v.content = container.NewBorder(nil, container.NewVBox(v.progress, v.msg, buttons), nil, nil, split)
 	return v
 }

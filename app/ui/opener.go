@@ -28,9 +28,8 @@ type Opener interface {
 }
 
 // SystemOpener opens files with the system's default programs: Windows'
-// file associations (rundll32 url.dll,FileProtocolHandler; Explorer for
-// a folder), macOS' open, xdg-open elsewhere. It does not wait for the
-// program to end.
+// file associations (through Explorer), macOS' open, xdg-open elsewhere.
+// It does not wait for the program to end.
 type SystemOpener struct {
 	// Dir is the folder of printed records; "" is a folder "bvntd-in" of
 	// the system's temporary folder.
@@ -42,17 +41,17 @@ var _ Opener = SystemOpener{}
 // Open opens path with the program the system associates with it.
 func (o SystemOpener) Open(path string) error {
 	path = filepath.Clean(filepath.FromSlash(path))
-	st, err := os.Stat(path)
-	if err != nil { // not wrapped: the log would carry the path, which may hold a user's name
+	if _, err := os.Stat(path); err != nil { // not wrapped: the log would carry the path, which may hold a user's name
 		return app.Errorf(app.ENOTFOUND, "Không tìm thấy tệp hoặc thư mục %s.", path)
 	}
 	var cmd *exec.Cmd
-	switch {
-	case runtime.GOOS == "windows" && st.IsDir():
-		cmd = exec.Command("explorer", path)
-	case runtime.GOOS == "windows":
-		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", path)
-	case runtime.GOOS == "darwin":
+	switch runtime.GOOS {
+	case "windows":
+		// Explorer opens a folder, and a file in the program Windows
+		// associates with it (Excel or LibreOffice Calc for .xlsx); it
+		// takes a quoted path with spaces or Vietnamese letters as it is.
+		cmd = exec.Command("explorer.exe", path)
+	case "darwin":
 		cmd = exec.Command("open", path)
 	default:
 		cmd = exec.Command("xdg-open", path)
@@ -118,6 +117,9 @@ type fileActions struct {
 	open   *widget.Button
 	folder *widget.Button
 	box    *fyne.Container
+	// parent, if set, is the container box sits in: it is laid out again
+	// when the buttons come or go.
+	parent *fyne.Container
 }
 
 func newFileActions(o Opener, report func(text string, bad bool)) *fileActions {
@@ -135,9 +137,12 @@ func (a *fileActions) set(path string) {
 	a.path = path
 	if a.opener == nil || path == "" {
 		a.box.Hide()
-		return
+	} else {
+		a.box.Show()
 	}
-	a.box.Show()
+	if a.parent != nil {
+		a.parent.Refresh()
+	}
 }
 
 func (a *fileActions) openPath(path string) {

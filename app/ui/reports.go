@@ -120,6 +120,7 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 	box.Add(s.progress)
 	box.Add(s.msg)
 	box.Add(s.files.box)
+	s.files.parent = box
 	s.content = container.NewVScroll(container.NewPadded(box))
 	s.kind.SetSelectedIndex(0)
 	return s
