@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -64,7 +65,8 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	var opened atomic.Pointer[ui.UI]
 	svc := ui.Services{Cases: db, Records: db, KPI: db, Sync: syncs, Scheduler: syncs, Review: db,
 		Reports: reportService{db: db, refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
-		Backups: backups, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now}
+		Backups: backups, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now,
+		Opener: ui.SystemOpener{Dir: filepath.Join(data, "phieu-in")}}
 	open := func() error {
 		return ui.Open(w, svc, func(u *ui.UI) {
 			opened.Store(u)

@@ -191,6 +191,8 @@ var fieldInfos = map[string]map[string]fieldInfo{
 		"gender":           {label: "Giới tính", codes: Genders},
 		"age_band":         {label: "Nhóm tuổi", codes: AgeBands},
 		"phone":            label("Số điện thoại"),
+		"note":             label("Ghi chú"),
+		"distinct_from":    label("Đã kiểm tra: khác người với"),
 	},
 	EntityTraining: {
 		"title":                label("Tên lớp tập huấn, hội nghị"),

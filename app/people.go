@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -11,7 +12,9 @@ import (
 // record of an officer, and when a session's register closes.
 //
 // Two records are never merged here: a possible duplicate is only shown
-// to an officer, who decides.
+// to an officer, who decides: merge them (storage.MergePeople), void one,
+// or mark them checked as two people (Participant.DistinctFrom, which
+// PossibleDuplicatePeople then leaves out).
 
 // PersonKey returns the form names are compared in: folded (no
 // diacritics, đ → d, lower case) with single spaces. "Nguyễn  Văn ĐÀO" →
@@ -84,8 +87,10 @@ func duplicateReason(a, b *Participant, orgNames map[string]string) string {
 
 // PossibleDuplicatePeople returns the pairs of people that may be the same
 // person: the same name (PersonKey) and either the same phone number or
-// the same organisation or workplace. Voided records are left out. Each
-// pair is listed once, in the order of people.
+// the same organisation or workplace. Voided records are left out, and so
+// are pairs an officer checked to be two people (either record's
+// DistinctFrom names the other). Each pair is listed once, in the order of
+// people.
 func PossibleDuplicatePeople(people []Participant, orgs []Organisation) []PersonPair {
 	orgNames := orgNameIndex(orgs)
 	byName := map[string][]int{}
@@ -109,6 +114,9 @@ func PossibleDuplicatePeople(people []Participant, orgs []Organisation) []Person
 		for x := 0; x < len(idx); x++ {
 			for y := x + 1; y < len(idx); y++ {
 				a, b := &people[idx[x]], &people[idx[y]]
+				if CheckedDistinct(a, b) {
+					continue
+				}
 				if r := duplicateReason(a, b, orgNames); r != "" {
 					out = append(out, PersonPair{ID: a.ID, OtherID: b.ID, Reason: r})
 				}
@@ -116,6 +124,24 @@ func PossibleDuplicatePeople(people []Participant, orgs []Organisation) []Person
 		}
 	}
 	return out
+}
+
+// CheckedDistinct reports whether an officer checked a and b to be two
+// people: either record's DistinctFrom names the other.
+func CheckedDistinct(a, b *Participant) bool {
+	return slices.Contains(a.DistinctFrom, b.ID) || slices.Contains(b.DistinctFrom, a.ID)
+}
+
+// MergeResult tells what merging two participant records did
+// (storage.MergePeople).
+type MergeResult struct {
+	// Moved is the number of attendance rows of the duplicate now the
+	// kept person's (created, or the kept person's row at that session
+	// brought up to the duplicate's better status).
+	Moved int
+	// Relinked is the number of officers whose participant record was the
+	// duplicate and is now the kept one.
+	Relinked int
 }
 
 // DuplicatesOf indexes pairs by person: for each id, the pairs it is in,

@@ -233,6 +233,13 @@ type Participant struct {
 	Gender         string `json:"gender"`           // Genders
 	AgeBand        string `json:"age_band"`         // AgeBands
 	Phone          string `json:"phone"`
+	// Note holds remarks, and the reason the record was voided (a merge
+	// into another record names it).
+	Note string `json:"note" text:"long"`
+	// DistinctFrom lists the participants an officer checked to be other
+	// people although PossibleDuplicatePeople pairs them with this one:
+	// the pair is no longer shown as a possible duplicate.
+	DistinctFrom []string `json:"distinct_from"`
 }
 
 // TrainingSession is a training or a law-dissemination conference (tập
@@ -448,6 +455,8 @@ func (r *Participant) Normalize() {
 	r.FullName, r.Type, r.Workplace = NFC(r.FullName), NFC(r.Type), NFC(r.Workplace)
 	r.Gender, r.AgeBand, r.OrganisationID = NFC(r.Gender), NFC(r.AgeBand), NFC(r.OrganisationID)
 	r.Phone = NormalizePhone(r.Phone)
+	r.Note = NFCText(r.Note)
+	r.DistinctFrom = normalizeCodes(r.DistinctFrom, nil)
 }
 
 func (r *Participant) Validate(refs Refs, _ time.Time) error {
@@ -461,9 +470,19 @@ func (r *Participant) Validate(refs Refs, _ time.Time) error {
 	c.code("gender", r.Gender, Genders, "Giới tính")
 	c.code("age_band", r.AgeBand, AgeBands, "Nhóm tuổi")
 	c.phone("phone", r.Phone)
+	c.long("note", r.Note, "Ghi chú")
+	for _, id := range r.DistinctFrom {
+		if id == "" || id == r.ID || len(id) > maxRecordID {
+			c["distinct_from"] = "Danh sách người đã kiểm tra là khác người không hợp lệ."
+		}
+	}
 	checkShape(c, r)
 	return c.err()
 }
+
+// maxRecordID is the longest id a record may name (ids are UUIDs, 36
+// characters).
+const maxRecordID = 64
 
 func (r *TrainingSession) Normalize() {
 	r.normalize()

@@ -62,6 +62,9 @@ type RowCheck struct {
 	// Duplicates are, for a new case, the cases that may be the same
 	// (PossibleDuplicates): a warning to show, not a block.
 	Duplicates []app.Case
+	// Refused is why the row would not be imported (Vietnamese): a row
+	// of a masked register that is no case of the store.
+	Refused string
 }
 
 // attendancePresent is the status a roster import marks (app.AttendanceStatuses).
@@ -211,6 +214,13 @@ type CaseImport struct {
 	// Source is the case's number in the register, "" if it has none.
 	Source string
 	Case   app.Case
+	// Masked: the row comes from a register with personal data hidden
+	// (xlsx.RegisterEntry.Masked). It is skipped when it is a case of the
+	// store (found by its number), else refused: a masked row never
+	// becomes a case and never changes one.
+	Masked bool
+	// Refusal is the message of a refused masked row.
+	Refusal string
 }
 
 // CaseImportKey returns the key an imported register row is remembered
@@ -292,6 +302,15 @@ func importCases(ctx context.Context, db *DB, cases []CaseImport, apply bool) (I
 				checks[i].ID = id
 			}
 			checks[i].Done = true
+			continue
+		}
+		if in.Masked {
+			msg := in.Refusal
+			if msg == "" {
+				msg = "Dòng đã che thông tin cá nhân: không nhập thành vụ việc mới."
+			}
+			checks[i].Refused = msg
+			res.Failed = append(res.Failed, ImportFailure{Index: i, Message: msg})
 			continue
 		}
 		if !apply {

@@ -76,39 +76,43 @@ func (db *DB) SaveRecord(ctx context.Context, r app.Record) error {
 		h.ID = app.NewID()
 	}
 	r.Normalize()
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		old := app.NewRecord(r.Entity())
-		err := getRecord(ctx, db, tx, r.Entity(), h.ID, old)
-		exists := err == nil
-		if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
-			return err
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.saveRecord(ctx, tx, r, now, officer) })
+}
+
+// saveRecord is SaveRecord's work in tx, for r normalised, with its id.
+func (db *DB) saveRecord(ctx context.Context, tx *sql.Tx, r app.Record, now time.Time, officer string) error {
+	h := r.Head()
+	old := app.NewRecord(r.Entity())
+	err := getRecord(ctx, db, tx, r.Entity(), h.ID, old)
+	exists := err == nil
+	if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
+		return err
+	}
+	if exists {
+		oh := old.Head()
+		h.UnitCode, h.CreatedAt, h.CreatedBy = oh.UnitCode, oh.CreatedAt, oh.CreatedBy
+		h.UpdatedAt, h.UpdatedBy = oh.UpdatedAt, oh.UpdatedBy
+		if len(app.DiffFields(old.Fields(), r.Fields())) == 0 {
+			return nil
 		}
-		if exists {
-			oh := old.Head()
-			h.UnitCode, h.CreatedAt, h.CreatedBy = oh.UnitCode, oh.CreatedAt, oh.CreatedBy
-			h.UpdatedAt, h.UpdatedBy = oh.UpdatedAt, oh.UpdatedBy
-			if len(app.DiffFields(old.Fields(), r.Fields())) == 0 {
-				return nil
-			}
-		} else {
-			h.CreatedAt, h.CreatedBy = now, officer
-		}
-		if err := r.Validate(db.currentRefs(), now); err != nil {
-			return err
-		}
-		if err := db.checkAttendanceOpen(ctx, tx, r, now); err != nil {
-			return err
-		}
-		h.UpdatedAt, h.UpdatedBy = now, officer
-		changed := r.Fields()
-		if exists {
-			changed = app.DiffFields(old.Fields(), changed)
-		}
-		if err := putRecord(ctx, db, tx, r); err != nil {
-			return err
-		}
-		return db.appendMutation(ctx, tx, r.Entity(), h.ID, h.UnitCode, changed, officer, now)
-	})
+	} else {
+		h.CreatedAt, h.CreatedBy = now, officer
+	}
+	if err := r.Validate(db.currentRefs(), now); err != nil {
+		return err
+	}
+	if err := db.checkAttendanceOpen(ctx, tx, r, now); err != nil {
+		return err
+	}
+	h.UpdatedAt, h.UpdatedBy = now, officer
+	changed := r.Fields()
+	if exists {
+		changed = app.DiffFields(old.Fields(), changed)
+	}
+	if err := putRecord(ctx, db, tx, r); err != nil {
+		return err
+	}
+	return db.appendMutation(ctx, tx, r.Entity(), h.ID, h.UnitCode, changed, officer, now)
 }
 
 // RecordQuery selects records of one entity (app.RecordQuery).

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -133,7 +134,10 @@ func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case
 	if err != nil {
 		return err
 	}
-	rows, err := r.db.r.QueryContext(ctx, `SELECT `+listCaseColumns+` FROM case_list c JOIN json_each(?) u ON u.value = c.unit_code
+	// The index columns, and the facts from the whole record: the
+	// register prints them ("Nội dung"), so that it can be imported again.
+	rows, err := r.db.r.QueryContext(ctx, `SELECT `+listCaseColumns+`, coalesce(json_extract(d.fields, '$.summary'), '')
+		FROM case_list c JOIN json_each(?) u ON u.value = c.unit_code JOIN cases d ON d.id = c.id
 		WHERE `+cond+` ORDER BY u.key, c.received_at, c.number, c.id`, append([]any{string(order)}, args...)...)
 	if err != nil {
 		return fmt.Errorf("register cases: %w", err)
@@ -170,7 +174,9 @@ func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case
 			return true
 		}
 		for rows.Next() {
-			c, err := scanListCase(rows)
+			var summary string
+			c, err := scanListCase(withSummary{rows, &summary})
+			c.Summary = summary
 			if err != nil {
 				errc <- err
 				return
@@ -221,4 +227,15 @@ func (db *DB) registerEvents(ctx context.Context, cases []app.Case) (map[string]
 // Now.
 func (r *Register) Data() *app.KPIData {
 	return &app.KPIData{Now: r.Now, Units: r.Units, SlaRules: r.SlaRules, Calendar: r.Calendar}
+}
+
+// withSummary scans the index columns of a case (scanListCase) followed
+// by its summary.
+type withSummary struct {
+	rows    *sql.Rows
+	summary *string
+}
+
+func (s withSummary) Scan(dst ...any) error {
+	return s.rows.Scan(append(dst, s.summary)...)
 }

@@ -49,6 +49,7 @@ type formDeps struct {
 	officer string
 	run     func(func())
 	now     func() time.Time
+	opener  Opener // nil: no "Mở tệp" after a file is written
 }
 
 // checkable is what a form checks before it saves: a case, or a record of

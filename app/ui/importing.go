@@ -138,6 +138,7 @@ type importView struct {
 	errList    *widget.Label
 	summary    *widget.Label
 	msg        *widget.Label
+	files      *fileActions // "Mở tệp", "Mở thư mục" for the error rows saved
 	apply      *widget.Button
 	saveErrs   *widget.Button
 	closeBtn   *widget.Button
@@ -188,6 +189,7 @@ func newImportView(im *importer, kind app.ImportKind, session, name string, data
 	v.errList = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	v.summary = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
 	v.msg = &widget.Label{Wrapping: fyne.TextWrapWord}
+	v.files = newFileActions(im.opener, v.showMsg)
 	v.apply = &widget.Button{Text: lang.X("import.apply", "Nhập {{.N}} dòng hợp lệ", map[string]any{"N": "0"}),
 		Icon: theme.DownloadIcon(), Importance: widget.HighImportance, OnTapped: v.onApply}
 	v.apply.Disable()
@@ -213,7 +215,8 @@ func newImportView(im *importer, kind app.ImportKind, session, name string, data
 	right.Offset = 0.62
 	split := container.NewHSplit(container.NewVScroll(left), right)
 	split.Offset = 0.36
-	buttons := container.NewHBox(v.apply, v.saveErrs, layout.NewSpacer(), v.closeBtn)
+	buttons := container.NewHBox(v.apply, v.saveErrs, v.files.box, layout.NewSpacer(), v.closeBtn)
+	v.files.parent = buttons
 	v.content = container.NewBorder(nil, container.NewVBox(v.progress, v.msg, buttons), nil, nil, split)
 	return v
 }
@@ -661,6 +664,7 @@ func (v *importView) onSaveErrors() {
 		case err == nil && path != "":
 			v.showMsg(lang.X("import.save_errors.done", "Đã lưu {{.N}} dòng lỗi vào {{.File}}. Sửa các dòng đó rồi nhập lại tệp này.",
 				map[string]any{"N": FormatInt(int64(n)), "File": path}), false)
+			v.files.set(path)
 		}
 	})
 }
@@ -668,6 +672,7 @@ func (v *importView) onSaveErrors() {
 func (v *importView) setBusy(on bool, text string) {
 	v.busy = on
 	if on {
+		v.files.set("")
 		v.progress.Show()
 		v.progress.Start()
 		v.apply.Disable()

@@ -29,6 +29,7 @@ type registryScreen struct {
 	tabs     *container.AppTabs
 	pane     *fyne.Container // the tabs, or a form
 	errMsg   *widget.Label
+	info     *widget.Label // what the last merge or check did
 	officers *regList
 	orgs     *regList
 	people   *regList
@@ -147,7 +148,9 @@ func newRegistryScreen(d formDeps) *registryScreen {
 		container.NewTabItem(lang.X("registry.tab.orgs", "Tổ chức"), r.orgs.content),
 		container.NewTabItem(lang.X("registry.tab.people", "Người tham dự"), r.people.content),
 	)
-	r.pane = container.NewStack(container.NewBorder(r.errMsg, nil, nil, nil, r.tabs))
+	r.info = &widget.Label{Importance: widget.SuccessImportance, Wrapping: fyne.TextWrapWord}
+	r.info.Hide()
+	r.pane = container.NewStack(container.NewBorder(container.NewVBox(r.errMsg, r.info), nil, nil, nil, r.tabs))
 	r.content = r.pane
 	return r
 }
@@ -384,10 +387,18 @@ func (r *registryScreen) otherLabel(d app.PersonPair) string {
 // show puts o in the tab: a form, or the lists.
 func (r *registryScreen) show(o fyne.CanvasObject) {
 	if o == nil {
-		o = container.NewBorder(r.errMsg, nil, nil, nil, r.tabs)
+		o = container.NewBorder(container.NewVBox(r.errMsg, r.info), nil, nil, nil, r.tabs)
+	} else {
+		r.info.Hide()
 	}
 	r.pane.Objects = []fyne.CanvasObject{o}
 	r.pane.Refresh()
+}
+
+// showInfo says what was done, above the lists.
+func (r *registryScreen) showInfo(text string) {
+	r.info.SetText(text)
+	r.info.Show()
 }
 
 // closeForm goes back to the lists; saved tells whether something was
@@ -425,12 +436,25 @@ type (
 )
 
 // personForm records a participant. It shows the records the person may
-// be the same as, and asks before saving a new one that looks like one of
-// them.
+// be the same as, each with what an officer may do about it (open it,
+// merge it into this one, mark the two checked as different people), and
+// asks before saving a new one that looks like one of them.
 type personForm struct {
 	*form[app.Participant, *app.Participant]
 	dupMsg  *widget.Label
-	dupOpen *fyne.Container // a button per other record
+	dupOpen *fyne.Container // a row of buttons per other record
+}
+
+// PeopleService corrects possible duplicate people (storage.DB has it):
+// a RecordService that also has it offers "Gộp" and "Đã kiểm tra: hai
+// người khác nhau" beside each possible duplicate.
+type PeopleService interface {
+	// MergePeople merges participant dupID into keepID: the duplicate's
+	// attendance moves to the kept person and the duplicate is voided.
+	MergePeople(ctx context.Context, keepID, dupID string) (app.MergeResult, error)
+	// MarkDistinctPeople records that a and b were checked to be two
+	// people.
+	MarkDistinctPeople(ctx context.Context, a, b string) error
 }
 
 // openOfficer shows the form of an officer of the commune (nil: a new
@@ -559,6 +583,9 @@ func (r *registryScreen) openPerson(orig *app.Participant) {
 		return lang.X("person.save_failed", "Chưa lưu được người tham dự: {{.Reason}}", map[string]any{"Reason": reason})
 	}
 	f.store = recordStore[app.Participant](r.records)
+	if orig != nil {
+		f.voider = personVoid(r.records, orig.FullName)
+	}
 	f.checkNew = func(p app.Participant, proceed func()) { f.checkDuplicates(r, p, proceed) }
 	f.onDone = func(saved *app.Participant) { r.closeForm(saved != nil) }
 	none := lang.X("person.org.none", "(Không thuộc tổ chức trong danh mục)")
@@ -568,7 +595,7 @@ func (r *registryScreen) openPerson(orig *app.Participant) {
 	}
 	f.dupMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	f.dupMsg.Hide()
-	f.dupOpen = container.NewHBox()
+	f.dupOpen = container.NewVBox()
 	body := container.NewVBox(
 		f.dupMsg, f.dupOpen,
 		container.NewGridWithColumns(2,
@@ -600,9 +627,10 @@ func (r *registryScreen) openPerson(orig *app.Participant) {
 	f.focusFirst()
 }
 
-// showDuplicates tells which records the person may be the same as, with
-// a button to open each: an officer compares and, if they are one person,
-// corrects or voids one of them by hand.
+// showDuplicates tells which records the person may be the same as, with,
+// for each, buttons to open it, to merge it into this record (its
+// attendance moves here and it is voided) and to mark the two checked as
+// different people.
 func (f *personForm) showDuplicates(r *registryScreen, pairs []app.PersonPair) {
 	f.dupOpen.Objects = nil
 	if len(pairs) == 0 {
@@ -610,20 +638,124 @@ func (f *personForm) showDuplicates(r *registryScreen, pairs []app.PersonPair) {
 		f.dupOpen.Refresh()
 		return
 	}
+	ps, _ := r.records.(PeopleService)
 	var parts []string
 	for _, d := range pairs {
 		parts = append(parts, r.otherLabel(d))
 		for i := range r.peopleRecs {
-			if other := &r.peopleRecs[i]; other.ID == d.OtherID {
-				f.dupOpen.Add(&widget.Button{Text: lang.X("person.dup.open", "Mở bản ghi: {{.Name}}", map[string]any{"Name": other.FullName}),
-					Icon: theme.SearchIcon(), OnTapped: func() { r.openPerson(other) }})
+			other := &r.peopleRecs[i]
+			if other.ID != d.OtherID {
+				continue
 			}
+			row := container.NewHBox(&widget.Button{Text: lang.X("person.dup.open", "Mở bản ghi: {{.Name}}", map[string]any{"Name": other.FullName}),
+				Icon: theme.SearchIcon(), OnTapped: func() { r.openPerson(other) }})
+			if ps != nil {
+				label := r.otherLabel(d)
+				row.Add(&widget.Button{Text: lang.X("person.merge", "Gộp vào bản ghi này"), Icon: theme.ContentPasteIcon(),
+					OnTapped: func() { f.merge(r, ps, other, label) }})
+				row.Add(&widget.Button{Text: lang.X("person.distinct", "Đã kiểm tra: hai người khác nhau"), Icon: theme.ConfirmIcon(),
+					OnTapped: func() { f.markDistinct(r, ps, other, label) }})
+			}
+			f.dupOpen.Add(row)
 		}
 	}
-	f.dupMsg.SetText(lang.X("person.dup.message", "Có thể trùng với: {{.Others}}. Nếu là cùng một người, hãy sửa hoặc hủy một bản ghi; ứng dụng không tự gộp.",
-		map[string]any{"Others": strings.Join(parts, "; ")}))
+	text := lang.X("person.dup.message", "Có thể trùng với: {{.Others}}. Nếu là cùng một người, bấm “Gộp vào bản ghi này” (các lượt tham dự chuyển sang bản ghi này, bản ghi kia bị hủy); nếu là hai người khác nhau, bấm “Đã kiểm tra: hai người khác nhau”.",
+		map[string]any{"Others": strings.Join(parts, "; ")})
+	if ps == nil {
+		text = lang.X("person.dup.message_manual", "Có thể trùng với: {{.Others}}. Nếu là cùng một người, hãy hủy bản ghi nhập nhầm.",
+			map[string]any{"Others": strings.Join(parts, "; ")})
+	}
+	f.dupMsg.SetText(text)
 	f.dupMsg.Show()
 	f.dupOpen.Refresh()
+}
+
+// unsaved reports, with a message, that the form holds changes not saved:
+// a merge or a check acts on the records as stored, so they are saved or
+// dropped first.
+func (f *personForm) unsaved() bool {
+	if f.snapshot() == f.initial {
+		return false
+	}
+	f.showErrors(lang.X("person.dup.unsaved", "Hãy lưu hoặc bỏ các thay đổi trong biểu mẫu trước."), nil)
+	return true
+}
+
+// merge asks, then merges other (described by label) into the record of
+// the form, and goes back to the list with what was done.
+func (f *personForm) merge(r *registryScreen, ps PeopleService, other *app.Participant, label string) {
+	if f.saving || f.orig == nil || f.unsaved() {
+		return
+	}
+	keep, dup := *f.orig, *other
+	text := lang.X("person.merge.ask", "Gộp “{{.Other}}” vào bản ghi đang mở (“{{.Name}}”)?\nCác lượt tham dự của bản ghi kia chuyển sang bản ghi này; bản ghi kia bị hủy với lý do “gộp vào {{.Name}}”. Việc gộp được đồng bộ sang các máy khác.",
+		map[string]any{"Other": label, "Name": keep.FullName})
+	f.ask(lang.X("person.merge.title", "Gộp hai bản ghi của một người?"), text,
+		lang.X("person.merge.confirm", "Gộp"), lang.X("form.void.back", "Quay lại"), fyne.NewSize(560, 260), func() {
+			f.setSaving(true)
+			f.run(func() {
+				res, err := ps.MergePeople(f.ctx, keep.ID, dup.ID)
+				fyne.Do(func() {
+					f.setSaving(false)
+					if err != nil {
+						logError("merge people", err)
+						f.showErrors(lang.X("person.merge.failed", "Chưa gộp được: {{.Reason}}", map[string]any{"Reason": userMessage(err)}), nil)
+						return
+					}
+					r.closeForm(true)
+					r.showInfo(lang.X("person.merge.done", "Đã gộp vào “{{.Name}}”: chuyển {{.N}} lượt tham dự.",
+						map[string]any{"Name": keep.FullName, "N": FormatInt(int64(res.Moved))}))
+				})
+			})
+		})
+}
+
+// markDistinct asks, then records that the record of the form and other
+// are two people: the warning stops for the pair.
+func (f *personForm) markDistinct(r *registryScreen, ps PeopleService, other *app.Participant, label string) {
+	if f.saving || f.orig == nil || f.unsaved() {
+		return
+	}
+	a, b := f.orig.ID, other.ID
+	name := f.orig.FullName
+	text := lang.X("person.distinct.ask", "Xác nhận “{{.Name}}” (bản ghi đang mở) và “{{.Other}}” là hai người khác nhau? Cảnh báo có thể trùng sẽ không hiện nữa cho hai bản ghi này.",
+		map[string]any{"Name": name, "Other": label})
+	f.ask(lang.X("person.distinct.title", "Hai người khác nhau?"), text,
+		lang.X("person.distinct.confirm", "Đúng, hai người khác nhau"), lang.X("form.void.back", "Quay lại"), fyne.NewSize(520, 220), func() {
+			f.setSaving(true)
+			f.run(func() {
+				err := ps.MarkDistinctPeople(f.ctx, a, b)
+				fyne.Do(func() {
+					f.setSaving(false)
+					if err != nil {
+						logError("mark people distinct", err)
+						f.showErrors(lang.X("person.distinct.failed", "Chưa ghi được: {{.Reason}}", map[string]any{"Reason": userMessage(err)}), nil)
+						return
+					}
+					r.closeForm(true)
+					r.showInfo(lang.X("person.distinct.done", "Đã ghi: “{{.Name}}” và “{{.Other}}” là hai người khác nhau.",
+						map[string]any{"Name": name, "Other": other.FullName}))
+				})
+			})
+		})
+}
+
+// personVoid is the void dialog of a participant recorded by mistake; the
+// note keeps the reason.
+func personVoid(svc RecordService, name string) *voidSpec[app.Participant] {
+	return &voidSpec[app.Participant]{
+		button: lang.X("person.void", "Hủy bản ghi nhập nhầm"),
+		title:  lang.X("person.void.title", "Hủy bản ghi người tham dự nhập nhầm?"),
+		message: lang.X("person.void.message", "Chỉ hủy bản ghi nhập nhầm (ghi trùng, ghi thử). “{{.Name}}” sẽ không còn trong danh sách và các lượt có mặt của bản ghi này không còn được tính, nhưng bản ghi vẫn được lưu cùng lý do hủy. Nếu đây là cùng một người với bản ghi khác đã có lượt tham dự, hãy dùng “Gộp vào bản ghi này” ở bản ghi giữ lại.",
+			map[string]any{"Name": name}),
+		hint:    lang.X("person.void.placeholder", "Ví dụ: ghi trùng, nhập thử"),
+		confirm: lang.X("person.void.confirm", "Hủy bản ghi"),
+		missing: lang.X("outreach.void.reason_required", "Cần ghi lý do hủy."),
+		failed: func(reason string) string {
+			return lang.X("outreach.void.failed", "Chưa hủy được bản ghi: {{.Reason}}", map[string]any{"Reason": reason})
+		},
+		void: recordVoider[app.Participant](svc, func(p *app.Participant) *string { return &p.Note }),
+	}
 }
 
 // checkDuplicates compares the new person p with everyone on the register

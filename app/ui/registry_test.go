@@ -152,7 +152,7 @@ func TestRegistry_PossibleDuplicatesFlagged(t *testing.T) {
 	// The person's form shows the other record and opens it.
 	r.people.table.Select(widget.TableCellID{Row: 0, Col: 0})
 	f := r.personForm
-	must(t, f != nil && f.dupMsg.Visible() && strings.Contains(f.dupMsg.Text, "không tự gộp"), "form warning %q", f.dupMsg.Text)
+	must(t, f != nil && f.dupMsg.Visible() && strings.Contains(f.dupMsg.Text, "Gộp vào bản ghi này"), "form warning %q", f.dupMsg.Text)
 	other := r.peopleRecs[r.people.shown[1]]
 	test.Tap(mustButton(t, fx.win.Content(), "Mở bản ghi: "+other.FullName))
 	must(t, r.personForm != nil && r.personForm.orig.ID == other.ID, "the other record did not open")
@@ -230,4 +230,115 @@ func TestRegistry_OfficerAttendsSession(t *testing.T) {
 	must(t, len(officers) == 1, "%d officers", len(officers))
 	a, ok := s.view.att[officers[0].ParticipantID]
 	must(t, ok && a.Status == "co_mat", "the officer is not present: %+v", s.view.att)
+}
+
+// openPersonByID opens the form of the participant id, as a tap on its row.
+func openPersonByID(t *testing.T, r *registryScreen, id string) *personForm {
+	t.Helper()
+	for i := range r.peopleRecs {
+		if r.peopleRecs[i].ID == id {
+			r.openPerson(&r.peopleRecs[i])
+			must(t, r.personForm != nil, "no form")
+			return r.personForm
+		}
+	}
+	t.Fatalf("person %s not listed", id)
+	return nil
+}
+
+// "Gộp vào bản ghi này": the other record's attendance moves to the one
+// open, the other is voided "gộp vào …", and the warning is gone.
+func TestRegistry_MergeDuplicatePerson(t *testing.T) {
+	ctx := context.Background()
+	fx := newRecordsFixture(t)
+	s := &app.TrainingSession{Title: "Tập huấn nhận biết hàng giả", StartDate: fx.today(), Status: "da_to_chuc",
+		Format: "truc_tiep", PlanTasks: []string{"IV.1"}, Audiences: []string{"nguoi_dan"}}
+	keep := &app.Participant{FullName: "Nguyễn Thị Hồng", Phone: "0939111222", Type: "nguoi_dan", Workplace: "Chợ Mỹ Tho"}
+	dup := &app.Participant{FullName: "Nguyen Thi Hong", Phone: "0939 111 222", Type: "nguoi_dan"}
+	fx.save(t, s)
+	fx.save(t, keep)
+	fx.save(t, dup)
+	fx.save(t, &app.Attendance{SessionID: s.ID, ParticipantID: dup.ID, Status: "co_mat"})
+	r := fx.registry()
+	f := openPersonByID(t, r, keep.ID)
+	must(t, f.dupMsg.Visible(), "no warning")
+
+	// With a change typed, the form says to save or drop it first.
+	f.entry("workplace").SetText("Chợ Mỹ Tho, sạp 12")
+	test.Tap(mustButton(t, f.content, "Gộp vào bản ghi này"))
+	must(t, fx.win.Canvas().Overlays().Top() == nil && strings.Contains(f.formErr.Text, "Hãy lưu hoặc bỏ các thay đổi"),
+		"merge with unsaved changes: %q", f.formErr.Text)
+	f.entry("workplace").SetText("Chợ Mỹ Tho")
+
+	test.Tap(mustButton(t, f.content, "Gộp vào bản ghi này"))
+	d := topOverlay(t, fx.win)
+	must(t, strings.Contains(strings.Join(texts(d), "\n"), "Gộp “Nguyen Thi Hong, 0939111222 (cùng số điện thoại)” vào bản ghi đang mở (“Nguyễn Thị Hồng”)"),
+		"question %q", texts(d))
+	test.Tap(mustButton(t, d, "Gộp"))
+	must(t, r.personForm == nil, "the form stays open: %q", f.formErr.Text)
+	must(t, r.info.Visible() && r.info.Text == "Đã gộp vào “Nguyễn Thị Hồng”: chuyển 1 lượt tham dự.", "info %q", r.info.Text)
+	people := listPeople(t, fx.db)
+	must(t, len(people) == 1 && people[0].ID == keep.ID, "people after the merge: %+v", people)
+	var moved, old app.Attendance
+	must(t, fx.db.GetRecord(ctx, app.AttendanceID(s.ID, keep.ID), &moved) == nil && moved.Status == "co_mat" && !moved.Voided,
+		"the kept person's attendance %+v", moved)
+	must(t, fx.db.GetRecord(ctx, app.AttendanceID(s.ID, dup.ID), &old) == nil && old.Voided, "the duplicate's row %+v", old)
+	var gone app.Participant
+	must(t, fx.db.GetRecord(ctx, dup.ID, &gone) == nil && gone.Voided && strings.Contains(gone.Note, "gộp vào “Nguyễn Thị Hồng”"),
+		"the duplicate %+v", gone)
+	must(t, len(r.people.shown) == 1 && r.personCell(r.people.shown[0], 4) == "", "the list still warns: %q", r.personCell(r.people.shown[0], 4))
+}
+
+// "Đã kiểm tra: hai người khác nhau": both records stay, the warning stops
+// for the pair.
+func TestRegistry_MarkPeopleDistinct(t *testing.T) {
+	fx := newRecordsFixture(t)
+	a := &app.Participant{FullName: "Trần Văn Sơn", Type: "nguoi_dan", Workplace: "Ấp Mỹ Hòa"}
+	b := &app.Participant{FullName: "Trần Văn Sơn", Type: "nguoi_dan", Workplace: "ấp mỹ hòa", Phone: "0912000444"}
+	fx.save(t, a)
+	fx.save(t, b)
+	r := fx.registry()
+	must(t, r.onlyDups.Text == "Chỉ hiện người có thể trùng (2)", "filter %q", r.onlyDups.Text)
+	f := openPersonByID(t, r, a.ID)
+	test.Tap(mustButton(t, f.content, "Đã kiểm tra: hai người khác nhau"))
+	d := topOverlay(t, fx.win)
+	test.Tap(mustButton(t, d, "Đúng, hai người khác nhau"))
+	must(t, r.personForm == nil, "the form stays open: %q", f.formErr.Text)
+	must(t, strings.HasPrefix(r.info.Text, "Đã ghi: “Trần Văn Sơn” và “Trần Văn Sơn” là hai người khác nhau."), "info %q", r.info.Text)
+	must(t, len(listPeople(t, fx.db)) == 2, "a record was lost")
+	for _, i := range r.people.shown {
+		must(t, r.personCell(i, 4) == "", "still flagged: %q", r.personCell(i, 4))
+	}
+	must(t, r.onlyDups.Text == "Chỉ hiện người có thể trùng", "filter %q", r.onlyDups.Text)
+	f = openPersonByID(t, r, b.ID)
+	must(t, !f.dupMsg.Visible() && findButton(f.content, "Gộp vào bản ghi này") == nil, "the form still warns: %q", f.dupMsg.Text)
+}
+
+// "Hủy bản ghi nhập nhầm" voids a participant with a reason, kept in its
+// note; a new person's form has no such button.
+func TestRegistry_VoidPerson(t *testing.T) {
+	fx := newRecordsFixture(t)
+	p := &app.Participant{FullName: "Người Nhập Thử", Type: "nguoi_dan"}
+	keep := &app.Participant{FullName: "Lê Văn Tư", Type: "nguoi_dan"}
+	fx.save(t, p)
+	fx.save(t, keep)
+	r := fx.registry()
+	test.Tap(r.people.add)
+	must(t, findButton(r.personForm.content, "Hủy bản ghi nhập nhầm") == nil, "a new person offers voiding")
+	r.closeForm(false)
+	f := openPersonByID(t, r, p.ID)
+	test.Tap(mustButton(t, f.content, "Hủy bản ghi nhập nhầm"))
+	d := topOverlay(t, fx.win)
+	must(t, strings.Contains(strings.Join(texts(d), "\n"), "“Người Nhập Thử” sẽ không còn trong danh sách"), "dialog %q", texts(d))
+	test.Tap(mustButton(t, d, "Hủy bản ghi"))
+	must(t, f.voiding != nil && f.voiding.msg.Text == "Cần ghi lý do hủy.", "reason message %q", f.voiding.msg.Text)
+	f.voiding.reason.SetText("Nhập thử khi tập huấn phần mềm")
+	test.Tap(f.voiding.confirm)
+	must(t, r.personForm == nil, "the form stays open: %q", f.formErr.Text)
+	people := listPeople(t, fx.db)
+	must(t, len(people) == 1 && people[0].ID == keep.ID, "people after the void: %+v", people)
+	var voided app.Participant
+	must(t, fx.db.GetRecord(context.Background(), p.ID, &voided) == nil && voided.Voided &&
+		voided.Note == "Hủy bản ghi ngày "+FormatDate(fx.clock.Peek())+": Nhập thử khi tập huấn phần mềm", "voided %+v", voided)
+	must(t, len(r.people.shown) == 1, "the list shows %d", len(r.people.shown))
 }

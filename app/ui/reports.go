@@ -52,6 +52,7 @@ type reportsScreen struct {
 	cancel   *widget.Button
 	progress *widget.ProgressBarInfinite
 	msg      *widget.Label // the outcome, or what is wrong
+	files    *fileActions  // "Mở tệp", "Mở thư mục" for the file written last
 	rows     map[string]fyne.CanvasObject
 
 	running  context.CancelFunc // the export in flight, or nil
@@ -94,6 +95,7 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 	s.progress.Stop()
 	s.progress.Hide()
 	s.msg = &widget.Label{Wrapping: fyne.TextWrapWord}
+	s.files = newFileActions(d.opener, s.showMsg)
 
 	row := func(key, label string, in fyne.CanvasObject) fyne.CanvasObject {
 		r := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(190, in.MinSize().Height), widget.NewLabel(label)), nil, in)
@@ -117,6 +119,8 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 	box.Add(container.NewHBox(s.export, s.cancel))
 	box.Add(s.progress)
 	box.Add(s.msg)
+	box.Add(s.files.box)
+	s.files.parent = box
 	s.content = container.NewVScroll(container.NewPadded(box))
 	s.kind.SetSelectedIndex(0)
 	return s
@@ -182,6 +186,7 @@ func (s *reportsScreen) showRows() {
 	show("mask", code == "register" || code == "attendance")
 	show("commune", code != "attendance")
 	s.msg.SetText("")
+	s.files.set("")
 }
 
 func (s *reportsScreen) kindIndex() int {
@@ -327,6 +332,7 @@ func (s *reportsScreen) onExport() {
 		case path != "":
 			s.showMsg(lang.X("reports.done", "Đã xuất {{.N}} dòng vào {{.File}}.",
 				map[string]any{"N": FormatInt(int64(s.lastRows)), "File": path}), false)
+			s.files.set(path)
 		}
 	})
 }
@@ -340,6 +346,7 @@ func (s *reportsScreen) onCancel() {
 func (s *reportsScreen) setRunning(on bool) {
 	if on {
 		s.export.Disable()
+		s.files.set("")
 		s.cancel.Show()
 		s.progress.Show()
 		s.progress.Start()

@@ -125,6 +125,10 @@ type Services struct {
 	// Imports reads Excel rosters and registers; nil hides the import
 	// buttons of the session screen and the case list.
 	Imports ImportService
+	// Opener opens the files written ("Mở tệp", "Mở thư mục" after an
+	// export) and prints the intake record straight away; nil offers
+	// neither (the intake record is then saved through a file dialog).
+	Opener Opener
 	// Backups keeps the local backups (the "Sao lưu" part of the sync
 	// tab) and warns of a full disk; nil hides both.
 	Backups BackupService
@@ -492,6 +496,7 @@ func (u *UI) deps() formDeps {
 		officer: u.svc.Officer,
 		run:     u.run,
 		now:     u.svc.Now,
+		opener:  u.svc.Opener,
 	}
 }
 

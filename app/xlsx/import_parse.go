@@ -61,7 +61,18 @@ type RegisterEntry struct {
 	// Case is ready for storage: validated against the reference data,
 	// with the commune given to ParseRegister; no ID or number yet.
 	Case app.Case
+	// Masked: the row comes from a register exported with personal data
+	// hidden (initials, a starred phone). Such a row only recognises a
+	// case already in the store by its number; Case then holds the day
+	// received and the commune alone, never the masked texts, and is not
+	// validated: it must not become a case (storage.ImportCases refuses
+	// it) nor overwrite one.
+	Masked bool
 }
+
+// MsgMaskedRow is why a row of a masked register is not imported as a new
+// case.
+const MsgMaskedRow = "Dòng này thuộc sổ đã che thông tin cá nhân (tên viết tắt, số điện thoại bị che) nên không nhập thành vụ việc mới. Hãy xuất lại sổ theo dõi không chọn “Che thông tin cá nhân” rồi nhập tệp đó."
 
 // ParseRoster reads the data rows of a roster with mapping m. on is the
 // day the roster is of (the session's date): a birth year or date, or an
@@ -208,12 +219,22 @@ func ParseRegister(s *Sheet, m Mapping, refs *app.RefData, unit string, now time
 	if refs != nil {
 		sectors, vrefs = refs.SectorCodes(), refs
 	}
+	masked := maskedRegister(s, m)
 	for r := max(m.FirstRow, 1); r <= len(s.Rows); r++ {
 		switch k, _ := impRowKind(s, m, r); k {
 		case impBlank, impNumbering, impHeader, impSection:
 			continue
 		case impFooter:
 			return rows, errs
+		}
+		if masked || maskedRow(s, m, r) {
+			row, rowErrs := parseMaskedRow(s, m, r, unit)
+			if len(rowErrs) > 0 {
+				errs = append(errs, rowErrs...)
+				continue
+			}
+			rows = append(rows, row)
+			continue
 		}
 		row, rowErrs := parseRegisterRow(s, m, r, memo, sectors, vrefs, unit, now)
 		if len(rowErrs) > 0 {
@@ -323,6 +344,57 @@ func parseRegisterRow(s *Sheet, m Mapping, r int, memo impCodeMemo, sectors app.
 		}
 	}
 	return row, errs
+}
+
+// maskedRegister reports whether s is a register this app exported with
+// personal data hidden: its header block (above the header row) carries
+// the note WriteRegister prints.
+func maskedRegister(s *Sheet, m Mapping) bool {
+	for r := 1; r < m.HeaderRow; r++ {
+		for c := range s.Rows[r-1] {
+			if strings.Contains(s.Cell(r, c), maskNote) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var maskedNameRE = regexp.MustCompile(`^(\pL\.\s*)+$`)
+
+// maskedRow reports whether row r holds masked personal data: a phone
+// with stars ("*******678") or a name written as initials ("N. T. H. Đ.").
+func maskedRow(s *Sheet, m Mapping, r int) bool {
+	if c, ok := m.Columns[FieldConsumerPhone]; ok && strings.Contains(s.Cell(r, c), "*") {
+		return true
+	}
+	if c, ok := m.Columns[FieldConsumerName]; ok && maskedNameRE.MatchString(app.NFC(s.Cell(r, c))) {
+		return true
+	}
+	return false
+}
+
+// parseMaskedRow reads a row of a masked register: its number and day
+// received only, to recognise a case already in the store. A row without
+// a number cannot be recognised and is an error.
+func parseMaskedRow(s *Sheet, m Mapping, r int, unit string) (RegisterEntry, []RowError) {
+	row := RegisterEntry{Row: r, Masked: true}
+	if c, ok := m.Columns[FieldNumber]; ok {
+		row.Source = app.NFC(s.Cell(r, c))
+	}
+	if row.Source == "" {
+		return row, []RowError{{Row: r, Reason: MsgMaskedRow}}
+	}
+	row.Case.UnitCode = unit
+	if col, ok := m.Columns[FieldReceivedAt]; ok {
+		t, ok := s.dateCell(r, col)
+		if !ok || t.IsZero() {
+			return row, []RowError{{Row: r, Column: m.Header(s, FieldReceivedAt),
+				Reason: fmt.Sprintf("Ngày tiếp nhận không hợp lệ: %s (cần ngày dạng dd/mm/yyyy).", s.Cell(r, col))}}
+		}
+		row.Case.ReceivedAt = t
+	}
+	return row, nil
 }
 
 var impPhoneRE = regexp.MustCompile(`^0[0-9]{9,10}$`)

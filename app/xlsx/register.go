@@ -278,6 +278,7 @@ const (
 	rcAddress    = "address"
 	rcBusiness   = "business"
 	rcSector     = "sector"
+	rcSummary    = "summary"
 	rcStatus     = "status"
 	rcDeadline   = "deadline"
 	rcFinished   = "finished"
@@ -289,7 +290,7 @@ const (
 // registerColumns returns the columns of a commune's register, or with
 // province set, of the province's (with the commune of each case).
 func registerColumns(province bool) []registerColumn {
-	// Widths in Excel's character units: about 200 in all, so that one
+	// Widths in Excel's character units: about 225 in all, so that one
 	// page wide on A4 landscape prints at about 70 %; long texts wrap.
 	cols := []registerColumn{{rcSTT, "STT", 4.5}}
 	if province {
@@ -305,6 +306,9 @@ func registerColumns(province bool) []registerColumn {
 		registerColumn{rcAddress, "Địa chỉ", 18},
 		registerColumn{rcBusiness, "Tổ chức, cá nhân kinh doanh", 18},
 		registerColumn{rcSector, "Lĩnh vực", 14},
+		// The facts: without them the register could not be imported
+		// again (xlsx.ParseRegister needs "Nội dung").
+		registerColumn{rcSummary, "Nội dung", 26},
 		registerColumn{rcStatus, "Trạng thái", 10.5},
 		registerColumn{rcDeadline, "Hạn xử lý gần nhất", 15},
 		registerColumn{rcFinished, "Ngày kết thúc", 10.5},
@@ -669,12 +673,16 @@ func registerHeader(d *app.KPIData, opt RegisterOptions, printed time.Time) []st
 	note := fmt.Sprintf("Các vụ việc tiếp nhận trong kỳ; trạng thái, hạn xử lý và kết quả tính đến ngày %s (ngày in).",
 		printed.In(app.ICT).Format(regDay))
 	if opt.Mask {
-		note += " Thông tin cá nhân đã được che: họ tên viết tắt, số điện thoại chỉ giữ 3 số cuối, địa chỉ chỉ ghi xã, phường."
+		note += " " + maskNote + ": họ tên viết tắt, số điện thoại chỉ giữ 3 số cuối, địa chỉ chỉ ghi xã, phường."
 	}
 	return []string{agency, RegisterTitle, unit, "Kỳ báo cáo: " + period, note}
 }
 
 const regDay = "02/01/2006"
+
+// maskNote begins the note of a masked register; an import recognises
+// such a register by it (maskedRegister).
+const maskNote = "Thông tin cá nhân đã được che"
 
 // registerCell returns the cell of column id for row r (the i-th).
 func registerCell(id string, i int, r *RegisterCase, opt RegisterOptions, st *registerStyles) excelize.Cell {
@@ -719,6 +727,8 @@ func registerCell(id string, i int, r *RegisterCase, opt RegisterOptions, st *re
 			return text(opt.Refs.SectorLabel(r.Sector))
 		}
 		return text(r.Sector)
+	case rcSummary:
+		return text(r.Summary)
 	case rcStatus:
 		return text(label(app.CaseStatuses, r.Status))
 	case rcDeadline:

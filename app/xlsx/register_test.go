@@ -57,7 +57,7 @@ func registerData(t testing.TB) (*app.KPIData, *app.RefData) {
 		Channel: "truc_tiep", Kind: "khieu_nai", ConsumerName: "Nguyễn Thị Hồng Đào", ConsumerPhone: "0912345678",
 		ConsumerAddress: "Số 12 đường Lê Lợi, khu phố 3, Phường Mỹ Tho", ConsumerUnitCode: "28261",
 		BusinessName: "Cửa hàng tạp hóa Phú Quý", Sector: "thuc_pham_do_uong", Status: "moi_tiep_nhan",
-		VulnerableGroups: []string{"nguoi_cao_tuoi"}})
+		Summary: "Bánh kẹo hết hạn sử dụng", VulnerableGroups: []string{"nguoi_cao_tuoi"}})
 	add(app.Case{Number: "28261-2026-A7K3-0002", ReceivedAt: ict(2026, 2, 10, 8, 0).UTC(),
 		Channel: "dien_thoai", Kind: "yeu_cau_ho_tro_thuong_luong", ConsumerName: "Trần Văn Bình", ConsumerPhone: "0987654321",
 		ConsumerAddress: "Ấp Mỹ Hòa", BusinessName: "Điện máy Xanh Mỹ Tho", Sector: "dien_tu_dien_may", Status: "dong"},
@@ -168,15 +168,15 @@ func TestWriteRegister_Commune(t *testing.T) {
 	}
 	want := []string{"3", "28261-2026-A7K3-0003", "05/11/2026", "Trực tiếp tại trụ sở", "Khiếu nại doanh nghiệp",
 		"Nguyễn Thị Hồng Đào", "0912345678", "Số 12 đường Lê Lợi, khu phố 3, Phường Mỹ Tho", "Cửa hàng tạp hóa Phú Quý",
-		refs.SectorLabel("thuc_pham_do_uong"), "Mới tiếp nhận", deadlines[0].Due.Format("02/01/2006") + " (quá hạn)", "", "", "", "x"}
+		refs.SectorLabel("thuc_pham_do_uong"), "Bánh kẹo hết hạn sử dụng", "Mới tiếp nhận", deadlines[0].Due.Format("02/01/2006") + " (quá hạn)", "", "", "", "x"}
 	if strings.Join(open, "|") != strings.Join(want, "|") {
 		t.Fatalf("open case:\n got %q\nwant %q", open, want)
 	}
 	closed := rows[hr+1]
-	if closed[11] != "" || closed[12] != "02/03/2026" || closed[13] != "Yêu cầu được đáp ứng toàn bộ" || closed[14] != "1,250,000" {
-		t.Fatalf("closed case: deadline %q, finished %q, outcome %q, amount %q", closed[11], closed[12], closed[13], closed[14])
+	if closed[12] != "" || closed[13] != "02/03/2026" || closed[14] != "Yêu cầu được đáp ứng toàn bộ" || closed[15] != "1,250,000" {
+		t.Fatalf("closed case: deadline %q, finished %q, outcome %q, amount %q", closed[12], closed[13], closed[14], closed[15])
 	}
-	if rejected := rows[hr]; rejected[13] != "Từ chối: không đủ điều kiện giải quyết" || rejected[12] != "22/12/2025" {
+	if rejected := rows[hr]; rejected[14] != "Từ chối: không đủ điều kiện giải quyết" || rejected[13] != "22/12/2025" {
 		t.Fatalf("rejected case: %q", rejected)
 	}
 	// Real dates and numbers, not text.
@@ -189,12 +189,12 @@ func TestWriteRegister_Commune(t *testing.T) {
 		}
 	}
 	total := rows[hr+3]
-	if total[0] != "Cộng" || total[1] != "3 vụ việc" || total[11] != "1 quá hạn" || total[12] != "2 đã kết thúc" ||
-		total[14] != "1,250,000" || total[15] != "1" {
+	if total[0] != "Cộng" || total[1] != "3 vụ việc" || total[12] != "1 quá hạn" || total[13] != "2 đã kết thúc" ||
+		total[15] != "1,250,000" || total[16] != "1" {
 		t.Fatalf("totals row %q", total)
 	}
-	checkPrintSetup(t, f, raw, 1, RegisterSheet, "landscape", hr, fmt.Sprintf("A%d:P%d", hr, hr+3))
-	if dim, _ := f.GetSheetDimension(RegisterSheet); dim != fmt.Sprintf("A1:P%d", hr+4) {
+	checkPrintSetup(t, f, raw, 1, RegisterSheet, "landscape", hr, fmt.Sprintf("A%d:Q%d", hr, hr+3))
+	if dim, _ := f.GetSheetDimension(RegisterSheet); dim != fmt.Sprintf("A1:Q%d", hr+4) {
 		t.Fatalf("dimension %s", dim)
 	}
 }
@@ -305,10 +305,10 @@ func TestWriteRegister_Province(t *testing.T) {
 		t.Fatalf("order\n got %q\nwant %q", got, want)
 	}
 	total := rows[hr+5]
-	if total[1] != "3 xã, phường" || total[2] != "5 vụ việc" || total[15] != "1,550,000" {
+	if total[1] != "3 xã, phường" || total[2] != "5 vụ việc" || total[16] != "1,550,000" {
 		t.Fatalf("totals %q", total)
 	}
-	checkPrintSetup(t, f, raw, 1, RegisterSheet, "landscape", hr, fmt.Sprintf("A%d:Q%d", hr, hr+5))
+	checkPrintSetup(t, f, raw, 1, RegisterSheet, "landscape", hr, fmt.Sprintf("A%d:R%d", hr, hr+5))
 
 	// The per-commune sheet: every commune of the province, in Vietnamese
 	// order, with the same cases.
@@ -370,7 +370,7 @@ func TestWriteRegister_EmptyAndCancelled(t *testing.T) {
 	f, _, _ = writeRegisterFile(t, &app.KPIData{Cases: d.Cases, Events: d.Events},
 		RegisterOptions{Unit: "28261", Period: app.ReportYear(2026), Printed: d.Now})
 	rows, _ = f.GetRows(RegisterSheet)
-	if rows[0][0] != "UBND XÃ, PHƯỜNG MÃ 28261" || rows[RegisterHeaderRow+2][9] != "thuc_pham_do_uong" || rows[RegisterHeaderRow+2][11] != "" {
+	if rows[0][0] != "UBND XÃ, PHƯỜNG MÃ 28261" || rows[RegisterHeaderRow+2][9] != "thuc_pham_do_uong" || rows[RegisterHeaderRow+2][12] != "" {
 		t.Fatalf("without refs: %q / %q", rows[0], rows[RegisterHeaderRow+2])
 	}
 	// Without a day to print (neither Printed nor the data's Now) the

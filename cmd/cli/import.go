@@ -209,7 +209,7 @@ func (m *Main) importRegister(ctx context.Context, db *storage.DB, refs *app.Ref
 	rows, errs := xlsx.ParseRegister(s, mp, refs, unit, db.Now())
 	cases := make([]storage.CaseImport, len(rows))
 	for i, r := range rows {
-		cases[i] = storage.CaseImport{Source: r.Source, Case: r.Case}
+		cases[i] = caseImport(r)
 	}
 	var res storage.ImportResult
 	if o.dryRun {
@@ -219,6 +219,12 @@ func (m *Main) importRegister(ctx context.Context, db *storage.DB, refs *app.Ref
 		}
 		res = checkResult(checks)
 		res.Added = len(checks) - res.Skipped // new cases
+		for i, c := range checks {
+			if c.Refused != "" {
+				res.Added--
+				res.Failed = append(res.Failed, storage.ImportFailure{Index: i, Message: c.Refused})
+			}
+		}
 	} else if res, err = storage.ImportCases(ctx, db, cases); err != nil {
 		return err
 	}

@@ -145,7 +145,7 @@ func (s ImportService) parse(ctx context.Context, q app.ImportRequest) (*parsed,
 		out.errs = errs
 		for _, e := range entries {
 			out.rows = append(out.rows, e.Row)
-			out.cases = append(out.cases, storage.CaseImport{Source: e.Source, Case: e.Case})
+			out.cases = append(out.cases, caseImport(e))
 		}
 	}
 	return out, nil
@@ -187,17 +187,30 @@ func (s ImportService) CheckImport(ctx context.Context, q app.ImportRequest) (ap
 		}
 		return v
 	}
+	// Rows the store would refuse (a masked register's rows that are no
+	// case on file) are errors too.
+	errs := p.errs
+	for i, ch := range checks {
+		if ch.Refused != "" && i < len(p.rows) {
+			errs = append(errs, xlsx.RowError{Row: p.rows[i], Reason: ch.Refused})
+		}
+	}
 	byRow := map[int][]xlsx.RowError{}
-	for _, e := range p.errs {
+	for _, e := range errs {
 		byRow[e.Row] = append(byRow[e.Row], e)
 		c.Errors = append(c.Errors, app.ImportRowError(e))
 	}
-	bad := xlsx.ErrorRows(p.errs)
-	c.Valid, c.Invalid = len(p.rows), len(bad)
+	bad := xlsx.ErrorRows(errs)
+	c.Invalid = len(bad)
 	// Merge the valid rows and the invalid ones in sheet order.
 	i, j := 0, 0
 	for i < len(p.rows) || j < len(bad) {
+		if i < len(p.rows) && i < len(checks) && checks[i].Refused != "" {
+			i++ // listed with the invalid rows
+			continue
+		}
 		if j >= len(bad) || i < len(p.rows) && p.rows[i] < bad[j] {
+			c.Valid++
 			row := app.ImportRow{Row: p.rows[i], Values: values(p.rows[i]), Status: app.ImportNew}
 			if i < len(checks) {
 				ch := checks[i]
@@ -275,6 +288,15 @@ func (s ImportService) WriteImportErrors(_ context.Context, q app.ImportRequest,
 		rowErrs[i] = xlsx.RowError(e)
 	}
 	return xlsx.WriteErrors(w, sh, toMapping(k, q.Mapping), rowErrs)
+}
+
+// caseImport is the store's import of a parsed register row.
+func caseImport(e xlsx.RegisterEntry) storage.CaseImport {
+	ci := storage.CaseImport{Source: e.Source, Case: e.Case, Masked: e.Masked}
+	if e.Masked {
+		ci.Refusal = xlsx.MsgMaskedRow
+	}
+	return ci
 }
 
 func importKind(k app.ImportKind) (xlsx.Kind, error) {
