@@ -202,7 +202,9 @@ const (
 
 // StatutoryDaysOff is the number of public holidays a year under Bộ luật
 // Lao động 2019, Điều 112 (1 + 5 + 1 + 1 + 2 + 1). A year's calendar lists
-// at least these (with those falling on a weekend).
+// at least these (with those falling on a weekend). It is a floor: from
+// 2026 the seed also lists Ngày Văn hóa Việt Nam, 24/11 (Nghị quyết
+// 28/2026/QH16, Điều 2), which is outside Điều 112 and not required here.
 const StatutoryDaysOff = 11
 
 // Bounds of a HolidayYear.

@@ -30,7 +30,7 @@ var files embed.FS
 // Version is the version of the embedded data set. Bump it whenever any
 // file in data/ changes: storage records the version it applied and
 // re-applies the seeds only when it sees a higher one.
-const Version = 4
+const Version = 5
 
 // The seed files, relative to data/.
 const (
@@ -634,6 +634,9 @@ type holidaysJSON struct {
 		Name   string `json:"name"`
 		Kind   string `json:"kind"`
 		Status string `json:"status"`
+		// Basis cites the article of Bộ luật Lao động 2019 and, for an
+		// official day, the number and date of the announcement.
+		Basis string `json:"basis"`
 	} `json:"days"`
 }
 
@@ -662,7 +665,10 @@ func parseHolidays(h *holidaysJSON, p *problems) []app.Holiday {
 		if d.Status != "derived" && d.Status != "official" {
 			p.add(holidaysFile, item, "status %q is not derived or official", d.Status)
 		}
-		required(p, holidaysFile, item, d.Name)
+		required(p, holidaysFile, item, "name", d.Name)
+		if strings.TrimSpace(d.Basis) == "" {
+			p.add(holidaysFile, item, "no basis: cite the article (and, if official, the announcement)")
+		}
 		if d.Kind == app.DayHoliday {
 			perYear[t.Year()]++
 		}

@@ -494,7 +494,9 @@ func TestVersion(t *testing.T) {
 }
 
 // The seeded calendar: statutory clocks of docs/domain.md §1.5 across Tết,
-// 30/4–1/5 and 2/9.
+// 30/4–1/5, 2/9 and 24/11, and the make-up Saturdays of 2026. Each row
+// names the clock's article and, in its comment, the day off or working
+// Saturday that decides it and the document that fixes that day.
 func TestHolidays_StatutoryClocks(t *testing.T) {
 	rd := load(t)
 	cal, err := rd.Calendar()
@@ -518,16 +520,56 @@ func TestHolidays_StatutoryClocks(t *testing.T) {
 		days                  int
 		want                  string
 	}{
-		{"ForwardNegotiationRequestBeforeTet2027", "Luật 19/2023 Đ.57 k.4 (7 ngày làm việc)", "2027-02-04 09:00", 7, "2027-02-22"},
-		{"BusinessAcknowledgesOver30Apr2026", "Luật 19/2023 Đ.31 k.2 (3 ngày làm việc)", "2026-04-29 10:00", 3, "2026-05-06"},
-		{"BusinessReportsResultOver2Sep2026", "Luật 19/2023 Đ.57 k.5 (5 ngày làm việc)", "2026-09-01 14:00", 5, "2026-09-10"},
+		// Công văn 12729/VPCP-KGVX, 25/12/2025: Thursday 1/1 (Bộ luật Lao
+		// động 2019 Đ.112 k.1 a) and Friday 2/1 off (swapped for Saturday
+		// 10/1): from Wednesday 31/12/2025 the days are 5, 6, 7/1.
+		{"BusinessAcknowledgesOverNewYear2026", "Luật 19/2023 Đ.31 k.2 (3 ngày làm việc)", "2025-12-31 09:00", 3, "2026-01-07"},
+		// The same letter: Saturday 10/1/2026 is a working day, so two
+		// working days from Thursday 8/1 are Friday 9/1 and Saturday 10/1.
+		{"MakeUpSaturday10Jan2026Counts", "Công văn 12729/VPCP-KGVX (làm bù thứ Bảy 10/01/2026)", "2026-01-08 10:00", 2, "2026-01-10"},
+		// Công văn 9859/VPCP-KGVX, 13/10/2025 (Thông báo 9441/TB-BNV): Tết
+		// off 14–22/2/2026, the five days of Đ.112 k.1 b on 16–20/2. From
+		// Thursday 12/2: Friday 13/2, then 23 and 24/2.
+		{"BusinessAcknowledgesOverTet2026", "Luật 19/2023 Đ.31 k.2 (3 ngày làm việc)", "2026-02-12 09:00", 3, "2026-02-24"},
 		{"RefusalOverTet2026", "Luật 19/2023 Đ.57 k.6 (7 ngày làm việc)", "2026-02-13 16:00", 7, "2026-03-03"},
+		// Giỗ Tổ 10/3 Bính Ngọ is Sunday 26/4/2026 (Đ.112 k.1 e), made up
+		// on Monday 27/4 (Đ.111 k.3); 30/4 and 1/5 follow: from Friday
+		// 24/4 the days are 28/4, 29/4 and Monday 4/5.
+		{"BusinessAcknowledgesOverHungKings2026", "Luật 19/2023 Đ.31 k.2 (3 ngày làm việc)", "2026-04-24 15:00", 3, "2026-05-04"},
+		// 30/4 and 1/5/2026 (Đ.112 k.1 c, d), Thursday and Friday; no swap
+		// (Công văn 3383/BNV-CVL).
+		{"BusinessAcknowledgesOver30Apr2026", "Luật 19/2023 Đ.31 k.2 (3 ngày làm việc)", "2026-04-29 10:00", 3, "2026-05-06"},
+		// Công văn 9859/VPCP-KGVX: Saturday 22/8/2026 is worked in exchange
+		// for Monday 31/8, so three working days from Thursday 20/8 are
+		// Friday 21, Saturday 22 and Monday 24/8.
+		{"MakeUpSaturday22Aug2026Counts", "Luật 19/2023 Đ.31 k.2 (3 ngày làm việc)", "2026-08-20 09:00", 3, "2026-08-24"},
+		// The same letter: off 29/8–2/9/2026, i.e. Monday 31/8 (swapped),
+		// Tuesday 1/9 (the adjacent day of Đ.112 k.1 đ) and Wednesday 2/9.
+		// From Thursday 27/8: Friday 28/8, then 3 and 4/9.
+		{"BusinessAcknowledgesOver2Sep2026", "Luật 19/2023 Đ.31 k.2 (3 ngày làm việc)", "2026-08-27 09:00", 3, "2026-09-04"},
+		// Received on Tuesday 1/9/2026, a holiday: 2/9 is off too, and the
+		// five days are 3, 4, 7, 8, 9/9. (The derived calendar had 2–3/9
+		// off and gave 10/9; with the official days 3/9 is a working day.)
+		{"BusinessReportsResultOver2Sep2026", "Luật 19/2023 Đ.57 k.5 (5 ngày làm việc)", "2026-09-01 14:00", 5, "2026-09-09"},
+		// Nghị quyết 28/2026/QH16 Đ.2: Tuesday 24/11/2026, Ngày Văn hóa
+		// Việt Nam, is a day off.
+		{"BusinessAcknowledgesOverCultureDay2026", "Luật 19/2023 Đ.31 k.2 (3 ngày làm việc)", "2026-11-23 10:00", 3, "2026-11-27"},
 		{"OffPremisesNoticeOverNewYear2028", "NĐ 55/2024 Đ.26 k.3 (3 ngày làm việc)", "2027-12-30 08:00", 3, "2028-01-05"},
+		{"ForwardNegotiationRequestBeforeTet2027", "Luật 19/2023 Đ.57 k.4 (7 ngày làm việc)", "2027-02-04 09:00", 7, "2027-02-22"},
 		{"BusinessStartsNegotiationOverTet2027", "Luật 19/2023 Đ.57 k.2 (7 ngày làm việc)", "2027-02-03 15:00", 7, "2027-02-19"},
 		{"BusinessNegotiatesForwardedRequestOver30Apr2027", "Luật 19/2023 Đ.57 k.5 (7 ngày làm việc)", "2027-04-28 09:00", 7, "2027-05-11"},
 		{"CoolingOffOver2Sep2027", "Luật 19/2023 Đ.47 k.1 g (3 ngày làm việc)", "2027-09-01 10:00", 3, "2027-09-08"},
 		{"RecallNoticeGroupAOverHungKings2027", "NĐ 55/2024 Đ.18 (3 ngày làm việc)", "2027-04-15 10:00", 3, "2027-04-21"},
 		{"PublicInterestLawsuitNoticeOverTet2028", "Luật 19/2023 Đ.72 (7 ngày làm việc)", "2028-01-24 10:00", 7, "2028-02-09"},
+		// Tết Canh Tuất is Saturday 2/2/2030 at UTC+7 (Đ.112 k.1 b, derived:
+		// the last day of the old year, Friday 1/2, to mùng 4, Tuesday 5/2,
+		// and 6–7/2 in lieu of the weekend, Đ.111 k.3). From Tuesday 29/1
+		// the days are 30/1, 31/1 and Friday 8/2; with Tết on 3/2 (the
+		// Chinese date, as seeded before) the third was Friday 1/2.
+		{"BusinessAcknowledgesBeforeTet2030", "Luật 19/2023 Đ.31 k.2 (3 ngày làm việc)", "2030-01-29 09:00", 3, "2030-02-08"},
+		// From Wednesday 6/2/2030, a day in lieu: 8, 11 and 12/2 (13/2
+		// with the old days).
+		{"BusinessAcknowledgesDuringTet2030", "Luật 19/2023 Đ.31 k.2 (3 ngày làm việc)", "2030-02-06 09:00", 3, "2030-02-12"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := cal.AddWorkingDays(at(tc.received), tc.days).Format("2006-01-02")

@@ -197,9 +197,11 @@ func (s *reportsScreen) kindIndex() int {
 }
 
 // setYears lists the report years of the plan up to the one under way,
-// newest first, and selects it. A window left open across 15/12 gets the
-// new year when the tab is shown or a report exported (an older year the
-// officer chose stays chosen). Call it on the Fyne goroutine.
+// newest first, and selects app.DefaultReportYear: from 15/12 to the end
+// of January the year just due, else the one under way. A window left open
+// across 15/12 gets the new list when the tab is shown or a report
+// exported (an older year the officer chose stays chosen). Call it on the
+// Fyne goroutine.
 func (s *reportsScreen) setYears() {
 	current := app.ReportYearOf(s.now())
 	if len(s.years) > 0 && s.years[0] == current {
@@ -212,8 +214,9 @@ func (s *reportsScreen) setYears() {
 	s.years = nil
 	var labels []string
 	sel := 0
+	def := app.DefaultReportYear(s.now()) // after 15/12, the year just due
 	for y := current; y >= min(planStartYear, current); y-- {
-		if y == keep {
+		if y == keep || (keep == 0 && y == def) {
 			sel = len(s.years)
 		}
 		s.years = append(s.years, y)

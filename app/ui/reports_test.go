@@ -68,7 +68,7 @@ func TestReports_ExportAnnualForTheReportYear(t *testing.T) {
 	test.Tap(s.export)
 	must(t, len(rep.got) == 1, "%d requests", len(rep.got))
 	q := rep.got[0]
-	must(t, q.Report == app.ReportAnnual && q.Year == app.ReportYearOf(s.now()) && q.Commune == "", "request %+v", q)
+	must(t, q.Report == app.ReportAnnual && q.Year == app.DefaultReportYear(s.now()) && q.Commune == "", "request %+v", q)
 	must(t, strings.HasPrefix(*name, "bao-cao-nam-28261-") && file.Len() > 0, "file %q, %d bytes", *name, file.Len())
 	must(t, strings.Contains(s.msg.Text, "Đã xuất 42 dòng"), "message %q", s.msg.Text)
 	must(t, !s.export.Disabled() && !s.cancel.Visible(), "buttons not restored")
@@ -134,14 +134,21 @@ func TestReports_RegisterPeriodNamedByItsYear(t *testing.T) {
 		"the register of 01/01–30/06/2026 is saved as %q", *name)
 }
 
-// A window left open across 15/12 offers the report year that has begun,
-// as a window opened that day does.
+// A window left open across 15/12 lists the report year that has begun,
+// as a window opened that day does, and still exports by default the
+// year just due (app.DefaultReportYear: the report due on 15/12/2026 is
+// being finished), with 2027 one choice away.
 func TestReports_NewReportYearWhileOpen(t *testing.T) {
 	clock := clocktest.New(time.Date(2026, 12, 14, 23, 59, 0, 0, ICT))
 	s, rep, _, _ := newReportsFixtureAt(t, "28261", clock, seededTag(t))
 	clock.Advance(2 * time.Minute) // 15/12/2026 00:01
 	s.kind.SetSelectedIndex(3)     // the annual report
 	test.Tap(s.export)
-	must(t, len(rep.got) == 1 && rep.got[0].Year == 2027, "after midnight the annual report is for %d, offered %q",
+	must(t, len(rep.got) == 1 && rep.got[0].Year == 2026, "after the deadline the annual report is for %d, offered %q",
 		rep.got[0].Year, s.year.Options)
+	must(t, len(s.year.Options) > 1 && strings.HasPrefix(s.year.Options[0], "Năm báo cáo 2027") &&
+		s.year.Selected == s.year.Options[1], "years %q, selected %q", s.year.Options, s.year.Selected)
+	s.year.SetSelectedIndex(0)
+	test.Tap(s.export)
+	must(t, len(rep.got) == 2 && rep.got[1].Year == 2027, "the new year chosen: %+v", rep.got)
 }

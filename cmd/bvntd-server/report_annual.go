@@ -14,8 +14,8 @@ func init() {
 }
 
 // annualReport writes the annual report (báo cáo kết quả thực hiện Kế
-// hoạch 395) of report year o.Year (default: the report year of o.Now,
-// 15/12 to 14/12) from the merged data: for the whole province, compiled by
+// hoạch 395) of report year o.Year (default: app.DefaultReportYear of
+// o.Now) from the merged data: for the whole province, compiled by
 // Sở Công Thương, with a row per commune; or, with --commune, for that
 // commune as its own laptops would make it (T1 from the server's own
 // record of its syncs). It returns how many records the figures count:
@@ -26,7 +26,7 @@ func annualReport(ctx context.Context, st *serverstore.Store, refs *app.RefData,
 	}
 	year := o.Year
 	if year == 0 {
-		year = app.ReportYearOf(o.Now)
+		year = app.DefaultReportYear(o.Now)
 	}
 	period := app.ReportYear(year)
 	d, err := st.KPIData(ctx, o.Commune, refs, o.Now)

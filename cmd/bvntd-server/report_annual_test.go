@@ -49,7 +49,7 @@ func TestExportAnnual_ProvinceAndCommune(t *testing.T) {
 		data[unit] = d
 	}
 	synced := clock.Peek() // both laptops synced just before
-	current := app.ReportYearOf(clock.Peek())
+	current := app.DefaultReportYear(clock.Peek())
 	demo := demoYear(t, data["28261"])
 	years := []int{current}
 	if demo != current {
@@ -57,7 +57,7 @@ func TestExportAnnual_ProvinceAndCommune(t *testing.T) {
 	}
 	for _, year := range years {
 		t.Run(fmt.Sprint(year), func(t *testing.T) {
-			var flag []string // the report year of today is the default
+			var flag []string // app.DefaultReportYear of today is the default
 			if year != current {
 				flag = []string{"--year", strconv.Itoa(year)}
 			}
@@ -73,8 +73,8 @@ func TestExportAnnual_ProvinceAndCommune(t *testing.T) {
 			if period.Contains(synced) {
 				syncedIn = 2
 			}
-			if year == current && syncedIn != 2 {
-				t.Fatalf("the laptops synced at %v, outside the report year of today %s", synced, period.Label)
+			if year == app.ReportYearOf(synced) && syncedIn != 2 {
+				t.Fatalf("the laptops synced at %v, outside the report year of that day %s", synced, period.Label)
 			}
 			checkAnnualProvince(t, srv, refs, clock, flag, period, mine, syncedIn)
 			checkAnnualCommune(t, srv, refs, clock, flag, period, syncedIn/2)

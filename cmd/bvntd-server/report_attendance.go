@@ -10,7 +10,7 @@ import (
 )
 
 // `bvntd-server export --report attendance [--year Y] [--commune CODE]`:
-// the training summary of the report year (default: the current one) from
+// the training summary of the report year (default: app.DefaultReportYear) from
 // the merged data, counted as the dashboards count it (app.ComputeKPIs).
 // For the province, one row per commune (the 102 of the seeds) with the
 // sessions held, person-times by participant group and distinct persons,
@@ -22,7 +22,7 @@ func init() {
 func writeAttendanceSummary(ctx context.Context, st *serverstore.Store, refs *app.RefData, w io.Writer, o serverReportOptions) (int, error) {
 	y := o.Year
 	if y == 0 {
-		y = app.ReportYearOf(o.Now)
+		y = app.DefaultReportYear(o.Now)
 	}
 	period := app.ReportYear(y)
 	if o.Commune != "" && refs != nil && !refs.HasUnit(o.Commune) {

@@ -154,8 +154,8 @@ func TestReportAttendance_ProvinceRowsAreTheCommunesFigures(t *testing.T) {
 		t.Fatalf("unknown commune: %v", err)
 	}
 
-	// Without --year: the report year of today, with its figures.
-	current := app.ReportYear(app.ReportYearOf(clock.Peek()))
+	// Without --year: app.DefaultReportYear of today, with its figures.
+	current := app.ReportYear(app.DefaultReportYear(clock.Peek()))
 	sessions = 0
 	for _, d := range data {
 		sessions += app.ComputeKPIs(d, current, refs.Targets).Training.Sessions.Count

@@ -159,8 +159,8 @@ func TestExportRegister_Province(t *testing.T) {
 		t.Fatalf("unknown commune: %v", err)
 	}
 
-	// Without --year: the report year of today, with its cases.
-	current := app.ReportYear(app.ReportYearOf(clock.Peek()))
+	// Without --year: app.DefaultReportYear of today, with its cases.
+	current := app.ReportYear(app.DefaultReportYear(clock.Peek()))
 	now := 0
 	for _, c := range all {
 		if current.Contains(c.ReceivedAt) {

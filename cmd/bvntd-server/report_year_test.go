@@ -19,14 +19,13 @@ import (
 
 // TestExportReports_DefaultYearTurnsAt15December pins what `export
 // --report register|annual|attendance` does without --year on both sides
-// of the report year's cut-off: at 23:59 on 14/12/2026 the report is the
-// one of report year 2026 (15/12/2025 – 14/12/2026), which holds the
-// year's work; one minute later, at 00:00 on 15/12/2026, it is the one of
-// report year 2027, which has just begun and is empty (no case, no
-// session); --year 2026 still gives the year that ended. (Whether the
-// default should stay on the year that just ended for a while is another
-// issue's: this test pins today's rule, app.ReportYearOf of the moment of
-// the export.)
+// of the report deadline, 15/12 (Kế hoạch 395, Mục V): at 23:59 on
+// 14/12/2026 and still at 00:00 on 15/12/2026 the report is the one of
+// report year 2026 (15/12/2025 – 14/12/2026), which holds the year's work
+// — the deadline has just passed and Sở Công Thương is compiling it
+// (app.DefaultReportYear, issue 18 item 6); --year 2027 gives the year
+// that has just begun, empty (no case, no session), which is the default
+// from 1/2/2027.
 func TestExportReports_DefaultYearTurnsAt15December(t *testing.T) {
 	ctx := context.Background()
 	before := time.Date(2026, 12, 14, 23, 59, 0, 0, app.ICT)
@@ -69,8 +68,9 @@ func TestExportReports_DefaultYearTurnsAt15December(t *testing.T) {
 		found int // the case, and the session
 	}{
 		{"14/12 23:59", before, "", y2026, 1},
-		{"15/12 00:00", after, "", y2027, 0},
-		{"15/12 00:00 --year 2026", after, "2026", y2026, 1},
+		{"15/12 00:00", after, "", y2026, 1},
+		{"15/12 00:00 --year 2027", after, "2027", y2027, 0},
+		{"01/02/2027 00:00", time.Date(2027, 2, 1, 0, 0, 0, 0, app.ICT), "", y2027, 0},
 	}
 	for _, tt := range tests {
 		t.Run(strings.NewReplacer("/", "-", " ", "_").Replace(tt.name), func(t *testing.T) {

@@ -184,7 +184,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "export":
 		report := fs.String("report", "", strings.Join(Reports, "|"))
 		out := fs.String("out", "", "tệp kết quả, - cho stdout (output file)")
-		year := fs.Int("year", 0, "năm báo cáo Y: từ 15/12/(Y-1) đến 14/12/Y; mặc định năm báo cáo hiện tại (report year Y: 15/12 of Y-1 to 14/12 of Y; default: the current one)")
+		year := fs.Int("year", 0, "năm báo cáo Y: từ 15/12/(Y-1) đến 14/12/Y; mặc định năm có hạn báo cáo 15/12 sắp tới, hoặc vừa qua nếu đang trong tháng 12 sau hạn hay tháng 1 (report year Y: 15/12 of Y-1 to 14/12 of Y; default: the year due next, or just passed until the end of January)")
 		caseNo := fs.String("case", "", "số vụ việc, cho --report intake (case number)")
 		officer := fs.String("officer", "", "cán bộ tiếp nhận ký phiếu, cho --report intake; mặc định: người ghi nhận vụ việc (receiving officer)")
 		session := fs.String("session", "", "mã lớp tập huấn, cho --report attendance (training session id)")

@@ -14,8 +14,8 @@ func init() {
 }
 
 // writeAnnual writes the annual report (báo cáo kết quả thực hiện Kế hoạch
-// 395) of report year q.Year (default: the report year of today, 15/12 to
-// 14/12) for the device's commune; on a provincial device, for the commune
+// 395) of report year q.Year (default: app.DefaultReportYear of today,
+// the year due on 15/12 next or just passed) for the device's commune; on a provincial device, for the commune
 // q.Commune or, without one, for the province with a table per commune.
 // It returns how many records the figures count: cases received, sessions
 // and events held, publications.
@@ -41,7 +41,7 @@ func writeAnnual(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Wr
 	}
 	year := q.Year
 	if year == 0 {
-		year = app.ReportYearOf(db.Now())
+		year = app.DefaultReportYear(db.Now())
 	}
 	period := app.ReportYear(year)
 	d, err := db.KPIData(ctx, unit)

@@ -29,9 +29,9 @@ func TestExportAnnual_DemoYear(t *testing.T) {
 		t.Fatal(err)
 	}
 	today := clockOf(t).Peek()
-	// Without --year: the report year of today (TestExport_DefaultReportYear
+	// Without --year: app.DefaultReportYear of today (TestExport_DefaultReportYear
 	// pins it on both sides of 15/12).
-	current := app.ReportYearOf(today)
+	current := app.DefaultReportYear(today)
 	// The demo fills the report year of today or, in the first four months
 	// of one, the year before (demo.FilledYear); its cases are spread over
 	// the last twelve months.

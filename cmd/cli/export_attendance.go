@@ -17,8 +17,8 @@ import (
 //   - with --session (the session's id, or its title, unique, in any case,
 //     with or without diacritics): the printable sign-in sheet of that
 //     session (danh sách điểm danh), phones masked with --mask;
-//   - without: the training summary of the report year (--year; default the
-//     current one) or of --from/--to: sessions held × person-times by
+//   - without: the training summary of the report year (--year; default
+//     app.DefaultReportYear) or of --from/--to: sessions held × person-times by
 //     participant group, of the device's commune (or --commune); on a
 //     provincial device without --commune, one row per commune.
 func init() {
@@ -65,12 +65,12 @@ func writeAttendanceReport(ctx context.Context, db *storage.DB, refs *app.RefDat
 
 // attendancePeriod is the period of the training summary: the days from
 // q.From to q.To (both needed, both included), else report year q.Year,
-// else the report year of now.
+// else app.DefaultReportYear of now.
 func attendancePeriod(q app.ReportRequest, now time.Time) (app.KPIPeriod, error) {
 	if q.From.IsZero() && q.To.IsZero() {
 		y := q.Year
 		if y == 0 {
-			y = app.ReportYearOf(now)
+			y = app.DefaultReportYear(now)
 		}
 		return app.ReportYear(y), nil
 	}

@@ -181,7 +181,7 @@ func TestExportAttendance_SummaryEqualsTheDashboard(t *testing.T) {
 	}
 	// The demo holds its sessions in the report year of today or, in the
 	// first four months of one, the year before (demo.FilledYear).
-	current := app.ReportYearOf(today)
+	current := app.DefaultReportYear(today)
 	_, end := demo.FilledYear(today)
 	filled := end.Year()
 	for _, tc := range []struct {

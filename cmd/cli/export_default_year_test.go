@@ -14,17 +14,15 @@ import (
 )
 
 // TestExport_DefaultReportYear pins what `bvntd export` does without
-// --year, --from or --to on both sides of the report-year cut-off (15/12)
-// and across New Year: the annual report, the register and the training
-// summary cover the report year of the day the command runs
-// (app.ReportYearOf of the program's clock), and the annual report is
-// dated that day. A case received at 23:30 on 14/12 is in the register of
-// report year 2026 (exported at 23:59) and not in that of 2027 (from
-// 00:00 on 15/12); one received at 00:00 on 15/12 is in 2027's.
-//
-// This is the rule as it stands (the report year of today, switching at
-// midnight on 15/12); the default around the cut-off is to change in
-// another issue, and this test with it.
+// --year, --from or --to on both sides of the report deadline (15/12,
+// Kế hoạch 395 Mục V) and across New Year: the annual report, the
+// register and the training summary cover app.DefaultReportYear of the
+// program's clock — the year due on 15/12 next, or just passed until the
+// end of January (issue 18 item 6: an officer still finishing last year's
+// report gets it) — and the annual report is dated that day. A case
+// received at 23:30 on 14/12 is in the register of report year 2026; one
+// received at 00:00 on 15/12 or on 2/1 is in 2027's, which becomes the
+// default on 1/2/2027 (and is `--year 2027` before that).
 func TestExport_DefaultReportYear(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -58,9 +56,11 @@ func TestExport_DefaultReportYear(t *testing.T) {
 		cases   []string
 	}{
 		{now: at(2026, 12, 14, 23, 59), year: 2026, cases: []string{"Nguyễn Văn Mười Bốn"}},
-		{now: at(2026, 12, 15, 0, 0), receive: "Trần Thị Mười Lăm", year: 2027, cases: []string{"Trần Thị Mười Lăm"}},
-		{now: at(2026, 12, 31, 16, 0), year: 2027, cases: []string{"Trần Thị Mười Lăm"}},
-		{now: at(2027, 1, 2, 8, 0), receive: "Lê Văn Năm Mới", year: 2027, cases: []string{"Trần Thị Mười Lăm", "Lê Văn Năm Mới"}},
+		{now: at(2026, 12, 15, 0, 0), receive: "Trần Thị Mười Lăm", year: 2026, cases: []string{"Nguyễn Văn Mười Bốn"}},
+		{now: at(2026, 12, 31, 16, 0), year: 2026, cases: []string{"Nguyễn Văn Mười Bốn"}},
+		{now: at(2027, 1, 2, 8, 0), receive: "Lê Văn Năm Mới", year: 2026, cases: []string{"Nguyễn Văn Mười Bốn"}},
+		{now: at(2027, 1, 31, 23, 59), year: 2026, cases: []string{"Nguyễn Văn Mười Bốn"}},
+		{now: at(2027, 2, 1, 0, 0), year: 2027, cases: []string{"Trần Thị Mười Lăm", "Lê Văn Năm Mới"}},
 	} {
 		clock.Set(tc.now)
 		if tc.receive != "" {
@@ -125,6 +125,15 @@ func TestExport_DefaultReportYear(t *testing.T) {
 		if want := "Năm báo cáo " + fmt.Sprint(tc.year) + " " + span; !strings.Contains(rows[2][0], want) {
 			t.Errorf("%s: training summary: %q, want %q", day, rows[2][0], want)
 		}
+	}
+	// Before 1/2/2027 the new year is one flag away.
+	clock.Set(at(2027, 1, 10, 9, 0))
+	out := filepath.Join(t.TempDir(), "bao-cao-nam-2027.xlsx")
+	if _, _, err := run(t, "export", "--data", dir, "--report", "annual", "--year", "2027", "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	if got := annualCover(t, out)["Năm báo cáo:"]; got != "2027" {
+		t.Errorf("--year 2027 on 10/01/2027: report year %q", got)
 	}
 }
 

@@ -47,13 +47,13 @@ func writeRegister(ctx context.Context, db *storage.DB, refs *app.RefData, w io.
 
 // registerPeriod is the period of q: report year q.Year (15/12 of the
 // year before to 14/12), or the days from q.From to q.To (both included;
-// without From, from the first case; without To, to today), else the
-// report year of now.
+// without From, from the first case; without To, to today), else
+// app.DefaultReportYear of now.
 func registerPeriod(q app.ReportRequest, now time.Time) (app.KPIPeriod, error) {
 	if q.From.IsZero() && q.To.IsZero() {
 		y := q.Year
 		if y == 0 {
-			y = app.ReportYearOf(now)
+			y = app.DefaultReportYear(now)
 		}
 		return app.ReportYear(y), nil
 	}

@@ -70,10 +70,10 @@ func TestExportRegister_Xlsx(t *testing.T) {
 	db.Close()
 	out := filepath.Join(t.TempDir(), "so-theo-doi.xlsx")
 
-	// By default: the report year of today, a row per case. In the first
+	// By default: app.DefaultReportYear of today, a row per case. In the first
 	// hours of a report year it has no case yet: then the rows are checked
 	// on the year before too (--year).
-	current := app.ReportYearOf(now)
+	current := app.DefaultReportYear(now)
 	if n := checkRegisterYear(t, dir, out, current); n == 0 {
 		if n := checkRegisterYear(t, dir, out, current-1, "--year", fmt.Sprint(current-1)); n == 0 {
 			t.Fatalf("no demo case in report years %d and %d", current-1, current)
