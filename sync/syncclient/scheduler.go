@@ -27,6 +27,14 @@ const (
 	// comes back.
 	BackgroundTimeout = 2 * time.Minute
 	ManualTimeout     = 5 * time.Minute
+	// FirstContactTimeout bounds how long a sync may take to reach its
+	// server. Until then a failed attempt is not retried within the sync
+	// (the Client's FirstContact): a server down or out of reach ends the
+	// run with a plain reason within 15 s, "Đồng bộ ngay" is free again,
+	// and the retries go on in the background (OfflineRetryFirst…). Once
+	// the server was reached, a failed request is retried within the sync
+	// (a weak link), up to the run's timeout.
+	FirstContactTimeout = 15 * time.Second
 )
 
 // Outcome is what one run of the scheduler came to.
@@ -159,8 +167,8 @@ func (s *Scheduler) Saved() {
 	s.poke()
 }
 
-// Manual runs a sync with ctx, bounded by ManualTimeout, after the running
-// one if any, even while background syncs are paused; Finished reports it
+// Manual runs a sync with ctx, bounded by ManualTimeout (and by
+// FirstContactTimeout until the server is reached), after the running one if any, even while background syncs are paused; Finished reports it
 // with Manual set, and with Stopped if ctx ended.
 func (s *Scheduler) Manual(ctx context.Context) {
 	if ctx == nil {
@@ -392,6 +400,13 @@ func (s *Scheduler) once(j *job) Outcome {
 		ctx, cancel = context.WithTimeout(s.ctx, BackgroundTimeout)
 	}
 	defer cancel()
+	ctx, fc := WithFirstContact(ctx)
+	unreached := time.AfterFunc(FirstContactTimeout, func() {
+		if !fc.Reached() {
+			cancel()
+		}
+	})
+	defer unreached.Stop()
 	if l := s.listen(); l.Started != nil && s.ctx.Err() == nil {
 		l.Started(j.manual)
 	}
