@@ -176,11 +176,14 @@ func (s *desktopSync) NoteStatus(st app.SyncStatus) { s.sched.NoteStatus(st) }
 
 // Enroll binds the device to the provincial server with a one-time code,
 // as `bvntd enroll` does without --ca (HTTPS is checked against the
-// system's roots), while no sync runs; the next sync goes to the new
-// server.
+// system's roots), from the first run or the sync tab, at any time. A
+// running sync is ended rather than waited for (the officer waits, and
+// the enrolment replaces its server), and no sync runs meanwhile; the
+// enrolment itself gives up within syncclient.EnrollTimeout, or when ctx
+// ends ("Hủy"). The first sync with the new server follows soon.
 func (s *desktopSync) Enroll(ctx context.Context, serverURL, code string) (app.Enrollment, error) {
 	var e app.Enrollment
-	err := s.sched.Exclusive(func() error {
+	err := s.sched.ExclusiveNow(func() error {
 		name, _ := os.Hostname()
 		var err error
 		if e, err = cli.EnrollDevice(ctx, s.db, nil, serverURL, code, name, ""); err != nil {
@@ -193,6 +196,9 @@ func (s *desktopSync) Enroll(ctx context.Context, serverURL, code string) (app.E
 		s.client.HTTP = hc
 		return nil
 	})
+	if err == nil {
+		s.sched.Saved() // a re-enrolled device syncs soon (one not enrolled before resumes on its status)
+	}
 	return e, err
 }
 

@@ -81,7 +81,7 @@ func (u *UI) syncStarted(manual bool) {
 // changed: the list, the conflicts, the sync panel and the tab counts.
 func (u *UI) syncFinished(res SyncOutcome) {
 	if res.Manual {
-		u.syncPanel.manualFinished(res.Err)
+		u.syncPanel.manualFinished(res.Err, res.Stopped)
 	} else {
 		u.syncPanel.setBackground(false)
 	}

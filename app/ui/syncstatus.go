@@ -287,12 +287,12 @@ func (p *syncPanel) onSyncNow() {
 }
 
 // manualFinished shows how the sync of the button ended (the status it
-// read comes through applyNow).
-func (p *syncPanel) manualFinished(err error) {
+// read comes through applyNow); stopped: "Dừng", or an enrolment, ended it.
+func (p *syncPanel) manualFinished(err error, stopped bool) {
 	if p.cancelRun != nil {
 		p.cancelRun()
 	}
-	p.finish(err, p.stopped)
+	p.finish(err, p.stopped || stopped)
 }
 
 // finish shows how a sync ended. stopped is true when the user stopped it.

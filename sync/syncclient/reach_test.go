@@ -169,3 +169,39 @@ func okServer(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(syncproto.PullResponse{})
 }
+
+// An enrolment does not wait for the running sync: ExclusiveNow ends it
+// (its outcome says Stopped, not a failure to retry at once) and runs its
+// work before any other sync.
+func TestScheduler_ExclusiveNowEndsTheRunningSync(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc.took = time.Minute
+		s := newSched(t, svc)
+		var o outcomes
+		s.Listen(o.listener())
+		s.Start() // runs 0–60 s
+		advance(time.Second)
+		clock := clocktest.Running()
+		t0 := clock()
+		var began time.Duration
+		err := s.ExclusiveNow(func() error {
+			began = clock().Sub(t0)
+			if svc.active != 0 {
+				t.Error("the enrolment runs during a sync")
+			}
+			return nil
+		})
+		if err != nil || began != 0 {
+			t.Fatalf("ExclusiveNow: %v, began %s after asking; want at once", err, began)
+		}
+		synctest.Wait()
+		events, list := o.get()
+		if len(list) != 1 || !list[0].Stopped || list[0].Manual {
+			t.Fatalf("the interrupted sync: %v %+v", events, list)
+		}
+		if got := svc.times(); len(got) != 1 {
+			t.Fatalf("syncs at %v: one started before the enrolment's work ran", got)
+		}
+	})
+}

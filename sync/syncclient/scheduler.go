@@ -39,8 +39,10 @@ const (
 
 // Outcome is what one run of the scheduler came to.
 type Outcome struct {
-	Manual  bool // asked for with Manual ("Đồng bộ ngay")
-	Stopped bool // a manual run whose context ended (the officer stopped it)
+	Manual bool // asked for with Manual ("Đồng bộ ngay")
+	// Stopped: a manual run whose context ended (the officer stopped it),
+	// or a run that Interrupt ended.
+	Stopped bool
 	// Skipped: a background run found the device not enrolled, or the
 	// server wanting a newer app, and made no sync (Status says which).
 	Skipped   bool
@@ -97,6 +99,10 @@ type Scheduler struct {
 	jobs     []*job          // manual runs and exclusive work the loop has not seen yet
 	running  bool
 	ended    bool // the loop has returned: nothing runs any more
+	// stopRun ends the running sync (nil when none runs); interrupted:
+	// Interrupt called it.
+	stopRun     context.CancelFunc
+	interrupted bool
 }
 
 // job is one run: a background sync, a manual one, or exclusive work.
@@ -191,13 +197,40 @@ func (s *Scheduler) NoteStatus(st app.SyncStatus) {
 // not meet a pull writing cursors into the store it replaces, nor an
 // enrolment a sync with the server it replaces.
 func (s *Scheduler) Exclusive(fn func() error) error {
+	return s.exclusive(fn, false)
+}
+
+// ExclusiveNow is Exclusive, but ends the running sync (Interrupt) rather
+// than waiting for it: an enrolment, which replaces the server that sync
+// talks to, and which the officer waits for.
+func (s *Scheduler) ExclusiveNow(fn func() error) error {
+	return s.exclusive(fn, true)
+}
+
+func (s *Scheduler) exclusive(fn func() error, interrupt bool) error {
 	j := &job{fn: fn, done: make(chan error, 1)}
 	if !s.enqueue(j) { // the loop has ended: no sync runs any more
 		s.late.Lock()
 		defer s.late.Unlock()
 		return fn()
 	}
+	if interrupt {
+		// Queued first: no other sync starts before fn (take).
+		s.Interrupt()
+	}
 	return <-j.done
+}
+
+// Interrupt ends the running sync, if any, as Stop would but for that run
+// only (its outcome has Stopped set): an enrolment must not wait for a
+// sync with the server it replaces. Exclusive work is not interrupted.
+func (s *Scheduler) Interrupt() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopRun != nil {
+		s.interrupted = true
+		s.stopRun()
+	}
 }
 
 // Running reports whether a sync, or exclusive work, runs.
@@ -407,11 +440,17 @@ func (s *Scheduler) once(j *job) Outcome {
 		}
 	})
 	defer unreached.Stop()
+	s.mu.Lock()
+	s.stopRun, s.interrupted = cancel, false
+	s.mu.Unlock()
 	if l := s.listen(); l.Started != nil && s.ctx.Err() == nil {
 		l.Started(j.manual)
 	}
 	out.Err = s.sync(ctx)
-	out.Stopped = j.manual && j.ctx.Err() != nil
+	s.mu.Lock()
+	out.Stopped = j.manual && j.ctx.Err() != nil || s.interrupted
+	s.stopRun, s.interrupted = nil, false
+	s.mu.Unlock()
 	out.Status, out.StatusErr = s.status(s.ctx)
 	return out
 }

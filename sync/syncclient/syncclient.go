@@ -70,6 +70,10 @@ type Client struct {
 	// Max. Zero values: 250 ms and 30 s.
 	BackoffBase, BackoffMax time.Duration
 
+	// Sleep waits d or until ctx ends (returning its error) between two
+	// attempts; nil: a timer. Tests pass one that moves their clock.
+	Sleep func(ctx context.Context, d time.Duration) error
+
 	// Progress, if set, is called after every batch and page.
 	Progress func(Progress)
 
@@ -467,14 +471,17 @@ const MsgEnrollUnreachable = "Không kết nối được máy chủ tỉnh tạ
 // EnrollAttempts times and within EnrollTimeout; a server that cannot be
 // reached is an EOFFLINE error naming the address.
 func (c *Client) enrollAttempts(ctx context.Context, serverURL string, auth app.Enrollment, req syncproto.EnrollRequest, resp *syncproto.EnrollResponse) error {
+	// Bounded twice: by a timer (an attempt that hangs) and by the
+	// program's clock (the waits between attempts).
 	actx, cancel := context.WithTimeout(ctx, EnrollTimeout)
 	defer cancel()
+	deadline := c.now().Add(EnrollTimeout)
 	for attempt := 1; ; attempt++ {
 		err := c.once(actx, auth, syncproto.PathEnroll, req, resp)
 		if err == nil {
 			return nil
 		}
-		if attempt >= EnrollAttempts {
+		if attempt >= EnrollAttempts || !c.now().Before(deadline) {
 			err = userError(err, actx)
 		} else {
 			err = c.backoff(actx, attempt, err, Progress{Phase: "enroll"})
@@ -604,6 +611,9 @@ func (c *Client) sleep(ctx context.Context, attempt int) error {
 		d = ceil
 	}
 	d = time.Duration(rand.Int64N(int64(d)) + 1) // full jitter
+	if c.Sleep != nil {
+		return c.Sleep(ctx, d)
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
