@@ -185,8 +185,11 @@ func (s *desktopSync) Enroll(ctx context.Context, serverURL, code string) (app.E
 	var e app.Enrollment
 	err := s.sched.ExclusiveNow(func() error {
 		name, _ := os.Hostname()
-		var err error
-		if e, err = cli.EnrollDevice(ctx, s.db, nil, serverURL, code, name, ""); err != nil {
+		ca, err := s.sameServerCA(ctx, serverURL)
+		if err != nil {
+			return err
+		}
+		if e, err = cli.EnrollDevice(ctx, s.db, nil, serverURL, code, name, ca); err != nil {
 			return err
 		}
 		hc, err := cli.HTTPClient(ctx, s.db)
@@ -200,6 +203,22 @@ func (s *desktopSync) Enroll(ctx context.Context, serverURL, code string) (app.E
 		s.sched.Saved() // a re-enrolled device syncs soon (one not enrolled before resumes on its status)
 	}
 	return e, err
+}
+
+// sameServerCA returns the authority trusted for the server the device is
+// enrolled with (given with `bvntd enroll --ca`) when serverURL is that
+// server, so that "Đăng ký lại" keeps it; "" otherwise (the system's
+// roots).
+func (s *desktopSync) sameServerCA(ctx context.Context, serverURL string) (string, error) {
+	cur, err := s.db.Enrollment(ctx)
+	if err != nil {
+		return "", err
+	}
+	url, err := syncclient.CheckServerURL(serverURL, false)
+	if err != nil || cur.ServerURL == "" || cur.ServerURL != url {
+		return "", nil // a bad address is told by the enrolment itself
+	}
+	return s.db.ServerCA(ctx)
 }
 
 // reportService writes the .xlsx reports of the store for the Báo cáo

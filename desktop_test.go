@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/pem"
 	"io"
 	"log/slog"
 	"net"
@@ -169,5 +170,49 @@ func TestWindowEnrol_DownServerToldWithItsAddressThenEnrolsAndEnrolsAgain(t *tes
 	}
 	if st, err := syncs.Status(ctx); err != nil || !st.Enrolled || st.ServerURL != srv.URL {
 		t.Fatalf("status %+v, %v", st, err)
+	}
+}
+
+// "Đăng ký lại" from the window with the server the device is enrolled
+// with keeps the authority given at enrolment (`bvntd enroll --ca`): the
+// window would otherwise check the province's own certificate against the
+// system's roots and fail.
+func TestWindowEnrol_AgainKeepsTheProvincesAuthority(t *testing.T) {
+	quietLogs(t)
+	ctx := context.Background()
+	now := clocktest.Running()
+	st, err := serverstore.Open(ctx, filepath.Join(t.TempDir(), "server.sqlite"), serverstore.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := httptest.NewTLSServer(syncserver.New(st, syncserver.Options{Now: now}))
+	defer srv.Close()
+	ca := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+	db, _, err := cli.OpenStore(ctx, t.TempDir(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	code := func() string {
+		c, _, err := st.CreateEnrolCode(ctx, "28261", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if _, err := cli.EnrollDevice(ctx, db, nil, srv.URL, code(), "máy", ca); err != nil {
+		t.Fatal(err)
+	}
+	syncs, err := newDesktopSync(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syncs.sched.Stop()
+	if _, err := syncs.Enroll(ctx, srv.URL, code()); err != nil {
+		t.Fatalf("enrolling again with the same server: %v", err)
+	}
+	if got, _ := db.ServerCA(ctx); got != ca {
+		t.Fatal("the province's authority was dropped")
 	}
 }
