@@ -342,24 +342,27 @@ func (v *enrolView) cancelAttempt() {
 	if !v.busy {
 		return
 	}
-	v.stop()
-	v.attempt++
-	v.setBusy(false)
-	v.progress.Hide()
+	v.endAttempt()
 	v.showMsg(lang.X("enrol.cancelled", "Đã hủy đăng ký. Có thể sửa địa chỉ hoặc mã rồi bấm Đăng ký lại."), widget.WarningImportance)
 }
 
 // onLeaveTapped leaves the form ("Bỏ qua", "Đóng"): nothing keeps running.
 func (v *enrolView) onLeaveTapped() {
 	if v.busy {
-		v.stop()
-		v.attempt++
-		v.setBusy(false)
-		v.progress.Hide()
+		v.endAttempt()
 	}
 	if v.onLeave != nil {
 		v.onLeave()
 	}
+}
+
+// endAttempt drops the running attempt's result (the number moves on
+// before its context ends, so that its finish sees it) and ends it.
+func (v *enrolView) endAttempt() {
+	v.attempt++
+	v.stop()
+	v.setBusy(false)
+	v.progress.Hide()
 }
 
 func (v *enrolView) setBusy(b bool) {

@@ -366,7 +366,9 @@ func (p *syncPanel) openEnrol() {
 	p.enrolBox.Show()
 	p.enrolBox.Refresh()
 	p.updateButtons()
-	if c := fyne.CurrentApp().Driver().CanvasForObject(p.enrolBox); c != nil {
+	if a := fyne.CurrentApp(); a == nil {
+		return
+	} else if c := a.Driver().CanvasForObject(p.enrolBox); c != nil {
 		if f.server.Text == "" {
 			c.Focus(f.server)
 		} else {
