@@ -191,6 +191,7 @@ type enrolView struct {
 	enrol    *widget.Button
 	cancel   *widget.Button // "Hủy": shown while an attempt runs
 	leave    *widget.Button // "Bỏ qua" or "Đóng"
+	buttons  *fyne.Container
 	firstRun bool
 	busy     bool
 	attempt  int                // the running attempt's number; a result of another is dropped
@@ -278,10 +279,11 @@ func newEnrolForm(ctx context.Context, svc EnrollService, run func(func()), enro
 		leave = lang.X("enrol.skip", "Bỏ qua")
 	}
 	v.leave = widget.NewButton(leave, v.onLeaveTapped)
+	v.buttons = container.NewHBox(v.enrol, v.cancel, v.leave)
 	v.content = container.NewVBox(title, intro,
 		widget.NewLabel(lang.X("enrol.server", "Địa chỉ máy chủ")), v.server,
 		widget.NewLabel(lang.X("enrol.code", "Mã đăng ký")), v.code,
-		v.msg, v.bar, v.progress, container.NewHBox(v.enrol, v.cancel, v.leave))
+		v.msg, v.bar, v.progress, v.buttons)
 	return v
 }
 
@@ -378,6 +380,7 @@ func (v *enrolView) setBusy(b bool) {
 		v.bar.Stop()
 		v.bar.Hide()
 	}
+	v.buttons.Refresh() // "Hủy" came or went
 }
 
 func (v *enrolView) showMsg(text string, imp widget.Importance) {

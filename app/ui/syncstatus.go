@@ -122,7 +122,7 @@ func newSyncPanel(ctx context.Context, svc SyncService, refs *app.RefData, run f
 		key(lang.X("sync.last_error", "Lỗi lần gần nhất")), p.lastError,
 	)
 	actions := container.NewHBox(p.button, p.stop, p.enrolBtn)
-	p.body = container.NewVBox(title, p.loadErr, p.howTo, grid, widget.NewSeparator(), actions, p.bar, p.progress, p.enrolBox)
+	p.body = container.NewVBox(title, p.loadErr, p.howTo, p.enrolBox, grid, widget.NewSeparator(), actions, p.bar, p.progress)
 	p.content = container.NewVScroll(container.NewPadded(p.body))
 	p.show(app.SyncStatus{})
 	return p
@@ -362,10 +362,10 @@ func (p *syncPanel) openEnrol() {
 		p.refresh() // a cancelled attempt may have gone through
 	}
 	p.form = f
-	p.enrolBox.Objects = []fyne.CanvasObject{widget.NewSeparator(), f.content}
+	p.enrolBox.Objects = []fyne.CanvasObject{f.content, widget.NewSeparator()}
 	p.enrolBox.Show()
-	p.enrolBox.Refresh()
 	p.updateButtons()
+	p.relayout()
 	if a := fyne.CurrentApp(); a == nil {
 		return
 	} else if c := a.Driver().CanvasForObject(p.enrolBox); c != nil {
@@ -383,6 +383,16 @@ func (p *syncPanel) closeEnrol() {
 	p.enrolBox.Objects = nil
 	p.enrolBox.Hide()
 	p.updateButtons()
+	p.relayout()
+}
+
+// relayout lays the panel out again after a part came or went.
+func (p *syncPanel) relayout() {
+	p.body.Refresh()
+	p.content.Refresh()
+	if p.form != nil { // the form is at the top: in view
+		p.content.(*container.Scroll).ScrollToTop()
+	}
 }
 
 // onStop cancels the running sync.
