@@ -6,10 +6,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -17,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
 	"bvntd/storage"
 	"bvntd/storage/serverstore"
 	"bvntd/sync/syncclient"
@@ -305,4 +308,23 @@ func TestSyncPanel_SyncNowWithTheServerDownIsToldAndTheButtonFree(t *testing.T) 
 	fx.sched.background()
 	must(t, strings.HasPrefix(p.progress.Text, "Đồng bộ xong lúc") && p.progress.Importance == widget.SuccessImportance, "after success: %q", p.progress.Text)
 	must(t, p.lastError.Text == "Không có" && p.pending.Text == "0" && !p.button.Disabled(), "after success: last error %q, pending %q", p.lastError.Text, p.pending.Text)
+}
+
+// The worst case of a down server: one that does not answer at all. The
+// enrolment from the sync tab is told at syncclient.EnrollTimeout of the
+// clock (the synctest bubble's), naming the address (issue 17, item 2).
+func TestSyncTab_EnrolWithASilentServerIsToldWithin15sOfTheClock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fx := newEnrolFixture(t)
+		now := clocktest.Running() // the bubble's clock
+		fx.client.Now = now
+		fx.client.HTTP = &http.Client{Transport: &silentServer{}}
+		tapButton(mustButton(t, fx.win.Content(), "Đăng ký với máy chủ tỉnh"))
+		start := now()
+		f := fx.enrolWith("https://bvntd.dongthap.example", "K7Q2-9XWD-AB") // returns with the outcome (the fixture runs work inline)
+		took := now().Sub(start)
+		want := "Không kết nối được máy chủ tỉnh tại https://bvntd.dongthap.example: kiểm tra mạng hoặc địa chỉ."
+		must(t, f.msg.Text == want && took <= syncclient.EnrollTimeout && took > 0, "after %s of clock time: %q", took, f.msg.Text)
+		must(t, !f.busy && !f.enrol.Disabled(), "still busy")
+	})
 }
