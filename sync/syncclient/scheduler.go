@@ -66,10 +66,14 @@ type Listener struct {
 // desktop window): never two at once, SaveDelay after the last save,
 // Period after the end of the last sync, and after a sync that failed for
 // want of a network again and again with a growing delay
-// (OfflineRetryFirst … OfflineRetryMax). It pauses while the device is not
-// enrolled or must be updated, and resumes when NoteStatus says it may
-// sync again. Manual runs ("Đồng bộ ngay") queue behind the running sync
-// and run even while paused; Exclusive runs other work (a restore, an
+// (OfflineRetryFirst … OfflineRetryMax); a run that has not reached the
+// server ends at its first failed attempt or after FirstContactTimeout, so
+// that the retries happen here rather than behind a busy "Đồng bộ ngay".
+// It pauses while the device is not enrolled or must be updated, and
+// resumes when NoteStatus says it may sync again. Manual runs ("Đồng bộ
+// ngay") queue behind the running sync and run even while paused;
+// Exclusive (ExclusiveNow ends the running sync first) runs other work (a
+// restore, an
 // enrolment) between syncs.
 //
 // One goroutine, started by NewScheduler, waits on the requests (saves,
