@@ -72,9 +72,8 @@ type Listener struct {
 // It pauses while the device is not enrolled or must be updated, and
 // resumes when NoteStatus says it may sync again. Manual runs ("Đồng bộ
 // ngay") queue behind the running sync and run even while paused;
-// Exclusive (ExclusiveNow ends the running sync first) runs other work (a
-// restore, an
-// enrolment) between syncs.
+// Exclusive runs other work (a restore) between syncs, ExclusiveNow (an
+// enrolment) after ending the running one.
 //
 // One goroutine, started by NewScheduler, waits on the requests (saves,
 // manual runs, exclusive work, statuses), the save timer, the timer of the
