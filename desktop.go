@@ -178,14 +178,20 @@ func (s *desktopSync) NoteStatus(st app.SyncStatus) { s.sched.NoteStatus(st) }
 
 // Enroll binds the device to the provincial server with a one-time code,
 // as `bvntd enroll` does without --ca (HTTPS is checked against the
-// system's roots), while no sync runs; the next sync goes to the new
-// server.
+// system's roots), from the first run or the sync tab, at any time. A
+// running sync is ended rather than waited for (the officer waits, and
+// the enrolment replaces its server), and no sync runs meanwhile; the
+// enrolment itself gives up within syncclient.EnrollTimeout, or when ctx
+// ends ("Hủy"). The first sync with the new server follows soon.
 func (s *desktopSync) Enroll(ctx context.Context, serverURL, code string) (app.Enrollment, error) {
 	var e app.Enrollment
-	err := s.sched.Exclusive(func() error {
+	err := s.sched.ExclusiveNow(func() error {
 		name, _ := os.Hostname()
-		var err error
-		if e, err = cli.EnrollDevice(ctx, s.db, nil, serverURL, code, name, ""); err != nil {
+		ca, err := s.sameServerCA(ctx, serverURL)
+		if err != nil {
+			return err
+		}
+		if e, err = cli.EnrollDevice(ctx, s.db, nil, serverURL, code, name, ca); err != nil {
 			return err
 		}
 		hc, err := cli.HTTPClient(ctx, s.db)
@@ -195,7 +201,26 @@ func (s *desktopSync) Enroll(ctx context.Context, serverURL, code string) (app.E
 		s.client.HTTP = hc
 		return nil
 	})
+	if err == nil {
+		s.sched.Saved() // a re-enrolled device syncs soon (one not enrolled before resumes on its status)
+	}
 	return e, err
+}
+
+// sameServerCA returns the authority trusted for the server the device is
+// enrolled with (given with `bvntd enroll --ca`) when serverURL is that
+// server, so that "Đăng ký lại" keeps it; "" otherwise (the system's
+// roots).
+func (s *desktopSync) sameServerCA(ctx context.Context, serverURL string) (string, error) {
+	cur, err := s.db.Enrollment(ctx)
+	if err != nil {
+		return "", err
+	}
+	url, err := syncclient.CheckServerURL(serverURL, false)
+	if err != nil || cur.ServerURL == "" || cur.ServerURL != url {
+		return "", nil // a bad address is told by the enrolment itself
+	}
+	return s.db.ServerCA(ctx)
 }
 
 // reportService writes the .xlsx reports of the store for the Báo cáo

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/pem"
 	"io"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"bvntd/app/ui"
 	"bvntd/cmd/cli"
 	"bvntd/storage/serverstore"
+	"bvntd/sync/syncclient"
 	"bvntd/sync/syncserver"
 )
 
@@ -106,5 +109,110 @@ func TestWindowEnrol_SignedInOfficerReachesTheServer(t *testing.T) {
 	}
 	if strings.Contains(dump.String(), "argon2id") || strings.Contains(dump.String(), p.ID) {
 		t.Fatal("the device-local profile reached the server")
+	}
+}
+
+// The window's enrolment (the first run's step and the sync tab's form)
+// with the server down is told within syncclient.EnrollTimeout, naming the
+// address, and records nothing; with the server up it enrols, and a
+// re-enrolment with a new code keeps the device's id (issue 17, items 1-2).
+func TestWindowEnrol_DownServerToldWithItsAddressThenEnrolsAndEnrolsAgain(t *testing.T) {
+	quietLogs(t)
+	ctx := context.Background()
+	now := clocktest.Running()
+	st, err := serverstore.Open(ctx, filepath.Join(t.TempDir(), "server.sqlite"), serverstore.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := httptest.NewServer(syncserver.New(st, syncserver.Options{Now: now}))
+	defer srv.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + l.Addr().String()
+	l.Close()
+
+	db, _, err := cli.OpenStore(ctx, t.TempDir(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	syncs, err := newDesktopSync(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syncs.sched.Stop()
+
+	start := now()
+	_, err = syncs.Enroll(ctx, down, "K7Q2-9XWD-AB")
+	want := "Không kết nối được máy chủ tỉnh tại " + down + ": kiểm tra mạng hoặc địa chỉ."
+	if took := now().Sub(start); app.ErrorCode(err) != app.EOFFLINE || app.ErrorMessage(err) != want || took > syncclient.EnrollTimeout {
+		t.Fatalf("enrol with the server down: %v after %s; want %q within %s", err, took, want, syncclient.EnrollTimeout)
+	}
+	if e, _ := db.Enrollment(ctx); e.Token != "" || e.ServerURL != "" {
+		t.Fatalf("a failed enrolment recorded %+v", e)
+	}
+
+	for i := range 2 {
+		code, _, err := st.CreateEnrolCode(ctx, "28261", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := db.DeviceID()
+		if e, err := syncs.Enroll(ctx, srv.URL, code); err != nil || e.Scope != "28261" {
+			t.Fatalf("enrolment %d: %+v, %v", i+1, e, err)
+		}
+		if i == 1 && db.DeviceID() != before {
+			t.Fatalf("re-enrolling with the same server changed the device id %s → %s", before, db.DeviceID())
+		}
+	}
+	if st, err := syncs.Status(ctx); err != nil || !st.Enrolled || st.ServerURL != srv.URL {
+		t.Fatalf("status %+v, %v", st, err)
+	}
+}
+
+// "Đăng ký lại" from the window with the server the device is enrolled
+// with keeps the authority given at enrolment (`bvntd enroll --ca`): the
+// window would otherwise check the province's own certificate against the
+// system's roots and fail.
+func TestWindowEnrol_AgainKeepsTheProvincesAuthority(t *testing.T) {
+	quietLogs(t)
+	ctx := context.Background()
+	now := clocktest.Running()
+	st, err := serverstore.Open(ctx, filepath.Join(t.TempDir(), "server.sqlite"), serverstore.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := httptest.NewTLSServer(syncserver.New(st, syncserver.Options{Now: now}))
+	defer srv.Close()
+	ca := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+	db, _, err := cli.OpenStore(ctx, t.TempDir(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	code := func() string {
+		c, _, err := st.CreateEnrolCode(ctx, "28261", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if _, err := cli.EnrollDevice(ctx, db, nil, srv.URL, code(), "máy", ca); err != nil {
+		t.Fatal(err)
+	}
+	syncs, err := newDesktopSync(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syncs.sched.Stop()
+	if _, err := syncs.Enroll(ctx, srv.URL, code()); err != nil {
+		t.Fatalf("enrolling again with the same server: %v", err)
+	}
+	if got, _ := db.ServerCA(ctx); got != ca {
+		t.Fatal("the province's authority was dropped")
 	}
 }

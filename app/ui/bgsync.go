@@ -40,7 +40,7 @@ type SyncListener struct {
 // wiring passes one on with a conversion: ui.SyncOutcome(o).
 type SyncOutcome struct {
 	Manual  bool // started with "Đồng bộ ngay"
-	Stopped bool // a manual run the officer stopped with "Dừng"
+	Stopped bool // a manual run the officer stopped with "Dừng", or a run an enrolment ended
 	// Skipped: the device is not enrolled, or the server wants a newer app,
 	// so no sync was made (Status says which).
 	Skipped   bool
@@ -81,7 +81,7 @@ func (u *UI) syncStarted(manual bool) {
 // changed: the list, the conflicts, the sync panel and the tab counts.
 func (u *UI) syncFinished(res SyncOutcome) {
 	if res.Manual {
-		u.syncPanel.manualFinished(res.Err)
+		u.syncPanel.manualFinished(res.Err, res.Stopped)
 	} else {
 		u.syncPanel.setBackground(false)
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -171,74 +172,219 @@ func (v *setupView) showError(err error) {
 	}
 }
 
-// enrolView is the optional second step of the first run: bind the device
-// to the provincial server with the one-time code from Sở Công Thương.
+// enrolView binds the device to the provincial server with the one-time
+// code from Sở Công Thương: the optional second step of the first run
+// (newEnrolView, left with "Bỏ qua"), and the form the sync tab opens to
+// enrol or enrol again at any time (newEnrolForm, left with "Đóng"). An
+// attempt shows its progress, can be cancelled with "Hủy" (which ends its
+// context), and ends within syncclient.EnrollTimeout when the server cannot
+// be reached; leaving the form cancels it too.
 type enrolView struct {
-	s      *session
-	svc    EnrollService
-	server *formEntry
-	code   *formEntry
-	msg    *widget.Label
-	enrol  *widget.Button
-	skip   *widget.Button
-	busy   bool
+	ctx      context.Context
+	svc      EnrollService
+	run      func(func())
+	server   *formEntry
+	code     *formEntry
+	msg      *widget.Label // the outcome of the last attempt
+	progress *widget.Label
+	bar      *widget.ProgressBarInfinite
+	enrol    *widget.Button
+	cancel   *widget.Button // "Hủy": shown while an attempt runs
+	leave    *widget.Button // "Bỏ qua" or "Đóng"
+	buttons  *fyne.Container
+	firstRun bool
+	busy     bool
+	attempt  int                // the running attempt's number; a result of another is dropped
+	stop     context.CancelFunc // ends the running attempt
+
+	onEnrolled func(app.Enrollment) // on the Fyne goroutine, after a successful attempt
+	onLeave    func()               // on the Fyne goroutine, when the officer leaves the form
 
 	content fyne.CanvasObject
 }
 
+// prefServer is the preference that keeps the server address last used to
+// enrol, for the next enrolment.
+const prefServer = "enrol.server"
+
+// rememberedServer returns the address last used to enrol on this
+// computer, else enrolled ("" if neither).
+func rememberedServer(enrolled string) string {
+	if a := fyne.CurrentApp(); a != nil {
+		if s := a.Preferences().String(prefServer); s != "" {
+			return s
+		}
+	}
+	return enrolled
+}
+
+func rememberServer(server string) {
+	if a := fyne.CurrentApp(); a != nil {
+		a.Preferences().SetString(prefServer, server)
+	}
+}
+
+// newEnrolView is the enrolment step of the first run: "Bỏ qua" leaves it
+// for the main screens, which an enrolment does too.
 func newEnrolView(s *session, svc EnrollService) *enrolView {
-	v := &enrolView{s: s, svc: svc}
-	v.server, v.code = newFormEntry(false), newFormEntry(false)
-	v.server.PlaceHolder = "https://bvntd.dongthap.gov.vn"
-	v.code.OnSubmitted = func(string) { v.submit() }
-	v.msg = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
-	v.msg.Hide()
-	title := &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText,
-		Text: lang.X("enrol.title", "Đăng ký máy với máy chủ tỉnh")}
-	intro := &widget.Label{Wrapping: fyne.TextWrapWord, Text: lang.X("enrol.intro",
-		"Nhập địa chỉ máy chủ và mã đăng ký một lần do Sở Công Thương cấp để đồng bộ dữ liệu. Có thể bỏ qua và đăng ký sau (lệnh bvntd enroll); máy vẫn làm việc bình thường khi chưa đăng ký.")}
-	v.enrol = widget.NewButtonWithIcon(lang.X("enrol.submit", "Đăng ký"), theme.ConfirmIcon(), v.submit)
-	v.enrol.Importance = widget.HighImportance
-	v.skip = widget.NewButton(lang.X("enrol.skip", "Bỏ qua"), v.done)
-	v.content = container.NewVBox(title, intro,
-		widget.NewLabel(lang.X("enrol.server", "Địa chỉ máy chủ")), v.server,
-		widget.NewLabel(lang.X("enrol.code", "Mã đăng ký")), v.code,
-		v.msg, container.NewHBox(v.enrol, v.skip))
+	v := newEnrolForm(context.Background(), svc, s.run, "", false, true)
+	done := func() {
+		s.hide()
+		if s.u != nil {
+			s.u.syncPanel.refresh() // an enrolled device starts syncing
+		}
+	}
+	v.onEnrolled = func(app.Enrollment) { done() }
+	v.onLeave = done
 	return v
 }
 
+// newEnrolForm returns the enrolment form, its server address prefilled
+// with the one last used (else enrolled: the status's). again: the device
+// is enrolled already (re-enrolment); firstRun: the first run's step.
+func newEnrolForm(ctx context.Context, svc EnrollService, run func(func()), enrolled string, again, firstRun bool) *enrolView {
+	v := &enrolView{ctx: ctx, svc: svc, run: run, firstRun: firstRun}
+	v.server, v.code = newFormEntry(false), newFormEntry(false)
+	v.server.PlaceHolder = "https://bvntd.dongthap.gov.vn"
+	v.server.SetText(rememberedServer(enrolled))
+	v.code.OnSubmitted = func(string) { v.submit() }
+	v.msg = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	v.msg.Hide()
+	v.progress = &widget.Label{Wrapping: fyne.TextWrapWord}
+	v.progress.Hide()
+	v.bar = widget.NewProgressBarInfinite()
+	v.bar.Stop()
+	v.bar.Hide()
+	title := &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText,
+		Text: lang.X("enrol.title", "Đăng ký máy với máy chủ tỉnh")}
+	intro := &widget.Label{Wrapping: fyne.TextWrapWord}
+	switch {
+	case again:
+		title.Text = lang.X("enrol.title.again", "Đăng ký lại với máy chủ tỉnh")
+		intro.Text = lang.X("enrol.intro.again",
+			"Đăng ký lại khi Sở Công Thương cấp mã mới, ví dụ khi máy chuyển sang xã, phường khác hoặc đổi máy chủ. Các thay đổi chưa gửi vẫn được giữ trên máy và sẽ được gửi sau khi đăng ký.")
+	case firstRun:
+		intro.Text = lang.X("enrol.intro",
+			"Nhập địa chỉ máy chủ và mã đăng ký một lần do Sở Công Thương cấp để đồng bộ dữ liệu. Có thể bỏ qua và đăng ký sau ở thẻ Đồng bộ; máy vẫn làm việc bình thường khi chưa đăng ký.")
+	default:
+		intro.Text = lang.X("enrol.intro.sync",
+			"Nhập địa chỉ máy chủ và mã đăng ký một lần do Sở Công Thương cấp. Máy vẫn làm việc bình thường trong lúc đăng ký.")
+	}
+	v.enrol = widget.NewButtonWithIcon(lang.X("enrol.submit", "Đăng ký"), theme.ConfirmIcon(), v.submit)
+	v.enrol.Importance = widget.HighImportance
+	v.cancel = widget.NewButtonWithIcon(lang.X("enrol.cancel", "Hủy"), theme.CancelIcon(), v.cancelAttempt)
+	v.cancel.Hide()
+	leave := lang.X("enrol.close", "Đóng")
+	if firstRun {
+		leave = lang.X("enrol.skip", "Bỏ qua")
+	}
+	v.leave = widget.NewButton(leave, v.onLeaveTapped)
+	v.buttons = container.NewHBox(v.enrol, v.cancel, v.leave)
+	v.content = container.NewVBox(title, intro,
+		widget.NewLabel(lang.X("enrol.server", "Địa chỉ máy chủ")), v.server,
+		widget.NewLabel(lang.X("enrol.code", "Mã đăng ký")), v.code,
+		v.msg, v.bar, v.progress, v.buttons)
+	return v
+}
+
+// submit starts an attempt: the last outcome goes, the progress shows, and
+// the service runs off the Fyne goroutine with a context "Hủy" ends.
 func (v *enrolView) submit() {
 	if v.busy {
 		return
 	}
-	server, code := v.server.Text, v.code.Text
+	server, code := strings.TrimSpace(v.server.Text), strings.TrimSpace(v.code.Text)
+	v.msg.Hide()
 	if server == "" || code == "" {
-		v.msg.SetText(lang.X("enrol.missing", "Cần nhập địa chỉ máy chủ và mã đăng ký, hoặc chọn Bỏ qua."))
-		v.msg.Show()
+		missing := lang.X("enrol.missing.sync", "Cần nhập địa chỉ máy chủ và mã đăng ký.")
+		if v.firstRun {
+			missing = lang.X("enrol.missing", "Cần nhập địa chỉ máy chủ và mã đăng ký, hoặc chọn Bỏ qua.")
+		}
+		v.showMsg(missing, widget.DangerImportance)
 		return
 	}
-	v.busy = true
-	v.enrol.Disable()
-	v.s.run(func() {
-		_, err := v.svc.Enroll(context.Background(), server, code)
-		fyne.Do(func() {
-			v.busy = false
-			v.enrol.Enable()
-			if err != nil {
-				logError("enrol", err)
-				v.msg.SetText(userMessage(err))
-				v.msg.Show()
-				return
-			}
-			v.done()
-		})
+	rememberServer(server)
+	v.setBusy(true)
+	v.progress.Importance = widget.MediumImportance
+	v.progress.SetText(lang.X("enrol.running", "Đang kết nối máy chủ tỉnh tại {{.Server}}… Có thể bấm Hủy để dừng.",
+		map[string]any{"Server": server}))
+	v.progress.Show()
+	v.attempt++
+	n := v.attempt
+	ctx, stop := context.WithCancel(v.ctx)
+	v.stop = stop
+	v.run(func() {
+		e, err := v.svc.Enroll(ctx, server, code)
+		stop()
+		fyne.Do(func() { v.finish(n, e, err) })
 	})
 }
 
-// done leaves the first run for the main screens.
-func (v *enrolView) done() {
-	v.s.hide()
-	if v.s.u != nil {
-		v.s.u.syncPanel.refresh() // an enrolled device starts syncing
+// finish shows how attempt n ended, unless it was cancelled meanwhile.
+func (v *enrolView) finish(n int, e app.Enrollment, err error) {
+	if n != v.attempt || !v.busy {
+		return
 	}
+	v.setBusy(false)
+	v.progress.Hide()
+	if err != nil {
+		logError("enrol", err)
+		v.showMsg(userMessage(err), widget.DangerImportance)
+		return
+	}
+	v.code.SetText("")
+	if v.onEnrolled != nil {
+		v.onEnrolled(e)
+	}
+}
+
+// cancelAttempt ends the running attempt: its context ends, and its result,
+// should it come, is dropped.
+func (v *enrolView) cancelAttempt() {
+	if !v.busy {
+		return
+	}
+	v.endAttempt()
+	v.showMsg(lang.X("enrol.cancelled", "Đã hủy đăng ký. Có thể sửa địa chỉ hoặc mã rồi bấm Đăng ký lại."), widget.WarningImportance)
+}
+
+// onLeaveTapped leaves the form ("Bỏ qua", "Đóng"): nothing keeps running.
+func (v *enrolView) onLeaveTapped() {
+	if v.busy {
+		v.endAttempt()
+	}
+	if v.onLeave != nil {
+		v.onLeave()
+	}
+}
+
+// endAttempt drops the running attempt's result (the number moves on
+// before its context ends, so that its finish sees it) and ends it.
+func (v *enrolView) endAttempt() {
+	v.attempt++
+	v.stop()
+	v.setBusy(false)
+	v.progress.Hide()
+}
+
+func (v *enrolView) setBusy(b bool) {
+	v.busy = b
+	if b {
+		v.enrol.Disable()
+		v.cancel.Show()
+		v.bar.Show()
+		v.bar.Start()
+	} else {
+		v.enrol.Enable()
+		v.cancel.Hide()
+		v.bar.Stop()
+		v.bar.Hide()
+	}
+	v.buttons.Refresh() // "Hủy" came or went
+}
+
+func (v *enrolView) showMsg(text string, imp widget.Importance) {
+	v.msg.Importance = imp
+	v.msg.SetText(text)
+	v.msg.Show()
 }

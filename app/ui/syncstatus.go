@@ -14,9 +14,6 @@ import (
 	"bvntd/app"
 )
 
-// enrollCommand is how a device is bound to the provincial server.
-const enrollCommand = "bvntd enroll --server URL --code CODE"
-
 // syncPanel shows the state of synchronisation and runs it on demand.
 type syncPanel struct {
 	ctx  context.Context
@@ -25,7 +22,7 @@ type syncPanel struct {
 	run  func(func())
 
 	enrolled  *widget.Label
-	howTo     *fyne.Container // how to enrol, shown when not enrolled
+	howTo     *widget.Label // why to enrol, shown when not enrolled
 	server    *widget.Label
 	scope     *widget.Label
 	pending   *widget.Label
@@ -39,6 +36,14 @@ type syncPanel struct {
 	stop     *widget.Button
 	progress *widget.Label
 	bar      *widget.ProgressBarInfinite
+
+	// enroll binds the device to the server: "Đăng ký với máy chủ tỉnh"
+	// (or "Đăng ký lại") opens the enrolment form in the panel; nil hides
+	// the button.
+	enroll   EnrollService
+	enrolBtn *widget.Button
+	enrolBox *fyne.Container // the enrolment form while it is open
+	form     *enrolView
 
 	status     app.SyncStatus
 	gen        int
@@ -85,22 +90,18 @@ func newSyncPanel(ctx context.Context, svc SyncService, refs *app.RefData, run f
 	p.loadErr = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	p.loadErr.Hide()
 
-	cmd := &widget.Label{Text: enrollCommand, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}
-	p.howTo = container.NewVBox(
-		&widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance,
-			Text: lang.X("sync.howto.intro", "Máy này chưa được đăng ký với máy chủ của Sở Công Thương nên chưa thể đồng bộ. Mọi vụ việc vẫn được lưu an toàn trên máy và sẽ được gửi lên sau khi đăng ký.")},
-		&widget.Label{Wrapping: fyne.TextWrapWord,
-			Text: lang.X("sync.howto.steps", "Cách đăng ký: xin Sở Công Thương địa chỉ máy chủ (URL) và mã đăng ký dùng một lần (CODE), đóng ứng dụng, rồi chạy lệnh sau trong cửa sổ dòng lệnh:")},
-		cmd,
-		&widget.Label{Wrapping: fyne.TextWrapWord,
-			Text: lang.X("sync.howto.after", "Nếu ứng dụng dùng thư mục dữ liệu riêng, thêm --data THƯ_MỤC vào lệnh. Sau khi đăng ký, mở lại ứng dụng và bấm “Đồng bộ ngay”.")},
-	)
+	p.howTo = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance,
+		Text: lang.X("sync.howto.intro", "Máy này chưa được đăng ký với máy chủ của Sở Công Thương nên chưa thể đồng bộ. Mọi vụ việc vẫn được lưu an toàn trên máy và sẽ được gửi lên sau khi đăng ký.")}
 	p.howTo.Hide()
 
 	p.button = &widget.Button{Text: lang.X("sync.now", "Đồng bộ ngay"), Icon: theme.ViewRefreshIcon(),
 		Importance: widget.HighImportance, OnTapped: p.onSyncNow}
 	p.stop = &widget.Button{Text: lang.X("sync.stop", "Dừng"), Icon: theme.MediaStopIcon(), OnTapped: p.onStop}
 	p.stop.Hide()
+	p.enrolBtn = &widget.Button{Icon: theme.LoginIcon(), OnTapped: p.openEnrol}
+	p.enrolBtn.Hide()
+	p.enrolBox = container.NewVBox()
+	p.enrolBox.Hide()
 	p.progress = &widget.Label{Wrapping: fyne.TextWrapWord}
 	p.bar = widget.NewProgressBarInfinite()
 	p.bar.Stop()
@@ -120,8 +121,8 @@ func newSyncPanel(ctx context.Context, svc SyncService, refs *app.RefData, run f
 		key(lang.X("sync.last_sync", "Lần đồng bộ gần nhất")), p.lastSync,
 		key(lang.X("sync.last_error", "Lỗi lần gần nhất")), p.lastError,
 	)
-	actions := container.NewHBox(p.button, p.stop)
-	p.body = container.NewVBox(title, p.loadErr, p.howTo, grid, widget.NewSeparator(), actions, p.bar, p.progress)
+	actions := container.NewHBox(p.button, p.stop, p.enrolBtn)
+	p.body = container.NewVBox(title, p.loadErr, p.howTo, p.enrolBox, grid, widget.NewSeparator(), actions, p.bar, p.progress)
 	p.content = container.NewVScroll(container.NewPadded(p.body))
 	p.show(app.SyncStatus{})
 	return p
@@ -245,6 +246,19 @@ func (p *syncPanel) updateButtons() {
 	} else {
 		p.button.Enable()
 	}
+	switch {
+	case p.enroll == nil || p.form != nil:
+		p.enrolBtn.Hide()
+	case p.status.Enrolled:
+		p.enrolBtn.SetText(lang.X("sync.enrol.again", "Đăng ký lại"))
+		p.enrolBtn.Importance = widget.MediumImportance
+		p.enrolBtn.Show()
+	default:
+		p.enrolBtn.SetText(lang.X("sync.enrol", "Đăng ký với máy chủ tỉnh"))
+		p.enrolBtn.Importance = widget.HighImportance
+		p.enrolBtn.Show()
+	}
+	p.enrolBtn.Refresh()
 	if p.running {
 		p.stop.Show()
 	} else {
@@ -273,12 +287,12 @@ func (p *syncPanel) onSyncNow() {
 }
 
 // manualFinished shows how the sync of the button ended (the status it
-// read comes through applyNow).
-func (p *syncPanel) manualFinished(err error) {
+// read comes through applyNow); stopped: "Dừng", or an enrolment, ended it.
+func (p *syncPanel) manualFinished(err error, stopped bool) {
 	if p.cancelRun != nil {
 		p.cancelRun()
 	}
-	p.finish(err, p.stopped)
+	p.finish(err, p.stopped || stopped)
 }
 
 // finish shows how a sync ended. stopped is true when the user stopped it.
@@ -297,8 +311,15 @@ func (p *syncPanel) finish(err error, stopped bool) {
 	case err != nil:
 		logError("sync now", err)
 		p.progress.Importance = widget.DangerImportance
-		p.progress.SetText(lang.X("sync.failed", "Đồng bộ chưa thành công: {{.Reason}} Dữ liệu trên máy vẫn an toàn; hãy thử lại khi có mạng.",
-			map[string]any{"Reason": userMessage(err)}))
+		if app.ErrorCode(err) == app.EOFFLINE {
+			// The scheduler goes on trying in the background: the button
+			// is free at once, and a later success clears this line.
+			p.progress.SetText(lang.X("sync.failed.offline", "Đồng bộ chưa thành công: không kết nối được máy chủ tỉnh tại {{.Server}}: kiểm tra mạng hoặc địa chỉ. Máy sẽ tự thử lại trong nền; dữ liệu trên máy vẫn an toàn và có thể tiếp tục làm việc.",
+				map[string]any{"Server": orText(p.status.ServerURL, lang.X("sync.none", "—"))}))
+		} else {
+			p.progress.SetText(lang.X("sync.failed", "Đồng bộ chưa thành công: {{.Reason}} Dữ liệu trên máy vẫn an toàn; hãy thử lại khi có mạng.",
+				map[string]any{"Reason": userMessage(err)}))
+		}
 		p.failShown, p.failLastSync = true, p.status.LastSyncAt
 	default:
 		p.progress.Importance = widget.SuccessImportance
@@ -319,6 +340,59 @@ func (p *syncPanel) setProgress(sp SyncProgress) {
 		map[string]any{"Reason": sp.LastFail, "N": sp.Attempt}))
 	p.lastError.Importance = widget.DangerImportance
 	p.lastError.SetText(sp.LastFail)
+}
+
+// openEnrol opens the enrolment form in the panel, its server address
+// prefilled with the one last used or enrolled with.
+func (p *syncPanel) openEnrol() {
+	if p.enroll == nil || p.form != nil {
+		return
+	}
+	f := newEnrolForm(p.ctx, p.enroll, p.run, p.status.ServerURL, p.status.Enrolled, false)
+	f.onEnrolled = func(e app.Enrollment) {
+		p.closeEnrol()
+		p.progress.Importance = widget.SuccessImportance
+		p.progress.SetText(lang.X("sync.enrolled.done", "Đã đăng ký máy với máy chủ tỉnh tại {{.Server}} (phạm vi: {{.Scope}}). Máy sẽ tự đồng bộ.",
+			map[string]any{"Server": e.ServerURL, "Scope": p.scopeText(e.Scope, lang.X("sync.none", "—"))}))
+		p.failShown = false
+		p.refresh() // the scheduler hears the new status and syncs
+	}
+	f.onLeave = func() {
+		p.closeEnrol()
+		p.refresh() // a cancelled attempt may have gone through
+	}
+	p.form = f
+	p.enrolBox.Objects = []fyne.CanvasObject{f.content, widget.NewSeparator()}
+	p.enrolBox.Show()
+	p.updateButtons()
+	p.relayout()
+	if a := fyne.CurrentApp(); a == nil {
+		return
+	} else if c := a.Driver().CanvasForObject(p.enrolBox); c != nil {
+		if f.server.Text == "" {
+			c.Focus(f.server)
+		} else {
+			c.Focus(f.code)
+		}
+	}
+}
+
+// closeEnrol takes the enrolment form away.
+func (p *syncPanel) closeEnrol() {
+	p.form = nil
+	p.enrolBox.Objects = nil
+	p.enrolBox.Hide()
+	p.updateButtons()
+	p.relayout()
+}
+
+// relayout lays the panel out again after a part came or went.
+func (p *syncPanel) relayout() {
+	p.body.Refresh()
+	p.content.Refresh()
+	if p.form != nil { // the form is at the top: in view
+		p.content.(*container.Scroll).ScrollToTop()
+	}
 }
 
 // onStop cancels the running sync.

@@ -222,6 +222,7 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 
 	u.syncPanel = newSyncPanel(u.ctx, svc.Sync, svc.Refs, run, svc.Now)
 	u.syncPanel.onStatus = u.onStatus
+	u.syncPanel.enroll = svc.Enroll // issue 17: enrol from the sync tab
 	u.line = newStatusLine()
 
 	u.sched = svc.Scheduler

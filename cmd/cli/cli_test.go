@@ -119,6 +119,9 @@ func TestBadInput_VietnameseMessageAndExitCode(t *testing.T) {
 		{"NoOut", []string{"export", "--data", dir, "--report", "dump"}, "Cần --out", 2},
 		{"EnrollNoCode", []string{"enroll", "--data", dir, "--server", "http://127.0.0.1:1"}, "Cần --server và --code", 2},
 		{"EnrollBadURL", []string{"enroll", "--data", dir, "--server", "ftp://x", "--code", "AB"}, "http:// hoặc https://", 2},
+		// Nothing listens on port 1: told after at most syncclient.EnrollAttempts attempts.
+		{"EnrollServerDown", []string{"enroll", "--data", dir, "--server", "http://127.0.0.1:1", "--code", "AB"},
+			"Không kết nối được máy chủ tỉnh tại http://127.0.0.1:1: kiểm tra mạng hoặc địa chỉ.", 1},
 		{"SyncNotEnrolled", []string{"sync", "--data", dir}, "chưa đăng ký", 1},
 		{"UnknownCommand", []string{"frobnicate"}, "Lệnh không hợp lệ", 2},
 	} {

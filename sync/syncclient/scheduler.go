@@ -27,12 +27,22 @@ const (
 	// comes back.
 	BackgroundTimeout = 2 * time.Minute
 	ManualTimeout     = 5 * time.Minute
+	// FirstContactTimeout bounds how long a sync may take to reach its
+	// server. Until then a failed attempt is not retried within the sync
+	// (the Client's FirstContact): a server down or out of reach ends the
+	// run with a plain reason within 15 s, "Đồng bộ ngay" is free again,
+	// and the retries go on in the background (OfflineRetryFirst…). Once
+	// the server was reached, a failed request is retried within the sync
+	// (a weak link), up to the run's timeout.
+	FirstContactTimeout = 15 * time.Second
 )
 
 // Outcome is what one run of the scheduler came to.
 type Outcome struct {
-	Manual  bool // asked for with Manual ("Đồng bộ ngay")
-	Stopped bool // a manual run whose context ended (the officer stopped it)
+	Manual bool // asked for with Manual ("Đồng bộ ngay")
+	// Stopped: a manual run whose context ended (the officer stopped it),
+	// or a run that Interrupt ended.
+	Stopped bool
 	// Skipped: a background run found the device not enrolled, or the
 	// server wanting a newer app, and made no sync (Status says which).
 	Skipped   bool
@@ -56,11 +66,14 @@ type Listener struct {
 // desktop window): never two at once, SaveDelay after the last save,
 // Period after the end of the last sync, and after a sync that failed for
 // want of a network again and again with a growing delay
-// (OfflineRetryFirst … OfflineRetryMax). It pauses while the device is not
-// enrolled or must be updated, and resumes when NoteStatus says it may
-// sync again. Manual runs ("Đồng bộ ngay") queue behind the running sync
-// and run even while paused; Exclusive runs other work (a restore, an
-// enrolment) between syncs.
+// (OfflineRetryFirst … OfflineRetryMax); a run that has not reached the
+// server ends at its first failed attempt or after FirstContactTimeout, so
+// that the retries happen here rather than behind a busy "Đồng bộ ngay".
+// It pauses while the device is not enrolled or must be updated, and
+// resumes when NoteStatus says it may sync again. Manual runs ("Đồng bộ
+// ngay") queue behind the running sync and run even while paused;
+// Exclusive runs other work (a restore) between syncs, ExclusiveNow (an
+// enrolment) after ending the running one.
 //
 // One goroutine, started by NewScheduler, waits on the requests (saves,
 // manual runs, exclusive work, statuses), the save timer, the timer of the
@@ -89,6 +102,10 @@ type Scheduler struct {
 	jobs     []*job          // manual runs and exclusive work the loop has not seen yet
 	running  bool
 	ended    bool // the loop has returned: nothing runs any more
+	// stopRun ends the running sync (nil when none runs); interrupted:
+	// Interrupt called it.
+	stopRun     context.CancelFunc
+	interrupted bool
 }
 
 // job is one run: a background sync, a manual one, or exclusive work.
@@ -159,8 +176,8 @@ func (s *Scheduler) Saved() {
 	s.poke()
 }
 
-// Manual runs a sync with ctx, bounded by ManualTimeout, after the running
-// one if any, even while background syncs are paused; Finished reports it
+// Manual runs a sync with ctx, bounded by ManualTimeout (and by
+// FirstContactTimeout until the server is reached), after the running one if any, even while background syncs are paused; Finished reports it
 // with Manual set, and with Stopped if ctx ended.
 func (s *Scheduler) Manual(ctx context.Context) {
 	if ctx == nil {
@@ -183,13 +200,40 @@ func (s *Scheduler) NoteStatus(st app.SyncStatus) {
 // not meet a pull writing cursors into the store it replaces, nor an
 // enrolment a sync with the server it replaces.
 func (s *Scheduler) Exclusive(fn func() error) error {
+	return s.exclusive(fn, false)
+}
+
+// ExclusiveNow is Exclusive, but ends the running sync (Interrupt) rather
+// than waiting for it: an enrolment, which replaces the server that sync
+// talks to, and which the officer waits for.
+func (s *Scheduler) ExclusiveNow(fn func() error) error {
+	return s.exclusive(fn, true)
+}
+
+func (s *Scheduler) exclusive(fn func() error, interrupt bool) error {
 	j := &job{fn: fn, done: make(chan error, 1)}
 	if !s.enqueue(j) { // the loop has ended: no sync runs any more
 		s.late.Lock()
 		defer s.late.Unlock()
 		return fn()
 	}
+	if interrupt {
+		// Queued first: no other sync starts before fn (take).
+		s.Interrupt()
+	}
 	return <-j.done
+}
+
+// Interrupt ends the running sync, if any, as Stop would but for that run
+// only (its outcome has Stopped set): an enrolment must not wait for a
+// sync with the server it replaces. Exclusive work is not interrupted.
+func (s *Scheduler) Interrupt() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopRun != nil {
+		s.interrupted = true
+		s.stopRun()
+	}
 }
 
 // Running reports whether a sync, or exclusive work, runs.
@@ -392,11 +436,24 @@ func (s *Scheduler) once(j *job) Outcome {
 		ctx, cancel = context.WithTimeout(s.ctx, BackgroundTimeout)
 	}
 	defer cancel()
+	ctx, fc := WithFirstContact(ctx)
+	unreached := time.AfterFunc(FirstContactTimeout, func() {
+		if !fc.Reached() {
+			cancel()
+		}
+	})
+	defer unreached.Stop()
+	s.mu.Lock()
+	s.stopRun, s.interrupted = cancel, false
+	s.mu.Unlock()
 	if l := s.listen(); l.Started != nil && s.ctx.Err() == nil {
 		l.Started(j.manual)
 	}
 	out.Err = s.sync(ctx)
-	out.Stopped = j.manual && j.ctx.Err() != nil
+	s.mu.Lock()
+	out.Stopped = j.manual && j.ctx.Err() != nil || s.interrupted
+	s.stopRun, s.interrupted = nil, false
+	s.mu.Unlock()
 	out.Status, out.StatusErr = s.status(s.ctx)
 	return out
 }

@@ -19,6 +19,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -68,6 +69,10 @@ type Client struct {
 	// Backoff between failed attempts: full jitter over Base·2^n, at most
 	// Max. Zero values: 250 ms and 30 s.
 	BackoffBase, BackoffMax time.Duration
+
+	// Sleep waits d or until ctx ends (returning its error) between two
+	// attempts; nil: a timer. Tests pass one that moves their clock.
+	Sleep func(ctx context.Context, d time.Duration) error
 
 	// Progress, if set, is called after every batch and page.
 	Progress func(Progress)
@@ -417,14 +422,8 @@ func (c *Client) Enroll(ctx context.Context, serverURL, code, deviceName string)
 		AdoptsDeviceID: true,
 	}
 	var resp syncproto.EnrollResponse
-	for attempt := 1; ; attempt++ {
-		err := c.once(ctx, auth, syncproto.PathEnroll, req, &resp)
-		if err == nil {
-			break
-		}
-		if err := c.backoff(ctx, attempt, err, Progress{Phase: "enroll"}); err != nil {
-			return app.Enrollment{}, err
-		}
+	if err := c.enrollAttempts(ctx, serverURL, auth, req, &resp); err != nil {
+		return app.Enrollment{}, err
 	}
 	id := resp.DeviceID
 	if id == "" { // an older server: the id sent
@@ -453,6 +452,49 @@ func (c *Client) Enroll(ctx context.Context, serverURL, code, deviceName string)
 		}
 	}
 	return e, c.observe(ctx, resp.ServerTimeMS)
+}
+
+// Bounds of an enrolment: at most EnrollAttempts attempts within
+// EnrollTimeout, so that an officer waiting at the window learns within
+// 15 s that the server cannot be reached (each attempt's connection is
+// bounded by the HTTP client, 10 s in the programs: cli.DialTimeout).
+const (
+	EnrollTimeout  = 15 * time.Second
+	EnrollAttempts = 4
+)
+
+// MsgEnrollUnreachable is the message of an enrolment that could not reach
+// the server at the address given (%s).
+const MsgEnrollUnreachable = "Không kết nối được máy chủ tỉnh tại %s: kiểm tra mạng hoặc địa chỉ."
+
+// enrollAttempts posts req to the server until it answers, at most
+// EnrollAttempts times and within EnrollTimeout; a server that cannot be
+// reached is an EOFFLINE error naming the address.
+func (c *Client) enrollAttempts(ctx context.Context, serverURL string, auth app.Enrollment, req syncproto.EnrollRequest, resp *syncproto.EnrollResponse) error {
+	// Bounded twice: by a timer (an attempt that hangs) and by the
+	// program's clock (the waits between attempts).
+	actx, cancel := context.WithTimeout(ctx, EnrollTimeout)
+	defer cancel()
+	deadline := c.now().Add(EnrollTimeout)
+	for attempt := 1; ; attempt++ {
+		err := c.once(actx, auth, syncproto.PathEnroll, req, resp)
+		if err == nil {
+			return nil
+		}
+		if attempt >= EnrollAttempts || !c.now().Before(deadline) {
+			err = userError(err, actx)
+		} else {
+			err = c.backoff(actx, attempt, err, Progress{Phase: "enroll"})
+		}
+		if err == nil {
+			continue
+		}
+		if app.ErrorCode(err) == app.EOFFLINE && ctx.Err() == nil { // not cancelled by the caller
+			slog.Info("enroll: the server could not be reached", "attempts", attempt)
+			return app.WrapError(app.EOFFLINE, fmt.Sprintf(MsgEnrollUnreachable, serverURL), err)
+		}
+		return err
+	}
 }
 
 // recoveryKey stores the province's backup recovery key sent by the
@@ -541,6 +583,12 @@ func (c *Client) backoff(ctx context.Context, attempt int, err error, p Progress
 	if ctx.Err() != nil || !transient(err) {
 		return userError(err, ctx)
 	}
+	if fc, ok := ctx.Value(firstContactKey{}).(*FirstContact); ok && !fc.Reached() {
+		// The server was not reached by this sync: say so now and let
+		// the caller try again later.
+		slog.Info("sync: attempt failed before the server was reached; not retried", append([]any{"phase", p.Phase}, failureAttrs(err)...)...)
+		return userError(err, ctx)
+	}
 	slog.Info("sync: attempt failed; will retry", append([]any{"phase", p.Phase, "attempt", attempt}, failureAttrs(err)...)...)
 	p.Attempt, p.LastFail = attempt+1, app.ErrorMessage(userError(err, ctx))
 	c.report(p)
@@ -563,6 +611,9 @@ func (c *Client) sleep(ctx context.Context, attempt int) error {
 		d = ceil
 	}
 	d = time.Duration(rand.Int64N(int64(d)) + 1) // full jitter
+	if c.Sleep != nil {
+		return c.Sleep(ctx, d)
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -627,6 +678,30 @@ func (c *Client) once(ctx context.Context, e app.Enrollment, path string, req, r
 	}
 	return nil
 }
+
+// FirstContact follows whether a sync has reached its server (a
+// connection to it was made, its TLS handshake done). A sync whose context
+// carries one (WithFirstContact) returns its first failed attempt instead
+// of retrying until then, so that a server down or out of reach is told at
+// once (the Scheduler retries later); once the server was reached, failed
+// attempts are retried as usual (a weak link that drops requests).
+type FirstContact struct{ reached atomic.Bool }
+
+type firstContactKey struct{}
+
+// WithFirstContact returns ctx carrying a new FirstContact, which the
+// client's requests with that context mark when they get a connection.
+func WithFirstContact(ctx context.Context) (context.Context, *FirstContact) {
+	fc := &FirstContact{}
+	ctx = context.WithValue(ctx, firstContactKey{}, fc)
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { fc.reached.Store(true) },
+	}), fc
+}
+
+// Reached reports whether a request of the sync got a connection to the
+// server.
+func (fc *FirstContact) Reached() bool { return fc.reached.Load() }
 
 // Messages of failures the device names itself, whatever the server says.
 const (
