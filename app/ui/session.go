@@ -142,6 +142,10 @@ type session struct {
 	lockBtn *widget.Button
 	addBtn  *widget.Button
 
+	// parked holds, by profile id, what each officer had open when the
+	// window locked, until that officer signs in again (workspace.go).
+	parked map[string]*workspace
+
 	stopOnce sync.Once
 	stop     chan struct{}
 }
@@ -238,13 +242,30 @@ func (s *session) signedIn(p app.Profile) {
 	if s.shown {
 		s.hide()
 	}
+	if ws := s.parked[p.ID]; ws != nil && s.u != nil {
+		delete(s.parked, p.ID)
+		s.u.unpark(ws)
+		slog.Info("ui: the officer's open work shown again", "profile", p.ID)
+	}
 	s.last = s.now()
 	slog.Info("ui: signed in", "profile", p.ID, "role", p.Role) // the id, never the name
 }
 
 // lock shows the lock screen of the signed-in officer (or the sign-in
-// screen if nobody is signed in).
+// screen if nobody is signed in). What the officer had open (forms, a
+// case, dialogs) is taken off the screens at once and kept for them: the
+// next officer sees the lists, and the same officer gets it back on
+// signing in again.
 func (s *session) lock() {
+	if s.u != nil && s.officer != nil {
+		if ws := s.u.park(s.gate); ws.hasWork {
+			if s.parked == nil {
+				s.parked = make(map[string]*workspace)
+			}
+			s.parked[s.officer.ID] = ws
+			slog.Info("ui: locked with open work kept for the officer", "profile", s.officer.ID)
+		}
+	}
 	s.run(func() {
 		profiles, err := s.svc.Profiles(context.Background())
 		fyne.Do(func() {
