@@ -66,7 +66,9 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	size, maximise := windowState(a.Preferences())
 	w.Resize(size)
 	w.SetCloseIntercept(func() {
-		rememberWindow(a.Preferences(), w.Canvas().Size(), isMaximised(w))
+		size, maximised := w.Canvas().Size(), isMaximised(w)
+		slog.Info("window: closed", "width", size.Width, "height", size.Height, "maximised", maximised)
+		rememberWindow(a.Preferences(), size, maximised)
 		w.Close()
 	})
 

@@ -6,15 +6,17 @@ package main
 // maximised on Windows.
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 )
 
-// Keys of the window's size in the app's preferences (Fyne's, per user).
-const (
-	prefWindowWidth     = "window.width"
-	prefWindowHeight    = "window.height"
-	prefWindowMaximised = "window.maximised"
-)
+// prefWindow is the key of the window's last size in the app's
+// preferences (Fyne's, per user): "W×H", or "W×H maximised". One key, so
+// that closing the window makes one change, saved at once (Fyne saves a
+// second change within 100 ms later, which a closing program may not live
+// to do).
+const prefWindow = "window"
 
 // defaultWindowSize is the first run's size: with the title bar and the
 // screen's edges it fits a 1024×600 screen.
@@ -28,20 +30,27 @@ var smallestWindow = fyne.NewSize(400, 300)
 // maximise it: as it was last closed, or the default (maximised) the
 // first time.
 func windowState(p fyne.Preferences) (size fyne.Size, maximise bool) {
-	w, h := p.Float(prefWindowWidth), p.Float(prefWindowHeight)
-	if float32(w) < smallestWindow.Width || float32(h) < smallestWindow.Height {
+	var w, h float32
+	var flag string
+	n, _ := fmt.Sscanf(p.String(prefWindow), "%f×%f %s", &w, &h, &flag)
+	if n < 2 || w < smallestWindow.Width || h < smallestWindow.Height {
 		return defaultWindowSize, true
 	}
-	return fyne.NewSize(float32(w), float32(h)), p.Bool(prefWindowMaximised)
+	return fyne.NewSize(w, h), flag == "maximised"
 }
 
 // rememberWindow keeps the window's size for the next start: its size
 // unless it is maximised (then the size it had before stays).
 func rememberWindow(p fyne.Preferences, size fyne.Size, maximised bool) {
-	p.SetBool(prefWindowMaximised, maximised)
-	if maximised || size.Width < smallestWindow.Width || size.Height < smallestWindow.Height {
+	if maximised {
+		last, _ := windowState(p)
+		size = last
+	} else if size.Width < smallestWindow.Width || size.Height < smallestWindow.Height {
 		return
 	}
-	p.SetFloat(prefWindowWidth, float64(size.Width))
-	p.SetFloat(prefWindowHeight, float64(size.Height))
+	v := fmt.Sprintf("%.0f×%.0f", size.Width, size.Height)
+	if maximised {
+		v += " maximised"
+	}
+	p.SetString(prefWindow, v)
 }
