@@ -65,15 +65,22 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	w := a.NewWindow("BVNTD Đồng Tháp")
 	size, maximise := windowState(a.Preferences())
 	w.Resize(size)
-	w.SetCloseIntercept(func() {
-		size, maximised := w.Canvas().Size(), isMaximised(w)
-		slog.Info("window: closed", "width", size.Width, "height", size.Height, "maximised", maximised)
-		rememberWindow(a.Preferences(), size, maximised)
-		w.Close()
-	})
 
 	backups := cli.BackupService{DB: db, Refs: refs, DataDir: data, Exclusive: syncs.sched.Exclusive}
 	var opened atomic.Pointer[ui.UI]
+	w.SetCloseIntercept(func() {
+		closeWindow := func() {
+			size, maximised := w.Canvas().Size(), isMaximised(w)
+			slog.Info("window: closed", "width", size.Width, "height", size.Height, "maximised", maximised)
+			rememberWindow(a.Preferences(), size, maximised)
+			w.Close()
+		}
+		if u := opened.Load(); u != nil {
+			u.ConfirmClose(closeWindow) // asks first if a locked officer's form would be lost
+		} else {
+			closeWindow()
+		}
+	})
 	svc := ui.Services{Cases: db, Records: db, KPI: db, Sync: syncs, Scheduler: syncs, Review: db,
 		Reports: reportService{db: db, refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
 		Backups: backups, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now}

@@ -4,11 +4,16 @@ package ui
 // officer sees a clean window; the officer who locked gets it back.
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"bvntd/app"
 )
 
 // signInAs picks name on the sign-in (or lock) screen and types pin.
@@ -143,4 +148,71 @@ func TestLock_IdleLockKeepsTheForm(t *testing.T) {
 	if u.form != f || f.entry("consumer_name").Text != "Huỳnh Văn Nghĩa" {
 		t.Fatal("Lan's form is not back after the idle lock")
 	}
+}
+
+// Closing the program asks first while an officer who locked the window
+// has a form open (it lives in memory only); "Quay lại" is the default.
+func TestLock_CloseAsksWhileALockedFormWaits(t *testing.T) {
+	fx := newSignInFixture(t, "28261")
+	fx.addProfile("Phạm Thị Lan", "tiep_nhan", pinLan)
+	fx.addProfile("Lê Văn Tâm", "lanh_dao", pinTam)
+	fx.open(nil)
+	fx.signInAs("Phạm Thị Lan", pinLan)
+	u := fx.ui
+	closed := 0
+	closeIt := func() { closed++ }
+
+	c := &app.Case{ReceivedAt: fx.clock.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Võ Thị Sáu", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn sử dụng."}
+	if err := fx.db.CreateCase(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	u.openCase(c.ID) // a case to read only
+	u.session.lock()
+	fx.signInAs("Lê Văn Tâm", pinTam)
+	u.ConfirmClose(closeIt)
+	if closed != 1 {
+		t.Fatal("a case left open (nothing typed) held the close back")
+	}
+
+	fx.signInAs2(u, "Phạm Thị Lan", pinLan)
+	u.openForm(nil)
+	u.form.entry("consumer_name").SetText("Huỳnh Văn Nghĩa")
+	u.session.lock()
+	// Locked, nobody signed in: the question shows above the lock screen.
+	u.ConfirmClose(closeIt)
+	if closed != 1 {
+		t.Fatal("closed without asking")
+	}
+	top := fx.win.Canvas().Overlays().Top()
+	shown := strings.Join(texts(top), "\n")
+	if !strings.Contains(shown, "Phạm Thị Lan đang nhập dở, chưa lưu") {
+		t.Fatalf("the question says %q", shown)
+	}
+	u.session.tick()
+	if fx.win.Canvas().Overlays().Top() != top {
+		t.Fatal("the lock screen went over the question")
+	}
+	back := mustButton(t, top, "Quay lại")
+	if fx.win.Canvas().Focused() != back {
+		t.Error("Quay lại is not the default")
+	}
+	test.Tap(back)
+	if closed != 1 || fx.gate() == nil {
+		t.Fatal("Quay lại closed the program or left the lock")
+	}
+	u.ConfirmClose(closeIt)
+	test.Tap(mustButton(t, fx.win.Canvas().Overlays().Top(), "Vẫn đóng ứng dụng"))
+	if closed != 2 {
+		t.Fatal("Vẫn đóng ứng dụng did not close")
+	}
+}
+
+// signInAs2 locks the window first if someone is signed in, then signs in.
+func (fx *signInFixture) signInAs2(u *UI, name, pin string) {
+	fx.t.Helper()
+	if fx.gate() == nil {
+		u.session.lock()
+	}
+	fx.signInAs(name, pin)
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -145,6 +146,9 @@ type session struct {
 	// parked holds, by profile id, what each officer had open when the
 	// window locked, until that officer signs in again (workspace.go).
 	parked map[string]*workspace
+	// asking is the question on closing the program (UI.ConfirmClose),
+	// shown above the gate while open.
+	asking dialog.Dialog
 
 	stopOnce sync.Once
 	stop     chan struct{}
@@ -259,6 +263,7 @@ func (s *session) signedIn(p app.Profile) {
 func (s *session) lock() {
 	if s.u != nil && s.officer != nil {
 		if ws := s.u.park(s.gate); ws.hasWork {
+			ws.officer = s.officer.FullName
 			if s.parked == nil {
 				s.parked = make(map[string]*workspace)
 			}
@@ -321,7 +326,9 @@ func (s *session) activity() { s.last = s.now() }
 // opened behind it.
 func (s *session) tick() {
 	if s.shown {
-		s.raise()
+		if s.asking == nil {
+			s.raise()
+		}
 		return
 	}
 	if fp := focusPrint(s.win.Canvas()); fp != s.seen {

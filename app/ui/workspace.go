@@ -1,7 +1,13 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // When the window locks, what the officer had open (a half-typed form, a
@@ -23,6 +29,10 @@ type workspace struct {
 	trView  *sessionView
 	trForm  *sessionForm
 	hasWork bool
+	// typing: a form or a dialog was open, not only a record to read;
+	// closing the program would lose it.
+	typing  bool
+	officer string // whose work it is, for the question on closing
 }
 
 // pane is a container whose screen swaps a list for a record or a form in
@@ -81,6 +91,14 @@ func (u *UI) park(keep fyne.CanvasObject) *workspace {
 		c.Overlays().Remove(o)
 	}
 	ws.hasWork = ws.hasWork || len(ws.overlays) > 0
+	// Forms and dialogs; a case or a session shown is only read.
+	ws.typing = ws.form != nil || ws.trForm != nil || len(ws.overlays) > 0
+	for i, p := range u.panes {
+		read := p.c == u.casePane || u.training != nil && p.c == u.training.pane // u.form, trForm above
+		if !read && !sameObjects(ws.panes[i], p.home) {
+			ws.typing = true // outreach and registry show only forms in place of their lists
+		}
+	}
 	c.Unfocus()
 	u.tabs.SelectIndex(0)
 	return ws
@@ -109,6 +127,50 @@ func (u *UI) unpark(ws *workspace) {
 	if ws.focus != nil {
 		c.Focus(ws.focus)
 	}
+}
+
+// ConfirmClose calls close, or first asks, when officers who locked the
+// window left forms or dialogs open that closing the program would lose
+// (they are kept in memory only): "Quay lại" (the default) keeps the
+// program open for them to sign in and save.
+func (u *UI) ConfirmClose(close func()) {
+	var names []string
+	if s := u.session; s != nil {
+		for _, ws := range s.parked {
+			if ws.typing && !contains(names, ws.officer) {
+				names = append(names, ws.officer)
+			}
+		}
+	}
+	if len(names) == 0 {
+		close()
+		return
+	}
+	s := u.session
+	var d *dialog.CustomDialog
+	back := &widget.Button{Text: lang.X("close.parked.back", "Quay lại"), Icon: theme.CancelIcon(),
+		Importance: widget.HighImportance, OnTapped: func() { d.Hide() }}
+	ahead := &widget.Button{Text: lang.X("close.parked.close", "Vẫn đóng ứng dụng"), Icon: theme.ConfirmIcon(),
+		Importance: widget.DangerImportance, OnTapped: func() { d.Hide(); close() }}
+	text := lang.X("close.parked.message", "{{.Names}} đang nhập dở, chưa lưu (màn hình đã khóa khi đang nhập). Nếu đóng ứng dụng bây giờ, phần đang nhập dở sẽ mất. Hãy để cán bộ đó đăng nhập và lưu trước.",
+		map[string]any{"Names": strings.Join(names, ", ")})
+	d = dialog.NewCustomWithoutButtons(lang.X("close.parked.title", "Còn phần nhập dở chưa lưu"),
+		&widget.Label{Text: text, Wrapping: fyne.TextWrapWord}, u.win)
+	d.SetButtons([]fyne.CanvasObject{back, ahead})
+	d.SetOnClosed(func() { s.asking = nil })
+	d.Resize(fyne.NewSize(460, 200))
+	s.asking = d // above the lock's gate: tick does not raise the gate over it
+	d.Show()
+	u.win.Canvas().Focus(back)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func sameObjects(a, b []fyne.CanvasObject) bool {
