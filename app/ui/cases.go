@@ -368,9 +368,13 @@ const widestNumber = flagMark + priorityMark + "28261-2026-WWWW-0000"
 
 // numberWidth is the width of the case number column that shows
 // widestNumber whole: the text and the label's padding on both sides.
-func numberWidth() float32 {
-	text := fyne.MeasureText(widestNumber, theme.TextSize(), fyne.TextStyle{})
-	return float32(math.Ceil(float64(text.Width + 2*theme.InnerPadding() + 2)))
+func numberWidth() float32 { return textWidth(widestNumber, fyne.TextStyle{}) }
+
+// textWidth is the width of a table cell that shows text whole: the text
+// and the label's padding on both sides.
+func textWidth(text string, style fyne.TextStyle) float32 {
+	size := fyne.MeasureText(text, theme.TextSize(), style)
+	return float32(math.Ceil(float64(size.Width + 2*theme.InnerPadding() + 2)))
 }
 
 // spreadWidths shares avail among columns by share, none narrower than its
@@ -438,6 +442,9 @@ func (t *caseTable) MouseDown(e *desktop.MouseEvent) {
 func newCaseTable(s *casesScreen) *caseTable {
 	mins := colMin
 	mins[colNumber] = max(mins[colNumber], numberWidth())
+	for i := range mins { // every title whole
+		mins[i] = max(mins[i], textWidth(header(i), fyne.TextStyle{Bold: true}))
+	}
 	t := &caseTable{spreadTable: spreadTable{share: colShare[:], mins: mins[:]}}
 	t.Length = func() (int, int) { return len(s.rows), numCols }
 	// Cells are made with NewLabel: a Label that was never extended does not

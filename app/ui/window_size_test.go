@@ -157,6 +157,19 @@ func TestWindow_CaseNumberWholeAndColumnsResizable(t *testing.T) {
 		t.Fatalf("the number column is %v wide; a number with both marks needs %v", numberCol.Size().Width, need)
 	}
 
+	// Every title whole, and no sideways scrolling at 1024 px.
+	sum := -theme.Padding() // a padding between two columns
+	for col := range numCols {
+		h := headerCell(t, tbl, header(col))
+		if need := fyne.MeasureText(h.Text, theme.TextSize(), h.TextStyle).Width + 2*theme.InnerPadding(); h.Size().Width < need {
+			t.Errorf("the title %q is cut: %v wide, needs %v", h.Text, h.Size().Width, need)
+		}
+		sum += h.Size().Width + theme.Padding()
+	}
+	if sum > tbl.Size().Width-theme.ScrollBarSize() {
+		t.Errorf("the columns take %v of a table %v wide: it scrolls sideways", sum, tbl.Size().Width)
+	}
+
 	// Drag the right edge of "Người tiêu dùng" 60 px to the right.
 	consumer := headerCell(t, tbl, header(colConsumer))
 	before := consumer.Size().Width
