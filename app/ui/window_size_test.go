@@ -84,12 +84,13 @@ func fits(t *testing.T, w fyne.Window, what string) {
 	}
 }
 
-// inside fails unless o is shown whole within the window's width.
+// inside fails unless o is shown whole within the small screen's width.
 func inside(t *testing.T, w fyne.Window, o fyne.CanvasObject, what string) {
 	t.Helper()
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
-	if !o.Visible() || o.Size().Width <= 0 || pos.X < 0 || pos.X+o.Size().Width > w.Canvas().Size().Width {
-		t.Errorf("%s: at x %v, %v wide (shown %v), in a window %v wide", what, pos.X, o.Size().Width, o.Visible(), w.Canvas().Size().Width)
+	if !o.Visible() || o.Size().Width <= 0 || pos.X < 0 || pos.X+o.Size().Width > smallScreen.Width {
+		t.Errorf("%s: at x %v, %v wide (shown %v), on a screen %v wide (the window is %v)", what, pos.X, o.Size().Width,
+			o.Visible(), smallScreen.Width, w.Canvas().Size().Width)
 	}
 }
 
