@@ -136,6 +136,28 @@ func TestWindow_EveryTabFitsASmallScreen(t *testing.T) {
 	fits(t, w, "the case shown")
 	u.openForm(nil)
 	fits(t, w, "the case form")
+
+	// The records and forms of the other tabs.
+	u.tabs.Select(u.workTabs[0].item)
+	if len(u.training.all) == 0 {
+		t.Fatal("no demo training session")
+	}
+	u.training.openSession(u.training.all[0].ID)
+	fits(t, w, "a training session with its register")
+	u.training.openForm(nil)
+	fits(t, w, "the training session form")
+	u.tabs.Select(u.workTabs[1].item)
+	u.outreach.openEvent(nil)
+	fits(t, w, "the outreach event form")
+	u.outreach.openPub(nil)
+	fits(t, w, "the publication form")
+	u.tabs.Select(u.workTabs[2].item)
+	u.registry.openPerson(nil)
+	fits(t, w, "the participant form")
+	u.registry.openOfficer(nil)
+	fits(t, w, "the officer form")
+	u.registry.openOrg(nil)
+	fits(t, w, "the organisation form")
 }
 
 // The case number, the officer's handle on a case, is shown whole at
