@@ -24,6 +24,7 @@ import (
 	"bvntd/app/xlsx"
 	"bvntd/assets"
 	"bvntd/cmd/cli"
+	"bvntd/cmd/cli/glcheck"
 	"bvntd/storage"
 	"bvntd/sync/syncclient"
 )
@@ -53,16 +54,34 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	}
 	defer syncs.sched.Stop() // before the store closes
 
+	// Fyne logs, and does not return, a window it cannot open for want
+	// of OpenGL 2.1; the watcher hears it (glcheck).
+	gl := glcheck.Watch()
+	defer gl.Stop()
 	a := fyneapp.NewWithID(appID)
 	if err := assets.LoadTranslations(langCode); err != nil {
 		slog.Warn("translations not loaded", "error", err)
 	}
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("BVNTD Đồng Tháp")
-	w.Resize(fyne.NewSize(1024, 640))
+	size, maximise := windowState(a.Preferences())
+	w.Resize(size)
 
 	backups := cli.BackupService{DB: db, Refs: refs, DataDir: data, Exclusive: syncs.sched.Exclusive}
 	var opened atomic.Pointer[ui.UI]
+	w.SetCloseIntercept(func() {
+		closeWindow := func() {
+			size, maximised := w.Canvas().Size(), isMaximised(w)
+			slog.Info("window: closed", "width", size.Width, "height", size.Height, "maximised", maximised)
+			rememberWindow(a.Preferences(), size, maximised)
+			w.Close()
+		}
+		if u := opened.Load(); u != nil {
+			u.ConfirmClose(closeWindow) // asks first if a locked officer's form would be lost
+		} else {
+			closeWindow()
+		}
+	})
 	svc := ui.Services{Cases: db, Records: db, KPI: db, Sync: syncs, Scheduler: syncs, Review: db,
 		Reports: reportService{db: db, refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
 		Backups: backups, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now,
@@ -99,9 +118,31 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 		<-ctx.Done()
 		fyne.Do(a.Quit)
 	}()
-	slog.Info("window opened", "device", db.DeviceID(), "unit", unit)
-	w.ShowAndRun()
+	if err := showWindow(w, gl); err != nil {
+		slog.Error("window: cannot open", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
+		glcheck.Alert(glcheck.Message)
+		return err
+	}
+	if maximise {
+		maximiseWindow(w)
+	}
+	slog.Info("window opened", "device", db.DeviceID(), "unit", unit, "width", size.Width, "height", size.Height)
+	a.Run()
 	return nil
+}
+
+// showWindow shows w and returns glcheck's error if it could not open:
+// what Fyne logged, or a panic of its OpenGL painter.
+func showWindow(w fyne.Window, gl *glcheck.Watcher) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			if err = glcheck.FromPanic(v); err == nil {
+				panic(v)
+			}
+		}
+	}()
+	w.Show()
+	return gl.Err()
 }
 
 // dailyBackups takes the daily backup at start if the newest one is a day

@@ -104,13 +104,16 @@ func (s *casesScreen) buildFilters() fyne.CanvasObject {
 
 	days := container.NewGridWrap(fyne.NewSize(52, s.fDueDays.MinSize().Height), s.fDueDays)
 	dateSize := fyne.NewSize(118, s.fFrom.MinSize().Height)
-	row1 := container.NewGridWithColumns(3, s.fStatus.sel, s.fSector.sel, s.fKind.sel)
+	// Two rows that fit a 1024-px screen with room to spare (issue 17):
+	// the lists and the period, then the checks and "Bỏ lọc"; a bad value's
+	// message goes below them, where it can take the whole width.
+	period := container.NewHBox(widget.NewLabel(lang.X("cases.filter.period", "Tiếp nhận:")),
+		container.NewGridWrap(dateSize, s.fFrom), widget.NewLabel("–"), container.NewGridWrap(dateSize, s.fTo))
+	row1 := container.NewBorder(nil, nil, nil, period, container.NewGridWithColumns(3, s.fStatus.sel, s.fSector.sel, s.fKind.sel))
 	row2 := container.NewHBox(s.fOverdue, s.fDue, days,
-		widget.NewLabel(lang.X("cases.filter.working_days", "ngày làm việc")), s.fVulnerable,
-		widget.NewLabel(lang.X("cases.filter.period", "Tiếp nhận:")),
-		container.NewGridWrap(dateSize, s.fFrom), widget.NewLabel("–"), container.NewGridWrap(dateSize, s.fTo),
-		s.fClear, s.fMsg)
-	return container.NewVBox(row1, row2)
+		widget.NewLabel(lang.X("cases.filter.working_days", "ngày làm việc")), s.fVulnerable, s.fClear)
+	s.fMsg.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(row1, row2, s.fMsg)
 }
 
 // filter reads the filter bar; msg is a Vietnamese message for a bad

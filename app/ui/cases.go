@@ -2,10 +2,12 @@ package ui
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -352,11 +354,98 @@ func (s *casesScreen) cellText(row, col int) string {
 	return ""
 }
 
-// caseTable is a table whose columns share the available width.
-type caseTable struct{ spreadTable }
+// caseTable is a table whose columns share the available width, the case
+// number's wide enough for a whole number, until the officer drags a
+// column's edge in the header: from then on the widths are the officer's,
+// and a resized window leaves them as they are.
+type caseTable struct {
+	spreadTable
+	userSized bool // the officer resized a column
+}
+
+// widestNumber is as wide as a case number can be shown, with both marks.
+const widestNumber = flagMark + priorityMark + "28261-2026-WWWW-0000"
+
+// numberWidth is the width of the case number column that shows
+// widestNumber whole: the text and the label's padding on both sides.
+func numberWidth() float32 { return textWidth(widestNumber, fyne.TextStyle{}) }
+
+// textWidth is the width of a table cell that shows text whole: the text
+// and the label's padding on both sides.
+func textWidth(text string, style fyne.TextStyle) float32 {
+	size := fyne.MeasureText(text, theme.TextSize(), style)
+	return float32(math.Ceil(float64(size.Width + 2*theme.InnerPadding() + 2)))
+}
+
+// spreadWidths shares avail among columns by share, none narrower than its
+// minimum: columns whose share falls short get their minimum, and the
+// others share what is left. When the minimums take more than avail, the
+// table scrolls sideways.
+func spreadWidths(avail float32, share, mins []float32) []float32 {
+	w := make([]float32, len(share))
+	fixed := make([]bool, len(share))
+	for {
+		left, shares := avail, float32(0)
+		for i := range share {
+			if fixed[i] {
+				left -= mins[i]
+			} else {
+				shares += share[i]
+			}
+		}
+		again := false
+		for i := range share {
+			if fixed[i] {
+				w[i] = mins[i]
+				continue
+			}
+			if shares > 0 {
+				w[i] = left * share[i] / shares
+			}
+			if w[i] < mins[i] {
+				fixed[i], again = true, true
+			}
+		}
+		if !again {
+			return w
+		}
+	}
+}
+
+// Resize spreads the columns over the new width, unless the officer set
+// them.
+func (t *caseTable) Resize(size fyne.Size) {
+	if size.Width != t.width && !t.userSized {
+		t.spread(size.Width)
+	}
+	t.Table.Resize(size)
+}
+
+// spread sets the columns' widths for a table width.
+func (t *caseTable) spread(width float32) {
+	t.width = width
+	avail := width - theme.ScrollBarSize() - theme.Padding()*float32(len(t.share))
+	for i, w := range spreadWidths(avail, t.share, t.mins) {
+		t.SetColumnWidth(i, w)
+	}
+}
+
+// MouseDown starts a drag; over the edge of a column in the header (where
+// the table shows the resize cursor) the drag resizes that column.
+func (t *caseTable) MouseDown(e *desktop.MouseEvent) {
+	if t.Cursor() == desktop.HResizeCursor {
+		t.userSized = true
+	}
+	t.Table.MouseDown(e)
+}
 
 func newCaseTable(s *casesScreen) *caseTable {
-	t := &caseTable{spreadTable{share: colShare[:], mins: colMin[:]}}
+	mins := colMin
+	mins[colNumber] = max(mins[colNumber], numberWidth())
+	for i := range mins { // every title whole
+		mins[i] = max(mins[i], textWidth(header(i), fyne.TextStyle{Bold: true}))
+	}
+	t := &caseTable{spreadTable: spreadTable{share: colShare[:], mins: mins[:]}}
 	t.Length = func() (int, int) { return len(s.rows), numCols }
 	// Cells are made with NewLabel: a Label that was never extended does not
 	// lay out its text when the table resizes it, so it would not truncate.
@@ -384,6 +473,6 @@ func newCaseTable(s *casesScreen) *caseTable {
 		}
 	}
 	t.ExtendBaseWidget(t)
-	t.setWidths(1000)
+	t.spread(1000)
 	return t
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -142,6 +143,13 @@ type session struct {
 	lockBtn *widget.Button
 	addBtn  *widget.Button
 
+	// parked holds, by profile id, what each officer had open when the
+	// window locked, until that officer signs in again (workspace.go).
+	parked map[string]*workspace
+	// asking is the question on closing the program (UI.ConfirmClose),
+	// shown above the gate while open.
+	asking dialog.Dialog
+
 	stopOnce sync.Once
 	stop     chan struct{}
 }
@@ -154,7 +162,7 @@ func newSession(u *UI, svc Services) *session {
 	}
 	s.who = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	s.lockBtn = widget.NewButtonWithIcon(lang.X("session.lock", "Khóa"), theme.VisibilityOffIcon(), s.lock)
-	s.addBtn = widget.NewButtonWithIcon(lang.X("session.add_officer", "Thêm cán bộ"), theme.ContentAddIcon(), s.addOfficer)
+	s.addBtn = widget.NewButtonWithIcon(lang.X("session.add_officer", "Thêm người dùng máy này"), theme.ContentAddIcon(), s.addOfficer)
 	s.addBtn.Hide()
 	s.bar = container.NewHBox(s.who, s.addBtn, s.lockBtn)
 	s.bar.Hide()
@@ -238,13 +246,31 @@ func (s *session) signedIn(p app.Profile) {
 	if s.shown {
 		s.hide()
 	}
+	if ws := s.parked[p.ID]; ws != nil && s.u != nil {
+		delete(s.parked, p.ID)
+		s.u.unpark(ws)
+		slog.Info("ui: the officer's open work shown again", "profile", p.ID)
+	}
 	s.last = s.now()
 	slog.Info("ui: signed in", "profile", p.ID, "role", p.Role) // the id, never the name
 }
 
 // lock shows the lock screen of the signed-in officer (or the sign-in
-// screen if nobody is signed in).
+// screen if nobody is signed in). What the officer had open (forms, a
+// case, dialogs) is taken off the screens at once and kept for them: the
+// next officer sees the lists, and the same officer gets it back on
+// signing in again.
 func (s *session) lock() {
+	if s.u != nil && s.officer != nil {
+		if ws := s.u.park(s.gate); ws.hasWork {
+			ws.officer = s.officer.FullName
+			if s.parked == nil {
+				s.parked = make(map[string]*workspace)
+			}
+			s.parked[s.officer.ID] = ws
+			slog.Info("ui: locked with open work kept for the officer", "profile", s.officer.ID)
+		}
+	}
 	s.run(func() {
 		profiles, err := s.svc.Profiles(context.Background())
 		fyne.Do(func() {
@@ -300,7 +326,9 @@ func (s *session) activity() { s.last = s.now() }
 // opened behind it.
 func (s *session) tick() {
 	if s.shown {
-		s.raise()
+		if s.asking == nil {
+			s.raise()
+		}
 		return
 	}
 	if fp := focusPrint(s.win.Canvas()); fp != s.seen {

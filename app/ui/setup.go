@@ -59,7 +59,7 @@ func newSetupView(s *session, adding bool) *setupView {
 	title := &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	intro := &widget.Label{Wrapping: fyne.TextWrapWord}
 	if adding {
-		title.Text = lang.X("setup.title.add", "Thêm cán bộ dùng máy này")
+		title.Text = lang.X("setup.title.add", "Thêm người dùng máy này")
 		intro.Text = lang.X("setup.intro.add", "Mỗi cán bộ đăng nhập bằng mã PIN của mình; mọi thay đổi ghi tên người đã đăng nhập.")
 	} else {
 		title.Text = lang.X("setup.title.first", "Thiết lập lần đầu")

@@ -30,9 +30,9 @@ type SyncProgress struct {
 const syncLineTime = "15:04 02/01"
 
 // statusLine is the line at the bottom of the window that says, in one
-// sentence, where synchronisation stands; at its right end, a warning when
-// the computer's clock is wrong, and one when the holiday calendar lacks
-// the year (app.CalendarGaps).
+// sentence, where synchronisation stands; under it, a warning when the
+// computer's clock is wrong, and one when the holiday calendar lacks the
+// year (app.CalendarGaps).
 type statusLine struct {
 	text     *widget.Label
 	clock    *widget.Label
@@ -59,12 +59,14 @@ type lineState struct {
 func newStatusLine() *statusLine {
 	l := &statusLine{
 		text:     &widget.Label{Truncation: fyne.TextTruncateEllipsis},
-		clock:    &widget.Label{Importance: widget.WarningImportance},
-		calendar: &widget.Label{Importance: widget.WarningImportance},
+		clock:    &widget.Label{Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord},
+		calendar: &widget.Label{Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord},
 	}
 	l.clock.Hide()
 	l.calendar.Hide()
-	l.row = container.NewBorder(nil, nil, nil, container.NewHBox(l.calendar, l.clock), l.text)
+	// The warnings go under the sentence, each on its own line, wrapped:
+	// side by side they would make the window wider than a 1024-px screen.
+	l.row = container.NewBorder(nil, container.NewVBox(l.calendar, l.clock), nil, nil, l.text)
 	l.content = container.NewVBox(widget.NewSeparator(), l.row)
 	return l
 }

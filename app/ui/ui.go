@@ -194,6 +194,7 @@ type UI struct {
 	tabs       *container.AppTabs
 	root       fyne.CanvasObject
 	session    *session // nil without a SignInService
+	panes      []pane   // the main screens' panes, for the lock (workspace.go)
 }
 
 // New builds the user interface for w and starts loading the case list,
@@ -304,6 +305,7 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		}
 	}
 	u.addTabShortcuts()
+	u.panes = u.workPanes()
 	if svc.SignIn == nil {
 		u.root = container.NewBorder(u.diskBanner, u.line.content, nil, nil, u.tabs)
 		return u
