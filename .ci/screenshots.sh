@@ -1,98 +1,142 @@
 #!/usr/bin/env bash
-# The real-window walkthrough (not part of CI): builds both programs, starts
-# a provincial server and a demo laptop of Phường Mỹ Tho enrolled with it,
-# opens the app under Xvfb at 1366×768 and goes through it as an officer
-# would, saving a PNG of each step into OUT (default ./screenshots):
+# The real-window walkthrough (not part of CI): builds both programs, and for
+# each screen size (default 1366x768 and 1024x600) starts a provincial server
+# and a demo laptop of Phường Mỹ Tho enrolled with it, opens the app under
+# Xvfb at that size and goes through it as an officer would, saving a PNG of
+# each step into OUT/SIZE (default ./screenshots/SIZE):
 #
-#   01 sign-in · 02 complaint list · 03 dashboard · 04 new complaint form ·
-#   05 the form refusing to save without channel and kind · 06 "Đóng" asking
-#   before it drops what was typed · 07 training sessions · 08 a session's
-#   attendance · 09 the attendance box finding "ngo my" without diacritics ·
-#   10 Enter: marked present · 11 reports · 12 sync panel · 13 after
-#   "Đồng bộ ngay" · 14 locked
+#   01 sign-in · 02 complaint list · 03 dashboard · 04 a case with its
+#   deadline and steps · 05 new complaint form · 06 the form refusing to
+#   save without channel and kind · 07 "Đóng" asking before it drops what
+#   was typed · 08 locked with the form open · 09 the same officer back:
+#   the form as it was · 10 training sessions · 11 a session's attendance ·
+#   12 the attendance box finding "ngo my" without diacritics · 13 Enter:
+#   marked present · 14 registry · 15 reports · 16 review ("Cần xem xét") ·
+#   17 sync panel · 18 after "Đồng bộ ngay" · 19 "Đăng ký lại" from the sync
+#   tab · 20 the same with a server that does not answer: told within 15 s ·
+#   21 locked
 #
 # Tabs are reached with the keyboard (Alt+1 … Alt+8, the "Màn hình" menu),
 # names and the PIN are typed with xdotool; the few buttons are clicked at
-# their places in a 1366×768 window (if the layout moves, the pictures show
-# where the clicks went). Look at every picture.
-# Usage: bash .ci/screenshots.sh [OUT]
+# their places, measured for each size below (if the layout moves, the
+# pictures show where the clicks went). Look at every picture.
+# Usage: bash .ci/screenshots.sh [OUT] [SIZE…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(realpath -m "${1:-screenshots}")
-mkdir -p "$out"
+shift || true
+sizes=("$@")
+[[ ${#sizes[@]} -gt 0 ]] || sizes=(1366x768 1024x600)
 bash .ci/deps.sh test
 export LANG=C.UTF-8
-work=$(mktemp -d -t bvntd-shots.XXXXXX)
-export XDG_CONFIG_HOME="$work/xdg"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
+bin=$(mktemp -d -t bvntd-shots-bin.XXXXXX)
+go build -o "$bin/bvntd" .
+go build -o "$bin/bvntd-server" ./cmd/bvntd-server
+
+walk() { # walk W H DIR
+  local W=$1 H=$2 dir=$3
+  mkdir -p "$dir"
+  local work pids=()
+  work=$(mktemp -d -t bvntd-shots.XXXXXX)
+  export XDG_CONFIG_HOME="$work/xdg"
+  stop() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+  }
+  trap stop RETURN
+  local data="$work/data" port=$((18181 + RANDOM % 500))
+  "$bin/bvntd" demo --data "$data" --commune 28261 --seed 1 >/dev/null 2>&1
+  "$bin/bvntd-server" serve --db "$work/server.sqlite" --addr 127.0.0.1:$port 2>"$work/server.log" & pids+=($!)
+  for _ in $(seq 50); do curl -fs http://127.0.0.1:$port/v1/health >/dev/null 2>&1 && break; sleep 0.2; done
+  local code
+  code=$("$bin/bvntd-server" enroll --db "$work/server.sqlite" --scope 28261)
+  "$bin/bvntd" enroll --data "$data" --server http://127.0.0.1:$port --code "$code" >/dev/null
+
+  : >"$work/xdisplay"
+  Xvfb -displayfd 3 -screen 0 "${W}x${H}x24" -nolisten tcp 3>"$work/xdisplay" >/dev/null 2>&1 & pids+=($!)
+  for _ in $(seq 100); do [[ -s $work/xdisplay ]] && break; sleep 0.1; done
+  export DISPLAY=:$(tr -d '[:space:]' <"$work/xdisplay")
+  "$bin/bvntd" --data "$data" >"$work/app.log" 2>&1 & pids+=($!)
+  local wid=""
+  for _ in $(seq 100); do
+    wid=$(xdotool search --name "BVNTD Đồng Tháp" 2>/dev/null | head -1 || true)
+    [[ -n $wid ]] && break
+    sleep 0.2
+  done
+  [[ -n $wid ]] || { echo "screenshots: the window did not appear" >&2; cat "$work/app.log" >&2; return 1; }
+  sleep 2
+
+  local n=0
+  shot() { # shot NAME [WAIT]: wait, then save the screen as NN-NAME.png
+    sleep "${2:-1.5}"
+    n=$((n + 1))
+    import -window root "$dir/$(printf %02d "$n")-$1.png"
+    echo "  ${W}x${H}/$(printf %02d "$n")-$1.png" >&2
+  }
+  key() { xdotool key --window "$wid" "$@"; }
+  click() { xdotool mousemove "$1" "$2" click 1; }
+  typ() { xdotool type --delay 60 "$1"; }
+  # Places, measured on the pictures of each size: most are anchored to
+  # the window's right or bottom edge.
+  local addCase=$((W - 69)),89 save=$((W - 39)),$((H - 70)) close=$((W - 111)),$((H - 70))
+  local lock=$((W - 43)),$((H - 22)) firstRow=100,281 back=60,91 session=240,204 attendance=600,275
+  local syncNow enrolAgain enrolServer enrolCode enrolGo
+  if ((W >= 1366)); then
+    syncNow=75,416 enrolAgain=200,416 enrolServer=500,215 enrolCode=500,265 enrolGo=600,320
+  else
+    syncNow=75,416 enrolAgain=200,416 enrolServer=500,215 enrolCode=500,265 enrolGo=600,320
+  fi
+  at() { click "${1%,*}" "${1#*,}"; }
+
+  shot signin 0
+  xdotool windowfocus --sync "$wid" 2>/dev/null || true
+  typ 135246; key Return              # the demo officer's PIN (cli.DemoPIN)
+  sleep 3
+  for _ in 1 2 3; do                  # the window opens at its last size; make it the screen's
+    xdotool windowmove "$wid" 0 0; xdotool windowsize "$wid" "$W" "$H"; sleep 1
+  done
+  shot cases
+  key alt+5; shot dashboard 8
+  key alt+1; sleep 1; at $firstRow    # the newest case
+  shot case 3
+  at $back; sleep 1; at $addCase      # "Danh sách", then "Thêm vụ việc"
+  shot case-form
+  key ctrl+a; typ "01/12/2026"        # the day received: something typed
+  at $save                            # "Lưu" without channel and kind
+  shot case-form-errors
+  at $close                           # "Đóng": it asks before dropping what was typed
+  shot case-form-discard
+  key Return                          # the default: "Tiếp tục nhập"
+  sleep 1; at $lock                   # "Khóa" with the form open
+  shot locked-with-form
+  typ 135246; key Return              # the same officer: the form comes back
+  shot form-back 3
+  at $close; sleep 1; key Tab; key space   # "Đóng", then "Bỏ thay đổi"
+  key alt+2; shot training
+  at $session                         # the first session (planned: the register is open)
+  shot session
+  at $attendance; typ "ngo my"        # the attendance box
+  shot attendance-suggestions
+  key Return; shot attendance-marked
+  key alt+4; shot registry
+  key alt+6; shot reports
+  key alt+7; shot review
+  key alt+8; shot sync
+  at $syncNow                         # "Đồng bộ ngay"
+  shot sync-done 10
+  at $enrolAgain                      # "Đăng ký lại"
+  shot enrol-again
+  at $enrolServer; key ctrl+a; typ "http://127.0.0.1:9"   # nothing listens there
+  at $enrolCode; key ctrl+a; typ "ABCD-EFGH"
+  at $enrolGo
+  shot enrol-server-down 17
+  key alt+1; sleep 1; at $lock
+  shot locked
+  echo "screenshots: $n pictures at ${W}x${H}; look at every one" >&2
 }
-trap cleanup EXIT
 
-go build -o "$work/bvntd" .
-go build -o "$work/bvntd-server" ./cmd/bvntd-server
-data="$work/data"
-"$work/bvntd" demo --data "$data" --commune 28261 --seed 1 >/dev/null 2>&1
-"$work/bvntd-server" serve --db "$work/server.sqlite" --addr 127.0.0.1:18181 2>"$work/server.log" & pids+=($!)
-for _ in $(seq 50); do curl -fs http://127.0.0.1:18181/v1/health >/dev/null 2>&1 && break; sleep 0.2; done
-code=$("$work/bvntd-server" enroll --db "$work/server.sqlite" --scope 28261)
-"$work/bvntd" enroll --data "$data" --server http://127.0.0.1:18181 --code "$code" >/dev/null
-
-: >"$work/xdisplay"
-Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$work/xdisplay" >/dev/null 2>&1 & pids+=($!)
-for _ in $(seq 100); do [[ -s $work/xdisplay ]] && break; sleep 0.1; done
-export DISPLAY=:$(tr -d '[:space:]' <"$work/xdisplay")
-"$work/bvntd" --data "$data" >"$work/app.log" 2>&1 & pids+=($!)
-wid=""
-for _ in $(seq 100); do
-  wid=$(xdotool search --name "BVNTD Đồng Tháp" 2>/dev/null | head -1 || true)
-  [[ -n $wid ]] && break
-  sleep 0.2
+for s in "${sizes[@]}"; do
+  walk "${s%x*}" "${s#*x}" "$out/$s"
 done
-[[ -n $wid ]] || { echo "screenshots: the window did not appear" >&2; cat "$work/app.log" >&2; exit 1; }
-sleep 2
-
-n=0
-shot() { # shot NAME [WAIT]: wait, then save the screen as NN-NAME.png
-  sleep "${2:-1.5}"
-  n=$((n + 1))
-  import -window root "$out/$(printf %02d "$n")-$1.png"
-  echo "  $(printf %02d "$n")-$1.png" >&2
-}
-key() { xdotool key --window "$wid" "$@"; }
-click() { xdotool mousemove "$1" "$2" click 1; }
-typ() { xdotool type --delay 80 "$1"; }
-
-echo "screenshots in $out:" >&2
-shot signin 0
-xdotool windowfocus --sync "$wid" 2>/dev/null || true
-typ 135246; key Return              # the demo officer's PIN (cli.DemoPIN)
-sleep 3
-for _ in 1 2 3; do                  # the main screens set their own size once shown
-  xdotool windowmove "$wid" 0 0; xdotool windowsize "$wid" 1366 768; sleep 1
-done
-shot cases
-key alt+5; shot dashboard 8
-key alt+1; sleep 1; click 1297 89   # "Thêm vụ việc"
-shot case-form
-click 340 573; typ "Nguyễn Văn Thử" # consumer's name
-click 1327 700                      # "Lưu" without channel and kind
-shot case-form-errors
-click 1255 700                      # "Đóng": it asks before dropping what was typed
-shot case-form-discard
-click 752 436                       # "Bỏ thay đổi"
-key alt+2; shot training
-click 240 204                       # the first session (planned: the register is open)
-shot session
-click 600 275; typ "ngo my"         # the attendance box
-shot attendance-suggestions
-key Return; shot attendance-marked
-key alt+6; shot reports
-key alt+8; shot sync
-click 75 598                        # "Đồng bộ ngay"
-shot sync-done 10
-click 1323 746                      # "Khóa"
-shot locked
-echo "screenshots: $n pictures; look at every one" >&2
+rm -rf "$bin"

@@ -506,6 +506,9 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 		if b, ok := obj.(*widget.Button); ok && b.Text == text && b.Visible() {
 			return b
 		}
+		if k, ok := obj.(*keyButton); ok && k.Text == text && k.Visible() {
+			return &k.Button
+		}
 	}
 	return nil
 }

@@ -18,6 +18,26 @@ import (
 // the form can scroll it into view.
 type focusHook func(fyne.CanvasObject)
 
+// keyButton is a Button that Enter presses too, not only Space: in a
+// question over a form the officer's hand is on Enter, and the focused
+// button (the safe answer) is what Enter should take.
+type keyButton struct{ widget.Button }
+
+func newKeyButton(b widget.Button) *keyButton {
+	k := &keyButton{Button: b}
+	k.ExtendBaseWidget(k)
+	return k
+}
+
+// TypedKey implements fyne.Focusable.
+func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
+	if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && !b.Disabled() && b.OnTapped != nil {
+		b.OnTapped()
+		return
+	}
+	b.Button.TypedKey(ev)
+}
+
 // wheelPass lies over a one-line text box of a long form and gives the
 // mouse wheel to the form's scroll. Fyne hands the wheel to the deepest
 // scrollable thing under the pointer, and every Entry holds a scroller of
