@@ -9,12 +9,11 @@
 #   deadline and steps · 05 new complaint form · 06 the form refusing to
 #   save without channel and kind · 07 "Đóng" asking before it drops what
 #   was typed · 08 locked with the form open · 09 the same officer back:
-#   the form as it was · 10 training sessions · 11 a session's attendance ·
-#   12 the attendance box finding "ngo my" without diacritics · 13 Enter:
-#   marked present · 14 registry · 15 reports · 16 review ("Cần xem xét") ·
-#   17 sync panel · 18 after "Đồng bộ ngay" · 19 "Đăng ký lại" from the sync
-#   tab · 20 the same with a server that does not answer: told within 15 s ·
-#   21 locked
+#   the form as it was · 10 training sessions · 11 a session planned for
+#   next month: registrations only · 12 a session held: its register ·
+#   13 registry · 14 reports · 15 review ("Cần xem xét") · 16 sync panel ·
+#   17 after "Đồng bộ ngay" · 18 "Đăng ký lại" from the sync tab · 19 the
+#   same with a server that does not answer: told within 15 s · 20 locked
 #
 # Tabs are reached with the keyboard (Alt+1 … Alt+8, the "Màn hình" menu),
 # names and the PIN are typed with xdotool; the few buttons are clicked at
@@ -80,13 +79,11 @@ walk() { # walk W H DIR
   # Places, measured on the pictures of each size: most are anchored to
   # the window's right or bottom edge.
   local addCase=$((W - 69)),89 save=$((W - 39)),$((H - 70)) close=$((W - 111)),$((H - 70))
-  local lock=$((W - 43)),$((H - 22)) firstRow=100,281 back=60,91 session=240,204 attendance=600,275
-  local syncNow enrolAgain enrolServer enrolCode enrolGo
-  if ((W >= 1366)); then
-    syncNow=75,416 enrolAgain=200,416 enrolServer=500,215 enrolCode=500,265 enrolGo=600,320
-  else
-    syncNow=75,416 enrolAgain=200,416 enrolServer=500,215 enrolCode=500,265 enrolGo=600,320
-  fi
+  local lock=$((W - 43)),$((H - 22)) firstRow=100,281 back=60,91 session2=240,243 session=240,204
+  # The sync tab is laid out from its top left; the enrolment form's
+  # introduction takes two lines on a narrow screen, one on a wide one.
+  local syncNow=75,416 enrolAgain=200,416 enrolServer=200,278 enrolCode=200,356 enrolGo=57,397
+  if ((W >= 1366)); then enrolServer=200,258 enrolCode=200,337 enrolGo=60,377; fi
   at() { click "${1%,*}" "${1#*,}"; }
 
   shot signin 0
@@ -114,11 +111,10 @@ walk() { # walk W H DIR
   shot form-back 3
   at $close; sleep 1; key Tab; key space   # "Đóng", then "Bỏ thay đổi"
   key alt+2; shot training
-  at $session                         # the first session (planned: the register is open)
-  shot session
-  at $attendance; typ "ngo my"        # the attendance box
-  shot attendance-suggestions
-  key Return; shot attendance-marked
+  at $session                         # the first session: planned for next month
+  shot session-planned                # registrations only, no present/absent yet
+  at $back; sleep 1; at $session2     # a session held: its register
+  shot session-held
   key alt+4; shot registry
   key alt+6; shot reports
   key alt+7; shot review
