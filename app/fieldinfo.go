@@ -31,6 +31,7 @@ type fieldInfo struct {
 	ref   refKind  // or of this reference data
 	money bool     // an amount in đồng
 	day   bool     // an instant the form takes as a day: shown as its date in ICT
+	year  bool     // a year number: shown without a thousands dot
 }
 
 func label(l string) fieldInfo { return fieldInfo{label: l} }
@@ -74,6 +75,7 @@ var EntityLabels = CodeList{
 	{EntityAttendance, "Điểm danh", "Attendance"},
 	{EntityOutreach, "Sự kiện truyền thông", "Outreach event"},
 	{EntityPublication, "Tài liệu, tin bài truyền thông", "Publication"},
+	{EntityReportNarrative, "Nội dung báo cáo năm", "Annual report narrative"},
 	{EntityHolidayYear, "Lịch nghỉ lễ, Tết", "Holiday calendar"},
 }
 
@@ -246,6 +248,15 @@ var fieldInfos = map[string]map[string]fieldInfo{
 		"url":              label("Đường dẫn"),
 		"note":             label("Ghi chú"),
 	},
+	EntityReportNarrative: {
+		"year":          {label: "Năm báo cáo", year: true},
+		"difficulties":  label("Khó khăn, vướng mắc"),
+		"proposals":     label("Kiến nghị, đề xuất"),
+		"next_year":     label("Phương hướng, nhiệm vụ năm sau"),
+		"typical_cases": label("Vụ việc điển hình"),
+		"tasks":         label("Kết quả thực hiện nhiệm vụ (Biểu 5)"),
+		"note":          label("Ghi chú"),
+	},
 }
 
 // infoOf returns what is known of field of entity.
@@ -347,6 +358,15 @@ func showValue(info fieldInfo, v reflect.Value, refs *RefData) string {
 		return x.In(ICT).Format("15:04 02/01/2006")
 	case json.RawMessage:
 		return string(x)
+	case TaskReport:
+		s := x.Task + ": " + TaskStatuses.Label(x.Status)
+		if x.Status == "" {
+			s = x.Task
+		}
+		if x.Result != "" {
+			s += " – " + x.Result
+		}
+		return s
 	case bool:
 		if x {
 			return "Có"
@@ -361,6 +381,9 @@ func showValue(info fieldInfo, v reflect.Value, refs *RefData) string {
 	}
 	switch v.Kind() {
 	case reflect.Int, reflect.Int64:
+		if info.year {
+			return strconv.FormatInt(v.Int(), 10)
+		}
 		if info.money {
 			return formatCount64(v.Int()) + " đồng"
 		}

@@ -173,6 +173,9 @@ type KPIData struct {
 	Attendance    []Attendance
 	Outreach      []OutreachEvent
 	Publications  []Publication
+	// Narratives are the communes' written parts of their annual reports
+	// (not counted in any figure; the report prints them).
+	Narratives []ReportNarrative
 	// Units are the communes covered: one for a commune's device, every
 	// commune of the province for "Toàn tỉnh". They are T1's denominator.
 	Units []string
