@@ -92,7 +92,7 @@ var TargetDefinitions = []TargetDefinition{
 	{ID: "T1", Scope: ScopeEach, Horizon: HorizonBy2030, Proxy: true,
 		Counts: "Chỉ số thay thế: số xã, phường có ít nhất một lần đồng bộ dữ liệu thành công với máy chủ của tỉnh trong kỳ, trên tổng số xã, phường của báo cáo. " +
 			"Ứng dụng không đo được việc kết nối Cơ sở dữ liệu quốc gia về bảo vệ quyền lợi người tiêu dùng và Tổng đài 1800.6838 mà Kế hoạch đặt ra: việc đó do Bộ Công Thương triển khai.",
-		Judged: "Không đánh giá Đạt/Chưa đạt: chỉ nêu số liệu thay thế và tỷ lệ so với mức 100% của năm 2030.",
+		Judged: "Không đánh giá: chỉ nêu số liệu thay thế và tỷ lệ so với mức 100% của năm 2030, vì số liệu này không phải điều Kế hoạch đặt ra.",
 		Source: "Kế hoạch 395/KH-UBND, Mục II.2, gạch đầu dòng 1 (\"Phấn đấu đến năm 2030 … 100% cơ quan quản lý nhà nước và Hội bảo vệ người tiêu dùng tỉnh được kết nối, chia sẻ thông tin với Cơ sở dữ liệu quốc gia … tích hợp đồng bộ với Tổng đài … 1800.6838\"); " +
 			"Phụ lục, nhiệm vụ II.1–II.3 (\"theo kế hoạch do Bộ Công Thương triển khai\")."},
 	{ID: "T2", Scope: ScopeProvince, Horizon: HorizonAnnual,
