@@ -40,16 +40,16 @@ func TestComputeKPIs_PlanDefinitions(t *testing.T) {
 		want     map[string]want
 	}{
 		{"commune 2027", false, 2027, map[string]want{
-			"T1": {1, 1, "28261", app.TargetProxy, "Chỉ số thay thế (không đánh giá)"},
-			"T2": {1, 0, "E1", app.TargetContribution, "Phần đóng góp vào chỉ tiêu toàn tỉnh (không đánh giá riêng)"},
-			"T3": {2, 0, "D1 D2", app.TargetContribution, "Phần đóng góp vào chỉ tiêu toàn tỉnh (không đánh giá riêng)"},
+			"T1": {1, 1, "28261", app.TargetProxy, "Chỉ số thay thế, không đánh giá"},
+			"T2": {1, 0, "E1", app.TargetContribution, "Đóng góp vào chỉ tiêu toàn tỉnh"},
+			"T3": {2, 0, "D1 D2", app.TargetContribution, "Đóng góp vào chỉ tiêu toàn tỉnh"},
 			"T4": {1, 2, "O1", app.TargetProgress, "Đang tiến tới mục tiêu 2030: 50%"},
 			"T5": {2, 3, "F1 F2", app.TargetProgress, "Đang tiến tới mục tiêu 2030: 66,7%"},
-			"T6": {1, 0, "E2", app.TargetContribution, "Phần đóng góp vào chỉ tiêu toàn tỉnh (không đánh giá riêng)"},
+			"T6": {1, 0, "E2", app.TargetContribution, "Đóng góp vào chỉ tiêu toàn tỉnh"},
 			"T7": {4, 0, "D3 D4 D5 D6", app.TargetProgress, "Đang tiến tới mục tiêu 2030: 40%"},
 		}},
 		{"province 2027", true, 2027, map[string]want{
-			"T1": {1, 2, "28261", app.TargetProxy, "Chỉ số thay thế (không đánh giá)"},
+			"T1": {1, 2, "28261", app.TargetProxy, "Chỉ số thay thế, không đánh giá"},
 			"T2": {2, 0, "E1 E4", app.TargetMet, "Đạt"},
 			"T3": {3, 0, "D1 D2 D7", app.TargetMet, "Đạt"},
 			"T4": {1, 2, "O1", app.TargetProgress, "Đang tiến tới mục tiêu 2030: 50%"},
@@ -63,7 +63,7 @@ func TestComputeKPIs_PlanDefinitions(t *testing.T) {
 		}},
 		// 2030: the by-2030 targets are judged; T1 is still not.
 		{"province 2030", true, 2030, map[string]want{
-			"T1": {0, 2, "", app.TargetProxy, "Chỉ số thay thế (không đánh giá)"},
+			"T1": {0, 2, "", app.TargetProxy, "Chỉ số thay thế, không đánh giá"},
 			"T2": {0, 0, "", app.TargetNotMet, "Chưa đạt"},
 			"T4": {0, 2, "", app.TargetNotMet, "Chưa đạt"},
 			"T5": {0, 3, "", app.TargetNotMet, "Chưa đạt"},

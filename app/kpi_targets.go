@@ -173,8 +173,8 @@ const (
 	VerdictMetVI          = "Đạt"
 	VerdictNotMetVI       = "Chưa đạt"
 	VerdictProgressVI     = "Đang tiến tới mục tiêu 2030: %s"
-	VerdictContributionVI = "Phần đóng góp vào chỉ tiêu toàn tỉnh (không đánh giá riêng)"
-	VerdictProxyVI        = "Chỉ số thay thế (không đánh giá)"
+	VerdictContributionVI = "Đóng góp vào chỉ tiêu toàn tỉnh"
+	VerdictProxyVI        = "Chỉ số thay thế, không đánh giá"
 	VerdictUnknownVI      = "Chưa có dữ liệu"
 )
 

@@ -309,7 +309,7 @@ type dashTargetRow struct {
 }
 
 // Widths of the target table's columns; the name takes the rest.
-var dashTargetCols = []float32{40, 0, 140, 90, 250, 60, 100}
+var dashTargetCols = []float32{40, 0, 140, 90, 270, 60, 90}
 
 func (v *dashboard) targetSection(r *app.KPIReport) fyne.CanvasObject {
 	header := func(s string) fyne.CanvasObject {
@@ -324,7 +324,7 @@ func (v *dashboard) targetSection(r *app.KPIReport) fyne.CanvasObject {
 			value: &widget.Label{Text: targetValue(t), Truncation: fyne.TextTruncateEllipsis},
 			goal:  &widget.Label{Text: targetGoal(t), Truncation: fyne.TextTruncateEllipsis},
 			open:  &widget.Button{Text: lang.X("dashboard.open", "Xem"), Importance: widget.LowImportance, OnTapped: func() { v.openTarget(t) }},
-			how: &widget.Button{Text: lang.X("dashboard.targets.how", "Cách tính"), Icon: theme.InfoIcon(), Importance: widget.LowImportance,
+			how: &widget.Button{Text: lang.X("dashboard.targets.how", "Cách tính"), Importance: widget.LowImportance,
 				OnTapped: func() { v.openDefinition(t) }},
 		}
 		row.mark = &widget.Label{Text: targetVerdict(t), Truncation: fyne.TextTruncateEllipsis}
@@ -389,9 +389,9 @@ func targetVerdict(t app.TargetResult) string {
 	case app.TargetProgress:
 		return lang.X("dashboard.targets.progress", "Đang tiến tới mục tiêu 2030: {{.P}}", map[string]any{"P": formatPercent(t.Progress)})
 	case app.TargetContribution:
-		return lang.X("dashboard.targets.contribution", "Phần đóng góp vào chỉ tiêu toàn tỉnh (không đánh giá riêng)")
+		return lang.X("dashboard.targets.contribution", "Đóng góp vào chỉ tiêu toàn tỉnh")
 	case app.TargetProxy:
-		return lang.X("dashboard.targets.proxy", "Chỉ số thay thế (không đánh giá)")
+		return lang.X("dashboard.targets.proxy", "Chỉ số thay thế, không đánh giá")
 	case app.TargetUnknown:
 		return lang.X("dashboard.targets.unknown", "Chưa có dữ liệu")
 	}

@@ -145,7 +145,7 @@ func TestDashboard_PersonTimesFollowTheRegister(t *testing.T) {
 // dashboard counts its 15/3 events as its contribution and never judges
 // it; the province's judges it (issue 18 item 5).
 func TestDashboard_T2IsTheCommunesContribution(t *testing.T) {
-	const contribution = "Phần đóng góp vào chỉ tiêu toàn tỉnh (không đánh giá riêng)"
+	const contribution = "Đóng góp vào chỉ tiêu toàn tỉnh"
 	fx := newDashFixture(t, "28261", dashNow)
 	must(t, fx.mark(t, "T2") == contribution, "T2 before: %q", fx.mark(t, "T2"))
 	must(t, fx.v.targets["T2"].value.Text == "0" && fx.v.targets["T2"].goal.Text == "≥ 1", "T2 row %q %q",
@@ -226,7 +226,7 @@ func TestDashboard_SharesShowNumeratorAndDenominator(t *testing.T) {
 		t.Fatal(err)
 	}
 	fx.v.reload()
-	must(t, fx.v.targets["T1"].value.Text == "1/1 (100%)" && fx.mark(t, "T1") == "Chỉ số thay thế (không đánh giá)", "T1 %q %q",
+	must(t, fx.v.targets["T1"].value.Text == "1/1 (100%)" && fx.mark(t, "T1") == "Chỉ số thay thế, không đánh giá", "T1 %q %q",
 		fx.v.targets["T1"].value.Text, fx.mark(t, "T1"))
 	test.Tap(fx.v.targets["T1"].open)
 	must(t, fx.drillTitles() == "Đã đồng bộ trong kỳ (1) | Phường Mỹ Tho | Chưa đồng bộ trong kỳ (0)", "T1 list %q", fx.drillTitles())

@@ -23,8 +23,8 @@ import (
 // counts it.
 func TestWriteAnnual_PlanDefinitions(t *testing.T) {
 	const (
-		contribution = "Phần đóng góp vào chỉ tiêu toàn tỉnh (không đánh giá riêng)"
-		proxy        = "Chỉ số thay thế (không đánh giá)"
+		contribution = "Đóng góp vào chỉ tiêu toàn tỉnh"
+		proxy        = "Chỉ số thay thế, không đánh giá"
 	)
 	type want struct {
 		value   float64 // the count, or the share as a fraction

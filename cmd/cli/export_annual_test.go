@@ -168,9 +168,9 @@ func checkAnnualExport(t *testing.T, dir string, year int, filled bool, args ...
 			verdict := xlsx.Verdict(tr)
 			switch tr.ID {
 			case "T1":
-				verdict = "Chỉ số thay thế (không đánh giá)"
+				verdict = "Chỉ số thay thế, không đánh giá"
 			case "T2", "T3", "T6":
-				verdict = "Phần đóng góp vào chỉ tiêu toàn tỉnh (không đánh giá riêng)"
+				verdict = "Đóng góp vào chỉ tiêu toàn tỉnh"
 			}
 			if xlsx.Verdict(tr) != verdict {
 				t.Errorf("%s: the dashboard's verdict %q, want %q", tr.ID, xlsx.Verdict(tr), verdict)
