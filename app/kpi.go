@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -194,27 +195,37 @@ type KPIData struct {
 
 // TargetResult is one target of Kế hoạch 395 over the period.
 type TargetResult struct {
-	ID     string // "T1".."T7"
-	Target Target // the seeded target (text, kind, value)
+	ID     string           // "T1".."T7"
+	Target Target           // the seeded target (text, kind, value)
+	Def    TargetDefinition // how it is counted and judged (TargetDefinitions)
 	// Share is set for a share of a population (T1, T4, T5): Num of Den.
 	Share    bool
 	Num, Den int
-	// Value is the percentage for a share, else the count.
+	// Value is the percentage for a share, else the count (for T7 the
+	// cumulative count, which is what is judged).
 	Value float64
 	// Threshold is the target: a percentage for a share, else the minimum
 	// count; Upper is the stretch end of a range (T3: 3–5), or 0.
 	Threshold, Upper float64
-	Met              bool
+	// Reached: Value is at or above Threshold. Met: the report judges the
+	// target met (Status TargetMet); a proxy or a commune's contribution
+	// is never met, whatever its figure.
+	Reached, Met bool
+	// Status is the verdict (TargetMet, TargetProgress, TargetContribution,
+	// …; see judge) and Progress, for a known figure, Value as a percentage
+	// of Threshold: how far toward the 2030 level.
+	Status   string
+	Progress float64
 	// Known is false for a share of an empty population (no relevant
 	// organisation or officer recorded): there is nothing to judge.
 	Known bool
 	// Refs are the records counted; DenRefs, for a share, the population.
 	Refs    []KPIRef
 	DenRefs []KPIRef
-	// Cumulative is set for T7: the news items from the first one recorded
-	// to the end of the period (the plan does not say whether the 10 items
-	// are per year or for the whole plan).
-	Cumulative Figure
+	// Period is, for a cumulative target (T7), the records of the period
+	// itself; Refs are then those from the plan's first report year to the
+	// end of the period.
+	Period Figure
 }
 
 // ComplaintKPIs are the complaint-handling figures (docs/domain.md §5.6).
@@ -329,7 +340,6 @@ const (
 	statusPlanned     = "ke_hoach"
 	attendPresent     = "co_mat"
 	topicCompliant    = "tuan_thu_phap_luat"
-	channelWebsite    = "chuyen_muc_website"
 	eventRally153     = "mit_tinh_15_3"
 	transactionTMDT   = "tmdt"
 	outcomeFull       = "thanh_cong_toan_bo"
@@ -350,28 +360,33 @@ var outsideRate = map[string]bool{"": true, outcomeAdvice: true, outcomeReferred
 var finishedStatuses = map[string]bool{StatusResolved: true, StatusClosed: true, StatusRejected: true, StatusWithdrawn: true}
 
 // ComputeKPIs computes every indicator of d over p, against targets (the
-// seeded T1–T7; DefaultTargets fill any missing one). Definitions follow
-// docs/domain.md §5.6:
+// seeded T1–T7; DefaultTargets fill any missing one). The targets are
+// counted and judged as TargetDefinitions (kpi_targets.go) say, each with
+// its line of the plan; in short:
 //
-//   - T1: communes with a successful sync in the period ÷ communes covered.
-//   - T2: events linked to 15/3 held in the period.
-//   - T3: publications issued or received from central level, dated in
-//     the period.
-//   - T4: relevant organisations with a participant present at a session
-//     or event held in the period ÷ relevant organisations.
-//   - T5: active officers counting for T5 present (co_mat) at a session
-//     held in the period ÷ those officers. An officer is present through
-//     Officer.ParticipantID; an officer no longer active is in neither
-//     side, so the share never passes 100%.
-//   - T6: conferences, workshops and roundtables on compliance with the law
-//     (topic tuan_thu_phap_luat) held in the period.
-//   - T7: news items and features (tin_bai, phong_su) on the website's
-//     consumer-protection section dated in the period; the cumulative
-//     count is kept beside it.
+//   - T1 (a proxy, never judged): communes with a successful sync in the
+//     period ÷ communes covered.
+//   - T2 (province-wide): events linked to 15/3 held in the period.
+//   - T3 (province-wide): documents and publications (T3PublicationTypes)
+//     issued or received from central level, dated in the period.
+//   - T4 (by 2030): relevant organisations with a participant present at
+//     a session or event held in the period ÷ relevant organisations.
+//   - T5 (by 2030): active officers of T5's population (CountsForT5, or a
+//     role in T5Roles) present (co_mat) at a training session or a
+//     conference or seminar (T5EventTypes) held in the period ÷ those
+//     officers. An officer is present through Officer.ParticipantID; an
+//     officer no longer active is in neither side.
+//   - T6 (province-wide): conferences, workshops and roundtables on
+//     compliance with the law (topic tuan_thu_phap_luat) held in the period.
+//   - T7 (by 2030, cumulative): news items, features and social-media
+//     posts (T7PublicationTypes) posted on T7Channels from the plan's
+//     first report year to the end of the period; the period's own beside.
 //
-// Sessions and events still marked planned (ke_hoach) have not been held
-// and count nowhere; nor does attendance at them. Voided records never
-// count, nor does the attendance of a voided participant.
+// A province-wide target in one commune's data (CommuneScope) is that
+// commune's contribution and is not judged. Sessions and events still
+// marked planned (ke_hoach) have not been held and count nowhere; nor does
+// attendance at them. Voided records never count, nor does the attendance
+// of a voided participant.
 func ComputeKPIs(d *KPIData, p KPIPeriod, targets []Target) KPIReport {
 	r := KPIReport{Period: p, Units: append([]string(nil), d.Units...)}
 	k := newKPIIndex(d, p)
@@ -396,6 +411,9 @@ func ComputeKPIs(d *KPIData, p KPIPeriod, targets []Target) KPIReport {
 	r.Targets = []TargetResult{
 		k.t1(target("T1")), k.t2(target("T2")), k.t3(target("T3")), k.t4(target("T4")),
 		k.t5(target("T5")), k.t6(target("T6")), k.t7(target("T7")),
+	}
+	for i := range r.Targets {
+		r.Targets[i] = r.Targets[i].judge(p.To.Year(), d.CommuneScope())
 	}
 	return r
 }
@@ -554,13 +572,13 @@ func (k *kpiIndex) publications() PublicationKPIs {
 }
 
 func newTarget(t Target, share bool) TargetResult {
-	return TargetResult{ID: t.ID, Target: t, Share: share, Threshold: t.Value, Upper: t.ValueUpper, Known: true}
+	return TargetResult{ID: t.ID, Target: t, Def: TargetDefinitionOf(t.ID), Share: share, Threshold: t.Value, Upper: t.ValueUpper, Known: true}
 }
 
 // count finishes a count target from its figure.
 func (r TargetResult) count(f Figure) TargetResult {
 	r.Num, r.Value, r.Refs = f.Count, float64(f.Count), f.Refs
-	r.Met = r.Value >= r.Threshold
+	r.Reached = r.Value >= r.Threshold
 	return r
 }
 
@@ -571,7 +589,7 @@ func (r TargetResult) share(num, den []KPIRef) TargetResult {
 	if r.Known {
 		r.Value = 100 * float64(r.Num) / float64(r.Den)
 		// Compare in integers: 100 × num ≥ threshold × den.
-		r.Met = float64(100*r.Num) >= r.Threshold*float64(r.Den)
+		r.Reached = float64(100*r.Num) >= r.Threshold*float64(r.Den)
 	}
 	return r
 }
@@ -606,7 +624,8 @@ func (k *kpiIndex) t2(t Target) TargetResult {
 func (k *kpiIndex) t3(t Target) TargetResult {
 	var f Figure
 	for _, x := range k.d.Publications {
-		if !x.Voided && k.p.ContainsDay(x.Date) && (x.Origin == "tu_phat_hanh" || x.Origin == "tiep_nhan_trung_uong") {
+		if !x.Voided && k.p.ContainsDay(x.Date) && slices.Contains(T3PublicationTypes, x.Type) &&
+			(x.Origin == "tu_phat_hanh" || x.Origin == "tiep_nhan_trung_uong") {
 			f.add(EntityPublication, x.ID, 0)
 		}
 	}
@@ -636,10 +655,16 @@ func (k *kpiIndex) t4(t Target) TargetResult {
 
 func (k *kpiIndex) t5(t Target) TargetResult {
 	trained := map[string]bool{}
-	k.present(true, func(a *Attendance, _ *Participant) { trained[a.ParticipantID] = true })
+	k.present(false, func(a *Attendance, _ *Participant) {
+		if k.heldSession[a.SessionID] {
+			trained[a.ParticipantID] = true // a training session (tập huấn)
+		} else if e := k.events[a.SessionID]; e != nil && slices.Contains(T5EventTypes, e.Type) {
+			trained[a.ParticipantID] = true // a conference or seminar (hội nghị, hội thảo)
+		}
+	})
 	var num, den []KPIRef
 	for _, o := range k.d.Officers {
-		if o.Voided || !o.Active || !o.CountsForT5 {
+		if o.Voided || !o.Active || !o.CountsForT5 && !slices.Contains(T5Roles, o.Role) {
 			continue
 		}
 		ref := KPIRef{EntityOfficer, o.ID}
@@ -659,20 +684,20 @@ func (k *kpiIndex) t6(t Target) TargetResult {
 
 func (k *kpiIndex) t7(t Target) TargetResult {
 	var year, cum Figure
-	end := k.p.end()
+	from, end := ReportYear(PlanStartYear).From, k.p.end()
 	for _, x := range k.d.Publications {
-		if x.Voided || x.Channel != channelWebsite || x.Type != "tin_bai" && x.Type != "phong_su" {
+		if x.Voided || !slices.Contains(T7PublicationTypes, x.Type) || !slices.Contains(T7Channels, x.Channel) {
 			continue
 		}
 		if k.p.ContainsDay(x.Date) {
 			year.add(EntityPublication, x.ID, 0)
 		}
-		if d, ok := parseDay(x.Date); ok && d.Before(end) {
+		if d, ok := parseDay(x.Date); ok && !d.Before(from) && d.Before(end) {
 			cum.add(EntityPublication, x.ID, 0)
 		}
 	}
-	r := newTarget(t, false).count(year)
-	r.Cumulative = cum
+	r := newTarget(t, false).count(cum)
+	r.Period = year
 	return r
 }
 

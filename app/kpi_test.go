@@ -327,13 +327,13 @@ func TestComputeKPIs_Targets(t *testing.T) {
 		met       bool
 		refs, pop string
 	}{
-		{"T1", 2, 3, false, "28261 28273", "28261 28273 28282"},
+		{"T1", 2, 3, false, "28261 28273", "28261 28273 28282"}, // a proxy: never met
 		{"T2", 2, 0, true, "E1 E7", ""},
-		{"T3", 5, 0, true, "B1 B2 B3 B6 B8", ""},
+		{"T3", 2, 0, false, "B1 B2", ""}, // documents only: B3, B6, B8 are news items and posts (T7)
 		{"T4", 2, 3, false, "O1 O2", "O1 O2 O4"},
 		{"T5", 1, 3, false, "F1", "F1 F2 F5"},
 		{"T6", 1, 0, true, "E2", ""},
-		{"T7", 1, 0, false, "B3", ""},
+		{"T7", 3, 0, false, "B3 B6 B8", ""}, // cumulative from 15/12/2025: B5 (2025-05-20) is before the plan
 	} {
 		got, ok := r.Target(tc.id)
 		if !ok {
@@ -354,12 +354,12 @@ func TestComputeKPIs_Targets(t *testing.T) {
 		t.Errorf("T1 records are %q, want communes", t1.Refs[0].Entity)
 	}
 	t3, _ := r.Target("T3")
-	if t3.Share || t3.Value != 5 || t3.Threshold != 3 || t3.Upper != 5 {
-		t.Errorf("T3 = %.0f (target %.0f–%.0f), want 5 (3–5)", t3.Value, t3.Threshold, t3.Upper)
+	if t3.Share || t3.Value != 2 || t3.Threshold != 3 || t3.Upper != 5 {
+		t.Errorf("T3 = %.0f (target %.0f–%.0f), want 2 (3–5)", t3.Value, t3.Threshold, t3.Upper)
 	}
 	t7, _ := r.Target("T7")
-	if t7.Cumulative.Count != 2 || ids(t7.Cumulative.Refs) != "B3 B5" {
-		t.Errorf("T7 cumulative %d %q, want 2 (B3 B5)", t7.Cumulative.Count, ids(t7.Cumulative.Refs))
+	if ids(t7.Period.Refs) != "B3 B6 B8" {
+		t.Errorf("T7 in the period %q, want B3 B6 B8", ids(t7.Period.Refs))
 	}
 }
 
@@ -547,8 +547,8 @@ func TestComputeKPIs_CalendarYearMovesTheBoundaryItems(t *testing.T) {
 	}
 	// The next report year starts with the items of 15/12/2026.
 	n := ComputeKPIs(kpiFixture(), ReportYear(2027), DefaultTargets)
-	if t7, _ := n.Target("T7"); ids(t7.Refs) != "B4" || t7.Cumulative.Count != 3 {
-		t.Errorf("T7 in 2027 %q cumulative %d, want B4 and 3", ids(t7.Refs), t7.Cumulative.Count)
+	if t7, _ := n.Target("T7"); ids(t7.Period.Refs) != "B4" || ids(t7.Refs) != "B3 B4 B6 B8" {
+		t.Errorf("T7 in 2027 %q cumulative %q, want B4 and B3 B4 B6 B8", ids(t7.Period.Refs), ids(t7.Refs))
 	}
 	if !slices.Contains(strings.Fields(ids(n.Complaints.Received.Refs)), "C2") {
 		t.Error("C2 (15/12/2026) not received in report year 2027")

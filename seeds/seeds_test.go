@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -769,4 +770,43 @@ func TestSlaRules_WhoEachClockBinds(t *testing.T) {
 	if got := codes(app.Deadlines(m, mevs, nil, cal, at("2027-05-04 10:00"))); got != "" {
 		t.Fatalf("resolved, the agreement's clock still runs: %s", got)
 	}
+}
+
+// TestTargets_AgreeWithTheirDefinitions: the seeded targets are those the
+// app defines (app.TargetDefinitions, issue 18 item 5), with the same
+// horizon; T7 is judged cumulatively to 2030.
+func TestTargets_AgreeWithTheirDefinitions(t *testing.T) {
+	rd := load(t)
+	if len(rd.Targets) != len(app.TargetDefinitions) {
+		t.Fatalf("%d seeded targets, %d definitions", len(rd.Targets), len(app.TargetDefinitions))
+	}
+	for i, tg := range rd.Targets {
+		def := app.TargetDefinitions[i]
+		if tg.ID != def.ID || tg.Horizon != def.Horizon {
+			t.Errorf("seeded %s horizon %q; defined %s horizon %q", tg.ID, tg.Horizon, def.ID, def.Horizon)
+		}
+		if def.Cumulative != (tg.Frequency == "cumulative") {
+			t.Errorf("%s: frequency %q, cumulative %v", tg.ID, tg.Frequency, def.Cumulative)
+		}
+	}
+}
+
+// TestTaskIV4_WardsOnly: Kế hoạch 395, Phụ lục, task IV.4 names "Các sở,
+// ngành; UBND phường" as partners: the wards, not the communes (xã).
+func TestTaskIV4_WardsOnly(t *testing.T) {
+	rd := load(t)
+	for _, task := range rd.Tasks {
+		if task.ID != "IV.4" {
+			continue
+		}
+		if !slices.Equal(task.PartnerIDs, []string{"so_nganh", "ubnd_phuong"}) {
+			t.Errorf("IV.4 partners %v, want so_nganh and ubnd_phuong", task.PartnerIDs)
+		}
+		ag, ok := rd.Agency("ubnd_phuong")
+		if !ok || ag.NameVI != "Ủy ban nhân dân các phường" || strings.Contains(ag.NameVI, "xã") {
+			t.Errorf("ubnd_phuong %+v", ag)
+		}
+		return
+	}
+	t.Fatal("no task IV.4")
 }

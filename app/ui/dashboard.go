@@ -66,6 +66,7 @@ type dashboard struct {
 	charts  map[string]*dashBarChart
 	drill   []dashRow
 	drillUp dialog.Dialog
+	defUp   dialog.Dialog // the definition of a target last opened ("Cách tính")
 
 	content fyne.CanvasObject
 }
@@ -282,19 +283,19 @@ func dashSubHeading(text string) *widget.Label {
 func targetName(id string) string {
 	switch id {
 	case "T1":
-		return lang.X("dashboard.t1", "Xã, phường có đồng bộ với máy chủ tỉnh")
+		return lang.X("dashboard.t1", "Xã, phường có đồng bộ với máy chủ tỉnh (chỉ số thay thế)")
 	case "T2":
 		return lang.X("dashboard.t2", "Sự kiện, chương trình hưởng ứng Ngày 15/3")
 	case "T3":
-		return lang.X("dashboard.t3", "Tài liệu, ấn phẩm tuyên truyền phát hành, tiếp nhận")
+		return lang.X("dashboard.t3", "Tài liệu, ấn phẩm tuyên truyền (không kể tin bài)")
 	case "T4":
 		return lang.X("dashboard.t4", "Tổ chức liên quan tham gia tuyên truyền, tập huấn")
 	case "T5":
-		return lang.X("dashboard.t5", "Cán bộ thực thi được tập huấn, bồi dưỡng")
+		return lang.X("dashboard.t5", "Cán bộ thực thi, đoàn thể dự hội nghị, hội thảo, tập huấn")
 	case "T6":
 		return lang.X("dashboard.t6", "Hội nghị, hội thảo, tọa đàm về tuân thủ pháp luật")
 	case "T7":
-		return lang.X("dashboard.t7", "Tin bài trên chuyên mục bảo vệ người tiêu dùng")
+		return lang.X("dashboard.t7", "Tin bài đăng tải, lũy kế đến năm 2030")
 	}
 	return id
 }
@@ -304,11 +305,11 @@ type dashTargetRow struct {
 	id                string
 	value, goal, mark *widget.Label
 	icon              *widget.Icon
-	open              *widget.Button
+	open, how         *widget.Button // the records; the definition ("Cách tính")
 }
 
 // Widths of the target table's columns; the name takes the rest.
-var dashTargetCols = []float32{40, 0, 150, 110, 150, 70}
+var dashTargetCols = []float32{40, 0, 140, 90, 270, 60, 90}
 
 func (v *dashboard) targetSection(r *app.KPIReport) fyne.CanvasObject {
 	header := func(s string) fyne.CanvasObject {
@@ -316,30 +317,38 @@ func (v *dashboard) targetSection(r *app.KPIReport) fyne.CanvasObject {
 	}
 	rows := []fyne.CanvasObject{container.New(&dashColumns{widths: dashTargetCols},
 		header(""), header(lang.X("dashboard.targets.name", "Chỉ tiêu")), header(lang.X("dashboard.targets.value", "Kết quả")),
-		header(lang.X("dashboard.targets.goal", "Mục tiêu")), header(lang.X("dashboard.targets.verdict", "Đánh giá")), header(""))}
+		header(lang.X("dashboard.targets.goal", "Mục tiêu")), header(lang.X("dashboard.targets.verdict", "Đánh giá")), header(""), header(""))}
 	for _, t := range r.Targets {
 		t := t
 		row := &dashTargetRow{id: t.ID,
 			value: &widget.Label{Text: targetValue(t), Truncation: fyne.TextTruncateEllipsis},
 			goal:  &widget.Label{Text: targetGoal(t), Truncation: fyne.TextTruncateEllipsis},
 			open:  &widget.Button{Text: lang.X("dashboard.open", "Xem"), Importance: widget.LowImportance, OnTapped: func() { v.openTarget(t) }},
+			how: &widget.Button{Text: lang.X("dashboard.targets.how", "Cách tính"), Importance: widget.LowImportance,
+				OnTapped: func() { v.openDefinition(t) }},
 		}
-		switch {
-		case !t.Known:
-			row.mark = &widget.Label{Text: lang.X("dashboard.targets.unknown", "Chưa có dữ liệu"), Importance: widget.LowImportance}
+		row.mark = &widget.Label{Text: targetVerdict(t), Truncation: fyne.TextTruncateEllipsis}
+		switch t.Status {
+		case app.TargetUnknown:
+			row.mark.Importance = widget.LowImportance
 			row.icon = widget.NewIcon(theme.NewDisabledResource(theme.QuestionIcon()))
-		case t.Met:
-			row.mark = &widget.Label{Text: lang.X("dashboard.targets.met", "Đạt"), Importance: widget.SuccessImportance, TextStyle: fyne.TextStyle{Bold: true}}
+		case app.TargetMet:
+			row.mark.Importance, row.mark.TextStyle = widget.SuccessImportance, fyne.TextStyle{Bold: true}
 			row.icon = widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
-		default:
-			row.mark = &widget.Label{Text: lang.X("dashboard.targets.not_met", "Chưa đạt"), Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
+		case app.TargetNotMet:
+			row.mark.Importance, row.mark.TextStyle = widget.DangerImportance, fyne.TextStyle{Bold: true}
 			row.icon = widget.NewIcon(theme.NewErrorThemedResource(theme.CancelIcon()))
+		case app.TargetProgress:
+			row.mark.Importance = widget.WarningImportance
+			row.icon = widget.NewIcon(theme.NewWarningThemedResource(theme.MoreHorizontalIcon()))
+		default: // a commune's contribution, a proxy: not judged
+			row.icon = widget.NewIcon(theme.InfoIcon())
 		}
 		v.targets[t.ID] = row
 		name := &widget.Label{Text: targetName(t.ID), Truncation: fyne.TextTruncateEllipsis}
 		rows = append(rows, container.New(&dashColumns{widths: dashTargetCols},
 			&widget.Label{Text: t.ID, TextStyle: fyne.TextStyle{Bold: true}}, name, row.value, row.goal,
-			container.NewBorder(nil, nil, row.icon, nil, row.mark), row.open))
+			container.NewBorder(nil, nil, row.icon, nil, row.mark), row.open, row.how))
 	}
 	title := lang.X("dashboard.targets.title", "Chỉ tiêu Kế hoạch 395/KH-UBND — {{.Period}}",
 		map[string]any{"Period": v.periodLabel(r.Period)})
@@ -357,18 +366,59 @@ func (v *dashboard) periodLabel(p app.KPIPeriod) string {
 }
 
 // targetValue is a target's result: "2/3 (66,7%)" for a share, "2" for a
-// count (with the cumulative count for T7).
+// count; a cumulative target (T7) shows the total judged and the period's.
 func targetValue(t app.TargetResult) string {
 	switch {
 	case t.Share && !t.Known:
 		return "0/0"
 	case t.Share:
 		return strconv.Itoa(t.Num) + "/" + strconv.Itoa(t.Den) + " (" + formatPercent(t.Value) + ")"
-	case t.ID == "T7":
-		return lang.X("dashboard.t7.value", "{{.N}} (lũy kế {{.Total}})",
-			map[string]any{"N": FormatInt(int64(t.Num)), "Total": FormatInt(int64(t.Cumulative.Count))})
+	case t.Def.Cumulative:
+		return lang.X("dashboard.t7.value", "lũy kế {{.Total}} (kỳ này {{.N}})",
+			map[string]any{"N": FormatInt(int64(t.Period.Count)), "Total": FormatInt(int64(t.Num))})
 	}
 	return FormatInt(int64(t.Num))
+}
+
+// targetVerdict is a target's status in words, the same as the annual
+// report's (app.TargetResult.VerdictVI).
+func targetVerdict(t app.TargetResult) string {
+	switch t.Status {
+	case app.TargetMet:
+		return lang.X("dashboard.targets.met", "Đạt")
+	case app.TargetProgress:
+		return lang.X("dashboard.targets.progress", "Đang tiến tới mục tiêu 2030: {{.P}}", map[string]any{"P": formatPercent(t.Progress)})
+	case app.TargetContribution:
+		return lang.X("dashboard.targets.contribution", "Đóng góp vào chỉ tiêu toàn tỉnh")
+	case app.TargetProxy:
+		return lang.X("dashboard.targets.proxy", "Chỉ số thay thế, không đánh giá")
+	case app.TargetUnknown:
+		return lang.X("dashboard.targets.unknown", "Chưa có dữ liệu")
+	}
+	return lang.X("dashboard.targets.not_met", "Chưa đạt")
+}
+
+// openDefinition shows how a target is counted and judged, with the lines
+// of Kế hoạch 395 it rests on (app.TargetDefinitions).
+func (v *dashboard) openDefinition(t app.TargetResult) {
+	para := func(head, body string) fyne.CanvasObject {
+		return container.NewVBox(&widget.Label{Text: head, TextStyle: fyne.TextStyle{Bold: true}},
+			&widget.Label{Text: body, Wrapping: fyne.TextWrapWord})
+	}
+	parts := []fyne.CanvasObject{}
+	if t.Target.TextVI != "" {
+		parts = append(parts, para(lang.X("dashboard.def.plan", "Chỉ tiêu theo Kế hoạch 395/KH-UBND"), t.Target.TextVI))
+	}
+	parts = append(parts,
+		para(lang.X("dashboard.def.counts", "Ứng dụng tính"), t.Def.Counts),
+		para(lang.X("dashboard.def.judged", "Cách đánh giá"), t.Def.Judged),
+		para(lang.X("dashboard.def.source", "Căn cứ"), t.Def.Source),
+		para(lang.X("dashboard.def.now", "Kỳ này"), targetValue(t)+" — "+targetVerdict(t)))
+	d := dialog.NewCustom(lang.X("dashboard.def.title", "{{.ID}} · Cách tính", map[string]any{"ID": t.ID}),
+		lang.X("dashboard.close", "Đóng"), container.NewVScroll(container.NewVBox(parts...)), v.win)
+	d.Resize(fyne.NewSize(720, 520))
+	v.defUp = d
+	d.Show()
 }
 
 // targetGoal is a target's threshold: "100%", "≥ 1", "≥ 3 (3–5)".
@@ -399,16 +449,13 @@ func formatNumber(x float64) string {
 // and those still missing.
 func (v *dashboard) openTarget(t app.TargetResult) {
 	title := t.ID + " · " + targetName(t.ID)
-	note := t.Target.TextVI
-	if t.ID == "T1" {
-		note = lang.X("dashboard.t1.note", "Ứng dụng chỉ chứng minh được việc xã, phường đồng bộ với máy chủ tỉnh trong kỳ; việc kết nối Cơ sở dữ liệu quốc gia và Tổng đài 1800.6838 do Bộ Công Thương triển khai.") + "\n" + note
-	}
+	note := targetVerdict(t) + "\n" + t.Def.Counts
 	if !t.Share {
 		secs := []dashSection{{refs: t.Refs}}
-		if t.ID == "T7" {
+		if t.Def.Cumulative {
 			secs = []dashSection{
-				{title: lang.X("dashboard.t7.period", "Trong kỳ ({{.N}})", map[string]any{"N": len(t.Refs)}), refs: t.Refs},
-				{title: lang.X("dashboard.t7.cumulative", "Lũy kế đến hết kỳ ({{.N}})", map[string]any{"N": t.Cumulative.Count}), refs: t.Cumulative.Refs},
+				{title: lang.X("dashboard.t7.period", "Trong kỳ ({{.N}})", map[string]any{"N": t.Period.Count}), refs: t.Period.Refs},
+				{title: lang.X("dashboard.t7.cumulative", "Lũy kế từ năm 2026 đến hết kỳ ({{.N}})", map[string]any{"N": t.Num}), refs: t.Refs},
 			}
 		}
 		v.openList(title, note, secs...)
@@ -424,8 +471,18 @@ func (v *dashboard) openTarget(t app.TargetResult) {
 			missing = append(missing, r)
 		}
 	}
-	yes, no := lang.X("dashboard.share.counted", "Đã đạt ({{.N}})", map[string]any{"N": len(t.Refs)}),
-		lang.X("dashboard.share.missing", "Chưa đạt ({{.N}})", map[string]any{"N": len(missing)})
+	// The records counted and those still missing, in the words of each
+	// target: never "Đạt" beside T1's wording, which the app does not measure.
+	n, m := map[string]any{"N": len(t.Refs)}, map[string]any{"N": len(missing)}
+	yes, no := lang.X("dashboard.share.counted", "Đã tính ({{.N}})", n), lang.X("dashboard.share.missing", "Chưa tính ({{.N}})", m)
+	switch t.ID {
+	case "T1":
+		yes, no = lang.X("dashboard.t1.synced", "Đã đồng bộ trong kỳ ({{.N}})", n), lang.X("dashboard.t1.not_synced", "Chưa đồng bộ trong kỳ ({{.N}})", m)
+	case "T4":
+		yes, no = lang.X("dashboard.t4.took_part", "Đã tham gia ({{.N}})", n), lang.X("dashboard.t4.not_yet", "Chưa tham gia ({{.N}})", m)
+	case "T5":
+		yes, no = lang.X("dashboard.t5.attended", "Đã dự hội nghị, hội thảo, tập huấn ({{.N}})", n), lang.X("dashboard.t5.not_yet", "Chưa dự ({{.N}})", m)
+	}
 	if !t.Known {
 		note += "\n" + lang.X("dashboard.share.empty", "Chưa có đối tượng nào trong danh sách để tính tỷ lệ.")
 	}

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -259,7 +260,7 @@ type annual struct {
 var (
 	// A: STT; B–C: the text; D: value; E, F: numerator and denominator;
 	// G: target; H: verdict. The national header splits after B.
-	reportCols = []float64{5, 34, 10, 9, 8, 8, 8, 10}
+	reportCols = []float64{5, 30, 10, 9, 8, 8, 8, 14}
 	// A: STT; B: the text; C, D: two figures.
 	portraitCols = []float64{6, 58, 14, 14}
 	// STT, commune, then 12 figures.
@@ -327,41 +328,47 @@ func (a *annual) footer(what string) string {
 // ---- 1. The report and the targets ----------------------------------
 
 // targetPlan is the plan's wording of each target (Kế hoạch 395, Mục II.2),
-// shortened for the table; targetMeasure is what the app counts for it.
-var (
-	targetPlan = map[string]string{
-		"T1": "100% cơ quan quản lý nhà nước và Hội Bảo vệ người tiêu dùng tỉnh kết nối, chia sẻ thông tin với Cơ sở dữ liệu quốc gia, tích hợp Tổng đài 1800.6838",
-		"T2": "Hằng năm tổ chức ít nhất 01 sự kiện, chương trình gắn với Ngày Quyền của Người tiêu dùng Việt Nam (15/3)",
-		"T3": "Mỗi năm phát hành (hoặc tiếp nhận từ Trung ương) ít nhất 03-05 tài liệu, ấn phẩm tuyên truyền",
-		"T4": "100% cơ quan, tổ chức, hiệp hội liên quan tham gia tuyên truyền, tập huấn về bảo vệ quyền lợi người tiêu dùng",
-		"T5": "100% cán bộ thực thi được tham gia hội nghị, hội thảo, tập huấn nâng cao năng lực",
-		"T6": "Hằng năm tổ chức ít nhất 01 hội nghị, hội thảo, tọa đàm về tuân thủ pháp luật bảo vệ quyền lợi người tiêu dùng",
-		"T7": "Xây dựng chuyên mục và đăng tải ít nhất 10 tin bài về hoạt động bảo vệ quyền lợi người tiêu dùng",
-	}
-	targetMeasure = map[string]string{
-		"T1": "Tính: xã, phường có đồng bộ dữ liệu với máy chủ tỉnh trong kỳ / số xã, phường; kết nối Cơ sở dữ liệu quốc gia theo kế hoạch của Bộ Công Thương",
-		"T4": "Tính: tổ chức liên quan có người dự tập huấn, sự kiện trong kỳ / số tổ chức liên quan",
-		"T5": "Tính: cán bộ thực thi có mặt ở ít nhất 01 lớp tập huấn trong kỳ / số cán bộ đang công tác",
-		"T7": "Tính: tin, bài, phóng sự trên chuyên mục của trang thông tin điện tử trong kỳ; lũy kế đến hết kỳ: %s",
-	}
-)
+// shortened for the table; what the app counts and how it judges are
+// app.TargetDefinitions, the dashboard's own.
+var targetPlan = map[string]string{
+	"T1": "100% cơ quan quản lý nhà nước và Hội Bảo vệ người tiêu dùng tỉnh kết nối, chia sẻ thông tin với Cơ sở dữ liệu quốc gia, tích hợp Tổng đài 1800.6838",
+	"T2": "Hằng năm tổ chức ít nhất 01 sự kiện, chương trình gắn với Ngày Quyền của Người tiêu dùng Việt Nam (15/3)",
+	"T3": "Mỗi năm phát hành (hoặc tiếp nhận từ Trung ương) ít nhất 03-05 tài liệu, ấn phẩm tuyên truyền",
+	"T4": "100% cơ quan, tổ chức, hiệp hội liên quan tham gia tuyên truyền, tập huấn về bảo vệ quyền lợi người tiêu dùng",
+	"T5": "100% cán bộ thực thi, tổ chức chính trị - xã hội, tổ chức xã hội được tham gia hội nghị, hội thảo, tập huấn nâng cao năng lực",
+	"T6": "Hằng năm tổ chức ít nhất 01 hội nghị, hội thảo, tọa đàm về tuân thủ pháp luật bảo vệ quyền lợi người tiêu dùng",
+	"T7": "Xây dựng chuyên mục và đăng tải ít nhất 10 tin bài về hoạt động bảo vệ quyền lợi người tiêu dùng (đến năm 2030)",
+}
 
-// Verdicts of a target.
+// Verdicts of a target (app.TargetResult.VerdictVI).
 const (
-	VerdictMet     = "Đạt"
-	VerdictNotMet  = "Chưa đạt"
-	VerdictUnknown = "Chưa có dữ liệu"
+	VerdictMet     = app.VerdictMetVI
+	VerdictNotMet  = app.VerdictNotMetVI
+	VerdictUnknown = app.VerdictUnknownVI
 )
 
-// Verdict is how the report judges a target.
-func Verdict(t app.TargetResult) string {
-	switch {
-	case !t.Known:
-		return VerdictUnknown
-	case t.Met:
-		return VerdictMet
+// Verdict is how the report judges a target: the dashboard's verdict
+// (app.TargetResult.VerdictVI).
+func Verdict(t app.TargetResult) string { return t.VerdictVI() }
+
+// targetNote sums up how the targets are judged, from
+// app.TargetDefinitions.
+func targetNote() string {
+	var province, by2030, proxy []string
+	for _, d := range app.TargetDefinitions {
+		switch {
+		case d.Proxy:
+			proxy = append(proxy, d.ID)
+		case d.Scope == app.ScopeProvince:
+			province = append(province, d.ID)
+		case d.Horizon == app.HorizonBy2030:
+			by2030 = append(by2030, d.ID)
+		}
 	}
-	return VerdictNotMet
+	return fmt.Sprintf("Ghi chú: %s là chỉ tiêu toàn tỉnh, chỉ đánh giá ở báo cáo toàn tỉnh; báo cáo của xã, phường nêu phần đóng góp. "+
+		"%s là mục tiêu đến năm %d: trước năm %d nêu kết quả của năm và tiến độ so với mức mục tiêu. %s là chỉ số thay thế, không đánh giá. "+
+		"Căn cứ của từng chỉ tiêu: Kế hoạch 395/KH-UBND, Mục II.2.",
+		strings.Join(province, ", "), strings.Join(by2030, ", "), app.PlanEndYear, app.PlanEndYear, strings.Join(proxy, ", "))
 }
 
 // place is the place name of the date line: the commune without "Xã" or
@@ -481,6 +488,7 @@ func (a *annual) reportSheet(s *sheetWriter) {
 	for _, t := range rep.Targets {
 		rows = append(rows, rowSpec{cells: a.targetRow(t)})
 	}
+	rows = append(rows, rowSpec{cells: []cell{txt(all, targetNote(), cellStyle{italic: true, size: 11})}})
 	s.block(keepWhole, rows...)
 	s.space(12)
 
@@ -518,9 +526,10 @@ func (a *annual) targetRow(t app.TargetResult) []cell {
 		plan = t.Target.TextVI
 	}
 	text := []run{{text: plan}}
-	if m := targetMeasure[t.ID]; m != "" {
-		if strings.Contains(m, "%s") {
-			m = fmt.Sprintf(m, FormatCount(int64(t.Cumulative.Count)))
+	if m := t.Def.Counts; m != "" {
+		m = "Cách tính: " + m
+		if t.Def.Cumulative {
+			m += fmt.Sprintf(" Trong kỳ: %s; lũy kế: %s.", FormatCount(int64(t.Period.Count)), FormatCount(int64(t.Num)))
 		}
 		text = append(text, run{text: "\n" + m, italic: true, size: 11})
 	}
@@ -876,34 +885,58 @@ var planSections = map[string]string{
 	"V":   "Tăng cường chuyển đổi số, ứng dụng khoa học, công nghệ, hội nhập, hợp tác quốc tế trong công tác bảo vệ quyền lợi của người tiêu dùng",
 }
 
-// UnitTasks are the tasks of the plan where the communes lead or take part
-// that run in year, in the plan's order.
-func UnitTasks(refs *app.RefData, year int) []app.PlanTask {
+// WardAgency stands for the wards alone (UBND phường): the plan names it,
+// not "xã, phường", as a partner of task IV.4.
+const WardAgency = "ubnd_phuong"
+
+// UnitTasks are the tasks of the plan that run in year where the unit
+// leads or takes part, in the plan's order: unitType is the reporting
+// unit's (app.UnitXa, app.UnitPhuong), or "" for the province, which
+// lists the tasks of every commune and ward.
+func UnitTasks(refs *app.RefData, year int, unitType string) []app.PlanTask {
 	var out []app.PlanTask
 	for _, t := range refs.Tasks {
 		if (t.StartYear != 0 && year < t.StartYear) || (t.EndYear != 0 && year > t.EndYear) {
 			continue
 		}
-		if role(t) != "" {
+		if role(t, unitType) != "" {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// role is the communes' part in a task: "Chủ trì", "Phối hợp" or "".
-func role(t app.PlanTask) string {
-	for _, id := range t.LeadIDs {
-		if id == CommuneAgency {
-			return "Chủ trì"
-		}
+// role is the unit's part in a task: "Chủ trì", "Phối hợp", "Phối hợp
+// (các phường)" in the province's report for a task of the wards only,
+// or "".
+func role(t app.PlanTask, unitType string) string {
+	if slices.Contains(t.LeadIDs, CommuneAgency) {
+		return "Chủ trì"
 	}
-	for _, id := range t.PartnerIDs {
-		if id == CommuneAgency {
+	if slices.Contains(t.PartnerIDs, CommuneAgency) {
+		return "Phối hợp"
+	}
+	if slices.Contains(t.PartnerIDs, WardAgency) {
+		switch unitType {
+		case app.UnitPhuong:
 			return "Phối hợp"
+		case "":
+			return "Phối hợp (các phường)"
 		}
 	}
 	return ""
+}
+
+// unitType is the type of the unit reported on (app.UnitXa,
+// app.UnitPhuong), or "" for the province's report.
+func (a *annual) unitType() string {
+	if a.opt.Province || len(a.rep.Units) != 1 {
+		return ""
+	}
+	if u, ok := a.refs.Unit(a.rep.Units[0]); ok {
+		return u.Type
+	}
+	return app.UnitXa
 }
 
 // taskFigures are the app's figures for a task, as a sentence, or "".
@@ -917,8 +950,10 @@ func (a *annual) taskFigures(id string) string {
 			return fmt.Sprintf("%d/%d xã, phường đồng bộ dữ liệu với máy chủ tỉnh trong kỳ.", t.Num, t.Den)
 		}
 	case "III.1":
+		t3, _ := r.Target("T3")
 		t7, _ := r.Target("T7")
-		return fmt.Sprintf("%s tài liệu, ấn phẩm, tin bài; %s tin bài trên chuyên mục của trang thông tin điện tử.", f(int64(p.All.Count)), f(int64(t7.Num)))
+		return fmt.Sprintf("%s tài liệu, ấn phẩm, tin bài; trong đó %s tài liệu, ấn phẩm (T3) và %s tin bài đăng tải trực tuyến (T7; lũy kế từ năm 2026: %s).",
+			f(int64(p.All.Count)), f(int64(t3.Num)), f(int64(t7.Period.Count)), f(int64(t7.Num)))
 	case "III.2":
 		loa := 0
 		for _, x := range o.ByType {
@@ -982,7 +1017,8 @@ func (a *annual) taskSheet(s *sheetWriter) {
 	headerRow := s.row
 	small := func(st cellStyle) cellStyle { st.size = 11; return st }
 	var rows []rowSpec
-	tasks := UnitTasks(a.refs, a.year)
+	ut := a.unitType()
+	tasks := UnitTasks(a.refs, a.year, ut)
 	marks := make([]int, len(tasks))
 	section := ""
 	for i, t := range tasks {
@@ -1001,7 +1037,7 @@ func (a *annual) taskSheet(s *sheetWriter) {
 		}
 		rows = append(rows, rowSpec{cells: []cell{
 			txt(1, t.ID, small(stTextC)), txt(1, t.TextVI, small(stText)), txt(1, strings.Join(leads, "; "), small(stText)),
-			txt(1, role(t), small(stTextC)), txt(1, strings.Join(t.Outputs, "; "), small(stText)),
+			txt(1, role(t, ut), small(stTextC)), txt(1, strings.Join(t.Outputs, "; "), small(stText)),
 			txt(1, a.taskFigures(t.ID), cellStyle{border: true, italic: true, size: 11}),
 			txt(1, "", small(stTextC)), txt(1, "", small(stText)),
 		}, minH: 3*lineHeight(11) + 4, mark: &marks[i]})

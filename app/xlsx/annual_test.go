@@ -229,9 +229,10 @@ func TestWriteAnnual_CommuneWorkbook(t *testing.T) {
 	if seen != 7 {
 		t.Fatalf("%d target rows", seen)
 	}
-	// Hand counts: T2 the rally, T3 3 materials (own or central), T5 1 of
-	// 2 officers, T6 the workshop, T7 2 news items.
-	for id, want := range map[string]int{"T2": 1, "T3": 4, "T5": 1, "T6": 1, "T7": 2} {
+	// Hand counts: T2 the rally, T3 2 documents (the leaflet and the
+	// handbook; the news items are T7's), T5 1 of 2 officers, T6 the
+	// workshop, T7 2 news items.
+	for id, want := range map[string]int{"T2": 1, "T3": 2, "T5": 1, "T6": 1, "T7": 2} {
 		if tr, _ := rep.Target(id); tr.Num != want {
 			t.Errorf("%s counts %d, want %d", id, tr.Num, want)
 		}
@@ -280,7 +281,7 @@ func TestWriteAnnual_CommuneWorkbook(t *testing.T) {
 	}
 
 	// The plan tasks: those of "ubnd_xa", each with a status list.
-	tasks := UnitTasks(refs, 2026)
+	tasks := UnitTasks(refs, 2026, app.UnitPhuong) // 28261 is Phường Mỹ Tho
 	if len(tasks) < 10 {
 		t.Fatalf("%d tasks for the communes", len(tasks))
 	}
@@ -301,7 +302,7 @@ func TestWriteAnnual_CommuneWorkbook(t *testing.T) {
 	var wantIDs []string
 	for _, x := range tasks {
 		wantIDs = append(wantIDs, x.ID)
-		if role(x) == "" {
+		if role(x, app.UnitPhuong) == "" {
 			t.Errorf("task %s listed without the communes", x.ID)
 		}
 	}
@@ -569,6 +570,44 @@ func TestWrapLines(t *testing.T) {
 	} {
 		if got := wrapLines([]run{plain(c.text)}, c.width); got != c.want {
 			t.Errorf("%q in %.0f px: %d lines, want %d", c.text, c.width, got, c.want)
+		}
+	}
+}
+
+// TestUnitTasks_IV4WardsOnly: task IV.4 names "UBND phường" alone as its
+// partner (Kế hoạch 395, Phụ lục, IV.4: "Các sở, ngành; UBND phường"): a
+// ward's report lists it, a commune's (xã) does not, the province's says
+// it is the wards' (issue 18 item 9).
+func TestUnitTasks_IV4WardsOnly(t *testing.T) {
+	refs, err := seeds.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(unitType string) string {
+		for _, x := range UnitTasks(refs, 2026, unitType) {
+			if x.ID == "IV.4" {
+				return role(x, unitType)
+			}
+		}
+		return ""
+	}
+	if got := has(app.UnitPhuong); got != "Phối hợp" {
+		t.Errorf("a ward: IV.4 %q, want Phối hợp", got)
+	}
+	if got := has(app.UnitXa); got != "" {
+		t.Errorf("a commune (xã): IV.4 listed as %q", got)
+	}
+	if got := has(""); got != "Phối hợp (các phường)" {
+		t.Errorf("the province: IV.4 %q", got)
+	}
+	// Tasks of "UBND (các) xã, phường" stay on every report.
+	for _, typ := range []string{app.UnitXa, app.UnitPhuong, ""} {
+		found := false
+		for _, x := range UnitTasks(refs, 2026, typ) {
+			found = found || x.ID == "IV.8"
+		}
+		if !found {
+			t.Errorf("%q: IV.8 missing", typ)
 		}
 	}
 }

@@ -43,9 +43,15 @@ const (
 )
 
 // WriteIntake writes the printable intake record (phiếu tiếp nhận) of c to
-// w: the record a commune officer makes of a consumer's request and has the
-// consumer sign or fingerprint (Luật 19/2023 Điều 57; for oral requests,
-// formerly NĐ 99/2011 Điều 21). It holds, in order, the national header,
+// w: the record a commune officer makes of a consumer's request (a request
+// for negotiation support is sent "trực tiếp hoặc qua đường bưu điện hoặc
+// trực tuyến", Luật 19/2023 Điều 57 khoản 3). The consumer signs or
+// fingerprints it to confirm what was written down: that is practice, not a
+// requirement of the law, and the record says so (IntakeSignatureNote); the
+// law asks for the parties' signatures or fingerprints on the written result
+// of a negotiation (Điều 60 khoản 3), which is another record. (The repealed
+// NĐ 99/2011 Điều 21 had the officer write an oral request down for the
+// consumer to sign; nothing replaces it.) It holds, in order, the national header,
 // the title by case kind, the number, time and channel of receipt, then
 // I. the requester and consumer, II. the business, III. the facts,
 // IV. the specific request, V. prior contact with the business, VI. the
@@ -61,6 +67,13 @@ const (
 // The sheet prints on A4 portrait, one page wide; a record of usual length
 // is also fitted to one page tall, while a very long one flows onto more
 // pages rather than shrink to an unreadable size.
+// IntakeSignatureNote is printed above the signatures of the intake record:
+// the consumer's signature there is the commune's practice, not the law's
+// requirement, which is on the result of a negotiation (Luật 19/2023 Điều 60
+// khoản 3).
+const IntakeSignatureNote = "Ký xác nhận phiếu tiếp nhận là thực tiễn nghiệp vụ của xã, phường, không phải thủ tục bắt buộc; " +
+	"chữ ký hoặc điểm chỉ của các bên là bắt buộc trên văn bản kết quả thương lượng (Luật Bảo vệ quyền lợi người tiêu dùng 2023, Điều 60 khoản 3)."
+
 func WriteIntake(w io.Writer, c *app.Case, refs *app.RefData, officer string) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -489,6 +502,7 @@ func (iw *intakeWriter) write(c *app.Case, refs *app.RefData, officer string) {
 	iw.space(4)
 	iw.put(full("Cán bộ phụ trách", c.AssignedTo))
 	iw.put(part{from: "A", to: "B", runs: []run{italic("Người tiêu dùng đã đọc lại (hoặc nghe đọc lại) nội dung trên và xác nhận là đúng.")}})
+	iw.put(part{from: "A", to: "B", runs: []run{italic(IntakeSignatureNote)}})
 
 	iw.space(6)
 	place := dots(partWidth("B", "B")/4, 0)

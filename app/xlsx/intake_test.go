@@ -145,10 +145,17 @@ func TestWriteIntake_Contents(t *testing.T) {
 		"(Ký, ghi rõ họ tên hoặc điểm chỉ)",
 		"CÁN BỘ TIẾP NHẬN",
 		"(Ký, ghi rõ họ tên)",
+		// The consumer's signature here is practice; the law's is on the
+		// result of a negotiation (Luật 19/2023 Điều 60 khoản 3; issue 18
+		// item 9).
+		"Ký xác nhận phiếu tiếp nhận là thực tiễn nghiệp vụ của xã, phường, không phải thủ tục bắt buộc",
 	} {
 		if cellWith(rows, want) == "" {
 			t.Errorf("no cell starts with %q", want)
 		}
+	}
+	if s := cellWith(rows, "Ký xác nhận phiếu"); !strings.Contains(s, "Điều 60 khoản 3") || strings.Contains(all, "99/2011") {
+		t.Errorf("the basis of the signature: %q", s)
 	}
 	// The summary keeps its line break; the signature block ends with the
 	// consumer's and the officer's names side by side.

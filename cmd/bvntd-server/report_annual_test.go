@@ -126,6 +126,32 @@ func checkAnnualProvince(t *testing.T, srv *fieldServer, refs *app.RefData, cloc
 	if y := annualYear(t, f); y != period.To.Year() {
 		t.Fatalf("report of year %d, want %s", y, period.Label)
 	}
+	// Biểu 1 of the province judges the province-wide targets T2, T3, T6
+	// (never a contribution) and shows T1 as a proxy (issue 18 item 5).
+	report, err := f.GetRows(xlsx.AnnualSheetReport, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	judged := 0
+	for _, r := range report {
+		for len(r) < 8 {
+			r = append(r, "")
+		}
+		switch r[0] {
+		case "T2", "T3", "T6":
+			judged++
+			if r[7] != xlsx.VerdictMet && r[7] != xlsx.VerdictNotMet {
+				t.Errorf("province %s: %q, want it judged", r[0], r[7])
+			}
+		case "T1":
+			if r[7] != app.VerdictProxyVI {
+				t.Errorf("province T1: %q, want the proxy's", r[7])
+			}
+		}
+	}
+	if judged != 3 {
+		t.Errorf("%d province-wide targets in Biểu 1", judged)
+	}
 	rows, err := f.GetRows(xlsx.AnnualSheetCommunes, excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
@@ -243,8 +269,11 @@ func checkAnnualCommune(t *testing.T, srv *fieldServer, refs *app.RefData, clock
 		if r[7] != xlsx.Verdict(tr) || tr.Share && tr.Known && math.Abs(v-tr.Value/100) > 1e-9 || !tr.Share && v != float64(tr.Num) {
 			t.Errorf("%s: %q, want %v (%s)", tr.ID, r, tr.Value, xlsx.Verdict(tr))
 		}
-		if strings.HasPrefix(r[0], "T1") && (r[4] != fmt.Sprint(syncedIn) || r[5] != "1") {
-			t.Errorf("T1 %q, want %d of 1", r, syncedIn)
+		if strings.HasPrefix(r[0], "T1") && (r[4] != fmt.Sprint(syncedIn) || r[5] != "1" || r[7] != app.VerdictProxyVI) {
+			t.Errorf("T1 %q, want %d of 1, a proxy", r, syncedIn)
+		}
+		if (tr.ID == "T2" || tr.ID == "T3" || tr.ID == "T6") && r[7] != app.VerdictContributionVI {
+			t.Errorf("%s in one commune's report: %q, want its contribution", tr.ID, r[7])
 		}
 	}
 	if seen != 7 {

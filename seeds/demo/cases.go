@@ -762,6 +762,8 @@ func (g *gen) caseDetails(p *casePlan) {
 			c.VulnerableGroups = append(c.VulnerableGroups, gr)
 		}
 	}
+	// What the officer saw, never what an identity paper says: no number,
+	// no transcribed contents (the birth date has its own field).
 	var evidence []string
 	for _, gr := range c.VulnerableGroups {
 		var ev string
@@ -769,9 +771,9 @@ func (g *gen) caseDetails(p *casePlan) {
 		case app.GroupElderly, app.GroupChild:
 			ev = "Người tiêu dùng tự khai tuổi, chưa xuất trình giấy tờ"
 			if c.ConsumerBirthDate != "" {
-				ev = "Căn cước công dân: sinh năm " + c.ConsumerBirthDate[:4]
+				ev = "Đã xem giấy tờ tùy thân, ngày sinh ghi ở mục Ngày sinh"
 				if gr == app.GroupChild {
-					ev = "Giấy khai sinh: sinh năm " + c.ConsumerBirthDate[:4]
+					ev = "Đã xem giấy khai sinh, ngày sinh ghi ở mục Ngày sinh"
 				}
 			}
 		case "ho_ngheo":
@@ -783,7 +785,7 @@ func (g *gen) caseDetails(p *casePlan) {
 		case "benh_hiem_ngheo":
 			ev = "Giấy ra viện, tóm tắt hồ sơ bệnh án"
 		case "dan_toc_thieu_so_vung_kk":
-			ev = "Căn cước công dân ghi dân tộc " + pick(g.r, minorityNames)
+			ev = "Đã xem giấy tờ tùy thân; xác nhận cư trú tại vùng đặc biệt khó khăn của UBND " + lowerFirst(g.unit.Name)
 		}
 		evidence = append(evidence, ev)
 	}

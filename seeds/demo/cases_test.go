@@ -410,3 +410,57 @@ func TestDemo_PlainCasesHaveNoSteps(t *testing.T) {
 		}
 	}
 }
+
+// TestDemo_NoIdentityPapersInFreeText: the demo never writes what an
+// identity card says (its number, or words that transcribe it) into a
+// record's text, in the cases or in the year of work (issue 18 item 9): an
+// officer copying the demo must not learn to.
+func TestDemo_NoIdentityPapersInFreeText(t *testing.T) {
+	db, refs, _ := openStore(t, "28261", demoNow)
+	if err := Write(context.Background(), db, &db.Now, refs, Options{Unit: "28261", Seed: 11, Complaints: 300}); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := db.Dump(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	words := []string{"căn cước", "cccd", "cmnd", "chứng minh nhân dân", "số định danh"}
+	idNumber := regexp.MustCompile(`(^|[^0-9])([0-9]{9}|[0-9]{12})([^0-9]|$)`) // CMND (9) and CCCD (12) numbers
+	var walk func(v any, where string)
+	texts := 0
+	walk = func(v any, where string) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, y := range x {
+				if k != "id" && !strings.HasSuffix(k, "_id") && k != "number" {
+					walk(y, where+"."+k)
+				}
+			}
+		case []any:
+			for _, y := range x {
+				walk(y, where)
+			}
+		case string:
+			texts++
+			low := strings.ToLower(x)
+			for _, w := range words {
+				if strings.Contains(low, w) {
+					t.Errorf("%s: %q names an identity paper's contents", where, x)
+				}
+			}
+			if idNumber.MatchString(x) {
+				t.Errorf("%s: %q holds what looks like an ID number", where, x)
+			}
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		walk(m, fmt.Sprint(m["type"]))
+	}
+	if texts < 5000 {
+		t.Fatalf("only %d texts checked", texts)
+	}
+}

@@ -70,9 +70,8 @@ var (
 	// Fictional e-commerce platforms.
 	platforms = []string{"Chợ Sen", "Mua Nhanh", "Phố Chợ Việt"}
 	// Cities of companies based outside the province.
-	otherCities   = []string{"TP. Hồ Chí Minh", "TP. Cần Thơ", "Hà Nội"}
-	relations     = []string{"Con ruột (được ủy quyền)", "Người giám hộ", "Con ruột (được ủy quyền)", "Cháu ruột (được ủy quyền)"}
-	minorityNames = []string{"Khmer", "Hoa", "Chăm"}
+	otherCities = []string{"TP. Hồ Chí Minh", "TP. Cần Thơ", "Hà Nội"}
+	relations   = []string{"Con ruột (được ủy quyền)", "Người giám hộ", "Con ruột (được ủy quyền)", "Cháu ruột (được ủy quyền)"}
 )
 
 // Sampler draws values of the vocabulary for one commune: people's names,
