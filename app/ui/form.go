@@ -650,9 +650,8 @@ func (f *form[T, R]) onCancel() {
 // and has the focus, so Space takes it.
 func (f *form[T, R]) ask(title, text, ahead, back string, size fyne.Size, proceed func()) {
 	var d *dialog.CustomDialog
-	backBtn := newKeyButton(widget.Button{Text: back, Icon: theme.CancelIcon(), Importance: widget.HighImportance,
-		OnTapped: func() { d.Hide() }})
-	aheadBtn := newKeyButton(widget.Button{Text: ahead, Icon: theme.ConfirmIcon(), OnTapped: func() { d.Hide(); proceed() }})
+	backBtn := newKeyButton(back, theme.CancelIcon(), widget.HighImportance, func() { d.Hide() })
+	aheadBtn := newKeyButton(ahead, theme.ConfirmIcon(), widget.MediumImportance, func() { d.Hide(); proceed() })
 	d = dialog.NewCustomWithoutButtons(title, &widget.Label{Text: text, Wrapping: fyne.TextWrapWord}, f.win)
 	d.SetButtons([]fyne.CanvasObject{backBtn, aheadBtn})
 	d.SetOnClosed(func() { f.asking = nil })

@@ -23,8 +23,9 @@ type focusHook func(fyne.CanvasObject)
 // button (the safe answer) is what Enter should take.
 type keyButton struct{ widget.Button }
 
-func newKeyButton(b widget.Button) *keyButton {
-	k := &keyButton{Button: b}
+func newKeyButton(text string, icon fyne.Resource, importance widget.Importance, tapped func()) *keyButton {
+	k := &keyButton{}
+	k.Text, k.Icon, k.Importance, k.OnTapped = text, icon, importance, tapped
 	k.ExtendBaseWidget(k)
 	return k
 }
