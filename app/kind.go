@@ -25,6 +25,28 @@ type Kind struct {
 	// written concurrently, are kept as a conflict for review (besides the
 	// bookkeeping fields, never); nil: every field is.
 	Reviewable func(field string) bool
+	// SharedID: a record's id is derived from what it is about (a
+	// commune's report of a year), so several devices may create the same
+	// record offline. Its creation then carries only the fields given
+	// (CreateFields): one device's blank must not overwrite what another
+	// wrote.
+	SharedID bool
+}
+
+// CreateFields returns the fields a new record's mutation carries: all of
+// them, or for a kind with SharedID the head and the fields not blank.
+func CreateFields(entity string, f map[string]json.RawMessage) map[string]json.RawMessage {
+	k, ok := KindOf(entity)
+	if !ok || !k.SharedID {
+		return f
+	}
+	out := map[string]json.RawMessage{}
+	for name, v := range f {
+		if _, head := headFields[name]; head || !isZeroJSON(v) {
+			out[name] = v
+		}
+	}
+	return out
 }
 
 var (

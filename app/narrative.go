@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -59,33 +60,44 @@ func NarrativeID(unit string, year int) string {
 }
 
 // CommuneAgency is the agency of the plan's task table that stands for the
-// communes and wards (UBND xã, phường).
-const CommuneAgency = "ubnd_xa"
+// communes and wards (UBND xã, phường); WardAgency stands for the wards
+// alone (UBND phường: task IV.4).
+const (
+	CommuneAgency = "ubnd_xa"
+	WardAgency    = "ubnd_phuong"
+)
 
-// CommuneRole is the communes' part in a task: "Chủ trì", "Phối hợp" or "".
-func CommuneRole(t PlanTask) string {
-	for _, id := range t.LeadIDs {
-		if id == CommuneAgency {
-			return "Chủ trì"
-		}
+// CommuneRole is a unit's part in a plan task: "Chủ trì", "Phối hợp",
+// "Phối hợp (các phường)" in the province's view (unitType "") of a task
+// of the wards only, or "". unitType is UnitXa or UnitPhuong.
+func CommuneRole(t PlanTask, unitType string) string {
+	if slices.Contains(t.LeadIDs, CommuneAgency) {
+		return "Chủ trì"
 	}
-	for _, id := range t.PartnerIDs {
-		if id == CommuneAgency {
+	if slices.Contains(t.PartnerIDs, CommuneAgency) {
+		return "Phối hợp"
+	}
+	if slices.Contains(t.PartnerIDs, WardAgency) {
+		switch unitType {
+		case UnitPhuong:
 			return "Phối hợp"
+		case "":
+			return "Phối hợp (các phường)"
 		}
 	}
 	return ""
 }
 
-// CommuneTasks are the plan's tasks of a report year in which the
-// communes lead or take part: the rows of Biểu 5.
-func CommuneTasks(refs *RefData, year int) []PlanTask {
+// CommuneTasks are the plan's tasks of a report year in which a unit of
+// unitType ("" for the province's view) leads or takes part: the rows of
+// Biểu 5.
+func CommuneTasks(refs *RefData, year int, unitType string) []PlanTask {
 	var out []PlanTask
 	for _, t := range refs.Tasks {
 		if (t.StartYear != 0 && year < t.StartYear) || (t.EndYear != 0 && year > t.EndYear) {
 			continue
 		}
-		if CommuneRole(t) != "" {
+		if CommuneRole(t, unitType) != "" {
 			out = append(out, t)
 		}
 	}
@@ -173,5 +185,6 @@ func (r *ReportNarrative) Validate(refs Refs, _ time.Time) error {
 
 func init() {
 	RegisterKind(Kind{Entity: EntityReportNarrative, New: func() Record { return &ReportNarrative{} },
-		Search: func(r Record) string { return fmt.Sprint(r.(*ReportNarrative).Year) }})
+		Search:   func(r Record) string { return fmt.Sprint(r.(*ReportNarrative).Year) },
+		SharedID: true})
 }

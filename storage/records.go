@@ -108,6 +108,8 @@ func (db *DB) saveRecord(ctx context.Context, tx *sql.Tx, r app.Record, now time
 	changed := r.Fields()
 	if exists {
 		changed = app.DiffFields(old.Fields(), changed)
+	} else {
+		changed = app.CreateFields(r.Entity(), changed)
 	}
 	if err := putRecord(ctx, db, tx, r); err != nil {
 		return err

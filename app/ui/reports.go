@@ -61,6 +61,13 @@ type reportsScreen struct {
 	// replace the file dialog.
 	saveTo func(name string, write func(io.Writer) error, done func(path string, err error))
 
+	// write opens the commune's narrative of the report year chosen
+	// (app.ReportNarrative); pane holds the screen, or that form.
+	write     *widget.Button
+	narrative *narrativeForm
+	pane      *fyne.Container
+	home      fyne.CanvasObject
+
 	content fyne.CanvasObject
 }
 
@@ -116,14 +123,71 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 		box.Add(row("commune", lang.X("reports.commune", "Xã, phường"), s.commune.sel))
 	}
 	box.Add(row("mask", "", s.mask))
+	s.write = &widget.Button{Text: lang.X("reports.narrative", "Viết nội dung báo cáo năm (khó khăn, kiến nghị, vụ việc điển hình, Biểu 5)…"),
+		Icon: theme.DocumentCreateIcon(), OnTapped: s.openNarrative}
+	if d.unit == "" || d.records == nil { // the province writes no commune's narrative
+		s.write.Hide()
+	}
 	box.Add(container.NewHBox(s.export, s.cancel))
+	box.Add(s.write)
 	box.Add(s.progress)
 	box.Add(s.msg)
 	box.Add(s.files.box)
 	s.files.parent = box
-	s.content = container.NewVScroll(container.NewPadded(box))
+	s.home = container.NewVScroll(container.NewPadded(box))
+	s.pane = container.NewStack(s.home)
+	s.content = s.pane
 	s.kind.SetSelectedIndex(0)
 	return s
+}
+
+// chosenYear is the report year chosen, or 0.
+func (s *reportsScreen) chosenYear() int {
+	if i := s.year.SelectedIndex(); i >= 0 && i < len(s.years) {
+		return s.years[i]
+	}
+	return 0
+}
+
+// openNarrative opens the commune's narrative of the report year chosen:
+// the record as stored, or a new one.
+func (s *reportsScreen) openNarrative() {
+	year := s.chosenYear()
+	if year == 0 || s.records == nil {
+		return
+	}
+	s.run(func() {
+		var orig *app.ReportNarrative
+		n := &app.ReportNarrative{}
+		err := s.records.GetRecord(s.ctx, app.NarrativeID(s.unit, year), n)
+		switch {
+		case err == nil:
+			orig = n
+		case app.ErrorCode(err) != app.ENOTFOUND:
+			fyne.Do(func() { s.showMsg(userMessage(err), true) })
+			return
+		}
+		cases, err := s.formDeps.svc.ListCases(s.ctx, app.CaseQuery{})
+		fyne.Do(func() {
+			if err != nil {
+				s.showMsg(userMessage(err), true)
+				return
+			}
+			f := newNarrativeForm(s.formDeps, year, orig, cases)
+			f.onDone = func(saved *app.ReportNarrative) {
+				s.narrative = nil
+				s.pane.Objects = []fyne.CanvasObject{s.home}
+				s.pane.Refresh()
+				if saved != nil {
+					s.showMsg(lang.X("reports.narrative.saved", "Đã lưu nội dung báo cáo năm {{.Year}}; báo cáo năm xuất ra sẽ in nội dung này.", map[string]any{"Year": year}), false)
+				}
+			}
+			s.narrative = f
+			s.pane.Objects = []fyne.CanvasObject{f.content}
+			s.pane.Refresh()
+			f.focusFirst()
+		})
+	})
 }
 
 // reload loads the training sessions for the sign-in sheet.

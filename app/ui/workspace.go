@@ -54,6 +54,9 @@ func (u *UI) workPanes() []pane {
 	if u.registry != nil {
 		cs = append(cs, u.registry.pane)
 	}
+	if u.reports != nil {
+		cs = append(cs, u.reports.pane)
+	}
 	ps := make([]pane, len(cs))
 	for i, c := range cs {
 		ps[i] = pane{c: c, home: append([]fyne.CanvasObject(nil), c.Objects...)}

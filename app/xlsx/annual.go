@@ -3,7 +3,6 @@ package xlsx
 import (
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -31,11 +30,19 @@ const (
 
 // TaskStatuses are the choices of the status column of the plan-task
 // table (TaskProgress.status of docs/domain.md §5.2).
-var TaskStatuses = []string{"Chưa triển khai", "Đang thực hiện", "Hoàn thành", "Không phát sinh"}
+var TaskStatuses = taskStatusLabels()
+
+func taskStatusLabels() []string {
+	out := make([]string, len(app.TaskStatuses))
+	for i, c := range app.TaskStatuses {
+		out[i] = c.VI
+	}
+	return out
+}
 
 // CommuneAgency is the agency of the plan's task table that stands for the
 // communes and wards (UBND xã, phường).
-const CommuneAgency = "ubnd_xa"
+const CommuneAgency = app.CommuneAgency
 
 // AnnualOptions describe the unit a report is for.
 type AnnualOptions struct {
@@ -491,6 +498,7 @@ func (a *annual) reportSheet(s *sheetWriter) {
 	rows = append(rows, rowSpec{cells: []cell{txt(all, targetNote(), cellStyle{italic: true, size: 11})}})
 	s.block(keepWhole, rows...)
 	s.space(12)
+	a.narrativeSections(s)
 
 	// The signature block, kept on one page.
 	note := cellStyle{align: "center", italic: true}
@@ -887,45 +895,18 @@ var planSections = map[string]string{
 
 // WardAgency stands for the wards alone (UBND phường): the plan names it,
 // not "xã, phường", as a partner of task IV.4.
-const WardAgency = "ubnd_phuong"
+const WardAgency = app.WardAgency
 
 // UnitTasks are the tasks of the plan that run in year where the unit
 // leads or takes part, in the plan's order: unitType is the reporting
 // unit's (app.UnitXa, app.UnitPhuong), or "" for the province, which
 // lists the tasks of every commune and ward.
 func UnitTasks(refs *app.RefData, year int, unitType string) []app.PlanTask {
-	var out []app.PlanTask
-	for _, t := range refs.Tasks {
-		if (t.StartYear != 0 && year < t.StartYear) || (t.EndYear != 0 && year > t.EndYear) {
-			continue
-		}
-		if role(t, unitType) != "" {
-			out = append(out, t)
-		}
-	}
-	return out
+	return app.CommuneTasks(refs, year, unitType)
 }
 
-// role is the unit's part in a task: "Chủ trì", "Phối hợp", "Phối hợp
-// (các phường)" in the province's report for a task of the wards only,
-// or "".
-func role(t app.PlanTask, unitType string) string {
-	if slices.Contains(t.LeadIDs, CommuneAgency) {
-		return "Chủ trì"
-	}
-	if slices.Contains(t.PartnerIDs, CommuneAgency) {
-		return "Phối hợp"
-	}
-	if slices.Contains(t.PartnerIDs, WardAgency) {
-		switch unitType {
-		case app.UnitPhuong:
-			return "Phối hợp"
-		case "":
-			return "Phối hợp (các phường)"
-		}
-	}
-	return ""
-}
+// role is the unit's part in a task (app.CommuneRole).
+func role(t app.PlanTask, unitType string) string { return app.CommuneRole(t, unitType) }
 
 // unitType is the type of the unit reported on (app.UnitXa,
 // app.UnitPhuong), or "" for the province's report.
@@ -1035,11 +1016,12 @@ func (a *annual) taskSheet(s *sheetWriter) {
 				leads = append(leads, id)
 			}
 		}
+		status, result := a.taskLine(t.ID) // what the communes wrote in the app (app.ReportNarrative)
 		rows = append(rows, rowSpec{cells: []cell{
 			txt(1, t.ID, small(stTextC)), txt(1, t.TextVI, small(stText)), txt(1, strings.Join(leads, "; "), small(stText)),
 			txt(1, role(t, ut), small(stTextC)), txt(1, strings.Join(t.Outputs, "; "), small(stText)),
 			txt(1, a.taskFigures(t.ID), cellStyle{border: true, italic: true, size: 11}),
-			txt(1, "", small(stTextC)), txt(1, "", small(stText)),
+			txt(1, status, small(stTextC)), txt(1, result, small(stText)),
 		}, minH: 3*lineHeight(11) + 4, mark: &marks[i]})
 	}
 	s.block(flow, rows...)
