@@ -74,6 +74,7 @@ var EntityLabels = CodeList{
 	{EntityAttendance, "Điểm danh", "Attendance"},
 	{EntityOutreach, "Sự kiện truyền thông", "Outreach event"},
 	{EntityPublication, "Tài liệu, tin bài truyền thông", "Publication"},
+	{EntityOffPremisesNotice, "Thông báo bán hàng ngoài địa điểm giao dịch thường xuyên", "Off-premises sales notice"},
 	{EntityHolidayYear, "Lịch nghỉ lễ, Tết", "Holiday calendar"},
 }
 
@@ -245,6 +246,30 @@ var fieldInfos = map[string]map[string]fieldInfo{
 		"channel":          {label: "Kênh phát hành, đăng tải", codes: PublicationChannels},
 		"url":              label("Đường dẫn"),
 		"note":             label("Ghi chú"),
+	},
+	EntityOffPremisesNotice: {
+		"business_name":     label("Tên tổ chức, cá nhân kinh doanh"),
+		"business_tax_code": label("Mã số thuế, số đăng ký kinh doanh"),
+		"business_address":  label("Địa chỉ tổ chức, cá nhân kinh doanh"),
+		"business_phone":    label("Số điện thoại liên hệ"),
+		"title":             label("Nội dung chương trình bán hàng"),
+		"sales_method":      label("Phương thức bán hàng"),
+		"place":             label("Địa điểm bán hàng"),
+		"start_date":        label("Ngày bắt đầu"),
+		"end_date":          label("Ngày kết thúc"),
+		"hours":             label("Thời gian trong ngày"),
+		"goods":             label("Sản phẩm, hàng hóa, dịch vụ"),
+		"prices":            label("Giá"),
+		"audience":          label("Đối tượng khách hàng"),
+		"for_elderly":       label("Nhắm vào người cao tuổi"),
+		"consumer_contact":  label("Cách người tiêu dùng liên hệ, phản ánh"),
+		"received_date":     label("Ngày UBND nhận thông báo"),
+		"received_via":      {label: "Cách nhận thông báo", codes: NoticeChannels},
+		"form":              {label: "Mẫu thông báo", codes: NoticeForms},
+		"published_date":    label("Ngày công khai"),
+		"published_via":     {label: "Hình thức công khai", codes: NoticePublications},
+		"officer":           label("Cán bộ tiếp nhận"),
+		"note":              label("Ghi chú"),
 	},
 }
 
