@@ -119,6 +119,7 @@ var fieldInfos = map[string]map[string]fieldInfo{
 		"prior_contact_date":      label("Ngày liên hệ doanh nghiệp"),
 		"evidence":                label("Tài liệu, chứng cứ kèm theo"),
 		"assigned_to":             label("Cán bộ phụ trách"),
+		"off_premises_notice_id":  label("Thông báo bán hàng ngoài địa điểm liên quan"),
 		"resolution_method":       {label: "Phương thức giải quyết", codes: ResolutionMethods},
 		"void_reason":             label("Lý do hủy"),
 	},

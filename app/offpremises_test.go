@@ -183,3 +183,34 @@ func TestValidateWrite_OffPremisesNotice(t *testing.T) {
 		t.Fatalf("a notice received by fax: %v", err)
 	}
 }
+
+// A complaint names the notice of the sale it came from by its id; any
+// other value is refused with a message on the field, on the laptop and
+// on the server.
+func TestCase_OffPremisesNoticeLink(t *testing.T) {
+	for _, tc := range []struct {
+		id string
+		ok bool
+	}{
+		{"", true},
+		{validNotice().ID, true},
+		{"hội thảo ấp 3", false},
+		{"0b9c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2", false},
+	} {
+		c := validCase()
+		c.OffPremisesNoticeID = tc.id
+		c.Normalize()
+		fe := FieldErrors(c.Validate(testRefs, validationNow))
+		if got := fe["off_premises_notice_id"] == ""; got != tc.ok {
+			t.Errorf("id %q: accepted %v, want %v (%v)", tc.id, got, tc.ok, fe)
+		}
+		w := IncomingWrite{Entity: EntityCase, RecordID: c.ID, UnitCode: c.UnitCode, Fields: c.Fields()}
+		_, err := ValidateWrite(HeldRecord{}, w, testRefs, validationNow)
+		if got := FieldErrors(err)["off_premises_notice_id"] == ""; got != tc.ok {
+			t.Errorf("server, id %q: accepted %v, want %v (%v)", tc.id, got, tc.ok, err)
+		}
+	}
+	if got := FieldLabel(EntityCase, "off_premises_notice_id"); got != "Thông báo bán hàng ngoài địa điểm liên quan" {
+		t.Errorf("label %q", got)
+	}
+}

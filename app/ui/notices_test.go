@@ -148,3 +148,50 @@ func screenshot(t *testing.T, fx *storeFixture, name string) {
 	defer f.Close()
 	must(t, png.Encode(f, fx.win.Canvas().Capture()) == nil, "screenshot")
 }
+
+// TestNotices_ComplaintLinksTheSale: a complaint after a "hội thảo bán
+// hàng" names the notice of that sale (NĐ 55/2024/NĐ-CP Điều 26): the case
+// form offers the commune's notices, the latest sale first, after "none";
+// the choice is stored and the case screen names the sale.
+func TestNotices_ComplaintLinksTheSale(t *testing.T) {
+	fx, _ := newNoticeFixture(t)
+	ctx := context.Background()
+	older := &app.OffPremisesNotice{BusinessName: "Công ty TNHH Thiên Phúc", Title: "Hội thảo giới thiệu nồi từ",
+		Place: "Nhà văn hóa ấp 1", StartDate: "2026-02-20", ReceivedDate: "2026-02-10", ReceivedVia: "buu_dien"}
+	newer := &app.OffPremisesNotice{BusinessName: "Công ty TNHH Sức Khỏe Vàng", Title: "Hội thảo giới thiệu máy massage",
+		Place: "Nhà văn hóa ấp 3", StartDate: "2026-03-05", ReceivedDate: "2026-02-27", ReceivedVia: "truc_tiep"}
+	for _, n := range []*app.OffPremisesNotice{older, newer} {
+		must(t, fx.db.SaveRecord(ctx, n) == nil, "save notice")
+	}
+	fx.ui.tabs.Select(fx.ui.casesTab)
+	test.Tap(mustButton(t, fx.win.Content(), "Thêm vụ việc"))
+	f := fx.ui.form
+	must(t, f != nil, "the case form did not open")
+	sel := f.choice("off_premises_notice_id")
+	want := []string{"Không liên quan đến thông báo nào",
+		"05/03/2026 – Công ty TNHH Sức Khỏe Vàng – Hội thảo giới thiệu máy massage – Nhà văn hóa ấp 3",
+		"20/02/2026 – Công ty TNHH Thiên Phúc – Hội thảo giới thiệu nồi từ – Nhà văn hóa ấp 1"}
+	must(t, strings.Join(sel.sel.Options, "|") == strings.Join(want, "|"), "choices %q", sel.sel.Options)
+	must(t, sel.Code() == "", "a new case is linked to %q", sel.Code())
+	sel.sel.SetSelectedIndex(1)
+	test.Type(f.entry("consumer_name"), "Nguyễn Thị Lan")
+	f.choice("channel").sel.SetSelected("Điện thoại")
+	f.choice("kind").sel.SetSelected("Khiếu nại doanh nghiệp")
+	f.choice("sector").sel.SetSelected("Thực phẩm, đồ uống, an toàn thực phẩm")
+	test.Type(f.entry("summary"), "Mua máy massage tại hội thảo ở ấp 3, máy hỏng sau hai ngày, công ty không nhận lại.")
+	test.Tap(f.save)
+	must(t, fx.ui.form == nil, "not saved: %q", f.formErr.Text)
+
+	cs, err := fx.db.ListCases(ctx, app.CaseQuery{})
+	must(t, err == nil && len(cs) == 1, "cases %v %v", len(cs), err)
+	c, err := fx.db.GetCase(ctx, cs[0].ID)
+	must(t, err == nil && c.OffPremisesNoticeID == newer.ID, "the case links %q, want %q (%v)", c.OffPremisesNoticeID, newer.ID, err)
+	must(t, fx.ui.detail != nil, "the saved case is not shown")
+	shown := strings.Join(texts(fx.ui.detail.content), "\n")
+	must(t, strings.Contains(shown, "Thông báo bán hàng ngoài địa điểm liên quan\n05/03/2026 – Công ty TNHH Sức Khỏe Vàng – Hội thảo giới thiệu máy massage – Nhà văn hóa ấp 3"),
+		"the case screen does not name the sale:\n%s", shown)
+
+	// Editing it offers the same notice, chosen.
+	test.Tap(mustButton(t, fx.win.Content(), "Sửa thông tin"))
+	must(t, fx.ui.form != nil && fx.ui.form.choice("off_premises_notice_id").Code() == newer.ID, "the edit form lost the link")
+}
