@@ -133,6 +133,12 @@ func newNoticeScreen(d formDeps) *noticeScreen {
 	return s
 }
 
+// setBoard shows the button of the notice-board list, which calls fn.
+func (s *noticeScreen) setBoard(fn func()) {
+	s.onBoard = fn
+	s.board.Show()
+}
+
 // reload reads the notices off the Fyne goroutine and shows them.
 func (s *noticeScreen) reload() {
 	if s.records == nil {

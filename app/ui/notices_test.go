@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,9 +12,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"github.com/xuri/excelize/v2"
 
 	"bvntd/app"
 	"bvntd/app/clocktest"
+	"bvntd/app/xlsx"
 	"bvntd/storage"
 )
 
@@ -194,4 +198,75 @@ func TestNotices_ComplaintLinksTheSale(t *testing.T) {
 	// Editing it offers the same notice, chosen.
 	test.Tap(mustButton(t, fx.win.Content(), "Sửa thông tin"))
 	must(t, fx.ui.form != nil && fx.ui.form.choice("off_premises_notice_id").Code() == newer.ID, "the edit form lost the link")
+}
+
+// boardReports writes the notice-board list from the store with the real
+// writer (the desktop's report service does the same through cli).
+type boardReports struct {
+	db  *storage.DB
+	got []app.ReportRequest
+}
+
+func (b *boardReports) WriteReport(ctx context.Context, q app.ReportRequest, w io.Writer) (int, error) {
+	b.got = append(b.got, q)
+	ns, err := storage.ListRecords[app.OffPremisesNotice](ctx, b.db, storage.RecordQuery{Unit: "28261"})
+	if err != nil {
+		return 0, err
+	}
+	return xlsx.WriteNoticeBoard(w, ns, xlsx.NoticeBoardOptions{UnitName: "Phường Mỹ Tho", From: q.From, To: q.To, Printed: b.db.Now()})
+}
+
+func (b *boardReports) WriteIntake(context.Context, *app.Case, string, io.Writer) error { return nil }
+
+// TestNotices_BoardListFromTheButton: the list's "Danh sách niêm yết"
+// button opens the Báo cáo tab on the notice-board list of today and the
+// next 7 days (NĐ 55/2024/NĐ-CP Điều 27 khoản 3); exporting it writes the
+// sales of that week, read back with excelize, and offers "Mở tệp".
+func TestNotices_BoardListFromTheButton(t *testing.T) {
+	fx, _ := newNoticeFixture(t) // Tuesday 10/03/2026
+	ctx := context.Background()
+	for _, n := range []*app.OffPremisesNotice{
+		{BusinessName: "Công ty TNHH Sức Khỏe Vàng", Title: "Hội thảo giới thiệu máy massage", Place: "Nhà văn hóa ấp 3",
+			StartDate: "2026-03-12", ReceivedDate: "2026-03-06", ReceivedVia: "truc_tiep"},
+		{BusinessName: "Công ty Tháng Tư", StartDate: "2026-04-02", ReceivedDate: "2026-03-06", ReceivedVia: "buu_dien"},
+	} {
+		must(t, fx.db.SaveRecord(ctx, n) == nil, "save notice")
+	}
+	rep := &boardReports{db: fx.db}
+	u := newUI(fx.win, Services{Cases: fx.db, Records: fx.db, KPI: fx.db, Sync: &fakeSync{}, Reports: rep, Opener: &fakeOpener{dir: t.TempDir()},
+		Refs: fx.ui.svc.Refs, UnitCode: "28261", Officer: "Lê Văn Tâm", Now: fx.clock.Now}, inline, 0)
+	t.Cleanup(u.Close)
+	fx.win.SetContent(u.Content())
+	for _, w := range u.workTabs {
+		if w.item.Text == "Thông báo bán hàng" {
+			u.tabs.Select(w.item)
+		}
+	}
+	test.Tap(mustButton(t, u.notices.content, "Danh sách niêm yết (Excel)"))
+	r := u.reports
+	must(t, u.tabs.Selected().Text == "Báo cáo", "the button shows tab %q", u.tabs.Selected().Text)
+	must(t, reportKinds[r.kindIndex()].code == "notices" && r.from.Text == "10/03/2026" && r.to.Text == "17/03/2026",
+		"kind %q, %q – %q", reportKinds[r.kindIndex()].code, r.from.Text, r.to.Text)
+	var file bytes.Buffer
+	var name string
+	r.saveTo = func(n string, write func(io.Writer) error, done func(string, error)) {
+		name = n
+		done("/tmp/"+n, write(&file))
+	}
+	test.Tap(r.export)
+	must(t, name == "thong-bao-ban-hang-28261-20260310-20260317.xlsx", "file name %q", name)
+	must(t, len(rep.got) == 1 && rep.got[0].Report == app.ReportNotices && rep.got[0].Year == 0, "requests %+v", rep.got)
+	must(t, strings.Contains(r.msg.Text, "Đã xuất 1 dòng"), "message %q", r.msg.Text)
+	must(t, r.files.box.Visible(), "no “Mở tệp” after the export")
+	f, err := excelize.OpenReader(&file)
+	must(t, err == nil, "open: %v", err)
+	defer f.Close()
+	rows, err := f.GetRows(xlsx.NoticeBoardSheet)
+	must(t, err == nil, "rows: %v", err)
+	var all []string
+	for _, row := range rows {
+		all = append(all, strings.Join(row, "|"))
+	}
+	text := strings.Join(all, "\n")
+	must(t, strings.Contains(text, "Công ty TNHH Sức Khỏe Vàng") && !strings.Contains(text, "Công ty Tháng Tư"), "the list:\n%s", text)
 }

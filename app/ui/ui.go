@@ -276,6 +276,16 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		u.workTabs = append(u.workTabs, newWorkTab(lang.X("tab.notices", "Thông báo bán hàng"), theme.StorageIcon(),
 			u.notices.content, u.notices.reload))
 	}
+	if u.notices != nil && u.reports != nil {
+		u.notices.setBoard(func() {
+			for _, w := range u.workTabs {
+				if w.body() == u.reports.content {
+					u.tabs.Select(w.item)
+				}
+			}
+			u.reports.chooseNotices()
+		})
+	}
 	if svc.Imports != nil {
 		im := newImporter(u.deps(), svc.Imports)
 		u.cases.setImporter(im, u.changed)
@@ -485,6 +495,9 @@ func (w *workTab) show() {
 }
 
 func (w *workTab) shown() bool { return len(w.pane.Objects) > 0 }
+
+// body is what the tab shows.
+func (w *workTab) body() fyne.CanvasObject { return w.pane.body }
 
 // changed follows a local change: the list, the counts and a sync soon.
 func (u *UI) changed() {
