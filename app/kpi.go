@@ -173,6 +173,7 @@ type KPIData struct {
 	Attendance    []Attendance
 	Outreach      []OutreachEvent
 	Publications  []Publication
+	Notices       []OffPremisesNotice // off-premises sales notices (NoticeCountsOf)
 	// Units are the communes covered: one for a commune's device, every
 	// commune of the province for "Toàn tỉnh". They are T1's denominator.
 	Units []string

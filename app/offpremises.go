@@ -295,3 +295,34 @@ func (r *OffPremisesNotice) Running(today time.Time) bool {
 	d := dateOf(today).time()
 	return !d.Before(start) && !d.After(end)
 }
+
+// NoticeCounts are the figures of the register over a report period: the
+// notices received (Đ.26), those received fewer than 03 working days
+// before the sale (Đ.26 k.3), those with no publication recorded (Đ.27
+// k.3), and those of sales aimed at older people.
+type NoticeCounts struct {
+	Received, Late, Unpublished, ForElderly int
+}
+
+// NoticeCountsOf counts the notices of d received on a day of p (voided
+// ones left out); late is counted on d.Calendar (none without one).
+func NoticeCountsOf(d *KPIData, p KPIPeriod) NoticeCounts {
+	var c NoticeCounts
+	for i := range d.Notices {
+		n := &d.Notices[i]
+		if n.Voided || !p.ContainsDay(n.ReceivedDate) {
+			continue
+		}
+		c.Received++
+		if n.ReceivedLate(d.Calendar) {
+			c.Late++
+		}
+		if !n.Published() {
+			c.Unpublished++
+		}
+		if n.ForElderly {
+			c.ForElderly++
+		}
+	}
+	return c
+}

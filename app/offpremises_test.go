@@ -214,3 +214,26 @@ func TestCase_OffPremisesNoticeLink(t *testing.T) {
 		t.Errorf("label %q", got)
 	}
 }
+
+// The figures of the register over a report period: received (Đ.26),
+// received late (Đ.26 k.3, on the calendar), not published (Đ.27 k.3);
+// voided notices and those received outside the period are left out.
+func TestNoticeCountsOf(t *testing.T) {
+	cal, _ := NewCalendar(nil)
+	n := func(received, start, published string, elderly, voided bool) OffPremisesNotice {
+		x := *validNotice()
+		x.ReceivedDate, x.StartDate, x.EndDate, x.PublishedDate, x.ForElderly, x.Voided = received, start, "", published, elderly, voided
+		return x
+	}
+	d := &KPIData{Calendar: cal, Notices: []OffPremisesNotice{
+		n("2026-03-09", "2026-03-13", "2026-03-09", true, false), // on time, published
+		n("2026-03-10", "2026-03-13", "", true, false),           // late, unpublished
+		n("2026-05-04", "2026-05-15", "", false, false),          // on time, unpublished
+		n("2026-03-10", "2026-03-11", "", false, true),           // voided
+		n("2025-12-01", "2025-12-10", "", false, false),          // the year before
+	}}
+	got := NoticeCountsOf(d, ReportYear(2026))
+	if want := (NoticeCounts{Received: 3, Late: 1, Unpublished: 2, ForElderly: 2}); got != want {
+		t.Fatalf("NoticeCountsOf = %+v, want %+v", got, want)
+	}
+}

@@ -270,3 +270,23 @@ func TestNotices_BoardListFromTheButton(t *testing.T) {
 	text := strings.Join(all, "\n")
 	must(t, strings.Contains(text, "Công ty TNHH Sức Khỏe Vàng") && !strings.Contains(text, "Công ty Tháng Tư"), "the list:\n%s", text)
 }
+
+// The dashboard counts the notices received in the report year, with the
+// late (NĐ 55/2024/NĐ-CP Điều 26 khoản 3) and the unpublished (Điều 27
+// khoản 3) ones.
+func TestNotices_DashboardCountsTheRegister(t *testing.T) {
+	fx, _ := newNoticeFixture(t) // 10/03/2026: report year 2026
+	ctx := context.Background()
+	for _, n := range []*app.OffPremisesNotice{
+		{BusinessName: "Công ty A", StartDate: "2026-03-12", ReceivedDate: "2026-03-10", ReceivedVia: "truc_tiep"}, // late
+		{BusinessName: "Công ty B", StartDate: "2026-03-20", ReceivedDate: "2026-03-02", ReceivedVia: "truc_tiep",
+			PublishedDate: "2026-03-03", PublishedVia: "loa"},
+		{BusinessName: "Công ty C", StartDate: "2025-12-05", ReceivedDate: "2025-12-01", ReceivedVia: "buu_dien"}, // 2025
+	} {
+		must(t, fx.db.SaveRecord(ctx, n) == nil, "save notice")
+	}
+	fx.ui.tabs.Select(fx.ui.workTabs[3].item)
+	tile := fx.ui.dashboard.tiles["notices.received"]
+	must(t, tile != nil, "no notice tile on the dashboard")
+	must(t, tile.value == "2" && tile.note == "1 nhận chưa đủ 03 ngày làm việc; 1 chưa công khai", "tile %q / %q", tile.value, tile.note)
+}

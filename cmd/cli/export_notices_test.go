@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +79,35 @@ func TestExportNotices_NoticeBoardOfTheComingWeek(t *testing.T) {
 		"--to", today.AddDate(0, 0, 30).Format("02/01/2006"), "--out", out); err != nil || !strings.Contains(stderr, "Đã xuất 4 bản ghi") {
 		t.Fatalf("a month: %v %q", err, stderr)
 	}
+	// The annual report counts the 4 notices received in the report year
+	// of their day of receipt (Biểu 2, "1. Tổng hợp"); none was published.
+	year := strconv.Itoa(app.ReportYearOf(today.AddDate(0, 0, -12)))
+	annual := filepath.Join(t.TempDir(), "bao-cao-nam.xlsx")
+	if _, _, err := run(t, "export", "--data", dir, "--report", "annual", "--year", year, "--out", annual); err != nil {
+		t.Fatal(err)
+	}
+	af, err := excelize.OpenFile(annual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arows, err := af.GetRows(xlsx.AnnualSheetComplaints)
+	af.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for i, r := range arows {
+		if len(r) >= 3 && strings.HasPrefix(r[1], "Số thông báo bán hàng không tại địa điểm giao dịch thường xuyên") {
+			found = strings.TrimSpace(r[2]) == "4" && len(arows[i+2]) >= 3 && strings.TrimSpace(arows[i+2][2]) == "4" // 4 not published
+			if !found {
+				t.Errorf("annual rows %q / %q", r, arows[i+2])
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the annual report has no notice row: %q", arows)
+	}
+
 	for _, args := range [][]string{{"--year", "2026"}, {"--mask"}} {
 		_, stderr, err := run(t, append([]string{"export", "--data", dir, "--report", "notices", "--out", out}, args...)...)
 		if err == nil || !strings.Contains(stderr+err.Error(), "không dùng") {

@@ -167,5 +167,7 @@ func appendRecord(d *app.KPIData, r app.Record) {
 		d.Outreach = append(d.Outreach, *v)
 	case *app.Publication:
 		d.Publications = append(d.Publications, *v)
+	case *app.OffPremisesNotice:
+		d.Notices = append(d.Notices, *v)
 	}
 }
