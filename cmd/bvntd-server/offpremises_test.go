@@ -16,7 +16,8 @@ import (
 // officer records an off-premises sales notice the commune received (NĐ
 // 55/2024/NĐ-CP Điều 26), publishes it (Điều 27 khoản 3) and later voids a
 // duplicate; a second laptop of the commune gets each step through the
-// provincial server, and the register converges.
+// provincial server, and the register converges; so does a complaint that
+// names the sale.
 func TestOffPremisesNotice_RecordedPublishedVoidedReachesTheOtherLaptop(t *testing.T) {
 	ctx := context.Background()
 	clock := clocktest.AtToday(t)
@@ -79,6 +80,19 @@ func TestOffPremisesNotice_RecordedPublishedVoidedReachesTheOtherLaptop(t *testi
 	var voided app.OffPremisesNotice
 	if err := b.db.GetRecord(ctx, dup.ID, &voided); err != nil || !voided.Voided || voided.Note != "Hủy: ghi trùng" {
 		t.Fatalf("the voided duplicate on B: %+v, %v", voided, err)
+	}
+	// A complaint after the sale names it; the province and the other
+	// laptop get the link.
+	c := &app.Case{ReceivedAt: a.db.Now(), Channel: "truc_tiep", Kind: "khieu_nai", ConsumerName: "Nguyễn Thị Lan",
+		Sector: "thuc_pham_do_uong", Summary: "Mua máy massage tại hội thảo ở ấp 3, máy hỏng sau hai ngày.",
+		OffPremisesNoticeID: n.ID, RecordHead: app.RecordHead{UnitCode: "28261"}}
+	if err := a.db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	a.mustSync()
+	b.mustSync()
+	if got := b.get(c.ID); got.OffPremisesNoticeID != n.ID {
+		t.Fatalf("laptop B's case links %q, want %q", got.OffPremisesNoticeID, n.ID)
 	}
 	assertConverged(t, srv, a, b)
 }
