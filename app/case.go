@@ -79,6 +79,11 @@ type Case struct {
 	AssignedTo       string   `json:"assigned_to"`
 	ResolutionMethod string   `json:"resolution_method"`
 
+	// OffPremisesNoticeID links a complaint to the off-premises sale it came
+	// from: the id of an OffPremisesNotice of the register (NĐ 55/2024/NĐ-CP
+	// Điều 26–27), or "".
+	OffPremisesNoticeID string `json:"off_premises_notice_id"`
+
 	// VoidReason says why a case recorded by mistake (a duplicate, a
 	// test) was voided (RecordHead.Voided): it is kept, with the reason,
 	// but left out of lists and reports.
@@ -102,7 +107,7 @@ func (c *Case) Normalize() {
 	for _, p := range []*string{&c.UnitCode, &c.Number, &c.Channel, &c.Kind,
 		&c.ConsumerName, &c.ConsumerAddress, &c.BusinessName, &c.BusinessAddress,
 		&c.Sector, &c.Status, &c.VoidReason, &c.CreatedBy, &c.UpdatedBy,
-		&c.RequesterRole, &c.RepresentativeName, &c.RepresentativeRelation, &c.ReferredFrom,
+		&c.RequesterRole, &c.RepresentativeName, &c.RepresentativeRelation, &c.ReferredFrom, &c.OffPremisesNoticeID,
 		&c.ConsumerGender, &c.ConsumerBirthDate, &c.ConsumerAgeBand, &c.ConsumerUnitCode,
 		&c.ConsumerOldAddress, &c.BusinessKind, &c.BusinessTaxCode, &c.BusinessOnlineChannel,
 		&c.TransactionType, &c.ProductOrService, &c.TransactionDate, &c.PriorContactDate,

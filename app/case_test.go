@@ -255,7 +255,7 @@ var caseJSONNames = []string{
 	"consumer_address", "consumer_age_band", "consumer_birth_date", "consumer_gender",
 	"consumer_name", "consumer_old_address", "consumer_phone", "consumer_unit_code",
 	"created_at", "created_by", "damage_claimed", "evidence", "id", "issue_types", "kind",
-	"number", "prior_contact", "prior_contact_date", "product_or_service", "received_at",
+	"number", "off_premises_notice_id", "prior_contact", "prior_contact_date", "product_or_service", "received_at",
 	"referred_from", "representative_name", "representative_relation", "requester_role",
 	"resolution_method", "sector", "specific_request", "status", "summary",
 	"transaction_date", "transaction_type", "transaction_value", "unit_code", "updated_at",

@@ -116,6 +116,9 @@ func (c *Case) validateDetails(fe map[string]string, refs Refs, now time.Time) {
 	short("representative_name", c.RepresentativeName, "Họ tên người đại diện")
 	short("representative_relation", c.RepresentativeRelation, "Quan hệ với người tiêu dùng")
 	short("referred_from", c.ReferredFrom, "Nơi chuyển đến")
+	if id := c.OffPremisesNoticeID; id != "" && !ValidID(id) {
+		fe["off_premises_notice_id"] = "Thông báo bán hàng ngoài địa điểm đã chọn không hợp lệ."
+	}
 
 	code("consumer_gender", c.ConsumerGender, Genders, "Giới tính không hợp lệ.")
 	day("consumer_birth_date", c.ConsumerBirthDate, "Ngày sinh", y1900)

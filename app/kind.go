@@ -139,6 +139,10 @@ func init() {
 		{Entity: EntityPublication, New: func() Record { return &Publication{} }, Search: func(r Record) string {
 			return r.(*Publication).Title
 		}},
+		{Entity: EntityOffPremisesNotice, New: func() Record { return &OffPremisesNotice{} }, Search: func(r Record) string {
+			v := r.(*OffPremisesNotice)
+			return v.BusinessName + " " + v.Title + " " + v.Place + " " + v.BusinessTaxCode
+		}},
 	} {
 		RegisterKind(k)
 	}

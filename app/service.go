@@ -54,6 +54,9 @@ const (
 	ReportRegister   = "register"   // sổ theo dõi vụ việc
 	ReportAttendance = "attendance" // danh sách điểm danh of a session, or the training summary
 	ReportAnnual     = "annual"     // báo cáo năm (Kế hoạch 395)
+	// ReportNotices is the notice-board list of the off-premises sales of
+	// a period (NĐ 55/2024/NĐ-CP Điều 27 khoản 3).
+	ReportNotices = "notices"
 )
 
 // ReportRequest asks for one .xlsx report.

@@ -11,7 +11,7 @@ import (
 // fuzzEntities are the entities FuzzValidateWrite writes, by the fuzzer's
 // byte.
 var fuzzEntities = []string{EntityCase, EntityCaseEvent, EntityConflict, EntityOfficer, EntityOrganisation,
-	EntityParticipant, EntityTraining, EntityAttendance, EntityOutreach, EntityPublication}
+	EntityParticipant, EntityTraining, EntityAttendance, EntityOutreach, EntityPublication, EntityOffPremisesNotice}
 
 // FuzzValidateWrite: whatever a device writes onto whatever is held, the
 // check never panics, and what it accepts is what the laptops can read:

@@ -74,6 +74,9 @@ func (db *DB) KPIData(ctx context.Context, unit string) (*app.KPIData, error) {
 	if d.Narratives, err = ListRecords[app.ReportNarrative](ctx, db, rq); err != nil {
 		return nil, err
 	}
+	if d.Notices, err = ListRecords[app.OffPremisesNotice](ctx, db, rq); err != nil {
+		return nil, err
+	}
 	if d.Units, err = db.kpiUnits(ctx, unit, d); err != nil {
 		return nil, err
 	}

@@ -27,6 +27,9 @@ type caseDetail struct {
 	events    []app.CaseEvent
 	deadlines []app.Deadline
 	cal       *app.Calendar
+	// noticeText names the off-premises sales notice the case is linked
+	// to, "" for none.
+	noticeText string
 
 	title    *widget.Label
 	status   *widget.Label
@@ -105,8 +108,26 @@ func newCaseDetail(d formDeps, id string) *caseDetail {
 func (v *caseDetail) load() {
 	v.run(func() {
 		c, events, deadlines, cal, err := v.fetch(v.ctx)
-		fyne.Do(func() { v.apply(c, events, deadlines, cal, err) })
+		notice := v.fetchNotice(v.ctx, c.OffPremisesNoticeID)
+		fyne.Do(func() {
+			v.noticeText = notice
+			v.apply(c, events, deadlines, cal, err)
+		})
 	})
+}
+
+// fetchNotice names the notice id (an off-premises sale, NĐ 55/2024/NĐ-CP
+// Điều 26): its days, business, programme and place; the id itself when
+// this device does not hold it.
+func (v *caseDetail) fetchNotice(ctx context.Context, id string) string {
+	if id == "" || v.records == nil {
+		return id
+	}
+	var n app.OffPremisesNotice
+	if err := v.records.GetRecord(ctx, id, &n); err != nil {
+		return id
+	}
+	return noticeLabel(&n)
 }
 
 func (v *caseDetail) fetch(ctx context.Context) (app.Case, []app.CaseEvent, []app.Deadline, *app.Calendar, error) {
@@ -342,6 +363,7 @@ func (v *caseDetail) showInfo() {
 	row(lang.X("form.tax_code", "Mã số thuế"), c.BusinessTaxCode)
 	row(lang.X("form.business_address", "Địa chỉ doanh nghiệp"), c.BusinessAddress)
 	row(lang.X("form.online_channel", "Kênh bán trực tuyến"), c.BusinessOnlineChannel)
+	row(lang.X("form.notice", "Thông báo bán hàng ngoài địa điểm liên quan"), v.noticeText)
 	row(lang.X("form.sector", "Lĩnh vực"), sector)
 	row(lang.X("form.issue_types", "Hành vi vi phạm"), strings.Join(issues, "; "))
 	row(lang.X("form.transaction_type", "Hình thức giao dịch"), listLabel(app.TransactionTypes, c.TransactionType))

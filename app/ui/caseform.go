@@ -114,6 +114,8 @@ func newCaseForm(d formDeps, orig *app.Case) *caseForm {
 			f.textField("business_online_channel", lang.X("form.online_channel", "Kênh bán trực tuyến"), 1,
 				lang.X("form.online_channel.placeholder", "Sàn, trang mạng xã hội hoặc đường dẫn"),
 				func(c *app.Case) *string { return &c.BusinessOnlineChannel }),
+			f.codeField("off_premises_notice_id", lang.X("form.notice", "Thông báo bán hàng ngoài địa điểm liên quan"), nil,
+				func(c *app.Case) *string { return &c.OffPremisesNoticeID }),
 		),
 		f.section(lang.X("form.section.matter", "Nội dung vụ việc"),
 			f.codeField("sector", req(lang.X("form.sector", "Lĩnh vực")), sectorList(d.refs),
@@ -159,7 +161,65 @@ func newCaseForm(d formDeps, orig *app.Case) *caseForm {
 		f.onChange(key, f.showGroupHint)
 	}
 	f.showGroupHint()
+	f.loadNotices()
 	return f
+}
+
+// loadNotices offers, off the Fyne goroutine, the commune's off-premises
+// sales notices (NĐ 55/2024/NĐ-CP Điều 26), the latest sale first, as the
+// sale a complaint may come from.
+func (f *caseForm) loadNotices() {
+	if f.records == nil {
+		return
+	}
+	sel := f.choice("off_premises_notice_id")
+	f.run(func() {
+		recs, err := f.records.Records(f.ctx, app.EntityOffPremisesNotice, app.RecordQuery{Unit: f.unit})
+		if err != nil {
+			logError("list notices for the case form", err)
+			return
+		}
+		list := noticeChoices(recs)
+		fyne.Do(func() {
+			clean := f.snapshot() == f.initial
+			sel.setList(list)
+			if clean {
+				f.markClean()
+			}
+		})
+	})
+}
+
+// noticeChoices lists notices as choices, the latest sale first, after
+// the choice of none.
+func noticeChoices(recs []app.Record) app.CodeList {
+	var ns []*app.OffPremisesNotice
+	for _, r := range recs {
+		if n, ok := r.(*app.OffPremisesNotice); ok {
+			ns = append(ns, n)
+		}
+	}
+	slices.SortStableFunc(ns, func(a, b *app.OffPremisesNotice) int { return strings.Compare(b.StartDate, a.StartDate) })
+	none := lang.X("form.notice.none", "Không liên quan đến thông báo nào")
+	list := app.CodeList{{Code: "", VI: none, EN: none}}
+	for _, n := range ns {
+		l := noticeLabel(n)
+		list = append(list, app.Code{Code: n.ID, VI: l, EN: l})
+	}
+	return list
+}
+
+// noticeLabel names a notice for people: its days, business, programme
+// and place.
+func noticeLabel(n *app.OffPremisesNotice) string {
+	parts := []string{outreachDates(n.StartDate, n.EndDate), n.BusinessName}
+	if n.Title != "" {
+		parts = append(parts, n.Title)
+	}
+	if n.Place != "" {
+		parts = append(parts, n.Place)
+	}
+	return strings.Join(parts, " – ")
 }
 
 // receivedField is the day the case was received. Today keeps the time

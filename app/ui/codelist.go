@@ -84,6 +84,20 @@ func (s *codeSelect) SetCode(code string) {
 	s.sel.SetSelectedIndex(len(s.codes) - 1)
 }
 
+// setList replaces the choices with list, keeping the code selected (added
+// as it is when list lacks it).
+func (s *codeSelect) setList(list app.CodeList) {
+	code := s.Code()
+	s.sel.Options, s.codes = nil, nil
+	for _, c := range list {
+		s.sel.Options = append(s.sel.Options, codeLabel(c))
+		s.codes = append(s.codes, c.Code)
+	}
+	s.sel.ClearSelected()
+	s.SetCode(code)
+	s.sel.Refresh()
+}
+
 // unitList returns the communes and wards of refs in the alphabetical
 // order of their names without "Xã"/"Phường" (Ấp Bắc … Vĩnh Kim), as an
 // officer looks for one; the code order of the statistics office means

@@ -520,6 +520,15 @@ func (v *dashboard) complaintSection(r *app.KPIReport) fyne.CanvasObject {
 			v.tile("complaints.on_time", FormatInt(int64(c.OnTime.Count)), lang.X("dashboard.c.on_time", "Giải quyết đúng hạn"), "", widget.SuccessImportance, c.OnTime.Refs),
 			v.tile("complaints.late", FormatInt(int64(c.Late.Count)), lang.X("dashboard.c.late", "Giải quyết trễ hạn"), "", widget.WarningImportance, c.Late.Refs))
 	}
+	// The register of off-premises sales notices (NĐ 55/2024/NĐ-CP Điều
+	// 26–27): received in the period, late, not published.
+	if v.data != nil {
+		n := app.NoticeCountsOf(v.data, r.Period)
+		tiles = append(tiles, v.tileWith("notices.received", FormatInt(int64(n.Received)),
+			lang.X("dashboard.notices", "Thông báo bán hàng ngoài địa điểm nhận trong kỳ"),
+			lang.X("dashboard.notices.note", "{{.Late}} nhận chưa đủ 03 ngày làm việc; {{.Unpublished}} chưa công khai",
+				map[string]any{"Late": n.Late, "Unpublished": n.Unpublished}), widget.MediumImportance, nil))
+	}
 
 	sectors := v.sectorChart(c.BySector)
 	tables := []fyne.CanvasObject{

@@ -30,6 +30,7 @@ var reportKinds = []struct {
 	{"attendance", app.ReportAttendance, false},
 	{"training", app.ReportAttendance, true},
 	{"annual", app.ReportAnnual, false},
+	{"notices", app.ReportNotices, false},
 }
 
 // reportsScreen exports the .xlsx reports: the complaint register, a
@@ -40,20 +41,21 @@ type reportsScreen struct {
 	formDeps
 	svc ReportService
 
-	kind     *widget.Select
-	year     *widget.Select
-	years    []int
-	from, to *widget.Entry
-	commune  *codeSelect // nil on a commune's device
-	session  *widget.Select
-	sessions []app.TrainingSession // parallel to session.Options
-	mask     *widget.Check
-	export   *widget.Button
-	cancel   *widget.Button
-	progress *widget.ProgressBarInfinite
-	msg      *widget.Label // the outcome, or what is wrong
-	files    *fileActions  // "Mở tệp", "Mở thư mục" for the file written last
-	rows     map[string]fyne.CanvasObject
+	kind      *widget.Select
+	year      *widget.Select
+	years     []int
+	from, to  *widget.Entry
+	datesHint *widget.Label
+	commune   *codeSelect // nil on a commune's device
+	session   *widget.Select
+	sessions  []app.TrainingSession // parallel to session.Options
+	mask      *widget.Check
+	export    *widget.Button
+	cancel    *widget.Button
+	progress  *widget.ProgressBarInfinite
+	msg       *widget.Label // the outcome, or what is wrong
+	files     *fileActions  // "Mở tệp", "Mở thư mục" for the file written last
+	rows      map[string]fyne.CanvasObject
 
 	running  context.CancelFunc // the export in flight, or nil
 	lastRows int                // the rows of the last export
@@ -79,6 +81,7 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 		lang.X("reports.kind.attendance", "Danh sách điểm danh một lớp tập huấn"),
 		lang.X("reports.kind.training", "Tổng hợp tập huấn (lượt người theo đối tượng)"),
 		lang.X("reports.kind.annual", "Báo cáo kết quả thực hiện Kế hoạch 395 (báo cáo năm)"),
+		lang.X("reports.kind.notices", "Danh sách công khai thông báo bán hàng ngoài địa điểm (để niêm yết)"),
 	}
 	s.kind = widget.NewSelect(labels, func(string) { s.showRows() })
 	s.year = widget.NewSelect(nil, nil)
@@ -109,9 +112,9 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 		s.rows[key] = r
 		return r
 	}
+	s.datesHint = widget.NewLabel("")
 	dates := container.NewHBox(container.NewGridWrap(fyne.NewSize(140, s.from.MinSize().Height), s.from),
-		widget.NewLabel("–"), container.NewGridWrap(fyne.NewSize(140, s.to.MinSize().Height), s.to),
-		widget.NewLabel(lang.X("reports.dates.hint", "(bỏ trống: cả năm báo cáo)")))
+		widget.NewLabel("–"), container.NewGridWrap(fyne.NewSize(140, s.to.MinSize().Height), s.to), s.datesHint)
 	box := container.NewVBox(
 		&widget.Label{Text: lang.X("reports.title", "Xuất báo cáo"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText},
 		row("kind", lang.X("reports.kind", "Báo cáo"), s.kind),
@@ -244,8 +247,13 @@ func (s *reportsScreen) showRows() {
 		}
 	}
 	code := reportKinds[k].code
-	show("year", code != "attendance")
-	show("dates", code == "register")
+	show("year", code != "attendance" && code != "notices")
+	show("dates", code == "register" || code == "notices")
+	if code == "notices" {
+		s.datesHint.SetText(lang.X("reports.dates.hint_notices", "(bỏ trống: từ hôm nay đến 7 ngày tới)"))
+	} else {
+		s.datesHint.SetText(lang.X("reports.dates.hint", "(bỏ trống: cả năm báo cáo)"))
+	}
 	show("session", code == "attendance")
 	show("mask", code == "register" || code == "attendance")
 	show("commune", code != "attendance")
@@ -295,10 +303,10 @@ func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
 	s.setYears()
 	k := reportKinds[s.kindIndex()]
 	q.Report = k.request
-	if i := s.year.SelectedIndex(); i >= 0 && i < len(s.years) && k.code != "attendance" {
+	if i := s.year.SelectedIndex(); i >= 0 && i < len(s.years) && k.code != "attendance" && k.code != "notices" {
 		q.Year = s.years[i]
 	}
-	if k.code == "register" {
+	if k.code == "register" || k.code == "notices" {
 		for _, p := range []struct {
 			e   *widget.Entry
 			dst *time.Time
@@ -336,6 +344,14 @@ func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
 	if scope == "" {
 		scope = "toan-tinh"
 	}
+	if k.code == "notices" { // today and the next 7 days by default
+		if q.From.IsZero() {
+			q.From = s.now()
+		}
+		if q.To.IsZero() {
+			q.To = q.From.AddDate(0, 0, noticeBoardDays)
+		}
+	}
 	year := strconv.Itoa(q.Year)
 	if q.Year == 0 { // a register of a period: named after its dates
 		year = periodName(q.From, q.To, s.now())
@@ -347,6 +363,8 @@ func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
 		name = "diem-danh-" + scope + "-" + q.Session[:min(8, len(q.Session))]
 	case "training":
 		name = "tong-hop-tap-huan-" + scope + "-" + year
+	case "notices":
+		name = "thong-bao-ban-hang-" + scope + "-" + year
 	default:
 		name = "bao-cao-nam-" + scope + "-" + year
 	}
@@ -460,6 +478,23 @@ func (s *reportsScreen) fileDialog(name string, write func(io.Writer) error, don
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
 	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
+}
+
+// noticeBoardDays is the default period of the notice-board list after
+// today (cli.NoticeBoardDays).
+const noticeBoardDays = 7
+
+// chooseNotices sets the screen to the notice-board list of today and the
+// next noticeBoardDays days (the notice screen's button).
+func (s *reportsScreen) chooseNotices() {
+	for i, k := range reportKinds {
+		if k.code == "notices" {
+			s.kind.SetSelectedIndex(i)
+		}
+	}
+	today := s.now()
+	s.from.SetText(FormatDate(today))
+	s.to.SetText(FormatDate(today.AddDate(0, 0, noticeBoardDays)))
 }
 
 // periodName is the part of a file name that says which period a register

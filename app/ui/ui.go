@@ -173,6 +173,7 @@ type UI struct {
 	cases      *casesScreen
 	training   *trainingScreen // nil without a RecordService
 	outreach   *outreachScreen
+	notices    *noticeScreen
 	registry   *registryScreen
 	dashboard  *dashboard     // nil without a KPIService
 	reports    *reportsScreen // nil without a ReportService
@@ -251,6 +252,8 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		d := u.deps()
 		u.training, u.outreach, u.registry = newTrainingScreen(d), newOutreachScreen(d), newRegistryScreen(d)
 		u.training.onChanged, u.outreach.onSaved, u.registry.onChanged = u.changed, u.changed, u.changed
+		u.notices = newNoticeScreen(d)
+		u.notices.onSaved = u.changed
 		u.workTabs = []*workTab{
 			newWorkTab(lang.X("tab.training", "Tập huấn"), theme.AccountIcon(), u.training.content, u.training.reload),
 			newWorkTab(lang.X("tab.outreach", "Truyền thông"), theme.MailSendIcon(), u.outreach.content, u.outreach.reload),
@@ -266,6 +269,22 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		u.reports = newReportsScreen(u.deps(), svc.Reports)
 		u.workTabs = append(u.workTabs, newWorkTab(lang.X("tab.reports", "Báo cáo"), theme.DocumentPrintIcon(),
 			u.reports.content, u.reports.reload))
+	}
+	if u.notices != nil {
+		// Last of the work tabs: the register of off-premises sales
+		// notices (NĐ 55/2024/NĐ-CP Điều 26–27).
+		u.workTabs = append(u.workTabs, newWorkTab(lang.X("tab.notices", "Thông báo bán hàng"), theme.StorageIcon(),
+			u.notices.content, u.notices.reload))
+	}
+	if u.notices != nil && u.reports != nil {
+		u.notices.setBoard(func() {
+			for _, w := range u.workTabs {
+				if w.body() == u.reports.content {
+					u.tabs.Select(w.item)
+				}
+			}
+			u.reports.chooseNotices()
+		})
 	}
 	if svc.Imports != nil {
 		im := newImporter(u.deps(), svc.Imports)
@@ -476,6 +495,9 @@ func (w *workTab) show() {
 }
 
 func (w *workTab) shown() bool { return len(w.pane.Objects) > 0 }
+
+// body is what the tab shows.
+func (w *workTab) body() fyne.CanvasObject { return w.pane.body }
 
 // changed follows a local change: the list, the counts and a sync soon.
 func (u *UI) changed() {

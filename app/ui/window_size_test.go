@@ -99,8 +99,8 @@ func inside(t *testing.T, w fyne.Window, o fyne.CanvasObject, what string) {
 func TestWindow_EveryTabFitsASmallScreen(t *testing.T) {
 	u, w, _ := demoWindow(t)
 	w.Resize(smallScreen)
-	if len(u.tabs.Items) != 8 {
-		t.Fatalf("%d tabs, want the 8 of the desktop program", len(u.tabs.Items))
+	if len(u.tabs.Items) != 9 {
+		t.Fatalf("%d tabs, want the 9 of the desktop program", len(u.tabs.Items))
 	}
 	for i, item := range u.tabs.Items {
 		u.tabs.SelectIndex(i)

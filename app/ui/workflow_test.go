@@ -446,7 +446,7 @@ func TestUI_WorkTabs(t *testing.T) {
 	for _, it := range fx.ui.tabs.Items {
 		titles = append(titles, it.Text)
 	}
-	must(t, strings.Join(titles, ",") == "Vụ việc,Tập huấn,Truyền thông,Danh bạ,Tổng quan,Đồng bộ", "tabs %v", titles)
+	must(t, strings.Join(titles, ",") == "Vụ việc,Tập huấn,Truyền thông,Danh bạ,Tổng quan,Thông báo bán hàng,Đồng bộ", "tabs %v", titles)
 	must(t, fx.db.SaveRecord(context.Background(), &app.TrainingSession{Title: "Tập huấn cho tiểu thương chợ Mỹ Tho",
 		StartDate: "2026-11-20", Format: "truc_tiep", Status: "da_to_chuc"}) == nil, "save")
 	fx.ui.tabs.SelectIndex(1)

@@ -51,6 +51,9 @@ func (u *UI) workPanes() []pane {
 	if u.outreach != nil {
 		cs = append(cs, u.outreach.stack)
 	}
+	if u.notices != nil {
+		cs = append(cs, u.notices.stack)
+	}
 	if u.registry != nil {
 		cs = append(cs, u.registry.pane)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -696,6 +697,18 @@ func (a *annual) complaintSheet(s *sheetWriter) {
 			line{stt: "6", label: "Số vụ việc kết thúc đúng thời hạn", values: []cell{n(c.OnTime.Count), pct(int64(c.OnTime.Count), int64(c.OnTime.Count+c.Late.Count), stPct)}},
 			line{stt: "7", label: "Số vụ việc kết thúc quá thời hạn", values: []cell{n(c.Late.Count), pct(int64(c.Late.Count), int64(c.OnTime.Count+c.Late.Count), stPct)}})
 	}
+	// The register of off-premises sales notices (NĐ 55/2024/NĐ-CP Điều
+	// 26–27), numbered after the case lines.
+	nc, next := app.NoticeCountsOf(a.d, a.rep.Period), 1
+	for _, l := range sum {
+		if l.stt != "" {
+			next++
+		}
+	}
+	sum = append(sum,
+		line{stt: strconv.Itoa(next), label: "Số thông báo bán hàng không tại địa điểm giao dịch thường xuyên UBND nhận trong kỳ (Điều 26 Nghị định 55/2024/NĐ-CP)", values: []cell{n(nc.Received), none}},
+		line{label: "Trong đó: nhận chưa đủ 03 ngày làm việc trước khi bán hàng (khoản 3 Điều 26)", values: []cell{n(nc.Late), pct(int64(nc.Late), int64(nc.Received), stPct)}, indent: 2},
+		line{label: "Trong đó: chưa ghi nhận việc công khai (khoản 3 Điều 27)", values: []cell{n(nc.Unpublished), pct(int64(nc.Unpublished), int64(nc.Received), stPct)}, indent: 2})
 	countTable(s, "1. Tổng hợp", []string{"Số liệu", "Tỷ lệ"}, sum)
 
 	head := []string{"Số vụ việc", "Tỷ lệ"}

@@ -442,7 +442,7 @@ func (m *Main) sync(ctx context.Context, dir string, timeout time.Duration) erro
 }
 
 // Reports are the report names of export, in the order of the help text.
-var Reports = []string{"register", "intake", "attendance", "annual", "dump"}
+var Reports = []string{"register", "intake", "attendance", "annual", "notices", "dump"}
 
 // exportOptions are the flags of export: the report they ask for (req,
 // which the window's Báo cáo screen also sends, see WriteReport), the

@@ -124,7 +124,7 @@ func TestExportIntake_Errors(t *testing.T) {
 			"Lỗi: Không tìm thấy vụ việc số 28261-2025-ZZZZ-0099.", 1},
 		{"NoCase", []string{"--report", "intake", "--out", out}, "Cần --case", 2},
 		{"CaseWithOtherReport", []string{"--report", "register", "--case", number, "--out", out}, "chỉ dùng với --report intake", 2},
-		{"UnknownReportListsIntake", []string{"--report", "phieu", "--out", out}, "register|intake|attendance|annual|dump", 2},
+		{"UnknownReportListsIntake", []string{"--report", "phieu", "--out", out}, "register|intake|attendance|annual|notices|dump", 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stdout, _, err := run(t, append([]string{"export", "--data", dir}, tc.args...)...)

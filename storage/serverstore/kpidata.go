@@ -169,5 +169,7 @@ func appendRecord(d *app.KPIData, r app.Record) {
 		d.Publications = append(d.Publications, *v)
 	case *app.ReportNarrative:
 		d.Narratives = append(d.Narratives, *v)
+	case *app.OffPremisesNotice:
+		d.Notices = append(d.Notices, *v)
 	}
 }
