@@ -177,7 +177,7 @@ type KPIData struct {
 	// Narratives are the communes' written parts of their annual reports
 	// (not counted in any figure; the report prints them).
 	Narratives []ReportNarrative
-	Notices       []OffPremisesNotice // off-premises sales notices (NoticeCountsOf)
+	Notices    []OffPremisesNotice // off-premises sales notices (NoticeCountsOf)
 	// Units are the communes covered: one for a commune's device, every
 	// commune of the province for "Toàn tỉnh". They are T1's denominator.
 	Units []string
