@@ -11,11 +11,13 @@
 #   was typed · 08 locked with the form open · 09 the same officer back:
 #   the form as it was · 10 training sessions · 11 a session planned for
 #   next month: registrations only · 12 a session held: its register ·
-#   13 registry · 14 reports · 15 review ("Cần xem xét") · 16 sync panel ·
-#   17 after "Đồng bộ ngay" · 18 "Đăng ký lại" from the sync tab · 19 the
-#   same with a server that does not answer: told within 15 s · 20 locked
+#   13 registry · 14 reports · 15 the annual report's narrative (Báo cáo) ·
+#   16 off-premises sales notices · 17 review ("Cần xem xét") · 18 sync
+#   panel · 19 after "Đồng bộ ngay" · 20 "Đăng ký lại" from the sync tab ·
+#   21 the same with a server that does not answer: told within 15 s ·
+#   22 locked
 #
-# Tabs are reached with the keyboard (Alt+1 … Alt+8, the "Màn hình" menu),
+# Tabs are reached with the keyboard (Alt+1 … Alt+9, the "Màn hình" menu),
 # names and the PIN are typed with xdotool; the few buttons are clicked at
 # their places, measured for each size below (if the layout moves, the
 # pictures show where the clicks went). Look at every picture.
@@ -79,7 +81,7 @@ walk() { # walk W H DIR
   # Places, measured on the pictures of each size: most are anchored to
   # the window's right or bottom edge.
   local addCase=$((W - 69)),89 save=$((W - 39)),$((H - 70)) close=$((W - 111)),$((H - 70))
-  local lock=$((W - 43)),$((H - 22)) firstRow=100,281 back=60,91 session2=240,243 session=240,204
+  local lock=$((W - 43)),$((H - 22)) firstRow=100,281 back=60,91 session2=240,243 narrative=300,336 session=240,204
   # The sync tab is laid out from its top left; the enrolment form's
   # introduction takes two lines on a narrow screen, one on a wide one.
   local syncNow=75,416 enrolAgain=200,416 enrolServer=200,278 enrolCode=200,356 enrolGo=57,397
@@ -117,8 +119,12 @@ walk() { # walk W H DIR
   shot session-held
   key alt+4; shot registry
   key alt+6; shot reports
-  key alt+7; shot review
-  key alt+8; shot sync
+  at $narrative                       # "Viết nội dung báo cáo năm…"
+  shot report-narrative
+  at $close; sleep 1
+  key alt+7; shot notices
+  key alt+8; shot review
+  key alt+9; shot sync
   at $syncNow                         # "Đồng bộ ngay"
   shot sync-done 10
   at $enrolAgain                      # "Đăng ký lại"

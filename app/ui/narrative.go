@@ -41,6 +41,9 @@ func newNarrativeForm(d formDeps, year int, orig *app.ReportNarrative, cases []a
 		list = append(list, app.Code{Code: c.ID, VI: c.Number + " – " + app.CaseKinds.Label(c.Kind) + ", " + d.refs.SectorLabel(c.Sector),
 			EN: c.Number})
 	}
+	wrap := func(text string, style fyne.TextStyle) *widget.Label {
+		return &widget.Label{Text: text, TextStyle: style, Wrapping: fyne.TextWrapWord}
+	}
 	body := container.NewVBox(
 		f.section(lang.X("narrative.section.text", "Phần viết của báo cáo (in vào mục IV–VI của báo cáo năm)"),
 			f.textField("difficulties", lang.X("narrative.difficulties", "Khó khăn, vướng mắc"), 4,
@@ -51,16 +54,16 @@ func newNarrativeForm(d formDeps, year int, orig *app.ReportNarrative, cases []a
 			f.textField("next_year", lang.X("narrative.next_year", "Phương hướng, nhiệm vụ năm {{.Year}}", map[string]any{"Year": year + 1}), 4, "",
 				func(n *app.ReportNarrative) *string { return &n.NextYear }),
 		),
-		f.section(lang.X("narrative.section.cases", "Vụ việc điển hình (nhiệm vụ IV.2; in số vụ việc, loại, lĩnh vực và kết quả, không in tên, số điện thoại)"),
-			f.codesField("typical_cases", "", list, 1, func(n *app.ReportNarrative) *[]string { return &n.TypicalCases }),
-		),
+		widget.NewSeparator(),
+		wrap(lang.X("narrative.section.cases", "Vụ việc điển hình (nhiệm vụ IV.2; in số vụ việc, loại, lĩnh vực và kết quả, không in tên, số điện thoại)"), fyne.TextStyle{Bold: true}),
+		f.codesField("typical_cases", "", list, 1, func(n *app.ReportNarrative) *[]string { return &n.TypicalCases }),
+		widget.NewSeparator(),
+		wrap(lang.X("narrative.section.tasks", "Kết quả thực hiện các nhiệm vụ của Kế hoạch 395 (Biểu 5)"), fyne.TextStyle{Bold: true}),
 	)
-	var tasks []fyne.CanvasObject
 	for _, t := range app.CommuneTasks(d.refs, year, unitTypeOf(d.refs, d.unit)) {
-		tasks = append(tasks, widget.NewLabelWithStyle(t.ID+". "+t.TextVI, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		tasks = append(tasks, taskFields(f, t.ID)...)
+		body.Add(wrap(t.ID+". "+t.TextVI, fyne.TextStyle{Italic: true}))
+		body.Add(container.NewGridWithColumns(2, taskFields(f, t.ID)...))
 	}
-	body.Add(f.section(lang.X("narrative.section.tasks", "Kết quả thực hiện các nhiệm vụ của Kế hoạch 395 (Biểu 5)"), tasks...))
 	start := app.ReportNarrative{Year: year}
 	start.ID, start.UnitCode = app.NarrativeID(d.unit, year), d.unit
 	f.finish(body, start)

@@ -158,6 +158,17 @@ func TestWindow_EveryTabFitsASmallScreen(t *testing.T) {
 	fits(t, w, "the officer form")
 	u.registry.openOrg(nil)
 	fits(t, w, "the organisation form")
+	// The annual report's narrative, with the demo's cases to pick from.
+	for i, item := range u.tabs.Items {
+		if item.Content == u.reports.content {
+			u.tabs.SelectIndex(i)
+		}
+	}
+	u.reports.openNarrative()
+	if u.reports.narrative == nil {
+		t.Fatal("the narrative form did not open")
+	}
+	fits(t, w, "the annual report's narrative form")
 }
 
 // The case number, the officer's handle on a case, is shown whole at
