@@ -248,7 +248,7 @@ func (s *reportsScreen) showRows() {
 	}
 	code := reportKinds[k].code
 	show("year", code != "attendance" && code != "notices")
-	show("dates", code == "register" || code == "notices")
+	show("dates", code == "register" || code == "notices" || code == "annual") // annual: an ad-hoc report
 	if code == "notices" {
 		s.datesHint.SetText(lang.X("reports.dates.hint_notices", "(bỏ trống: từ hôm nay đến 7 ngày tới)"))
 	} else {
@@ -306,7 +306,7 @@ func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
 	if i := s.year.SelectedIndex(); i >= 0 && i < len(s.years) && k.code != "attendance" && k.code != "notices" {
 		q.Year = s.years[i]
 	}
-	if k.code == "register" || k.code == "notices" {
+	if k.code == "register" || k.code == "notices" || k.code == "annual" {
 		for _, p := range []struct {
 			e   *widget.Entry
 			dst *time.Time
@@ -325,6 +325,9 @@ func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
 		}
 		if !q.From.IsZero() || !q.To.IsZero() {
 			q.Year = 0
+		}
+		if k.code == "annual" && q.From.IsZero() != q.To.IsZero() {
+			return q, "", lang.X("reports.adhoc.both", "Báo cáo đột xuất cần cả ngày bắt đầu và ngày kết thúc (bỏ trống cả hai: báo cáo cả năm).")
 		}
 	}
 	if k.code == "attendance" {
@@ -367,6 +370,9 @@ func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
 		name = "thong-bao-ban-hang-" + scope + "-" + year
 	default:
 		name = "bao-cao-nam-" + scope + "-" + year
+		if q.Year == 0 {
+			name = "bao-cao-dot-xuat-" + scope + "-" + year
+		}
 	}
 	return q, name + ".xlsx", ""
 }

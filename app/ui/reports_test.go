@@ -64,7 +64,7 @@ func newReportsFixtureAt(t *testing.T, unit string, clock *clocktest.Clock, tag 
 func TestReports_ExportAnnualForTheReportYear(t *testing.T) {
 	s, rep, file, name := newReportsFixture(t, "28261")
 	s.kind.SetSelectedIndex(3) // the annual report
-	must(t, !s.rows["session"].Visible() && s.rows["year"].Visible() && !s.rows["dates"].Visible(), "wrong choices shown")
+	must(t, !s.rows["session"].Visible() && s.rows["year"].Visible() && s.rows["dates"].Visible(), "wrong choices shown") // dates: an ad-hoc report
 	test.Tap(s.export)
 	must(t, len(rep.got) == 1, "%d requests", len(rep.got))
 	q := rep.got[0]
@@ -151,4 +151,22 @@ func TestReports_NewReportYearWhileOpen(t *testing.T) {
 	s.year.SetSelectedIndex(0)
 	test.Tap(s.export)
 	must(t, len(rep.got) == 2 && rep.got[1].Year == 2027, "the new year chosen: %+v", rep.got)
+}
+
+// The annual report of any period from the Báo cáo tab: a report "đột
+// xuất" (Kế hoạch 395 Mục V), both days needed (issue 18 item 6).
+func TestReports_AdHocAnnualReport(t *testing.T) {
+	s, rep, _, name := newReportsFixtureAt(t, "28261", clocktest.New(time.Date(2026, 10, 5, 9, 0, 0, 0, ICT)), seededTag(t))
+	s.kind.SetSelectedIndex(3) // the annual report
+	must(t, s.rows["dates"].Visible(), "no period for the annual report")
+	s.from.SetText("01/07/2026")
+	test.Tap(s.export)
+	must(t, len(rep.got) == 0 && strings.Contains(s.msg.Text, "cần cả ngày bắt đầu và ngày kết thúc"), "one day only: %q", s.msg.Text)
+	s.to.SetText("30/09/2026")
+	test.Tap(s.export)
+	must(t, len(rep.got) == 1, "%d requests", len(rep.got))
+	q := rep.got[0]
+	must(t, q.Report == app.ReportAnnual && q.Year == 0 && q.From.Format("02/01/2006") == "01/07/2026" && q.To.Format("02/01/2006") == "30/09/2026",
+		"request %+v", q)
+	must(t, strings.HasPrefix(*name, "bao-cao-dot-xuat-28261-"), "file %q", *name)
 }

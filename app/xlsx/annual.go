@@ -53,7 +53,10 @@ type AnnualOptions struct {
 	// Province marks the province version, compiled by Sở Công Thương for
 	// UBND tỉnh from every commune's data, with the per-commune table
 	// (PerCommune, in the order given).
-	Province   bool
+	Province bool
+	// AdHoc marks a report of a period other than a report year (báo cáo
+	// đột xuất, Kế hoạch 395 Mục V): titled so, with no 15/12 deadline.
+	AdHoc      bool
 	PerCommune []CommuneReport
 	// Prepared is the day the report is made (the date line and "Ngày lập
 	// báo cáo"); the zero time leaves dotted gaps to fill by hand.
@@ -198,6 +201,9 @@ func WriteAnnual(w io.Writer, rep *app.KPIReport, d *app.KPIData, refs *app.RefD
 	}
 	a := &annual{f: f, rep: rep, d: d, refs: refs, opt: opt, styles: map[cellStyle]int{}}
 	a.year = rep.Period.To.Year()
+	if opt.AdHoc {
+		a.year = app.ReportYearOf(rep.Period.To) // its narrative and Biểu 5: the report year it falls in
+	}
 	sheets := []struct {
 		name  string
 		write func(*sheetWriter)
@@ -241,7 +247,7 @@ func WriteAnnual(w io.Writer, rep *app.KPIReport, d *app.KPIData, refs *app.RefD
 	}
 	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{
-		Title:   fmt.Sprintf("Báo cáo kết quả thực hiện Kế hoạch 395/KH-UBND năm %d – %s", a.year, opt.UnitName),
+		Title:   fmt.Sprintf("Báo cáo %s kết quả thực hiện Kế hoạch 395/KH-UBND – %s", a.which(), opt.UnitName),
 		Subject: "Bảo vệ quyền lợi người tiêu dùng",
 		Creator: "BVNTD Đồng Tháp",
 	}); err != nil {
@@ -322,15 +328,25 @@ func (a *annual) periodText() string {
 func (a *annual) annexTitle(s *sheetWriter, title string) {
 	n := len(s.widths)
 	s.put(txt(n, title, cellStyle{bold: true, size: titleSize, align: "center"}))
-	s.put(txt(n, fmt.Sprintf("(Kèm theo Báo cáo kết quả thực hiện Kế hoạch 395/KH-UBND năm %d của %s; kỳ báo cáo %s)",
-		a.year, a.unitLine(), a.periodText()), cellStyle{italic: true, align: "center"}))
+	s.put(txt(n, fmt.Sprintf("(Kèm theo Báo cáo %s kết quả thực hiện Kế hoạch 395/KH-UBND của %s; kỳ báo cáo %s)",
+		a.which(), a.unitLine(), a.periodText()), cellStyle{italic: true, align: "center"}))
 	s.titleH = s.used
 	s.space(6)
 }
 
 // footer is the left part of a sheet's footer.
 func (a *annual) footer(what string) string {
-	return fmt.Sprintf("Báo cáo KH 395 năm %d – %s – %s", a.year, a.unitLine(), what)
+	return fmt.Sprintf("Báo cáo KH 395 %s – %s – %s", a.which(), a.unitLine(), what)
+}
+
+// which names the report: "năm 2026", or "đột xuất" for a report of any
+// period asked for outside the year's (Kế hoạch 395 Mục V: "hoặc đột xuất
+// theo yêu cầu").
+func (a *annual) which() string {
+	if a.opt.AdHoc {
+		return "đột xuất"
+	}
+	return fmt.Sprintf("năm %d", a.year)
 }
 
 // ---- 1. The report and the targets ----------------------------------
@@ -416,7 +432,11 @@ func (a *annual) reportSheet(s *sheetWriter) {
 		txt(right, a.place()+", "+longDate(opt.Prepared), cellStyle{align: "center", italic: true}))
 	s.space(14)
 	s.put(txt(all, "BÁO CÁO", cellStyle{align: "center", bold: true, size: 14}))
-	s.put(txt(all, fmt.Sprintf("Kết quả thực hiện Kế hoạch số 395/KH-UBND ngày 02/4/2026 của Ủy ban nhân dân tỉnh về hoạt động bảo vệ quyền lợi người tiêu dùng trên địa bàn tỉnh Đồng Tháp năm %d", a.year),
+	title := fmt.Sprintf("Kết quả thực hiện Kế hoạch số 395/KH-UBND ngày 02/4/2026 của Ủy ban nhân dân tỉnh về hoạt động bảo vệ quyền lợi người tiêu dùng trên địa bàn tỉnh Đồng Tháp năm %d", a.year)
+	if opt.AdHoc {
+		title = "Báo cáo đột xuất kết quả thực hiện Kế hoạch số 395/KH-UBND ngày 02/4/2026 của Ủy ban nhân dân tỉnh về hoạt động bảo vệ quyền lợi người tiêu dùng trên địa bàn tỉnh Đồng Tháp, " + a.periodText()
+	}
+	s.put(txt(all, title,
 		cellStyle{align: "center", bold: true, size: 13}))
 	s.space(8)
 	s.put(cell{span: all, runs: []run{plain("Kính gửi: "), {text: to, bold: false}}, style: cellStyle{align: "center", size: 13}})
@@ -438,6 +458,14 @@ func (a *annual) reportSheet(s *sheetWriter) {
 		{cells: []cell{txt(3, "Hạn gửi báo cáo:", label), txt(all-3, fmt.Sprintf("trước ngày 15/12/%d", a.year), value)}},
 		{cells: []cell{txt(3, "Nơi nhận báo cáo:", label), txt(all-3, to, value)}},
 		{cells: []cell{txt(3, "Ngày lập báo cáo:", label), {span: all - 3, value: excelDay(opt.Prepared), style: date}}},
+	}
+	if opt.AdHoc { // no report year, no 15/12 deadline: the period asked for
+		cover = append(cover[:1:1], cover[2:]...)
+		for k := range cover {
+			if cover[k].cells[0].value == "Hạn gửi báo cáo:" {
+				cover[k].cells[1] = txt(all-3, "Đột xuất, theo yêu cầu (Kế hoạch 395, Mục V)", value)
+			}
+		}
 	}
 	for i := range cover {
 		cover[i].minH = 18

@@ -15,14 +15,12 @@ func init() {
 
 // writeAnnual writes the annual report (báo cáo kết quả thực hiện Kế hoạch
 // 395) of report year q.Year (default: app.DefaultReportYear of today,
-// the year due on 15/12 next or just passed) for the device's commune; on a provincial device, for the commune
+// the year due on 15/12 next or just passed), or of the days q.From to
+// q.To (an ad-hoc report, "đột xuất"), for the device's commune; on a provincial device, for the commune
 // q.Commune or, without one, for the province with a table per commune.
 // It returns how many records the figures count: cases received, sessions
 // and events held, publications.
 func writeAnnual(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error) {
-	if !q.From.IsZero() || !q.To.IsZero() {
-		return 0, app.Errorf(app.EINVALID, "Báo cáo năm tính theo năm báo cáo (15/12 năm trước đến 14/12): dùng --year, không dùng --from, --to.")
-	}
 	if q.Mask {
 		return 0, app.Errorf(app.EINVALID, "Báo cáo năm chỉ có số liệu tổng hợp, không có thông tin cá nhân: không dùng --mask.")
 	}
@@ -39,17 +37,18 @@ func writeAnnual(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Wr
 		}
 		unit = q.Commune
 	}
-	year := q.Year
-	if year == 0 {
-		year = app.DefaultReportYear(db.Now())
+	// A report year, or with --from and --to a report of any period
+	// (báo cáo đột xuất, Kế hoạch 395 Mục V).
+	period, err := attendancePeriod(q, db.Now())
+	if err != nil {
+		return 0, err
 	}
-	period := app.ReportYear(year)
 	d, err := db.KPIData(ctx, unit)
 	if err != nil {
 		return 0, err
 	}
 	rep := app.ComputeKPIs(d, period, refs.Targets)
-	opt := xlsx.AnnualOptions{Prepared: db.Now()}
+	opt := xlsx.AnnualOptions{Prepared: db.Now(), AdHoc: !q.From.IsZero()}
 	if unit == "" {
 		opt.UnitName, opt.Province = "Tỉnh Đồng Tháp", true
 		opt.PerCommune = xlsx.CommuneReports(d, period, refs.Targets, refs)

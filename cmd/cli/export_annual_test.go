@@ -258,3 +258,52 @@ func annualOpenpyxl(t *testing.T, spec []map[string]any, enough bool) {
 		t.Fatalf("openpyxl: %v\n%s", err, out)
 	}
 }
+
+// `export --report annual --from --to` writes an ad-hoc report (báo cáo đột
+// xuất, Kế hoạch 395 Mục V) of those days: titled so, its period on the
+// cover, no report year and no 15/12 deadline; the cases it counts are
+// those received in the period (issue 18 item 6).
+func TestExportAnnual_AdHocPeriod(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "30", "--seed", "3"); err != nil {
+		t.Fatal(err)
+	}
+	_, end := demo.FilledYear(clockOf(t).Peek())
+	to := end.In(app.ICT)
+	from := to.AddDate(0, -3, 0)
+	out := filepath.Join(t.TempDir(), "bao-cao-dot-xuat.xlsx")
+	if _, _, err := run(t, "export", "--data", dir, "--report", "annual", "--out", out,
+		"--from", from.Format("02/01/2006"), "--to", to.Format("02/01/2006")); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(xlsx.AnnualSheetReport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text []string
+	for _, r := range rows {
+		text = append(text, strings.Join(r, " "))
+	}
+	all := strings.Join(text, "\n")
+	period := "từ ngày " + from.Format("02/01/2006") + " đến ngày " + to.Format("02/01/2006")
+	for _, want := range []string{"Báo cáo đột xuất", period, "Đột xuất, theo yêu cầu (Kế hoạch 395, Mục V)"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the ad-hoc report lacks %q", want)
+		}
+	}
+	for _, not := range []string{"Năm báo cáo:", "trước ngày 15/12"} {
+		if strings.Contains(all, not) {
+			t.Errorf("the ad-hoc report says %q", not)
+		}
+	}
+	// The year and a period together are refused.
+	if _, _, err := run(t, "export", "--data", dir, "--report", "annual", "--out", out, "--year", "2026",
+		"--from", from.Format("02/01/2006"), "--to", to.Format("02/01/2006")); app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("--year with --from/--to: %v", err)
+	}
+}
