@@ -63,7 +63,7 @@ func newReportsFixtureAt(t *testing.T, unit string, clock *clocktest.Clock, tag 
 
 func TestReports_ExportAnnualForTheReportYear(t *testing.T) {
 	s, rep, file, name := newReportsFixture(t, "28261")
-	s.kind.SetSelectedIndex(3) // the annual report
+	s.kind.SetSelectedIndex(3)                                                                                            // the annual report
 	must(t, !s.rows["session"].Visible() && s.rows["year"].Visible() && s.rows["dates"].Visible(), "wrong choices shown") // dates: an ad-hoc report
 	test.Tap(s.export)
 	must(t, len(rep.got) == 1, "%d requests", len(rep.got))
