@@ -331,10 +331,14 @@ func TestLimitListener(t *testing.T) {
 			go func() {
 				b := make([]byte, 1)
 				io.ReadFull(c, b)
+				// Counted before the answer: the client may be done, and
+				// the test read the count, as soon as it has it.
+				mu.Lock()
+				served++
+				mu.Unlock()
 				c.Write(b)
 				mu.Lock()
 				open--
-				served++
 				mu.Unlock()
 				c.Close()
 			}()
