@@ -494,7 +494,7 @@ func (r *registryScreen) openOfficer(orig *app.Officer) {
 			f.textField("phone", lang.X("officer.phone", "Số điện thoại"), 1, lang.X("form.phone.placeholder", "Ví dụ: 0912 345 678"),
 				func(o *app.Officer) *string { return &o.Phone }),
 		),
-		f.flagField("counts_for_t5", "", lang.X("officer.t5", "Tính cho chỉ tiêu T5 (cán bộ thực thi được tập huấn)"),
+		f.flagField("counts_for_t5", "", lang.X("officer.t5", "Tính cho chỉ tiêu T5 (cán bộ thực thi được tập huấn; cán bộ đoàn thể, Hội Bảo vệ người tiêu dùng luôn được tính)"),
 			func(o *app.Officer) *bool { return &o.CountsForT5 }),
 		f.flagField("active", "", lang.X("officer.active", "Đang công tác"), func(o *app.Officer) *bool { return &o.Active }),
 		link,
