@@ -49,8 +49,8 @@ func (m *Main) demo(ctx context.Context, dir, officer string, o demo.Options) er
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stderr, "Đã ghi %d cán bộ, %d tổ chức, %d người tham dự, %d lớp tập huấn (%d lượt điểm danh), %d sự kiện và %d tài liệu, tin bài mẫu\n",
-			r.Officers, r.Organisations, r.Participants, r.Sessions, r.Attendance, r.Events, r.Publications)
+		fmt.Fprintf(m.Stderr, "Đã ghi %d cán bộ, %d tổ chức, %d người tham dự, %d lớp tập huấn (%d lượt điểm danh), %d sự kiện, %d tài liệu, tin bài và %d thông báo bán hàng ngoài địa điểm mẫu\n",
+			r.Officers, r.Organisations, r.Participants, r.Sessions, r.Attendance, r.Events, r.Publications, r.Notices)
 		return nil
 	})
 }

@@ -23,6 +23,7 @@ import (
 // (each one outbox mutation).
 type YearCounts struct {
 	Officers, Organisations, Participants, Sessions, Attendance, Events, Publications int
+	Notices                                                                           int // off-premises sales notices
 	Writes                                                                            int
 }
 
@@ -166,6 +167,7 @@ func Year(ctx context.Context, st Store, clock *func() time.Time, refs *app.RefD
 		}
 		held := y.planEvents(o.Events, skipRally)
 		y.planPublications(held)
+		y.planNotices()
 	}
 	y.schedule()
 	return y.counts, y.write(ctx, st, clock)
@@ -1301,4 +1303,55 @@ func (y *yearGen) savePerson(t time.Time, p *demoPerson) {
 	})
 	y.counts.Writes++
 	y.counts.Participants++
+}
+
+// ---- Off-premises sales notices (NĐ 55/2024 Đ.26–27) ----
+
+// planNotices records the notices of off-premises sales the commune
+// received in the year: a "hội thảo" aimed at older people, received in
+// time and published; a door-to-door sale whose notice came late; and,
+// when the year reaches today, one starting within three days, received
+// yesterday and not yet published, so that the reminder has something to
+// say. Businesses, people and phones are made up.
+func (y *yearGen) planNotices() {
+	last := y.today.AddDate(0, 0, -1)
+	if y.to.Before(last) {
+		last = y.to
+	}
+	day := func(t time.Time) string { return t.Format(time.DateOnly) }
+	add := func(n *app.OffPremisesNotice, received time.Time) {
+		if received.After(last) || received.Before(y.from) {
+			return
+		}
+		n.UnitCode, n.ReceivedDate, n.Form = y.unit.Code, day(received), "mau_10"
+		y.save(atMinute(received, officeMinute(y.r)), n)
+		y.counts.Notices++
+	}
+	mid := y.dayBetween(y.from.AddDate(0, 3, 0), y.from.AddDate(0, 6, 0))
+	start := y.workingDayFrom(mid.AddDate(0, 0, 8))
+	add(&app.OffPremisesNotice{BusinessName: "Công ty TNHH Thương mại Sức Khỏe Vàng", BusinessTaxCode: "0316" + fmt.Sprint(y.between(100000, 999999)),
+		BusinessAddress: "Tầng 3, 45 Lê Lợi, Phường Bến Thành, TP. Hồ Chí Minh", BusinessPhone: "0909" + fmt.Sprint(y.between(100000, 999999)),
+		Title: "Hội thảo giới thiệu sản phẩm chăm sóc sức khỏe, tặng quà cho người tham dự", SalesMethod: "Giới thiệu tại hội trường, bán trực tiếp",
+		Place: "Nhà văn hóa " + y.hamlet() + ", " + y.of(), StartDate: day(start), Hours: "7 giờ 30 – 11 giờ",
+		Goods: "Máy massage, nệm từ, thực phẩm bảo vệ sức khỏe", Prices: "Từ 1.500.000 đến 28.000.000 đồng, theo bảng giá kèm theo",
+		Audience: "Người cao tuổi", ForElderly: true, ConsumerContact: "Đường dây nóng 1900 xxxx của công ty; đại diện tại buổi bán hàng",
+		ReceivedVia: "truc_tiep", PublishedDate: day(mid), PublishedVia: "loa"}, mid)
+	late := y.dayBetween(y.from.AddDate(0, 6, 0), y.from.AddDate(0, 9, 0))
+	add(&app.OffPremisesNotice{BusinessName: "Hộ kinh doanh Máy lọc nước Minh Phát", BusinessAddress: "Ấp Bình Hòa, xã lân cận",
+		BusinessPhone: "0937" + fmt.Sprint(y.between(100000, 999999)), Title: "Bán máy lọc nước tận nhà, lắp đặt miễn phí",
+		SalesMethod: "Bán hàng tận cửa (tiếp thị tại nhà)", Place: "Các ấp, khu phố của " + y.of(), StartDate: day(late.AddDate(0, 0, 1)),
+		EndDate: day(late.AddDate(0, 0, 3)), Goods: "Máy lọc nước gia đình", Prices: "8.900.000 đồng một máy; trả góp 6 tháng",
+		Audience: "Hộ gia đình", ConsumerContact: "Số điện thoại của hộ kinh doanh", ReceivedVia: "thu_dien_tu",
+		PublishedDate: day(late), PublishedVia: "niem_yet",
+		Note: "Thông báo đến chưa đủ 03 ngày làm việc trước ngày bán hàng (Điều 26 khoản 3); đã nhắc hộ kinh doanh."}, late)
+	if !y.to.Before(last) { // the year reaches today: a sale coming, its notice not yet published
+		soon := y.today.AddDate(0, 0, 2)
+		add(&app.OffPremisesNotice{BusinessName: "Công ty Cổ phần Nông nghiệp Xanh Mekong", BusinessTaxCode: "1201" + fmt.Sprint(y.between(100000, 999999)),
+			BusinessAddress: "Khu công nghiệp Mỹ Tho, Đồng Tháp", BusinessPhone: "0273" + fmt.Sprint(y.between(1000000, 9999999)),
+			Title: "Hội nghị khách hàng giới thiệu phân bón hữu cơ", SalesMethod: "Hội nghị, bán và đặt hàng tại chỗ",
+			Place: "Hội trường UBND " + y.of(), StartDate: day(soon), Hours: "8 giờ – 11 giờ",
+			Goods: "Phân bón hữu cơ vi sinh, thuốc bảo vệ thực vật sinh học", Prices: "Theo bảng giá niêm yết tại hội nghị",
+			Audience: "Nông dân", ConsumerContact: "Đại diện công ty tại hội nghị; tổng đài chăm sóc khách hàng",
+			ReceivedVia: "buu_dien"}, last)
+	}
 }
