@@ -123,7 +123,7 @@ func newNoticeScreen(d formDeps) *noticeScreen {
 	head := container.NewHBox(&widget.Label{Text: lang.X("notice.list", "Thông báo bán hàng ngoài địa điểm giao dịch thường xuyên"),
 		TextStyle: fyne.TextStyle{Bold: true}}, s.count, layout.NewSpacer(), s.board, s.add)
 	basis := &widget.Label{Wrapping: fyne.TextWrapWord, Text: lang.X("notice.basis",
-		"UBND xã tiếp nhận thông báo (gửi tối thiểu 03 ngày làm việc trước khi bán hàng), công khai nội dung trước và trong thời gian bán hàng, lưu hồ sơ tối thiểu 02 năm (Điều 26, 27 Nghị định 55/2024/NĐ-CP; Điều 47 Luật Bảo vệ quyền lợi người tiêu dùng 2023).")}
+		"UBND xã, phường tiếp nhận thông báo (gửi tối thiểu 03 ngày làm việc trước khi bán hàng), công khai nội dung trước và trong thời gian bán hàng, lưu hồ sơ tối thiểu 02 năm (Điều 26, 27 Nghị định 55/2024/NĐ-CP; Điều 47 Luật Bảo vệ quyền lợi người tiêu dùng 2023).")}
 	s.top = container.NewVBox(s.errMsg, head, basis, s.reminder)
 	s.lists = container.NewBorder(s.top, nil, nil, nil,
 		container.NewStack(s.table, container.NewVBox(s.empty)))
