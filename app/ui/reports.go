@@ -303,8 +303,8 @@ func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
 	s.setYears()
 	k := reportKinds[s.kindIndex()]
 	q.Report = k.request
-	if i := s.year.SelectedIndex(); i >= 0 && i < len(s.years) && k.code != "attendance" && k.code != "notices" {
-		q.Year = s.years[i]
+	if k.code != "attendance" && k.code != "notices" {
+		q.Year = s.chosenYear()
 	}
 	if k.code == "register" || k.code == "notices" || k.code == "annual" {
 		for _, p := range []struct {

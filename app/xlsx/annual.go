@@ -266,6 +266,8 @@ type annual struct {
 	opt    AnnualOptions
 	year   int
 	styles map[cellStyle]int
+	narrs  []app.ReportNarrative // the narratives of the year (narratives), once read
+	read   bool
 }
 
 // Column widths of the sheets, in Excel's character units: portrait sheets

@@ -17,16 +17,20 @@ import (
 // prints each commune's under its name. What no commune wrote says so: a
 // blank in a report that is signed reads as "nothing to report".
 
-// narratives returns the narratives of the report's year, by commune name.
+// narratives returns the narratives of the report's year, by commune name
+// (found once: Biểu 5 asks for every task row).
 func (a *annual) narratives() []app.ReportNarrative {
-	var out []app.ReportNarrative
+	if a.read {
+		return a.narrs
+	}
 	for _, n := range a.d.Narratives {
 		if n.Year == a.year && !n.Voided {
-			out = append(out, n)
+			a.narrs = append(a.narrs, n)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return a.unitName(out[i].UnitCode) < a.unitName(out[j].UnitCode) })
-	return out
+	sort.Slice(a.narrs, func(i, j int) bool { return a.unitName(a.narrs[i].UnitCode) < a.unitName(a.narrs[j].UnitCode) })
+	a.read = true
+	return a.narrs
 }
 
 func (a *annual) unitName(code string) string {

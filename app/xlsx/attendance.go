@@ -96,22 +96,9 @@ func WriteAttendance(w io.Writer, s *app.TrainingSession, people []Attendee, ref
 	row := 0
 	next := func() int { row++; return row }
 
-	// National header: the commune on the left (A–C), the motto on the
-	// right (D–H).
-	agency := "UBND XÃ, PHƯỜNG …………………"
-	if unitName != "" {
-		agency = "UBND " + strings.ToUpper(unitName)
-	}
-	r := next()
-	b.mergeText(sh, "A", "C", r, agency, attStyle{bold: true, size: bodySize, h: "center", v: "center", wrap: true})
-	b.mergeText(sh, "D", last, r, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", attStyle{bold: true, size: bodySize, h: "center", v: "center"})
-	b.height(sh, r, math.Max(lineHeight(bodySize), b.linesHeight(agency, true, bodySize, attPx(1, 3))))
-	r = next()
-	b.mergeText(sh, "D", last, r, "Độc lập - Tự do - Hạnh phúc", attStyle{bold: true, underline: true, size: 13, h: "center", v: "center"})
-	b.height(sh, r, lineHeight(13))
-	b.height(sh, next(), 10)
+	b.nationalHeader(sh, last, unitName, attPx(1, 3), next)
 
-	r = next()
+	r := next()
 	b.mergeText(sh, "A", last, r, "DANH SÁCH ĐẠI BIỂU/HỌC VIÊN THAM DỰ", attStyle{bold: true, size: 14, h: "center", v: "center"})
 	b.height(sh, r, lineHeight(14))
 	title := strings.TrimSpace(s.Title)
@@ -380,6 +367,24 @@ func attCol(n int) string {
 
 // attPx is the width of columns from..to (1-based) of the sign-in sheet in
 // pixels, less the cell padding.
+// nationalHeader writes the national header of a sheet the commune signs:
+// the commune on the left (A–C, agencyWidth pixels), the motto on the
+// right (D to last), and a gap; next numbers the rows.
+func (b *attBook) nationalHeader(sh, last, unitName string, agencyWidth float64, next func() int) {
+	agency := "UBND XÃ, PHƯỜNG …………………"
+	if unitName = strings.TrimSpace(unitName); unitName != "" {
+		agency = "UBND " + strings.ToUpper(unitName)
+	}
+	r := next()
+	b.mergeText(sh, "A", "C", r, agency, attStyle{bold: true, size: bodySize, h: "center", v: "center", wrap: true})
+	b.mergeText(sh, "D", last, r, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", attStyle{bold: true, size: bodySize, h: "center", v: "center"})
+	b.height(sh, r, math.Max(lineHeight(bodySize), b.linesHeight(agency, true, bodySize, agencyWidth)))
+	r = next()
+	b.mergeText(sh, "D", last, r, "Độc lập - Tự do - Hạnh phúc", attStyle{bold: true, underline: true, size: 13, h: "center", v: "center"})
+	b.height(sh, r, lineHeight(13))
+	b.height(sh, next(), 10)
+}
+
 func attPx(from, to int) float64 {
 	w := 0.0
 	for i := from; i <= to; i++ {

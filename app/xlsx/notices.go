@@ -100,19 +100,8 @@ func WriteNoticeBoard(w io.Writer, ns []app.OffPremisesNotice, opt NoticeBoardOp
 	next := func() int { row++; return row }
 
 	unit := strings.TrimSpace(opt.UnitName)
-	agency := "UBND XÃ, PHƯỜNG …………………"
-	if unit != "" {
-		agency = "UBND " + strings.ToUpper(unit)
-	}
+	b.nationalHeader(sh, last, unit, px(1, 3), next)
 	r := next()
-	b.mergeText(sh, "A", "C", r, agency, attStyle{bold: true, size: bodySize, h: "center", v: "center", wrap: true})
-	b.mergeText(sh, "D", last, r, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", attStyle{bold: true, size: bodySize, h: "center", v: "center"})
-	b.height(sh, r, math.Max(lineHeight(bodySize), b.linesHeight(agency, true, bodySize, px(1, 3))))
-	r = next()
-	b.mergeText(sh, "D", last, r, "Độc lập - Tự do - Hạnh phúc", attStyle{bold: true, underline: true, size: 13, h: "center", v: "center"})
-	b.height(sh, r, lineHeight(13))
-	b.height(sh, next(), 10)
-	r = next()
 	b.mergeText(sh, "A", last, r, NoticeBoardTitle, attStyle{bold: true, size: 14, h: "center", v: "center", wrap: true})
 	b.height(sh, r, b.linesHeight(NoticeBoardTitle, true, 14, px(1, len(noticeColumns))))
 	r = next()
