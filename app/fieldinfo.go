@@ -77,6 +77,7 @@ var EntityLabels = CodeList{
 	{EntityPublication, "Tài liệu, tin bài truyền thông", "Publication"},
 	{EntityReportNarrative, "Nội dung báo cáo năm", "Annual report narrative"},
 	{EntityOffPremisesNotice, "Thông báo bán hàng ngoài địa điểm giao dịch thường xuyên", "Off-premises sales notice"},
+	{EntityAuditEntry, "Nhật ký truy xuất dữ liệu cá nhân", "Personal-data audit record"},
 	{EntityHolidayYear, "Lịch nghỉ lễ, Tết", "Holiday calendar"},
 }
 
@@ -282,6 +283,15 @@ var fieldInfos = map[string]map[string]fieldInfo{
 		"published_via":     {label: "Hình thức công khai", codes: NoticePublications},
 		"officer":           label("Cán bộ tiếp nhận"),
 		"note":              label("Ghi chú"),
+	},
+	EntityAuditEntry: {
+		"at":      label("Thời điểm"),
+		"officer": label("Cán bộ thực hiện"),
+		"action":  {label: "Việc đã làm", codes: AuditActions},
+		"what":    label("Nội dung"),
+		"people":  label("Số người"),
+		"records": label("Số bản ghi"),
+		"reason":  label("Lý do"),
 	},
 }
 

@@ -31,6 +31,19 @@ type Kind struct {
 	// (CreateFields): one device's blank must not overwrite what another
 	// wrote.
 	SharedID bool
+	// AppendOnly: a record is created once and never changed (an audit
+	// record): a write to one that exists is refused, on the laptop and
+	// on the server.
+	AppendOnly bool
+}
+
+// MsgAppendOnly is why a change of an append-only record is refused.
+const MsgAppendOnly = "Bản ghi này chỉ được thêm mới, không sửa hay hủy được."
+
+// IsAppendOnly reports whether entity is a Kind with AppendOnly.
+func IsAppendOnly(entity string) bool {
+	k, ok := KindOf(entity)
+	return ok && k.AppendOnly
 }
 
 // CreateFields returns the fields a new record's mutation carries: all of

@@ -133,6 +133,9 @@ func ValidateWrite(rec HeldRecord, w IncomingWrite, refs Refs, now time.Time) (m
 	if err := CheckWriteShape(w.Entity, w.Fields); err != nil {
 		return nil, err
 	}
+	if rec.Exists && IsAppendOnly(w.Entity) {
+		return nil, &Error{Code: EINVALIDVALUE, Message: msgWriteRefused + ": " + MsgAppendOnly}
+	}
 	// The written values alone, each in its type.
 	written := newSyncDoc(w.Entity)
 	if err := setRaw(written, w.Fields); err != nil {

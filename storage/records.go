@@ -88,6 +88,12 @@ func (db *DB) saveRecord(ctx context.Context, tx *sql.Tx, r app.Record, now time
 	if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
 		return err
 	}
+	if exists && app.IsAppendOnly(r.Entity()) {
+		if len(app.DiffFields(old.Fields(), r.Fields())) == 0 {
+			return nil
+		}
+		return &app.Error{Code: app.EINVALID, Message: app.MsgAppendOnly}
+	}
 	if exists {
 		oh := old.Head()
 		h.UnitCode, h.CreatedAt, h.CreatedBy = oh.UnitCode, oh.CreatedAt, oh.CreatedBy

@@ -78,7 +78,7 @@ func open(w fyne.Window, svc Services, run func(func()), delay time.Duration, ti
 	}
 	build := func(p *app.Profile) *UI {
 		if p != nil {
-			svc.Officer = p.FullName
+			svc.Officer, svc.Role = p.FullName, p.Role
 			if svc.UnitCode == "" {
 				svc.UnitCode = p.UnitCode // CreateProfile gave the device its commune
 			}
@@ -234,7 +234,7 @@ func (s *session) showEnrol(svc EnrollService) {
 func (s *session) signedIn(p app.Profile) {
 	s.officer = &p
 	if s.u != nil {
-		s.u.svc.Officer = p.FullName
+		s.u.svc.Officer, s.u.svc.Role = p.FullName, p.Role
 	}
 	s.who.SetText(lang.X("session.officer", "Cán bộ: {{.Name}}", map[string]any{"Name": p.FullName}))
 	if app.ManagesProfiles(p.Role) {

@@ -136,6 +136,10 @@ type Services struct {
 	// UnitCode is this device's commune or ward, "" if not set.
 	UnitCode string
 	Officer  string // the officer using this device, recorded on edits
+	// Role is the signed-in officer's role (app.ProfileRoles), "" without
+	// sign-in: it says who sees restricted people and sensitive details
+	// (app.SeesRestricted, app.SeesSensitive).
+	Role string
 	// SignIn holds the officers' profiles; with it, the window opens on
 	// the sign-in screen (see Open) and locks when idle. nil: no sign-in.
 	SignIn SignInService

@@ -1,0 +1,125 @@
+package app
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// The personal-data law in the product (docs/privacy.md): Luật Bảo vệ dữ
+// liệu cá nhân 91/2025/QH15 and Nghị định 356/2025/NĐ-CP, in force since
+// 01/01/2026; Luật Bảo vệ quyền lợi người tiêu dùng 19/2023/QH15 Điều 55
+// (the confidentiality of a dispute's information).
+//
+// This file holds what the other parts share: who sees what (by the
+// signed-in officer's role), and the audit record of who took what.
+
+// SeesRestricted reports whether an officer of role sees the records of a
+// person whose data is restricted (hạn chế xử lý): only the commune's
+// leader, who keeps the legal workflow going (a local choice of who needs
+// them; the law asks that restricted data be processed only as the task
+// requires).
+func SeesRestricted(role string) bool { return role == "lanh_dao" }
+
+// SeesSensitive reports whether an officer of role sees the sensitive
+// details of a case (NĐ 356/2025 Điều 4: health, disability, pregnancy,
+// ethnic origin — the evidence note of Luật 19/2023 Điều 8 khoản 2 điểm
+// c): the officers who receive and settle cases and the leader; not the
+// device's administrator, whose task is the laptop (a local choice).
+// "" (no sign-in: the command line, tests without profiles) sees them:
+// who runs the program holds the data file already.
+func SeesSensitive(role string) bool { return role != "quan_tri" }
+
+// EntityAuditEntry is the audit record of who took what (nhật ký truy
+// xuất dữ liệu cá nhân).
+const EntityAuditEntry = "audit_entry"
+
+// Audit actions: every unmasked export, export of a person's data,
+// restriction and anonymisation leaves one AuditEntry.
+const (
+	AuditUnmaskedExport = "xuat_khong_che"
+	AuditPersonExport   = "xuat_du_lieu_nguoi"
+	AuditRestrict       = "han_che"
+	AuditUnrestrict     = "bo_han_che"
+	AuditAnonymise      = "an_danh"
+)
+
+// AuditActions are the actions an AuditEntry records.
+var AuditActions = CodeList{
+	{AuditUnmaskedExport, "Xuất báo cáo không che thông tin cá nhân", "Unmasked export"},
+	{AuditPersonExport, "Xuất dữ liệu của một người", "Export of a person's data"},
+	{AuditRestrict, "Hạn chế xử lý dữ liệu của một người", "Restriction of a person's data"},
+	{AuditUnrestrict, "Bỏ hạn chế xử lý dữ liệu", "Restriction lifted"},
+	{AuditAnonymise, "Ẩn danh hóa khi hết thời hạn lưu trữ", "Anonymisation at the end of retention"},
+}
+
+// AuditEntry is one act on personal data that an inspection may ask
+// about: who (the officer's name, as on every edit), when, what (the
+// report and its period, or the records, by number or id — never a
+// person's name, phone or address), how many people, and why.
+//
+// It is append-only (Kind.AppendOnly): created once, never edited or
+// voided, on the laptop or by a write that reaches the server.
+type AuditEntry struct {
+	RecordHead
+	At      time.Time `json:"at"`
+	Officer string    `json:"officer"`
+	Action  string    `json:"action"` // AuditActions
+	What    string    `json:"what" text:"note"`
+	People  int       `json:"people"`  // how many people's data
+	Records int       `json:"records"` // how many records
+	Reason  string    `json:"reason" text:"note"`
+}
+
+func (*AuditEntry) Entity() string                                 { return EntityAuditEntry }
+func (r *AuditEntry) Fields() map[string]json.RawMessage           { return toFields(r) }
+func (r *AuditEntry) SetFields(f map[string]json.RawMessage) error { return setFields(r, f) }
+
+// Normalize puts the text in NFC and the instant in UTC whole seconds.
+func (r *AuditEntry) Normalize() {
+	r.normalize()
+	r.Officer, r.Action = NFC(strings.TrimSpace(r.Officer)), strings.TrimSpace(r.Action)
+	r.What, r.Reason = NFCText(r.What), NFCText(r.Reason)
+	if !r.At.IsZero() {
+		r.At = r.At.UTC().Truncate(time.Second)
+	}
+}
+
+// Validate checks the entry: an action, when, who; a reason for an
+// unmasked export, a restriction and its lifting.
+func (r *AuditEntry) Validate(refs Refs, now time.Time) error {
+	c := checker{}
+	c.head(&r.RecordHead, refs)
+	c.required("action", r.Action, "Chưa ghi việc đã làm.")
+	c.code("action", r.Action, AuditActions, "Việc đã làm")
+	if r.At.IsZero() {
+		c["at"] = "Chưa ghi thời điểm."
+	} else if !now.IsZero() && r.At.After(now.Add(24*time.Hour)) {
+		c["at"] = "Thời điểm không được ở tương lai."
+	}
+	c.required("officer", r.Officer, "Chưa ghi cán bộ thực hiện.")
+	c.short("officer", r.Officer, "Cán bộ thực hiện")
+	c.long("what", r.What, "Nội dung")
+	c.long("reason", r.Reason, "Lý do")
+	switch r.Action {
+	case AuditUnmaskedExport, AuditRestrict, AuditUnrestrict:
+		c.required("reason", strings.TrimSpace(r.Reason), "Cần ghi lý do.")
+	}
+	if r.People < 0 {
+		c["people"] = "Số người không hợp lệ."
+	}
+	if r.Records < 0 {
+		c["records"] = "Số bản ghi không hợp lệ."
+	}
+	if r.Voided {
+		c["voided"] = "Nhật ký truy xuất dữ liệu không hủy được."
+	}
+	checkShape(c, r)
+	return c.err()
+}
+
+func init() {
+	RegisterKind(Kind{Entity: EntityAuditEntry, New: func() Record { return &AuditEntry{} },
+		Search:     func(r Record) string { a := r.(*AuditEntry); return a.Officer + " " + a.What },
+		AppendOnly: true})
+}
