@@ -84,6 +84,17 @@ type Case struct {
 	// Điều 26–27), or "".
 	OffPremisesNoticeID string `json:"off_premises_notice_id"`
 
+	// The personal-data law (app/privacy.go, docs/privacy.md):
+	// PrivacyNotice says how the consumer was given the notice of NĐ
+	// 356/2025/NĐ-CP (PrivacyNoticeWays; "" not recorded); Restricted,
+	// that the person asked to restrict the processing of their data (the
+	// case is kept for the legal workflow but shown only to the leader,
+	// app.SeesRestricted); AnonymisedOn, the day (YYYY-MM-DD) the retention
+	// period ended and the personal fields were anonymised ("" never).
+	PrivacyNotice string `json:"privacy_notice"`
+	Restricted    bool   `json:"restricted"`
+	AnonymisedOn  string `json:"anonymised_on"`
+
 	// VoidReason says why a case recorded by mistake (a duplicate, a
 	// test) was voided (RecordHead.Voided): it is kept, with the reason,
 	// but left out of lists and reports.
@@ -111,7 +122,7 @@ func (c *Case) Normalize() {
 		&c.ConsumerGender, &c.ConsumerBirthDate, &c.ConsumerAgeBand, &c.ConsumerUnitCode,
 		&c.ConsumerOldAddress, &c.BusinessKind, &c.BusinessTaxCode, &c.BusinessOnlineChannel,
 		&c.TransactionType, &c.ProductOrService, &c.TransactionDate, &c.PriorContactDate,
-		&c.AssignedTo, &c.ResolutionMethod} {
+		&c.AssignedTo, &c.ResolutionMethod, &c.PrivacyNotice, &c.AnonymisedOn} {
 		*p = NFC(*p)
 	}
 	c.ConsumerPhone = NormalizePhone(c.ConsumerPhone)

@@ -250,14 +250,14 @@ func TestCaseNormalize(t *testing.T) {
 // caseJSONNames are the wire names of the case fields: a rename would
 // break every store and server in the field, so this list only grows.
 var caseJSONNames = []string{
-	"assigned_to", "business_address", "business_kind", "business_name",
+	"anonymised_on", "assigned_to", "business_address", "business_kind", "business_name",
 	"business_online_channel", "business_phone", "business_tax_code", "channel",
 	"consumer_address", "consumer_age_band", "consumer_birth_date", "consumer_gender",
 	"consumer_name", "consumer_old_address", "consumer_phone", "consumer_unit_code",
 	"created_at", "created_by", "damage_claimed", "evidence", "id", "issue_types", "kind",
-	"number", "off_premises_notice_id", "prior_contact", "prior_contact_date", "product_or_service", "received_at",
+	"number", "off_premises_notice_id", "prior_contact", "prior_contact_date", "privacy_notice", "product_or_service", "received_at",
 	"referred_from", "representative_name", "representative_relation", "requester_role",
-	"resolution_method", "sector", "specific_request", "status", "summary",
+	"resolution_method", "restricted", "sector", "specific_request", "status", "summary",
 	"transaction_date", "transaction_type", "transaction_value", "unit_code", "updated_at",
 	"updated_by", "void_reason", "voided", "vulnerable_evidence", "vulnerable_groups",
 }

@@ -110,6 +110,8 @@ func (c *Case) validateDetails(fe map[string]string, refs Refs, now time.Time) {
 	y1990 := time.Date(1990, 1, 1, 0, 0, 0, 0, ICT)
 
 	code("requester_role", c.RequesterRole, RequesterRoles, "Người yêu cầu không hợp lệ.")
+	code("privacy_notice", c.PrivacyNotice, PrivacyNoticeWays, "Cách thông báo về xử lý dữ liệu cá nhân không hợp lệ.")
+	day("anonymised_on", c.AnonymisedOn, "Ngày ẩn danh hóa", y1990)
 	if c.RequesterRole == RoleRepresentative && c.RepresentativeName == "" {
 		fe["representative_name"] = "Cần ghi họ tên người đại diện hợp pháp."
 	}

@@ -125,6 +125,9 @@ var fieldInfos = map[string]map[string]fieldInfo{
 		"off_premises_notice_id":  label("Thông báo bán hàng ngoài địa điểm liên quan"),
 		"resolution_method":       {label: "Phương thức giải quyết", codes: ResolutionMethods},
 		"void_reason":             label("Lý do hủy"),
+		"privacy_notice":          {label: "Thông báo về xử lý dữ liệu cá nhân", codes: PrivacyNoticeWays},
+		"restricted":              label("Hạn chế xử lý dữ liệu cá nhân"),
+		"anonymised_on":           label("Ngày ẩn danh hóa"),
 	},
 	EntityCaseEvent: {
 		"case_id":              label("Vụ việc"),
@@ -198,6 +201,8 @@ var fieldInfos = map[string]map[string]fieldInfo{
 		"phone":            label("Số điện thoại"),
 		"note":             label("Ghi chú"),
 		"distinct_from":    label("Đã kiểm tra: khác người với"),
+		"restricted":       label("Hạn chế xử lý dữ liệu cá nhân"),
+		"anonymised_on":    label("Ngày ẩn danh hóa"),
 	},
 	EntityTraining: {
 		"title":                label("Tên lớp tập huấn, hội nghị"),

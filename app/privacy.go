@@ -30,6 +30,14 @@ func SeesRestricted(role string) bool { return role == "lanh_dao" }
 // who runs the program holds the data file already.
 func SeesSensitive(role string) bool { return role != "quan_tri" }
 
+// PrivacyNoticeWays say how the consumer was given the notice of the
+// processing of their data at intake (NĐ 356/2025/NĐ-CP; the notice text
+// is PrivacyNotice).
+var PrivacyNoticeWays = CodeList{
+	{"da_thong_bao", "Cán bộ đã thông báo (đọc hoặc đưa bản thông báo)", "Notice given by the officer"},
+	{"da_ky", "Người tiêu dùng đã ký xác nhận trên phiếu", "Consumer signed the notice"},
+}
+
 // EntityAuditEntry is the audit record of who took what (nhật ký truy
 // xuất dữ liệu cá nhân).
 const EntityAuditEntry = "audit_entry"

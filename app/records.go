@@ -240,6 +240,11 @@ type Participant struct {
 	// people although PossibleDuplicatePeople pairs them with this one:
 	// the pair is no longer shown as a possible duplicate.
 	DistinctFrom []string `json:"distinct_from"`
+	// Restricted and AnonymisedOn as for a case (app.Case): the person
+	// asked to restrict the processing of their data; the day the
+	// retention period ended and the personal fields were anonymised.
+	Restricted   bool   `json:"restricted"`
+	AnonymisedOn string `json:"anonymised_on"`
 }
 
 // TrainingSession is a training or a law-dissemination conference (tập
@@ -457,6 +462,7 @@ func (r *Participant) Normalize() {
 	r.Phone = NormalizePhone(r.Phone)
 	r.Note = NFCText(r.Note)
 	r.DistinctFrom = normalizeCodes(r.DistinctFrom, nil)
+	r.AnonymisedOn = NFC(r.AnonymisedOn)
 }
 
 func (r *Participant) Validate(refs Refs, _ time.Time) error {
