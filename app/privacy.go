@@ -30,6 +30,50 @@ func SeesRestricted(role string) bool { return role == "lanh_dao" }
 // who runs the program holds the data file already.
 func SeesSensitive(role string) bool { return role != "quan_tri" }
 
+// Personal data of a record (NĐ 356/2025/NĐ-CP Điều 3: name, birth date,
+// address, phone; Điều 4: health, ethnic origin), by kind of field: what
+// retention anonymises (names to initials, the rest removed, free text
+// scrubbed of those values), what a provincial device in its limited scope
+// does not receive, and what masked exports hide.
+type PersonalFields struct {
+	Names    []string // a person's name: becomes initials
+	Contacts []string // a phone, an address, a birth date: removed
+	// Sensitive holds sensitive details (NĐ 356 Điều 4): removed, and
+	// shown only to the roles that need them (SeesSensitive).
+	Sensitive []string
+	// FreeText may quote the values above: scrubbed of them.
+	FreeText []string
+}
+
+// All returns every personal field, in the order above.
+func (p PersonalFields) All() []string {
+	out := append([]string{}, p.Names...)
+	out = append(out, p.Contacts...)
+	out = append(out, p.Sensitive...)
+	return append(out, p.FreeText...)
+}
+
+// PersonalFieldsOf lists the personal fields of each entity that holds
+// some. An entity not in it holds none about consumers or participants
+// (the officers' registry names public officials at work; a business's
+// notice names a business).
+var PersonalFieldsOf = map[string]PersonalFields{
+	EntityCase: {
+		Names:     []string{"consumer_name", "representative_name"},
+		Contacts:  []string{"consumer_phone", "consumer_address", "consumer_old_address", "consumer_birth_date"},
+		Sensitive: []string{"vulnerable_evidence"},
+		FreeText:  []string{"summary", "specific_request", "evidence"},
+	},
+	EntityCaseEvent: {
+		FreeText: []string{"note", "parties", "content", "result", "other_terms", "parties_views"},
+	},
+	EntityParticipant: {
+		Names:    []string{"full_name"},
+		Contacts: []string{"phone"},
+		FreeText: []string{"note"},
+	},
+}
+
 // PrivacyNoticeWays say how the consumer was given the notice of the
 // processing of their data at intake (NĐ 356/2025/NĐ-CP; the notice text
 // is PrivacyNotice).
