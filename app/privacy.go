@@ -82,6 +82,19 @@ var PrivacyNoticeWays = CodeList{
 	{"da_ky", "Người tiêu dùng đã ký xác nhận trên phiếu", "Consumer signed the notice"},
 }
 
+// Retention is how long a person's data is kept before it is anonymised:
+// CaseYears after a case is closed (its last step to a final status),
+// ParticipantYears after a participant last attended (or was recorded).
+// The retention part (app/retention.go) uses it; the notice states it.
+type Retention struct {
+	CaseYears        int
+	ParticipantYears int
+}
+
+// DefaultRetention is what a device uses unless set otherwise (docs/
+// privacy.md gives the archival rules it follows).
+var DefaultRetention = Retention{CaseYears: 10, ParticipantYears: 5}
+
 // EntityAuditEntry is the audit record of who took what (nhật ký truy
 // xuất dữ liệu cá nhân).
 const EntityAuditEntry = "audit_entry"
