@@ -91,8 +91,15 @@ type Retention struct {
 	ParticipantYears int
 }
 
-// DefaultRetention is what a device uses unless set otherwise (docs/
-// privacy.md gives the archival rules it follows).
+// DefaultRetention is what a device uses unless set otherwise. No archival
+// rule found names a commune's consumer-case files or training lists
+// (Thông tư 10/2022/TT-BNV Điều 1 khoản 2 leaves specialised files to the
+// sector's rules, and none was found): the figures are a LOCAL CHOICE for
+// Sở Công Thương to confirm (docs/privacy.md §6). Ten years after a case
+// closes is well past the three years to sue on a contract or for damages
+// (Bộ luật Dân sự Điều 429, Điều 588); five years after the last
+// attendance covers the plan's 2026–2030 final report. Data are kept no
+// longer than the purpose needs (Luật 91/2025/QH15 Điều 3 khoản 3).
 var DefaultRetention = Retention{CaseYears: 10, ParticipantYears: 5}
 
 // EntityAuditEntry is the audit record of who took what (nhật ký truy
