@@ -1,0 +1,81 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+)
+
+// PrivacyNoticeTitle heads the notice on the intake form and the printed
+// intake record.
+const PrivacyNoticeTitle = "Thông báo về xử lý dữ liệu cá nhân"
+
+// PrivacyNotice is the short notice a consumer is given at intake (Luật
+// Bảo vệ dữ liệu cá nhân 91/2025/QH15 and Nghị định 356/2025/NĐ-CP, in
+// force since 01/01/2026): what the commune collects, why, who sees it,
+// how long it is kept (DefaultRetention) and how to ask about it. A state
+// body processing data for a task a specialised law gives it (here Luật
+// Bảo vệ quyền lợi người tiêu dùng 19/2023/QH15) needs no consent, but it
+// still owes the person this notice.
+//
+// unitName is the commune's full name ("Phường Mỹ Tho"); "" names the
+// commune in general. The text is short enough for the intake form and one
+// paragraph of the printed record; the officer ticks how it was given
+// (Case.PrivacyNotice, PrivacyNoticeWays).
+func PrivacyNotice(unitName string) string {
+	ubnd := "Ủy ban nhân dân xã, phường"
+	if n := strings.TrimSpace(unitName); n != "" {
+		ubnd = "Ủy ban nhân dân " + lowerFirst(NFC(n)) // "Phường Mỹ Tho" → "phường Mỹ Tho"
+	}
+	return strings.Join([]string{
+		ubnd + " ghi nhận họ tên, số điện thoại, địa chỉ, nội dung vụ việc và giấy tờ ông/bà cung cấp; " +
+			"thông tin về việc thuộc nhóm người tiêu dùng dễ bị tổn thương chỉ được ghi khi ông/bà tự cung cấp.",
+		"Dữ liệu này chỉ dùng để tiếp nhận và hỗ trợ giải quyết yêu cầu của ông/bà theo Luật Bảo vệ quyền lợi người tiêu dùng số 19/2023/QH15.",
+		"Cơ quan nhà nước xử lý dữ liệu để thực hiện nhiệm vụ theo luật chuyên ngành nên không cần sự đồng ý của ông/bà, nhưng phải thông báo cho ông/bà biết.",
+		"Chỉ cán bộ của Ủy ban nhân dân xã, phường và cơ quan được chuyển vụ việc đến (nếu có) được xem dữ liệu; " +
+			"cấp tỉnh chỉ nhận số liệu tổng hợp, trừ khi vụ việc được chuyển lên tỉnh.",
+		fmt.Sprintf("Dữ liệu được lưu %d năm kể từ khi vụ việc kết thúc; sau đó họ tên chỉ còn chữ cái đầu, số điện thoại và địa chỉ bị xóa.",
+			DefaultRetention.CaseYears),
+		"Ông/bà có quyền yêu cầu xem, sửa hoặc hạn chế xử lý dữ liệu của mình tại trụ sở " + ubnd +
+			"; xã, phường trả lời trong 02 ngày làm việc (Nghị định 356/2025/NĐ-CP).",
+	}, " ")
+}
+
+// SensitiveGroups are the groups of Luật 19/2023 Điều 8 khoản 1 whose mere
+// label reveals sensitive personal data (NĐ 356/2025/NĐ-CP Điều 4: health,
+// ethnic origin): disability and a critical illness (health), pregnancy
+// (health), ethnic minority (ethnic origin). Age (older person, child)
+// follows from the birth date, and a poor household from a public list;
+// they are ordinary personal data.
+var SensitiveGroups = []string{"nguoi_khuyet_tat", "dan_toc_thieu_so_vung_kk", "phu_nu_mang_thai_nuoi_con_nho", "benh_hiem_ngheo"}
+
+// IsSensitiveGroup reports whether group is one of SensitiveGroups.
+func IsSensitiveGroup(group string) bool {
+	for _, g := range SensitiveGroups {
+		if g == group {
+			return true
+		}
+	}
+	return false
+}
+
+// VulnerableGroupHidden is what a masked export or a role that does not
+// see sensitive details (SeesSensitive) shows for a sensitive group.
+const VulnerableGroupHidden = "Thuộc nhóm dễ bị tổn thương"
+
+// VulnerableGroupLabels returns the labels of groups in order; with hide,
+// the sensitive ones are one VulnerableGroupHidden (once, where the first
+// of them stood).
+func VulnerableGroupLabels(groups []string, hide bool) []string {
+	var out []string
+	hidden := false
+	for _, g := range groups {
+		switch {
+		case !hide || !IsSensitiveGroup(g):
+			out = append(out, VulnerableGroups.Label(g))
+		case !hidden:
+			out = append(out, VulnerableGroupHidden)
+			hidden = true
+		}
+	}
+	return out
+}
