@@ -523,6 +523,7 @@ func (u *UI) deps() formDeps {
 		refs:    u.svc.Refs,
 		unit:    u.svc.UnitCode,
 		officer: u.svc.Officer,
+		role:    u.svc.Role,
 		run:     u.run,
 		now:     u.svc.Now,
 		opener:  u.svc.Opener,
