@@ -126,3 +126,31 @@ func TestCaseForm_AdministratorDoesNotSeeTheEvidenceNote(t *testing.T) {
 		must(t, k != "vulnerable_evidence", "the edit sends the note")
 	}
 }
+
+// The administrator prints what they see: the intake record they print
+// says who may see the evidence note instead of the note, which stays as
+// stored; the receiving officer prints it.
+func TestCaseScreen_AdministratorPrintsWithoutTheEvidenceNote(t *testing.T) {
+	ctx := context.Background()
+	fx := newStoreFixture(t)
+	const note = "Sổ khám thai tại Trạm y tế phường"
+	c := &app.Case{ReceivedAt: fx.clock.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Phan Thị Ký", Sector: "thuc_pham_do_uong", Summary: "Mua dầu ăn giả.",
+		VulnerableGroups: []string{"phu_nu_mang_thai_nuoi_con_nho"}, VulnerableEvidence: note}
+	must(t, fx.db.CreateCase(ctx, c) == nil, "create")
+	var printed *app.Case
+	fx.ui.PrintIntake = func(p *app.Case) { printed = p }
+
+	fx.ui.svc.Role = "quan_tri"
+	fx.ui.openCase(c.ID)
+	test.Tap(mustButton(t, fx.win.Content(), "In phiếu tiếp nhận"))
+	must(t, printed != nil && printed.VulnerableEvidence == "Chỉ cán bộ tiếp nhận, xử lý và lãnh đạo được xem",
+		"the administrator prints the note: %+v", printed)
+	got, err := fx.db.GetCase(ctx, c.ID)
+	must(t, err == nil && got.VulnerableEvidence == note, "printing changed the stored note: %q (%v)", got.VulnerableEvidence, err)
+
+	fx.ui.svc.Role = "tiep_nhan"
+	fx.ui.openCase(c.ID)
+	test.Tap(mustButton(t, fx.win.Content(), "In phiếu tiếp nhận"))
+	must(t, printed.VulnerableEvidence == note, "the receiving officer prints %q", printed.VulnerableEvidence)
+}

@@ -536,12 +536,13 @@ func (u *UI) openCase(id string) {
 	d.onBack = u.closeDetail
 	d.onEdit = u.openForm
 	d.onStep = u.changed
-	switch {
-	case u.PrintIntake != nil:
-		d.onPrint = u.PrintIntake
-	case u.svc.Reports != nil:
-		d.onPrint = u.saveIntake
-	default:
+	printIntake := u.saveIntake
+	if u.PrintIntake != nil {
+		printIntake = u.PrintIntake
+	}
+	if u.PrintIntake != nil || u.svc.Reports != nil {
+		d.onPrint = func(c *app.Case) { printIntake(u.printable(c)) }
+	} else {
 		d.print.Hide()
 	}
 	u.detail = d
