@@ -154,3 +154,30 @@ func TestCaseScreen_AdministratorPrintsWithoutTheEvidenceNote(t *testing.T) {
 	test.Tap(mustButton(t, fx.win.Content(), "In phiếu tiếp nhận"))
 	must(t, printed.VulnerableEvidence == note, "the receiving officer prints %q", printed.VulnerableEvidence)
 }
+
+// Two devices wrote the evidence note at once: the administrator sees the
+// conflict on "Cần xem xét" but neither value; the receiving officer sees
+// both.
+func TestReview_AdministratorDoesNotSeeTheEvidenceNotes(t *testing.T) {
+	fx := newFixture(t)
+	cs := fx.cases.add(t, app.Case{ConsumerName: "Nguyễn Thị Hồng Đào", VulnerableGroups: []string{"benh_hiem_ngheo"},
+		VulnerableEvidence: "Giấy ra viện, bệnh viện tỉnh"})
+	fx.review.add(app.Conflict{ID: "c1", UnitCode: "28261", RecordID: cs.ID, Field: "vulnerable_evidence",
+		KeptValue: raw("Giấy ra viện, bệnh viện tỉnh"), OtherValue: raw("Hồ sơ bệnh án chạy thận"),
+		KeptAt: time.Date(2026, 3, 5, 2, 30, 0, 0, time.UTC), OtherAt: time.Date(2026, 3, 5, 2, 32, 0, 0, time.UTC)})
+	for _, role := range []string{"quan_tri", "tiep_nhan"} {
+		fx.ui.svc.Role = role
+		fx.ui.Refresh()
+		fx.ui.tabs.Select(fx.ui.reviewTab)
+		shown := strings.Join(texts(fx.ui.review.content), "\n")
+		must(t, strings.Contains(shown, "Chứng cứ thuộc nhóm dễ bị tổn thương"), "%s: the conflict is not shown:\n%s", role, shown)
+		hidden := strings.Count(shown, "Chỉ cán bộ tiếp nhận, xử lý và lãnh đạo được xem")
+		notes := strings.Contains(shown, "Giấy ra viện") || strings.Contains(shown, "chạy thận")
+		if role == "quan_tri" && (notes || hidden == 0) {
+			t.Errorf("the administrator sees the notes (%v) or not who may (%d):\n%s", notes, hidden, shown)
+		}
+		if role == "tiep_nhan" && (!strings.Contains(shown, "Giấy ra viện") || !strings.Contains(shown, "chạy thận") || hidden != 0) {
+			t.Errorf("the receiving officer does not see both notes:\n%s", shown)
+		}
+	}
+}

@@ -303,6 +303,7 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	if svc.Review != nil {
 		u.review = newReviewScreen(u.ctx, svc.Review, svc.Cases, svc.Refs, w, run)
 		u.review.onLoaded = u.showReview
+		u.review.role = func() string { return u.svc.Role }
 		u.review.onResolved = u.changed
 		u.reviewPane = newDeferred(u.review.content)
 		u.reviewTab = container.NewTabItemWithIcon(lang.X("tab.review", "Cần xem xét"), theme.WarningIcon(), u.reviewPane.Container)
