@@ -13,11 +13,11 @@ func TestPrivacyNotice(t *testing.T) {
 	n := PrivacyNotice("Phường Mỹ Tho")
 	for _, want := range []string{
 		"Ủy ban nhân dân phường Mỹ Tho", "họ tên, số điện thoại, địa chỉ, nội dung vụ việc", "giấy tờ",
-		"dễ bị tổn thương chỉ được ghi khi ông/bà tự cung cấp",
+		"dễ bị tổn thương chỉ ghi khi ông/bà tự cung cấp",
 		"19/2023/QH15", "không cần sự đồng ý", "phải thông báo",
 		"cơ quan được chuyển vụ việc đến", "cấp tỉnh chỉ nhận số liệu tổng hợp",
 		"lưu 10 năm kể từ khi vụ việc kết thúc", "chữ cái đầu",
-		"xem, sửa hoặc hạn chế", "02 ngày làm việc", "356/2025/NĐ-CP",
+		"xem, sửa hoặc hạn chế", "02 ngày làm việc", "Điều 5 Nghị định 356/2025/NĐ-CP", "Điều 19 Luật Bảo vệ dữ liệu cá nhân",
 	} {
 		if !strings.Contains(n, want) {
 			t.Errorf("the notice lacks %q:\n%s", want, n)

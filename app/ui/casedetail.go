@@ -359,7 +359,7 @@ func (v *caseDetail) showInfo() {
 	row(lang.X("detail.vulnerable", "Nhóm dễ bị tổn thương"), strings.Join(groups, "; "))
 	evidence := c.VulnerableEvidence
 	if evidence != "" && !app.SeesSensitive(v.role) {
-		evidence = sensitiveHiddenText() // a sensitive detail (NĐ 356/2025/NĐ-CP Điều 4)
+		evidence = sensitiveHiddenText() // a sensitive detail (NĐ 356/2025/NĐ-CP Điều 4 khoản 1, 2)
 	}
 	row(lang.X("form.vulnerable_evidence", "Chứng cứ thuộc nhóm dễ bị tổn thương"), evidence)
 	row(lang.X("form.business_name", "Tên doanh nghiệp, cửa hàng"), c.BusinessName)

@@ -225,7 +225,8 @@ func noticeLabel(n *app.OffPremisesNotice) string {
 }
 
 // privacyNoticeBlock is the notice of the processing of the consumer's
-// data (app.PrivacyNotice, NĐ 356/2025/NĐ-CP), folded so that the form
+// data (app.PrivacyNotice: Luật 91/2025/QH15 Điều 4 khoản 1 điểm a, NĐ
+// 356/2025/NĐ-CP Điều 5 khoản 1), folded so that the form
 // stays short, and how it was given (Case.PrivacyNotice). A new case is
 // saved only once the officer says how the consumer was given it; an old
 // case, or one imported, may have none, and an edit may record it later.
@@ -262,8 +263,9 @@ func (f *caseForm) privacyNoticeBlock(d formDeps) fyne.CanvasObject {
 
 // evidenceNoteField is the evidence of the consumer's vulnerable group
 // (Luật 19/2023 Điều 8 khoản 2 điểm c): a sensitive detail (NĐ
-// 356/2025/NĐ-CP Điều 4: health, disability, pregnancy, ethnic origin).
-// An officer whose role does not see such details (app.SeesSensitive) sees
+// 356/2025/NĐ-CP Điều 4 khoản 1: health, ethnic origin), seen only by the
+// roles whose work needs it (Điều 4 khoản 2). An officer whose role does
+// not see such details (app.SeesSensitive) sees
 // the field disabled, saying who may see it; the form never writes it
 // then, so that an edit keeps the note as stored.
 func (f *caseForm) evidenceNoteField(label string) fyne.CanvasObject {
