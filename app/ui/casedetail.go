@@ -357,7 +357,11 @@ func (v *caseDetail) showInfo() {
 	row(lang.X("form.consumer_address", "Địa chỉ người tiêu dùng"), c.ConsumerAddress)
 	row(lang.X("form.old_address", "Địa chỉ cũ (trước 1/7/2025)"), c.ConsumerOldAddress)
 	row(lang.X("detail.vulnerable", "Nhóm dễ bị tổn thương"), strings.Join(groups, "; "))
-	row(lang.X("form.vulnerable_evidence", "Chứng cứ thuộc nhóm dễ bị tổn thương"), c.VulnerableEvidence)
+	evidence := c.VulnerableEvidence
+	if evidence != "" && !app.SeesSensitive(v.role) {
+		evidence = sensitiveHiddenText() // a sensitive detail (NĐ 356/2025/NĐ-CP Điều 4 khoản 1, 2)
+	}
+	row(lang.X("form.vulnerable_evidence", "Chứng cứ thuộc nhóm dễ bị tổn thương"), evidence)
 	row(lang.X("form.business_name", "Tên doanh nghiệp, cửa hàng"), c.BusinessName)
 	row(lang.X("form.business_kind", "Loại hình"), listLabel(app.BusinessKinds, c.BusinessKind))
 	row(lang.X("form.tax_code", "Mã số thuế"), c.BusinessTaxCode)
@@ -376,6 +380,11 @@ func (v *caseDetail) showInfo() {
 	row(lang.X("form.prior_contact.label", "Liên hệ doanh nghiệp trước (Điều 56)"), prior)
 	row(lang.X("form.evidence", "Tài liệu, chứng cứ kèm theo"), strings.Join(c.Evidence, "\n"))
 	row(lang.X("form.method", "Phương thức giải quyết"), listLabel(app.ResolutionMethods, c.ResolutionMethod))
+	notice := lang.X("detail.privacy_notice.none", "Chưa ghi nhận")
+	if c.PrivacyNotice != "" {
+		notice = listLabel(app.PrivacyNoticeWays, c.PrivacyNotice)
+	}
+	row(lang.X("form.privacy.title", "Thông báo về xử lý dữ liệu cá nhân"), notice)
 }
 
 // openStep asks for what the step needs and records it.

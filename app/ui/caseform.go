@@ -22,6 +22,9 @@ import (
 type caseForm struct {
 	*form[app.Case, *app.Case]
 	groupHint *widget.Label // the vulnerable groups the age suggests, not ticked yet
+	// privacyText holds the notice of the processing of personal data,
+	// folded until opened.
+	privacyText *widget.Accordion
 }
 
 func newCaseForm(d formDeps, orig *app.Case) *caseForm {
@@ -75,6 +78,7 @@ func newCaseForm(d formDeps, orig *app.Case) *caseForm {
 			f.textField("assigned_to", lang.X("form.assigned_to", "Cán bộ phụ trách"), 1, "",
 				func(c *app.Case) *string { return &c.AssignedTo }),
 		),
+		f.privacyNoticeBlock(d),
 		f.section(lang.X("form.section.consumer", "Người tiêu dùng"),
 			f.textField("consumer_name", req(lang.X("form.consumer_name", "Họ và tên người tiêu dùng")), 1, "",
 				func(c *app.Case) *string { return &c.ConsumerName }),
@@ -97,9 +101,7 @@ func newCaseForm(d formDeps, orig *app.Case) *caseForm {
 		),
 		f.codesField("vulnerable_groups", lang.X("form.vulnerable_groups", "Người tiêu dùng dễ bị tổn thương (Điều 8 Luật Bảo vệ quyền lợi người tiêu dùng)"),
 			app.VulnerableGroups, 2, func(c *app.Case) *[]string { return &c.VulnerableGroups }, f.groupHint),
-		f.textField("vulnerable_evidence", lang.X("form.vulnerable_evidence", "Chứng cứ thuộc nhóm dễ bị tổn thương"), 1,
-			lang.X("form.vulnerable_evidence.placeholder", "Giấy tờ chứng minh, ví dụ: sổ hộ nghèo, giấy xác nhận khuyết tật"),
-			func(c *app.Case) *string { return &c.VulnerableEvidence }),
+		f.evidenceNoteField(lang.X("form.vulnerable_evidence", "Chứng cứ thuộc nhóm dễ bị tổn thương")),
 		f.section(lang.X("form.section.business", "Tổ chức, cá nhân kinh doanh"),
 			f.textField("business_name", lang.X("form.business_name", "Tên doanh nghiệp, cửa hàng"), 1, "",
 				func(c *app.Case) *string { return &c.BusinessName }),
@@ -220,6 +222,69 @@ func noticeLabel(n *app.OffPremisesNotice) string {
 		parts = append(parts, n.Place)
 	}
 	return strings.Join(parts, " – ")
+}
+
+// privacyNoticeBlock is the notice of the processing of the consumer's
+// data (app.PrivacyNotice: Luật 91/2025/QH15 Điều 4 khoản 1 điểm a, NĐ
+// 356/2025/NĐ-CP Điều 5 khoản 1), folded so that the form
+// stays short, and how it was given (Case.PrivacyNotice). A new case is
+// saved only once the officer says how the consumer was given it; an old
+// case, or one imported, may have none, and an edit may record it later.
+func (f *caseForm) privacyNoticeBlock(d formDeps) fyne.CanvasObject {
+	unitName := ""
+	if d.refs != nil {
+		if u, ok := d.refs.Unit(d.unit); ok {
+			unitName = u.Name
+		}
+	}
+	title := lang.X("form.privacy.title", "Thông báo về xử lý dữ liệu cá nhân")
+	text := &widget.Label{Text: app.PrivacyNotice(unitName), Wrapping: fyne.TextWrapWord}
+	f.privacyText = widget.NewAccordion(widget.NewAccordionItem(lang.X("form.privacy.open", "Nội dung thông báo (bấm để mở, đọc cho người tiêu dùng)"), text))
+	label := lang.X("form.privacy_notice", "Đã thông báo cho người tiêu dùng")
+	if f.orig == nil {
+		label += " *"
+	}
+	cell := f.codeField("privacy_notice", label, app.PrivacyNoticeWays,
+		func(c *app.Case) *string { return &c.PrivacyNotice })
+	fl := f.field("privacy_notice")
+	read := fl.read
+	fl.read = func(c *app.Case, bad map[string]string) {
+		read(c, bad)
+		// Required of an officer recording a case here, not of the
+		// record: imports and cases recorded before the notice have none.
+		if f.orig == nil && c.PrivacyNotice == "" {
+			bad["privacy_notice"] = lang.X("form.privacy_notice.required",
+				"Cần ghi đã thông báo cho người tiêu dùng về việc xử lý dữ liệu cá nhân.")
+		}
+	}
+	head := &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}}
+	return container.NewVBox(widget.NewSeparator(), head, f.privacyText, container.NewGridWithColumns(2, cell))
+}
+
+// evidenceNoteField is the evidence of the consumer's vulnerable group
+// (Luật 19/2023 Điều 8 khoản 2 điểm c): a sensitive detail (NĐ
+// 356/2025/NĐ-CP Điều 4 khoản 1: health, ethnic origin), seen only by the
+// roles whose work needs it (Điều 4 khoản 2). An officer whose role does
+// not see such details (app.SeesSensitive) sees
+// the field disabled, saying who may see it; the form never writes it
+// then, so that an edit keeps the note as stored.
+func (f *caseForm) evidenceNoteField(label string) fyne.CanvasObject {
+	if app.SeesSensitive(f.role) {
+		return f.textField("vulnerable_evidence", label, 1,
+			lang.X("form.vulnerable_evidence.placeholder", "Giấy tờ chứng minh, ví dụ: sổ hộ nghèo, giấy xác nhận khuyết tật"),
+			func(c *app.Case) *string { return &c.VulnerableEvidence })
+	}
+	e := f.newEntry(1, "")
+	e.Disable()
+	return f.add(label, e, &field[app.Case]{key: "vulnerable_evidence", input: e,
+		fill: func(*app.Case) { e.SetText(sensitiveHiddenText()) },
+		read: func(*app.Case, map[string]string) {}})
+}
+
+// sensitiveHiddenText stands for a sensitive detail an officer's role
+// does not see (app.SeesSensitive).
+func sensitiveHiddenText() string {
+	return lang.X("privacy.sensitive_hidden", "Chỉ cán bộ tiếp nhận, xử lý và lãnh đạo được xem")
 }
 
 // receivedField is the day the case was received. Today keeps the time

@@ -31,8 +31,12 @@ func openNewForm(t *testing.T, fx *fixture) *caseForm {
 	return fx.ui.form
 }
 
-// fillRequired fills every required field but the consumer's name.
+// fillRequired fills every required field but the consumer's name: for a
+// new case, the notice given too.
 func fillRequired(f *caseForm) {
+	if f.orig == nil {
+		f.choice("privacy_notice").sel.SetSelected(app.PrivacyNoticeWays.Label("da_thong_bao"))
+	}
 	f.choice("channel").sel.SetSelected("Điện thoại")
 	f.choice("kind").sel.SetSelected("Khiếu nại doanh nghiệp")
 	f.choice("sector").sel.SetSelected("Thực phẩm, đồ uống, an toàn thực phẩm")

@@ -47,9 +47,12 @@ type formDeps struct {
 	refs    *app.RefData
 	unit    string // this device's commune, for new records
 	officer string
-	run     func(func())
-	now     func() time.Time
-	opener  Opener // nil: no "Mở tệp" after a file is written
+	// role is the signed-in officer's role (Services.Role): who sees the
+	// sensitive details of a case (app.SeesSensitive).
+	role   string
+	run    func(func())
+	now    func() time.Time
+	opener Opener // nil: no "Mở tệp" after a file is written
 }
 
 // checkable is what a form checks before it saves: a case, or a record of

@@ -31,6 +31,19 @@ func (u *UI) intakeOfficer(c *app.Case) string {
 	return u.svc.Officer
 }
 
+// printable is c as the signed-in officer may print it: what the case
+// screen shows them. An officer whose role does not see sensitive details
+// (app.SeesSensitive) prints, in place of the evidence note of a
+// vulnerable group, who may see it.
+func (u *UI) printable(c *app.Case) *app.Case {
+	if app.SeesSensitive(u.svc.Role) || c.VulnerableEvidence == "" {
+		return c
+	}
+	cp := *c
+	cp.VulnerableEvidence = sensitiveHiddenText()
+	return &cp
+}
+
 // saveIntake is the "In phiếu tiếp nhận" button. With an Opener, the
 // printable intake record (an A4 .xlsx with the signature block) is written
 // to the print folder and opened in the system's spreadsheet program

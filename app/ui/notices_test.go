@@ -179,6 +179,7 @@ func TestNotices_ComplaintLinksTheSale(t *testing.T) {
 	must(t, sel.Code() == "", "a new case is linked to %q", sel.Code())
 	sel.sel.SetSelectedIndex(1)
 	test.Type(f.entry("consumer_name"), "Nguyễn Thị Lan")
+	f.choice("privacy_notice").SetCode("da_thong_bao")
 	f.choice("channel").sel.SetSelected("Điện thoại")
 	f.choice("kind").sel.SetSelected("Khiếu nại doanh nghiệp")
 	f.choice("sector").sel.SetSelected("Thực phẩm, đồ uống, an toàn thực phẩm")

@@ -65,6 +65,9 @@ type reviewScreen struct {
 	refs  *app.RefData
 	win   fyne.Window
 	run   func(func())
+	// role returns the signed-in officer's role (Services.Role): who sees
+	// the values of sensitive fields (app.SeesSensitive); nil: everyone.
+	role func() string
 
 	errMsg    *widget.Label
 	empty     *widget.Label
@@ -437,7 +440,16 @@ func formLabel(field string) string {
 // valueText renders a JSON value of field of a record of entity for people
 // as the form shows it (app.DisplayValue): codes by their labels, dates as
 // dd/mm/yyyy, amounts in đồng, lists by their items, yes/no as Có/Không.
+// A sensitive detail (app.PersonalFieldsOf) is shown only to the roles
+// that see such details.
 func (r *reviewScreen) valueText(entity, field string, raw json.RawMessage) string {
+	if r.role != nil && !app.SeesSensitive(r.role()) && slices.Contains(app.PersonalFieldsOf[entity].Sensitive, field) {
+		switch strings.TrimSpace(string(raw)) {
+		case "", `""`, "null":
+		default:
+			return sensitiveHiddenText()
+		}
+	}
 	switch strings.TrimSpace(string(raw)) {
 	case "true":
 		return lang.X("review.yes", "Có")

@@ -303,6 +303,7 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	if svc.Review != nil {
 		u.review = newReviewScreen(u.ctx, svc.Review, svc.Cases, svc.Refs, w, run)
 		u.review.onLoaded = u.showReview
+		u.review.role = func() string { return u.svc.Role }
 		u.review.onResolved = u.changed
 		u.reviewPane = newDeferred(u.review.content)
 		u.reviewTab = container.NewTabItemWithIcon(lang.X("tab.review", "Cần xem xét"), theme.WarningIcon(), u.reviewPane.Container)
@@ -523,6 +524,7 @@ func (u *UI) deps() formDeps {
 		refs:    u.svc.Refs,
 		unit:    u.svc.UnitCode,
 		officer: u.svc.Officer,
+		role:    u.svc.Role,
 		run:     u.run,
 		now:     u.svc.Now,
 		opener:  u.svc.Opener,
@@ -535,12 +537,13 @@ func (u *UI) openCase(id string) {
 	d.onBack = u.closeDetail
 	d.onEdit = u.openForm
 	d.onStep = u.changed
-	switch {
-	case u.PrintIntake != nil:
-		d.onPrint = u.PrintIntake
-	case u.svc.Reports != nil:
-		d.onPrint = u.saveIntake
-	default:
+	printIntake := u.saveIntake
+	if u.PrintIntake != nil {
+		printIntake = u.PrintIntake
+	}
+	if u.PrintIntake != nil || u.svc.Reports != nil {
+		d.onPrint = func(c *app.Case) { printIntake(u.printable(c)) }
+	} else {
 		d.print.Hide()
 	}
 	u.detail = d

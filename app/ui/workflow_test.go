@@ -187,6 +187,8 @@ func TestIntake_WalkInWithKeyboardOnly(t *testing.T) {
 	for f.choice("kind").Code() != "khieu_nai" {
 		k.key(fyne.KeyRight)
 	}
+	k.to(f.choice("privacy_notice").sel, 10)
+	k.key(fyne.KeyRight) // the notice read to her (issue 19)
 	k.to(f.entry("consumer_name"), 10)
 	k.typ("Huỳnh Thị Kim Ngân")
 	k.tab()
@@ -221,7 +223,8 @@ func TestIntake_WalkInWithKeyboardOnly(t *testing.T) {
 		c.ConsumerPhone != "0939123456" || c.ConsumerGender != "nu" || c.ConsumerBirthDate != "1958-05-12" ||
 		len(c.VulnerableGroups) != 1 || c.VulnerableGroups[0] != app.GroupElderly ||
 		c.BusinessName != "Cửa hàng điện máy Thành Công" || c.Sector == "" || c.SpecificRequest != "Đổi quạt mới hoặc hoàn tiền" ||
-		c.ConsumerUnitCode != "28261" || c.AssignedTo != "Lê Văn Tâm" || !strings.Contains(c.Summary, "\nCửa hàng không đổi.") {
+		c.ConsumerUnitCode != "28261" || c.AssignedTo != "Lê Văn Tâm" || !strings.Contains(c.Summary, "\nCửa hàng không đổi.") ||
+		c.PrivacyNotice != "da_thong_bao" {
 		t.Fatalf("saved %+v", c)
 	}
 	must(t, fx.ui.detail.priority.Visible(), "an older consumer's case is not marked as priority")

@@ -65,8 +65,10 @@ const (
 // officer printed under the signature; "" leaves a dotted line.
 //
 // The sheet prints on A4 portrait, one page wide; a record of usual length
-// is also fitted to one page tall, while a very long one flows onto more
-// pages rather than shrink to an unreadable size.
+// is also scaled to one page tall, while a very long one flows onto more
+// pages rather than shrink to an unreadable size. The notice of the
+// processing of the consumer's data follows on a page of its own, with
+// the consumer's signature that it was given (privacyNotice).
 // IntakeSignatureNote is printed above the signatures of the intake record:
 // the consumer's signature there is the commune's practice, not the law's
 // requirement, which is on the result of a negotiation (Luật 19/2023 Điều 60
@@ -134,8 +136,12 @@ type intakeWriter struct {
 	f      *excelize.File
 	row    int
 	height float64 // of all rows written, in points
-	styles map[string]int
-	err    error
+	// recordHeight is the height of the record itself, before the
+	// notice's page, which begins on row noticeRow.
+	recordHeight float64
+	noticeRow    int
+	styles       map[string]int
+	err          error
 }
 
 // Widths of the parts, in pixels at 100 %: Excel draws a column of w
@@ -521,14 +527,60 @@ func (iw *intakeWriter) write(c *app.Case, refs *app.RefData, officer string) {
 	iw.put(centered("A", "A", bold(signer)), centered("B", "B", bold("CÁN BỘ TIẾP NHẬN")))
 	iw.put(centered("A", "A", italic("(Ký, ghi rõ họ tên hoặc điểm chỉ)")), centered("B", "B", italic("(Ký, ghi rõ họ tên)")))
 	iw.space(60)
-	name := func(s string) run {
-		if s == "" {
-			return plain(dots(partWidth("A", "A")*0.7, 0))
-		}
-		return bold(s)
-	}
-	iw.put(centered("A", "A", name(signerName)), centered("B", "B", name(officer)))
+	iw.put(centered("A", "A", signName(signerName)), centered("B", "B", signName(officer)))
+
+	iw.recordHeight = iw.height
+	iw.privacyNotice(c, unit.Name, signer, signerName, officer)
 }
+
+// signName is a name under a signature, or a dotted line to write it.
+func signName(s string) run {
+	if s == "" {
+		return plain(dots(partWidth("A", "A")*0.7, 0))
+	}
+	return bold(s)
+}
+
+// privacyNotice writes the record's last page: the notice of the
+// processing of the consumer's data (app.PrivacyNotice; Luật Bảo vệ dữ
+// liệu cá nhân 91/2025/QH15, Nghị định 356/2025/NĐ-CP), how it was given
+// as recorded (Case.PrivacyNotice) or, if not recorded, the ways to tick
+// by hand, and the signature of the consumer (or requester, signer) that
+// they were given it. It begins a page of its own (pageSetup), so that the
+// record keeps its one page. unitName is the commune's full name, "" if
+// unknown.
+func (iw *intakeWriter) privacyNotice(c *app.Case, unitName, signer, signerName, officer string) {
+	iw.noticeRow = iw.row + 1
+	iw.put(centered("A", "B", run{text: strings.ToUpper(app.PrivacyNoticeTitle), bold: true, size: titleSize}))
+	number := []run{italic("Kèm theo Phiếu tiếp nhận số " + c.Number)}
+	if c.Number == "" {
+		number = append(number, italic(dots(partWidth("A", "A")*0.7, 0)))
+	}
+	iw.put(centered("A", "B", number...))
+	iw.space(10)
+	iw.put(part{from: "A", to: "B", runs: []run{plain(app.PrivacyNotice(unitName))}})
+	iw.space(6)
+	if c.PrivacyNotice != "" {
+		iw.put(full(IntakeNoticeGiven, label(app.PrivacyNoticeWays, c.PrivacyNotice)))
+	} else {
+		runs := []run{plain(IntakeNoticeGiven + ":")}
+		for _, w := range app.PrivacyNoticeWays {
+			runs = append(runs, plain("\n□ "+w.VI))
+		}
+		iw.put(part{from: "A", to: "B", runs: runs})
+	}
+	iw.space(10)
+	iw.put(centered("A", "A", bold(signer)), centered("B", "B", bold("CÁN BỘ TIẾP NHẬN")))
+	iw.put(centered("A", "A", italic(IntakeNoticeSigned)), centered("B", "B", italic("(Ký, ghi rõ họ tên)")))
+	iw.space(60)
+	iw.put(centered("A", "A", signName(signerName)), centered("B", "B", signName(officer)))
+}
+
+// Texts of the notice's page of the intake record.
+const (
+	IntakeNoticeGiven  = "Đã thông báo"
+	IntakeNoticeSigned = "(Ký xác nhận đã được thông báo, ghi rõ họ tên)"
+)
 
 func (iw *intakeWriter) pageSetup(c *app.Case) error {
 	f := iw.f
@@ -538,19 +590,29 @@ func (iw *intakeWriter) pageSetup(c *app.Case) error {
 	if err := f.SetColWidth(IntakeSheet, "B", "B", colB); err != nil {
 		return err
 	}
-	// One page wide always; one page tall too unless that would shrink the
-	// text below about 80 % (a very long account of the facts).
-	tall := 1
-	if iw.height > printableHeight*1.25 {
-		tall = 0 // as many pages as needed
+	// The record on one page unless that would shrink the text below
+	// about 80 % (a very long account of the facts: it then flows at full
+	// size), and the notice on a page of its own after it. The scale is
+	// set, not "fit to page", under which a spreadsheet program may move
+	// or drop a manual page break. The columns fill the width between the
+	// margins at 100 %; the rows' heights are set, so the scale that fits
+	// is known.
+	scale := 100
+	if h := iw.recordHeight; h > printableHeight && h <= printableHeight*1.25 {
+		scale = int(printableHeight / h * 100) // rounded down: it fits
 	}
 	if err := f.SetPageLayout(IntakeSheet, &excelize.PageLayoutOptions{
-		Size: ptr(paperA4), Orientation: ptr("portrait"), FitToWidth: ptr(1), FitToHeight: ptr(tall),
+		Size: ptr(paperA4), Orientation: ptr("portrait"), AdjustTo: ptr(uint(scale)),
 	}); err != nil {
 		return err
 	}
-	if err := f.SetSheetProps(IntakeSheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+	if err := f.SetSheetProps(IntakeSheet, &excelize.SheetPropsOptions{FitToPage: ptr(false)}); err != nil {
 		return err
+	}
+	if iw.noticeRow > 1 {
+		if err := f.InsertPageBreak(IntakeSheet, fmt.Sprintf("A%d", iw.noticeRow)); err != nil {
+			return err
+		}
 	}
 	if err := f.SetPageMargins(IntakeSheet, &excelize.PageLayoutMarginsOptions{
 		Left: ptr(marginLeft), Right: ptr(marginOther), Top: ptr(marginOther), Bottom: ptr(marginOther),

@@ -188,13 +188,14 @@ func TestWriteIntake_PageSetup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *pl.Size != 9 || *pl.Orientation != "portrait" || pl.FitToWidth == nil || *pl.FitToWidth != 1 ||
-		pl.FitToHeight == nil || *pl.FitToHeight != 1 {
-		t.Fatalf("page layout: size %v, %v, fit %v×%v", *pl.Size, *pl.Orientation, deref(pl.FitToWidth), deref(pl.FitToHeight))
+	// Scaled to one page, not "fit to page" (under which a program may drop
+	// the page break before the notice): at 80 % or more.
+	if *pl.Size != 9 || *pl.Orientation != "portrait" || pl.AdjustTo == nil || *pl.AdjustTo < 80 || *pl.AdjustTo > 100 {
+		t.Fatalf("page layout: size %v, %v, scale %v", *pl.Size, *pl.Orientation, pl.AdjustTo)
 	}
 	props, err := f.GetSheetProps(IntakeSheet)
-	if err != nil || props.FitToPage == nil || !*props.FitToPage {
-		t.Fatalf("fit to page not enabled (%v)", err)
+	if err != nil || (props.FitToPage != nil && *props.FitToPage) {
+		t.Fatalf("fit to page enabled (%v)", err)
 	}
 	m, err := f.GetPageMargins(IntakeSheet)
 	if err != nil {
@@ -226,16 +227,35 @@ func TestWriteIntake_PageSetup(t *testing.T) {
 	if px := wa*7 + 5 + wb*7 + 5; px < 600 || px > 662 {
 		t.Fatalf("columns %.0f + %.0f = %.0f px, want about 661 (17.5 cm)", wa, wb, px)
 	}
-	// The rows add up to about one page: fitted to one page it is printed at
-	// 80 % or more.
-	total := 0.0
+	// The record's rows, up to the notice's page, fit one page at the
+	// scale set, which is 80 % or more; the notice's page fits one page.
+	brk := noticeBreak(t, f)
+	record, notice := 0.0, 0.0
 	for i := range rows {
 		h, _ := f.GetRowHeight(IntakeSheet, i+1)
-		total += h
+		if i+1 < brk {
+			record += h
+		} else {
+			notice += h
+		}
 	}
-	if total > printableHeight*1.25 {
-		t.Fatalf("rows are %.0f pt tall, page %.0f pt", total, printableHeight)
+	if scale := float64(*pl.AdjustTo) / 100; record*scale > printableHeight || notice*scale > printableHeight {
+		t.Fatalf("record %.0f pt, notice %.0f pt at %.0f %%, page %.0f pt", record, notice, scale*100, printableHeight)
 	}
+}
+
+// noticeBreak returns the row the notice's page begins on (the page
+// break before it), or fails.
+func noticeBreak(t *testing.T, f *excelize.File) int {
+	t.Helper()
+	rows, _ := f.GetRows(IntakeSheet)
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == "THÔNG BÁO VỀ XỬ LÝ DỮ LIỆU CÁ NHÂN" {
+			return i + 1
+		}
+	}
+	t.Fatal("no notice")
+	return 0
 }
 
 func deref(p *int) any {
@@ -300,7 +320,7 @@ func TestWriteIntake_NoRefsAndZeroCase(t *testing.T) {
 	if cellWith(rows, "Yêu cầu hỗ trợ thương lượng, khiếu nại, phản ánh của người tiêu dùng") == "" {
 		t.Fatal("no generic subtitle")
 	}
-	if !strings.Contains(strings.Join(rows[len(rows)-5], "|"), ", ngày …… tháng …… năm ………") {
+	if !strings.Contains(strings.Join(rows[noticeBreak(t, f)-6], "|"), ", ngày …… tháng …… năm ………") {
 		t.Fatal("no blank date line")
 	}
 	// A birth date without a day of receipt: the date, and no age (an age
@@ -372,8 +392,8 @@ func TestWriteIntake_LongTextWrapsAndFlows(t *testing.T) {
 	}
 	// Too long for one page at a readable size: it flows onto more pages.
 	pl, _ := f.GetPageLayout(IntakeSheet)
-	if pl.FitToHeight == nil || *pl.FitToHeight != 0 || *pl.FitToWidth != 1 {
-		t.Errorf("fit %v×%v", deref(pl.FitToWidth), deref(pl.FitToHeight))
+	if pl.AdjustTo == nil || *pl.AdjustTo != 100 {
+		t.Errorf("scale %v, want 100", pl.AdjustTo)
 	}
 }
 
@@ -405,7 +425,7 @@ func TestWriteIntake_Openpyxl(t *testing.T) {
 wb = openpyxl.load_workbook(sys.argv[1])
 ws = wb["` + IntakeSheet + `"]
 ps = ws.page_setup
-print(ps.paperSize, ps.orientation, ps.fitToWidth, ws.sheet_properties.pageSetUpPr.fitToPage)
+print(ps.paperSize, ps.orientation, ps.scale, ws.row_breaks.brk[0].id > 40)
 print(ws.print_area)
 print(ws["A1"].value, "|", ws["B1"].value)
 print(ws["A1"].font.name)
@@ -417,7 +437,7 @@ print("read-only rows", sum(1 for _ in ro.iter_rows(values_only=True)) > 20)
 		t.Fatalf("openpyxl: %v\n%s", err, out)
 	}
 	got := string(out)
-	for _, want := range []string{"9 portrait 1 True", "$A$1:$B$", "UBND PHƯỜNG MỸ THO | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Times New Roman",
+	for _, want := range []string{"9 portrait 8", " True", "$A$1:$B$", "UBND PHƯỜNG MỸ THO | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Times New Roman",
 		"read-only rows True"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("openpyxl output lacks %q:\n%s", want, got)
@@ -431,5 +451,56 @@ func TestVND(t *testing.T) {
 		if got := vnd(n); got != want {
 			t.Errorf("vnd(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// The record ends with the notice of the processing of the consumer's
+// data on a page of its own: the notice, how it was given (or the ways to
+// tick), and the consumer's signature that they were given it (issue 19,
+// item 1).
+func TestWriteIntake_PrivacyNotice(t *testing.T) {
+	refs := loadRefs(t)
+	c := fullCase()
+	c.PrivacyNotice = "da_ky"
+	f, b := openIntake(t, c, refs, "Lê Thị Mai")
+	_, rows := sheetText(t, f)
+	brk := noticeBreak(t, f)
+	if got := cellWith(rows, "Kèm theo Phiếu tiếp nhận số"); got != "Kèm theo Phiếu tiếp nhận số 28261-2026-A7K3-0012" {
+		t.Errorf("the notice names the record as %q", got)
+	}
+	notice := app.PrivacyNotice("Phường Mỹ Tho")
+	if cellWith(rows, notice) != notice {
+		t.Errorf("the notice is not printed whole:\n%s", cellWith(rows, "Ủy ban nhân dân"))
+	}
+	for _, want := range []string{"xem, sửa hoặc hạn chế", "02 ngày làm việc", "10 năm kể từ khi vụ việc kết thúc"} {
+		if !strings.Contains(notice, want) {
+			t.Errorf("the printed notice lacks %q", want)
+		}
+	}
+	if got := cellWith(rows, "Đã thông báo"); got != "Đã thông báo: Người tiêu dùng đã ký xác nhận trên phiếu" {
+		t.Errorf("the way given: %q", got)
+	}
+	if r := rows[len(rows)-3]; len(r) != 2 || r[0] != "(Ký xác nhận đã được thông báo, ghi rõ họ tên)" {
+		t.Errorf("no line for the consumer to sign that they were given it: %q", r)
+	}
+	if last := rows[len(rows)-1]; last[0] != "Nguyễn Thị Hồng Đào" || last[1] != "Lê Thị Mai" {
+		t.Errorf("the notice's signers: %q", last)
+	}
+	// A page of its own, after the record's signatures.
+	breaks := rowBreaks(t, b, 0)
+	if len(breaks) != 1 || breaks[0] != brk-1 {
+		t.Errorf("page breaks after rows %v, want after %d", breaks, brk-1)
+	}
+	if r := rows[brk-2]; len(r) != 2 || r[0] != "Nguyễn Thị Hồng Đào" {
+		t.Errorf("the row before the notice's page is %q, want the record's signatures", r)
+	}
+
+	// Not recorded: the ways, to tick by hand.
+	c.PrivacyNotice = ""
+	f, _ = openIntake(t, c, refs, "Lê Thị Mai")
+	_, rows = sheetText(t, f)
+	want := "Đã thông báo:\n□ " + app.PrivacyNoticeWays[0].VI + "\n□ " + app.PrivacyNoticeWays[1].VI
+	if got := cellWith(rows, "Đã thông báo"); got != want {
+		t.Errorf("the ways to tick: %q, want %q", got, want)
 	}
 }

@@ -84,14 +84,15 @@ func TestExportIntake_Xlsx(t *testing.T) {
 		"Giá trị giao dịch: 1.250.000 đồng | Số tiền yêu cầu bồi thường: 300.000 đồng",
 		"Mỹ Tho, ngày 05 tháng 11 năm 2025",
 		"NGƯỜI TIÊU DÙNG | CÁN BỘ TIẾP NHẬN",
-		"Nguyễn Thị Hồng Đào | Lê Thị Mai", // the officer who recorded the case signs by default
+		"Nguyễn Thị Hồng Đào | Lê Thị Mai",   // the officer who recorded the case signs by default
+		"THÔNG BÁO VỀ XỬ LÝ DỮ LIỆU CÁ NHÂN", // the notice's page (issue 19)
 	} {
 		if !strings.Contains(all.String(), want) {
 			t.Errorf("sheet lacks %q", want)
 		}
 	}
 	pl, err := f.GetPageLayout(xlsx.IntakeSheet)
-	if err != nil || *pl.Size != 9 || *pl.Orientation != "portrait" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
+	if err != nil || *pl.Size != 9 || *pl.Orientation != "portrait" || pl.AdjustTo == nil || *pl.AdjustTo > 100 || *pl.AdjustTo < 80 {
 		t.Fatalf("page layout %+v (%v)", pl, err)
 	}
 
