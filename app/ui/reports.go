@@ -339,7 +339,7 @@ func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
 	if s.commune != nil && k.code != "attendance" {
 		q.Commune = s.commune.Code()
 	}
-	q.Mask = s.mask.Checked && (k.code == "register" || k.code == "attendance")
+	q.Unmask = !s.mask.Checked && (k.code == "register" || k.code == "attendance")
 	scope := s.unit
 	if scope == "" {
 		scope = q.Commune
