@@ -73,8 +73,9 @@ type ReportRequest struct {
 	// Unmask asks for the personal data in full (names, phones,
 	// addresses) in a report that holds them (the register, a sign-in
 	// sheet); without it they are masked (initials, the last 3 digits of
-	// phones, the commune of addresses), which is the default (NĐ
-	// 356/2025/NĐ-CP: data limited to what the task needs). An unmasked
+	// phones, the commune of addresses), which is the default (Luật
+	// 91/2025/QH15 Điều 3 khoản 2: processed only within the purpose of
+	// the task). An unmasked
 	// report needs Reason, and the report service records it in the audit
 	// record (AuditUnmaskedExport) as it writes the file.
 	Unmask bool

@@ -14,8 +14,10 @@ import (
 // The audit log for an inspection (nhật ký truy xuất dữ liệu cá nhân):
 // every unmasked export, export of a person's data, restriction and
 // anonymisation the devices recorded (app.AuditEntry), as the province's
-// server holds them (`bvntd-server export --report audit`; Luật Bảo vệ dữ
-// liệu cá nhân 91/2025/QH15 and NĐ 356/2025/NĐ-CP; docs/privacy.md).
+// server holds them (`bvntd-server export --report audit`): for the
+// periodic compliance checks of the supervision Luật Bảo vệ dữ liệu cá
+// nhân 91/2025/QH15 Điều 19 khoản 2 asks of processing without consent;
+// docs/privacy.md.
 
 // AuditSheet is the name of the log's sheet.
 const AuditSheet = "Nhat ky truy xuat"
@@ -122,7 +124,8 @@ func WriteAuditLog(w io.Writer, es []app.AuditEntry, opt AuditOptions) (int, err
 	b.height(sh, r, b.linesHeight(cover, false, bodySize, px(1, n)))
 	r = next()
 	basis := "Mỗi lần xuất báo cáo không che thông tin cá nhân, xuất dữ liệu của một người, hạn chế xử lý và ẩn danh hóa dữ liệu của người tiêu dùng, " +
-		"người tham dự được máy của xã, phường ghi lại và đồng bộ về tỉnh; bản ghi không sửa, không hủy được (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15, Nghị định số 356/2025/NĐ-CP)."
+		"người tham dự được máy của xã, phường ghi lại và đồng bộ về tỉnh; bản ghi không sửa, không hủy được " +
+		"(cơ chế giám sát theo khoản 2 Điều 19 Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15; kiểm soát việc chia sẻ theo khoản 4 Điều 7 Nghị định số 356/2025/NĐ-CP)."
 	b.mergeText(sh, "A", last, r, basis, attStyle{size: 11, h: "left", v: "top", wrap: true})
 	b.height(sh, r, b.linesHeight(basis, false, 11, px(1, n)))
 	b.height(sh, next(), 6)

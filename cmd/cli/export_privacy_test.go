@@ -377,3 +377,47 @@ func TestWriteReport_RestrictedPeopleLeftOutButForTheLeader(t *testing.T) {
 		t.Fatalf("%d audit records, %v; want 4", len(es), err)
 	}
 }
+
+// The annual workbook counts figures: it names no consumer (by name or
+// phone) and no participant who is not an officer, so it needs no mask
+// and no audit record.
+func TestExportAnnual_NamesNobody(t *testing.T) {
+	dir := privacyDemo(t)
+	out := filepath.Join(t.TempDir(), "bao-cao-nam.xlsx")
+	for _, args := range [][]string{nil, {"--from", "01/01/2020", "--to", clockOf(t).Peek().In(app.ICT).Format("02/01/2006")}} {
+		if _, _, err := run(t, append([]string{"export", "--data", dir, "--report", "annual", "--out", out}, args...)...); err != nil {
+			t.Fatal(err)
+		}
+		var text strings.Builder
+		for _, rows := range sheetRows(t, openXlsx(t, out)) {
+			for _, r := range rows {
+				text.WriteString(strings.Join(r, "|") + "\n")
+			}
+		}
+		cases, _ := storeCases(t, dir, "28261", app.KPIPeriod{From: app.ReportYear(2020).From, To: app.ReportYear(2100).To})
+		for _, c := range cases {
+			for _, v := range []string{c.ConsumerName, c.ConsumerPhone, c.ConsumerAddress} {
+				if v != "" && strings.Contains(text.String(), v) {
+					t.Fatalf("%v: the annual workbook prints %q of case %s", args, v, c.Number)
+				}
+			}
+		}
+		db, _, err := OpenStore(context.Background(), dir, testNow(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		people, err := storage.ListRecords[app.Participant](context.Background(), db, storage.RecordQuery{})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range people {
+			if p.Type != "can_bo_cong_chuc_xa" && strings.Contains(text.String(), p.FullName) {
+				t.Fatalf("%v: the annual workbook prints participant %q (%s)", args, p.FullName, p.Type)
+			}
+			if p.Phone != "" && strings.Contains(text.String(), p.Phone) {
+				t.Fatalf("%v: the annual workbook prints a participant's phone", args)
+			}
+		}
+	}
+}

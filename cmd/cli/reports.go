@@ -16,8 +16,10 @@ import (
 // The register and a sign-in sheet are masked unless q.Unmask; an unmasked
 // one needs q.Reason and leaves an audit record (app.AuditUnmaskedExport:
 // who, when, which report, period and commune, how many people and rows,
-// why) written here, as the file is, so that no way of exporting skips it
-// (NĐ 356/2025/NĐ-CP; docs/privacy.md). The record is written once the
+// why) written here, as the file is, so that no way of exporting skips it:
+// the supervision a body processing without consent keeps (Luật
+// 91/2025/QH15 Điều 19 khoản 2) and the control of sharing inside it (NĐ
+// 356/2025/NĐ-CP Điều 7 khoản 4); docs/privacy.md. The record is written once the
 // report is complete: if it cannot be, the report fails and the caller
 // keeps no file.
 func WriteReport(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error) {
