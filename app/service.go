@@ -70,8 +70,25 @@ type ReportRequest struct {
 	// Commune picks one commune on a provincial device; "" is the
 	// device's commune, or the whole province on a provincial device.
 	Commune string
-	// Mask hides personal data (initials, the last digits of phones).
-	Mask bool
+	// Unmask asks for the personal data in full (names, phones,
+	// addresses) in a report that holds them (the register, a sign-in
+	// sheet); without it they are masked (initials, the last 3 digits of
+	// phones, the commune of addresses), which is the default (Luật
+	// 91/2025/QH15 Điều 3 khoản 2: processed only within the purpose of
+	// the task). An unmasked
+	// report needs Reason, and the report service records it in the audit
+	// record (AuditUnmaskedExport) as it writes the file.
+	Unmask bool
+	// Reason says why the report is unmasked (required with Unmask).
+	Reason string
+	// Officer is who asks, for the audit record; "" is the store's
+	// officer (the one signed in).
+	Officer string
+	// SeesRestricted: the one who asks may see the people whose data is
+	// restricted (SeesRestricted of the signed-in role); without it they
+	// are left out of the register and the sign-in sheet. The window sets
+	// it; the command line never does.
+	SeesRestricted bool
 	// Session is the training session of an attendance sheet; "" gives
 	// the training summary of the period.
 	Session string

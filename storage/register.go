@@ -13,10 +13,13 @@ import (
 
 // RegisterQuery chooses the cases of the complaint register: those of
 // commune Unit ("" for every commune) received on a day of Period, voided
-// ones left out.
+// ones left out, and those of a person whose data is restricted (Case.
+// Restricted) unless WithRestricted (the one who asks may see them,
+// app.SeesRestricted).
 type RegisterQuery struct {
-	Unit   string
-	Period app.KPIPeriod
+	Unit           string
+	Period         app.KPIPeriod
+	WithRestricted bool
 }
 
 // registerBatch is how many cases (with their steps) the register holds
@@ -95,6 +98,9 @@ func (r *Register) where() (string, []any) {
 	if r.q.Unit != "" {
 		cond += ` AND c.unit_code = ?`
 		args = append(args, r.q.Unit)
+	}
+	if !r.q.WithRestricted {
+		cond += ` AND NOT EXISTS (SELECT 1 FROM cases x WHERE x.id = c.id AND coalesce(json_extract(x.fields, '$.restricted'), 0))`
 	}
 	return cond, args
 }

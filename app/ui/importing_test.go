@@ -288,7 +288,7 @@ func TestImport_OwnRegisterRoundTrip(t *testing.T) {
 	fx.ui.Refresh()
 	var buf bytes.Buffer
 	n, err := cli.WriteReport(ctx, fx.db, fx.ui.svc.Refs, &buf, app.ReportRequest{Report: app.ReportRegister,
-		Year: app.ReportYearOf(fx.clock.Now().Add(-time.Hour))})
+		Year: app.ReportYearOf(fx.clock.Now().Add(-time.Hour)), Unmask: true, Reason: "Nhập lại sổ vào máy"})
 	must(t, err == nil && n == 2, "register of %d cases (%v)", n, err)
 	fx.file = buf.Bytes()
 	before := len(fx.ui.cases.all)

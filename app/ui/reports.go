@@ -71,6 +71,18 @@ type reportsScreen struct {
 	home      fyne.CanvasObject
 
 	content fyne.CanvasObject
+
+	// The personal data (reports_privacy.go).
+	// reason is why the officer unticked mask (asked at once, see
+	// onMask), shown in reasonLabel; "" while masked.
+	reason      string
+	reasonLabel *widget.Label
+	asking      *reasonDialog // the open reason dialog, or nil
+	// role and officer read the signed-in officer's role and name
+	// (ui.Services): who may see restricted people and the audit list,
+	// and whom an audit record names.
+	role, officer func() string
+	audit         *auditList // the leader's audit list
 }
 
 func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
@@ -96,7 +108,15 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 	}
 	s.session = widget.NewSelect(nil, nil)
 	s.session.PlaceHolder = lang.X("reports.session.choose", "(Chọn lớp tập huấn)")
+	s.role = func() string { return "" }
+	s.officer = func() string { return d.officer }
+	// Masked by default (issue 19): unticking asks why (onMask).
 	s.mask = widget.NewCheck(lang.X("reports.mask", "Che thông tin cá nhân (tên viết tắt, 3 số cuối điện thoại) khi gửi ra ngoài"), nil)
+	s.mask.SetChecked(true)
+	s.mask.OnChanged = s.onMask
+	s.reasonLabel = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	s.reasonLabel.Hide()
+	s.audit = newAuditList(s.showAudit)
 	s.export = &widget.Button{Text: lang.X("reports.export", "Xuất tệp Excel…"), Icon: theme.DocumentSaveIcon(),
 		Importance: widget.HighImportance, OnTapped: s.onExport}
 	s.cancel = &widget.Button{Text: lang.X("reports.cancel", "Dừng"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}
@@ -125,7 +145,7 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 	if s.commune != nil {
 		box.Add(row("commune", lang.X("reports.commune", "Xã, phường"), s.commune.sel))
 	}
-	box.Add(row("mask", "", s.mask))
+	box.Add(row("mask", "", container.NewVBox(s.mask, s.reasonLabel)))
 	s.write = &widget.Button{Text: lang.X("reports.narrative", "Viết nội dung báo cáo năm (khó khăn, kiến nghị, vụ việc điển hình, Biểu 5)…"),
 		Icon: theme.DocumentCreateIcon(), OnTapped: s.openNarrative}
 	if d.unit == "" || d.records == nil { // the province writes no commune's narrative
@@ -137,6 +157,8 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 	box.Add(s.msg)
 	box.Add(s.files.box)
 	s.files.parent = box
+	box.Add(s.audit.box)
+	s.audit.parent = box
 	s.home = container.NewVScroll(container.NewPadded(box))
 	s.pane = container.NewStack(s.home)
 	s.content = s.pane
@@ -193,9 +215,11 @@ func (s *reportsScreen) openNarrative() {
 	})
 }
 
-// reload loads the training sessions for the sign-in sheet.
+// reload loads the training sessions for the sign-in sheet, and the
+// audit list for the leader.
 func (s *reportsScreen) reload() {
 	s.setYears()
+	s.reloadAudit()
 	if s.records == nil {
 		return
 	}
@@ -339,7 +363,12 @@ func (s *reportsScreen) request() (q app.ReportRequest, name, msg string) {
 	if s.commune != nil && k.code != "attendance" {
 		q.Commune = s.commune.Code()
 	}
-	q.Mask = s.mask.Checked && (k.code == "register" || k.code == "attendance")
+	q.Unmask = !s.mask.Checked && (k.code == "register" || k.code == "attendance")
+	if q.Unmask {
+		q.Reason = s.reason
+	}
+	// The people whose data is restricted: only for the leader.
+	q.Officer, q.SeesRestricted = s.officer(), app.SeesRestricted(s.role())
 	scope := s.unit
 	if scope == "" {
 		scope = q.Commune
@@ -390,6 +419,11 @@ func (s *reportsScreen) onExport() {
 		s.showMsg(msg, true)
 		return
 	}
+	if q.Unmask && q.Reason == "" {
+		// Unmasked without a reason yet: ask, then export.
+		s.askReason(func(string) { s.onExport() }, func() { s.mask.SetChecked(true) })
+		return
+	}
 	s.saveTo(name, func(w io.Writer) error {
 		// Off the Fyne goroutine: the whole report goes to memory first.
 		ctx, cancel := context.WithCancel(s.ctx)
@@ -424,6 +458,12 @@ func (s *reportsScreen) onExport() {
 			s.showMsg(lang.X("reports.done", "Đã xuất {{.N}} dòng vào {{.File}}.",
 				map[string]any{"N": FormatInt(int64(s.lastRows)), "File": path}), false)
 			s.files.set(path)
+			if q.Unmask {
+				// Recorded; the next export is masked again unless
+				// the officer says why once more.
+				s.mask.SetChecked(true)
+				s.reloadAudit()
+			}
 		}
 	})
 }

@@ -85,7 +85,7 @@ func TestReports_RegisterPeriodAndMask(t *testing.T) {
 	s.mask.SetChecked(true)
 	test.Tap(s.export)
 	q := rep.got[0]
-	must(t, q.Report == app.ReportRegister && q.Year == 0 && q.Mask &&
+	must(t, q.Report == app.ReportRegister && q.Year == 0 && !q.Unmask &&
 		FormatDate(q.From) == "01/01/2026" && FormatDate(q.To) == "30/06/2026", "request %+v", q)
 }
 

@@ -271,6 +271,8 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	}
 	if svc.Reports != nil {
 		u.reports = newReportsScreen(u.deps(), svc.Reports)
+		u.reports.role = func() string { return u.svc.Role }
+		u.reports.officer = func() string { return u.svc.Officer }
 		u.workTabs = append(u.workTabs, newWorkTab(lang.X("tab.reports", "Báo cáo"), theme.DocumentPrintIcon(),
 			u.reports.content, u.reports.reload))
 	}

@@ -7,6 +7,7 @@
 //	bvntd-server revoke  --db PATH --device ID
 //	bvntd-server allow-reenrol --db PATH --device ID [--ttl 72h]
 //	bvntd-server export  --db PATH --report dump [--commune CODE] --out FILE
+//	bvntd-server export  --db PATH --report audit [--from D --to D] [--commune CODE] --out FILE
 //	bvntd-server calendar import --db PATH --file FILE
 //	bvntd-server calendar list   --db PATH [--year Y]
 //
@@ -132,6 +133,9 @@ type Main struct {
 	Commune    string
 	Out        string
 	From       string // restore: the backup file
+	// AuditFrom and AuditTo are the days (dd/mm/yyyy) of export --report
+	// audit (--from, --to).
+	AuditFrom, AuditTo string
 	// MinAppVersion: serve refuses pushes from older apps (426).
 	MinAppVersion string
 	// MaxConns bounds serve's open connections (--max-conns;
@@ -163,6 +167,7 @@ const usage = `Cách dùng (usage):
   bvntd-server revoke  --db DB --device ID
   bvntd-server allow-reenrol --db DB --device ID [--ttl 72h]
   bvntd-server export  --db DB --report dump [--commune MÃ_XÃ] --out FILE
+  bvntd-server export  --db DB --report audit [--from dd/mm/yyyy --to dd/mm/yyyy] [--commune MÃ_XÃ] --out FILE
   bvntd-server backup  --db DB --out FILE
   bvntd-server restore --db DB --from FILE
   bvntd-server calendar import --db DB --file TỆP.json
@@ -211,10 +216,12 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.Device, "device", "", "device id")
 		fs.DurationVar(&m.TTL, "ttl", DefaultTTL, "how long the allowance lasts")
 	case "export":
-		fs.StringVar(&m.Report, "report", "", "register|attendance|annual|dump")
+		fs.StringVar(&m.Report, "report", "", "register|attendance|annual|audit|dump")
 		fs.IntVar(&m.Year, "year", 0, "year")
 		fs.StringVar(&m.Commune, "commune", "", "commune code")
 		fs.StringVar(&m.Out, "out", "", "output file, - for stdout")
+		fs.StringVar(&m.AuditFrom, "from", "", "audit: first day dd/mm/yyyy")
+		fs.StringVar(&m.AuditTo, "to", "", "audit: last day dd/mm/yyyy")
 	default:
 		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, allow-reenrol, export, backup, restore hoặc calendar; xem --help.", m.Command)
 	}
@@ -260,9 +267,15 @@ func (m *Main) ParseFlags(args []string) error {
 		switch {
 		case m.Report == "dump" || known:
 		case m.Report == "":
-			return app.Errorf(app.EINVALID, "Thiếu --report: register, attendance, annual hoặc dump (missing --report).")
+			return app.Errorf(app.EINVALID, "Thiếu --report: register, attendance, annual, audit hoặc dump (missing --report).")
 		default:
-			return app.Errorf(app.EINVALID, "Loại báo cáo %q không hợp lệ: register, attendance, annual hoặc dump (bad --report).", m.Report)
+			return app.Errorf(app.EINVALID, "Loại báo cáo %q không hợp lệ: register, attendance, annual, audit hoặc dump (bad --report).", m.Report)
+		}
+		if (m.AuditFrom != "" || m.AuditTo != "") && m.Report != "audit" {
+			return app.Errorf(app.EINVALID, "--from và --to chỉ dùng với --report audit; các báo cáo khác dùng --year.")
+		}
+		if m.Report == "audit" && m.Year != 0 {
+			return app.Errorf(app.EINVALID, "Nhật ký truy xuất chọn theo ngày: dùng --from, --to, không dùng --year.")
 		}
 		if m.Year != 0 && (m.Year < 2000 || m.Year > 2100) {
 			return app.Errorf(app.EINVALID, "Năm báo cáo không hợp lệ: %d (bad --year).", m.Year)
@@ -526,7 +539,9 @@ func (m *Main) allowReenrol(ctx context.Context) error {
 type serverReportOptions struct {
 	Commune string // "" for the whole province, with a per-commune breakdown
 	Year    int    // the report year; 0 for the current one
-	Now     time.Time
+	// From and To are the days of --from and --to (dd/mm/yyyy; audit).
+	From, To string
+	Now      time.Time
 }
 
 // serverReport writes one .xlsx report of the merged data to w and returns
@@ -546,7 +561,7 @@ func (m *Main) export(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			n, err := r(ctx, m.store, refs, w, serverReportOptions{Commune: m.Commune, Year: m.Year, Now: m.Now()})
+			n, err := r(ctx, m.store, refs, w, serverReportOptions{Commune: m.Commune, Year: m.Year, From: m.AuditFrom, To: m.AuditTo, Now: m.Now()})
 			if err == nil && m.Out != "-" {
 				fmt.Fprintf(m.Stderr, "%d dòng.\n", n)
 			}

@@ -191,12 +191,18 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		from := fs.String("from", "", "từ ngày dd/mm/yyyy (period start)")
 		to := fs.String("to", "", "đến ngày dd/mm/yyyy (period end)")
 		commune := fs.String("commune", "", "mã xã, phường; máy cấp tỉnh: bỏ trống là toàn tỉnh (commune code)")
-		mask := fs.Bool("mask", false, "che thông tin cá nhân: tên viết tắt, 3 số cuối điện thoại (mask personal data)")
+		mask := fs.Bool("mask", false, "che thông tin cá nhân (mặc định, giữ cho các lệnh cũ): tên viết tắt, 3 số cuối điện thoại (mask personal data: the default)")
+		unmask := fs.String("unmask", "", "không che thông tin cá nhân, với lý do (ghi vào nhật ký truy xuất dữ liệu cá nhân) (unmasked, with the reason, which is logged)")
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		o := exportOptions{req: app.ReportRequest{Report: *report, Year: *year, Session: *session, Commune: *commune, Mask: *mask},
-			out: *out, caseNo: *caseNo, officer: *officer}
+		unmasked := false
+		fs.Visit(func(f *flag.Flag) { unmasked = unmasked || f.Name == "unmask" })
+		if err := exportMaskFlags(*report, *mask, unmasked, *unmask); err != nil {
+			return err
+		}
+		o := exportOptions{req: app.ReportRequest{Report: *report, Year: *year, Session: *session, Commune: *commune,
+			Unmask: unmasked, Reason: *unmask}, out: *out, caseNo: *caseNo, officer: *officer}
 		var err error
 		if o.req.From, err = parseDay("--from", *from); err != nil {
 			return err
@@ -211,6 +217,24 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.backup(ctx, fs, data, args[1:])
 	case "restore":
 		return m.restore(ctx, fs, data, args[1:])
+	}
+	return nil
+}
+
+// exportMaskFlags checks --mask and --unmask of export: the register and
+// the sign-in sheet are masked unless --unmask gives a reason (--mask, the
+// default now, is kept for old scripts); the annual report and the
+// notice-board list hold no personal data to mask.
+func exportMaskFlags(report string, mask, unmasked bool, reason string) error {
+	switch {
+	case mask && unmasked:
+		return app.Errorf(app.EINVALID, "Dùng --mask hoặc --unmask, không dùng cả hai.")
+	case mask && report == app.ReportAnnual:
+		return app.Errorf(app.EINVALID, "Báo cáo năm chỉ có số liệu tổng hợp, không có thông tin cá nhân: không dùng --mask.")
+	case mask && report == app.ReportNotices:
+		return app.Errorf(app.EINVALID, "Danh sách công khai là để niêm yết cho người tiêu dùng biết: không dùng --mask.")
+	case unmasked && strings.TrimSpace(reason) == "":
+		return app.Errorf(app.EINVALID, "--unmask cần lý do, ví dụ --unmask \"Gửi Sở Công Thương theo văn bản số …\"; lý do được ghi vào nhật ký truy xuất dữ liệu cá nhân.")
 	}
 	return nil
 }
@@ -455,9 +479,10 @@ type exportOptions struct {
 }
 
 // reportWriter writes the report q asks for from the store to w and
-// returns how many records (rows) it wrote. Each report registers its
+// returns how many records (rows) it wrote, and what WriteReport's audit
+// record of an unmasked report says. Each report registers its
 // writer in reportWriters from its own file.
-type reportWriter func(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error)
+type reportWriter func(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (reportOut, error)
 
 // reportWriters are the .xlsx reports by name (dump and intake are
 // handled apart).

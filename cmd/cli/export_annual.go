@@ -20,10 +20,15 @@ func init() {
 // q.Commune or, without one, for the province with a table per commune.
 // It returns how many records the figures count: cases received, sessions
 // and events held, publications.
-func writeAnnual(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error) {
-	if q.Mask {
-		return 0, app.Errorf(app.EINVALID, "Báo cáo năm chỉ có số liệu tổng hợp, không có thông tin cá nhân: không dùng --mask.")
-	}
+func writeAnnual(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (reportOut, error) {
+	n, err := writeAnnualFigures(ctx, db, refs, w, q)
+	return reportOut{rows: n}, err
+}
+
+// writeAnnualFigures is writeAnnual. The workbook counts figures and names
+// no consumer or participant (its typical cases print the case's number,
+// kind, sector and outcome; xlsx.TestWriteAnnual_PrintsTheNarrative).
+func writeAnnualFigures(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error) {
 	unit, err := db.UnitCode(ctx)
 	if err != nil {
 		return 0, err

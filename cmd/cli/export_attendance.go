@@ -25,13 +25,21 @@ func init() {
 	reportWriters["attendance"] = writeAttendanceReport
 }
 
-func writeAttendanceReport(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error) {
+func writeAttendanceReport(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (reportOut, error) {
 	if strings.TrimSpace(q.Session) != "" {
 		if q.Year != 0 || !q.From.IsZero() || !q.To.IsZero() {
-			return 0, app.Errorf(app.EINVALID, "Danh sách điểm danh (--session) in theo một lớp; --year, --from và --to chỉ dùng cho bảng tổng hợp tập huấn (bỏ --session).")
+			return reportOut{}, app.Errorf(app.EINVALID, "Danh sách điểm danh (--session) in theo một lớp; --year, --from và --to chỉ dùng cho bảng tổng hợp tập huấn (bỏ --session).")
 		}
-		return writeSignInSheet(ctx, db, refs, w, strings.TrimSpace(q.Session), q.Mask)
+		return writeSignInSheet(ctx, db, refs, w, strings.TrimSpace(q.Session), q)
 	}
+	n, err := writeTrainingSummary(ctx, db, refs, w, q)
+	return reportOut{rows: n}, err
+}
+
+// writeTrainingSummary writes the training summary of q's period: figures
+// only (person-times by group; the restricted people are counted as the
+// dashboards count them, and named nowhere).
+func writeTrainingSummary(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error) {
 	p, err := attendancePeriod(q, db.Now())
 	if err != nil {
 		return 0, err
@@ -88,23 +96,25 @@ func attendancePeriod(q app.ReportRequest, now time.Time) (app.KPIPeriod, error)
 		Label: fmt.Sprintf("Từ %s đến %s", from.Format(dayVI), to.Format(dayVI))}, nil
 }
 
-// writeSignInSheet writes the sign-in sheet of the session named by key.
-func writeSignInSheet(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, key string, mask bool) (int, error) {
+// writeSignInSheet writes the sign-in sheet of the session named by key,
+// masked unless q.Unmask; the participants whose data is restricted are
+// left out unless q.SeesRestricted.
+func writeSignInSheet(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, key string, q app.ReportRequest) (reportOut, error) {
 	s, err := findAttendanceSession(ctx, db, key)
 	if err != nil {
-		return 0, err
+		return reportOut{}, err
 	}
 	rows, err := storage.ListRecords[app.Attendance](ctx, db, storage.RecordQuery{SessionID: s.ID})
 	if err != nil {
-		return 0, err
+		return reportOut{}, err
 	}
 	people, err := storage.ListRecords[app.Participant](ctx, db, storage.RecordQuery{IncludeVoided: true})
 	if err != nil {
-		return 0, err
+		return reportOut{}, err
 	}
 	orgs, err := storage.ListRecords[app.Organisation](ctx, db, storage.RecordQuery{IncludeVoided: true})
 	if err != nil {
-		return 0, err
+		return reportOut{}, err
 	}
 	byID := map[string]app.Participant{}
 	for _, p := range people {
@@ -115,18 +125,25 @@ func writeSignInSheet(ctx context.Context, db *storage.DB, refs *app.RefData, w 
 		orgName[o.ID] = o.Name
 	}
 	attendees := make([]xlsx.Attendee, 0, len(rows))
+	named := map[string]bool{}
 	for _, a := range rows {
 		p, ok := byID[a.ParticipantID]
 		if ok && p.Voided {
 			continue // recorded by mistake: not on the list
 		}
+		if ok && p.Restricted && !q.SeesRestricted {
+			continue // restricted: only for who may see it
+		}
+		named[a.ParticipantID] = true
 		attendees = append(attendees, xlsx.Attendee{Participant: p, Attendance: a, Organisation: orgName[p.OrganisationID]})
 	}
 	unitName := ""
 	if u, ok := refs.Unit(s.UnitCode); ok {
 		unitName = u.Name
 	}
-	return xlsx.WriteAttendance(w, &s, attendees, refs, unitName, mask)
+	n, err := xlsx.WriteAttendance(w, &s, attendees, refs, unitName, !q.Unmask)
+	return reportOut{rows: n, people: len(named),
+		what: fmt.Sprintf("Danh sách điểm danh lớp tập huấn %q ngày %s (mã lớp %s); %s", s.Title, attendanceDay(s.StartDate), s.ID, unitLabel(refs, s.UnitCode))}, err
 }
 
 // findAttendanceSession returns the session whose id is key or, failing that, whose

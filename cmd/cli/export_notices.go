@@ -22,12 +22,15 @@ const NoticeBoardDays = 7
 // q.Commune on a provincial device, with a day in q.From..q.To (default:
 // today and the next NoticeBoardDays days). It returns how many sales it
 // lists.
-func writeNotices(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error) {
+func writeNotices(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (reportOut, error) {
+	n, err := writeNoticeBoard(ctx, db, refs, w, q)
+	return reportOut{rows: n}, err
+}
+
+// writeNoticeBoard is writeNotices.
+func writeNoticeBoard(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error) {
 	if q.Year != 0 {
 		return 0, app.Errorf(app.EINVALID, "Danh sách công khai thông báo bán hàng tính theo ngày: dùng --from, --to, không dùng --year.")
-	}
-	if q.Mask {
-		return 0, app.Errorf(app.EINVALID, "Danh sách công khai là để niêm yết cho người tiêu dùng biết: không dùng --mask.")
 	}
 	unit, err := db.UnitCode(ctx)
 	if err != nil {

@@ -21,7 +21,7 @@ func init() {
 // one commune, or on a provincial device without a commune of the whole
 // province, received in the period of q (the current report year by
 // default), streamed from the store.
-func writeRegister(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (int, error) {
+func writeRegister(ctx context.Context, db *storage.DB, refs *app.RefData, w io.Writer, q app.ReportRequest) (reportOut, error) {
 	// A register of 100,000 cases allocates gigabytes in passing but keeps
 	// ~100 MB live: let the heap grow before collecting (≈8% faster),
 	// within a limit well under the 300 MB budget of an old laptop.
@@ -29,20 +29,51 @@ func writeRegister(ctx context.Context, db *storage.DB, refs *app.RefData, w io.
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(250 << 20))
 	period, err := registerPeriod(q, db.Now())
 	if err != nil {
-		return 0, err
+		return reportOut{}, err
 	}
 	unit, err := registerUnit(ctx, db, refs, q.Commune)
 	if err != nil {
-		return 0, err
+		return reportOut{}, err
 	}
 	// The cases are read a batch at a time (storage.Register), not all
 	// at once (KPIData): a register of 100,000 cases stays within a few
-	// hundred megabytes.
-	reg, err := db.Register(ctx, storage.RegisterQuery{Unit: unit, Period: period})
+	// hundred megabytes. The cases of a restricted person are left out
+	// unless the one who asks may see them.
+	reg, err := db.Register(ctx, storage.RegisterQuery{Unit: unit, Period: period, WithRestricted: q.SeesRestricted})
 	if err != nil {
-		return 0, err
+		return reportOut{}, err
 	}
-	return xlsx.WriteRegisterStream(ctx, w, reg, xlsx.RegisterOptions{Unit: unit, Period: period, Mask: q.Mask, Refs: refs})
+	src := &peopleCounter{Register: reg, people: map[string]bool{}}
+	n, err := xlsx.WriteRegisterStream(ctx, w, src, xlsx.RegisterOptions{Unit: unit, Period: period, Mask: !q.Unmask, Refs: refs})
+	return reportOut{rows: n, people: len(src.people),
+		what: "Sổ theo dõi tiếp nhận, giải quyết phản ánh, khiếu nại; " + period.Label + "; " + unitLabel(refs, unit)}, err
+}
+
+// peopleCounter is the register's cases, counting the consumers they
+// name: by name without diacritics and phone digits, so that one person's
+// several cases count once.
+type peopleCounter struct {
+	*storage.Register
+	people map[string]bool
+}
+
+func (p *peopleCounter) Each(ctx context.Context, units []string, fn func(c *app.Case, evs []app.CaseEvent) error) error {
+	return p.Register.Each(ctx, units, func(c *app.Case, evs []app.CaseEvent) error {
+		p.people[personKey(c.ConsumerName, c.ConsumerPhone)] = true
+		return fn(c, evs)
+	})
+}
+
+// personKey tells people apart for a count: the name without diacritics
+// and the digits of the phone.
+func personKey(name, phone string) string {
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, phone)
+	return app.Fold(name) + "|" + digits
 }
 
 // registerPeriod is the period of q: report year q.Year (15/12 of the

@@ -74,6 +74,8 @@ func TestRegister_ExportImportRoundTrip(t *testing.T) {
 		args := []string{"export", "--data", dir, "--report", "register", "--from", "1/1/2020", "--to", today, "--out", f.path}
 		if f.mask {
 			args = append(args, "--mask")
+		} else {
+			args = append(args, "--unmask", "Chuyển dữ liệu sang máy mới của xã")
 		}
 		if _, _, err := run(t, args...); err != nil {
 			t.Fatal(err)

@@ -39,10 +39,10 @@ func TestWriteReport_TypedRequest(t *testing.T) {
 		q    app.ReportRequest
 		args []string
 	}{
-		{app.ReportRequest{Report: app.ReportRegister, From: from, To: to, Mask: true},
+		{app.ReportRequest{Report: app.ReportRegister, From: from, To: to},
 			[]string{"--report", "register", "--from", flag(from), "--to", flag(to), "--mask"}},
-		{app.ReportRequest{Report: app.ReportRegister, From: from},
-			[]string{"--report", "register", "--from", flag(from)}},
+		{app.ReportRequest{Report: app.ReportRegister, From: from, Unmask: true, Reason: "Kiểm tra"},
+			[]string{"--report", "register", "--from", flag(from), "--unmask", "Kiểm tra"}},
 		{app.ReportRequest{Report: app.ReportAttendance, From: from, To: to},
 			[]string{"--report", "attendance", "--from", flag(from), "--to", flag(to)}},
 		{app.ReportRequest{Report: app.ReportAnnual, Year: year},
