@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -27,6 +28,25 @@ import (
 //
 // The functions here are pure: the store (storage.(*DB).Anonymise) chooses
 // the records, applies the changes as ordinary edits and audits the run.
+
+// MaxRetentionYears bounds a retention period a device may be set to.
+const MaxRetentionYears = 100
+
+// Validate checks a retention period set on a device: whole years from 1
+// to MaxRetentionYears, with a Vietnamese message per bad field.
+func (r Retention) Validate() error {
+	fe := map[string]string{}
+	if r.CaseYears < 1 || r.CaseYears > MaxRetentionYears {
+		fe["case_years"] = fmt.Sprintf("Thời hạn lưu vụ việc phải từ 1 đến %d năm.", MaxRetentionYears)
+	}
+	if r.ParticipantYears < 1 || r.ParticipantYears > MaxRetentionYears {
+		fe["participant_years"] = fmt.Sprintf("Thời hạn lưu người tham dự phải từ 1 đến %d năm.", MaxRetentionYears)
+	}
+	if len(fe) > 0 {
+		return &Error{Code: EINVALID, Message: "Thời hạn lưu trữ không hợp lệ.", Fields: fe}
+	}
+	return nil
+}
 
 // Redacted replaces a value scrubbed from free text.
 const Redacted = "[đã ẩn]"
