@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -111,17 +112,22 @@ type dueRecord struct {
 // nothing. The steps of a case are append-only and keep their text
 // (app/retention.go).
 func (db *DB) Anonymise(ctx context.Context, r app.Retention) (AnonymiseResult, error) {
-	return db.anonymise(ctx, r, false)
+	return db.anonymise(ctx, r, false, "")
 }
+
+// AutoRetentionOfficer names who acted in a run the desktop app made by
+// itself (DailyAnonymise): not the officer who happens to be signed in.
+const AutoRetentionOfficer = "Ứng dụng (tự ẩn danh hóa hằng ngày)"
 
 // AnonymiseDryRun lists what Anonymise would anonymise now, changing
 // nothing.
 func (db *DB) AnonymiseDryRun(ctx context.Context, r app.Retention) (AnonymiseResult, error) {
-	return db.anonymise(ctx, r, true)
+	return db.anonymise(ctx, r, true, "")
 }
 
 // DailyAnonymise runs Anonymise with the device's retention period once
-// a day (Vietnam time): ran is false if it already ran today.
+// a day (Vietnam time), in the name of AutoRetentionOfficer: ran is false
+// if it already ran today.
 func (db *DB) DailyAnonymise(ctx context.Context) (res AnonymiseResult, ran bool, err error) {
 	today := db.Now().In(app.ICT).Format(time.DateOnly)
 	last, err := getMeta(ctx, db.r, metaRetentionLastRun)
@@ -132,13 +138,15 @@ func (db *DB) DailyAnonymise(ctx context.Context) (res AnonymiseResult, ran bool
 	if err != nil {
 		return res, false, err
 	}
-	if res, err = db.Anonymise(ctx, r); err != nil {
+	if res, err = db.anonymise(ctx, r, false, AutoRetentionOfficer); err != nil {
 		return res, true, err
 	}
 	return res, true, db.tx(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, metaRetentionLastRun, today) })
 }
 
-func (db *DB) anonymise(ctx context.Context, r app.Retention, dry bool) (AnonymiseResult, error) {
+// anonymise is Anonymise (dry: AnonymiseDryRun) with the officer the edits
+// and the audit record name ("": the store's officer).
+func (db *DB) anonymise(ctx context.Context, r app.Retention, dry bool, officer string) (AnonymiseResult, error) {
 	res := AnonymiseResult{Retention: r, DryRun: dry}
 	if err := r.Validate(); err != nil {
 		return res, err
@@ -170,7 +178,7 @@ func (db *DB) anonymise(ctx context.Context, r app.Retention, dry bool) (Anonymi
 		err := db.tx(ctx, func(tx *sql.Tx) error {
 			done, failed = nil, nil
 			for _, d := range batch {
-				switch err := db.anonymiseOne(ctx, tx, d, on); {
+				switch err := db.anonymiseOne(ctx, tx, d, on, officer); {
 				case err == nil:
 					done = append(done, d)
 				case app.ErrorCode(err) == app.EINVALID:
@@ -183,7 +191,7 @@ func (db *DB) anonymise(ctx context.Context, r app.Retention, dry bool) (Anonymi
 		})
 		if err != nil {
 			if res.Records() > 0 { // the batches already written are audited
-				err = errors.Join(err, db.auditAnonymise(ctx, res))
+				err = errors.Join(err, db.auditAnonymise(ctx, res, officer))
 			}
 			return res, err
 		}
@@ -195,7 +203,7 @@ func (db *DB) anonymise(ctx context.Context, r app.Retention, dry bool) (Anonymi
 	if res.Records() == 0 {
 		return res, nil
 	}
-	return res, db.auditAnonymise(ctx, res)
+	return res, db.auditAnonymise(ctx, res, officer)
 }
 
 func (res *AnonymiseResult) add(d dueRecord) {
@@ -222,7 +230,7 @@ func errMessage(err error) string {
 
 // anonymiseOne anonymises one record in tx as an ordinary edit (the path
 // of Edit), from the record as stored now.
-func (db *DB) anonymiseOne(ctx context.Context, tx *sql.Tx, d dueRecord, on time.Time) error {
+func (db *DB) anonymiseOne(ctx context.Context, tx *sql.Tx, d dueRecord, on time.Time, officer string) error {
 	k, _ := kindOf(d.entity)
 	stored, _, found, err := db.get(ctx, tx, k, d.id)
 	if err != nil || !found {
@@ -258,13 +266,16 @@ func (db *DB) anonymiseOne(ctx context.Context, tx *sql.Tx, d dueRecord, on time
 	if len(changes) == 0 {
 		return nil
 	}
-	e := edit{base: -1, changes: changes, now: db.Now().UTC().Truncate(time.Second), officer: db.currentOfficer(), check: true}
+	if officer == "" {
+		officer = db.currentOfficer()
+	}
+	e := edit{base: -1, changes: changes, now: db.Now().UTC().Truncate(time.Second), officer: officer, check: true}
 	return db.write(ctx, tx, d.entity, d.id, e)
 }
 
 // auditAnonymise records the run: how many cases and participants, the
 // case numbers, how many people.
-func (db *DB) auditAnonymise(ctx context.Context, res AnonymiseResult) error {
+func (db *DB) auditAnonymise(ctx context.Context, res AnonymiseResult, officer string) error {
 	what := fmt.Sprintf("Ẩn danh hóa khi hết thời hạn lưu trữ (vụ việc: %d năm sau khi kết thúc; người tham dự: %d năm sau lần tham dự cuối): %d vụ việc, %d người tham dự.",
 		res.Retention.CaseYears, res.Retention.ParticipantYears, len(res.Cases), res.Participants)
 	if n := len(res.Cases); n > 0 {
@@ -275,7 +286,25 @@ func (db *DB) auditAnonymise(ctx context.Context, res AnonymiseResult) error {
 		}
 		what += "."
 	}
-	return db.Audit(ctx, &app.AuditEntry{Action: app.AuditAnonymise, What: what, People: res.People, Records: res.Records()})
+	return db.Audit(ctx, &app.AuditEntry{Action: app.AuditAnonymise, What: what, People: res.People, Records: res.Records(), Officer: officer})
+}
+
+// AnonymisationLog returns the audit records of the retention runs
+// (app.AuditAnonymise) this device holds — its own and, synced, those of
+// the commune's other devices — newest first.
+func (db *DB) AnonymisationLog(ctx context.Context) ([]app.AuditEntry, error) {
+	all, err := ListRecords[app.AuditEntry](ctx, db, RecordQuery{})
+	if err != nil {
+		return nil, err
+	}
+	var out []app.AuditEntry
+	for i := len(all) - 1; i >= 0; i-- {
+		if all[i].Action == app.AuditAnonymise {
+			out = append(out, all[i])
+		}
+	}
+	slices.SortStableFunc(out, func(a, b app.AuditEntry) int { return b.At.Compare(a.At) })
+	return out, nil
 }
 
 // dueCases returns the cases due under r at now, oldest number first, and

@@ -192,6 +192,10 @@ func TestAnonymise_ClosedCasesAndOldParticipants(t *testing.T) {
 		}
 	}
 
+	if log, err := db.AnonymisationLog(ctx); err != nil || len(log) != 1 || log[0].Officer != "Cán bộ Thử" || log[0].ID != a.ID {
+		t.Fatalf("log %+v, %v", log, err)
+	}
+
 	// The figures of 2014 are those before.
 	kpiAfter := before()
 	if !reflect.DeepEqual(kpiBefore.Complaints, kpiAfter.Complaints) || !reflect.DeepEqual(kpiBefore.Training, kpiAfter.Training) {
@@ -232,8 +236,17 @@ func TestRetentionSetting(t *testing.T) {
 	if _, ran, _ := db.DailyAnonymise(ctx); ran {
 		t.Fatal("ran twice on one day")
 	}
+	// A participant recorded in 2023, last seen then: due after 3 years.
+	clk.Set(time.Date(2023, 5, 2, 8, 0, 0, 0, app.ICT))
+	if err := db.SaveRecord(ctx, &app.Participant{FullName: "Hồ Văn Cũ", Type: "hoi_vien_doan_the"}); err != nil {
+		t.Fatal(err)
+	}
 	clk.Set(time.Date(2026, 7, 2, 0, 30, 0, 0, app.ICT))
-	if _, ran, _ := db.DailyAnonymise(ctx); !ran {
-		t.Fatal("did not run the next day")
+	res, ran, err := db.DailyAnonymise(ctx)
+	if err != nil || !ran || res.Participants != 1 || res.Retention != want {
+		t.Fatalf("the next day: %+v %v %v", res, ran, err)
+	}
+	if log, _ := db.AnonymisationLog(ctx); len(log) != 1 || log[0].Officer != AutoRetentionOfficer {
+		t.Fatalf("log %+v", log)
 	}
 }
