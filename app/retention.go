@@ -14,9 +14,16 @@ import (
 // personal fields (PersonalFieldsOf) are anonymised: names become initials,
 // phones, addresses, the birth date and the sensitive evidence note are
 // removed, and the free text is scrubbed of those values. Luật Bảo vệ dữ
-// liệu cá nhân 91/2025/QH15 and NĐ 356/2025/NĐ-CP ask that personal data be
-// kept only as long as the task needs; the case itself stays, so the
-// commune's figures and reports of past years do not change.
+// liệu cá nhân 91/2025/QH15 Điều 3 khoản 3 keeps personal data only as
+// long as the purpose needs, and Điều 14 khoản 1 điểm b, c ends it when
+// the purpose is done or the period ends; anonymising (khử nhận dạng,
+// Điều 2 khoản 11; controlled, never re-identified, Điều 14 khoản 6)
+// takes out the basic data of NĐ 356/2025/NĐ-CP Điều 3 (name, birth date,
+// contact address, phone) and the sensitive data of Điều 4 khoản 1 (the
+// evidence note of health, disability, ethnicity). The case itself stays,
+// so the commune's figures and reports of past years do not change. The
+// number of years (DefaultRetention) is a local choice: no text found
+// names a period for these files (docs/privacy.md).
 //
 // What is kept: every field the indicators and the reports count (app/
 // kpi.go, app/xlsx/annual*.go: kind, channel, sector, issue types, the

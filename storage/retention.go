@@ -134,6 +134,9 @@ func (db *DB) DailyAnonymise(ctx context.Context) (res AnonymiseResult, ran bool
 	if err != nil || last == today {
 		return res, false, err
 	}
+	if unit, err := db.UnitCode(ctx); err != nil || unit == "" {
+		return res, false, err // a provincial device: see MsgRetentionNoCommune
+	}
 	r, err := db.Retention(ctx)
 	if err != nil {
 		return res, false, err
@@ -144,6 +147,11 @@ func (db *DB) DailyAnonymise(ctx context.Context) (res AnonymiseResult, ran bool
 	return res, true, db.tx(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, metaRetentionLastRun, today) })
 }
 
+// MsgRetentionNoCommune refuses a retention run on a device that records
+// for no commune (the province's): each commune's devices anonymise their
+// own records, and the province's copy follows through the sync.
+const MsgRetentionNoCommune = "Máy này không gắn với xã, phường nào (máy cấp tỉnh): việc ẩn danh hóa khi hết thời hạn lưu trữ do máy của từng xã, phường thực hiện và đồng bộ về máy chủ."
+
 // anonymise is Anonymise (dry: AnonymiseDryRun) with the officer the edits
 // and the audit record name ("": the store's officer).
 func (db *DB) anonymise(ctx context.Context, r app.Retention, dry bool, officer string) (AnonymiseResult, error) {
@@ -151,12 +159,19 @@ func (db *DB) anonymise(ctx context.Context, r app.Retention, dry bool, officer 
 	if err := r.Validate(); err != nil {
 		return res, err
 	}
-	now := db.Now()
-	due, err := db.dueCases(ctx, r, now, &res)
+	unit, err := db.UnitCode(ctx)
 	if err != nil {
 		return res, err
 	}
-	people, err := db.dueParticipants(ctx, r, now)
+	if unit == "" {
+		return res, app.Errorf(app.EINVALID, "%s", MsgRetentionNoCommune)
+	}
+	now := db.Now()
+	due, err := db.dueCases(ctx, unit, r, now, &res)
+	if err != nil {
+		return res, err
+	}
+	people, err := db.dueParticipants(ctx, unit, r, now)
 	if err != nil {
 		return res, err
 	}
@@ -307,11 +322,12 @@ func (db *DB) AnonymisationLog(ctx context.Context) ([]app.AuditEntry, error) {
 	return out, nil
 }
 
-// dueCases returns the cases due under r at now, oldest number first, and
-// notes in res the cases held back.
-func (db *DB) dueCases(ctx context.Context, r app.Retention, now time.Time, res *AnonymiseResult) ([]dueRecord, error) {
+// dueCases returns the cases of the commune unit due under r at now, by
+// number, and notes in res the cases held back.
+func (db *DB) dueCases(ctx context.Context, unit string, r app.Retention, now time.Time, res *AnonymiseResult) ([]dueRecord, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT fields, server_version FROM cases
-		WHERE coalesce(json_extract(fields, '$.anonymised_on'), '') = '' ORDER BY json_extract(fields, '$.number')`)
+		WHERE coalesce(json_extract(fields, '$.anonymised_on'), '') = '' AND json_extract(fields, '$.unit_code') = ?
+		ORDER BY json_extract(fields, '$.number')`, unit)
 	if err != nil {
 		return nil, fmt.Errorf("retention cases: %w", err)
 	}
@@ -357,10 +373,11 @@ func (db *DB) dueCases(ctx context.Context, r app.Retention, now time.Time, res 
 	return out, nil
 }
 
-// dueParticipants returns the participants due under r at now: their last
+// dueParticipants returns the participants of the commune unit due under r
+// at now: their last
 // attendance is the day of the session or event attended (its last day),
 // or the check-in if later.
-func (db *DB) dueParticipants(ctx context.Context, r app.Retention, now time.Time) ([]dueRecord, error) {
+func (db *DB) dueParticipants(ctx context.Context, unit string, r app.Retention, now time.Time) ([]dueRecord, error) {
 	all := RecordQuery{IncludeVoided: true}
 	people, err := ListRecords[app.Participant](ctx, db, all)
 	if err != nil {
@@ -401,6 +418,9 @@ func (db *DB) dueParticipants(ctx context.Context, r app.Retention, now time.Tim
 	var out []dueRecord
 	for i := range people {
 		p := &people[i]
+		if p.UnitCode != unit {
+			continue
+		}
 		if due, _ := app.ParticipantRetention(p, last[p.ID], r, now); due {
 			out = append(out, dueRecord{entity: app.EntityParticipant, id: p.ID, ref: p.ID, people: 1})
 		}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -248,5 +249,23 @@ func TestRetentionSetting(t *testing.T) {
 	}
 	if log, _ := db.AnonymisationLog(ctx); len(log) != 1 || log[0].Officer != AutoRetentionOfficer {
 		t.Fatalf("log %+v", log)
+	}
+}
+
+// A provincial device (no commune) anonymises nothing itself: the
+// communes' devices do, and their edits reach it through the sync.
+func TestAnonymise_ProvincialDeviceRefuses(t *testing.T) {
+	ctx := context.Background()
+	clk := at(2026, 7, 1, 8, 0)
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "bvntd.sqlite"), Options{Now: clk.Now, DeviceTag: seededTag(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Anonymise(ctx, app.DefaultRetention); app.ErrorCode(err) != app.EINVALID || app.ErrorMessage(err) != MsgRetentionNoCommune {
+		t.Fatalf("province run: %v", err)
+	}
+	if _, ran, err := db.DailyAnonymise(ctx); ran || err != nil {
+		t.Fatalf("province daily run: %v %v", ran, err)
 	}
 }
