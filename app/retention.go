@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -29,9 +30,9 @@ import (
 // kpi.go, app/xlsx/annual*.go: kind, channel, sector, issue types, the
 // transaction, the commune codes, the vulnerable groups, the gender, the
 // status, the amounts; a participant's type, gender and age band) and the
-// business's fields (a business is not a person of NĐ 356). The steps of a
-// case (case events) are append-only and are not rewritten: their free
-// text keeps what the officer wrote at the time (see storage.Anonymise).
+// business's fields (a business is not a person of NĐ 356). The free text
+// of a case's steps (AnonymisedEvent) is scrubbed like the case's own;
+// the steps' kinds, times, statuses, outcomes and amounts are kept.
 //
 // The functions here are pure: the store (storage.(*DB).Anonymise) chooses
 // the records, applies the changes as ordinary edits and audits the run.
@@ -149,6 +150,44 @@ func AnonymisedParticipant(p Participant, on time.Time) Participant {
 	return p
 }
 
+// AnonymisedEvent returns e, a step of case c, with its free text
+// (PersonalFieldsOf[EntityCaseEvent].FreeText: the note, the parties, the
+// minutes…) scrubbed of c's personal values, as AnonymisedCase scrubs the
+// case's own text; c is the case as it was before it was anonymised.
+// Everything else of the step (its kind, time, statuses, outcome, amount)
+// is kept.
+func AnonymisedEvent(e CaseEvent, c *Case) CaseEvent {
+	s := scrubberFor([]string{c.ConsumerName, c.RepresentativeName}, []string{c.ConsumerPhone},
+		[]string{c.ConsumerAddress, c.ConsumerOldAddress}, []string{c.ConsumerBirthDate})
+	f := e.Fields()
+	changed := map[string]json.RawMessage{}
+	for _, name := range PersonalFieldsOf[EntityCaseEvent].FreeText {
+		var v string
+		if json.Unmarshal(f[name], &v) != nil || v == "" {
+			continue
+		}
+		if w := s.scrub(v); w != v {
+			b, _ := json.Marshal(w) // a string always marshals
+			changed[name] = b
+		}
+	}
+	if len(changed) > 0 {
+		e.SetFields(changed) // string fields: cannot fail
+	}
+	return e
+}
+
+// RetentionEnd returns the day a retention period of years counted from
+// since ends (Vietnam time): kept from 05/03/2020 for 10 years, 05/03/2030.
+// It is the record's AnonymisedOn, the same on every device that
+// anonymises it, so that two laptops doing it on different days write the
+// same values and make no conflict (the audit record keeps the day of the
+// run).
+func RetentionEnd(since time.Time, years int) time.Time {
+	f := since.In(ICT)
+	return time.Date(f.Year()+years, f.Month(), f.Day(), 0, 0, 0, 0, ICT)
+}
+
 // initialsOf is Initials, keeping a name that is initials already.
 func initialsOf(name string) string {
 	if IsInitials(name) {
@@ -166,9 +205,7 @@ func retentionEnded(from time.Time, years int, now time.Time) bool {
 	if from.IsZero() || years <= 0 {
 		return false
 	}
-	f := from.In(ICT)
-	due := time.Date(f.Year()+years, f.Month(), f.Day(), 0, 0, 0, 0, ICT)
-	return !now.Before(due)
+	return !now.Before(RetentionEnd(from, years))
 }
 
 // Why a record whose period has ended is still not anonymised.

@@ -141,3 +141,21 @@ func TestCaseRetention(t *testing.T) {
 		t.Error("participant attending in 2020: due in 2023")
 	}
 }
+
+func TestAnonymisedEvent(t *testing.T) {
+	c := Case{ConsumerName: "Nguyễn Thị Hồng Đào", ConsumerPhone: "0912345678", RepresentativeName: "Lê Văn Út"}
+	e := CaseEvent{ID: "e1", Kind: EventNegotiationResult, Note: "Gọi chị Đào qua số 0912 345 678",
+		Parties: "Bà Nguyễn Thị Hồng Đào; ông Lê Văn Út (đại diện); Cửa hàng Điện máy Xanh", Content: "Hai bên thống nhất đổi sản phẩm.",
+		AmountRecovered: 500000, At: time.Date(2015, 2, 1, 9, 0, 0, 0, ICT)}
+	a := AnonymisedEvent(e, &c)
+	if a.Note != "Gọi chị [đã ẩn] qua số [đã ẩn]" || a.Parties != "Bà [đã ẩn]; ông [đã ẩn] (đại diện); Cửa hàng Điện máy Xanh" ||
+		a.Content != e.Content || a.AmountRecovered != 500000 || !a.At.Equal(e.At) || a.Kind != e.Kind {
+		t.Errorf("got %+v", a)
+	}
+	if e.Note != "Gọi chị Đào qua số 0912 345 678" {
+		t.Error("the original step was changed")
+	}
+	if got := RetentionEnd(time.Date(2015, 2, 1, 23, 30, 0, 0, time.UTC), 10).Format(time.DateOnly); got != "2025-02-02" {
+		t.Errorf("RetentionEnd = %s (counted from the day in Vietnam)", got)
+	}
+}

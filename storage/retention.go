@@ -101,6 +101,7 @@ const maxAuditNumbers = 300
 type dueRecord struct {
 	entity, id, ref string
 	people          int
+	on              time.Time // the day its period ended: its AnonymisedOn
 }
 
 // Anonymise anonymises the personal fields of every record whose retention
@@ -108,9 +109,9 @@ type dueRecord struct {
 // app.ParticipantRetention): each as an ordinary edit (Edit: validated,
 // queued in the outbox, so the server and every other device anonymise it
 // too), in batches, then one audit record (app.AuditAnonymise) with the
-// counts and the case numbers, never a name. A run with nothing due writes
-// nothing. The steps of a case are append-only and keep their text
-// (app/retention.go).
+// counts and the case numbers, never a name. The free text of a case's
+// steps is scrubbed too (anonymiseSteps). A run with nothing due writes
+// nothing.
 func (db *DB) Anonymise(ctx context.Context, r app.Retention) (AnonymiseResult, error) {
 	return db.anonymise(ctx, r, false, "")
 }
@@ -182,7 +183,6 @@ func (db *DB) anonymise(ctx context.Context, r app.Retention, dry bool, officer 
 		}
 		return res, nil
 	}
-	on := now
 	for start := 0; start < len(due); start += anonymiseBatch {
 		batch := due[start:min(start+anonymiseBatch, len(due))]
 		if err := ctx.Err(); err != nil {
@@ -193,7 +193,7 @@ func (db *DB) anonymise(ctx context.Context, r app.Retention, dry bool, officer 
 		err := db.tx(ctx, func(tx *sql.Tx) error {
 			done, failed = nil, nil
 			for _, d := range batch {
-				switch err := db.anonymiseOne(ctx, tx, d, on, officer); {
+				switch err := db.anonymiseOne(ctx, tx, d, officer); {
 				case err == nil:
 					done = append(done, d)
 				case app.ErrorCode(err) == app.EINVALID:
@@ -245,7 +245,7 @@ func errMessage(err error) string {
 
 // anonymiseOne anonymises one record in tx as an ordinary edit (the path
 // of Edit), from the record as stored now.
-func (db *DB) anonymiseOne(ctx context.Context, tx *sql.Tx, d dueRecord, on time.Time, officer string) error {
+func (db *DB) anonymiseOne(ctx context.Context, tx *sql.Tx, d dueRecord, officer string) error {
 	k, _ := kindOf(d.entity)
 	stored, _, found, err := db.get(ctx, tx, k, d.id)
 	if err != nil || !found {
@@ -255,19 +255,26 @@ func (db *DB) anonymiseOne(ctx context.Context, tx *sql.Tx, d dueRecord, on time
 	if err != nil {
 		return err
 	}
+	if officer == "" {
+		officer = db.currentOfficer()
+	}
+	now := db.Now().UTC().Truncate(time.Second)
 	var anon app.Record
 	switch x := old.(type) {
 	case *app.Case:
 		if x.AnonymisedOn != "" {
 			return nil
 		}
-		a := app.AnonymisedCase(*x, on)
+		if err := db.anonymiseSteps(ctx, tx, x, officer, now); err != nil {
+			return err
+		}
+		a := app.AnonymisedCase(*x, d.on)
 		anon = &a
 	case *app.Participant:
 		if x.AnonymisedOn != "" {
 			return nil
 		}
-		a := app.AnonymisedParticipant(*x, on)
+		a := app.AnonymisedParticipant(*x, d.on)
 		anon = &a
 	default:
 		return fmt.Errorf("anonymise: %s records are not anonymised", d.entity)
@@ -281,11 +288,54 @@ func (db *DB) anonymiseOne(ctx context.Context, tx *sql.Tx, d dueRecord, on time
 	if len(changes) == 0 {
 		return nil
 	}
-	if officer == "" {
-		officer = db.currentOfficer()
-	}
-	e := edit{base: -1, changes: changes, now: db.Now().UTC().Truncate(time.Second), officer: officer, check: true}
+	e := edit{base: -1, changes: changes, now: now, officer: officer, check: true}
 	return db.write(ctx, tx, d.entity, d.id, e)
+}
+
+// anonymiseSteps scrubs the free text of the steps of case c (as it is
+// before it is anonymised) of c's personal values, each step changed as a
+// synced upsert of the fields that changed, like a pulled change of a
+// step: the server merges it per field and every device pulls it. Steps
+// stay append-only for officers: no edit path reaches them (Edit and write
+// refuse them); only this run rewrites their text.
+func (db *DB) anonymiseSteps(ctx context.Context, tx *sql.Tx, c *app.Case, officer string, now time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT fields FROM case_events WHERE case_id = ? ORDER BY at, id`, c.ID)
+	if err != nil {
+		return fmt.Errorf("steps of case: %w", err)
+	}
+	var steps []app.CaseEvent
+	for rows.Next() {
+		var s string
+		var e app.CaseEvent
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return err
+		}
+		if err := json.Unmarshal([]byte(s), &e); err != nil {
+			rows.Close()
+			return fmt.Errorf("case event: %w", err)
+		}
+		steps = append(steps, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range steps {
+		e := &steps[i]
+		a := app.AnonymisedEvent(*e, c)
+		changes := app.DiffFields(e.Fields(), a.Fields())
+		if len(changes) == 0 {
+			continue
+		}
+		if err := db.put(ctx, tx, eventKind, &a); err != nil {
+			return err
+		}
+		if err := db.appendMutationAt(ctx, tx, app.EntityCaseEvent, e.ID, e.UnitCode, changes, officer, now, -1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // auditAnonymise records the run: how many cases and participants, the
@@ -358,7 +408,7 @@ func (db *DB) dueCases(ctx context.Context, unit string, r app.Retention, now ti
 	var out []dueRecord
 	for i := range cases {
 		c := &cases[i]
-		due, _, held := app.CaseRetention(c, steps[c.ID], r, now)
+		due, since, held := app.CaseRetention(c, steps[c.ID], r, now)
 		switch {
 		case held != "":
 			res.Held = append(res.Held, c.Number)
@@ -367,7 +417,8 @@ func (db *DB) dueCases(ctx context.Context, unit string, r app.Retention, now ti
 			if c.RepresentativeName != "" {
 				n++
 			}
-			out = append(out, dueRecord{entity: app.EntityCase, id: c.ID, ref: c.Number, people: n})
+			out = append(out, dueRecord{entity: app.EntityCase, id: c.ID, ref: c.Number, people: n,
+				on: app.RetentionEnd(since, r.CaseYears)})
 		}
 	}
 	return out, nil
@@ -421,8 +472,9 @@ func (db *DB) dueParticipants(ctx context.Context, unit string, r app.Retention,
 		if p.UnitCode != unit {
 			continue
 		}
-		if due, _ := app.ParticipantRetention(p, last[p.ID], r, now); due {
-			out = append(out, dueRecord{entity: app.EntityParticipant, id: p.ID, ref: p.ID, people: 1})
+		if due, since := app.ParticipantRetention(p, last[p.ID], r, now); due {
+			out = append(out, dueRecord{entity: app.EntityParticipant, id: p.ID, ref: p.ID, people: 1,
+				on: app.RetentionEnd(since, r.ParticipantYears)})
 		}
 	}
 	return out, nil

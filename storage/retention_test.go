@@ -52,6 +52,10 @@ func newRetentionFixture(t *testing.T, db *DB, clk interface{ Set(time.Time) }) 
 			t.Fatalf("%s: %v", k, err)
 		}
 	}
+	if err := db.AddCaseEvent(ctx, f.closed.ID, &app.CaseEvent{Kind: app.EventNote,
+		Note: "Đã gọi lại cho bà Nguyễn Thị Hồng Đào theo số 0912345678."}); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.AddCaseEvent(ctx, f.open.ID, &app.CaseEvent{Kind: app.EventAccepted}); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +133,8 @@ func TestAnonymise_ClosedCasesAndOldParticipants(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.ConsumerName != "N.T.H.Đ." || c.ConsumerPhone != "" || c.ConsumerAddress != "" || c.ConsumerBirthDate != "" ||
-		c.VulnerableEvidence != "" || c.AnonymisedOn != "2025-06-01" {
+		c.VulnerableEvidence != "" || c.AnonymisedOn != "2024-03-06" { // ten years after its last step
+
 		t.Fatalf("case = %+v", c)
 	}
 	if c.Summary != "Bà [đã ẩn] (SĐT [đã ẩn]) mua sữa hết hạn sử dụng." || c.Evidence[1] != "Ảnh chụp tin nhắn từ [đã ẩn]" {
@@ -152,18 +157,26 @@ func TestAnonymise_ClosedCasesAndOldParticipants(t *testing.T) {
 	if err := db.GetRecord(ctx, f.oldPerson.ID, &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.FullName != "Đ.V.Ơ." || p.Phone != "" || p.Note != "Anh [đã ẩn], số [đã ẩn], xin thêm tài liệu" || p.AgeBand != "tu_60" || p.AnonymisedOn != "2025-06-01" {
+	if p.FullName != "Đ.V.Ơ." || p.Phone != "" || p.Note != "Anh [đã ẩn], số [đã ẩn], xin thêm tài liệu" || p.AgeBand != "tu_60" || p.AnonymisedOn != "2019-03-06" {
 		t.Fatalf("participant = %+v", p)
 	}
 	if err := db.GetRecord(ctx, f.activePerson.ID, &q); err != nil || q.FullName != "Võ Thị Năng Động" {
 		t.Fatalf("a participant attending in 2022 was anonymised: %+v", q)
 	}
 
+	evs, err := db.ListCaseEvents(ctx, f.closed.ID)
+	if err != nil || len(evs) != 4 || evs[3].Note != "Đã gọi lại cho bà [đã ẩn] theo số [đã ẩn]." || evs[1].AmountRecovered != 450000 {
+		t.Fatalf("steps after: %+v, %v", evs, err)
+	}
+
 	// The changes are ordinary edits, queued for the server.
 	batch := mustBatch(t, db)
 	var sent []string
 	for _, m := range batch {
-		if m.Entity == app.EntityCase && m.RecordID == f.closed.ID && string(m.Fields["anonymised_on"]) == `"2025-06-01"` {
+		if m.Entity == app.EntityCaseEvent && m.RecordID == evs[3].ID && len(m.Fields) == 1 && m.Fields["note"] != nil {
+			sent = append(sent, "step")
+		}
+		if m.Entity == app.EntityCase && m.RecordID == f.closed.ID && string(m.Fields["anonymised_on"]) == `"2024-03-06"` {
 			sent = append(sent, "case")
 			if string(m.Fields["consumer_phone"]) != `""` {
 				t.Fatalf("mutation %v", m.Fields)
@@ -173,7 +186,7 @@ func TestAnonymise_ClosedCasesAndOldParticipants(t *testing.T) {
 			sent = append(sent, "participant")
 		}
 	}
-	if len(sent) != 2 {
+	if len(sent) != 3 {
 		t.Fatalf("mutations sent for %v", sent)
 	}
 
