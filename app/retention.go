@@ -108,16 +108,16 @@ func AgeBandOn(birth string, at time.Time) string {
 	return "tu_60"
 }
 
-// AnonymisedCase returns c with its personal fields anonymised on day on
-// (Vietnam time): the consumer's and the representative's names as
-// initials; the phone, the address, the old address and the birth date
-// removed (the age band derived from the birth date at receipt first,
-// when none was recorded); the sensitive evidence note removed; the facts,
-// the request and the evidence items scrubbed of the names, the phone and
-// the addresses; AnonymisedOn set. Everything else is kept as it is.
+// AnonymisedCase returns c with its personal fields anonymised: the
+// consumer's and the representative's names as initials; the phone, the
+// address, the old address and the birth date removed (the age band
+// derived from the birth date at receipt first, when none was recorded);
+// the sensitive evidence note removed; the facts, the request and the
+// evidence items scrubbed of the names, the phone, the addresses and the
+// birth date; AnonymisedOn set to on (the day its retention period ended,
+// RetentionEnd). Everything else is kept as it is.
 func AnonymisedCase(c Case, on time.Time) Case {
-	s := scrubberFor([]string{c.ConsumerName, c.RepresentativeName}, []string{c.ConsumerPhone},
-		[]string{c.ConsumerAddress, c.ConsumerOldAddress}, []string{c.ConsumerBirthDate})
+	s := caseScrubber(&c)
 	if c.ConsumerAgeBand == "" && c.ConsumerBirthDate != "" && !c.ReceivedAt.IsZero() {
 		c.ConsumerAgeBand = AgeBandOn(c.ConsumerBirthDate, c.ReceivedAt)
 	}
@@ -138,8 +138,8 @@ func AnonymisedCase(c Case, on time.Time) Case {
 	return c
 }
 
-// AnonymisedParticipant returns p with its personal fields anonymised on
-// day on: the name as initials, the phone removed, the note scrubbed of
+// AnonymisedParticipant returns p with its personal fields anonymised, on
+// as its AnonymisedOn: the name as initials, the phone removed, the note scrubbed of
 // both; the type, gender, age band and workplace (an organisation) kept.
 func AnonymisedParticipant(p Participant, on time.Time) Participant {
 	s := scrubberFor([]string{p.FullName}, []string{p.Phone}, nil, nil)
@@ -157,8 +157,7 @@ func AnonymisedParticipant(p Participant, on time.Time) Participant {
 // Everything else of the step (its kind, time, statuses, outcome, amount)
 // is kept.
 func AnonymisedEvent(e CaseEvent, c *Case) CaseEvent {
-	s := scrubberFor([]string{c.ConsumerName, c.RepresentativeName}, []string{c.ConsumerPhone},
-		[]string{c.ConsumerAddress, c.ConsumerOldAddress}, []string{c.ConsumerBirthDate})
+	s := caseScrubber(c)
 	f := e.Fields()
 	changed := map[string]json.RawMessage{}
 	for _, name := range PersonalFieldsOf[EntityCaseEvent].FreeText {
@@ -293,6 +292,13 @@ type scrubber struct {
 	names  [][]string // each name as folded words
 	phones map[string]bool
 	texts  [][]string // addresses, the birth date: folded words
+}
+
+// caseScrubber scrubs the personal values of case c: the consumer's and
+// the representative's names, the phone, the addresses, the birth date.
+func caseScrubber(c *Case) scrubber {
+	return scrubberFor([]string{c.ConsumerName, c.RepresentativeName}, []string{c.ConsumerPhone},
+		[]string{c.ConsumerAddress, c.ConsumerOldAddress}, []string{c.ConsumerBirthDate})
 }
 
 func scrubberFor(names, phones, addresses, dates []string) scrubber {
