@@ -37,6 +37,16 @@ import (
 // The functions here are pure: the store (storage.(*DB).Anonymise) chooses
 // the records, applies the changes as ordinary edits and audits the run.
 
+// RetentionRun is what the last retention run on a device left for an
+// officer to do: the cases it held back (RetentionNoFinalStep), by number,
+// and the records it could not anonymise, each as a line naming the case
+// number (or participant id) and why. No name.
+type RetentionRun struct {
+	At     time.Time `json:"at"`
+	Held   []string  `json:"held"`
+	Failed []string  `json:"failed"`
+}
+
 // MaxRetentionYears bounds a retention period a device may be set to.
 const MaxRetentionYears = 100
 

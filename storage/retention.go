@@ -21,6 +21,7 @@ import (
 const (
 	metaRetention        = "retention"          // app.Retention as JSON; unset: app.DefaultRetention
 	metaRetentionLastRun = "retention_last_run" // the day (YYYY-MM-DD, Vietnam) of the last daily run
+	metaRetentionResult  = "retention_result"   // app.RetentionRun of the last run, as JSON
 )
 
 // retentionJSON is how the setting is kept in the meta table.
@@ -83,6 +84,16 @@ type AnonymiseFailure struct {
 	Entity  string
 	Ref     string // the case number, or the participant's id
 	Message string
+}
+
+// String names the record (a case by its number, a participant by its id,
+// never by name) and why it was refused, in Vietnamese.
+func (f AnonymiseFailure) String() string {
+	what := "Vụ việc " + f.Ref
+	if f.Entity == app.EntityParticipant {
+		what = "Người tham dự (mã " + f.Ref + ")"
+	}
+	return what + ": " + f.Message
 }
 
 // Records returns how many records were anonymised.
@@ -215,10 +226,41 @@ func (db *DB) anonymise(ctx context.Context, r app.Retention, dry bool, officer 
 		}
 		res.Failed = append(res.Failed, failed...)
 	}
+	if err := db.saveRetentionRun(ctx, now, res); err != nil {
+		return res, err
+	}
 	if res.Records() == 0 {
 		return res, nil
 	}
 	return res, db.auditAnonymise(ctx, res, officer)
+}
+
+// saveRetentionRun keeps what the run at left for an officer (the cases
+// held back, the records refused), for the sync tab to show.
+func (db *DB) saveRetentionRun(ctx context.Context, at time.Time, res AnonymiseResult) error {
+	run := app.RetentionRun{At: at.UTC().Truncate(time.Second), Held: res.Held}
+	for _, f := range res.Failed {
+		run.Failed = append(run.Failed, f.String())
+	}
+	b, err := json.Marshal(run)
+	if err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, metaRetentionResult, string(b)) })
+}
+
+// LastRetentionRun returns what the last (not dry) retention run on this
+// device left for an officer; a zero At if none ran.
+func (db *DB) LastRetentionRun(ctx context.Context) (app.RetentionRun, error) {
+	var run app.RetentionRun
+	v, err := getMeta(ctx, db.r, metaRetentionResult)
+	if err != nil || v == "" {
+		return run, err
+	}
+	if err := json.Unmarshal([]byte(v), &run); err != nil {
+		return app.RetentionRun{}, fmt.Errorf("retention result: %w", err)
+	}
+	return run, nil
 }
 
 func (res *AnonymiseResult) add(d dueRecord) {

@@ -209,6 +209,10 @@ func TestAnonymise_ClosedCasesAndOldParticipants(t *testing.T) {
 	if log, err := db.AnonymisationLog(ctx); err != nil || len(log) != 1 || log[0].Officer != "Cán bộ Thử" || log[0].ID != a.ID {
 		t.Fatalf("log %+v, %v", log, err)
 	}
+	if run, err := db.LastRetentionRun(ctx); err != nil || !reflect.DeepEqual(run.Held, []string{f.stepless.Number}) ||
+		len(run.Failed) != 0 || !run.At.Equal(a.At) {
+		t.Fatalf("last run %+v, %v", run, err)
+	}
 
 	// The figures of 2014 are those before.
 	kpiAfter := before()

@@ -22,6 +22,9 @@ type RetentionService interface {
 	SetRetention(ctx context.Context, r app.Retention) error
 	// AnonymisationLog lists the audit records of the runs, newest first.
 	AnonymisationLog(ctx context.Context) ([]app.AuditEntry, error)
+	// LastRetentionRun is what the device's last run left for an officer:
+	// the cases held back and the records refused.
+	LastRetentionRun(ctx context.Context) (app.RetentionRun, error)
 }
 
 // retentionLogShown is how many runs the panel lists.
@@ -43,6 +46,7 @@ type retentionPanel struct {
 	form      *widget.Form
 	save      *widget.Button
 	msg       *widget.Label
+	last      *widget.Label // what the last run left for an officer
 	list      *fyne.Container
 
 	content fyne.CanvasObject
@@ -53,7 +57,7 @@ func newRetentionPanel(ctx context.Context, svc RetentionService, run func(func(
 	title := &widget.Label{Text: lang.X("retention.title", "Thời hạn lưu trữ và ẩn danh hóa"),
 		TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	help := &widget.Label{Wrapping: fyne.TextWrapWord, Text: lang.X("retention.help",
-		"Khi hết thời hạn lưu trữ, ứng dụng tự ẩn danh hóa dữ liệu cá nhân mỗi ngày (họ tên thành chữ viết tắt; bỏ số điện thoại, địa chỉ, ngày sinh, ghi chú về tình trạng sức khỏe) và đồng bộ lên máy chủ như một lần sửa. Số liệu báo cáo các năm trước không thay đổi.")}
+		"Mỗi ngày, ứng dụng tự ẩn danh hóa dữ liệu cá nhân đã hết thời hạn lưu trữ: họ tên thành chữ viết tắt; bỏ số điện thoại, địa chỉ, ngày sinh và ghi chú chứng cứ thuộc nhóm dễ bị tổn thương (sức khỏe, khuyết tật…); xóa các thông tin đó khỏi nội dung vụ việc và các bước xử lý. Thay đổi được đồng bộ lên máy chủ như một lần sửa. Số liệu báo cáo các năm trước không thay đổi.")}
 	p.setting = &widget.Label{Wrapping: fyne.TextWrapWord}
 	p.caseYears = &widget.Entry{PlaceHolder: "10"}
 	p.people = &widget.Entry{PlaceHolder: "5"}
@@ -65,9 +69,11 @@ func newRetentionPanel(ctx context.Context, svc RetentionService, run func(func(
 	p.edit.Hide()
 	p.msg = &widget.Label{Wrapping: fyne.TextWrapWord}
 	p.msg.Hide()
+	p.last = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	p.last.Hide()
 	p.list = container.NewVBox()
 	logTitle := &widget.Label{Text: lang.X("retention.log", "Những lần đã ẩn danh hóa"), TextStyle: fyne.TextStyle{Bold: true}}
-	p.content = container.NewVBox(title, help, p.setting, p.edit, p.msg, logTitle, p.list)
+	p.content = container.NewVBox(title, help, p.setting, p.edit, p.msg, p.last, logTitle, p.list)
 	return p
 }
 
@@ -76,14 +82,18 @@ func (p *retentionPanel) refresh() {
 	p.run(func() {
 		r, err := p.svc.Retention(p.ctx)
 		var log []app.AuditEntry
+		var last app.RetentionRun
 		if err == nil {
 			log, err = p.svc.AnonymisationLog(p.ctx)
 		}
-		fyne.Do(func() { p.apply(r, log, err) })
+		if err == nil {
+			last, err = p.svc.LastRetentionRun(p.ctx)
+		}
+		fyne.Do(func() { p.apply(r, log, last, err) })
 	})
 }
 
-func (p *retentionPanel) apply(r app.Retention, log []app.AuditEntry, err error) {
+func (p *retentionPanel) apply(r app.Retention, log []app.AuditEntry, last app.RetentionRun, err error) {
 	if err != nil {
 		p.say(widget.DangerImportance, lang.X("retention.load_failed", "Không đọc được thời hạn lưu trữ: {{.Reason}}",
 			map[string]any{"Reason": userMessage(err)}))
@@ -99,6 +109,7 @@ func (p *retentionPanel) apply(r app.Retention, log []app.AuditEntry, err error)
 	} else {
 		p.edit.Hide()
 	}
+	p.showLast(last)
 	rows := make([]fyne.CanvasObject, 0, retentionLogShown+1)
 	if len(log) == 0 {
 		rows = append(rows, widget.NewLabel(lang.X("retention.none", "Chưa ẩn danh hóa bản ghi nào.")))
@@ -109,11 +120,33 @@ func (p *retentionPanel) apply(r app.Retention, log []app.AuditEntry, err error)
 			break
 		}
 		rows = append(rows, &widget.Label{Wrapping: fyne.TextWrapWord, Text: lang.X("retention.row",
-			"{{.When}} – {{.Officer}}: {{.What}} ({{.People}} người)",
+			"{{.When}} – {{.Officer}} – dữ liệu của {{.People}} người: {{.What}}",
 			map[string]any{"When": FormatDateTime(e.At), "Officer": e.Officer, "What": e.What, "People": e.People})})
 	}
 	p.list.Objects = rows
 	p.list.Refresh()
+}
+
+// showLast shows what the last run left for an officer, if anything: the
+// cases held back (to be given their closing step) and the records refused.
+func (p *retentionPanel) showLast(run app.RetentionRun) {
+	var lines []string
+	if len(run.Held) > 0 {
+		lines = append(lines, lang.X("retention.held",
+			"Lần ẩn danh hóa {{.When}} giữ nguyên {{.N}} vụ việc đã hết thời hạn vì tiến trình không có bước kết thúc (ẩn danh hóa sẽ làm thay đổi số liệu các năm trước). Hãy ghi bước kết thúc cho các vụ việc: {{.Numbers}}",
+			map[string]any{"When": FormatDateTime(run.At), "N": len(run.Held), "Numbers": strings.Join(run.Held, ", ")}))
+	}
+	if len(run.Failed) > 0 {
+		lines = append(lines, lang.X("retention.failed", "Không ẩn danh hóa được {{.N}} bản ghi, cần sửa lại:",
+			map[string]any{"N": len(run.Failed)}))
+		lines = append(lines, run.Failed...)
+	}
+	if len(lines) == 0 {
+		p.last.Hide()
+		return
+	}
+	p.last.SetText(strings.Join(lines, "\n"))
+	p.last.Show()
 }
 
 // showHints shows a message under each field in error (by its name:

@@ -29,6 +29,13 @@ func TestRetentionPanel_ListAndLeaderSetting(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A case closed without a closing step in its timeline (an old
+	// import): held back, and the panel asks for the step.
+	held := &app.Case{ReceivedAt: clock.Now().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai", Status: app.StatusClosed,
+		ConsumerName: "Lê Thị Cũ", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn."}
+	if err := fx.db.CreateCase(ctx, held); err != nil {
+		t.Fatal(err)
+	}
 	clock.Set(time.Date(2025, 6, 1, 9, 0, 0, 0, app.ICT))
 	if _, err := fx.db.Anonymise(ctx, app.DefaultRetention); err != nil {
 		t.Fatal(err)
@@ -51,11 +58,15 @@ func TestRetentionPanel_ListAndLeaderSetting(t *testing.T) {
 	all := strings.Join(texts(p.content), "\n")
 	must(t, strings.Contains(all, "vụ việc 10 năm sau khi kết thúc; người tham dự 5 năm"), "setting not shown:\n%s", all)
 	must(t, strings.Contains(all, "01/06/2025") && strings.Contains(all, "Lê Văn Tâm") && strings.Contains(all, c.Number) &&
-		strings.Contains(all, "1 vụ việc, 0 người tham dự") && strings.Contains(all, "(1 người)"), "run not listed:\n%s", all)
+		strings.Contains(all, "1 vụ việc, 0 người tham dự") && strings.Contains(all, "dữ liệu của 1 người"), "run not listed:\n%s", all)
 	must(t, !strings.Contains(all, "Nguyễn") && !strings.Contains(all, "0912"), "the list names the person:\n%s", all)
 	must(t, !p.edit.Visible(), "an officer who is not the leader may change the period")
+	must(t, p.last.Visible() && strings.Contains(p.last.Text, "giữ nguyên 1 vụ việc") && strings.Contains(p.last.Text, held.Number),
+		"held case not shown: %q", p.last.Text)
 
 	p = open("lanh_dao")
+	fx.win.Resize(fyne.NewSize(1280, 1100)) // the whole sync tab, the panel at its foot
+	screenshot(t, fx, "retention-panel")
 	must(t, p.edit.Visible() && p.caseYears.Text == "10" && p.people.Text == "5", "leader's fields %v %q %q", p.edit.Visible(), p.caseYears.Text, p.people.Text)
 	test.Type(p.caseYears, "x")
 	tapButton(p.save)

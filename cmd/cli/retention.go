@@ -83,10 +83,6 @@ func PrintAnonymiseResult(w io.Writer, res storage.AnonymiseResult) {
 			len(res.Held), strings.Join(res.Held, ", "))
 	}
 	for _, f := range res.Failed {
-		what := "Vụ việc " + f.Ref
-		if f.Entity == app.EntityParticipant {
-			what = "Người tham dự (mã " + f.Ref + ")"
-		}
-		fmt.Fprintf(w, "Không ẩn danh hóa được %s: %s\n", what, f.Message)
+		fmt.Fprintf(w, "Không ẩn danh hóa được: %s\n", f)
 	}
 }
