@@ -307,9 +307,6 @@ func (db *DB) anonymiseOne(ctx context.Context, tx *sql.Tx, d dueRecord, officer
 		if x.AnonymisedOn != "" {
 			return nil
 		}
-		if err := db.anonymiseSteps(ctx, tx, x, officer, now); err != nil {
-			return err
-		}
 		a := app.AnonymisedCase(*x, d.on)
 		anon = &a
 	case *app.Participant:
@@ -331,7 +328,13 @@ func (db *DB) anonymiseOne(ctx context.Context, tx *sql.Tx, d dueRecord, officer
 		return nil
 	}
 	e := edit{base: -1, changes: changes, now: now, officer: officer, check: true}
-	return db.write(ctx, tx, d.entity, d.id, e)
+	if err := db.write(ctx, tx, d.entity, d.id, e); err != nil {
+		return err // refused (validation): its steps are left as they are too
+	}
+	if c, ok := old.(*app.Case); ok {
+		return db.anonymiseSteps(ctx, tx, c, officer, now)
+	}
+	return nil
 }
 
 // anonymiseSteps scrubs the free text of the steps of case c (as it is

@@ -16,8 +16,8 @@ import (
 // a step (as an old import left it), a voided case, and two participants
 // (one attended a session in 2014, one in 2022). It returns the ids.
 type retentionFixture struct {
-	closed, open, stepless, voided *app.Case
-	oldPerson, activePerson        *app.Participant
+	closed, open, stepless, voided, refused *app.Case
+	oldPerson, activePerson                 *app.Participant
 }
 
 func newRetentionFixture(t *testing.T, db *DB, clk interface{ Set(time.Time) }) retentionFixture {
@@ -37,7 +37,8 @@ func newRetentionFixture(t *testing.T, db *DB, clk interface{ Set(time.Time) }) 
 	f.stepless = newCase(db, "Lê Thị Cũ")
 	f.stepless.Status = app.StatusClosed
 	f.voided = newCase(db, "Phạm Văn Hủy")
-	for _, c := range []*app.Case{f.closed, f.open, f.stepless, f.voided} {
+	f.refused = newCase(db, "Trịnh Văn Lỗi")
+	for _, c := range []*app.Case{f.closed, f.open, f.stepless, f.voided, f.refused} {
 		if err := db.CreateCase(ctx, c); err != nil {
 			t.Fatal(err)
 		}
@@ -60,6 +61,19 @@ func newRetentionFixture(t *testing.T, db *DB, clk interface{ Set(time.Time) }) 
 		t.Fatal(err)
 	}
 	if err := db.VoidCase(ctx, f.voided.ID, "Ghi trùng"); err != nil {
+		t.Fatal(err)
+	}
+	// A closed case whose sector the catalogue no longer has (as a newer
+	// catalogue may leave an old case): the edit is refused; the run goes on.
+	for _, k := range []string{app.EventAccepted, app.EventResolved} {
+		if err := db.AddCaseEvent(ctx, f.refused.ID, &app.CaseEvent{Kind: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.AddCaseEvent(ctx, f.refused.ID, &app.CaseEvent{Kind: app.EventNote, Note: "Ông Trịnh Văn Lỗi gọi lại."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.ExecContext(ctx, `UPDATE cases SET fields = json_set(fields, '$.sector', 'linh_vuc_da_bo') WHERE id = ?`, f.refused.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.oldPerson = &app.Participant{FullName: "Đặng Văn Ơn", Type: "hoi_vien_doan_the", Gender: "nam", AgeBand: "tu_60",
@@ -110,8 +124,8 @@ func TestAnonymise_ClosedCasesAndOldParticipants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(dry.Cases, []string{f.closed.Number, f.voided.Number}) || dry.Participants != 1 ||
-		!reflect.DeepEqual(dry.Held, []string{f.stepless.Number}) || dry.People != 3 {
+	if !reflect.DeepEqual(dry.Cases, []string{f.closed.Number, f.voided.Number, f.refused.Number}) || dry.Participants != 1 ||
+		!reflect.DeepEqual(dry.Held, []string{f.stepless.Number}) || dry.People != 4 {
 		t.Fatalf("dry run = %+v", dry)
 	}
 	if after, _, _ := db.OutboxCount(ctx); after != pending {
@@ -125,8 +139,15 @@ func TestAnonymise_ClosedCasesAndOldParticipants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(res.Cases, dry.Cases) || res.Participants != 1 || len(res.Failed) != 0 {
+	if !reflect.DeepEqual(res.Cases, dry.Cases[:2]) || res.Participants != 1 || len(res.Failed) != 1 ||
+		res.Failed[0].Ref != f.refused.Number || !strings.Contains(res.Failed[0].Message, "Lĩnh vực") {
 		t.Fatalf("run = %+v", res)
+	}
+	if r, _ := db.GetCase(ctx, f.refused.ID); r.ConsumerName != "Trịnh Văn Lỗi" || r.AnonymisedOn != "" {
+		t.Fatalf("the refused case changed: %+v", r)
+	}
+	if evs, _ := db.ListCaseEvents(ctx, f.refused.ID); evs[len(evs)-1].Note != "Ông Trịnh Văn Lỗi gọi lại." {
+		t.Fatal("the steps of a refused case were scrubbed")
 	}
 	c, err := db.GetCase(ctx, f.closed.ID)
 	if err != nil {
@@ -210,7 +231,7 @@ func TestAnonymise_ClosedCasesAndOldParticipants(t *testing.T) {
 		t.Fatalf("log %+v, %v", log, err)
 	}
 	if run, err := db.LastRetentionRun(ctx); err != nil || !reflect.DeepEqual(run.Held, []string{f.stepless.Number}) ||
-		len(run.Failed) != 0 || !run.At.Equal(a.At) {
+		len(run.Failed) != 1 || !strings.HasPrefix(run.Failed[0], "Vụ việc "+f.refused.Number+": ") || !run.At.Equal(a.At) {
 		t.Fatalf("last run %+v, %v", run, err)
 	}
 
@@ -220,8 +241,9 @@ func TestAnonymise_ClosedCasesAndOldParticipants(t *testing.T) {
 		t.Fatalf("2014 figures changed:\n%+v\n%+v", kpiBefore.Complaints, kpiAfter.Complaints)
 	}
 
-	// A second run finds nothing and writes no audit record.
-	if res, err := db.Anonymise(ctx, r); err != nil || res.Records() != 0 {
+	// A second run finds nothing new (the refused case is tried again and
+	// refused again) and writes no audit record.
+	if res, err := db.Anonymise(ctx, r); err != nil || res.Records() != 0 || len(res.Failed) != 1 {
 		t.Fatalf("second run: %+v, %v", res, err)
 	}
 	if audits, _ := ListRecords[app.AuditEntry](ctx, db, RecordQuery{}); len(audits) != 1 {
