@@ -84,7 +84,7 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	})
 	svc := ui.Services{Cases: db, Records: db, KPI: db, Sync: syncs, Scheduler: syncs, Review: db,
 		Reports: reportService{db: db, refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
-		Backups: backups, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now,
+		Backups: backups, Retention: db, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now,
 		Opener: ui.SystemOpener{Dir: filepath.Join(data, "phieu-in")}}
 	open := func() error {
 		return ui.Open(w, svc, func(u *ui.UI) {
@@ -114,6 +114,7 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 		}
 	}()
 	go dailyBackups(ctx, backups)
+	go dailyRetention(ctx, db, syncs.Saved)
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
@@ -155,6 +156,35 @@ func dailyBackups(ctx context.Context, b cli.BackupService) {
 			slog.Warn("daily backup failed", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
 		} else if taken {
 			slog.Info("daily backup", "file", info.Name, "size", info.Size)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// dailyRetention anonymises, once a day, the records whose retention
+// period has ended (storage.DailyAnonymise, issue 19 item 3): at start,
+// then checking every hour while the app runs, off the Fyne goroutine. A
+// run that changed records asks for a sync, which carries the edits to
+// the server and the commune's other devices. The log says how many
+// records, never which person.
+func dailyRetention(ctx context.Context, db *storage.DB, saved func()) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		res, ran, err := db.DailyAnonymise(ctx)
+		switch {
+		case err != nil:
+			slog.Warn("daily anonymisation failed", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
+		case ran:
+			slog.Info("daily anonymisation", "cases", len(res.Cases), "participants", res.Participants,
+				"held", len(res.Held), "failed", len(res.Failed))
+		}
+		if res.Records() > 0 {
+			saved()
 		}
 		select {
 		case <-ctx.Done():

@@ -1,7 +1,7 @@
 // Command bvntd is the desktop app of BVNTD Đồng Tháp for the consumer
 // protection officers of communes and wards: cases, offline, synced with the
 // provincial server. With a sub-command (demo, enroll, sync, export, import,
-// backup, restore; cmd/cli) it runs that command and exits; otherwise it
+// backup, restore, retention; cmd/cli) it runs that command and exits; otherwise it
 // opens the window, whose wiring is desktop.go: the services app/ui works
 // with over the local store, and the sync scheduler below them.
 package main

@@ -132,7 +132,10 @@ type Services struct {
 	// Backups keeps the local backups (the "Sao lưu" part of the sync
 	// tab) and warns of a full disk; nil hides both.
 	Backups BackupService
-	Refs    *app.RefData // seeded reference data; nil means none
+	// Retention is the retention period and the list of what was
+	// anonymised (in the sync tab); nil hides them.
+	Retention RetentionService
+	Refs      *app.RefData // seeded reference data; nil means none
 	// UnitCode is this device's commune or ward, "" if not set.
 	UnitCode string
 	Officer  string // the officer using this device, recorded on edits
@@ -187,8 +190,9 @@ type UI struct {
 	casePane   *fyne.Container
 	review     *reviewScreen // nil without a ReviewService
 	syncPanel  *syncPanel
-	backups    *backupPanel  // nil without a BackupService
-	diskBanner *widget.Label // the low-disk warning above the tabs
+	backups    *backupPanel    // nil without a BackupService
+	retention  *retentionPanel // nil without a RetentionService
+	diskBanner *widget.Label   // the low-disk warning above the tabs
 	line       *statusLine
 	sched      SyncScheduler
 	casesTab   *container.TabItem
@@ -246,6 +250,11 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		u.backups.onDisk = u.showDisk
 		u.syncPanel.body.Add(widget.NewSeparator())
 		u.syncPanel.body.Add(u.backups.content)
+	}
+	if svc.Retention != nil {
+		u.retention = newRetentionPanel(u.ctx, svc.Retention, run, func() string { return u.svc.Role })
+		u.syncPanel.body.Add(widget.NewSeparator())
+		u.syncPanel.body.Add(u.retention.content)
 	}
 
 	u.casesTab = container.NewTabItemWithIcon(lang.X("tab.cases", "Vụ việc"), theme.DocumentIcon(), u.casePane)
@@ -319,6 +328,9 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 			u.syncPanel.refresh()
 			if u.backups != nil {
 				u.backups.refresh()
+			}
+			if u.retention != nil {
+				u.retention.refresh()
 			}
 		case t == u.reviewTab && u.review != nil:
 			u.reviewPane.show()

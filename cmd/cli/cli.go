@@ -1,5 +1,5 @@
 // Package cli holds the sub-commands of the desktop program bvntd (demo,
-// enroll, sync, export, import, backup, restore): the command-line contract
+// enroll, sync, export, import, backup, restore, retention): the command-line contract
 // of docs/DESIGN.md §2, driven by scripts and tests. The root main.go calls
 // Run for them and opens the window otherwise.
 //
@@ -48,7 +48,7 @@ const AppVersion = "0.1.0"
 const StoreFile = "bvntd.sqlite"
 
 // Commands lists the sub-commands Run knows.
-var Commands = []string{"demo", "enroll", "sync", "export", "import", "backup", "restore"}
+var Commands = []string{"demo", "enroll", "sync", "export", "import", "backup", "restore", "retention"}
 
 // IsCommand reports whether name is a sub-command.
 func IsCommand(name string) bool {
@@ -217,6 +217,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.backup(ctx, fs, data, args[1:])
 	case "restore":
 		return m.restore(ctx, fs, data, args[1:])
+	case "retention":
+		return m.retention(ctx, fs, data, args[1:])
 	}
 	return nil
 }
