@@ -501,3 +501,14 @@ func (ws words) matchLoose(rs []rune, i int, n []string) int {
 	}
 	return len(n)
 }
+
+// ScrubCaseText returns text with case c's personal values (the names,
+// the phone in any form, the addresses, the birth date) replaced as
+// retention replaces them: what a masked register prints of the case's
+// free text, which may quote them.
+func ScrubCaseText(c *Case, text string) string {
+	if text == "" {
+		return ""
+	}
+	return caseScrubber(c).scrub(text)
+}

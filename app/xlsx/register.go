@@ -728,6 +728,9 @@ func registerCell(id string, i int, r *RegisterCase, opt RegisterOptions, st *re
 		}
 		return text(r.Sector)
 	case rcSummary:
+		if opt.Mask {
+			return text(app.ScrubCaseText(r.Case, r.Summary))
+		}
 		return text(r.Summary)
 	case rcStatus:
 		return text(label(app.CaseStatuses, r.Status))

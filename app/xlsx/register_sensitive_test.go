@@ -78,3 +78,33 @@ func unzipped(t *testing.T, b []byte) []byte {
 	}
 	return out
 }
+
+// A masked register's "Nội dung" does not quote the consumer's name or
+// phone: the summary is scrubbed as retention scrubs it; the unmasked one
+// prints it as written.
+func TestWriteRegister_MaskedSummaryScrubbed(t *testing.T) {
+	d, refs := registerData(t)
+	var c *app.Case
+	for i := range d.Cases {
+		if d.Cases[i].Number == "28261-2026-A7K3-0003" {
+			c = &d.Cases[i]
+		}
+	}
+	if c == nil {
+		t.Fatal("the test data lost case 0003")
+	}
+	c.ConsumerName, c.ConsumerPhone = "Trần Thị Bé Ba", "0912345678"
+	c.Summary = "Bà Trần Thị Bé Ba (ĐT 0912 345 678) mua nồi cơm điện bị hỏng sau hai ngày."
+	for _, mask := range []bool{true, false} {
+		_, b, _ := writeRegisterFile(t, d, RegisterOptions{Unit: "28261", Period: app.ReportYear(2026), Refs: refs, Mask: mask})
+		text := unzipped(t, b)
+		if !bytes.Contains(text, []byte("mua nồi cơm điện bị hỏng")) {
+			t.Fatalf("register (masked %v) lacks the summary", mask)
+		}
+		for _, s := range []string{"Trần Thị Bé Ba", "0912 345 678"} {
+			if got := bytes.Contains(text, []byte(s)); got == mask {
+				t.Errorf("register (masked %v): holds %q = %v", mask, s, got)
+			}
+		}
+	}
+}
