@@ -136,6 +136,10 @@ type Main struct {
 	// AuditFrom and AuditTo are the days (dd/mm/yyyy) of export --report
 	// audit (--from, --to).
 	AuditFrom, AuditTo string
+	// Unmask is the reason given with export --unmask: the register is
+	// then written with personal data, and an audit record per commune
+	// says so; "" writes it masked.
+	Unmask string
 	// MinAppVersion: serve refuses pushes from older apps (426).
 	MinAppVersion string
 	// MaxConns bounds serve's open connections (--max-conns;
@@ -222,6 +226,7 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.Out, "out", "", "output file, - for stdout")
 		fs.StringVar(&m.AuditFrom, "from", "", "audit: first day dd/mm/yyyy")
 		fs.StringVar(&m.AuditTo, "to", "", "audit: last day dd/mm/yyyy")
+		fs.StringVar(&m.Unmask, "unmask", "", "register: write personal data unmasked, for this reason (recorded)")
 	default:
 		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, allow-reenrol, export, backup, restore hoặc calendar; xem --help.", m.Command)
 	}
@@ -273,6 +278,12 @@ func (m *Main) ParseFlags(args []string) error {
 		}
 		if (m.AuditFrom != "" || m.AuditTo != "") && m.Report != "audit" {
 			return app.Errorf(app.EINVALID, "--from và --to chỉ dùng với --report audit; các báo cáo khác dùng --year.")
+		}
+		if m.Unmask != "" && m.Report != "register" {
+			return app.Errorf(app.EINVALID, "--unmask chỉ dùng với --report register: các báo cáo khác không có thông tin cá nhân để che.")
+		}
+		if m.Unmask != "" && strings.TrimSpace(m.Unmask) == "" {
+			return app.Errorf(app.EINVALID, "Xuất sổ theo dõi không che thông tin cá nhân cần ghi lý do (--unmask \"lý do\").")
 		}
 		if m.Report == "audit" && m.Year != 0 {
 			return app.Errorf(app.EINVALID, "Nhật ký truy xuất chọn theo ngày: dùng --from, --to, không dùng --year.")
@@ -541,7 +552,9 @@ type serverReportOptions struct {
 	Year    int    // the report year; 0 for the current one
 	// From and To are the days of --from and --to (dd/mm/yyyy; audit).
 	From, To string
-	Now      time.Time
+	// Unmask is the reason of an unmasked register ("" masked).
+	Unmask string
+	Now    time.Time
 }
 
 // serverReport writes one .xlsx report of the merged data to w and returns
@@ -561,7 +574,7 @@ func (m *Main) export(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			n, err := r(ctx, m.store, refs, w, serverReportOptions{Commune: m.Commune, Year: m.Year, From: m.AuditFrom, To: m.AuditTo, Now: m.Now()})
+			n, err := r(ctx, m.store, refs, w, serverReportOptions{Commune: m.Commune, Year: m.Year, From: m.AuditFrom, To: m.AuditTo, Unmask: strings.TrimSpace(m.Unmask), Now: m.Now()})
 			if err == nil && m.Out != "-" {
 				fmt.Fprintf(m.Stderr, "%d dòng.\n", n)
 			}

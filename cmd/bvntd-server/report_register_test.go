@@ -130,30 +130,57 @@ func TestExportRegister_Province(t *testing.T) {
 		t.Fatalf("per-commune totals %q", last)
 	}
 
-	// One commune from the server: the rows its laptop writes.
-	export(append(yearFlag, "--commune", "28261", "--out", out)...)
-	server, err := excelize.OpenFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
+	// One commune from the server: the rows its laptop writes, masked by
+	// default, and unmasked with a reason, which leaves an audit record in
+	// the commune's scope.
 	d, err := laptops["28261"].db.KPIData(ctx, "28261")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if _, err := xlsx.WriteRegister(ctx, &buf, d, xlsx.RegisterOptions{Unit: "28261", Period: period, Refs: refs, Printed: clock.Peek()}); err != nil {
-		t.Fatal(err)
-	}
-	local, err := excelize.OpenReader(&buf)
+	before, err := srv.store.AuditEntries(ctx, "28261")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer local.Close()
-	a, _ := server.GetRows(xlsx.RegisterSheet)
-	b, _ := local.GetRows(xlsx.RegisterSheet)
-	if len(server.GetSheetList()) != 1 || fmt.Sprint(a) != fmt.Sprint(b) {
-		t.Fatalf("the server's register of Mỹ Tho differs from the laptop's:\nserver %q\nlaptop %q", a, b)
+	for _, mask := range []bool{true, false} {
+		flags := append(yearFlag, "--commune", "28261", "--out", out)
+		if !mask {
+			flags = append(flags, "--unmask", "Thanh tra tỉnh yêu cầu theo công văn số 12/TTr")
+		}
+		export(flags...)
+		server, err := excelize.OpenFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer server.Close()
+		var buf bytes.Buffer
+		if _, err := xlsx.WriteRegister(ctx, &buf, d, xlsx.RegisterOptions{Unit: "28261", Period: period, Refs: refs, Printed: clock.Peek(), Mask: mask}); err != nil {
+			t.Fatal(err)
+		}
+		local, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer local.Close()
+		a, _ := server.GetRows(xlsx.RegisterSheet)
+		b, _ := local.GetRows(xlsx.RegisterSheet)
+		if len(server.GetSheetList()) != 1 || fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Fatalf("the server's register of Mỹ Tho (masked %v) differs from the laptop's:\nserver %q\nlaptop %q", mask, a, b)
+		}
+	}
+	after, err := srv.store.AuditEntries(ctx, "28261")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before)+1 {
+		t.Fatalf("audit records of Mỹ Tho: %d before, %d after one unmasked export", len(before), len(after))
+	}
+	for _, e := range after {
+		if e.Officer == ServerOfficer && (e.Action != app.AuditUnmaskedExport || e.Reason == "" || e.Records != inYear["28261"] || e.People == 0) {
+			t.Fatalf("the server's audit record %+v", e)
+		}
+	}
+	if _, _, err := run(t, "export", "--db", srv.path, "--report", "annual", "--unmask", "x", "--out", out); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("--unmask of a report of figures: %v", err)
 	}
 	if _, _, err := run(t, "export", "--db", srv.path, "--report", "register", "--commune", "12345", "--out", out); app.ErrorCode(err) != app.EINVALID {
 		t.Fatalf("unknown commune: %v", err)
