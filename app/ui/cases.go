@@ -336,6 +336,9 @@ func (s *casesScreen) cellText(row, col int) string {
 	case colReceived:
 		return FormatDate(c.ReceivedAt)
 	case colConsumer:
+		if c.Limited && c.ConsumerName == "" {
+			return lang.X("cases.limited", "(do UBND xã, phường lưu giữ)")
+		}
 		return c.ConsumerName
 	case colBusiness:
 		return c.BusinessName
