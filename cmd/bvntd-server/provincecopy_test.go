@@ -192,3 +192,47 @@ func lineOf(out, id, want string) bool {
 	}
 	return false
 }
+
+// A provincial laptop that holds the communes whole (the full copy, or
+// every provincial laptop synced before the limited copy existed) and is
+// given the limited copy downloads the communes again on its next sync:
+// the personal data of the cases not referred to the province leave it,
+// what it wrote itself stays, and nothing it sent is lost or sent twice.
+func TestProvinceCopy_LaptopGivenTheLimitedCopyLetsThePersonalDataGo(t *testing.T) {
+	ctx := context.Background()
+	clock := clocktest.AtToday(t)
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a := newLaptop(t, srv, "28261", 0)
+	p := newLaptop(t, srv, syncproto.ScopeProvince, 0)
+	if _, err := srv.store.SetFullCopy(ctx, p.db.DeviceID(), true); err != nil {
+		t.Fatal(err)
+	}
+	x := a.newCase("Lê Thị Hạnh Phúc")
+	a.mustSync()
+	own := p.newCase("Phạm Minh Khôi") // the Sở's own case, recorded for commune 28261
+	p.mustSync()
+	if c := p.get(x.ID); c.ConsumerName != "Lê Thị Hạnh Phúc" {
+		t.Fatalf("the full copy: %q", c.ConsumerName)
+	}
+
+	if _, err := srv.store.SetFullCopy(ctx, p.db.DeviceID(), false); err != nil {
+		t.Fatal(err)
+	}
+	p.mustSync()
+	if c := p.get(x.ID); c.ConsumerName != "" || c.Summary != "" || !c.Limited || c.Number != x.Number {
+		t.Fatalf("after the limited copy: %q %q limited %v", c.ConsumerName, c.Summary, c.Limited)
+	}
+	if strings.Contains(p.dump(), "Hạnh Phúc") {
+		t.Fatal("the laptop still holds the consumer's name")
+	}
+	if c := p.get(own.ID); c.ConsumerName != "Phạm Minh Khôi" || c.Limited {
+		t.Fatalf("the province's own case: %q limited %v", c.ConsumerName, c.Limited)
+	}
+	if b, err := p.db.PendingBatch(ctx, 100); err != nil || len(b) != 0 {
+		t.Fatalf("outbox after the sync: %d %v", len(b), err)
+	}
+	a.mustSync()
+	if c := a.get(own.ID); c.ConsumerName != "Phạm Minh Khôi" {
+		t.Fatalf("the commune's copy of the province's case: %q", c.ConsumerName)
+	}
+}

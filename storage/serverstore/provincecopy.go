@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"bvntd/app"
@@ -22,7 +23,8 @@ import (
 // provincial body, which it handles itself. So a provincial device gets,
 // by default, a limited copy of the communes' data: every record, but
 // without the personal fields (app.PersonalFieldsOf: names, contacts,
-// sensitive details, free text) of cases, their steps and participants —
+// sensitive details, free text) of cases, their steps and participants,
+// nor the values of a conflict over one of those fields —
 // except the records the province holds whole (province_held):
 //
 //   - a case referred to a provincial agency (a step app.EventReferred
@@ -194,6 +196,9 @@ func isHeld(held map[string]bool, entity, id string, fields map[string]json.RawM
 // going to a limited provincial device, unless it is held whole. It
 // reports whether it did.
 func limitRecord(r *syncproto.Record, held map[string]bool) bool {
+	if r.Entity == app.EntityConflict {
+		return limitConflict(r, held)
+	}
 	p, ok := app.PersonalFieldsOf[r.Entity]
 	if !ok || r.Fields == nil || isHeld(held, r.Entity, r.ID, r.Fields) {
 		return false
@@ -201,6 +206,26 @@ func limitRecord(r *syncproto.Record, held map[string]bool) bool {
 	for _, f := range p.All() {
 		delete(r.Fields, f)
 	}
+	r.Limited = true
+	return true
+}
+
+// limitConflict leaves out the two values of a conflict record (r) over a
+// personal field of a record not held whole: they are that field's values.
+func limitConflict(r *syncproto.Record, held map[string]bool) bool {
+	if r.Fields == nil {
+		return false
+	}
+	var entity, id, field string
+	json.Unmarshal(r.Fields["entity"], &entity)
+	json.Unmarshal(r.Fields["record_id"], &id)
+	json.Unmarshal(r.Fields["field"], &field)
+	p, ok := app.PersonalFieldsOf[entity]
+	if !ok || !slices.Contains(p.All(), field) || held[heldKey(entity, id)] {
+		return false
+	}
+	delete(r.Fields, "kept_value")
+	delete(r.Fields, "other_value")
 	r.Limited = true
 	return true
 }

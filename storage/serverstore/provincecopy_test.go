@@ -290,3 +290,30 @@ func TestProvinceCopy_FilledFromRecordsStoredBefore(t *testing.T) {
 		t.Fatalf("limited: referred %v, other %v, the province's own %v", got[x].Limited, got[y].Limited, got[own].Limited)
 	}
 }
+
+// Two laptops of a commune write a consumer's phone concurrently: the
+// conflict record reaches the limited provincial device without the two
+// phones; a conflict over a field that is not personal comes whole.
+func TestProvinceCopy_ConflictOverAPersonalFieldLimited(t *testing.T) {
+	s, _ := MustOpen(t, newTestClock())
+	a, b := MustEnroll(t, s, "28261"), MustEnroll(t, s, "28261")
+	p := MustEnroll(t, s, syncproto.ScopeProvince)
+	x := app.NewID()
+	mustPush(t, s, a, mut(x, "28261", hlc(1), map[string]any{"id": x, "unit_code": "28261", "consumer_phone": "0912345678",
+		"business_name": "Cửa hàng A"}))
+	mustPush(t, s, b, mut(x, "28261", hlc(2), map[string]any{"consumer_phone": "0987654321", "business_name": "Cửa hàng B"}))
+	got, _ := pulledByID(t, s, p, nil)
+	conflicts := map[string]syncproto.Record{}
+	for _, r := range got {
+		if r.Entity == app.EntityConflict {
+			conflicts[fieldString(r, "field")] = r
+		}
+	}
+	phone, business := conflicts["consumer_phone"], conflicts["business_name"]
+	if !phone.Limited || phone.Fields["kept_value"] != nil || phone.Fields["other_value"] != nil || fieldString(phone, "record_id") != x {
+		t.Fatalf("the conflict over the phone: %+v", phone)
+	}
+	if business.Limited || business.Fields["kept_value"] == nil {
+		t.Fatalf("the conflict over the business: %+v", business)
+	}
+}
