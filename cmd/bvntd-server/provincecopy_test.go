@@ -236,3 +236,15 @@ func TestProvinceCopy_LaptopGivenTheLimitedCopyLetsThePersonalDataGo(t *testing.
 		t.Fatalf("the commune's copy of the province's case: %q", c.ConsumerName)
 	}
 }
+
+// newFullProvinceLaptop is a provincial laptop with the full copy: a
+// replica of the whole server, as the tests that compare its dump with the
+// server's need.
+func newFullProvinceLaptop(t *testing.T, srv *fieldServer) *laptop {
+	t.Helper()
+	l := newLaptop(t, srv, syncproto.ScopeProvince, 0)
+	if _, err := srv.store.SetFullCopy(context.Background(), l.db.DeviceID(), true); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
