@@ -99,12 +99,6 @@ type Case struct {
 	// test) was voided (RecordHead.Voided): it is kept, with the reason,
 	// but left out of lists and reports.
 	VoidReason string `json:"void_reason"`
-
-	// Limited is local state, not a field: this device holds the case
-	// without its personal fields (PersonalFieldsOf), as a provincial
-	// laptop with the limited copy does for a case not referred to the
-	// province; the commune keeps them (storage/limited.go).
-	Limited bool `json:"-"`
 }
 
 // Entity returns EntityCase.

@@ -14,7 +14,7 @@ import (
 // participants without their personal fields (app.PersonalFieldsOf),
 // except the cases referred to a provincial body. The store keeps which
 // records it holds so (limited_records): the screens say the personal data
-// stay with the commune (app.Case.Limited), and an edit of those fields is
+// stay with the commune (app.RecordHead.Limited), and an edit of those fields is
 // refused here, before it would be refused by the server.
 
 // MsgLimited refuses an edit of a personal field of a record held limited.

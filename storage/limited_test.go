@@ -72,3 +72,24 @@ func TestApplyPull_LimitedCaseMarkedUntilItComesWhole(t *testing.T) {
 		t.Fatalf("edit of the whole case: %v", err)
 	}
 }
+
+// A participant pulled limited is listed and read with Limited set.
+func TestApplyPull_LimitedParticipant(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	id := app.NewID()
+	fields := map[string]json.RawMessage{"id": json.RawMessage(`"` + id + `"`), "unit_code": json.RawMessage(`"28249"`),
+		"type": json.RawMessage(`"nguoi_dan"`)}
+	if _, err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "28249", Epoch: "e1", NextSeq: 1,
+		Records: []app.PulledRecord{{Entity: app.EntityParticipant, ID: id, Fields: fields, Version: 1, Limited: true}}}}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := ListRecords[app.Participant](ctx, db, RecordQuery{})
+	if err != nil || len(ps) != 1 || !ps[0].Limited || ps[0].FullName != "" {
+		t.Fatalf("participants: %+v %v", ps, err)
+	}
+	var p app.Participant
+	if err := getRecord(ctx, db, db.r, app.EntityParticipant, id, &p); err != nil || !p.Limited {
+		t.Fatalf("participant: %+v %v", p, err)
+	}
+}

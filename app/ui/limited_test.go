@@ -48,3 +48,12 @@ func TestCaseScreen_LimitedCaseSaysTheCommuneKeepsThePersonalData(t *testing.T) 
 	test.Tap(d.edit)
 	must(t, fx.ui.detail == d, "tapping the disabled edit button opened something")
 }
+
+// A participant held without the name says who keeps it; a named one
+// (and one of a commune laptop) shows the name.
+func TestPersonName_Limited(t *testing.T) {
+	lim := &app.Participant{RecordHead: app.RecordHead{Limited: true}}
+	must(t, personName(lim) == "(do UBND xã, phường lưu giữ)", "limited participant: %q", personName(lim))
+	named := &app.Participant{FullName: "Lê Văn Tám"}
+	must(t, personName(named) == "Lê Văn Tám", "participant: %q", personName(named))
+}
