@@ -13,9 +13,10 @@ import (
 	"bvntd/sync/syncproto"
 )
 
-// The province's copy (least access: Luật 91/2025/QH15 and NĐ
-// 356/2025/NĐ-CP ask that personal data be processed only as far as the
-// task needs it).
+// The province's copy (least access: Luật Bảo vệ dữ liệu cá nhân
+// 91/2025/QH15 Điều 3 khoản 2 — personal data collected and processed only
+// within the scope and purpose of the task; NĐ 356/2025/NĐ-CP Điều 4
+// khoản 2 — sensitive data seen only by those whose task needs them).
 //
 // The province's tasks on its laptops are the province-wide figures of Kế
 // hoạch 395 (app.ComputeKPIs, the annual report), which need codes, dates
