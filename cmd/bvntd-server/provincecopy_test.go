@@ -133,6 +133,27 @@ func TestProvinceCopy_LaptopGetsTheCaseWholeWhenReferred(t *testing.T) {
 	if strings.Contains(p.dump(), "Hạnh Phúc") || strings.Contains(p.dump(), "0912345678") {
 		t.Fatal("the limited laptop holds the consumer's name or phone")
 	}
+	// The Sở notes something on the case: its step is its own, the
+	// case's status step carries no personal field, the commune gets it.
+	clock.Advance(time.Minute)
+	if err := p.db.AddCaseEvent(ctx, x.ID, &app.CaseEvent{Kind: app.EventNote, Note: "Sở Công Thương đã xem hồ sơ."}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.db.AddCaseEvent(ctx, x.ID, &app.CaseEvent{Kind: app.EventProcessingStarted}); err != nil {
+		t.Fatal(err)
+	}
+	if c := p.get(x.ID); c.Status != app.StatusInProgress || c.ConsumerName != "" {
+		t.Fatalf("the province's step: status %q, name %q", c.Status, c.ConsumerName)
+	}
+	p.mustSync()
+	if n, parked, err := p.db.OutboxCount(ctx); err != nil || n+parked != 0 {
+		t.Fatalf("the province's step: %d pending, %d parked, %v", n, parked, err)
+	}
+	a.mustSync()
+	if c := a.get(x.ID); !strings.Contains(a.dump(), "Sở Công Thương đã xem hồ sơ.") || c.ConsumerName != "Lê Thị Hạnh Phúc" ||
+		c.ConsumerPhone != "0912345678" || c.Status != app.StatusInProgress {
+		t.Fatalf("the commune's case after the province's steps: %q %q %q", c.ConsumerName, c.ConsumerPhone, c.Status)
+	}
 
 	clock.Advance(time.Hour)
 	if err := a.db.AddCaseEvent(ctx, x.ID, &app.CaseEvent{Kind: app.EventReferred, Agency: "sct",
