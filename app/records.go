@@ -62,6 +62,12 @@ type RecordHead struct {
 	// (0: never synced): the base of an edit made on it (storage's Edit).
 	// Local only; not a field of the record.
 	Version int64 `json:"-"`
+	// Limited: the local store holds the record without its personal
+	// fields (PersonalFieldsOf), as a provincial laptop with the limited
+	// copy does for a commune's case not referred to the province and its
+	// participants; the commune keeps them (storage/limited.go). Local
+	// only; not a field of the record.
+	Limited bool `json:"-"`
 }
 
 // Head returns h itself.

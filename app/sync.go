@@ -22,6 +22,10 @@ type PulledRecord struct {
 	// Withheld, when set, is why the server sent the record without its
 	// fields (WithheldTooLarge, WithheldMalformed): it is quarantined.
 	Withheld string
+	// Limited: the server left out the record's personal fields
+	// (PersonalFieldsOf), as it does for a provincial device with the
+	// limited copy (syncproto.Record.Limited).
+	Limited bool
 }
 
 // PulledPage is one scope's page of a pull, applied in one transaction

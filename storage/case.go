@@ -118,6 +118,9 @@ func getCase(ctx context.Context, db *DB, q querier, id string) (app.Case, error
 		return c, fmt.Errorf("case %s: %w", id, err)
 	}
 	c.Version = v
+	if c.Limited, err = isLimited(ctx, q, app.EntityCase, id); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -182,7 +185,11 @@ func (db *DB) ListCases(ctx context.Context, q app.CaseQuery) ([]app.Case, error
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
-	return scanCases(rows)
+	cs, err := scanCases(rows)
+	if err != nil {
+		return nil, err
+	}
+	return cs, db.markLimitedCases(ctx, cs)
 }
 
 // listCases returns the cases matching q with their index columns only
@@ -202,7 +209,11 @@ func (db *DB) listCases(ctx context.Context, q app.CaseQuery) ([]app.Case, error
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, db.markLimitedCases(ctx, out)
 }
 
 // caseWhere is the condition choosing the cases of q (on case_list as c).

@@ -41,6 +41,9 @@ func (db *DB) Edit(ctx context.Context, entity, id string, baseVersion int64, ch
 	if app.IsAppendOnly(entity) {
 		return &app.Error{Code: app.EINVALID, Message: app.MsgAppendOnly}
 	}
+	if err := refuseLimited(ctx, db.r, entity, id, changes); err != nil {
+		return err
+	}
 	e := edit{base: baseVersion, changes: changes, now: db.Now().UTC().Truncate(time.Second), officer: db.currentOfficer(), check: true}
 	return db.tx(ctx, func(tx *sql.Tx) error { return db.write(ctx, tx, entity, id, e) })
 }

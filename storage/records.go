@@ -37,6 +37,11 @@ func getRecord(ctx context.Context, db *DB, q querier, entity, id string, dst ap
 		return fmt.Errorf("%s %s: %w", entity, id, err)
 	}
 	dst.Head().Version = v
+	if _, personal := app.PersonalFieldsOf[entity]; personal {
+		if dst.Head().Limited, err = isLimited(ctx, q, entity, id); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -161,6 +166,16 @@ func ListRecords[T any, P interface {
 	for i, s := range rows {
 		if err := decodeRecord(s, P(&out[i])); err != nil {
 			return nil, err
+		}
+	}
+	if _, personal := app.PersonalFieldsOf[zero.Entity()]; personal && len(out) > 0 {
+		set, err := limitedKeys(ctx, db.r)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			h := P(&out[i]).Head()
+			h.Limited = set[limitedKey(zero.Entity(), h.ID)]
 		}
 	}
 	return out, nil

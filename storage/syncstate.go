@@ -49,6 +49,11 @@ func (db *DB) Cursors(ctx context.Context) ([]app.Cursor, error) {
 // The shared reference scope has none (no device writes into it); its
 // pulled years are kept until the server sends them again.
 //
+// A record the server sent without its personal fields (Limited: a
+// provincial laptop's limited copy) is stored without them and listed in
+// limited_records (limited.go); a later version that comes whole takes
+// its place and the listing away.
+//
 // Years of the holiday calendar (app.EntityHolidayYear, in
 // app.ScopeShared) are stored in holiday_years and take effect at once:
 // the store's reference data, and so every deadline it counts, use them
@@ -57,6 +62,10 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 	calendar := false
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		held, err := heldKeys(ctx, tx)
+		if err != nil {
+			return err
+		}
+		limited, err := limitedKeys(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -75,9 +84,14 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 					"scope", p.Scope, "requeued", n)
 			}
 			for _, r := range p.Records {
-				changed, _, err := db.applyPulled(ctx, tx, p.Scope, r, held)
+				changed, stored, err := db.applyPulled(ctx, tx, p.Scope, r, held)
 				if err != nil {
 					return err
+				}
+				if stored {
+					if err := markLimited(ctx, tx, r, limited); err != nil {
+						return err
+					}
 				}
 				calendar = calendar || changed
 			}

@@ -220,6 +220,13 @@ func (v *caseDetail) showActions() {
 		return
 	}
 	v.edit.Enable()
+	v.print.Enable()
+	if v.c.Limited {
+		// The personal data stay with the commune: nothing to edit or
+		// print here (storage refuses the edit anyway).
+		v.edit.Disable()
+		v.print.Disable()
+	}
 	done := make([]string, len(v.events))
 	for i, e := range v.events {
 		done[i] = e.Kind
@@ -350,6 +357,10 @@ func (v *caseDetail) showInfo() {
 	row(lang.X("form.representative_name", "Người đại diện hợp pháp"), rep)
 	row(lang.X("form.referred_from", "Nơi chuyển đến (nếu có)"), c.ReferredFrom)
 	row(lang.X("form.assigned_to", "Cán bộ phụ trách"), c.AssignedTo)
+	if c.Limited {
+		row(lang.X("detail.limited.label", "Thông tin cá nhân"),
+			lang.X("detail.limited", "Thông tin cá nhân do UBND xã, phường lưu giữ (máy cấp tỉnh giữ bản rút gọn: chỉ các mã và số liệu; vụ việc chuyển cơ quan cấp tỉnh thì có đầy đủ)."))
+	}
 	row(lang.X("form.consumer_name", "Họ và tên người tiêu dùng"), c.ConsumerName)
 	row(lang.X("form.consumer_phone", "Số điện thoại"), c.ConsumerPhone)
 	row(lang.X("form.birth_date", "Ngày sinh"), formatDay(c.ConsumerBirthDate))

@@ -336,6 +336,9 @@ func (s *casesScreen) cellText(row, col int) string {
 	case colReceived:
 		return FormatDate(c.ReceivedAt)
 	case colConsumer:
+		if c.Limited && c.ConsumerName == "" {
+			return limitedName()
+		}
 		return c.ConsumerName
 	case colBusiness:
 		return c.BusinessName
@@ -475,4 +478,20 @@ func newCaseTable(s *casesScreen) *caseTable {
 	t.ExtendBaseWidget(t)
 	t.spread(1000)
 	return t
+}
+
+// limitedName stands where a person's name would be in a record this
+// laptop holds without its personal fields (the province's limited copy:
+// app.RecordHead.Limited).
+func limitedName() string {
+	return lang.X("cases.limited", "(do UBND xã, phường lưu giữ)")
+}
+
+// personName is a participant's name, or limitedName when the laptop
+// holds the participant without it.
+func personName(p *app.Participant) string {
+	if p.Limited && p.FullName == "" {
+		return limitedName()
+	}
+	return p.FullName
 }

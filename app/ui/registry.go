@@ -334,7 +334,7 @@ func (r *registryScreen) personCell(i, col int) string {
 	p := &r.peopleRecs[i]
 	switch col {
 	case 0:
-		return p.FullName
+		return personName(p)
 	case 1:
 		return listLabel(app.ParticipantTypes, p.Type)
 	case 2:

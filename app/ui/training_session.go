@@ -347,7 +347,7 @@ func (v *sessionView) showCounts() {
 
 // personLabel is a person's name with what tells them apart.
 func (v *sessionView) personLabel(p *app.Participant) string {
-	parts := []string{p.FullName}
+	parts := []string{personName(p)}
 	if p.Type != "" {
 		parts = append(parts, listLabel(app.ParticipantTypes, p.Type))
 	}

@@ -314,7 +314,7 @@ func TestCalendar_OfficialYearReachesEveryCommune(t *testing.T) {
 	srv := newFieldServer(t, clock, syncserver.Options{})
 	a := newLaptop(t, srv, "28261", 0)
 	b := newLaptop(t, srv, "29905", 0)
-	prov := newLaptop(t, srv, syncproto.ScopeProvince, 0)
+	prov := newFullProvinceLaptop(t, srv) // compared with the whole server
 	all := []*laptop{a, b, prov}
 	ctx := context.Background()
 

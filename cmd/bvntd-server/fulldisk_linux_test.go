@@ -101,7 +101,7 @@ func TestFullDisk_Tmpfs_PullsAnswerPushesResume(t *testing.T) {
 
 	a := newLaptop(t, srv, "28261", 0)
 	b := newLaptop(t, srv, "28261", 0)
-	prov := newLaptop(t, srv, syncproto.ScopeProvince, 0)
+	prov := newFullProvinceLaptop(t, srv) // compared with the whole server
 	for i := range 3 {
 		a.newCase("Nguyễn Văn " + string(rune('A'+i)))
 	}

@@ -461,7 +461,7 @@ func TestHostileInputs(t *testing.T) {
 	srv := newFieldServer(t, clock, syncserver.Options{})
 	lap := newLaptop(t, srv, "28261", 0)
 	other := newLaptop(t, srv, "29905", 0)
-	prov := newLaptop(t, srv, syncproto.ScopeProvince, 0)
+	prov := newFullProvinceLaptop(t, srv) // compared with the whole server
 	e := &hostileEnv{t: t, srv: srv, lapID: lap.db.DeviceID(),
 		a: enrolHostile(t, srv, "28261", "HA01"), b: enrolHostile(t, srv, "29905", "HB01"), p: enrolHostile(t, srv, syncproto.ScopeProvince, "HP01")}
 	e.applied = e.a.newMutation(caseFields(clock.Peek()))

@@ -6,6 +6,7 @@
 //	bvntd-server devices --db PATH
 //	bvntd-server revoke  --db PATH --device ID
 //	bvntd-server allow-reenrol --db PATH --device ID [--ttl 72h]
+//	bvntd-server province-copy --db PATH --device ID --full|--limited
 //	bvntd-server export  --db PATH --report dump [--commune CODE] --out FILE
 //	bvntd-server export  --db PATH --report audit [--from D --to D] [--commune CODE] --out FILE
 //	bvntd-server calendar import --db PATH --file FILE
@@ -140,6 +141,8 @@ type Main struct {
 	// then written with personal data, and an audit record per commune
 	// says so; "" writes it masked.
 	Unmask string
+	// FullCopy, LimitedCopy: province-copy's choice (one of them).
+	FullCopy, LimitedCopy bool
 	// MinAppVersion: serve refuses pushes from older apps (426).
 	MinAppVersion string
 	// MaxConns bounds serve's open connections (--max-conns;
@@ -170,6 +173,7 @@ const usage = `Cách dùng (usage):
   bvntd-server devices --db DB
   bvntd-server revoke  --db DB --device ID
   bvntd-server allow-reenrol --db DB --device ID [--ttl 72h]
+  bvntd-server province-copy --db DB --device ID --full|--limited
   bvntd-server export  --db DB --report dump [--commune MÃ_XÃ] --out FILE
   bvntd-server export  --db DB --report audit [--from dd/mm/yyyy --to dd/mm/yyyy] [--commune MÃ_XÃ] --out FILE
   bvntd-server backup  --db DB --out FILE
@@ -183,7 +187,7 @@ DB: tệp SQLite (a SQLite file) hoặc postgres://user:pass@host:5432/dbname (P
 // ParseFlags reads the sub-command and its flags.
 func (m *Main) ParseFlags(args []string) error {
 	if len(args) == 0 {
-		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke, allow-reenrol, export, backup, restore hoặc calendar; xem --help (missing command).")
+		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke, allow-reenrol, province-copy, export, backup, restore hoặc calendar; xem --help (missing command).")
 	}
 	m.Command = args[0]
 	switch m.Command {
@@ -219,6 +223,10 @@ func (m *Main) ParseFlags(args []string) error {
 	case "allow-reenrol":
 		fs.StringVar(&m.Device, "device", "", "device id")
 		fs.DurationVar(&m.TTL, "ttl", DefaultTTL, "how long the allowance lasts")
+	case "province-copy":
+		fs.StringVar(&m.Device, "device", "", "device id")
+		fs.BoolVar(&m.FullCopy, "full", false, "the full copy: every commune's personal data")
+		fs.BoolVar(&m.LimitedCopy, "limited", false, "the limited copy (default)")
 	case "export":
 		fs.StringVar(&m.Report, "report", "", "register|attendance|annual|audit|dump")
 		fs.IntVar(&m.Year, "year", 0, "year")
@@ -228,7 +236,7 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.AuditTo, "to", "", "audit: last day dd/mm/yyyy")
 		fs.StringVar(&m.Unmask, "unmask", "", "register: write personal data unmasked, for this reason (recorded)")
 	default:
-		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, allow-reenrol, export, backup, restore hoặc calendar; xem --help.", m.Command)
+		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, allow-reenrol, province-copy, export, backup, restore hoặc calendar; xem --help.", m.Command)
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -258,6 +266,13 @@ func (m *Main) ParseFlags(args []string) error {
 	case "revoke", "allow-reenrol":
 		if m.Device == "" {
 			return app.Errorf(app.EINVALID, "Thiếu --device (missing --device).")
+		}
+	case "province-copy":
+		if m.Device == "" {
+			return app.Errorf(app.EINVALID, "Thiếu --device (missing --device).")
+		}
+		if m.FullCopy == m.LimitedCopy {
+			return app.Errorf(app.EINVALID, "Cần chọn một trong --full (bản đầy đủ) hoặc --limited (bản rút gọn) (choose --full or --limited).")
 		}
 	case "backup":
 		if m.Out == "" {
@@ -326,6 +341,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.revoke(ctx)
 	case "allow-reenrol":
 		return m.allowReenrol(ctx)
+	case "province-copy":
+		return m.provinceCopy(ctx)
 	case "export":
 		return m.export(ctx)
 	case "calendar":
@@ -499,7 +516,7 @@ func (m *Main) devices(ctx context.Context) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "MÃ THIẾT BỊ\tKÝ HIỆU\tPHẠM VI\tĐỒNG BỘ LẦN CUỐI\tTHU HỒI\tTÊN")
+	fmt.Fprintln(tw, "MÃ THIẾT BỊ\tKÝ HIỆU\tPHẠM VI\tBẢN SAO\tĐỒNG BỘ LẦN CUỐI\tTHU HỒI\tTÊN")
 	for _, d := range devs {
 		revoked := "không"
 		if d.Revoked() {
@@ -509,12 +526,44 @@ func (m *Main) devices(ctx context.Context) error {
 		if name == "" {
 			name = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Tag, d.Scope, formatTime(d.LastSyncAt), revoked, name)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Tag, d.Scope, copyOf(d), formatTime(d.LastSyncAt), revoked, name)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stderr, "%d thiết bị.\n", len(devs))
+	return nil
+}
+
+// copyOf says what a device receives of the communes' personal data: a
+// commune's device, its commune whole ("đầy đủ"); a provincial one, the
+// limited copy by default (serverstore/provincecopy.go).
+func copyOf(d serverstore.Device) string {
+	switch {
+	case d.Scope != syncproto.ScopeProvince:
+		return "đầy đủ (xã)"
+	case d.FullCopy:
+		return "đầy đủ"
+	}
+	return "rút gọn"
+}
+
+// provinceCopy gives a provincial device the full copy of the communes'
+// data, or the limited one again; the change is in the device's history.
+func (m *Main) provinceCopy(ctx context.Context) error {
+	changed, err := m.store.SetFullCopy(ctx, m.Device, m.FullCopy)
+	if err != nil {
+		return err
+	}
+	what := "bản rút gọn (không có thông tin cá nhân của người tiêu dùng, trừ vụ việc chuyển cơ quan cấp tỉnh)"
+	if m.FullCopy {
+		what = "bản đầy đủ (cả thông tin cá nhân của mọi xã, phường)"
+	}
+	if !changed {
+		fmt.Fprintf(m.Stderr, "Thiết bị %s đã nhận %s; không có gì thay đổi.\n", m.Device, what)
+		return nil
+	}
+	fmt.Fprintf(m.Stderr, "Thiết bị %s từ nay nhận %s; lần đồng bộ tới, máy sẽ tải lại dữ liệu các xã, phường.\n", m.Device, what)
 	return nil
 }
 

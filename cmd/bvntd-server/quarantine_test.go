@@ -128,7 +128,7 @@ func TestPoisonedRecord_OthersKeepSyncingAndTakeItWhenCorrected(t *testing.T) {
 	srv := newFieldServer(t, clocktest.AtToday(t), syncserver.Options{})
 	a := newLaptop(t, srv, "28261", 0)
 	b := newLaptop(t, srv, "28261", 0)
-	prov := newLaptop(t, srv, syncproto.ScopeProvince, 0)
+	prov := newFullProvinceLaptop(t, srv) // compared with the whole server
 	bad1, bad2, good := a.newCase("Nguyễn Văn Một"), a.newCase("Trần Thị Hai"), a.newCase("Lê Văn Ba")
 	a.edit(bad1.ID, func(c *app.Case) { c.TransactionValue = 1500000 })
 	a.mustSync()

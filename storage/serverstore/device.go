@@ -58,6 +58,10 @@ type Device struct {
 	LastSeenAt time.Time
 	LastSyncAt time.Time
 	RevokedAt  time.Time
+	// FullCopy: a provincial device given the communes' personal data
+	// whole (SetFullCopy); otherwise it has the limited copy
+	// (provincecopy.go).
+	FullCopy bool
 }
 
 // Revoked reports whether the device's token no longer works.
@@ -410,7 +414,7 @@ func (s *Store) AllowReenrol(ctx context.Context, deviceID string, ttl time.Dura
 type DeviceEvent struct {
 	DeviceID string
 	At       time.Time
-	Event    string // enrolled, moved, reenrolled, reenrol_allowed, revoked
+	Event    string // enrolled, moved, reenrolled, reenrol_allowed, revoked, full_copy, limited_copy
 	Scope    string
 }
 
@@ -492,30 +496,10 @@ func (s *Store) Authenticate(ctx context.Context, token string) (deviceID, scope
 	return deviceID, scope, nil
 }
 
-// deviceScope reads a device's scope inside tx; unknown or revoked is
-// app.EUNAUTHORIZED.
-func deviceScope(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, deviceID string) (string, error) {
-	var scope string
-	var revoked sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT scope, revoked_at FROM devices WHERE id = ?`, deviceID).
-		Scan(&scope, &revoked)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return "", app.Errorf(app.EUNAUTHORIZED, msgUnauthorized)
-	case err != nil:
-		return "", fmt.Errorf("read device: %w", err)
-	case revoked.Valid:
-		return "", app.Errorf(app.EUNAUTHORIZED, msgUnauthorized)
-	}
-	return scope, nil
-}
-
 // Devices lists every device, by scope then id.
 func (s *Store) Devices(ctx context.Context) ([]Device, error) {
 	rows, err := s.r.QueryContext(ctx,
-		`SELECT id, tag, name, scope, app_version, created_at, enrolled_at, last_seen_at, last_sync_at, revoked_at
+		`SELECT id, tag, name, scope, app_version, created_at, enrolled_at, last_seen_at, last_sync_at, revoked_at, full_copy
 		 FROM devices ORDER BY scope, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list devices: %w", err)
@@ -526,13 +510,15 @@ func (s *Store) Devices(ctx context.Context) ([]Device, error) {
 		var d Device
 		var created, enrolled int64
 		var seen, synced, revoked sql.NullInt64
+		var full int
 		if err := rows.Scan(&d.ID, &d.Tag, &d.Name, &d.Scope, &d.AppVersion,
-			&created, &enrolled, &seen, &synced, &revoked); err != nil {
+			&created, &enrolled, &seen, &synced, &revoked, &full); err != nil {
 			return nil, fmt.Errorf("list devices: %w", err)
 		}
 		d.CreatedAt = time.UnixMilli(created).UTC()
 		d.EnrolledAt = time.UnixMilli(enrolled).UTC()
 		d.LastSeenAt, d.LastSyncAt, d.RevokedAt = fromMS(seen), fromMS(synced), fromMS(revoked)
+		d.FullCopy = full != 0
 		s.seen.latest(&d) // a pull's time not yet written (lastseen.go)
 		out = append(out, d)
 	}

@@ -87,6 +87,10 @@ func (s *Store) openPostgres(ctx context.Context, dbURL string) error {
 		s.Close()
 		return err
 	}
+	if err := s.fillProvinceHeld(ctx); err != nil {
+		s.Close()
+		return err
+	}
 	return nil
 }
 

@@ -41,7 +41,8 @@ func clampPullBytes(n int) int {
 // Pull returns the records changed after the device's cursors, in sequence
 // order per scope, for every scope the device may read: its commune and the
 // shared reference scope (syncproto.ScopeShared), or every scope for a
-// provincial device. Cursors naming other scopes are
+// provincial device, which receives the communes' personal data only as
+// its copy allows (provincecopy.go). Cursors naming other scopes are
 // ignored. A cursor from another epoch, or ahead of the server (a server
 // restored from backup), gets Reset and starts again from 0. The records'
 // JSON, as encoded on the wire, is bounded by req.MaxBytes, except that a
@@ -71,6 +72,10 @@ func (s *Store) Pull(ctx context.Context, deviceID string, req syncproto.PullReq
 type pullOpts struct {
 	skipFor  string // skip the records this device alone wrote ("": none)
 	withheld bool   // send withheld records (PullRequest.AcceptWithheld)
+	// held, for a limited provincial device, lists the records of the
+	// scope it receives whole (provincecopy.go); the others go without
+	// their personal fields. nil: every record whole.
+	held map[string]bool
 }
 
 func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, error) {
@@ -87,11 +92,11 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 	}
 	defer tx.Rollback()
 
-	devScope, err := deviceScope(ctx, tx, deviceID)
+	acc, err := deviceAccess(ctx, tx, deviceID)
 	if err != nil {
 		return syncproto.PullResponse{}, err
 	}
-	heads, err := scopeHeads(ctx, tx, devScope)
+	heads, err := scopeHeads(ctx, tx, acc.scope)
 	if err != nil {
 		return syncproto.PullResponse{}, err
 	}
@@ -104,10 +109,11 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 	budget := clampPullBytes(req.MaxBytes)
 	used, sent := 0, 0
 	for _, h := range heads {
-		page := syncproto.ScopePage{Scope: h.scope, Epoch: s.epoch, Records: []syncproto.Record{}}
+		epoch := s.copyEpoch(acc, h.scope)
+		page := syncproto.ScopePage{Scope: h.scope, Epoch: epoch, Records: []syncproto.Record{}}
 		start := int64(0)
 		if c, ok := cursors[h.scope]; ok && c.Epoch != "" {
-			if c.Epoch != s.epoch || c.Seq > h.seq {
+			if c.Epoch != epoch || c.Seq > h.seq {
 				page.Reset = true
 			} else if c.Seq > 0 {
 				start = c.Seq
@@ -121,6 +127,11 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 				o := pullOpts{withheld: req.AcceptWithheld}
 				if req.SkipOwn {
 					o.skipFor = deviceID
+				}
+				if acc.limited && h.scope != syncproto.ScopeShared {
+					if o.held, err = heldSet(ctx, tx, h.scope); err != nil {
+						return syncproto.PullResponse{}, err
+					}
 				}
 				more, err := s.readPage(ctx, tx, o, &page, start, budget, &used, &sent)
 				if err != nil {
@@ -206,6 +217,11 @@ func (s *Store) readChunk(ctx context.Context, tx *txn, o pullOpts, page *syncpr
 				continue
 			}
 			fields = nil
+		} else if o.held != nil && limitRecord(&r, o.held) {
+			// Sent shorter than stored: counted as sent.
+			if fields, err = syncproto.Marshal(r.Fields); err != nil {
+				return n, false, fmt.Errorf("limit %s %s: %w", r.Entity, r.ID, err)
+			}
 		}
 		size := wireSize(&r, len(fields))
 		if *sent > 0 && *used+size > budget {
@@ -236,6 +252,9 @@ func wireSize(r *syncproto.Record, fieldsLen int) int {
 	}
 	if r.Withheld != "" {
 		n += len(`,"withheld":`) + jsonStringLen(r.Withheld)
+	}
+	if r.Limited {
+		n += len(`,"limited":true`)
 	}
 	return n
 }

@@ -1,6 +1,7 @@
 package serverstore_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -65,6 +66,10 @@ func TestPull_Scopes(t *testing.T) {
 func TestPull_PagingByBytes(t *testing.T) {
 	s, _ := MustOpen(t, newTestClock())
 	prov := MustEnroll(t, s, syncproto.ScopeProvince)
+	// The full copy: every record as stored, under the store's epoch.
+	if _, err := s.SetFullCopy(context.Background(), prov.ID, true); err != nil {
+		t.Fatal(err)
+	}
 	const n = 40
 	summary := strings.Repeat("Mua phải hàng giả. ", 25) // about 500 bytes
 	want := map[string]bool{}

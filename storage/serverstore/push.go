@@ -145,7 +145,7 @@ func (s *Store) applyPush(ctx context.Context, deviceID string, req syncproto.Pu
 	}
 	defer tx.Rollback()
 
-	devScope, err := deviceScope(ctx, tx, deviceID)
+	acc, err := deviceAccess(ctx, tx, deviceID)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func (s *Store) applyPush(ctx context.Context, deviceID string, req syncproto.Pu
 		return nil, err
 	}
 	now := s.now()
-	p := pusher{s: s, tx: tx, device: deviceID, devScope: devScope, now: now, refs: refs,
+	p := pusher{s: s, tx: tx, device: deviceID, devScope: acc.scope, acc: acc, now: now, refs: refs,
 		checkAt: checkAt(now, req.DeviceNowMS), seqs: map[string]int64{}}
 	if req.DeviceNowMS > 0 {
 		if skew := now.UnixMilli() - req.DeviceNowMS; skew > maxSkewIgnored.Milliseconds() || -skew > maxSkewIgnored.Milliseconds() {
@@ -221,6 +221,7 @@ type pusher struct {
 	tx       *txn
 	device   string
 	devScope string
+	acc      access // the device's scope and copy (provincecopy.go)
 	now      time.Time
 	refs     app.Refs  // the catalogue
 	checkAt  time.Time // the latest date a value may hold (checkAt)
@@ -475,6 +476,10 @@ func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (ap
 	if rec.exists && rec.scope != m.Scope {
 		return app.HLC{}, 0, reject(syncproto.CodeForbidden, msgRecordMoved), nil
 	}
+	if rej, err := p.refusePersonal(ctx, m, rec); rej != nil || err != nil {
+		return app.HLC{}, 0, rej, err
+	}
+	existed := rec.exists
 	held := app.HeldRecord{Exists: rec.exists, Fields: rec.fields, Stamps: rec.stamps, Version: rec.version}
 	w := app.IncomingWrite{Entity: m.Entity, RecordID: m.RecordID, UnitCode: m.Scope, Fields: m.Fields, BaseVersion: m.BaseVersion}
 	if rej := refusal(app.CheckWrite(held, w)); rej != nil {
@@ -511,6 +516,9 @@ func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (ap
 	rec.fields, rec.stamps = d.Fields, d.Stamps
 	seq, err := p.putRecord(ctx, m.Entity, m.RecordID, m.Scope, rec)
 	if err != nil {
+		return app.HLC{}, 0, nil, err
+	}
+	if err := p.afterMerge(ctx, m, existed, rec.fields); err != nil {
 		return app.HLC{}, 0, nil, err
 	}
 	return stamp, seq, nil, nil

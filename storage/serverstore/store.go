@@ -151,6 +151,9 @@ func (s *Store) init(ctx context.Context) error {
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
+	if err := s.fillProvinceHeld(ctx); err != nil {
+		return err
+	}
 	if err := s.w.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'epoch'").Scan(&s.epoch); err != nil {
 		return fmt.Errorf("read epoch: %w", err)
 	}

@@ -316,7 +316,7 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 				Records: make([]app.PulledRecord, len(s.Records))}
 			for i, r := range s.Records {
 				p.Records[i] = app.PulledRecord{Entity: r.Entity, ID: r.ID, Fields: r.Fields, Version: r.Version,
-					Withheld: r.Withheld}
+					Withheld: r.Withheld, Limited: r.Limited}
 			}
 			res.Pulled += len(s.Records)
 			pages = append(pages, p)

@@ -131,8 +131,23 @@ var (
 						Version:  2,
 						Withheld: syncproto.WithheldTooLarge,
 					},
+					{
+						// As a provincial device with the limited copy
+						// gets a commune's case: no personal fields.
+						Entity:  "case",
+						ID:      "0195a3c4-7d8e-7e8f-9a0b-1c2d3e4f5a6d",
+						Seq:     1237,
+						Version: 3,
+						Fields: map[string]json.RawMessage{
+							"id":        raw(`"0195a3c4-7d8e-7e8f-9a0b-1c2d3e4f5a6d"`),
+							"unit_code": raw(`"28261"`),
+							"kind":      raw(`"khieu_nai"`),
+							"status":    raw(`"da_tiep_nhan"`),
+						},
+						Limited: true,
+					},
 				},
-				NextSeq: 1236,
+				NextSeq: 1237,
 				HasMore: true,
 			},
 			{

@@ -213,6 +213,15 @@ type Record struct {
 	// in a restored database); the device keeps it aside and takes it
 	// again when a newer version comes.
 	Withheld string `json:"withheld,omitempty"`
+	// Limited, when true, says that the record comes without its personal
+	// fields (app.PersonalFieldsOf: names, contacts, sensitive details,
+	// free text), left out of Fields: a provincial device with the limited
+	// copy receives a commune's case, step or participant so, unless the
+	// case was referred to a provincial body or the province made it. The
+	// device keeps the flag, shows that the personal data stay with the
+	// commune, and does not write those fields. A later version of the
+	// record comes whole when the province may hold it whole.
+	Limited bool `json:"limited,omitempty"`
 }
 
 // Reasons of Record.Withheld.
