@@ -130,6 +130,9 @@ var AuditActions = CodeList{
 // report and its period, or the records, by number or id — never a
 // person's name, phone or address), how many people, and why.
 //
+// A provincial device, which has no commune, records its own under the
+// province's scope (UnitCode ScopeProvince).
+//
 // It is append-only (Kind.AppendOnly): created once, never edited or
 // voided, on the laptop or by a write that reaches the server.
 type AuditEntry struct {
@@ -161,7 +164,9 @@ func (r *AuditEntry) Normalize() {
 // unmasked export, a restriction and its lifting.
 func (r *AuditEntry) Validate(refs Refs, now time.Time) error {
 	c := checker{}
-	c.head(&r.RecordHead, refs)
+	if r.UnitCode != ScopeProvince { // a provincial device's own record
+		c.head(&r.RecordHead, refs)
+	}
 	c.required("action", r.Action, "Chưa ghi việc đã làm.")
 	c.code("action", r.Action, AuditActions, "Việc đã làm")
 	if r.At.IsZero() {

@@ -23,5 +23,15 @@ func (db *DB) Audit(ctx context.Context, e *app.AuditEntry) error {
 	if e.Officer == "" {
 		e.Officer = CommandLineOfficer
 	}
+	if e.UnitCode == "" {
+		unit, err := db.UnitCode(ctx)
+		if err != nil {
+			return err
+		}
+		if unit == "" { // a provincial device: its own scope
+			unit = app.ScopeProvince
+		}
+		e.UnitCode = unit
+	}
 	return db.SaveRecord(ctx, e)
 }

@@ -73,20 +73,34 @@ func TestAudit_UnmaskedExportReachesTheProvinceLog(t *testing.T) {
 	a.must("sync")
 	b.must("sync")
 
+	// A provincial laptop, which has no commune, records its own export
+	// under the province's scope; it reaches the server too.
+	prov := newDevice(t)
+	prov.enroll(srv, "province")
+	prov.must("sync")
+	prov.must(append([]string{"export", "--report", "register", "--commune", "28261", "--unmask", "Tổng hợp vụ việc chuyển lên Sở", "--out", out}, from...)...)
+	prov.must("sync")
+
 	dump := srv.dump(t)
-	if n := strings.Count(dump, `"type":"audit_entry"`); n != 2 {
-		t.Fatalf("the server holds %d audit records, want 2", n)
+	if n := strings.Count(dump, `"type":"audit_entry"`); n != 3 {
+		t.Fatalf("the server holds %d audit records, want 3", n)
+	}
+	provLog := filepath.Join(t.TempDir(), "nhat-ky-tinh.xlsx")
+	serverCmd(t, "export", "--db", srv.DB, "--report", "audit", "--commune", syncproto.ScopeProvince, "--out", provLog)
+	if rows := auditRows(t, provLog); len(rows) != 1 || rows[0][2] != "Sở Công Thương (máy cấp tỉnh)" || rows[0][8] != "Tổng hợp vụ việc chuyển lên Sở" {
+		t.Fatalf("the province's own audit records: %q", rows)
 	}
 	log := filepath.Join(t.TempDir(), "nhat-ky.xlsx")
 	serverCmd(t, "export", "--db", srv.DB, "--report", "audit", "--out", log)
 	rows := auditRows(t, log)
-	if len(rows) != 2 {
+	if len(rows) != 3 {
 		t.Fatalf("%d rows in the log, want 2: %q", len(rows), rows)
 	}
 	byReason := map[string][]string{}
 	for _, r := range rows {
 		byReason[r[8]] = r
 	}
+	delete(byReason, "Tổng hợp vụ việc chuyển lên Sở")
 	ra, rb := byReason["Cung cấp cho Thanh tra tỉnh theo Quyết định số 12/QĐ-TTr"], byReason["Chuyển sổ sang máy mới"]
 	if ra == nil || rb == nil {
 		t.Fatalf("the log lacks a reason: %q", rows)
@@ -151,7 +165,7 @@ func TestAudit_UnmaskedExportReachesTheProvinceLog(t *testing.T) {
 	}
 	today := a.now().In(app.ICT).Format("02/01/2006")
 	serverCmd(t, "export", "--db", srv.DB, "--report", "audit", "--from", "01/01/2020", "--to", today, "--out", log)
-	if rows := auditRows(t, log); len(rows) != 2 {
+	if rows := auditRows(t, log); len(rows) != 3 {
 		t.Fatalf("up to today: %d rows", len(rows))
 	}
 	// Flags that do not apply.

@@ -309,7 +309,8 @@ func (m *Main) ParseFlags(args []string) error {
 		if m.Out == "" {
 			return app.Errorf(app.EINVALID, "Thiếu --out (missing --out).")
 		}
-		if m.Commune != "" && (m.Commune == syncproto.ScopeProvince || !serverstore.ValidScope(m.Commune)) {
+		provinceAudit := m.Commune == syncproto.ScopeProvince && m.Report == "audit" // the provincial devices' own records
+		if m.Commune != "" && !provinceAudit && (m.Commune == syncproto.ScopeProvince || !serverstore.ValidScope(m.Commune)) {
 			return app.Errorf(app.EINVALID, "Mã xã, phường %q không hợp lệ (bad --commune).", m.Commune)
 		}
 	}

@@ -34,7 +34,7 @@ func writeAuditLog(ctx context.Context, st *serverstore.Store, refs *app.RefData
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
 		return 0, app.Errorf(app.EINVALID, "--to (%s) trước --from (%s).", o.To, o.From)
 	}
-	if o.Commune != "" && refs != nil && !refs.HasUnit(o.Commune) {
+	if o.Commune != "" && o.Commune != syncproto.ScopeProvince && refs != nil && !refs.HasUnit(o.Commune) {
 		return 0, app.Errorf(app.EINVALID, "Không có xã, phường mã %s trong danh mục (unknown --commune).", o.Commune)
 	}
 	es, err := st.AuditEntries(ctx, o.Commune)

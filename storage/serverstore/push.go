@@ -403,8 +403,13 @@ func (p *pusher) apply(ctx context.Context, m syncproto.Mutation) (syncproto.Pus
 // 5-digit commune code, the device's own commune (a provincial device may
 // write any), and a commune of the catalogue (a device enrolled with a
 // code the catalogue no longer has writes nothing until enrolled again).
+// A provincial device keeps its own audit records (app.AuditEntry: what
+// it exported unmasked) under the province's scope, which only the
+// provincial devices pull.
 func (p *pusher) authorise(m syncproto.Mutation) *rejection {
 	switch {
+	case m.Scope == syncproto.ScopeProvince && p.devScope == syncproto.ScopeProvince && m.Entity == app.EntityAuditEntry:
+		return nil
 	case m.Scope == syncproto.ScopeShared:
 		return reject(syncproto.CodeForbidden, msgSharedScope)
 	case !scopeRE.MatchString(m.Scope):
