@@ -96,16 +96,17 @@ func (d *PersonData) Records() int {
 	return len(d.Cases) + len(d.Participants) + len(d.Attendance) + len(d.Requests)
 }
 
-// Restrictable returns the ids of the cases and participants of d whose
-// restriction is not restricted (to restrict them), or is (to lift it).
-func (d *PersonData) Restrictable(restricted bool) (cases, participants []string) {
+// Changing returns the ids of the cases and participants of d that
+// setting their restriction to restrict would change: those not yet
+// restricted (restrict true), or those restricted (false, to lift it).
+func (d *PersonData) Changing(restrict bool) (cases, participants []string) {
 	for i := range d.Cases {
-		if d.Cases[i].Restricted != restricted {
+		if d.Cases[i].Restricted != restrict {
 			cases = append(cases, d.Cases[i].ID)
 		}
 	}
 	for i := range d.Participants {
-		if d.Participants[i].Restricted != restricted {
+		if d.Participants[i].Restricted != restrict {
 			participants = append(participants, d.Participants[i].ID)
 		}
 	}

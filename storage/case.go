@@ -17,14 +17,24 @@ import (
 // them, in this order; listCaseColumns reads them back.
 var caseIndexColumns = []string{"unit_code", "number", "received_at", "channel", "kind", "consumer_name",
 	"consumer_phone", "consumer_address", "business_name", "sector", "status", "voided",
-	"vulnerable_groups", "updated_at", "search_folded"}
+	"vulnerable_groups", "updated_at", "search_folded", "restricted", "person_names", "person_addresses"}
 
 // caseIndex returns the index columns of a case (caseIndexColumns).
 func caseIndex(d doc) []any {
 	c := d.(*app.Case)
+	names, addresses := casePersonIndex(c)
 	return []any{c.UnitCode, c.Number, formatTime(c.ReceivedAt), c.Channel, c.Kind, c.ConsumerName,
 		c.ConsumerPhone, c.ConsumerAddress, c.BusinessName, c.Sector, c.Status, c.Voided,
-		formatList(c.VulnerableGroups), formatTime(c.UpdatedAt), app.Fold(c.SearchText())}
+		formatList(c.VulnerableGroups), formatTime(c.UpdatedAt), app.Fold(c.SearchText()),
+		c.Restricted, names, addresses}
+}
+
+// casePersonIndex returns what FindPerson looks a case's people up in:
+// the consumer's and the representative's names, and the consumer's
+// address and old address (app.PersonIndex).
+func casePersonIndex(c *app.Case) (names, addresses string) {
+	return app.PersonIndex(c.ConsumerName, c.RepresentativeName),
+		app.PersonIndex(c.ConsumerAddress, c.ConsumerOldAddress)
 }
 
 // listCaseColumns select the index columns of a case (on case_list as
@@ -225,6 +235,9 @@ func caseWhere(q app.CaseQuery) (string, []any) {
 	}
 	if !q.IncludeVoided {
 		conds = append(conds, `NOT c.voided`)
+	}
+	if q.HideRestricted {
+		conds = append(conds, `NOT c.restricted`)
 	}
 	if len(conds) == 0 {
 		return "", nil
