@@ -132,3 +132,31 @@ type PersonExport struct {
 	UnitName  string // the commune answering
 	Officer   string
 }
+
+// Describe names the records of d for an audit record: the cases by
+// number, the other records by id — never the person's name, phone or
+// address.
+func (d *PersonData) Describe() string {
+	var parts []string
+	if len(d.Cases) > 0 {
+		nums := make([]string, len(d.Cases))
+		for i := range d.Cases {
+			nums[i] = d.Cases[i].Number
+		}
+		parts = append(parts, "Vụ việc số: "+strings.Join(nums, ", "))
+	}
+	ids := func(label string, n int, id func(int) string) {
+		if n == 0 {
+			return
+		}
+		l := make([]string, n)
+		for i := range l {
+			l[i] = id(i)
+		}
+		parts = append(parts, label+": "+strings.Join(l, ", "))
+	}
+	ids("Người tham dự (mã bản ghi)", len(d.Participants), func(i int) string { return d.Participants[i].ID })
+	ids("Điểm danh (mã bản ghi)", len(d.Attendance), func(i int) string { return d.Attendance[i].ID })
+	ids("Yêu cầu về dữ liệu (mã bản ghi)", len(d.Requests), func(i int) string { return d.Requests[i].ID })
+	return strings.Join(parts, "; ")
+}
