@@ -42,8 +42,10 @@ type PersonService interface {
 // their data, with the deadline of each.
 type personScreen struct {
 	formDeps
-	svc  PersonService
-	role func() string // the signed-in officer's role, read on the Fyne goroutine
+	svc PersonService
+	// role and officerNow are the signed-in officer's role and name, read
+	// on the Fyne goroutine (another officer signs in at the lock).
+	role, officerNow func() string
 
 	name, phone, address *widget.Entry
 	find                 *widget.Button
@@ -79,8 +81,8 @@ type personScreen struct {
 	content fyne.CanvasObject
 }
 
-func newPersonScreen(d formDeps, svc PersonService, role func() string) *personScreen {
-	s := &personScreen{formDeps: d, svc: svc, role: role}
+func newPersonScreen(d formDeps, svc PersonService, role, officer func() string) *personScreen {
+	s := &personScreen{formDeps: d, svc: svc, role: role, officerNow: officer}
 	s.saveTo = func(name string, write func(io.Writer) error, done func(string, error)) {
 		saveFileDialog(s.win, name, write, done)
 	}
@@ -393,12 +395,13 @@ func (s *personScreen) askRestrict(restrict bool) {
 	}
 	msg := &widget.Label{Text: text, Wrapping: fyne.TextWrapWord}
 	content := container.NewVBox(msg, widget.NewLabel(lang.X("pdata.restrict.reason", "Lý do *")), reason, errLabel)
-	var d dialog.Dialog
+	var d *dialog.CustomDialog
 	do := func() {
 		why := strings.TrimSpace(reason.Text)
 		if why == "" {
 			errLabel.SetText(lang.X("pdata.restrict.reason_required", "Cần ghi lý do."))
 			errLabel.Show()
+			s.win.Canvas().Focus(reason)
 			return
 		}
 		d.Hide()
@@ -418,11 +421,12 @@ func (s *personScreen) askRestrict(restrict bool) {
 			})
 		})
 	}
-	d = dialog.NewCustomConfirm(title, confirm, lang.X("pdata.cancel", "Thôi"), content, func(ok bool) {
-		if ok {
-			do()
-		}
-	}, s.win)
+	// Buttons of its own: a missing reason keeps the dialog open.
+	d = dialog.NewCustomWithoutButtons(title, content, s.win)
+	d.SetButtons([]fyne.CanvasObject{
+		&widget.Button{Text: lang.X("pdata.cancel", "Thôi"), Icon: theme.CancelIcon(), OnTapped: func() { d.Hide() }},
+		&widget.Button{Text: confirm, Icon: theme.ConfirmIcon(), Importance: widget.DangerImportance, OnTapped: do},
+	})
 	d.Resize(fyne.NewSize(560, 360))
 	d.Show()
 	s.win.Canvas().Focus(reason)
@@ -456,7 +460,7 @@ func (s *personScreen) askExport() {
 func (s *personScreen) exportTo(requester, reason string) {
 	d := s.data
 	e := app.PersonExport{Query: s.shown, Requester: strings.TrimSpace(requester), Reason: strings.TrimSpace(reason),
-		Officer: s.officer}
+		Officer: s.officerNow()}
 	if u, ok := lookupUnit(s.refs, s.unit); ok {
 		e.UnitName = u.Name
 	}
@@ -610,7 +614,9 @@ func (s *personScreen) openRequest(orig *app.DataRequest) {
 	if orig != nil {
 		title = lang.X("datareq.edit", "Yêu cầu của {{.Name}}", map[string]any{"Name": orig.PersonName})
 	}
-	f := newForm[app.DataRequest](s.formDeps, orig, title, "data request")
+	deps := s.formDeps
+	deps.officer = s.officerNow()
+	f := newForm[app.DataRequest](deps, orig, title, "data request")
 	f.discardText = lang.X("datareq.discard", "Những gì vừa nhập cho yêu cầu này sẽ không được lưu.")
 	f.failed = func(reason string) string {
 		return lang.X("datareq.save_failed", "Chưa lưu được yêu cầu: {{.Reason}}", map[string]any{"Reason": reason})
@@ -645,7 +651,7 @@ func (s *personScreen) openRequest(orig *app.DataRequest) {
 		),
 		f.textField("note", lang.X("datareq.note", "Ghi chú"), 2, "", func(r *R) *string { return &r.Note }),
 	)
-	start := R{ReceivedDate: s.now().In(ICT).Format(time.DateOnly), ReceivedVia: "truc_tiep", Officer: s.officer,
+	start := R{ReceivedDate: s.now().In(ICT).Format(time.DateOnly), ReceivedVia: "truc_tiep", Officer: deps.officer,
 		PersonName: strings.TrimSpace(s.name.Text), PersonPhone: strings.TrimSpace(s.phone.Text),
 		PersonAddress: strings.TrimSpace(s.address.Text)}
 	start.UnitCode = s.unit

@@ -323,7 +323,7 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	if svc.Persons != nil && svc.Records != nil {
 		// Last, after the sync tab, so that the tabs before keep their
 		// Alt+1…9; it has Alt+0.
-		u.person = newPersonScreen(u.deps(), svc.Persons, func() string { return u.svc.Role })
+		u.person = newPersonScreen(u.deps(), svc.Persons, func() string { return u.svc.Role }, func() string { return u.svc.Officer })
 		u.person.onChanged = u.changed
 		u.person.onEditCase = u.openForm
 		u.person.onEditPerson = u.editParticipant
