@@ -2,20 +2,36 @@ package app
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 )
 
 // The log of a person's requests about their data (sổ theo dõi yêu cầu của
 // chủ thể dữ liệu): what was asked, when, how, what the commune did and by
-// when it had to answer. Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 gives the
-// person the rights to see, correct, restrict, object to and delete the
-// processing of their data; Nghị định 356/2025/NĐ-CP sets how fast the
-// controller answers: within 02 working days of receiving the request,
-// and carries out a restriction, an objection or a deletion within 15
-// days (20 days where a processor or a third party must stop too), which
-// may be extended once by at most 15 days (docs/privacy.md cites the
-// articles).
+// when it had to answer. Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 Điều 4
+// khoản 1 gives the person the rights to see and correct their data and to
+// ask for it, its deletion, the restriction of its processing, or to
+// object; Điều 4 khoản 5 asks the controller to act within the time the
+// Government sets, which Nghị định 356/2025/NĐ-CP Điều 5 does:
+//
+//   - khoản 3, to see, obtain or correct the data: answer within 02
+//     working days; carry it out within 10 days (15 where a processor or a
+//     third party must act too); one extension of at most 10 days;
+//   - khoản 2, to restrict the processing or object to it: answer within 02
+//     working days; carry it out within 15 days (20); one extension of at
+//     most 15 days. It does not bind processing without consent under
+//     Luật 91 Điều 19 (the commune's, Điều 19 khoản 1 điểm c; Luật 91
+//     Điều 10 khoản 1 likewise): the commune honours it as a local choice;
+//   - khoản 4, to delete the data: answer within 02 working days; carry it
+//     out within 20 days (30); one extension of at most 20 days. Luật 91
+//     Điều 14 khoản 2 refuses a deletion for processing under Điều 19: the
+//     answer says so, with the reason (Điều 14 khoản 5).
+//
+// "02 ngày làm việc" counts working days; the other periods say "ngày" and
+// are read as calendar days (the decree does not define them; a local
+// reading). The day of receipt does not count (Bộ luật Dân sự 2015 Điều
+// 147).
 const EntityDataRequest = "data_request"
 
 // DataRequest is one request of a person about their data.
@@ -28,11 +44,11 @@ type DataRequest struct {
 	PersonAddress string `json:"person_address"`
 	RequestKind   string `json:"request_kind"` // DataRequestKinds
 	ReceivedVia   string `json:"received_via"` // DataRequestChannels
-	// ThirdParty: a processor or a third party must stop processing too
-	// (20 days instead of 15 for a restriction, objection or deletion).
+	// ThirdParty: a processor or a third party must act too (the longer
+	// time of NĐ 356 Điều 5: 15, 20 or 30 days).
 	ThirdParty bool `json:"third_party"`
 	// ExtensionDays extend the time to carry the request out, once, by at
-	// most MaxRequestExtension days; the person is told why.
+	// most the kind's MaxExtension days; the person is told why.
 	ExtensionDays int    `json:"extension_days"`
 	Action        string `json:"action" text:"long"` // what was done
 	DoneDate      string `json:"done_date"`          // YYYY-MM-DD, "" while open
@@ -71,22 +87,33 @@ var DataRequestChannels = CodeList{
 	{"khac", "Cách khác", "Other"},
 }
 
-// Time limits of NĐ 356/2025/NĐ-CP for a person's request.
-const (
-	RequestAnswerWorkingDays = 2  // the answer: 02 working days from receipt
-	RequestCarryOutDays      = 15 // a restriction, objection or deletion carried out
-	RequestThirdPartyDays    = 20 // … where a processor or third party must stop too
-	MaxRequestExtension      = 15 // one extension, at most
-)
+// RequestAnswerWorkingDays is the time to answer any request: 02 working
+// days from receipt (NĐ 356/2025/NĐ-CP Điều 5 khoản 2, 3, 4).
+const RequestAnswerWorkingDays = 2
 
-// CarriedOut reports whether the request's kind has a time to be carried
-// out beyond the answer: a restriction, an objection, a deletion.
-func (r *DataRequest) CarriedOut() bool {
-	switch r.RequestKind {
-	case RequestRestrict, RequestObject, RequestDelete:
-		return true
-	}
-	return false
+// RequestLimits are the days to carry out a kind of request: alone, with a
+// processor or a third party, and the one extension at most.
+type RequestLimits struct{ Days, ThirdPartyDays, MaxExtension int }
+
+// requestLimits are those of NĐ 356 Điều 5 by kind (khoản 3: see, obtain,
+// correct; khoản 2: restrict, object; khoản 4: delete). Another request has
+// the answer's time only.
+var requestLimits = map[string]RequestLimits{
+	RequestSee:      {10, 15, 10},
+	RequestCorrect:  {10, 15, 10},
+	RequestRestrict: {15, 20, 15},
+	RequestObject:   {15, 20, 15},
+	RequestDelete:   {20, 30, 20},
+}
+
+// MaxRequestExtension is the longest extension of any kind (a deletion's).
+const MaxRequestExtension = 20
+
+// Limits returns the days to carry out the request's kind, and false for a
+// kind with the answer's time only.
+func (r *DataRequest) Limits() (RequestLimits, bool) {
+	l, ok := requestLimits[r.RequestKind]
+	return l, ok
 }
 
 // AnswerDue returns the last day to answer: 02 working days after the day
@@ -100,19 +127,21 @@ func (r *DataRequest) AnswerDue(cal *Calendar) (time.Time, bool) {
 	return cal.AddWorkingDays(d, RequestAnswerWorkingDays), true
 }
 
-// CarryOutDue returns the last day to carry out a restriction, objection
-// or deletion: 15 days after the day of receipt (20 with ThirdParty), plus
-// the extension; false for another kind or without a valid day.
+// CarryOutDue returns the last day to carry out the request: its kind's
+// days after the day of receipt (the longer ones with ThirdParty), plus
+// the extension; false for a kind with the answer's time only or without
+// a valid day.
 func (r *DataRequest) CarryOutDue() (time.Time, bool) {
 	d, ok := parseDay(r.ReceivedDate)
-	if !ok || !r.CarriedOut() {
+	l, has := r.Limits()
+	if !ok || !has {
 		return time.Time{}, false
 	}
-	days := RequestCarryOutDays
+	days := l.Days
 	if r.ThirdParty {
-		days = RequestThirdPartyDays
+		days = l.ThirdPartyDays
 	}
-	return d.AddDate(0, 0, days+max(0, r.ExtensionDays)), true
+	return d.AddDate(0, 0, days+min(max(0, r.ExtensionDays), l.MaxExtension)), true
 }
 
 // Due returns the request's deadline: the time to carry it out when it has
@@ -169,8 +198,11 @@ func (r *DataRequest) Validate(refs Refs, now time.Time) error {
 	c.code("request_kind", r.RequestKind, DataRequestKinds, "Loại yêu cầu")
 	c.required("received_via", r.ReceivedVia, "Chưa chọn cách nhận yêu cầu.")
 	c.code("received_via", r.ReceivedVia, DataRequestChannels, "Cách nhận yêu cầu")
-	if r.ExtensionDays < 0 || r.ExtensionDays > MaxRequestExtension {
-		c["extension_days"] = "Chỉ được gia hạn một lần, tối đa 15 ngày."
+	if l, ok := r.Limits(); r.ExtensionDays < 0 || r.ExtensionDays > l.MaxExtension || !ok && r.ExtensionDays > 0 {
+		c["extension_days"] = fmt.Sprintf("Chỉ được gia hạn một lần, tối đa %d ngày (Điều 5 Nghị định 356/2025/NĐ-CP).", l.MaxExtension)
+		if !ok {
+			c["extension_days"] = "Loại yêu cầu này không có thời hạn thực hiện để gia hạn."
+		}
 	}
 	done, dok := c.pastDay("done_date", r.DoneDate, "ngày hoàn thành", now)
 	if ok && dok && done.Before(received) {

@@ -121,7 +121,7 @@ func newPersonScreen(d formDeps, svc PersonService, role, officer func() string)
 	logTitle := &widget.Label{Text: lang.X("pdata.log.title", "Sổ theo dõi yêu cầu về dữ liệu cá nhân"), TextStyle: fyne.TextStyle{Bold: true},
 		SizeName: theme.SizeNameSubHeadingText}
 	logIntro := &widget.Label{Wrapping: fyne.TextWrapWord, Text: lang.X("pdata.log.intro",
-		"Trả lời người yêu cầu trong 02 ngày làm việc kể từ khi nhận; thực hiện yêu cầu hạn chế, phản đối, xóa trong 15 ngày (20 ngày nếu bên xử lý, bên thứ ba phải dừng), được gia hạn một lần không quá 15 ngày (Nghị định 356/2025/NĐ-CP).")}
+		"Trả lời người yêu cầu trong 02 ngày làm việc kể từ khi nhận; thực hiện yêu cầu xem, cung cấp, chỉnh sửa trong 10 ngày, hạn chế, phản đối trong 15 ngày, xóa trong 20 ngày (lâu hơn nếu bên xử lý, bên thứ ba phải thực hiện), được gia hạn một lần (Điều 5 Nghị định 356/2025/NĐ-CP).")}
 	body := container.NewVBox(
 		title, intro, fields, actions, s.msg, s.results,
 		widget.NewSeparator(),
@@ -639,9 +639,9 @@ func (s *personScreen) openRequest(orig *app.DataRequest) {
 			f.codeField("request_kind", req(lang.X("datareq.kind", "Loại yêu cầu")), app.DataRequestKinds, func(r *R) *string { return &r.RequestKind }),
 			f.codeField("received_via", req(lang.X("datareq.via", "Cách nhận")), app.DataRequestChannels, func(r *R) *string { return &r.ReceivedVia }),
 			f.flagField("third_party", lang.X("datareq.third_party.label", "Bên thứ ba"),
-				lang.X("datareq.third_party", "Có bên xử lý, bên thứ ba phải dừng xử lý (thời hạn 20 ngày)"), func(r *R) *bool { return &r.ThirdParty }),
-			f.countField("extension_days", lang.X("datareq.extension", "Số ngày gia hạn (tối đa 15)"), "0",
-				lang.X("datareq.extension.bad", "Nhập số ngày từ 0 đến 15."), app.MaxRequestExtension, func(r *R) *int { return &r.ExtensionDays }),
+				lang.X("datareq.third_party", "Có bên xử lý, bên thứ ba phải thực hiện (thời hạn dài hơn)"), func(r *R) *bool { return &r.ThirdParty }),
+			f.countField("extension_days", lang.X("datareq.extension", "Số ngày gia hạn (một lần)"), "0",
+				lang.X("datareq.extension.bad", "Nhập số ngày từ 0 đến 20."), app.MaxRequestExtension, func(r *R) *int { return &r.ExtensionDays }),
 		),
 		f.section(lang.X("datareq.section.done", "Kết quả"),
 			f.textField("action", lang.X("datareq.action", "Việc đã làm"), 2,
