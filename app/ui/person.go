@@ -249,7 +249,8 @@ func restrictedMark() string {
 	return lang.X("pdata.restricted", "ĐANG HẠN CHẾ XỬ LÝ")
 }
 
-// resultRow is one found record: its text, a mark, and a button to open it.
+// resultRow is one found record: its marks (restricted, voided) before
+// its text, and a button to open it.
 func resultRow(text string, restricted, voided bool, open func()) fyne.CanvasObject {
 	l := &widget.Label{Text: text, Wrapping: fyne.TextWrapWord}
 	var marks []string
@@ -259,20 +260,16 @@ func resultRow(text string, restricted, voided bool, open func()) fyne.CanvasObj
 	if voided {
 		marks = append(marks, lang.X("pdata.voided", "đã hủy do nhập nhầm"))
 	}
-	var left fyne.CanvasObject
+	var left, right fyne.CanvasObject
 	if len(marks) > 0 {
-		m := &widget.Label{Text: strings.Join(marks, " · "), Importance: widget.WarningImportance, TextStyle: fyne.TextStyle{Bold: true}}
-		left = m
+		left = container.NewVBox(&widget.Label{Text: strings.Join(marks, " · "), Importance: widget.WarningImportance,
+			TextStyle: fyne.TextStyle{Bold: true}})
 	}
-	var right fyne.CanvasObject
 	if open != nil {
-		right = &widget.Button{Text: lang.X("pdata.edit", "Sửa"), Icon: theme.DocumentCreateIcon(), OnTapped: open}
+		// At the top of the row, not stretched over a wrapped text.
+		right = container.NewVBox(&widget.Button{Text: lang.X("pdata.edit", "Sửa"), Icon: theme.DocumentCreateIcon(), OnTapped: open})
 	}
-	var body fyne.CanvasObject = l
-	if left != nil {
-		body = container.NewVBox(left, l)
-	}
-	return container.NewBorder(nil, nil, nil, right, body)
+	return container.NewBorder(nil, nil, left, right, l)
 }
 
 // showResults lists what was found, by kind.
@@ -601,7 +598,7 @@ func (s *personScreen) requestRow(r *app.DataRequest) fyne.CanvasObject {
 	}
 	l := &widget.Label{Text: s.requestText(r), Wrapping: fyne.TextWrapWord}
 	open := &widget.Button{Text: lang.X("pdata.edit", "Sửa"), Icon: theme.DocumentCreateIcon(), OnTapped: func() { s.openRequest(r) }}
-	return container.NewBorder(nil, nil, nil, open, container.NewVBox(l, st))
+	return container.NewBorder(nil, nil, nil, container.NewVBox(open), container.NewVBox(l, st))
 }
 
 // openRequest shows the form of a request (nil: a new one, with the

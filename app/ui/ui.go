@@ -346,6 +346,9 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		case t == u.personTab && u.person != nil:
 			u.personPane.show()
 			u.person.reload()
+			if u.person.form == nil && u.win != nil {
+				u.win.Canvas().Focus(u.person.name) // type the name at once
+			}
 		}
 		for _, w := range u.workTabs {
 			if t == w.item {
