@@ -89,7 +89,14 @@ type PersonData struct {
 	Participants []Participant
 	Attendance   []PersonAttendance
 	Requests     []DataRequest
+	// Truncated: more than PersonCaseLimit cases matched, and Cases holds
+	// that many only. Such a search describes many people, not one: it is
+	// shown for the officer to narrow it, never exported or restricted.
+	Truncated bool
 }
+
+// PersonCaseLimit is how many cases a search of one person lists at most.
+const PersonCaseLimit = 500
 
 // Records returns how many records d holds.
 func (d *PersonData) Records() int {

@@ -40,14 +40,26 @@ func (db *DB) FindPerson(ctx context.Context, q app.PersonQuery) (app.PersonData
 	if addr != "" {
 		conds, args = append(conds, `instr(c.person_addresses, ?) > 0`), append(args, addr)
 	}
+	// No ORDER BY: it would lead SQLite to walk the received_at index
+	// rather than look the phone up; the few cases found are sorted below.
 	rows, err := db.r.QueryContext(ctx, `SELECT d.fields, d.server_version FROM case_list c JOIN cases d ON d.id = c.id
-		WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.received_at, c.number`, args...)
+		WHERE `+strings.Join(conds, " AND ")+fmt.Sprintf(` LIMIT %d`, app.PersonCaseLimit+1), args...)
 	if err != nil {
 		return d, fmt.Errorf("find person: cases: %w", err)
 	}
 	if d.Cases, err = scanCases(rows); err != nil {
 		return d, err
 	}
+	if len(d.Cases) > app.PersonCaseLimit {
+		d.Cases, d.Truncated = d.Cases[:app.PersonCaseLimit], true
+	}
+	sort.SliceStable(d.Cases, func(i, j int) bool {
+		a, b := &d.Cases[i], &d.Cases[j]
+		if !a.ReceivedAt.Equal(b.ReceivedAt) {
+			return a.ReceivedAt.Before(b.ReceivedAt)
+		}
+		return a.Number < b.Number
+	})
 
 	// Participants hold no address: an address given leaves them out.
 	if addr == "" {

@@ -226,7 +226,10 @@ func (s *personScreen) applyFound(q app.PersonQuery, d app.PersonData, err error
 		return
 	}
 	s.shown, s.data, s.found = q, d, true
-	if d.Records() == 0 {
+	if d.Truncated {
+		s.showMsg(lang.X("pdata.truncated", "Có hơn {{.N}} vụ việc phù hợp, đây là nhiều người chứ không phải một người: chỉ hiện {{.N}} vụ việc. Hãy nhập thêm họ tên hoặc số điện thoại để thu hẹp; chưa xuất hoặc hạn chế được.",
+			map[string]any{"N": app.PersonCaseLimit}), true)
+	} else if d.Records() == 0 {
 		s.showMsg(lang.X("pdata.none", "Không có bản ghi nào về người này."), false)
 	} else {
 		s.showMsg(lang.X("pdata.found", "Tìm thấy {{.N}} bản ghi: {{.Cases}} vụ việc, {{.People}} hồ sơ người tham dự, {{.Att}} lần tham gia tập huấn, sự kiện, {{.Req}} yêu cầu về dữ liệu.",
@@ -349,12 +352,12 @@ func (s *personScreen) showActions() {
 	} else {
 		s.unrestrict.Hide()
 	}
-	has := s.found && s.data.Records() > 0
+	has := s.found && s.data.Records() > 0 && !s.data.Truncated
 	toRestrict, toRestrictP := s.data.Changing(true)
 	toLift, toLiftP := s.data.Changing(false)
 	enable(s.export, has)
-	enable(s.restrict, s.found && len(toRestrict)+len(toRestrictP) > 0)
-	enable(s.unrestrict, s.found && len(toLift)+len(toLiftP) > 0)
+	enable(s.restrict, has && len(toRestrict)+len(toRestrictP) > 0)
+	enable(s.unrestrict, has && len(toLift)+len(toLiftP) > 0)
 }
 
 func enable(b *widget.Button, on bool) {
@@ -372,7 +375,7 @@ func (s *personScreen) askRestrict(restrict bool) {
 		return // the leader's only
 	}
 	cases, people := s.data.Changing(restrict)
-	if len(cases)+len(people) == 0 {
+	if s.data.Truncated || len(cases)+len(people) == 0 {
 		return
 	}
 	reason := newFormEntry(true)
@@ -431,7 +434,7 @@ func (s *personScreen) askRestrict(restrict bool) {
 
 // askExport asks who asked and why, then where to save the file.
 func (s *personScreen) askExport() {
-	if !s.found || s.data.Records() == 0 {
+	if !s.found || s.data.Records() == 0 || s.data.Truncated {
 		return
 	}
 	who := widget.NewEntry()
