@@ -39,17 +39,18 @@ func casePersonIndex(c *app.Case) (names, addresses string) {
 
 // listCaseColumns select the index columns of a case (on case_list as
 // c), which scanListCase reads into a case holding those fields only:
-// what the list, the register and the indicators of deadlines need.
+// what the list (with its restriction mark), the register and the
+// indicators of deadlines need.
 const listCaseColumns = `c.id, c.unit_code, c.number, c.received_at, c.channel, c.kind, c.consumer_name,
 	c.consumer_phone, c.consumer_address, c.business_name, c.sector, c.status, c.voided,
-	c.vulnerable_groups, c.updated_at`
+	c.vulnerable_groups, c.updated_at, c.restricted`
 
 func scanListCase(sc interface{ Scan(...any) error }) (app.Case, error) {
 	var c app.Case
 	var received, updated, groups string
 	err := sc.Scan(&c.ID, &c.UnitCode, &c.Number, &received, &c.Channel, &c.Kind, &c.ConsumerName,
 		&c.ConsumerPhone, &c.ConsumerAddress, &c.BusinessName, &c.Sector, &c.Status, &c.Voided,
-		&groups, &updated)
+		&groups, &updated, &c.Restricted)
 	if err != nil {
 		return c, err
 	}

@@ -340,6 +340,9 @@ func (s *casesScreen) cellText(row, col int) string {
 	case colReceived:
 		return FormatDate(c.ReceivedAt)
 	case colConsumer:
+		if c.Restricted { // listed to the leader only
+			return c.ConsumerName + " " + lang.X("cases.restricted", "(hạn chế xử lý)")
+		}
 		return c.ConsumerName
 	case colBusiness:
 		return c.BusinessName

@@ -77,6 +77,19 @@ func newPersonFixture(t *testing.T) *personFixture {
 	return fx
 }
 
+// dashboardTitle is how the dashboard's lists name the case id for the
+// signed-in officer.
+func (fx *personFixture) dashboardTitle(id string) string {
+	fx.t.Helper()
+	v := newDashboard(fx.ui.deps(), fx.db)
+	d, err := fx.db.KPIData(context.Background(), "")
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	v.data = d
+	return v.describe(app.KPIRef{Entity: app.EntityCase, ID: id}).title
+}
+
 // signInAs signs name in with pin from the sign-in or lock screen.
 func (fx *personFixture) signInAs(name, pin string) {
 	fx.t.Helper()
@@ -187,6 +200,9 @@ func TestPerson_RestrictionHidesExceptFromTheLeader(t *testing.T) {
 	if sd, err := v.fetch(fx.ui.hidesRestricted()); err != nil || len(sd.att) != 0 {
 		t.Fatalf("attendance list shows %+v (%v)", sd.att, err)
 	}
+	if title := fx.dashboardTitle(fx.own.ID); strings.Contains(title, "Đào") || !strings.Contains(title, "hạn chế xử lý") {
+		t.Fatalf("the dashboard lists the case to tiep_nhan as %q", title)
+	}
 	audits, err := storage.ListRecords[app.AuditEntry](ctx, fx.db, storage.RecordQuery{})
 	if err != nil || len(audits) != 1 || audits[0].Action != app.AuditRestrict || audits[0].Officer != "Phạm Thị Lan" {
 		t.Fatalf("audit %+v (%v)", audits, err)
@@ -200,6 +216,12 @@ func TestPerson_RestrictionHidesExceptFromTheLeader(t *testing.T) {
 	fx.signInAs("Lê Văn Tâm", pinTam)
 	if got := consumers(fx.ui.cases); !slices.Contains(got, "Nguyễn Thị Hồng Đào") {
 		t.Fatalf("lanh_dao sees %v", got)
+	}
+	if got := strings.Join(rowTexts(fx.ui.cases), "\n"); !strings.Contains(got, "Nguyễn Thị Hồng Đào (hạn chế xử lý)") {
+		t.Fatalf("the leader's list does not mark the restricted case:\n%s", got)
+	}
+	if title := fx.dashboardTitle(fx.own.ID); !strings.Contains(title, "Nguyễn Thị Hồng Đào") {
+		t.Fatalf("the dashboard lists the case to lanh_dao as %q", title)
 	}
 	if v := newSessionView(fx.ui.deps(), fx.session.ID); true {
 		if sd, err := v.fetch(fx.ui.hidesRestricted()); err != nil || len(sd.att) != 1 {
