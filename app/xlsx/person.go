@@ -33,7 +33,7 @@ const PersonTitle = "DỮ LIỆU CÁ NHÂN CUNG CẤP CHO NGƯỜI YÊU CẦU"
 // personSkip are the fields of a record the person's export leaves out:
 // identifiers and bookkeeping that say nothing about the person.
 var personSkip = map[string]bool{"id": true, "unit_code": true, "created_by": true, "updated_by": true,
-	"distinct_from": true, "session_id": true, "participant_id": true, "off_premises_notice_id": true}
+	"distinct_from": true, "session_id": true, "participant_id": true, "off_premises_notice_id": true, "case_id": true}
 
 // personWidths are the two columns of a record: the label and the value.
 var personWidths = [2]float64{34, 70}
@@ -42,6 +42,9 @@ var personWidths = [2]float64{34, 70}
 type PersonOptions struct {
 	app.PersonExport
 	Printed time.Time // when it was written
+	// Steps are the steps of each case, by the case's id, oldest first:
+	// they may quote the person (notes, the records of a negotiation).
+	Steps map[string][]app.CaseEvent
 }
 
 // WritePerson writes the export of d for the person to w: the cover, then
@@ -155,6 +158,11 @@ func WritePerson(w io.Writer, d *app.PersonData, opt PersonOptions, refs *app.Re
 	for i := range d.Cases {
 		c := &d.Cases[i]
 		record(sh, &row, fmt.Sprintf("Vụ việc số %s%s", c.Number, marks(c.Restricted, c.Voided)), app.EntityCase, c, nil)
+		for j := range opt.Steps[c.ID] {
+			e := &opt.Steps[c.ID][j]
+			row++
+			pair(sh, row, fmt.Sprintf("Bước xử lý %d (%s)", j+1, e.At.In(app.ICT).Format("02/01/2006")), stepText(e, refs))
+		}
 		row++
 	}
 	if len(d.Cases) == 0 {
@@ -200,6 +208,21 @@ func WritePerson(w io.Writer, d *app.PersonData, opt PersonOptions, refs *app.Re
 	}
 	b.f.SetActiveSheet(0)
 	return b.f.Write(w)
+}
+
+// stepText is a step of a case as lines "label: value" of its fields.
+func stepText(e *app.CaseEvent, refs *app.RefData) string {
+	vals := app.FieldsOf(e)
+	var lines []string
+	for _, f := range app.RecordFieldNames(e) {
+		if personSkip[f] || f == "at" || (f == "from_status" || f == "to_status") && e.FromStatus == e.ToStatus {
+			continue // a step that leaves the status as it was says nothing of it
+		}
+		if v := app.DisplayValue(app.EntityCaseEvent, f, vals[f], refs); v != "" {
+			lines = append(lines, app.FieldLabel(app.EntityCaseEvent, f)+": "+v)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // displayDay shows a day YYYY-MM-DD as 02/01/2006 ("" as "").

@@ -36,8 +36,16 @@ func (s PersonService) SetRestricted(ctx context.Context, r app.Restriction) err
 // first and the audit written before a byte reaches w: no file leaves
 // without its record.
 func (s PersonService) ExportPerson(ctx context.Context, d *app.PersonData, e app.PersonExport, w io.Writer) error {
+	steps := map[string][]app.CaseEvent{}
+	for i := range d.Cases {
+		evs, err := s.DB.ListCaseEvents(ctx, d.Cases[i].ID)
+		if err != nil {
+			return err
+		}
+		steps[d.Cases[i].ID] = evs
+	}
 	var buf bytes.Buffer
-	if err := xlsx.WritePerson(&buf, d, xlsx.PersonOptions{PersonExport: e, Printed: s.DB.Now()}, s.Refs); err != nil {
+	if err := xlsx.WritePerson(&buf, d, xlsx.PersonOptions{PersonExport: e, Printed: s.DB.Now(), Steps: steps}, s.Refs); err != nil {
 		return err
 	}
 	a := &app.AuditEntry{Action: app.AuditPersonExport, What: d.Describe(), People: 1, Records: d.Records(),

@@ -49,6 +49,9 @@ func TestExportPerson_ReadableFileAndAudit(t *testing.T) {
 	if err := db.CreateCase(ctx, c); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.AddCaseEvent(ctx, c.ID, &app.CaseEvent{Kind: app.EventNote, Note: "Bà Đào gọi điện bổ sung hóa đơn."}); err != nil {
+		t.Fatal(err)
+	}
 	s := &app.TrainingSession{Title: "Tập huấn nhận biết hàng giả", StartDate: "2026-11-20", Format: "truc_tiep",
 		Status: "da_to_chuc", PlanTasks: []string{"IV.1"}}
 	p := &app.Participant{FullName: "Nguyễn Thị Hồng Đào", Type: "hoi_vien_doan_the", Phone: "0912345678"}
@@ -109,6 +112,7 @@ func TestExportPerson_ReadableFileAndAudit(t *testing.T) {
 		{xlsx.PersonCasesSheet, "Họ và tên người tiêu dùng", "Nguyễn Thị Hồng Đào"},
 		{xlsx.PersonCasesSheet, "Số điện thoại người tiêu dùng", "0912345678"},
 		{xlsx.PersonCasesSheet, "Nội dung vụ việc", "Mua sữa hết hạn sử dụng."},
+		{xlsx.PersonCasesSheet, "Bước xử lý 1 (22/11/2026)", "Bước xử lý: Ghi chú\nCán bộ thực hiện: Lê Văn Tâm\nGhi chú: Bà Đào gọi điện bổ sung hóa đơn."},
 		{xlsx.PersonTrainingSheet, "Lớp tập huấn, hội nghị", "Tập huấn nhận biết hàng giả"},
 		{xlsx.PersonTrainingSheet, "Ngày tổ chức", "20/11/2026"},
 	} {
