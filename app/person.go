@@ -5,9 +5,10 @@ import "strings"
 // A person's data (issue 19, "Dữ liệu của một người"): every record about
 // one person, found by their name, phone or address, so that the commune
 // can answer the person's requests under Luật Bảo vệ dữ liệu cá nhân
-// 91/2025/QH15 and Nghị định 356/2025/NĐ-CP — give them their data,
-// correct it, restrict its processing — and log each request
-// (DataRequest).
+// 91/2025/QH15 (the rights of Điều 4 khoản 1) — give them their data
+// (Điều 15 khoản 2 điểm a), correct it (Điều 13), restrict its processing
+// — and log each request with the deadlines of Nghị định 356/2025/NĐ-CP
+// Điều 5 (DataRequest).
 
 // PersonQuery finds a person. Every criterion given narrows the search
 // (all must match); an empty one is left out.
@@ -121,9 +122,16 @@ func (d *PersonData) Changing(restrict bool) (cases, participants []string) {
 }
 
 // Restriction asks to restrict the processing of some records of one
-// person (NĐ 356/2025/NĐ-CP: hạn chế xử lý dữ liệu cá nhân), or to lift
-// it: the cases and participants by id, and the reason (required; it goes
-// into the audit record with the cases' numbers, never the person's name).
+// person (hạn chế xử lý dữ liệu cá nhân), or to lift it: the cases and
+// participants by id, and the reason (required; it goes into the audit
+// record with the cases' numbers, never the person's name).
+//
+// Luật 91/2025/QH15 Điều 10 khoản 1 does not give the right to restrict
+// processing done without consent under Điều 19 — the commune's, Điều 19
+// khoản 1 điểm c — and NĐ 356/2025/NĐ-CP Điều 5 khoản 2 excepts it too:
+// honouring the request is the commune's local choice. A restricted record
+// stays, for the legal workflow and the counts, but leaves the lists of
+// all but the leader (SeesRestricted).
 type Restriction struct {
 	CaseIDs, ParticipantIDs []string
 	Restrict                bool // false lifts the restriction
