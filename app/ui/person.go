@@ -627,6 +627,8 @@ func (s *personScreen) openRequest(orig *app.DataRequest) {
 	}
 	req := func(t string) string { return t + " *" }
 	type R = app.DataRequest
+	hint := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	hint.Hide()
 	body := container.NewVBox(
 		f.section(lang.X("datareq.section.person", "Người yêu cầu"),
 			f.textField("person_name", req(lang.X("datareq.person_name", "Họ tên")), 1, "", func(r *R) *string { return &r.PersonName }),
@@ -638,6 +640,7 @@ func (s *personScreen) openRequest(orig *app.DataRequest) {
 			f.dayField("received_date", req(lang.X("datareq.received_date", "Ngày nhận yêu cầu")), func(r *R) *string { return &r.ReceivedDate }),
 			f.codeField("request_kind", req(lang.X("datareq.kind", "Loại yêu cầu")), app.DataRequestKinds, func(r *R) *string { return &r.RequestKind }),
 			f.codeField("received_via", req(lang.X("datareq.via", "Cách nhận")), app.DataRequestChannels, func(r *R) *string { return &r.ReceivedVia }),
+			hint,
 			f.flagField("third_party", lang.X("datareq.third_party.label", "Bên thứ ba"),
 				lang.X("datareq.third_party", "Có bên xử lý, bên thứ ba phải thực hiện (thời hạn dài hơn)"), func(r *R) *bool { return &r.ThirdParty }),
 			f.countField("extension_days", lang.X("datareq.extension", "Số ngày gia hạn (một lần)"), "0",
@@ -667,8 +670,37 @@ func (s *personScreen) openRequest(orig *app.DataRequest) {
 			}
 		}
 	}
+	// What the law says of the kind chosen, for the answer.
+	showHint := func() {
+		text := requestHint(f.choice("request_kind").Code())
+		hint.SetText(text)
+		if text == "" {
+			hint.Hide()
+		} else {
+			hint.Show()
+		}
+	}
+	f.onChange("request_kind", showHint)
+	showHint()
 	s.form = f
 	s.stack.Objects = []fyne.CanvasObject{f.content}
 	s.stack.Refresh()
 	f.focusFirst()
+}
+
+// requestHint says what Luật 91/2025/QH15 provides for a kind of request
+// to the commune, which processes the data for its task without consent
+// (Điều 19 khoản 1 điểm c); "" for none.
+func requestHint(kind string) string {
+	switch kind {
+	case app.RequestDelete:
+		return lang.X("datareq.hint.delete", "Dữ liệu UBND xử lý để thực hiện nhiệm vụ (Điều 19 Luật Bảo vệ dữ liệu cá nhân) không bị xóa theo yêu cầu (Điều 14 khoản 2): trả lời người yêu cầu và nêu rõ lý do (Điều 14 khoản 5). Dữ liệu được ẩn danh khi hết thời hạn lưu trữ.")
+	case app.RequestRestrict, app.RequestObject:
+		return lang.X("datareq.hint.restrict", "Quyền yêu cầu hạn chế, phản đối không áp dụng bắt buộc với việc xử lý theo Điều 19 Luật Bảo vệ dữ liệu cá nhân (Điều 10 khoản 1), nhưng UBND có thể hạn chế xử lý: tìm người này và bấm “Hạn chế xử lý…”.")
+	case app.RequestSee:
+		return lang.X("datareq.hint.see", "Tìm người này và bấm “Xuất cho người yêu cầu…” để lập tệp dữ liệu giao cho họ (Điều 15 khoản 2 điểm a).")
+	case app.RequestCorrect:
+		return lang.X("datareq.hint.correct", "Tìm người này và bấm “Sửa” ở bản ghi cần sửa (Điều 13); không sửa được thì thông báo lý do cho người yêu cầu.")
+	}
+	return ""
 }

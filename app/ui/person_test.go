@@ -344,6 +344,9 @@ func TestPerson_RequestLogAndExport(t *testing.T) {
 		t.Fatal("the request form is not filled with the person searched")
 	}
 	f.choice("request_kind").SetCode(app.RequestRestrict)
+	if got := strings.Join(labels(f.content), "\n"); !strings.Contains(got, "Điều 10 khoản 1") {
+		t.Fatalf("no hint for a restriction request:\n%s", got)
+	}
 	test.Tap(f.save)
 	if s.form != nil {
 		t.Fatalf("request not saved: %q", f.formErr.Text)
