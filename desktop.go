@@ -84,6 +84,7 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	})
 	svc := ui.Services{Cases: db, Records: db, KPI: db, Sync: syncs, Scheduler: syncs, Review: db,
 		Reports: reportService{db: db, refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
+		Persons: cli.PersonService{DB: db, Refs: refs},
 		Backups: backups, Retention: db, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now,
 		Opener: ui.SystemOpener{Dir: filepath.Join(data, "phieu-in")}}
 	open := func() error {

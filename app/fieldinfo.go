@@ -78,6 +78,7 @@ var EntityLabels = CodeList{
 	{EntityReportNarrative, "Nội dung báo cáo năm", "Annual report narrative"},
 	{EntityOffPremisesNotice, "Thông báo bán hàng ngoài địa điểm giao dịch thường xuyên", "Off-premises sales notice"},
 	{EntityAuditEntry, "Nhật ký truy xuất dữ liệu cá nhân", "Personal-data audit record"},
+	{EntityDataRequest, "Yêu cầu về dữ liệu cá nhân", "Personal-data request"},
 	{EntityHolidayYear, "Lịch nghỉ lễ, Tết", "Holiday calendar"},
 }
 
@@ -297,6 +298,20 @@ var fieldInfos = map[string]map[string]fieldInfo{
 		"people":  label("Số người"),
 		"records": label("Số bản ghi"),
 		"reason":  label("Lý do"),
+	},
+	EntityDataRequest: {
+		"received_date":  label("Ngày nhận yêu cầu"),
+		"person_name":    label("Họ tên người yêu cầu"),
+		"person_phone":   label("Số điện thoại người yêu cầu"),
+		"person_address": label("Địa chỉ người yêu cầu"),
+		"request_kind":   {label: "Loại yêu cầu", codes: DataRequestKinds},
+		"received_via":   {label: "Cách nhận yêu cầu", codes: DataRequestChannels},
+		"third_party":    label("Có bên xử lý, bên thứ ba phải dừng xử lý"),
+		"extension_days": label("Số ngày gia hạn"),
+		"action":         label("Việc đã làm"),
+		"done_date":      label("Ngày hoàn thành"),
+		"officer":        label("Cán bộ tiếp nhận"),
+		"note":           label("Ghi chú"),
 	},
 }
 

@@ -72,6 +72,11 @@ var PersonalFieldsOf = map[string]PersonalFields{
 		Contacts: []string{"phone"},
 		FreeText: []string{"note"},
 	},
+	EntityDataRequest: {
+		Names:    []string{"person_name"},
+		Contacts: []string{"person_phone", "person_address"},
+		FreeText: []string{"action", "note"},
+	},
 }
 
 // PrivacyNoticeWays say how the consumer was given the notice of the

@@ -34,6 +34,11 @@ type RecordQuery struct {
 	IncludeVoided bool
 	// SessionID, with attendance, selects the rows of one session.
 	SessionID string
+	// HideRestricted leaves out the participants whose processing the
+	// person asked to restrict (Participant.Restricted), and their
+	// attendance rows: what the lists of an officer who does not see them
+	// set (app.SeesRestricted). Counts leave it false.
+	HideRestricted bool
 }
 
 // Record is a synced record of the registries, training and outreach.

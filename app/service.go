@@ -19,6 +19,11 @@ type CaseQuery struct {
 	Limit int    // 0: no limit
 	// IncludeVoided lists voided cases too.
 	IncludeVoided bool
+	// HideRestricted leaves out the cases whose processing the person
+	// asked to restrict (Case.Restricted): what the lists of an officer
+	// who does not see them set (app.SeesRestricted). Reports and counts
+	// leave it false.
+	HideRestricted bool
 }
 
 // SyncStatus is what the sync panel shows.

@@ -17,29 +17,40 @@ import (
 // them, in this order; listCaseColumns reads them back.
 var caseIndexColumns = []string{"unit_code", "number", "received_at", "channel", "kind", "consumer_name",
 	"consumer_phone", "consumer_address", "business_name", "sector", "status", "voided",
-	"vulnerable_groups", "updated_at", "search_folded"}
+	"vulnerable_groups", "updated_at", "search_folded", "restricted", "person_names", "person_addresses"}
 
 // caseIndex returns the index columns of a case (caseIndexColumns).
 func caseIndex(d doc) []any {
 	c := d.(*app.Case)
+	names, addresses := casePersonIndex(c)
 	return []any{c.UnitCode, c.Number, formatTime(c.ReceivedAt), c.Channel, c.Kind, c.ConsumerName,
 		c.ConsumerPhone, c.ConsumerAddress, c.BusinessName, c.Sector, c.Status, c.Voided,
-		formatList(c.VulnerableGroups), formatTime(c.UpdatedAt), app.Fold(c.SearchText())}
+		formatList(c.VulnerableGroups), formatTime(c.UpdatedAt), app.Fold(c.SearchText()),
+		c.Restricted, names, addresses}
+}
+
+// casePersonIndex returns what FindPerson looks a case's people up in:
+// the consumer's and the representative's names, and the consumer's
+// address and old address (app.PersonIndex).
+func casePersonIndex(c *app.Case) (names, addresses string) {
+	return app.PersonIndex(c.ConsumerName, c.RepresentativeName),
+		app.PersonIndex(c.ConsumerAddress, c.ConsumerOldAddress)
 }
 
 // listCaseColumns select the index columns of a case (on case_list as
 // c), which scanListCase reads into a case holding those fields only:
-// what the list, the register and the indicators of deadlines need.
+// what the list (with its restriction mark), the register and the
+// indicators of deadlines need.
 const listCaseColumns = `c.id, c.unit_code, c.number, c.received_at, c.channel, c.kind, c.consumer_name,
 	c.consumer_phone, c.consumer_address, c.business_name, c.sector, c.status, c.voided,
-	c.vulnerable_groups, c.updated_at`
+	c.vulnerable_groups, c.updated_at, c.restricted`
 
 func scanListCase(sc interface{ Scan(...any) error }) (app.Case, error) {
 	var c app.Case
 	var received, updated, groups string
 	err := sc.Scan(&c.ID, &c.UnitCode, &c.Number, &received, &c.Channel, &c.Kind, &c.ConsumerName,
 		&c.ConsumerPhone, &c.ConsumerAddress, &c.BusinessName, &c.Sector, &c.Status, &c.Voided,
-		&groups, &updated)
+		&groups, &updated, &c.Restricted)
 	if err != nil {
 		return c, err
 	}
@@ -236,6 +247,9 @@ func caseWhere(q app.CaseQuery) (string, []any) {
 	}
 	if !q.IncludeVoided {
 		conds = append(conds, `NOT c.voided`)
+	}
+	if q.HideRestricted {
+		conds = append(conds, `NOT c.restricted`)
 	}
 	if len(conds) == 0 {
 		return "", nil

@@ -13,7 +13,64 @@ import (
 // the migration's SQL file in the same transaction.
 var goMigrations = map[int]func(ctx context.Context, tx *sql.Tx) error{
 	14: casesToDocuments,
+	16: casePersonColumns,
 }
+
+// casePersonColumns fills the columns migration 16 adds to case_list
+// (restriction, the people's folded names and addresses) from each case's
+// document, a batch at a time. It writes those columns only: the later
+// ones of caseIndexColumns do not exist yet at this step.
+func casePersonColumns(ctx context.Context, tx *sql.Tx) error {
+	upd, err := tx.PrepareContext(ctx, `UPDATE case_list SET restricted = ?, person_names = ?, person_addresses = ? WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	const batch = 2000
+	for last := int64(-1); ; {
+		type row struct {
+			id     string
+			fields []byte
+		}
+		var rows []row
+		rs, err := tx.QueryContext(ctx, `SELECT rowid, id, fields FROM cases WHERE rowid > ? ORDER BY rowid LIMIT ?`, last, batch)
+		if err != nil {
+			return fmt.Errorf("read cases: %w", err)
+		}
+		for rs.Next() {
+			var r row
+			if err := rs.Scan(&last, &r.id, &r.fields); err != nil {
+				rs.Close()
+				return err
+			}
+			rows = append(rows, r)
+		}
+		if err := rs.Err(); err != nil {
+			rs.Close()
+			return err
+		}
+		if err := rs.Close(); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			var c app.Case
+			if err := json.Unmarshal(r.fields, &c); err != nil {
+				return fmt.Errorf("case %s: %w", r.id, err)
+			}
+			names, addresses := casePersonIndex(&c)
+			if _, err := upd.ExecContext(ctx, c.Restricted, names, addresses, r.id); err != nil {
+				return fmt.Errorf("case %s: %w", r.id, err)
+			}
+		}
+		if len(rows) < batch {
+			return nil
+		}
+	}
+}
+
+// schema14CaseColumns is how many of caseIndexColumns case_list had when
+// migration 14 made it.
+const schema14CaseColumns = 15
 
 // casesToDocuments copies every case from the columns of schema 13 into
 // the documents of schema 14 (cases_doc), its fields exactly as the
@@ -22,7 +79,10 @@ var goMigrations = map[int]func(ctx context.Context, tx *sql.Tx) error{
 // table and its search index are replaced. Outbox rows, conflicts and steps
 // refer to cases by id and are untouched: nothing is lost or sent again.
 func casesToDocuments(ctx context.Context, tx *sql.Tx) error {
-	k := newKind(caseKind.entity, "cases_doc", false, caseKind.new, caseKind.cols, caseKind.index)
+	// The columns case_list has at schema 14: those added later are filled
+	// by their own migrations (16: casePersonColumns).
+	k := newKind(caseKind.entity, "cases_doc", false, caseKind.new, caseIndexColumns[:schema14CaseColumns],
+		func(d doc) []any { return caseIndex(d)[:schema14CaseColumns] })
 	k.withList("case_list")
 	// The copy keeps each case's server version.
 	ins, err := tx.PrepareContext(ctx, k.sqlPutVersion)

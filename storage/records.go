@@ -196,6 +196,15 @@ func (db *DB) recordRows(ctx context.Context, entity string, q RecordQuery) ([]s
 	if !q.IncludeVoided {
 		conds = append(conds, "NOT coalesce(json_extract(fields, '$.voided'), 0)")
 	}
+	if q.HideRestricted {
+		switch entity {
+		case app.EntityParticipant:
+			conds = append(conds, "NOT coalesce(json_extract(fields, '$.restricted'), 0)")
+		case app.EntityAttendance:
+			conds = append(conds, `coalesce(json_extract(fields, '$.participant_id'), '') NOT IN
+				(SELECT id FROM records WHERE entity = 'participant' AND coalesce(json_extract(fields, '$.restricted'), 0))`)
+		}
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT fields, search_folded FROM records WHERE `+
 		strings.Join(conds, " AND ")+` ORDER BY json_extract(fields, '$.created_at'), id`, args...)
 	if err != nil {

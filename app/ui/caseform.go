@@ -385,11 +385,11 @@ func (f *caseForm) checkDuplicates(c app.Case, proceed func()) {
 // CreateCase, an edit as the fields changed from orig (saveChanges). It
 // returns the case as stored.
 func (f *caseForm) saveCase(ctx context.Context, orig, c *app.Case) (*app.Case, error) {
-	if f.officer != "" {
-		c.UpdatedBy = f.officer
-		if orig == nil {
-			c.CreatedBy = f.officer
-		}
+	if f.officer != "" && orig == nil {
+		// An edit leaves them to the store (Editor.Edit stamps the
+		// officer who saves): a case last saved by another officer is
+		// not refused for its updated_by.
+		c.CreatedBy, c.UpdatedBy = f.officer, f.officer
 	}
 	if orig == nil {
 		err := f.svc.CreateCase(ctx, c)

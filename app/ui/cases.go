@@ -78,6 +78,9 @@ type casesScreen struct {
 
 	onAdd  func()
 	onOpen func(id string)
+	// hideRestricted, if set, reports whether the list leaves out the
+	// cases of people who asked to restrict their processing.
+	hideRestricted func() bool
 
 	imports    *importer // nil hides the import button
 	onImported func()    // after a register was imported
@@ -172,6 +175,7 @@ func (s *casesScreen) onSearchChanged(string) {
 // query reads the search and sort controls. Call it on the Fyne goroutine.
 func (s *casesScreen) query() app.CaseQuery {
 	q := app.CaseQuery{Text: s.search.Text, Sort: app.SortNewest}
+	q.HideRestricted = s.hideRestricted != nil && s.hideRestricted()
 	if i := s.sort.SelectedIndex(); i >= 0 && i < len(sortOptions) {
 		q.Sort = sortOptions[i]
 	}
@@ -338,6 +342,9 @@ func (s *casesScreen) cellText(row, col int) string {
 	case colConsumer:
 		if c.Limited && c.ConsumerName == "" {
 			return limitedName()
+		}
+		if c.Restricted { // listed to the leader only
+			return c.ConsumerName + " " + lang.X("cases.restricted", "(hạn chế xử lý)")
 		}
 		return c.ConsumerName
 	case colBusiness:

@@ -39,6 +39,9 @@ const planStartYear = 2026
 type dashboard struct {
 	formDeps
 	kpi KPIService
+	// indexHides: the index was built without the names of restricted
+	// people (for an officer who does not see them).
+	indexHides bool
 
 	period    *widget.Select
 	unitSel   *widget.Select // nil on a commune's device
@@ -914,8 +917,8 @@ func (v *dashboard) openList(title, note string, sections ...dashSection) {
 // describe returns how a record is listed: its name or number, and its
 // date and kind.
 func (v *dashboard) describe(r app.KPIRef) dashRow {
-	if v.index == nil {
-		v.index = v.buildIndex()
+	if hide := v.hidesRestricted(); v.index == nil || v.indexHides != hide {
+		v.index, v.indexHides = v.buildIndex(), hide
 	}
 	if row, ok := v.index[r]; ok {
 		return row
@@ -960,8 +963,16 @@ func (v *dashboard) buildIndex() map[app.KPIRef]dashRow {
 	put := func(entity, id, title, detail string, when time.Time) {
 		m[app.KPIRef{Entity: entity, ID: id}] = dashRow{entity: entity, id: id, title: title, detail: detail, when: when}
 	}
+	// A restricted person still counts, but their name is not listed to
+	// an officer who does not see them (app.SeesRestricted).
+	hide := v.hidesRestricted()
+	restricted := lang.X("dashboard.row.restricted", "(hạn chế xử lý)")
 	for _, c := range d.Cases {
-		put(app.EntityCase, c.ID, join(c.Number, c.ConsumerName),
+		name := c.ConsumerName
+		if hide && c.Restricted {
+			name = restricted
+		}
+		put(app.EntityCase, c.ID, join(c.Number, name),
 			join(FormatDate(c.ReceivedAt), listLabel(app.CaseKinds, c.Kind), v.sectorLabel(c.Sector), listLabel(app.CaseStatuses, c.Status)), c.ReceivedAt)
 	}
 	for _, o := range d.Officers {
@@ -976,6 +987,9 @@ func (v *dashboard) buildIndex() map[app.KPIRef]dashRow {
 	}
 	people := map[string]string{}
 	for _, p := range d.Participants {
+		if hide && p.Restricted {
+			p.FullName = restricted
+		}
 		people[p.ID] = p.FullName
 		put(app.EntityParticipant, p.ID, p.FullName, join(listLabel(app.ParticipantTypes, p.Type), p.Workplace), time.Time{})
 	}

@@ -37,6 +37,9 @@ type fakeCases struct {
 	rules    []app.SlaRule
 	cal      *app.Calendar
 	now      func() time.Time // the test's clock: stamps and validation
+	// officer is who the store records as the author of an edit (as
+	// storage.DB.SetOfficer: the UI's officer).
+	officer string
 }
 
 var _ CaseService = (*fakeCases)(nil)
@@ -149,6 +152,12 @@ func (f *fakeCases) Edit(ctx context.Context, entity, id string, base int64, cha
 	if entity != app.EntityCase {
 		return app.Errorf(app.EINVALID, "fake: edits of %s are not faked", entity)
 	}
+	for k := range changes {
+		switch k { // as storage.(*DB).Edit: the store keeps these
+		case "id", "unit_code", "number", "created_at", "created_by", "updated_at", "updated_by":
+			return app.Errorf(app.EINVALID, "Không sửa được trường %s: mã, xã và người ghi nhận của bản ghi không thay đổi được.", k)
+		}
+	}
 	for i := range f.cases {
 		if f.cases[i].ID == id {
 			n := f.cases[i]
@@ -160,7 +169,7 @@ func (f *fakeCases) Edit(ctx context.Context, entity, id string, base int64, cha
 			if err := n.Validate(f.refs, now); err != nil {
 				return err
 			}
-			n.UpdatedAt = now.UTC().Truncate(time.Second)
+			n.UpdatedAt, n.UpdatedBy = now.UTC().Truncate(time.Second), f.officer
 			f.cases[i] = n
 			f.updates++
 			return nil
@@ -489,6 +498,7 @@ func newFixtureWith(t *testing.T, run func(func())) *fixture {
 		sync:   &fakeSync{status: app.SyncStatus{Enrolled: true, ServerURL: "https://bvntd.dongthap.example/", Scope: "28261"}},
 		review: &fakeReview{},
 	}
+	fx.cases.officer = "Lê Văn Tâm"
 	fx.win = test.NewTempWindow(t, nil)
 	fx.sched = newFakeScheduler(fx.sync, run)
 	fx.ui = newUI(fx.win, Services{Cases: fx.cases, Sync: fx.sync, Scheduler: fx.sched, Review: fx.review, Refs: refs,

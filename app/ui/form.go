@@ -53,7 +53,15 @@ type formDeps struct {
 	run    func(func())
 	now    func() time.Time
 	opener Opener // nil: no "Mở tệp" after a file is written
+	// hideRestricted reports whether the signed-in officer's lists leave
+	// out the records of people who asked to restrict their processing
+	// (!app.SeesRestricted of the role, read at each load: the officer
+	// changes at the lock); nil hides nothing.
+	hideRestricted func() bool
 }
+
+// hidesRestricted reports whether lists leave out restricted records now.
+func (d formDeps) hidesRestricted() bool { return d.hideRestricted != nil && d.hideRestricted() }
 
 // checkable is what a form checks before it saves: a case, or a record of
 // the registries, training and outreach work.

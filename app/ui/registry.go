@@ -166,15 +166,16 @@ type registryData struct {
 func (r *registryScreen) reload() {
 	r.gen++
 	gen := r.gen
+	hide := r.hidesRestricted()
 	r.run(func() {
-		data, err := loadRegistry(r.ctx, r.records)
+		data, err := loadRegistry(r.ctx, r.records, hide)
 		fyne.Do(func() { r.apply(gen, data, err) })
 	})
 }
 
-// loadRegistry reads officers, organisations and participants. It
-// touches no widget.
-func loadRegistry(ctx context.Context, svc RecordService) (registryData, error) {
+// loadRegistry reads officers, organisations and participants (without
+// those whose processing is restricted, with hide). It touches no widget.
+func loadRegistry(ctx context.Context, svc RecordService, hide bool) (registryData, error) {
 	var data registryData
 	if svc == nil {
 		return data, errNoRecords
@@ -188,7 +189,7 @@ func loadRegistry(ctx context.Context, svc RecordService) (registryData, error) 
 			data.officers = append(data.officers, *o)
 		}
 	}
-	data.people, data.orgs, err = loadPeople(ctx, svc)
+	data.people, data.orgs, err = loadPeopleWith(ctx, svc, hide)
 	return data, err
 }
 

@@ -234,7 +234,11 @@ func (s *session) showEnrol(svc EnrollService) {
 func (s *session) signedIn(p app.Profile) {
 	s.officer = &p
 	if s.u != nil {
+		old := s.u.svc.Role
 		s.u.svc.Officer, s.u.svc.Role = p.FullName, p.Role
+		if old != p.Role {
+			s.u.followRole() // the lists hide restricted people from all but the leader
+		}
 	}
 	s.who.SetText(lang.X("session.officer", "Cán bộ: {{.Name}}", map[string]any{"Name": p.FullName}))
 	if app.ManagesProfiles(p.Role) {

@@ -108,7 +108,14 @@ var errNoRecords = app.WrapError(app.EINTERNAL, "", errors.New("ui: no record se
 
 // loadPeople reads the participants and organisations of the store.
 func loadPeople(ctx context.Context, svc RecordService) ([]app.Participant, []app.Organisation, error) {
-	recs, err := svc.Records(ctx, app.EntityParticipant, app.RecordQuery{})
+	return loadPeopleWith(ctx, svc, false)
+}
+
+// loadPeopleWith is loadPeople without the participants whose processing
+// is restricted, with hide (a list shown to an officer who does not see
+// them).
+func loadPeopleWith(ctx context.Context, svc RecordService, hide bool) ([]app.Participant, []app.Organisation, error) {
+	recs, err := svc.Records(ctx, app.EntityParticipant, app.RecordQuery{HideRestricted: hide})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -178,14 +178,16 @@ type sessionData struct {
 // load reads the session, the participants and the register off the Fyne
 // goroutine and shows them.
 func (v *sessionView) load() {
+	hide := v.hidesRestricted()
 	v.run(func() {
-		data, err := v.fetch()
+		data, err := v.fetch(hide)
 		fyne.Do(func() { v.apply(data, err) })
 	})
 }
 
-// fetch reads what the screen shows. It touches no widget.
-func (v *sessionView) fetch() (sessionData, error) {
+// fetch reads what the screen shows (without the attendance of people
+// whose processing is restricted, with hide). It touches no widget.
+func (v *sessionView) fetch(hide bool) (sessionData, error) {
 	var data sessionData
 	if v.records == nil {
 		return data, errNoRecords
@@ -197,7 +199,7 @@ func (v *sessionView) fetch() (sessionData, error) {
 	if data.people, data.orgs, err = loadPeople(v.ctx, v.records); err != nil {
 		return data, err
 	}
-	recs, err := v.records.Records(v.ctx, app.EntityAttendance, app.RecordQuery{SessionID: v.id})
+	recs, err := v.records.Records(v.ctx, app.EntityAttendance, app.RecordQuery{SessionID: v.id, HideRestricted: hide})
 	if err != nil {
 		return data, err
 	}

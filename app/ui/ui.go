@@ -129,6 +129,10 @@ type Services struct {
 	// export) and prints the intake record straight away; nil offers
 	// neither (the intake record is then saved through a file dialog).
 	Opener Opener
+	// Persons finds a person's records, restricts them and exports them
+	// for the person (the "Dữ liệu của một người" tab, with the log of
+	// requests: it needs Records too); nil hides the tab.
+	Persons PersonService
 	// Backups keeps the local backups (the "Sao lưu" part of the sync
 	// tab) and warns of a full disk; nil hides both.
 	Backups BackupService
@@ -204,6 +208,12 @@ type UI struct {
 	root       fyne.CanvasObject
 	session    *session // nil without a SignInService
 	panes      []pane   // the main screens' panes, for the lock (workspace.go)
+
+	// "Dữ liệu của một người": nil without a PersonService and a
+	// RecordService.
+	person     *personScreen
+	personTab  *container.TabItem
+	personPane *deferred
 }
 
 // New builds the user interface for w and starts loading the case list,
@@ -228,6 +238,7 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	u.cases = newCasesScreen(u.ctx, svc.Cases, svc.Refs, w, run, delay, svc.Now)
 	u.cases.onAdd = func() { u.openForm(nil) }
 	u.cases.onOpen = u.openCase
+	u.cases.hideRestricted = u.hidesRestricted
 	u.casePane = container.NewStack(u.cases.content)
 
 	u.syncPanel = newSyncPanel(u.ctx, svc.Sync, svc.Refs, run, svc.Now)
@@ -320,7 +331,19 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		u.reviewTab = container.NewTabItemWithIcon(lang.X("tab.review", "Cần xem xét"), theme.WarningIcon(), u.reviewPane.Container)
 		items = append(items, u.reviewTab)
 	}
-	u.tabs = container.NewAppTabs(append(items, u.syncTab)...)
+	items = append(items, u.syncTab)
+	if svc.Persons != nil && svc.Records != nil {
+		// Last, after the sync tab, so that the tabs before keep their
+		// Alt+1…9; it has Alt+0.
+		u.person = newPersonScreen(u.deps(), svc.Persons, func() string { return u.svc.Role }, func() string { return u.svc.Officer })
+		u.person.onChanged = u.changed
+		u.person.onEditCase = u.openForm
+		u.person.onEditPerson = u.editParticipant
+		u.personPane = newDeferred(u.person.content)
+		u.personTab = container.NewTabItemWithIcon(lang.X("tab.person", "Dữ liệu của một người"), theme.AccountIcon(), u.personPane.Container)
+		items = append(items, u.personTab)
+	}
+	u.tabs = container.NewAppTabs(items...)
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		switch {
 		case t == u.syncTab:
@@ -335,6 +358,12 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		case t == u.reviewTab && u.review != nil:
 			u.reviewPane.show()
 			u.review.reload()
+		case t == u.personTab && u.person != nil:
+			u.personPane.show()
+			u.person.reload()
+			if u.person.form == nil && u.win != nil {
+				u.win.Canvas().Focus(u.person.name) // type the name at once
+			}
 		}
 		for _, w := range u.workTabs {
 			if t == w.item {
@@ -364,13 +393,15 @@ func (u *UI) addTabShortcuts() {
 	if u.win == nil {
 		return
 	}
-	for i := range min(9, len(u.tabs.Items)) {
+	for i := range min(10, len(u.tabs.Items)) {
 		u.win.Canvas().AddShortcut(tabShortcut(i), func(fyne.Shortcut) { u.selectTab(i) })
 	}
 }
 
+// tabShortcut is Alt+1 … Alt+9 for the first nine tabs, Alt+0 for the
+// tenth.
 func tabShortcut(i int) *desktop.CustomShortcut {
-	return &desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa(i + 1)), Modifier: fyne.KeyModifierAlt}
+	return &desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa((i + 1) % 10)), Modifier: fyne.KeyModifierAlt}
 }
 
 // selectTab shows the i-th tab, unless the window is signed out or locked.
@@ -388,7 +419,7 @@ func (u *UI) MainMenu() *fyne.MainMenu {
 	for i, t := range u.tabs.Items {
 		item := fyne.NewMenuItem(t.Text, func() { u.selectTab(i) })
 		item.Icon = t.Icon
-		if i < 9 {
+		if i < 10 {
 			item.Shortcut = tabShortcut(i)
 		}
 		items = append(items, item)
@@ -542,7 +573,39 @@ func (u *UI) deps() formDeps {
 		run:     u.run,
 		now:     u.svc.Now,
 		opener:  u.svc.Opener,
+
+		hideRestricted: u.hidesRestricted,
 	}
+}
+
+// hidesRestricted reports whether the signed-in officer's lists leave out
+// the records of people who asked to restrict their processing: all but
+// the leader's (app.SeesRestricted).
+func (u *UI) hidesRestricted() bool { return !app.SeesRestricted(u.svc.Role) }
+
+// followRole reloads what depends on the signed-in officer's role after
+// another officer signed in: the case list and the work tabs shown (which
+// hide restricted people from all but the leader).
+func (u *UI) followRole() {
+	u.cases.reload()
+	u.reloadWork()
+	if u.person != nil && u.personPane.shown() {
+		u.person.reload()
+	}
+}
+
+// editParticipant opens a participant found in "Dữ liệu của một người" in
+// the registry's form, in the registry's tab.
+func (u *UI) editParticipant(p *app.Participant) {
+	if u.registry == nil {
+		return
+	}
+	for _, w := range u.workTabs {
+		if w.body() == u.registry.content {
+			u.tabs.Select(w.item)
+		}
+	}
+	u.registry.openPerson(p)
 }
 
 // openCase shows a case: its record, deadline, timeline and next steps.
@@ -664,6 +727,9 @@ type deferred struct {
 func newDeferred(body fyne.CanvasObject) *deferred {
 	return &deferred{Container: container.NewStack(), body: body}
 }
+
+// shown reports whether the body was attached.
+func (d *deferred) shown() bool { return len(d.Objects) > 0 }
 
 // show attaches the body, once.
 func (d *deferred) show() {

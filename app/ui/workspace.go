@@ -60,6 +60,9 @@ func (u *UI) workPanes() []pane {
 	if u.reports != nil {
 		cs = append(cs, u.reports.pane)
 	}
+	if u.person != nil {
+		cs = append(cs, u.person.stack)
+	}
 	ps := make([]pane, len(cs))
 	for i, c := range cs {
 		ps[i] = pane{c: c, home: append([]fyne.CanvasObject(nil), c.Objects...)}
@@ -104,6 +107,9 @@ func (u *UI) park(keep fyne.CanvasObject) *workspace {
 		if !read && !sameObjects(ws.panes[i], p.home) {
 			ws.typing = true // outreach and registry show only forms in place of their lists
 		}
+	}
+	if u.person != nil {
+		u.person.clear() // a person's records are not left for the next officer
 	}
 	c.Unfocus()
 	u.tabs.SelectIndex(0)

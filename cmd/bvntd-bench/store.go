@@ -69,6 +69,18 @@ func runStore(args []string, stdout, stderr io.Writer) int {
 			rows, err := db.CaseRows(ctx, app.CaseQuery{Text: "0012", Sort: app.SortNewest}, now)
 			return len(rows), err
 		}},
+		{`person "nguyen van an"`, func() (int, error) { // "Dữ liệu của một người"
+			d, err := db.FindPerson(ctx, app.PersonQuery{Name: "nguyen van an"})
+			return d.Records(), err
+		}},
+		{`person "0912 345 678", "an"`, func() (int, error) {
+			d, err := db.FindPerson(ctx, app.PersonQuery{Name: "an", Phone: "0912 345 678"})
+			return d.Records(), err
+		}},
+		{`person address "my tho"`, func() (int, error) {
+			d, err := db.FindPerson(ctx, app.PersonQuery{Address: "my tho"})
+			return d.Records(), err
+		}},
 		{"dashboard data, all communes", func() (int, error) {
 			d, err := db.KPIData(ctx, "")
 			if err != nil {
