@@ -104,6 +104,22 @@ func (d *PersonData) Records() int {
 	return len(d.Cases) + len(d.Participants) + len(d.Attendance) + len(d.Requests)
 }
 
+// HasRestricted reports whether a case or a participant record of d is
+// restricted.
+func (d *PersonData) HasRestricted() bool {
+	for _, c := range d.Cases {
+		if c.Restricted {
+			return true
+		}
+	}
+	for _, p := range d.Participants {
+		if p.Restricted {
+			return true
+		}
+	}
+	return false
+}
+
 // Changing returns the ids of the cases and participants of d that
 // setting their restriction to restrict would change: those not yet
 // restricted (restrict true), or those restricted (false, to lift it).

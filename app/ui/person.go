@@ -276,8 +276,23 @@ func resultRow(text string, restricted, voided bool, open func()) fyne.CanvasObj
 }
 
 // showResults lists what was found, by kind.
+//
+// A restricted case or participant (and the attendance of a restricted
+// participant) is shown only to the leader (app.SeesRestricted): another
+// officer sees that such a record exists, so that the request can be
+// handed to the leader, but not what it holds.
 func (s *personScreen) showResults() {
 	d := &s.data
+	leader := s.leader()
+	hidden := func() fyne.CanvasObject {
+		return resultRow(lang.X("pdata.restricted.hidden", "Bản ghi đang hạn chế xử lý: chỉ lãnh đạo xã, phường xem được."), true, false, nil)
+	}
+	restrictedPeople := map[string]bool{}
+	for _, p := range d.Participants {
+		if p.Restricted {
+			restrictedPeople[p.ID] = true
+		}
+	}
 	var rows []fyne.CanvasObject
 	group := func(title string, n int) {
 		rows = append(rows, &widget.Label{Text: fmt.Sprintf("%s (%d)", title, n), TextStyle: fyne.TextStyle{Bold: true}})
@@ -288,6 +303,10 @@ func (s *personScreen) showResults() {
 	group(lang.X("pdata.group.cases", "Vụ việc"), len(d.Cases))
 	for i := range d.Cases {
 		c := d.Cases[i]
+		if c.Restricted && !leader {
+			rows = append(rows, hidden())
+			continue
+		}
 		rows = append(rows, resultRow(s.caseText(&c), c.Restricted, c.Voided, func() {
 			if s.onEditCase != nil {
 				s.onEditCase(&c)
@@ -297,6 +316,10 @@ func (s *personScreen) showResults() {
 	group(lang.X("pdata.group.people", "Người tham dự tập huấn, sự kiện"), len(d.Participants))
 	for i := range d.Participants {
 		p := d.Participants[i]
+		if p.Restricted && !leader {
+			rows = append(rows, hidden())
+			continue
+		}
 		text := joinNonEmpty(" · ", p.FullName, p.Phone, p.Workplace)
 		rows = append(rows, resultRow(text, p.Restricted, p.Voided, func() {
 			if s.onEditPerson != nil {
@@ -306,6 +329,10 @@ func (s *personScreen) showResults() {
 	}
 	group(lang.X("pdata.group.attendance", "Tham gia tập huấn, sự kiện"), len(d.Attendance))
 	for _, a := range d.Attendance {
+		if restrictedPeople[a.ParticipantID] && !leader {
+			rows = append(rows, hidden())
+			continue
+		}
 		text := joinNonEmpty(" · ", a.SessionTitle, formatDay(a.SessionDate), app.AttendanceStatuses.Label(a.Status), a.Person)
 		rows = append(rows, resultRow(text, false, a.Voided, nil))
 	}
@@ -346,7 +373,7 @@ func joinNonEmpty(sep string, parts ...string) string {
 
 // showActions shows the buttons the search and the role allow.
 func (s *personScreen) showActions() {
-	leader := s.role != nil && app.SeesRestricted(s.role())
+	leader := s.leader()
 	if leader {
 		s.unrestrict.Show()
 	} else {
@@ -355,10 +382,14 @@ func (s *personScreen) showActions() {
 	has := s.found && s.data.Records() > 0 && !s.data.Truncated
 	toRestrict, toRestrictP := s.data.Changing(true)
 	toLift, toLiftP := s.data.Changing(false)
-	enable(s.export, has)
+	// What is restricted leaves the commune only by the leader's hand.
+	enable(s.export, has && (leader || !s.data.HasRestricted()))
 	enable(s.restrict, has && len(toRestrict)+len(toRestrictP) > 0)
 	enable(s.unrestrict, has && len(toLift)+len(toLiftP) > 0)
 }
+
+// leader reports whether the signed-in officer sees restricted records.
+func (s *personScreen) leader() bool { return s.role != nil && app.SeesRestricted(s.role()) }
 
 func enable(b *widget.Button, on bool) {
 	if on {

@@ -183,8 +183,15 @@ func TestPerson_RestrictionHidesExceptFromTheLeader(t *testing.T) {
 	}
 	test.Type(reasonEntry(t, d), "Người tiêu dùng yêu cầu hạn chế xử lý")
 	test.Tap(mustButton(t, d, "Hạn chế xử lý"))
-	if got := resultText(s); strings.Count(got, "ĐANG HẠN CHẾ XỬ LÝ") != 2 { // the case and the participant
-		t.Fatalf("after restricting:\n%s", got)
+	// The reception officer now sees that restricted records exist (the
+	// case, the participant, the attendance), not what they hold, and
+	// cannot export them.
+	if got := resultText(s); strings.Count(got, "ĐANG HẠN CHẾ XỬ LÝ") != 3 || strings.Count(got, "chỉ lãnh đạo xã, phường xem được") != 3 ||
+		strings.Contains(got, "Đào") || strings.Contains(got, "0912345678") {
+		t.Fatalf("after restricting, a reception officer sees:\n%s", got)
+	}
+	if !s.export.Disabled() {
+		t.Fatal("a reception officer may export restricted records")
 	}
 	if !s.restrict.Disabled() {
 		t.Fatal("nothing more to restrict, the button is still enabled")
@@ -229,6 +236,9 @@ func TestPerson_RestrictionHidesExceptFromTheLeader(t *testing.T) {
 		}
 	}
 	s = fx.find("nguyen thi hong dao", "", "")
+	if got := resultText(s); strings.Count(got, "ĐANG HẠN CHẾ XỬ LÝ") != 2 || !strings.Contains(got, "Nguyễn Thị Hồng Đào") || s.export.Disabled() {
+		t.Fatalf("the leader sees:\n%s", got)
+	}
 	if !s.unrestrict.Visible() || s.unrestrict.Disabled() {
 		t.Fatal("the leader has no “Bỏ hạn chế”")
 	}
