@@ -15,9 +15,10 @@
 #   16 off-premises sales notices · 17 review ("Cần xem xét") · 18 sync
 #   panel · 19 after "Đồng bộ ngay" · 20 "Đăng ký lại" from the sync tab ·
 #   21 the same with a server that does not answer: told within 15 s ·
-#   22 locked
+#   22 "Dữ liệu của một người" with a demo consumer found by a name typed
+#   without diacritics · 23 locked
 #
-# Tabs are reached with the keyboard (Alt+1 … Alt+9, the "Màn hình" menu),
+# Tabs are reached with the keyboard (Alt+1 … Alt+9, Alt+0, the "Màn hình" menu),
 # names and the PIN are typed with xdotool; the few buttons are clicked at
 # their places, measured for each size below (if the layout moves, the
 # pictures show where the clicks went). Look at every picture.
@@ -133,6 +134,9 @@ walk() { # walk W H DIR
   at $enrolCode; key ctrl+a; typ "ABCD-EFGH"
   at $enrolGo
   shot enrol-server-down 17
+  key alt+0; sleep 1                  # "Dữ liệu của một người": the name field has the focus
+  typ "bui hong trang"; key Return    # a demo consumer (seed 1), typed without diacritics
+  shot person 2
   key alt+1; sleep 1; at $lock
   shot locked
   echo "screenshots: $n pictures at ${W}x${H}; look at every one" >&2
