@@ -78,6 +78,7 @@ var EntityLabels = CodeList{
 	{EntityReportNarrative, "Nội dung báo cáo năm", "Annual report narrative"},
 	{EntityOffPremisesNotice, "Thông báo bán hàng ngoài địa điểm giao dịch thường xuyên", "Off-premises sales notice"},
 	{EntityAuditEntry, "Nhật ký truy xuất dữ liệu cá nhân", "Personal-data audit record"},
+	{EntityAttachment, "Tệp chứng cứ đính kèm", "Evidence file"},
 	{EntityDataRequest, "Yêu cầu về dữ liệu cá nhân", "Personal-data request"},
 	{EntityHolidayYear, "Lịch nghỉ lễ, Tết", "Holiday calendar"},
 }
@@ -289,6 +290,18 @@ var fieldInfos = map[string]map[string]fieldInfo{
 		"published_via":     {label: "Hình thức công khai", codes: NoticePublications},
 		"officer":           label("Cán bộ tiếp nhận"),
 		"note":              label("Ghi chú"),
+	},
+	EntityAttachment: {
+		"case_id":      label("Vụ việc"),
+		"name":         label("Tên tệp"),
+		"content_type": {label: "Loại tệp", codes: AttachmentTypes},
+		"size":         label("Dung lượng (byte)"),
+		"sha256":       label("Mã băm SHA-256"),
+		"width":        label("Chiều rộng ảnh (điểm ảnh)"),
+		"height":       label("Chiều cao ảnh (điểm ảnh)"),
+		"original":     label("Giữ nguyên tệp gốc"),
+		"note":         label("Ghi chú"),
+		"void_reason":  label("Lý do gỡ tệp"),
 	},
 	EntityAuditEntry: {
 		"at":      label("Thời điểm"),
