@@ -23,6 +23,7 @@ import (
 	"modernc.org/sqlite"
 
 	"bvntd/app"
+	"bvntd/storage/blobstore"
 	"bvntd/storage/sqlitefile"
 	"bvntd/storage/stmt"
 )
@@ -37,9 +38,10 @@ const applicationID = 0x42564e54
 // DB is the local store. It is safe for concurrent use: writes go through
 // one connection with BEGIN IMMEDIATE, reads through a pool.
 type DB struct {
-	path string
-	w    *sql.DB // the only writer
-	r    *sql.DB // readers
+	path  string
+	blobs *blobstore.Store // Blobs, opened on first use
+	w     *sql.DB          // the only writer
+	r     *sql.DB          // readers
 
 	st *stmt.Cache // prepared statements of the hot write paths
 
