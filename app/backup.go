@@ -62,6 +62,9 @@ type DiskSpace struct {
 	Free  uint64 // bytes available to this user
 	Limit uint64 // below this the officer is warned
 	Known bool   // false when the system could not tell
+	// Files is the size of the evidence files' store (the "tep" folder):
+	// a backup copies it, so it raises Limit.
+	Files int64
 }
 
 // Low reports whether the free space is known and below the limit.

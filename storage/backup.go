@@ -81,13 +81,17 @@ func (db *DB) DiskSpace() app.DiskSpace {
 	return diskSpace(db.freeSpace, filepath.Dir(db.path))
 }
 
+// The evidence files count in it: the next backup copies them, so the
+// limit grows by their size (diskSpace).
 func diskSpace(fn FreeSpaceFunc, dir string) app.DiskSpace {
+	files := filesSize(filepath.Join(dir, BlobDirName))
+	limit := uint64(LowDiskLimit + files)
 	free, err := fn(dir)
 	if err != nil {
 		slog.Warn("free space unknown", "error", err)
-		return app.DiskSpace{Limit: LowDiskLimit}
+		return app.DiskSpace{Limit: limit, Files: files}
 	}
-	return app.DiskSpace{Free: free, Limit: LowDiskLimit, Known: true}
+	return app.DiskSpace{Free: free, Limit: limit, Known: true, Files: files}
 }
 
 // size is the store's size on disk, its write-ahead log included: about
@@ -175,6 +179,8 @@ func (db *DB) writeBackup(ctx context.Context, path string) error {
 // encrypted one is written beside path.
 func backupConn(ctx context.Context, w *sql.DB, fs FreeSpaceFunc, need int64, path, scratch string, recipients []age.Recipient) error {
 	dir := filepath.Dir(path)
+	blobDir := filepath.Join(scratch, BlobDirName)
+	need += filesSize(blobDir)
 	for _, d := range []string{dir, scratch} {
 		if free, err := fs(d); err == nil && free < uint64(need+backupMargin) {
 			return errNoRoom(d, free, need)
@@ -201,7 +207,7 @@ func backupConn(ctx context.Context, w *sql.DB, fs FreeSpaceFunc, need int64, pa
 	if _, err := w.ExecContext(ctx, "VACUUM INTO ?", plain); err != nil {
 		return fail(err)
 	}
-	if err := prepareCopy(ctx, plain); err != nil {
+	if err := prepareCopy(ctx, plain, blobDir); err != nil {
 		return fail(err)
 	}
 	if err := encryptFile(plain, tmp, recipients); err != nil {
@@ -223,8 +229,10 @@ var secretMeta = []string{metaToken}
 // If the copy is ever restored it must download everything again,
 // including what this device writes after today (the server has it), so
 // its cursors go; its token goes too, overwritten (secure_delete), not
-// only unlinked. It is left in rollback-journal mode, a single file.
-func prepareCopy(ctx context.Context, path string) error {
+// only unlinked. It is left in rollback-journal mode, a single file. The
+// evidence files of the file store in blobDir go into it too (packFiles),
+// so that the one encrypted file holds everything.
+func prepareCopy(ctx context.Context, path, blobDir string) error {
 	cp, err := sql.Open("sqlite", fileURI(path)+"?"+dsnCommon+"&_pragma=secure_delete(1)")
 	if err != nil {
 		return err
@@ -244,6 +252,9 @@ func prepareCopy(ctx context.Context, path string) error {
 		if _, err := cp.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", k); err != nil {
 			return err
 		}
+	}
+	if err := packFiles(ctx, cp, blobDir); err != nil {
+		return err
 	}
 	if err := cp.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&check); err != nil {
 		return err

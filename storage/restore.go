@@ -186,6 +186,9 @@ func (db *DB) Restore(ctx context.Context, path, preDir string, extra ...age.Ide
 	if err := db.moveTokenOut(ctx); err != nil {
 		return pre, app.WrapError(app.EINTERNAL, "Không hoàn tất được việc khôi phục.", err)
 	}
+	if err := db.unpackFiles(ctx); err != nil {
+		return pre, app.WrapError(app.EINTERNAL, "Không khôi phục được các tệp chứng cứ của bản sao lưu.", err)
+	}
 	// The clock in memory, ahead of the backup's, goes on (the device and
 	// its tag are the same: checkRestorable), and is stored again.
 	if err := db.tx(ctx, func(tx *sql.Tx) error {

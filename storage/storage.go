@@ -179,6 +179,11 @@ func (db *DB) init(ctx context.Context, backupDir string) error {
 	if err := db.moveTokenOut(ctx); err != nil {
 		return app.WrapError(app.EINTERNAL, "Không chuyển được mã đăng ký của máy ra khỏi tệp dữ liệu.", err)
 	}
+	// A store restored from a backup before it was opened (into a fresh
+	// folder, or at start from a damaged one) holds its evidence files.
+	if err := db.unpackFiles(ctx); err != nil {
+		return app.WrapError(app.EINTERNAL, "Không khôi phục được các tệp chứng cứ của bản sao lưu.", err)
+	}
 	return nil
 }
 

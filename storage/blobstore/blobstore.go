@@ -68,6 +68,10 @@ func (s *Store) Put(r io.Reader, want string) (hash string, size int64, err erro
 	if want != "" && !ValidHash(want) {
 		return "", 0, fmt.Errorf("blobstore: bad hash %q", want)
 	}
+	// The folder may have been removed since Open (a user cleaning up).
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return "", 0, fmt.Errorf("blobstore: %w", err)
+	}
 	tmp, err := os.CreateTemp(s.dir, ".put-*")
 	if err != nil {
 		return "", 0, fmt.Errorf("blobstore: %w", err)
