@@ -85,7 +85,7 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	svc := ui.Services{Cases: db, Records: db, KPI: db, Sync: syncs, Scheduler: syncs, Review: db,
 		Reports: reportService{db: db, refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
 		Persons: cli.PersonService{DB: db, Refs: refs},
-		Backups: backups, Retention: db, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now,
+		Backups: backups, Retention: db, Files: db, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now,
 		Opener: ui.SystemOpener{Dir: filepath.Join(data, "phieu-in")}}
 	open := func() error {
 		return ui.Open(w, svc, func(u *ui.UI) {
@@ -95,6 +95,7 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 			w.SetOnClosed(u.Close)
 			syncs.sched.Start() // the UI listens to it already
 			u.StartDiskWatch()
+			u.CheckFiles() // the evidence files' store, checked at start like the SQLite file
 		})
 	}
 	if recovered {
@@ -310,7 +311,12 @@ func (s reportService) WriteReport(ctx context.Context, q app.ReportRequest, w i
 	return cli.WriteReport(ctx, s.db, s.refs, w, q)
 }
 
-// WriteIntake writes the printable intake record of c, signed by officer.
-func (s reportService) WriteIntake(_ context.Context, c *app.Case, officer string, w io.Writer) error {
-	return xlsx.WriteIntake(w, c, s.refs, officer)
+// WriteIntake writes the printable intake record of c, signed by officer,
+// listing the case's evidence files.
+func (s reportService) WriteIntake(ctx context.Context, c *app.Case, officer string, w io.Writer) error {
+	files, err := s.db.Attachments(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	return xlsx.WriteIntakeWithFiles(w, c, s.refs, officer, files)
 }

@@ -43,6 +43,7 @@ type caseDetail struct {
 
 	back, edit, print *widget.Button
 	stepDialog        *eventDialog // the open step dialog, or nil
+	files             *filesPanel  // the evidence files; nil without a FileService
 
 	onBack  func()
 	onEdit  func(c *app.Case)
@@ -96,9 +97,14 @@ func newCaseDetail(d formDeps, id string) *caseDetail {
 	body := container.NewVBox(
 		section(lang.X("detail.steps", "Bước tiếp theo")), v.actions,
 		widget.NewSeparator(),
-		section(lang.X("detail.timeline", "Quá trình xử lý")), v.timeline,
-		widget.NewSeparator(),
-		section(lang.X("detail.record", "Thông tin vụ việc")), v.info)
+		section(lang.X("detail.timeline", "Quá trình xử lý")), v.timeline)
+	if d.files != nil {
+		v.files = newFilesPanel(d, d.files)
+		body.Add(v.files.content)
+	}
+	body.Add(widget.NewSeparator())
+	body.Add(container.NewVBox(
+		section(lang.X("detail.record", "Thông tin vụ việc")), v.info))
 	v.content = container.NewBorder(head, nil, nil, nil, container.NewVScroll(body))
 	return v
 }
@@ -169,6 +175,9 @@ func (v *caseDetail) apply(c app.Case, events []app.CaseEvent, deadlines []app.D
 	v.showActions()
 	v.showTimeline()
 	v.showInfo()
+	if v.files != nil {
+		v.files.load(c)
+	}
 }
 
 // deadlineText describes the soonest running deadline, and warns when it

@@ -52,7 +52,8 @@ type formDeps struct {
 	role   string
 	run    func(func())
 	now    func() time.Time
-	opener Opener // nil: no "Mở tệp" after a file is written
+	opener Opener      // nil: no "Mở tệp" after a file is written
+	files  FileService // nil: no "Tệp chứng cứ" in the case screen
 	// hideRestricted reports whether the signed-in officer's lists leave
 	// out the records of people who asked to restrict their processing
 	// (!app.SeesRestricted of the role, read at each load: the officer

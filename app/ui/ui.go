@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -133,6 +134,10 @@ type Services struct {
 	// for the person (the "Dữ liệu của một người" tab, with the log of
 	// requests: it needs Records too); nil hides the tab.
 	Persons PersonService
+	// Files keeps the cases' evidence files (the "Tệp chứng cứ" section
+	// of the case screen, a file dropped onto the window, the check of the
+	// file store at start); nil hides them.
+	Files FileService
 	// Backups keeps the local backups (the "Sao lưu" part of the sync
 	// tab) and warns of a full disk; nil hides both.
 	Backups BackupService
@@ -197,17 +202,20 @@ type UI struct {
 	backups    *backupPanel    // nil without a BackupService
 	retention  *retentionPanel // nil without a RetentionService
 	diskBanner *widget.Label   // the low-disk warning above the tabs
-	line       *statusLine
-	sched      SyncScheduler
-	casesTab   *container.TabItem
-	reviewTab  *container.TabItem // nil without a ReviewService
-	syncTab    *container.TabItem
-	reviewPane *deferred // nil without a ReviewService
-	syncPane   *deferred
-	tabs       *container.AppTabs
-	root       fyne.CanvasObject
-	session    *session // nil without a SignInService
-	panes      []pane   // the main screens' panes, for the lock (workspace.go)
+	// filesBanner lists the evidence files found missing or damaged at
+	// start (CheckFiles).
+	filesBanner *widget.Label
+	line        *statusLine
+	sched       SyncScheduler
+	casesTab    *container.TabItem
+	reviewTab   *container.TabItem // nil without a ReviewService
+	syncTab     *container.TabItem
+	reviewPane  *deferred // nil without a ReviewService
+	syncPane    *deferred
+	tabs        *container.AppTabs
+	root        fyne.CanvasObject
+	session     *session // nil without a SignInService
+	panes       []pane   // the main screens' panes, for the lock (workspace.go)
 
 	// "Dữ liệu của một người": nil without a PersonService and a
 	// RecordService.
@@ -255,6 +263,12 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 
 	u.diskBanner = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
 	u.diskBanner.Hide()
+	u.filesBanner = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	u.filesBanner.Hide()
+	banners := container.NewVBox(u.diskBanner, u.filesBanner)
+	if w != nil && svc.Files != nil {
+		w.SetOnDropped(u.dropped)
+	}
 	if svc.Backups != nil {
 		u.backups = newBackupPanel(u.ctx, svc.Backups, w, run)
 		u.backups.onRestored = u.restored
@@ -374,12 +388,12 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	u.addTabShortcuts()
 	u.panes = u.workPanes()
 	if svc.SignIn == nil {
-		u.root = container.NewBorder(u.diskBanner, u.line.content, nil, nil, u.tabs)
+		u.root = container.NewBorder(banners, u.line.content, nil, nil, u.tabs)
 		return u
 	}
 	u.session = newSession(u, svc)
 	bottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, u.session.bar, u.line.row))
-	u.root = newActivityWatch(container.NewBorder(u.diskBanner, bottom, nil, nil, u.tabs), func() { u.session.activity() })
+	u.root = newActivityWatch(container.NewBorder(banners, bottom, nil, nil, u.tabs), func() { u.session.activity() })
 	return u
 }
 
@@ -450,6 +464,53 @@ func (u *UI) Refresh() {
 		u.review.reload()
 	}
 	u.syncPanel.refresh()
+}
+
+// dropped attaches the files dropped onto the window to the case open,
+// if one is (nothing otherwise).
+func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
+	if u.detail != nil && u.detail.files != nil {
+		u.detail.files.dropped(uris)
+	}
+}
+
+// CheckFiles checks the evidence files' store off the Fyne goroutine (at
+// start, as the SQLite file is checked) and lists above the tabs the files
+// missing or damaged, which the next sync fetches again. Without a
+// FileService it does nothing.
+func (u *UI) CheckFiles() {
+	if u.svc.Files == nil {
+		return
+	}
+	u.run(func() {
+		bad, err := u.svc.Files.CheckFiles(u.ctx)
+		fyne.Do(func() {
+			if err != nil {
+				logError("check files", err)
+				return
+			}
+			u.showMissingFiles(bad)
+		})
+	})
+}
+
+// showMissingFiles shows or hides the list of missing or damaged files.
+func (u *UI) showMissingFiles(bad []app.Attachment) {
+	if len(bad) == 0 {
+		u.filesBanner.Hide()
+		return
+	}
+	names := make([]string, 0, 5)
+	for i, a := range bad {
+		if i == 5 {
+			names = append(names, lang.X("files.missing.more", "và {{.N}} tệp khác", map[string]any{"N": len(bad) - 5}))
+			break
+		}
+		names = append(names, a.Name)
+	}
+	u.filesBanner.SetText(lang.X("files.missing", "Tệp {{.Names}} bị thiếu hoặc hỏng: sẽ được tải lại từ máy chủ khi đồng bộ.",
+		map[string]any{"Names": strings.Join(names, ", ")}))
+	u.filesBanner.Show()
 }
 
 // diskCheckEvery is how often the free space of the data disk is read.
@@ -573,6 +634,7 @@ func (u *UI) deps() formDeps {
 		run:     u.run,
 		now:     u.svc.Now,
 		opener:  u.svc.Opener,
+		files:   u.svc.Files,
 
 		hideRestricted: u.hidesRestricted,
 	}

@@ -77,6 +77,13 @@ const IntakeSignatureNote = "Ký xác nhận phiếu tiếp nhận là thực ti
 	"chữ ký hoặc điểm chỉ của các bên là bắt buộc trên văn bản kết quả thương lượng (Luật Bảo vệ quyền lợi người tiêu dùng 2023, Điều 60 khoản 3)."
 
 func WriteIntake(w io.Writer, c *app.Case, refs *app.RefData, officer string) error {
+	return WriteIntakeWithFiles(w, c, refs, officer, nil)
+}
+
+// WriteIntakeWithFiles is WriteIntake listing, under VI, the evidence
+// files attached to the case (app.Attachment: name, type, size), those not
+// removed.
+func WriteIntakeWithFiles(w io.Writer, c *app.Case, refs *app.RefData, officer string, files []app.Attachment) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", IntakeSheet); err != nil {
@@ -86,7 +93,7 @@ func WriteIntake(w io.Writer, c *app.Case, refs *app.RefData, officer string) er
 		return err
 	}
 	iw := &intakeWriter{f: f, styles: map[string]int{}}
-	iw.write(c, refs, strings.TrimSpace(officer))
+	iw.write(c, refs, strings.TrimSpace(officer), files)
 	if iw.err != nil {
 		return iw.err
 	}
@@ -406,7 +413,7 @@ func centered(from, to string, runs ...run) part {
 	return part{from: from, to: to, runs: runs, align: "center"}
 }
 
-func (iw *intakeWriter) write(c *app.Case, refs *app.RefData, officer string) {
+func (iw *intakeWriter) write(c *app.Case, refs *app.RefData, officer string, files []app.Attachment) {
 	unit, commune := app.AdminUnit{}, false
 	if refs != nil {
 		unit, commune = refs.Unit(c.UnitCode)
@@ -503,6 +510,18 @@ func (iw *intakeWriter) write(c *app.Case, refs *app.RefData, officer string) {
 			e = dots(partWidth("A", "B"), textWidth([]run{num}))
 		}
 		iw.put(part{from: "A", to: "B", runs: []run{num, plain(e)}})
+	}
+	n := 0
+	for _, a := range files {
+		if a.Voided {
+			continue
+		}
+		if n == 0 {
+			iw.put(part{from: "A", to: "B", runs: []run{italic("Tệp điện tử đính kèm hồ sơ:")}})
+		}
+		n++
+		iw.put(part{from: "A", to: "B", runs: []run{plain(strconv.Itoa(n) + ". "), plain(a.Name),
+			plain(" (" + label(app.AttachmentTypes, a.Type) + ", " + app.FormatBytes(a.Size) + ")")}})
 	}
 
 	iw.space(4)

@@ -504,3 +504,31 @@ func TestWriteIntake_PrivacyNotice(t *testing.T) {
 		t.Errorf("the ways to tick: %q, want %q", got, want)
 	}
 }
+
+// The attached evidence files are listed under VI with their type and
+// size; a removed one is not.
+func TestWriteIntake_ListsTheAttachedFiles(t *testing.T) {
+	files := []app.Attachment{
+		{Name: "hoa-don.jpg", Type: app.TypeJPEG, Size: 412 << 10},
+		{Name: "cong-van.pdf", Type: app.TypePDF, Size: 3 << 20},
+		{RecordHead: app.RecordHead{Voided: true}, Name: "nham.jpg", Type: app.TypeJPEG, Size: 1000},
+	}
+	var buf bytes.Buffer
+	if err := WriteIntakeWithFiles(&buf, fullCase(), loadRefs(t), "Lê Thị Mai", files); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	all, rows := sheetText(t, f)
+	for _, want := range []string{"Tệp điện tử đính kèm hồ sơ:", "1. hoa-don.jpg (Ảnh JPEG, 412 KB)", "2. cong-van.pdf (Tài liệu PDF, 3 MB)"} {
+		if cellWith(rows, want) != want {
+			t.Errorf("no %q in\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "nham.jpg") {
+		t.Error("a removed file is listed")
+	}
+}

@@ -519,8 +519,12 @@ func (m *Main) export(ctx context.Context, dir string, o exportOptions) error {
 			if officer == "" {
 				officer = c.CreatedBy
 			}
+			files, err := db.Attachments(ctx, c.ID)
+			if err != nil {
+				return err
+			}
 			return writeOut(o.out, m.Stdout, func(w io.Writer) error {
-				if err := xlsx.WriteIntake(w, &c, refs, officer); err != nil {
+				if err := xlsx.WriteIntakeWithFiles(w, &c, refs, officer, files); err != nil {
 					return err
 				}
 				if o.out != "-" {

@@ -1,0 +1,373 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	fstorage "fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+	"bvntd/app/attachfile"
+)
+
+// FileService keeps the evidence files of the cases (tệp chứng cứ): their
+// content in the laptop's file store, their metadata synced records
+// (app.Attachment). storage.DB is one.
+type FileService interface {
+	// Attach checks and prepares the content (photos re-encoded unless
+	// keepOriginal), stores it and saves its record; an *app.Error in
+	// Vietnamese says why a file is refused.
+	Attach(ctx context.Context, caseID, name string, content io.Reader, keepOriginal bool, note string) (app.Attachment, error)
+	// Attachments lists a case's files not removed, oldest first.
+	Attachments(ctx context.Context, caseID string) ([]app.Attachment, error)
+	// AttachmentContent reads a file's content, checked against its hash:
+	// ENOTFOUND when this laptop does not hold it (not downloaded yet).
+	AttachmentContent(ctx context.Context, a app.Attachment) ([]byte, error)
+	// RemoveAttachment removes a file from its case: a void with a reason.
+	RemoveAttachment(ctx context.Context, id, reason string) error
+	// CheckFiles lists the files this laptop held whose content is now
+	// missing or damaged (checked at start).
+	CheckFiles(ctx context.Context) ([]app.Attachment, error)
+}
+
+// attachExts are the file names the attach dialog offers (the type is
+// found by sniffing the content all the same).
+var attachExts = []string{".jpg", ".jpeg", ".png", ".pdf", ".JPG", ".JPEG", ".PNG", ".PDF"}
+
+// fileRow is one attachment as the panel shows it.
+type fileRow struct {
+	a     app.Attachment
+	thumb []byte // PNG, nil for a PDF or a file not here
+	here  bool   // this laptop holds the content
+	bad   string // why the thumbnail could not be made, "" if it could
+}
+
+// filesPanel is the "Tệp chứng cứ" section of the case screen: the
+// case's files with their thumbnails, "Đính kèm tệp…" (also a file dropped
+// onto the window), "Mở" and "Gỡ". A case held limited on a provincial
+// laptop shows none of it.
+type filesPanel struct {
+	formDeps
+	svc FileService
+	c   app.Case
+
+	content *fyne.Container
+	attach  *widget.Button
+	keep    *widget.Check // "Giữ nguyên tệp gốc"
+	msg     *widget.Label
+	list    *fyne.Container
+	rows    []fileRow
+
+	removing *voidDialog // the open "Gỡ" dialog, or nil
+	onChange func()      // after a file was attached or removed
+}
+
+func newFilesPanel(d formDeps, svc FileService) *filesPanel {
+	p := &filesPanel{formDeps: d, svc: svc}
+	p.attach = &widget.Button{Text: lang.X("files.attach", "Đính kèm tệp…"), Icon: theme.ContentAddIcon(), OnTapped: p.pick}
+	p.keep = widget.NewCheck(lang.X("files.keep_original", "Giữ nguyên tệp gốc (không thu nhỏ ảnh, giữ thông tin EXIF)"), nil)
+	p.msg = &widget.Label{Wrapping: fyne.TextWrapWord}
+	p.msg.Hide()
+	p.list = container.NewVBox()
+	hint := &widget.Label{Text: lang.X("files.hint", "Ảnh JPEG, PNG hoặc tài liệu PDF, tối đa 10 MB mỗi tệp; có thể kéo thả tệp vào cửa sổ. Ảnh được thu nhỏ còn tối đa 1600 điểm ảnh và bỏ thông tin vị trí, thiết bị."),
+		Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	title := &widget.Label{Text: lang.X("files.title", "Tệp chứng cứ"), TextStyle: fyne.TextStyle{Bold: true}}
+	p.content = container.NewVBox(widget.NewSeparator(), title, container.NewHBox(p.attach, p.keep), hint, p.msg, p.list)
+	return p
+}
+
+// load reads the case's files and their thumbnails off the Fyne goroutine.
+func (p *filesPanel) load(c app.Case) {
+	p.c = c
+	if c.Limited || c.Voided {
+		p.content.Hide()
+		return
+	}
+	p.content.Show()
+	id := c.ID
+	p.run(func() {
+		rows, err := p.fetch(p.ctx, id)
+		fyne.Do(func() {
+			if p.c.ID != id {
+				return
+			}
+			if err != nil {
+				logError("list attachments", err)
+				p.say(lang.X("files.load_failed", "Không tải được danh sách tệp: {{.Reason}}", map[string]any{"Reason": userMessage(err)}), true)
+				return
+			}
+			p.rows = rows
+			p.show()
+		})
+	})
+}
+
+func (p *filesPanel) fetch(ctx context.Context, caseID string) ([]fileRow, error) {
+	list, err := p.svc.Attachments(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]fileRow, len(list))
+	for i, a := range list {
+		rows[i].a = a
+		data, err := p.svc.AttachmentContent(ctx, a)
+		if err != nil {
+			if app.ErrorCode(err) != app.ENOTFOUND {
+				rows[i].bad = userMessage(err)
+			}
+			continue
+		}
+		rows[i].here = true
+		if a.Type != app.TypePDF {
+			th, err := attachfile.Thumb(data)
+			if err != nil {
+				rows[i].bad = userMessage(err)
+			}
+			rows[i].thumb = th
+		}
+	}
+	return rows, nil
+}
+
+// show lays out the rows.
+func (p *filesPanel) show() {
+	p.list.RemoveAll()
+	if len(p.rows) == 0 {
+		p.list.Add(&widget.Label{Text: lang.X("files.none", "Chưa có tệp chứng cứ."), Importance: widget.LowImportance})
+	}
+	for i := range p.rows {
+		p.list.Add(p.row(p.rows[i]))
+	}
+	p.list.Refresh()
+}
+
+// thumbSize is the room a thumbnail takes in a row.
+const thumbSize = 80
+
+// row shows one file: its thumbnail (an icon for a PDF or a file not
+// here), name, type, size, who attached it and when, "Mở" and "Gỡ".
+func (p *filesPanel) row(r fileRow) fyne.CanvasObject {
+	a := r.a
+	var pic fyne.CanvasObject
+	if r.thumb != nil {
+		img := canvas.NewImageFromResource(fyne.NewStaticResource("thumb-"+a.SHA256[:12]+".png", r.thumb))
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSize(thumbSize, thumbSize))
+		pic = img
+	} else {
+		icon := widget.NewIcon(theme.FileImageIcon())
+		if a.Type == app.TypePDF {
+			icon = widget.NewIcon(theme.FileTextIcon())
+		}
+		pic = container.NewGridWrap(fyne.NewSize(thumbSize, thumbSize), icon)
+	}
+	name := &widget.Label{Text: a.Name, TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
+	detail := listLabel(app.AttachmentTypes, a.Type) + " · " + app.FormatBytes(a.Size)
+	if a.Width > 0 && a.Height > 0 {
+		detail += fmt.Sprintf(" · %d×%d", a.Width, a.Height)
+	}
+	if a.Original {
+		detail += " · " + lang.X("files.original", "tệp gốc")
+	}
+	who := lang.X("files.who", "Đính kèm bởi {{.Officer}}, {{.At}}", map[string]any{"Officer": a.CreatedBy, "At": FormatDateTime(a.CreatedAt)})
+	lines := []fyne.CanvasObject{name, widget.NewLabel(detail), &widget.Label{Text: who, Importance: widget.LowImportance}}
+	if a.Note != "" {
+		lines = append(lines, &widget.Label{Text: a.Note, Wrapping: fyne.TextWrapWord})
+	}
+	open := &widget.Button{Text: lang.X("files.open", "Mở"), Icon: theme.VisibilityIcon(), OnTapped: func() { p.open(a) }}
+	remove := &widget.Button{Text: lang.X("files.remove", "Gỡ"), Icon: theme.DeleteIcon(), OnTapped: func() { p.askRemove(a) }}
+	switch {
+	case !r.here && r.bad == "":
+		lines = append(lines, &widget.Label{Text: lang.X("files.not_here", "Chưa tải về máy này"), Importance: widget.WarningImportance})
+		open.Disable()
+	case r.bad != "":
+		lines = append(lines, &widget.Label{Text: r.bad, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord})
+	}
+	if p.opener == nil {
+		open.Hide()
+	}
+	return container.NewBorder(nil, nil, pic, container.NewHBox(open, remove), container.NewVBox(lines...))
+}
+
+// say shows a message under the buttons.
+func (p *filesPanel) say(text string, bad bool) {
+	p.msg.Importance = widget.SuccessImportance
+	if bad {
+		p.msg.Importance = widget.DangerImportance
+	}
+	p.msg.SetText(text)
+	p.msg.Show()
+}
+
+// pick opens the file dialog.
+func (p *filesPanel) pick() {
+	if p.win == nil {
+		return
+	}
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			p.say(lang.X("files.read_failed", "Không đọc được tệp: {{.Reason}}", map[string]any{"Reason": err.Error()}), true)
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		p.attachFrom(r.URI().Name(), r)
+	}, p.win)
+	d.SetFilter(fstorage.NewExtensionFileFilter(attachExts))
+	d.Show()
+}
+
+// dropped attaches the files dropped onto the window.
+func (p *filesPanel) dropped(uris []fyne.URI) {
+	if p.c.ID == "" || p.c.Limited || p.c.Voided || !p.content.Visible() {
+		return
+	}
+	for _, u := range uris {
+		if u.Scheme() != "file" {
+			continue
+		}
+		f, err := os.Open(u.Path())
+		if err != nil {
+			p.say(lang.X("files.read_failed", "Không đọc được tệp: {{.Reason}}", map[string]any{"Reason": u.Name()}), true)
+			continue
+		}
+		p.attachFrom(u.Name(), f)
+	}
+}
+
+// attachFrom stores the content read from r (closed after) off the Fyne
+// goroutine, then shows the list again.
+func (p *filesPanel) attachFrom(name string, r io.ReadCloser) {
+	caseID, keep := p.c.ID, p.keep.Checked
+	p.attach.Disable()
+	p.run(func() {
+		a, err := p.svc.Attach(p.ctx, caseID, name, r, keep, "")
+		r.Close()
+		fyne.Do(func() {
+			p.attach.Enable()
+			if err != nil {
+				logError("attach file", err)
+				p.say(lang.X("files.attach_failed", "Không đính kèm được {{.Name}}: {{.Reason}}", map[string]any{"Name": name, "Reason": userMessage(err)}), true)
+				return
+			}
+			p.say(lang.X("files.attached", "Đã đính kèm {{.Name}} ({{.Size}}).", map[string]any{"Name": a.Name, "Size": app.FormatBytes(a.Size)}), false)
+			p.changed()
+		})
+	})
+}
+
+func (p *filesPanel) changed() {
+	p.load(p.c)
+	if p.onChange != nil {
+		p.onChange()
+	}
+}
+
+// open writes the content to the print folder and opens it with the
+// system's viewer.
+func (p *filesPanel) open(a app.Attachment) {
+	if p.opener == nil {
+		return
+	}
+	p.run(func() {
+		data, err := p.svc.AttachmentContent(p.ctx, a)
+		path := ""
+		if err == nil {
+			path, err = writePrintFile(p.opener, safeFileName(a.Name), func(f *os.File) error {
+				_, err := f.Write(data)
+				return err
+			})
+		}
+		if err == nil {
+			err = openPath(p.opener, path)
+		} else {
+			logError("open attachment", err)
+			err = fmt.Errorf("%s", lang.X("files.open_failed", "Không mở được {{.Name}}: {{.Reason}}", map[string]any{"Name": a.Name, "Reason": userMessage(err)}))
+		}
+		fyne.Do(func() {
+			if err != nil {
+				p.say(err.Error(), true)
+			}
+		})
+	})
+}
+
+// safeFileName keeps a name's letters and leaves out what a file system
+// would refuse.
+func safeFileName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) || r < 32 {
+			return '_'
+		}
+		return r
+	}, name)
+	if name == "" || name == "." || name == ".." {
+		name = "tep"
+	}
+	return name
+}
+
+// askRemove asks the reason for removing a file; the removal is a void.
+func (p *filesPanel) askRemove(a app.Attachment) {
+	if p.win == nil {
+		return
+	}
+	v := &voidDialog{reason: newFormEntry(true), msg: &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}}
+	v.reason.SetMinRowsVisible(2)
+	v.reason.SetPlaceHolder(lang.X("files.remove.hint", "Ví dụ: đính kèm nhầm vụ việc, ảnh trùng"))
+	back := &widget.Button{Text: lang.X("form.void.back", "Quay lại"), Icon: theme.CancelIcon(),
+		OnTapped: func() { v.d.Hide(); p.removing = nil }}
+	v.confirm = &widget.Button{Text: lang.X("files.remove.confirm", "Gỡ tệp"), Icon: theme.DeleteIcon(), Importance: widget.DangerImportance,
+		OnTapped: func() { p.confirmRemove(a) }}
+	body := container.NewVBox(
+		&widget.Label{Text: lang.X("files.remove.message", "Gỡ tệp {{.Name}} khỏi vụ việc? Tệp không còn trong danh sách; việc gỡ và lý do được ghi lại và đồng bộ.", map[string]any{"Name": a.Name}), Wrapping: fyne.TextWrapWord},
+		widget.NewLabel(lang.X("files.remove.reason", "Lý do gỡ *")), v.reason, v.msg, layout.NewSpacer())
+	v.d = dialog.NewCustomWithoutButtons(lang.X("files.remove.title", "Gỡ tệp chứng cứ"), body, p.win)
+	v.d.SetButtons([]fyne.CanvasObject{back, v.confirm})
+	v.d.Resize(fyne.NewSize(480, 300))
+	v.d.Show()
+	p.win.Canvas().Focus(v.reason)
+	p.removing = v
+}
+
+func (p *filesPanel) confirmRemove(a app.Attachment) {
+	v := p.removing
+	if v == nil {
+		return
+	}
+	reason := app.NFC(strings.TrimSpace(v.reason.Text))
+	switch {
+	case reason == "":
+		v.msg.SetText(lang.X("files.remove.missing", "Cần ghi lý do gỡ tệp."))
+		return
+	case len([]rune(reason)) > maxVoidReason:
+		v.msg.SetText(lang.X("form.void.reason_long", "Lý do hủy quá dài (tối đa 200 ký tự)."))
+		return
+	}
+	v.d.Hide()
+	p.removing = nil
+	p.run(func() {
+		err := p.svc.RemoveAttachment(p.ctx, a.ID, reason)
+		fyne.Do(func() {
+			if err != nil {
+				logError("remove attachment", err)
+				p.say(lang.X("files.remove_failed", "Không gỡ được {{.Name}}: {{.Reason}}", map[string]any{"Name": a.Name, "Reason": userMessage(err)}), true)
+				return
+			}
+			p.say(lang.X("files.removed", "Đã gỡ {{.Name}}.", map[string]any{"Name": a.Name}), false)
+			p.changed()
+		})
+	})
+}

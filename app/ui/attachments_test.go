@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"bvntd/app"
+	"bvntd/app/clocktest"
+)
+
+// receiptPhoto is a w×h JPEG: a white sheet with grey lines drawn from the
+// test's seed.
+func receiptPhoto(t *testing.T, w, h int) []byte {
+	t.Helper()
+	r := clocktest.Rand(t)
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		line := y%40 < 6 && r.IntN(4) > 0
+		for x := 0; x < w; x++ {
+			c := color.RGBA{250, 250, 245, 255}
+			if line && x > w/10 && x < w*9/10 {
+				c = color.RGBA{90, 90, 90, 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// thumbnails returns the thumbnails drawn under o (not the buttons' icons).
+func thumbnails(o fyne.CanvasObject) []*canvas.Image {
+	var out []*canvas.Image
+	for _, obj := range test.LaidOutObjects(o) {
+		if img, ok := obj.(*canvas.Image); ok && img.Visible() && img.Resource != nil && strings.HasPrefix(img.Resource.Name(), "thumb-") {
+			out = append(out, img)
+		}
+	}
+	return out
+}
+
+func hasText(o fyne.CanvasObject, want string) bool {
+	for _, s := range texts(o) {
+		if strings.Contains(s, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// An officer drops a photo onto the window with a case open: it is
+// stored re-encoded, listed with its thumbnail, opened with the system's
+// viewer, and removed with a reason.
+func TestFiles_AttachShowsThumbnailOpenRemove(t *testing.T) {
+	ctx := context.Background()
+	fx := newStoreFixtureAt(t, clocktest.New(time.Date(2026, 11, 20, 9, 30, 0, 0, app.ICT)), seededTag(t))
+	opener := &fakeOpener{dir: t.TempDir()}
+	fx.ui.svc.Files, fx.ui.svc.Opener = fx.db, opener
+	fx.win.SetOnDropped(fx.ui.dropped)
+	c := &app.Case{ReceivedAt: fx.clock.Peek().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Trần Thị Lan", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn sử dụng."}
+	if err := fx.db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	fx.ui.openCase(c.ID)
+	d := fx.ui.detail
+	must(t, d.files != nil && d.files.content.Visible(), "no evidence section")
+	must(t, hasText(d.content, "Chưa có tệp chứng cứ."), "the empty list says nothing")
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "hóa đơn.jpg")
+	if err := os.WriteFile(path, receiptPhoto(t, 2400, 1200), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text := filepath.Join(dir, "ghi chú.txt")
+	os.WriteFile(text, []byte("không phải ảnh"), 0o600)
+	fx.ui.dropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(path), storage.NewFileURI(text)})
+
+	list, err := fx.db.Attachments(ctx, c.ID)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("stored %+v %v", list, err)
+	}
+	a := list[0]
+	must(t, a.Width == 1600 && a.Height == 800 && a.Type == app.TypeJPEG, "not re-encoded: %+v", a)
+	must(t, hasText(d.content, "Không đính kèm được ghi chú.txt"), "the refused text file is not reported: %q", texts(d.content))
+	imgs := thumbnails(d.content)
+	must(t, len(imgs) == 1, "%d thumbnails shown, want 1", len(imgs))
+	must(t, imgs[0].Resource != nil && len(imgs[0].Resource.Content()) > 0, "empty thumbnail")
+	must(t, hasText(d.content, "hóa đơn.jpg"), "the name is not shown")
+	must(t, hasText(d.content, "Ảnh JPEG · "+app.FormatBytes(a.Size)+" · 1600×800"), "type and size not shown: %q", texts(d.content))
+	must(t, hasText(d.content, "Đính kèm bởi Lê Văn Tâm, 20/11/2026 09:30"), "who and when not shown: %q", texts(d.content))
+
+	// Mở: a copy in the print folder, opened by the system.
+	test.Tap(mustButton(t, d.content, "Mở"))
+	must(t, len(opener.opened) == 1 && filepath.Base(opener.opened[0]) == "hóa đơn.jpg", "opened %v", opener.opened)
+	got, _ := os.ReadFile(opener.opened[0])
+	must(t, int64(len(got)) == a.Size, "the opened copy has %d bytes", len(got))
+
+	// Gỡ: a reason is required.
+	test.Tap(mustButton(t, d.content, "Gỡ"))
+	dlg := topOverlay(t, fx.win)
+	test.Tap(mustButton(t, dlg, "Gỡ tệp"))
+	must(t, hasText(dlg, "Cần ghi lý do gỡ tệp."), "no reason asked")
+	test.Type(d.files.removing.reason, "Ảnh chụp nhầm vụ việc")
+	test.Tap(mustButton(t, dlg, "Gỡ tệp"))
+	list, _ = fx.db.Attachments(ctx, c.ID)
+	must(t, len(list) == 0, "still listed after the removal")
+	var removed app.Attachment
+	if err := fx.db.GetRecord(ctx, a.ID, &removed); err != nil || !removed.Voided || removed.VoidReason != "Ảnh chụp nhầm vụ việc" {
+		t.Fatalf("removed %+v %v", removed, err)
+	}
+	must(t, len(thumbnails(d.content)) == 0, "the thumbnail stays after the removal")
+	must(t, hasText(d.content, "Đã gỡ hóa đơn.jpg."), "no word of the removal")
+}
+
+// Another laptop's file not downloaded yet says so; a PDF shows an icon.
+func TestFiles_NotHereAndPDF(t *testing.T) {
+	ctx := context.Background()
+	fx := newStoreFixtureAt(t, clocktest.New(time.Date(2026, 11, 20, 9, 30, 0, 0, app.ICT)), seededTag(t))
+	fx.ui.svc.Files = fx.db
+	c := &app.Case{ReceivedAt: fx.clock.Peek().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Trần Văn Nam", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn sử dụng."}
+	if err := fx.db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	other := app.Attachment{CaseID: c.ID, Name: "may-khac.jpg", Type: app.TypeJPEG, Size: 400 << 10, SHA256: strings.Repeat("cd", 32)}
+	if err := fx.db.SaveRecord(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.db.Attach(ctx, c.ID, "cong-van.pdf", strings.NewReader("%PDF-1.4\n%%EOF\n"), false, ""); err != nil {
+		t.Fatal(err)
+	}
+	fx.ui.openCase(c.ID)
+	d := fx.ui.detail
+	must(t, hasText(d.content, "Chưa tải về máy này"), "a file not here is not marked: %q", texts(d.content))
+	must(t, len(thumbnails(d.content)) == 0, "a thumbnail without content")
+	var icons int
+	for _, o := range test.LaidOutObjects(d.files.list) {
+		if _, ok := o.(*widget.Icon); ok {
+			icons++
+		}
+	}
+	must(t, icons == 2, "%d icons, want 2 (the file not here, the PDF)", icons)
+
+	// The check at start: nothing held here is missing.
+	fx.ui.CheckFiles()
+	must(t, !fx.ui.filesBanner.Visible(), "a file never held here is reported missing")
+	fx.ui.showMissingFiles([]app.Attachment{{Name: "a.jpg"}, {Name: "b.pdf"}})
+	must(t, fx.ui.filesBanner.Text == "Tệp a.jpg, b.pdf bị thiếu hoặc hỏng: sẽ được tải lại từ máy chủ khi đồng bộ.", "banner %q", fx.ui.filesBanner.Text)
+}
+
+// A case held limited on a provincial laptop offers nothing to attach.
+func TestFiles_LimitedCaseShowsNothing(t *testing.T) {
+	fx := newStoreFixtureAt(t, clocktest.New(time.Date(2026, 11, 20, 9, 30, 0, 0, app.ICT)), seededTag(t))
+	fx.ui.svc.Files = fx.db
+	p := newFilesPanel(fx.ui.deps(), fx.db)
+	p.load(app.Case{RecordHead: app.RecordHead{ID: app.NewID(), Limited: true}})
+	must(t, !p.content.Visible(), "a limited case shows the evidence section")
+}
