@@ -42,8 +42,18 @@ func (m *Main) demo(ctx context.Context, dir, officer string, o demo.Options) er
 		}
 		c, e, err := demo.Cases(ctx, db, &db.Now, refs, o)
 		fmt.Fprintf(m.Stderr, "Đã ghi %d vụ việc mẫu và %d lần sửa vào %s\n", c, e, db.Path())
-		if err != nil || o.Trainings == 0 && o.Events == 0 {
+		if err != nil {
 			return err
+		}
+		if !o.Plain {
+			n, err := demo.Evidence(ctx, db, db, &db.Now, o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stderr, "Đã đính kèm %d tệp chứng cứ mẫu (ảnh hóa đơn, phiếu bảo hành, công văn PDF)\n", n)
+		}
+		if o.Trainings == 0 && o.Events == 0 {
+			return nil
 		}
 		r, err := demo.Year(ctx, db, &db.Now, refs, o)
 		if err != nil {

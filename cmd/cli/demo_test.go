@@ -167,3 +167,55 @@ func TestDemoRecords_Command(t *testing.T) {
 		t.Fatalf("--trainings -1: %v", err)
 	}
 }
+
+// `bvntd demo` attaches sample evidence to some cases: photos of receipts
+// drawn by the program (re-encoded like an officer's) and a business's
+// letter as a PDF; the first case chosen has three files. The same seed
+// draws the same photos.
+func TestDemo_AttachesSampleEvidence(t *testing.T) {
+	ctx := context.Background()
+	setClock(t, clocktest.New(time.Date(2026, 11, 20, 10, 0, 0, 0, app.ICT)))
+	var hashes [2][]string
+	for i := range hashes {
+		dir := t.TempDir()
+		if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "20", "--trainings", "0", "--events", "0", "--seed", "7"); err != nil {
+			t.Fatal(err)
+		}
+		db, _, err := OpenStore(ctx, dir, testNow(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases, err := db.ListCases(ctx, app.CaseQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		types := map[string]int{}
+		three := false
+		for _, c := range cases {
+			files, err := db.Attachments(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			three = three || len(files) == 3
+			for _, f := range files {
+				types[f.Type]++
+				if f.Type == app.TypeJPEG { // a letter names the case, whose number has the device's tag
+					hashes[i] = append(hashes[i], f.SHA256)
+				}
+				if f.Type == app.TypeJPEG && (f.Width > 1600 || f.Height > 1600) {
+					t.Errorf("%s not re-encoded: %d×%d", f.Name, f.Width, f.Height)
+				}
+				if _, err := db.AttachmentContent(ctx, f); err != nil {
+					t.Errorf("%s: %v", f.Name, err)
+				}
+			}
+		}
+		db.Close()
+		if types[app.TypeJPEG] < 3 || types[app.TypePDF] < 1 || !three {
+			t.Fatalf("demo evidence: %v, a case with three files: %v", types, three)
+		}
+	}
+	if strings.Join(hashes[0], ",") != strings.Join(hashes[1], ",") {
+		t.Fatal("the same seed drew other files")
+	}
+}
