@@ -181,7 +181,7 @@ func (p *filesPanel) row(r fileRow) fyne.CanvasObject {
 		detail += " · " + lang.X("files.original", "tệp gốc")
 	}
 	who := lang.X("files.who", "Đính kèm bởi {{.Officer}}, {{.At}}", map[string]any{"Officer": a.CreatedBy, "At": FormatDateTime(a.CreatedAt)})
-	lines := []fyne.CanvasObject{name, widget.NewLabel(detail), &widget.Label{Text: who, Importance: widget.LowImportance}}
+	lines := []fyne.CanvasObject{name, &widget.Label{Text: detail + " — " + who, Wrapping: fyne.TextWrapWord}}
 	if a.Note != "" {
 		lines = append(lines, &widget.Label{Text: a.Note, Wrapping: fyne.TextWrapWord})
 	}
@@ -197,7 +197,7 @@ func (p *filesPanel) row(r fileRow) fyne.CanvasObject {
 	if p.opener == nil {
 		open.Hide()
 	}
-	return container.NewBorder(nil, nil, pic, container.NewHBox(open, remove), container.NewVBox(lines...))
+	return container.NewBorder(nil, nil, pic, container.NewVBox(container.NewHBox(open, remove)), container.NewVBox(lines...))
 }
 
 // say shows a message under the buttons.

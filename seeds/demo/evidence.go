@@ -43,7 +43,7 @@ const maxEvidenceCases = 12
 // one in three complaints naming a business, at most maxEvidenceCases):
 // the photo of a receipt to each, a warranty card to some, and to those the
 // business answered the business's letter as a PDF. The first case chosen
-// gets all three. It returns how many files it attached.
+// (the newest naming a business) gets all three. It returns how many files it attached.
 func Evidence(ctx context.Context, st Store, at Attacher, clock *func() time.Time, o Options) (int, error) {
 	now := nowOf(clock)
 	stand, restore := standAt(clock)
@@ -52,7 +52,14 @@ func Evidence(ctx context.Context, st Store, at Attacher, clock *func() time.Tim
 	if err != nil {
 		return 0, err
 	}
-	sort.Slice(cases, func(i, j int) bool { return cases[i].Number < cases[j].Number })
+	// Newest first: the case on top of the list (the walkthrough's) is the
+	// one with three files.
+	sort.Slice(cases, func(i, j int) bool {
+		if !cases[i].ReceivedAt.Equal(cases[j].ReceivedAt) {
+			return cases[i].ReceivedAt.After(cases[j].ReceivedAt)
+		}
+		return cases[i].Number < cases[j].Number
+	})
 	r := rand.New(rand.NewPCG(o.Seed, o.Seed^0x5eed0f11e5))
 	n, chosen := 0, 0
 	for _, c := range cases {
@@ -219,7 +226,7 @@ func ReceiptJPEG(r *rand.Rand, c app.Case, warranty bool) []byte {
 		line("Xuat trinh phieu khi bao hanh.")
 	} else {
 		qty := 1 + r.IntN(3)
-		unit := value / int64(qty)
+		unit := max(1000, value/int64(qty)/1000*1000)
 		line(product)
 		line(fmt.Sprintf("  %d x %s", qty, money(unit)))
 		line(strings.Repeat("-", 34))
