@@ -241,26 +241,6 @@ func (db *DB) CheckFiles(ctx context.Context) ([]app.Attachment, error) {
 	return out, nil
 }
 
-// MissingFilesMessage is what the officer is told of the files CheckFiles
-// found missing or damaged ("" for none).
-func MissingFilesMessage(list []app.Attachment) string {
-	if len(list) == 0 {
-		return ""
-	}
-	names := make([]string, 0, min(len(list), 5))
-	for i, a := range list {
-		if i == 5 {
-			break
-		}
-		names = append(names, a.Name)
-	}
-	more := ""
-	if len(list) > 5 {
-		more = fmt.Sprintf(" và %d tệp khác", len(list)-5)
-	}
-	return fmt.Sprintf("Tệp %s%s bị thiếu hoặc hỏng: sẽ được tải lại từ máy chủ khi đồng bộ.", strings.Join(names, ", "), more)
-}
-
 // FilesSize is the total size of the file store in bytes.
 func (db *DB) FilesSize() int64 {
 	blobs, err := db.Blobs()

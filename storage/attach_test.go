@@ -172,10 +172,6 @@ func TestCheckFiles_ReportsMissingAndDamaged(t *testing.T) {
 	if err != nil || len(bad) != 2 || bad[0].ID != a.ID || bad[1].ID != p.ID {
 		t.Fatalf("checked: %+v %v", bad, err)
 	}
-	msg := MissingFilesMessage(bad)
-	if msg != "Tệp a.jpg, b.pdf bị thiếu hoặc hỏng: sẽ được tải lại từ máy chủ khi đồng bộ." {
-		t.Fatalf("message %q", msg)
-	}
 	if blobs.Has(p.SHA256) {
 		t.Fatal("the damaged file is still in the store")
 	}
@@ -276,5 +272,56 @@ func TestRestore_BringsTheFilesBackWhileRunning(t *testing.T) {
 	}
 	if got, err := db.AttachmentContent(ctx, a); err != nil || len(got) != int(a.Size) {
 		t.Fatalf("after the restore: %v", err)
+	}
+}
+
+// A store found damaged at start is recovered from its newest backup, and
+// the files the backup carries come back into tep/ when it opens.
+func TestRecover_BringsTheFilesBack(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	c := newCase(db, "Ngô Thị Phục")
+	if err := db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.Attach(ctx, c.ID, "a.jpg", bytes.NewReader(testPhoto(t, 400, 300)), false, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	backups := filepath.Join(t.TempDir(), "backups")
+	if _, err := db.BackupTo(ctx, backups, app.BackupDaily); err != nil {
+		t.Fatal(err)
+	}
+	path, now := db.Path(), db.Now
+	blobs, _ := db.Blobs()
+	db.Close()
+	os.RemoveAll(blobs.Dir())
+	truncateHalf(t, path)
+	if _, err := Recover(ctx, path, []string{backups}, now().Add(time.Hour), plenty, pathKeys(t, path)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(ctx, path, Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got, err := r.AttachmentContent(ctx, a); err != nil || int64(len(got)) != a.Size {
+		t.Fatalf("after the recovery: %v", err)
+	}
+}
+
+// A case held limited on a provincial laptop takes no file.
+func TestAttach_RefusedOnALimitedCase(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	c := newCase(db, "Lý Văn Hạn")
+	if err := db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.ExecContext(ctx, "INSERT INTO limited_records (entity, id) VALUES (?, ?)", app.EntityCase, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Attach(ctx, c.ID, "a.pdf", strings.NewReader(testPDF), false, ""); app.ErrorCode(err) != app.EFORBIDDEN {
+		t.Fatalf("attached to a limited case: %v", err)
 	}
 }

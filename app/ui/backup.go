@@ -129,7 +129,11 @@ func (p *backupPanel) showDisk(ds app.DiskSpace) {
 	default:
 		p.disk.Importance = widget.MediumImportance
 	}
-	p.disk.SetText(lang.X("backup.disk", "Còn trống trên ổ đĩa chứa dữ liệu: {{.Free}}", map[string]any{"Free": app.FormatBytes(int64(ds.Free))}))
+	text := lang.X("backup.disk", "Còn trống trên ổ đĩa chứa dữ liệu: {{.Free}}", map[string]any{"Free": app.FormatBytes(int64(ds.Free))})
+	if ds.Files > 0 {
+		text += lang.X("backup.disk.files", " (tệp chứng cứ chiếm {{.Files}}, được chép vào mỗi bản sao lưu)", map[string]any{"Files": app.FormatBytes(ds.Files)})
+	}
+	p.disk.SetText(text)
 	p.disk.Show()
 }
 

@@ -258,3 +258,14 @@ func TestBackupPanel_RestoreOnARealStore(t *testing.T) {
 	must(t, len(fx.ui.backups.backups) == 2 && fx.ui.backups.backups[0].Reason == app.BackupBeforeRestore,
 		"backups after the restore: %+v", fx.ui.backups.backups)
 }
+
+// The sync tab says how much the evidence files take: every backup copies
+// them (and the low-disk limit grows by as much: storage.diskSpace).
+func TestBackupPanel_SaysWhatTheEvidenceFilesTake(t *testing.T) {
+	fx, _ := newBackupFixture(t)
+	p := fx.ui.backups
+	p.showDisk(app.DiskSpace{Free: 20 << 30, Limit: 200<<20 + 3<<20, Known: true, Files: 3 << 20})
+	must(t, p.disk.Text == "Còn trống trên ổ đĩa chứa dữ liệu: 20,0 GB (tệp chứng cứ chiếm 3 MB, được chép vào mỗi bản sao lưu)", "disk %q", p.disk.Text)
+	p.showDisk(app.DiskSpace{Free: 20 << 30, Limit: 200 << 20, Known: true})
+	must(t, p.disk.Text == "Còn trống trên ổ đĩa chứa dữ liệu: 20,0 GB", "disk without files %q", p.disk.Text)
+}

@@ -466,10 +466,10 @@ func (u *UI) Refresh() {
 	u.syncPanel.refresh()
 }
 
-// dropped attaches the files dropped onto the window to the case open,
-// if one is (nothing otherwise).
+// dropped attaches the files dropped onto the window to the case open in
+// the cases tab, if one is shown (nothing otherwise).
 func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
-	if u.detail != nil && u.detail.files != nil {
+	if u.detail != nil && u.detail.files != nil && (u.tabs == nil || u.tabs.Selected() == u.casesTab) {
 		u.detail.files.dropped(uris)
 	}
 }
