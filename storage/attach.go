@@ -174,12 +174,6 @@ func (db *DB) AttachmentContent(ctx context.Context, a app.Attachment) ([]byte, 
 	return data, nil
 }
 
-// HasContent reports whether this laptop holds the content of a.
-func (db *DB) HasContent(a app.Attachment) bool {
-	blobs, err := db.Blobs()
-	return err == nil && blobs.Has(a.SHA256)
-}
-
 // CheckFiles checks the file store at start, as the SQLite file is
 // checked: every evidence file not removed whose content this laptop held
 // and is now missing, or whose content no longer matches its hash (it is

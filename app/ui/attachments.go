@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -41,9 +42,9 @@ type FileService interface {
 	CheckFiles(ctx context.Context) ([]app.Attachment, error)
 }
 
-// attachExts are the file names the attach dialog offers (the type is
-// found by sniffing the content all the same).
-var attachExts = []string{".jpg", ".jpeg", ".png", ".pdf", ".JPG", ".JPEG", ".PNG", ".PDF"}
+// attachExts are the file names the attach dialog offers, in any case
+// (the type is found by sniffing the content all the same).
+var attachExts = []string{".jpg", ".jpeg", ".png", ".pdf"}
 
 // fileRow is one attachment as the panel shows it.
 type fileRow struct {
@@ -71,6 +72,11 @@ type filesPanel struct {
 
 	removing *voidDialog // the open "Gỡ" dialog, or nil
 	onChange func()      // after a file was attached or removed
+
+	// thumbs keeps the thumbnails made, by content hash: the screen
+	// reloads after every step of the case.
+	thumbsMu sync.Mutex
+	thumbs   map[string][]byte
 }
 
 func newFilesPanel(d formDeps, svc FileService) *filesPanel {
@@ -121,6 +127,13 @@ func (p *filesPanel) fetch(ctx context.Context, caseID string) ([]fileRow, error
 	rows := make([]fileRow, len(list))
 	for i, a := range list {
 		rows[i].a = a
+		p.thumbsMu.Lock()
+		th, ok := p.thumbs[a.SHA256]
+		p.thumbsMu.Unlock()
+		if ok {
+			rows[i].here, rows[i].thumb = true, th
+			continue
+		}
 		data, err := p.svc.AttachmentContent(ctx, a)
 		if err != nil {
 			if app.ErrorCode(err) != app.ENOTFOUND {
@@ -133,9 +146,16 @@ func (p *filesPanel) fetch(ctx context.Context, caseID string) ([]fileRow, error
 			th, err := attachfile.Thumb(data)
 			if err != nil {
 				rows[i].bad = userMessage(err)
+				continue
 			}
 			rows[i].thumb = th
 		}
+		p.thumbsMu.Lock()
+		if p.thumbs == nil {
+			p.thumbs = map[string][]byte{}
+		}
+		p.thumbs[a.SHA256] = rows[i].thumb
+		p.thumbsMu.Unlock()
 	}
 	return rows, nil
 }
