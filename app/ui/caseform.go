@@ -364,6 +364,9 @@ func (f *caseForm) checkDuplicates(c app.Case, proceed func()) {
 			}
 			var lines []string
 			for i, d := range dups {
+				if d.Restricted && f.hidesRestricted() { // a restricted person is named to the leader only
+					d.ConsumerName = lang.X("cases.restricted.hidden", "(người đã yêu cầu hạn chế xử lý dữ liệu)")
+				}
 				if i == 5 {
 					lines = append(lines, lang.X("form.dup.more", "… và {{.N}} vụ việc khác", map[string]any{"N": len(dups) - 5}))
 					break
