@@ -219,6 +219,9 @@ func newDesktopSync(ctx context.Context, db *storage.DB) (*desktopSync, error) {
 		return nil, err
 	}
 	c := &syncclient.Client{Store: db, HTTP: hc, AppVersion: cli.AppVersion, Now: db.Now}
+	if err := cli.WithFiles(c, db); err != nil { // evidence files: sent after the records, fetched when opened
+		return nil, err
+	}
 	return &desktopSync{db: db, client: c, sched: syncclient.NewScheduler(ctx, c, db.SyncStatus)}, nil
 }
 

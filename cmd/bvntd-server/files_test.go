@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -431,4 +432,41 @@ func rawPost(t *testing.T, url string, l *laptop, body []byte, headers map[strin
 	defer resp.Body.Close()
 	io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode
+}
+
+// TestFiles_ServerCommand: a run sends the records, then files within its
+// byte budget, leaving the rest for the next run; `bvntd-server files`
+// counts each commune's files and the bytes the server holds, and what
+// has not arrived.
+func TestFiles_ServerCommand(t *testing.T) {
+	clock := clocktest.AtToday(t)
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a := newLaptop(t, srv, "28261", 0)
+	x := a.newCase("Đỗ Văn Đếm")
+	attach(t, a, x.ID, "28261", fileBytes(t, 200<<10))
+	y := a.newCase("Đỗ Thị Đếm")
+	attach(t, a, y.ID, "28261", fileBytes(t, 300<<10)[100:]) // another content
+	a.client.FileBytes = 250 << 10                           // the second file waits
+	res, err := a.client.Sync(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Files.Sent != 1 || res.Files.Pending != 1 {
+		t.Fatalf("files %+v: want one sent, one left for the next run", res.Files)
+	}
+	// The records went first, all of them.
+	if pending, _, err := a.db.OutboxCount(context.Background()); err != nil || pending != 0 {
+		t.Fatalf("%d changes left in the outbox (%v): the files held back the records", pending, err)
+	}
+	out := srv.cmd("files", "--db", srv.path, "--files", srv.files)
+	want := "28261"
+	if !strings.Contains(out, want) {
+		t.Fatalf("files printed %q", out)
+	}
+	fields := strings.Fields(out[strings.Index(out, "28261"):])
+	// MÃ XÃ, TÊN (words…), SỐ TỆP, ĐÃ CÓ, CHƯA ĐỦ, BYTES: the last four.
+	got := strings.Join(fields[len(fields)-4:], " ")
+	if got != "2 1 1 204800" {
+		t.Fatalf("files row %q, want 2 files, 1 stored, 1 missing, 204800 bytes", got)
+	}
 }
