@@ -491,7 +491,7 @@ func (m *Main) serve() error {
 	}()
 	fmt.Fprintf(m.Stderr, "listening on %s\n", m.URL())
 	if m.store.FilesDir() == "" {
-		logger.Warn("Máy chủ chưa có thư mục lưu tệp chứng cứ (--files): trên PostgreSQL, tệp chỉ được nhận khi có --files. "+
+		logger.Warn("Máy chủ chưa có thư mục lưu tệp chứng cứ (--files): trên PostgreSQL, tệp chỉ được nhận khi có --files. " +
 			"Các máy giữ tệp và gửi lại khi máy chủ sẵn sàng (no evidence files folder).")
 	}
 	if tlsConfig == nil && !loopbackAddr(ln.Addr()) {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sync"
+	"time"
 )
 
 // A file that arrives in pieces (a transfer over a link that drops) is
@@ -50,8 +51,64 @@ func (s *Store) partialPath(h, part string) string {
 }
 
 // receiving holds the partial files being written, so that two transfers
-// of one file never write it at once.
-var receiving sync.Map // partial path → struct{}
+// of one file never write it at once: each maps to a channel closed when
+// its writer is done.
+var (
+	receivingMu sync.Mutex
+	receiving   = map[string]chan struct{}{}
+)
+
+// busyWait is how long a transfer, or a question about how far one has
+// come, waits for the transfer writing the same partial file to end (one
+// whose link was just cut ends at once).
+const busyWait = 5 * time.Second
+
+// waitIdle waits until no transfer writes the partial file p, at most
+// busyWait; it reports whether none does.
+func waitIdle(p string) bool {
+	receivingMu.Lock()
+	ch := receiving[p]
+	receivingMu.Unlock()
+	if ch == nil {
+		return true
+	}
+	t := time.NewTimer(busyWait)
+	defer t.Stop()
+	select {
+	case <-ch:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// claim marks p as written by the caller, waiting at most busyWait for
+// the transfer writing it; release ends the claim.
+func claim(p string) (release func(), ok bool) {
+	deadline := time.NewTimer(busyWait)
+	defer deadline.Stop()
+	for {
+		receivingMu.Lock()
+		ch := receiving[p]
+		if ch == nil {
+			ch = make(chan struct{})
+			receiving[p] = ch
+			receivingMu.Unlock()
+			return func() {
+				receivingMu.Lock()
+				delete(receiving, p)
+				receivingMu.Unlock()
+				close(ch)
+			}, true
+		}
+		receivingMu.Unlock()
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return nil, false
+		}
+	}
+}
 
 // Partial returns how many bytes of the file of hash h have arrived in
 // its partial file (0 when there is none).
@@ -62,7 +119,9 @@ func (s *Store) PartialOf(h, part string) (int64, error) {
 	if !ValidHash(h) || !partRE.MatchString(part) {
 		return 0, fmt.Errorf("blobstore: bad hash %q or part %q", h, part)
 	}
-	st, err := os.Stat(s.partialPath(h, part))
+	p := s.partialPath(h, part)
+	waitIdle(p) // the answer of a transfer just cut: where it ended
+	st, err := os.Stat(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	}
@@ -140,12 +199,15 @@ func (s *Store) ReceivePart(h, part string, size, off int64, r io.Reader, sum fu
 		return 0, false, fmt.Errorf("blobstore: bad hash %q, part %q or size %d", h, part, size)
 	}
 	p := s.partialPath(h, part)
-	if _, busy := receiving.LoadOrStore(p, struct{}{}); busy {
+	release, ok := claim(p)
+	if !ok {
 		return 0, false, ErrBusy
 	}
-	defer receiving.Delete(p)
-	cur, err := s.PartialOf(h, part)
-	if err != nil {
+	defer release()
+	var cur int64
+	if st, err := os.Stat(p); err == nil {
+		cur = st.Size()
+	} else if !errors.Is(err, fs.ErrNotExist) {
 		return 0, false, err
 	}
 	if cur > size { // a partial file of another size claim: start again
