@@ -185,7 +185,7 @@ func (s *Store) Receive(h string, size, off int64, r io.Reader, sum func(k int64
 	if s.Has(h) {
 		return size, true, nil
 	}
-	return s.ReceivePart(h, "", size, off, r, sum)
+	return s.ReceivePart(h, "", size, off, r, sum, nil)
 }
 
 // partRE: the name of a transfer (letters, digits, '-').
@@ -193,8 +193,10 @@ var partRE = regexp.MustCompile(`^[0-9A-Za-z-]{0,40}$`)
 
 // ReceivePart is Receive into the partial file of the transfer named part
 // (letters, digits and '-'), even when the store holds the file already:
-// the sender proves it holds the content by sending it whole.
-func (s *Store) ReceivePart(h, part string, size, off int64, r io.Reader, sum func(k int64) (string, bool)) (int64, bool, error) {
+// the sender proves it holds the content by sending it whole. done, if
+// not nil, is called once the file is whole in the store, before another
+// transfer of part may start or ask how far it came.
+func (s *Store) ReceivePart(h, part string, size, off int64, r io.Reader, sum func(k int64) (string, bool), done func() error) (int64, bool, error) {
 	if !ValidHash(h) || size <= 0 || !partRE.MatchString(part) {
 		return 0, false, fmt.Errorf("blobstore: bad hash %q, part %q or size %d", h, part, size)
 	}
@@ -262,7 +264,11 @@ func (s *Store) ReceivePart(h, part string, size, off int64, r io.Reader, sum fu
 	if pos < size {
 		return pos, false, rerr
 	}
-	return s.complete(h, p)
+	n, whole, err := s.complete(h, p)
+	if err == nil && whole && done != nil {
+		err = done()
+	}
+	return n, whole, err
 }
 
 // checkChunk checks the chunk ending at end (the file's current end)

@@ -216,6 +216,19 @@ func (s *Store) FileStatus(ctx context.Context, deviceID string, req syncproto.F
 		if err != nil {
 			return nil, err
 		}
+		off := int64(0)
+		if right.write {
+			// Where this scope's transfer is, once a transfer of it that
+			// is ending (a cut link) has ended; then what it proved.
+			if off, err = files.PartialOf(h, right.part); err != nil {
+				return nil, err
+			}
+			if !right.stored && files.Has(h) {
+				if right, err = s.fileAccess(ctx, deviceID, h); err != nil {
+					return nil, err
+				}
+			}
+		}
 		if !right.read && (!right.write || req.Chunks) {
 			continue // asked to download (Chunks) what it may not read
 		}
@@ -236,10 +249,6 @@ func (s *Store) FileStatus(ctx context.Context, deviceID string, req syncproto.F
 				return nil, err
 			}
 		default:
-			off, err := files.PartialOf(h, right.part)
-			if err != nil {
-				return nil, err
-			}
 			st.Status, st.Offset = syncproto.FileMissing, min(off, right.size)
 			if off > 0 {
 				st.Status = syncproto.FilePartial
@@ -276,11 +285,10 @@ func (s *Store) PutFile(ctx context.Context, deviceID, h string, offset int64, s
 		resp.Offset, resp.Stored = right.size, true
 		return resp, nil
 	}
-	off, stored, err := files.ReceivePart(h, right.part, right.size, offset, body, sum)
+	prove := func() error { return s.proveScopes(ctx, h, deviceID, right.prove) }
+	off, stored, err := files.ReceivePart(h, right.part, right.size, offset, body, sum, prove)
 	resp.Offset, resp.Stored = off, stored
 	switch {
-	case err == nil && stored:
-		return resp, s.proveScopes(ctx, h, deviceID, right.prove)
 	case err == nil:
 		return resp, nil
 	case errors.Is(err, blobstore.ErrOffset):
