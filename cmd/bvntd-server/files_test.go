@@ -470,3 +470,50 @@ func TestFiles_ServerCommand(t *testing.T) {
 		t.Fatalf("files row %q, want 2 files, 1 stored, 1 missing, 204800 bytes", got)
 	}
 }
+
+// TestFiles_ProvinceOpensOnlyWhatItsCopyHolds: a provincial device with
+// the limited copy may not open the files of a commune's case (its
+// personal data stay with the commune) until the case is referred to a
+// provincial body; one with the full copy may. Neither downloads anything
+// by syncing.
+func TestFiles_ProvinceOpensOnlyWhatItsCopyHolds(t *testing.T) {
+	clock := clocktest.AtToday(t)
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	ctx := context.Background()
+	a := newLaptop(t, srv, "28261", 0)
+	limited := newLaptop(t, srv, syncproto.ScopeProvince, 0)
+	full := newLaptop(t, srv, syncproto.ScopeProvince, 0)
+	if _, err := srv.store.SetFullCopy(ctx, full.db.DeviceID(), true); err != nil {
+		t.Fatal(err)
+	}
+	x := a.newCase("Võ Thị Tỉnh")
+	h := attach(t, a, x.ID, "28261", fileBytes(t, 400<<10))
+	a.client.FileBytes = -1
+	a.mustSync()
+	lBlobs, fBlobs := withFiles(t, limited), withFiles(t, full)
+	limited.mustSync()
+	full.mustSync()
+	if lBlobs.Has(h) || fBlobs.Has(h) {
+		t.Fatal("a provincial sync downloaded a file nobody opened")
+	}
+	if err := limited.client.FetchAttachment(ctx, h); app.ErrorCode(err) != app.EFORBIDDEN {
+		t.Fatalf("the limited copy opens a commune's file: %v, want forbidden", err)
+	}
+	if err := full.client.FetchAttachment(ctx, h); err != nil {
+		t.Fatalf("the full copy opens the file: %v", err)
+	}
+
+	clock.Advance(time.Hour)
+	if err := a.db.AddCaseEvent(ctx, x.ID, &app.CaseEvent{Kind: app.EventReferred, Agency: "sct",
+		DocumentNo: "15/UBND-KT", ConsumerNotified: true}); err != nil {
+		t.Fatal(err)
+	}
+	a.mustSync()
+	limited.mustSync()
+	if err := limited.client.FetchAttachment(ctx, h); err != nil {
+		t.Fatalf("the limited copy opens the file of a case referred to Sở Công Thương: %v", err)
+	}
+	if err := lBlobs.Verify(h); err != nil {
+		t.Fatal(err)
+	}
+}
