@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"flag"
 	"io"
 	"net/http"
 	"strconv"
@@ -516,4 +517,61 @@ func TestFiles_ProvinceOpensOnlyWhatItsCopyHolds(t *testing.T) {
 	if err := lBlobs.Verify(h); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// filesFigures runs TestFiles_Figures: it takes minutes of real time.
+var filesFigures = flag.Bool("files.figures", false, "print the evidence files' transfer figures (20 photos over 256 kbit/s, 150 ms)")
+
+// TestFiles_Figures prints the time and the bytes on the wire of 20 photos
+// of about 400 KB sent by laptop A and opened on laptop B over a 256 kbit/s
+// link with 150 ms of latency (issue 20's figures). Not an assertion of
+// time: run with -files.figures.
+func TestFiles_Figures(t *testing.T) {
+	if !*filesFigures {
+		t.Skip("run with -files.figures (about 10 minutes)")
+	}
+	clock := clocktest.AtToday(t)
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a := newLaptop(t, srv, "28261", 0)
+	b := newLaptop(t, srv, "28261", 0)
+	r := clocktest.Rand(t)
+	var hashes []string
+	var total int64
+	for i := range 20 {
+		x := a.newCase("Người khiếu nại " + strconv.Itoa(i+1))
+		data := fileBytes(t, 350<<10+r.IntN(100<<10))
+		total += int64(len(data))
+		hashes = append(hashes, attach(t, a, x.ID, "28261", data))
+	}
+	now := clocktest.Running()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+
+	up := &netsim.Link{Rate: 256_000, Latency: 150 * time.Millisecond}
+	a.client.HTTP, a.client.FileBytes = up.Client(2*time.Minute), -1
+	start := now()
+	res, err := a.client.Sync(ctx)
+	if err != nil || res.Files.Sent != len(hashes) {
+		t.Fatalf("A's sync: %+v %v", res.Files, err)
+	}
+	upTime := now().Sub(start)
+
+	b.mustSync() // the records, on a fast link
+	down := &netsim.Link{Rate: 256_000, Latency: 150 * time.Millisecond}
+	withFiles(t, b)
+	b.client.HTTP = down.Client(2 * time.Minute)
+	start = now()
+	for _, h := range hashes {
+		if err := b.client.FetchAttachment(ctx, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	downTime := now().Sub(start)
+	ideal := time.Duration(float64(total*8) / 256_000 * float64(time.Second))
+	t.Logf("20 photos, %d bytes in all (%.0f KB each on average); link 256 kbit/s, 150 ms one way", total, float64(total)/20/1024)
+	t.Logf("the bytes alone at 256 kbit/s: %v", ideal.Round(time.Second))
+	t.Logf("upload (records + files, one sync): %v; on the wire %d bytes sent, %d received (%.3f× the files)",
+		upTime.Round(100*time.Millisecond), up.Sent(), up.Received(), float64(up.Sent()+up.Received())/float64(total))
+	t.Logf("download (20 opens): %v; on the wire %d bytes sent, %d received (%.3f× the files)",
+		downTime.Round(100*time.Millisecond), down.Sent(), down.Received(), float64(down.Sent()+down.Received())/float64(total))
 }
