@@ -38,10 +38,11 @@ type fileStore struct {
 const msgNoFiles = "Máy chủ tỉnh chưa được cấu hình thư mục lưu tệp chứng cứ (--files); tệp vẫn được giữ trên máy và sẽ được gửi khi máy chủ sẵn sàng."
 
 // Files returns the server's store of evidence files, opened (the folder
-// made) on first use; app.EOFFLINE when the server has none.
+// made) on first use; app.ENOTFOUND when the server has none (404, as a
+// server older than the files: the devices keep their files).
 func (s *Store) Files() (*blobstore.Store, error) {
 	if s.files.dir == "" {
-		return nil, app.Errorf(app.EOFFLINE, msgNoFiles)
+		return nil, app.Errorf(app.ENOTFOUND, msgNoFiles)
 	}
 	s.files.once.Do(func() { s.files.st, s.files.err = blobstore.Open(s.files.dir) })
 	return s.files.st, s.files.err

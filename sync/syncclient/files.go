@@ -136,6 +136,14 @@ func (c *Client) sendFiles(ctx context.Context, e app.Enrollment, res *Result) e
 	for start := 0; start < len(hashes); start += syncproto.MaxFileStatusHashes {
 		batch := hashes[start:min(len(hashes), start+syncproto.MaxFileStatusHashes)]
 		sts, err := c.fileStatus(ctx, e, batch, false)
+		var se *statusError
+		if errors.As(err, &se) && se.status == http.StatusNotFound {
+			// A server that takes no files (older, or without a folder
+			// for them): the records are in; the files wait.
+			slog.Warn("sync: the server takes no evidence files; they stay on this device", "files", len(hashes))
+			res.Files.Pending += len(hashes) - start
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -407,6 +415,9 @@ func (c *Client) FetchAttachment(ctx context.Context, h string) error {
 		return err
 	}
 	sts, err := c.fileStatus(ctx, e, []string{h}, true)
+	if se := (*statusError)(nil); errors.As(err, &se) && se.status == http.StatusNotFound {
+		return app.WrapError(app.ENOTFOUND, MsgFileNotOnServer, err)
+	}
 	if err != nil {
 		return err
 	}
