@@ -225,6 +225,13 @@ func newDesktopSync(ctx context.Context, db *storage.DB) (*desktopSync, error) {
 	return &desktopSync{db: db, client: c, sched: syncclient.NewScheduler(ctx, c, db.SyncStatus)}, nil
 }
 
+// FetchAttachment downloads the content of an evidence file the laptop
+// does not hold (an officer opened it), resuming a download cut before;
+// see syncclient.Client.FetchAttachment. It may run beside a sync.
+func (s *desktopSync) FetchAttachment(ctx context.Context, hash string) error {
+	return s.client.FetchAttachment(ctx, hash)
+}
+
 // Status returns the enrolment, outbox and last-sync state.
 func (s *desktopSync) Status(ctx context.Context) (app.SyncStatus, error) {
 	return s.db.SyncStatus(ctx)
