@@ -220,7 +220,17 @@ func newDesktopSync(ctx context.Context, db *storage.DB) (*desktopSync, error) {
 		return nil, err
 	}
 	c := &syncclient.Client{Store: db, HTTP: hc, AppVersion: cli.AppVersion, Now: db.Now}
+	if err := cli.WithFiles(c, db); err != nil { // evidence files: sent after the records, fetched when opened
+		return nil, err
+	}
 	return &desktopSync{db: db, client: c, sched: syncclient.NewScheduler(ctx, c, db.SyncStatus)}, nil
+}
+
+// FetchAttachment downloads the content of an evidence file the laptop
+// does not hold (an officer opened it), resuming a download cut before;
+// see syncclient.Client.FetchAttachment. It may run beside a sync.
+func (s *desktopSync) FetchAttachment(ctx context.Context, hash string) error {
+	return s.client.FetchAttachment(ctx, hash)
 }
 
 // Status returns the enrolment, outbox and last-sync state.

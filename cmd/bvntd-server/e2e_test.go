@@ -53,6 +53,8 @@ func quietLogs(t *testing.T) {
 type e2eServer struct {
 	URL string
 	DB  string
+	// Store is the handler's store (startHandler; nil for serve).
+	Store *serverstore.Store
 }
 
 // startServe runs `bvntd-server serve` in-process on a free port.
@@ -78,7 +80,8 @@ func startHandlerWith(t *testing.T, opts syncserver.Options, wrap func(http.Hand
 	if opts.Now == nil {
 		opts.Now = clocktest.Running()
 	}
-	st, err := serverstore.Open(context.Background(), dbPath, serverstore.Options{Now: opts.Now})
+	st, err := serverstore.Open(context.Background(), dbPath, serverstore.Options{Now: opts.Now,
+		FilesDir: filepath.Join(t.TempDir(), "tep")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +92,7 @@ func startHandlerWith(t *testing.T, opts syncserver.Options, wrap func(http.Hand
 	}
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
-	return &e2eServer{URL: ts.URL, DB: dbPath}
+	return &e2eServer{URL: ts.URL, DB: dbPath, Store: st}
 }
 
 // code creates a one-time enrolment code with `bvntd-server enroll`.

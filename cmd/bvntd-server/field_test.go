@@ -43,6 +43,7 @@ type fieldServer struct {
 	t     *testing.T
 	clock *clocktest.Clock
 	path  string
+	files string // the evidence files' folder
 	url   string
 	opts  syncserver.Options
 	// rng draws the laptops' device tags (clocktest.Rand when first
@@ -60,7 +61,7 @@ type fieldServer struct {
 func newFieldServer(t *testing.T, clock *clocktest.Clock, opts syncserver.Options) *fieldServer {
 	quietLogs(t)
 	s := &fieldServer{t: t, clock: clock, path: pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite")), opts: opts,
-		tags: map[string]bool{}, requests: map[string]int{}}
+		files: filepath.Join(t.TempDir(), "tep"), tags: map[string]bool{}, requests: map[string]int{}}
 	s.open()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -76,7 +77,7 @@ func newFieldServer(t *testing.T, clock *clocktest.Clock, opts syncserver.Option
 }
 
 func (s *fieldServer) open() {
-	st, err := serverstore.Open(context.Background(), s.path, serverstore.Options{Now: s.clock.Now})
+	st, err := serverstore.Open(context.Background(), s.path, serverstore.Options{Now: s.clock.Now, FilesDir: s.files})
 	if err != nil {
 		s.t.Fatal(err)
 	}

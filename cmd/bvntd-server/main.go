@@ -143,6 +143,10 @@ type Main struct {
 	Unmask string
 	// FullCopy, LimitedCopy: province-copy's choice (one of them).
 	FullCopy, LimitedCopy bool
+	// FilesDir is the evidence files' folder (--files): "" for
+	// serverstore.DefaultFilesDir beside a SQLite file; on PostgreSQL the
+	// server keeps files only when it is given (files.go).
+	FilesDir string
 	// MinAppVersion: serve refuses pushes from older apps (426).
 	MinAppVersion string
 	// MaxConns bounds serve's open connections (--max-conns;
@@ -168,9 +172,10 @@ func NewMain(now func() time.Time) *Main {
 }
 
 const usage = `Cách dùng (usage):
-  bvntd-server serve   --db DB [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F] [--max-conns 1024] [--max-decoding 8]
+  bvntd-server serve   --db DB [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F] [--max-conns 1024] [--max-decoding 8] [--files THƯ_MỤC]
   bvntd-server enroll  --db DB --scope MÃ_XÃ|province [--ttl 72h]
   bvntd-server devices --db DB
+  bvntd-server files   --db DB [--files THƯ_MỤC]
   bvntd-server revoke  --db DB --device ID
   bvntd-server allow-reenrol --db DB --device ID [--ttl 72h]
   bvntd-server province-copy --db DB --device ID --full|--limited
@@ -187,7 +192,7 @@ DB: tệp SQLite (a SQLite file) hoặc postgres://user:pass@host:5432/dbname (P
 // ParseFlags reads the sub-command and its flags.
 func (m *Main) ParseFlags(args []string) error {
 	if len(args) == 0 {
-		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, revoke, allow-reenrol, province-copy, export, backup, restore hoặc calendar; xem --help (missing command).")
+		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, files, revoke, allow-reenrol, province-copy, export, backup, restore hoặc calendar; xem --help (missing command).")
 	}
 	m.Command = args[0]
 	switch m.Command {
@@ -210,6 +215,7 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.MinAppVersion, "min-app-version", "", "oldest app version whose changes are accepted")
 		fs.IntVar(&m.MaxConns, "max-conns", syncserver.DefaultMaxConns, "most connections open at once")
 		fs.IntVar(&m.Limits.MaxDecoding, "max-decoding", syncserver.DefaultMaxDecoding, "most pushes and pulls decoded at once (each up to 32 MB)")
+		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file)")
 	case "backup":
 		fs.StringVar(&m.Out, "out", "", "backup file")
 	case "restore":
@@ -218,6 +224,8 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.Scope, "scope", "", "commune code or province")
 		fs.DurationVar(&m.TTL, "ttl", DefaultTTL, "how long the code is valid")
 	case "devices":
+	case "files":
+		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file)")
 	case "revoke":
 		fs.StringVar(&m.Device, "device", "", "device id")
 	case "allow-reenrol":
@@ -236,7 +244,7 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.AuditTo, "to", "", "audit: last day dd/mm/yyyy")
 		fs.StringVar(&m.Unmask, "unmask", "", "register: write personal data unmasked, for this reason (recorded)")
 	default:
-		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, revoke, allow-reenrol, province-copy, export, backup, restore hoặc calendar; xem --help.", m.Command)
+		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, files, revoke, allow-reenrol, province-copy, export, backup, restore hoặc calendar; xem --help.", m.Command)
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -338,6 +346,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.enroll(ctx)
 	case "devices":
 		return m.devices(ctx)
+	case "files":
+		return m.files(ctx)
 	case "revoke":
 		return m.revoke(ctx)
 	case "allow-reenrol":
@@ -415,7 +425,7 @@ func (m *Main) openStore(ctx context.Context, create bool) error {
 	} else if _, err := os.Stat(m.DB); err != nil {
 		return app.WrapError(app.ENOTFOUND, fmt.Sprintf("Không tìm thấy cơ sở dữ liệu %s (database not found).", m.DB), err)
 	}
-	st, err := serverstore.Open(ctx, m.DB, serverstore.Options{Now: m.Now})
+	st, err := serverstore.Open(ctx, m.DB, serverstore.Options{Now: m.Now, FilesDir: m.FilesDir})
 	if err != nil {
 		if app.ErrorCode(err) == app.EINTERNAL {
 			return app.WrapError(app.EINVALID, fmt.Sprintf("Không mở được cơ sở dữ liệu %s (cannot open database): %v", redactURL(m.DB), err), err)
@@ -480,6 +490,10 @@ func (m *Main) serve() error {
 		close(m.serveErr)
 	}()
 	fmt.Fprintf(m.Stderr, "listening on %s\n", m.URL())
+	if m.store.FilesDir() == "" {
+		logger.Warn("Máy chủ chưa có thư mục lưu tệp chứng cứ (--files): trên PostgreSQL, tệp chỉ được nhận khi có --files. " +
+			"Các máy giữ tệp và gửi lại khi máy chủ sẵn sàng (no evidence files folder).")
+	}
 	if tlsConfig == nil && !loopbackAddr(ln.Addr()) {
 		logger.Warn("Máy chủ phục vụ các máy trạm bằng http:// không mã hóa trên một địa chỉ không phải loopback: mã đăng ký, "+
 			"khóa thiết bị và dữ liệu cá nhân đi qua mạng ở dạng đọc được. Hãy dùng --tls-cert và --tls-key, hoặc đặt một "+

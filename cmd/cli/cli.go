@@ -340,8 +340,9 @@ func (m *Main) client(ctx context.Context, db *storage.DB) (*syncclient.Client, 
 			return nil, err
 		}
 	}
-	return &syncclient.Client{Store: db, HTTP: hc, AppVersion: AppVersion, Progress: m.Progress, Now: db.Now,
-		InsecureHTTP: m.insecureHTTP}, nil
+	c := &syncclient.Client{Store: db, HTTP: hc, AppVersion: AppVersion, Progress: m.Progress, Now: db.Now,
+		InsecureHTTP: m.insecureHTTP}
+	return c, WithFiles(c, db)
 }
 
 // DialTimeout bounds the connection to the server of one attempt.
@@ -439,6 +440,7 @@ func (m *Main) sync(ctx context.Context, dir string, timeout time.Duration) erro
 		if err != nil {
 			return err
 		}
+		c.FileBytes = -1 // "until nothing is left": every file too
 		res, err := c.Sync(ctx)
 		if err != nil {
 			return err
@@ -448,6 +450,9 @@ func (m *Main) sync(ctx context.Context, dir string, timeout time.Duration) erro
 			return err
 		}
 		fmt.Fprintf(m.Stderr, "Đồng bộ xong: gửi %d thay đổi, nhận %d bản ghi.\n", res.Pushed, res.Pulled)
+		if f := res.Files; f.Sent > 0 || f.Refused > 0 {
+			fmt.Fprintf(m.Stderr, "Tệp chứng cứ: đã gửi %d tệp (%d byte); máy chủ từ chối %d tệp.\n", f.Sent, f.BytesSent, f.Refused)
+		}
 		held, err := db.ListQuarantined(context.WithoutCancel(ctx))
 		if err != nil {
 			return err

@@ -61,6 +61,10 @@ const (
 type Options struct {
 	// Now is the program's clock (app/clock.go); required.
 	Now func() time.Time
+	// FilesDir is the folder of the evidence files' content (files.go):
+	// "" for DefaultFilesDir beside a SQLite file; on PostgreSQL, the
+	// files are kept only if it is set.
+	FilesDir string
 }
 
 // Store is the server's SQLite store. It is safe for concurrent use: every
@@ -94,6 +98,8 @@ type Store struct {
 	// writeFault, if set, fails every write transaction as a full disk
 	// would (tests: export_test.go, lastseen_test.go).
 	writeFault func() error
+
+	files fileStore // the evidence files' content (files.go)
 }
 
 // IsPostgres reports whether db names a PostgreSQL database (a
@@ -109,6 +115,10 @@ func IsPostgres(db string) bool {
 func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	s := &Store{now: app.MustClock(opts.Now, "serverstore.Open"), seen: newSeenFlusher(), maxRecord: maxRecordBytes}
 	s.clock = app.NewClock(app.HLC{}, s.now)
+	s.files.dir = opts.FilesDir
+	if s.files.dir == "" && !IsPostgres(db) {
+		s.files.dir = DefaultFilesDir(db)
+	}
 	if IsPostgres(db) {
 		if err := s.openPostgres(ctx, db); err != nil {
 			return s, err

@@ -5,8 +5,11 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -104,6 +107,8 @@ func newClient(t *testing.T, push, pull http.HandlerFunc) (*Client, *memStore, *
 			fs.pulls = append(fs.pulls, req)
 			fs.mu.Unlock()
 			pull(w, r)
+		default: // as a server older than the paths asked
+			writeJSON(w, http.StatusNotFound, syncproto.ErrorResponse{Code: syncproto.CodeNotFound, Message: "Không có địa chỉ này trên máy chủ."})
 		}
 	}))
 	t.Cleanup(srv.Close)
@@ -208,4 +213,42 @@ func TestWithheldReasonsMatchApp(t *testing.T) {
 		app.ESERVERSTORAGE != syncproto.CodeServerStorage {
 		t.Fatal("app and syncproto disagree")
 	}
+}
+
+// A server older than the evidence files answers 404 on their paths: the
+// sync of the records succeeds, the files wait on the device.
+func TestSync_ServerWithoutFilesKeepsThem(t *testing.T) {
+	c, st, fs := newClient(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, syncproto.PushResponse{})
+	}, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, syncproto.PullResponse{})
+	})
+	_ = st
+	files := &oneFile{h: strings.Repeat("ab", 32)}
+	c.Files = files
+	c.Attachments = func(context.Context) ([]app.Attachment, error) {
+		return []app.Attachment{{SHA256: files.h, Size: 10}}, nil
+	}
+	res, err := c.Sync(context.Background())
+	if err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	if res.Files.Pending != 1 {
+		t.Fatalf("files %+v, want one waiting", res.Files)
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.calls[syncproto.PathFileStatus] != 1 {
+		t.Fatalf("calls %v", fs.calls)
+	}
+}
+
+// oneFile is a FileStore holding one file it never opens.
+type oneFile struct{ h string }
+
+func (f *oneFile) Has(h string) bool             { return h == f.h }
+func (f *oneFile) Open(string) (*os.File, error) { return nil, os.ErrNotExist }
+func (f *oneFile) Partial(string) (int64, error) { return 0, nil }
+func (f *oneFile) Receive(string, int64, int64, io.Reader, func(int64) (string, bool)) (int64, bool, error) {
+	return 0, false, errors.New("not used")
 }

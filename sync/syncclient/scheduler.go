@@ -3,6 +3,7 @@ package syncclient
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"bvntd/app"
@@ -21,6 +22,11 @@ const (
 	// OfflineRetryMax, so that the network coming back is noticed soon.
 	OfflineRetryFirst = 30 * time.Second
 	OfflineRetryMax   = 5 * time.Minute
+	// FilesDelay is how long after a sync that left evidence files to send
+	// (its byte budget spent: Result.Files.Pending) the next one starts,
+	// so that a large file goes on at once while records still get in
+	// between its pieces.
+	FilesDelay = 10 * time.Second
 	// BackgroundTimeout bounds one background sync, ManualTimeout one
 	// asked for with Manual; both include the client's own retries of
 	// failed requests, which would otherwise go on until the network
@@ -85,8 +91,10 @@ type Listener struct {
 // All methods may be called from any goroutine; none but Exclusive and
 // Stop waits for a sync.
 type Scheduler struct {
-	sync   func(ctx context.Context) error                   // the Client's Sync; tests replace it
-	status func(ctx context.Context) (app.SyncStatus, error) // the device's sync state
+	sync func(ctx context.Context) error // the Client's Sync; tests replace it
+	// filesLeft: the last sync left evidence files to send (FilesDelay).
+	filesLeft atomic.Bool
+	status    func(ctx context.Context) (app.SyncStatus, error) // the device's sync state
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -128,8 +136,10 @@ type ran struct {
 // scheduler takes over c.Progress to pass progress on to its Listener.
 // Background syncs begin with Start.
 func NewScheduler(ctx context.Context, c *Client, status func(context.Context) (app.SyncStatus, error)) *Scheduler {
-	s := newScheduler(ctx, func(ctx context.Context) error {
-		_, err := c.Sync(ctx)
+	var s *Scheduler
+	s = newScheduler(ctx, func(ctx context.Context) error {
+		res, err := c.Sync(ctx)
+		s.filesLeft.Store(err == nil && res.Files.Pending > 0)
 		return err
 	}, status)
 	c.Progress = s.progress
@@ -316,7 +326,11 @@ func (s *Scheduler) loop() {
 			if r.exclusive {
 				break
 			}
-			if delay, arm := st.after(r.out); st.paused {
+			delay, arm := st.after(r.out)
+			if arm && r.out.Err == nil && s.filesLeft.Load() {
+				delay = min(delay, FilesDelay)
+			}
+			if st.paused {
 				saveTimer.Stop()
 				nextTimer.Stop()
 			} else if arm {
@@ -449,6 +463,7 @@ func (s *Scheduler) once(j *job) Outcome {
 	if l := s.listen(); l.Started != nil && s.ctx.Err() == nil {
 		l.Started(j.manual)
 	}
+	s.filesLeft.Store(false)
 	out.Err = s.sync(ctx)
 	s.mu.Lock()
 	out.Stopped = j.manual && j.ctx.Err() != nil || s.interrupted

@@ -580,3 +580,26 @@ func equalStrings(a, b []string) bool {
 	}
 	return true
 }
+
+// A sync that left evidence files to send (its byte budget spent) is
+// followed by the next one FilesDelay after, not Period: a large file
+// goes on at once, a run at a time, records in between.
+func TestScheduler_FilesLeftSyncAgainSoon(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		var s *Scheduler
+		runs := 0
+		svc.during = func() {
+			runs++
+			s.filesLeft.Store(runs <= 2) // the first two runs leave files
+		}
+		s = newSched(t, svc)
+		s.Start()
+		synctest.Wait()
+		advance(6 * time.Minute)
+		want := []time.Duration{0, FilesDelay, 2 * FilesDelay, 2*FilesDelay + Period}
+		if got := svc.times(); !equalDurations(got, want) {
+			t.Fatalf("syncs at %v, want %v", got, want)
+		}
+	})
+}

@@ -86,6 +86,17 @@ type Client struct {
 	// refused before any connection (CheckServerURL).
 	InsecureHTTP bool
 
+	// Files, if set, is the device's store of evidence files; with
+	// Attachments, which lists the attachment records the device holds
+	// (not voided), a sync sends the content the server lacks after the
+	// records, at most FileBytes a run (0: DefaultFileBytes; < 0: no
+	// bound), in pieces of PieceBytes (0: DefaultPieceBytes). See
+	// files.go and FetchAttachment.
+	Files       FileStore
+	Attachments func(ctx context.Context) ([]app.Attachment, error)
+	FileBytes   int64
+	PieceBytes  int64
+
 	sent, received atomic.Int64
 }
 
@@ -93,7 +104,7 @@ func (c *Client) now() time.Time { return app.MustClock(c.Now, "syncclient.Clien
 
 // Progress reports how a sync is going.
 type Progress struct {
-	Phase    string // "push" or "pull"
+	Phase    string // "push", "pull" or "files"
 	Pushed   int    // mutations acknowledged so far
 	Pulled   int    // records received so far
 	Attempt  int    // >1 while retrying
@@ -106,6 +117,8 @@ type Result struct {
 	// Requeued counts acknowledged changes sent again because the server
 	// was restored from a backup.
 	Requeued int
+	// Files sums up the evidence files sent after the records.
+	Files FileResult
 }
 
 // BytesSent and BytesReceived count body bytes on the wire (compressed).
@@ -180,6 +193,10 @@ func (c *Client) sync(ctx context.Context) (Result, error) {
 		if res.Requeued == before {
 			break
 		}
+	}
+	// The files after the records, within their own budget.
+	if err := c.sendFiles(ctx, e, &res); err != nil {
+		return res, err
 	}
 	return res, nil
 }

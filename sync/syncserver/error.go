@@ -17,7 +17,7 @@ const codeMethod = "method_not_allowed"
 // an HTTP status. Unknown codes are 500.
 func StatusCode(code string) int {
 	switch code {
-	case app.EINVALID, syncproto.CodeIDReuse, syncproto.CodeInvalidValue:
+	case app.EINVALID, syncproto.CodeIDReuse, syncproto.CodeInvalidValue, syncproto.CodeChunkMismatch:
 		return http.StatusBadRequest
 	case app.EUNAUTHORIZED:
 		return http.StatusUnauthorized

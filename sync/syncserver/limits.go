@@ -207,7 +207,7 @@ func (s *server) guard(next http.Handler) http.Handler {
 		rc := http.NewResponseController(w)
 		var stop func()
 		switch r.URL.Path {
-		case syncproto.PathPush, syncproto.PathPull:
+		case syncproto.PathPush, syncproto.PathPull, syncproto.PathFilePut, syncproto.PathFileStatus, syncproto.PathFileGet:
 			stop = s.watch(rc, m, s.lim.BodyGrace, s.lim.MinBodyRate)
 		default:
 			stop = s.watch(rc, m, s.lim.OpenBodyTimeout, math.MaxInt64)

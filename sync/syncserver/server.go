@@ -88,7 +88,8 @@ type server struct {
 	enrolls *enrollLimiter
 }
 
-// New returns the handler of POST /v1/enroll, /v1/push and /v1/pull. It is
+// New returns the handler of POST /v1/enroll, /v1/push, /v1/pull and the
+// evidence files' /v1/files/… (files.go). It is
 // safe for concurrent requests. Every other request gets a JSON 404 or 405.
 func New(store Store, opts Options) http.Handler {
 	s := &server{store: store, maxBody: opts.MaxBodyBytes, log: opts.Logger, now: app.MustClock(opts.Now, "syncserver.New"),
@@ -107,6 +108,9 @@ func New(store Store, opts Options) http.Handler {
 	mux.Handle("POST "+syncproto.PathEnroll, s.endpoint(false, s.enroll))
 	mux.Handle("POST "+syncproto.PathPush, s.endpoint(true, s.push))
 	mux.Handle("POST "+syncproto.PathPull, s.endpoint(true, s.pull))
+	mux.Handle("POST "+syncproto.PathFileStatus, s.endpoint(true, s.fileStatus))
+	mux.Handle("POST "+syncproto.PathFilePut, s.endpoint(true, s.filePut))
+	mux.Handle("POST "+syncproto.PathFileGet, s.endpoint(true, s.fileGet))
 	mux.HandleFunc("GET "+syncproto.PathHealth, s.health)
 	mux.HandleFunc("/", s.notFound)
 	return s.recoverer(s.guard(mux))
@@ -258,6 +262,9 @@ func (s *server) serve(c *call, auth bool, h func(*call) (any, error)) error {
 		err = s.storageError(err)
 		s.writeError(c, err)
 		return err
+	}
+	if b, ok := v.(*rawBody); ok {
+		return s.writeRaw(c, b)
 	}
 	return s.write(c, http.StatusOK, v)
 }
@@ -490,7 +497,7 @@ func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 	c := &call{w: w, r: r}
 	var err error
 	switch r.URL.Path {
-	case syncproto.PathEnroll, syncproto.PathPush, syncproto.PathPull:
+	case syncproto.PathEnroll, syncproto.PathPush, syncproto.PathPull, syncproto.PathFileStatus, syncproto.PathFilePut, syncproto.PathFileGet:
 		w.Header().Set("Allow", http.MethodPost)
 		err = &app.Error{Code: codeMethod, Message: "Phương thức không được hỗ trợ; hãy dùng POST (method not allowed)."}
 	case syncproto.PathHealth:
