@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -25,6 +26,16 @@ import (
 // FileService keeps the evidence files of the cases (tệp chứng cứ): their
 // content in the laptop's file store, their metadata synced records
 // (app.Attachment). storage.DB is one.
+// FileFetcher downloads the content of an evidence file by its SHA-256
+// into the laptop's store, resuming a download cut before; it returns
+// when the file is here or ctx ends (syncclient.Client.FetchAttachment).
+type FileFetcher interface {
+	FetchAttachment(ctx context.Context, hash string) error
+}
+
+// fetchWait bounds how long opening a file waits for its download.
+const fetchWait = 3 * time.Minute
+
 type FileService interface {
 	// Attach checks and prepares the content (photos re-encoded unless
 	// keepOriginal), stores it and saves its record; an *app.Error in
@@ -210,7 +221,11 @@ func (p *filesPanel) row(r fileRow) fyne.CanvasObject {
 	switch {
 	case !r.here && r.bad == "":
 		lines = append(lines, &widget.Label{Text: lang.X("files.not_here", "Chưa tải về máy này"), Importance: widget.WarningImportance})
-		open.Disable()
+		if p.fetchFile == nil {
+			open.Disable() // not enrolled: nowhere to download it from
+		} else {
+			open.SetText(lang.X("files.fetch_open", "Tải về và mở"))
+		}
 	case r.bad != "":
 		lines = append(lines, &widget.Label{Text: r.bad, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord})
 	}
@@ -303,6 +318,24 @@ func (p *filesPanel) open(a app.Attachment) {
 	}
 	p.run(func() {
 		data, err := p.svc.AttachmentContent(p.ctx, a)
+		if app.ErrorCode(err) == app.ENOTFOUND && p.fetchFile != nil {
+			// Attached on another laptop: downloaded now, then opened.
+			fyne.Do(func() {
+				p.say(lang.X("files.fetching", "Đang tải {{.Name}} từ máy chủ tỉnh…", map[string]any{"Name": a.Name}), false)
+			})
+			ctx, cancel := context.WithTimeout(p.ctx, fetchWait)
+			err = p.fetchFile.FetchAttachment(ctx, a.SHA256)
+			cancel()
+			if err == nil {
+				data, err = p.svc.AttachmentContent(p.ctx, a)
+			}
+			if err == nil {
+				fyne.Do(func() {
+					p.say("", false)
+					p.load(p.c) // its thumbnail, and no longer "Chưa tải về máy này"
+				})
+			}
+		}
 		path := ""
 		if err == nil {
 			path, err = writePrintFile(p.opener, safeFileName(a.Name), func(f *os.File) error {

@@ -3,6 +3,8 @@ package ui
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -20,6 +22,7 @@ import (
 
 	"bvntd/app"
 	"bvntd/app/clocktest"
+	"bvntd/storage/blobstore"
 )
 
 // receiptPhoto is a w×h JPEG: a white sheet with grey lines drawn from the
@@ -173,4 +176,55 @@ func TestFiles_LimitedCaseShowsNothing(t *testing.T) {
 	p := newFilesPanel(fx.ui.deps(), fx.db)
 	p.load(app.Case{RecordHead: app.RecordHead{ID: app.NewID(), Limited: true}})
 	must(t, !p.content.Visible(), "a limited case shows the evidence section")
+}
+
+// fakeFetcher stands for the download from the provincial server: it puts
+// the content it was given into the laptop's store.
+type fakeFetcher struct {
+	db      interface{ Blobs() (*blobstore.Store, error) }
+	content []byte
+	asked   []string
+}
+
+func (f *fakeFetcher) FetchAttachment(ctx context.Context, hash string) error {
+	f.asked = append(f.asked, hash)
+	blobs, err := f.db.Blobs()
+	if err != nil {
+		return err
+	}
+	_, _, err = blobs.Put(bytes.NewReader(f.content), hash)
+	return err
+}
+
+// A file attached on another laptop is downloaded when an officer opens
+// it, then opened and shown with its thumbnail.
+func TestFiles_OpenDownloadsAFileAttachedElsewhere(t *testing.T) {
+	ctx := context.Background()
+	fx := newStoreFixtureAt(t, clocktest.New(time.Date(2026, 11, 20, 9, 30, 0, 0, app.ICT)), seededTag(t))
+	opener := &fakeOpener{dir: t.TempDir()}
+	content := receiptPhoto(t, 320, 240)
+	sum := sha256.Sum256(content)
+	fetcher := &fakeFetcher{db: fx.db, content: content}
+	fx.ui.svc.Files, fx.ui.svc.Opener, fx.ui.svc.Fetch = fx.db, opener, fetcher
+	c := &app.Case{ReceivedAt: fx.clock.Peek().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Trần Văn Nam", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn sử dụng."}
+	if err := fx.db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	other := app.Attachment{CaseID: c.ID, Name: "may-khac.jpg", Type: app.TypeJPEG, Size: int64(len(content)),
+		SHA256: hex.EncodeToString(sum[:]), Width: 320, Height: 240}
+	if err := fx.db.SaveRecord(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	fx.ui.openCase(c.ID)
+	d := fx.ui.detail
+	must(t, hasText(d.content, "Chưa tải về máy này"), "a file not here is not marked: %q", texts(d.content))
+	test.Tap(mustButton(t, d.content, "Tải về và mở"))
+	must(t, len(fetcher.asked) == 1 && fetcher.asked[0] == other.SHA256, "asked the server for %v", fetcher.asked)
+	must(t, len(opener.opened) == 1 && filepath.Base(opener.opened[0]) == "may-khac.jpg", "opened %v", opener.opened)
+	got, _ := os.ReadFile(opener.opened[0])
+	must(t, bytes.Equal(got, content), "the opened copy differs from the file")
+	d = fx.ui.detail
+	must(t, !hasText(d.content, "Chưa tải về máy này") && len(thumbnails(d.content)) == 1,
+		"after the download: %q, %d thumbnails", texts(d.content), len(thumbnails(d.content)))
 }

@@ -54,6 +54,9 @@ type formDeps struct {
 	now    func() time.Time
 	opener Opener      // nil: no "Mở tệp" after a file is written
 	files  FileService // nil: no "Tệp chứng cứ" in the case screen
+	// fetch downloads a file this laptop does not hold when it is opened;
+	// nil: such a file cannot be opened here.
+	fetchFile FileFetcher
 	// hideRestricted reports whether the signed-in officer's lists leave
 	// out the records of people who asked to restrict their processing
 	// (!app.SeesRestricted of the role, read at each load: the officer

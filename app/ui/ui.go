@@ -138,6 +138,10 @@ type Services struct {
 	// of the case screen, a file dropped onto the window, the check of the
 	// file store at start); nil hides them.
 	Files FileService
+	// Fetch downloads from the provincial server the content of a file
+	// this laptop does not hold, when an officer opens it (a file attached
+	// on another laptop); nil: not enrolled, such files cannot be opened.
+	Fetch FileFetcher
 	// Backups keeps the local backups (the "Sao lưu" part of the sync
 	// tab) and warns of a full disk; nil hides both.
 	Backups BackupService
@@ -623,18 +627,19 @@ func (u *UI) changed() {
 // deps returns what the case screens need.
 func (u *UI) deps() formDeps {
 	return formDeps{
-		ctx:     u.ctx,
-		win:     u.win,
-		svc:     u.svc.Cases,
-		records: u.svc.Records,
-		refs:    u.svc.Refs,
-		unit:    u.svc.UnitCode,
-		officer: u.svc.Officer,
-		role:    u.svc.Role,
-		run:     u.run,
-		now:     u.svc.Now,
-		opener:  u.svc.Opener,
-		files:   u.svc.Files,
+		ctx:       u.ctx,
+		win:       u.win,
+		svc:       u.svc.Cases,
+		records:   u.svc.Records,
+		refs:      u.svc.Refs,
+		unit:      u.svc.UnitCode,
+		officer:   u.svc.Officer,
+		role:      u.svc.Role,
+		run:       u.run,
+		now:       u.svc.Now,
+		opener:    u.svc.Opener,
+		files:     u.svc.Files,
+		fetchFile: u.svc.Fetch,
 
 		hideRestricted: u.hidesRestricted,
 	}
