@@ -181,7 +181,9 @@ func TestFiles_LimitedCaseShowsNothing(t *testing.T) {
 // fakeFetcher stands for the download from the provincial server: it puts
 // the content it was given into the laptop's store.
 type fakeFetcher struct {
-	db      interface{ Blobs() (*blobstore.Store, error) }
+	db interface {
+		Blobs() (*blobstore.Store, error)
+	}
 	content []byte
 	asked   []string
 }

@@ -232,6 +232,7 @@ func (c *Client) sendFile(ctx context.Context, e app.Enrollment, st syncproto.Fi
 			return sent, false, err
 		}
 		slog.Debug("sync: file piece", "file", short(h), "offset", off, "bytes", n, "attempt", attempt+1)
+		before := off
 		resp, perr := c.putPiece(ctx, e, h, off, io.NewSectionReader(f, off, n), n, sums)
 		sent += n
 		if perr == nil {
@@ -276,6 +277,11 @@ func (c *Client) sendFile(ctx context.Context, e app.Enrollment, st syncproto.Fi
 			return sent, true, nil
 		}
 		off = sts[0].Offset
+		if off > before {
+			// The cut came after some bytes arrived: the link works, it
+			// only cuts; the next cut waits as little as the first.
+			attempt = 0
+		}
 	}
 }
 
@@ -435,10 +441,14 @@ func (c *Client) FetchAttachment(ctx context.Context, h string) error {
 		return "", false
 	}
 	attempt, mismatches := 0, 0
+	last := int64(-1) // where the last failed attempt started
 	for {
 		off, err := c.Files.Partial(h)
 		if err != nil {
 			return err
+		}
+		if last >= 0 && off > last {
+			attempt = 0 // a cut after some bytes arrived: the next waits as little as the first
 		}
 		done, ferr := c.getPiece(ctx, e, h, st.Size, off, sum)
 		if done {
@@ -464,6 +474,7 @@ func (c *Client) FetchAttachment(ctx context.Context, h string) error {
 			continue
 		}
 		attempt++
+		last = off
 		if err := c.backoff(ctx, attempt, ferr, Progress{Phase: "files"}); err != nil {
 			return err
 		}
