@@ -169,7 +169,7 @@ func (db *DB) AttachmentContent(ctx context.Context, a app.Attachment) ([]byte, 
 	}
 	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != a.SHA256 {
 		blobs.Verify(a.SHA256) // removes it
-		return nil, app.Errorf(app.EINTERNAL, "Tệp %s bị hỏng trên máy này; sẽ được tải lại từ máy chủ khi đồng bộ.", a.Name)
+		return nil, app.Errorf(app.EINTERNAL, "Tệp %s bị hỏng trên máy này; mở lại để tải lại từ máy chủ tỉnh.", a.Name)
 	}
 	return data, nil
 }

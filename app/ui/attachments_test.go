@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,7 +167,7 @@ func TestFiles_NotHereAndPDF(t *testing.T) {
 	fx.ui.CheckFiles()
 	must(t, !fx.ui.filesBanner.Visible(), "a file never held here is reported missing")
 	fx.ui.showMissingFiles([]app.Attachment{{Name: "a.jpg"}, {Name: "b.pdf"}})
-	must(t, fx.ui.filesBanner.Text == "Tệp a.jpg, b.pdf bị thiếu hoặc hỏng: sẽ được tải lại từ máy chủ khi đồng bộ.", "banner %q", fx.ui.filesBanner.Text)
+	must(t, fx.ui.filesBanner.Text == "Tệp a.jpg, b.pdf bị thiếu hoặc hỏng trên máy này: đang tải lại từ máy chủ tỉnh.", "banner %q", fx.ui.filesBanner.Text)
 }
 
 // A case held limited on a provincial laptop offers nothing to attach.
@@ -229,4 +230,47 @@ func TestFiles_OpenDownloadsAFileAttachedElsewhere(t *testing.T) {
 	d = fx.ui.detail
 	must(t, !hasText(d.content, "Chưa tải về máy này") && len(thumbnails(d.content)) == 1,
 		"after the download: %q, %d thumbnails", texts(d.content), len(thumbnails(d.content)))
+}
+
+// A file this laptop held that is gone at start is listed, downloaded
+// again from the server, and the list empties.
+func TestFiles_MissingAtStartFetchedAgain(t *testing.T) {
+	ctx := context.Background()
+	fx := newStoreFixtureAt(t, clocktest.New(time.Date(2026, 11, 20, 9, 30, 0, 0, app.ICT)), seededTag(t))
+	c := &app.Case{ReceivedAt: fx.clock.Peek().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Trần Văn Nam", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn sử dụng."}
+	if err := fx.db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	content := receiptPhoto(t, 640, 480)
+	a, err := fx.db.Attach(ctx, c.ID, "hoa-don.jpg", bytes.NewReader(content), true, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := fx.db.Blobs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := blobs.Open(a.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, _ := io.ReadAll(f)
+	f.Close()
+	if err := blobs.Remove(a.SHA256); err != nil { // deleted by hand, a disk error…
+		t.Fatal(err)
+	}
+	fetcher := &fakeFetcher{db: fx.db, content: kept}
+	fx.ui.svc.Files, fx.ui.svc.Fetch = fx.db, fetcher
+	fx.ui.CheckFiles()
+	must(t, len(fetcher.asked) == 1 && fetcher.asked[0] == a.SHA256, "asked the server for %v", fetcher.asked)
+	must(t, blobs.Has(a.SHA256) && !fx.ui.filesBanner.Visible(), "after the download: held %v, banner %q", blobs.Has(a.SHA256), fx.ui.filesBanner.Text)
+
+	// Without a server to fetch from, it stays listed.
+	if err := blobs.Remove(a.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	fx.ui.svc.Fetch = nil
+	fx.ui.CheckFiles()
+	must(t, fx.ui.filesBanner.Visible() && strings.Contains(fx.ui.filesBanner.Text, "hoa-don.jpg"), "banner %q", fx.ui.filesBanner.Text)
 }

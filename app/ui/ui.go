@@ -479,22 +479,34 @@ func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 }
 
 // CheckFiles checks the evidence files' store off the Fyne goroutine (at
-// start, as the SQLite file is checked) and lists above the tabs the files
-// missing or damaged, which the next sync fetches again. Without a
-// FileService it does nothing.
+// start, as the SQLite file is checked), lists above the tabs the files
+// missing or damaged, and downloads them again from the provincial server
+// (Services.Fetch; each within fetchWait): the banner then lists those
+// still missing. Without a FileService it does nothing.
 func (u *UI) CheckFiles() {
 	if u.svc.Files == nil {
 		return
 	}
 	u.run(func() {
 		bad, err := u.svc.Files.CheckFiles(u.ctx)
-		fyne.Do(func() {
-			if err != nil {
-				logError("check files", err)
-				return
+		if err != nil {
+			logError("check files", err)
+			return
+		}
+		fyne.Do(func() { u.showMissingFiles(bad) })
+		if len(bad) == 0 || u.svc.Fetch == nil {
+			return
+		}
+		var still []app.Attachment
+		for _, a := range bad {
+			ctx, cancel := context.WithTimeout(u.ctx, fetchWait)
+			if err := u.svc.Fetch.FetchAttachment(ctx, a.SHA256); err != nil {
+				logError("fetch a missing file", err)
+				still = append(still, a)
 			}
-			u.showMissingFiles(bad)
-		})
+			cancel()
+		}
+		fyne.Do(func() { u.showMissingFiles(still) })
 	})
 }
 
@@ -512,7 +524,7 @@ func (u *UI) showMissingFiles(bad []app.Attachment) {
 		}
 		names = append(names, a.Name)
 	}
-	u.filesBanner.SetText(lang.X("files.missing", "Tệp {{.Names}} bị thiếu hoặc hỏng: sẽ được tải lại từ máy chủ khi đồng bộ.",
+	u.filesBanner.SetText(lang.X("files.missing", "Tệp {{.Names}} bị thiếu hoặc hỏng trên máy này: đang tải lại từ máy chủ tỉnh.",
 		map[string]any{"Names": strings.Join(names, ", ")}))
 	u.filesBanner.Show()
 }
