@@ -14,6 +14,7 @@ import (
 	"os"
 	"time"
 
+	"bvntd/app"
 	"bvntd/storage/blobstore"
 )
 
@@ -69,7 +70,7 @@ func packFiles(ctx context.Context, cp *sql.DB, dir string) error {
 			return fmt.Errorf("backup files: %w", err)
 		}
 		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != h {
-			slog.Warn("backup: a damaged evidence file left out", "sha256", h)
+			slog.Warn("backup: a damaged evidence file left out", "file", app.ShortHash(h))
 			continue
 		}
 		if _, err := cp.ExecContext(ctx, `INSERT INTO `+backupFilesTable+` (sha256, content) VALUES (?, ?)`, h, b); err != nil {
@@ -115,7 +116,7 @@ func (db *DB) unpackFiles(ctx context.Context) error {
 				return err
 			}
 			if _, _, err := blobs.Put(bytes.NewReader(b), h); err != nil {
-				slog.Warn("restore: evidence file not restored", "sha256", h, "error", err)
+				slog.Warn("restore: evidence file not restored", "file", app.ShortHash(h), "error", err)
 				continue
 			}
 		}

@@ -175,7 +175,7 @@ func (c *Client) sendFiles(ctx context.Context, e app.Enrollment, res *Result) e
 	return nil
 }
 
-func short(h string) string { return h[:min(12, len(h))] }
+func short(h string) string { return app.ShortHash(h) }
 
 // sendFile sends file st from the server's offset, at most budget bytes;
 // it returns the bytes sent and whether the server holds it whole.
@@ -341,6 +341,10 @@ func (c *Client) putPiece(ctx context.Context, e app.Enrollment, h string, off i
 	r.Header.Set(syncproto.HeaderChunkSums, strings.Join(sums, ","))
 	hr, err := c.do(r, e)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) { // logged on retry: the file's whole hash is not
+			ue.URL = e.ServerURL + syncproto.PathFilePut + "?sha256=" + short(h) + "…&offset=" + strconv.FormatInt(off, 10)
+		}
 		return resp, err
 	}
 	defer hr.Body.Close()
