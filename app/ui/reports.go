@@ -11,9 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -498,32 +496,10 @@ func (s *reportsScreen) showMsg(text string, bad bool) {
 	s.msg.SetText(text)
 }
 
-// fileDialog asks where to save name; write runs off the Fyne goroutine and
-// done on it.
+// fileDialog asks where to save name (saveFileDialog); write runs off the
+// Fyne goroutine and done on it.
 func (s *reportsScreen) fileDialog(name string, write func(io.Writer) error, done func(string, error)) {
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			done("", err)
-			return
-		}
-		if wc == nil { // cancelled
-			return
-		}
-		go func() {
-			werr := write(wc)
-			if cerr := wc.Close(); werr == nil {
-				werr = cerr
-			}
-			if werr != nil {
-				_ = storage.Delete(wc.URI()) // nothing half-written stays behind
-			}
-			fyne.Do(func() { done(wc.URI().Path(), werr) })
-		}()
-	}, s.win)
-	d.SetFileName(name)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	saveFileDialog(s.win, name, write, done)
 }
 
 // noticeBoardDays is the default period of the notice-board list after
