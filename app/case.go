@@ -95,6 +95,25 @@ type Case struct {
 	Restricted    bool   `json:"restricted"`
 	AnonymisedOn  string `json:"anonymised_on"`
 
+	// The online intake channel (Kế hoạch 395/KH-UBND II.2; app/intake.go):
+	// IntakeID is the id of the consumer's submission on the public form
+	// (one case per submission, however often it is sent); TrackingCode,
+	// the code the consumer follows it with; IntakeOpenedAt, when an
+	// officer first opened the case (zero: the list shows "Mới từ cổng
+	// trực tuyến"). ConsumerReply is the message the officer chose to show
+	// the consumer on the status page, sent at ConsumerReplyAt (zero: not
+	// sent; a draft is never shown). ForwardedTo is the commune an officer
+	// forwarded a case sent to the wrong one (the server moves it there,
+	// app.CaseForward); ForwardedFrom, on the moved case, the id of the
+	// case it came from.
+	IntakeID        string    `json:"intake_id"`
+	TrackingCode    string    `json:"tracking_code"`
+	IntakeOpenedAt  time.Time `json:"intake_opened_at"`
+	ConsumerReply   string    `json:"consumer_reply" text:"long"`
+	ConsumerReplyAt time.Time `json:"consumer_reply_at"`
+	ForwardedTo     string    `json:"forwarded_to"`
+	ForwardedFrom   string    `json:"forwarded_from"`
+
 	// VoidReason says why a case recorded by mistake (a duplicate, a
 	// test) was voided (RecordHead.Voided): it is kept, with the reason,
 	// but left out of lists and reports.
@@ -122,7 +141,8 @@ func (c *Case) Normalize() {
 		&c.ConsumerGender, &c.ConsumerBirthDate, &c.ConsumerAgeBand, &c.ConsumerUnitCode,
 		&c.ConsumerOldAddress, &c.BusinessKind, &c.BusinessTaxCode, &c.BusinessOnlineChannel,
 		&c.TransactionType, &c.ProductOrService, &c.TransactionDate, &c.PriorContactDate,
-		&c.AssignedTo, &c.ResolutionMethod, &c.PrivacyNotice, &c.AnonymisedOn} {
+		&c.AssignedTo, &c.ResolutionMethod, &c.PrivacyNotice, &c.AnonymisedOn,
+		&c.IntakeID, &c.TrackingCode, &c.ForwardedTo, &c.ForwardedFrom} {
 		*p = NFC(*p)
 	}
 	c.ConsumerPhone = NormalizePhone(c.ConsumerPhone)
@@ -131,13 +151,14 @@ func (c *Case) Normalize() {
 	c.Summary = NFCText(c.Summary)
 	c.SpecificRequest = NFCText(c.SpecificRequest)
 	c.VulnerableEvidence = NFCText(c.VulnerableEvidence)
+	c.ConsumerReply = NFCText(c.ConsumerReply)
 	c.VulnerableGroups = normalizeCodes(c.VulnerableGroups, VulnerableGroups)
 	c.IssueTypes = normalizeCodes(c.IssueTypes, nil)
 	c.Evidence = normalizeItems(c.Evidence)
 	if !c.PriorContact {
 		c.PriorContactDate = ""
 	}
-	for _, t := range []*time.Time{&c.ReceivedAt, &c.CreatedAt, &c.UpdatedAt} {
+	for _, t := range []*time.Time{&c.ReceivedAt, &c.CreatedAt, &c.UpdatedAt, &c.IntakeOpenedAt, &c.ConsumerReplyAt} {
 		if !t.IsZero() {
 			*t = t.UTC().Truncate(time.Second)
 		}

@@ -61,7 +61,12 @@ var Channels = CodeList{
 	{"mang_xa_hoi", "Mạng xã hội (Zalo, Facebook)", "Social media"},
 	{"chuyen_tu_co_quan_khac", "Cơ quan khác chuyển đến", "Referred by another agency"},
 	{"tiep_nhan_luu_dong", "Tiếp nhận lưu động", "Mobile intake at an event"},
+	{ChannelOnlineIntake, "Trực tuyến (cổng tiếp nhận)", "Online intake form"},
 }
+
+// ChannelOnlineIntake is the channel of a case the consumer filed on the
+// provincial server's public form (Kế hoạch 395/KH-UBND II.2).
+const ChannelOnlineIntake = "cong_tiep_nhan_truc_tuyen"
 
 // CaseKinds are what the consumer asks for (docs/domain.md §5.3).
 var CaseKinds = CodeList{

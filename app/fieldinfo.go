@@ -130,6 +130,13 @@ var fieldInfos = map[string]map[string]fieldInfo{
 		"privacy_notice":          {label: "Thông báo về xử lý dữ liệu cá nhân", codes: PrivacyNoticeWays},
 		"restricted":              label("Hạn chế xử lý dữ liệu cá nhân"),
 		"anonymised_on":           label("Ngày ẩn danh hóa"),
+		"intake_id":               label("Mã lần gửi trên cổng trực tuyến"),
+		"tracking_code":           label("Mã tra cứu của người tiêu dùng"),
+		"intake_opened_at":        label("Lần đầu cán bộ mở hồ sơ gửi trực tuyến"),
+		"consumer_reply":          label("Trả lời gửi người tiêu dùng"),
+		"consumer_reply_at":       label("Ngày gửi trả lời cho người tiêu dùng"),
+		"forwarded_to":            label("Chuyển đến xã, phường"),
+		"forwarded_from":          label("Chuyển từ hồ sơ"),
 	},
 	EntityCaseEvent: {
 		"case_id":              label("Vụ việc"),

@@ -85,7 +85,12 @@ var PersonalFieldsOf = map[string]PersonalFields{
 var PrivacyNoticeWays = CodeList{
 	{"da_thong_bao", "Cán bộ đã thông báo (đọc hoặc đưa bản thông báo)", "Notice given by the officer"},
 	{"da_ky", "Người tiêu dùng đã ký xác nhận trên phiếu", "Consumer signed the notice"},
+	{NoticeAcknowledgedOnline, "Người tiêu dùng đã đọc và xác nhận trên cổng trực tuyến", "Consumer acknowledged the notice on the online form"},
 }
+
+// NoticeAcknowledgedOnline is how a case filed on the public form was
+// given the notice: the consumer had to acknowledge it before sending.
+const NoticeAcknowledgedOnline = "xac_nhan_truc_tuyen"
 
 // Retention is how long a person's data is kept before it is anonymised:
 // CaseYears after a case is closed (its last step to a final status),

@@ -584,6 +584,9 @@ func (iw *intakeWriter) privacyNotice(c *app.Case, unitName, signer, signerName,
 	} else {
 		runs := []run{plain(IntakeNoticeGiven + ":")}
 		for _, w := range app.PrivacyNoticeWays {
+			if w.Code == app.NoticeAcknowledgedOnline {
+				continue // on paper, the officer ticks how it was given
+			}
 			runs = append(runs, plain("\n□ "+w.VI))
 		}
 		iw.put(part{from: "A", to: "B", runs: runs})
