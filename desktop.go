@@ -58,7 +58,7 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	// of OpenGL 2.1; the watcher hears it (glcheck).
 	gl := glcheck.Watch()
 	defer gl.Stop()
-	a := fyneapp.NewWithID(appID)
+	a := calm(fyneapp.NewWithID(appID))
 	if err := assets.LoadTranslations(langCode); err != nil {
 		slog.Warn("translations not loaded", "error", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Windows machines without Go have no zoneinfo
@@ -43,6 +44,7 @@ func runWindow(ctx context.Context, args []string) error {
 	langCode := fs.String("lang", "vi", "ngôn ngữ giao diện: vi|en (interface language)")
 	idleLock := fs.Duration("idle-lock", ui.DefaultIdleLock, "tự khóa màn hình sau thời gian không sử dụng, ít nhất 1m (lock the window after this idle time)")
 	verbose := fs.Bool("verbose", false, "ghi nhật ký chi tiết vào bvntd.log của thư mục dữ liệu và ra màn hình (debug log)")
+	cpuProfile := fs.String("cpuprofile", "", "ghi hồ sơ CPU vào tệp này đến khi đóng cửa sổ (for developers: where the window spends CPU)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -57,6 +59,17 @@ func runWindow(ctx context.Context, args []string) error {
 	}
 	if err := os.MkdirAll(*data, 0o700); err != nil {
 		return app.WrapError(app.EINVALID, "Không tạo được thư mục dữ liệu "+*data+".", err)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return app.WrapError(app.EINVALID, "Không tạo được tệp "+*cpuProfile+".", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return app.WrapError(app.EINTERNAL, "Không ghi được hồ sơ CPU.", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	// The rotating log of the data folder: bvntd.log, 5 files of 1 MB.
 	defer cli.StartLog(*data, *verbose, os.Stderr)()

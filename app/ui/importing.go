@@ -142,7 +142,7 @@ type importView struct {
 	apply      *widget.Button
 	saveErrs   *widget.Button
 	closeBtn   *widget.Button
-	progress   *widget.ProgressBarInfinite
+	progress   *busyBar
 
 	onImported func()
 	dlg        dialog.Dialog
@@ -197,9 +197,7 @@ func newImportView(im *importer, kind app.ImportKind, session, name string, data
 		OnTapped: v.onSaveErrors}
 	v.saveErrs.Disable()
 	v.closeBtn = &widget.Button{Text: lang.X("import.close", "Đóng"), Icon: theme.CancelIcon(), OnTapped: v.close}
-	v.progress = widget.NewProgressBarInfinite()
-	v.progress.Stop()
-	v.progress.Hide()
+	v.progress = newBusyBar()
 
 	left := container.NewVBox(
 		v.file,
@@ -217,7 +215,7 @@ func newImportView(im *importer, kind app.ImportKind, session, name string, data
 	split.Offset = 0.36
 	buttons := container.NewHBox(v.apply, v.saveErrs, v.files.box, layout.NewSpacer(), v.closeBtn)
 	v.files.parent = buttons
-	v.content = container.NewBorder(nil, container.NewVBox(v.progress, v.msg, buttons), nil, nil, split)
+	v.content = container.NewBorder(nil, container.NewVBox(v.progress.box, v.msg, buttons), nil, nil, split)
 	return v
 }
 
@@ -673,7 +671,6 @@ func (v *importView) setBusy(on bool, text string) {
 	v.busy = on
 	if on {
 		v.files.set("")
-		v.progress.Show()
 		v.progress.Start()
 		v.apply.Disable()
 		v.saveErrs.Disable()
@@ -681,7 +678,6 @@ func (v *importView) setBusy(on bool, text string) {
 		return
 	}
 	v.progress.Stop()
-	v.progress.Hide()
 	v.msg.SetText("")
 }
 

@@ -50,7 +50,7 @@ type reportsScreen struct {
 	mask      *widget.Check
 	export    *widget.Button
 	cancel    *widget.Button
-	progress  *widget.ProgressBarInfinite
+	progress  *busyBar
 	msg       *widget.Label // the outcome, or what is wrong
 	files     *fileActions  // "Mở tệp", "Mở thư mục" for the file written last
 	rows      map[string]fyne.CanvasObject
@@ -119,9 +119,7 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 		Importance: widget.HighImportance, OnTapped: s.onExport}
 	s.cancel = &widget.Button{Text: lang.X("reports.cancel", "Dừng"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}
 	s.cancel.Hide()
-	s.progress = widget.NewProgressBarInfinite()
-	s.progress.Stop()
-	s.progress.Hide()
+	s.progress = newBusyBar()
 	s.msg = &widget.Label{Wrapping: fyne.TextWrapWord}
 	s.files = newFileActions(d.opener, s.showMsg)
 
@@ -151,7 +149,7 @@ func newReportsScreen(d formDeps, svc ReportService) *reportsScreen {
 	}
 	box.Add(container.NewHBox(s.export, s.cancel))
 	box.Add(s.write)
-	box.Add(s.progress)
+	box.Add(s.progress.box)
 	box.Add(s.msg)
 	box.Add(s.files.box)
 	s.files.parent = box
@@ -477,7 +475,6 @@ func (s *reportsScreen) setRunning(on bool) {
 		s.export.Disable()
 		s.files.set("")
 		s.cancel.Show()
-		s.progress.Show()
 		s.progress.Start()
 		s.showMsg(lang.X("reports.running", "Đang lập báo cáo…"), false)
 		return
@@ -485,7 +482,6 @@ func (s *reportsScreen) setRunning(on bool) {
 	s.export.Enable()
 	s.cancel.Hide()
 	s.progress.Stop()
-	s.progress.Hide()
 }
 
 func (s *reportsScreen) showMsg(text string, bad bool) {

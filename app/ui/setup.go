@@ -187,7 +187,7 @@ type enrolView struct {
 	code     *formEntry
 	msg      *widget.Label // the outcome of the last attempt
 	progress *widget.Label
-	bar      *widget.ProgressBarInfinite
+	bar      *busyBar
 	enrol    *widget.Button
 	cancel   *widget.Button // "Hủy": shown while an attempt runs
 	leave    *widget.Button // "Bỏ qua" or "Đóng"
@@ -252,9 +252,7 @@ func newEnrolForm(ctx context.Context, svc EnrollService, run func(func()), enro
 	v.msg.Hide()
 	v.progress = &widget.Label{Wrapping: fyne.TextWrapWord}
 	v.progress.Hide()
-	v.bar = widget.NewProgressBarInfinite()
-	v.bar.Stop()
-	v.bar.Hide()
+	v.bar = newBusyBar()
 	title := &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText,
 		Text: lang.X("enrol.title", "Đăng ký máy với máy chủ tỉnh")}
 	intro := &widget.Label{Wrapping: fyne.TextWrapWord}
@@ -283,7 +281,7 @@ func newEnrolForm(ctx context.Context, svc EnrollService, run func(func()), enro
 	v.content = container.NewVBox(title, intro,
 		widget.NewLabel(lang.X("enrol.server", "Địa chỉ máy chủ")), v.server,
 		widget.NewLabel(lang.X("enrol.code", "Mã đăng ký")), v.code,
-		v.msg, v.bar, v.progress, v.buttons)
+		v.msg, v.bar.box, v.progress, v.buttons)
 	return v
 }
 
@@ -372,13 +370,11 @@ func (v *enrolView) setBusy(b bool) {
 	if b {
 		v.enrol.Disable()
 		v.cancel.Show()
-		v.bar.Show()
 		v.bar.Start()
 	} else {
 		v.enrol.Enable()
 		v.cancel.Hide()
 		v.bar.Stop()
-		v.bar.Hide()
 	}
 	v.buttons.Refresh() // "Hủy" came or went
 }
