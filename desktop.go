@@ -48,6 +48,11 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	if err != nil {
 		return err
 	}
+	// The files downloaded are a cache within the laptop's limit, trimmed
+	// at start, before the check of the store (CheckFiles) reads it.
+	if _, err := db.EvictFiles(ctx); err != nil {
+		slog.Warn("files: cache not trimmed at start", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
+	}
 	syncs, err := newDesktopSync(ctx, db)
 	if err != nil {
 		return err
@@ -230,7 +235,7 @@ func newDesktopSync(ctx context.Context, db *storage.DB) (*desktopSync, error) {
 // does not hold (an officer opened it), resuming a download cut before;
 // see syncclient.Client.FetchAttachment. It may run beside a sync.
 func (s *desktopSync) FetchAttachment(ctx context.Context, hash string) error {
-	return s.client.FetchAttachment(ctx, hash)
+	return cli.FileFetcher{Client: s.client, DB: s.db}.FetchAttachment(ctx, hash) // then the cache's limit
 }
 
 // Status returns the enrolment, outbox and last-sync state.

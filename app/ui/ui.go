@@ -204,6 +204,7 @@ type UI struct {
 	review     *reviewScreen // nil without a ReviewService
 	syncPanel  *syncPanel
 	backups    *backupPanel    // nil without a BackupService
+	cache      *cachePanel     // the limit of the files downloaded; nil without a FileCacheService
 	retention  *retentionPanel // nil without a RetentionService
 	diskBanner *widget.Label   // the low-disk warning above the tabs
 	// filesBanner lists the evidence files found missing or damaged at
@@ -279,6 +280,16 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		u.backups.onDisk = u.showDisk
 		u.syncPanel.body.Add(widget.NewSeparator())
 		u.syncPanel.body.Add(u.backups.content)
+	}
+	if fc, ok := svc.Files.(FileCacheService); ok {
+		u.cache = newCachePanel(u.ctx, fc, run)
+		u.cache.onFreed = func() {
+			if u.backups != nil {
+				u.backups.refresh() // the disk figures count the files' store
+			}
+		}
+		u.syncPanel.body.Add(widget.NewSeparator())
+		u.syncPanel.body.Add(u.cache.content)
 	}
 	if svc.Retention != nil {
 		u.retention = newRetentionPanel(u.ctx, svc.Retention, run, func() string { return u.svc.Role })

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"log/slog"
 
 	"bvntd/app"
 	"bvntd/storage"
@@ -20,6 +21,27 @@ func WithFiles(c *syncclient.Client, db *storage.DB) error {
 	c.Files = blobs
 	c.Attachments = func(ctx context.Context) ([]app.Attachment, error) {
 		return storage.ListRecords[app.Attachment](ctx, db, storage.RecordQuery{})
+	}
+	return nil
+}
+
+// FileFetcher downloads the content of an evidence file when an officer
+// opens it (Client.FetchAttachment), then notes it opened and brings the
+// laptop's store of files within its limit, that file kept
+// (storage.DB.AfterFetch): the files downloaded are a cache.
+type FileFetcher struct {
+	Client *syncclient.Client
+	DB     *storage.DB
+}
+
+// FetchAttachment downloads the file of hash h unless the laptop holds it.
+func (f FileFetcher) FetchAttachment(ctx context.Context, h string) error {
+	if err := f.Client.FetchAttachment(ctx, h); err != nil {
+		return err
+	}
+	if _, err := f.DB.AfterFetch(ctx, h); err != nil {
+		// The file is here: the cache is trimmed at the next download or start.
+		slog.Warn("files: cache not trimmed after a download", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
 	}
 	return nil
 }

@@ -1,0 +1,147 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"bvntd/app"
+	"bvntd/app/clocktest"
+)
+
+// downloaded puts into db's file store a file of size bytes drawn from the
+// test's seed as a download from the server would (its record saved, the
+// content marked as on the server, noted opened), and returns its record.
+func downloaded(t *testing.T, db *DB, caseID, name string, size int) app.Attachment {
+	t.Helper()
+	ctx := context.Background()
+	b := make([]byte, size)
+	r := clocktest.Rand(t)
+	for i := range b {
+		b[i] = byte(r.IntN(256))
+	}
+	copy(b, name) // the same seed gives each call the same bytes
+	blobs, err := db.Blobs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, n, err := blobs.Put(bytes.NewReader(b), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.Attachment{CaseID: caseID, Name: name, Type: app.TypeJPEG, Size: n, SHA256: h}
+	if err := db.SaveRecord(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := blobs.MarkOnServer(h); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AfterFetch(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// The store filled past its limit drops the files the server holds that
+// were opened least recently; a file attached here and not yet uploaded
+// stays whatever the limit; a file opened again stays; the check at start
+// does not report a dropped file as missing, and the disk figures follow.
+func TestEvictFiles_LeastRecentlyOpenedFirst(t *testing.T) {
+	ctx := context.Background()
+	clock := at(2026, 11, 20, 9, 0)
+	db := openTestDB(t, Options{Now: clock.Now, DeviceTag: seededTag(t)})
+	c := newCase(db, "Trần Văn Chứng")
+	if err := db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if lim, err := db.FileCacheLimit(ctx); err != nil || lim != DefaultFileCacheLimit {
+		t.Fatalf("default limit %d %v", lim, err)
+	}
+	blobs, _ := db.Blobs()
+
+	local, err := db.Attach(ctx, c.ID, "hoa-don.jpg", bytes.NewReader(testPhoto(t, 800, 600)), true, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute)
+	uploaded, err := db.Attach(ctx, c.ID, "bien-nhan.pdf", bytes.NewReader([]byte(testPDF+"% gửi rồi\n")), false, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := blobs.MarkOnServer(uploaded.SHA256); err != nil { // a sync sent it
+		t.Fatal(err)
+	}
+	const size = 100 << 10
+	var d [4]app.Attachment
+	for i := range d {
+		clock.Advance(time.Minute)
+		d[i] = downloaded(t, db, c.ID, "anh-"+string(rune('a'+i))+".jpg", size)
+	}
+	// d[0] and the uploaded file are opened again, after the others.
+	for _, a := range []app.Attachment{d[0], uploaded} {
+		clock.Advance(time.Minute)
+		if _, err := db.AttachmentContent(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	_, total, _ := blobs.List()
+	if got := db.DiskSpace().Files; got != total {
+		t.Fatalf("disk figures count %d of the store's %d bytes", got, total)
+	}
+	// Room for the local file, the uploaded one and two downloaded: the
+	// two opened least recently go (d[1], d[2]).
+	limit := local.Size + uploaded.Size + 2*size
+	ev, err := db.SetFileCacheLimit(ctx, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := func(a app.Attachment) bool { return blobs.Has(a.SHA256) }
+	if ev.Files != 2 || ev.Bytes != 2*size || held(d[1]) || held(d[2]) || !held(d[0]) || !held(d[3]) || !held(local) || !held(uploaded) {
+		t.Fatalf("evicted %+v; held d %v %v %v %v, local %v, uploaded %v", ev, held(d[0]), held(d[1]), held(d[2]), held(d[3]), held(local), held(uploaded))
+	}
+	if blobs.OnServer(d[1].SHA256) {
+		t.Fatal("a dropped file is still noted as on the server")
+	}
+	if got := db.DiskSpace().Files; got != total-2*size {
+		t.Fatalf("after eviction the disk figures count %d bytes, want %d", got, total-2*size)
+	}
+
+	// A limit below what this laptop alone holds: every file the server
+	// holds goes (the uploaded one too), the one not sent stays.
+	if _, err := db.SetFileCacheLimit(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if !held(local) || held(uploaded) || held(d[0]) || held(d[3]) {
+		t.Fatalf("held local %v, uploaded %v, d0 %v, d3 %v", held(local), held(uploaded), held(d[0]), held(d[3]))
+	}
+	if got := db.DiskSpace().Files; got != local.Size {
+		t.Fatalf("disk figures %d, want the local file's %d", got, local.Size)
+	}
+	// The check at start reports none of them missing: they are on the
+	// server, "not on this laptop".
+	if bad, err := db.CheckFiles(ctx); err != nil || len(bad) != 0 {
+		t.Fatalf("check at start: %+v %v", bad, err)
+	}
+	if _, err := db.AttachmentContent(ctx, uploaded); app.ErrorCode(err) != app.ENOTFOUND || app.ErrorMessage(err) != MsgNotHere {
+		t.Fatalf("an evicted file reads as %v", err)
+	}
+
+	// Downloaded again: kept, even over the limit; the one before it goes.
+	clock.Advance(time.Minute)
+	again := downloaded(t, db, c.ID, "anh-moi.jpg", size)
+	if !held(again) || !held(local) {
+		t.Fatal("the file just downloaded was evicted")
+	}
+
+	if _, err := db.SetFileCacheLimit(ctx, 0); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("a limit of 0: %v", err)
+	}
+	if _, err := db.SetFileCacheLimit(ctx, 2<<30); err != nil {
+		t.Fatal(err)
+	}
+	if lim, _ := db.FileCacheLimit(ctx); lim != 2<<30 {
+		t.Fatalf("limit %d", lim)
+	}
+}
