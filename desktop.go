@@ -48,8 +48,12 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	if err != nil {
 		return err
 	}
-	// The files downloaded are a cache within the laptop's limit, trimmed
-	// at start, before the check of the store (CheckFiles) reads it.
+	// The content of the files removed (their void pushed) goes, and the
+	// files downloaded are a cache within the laptop's limit: both at
+	// start, before the check of the store (CheckFiles) reads it.
+	if _, err := db.DropVoidedFiles(ctx); err != nil {
+		slog.Warn("files: removed files not dropped at start", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
+	}
 	if _, err := db.EvictFiles(ctx); err != nil {
 		slog.Warn("files: cache not trimmed at start", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
 	}

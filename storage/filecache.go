@@ -19,6 +19,9 @@ import (
 // (FileCacheLimit, 1 GiB unless an officer changes it), the least recently
 // opened of those files are removed (file_opens), and the case screen
 // shows them "Chưa tải về máy này" again, to be downloaded when opened.
+// The content of a removed attachment goes too, once the removal has
+// reached the server and no other live attachment names it
+// (DropVoidedFiles).
 
 // DefaultFileCacheLimit: see app/filecache.go.
 const DefaultFileCacheLimit = app.DefaultFileCacheLimit
@@ -183,4 +186,56 @@ func (db *DB) AfterFetch(ctx context.Context, hash string) (Evicted, error) {
 		return Evicted{}, err
 	}
 	return db.EvictFiles(ctx, hash)
+}
+
+// DropVoidedFiles removes from the file store the content of the removed
+// (voided) attachments once that is settled: every attachment record that
+// names the content is voided and none has a change waiting in the outbox
+// (the void has reached the server, which keeps the content until every
+// device has seen it). A file removed before it was ever uploaded goes
+// too, once its void is pushed. It runs after every sync and at start.
+func (db *DB) DropVoidedFiles(ctx context.Context) (Evicted, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT json_extract(r.fields, '$.sha256') AS h FROM records r
+		WHERE r.entity = ? GROUP BY h
+		HAVING min(coalesce(json_extract(r.fields, '$.voided'), 0)) = 1
+			AND NOT EXISTS (SELECT 1 FROM records p JOIN outbox o ON o.entity = p.entity AND o.record_id = p.id
+				WHERE p.entity = ? AND json_extract(p.fields, '$.sha256') = h)`, app.EntityAttachment, app.EntityAttachment)
+	if err != nil {
+		return Evicted{}, fmt.Errorf("voided files: %w", err)
+	}
+	var hashes []string
+	for rows.Next() {
+		var h sql.NullString
+		if err := rows.Scan(&h); err != nil {
+			rows.Close()
+			return Evicted{}, err
+		}
+		if app.ValidSHA256(h.String) {
+			hashes = append(hashes, h.String)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Evicted{}, err
+	}
+	blobs, err := db.Blobs()
+	if err != nil {
+		return Evicted{}, err
+	}
+	var out Evicted
+	for _, h := range hashes {
+		size, err := blobs.Size(h)
+		if err != nil {
+			continue // not held here
+		}
+		if err := db.dropContent(ctx, h); err != nil {
+			return out, err
+		}
+		out.Files++
+		out.Bytes += size
+	}
+	if out.Files > 0 {
+		slog.Info("removed evidence files dropped from the laptop", "files", out.Files, "bytes", out.Bytes)
+	}
+	return out, nil
 }

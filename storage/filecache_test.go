@@ -145,3 +145,85 @@ func TestEvictFiles_LeastRecentlyOpenedFirst(t *testing.T) {
 		t.Fatalf("limit %d", lim)
 	}
 }
+
+// The content of a removed file leaves the laptop once the removal has
+// reached the server (the outbox acknowledged it) and no live attachment
+// names it; a file removed before it was ever uploaded too.
+func TestDropVoidedFiles_AfterTheVoidIsPushed(t *testing.T) {
+	ctx := context.Background()
+	clock := at(2026, 11, 20, 9, 0)
+	db := openTestDB(t, Options{Now: clock.Now, DeviceTag: seededTag(t)})
+	c1, c2 := newCase(db, "Trần Văn Chứng"), newCase(db, "Lê Thị Hoa")
+	for _, c := range []*app.Case{c1, c2} {
+		if err := db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	blobs, _ := db.Blobs()
+	attach := func(c *app.Case, name string, content []byte) app.Attachment {
+		t.Helper()
+		a, err := db.Attach(ctx, c.ID, name, bytes.NewReader(content), false, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	remove := func(a app.Attachment) {
+		t.Helper()
+		if err := db.RemoveAttachment(ctx, a.ID, "Đính kèm nhầm"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	drop := func() Evicted {
+		t.Helper()
+		ev, err := db.DropVoidedFiles(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	photo := testPhoto(t, 640, 480)
+	a := attach(c1, "hoa-don.jpg", photo)
+	b := attach(c2, "hoa-don-ban-sao.jpg", photo) // the same content, stored once
+	letter := attach(c1, "cong-van.pdf", []byte(testPDF))
+	ackAll(t, db)
+	if err := blobs.MarkOnServer(letter.SHA256); err != nil { // a sync sent it
+		t.Fatal(err)
+	}
+	wrong := attach(c1, "nham.pdf", []byte(testPDF+"% nhầm\n")) // removed before any sync
+	remove(wrong)
+	remove(letter)
+
+	// The voids wait in the outbox: nothing goes.
+	if ev := drop(); ev.Files != 0 || !blobs.Has(letter.SHA256) || !blobs.Has(wrong.SHA256) {
+		t.Fatalf("dropped %+v before the voids were pushed", ev)
+	}
+	ackAll(t, db)
+	if ev := drop(); ev.Files != 2 || blobs.Has(letter.SHA256) || blobs.Has(wrong.SHA256) || blobs.OnServer(letter.SHA256) {
+		t.Fatalf("after the push: dropped %+v, letter held %v, wrong held %v", ev, blobs.Has(letter.SHA256), blobs.Has(wrong.SHA256))
+	}
+
+	// One of two attachments of the same content removed: it stays for
+	// the other.
+	remove(a)
+	ackAll(t, db)
+	if ev := drop(); ev.Files != 0 || !blobs.Has(a.SHA256) {
+		t.Fatalf("dropped %+v while b still names the content", ev)
+	}
+	remove(b)
+	if ev := drop(); ev.Files != 0 || !blobs.Has(b.SHA256) {
+		t.Fatalf("dropped %+v before b's void was pushed", ev)
+	}
+	ackAll(t, db)
+	if ev := drop(); ev.Files != 1 || blobs.Has(b.SHA256) {
+		t.Fatalf("dropped %+v, want the photo", ev)
+	}
+	// Nothing is reported missing at start: the files are removed.
+	if bad, err := db.CheckFiles(ctx); err != nil || len(bad) != 0 {
+		t.Fatalf("check at start: %+v %v", bad, err)
+	}
+	_, total, _ := blobs.List()
+	if total != 0 || db.DiskSpace().Files != 0 {
+		t.Fatalf("%d bytes left in the store", total)
+	}
+}
