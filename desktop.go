@@ -76,6 +76,14 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	size, maximise := windowState(a.Preferences())
 	w.Resize(size)
 
+	// "Mở" writes the copy of an evidence file into a folder of the
+	// session, emptied at exit, and here of what a killed session left.
+	views, err := ui.OpenViewFolder(filepath.Join(data, ui.ViewFolderName))
+	if err != nil {
+		slog.Warn("view folder: not emptied at start", "error", err) // no path: noPath
+	}
+	defer views.Close()
+
 	backups := cli.BackupService{DB: db, Refs: refs, DataDir: data, Exclusive: syncs.sched.Exclusive}
 	var opened atomic.Pointer[ui.UI]
 	w.SetCloseIntercept(func() {
@@ -95,7 +103,7 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 		Reports: reportService{db: db, refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
 		Persons: cli.PersonService{DB: db, Refs: refs},
 		Backups: backups, Retention: db, Files: db, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now,
-		Opener: ui.SystemOpener{Dir: filepath.Join(data, "phieu-in")}}
+		Opener: ui.SystemOpener{Dir: filepath.Join(data, "phieu-in")}, Views: views}
 	open := func() error {
 		return ui.Open(w, svc, func(u *ui.UI) {
 			opened.Store(u)

@@ -2,9 +2,13 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -324,8 +328,8 @@ func (p *filesPanel) changed() {
 	}
 }
 
-// open writes the content to the print folder and opens it with the
-// system's viewer.
+// open writes a copy of the content into the session's view folder (the
+// print folder without one: tests) and opens it with the system's viewer.
 func (p *filesPanel) open(a app.Attachment) {
 	if p.opener == nil {
 		return
@@ -351,7 +355,11 @@ func (p *filesPanel) open(a app.Attachment) {
 			}
 		}
 		path := ""
-		if err == nil {
+		switch {
+		case err != nil:
+		case p.views != nil:
+			path, err = p.views.Write(safeFileName(a.Name), data)
+		default:
 			path, err = writePrintFile(p.opener, safeFileName(a.Name), func(f *os.File) error {
 				_, err := f.Write(data)
 				return err
@@ -555,4 +563,111 @@ func (p *cachePanel) changed(string) {
 			}
 		})
 	})
+}
+
+// ViewFolder is where "Mở" writes the copy of an evidence file that the
+// system's viewer opens, never the print folder: a folder of the session
+// (a new one under Root at each start), emptied when the app exits
+// (Close) and, for a session that was killed, at the next start
+// (OpenViewFolder). Root is a folder of its own beside the store, apart
+// from the file store and the backups: no backup carries these copies.
+type ViewFolder struct {
+	Root string
+
+	mu  sync.Mutex
+	dir string // this session's folder, made on first use
+}
+
+// ViewFolderName is the view folder's name in the data folder.
+const ViewFolderName = "dang-xem"
+
+// OpenViewFolder returns the view folder rooted at root, after removing
+// what earlier sessions left there (a session killed, or a copy a viewer
+// still held open when the app exited).
+func OpenViewFolder(root string) (*ViewFolder, error) {
+	v := &ViewFolder{Root: root}
+	if err := v.clear(); err != nil {
+		return v, err
+	}
+	return v, nil
+}
+
+// clear removes everything under Root; it reports the first failure (a
+// file a viewer holds open on Windows) after trying them all.
+func (v *ViewFolder) clear() error {
+	entries, err := os.ReadDir(v.Root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return noPath(err)
+	}
+	var first error
+	left := 0
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(v.Root, e.Name())); err != nil {
+			left++
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	if left > 0 { // counts only: the names are the officers' files
+		slog.Warn("view folder: copies left (still open?)", "entries", left)
+	}
+	return noPath(first)
+}
+
+// Write writes data as a file called name into the session's folder and
+// returns its path; a name already taken (a copy still open) gets a new
+// one ("name-123.jpg").
+func (v *ViewFolder) Write(name string, data []byte) (string, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.dir == "" {
+		if err := os.MkdirAll(v.Root, 0o700); err != nil {
+			return "", app.WrapError(app.EINTERNAL, "Không tạo được thư mục tạm để mở tệp.", noPath(err))
+		}
+		d, err := os.MkdirTemp(v.Root, "phien-")
+		if err != nil {
+			return "", app.WrapError(app.EINTERNAL, "Không tạo được thư mục tạm để mở tệp.", noPath(err))
+		}
+		v.dir = d
+	}
+	f, err := os.OpenFile(filepath.Join(v.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		ext := filepath.Ext(name)
+		f, err = os.CreateTemp(v.dir, name[:len(name)-len(ext)]+"-*"+ext)
+		if err != nil {
+			return "", app.WrapError(app.EINTERNAL, "Không ghi được bản sao tạm để mở tệp.", noPath(err))
+		}
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", app.WrapError(app.EINTERNAL, "Không ghi được bản sao tạm để mở tệp (ổ đĩa đầy?).", noPath(err))
+	}
+	return f.Name(), nil
+}
+
+// noPath is err without the path a file error carries (the log must not
+// hold a file's name, nor a folder holding the user's name).
+func noPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Close empties the view folder when the app exits; what a viewer still
+// holds open goes at the next start.
+func (v *ViewFolder) Close() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.dir = ""
+	return v.clear()
 }

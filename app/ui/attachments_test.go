@@ -362,3 +362,64 @@ func TestFiles_CacheLimitRemovesTheLeastRecentlyOpened(t *testing.T) {
 	must(t, len(fetcher.asked) == 3 && fetcher.asked[2] == files[0].SHA256, "asked %v", fetcher.asked)
 	must(t, blobs.Has(files[0].SHA256) && !blobs.Has(files[1].SHA256), "opened again: kept, and the other one went")
 }
+
+// "Mở" leaves no copy in the print folder: the copy goes into the
+// session's view folder, emptied at exit; what a killed session left
+// there is removed at the next start.
+func TestFiles_OpenedCopiesAreTemporary(t *testing.T) {
+	ctx := context.Background()
+	fx := newStoreFixtureAt(t, clocktest.New(time.Date(2026, 11, 20, 9, 30, 0, 0, app.ICT)), seededTag(t))
+	root := filepath.Join(t.TempDir(), ViewFolderName)
+	// A session killed while a file was open left its copy.
+	old := filepath.Join(root, "phien-123")
+	if err := os.MkdirAll(old, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(old, "hóa đơn.jpg"), []byte("bản sao cũ"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	views, err := OpenViewFolder(root) // at start
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(root); len(left) != 0 {
+		t.Fatalf("at start the view folder still holds %d entries", len(left))
+	}
+
+	opener := &fakeOpener{dir: t.TempDir()}
+	fx.ui.svc.Files, fx.ui.svc.Opener, fx.ui.svc.Views = fx.db, opener, views
+	c := &app.Case{ReceivedAt: fx.clock.Peek().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Trần Thị Lan", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn sử dụng."}
+	if err := fx.db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	content := receiptPhoto(t, 640, 480)
+	if _, err := fx.db.Attach(ctx, c.ID, "hóa đơn.jpg", bytes.NewReader(content), true, ""); err != nil {
+		t.Fatal(err)
+	}
+	fx.ui.openCase(c.ID)
+	test.Tap(mustButton(t, fx.ui.detail.content, "Mở"))
+	test.Tap(mustButton(t, fx.ui.detail.content, "Mở")) // twice: a second copy, the first may be open
+	must(t, len(opener.opened) == 2 && opener.opened[0] != opener.opened[1], "opened %v", opener.opened)
+	for _, p := range opener.opened {
+		rel, err := filepath.Rel(root, p)
+		must(t, err == nil && !strings.HasPrefix(rel, ".."), "a copy outside the view folder: %s", p)
+		got, _ := os.ReadFile(p)
+		must(t, bytes.Equal(got, content), "the copy differs from the file")
+	}
+	must(t, filepath.Base(opener.opened[0]) == "hóa đơn.jpg", "the copy is called %s", filepath.Base(opener.opened[0]))
+	if printed, _ := os.ReadDir(opener.dir); len(printed) != 0 {
+		t.Fatalf("the print folder holds %d copies", len(printed))
+	}
+	// Nothing of it in the data folder's store, which backups copy.
+	blobs, _ := fx.db.Blobs()
+	must(t, !strings.HasPrefix(root, blobs.Dir()), "the view folder is inside the file store")
+
+	// The app exits.
+	if err := views.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(root); len(left) != 0 {
+		t.Fatalf("after exit the view folder still holds %d entries", len(left))
+	}
+}

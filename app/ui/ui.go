@@ -142,6 +142,10 @@ type Services struct {
 	// this laptop does not hold, when an officer opens it (a file attached
 	// on another laptop); nil: not enrolled, such files cannot be opened.
 	Fetch FileFetcher
+	// Views is the session's folder of the copies of evidence files
+	// opened with the system's viewer (emptied at exit and at start); nil:
+	// the print folder.
+	Views *ViewFolder
 	// Backups keeps the local backups (the "Sao lưu" part of the sync
 	// tab) and warns of a full disk; nil hides both.
 	Backups BackupService
@@ -663,6 +667,7 @@ func (u *UI) deps() formDeps {
 		opener:    u.svc.Opener,
 		files:     u.svc.Files,
 		fetchFile: u.svc.Fetch,
+		views:     u.svc.Views,
 
 		hideRestricted: u.hidesRestricted,
 	}
