@@ -344,6 +344,11 @@ func TestFiles_CacheLimitRemovesTheLeastRecentlyOpened(t *testing.T) {
 	must(t, len(opener.opened) == 2 && len(thumbnails(fx.ui.detail.content)) == 2, "opened %v", opener.opened)
 
 	// The setting, in the sync tab: 1 GB until changed.
+	svc := fx.ui.svc
+	u := newUI(fx.win, svc, inline, 0)
+	t.Cleanup(u.Close)
+	must(t, u.cache != nil && hasText(u.syncPanel.body, "Tệp chứng cứ tải về máy này") && u.cache.sel.Selected == "1,0 GB",
+		"the sync tab has no file cache setting")
 	p := newCachePanel(ctx, scaledCache{fx.db, map[int64]int64{256 << 20: files[1].Size}}, inline)
 	must(t, p.sel.Selected == "1,0 GB", "the limit shows %q", p.sel.Selected)
 	freed := false
