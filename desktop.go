@@ -48,6 +48,15 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	if err != nil {
 		return err
 	}
+	// The content of the files removed (their void pushed) goes, and the
+	// files downloaded are a cache within the laptop's limit: both at
+	// start, before the check of the store (CheckFiles) reads it.
+	if _, err := db.DropVoidedFiles(ctx); err != nil {
+		slog.Warn("files: removed files not dropped at start", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
+	}
+	if _, err := db.EvictFiles(ctx); err != nil {
+		slog.Warn("files: cache not trimmed at start", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
+	}
 	syncs, err := newDesktopSync(ctx, db)
 	if err != nil {
 		return err
@@ -66,6 +75,14 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	w := a.NewWindow("BVNTD Đồng Tháp")
 	size, maximise := windowState(a.Preferences())
 	w.Resize(size)
+
+	// "Mở" writes the copy of an evidence file into a folder of the
+	// session, emptied at exit, and here of what a killed session left.
+	views, err := ui.OpenViewFolder(filepath.Join(data, ui.ViewFolderName))
+	if err != nil {
+		slog.Warn("view folder: not emptied at start", "error", err) // no path: noPath
+	}
+	defer views.Close()
 
 	backups := cli.BackupService{DB: db, Refs: refs, DataDir: data, Exclusive: syncs.sched.Exclusive}
 	var opened atomic.Pointer[ui.UI]
@@ -86,7 +103,7 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 		Reports: reportService{db: db, refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
 		Persons: cli.PersonService{DB: db, Refs: refs},
 		Backups: backups, Retention: db, Files: db, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now,
-		Opener: ui.SystemOpener{Dir: filepath.Join(data, "phieu-in")}}
+		Opener: ui.SystemOpener{Dir: filepath.Join(data, "phieu-in")}, Views: views}
 	open := func() error {
 		return ui.Open(w, svc, func(u *ui.UI) {
 			opened.Store(u)
@@ -230,7 +247,7 @@ func newDesktopSync(ctx context.Context, db *storage.DB) (*desktopSync, error) {
 // does not hold (an officer opened it), resuming a download cut before;
 // see syncclient.Client.FetchAttachment. It may run beside a sync.
 func (s *desktopSync) FetchAttachment(ctx context.Context, hash string) error {
-	return s.client.FetchAttachment(ctx, hash)
+	return cli.FileFetcher{Client: s.client, DB: s.db}.FetchAttachment(ctx, hash) // then the cache's limit
 }
 
 // Status returns the enrolment, outbox and last-sync state.

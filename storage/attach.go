@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"path"
 	"strings"
 	"time"
@@ -68,6 +69,9 @@ func (db *DB) Attach(ctx context.Context, caseID, name string, content io.Reader
 	officer := db.currentOfficer()
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		if err := db.saveRecord(ctx, tx, &a, now, officer); err != nil {
+			return err
+		}
+		if err := noteOpened(ctx, tx, hash, db.Now().UnixMilli()); err != nil {
 			return err
 		}
 		return noteHeld(ctx, tx, hash, now)
@@ -147,9 +151,10 @@ func (db *DB) RemoveAttachment(ctx context.Context, id, reason string) error {
 }
 
 // AttachmentContent returns the content of a's file, checked against its
-// hash. A content this laptop does not hold is ENOTFOUND (MsgNotHere); a
-// damaged one is removed from the store (fetched again at the next sync)
-// and reported.
+// hash, and notes it opened now (the cache of files keeps the files
+// opened last, filecache.go). A content this laptop does not hold is
+// ENOTFOUND (MsgNotHere); a damaged one is removed from the store (fetched
+// again at the next sync) and reported.
 func (db *DB) AttachmentContent(ctx context.Context, a app.Attachment) ([]byte, error) {
 	blobs, err := db.Blobs()
 	if err != nil {
@@ -170,6 +175,9 @@ func (db *DB) AttachmentContent(ctx context.Context, a app.Attachment) ([]byte, 
 	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != a.SHA256 {
 		blobs.Verify(a.SHA256) // removes it
 		return nil, app.Errorf(app.EINTERNAL, "Tệp %s bị hỏng trên máy này; mở lại để tải lại từ máy chủ tỉnh.", a.Name)
+	}
+	if err := db.NoteOpened(ctx, a.SHA256); err != nil {
+		slog.Warn("note a file opened", "file", app.ShortHash(a.SHA256), "error", err)
 	}
 	return data, nil
 }

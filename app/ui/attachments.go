@@ -2,9 +2,14 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -140,6 +145,10 @@ func (p *filesPanel) fetch(ctx context.Context, caseID string) ([]fileRow, error
 		rows[i].a = a
 		p.thumbsMu.Lock()
 		th, ok := p.thumbs[a.SHA256]
+		if ok && !p.holds(a.SHA256) { // removed from the cache of files since
+			delete(p.thumbs, a.SHA256)
+			ok = false
+		}
 		p.thumbsMu.Unlock()
 		if ok {
 			rows[i].here, rows[i].thumb = true, th
@@ -169,6 +178,15 @@ func (p *filesPanel) fetch(ctx context.Context, caseID string) ([]fileRow, error
 		p.thumbsMu.Unlock()
 	}
 	return rows, nil
+}
+
+// holds reports whether the laptop still holds the content of hash, when
+// the service can tell.
+func (p *filesPanel) holds(hash string) bool {
+	if h, ok := p.svc.(interface{ HasContent(hash string) bool }); ok {
+		return h.HasContent(hash)
+	}
+	return true
 }
 
 // show lays out the rows.
@@ -310,8 +328,8 @@ func (p *filesPanel) changed() {
 	}
 }
 
-// open writes the content to the print folder and opens it with the
-// system's viewer.
+// open writes a copy of the content into the session's view folder (the
+// print folder without one: tests) and opens it with the system's viewer.
 func (p *filesPanel) open(a app.Attachment) {
 	if p.opener == nil {
 		return
@@ -337,7 +355,11 @@ func (p *filesPanel) open(a app.Attachment) {
 			}
 		}
 		path := ""
-		if err == nil {
+		switch {
+		case err != nil:
+		case p.views != nil:
+			path, err = p.views.Write(safeFileName(a.Name), data)
+		default:
 			path, err = writePrintFile(p.opener, safeFileName(a.Name), func(f *os.File) error {
 				_, err := f.Write(data)
 				return err
@@ -423,4 +445,229 @@ func (p *filesPanel) confirmRemove(a app.Attachment) {
 			p.changed()
 		})
 	})
+}
+
+// FileCacheService is the limit of the laptop's store of evidence files
+// (storage.DB): the files the provincial server holds (downloaded, or
+// attached here and sent) are a cache within it, the least recently opened
+// removed first; a file attached here and not yet sent is never removed.
+type FileCacheService interface {
+	FileCacheLimit(ctx context.Context) (int64, error)
+	// SetFileCacheLimit keeps the new limit in bytes and removes at once
+	// what it leaves over.
+	SetFileCacheLimit(ctx context.Context, n int64) (app.FilesFreed, error)
+}
+
+// cacheLimits are the limits an officer chooses from.
+var cacheLimits = []int64{256 << 20, 512 << 20, 1 << 30, 2 << 30, 5 << 30, 10 << 30}
+
+// cachePanel is the "Tệp chứng cứ tải về" setting of the sync tab, beside
+// the backup folder: how much room the files downloaded from the server
+// may take on this laptop.
+type cachePanel struct {
+	ctx     context.Context
+	svc     FileCacheService
+	run     func(func())
+	sel     *widget.Select
+	msg     *widget.Label
+	content *fyne.Container
+	limits  []int64 // the options of sel, in order
+	setting bool    // sel is being set from the store: no change to save
+	// onFreed runs on the Fyne goroutine after files were removed (the
+	// disk figures are read again).
+	onFreed func()
+}
+
+func newCachePanel(ctx context.Context, svc FileCacheService, run func(func())) *cachePanel {
+	p := &cachePanel{ctx: ctx, svc: svc, run: run}
+	p.sel = widget.NewSelect(nil, p.changed)
+	p.msg = &widget.Label{Wrapping: fyne.TextWrapWord}
+	p.msg.Hide()
+	title := &widget.Label{Text: lang.X("files.cache.title", "Tệp chứng cứ tải về máy này"),
+		TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+	help := &widget.Label{Wrapping: fyne.TextWrapWord, Text: lang.X("files.cache.help",
+		"Tệp chứng cứ tải về từ máy chủ tỉnh (và tệp đã gửi lên máy chủ) được giữ trên máy đến giới hạn dưới đây; khi vượt quá, các tệp lâu chưa mở nhất được xóa khỏi máy này (vẫn còn trên máy chủ, mở lại sẽ tải về). Tệp đính kèm trên máy này mà chưa gửi lên máy chủ không bao giờ bị xóa.")}
+	p.content = container.NewVBox(title, help,
+		container.NewHBox(widget.NewLabel(lang.X("files.cache.limit", "Dung lượng tối đa:")), p.sel), p.msg)
+	p.options(app.DefaultFileCacheLimit)
+	p.refresh()
+	return p
+}
+
+// options fills the choices, with cur among them, and selects cur.
+func (p *cachePanel) options(cur int64) {
+	p.limits = append([]int64(nil), cacheLimits...)
+	found := false
+	for _, n := range p.limits {
+		found = found || n == cur
+	}
+	if !found {
+		p.limits = append(p.limits, cur)
+		sort.Slice(p.limits, func(i, j int) bool { return p.limits[i] < p.limits[j] })
+	}
+	names := make([]string, len(p.limits))
+	sel := 0
+	for i, n := range p.limits {
+		names[i] = app.FormatBytes(n)
+		if n == cur {
+			sel = i
+		}
+	}
+	p.setting = true
+	p.sel.SetOptions(names)
+	p.sel.SetSelectedIndex(sel)
+	p.setting = false
+}
+
+// refresh reads the limit off the Fyne goroutine.
+func (p *cachePanel) refresh() {
+	p.run(func() {
+		n, err := p.svc.FileCacheLimit(p.ctx)
+		fyne.Do(func() {
+			if err != nil {
+				logError("file cache limit", err)
+				return
+			}
+			p.options(n)
+		})
+	})
+}
+
+// changed keeps the limit chosen.
+func (p *cachePanel) changed(string) {
+	i := p.sel.SelectedIndex()
+	if p.setting || i < 0 || i >= len(p.limits) {
+		return
+	}
+	n := p.limits[i]
+	p.run(func() {
+		freed, err := p.svc.SetFileCacheLimit(p.ctx, n)
+		fyne.Do(func() {
+			p.msg.Show()
+			switch {
+			case err != nil:
+				logError("set file cache limit", err)
+				p.msg.Importance = widget.DangerImportance
+				p.msg.SetText(lang.X("files.cache.failed", "Chưa đổi được giới hạn: {{.Reason}}", map[string]any{"Reason": userMessage(err)}))
+				return
+			case freed.Files > 0:
+				p.msg.Importance = widget.SuccessImportance
+				p.msg.SetText(lang.X("files.cache.freed", "Giới hạn mới: {{.Limit}}. Đã xóa khỏi máy này {{.N}} tệp tải về lâu chưa mở ({{.Size}}).",
+					map[string]any{"Limit": app.FormatBytes(n), "N": freed.Files, "Size": app.FormatBytes(freed.Bytes)}))
+			default:
+				p.msg.Importance = widget.SuccessImportance
+				p.msg.SetText(lang.X("files.cache.set", "Giới hạn mới: {{.Limit}}.", map[string]any{"Limit": app.FormatBytes(n)}))
+			}
+			if freed.Files > 0 && p.onFreed != nil {
+				p.onFreed()
+			}
+		})
+	})
+}
+
+// ViewFolder is where "Mở" writes the copy of an evidence file that the
+// system's viewer opens, never the print folder: a folder of the session
+// (a new one under Root at each start), emptied when the app exits
+// (Close) and, for a session that was killed, at the next start
+// (OpenViewFolder). Root is a folder of its own beside the store, apart
+// from the file store and the backups: no backup carries these copies.
+type ViewFolder struct {
+	Root string
+
+	mu  sync.Mutex
+	dir string // this session's folder, made on first use
+}
+
+// ViewFolderName is the view folder's name in the data folder.
+const ViewFolderName = "dang-xem"
+
+// OpenViewFolder returns the view folder rooted at root, after removing
+// what earlier sessions left there (a session killed, or a copy a viewer
+// still held open when the app exited).
+func OpenViewFolder(root string) (*ViewFolder, error) {
+	v := &ViewFolder{Root: root}
+	if err := v.clear(); err != nil {
+		return v, err
+	}
+	return v, nil
+}
+
+// clear removes everything under Root; it reports the first failure (a
+// file a viewer holds open on Windows) after trying them all.
+func (v *ViewFolder) clear() error {
+	entries, err := os.ReadDir(v.Root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return noPath(err)
+	}
+	var first error
+	left := 0
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(v.Root, e.Name())); err != nil {
+			left++
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	if left > 0 { // counts only: the names are the officers' files
+		slog.Warn("view folder: copies left (still open?)", "entries", left)
+	}
+	return noPath(first)
+}
+
+// Write writes data as a file called name into the session's folder and
+// returns its path; a name already taken (a copy still open) gets a new
+// one ("name-123.jpg").
+func (v *ViewFolder) Write(name string, data []byte) (string, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.dir == "" {
+		if err := os.MkdirAll(v.Root, 0o700); err != nil {
+			return "", app.WrapError(app.EINTERNAL, "Không tạo được thư mục tạm để mở tệp.", noPath(err))
+		}
+		d, err := os.MkdirTemp(v.Root, "phien-")
+		if err != nil {
+			return "", app.WrapError(app.EINTERNAL, "Không tạo được thư mục tạm để mở tệp.", noPath(err))
+		}
+		v.dir = d
+	}
+	f, err := os.OpenFile(filepath.Join(v.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		ext := filepath.Ext(name)
+		f, err = os.CreateTemp(v.dir, name[:len(name)-len(ext)]+"-*"+ext)
+		if err != nil {
+			return "", app.WrapError(app.EINTERNAL, "Không ghi được bản sao tạm để mở tệp.", noPath(err))
+		}
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", app.WrapError(app.EINTERNAL, "Không ghi được bản sao tạm để mở tệp (ổ đĩa đầy?).", noPath(err))
+	}
+	return f.Name(), nil
+}
+
+// noPath is err without the path a file error carries (the log must not
+// hold a file's name, nor a folder holding the user's name).
+func noPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Close empties the view folder when the app exits; what a viewer still
+// holds open goes at the next start.
+func (v *ViewFolder) Close() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.dir = ""
+	return v.clear()
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -23,6 +24,7 @@ import (
 
 	"bvntd/app"
 	"bvntd/app/clocktest"
+	bstorage "bvntd/storage"
 	"bvntd/storage/blobstore"
 )
 
@@ -273,4 +275,156 @@ func TestFiles_MissingAtStartFetchedAgain(t *testing.T) {
 	fx.ui.svc.Fetch = nil
 	fx.ui.CheckFiles()
 	must(t, fx.ui.filesBanner.Visible() && strings.Contains(fx.ui.filesBanner.Text, "hoa-don.jpg"), "banner %q", fx.ui.filesBanner.Text)
+}
+
+// cachingFetcher is fakeFetcher followed by what the desktop does after a
+// download (cli.FileFetcher): the file is on the server, noted opened,
+// and the store brought within its limit.
+type cachingFetcher struct {
+	fakeFetcher
+	db *bstorage.DB
+}
+
+func (f *cachingFetcher) FetchAttachment(ctx context.Context, hash string) error {
+	if err := f.fakeFetcher.FetchAttachment(ctx, hash); err != nil {
+		return err
+	}
+	blobs, _ := f.db.Blobs()
+	if err := blobs.MarkOnServer(hash); err != nil {
+		return err
+	}
+	_, err := f.db.AfterFetch(ctx, hash)
+	return err
+}
+
+// scaledCache passes the limit chosen in the panel on as the test's own
+// (the panel offers hundreds of megabytes; the test's files are small).
+type scaledCache struct {
+	*bstorage.DB
+	limit map[int64]int64
+}
+
+func (s scaledCache) SetFileCacheLimit(ctx context.Context, n int64) (app.FilesFreed, error) {
+	return s.DB.SetFileCacheLimit(ctx, s.limit[n])
+}
+
+// Two files downloaded from the server; the officer lowers the limit in
+// the settings: the one opened least recently is removed from the laptop,
+// and the case screen shows it "Chưa tải về máy này" with "Tải về và mở"
+// again.
+func TestFiles_CacheLimitRemovesTheLeastRecentlyOpened(t *testing.T) {
+	ctx := context.Background()
+	fx := newStoreFixtureAt(t, clocktest.New(time.Date(2026, 11, 20, 9, 30, 0, 0, app.ICT)), seededTag(t))
+	opener := &fakeOpener{dir: t.TempDir()}
+	c := &app.Case{ReceivedAt: fx.clock.Peek().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Trần Văn Nam", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn sử dụng."}
+	if err := fx.db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	var files [2]app.Attachment
+	contents := map[string][]byte{}
+	for i, size := range [][2]int{{320, 240}, {400, 300}} {
+		content := receiptPhoto(t, size[0], size[1])
+		sum := sha256.Sum256(content)
+		files[i] = app.Attachment{CaseID: c.ID, Name: fmt.Sprintf("anh-%d.jpg", i+1), Type: app.TypeJPEG, Size: int64(len(content)),
+			SHA256: hex.EncodeToString(sum[:]), Width: size[0], Height: size[1]}
+		if err := fx.db.SaveRecord(ctx, &files[i]); err != nil {
+			t.Fatal(err)
+		}
+		contents[files[i].SHA256] = content
+	}
+	fetcher := &cachingFetcher{fakeFetcher: fakeFetcher{db: fx.db}, db: fx.db}
+	fx.ui.svc.Files, fx.ui.svc.Opener, fx.ui.svc.Fetch = fx.db, opener, fetcher
+	fx.ui.openCase(c.ID)
+	for _, a := range files { // opened one after the other
+		fx.clock.Advance(time.Minute)
+		fetcher.content = contents[a.SHA256]
+		test.Tap(mustButton(t, fx.ui.detail.content, "Tải về và mở"))
+	}
+	must(t, len(opener.opened) == 2 && len(thumbnails(fx.ui.detail.content)) == 2, "opened %v", opener.opened)
+
+	// The setting, in the sync tab: 1 GB until changed.
+	svc := fx.ui.svc
+	u := newUI(fx.win, svc, inline, 0)
+	t.Cleanup(u.Close)
+	must(t, u.cache != nil && hasText(u.syncPanel.body, "Tệp chứng cứ tải về máy này") && u.cache.sel.Selected == "1,0 GB",
+		"the sync tab has no file cache setting")
+	p := newCachePanel(ctx, scaledCache{fx.db, map[int64]int64{256 << 20: files[1].Size}}, inline)
+	must(t, p.sel.Selected == "1,0 GB", "the limit shows %q", p.sel.Selected)
+	freed := false
+	p.onFreed = func() { freed = true }
+	p.sel.SetSelected("256 MB")
+	must(t, freed && strings.Contains(p.msg.Text, "Đã xóa khỏi máy này 1 tệp"), "message %q", p.msg.Text)
+	blobs, _ := fx.db.Blobs()
+	must(t, !blobs.Has(files[0].SHA256) && blobs.Has(files[1].SHA256), "the file opened last was removed, or the first kept")
+
+	fx.ui.openCase(c.ID)
+	d := fx.ui.detail
+	must(t, hasText(d.content, "Chưa tải về máy này") && len(thumbnails(d.content)) == 1,
+		"after the removal: %q, %d thumbnails", texts(d.content), len(thumbnails(d.content)))
+	fetcher.content = contents[files[0].SHA256]
+	test.Tap(mustButton(t, d.content, "Tải về và mở"))
+	must(t, len(fetcher.asked) == 3 && fetcher.asked[2] == files[0].SHA256, "asked %v", fetcher.asked)
+	must(t, blobs.Has(files[0].SHA256) && !blobs.Has(files[1].SHA256), "opened again: kept, and the other one went")
+}
+
+// "Mở" leaves no copy in the print folder: the copy goes into the
+// session's view folder, emptied at exit; what a killed session left
+// there is removed at the next start.
+func TestFiles_OpenedCopiesAreTemporary(t *testing.T) {
+	ctx := context.Background()
+	fx := newStoreFixtureAt(t, clocktest.New(time.Date(2026, 11, 20, 9, 30, 0, 0, app.ICT)), seededTag(t))
+	root := filepath.Join(t.TempDir(), ViewFolderName)
+	// A session killed while a file was open left its copy.
+	old := filepath.Join(root, "phien-123")
+	if err := os.MkdirAll(old, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(old, "hóa đơn.jpg"), []byte("bản sao cũ"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	views, err := OpenViewFolder(root) // at start
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(root); len(left) != 0 {
+		t.Fatalf("at start the view folder still holds %d entries", len(left))
+	}
+
+	opener := &fakeOpener{dir: t.TempDir()}
+	fx.ui.svc.Files, fx.ui.svc.Opener, fx.ui.svc.Views = fx.db, opener, views
+	c := &app.Case{ReceivedAt: fx.clock.Peek().Add(-time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Trần Thị Lan", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn sử dụng."}
+	if err := fx.db.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	content := receiptPhoto(t, 640, 480)
+	if _, err := fx.db.Attach(ctx, c.ID, "hóa đơn.jpg", bytes.NewReader(content), true, ""); err != nil {
+		t.Fatal(err)
+	}
+	fx.ui.openCase(c.ID)
+	test.Tap(mustButton(t, fx.ui.detail.content, "Mở"))
+	test.Tap(mustButton(t, fx.ui.detail.content, "Mở")) // twice: a second copy, the first may be open
+	must(t, len(opener.opened) == 2 && opener.opened[0] != opener.opened[1], "opened %v", opener.opened)
+	for _, p := range opener.opened {
+		rel, err := filepath.Rel(root, p)
+		must(t, err == nil && !strings.HasPrefix(rel, ".."), "a copy outside the view folder: %s", p)
+		got, _ := os.ReadFile(p)
+		must(t, bytes.Equal(got, content), "the copy differs from the file")
+	}
+	must(t, filepath.Base(opener.opened[0]) == "hóa đơn.jpg", "the copy is called %s", filepath.Base(opener.opened[0]))
+	if printed, _ := os.ReadDir(opener.dir); len(printed) != 0 {
+		t.Fatalf("the print folder holds %d copies", len(printed))
+	}
+	// Nothing of it in the data folder's store, which backups copy.
+	blobs, _ := fx.db.Blobs()
+	must(t, !strings.HasPrefix(root, blobs.Dir()), "the view folder is inside the file store")
+
+	// The app exits.
+	if err := views.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(root); len(left) != 0 {
+		t.Fatalf("after exit the view folder still holds %d entries", len(left))
+	}
 }

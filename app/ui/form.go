@@ -57,6 +57,9 @@ type formDeps struct {
 	// fetch downloads a file this laptop does not hold when it is opened;
 	// nil: such a file cannot be opened here.
 	fetchFile FileFetcher
+	// views is where "Mở" writes the copy of an evidence file it opens;
+	// nil: the print folder.
+	views *ViewFolder
 	// hideRestricted reports whether the signed-in officer's lists leave
 	// out the records of people who asked to restrict their processing
 	// (!app.SeesRestricted of the role, read at each load: the officer

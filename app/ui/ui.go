@@ -142,6 +142,10 @@ type Services struct {
 	// this laptop does not hold, when an officer opens it (a file attached
 	// on another laptop); nil: not enrolled, such files cannot be opened.
 	Fetch FileFetcher
+	// Views is the session's folder of the copies of evidence files
+	// opened with the system's viewer (emptied at exit and at start); nil:
+	// the print folder.
+	Views *ViewFolder
 	// Backups keeps the local backups (the "Sao lưu" part of the sync
 	// tab) and warns of a full disk; nil hides both.
 	Backups BackupService
@@ -204,6 +208,7 @@ type UI struct {
 	review     *reviewScreen // nil without a ReviewService
 	syncPanel  *syncPanel
 	backups    *backupPanel    // nil without a BackupService
+	cache      *cachePanel     // the limit of the files downloaded; nil without a FileCacheService
 	retention  *retentionPanel // nil without a RetentionService
 	diskBanner *widget.Label   // the low-disk warning above the tabs
 	// filesBanner lists the evidence files found missing or damaged at
@@ -279,6 +284,16 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 		u.backups.onDisk = u.showDisk
 		u.syncPanel.body.Add(widget.NewSeparator())
 		u.syncPanel.body.Add(u.backups.content)
+	}
+	if fc, ok := svc.Files.(FileCacheService); ok {
+		u.cache = newCachePanel(u.ctx, fc, run)
+		u.cache.onFreed = func() {
+			if u.backups != nil {
+				u.backups.refresh() // the disk figures count the files' store
+			}
+		}
+		u.syncPanel.body.Add(widget.NewSeparator())
+		u.syncPanel.body.Add(u.cache.content)
 	}
 	if svc.Retention != nil {
 		u.retention = newRetentionPanel(u.ctx, svc.Retention, run, func() string { return u.svc.Role })
@@ -652,6 +667,7 @@ func (u *UI) deps() formDeps {
 		opener:    u.svc.Opener,
 		files:     u.svc.Files,
 		fetchFile: u.svc.Fetch,
+		views:     u.svc.Views,
 
 		hideRestricted: u.hidesRestricted,
 	}

@@ -57,3 +57,28 @@ func TestStore_PutOpenVerifyRemove(t *testing.T) {
 		t.Fatalf("a path as a hash: %v", err)
 	}
 }
+
+// Drop removes the content and the note that the server holds it, so
+// that the same content attached again is asked about again.
+func TestStore_DropForgetsTheServer(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _, err := s.Put(bytes.NewReader([]byte("ảnh hóa đơn")), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkOnServer(h); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Drop(h); err != nil {
+		t.Fatal(err)
+	}
+	if s.Has(h) || s.OnServer(h) {
+		t.Fatalf("after Drop: held %v, on the server %v", s.Has(h), s.OnServer(h))
+	}
+	if err := s.Drop(h); err != nil { // nothing left: no error
+		t.Fatal(err)
+	}
+}

@@ -354,3 +354,20 @@ func (s *Store) OnServer(h string) bool {
 	_, err := os.Stat(s.serverMark(h))
 	return err == nil
 }
+
+// Drop removes the file of hash h and the note that the server holds it
+// (a device's file removed from its cache, or after a void): should the
+// same content come back, a sync asks the server about it again.
+func (s *Store) Drop(h string) error {
+	if !ValidHash(h) {
+		return nil
+	}
+	if err := s.Remove(h); err != nil {
+		return err
+	}
+	err := os.Remove(s.serverMark(h))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
