@@ -8,8 +8,10 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -308,4 +310,73 @@ func TestIntake_FilesDownloadableByTheCommuneOnly(t *testing.T) {
 	if j, ok := names["tu-lanh.jpg"]; !ok || j.Type != app.TypeJPEG || j.Width != 8 {
 		t.Fatalf("photo %+v", names)
 	}
+}
+
+func TestIntake_LogLineHasCommuneAndDayOnly(t *testing.T) {
+	s, _ := mustOpenIntake(t)
+	var buf bytes.Buffer
+	s.SetLogger(slog.New(slog.NewJSONHandler(&buf, nil)))
+	mustSubmit(t, s, submission("28261"))
+	line := buf.String()
+	if !strings.Contains(line, `"unit":"28261"`) || !strings.Contains(line, `"day":"2026-03-16"`) ||
+		strings.Contains(line, "Bình") || strings.Contains(line, "345") || strings.Contains(line, "Lê Lợi") {
+		t.Fatalf("log %q", line)
+	}
+}
+
+func TestIntake_ProvinceGetsTheCase(t *testing.T) {
+	s, _ := mustOpenIntake(t)
+	prov := MustEnroll(t, s, syncproto.ScopeProvince)
+	mustSubmit(t, s, submission("28261"))
+	cases, _, _ := casesOf(t, s, prov)
+	c := onlyCase(t, cases)
+	// The limited copy: the case without the consumer's personal data.
+	if c.UnitCode != "28261" || c.Channel != app.ChannelOnlineIntake || c.ConsumerName == "Trần Thị Bình" {
+		t.Fatalf("province's case %+v", c)
+	}
+}
+
+func TestIntake_ConcurrentResendsMakeOneCase(t *testing.T) {
+	s, _ := mustOpenIntake(t)
+	commune := MustEnroll(t, s, "28261")
+	sub := submission("28261")
+	const n = 6
+	codes := make(chan string, 2*n)
+	errs := make(chan error, 2*n)
+	var wg sync.WaitGroup
+	for i := range 2 * n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			x := *sub
+			if i%2 == 1 { // another commune's submissions at the same time
+				x.ID, x.UnitCode = app.NewID(), "28249"
+			}
+			rc, err := s.SubmitIntake(context.Background(), &x)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if i%2 == 0 {
+				codes <- rc.TrackingCode
+			}
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	first := ""
+	for c := range codes {
+		if first == "" {
+			first = c
+		}
+		if c != first {
+			t.Fatalf("codes %q and %q for one submission", first, c)
+		}
+	}
+	cases, _, _ := casesOf(t, s, commune)
+	onlyCase(t, cases)
 }
