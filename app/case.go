@@ -300,6 +300,7 @@ func (c *Case) Validate(refs Refs, now time.Time) error {
 		fe["status"] = "Trạng thái không hợp lệ."
 	}
 	c.validateDetails(fe, refs, now)
+	c.validateIntake(fe, refs, now)
 	if c.Voided && c.VoidReason == "" {
 		fe["void_reason"] = "Cần ghi lý do hủy vụ việc."
 	} else if len([]rune(c.VoidReason)) > maxShortText {
@@ -391,4 +392,42 @@ func NumberTerm(word string) bool {
 func MatchesNumber(n, w string) bool {
 	n = "-" + strings.ToLower(n)
 	return strings.Contains(n, "-"+strings.ToLower(w))
+}
+
+// validateIntake checks the fields of the online intake channel: the
+// submission id, the tracking code, the message to the consumer (at most
+// MaxReplyText characters; sent only with a text, not in the future), and
+// the forwarding (a commune of the catalogue other than the case's own;
+// the id of the case it came from).
+func (c *Case) validateIntake(fe map[string]string, refs Refs, now time.Time) {
+	if c.IntakeID != "" && !ValidID(c.IntakeID) {
+		fe["intake_id"] = "Mã hồ sơ trực tuyến không hợp lệ."
+	}
+	if c.TrackingCode != "" && !ValidTrackingCode(c.TrackingCode) {
+		fe["tracking_code"] = "Mã tra cứu không hợp lệ."
+	}
+	if len([]rune(c.ConsumerReply)) > MaxReplyText {
+		fe["consumer_reply"] = fmt.Sprintf("Lời nhắn cho người tiêu dùng quá dài (tối đa %s ký tự).", formatCount(MaxReplyText))
+	}
+	if !c.ConsumerReplyAt.IsZero() {
+		switch {
+		case c.ConsumerReply == "":
+			fe["consumer_reply"] = "Chưa nhập lời nhắn gửi người tiêu dùng."
+		case c.ConsumerReplyAt.After(now.Add(24 * time.Hour)):
+			fe["consumer_reply_at"] = "Thời điểm gửi lời nhắn không được ở tương lai."
+		}
+	}
+	if c.ForwardedTo != "" {
+		switch {
+		case !unitCodeRE.MatchString(c.ForwardedTo):
+			fe["forwarded_to"] = "Mã xã, phường chuyển đến phải gồm 5 chữ số."
+		case c.ForwardedTo == c.UnitCode:
+			fe["forwarded_to"] = "Không thể chuyển vụ việc cho chính xã, phường đang giữ vụ việc."
+		case refs != nil && !refs.HasUnit(c.ForwardedTo):
+			fe["forwarded_to"] = fmt.Sprintf("Không có xã, phường mã %s trong danh mục.", c.ForwardedTo)
+		}
+	}
+	if c.ForwardedFrom != "" && !ValidID(c.ForwardedFrom) {
+		fe["forwarded_from"] = "Mã vụ việc được chuyển đến không hợp lệ."
+	}
 }

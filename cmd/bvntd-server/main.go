@@ -137,6 +137,9 @@ type Main struct {
 	// AuditFrom and AuditTo are the days (dd/mm/yyyy) of export --report
 	// audit (--from, --to).
 	AuditFrom, AuditTo string
+	// IntakeFrom and IntakeTo are the days (dd/mm/yyyy) of intake
+	// (--from, --to).
+	IntakeFrom, IntakeTo string
 	// Unmask is the reason given with export --unmask: the register is
 	// then written with personal data, and an audit record per commune
 	// says so; "" writes it masked.
@@ -176,6 +179,7 @@ const usage = `Cách dùng (usage):
   bvntd-server enroll  --db DB --scope MÃ_XÃ|province [--ttl 72h]
   bvntd-server devices --db DB
   bvntd-server files   --db DB [--files THƯ_MỤC]
+  bvntd-server intake  --db DB [--from dd/mm/yyyy --to dd/mm/yyyy]
   bvntd-server revoke  --db DB --device ID
   bvntd-server allow-reenrol --db DB --device ID [--ttl 72h]
   bvntd-server province-copy --db DB --device ID --full|--limited
@@ -192,7 +196,7 @@ DB: tệp SQLite (a SQLite file) hoặc postgres://user:pass@host:5432/dbname (P
 // ParseFlags reads the sub-command and its flags.
 func (m *Main) ParseFlags(args []string) error {
 	if len(args) == 0 {
-		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, files, revoke, allow-reenrol, province-copy, export, backup, restore hoặc calendar; xem --help (missing command).")
+		return app.Errorf(app.EINVALID, "Thiếu lệnh: serve, enroll, devices, files, intake, revoke, allow-reenrol, province-copy, export, backup, restore hoặc calendar; xem --help (missing command).")
 	}
 	m.Command = args[0]
 	switch m.Command {
@@ -226,6 +230,9 @@ func (m *Main) ParseFlags(args []string) error {
 	case "devices":
 	case "files":
 		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file)")
+	case "intake":
+		fs.StringVar(&m.IntakeFrom, "from", "", "first day dd/mm/yyyy")
+		fs.StringVar(&m.IntakeTo, "to", "", "last day dd/mm/yyyy")
 	case "revoke":
 		fs.StringVar(&m.Device, "device", "", "device id")
 	case "allow-reenrol":
@@ -244,7 +251,7 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.AuditTo, "to", "", "audit: last day dd/mm/yyyy")
 		fs.StringVar(&m.Unmask, "unmask", "", "register: write personal data unmasked, for this reason (recorded)")
 	default:
-		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, files, revoke, allow-reenrol, province-copy, export, backup, restore hoặc calendar; xem --help.", m.Command)
+		return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command). Dùng serve, enroll, devices, files, intake, revoke, allow-reenrol, province-copy, export, backup, restore hoặc calendar; xem --help.", m.Command)
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -348,6 +355,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.devices(ctx)
 	case "files":
 		return m.files(ctx)
+	case "intake":
+		return m.intake(ctx)
 	case "revoke":
 		return m.revoke(ctx)
 	case "allow-reenrol":
@@ -450,6 +459,7 @@ func redactURL(db string) string {
 
 func (m *Main) serve() error {
 	logger := slog.New(slog.NewJSONHandler(m.Stderr, nil))
+	m.store.SetLogger(logger) // the intake's line per submission
 	var tlsConfig *tls.Config
 	if m.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(m.TLSCert, m.TLSKey)

@@ -526,6 +526,9 @@ func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (ap
 	if err := p.afterMerge(ctx, m, existed, rec.fields); err != nil {
 		return app.HLC{}, 0, nil, err
 	}
+	if err := p.forwardAfterMerge(ctx, m, rec.fields); err != nil { // intakeforward.go
+		return app.HLC{}, 0, nil, err
+	}
 	return stamp, seq, nil, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -100,6 +101,8 @@ type Store struct {
 	writeFault func() error
 
 	files fileStore // the evidence files' content (files.go)
+
+	log *slog.Logger // the intake's log (intake.go SetLogger); nil: slog's default
 }
 
 // IsPostgres reports whether db names a PostgreSQL database (a
