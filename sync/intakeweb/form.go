@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"bvntd/app"
@@ -237,7 +238,7 @@ type formPage struct {
 	Groups    []groupView
 	FilesErr  string
 	FilesLost bool
-	Notice    string
+	Notice    []string // the sentences of app.PrivacyNotice
 	NoticeOK  bool
 	NoticeErr string
 	Errors    []errorLink
@@ -302,7 +303,7 @@ func (h *Handler) formView(p *posted, q string) formPage {
 	if u, ok := h.units.get(v.UnitCode); ok {
 		unitName = u.Name
 	}
-	v.Notice = app.PrivacyNotice(unitName)
+	v.Notice = sentences(app.PrivacyNotice(unitName))
 	v.NoticeOK, v.NoticeErr = p.notice, p.errs["notice"]
 	v.FilesErr = p.errs["files"]
 	v.FilesLost = p.filesSent
@@ -331,4 +332,30 @@ func (h *Handler) formView(p *posted, q string) formPage {
 		v.Errors = append(v.Errors, errorLink{Text: p.errs[name]})
 	}
 	return v
+}
+
+// sentences splits a text into its sentences (". " before a capital), to
+// show a long notice as a list.
+func sentences(text string) []string {
+	var out []string
+	for {
+		i := strings.Index(text, ". ")
+		for i >= 0 {
+			r, _ := utf8.DecodeRuneInString(text[i+2:])
+			if unicode.IsUpper(r) {
+				break
+			}
+			j := strings.Index(text[i+2:], ". ")
+			if j < 0 {
+				i = -1
+				break
+			}
+			i += 2 + j
+		}
+		if i < 0 {
+			return append(out, text)
+		}
+		out = append(out, text[:i+1])
+		text = text[i+2:]
+	}
 }

@@ -171,6 +171,7 @@ func (h *Handler) lookup(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		v.Found, v.Status = true, st
+		v.Last4 = "" // not left on the screen
 		h.render(w, http.StatusOK, "status", v)
 	case app.ErrorCode(err) == app.ENOTFOUND:
 		v.NotFound = true

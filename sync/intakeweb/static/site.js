@@ -3,6 +3,8 @@
 // button asks the server).
 (function () {
   "use strict";
+  var summary = document.getElementById("loi");
+  if (summary) summary.focus(); // what to fix, read first
   var q = document.getElementById("q"), sel = document.getElementById("f-unit_code"),
       count = document.getElementById("q-count"), form = document.getElementById("tim-xa");
   if (!q || !sel || !count || !form) return;
