@@ -127,13 +127,6 @@ type Main struct {
 	Command    string
 	DB         string
 	ListenAddr string // --addr
-	// PublicAddr is the public intake form's listener (--public-addr; ""
-	// none): its own server, never the device API. PublicTrustProxy: the
-	// form is behind a reverse proxy whose X-Forwarded-For is believed.
-	PublicAddr       string
-	PublicTrustProxy bool
-	// IntakeBackend answers the public form; nil: the store (intake.go).
-	IntakeBackend intakeweb.Backend
 	TLSCert    string
 	TLSKey     string
 	Scope      string
@@ -168,6 +161,13 @@ type Main struct {
 	CalendarAction string
 	File           string
 	recovery       recoveryKeyFlags // recovery-key (recoverykey.go)
+	// PublicAddr is the public intake form's listener (--public-addr; ""
+	// none): its own server, never the device API. PublicTrustProxy: the
+	// form is behind a reverse proxy whose X-Forwarded-For is believed.
+	PublicAddr       string
+	PublicTrustProxy bool
+	// IntakeBackend answers the public form; nil: the store (intake.go).
+	IntakeBackend intakeweb.Backend
 
 	store    *serverstore.Store
 	ln       net.Listener
