@@ -145,6 +145,9 @@ func browserFlow(t *testing.T, exe, dir, size string, width, height int64) {
 	do("send without a name", chromedp.Click(chromedp.ID("f-name")), chromedp.Click(chromedp.CSS("button.primary")),
 		chromedp.WaitVisible(chromedp.ID("e-name")))
 	shot("error")
+	if id := eval(`document.activeElement.id`); id != "loi" {
+		t.Fatalf("after the error the focus is on %q, not the summary", id)
+	}
 	if msg := eval(`document.getElementById("e-name").textContent`); !strings.Contains(msg, "Hãy ghi họ và tên") {
 		t.Fatalf("the error next to the name: %q", msg)
 	}

@@ -64,6 +64,9 @@ func TestForm_ListSearchAndHeaders(t *testing.T) {
 			t.Errorf("the form lacks %q", want)
 		}
 	}
+	if n := strings.Count(body[strings.Index(body, `<ul class="notice"`):], "<li>"); n < 5 {
+		t.Errorf("the notice shows as %d sentences", n)
+	}
 	if regexp.MustCompile(`<script>|<style>|style="|onclick=`).MatchString(body) {
 		t.Error("the page has inline script or style (the CSP forbids it)")
 	}
