@@ -192,4 +192,8 @@ func browserFlow(t *testing.T, exe, dir, size string, width, height int64) {
 	if r := eval(`document.querySelector(".reply").textContent`); r != fx.fake.reply {
 		t.Fatalf("the reply reads %q", r)
 	}
+
+	// A refusal page (all share the layout of this one).
+	do("refusal", chromedp.Navigate(srv.URL+"/khong-co"), chromedp.WaitVisible(chromedp.CSS(".refusal")))
+	shot("refusal")
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -81,6 +82,21 @@ func TestForm_ListSearchAndHeaders(t *testing.T) {
 	}
 	if csp := h.Get("Content-Security-Policy"); strings.Contains(csp, "unsafe") || !strings.Contains(csp, "default-src 'none'") {
 		t.Errorf("CSP %q is not strict", csp)
+	}
+
+	// Sent gzipped to a browser that takes it (2G).
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Accept-Encoding", "br, gzip;q=0.8")
+	zrec := fx.do(req, "192.0.2.1:1")
+	zr, err := gzip.NewReader(zrec.Body)
+	if err != nil || zrec.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("not gzipped: %v %q", err, zrec.Header().Get("Content-Encoding"))
+	}
+	if n := zrec.Body.Len(); n > 8<<10 {
+		t.Errorf("the form is %d bytes gzipped", n)
+	}
+	if plain := readAll(t, zr); !strings.Contains(plain, "Phường Mỹ Tho") || len(plain) < 10<<10 {
+		t.Fatalf("gzipped form reads %d bytes", len(plain))
 	}
 
 	rec = fx.get("/?q=my+tho")
@@ -381,11 +397,15 @@ func TestPageWeight(t *testing.T) {
 	done := fx.post("/gui", h, goodValues(), nil, "192.0.2.1:1", nil).Body.String()
 	fx.fake.reply = "Cửa hàng đồng ý đổi tủ lạnh mới trong tuần này."
 	status := fx.lookup(trackingCode(t, done), "5678", "192.0.2.1:1").Body.String()
+	for i := 0; i < DefaultSubmitsPerMinute; i++ {
+		fx.post("/gui", h, v, nil, "192.0.2.2:1", nil)
+	}
+	refused := fx.post("/gui", h, v, nil, "192.0.2.2:1", nil).Body.String()
 	css := fx.get(fx.h.cssURL).Body.String()
 	js := fx.get(fx.h.jsURL).Body.String()
 	first := len(form) + len(css) + len(js)
 	for _, p := range []struct{ name, body string }{
-		{"form /", form}, {"form with an error", errPage}, {"confirmation", done}, {"status /tra-cuu", status},
+		{"form /", form}, {"form with an error", errPage}, {"confirmation", done}, {"status /tra-cuu", status}, {"refusal (429)", refused},
 		{"site.css", css}, {"site.js", js}, {"first visit (form+css+js)", form + css + js},
 	} {
 		t.Logf("%-28s %6d bytes, %6d gzipped", p.name, len(p.body), gzipLen(p.body))
