@@ -6,13 +6,15 @@
 #          python3-openpyxl, the independent reader the tests check every .xlsx report with,
 #          PostgreSQL (initdb, pg_ctl, pg_dump, pg_restore): the server tests start a
 #          throwaway cluster of their own (storage/pgtest); the system cluster is not used;
-#          and mingw-w64's gcc for the Windows cross-build (.ci/windows.sh)
+#          mingw-w64's gcc for the Windows cross-build (.ci/windows.sh);
+#          and Debian's chromium, the headless browser the public intake form's
+#          test drives (sync/intakeweb, chromedp; under CI it must be there)
 set -euo pipefail
 what=${1:-test}
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
       libxi-dev libxxf86vm-dev libgl1-mesa-dri)
 if [[ $what == test ]]; then
-  pkgs+=(xvfb xauth xdotool imagemagick python3-openpyxl postgresql gcc-mingw-w64-x86-64)
+  pkgs+=(xvfb xauth xdotool imagemagick python3-openpyxl postgresql gcc-mingw-w64-x86-64 chromium)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -810,3 +810,18 @@ func TestTaskIV4_WardsOnly(t *testing.T) {
 	}
 	t.Fatal("no task IV.4")
 }
+
+// The old districts come from the resolution's brackets: Phường Mỹ Tho's
+// clause names "thành phố Mỹ Tho".
+func TestFormerDistricts(t *testing.T) {
+	d, err := FormerDistricts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d["28261"]; len(got) != 1 || got[0] != "thành phố Mỹ Tho" {
+		t.Fatalf("Phường Mỹ Tho: %q", got)
+	}
+	if len(d) < 30 || len(d) > 102 {
+		t.Fatalf("%d units with a district", len(d))
+	}
+}

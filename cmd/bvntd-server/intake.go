@@ -3,11 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"net/http"
 	"sort"
 	"text/tabwriter"
 	"time"
 
 	"bvntd/app"
+	"bvntd/storage/serverstore"
+	"bvntd/sync/intakeweb"
 )
 
 // intake prints the submissions of the online intake form (issue 21)
@@ -72,4 +76,38 @@ func (m *Main) intake(ctx context.Context) error {
 	}
 	fmt.Fprintf(m.Stderr, "%d hồ sơ gửi qua cổng tiếp nhận trực tuyến, %d xã, phường.\n", total, len(units))
 	return nil
+}
+
+// intakeStore is what the server's store offers the public form (issue 21):
+// a submission becomes a case of its commune; the status page's answer.
+type intakeStore interface {
+	SubmitIntake(ctx context.Context, sub *app.Submission) (app.SubmitReceipt, error)
+	IntakeStatus(ctx context.Context, code, phoneLast4 string) (app.IntakeStatus, error)
+}
+
+var _ intakeStore = (*serverstore.Store)(nil)
+
+// storeIntake adapts the store to intakeweb.Backend.
+type storeIntake struct{ st intakeStore }
+
+func (b storeIntake) Submit(ctx context.Context, sub *app.Submission) (app.SubmitReceipt, error) {
+	return b.st.SubmitIntake(ctx, sub)
+}
+
+func (b storeIntake) Status(ctx context.Context, code, phoneLast4 string) (app.IntakeStatus, error) {
+	return b.st.IntakeStatus(ctx, code, phoneLast4)
+}
+
+// publicHandler is the public intake form of serve --public-addr.
+func (m *Main) publicHandler(logger *slog.Logger) (http.Handler, error) {
+	backend := m.IntakeBackend
+	if backend == nil {
+		backend = storeIntake{m.store}
+	}
+	units, districts, err := intakeweb.LoadUnits()
+	if err != nil {
+		return nil, err
+	}
+	return intakeweb.New(intakeweb.Options{Backend: backend, Units: units, Districts: districts, Now: m.Now,
+		Logger: logger, TrustProxy: m.PublicTrustProxy})
 }

@@ -2,6 +2,7 @@
 // its administration tool:
 //
 //	bvntd-server serve   --db PATH [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F] [--max-conns 1024] [--max-decoding 8]
+//	                     [--public-addr ADDR [--public-trust-proxy]]
 //	bvntd-server enroll  --db PATH --scope COMMUNE_CODE|province [--ttl 72h]
 //	bvntd-server devices --db PATH
 //	bvntd-server revoke  --db PATH --device ID
@@ -32,6 +33,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -39,6 +41,7 @@ import (
 	"bvntd/app"
 	"bvntd/seeds"
 	"bvntd/storage/serverstore"
+	"bvntd/sync/intakeweb"
 	"bvntd/sync/syncproto"
 	"bvntd/sync/syncserver"
 )
@@ -161,10 +164,19 @@ type Main struct {
 	CalendarAction string
 	File           string
 	recovery       recoveryKeyFlags // recovery-key (recoverykey.go)
+	// PublicAddr is the public intake form's listener (--public-addr; ""
+	// none): its own server, never the device API. PublicTrustProxy: the
+	// form is behind a reverse proxy whose X-Forwarded-For is believed.
+	PublicAddr       string
+	PublicTrustProxy bool
+	// IntakeBackend answers the public form; nil: the store (intake.go).
+	IntakeBackend intakeweb.Backend
 
 	store    *serverstore.Store
 	ln       net.Listener
 	srv      *http.Server
+	pubLn    net.Listener
+	pubSrv   *http.Server
 	serveErr chan error
 }
 
@@ -176,6 +188,7 @@ func NewMain(now func() time.Time) *Main {
 
 const usage = `Cách dùng (usage):
   bvntd-server serve   --db DB [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F] [--max-conns 1024] [--max-decoding 8] [--files THƯ_MỤC]
+                       [--public-addr ĐỊA_CHỈ [--public-trust-proxy]]   (cổng tiếp nhận phản ánh công khai)
   bvntd-server enroll  --db DB --scope MÃ_XÃ|province [--ttl 72h]
   bvntd-server devices --db DB
   bvntd-server files   --db DB [--files THƯ_MỤC]
@@ -220,6 +233,8 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.IntVar(&m.MaxConns, "max-conns", syncserver.DefaultMaxConns, "most connections open at once")
 		fs.IntVar(&m.Limits.MaxDecoding, "max-decoding", syncserver.DefaultMaxDecoding, "most pushes and pulls decoded at once (each up to 32 MB)")
 		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file)")
+		fs.StringVar(&m.PublicAddr, "public-addr", "", "listen address of the public intake form (none by default)")
+		fs.BoolVar(&m.PublicTrustProxy, "public-trust-proxy", false, "the public form is behind a reverse proxy: take the client address from X-Forwarded-For")
 	case "backup":
 		fs.StringVar(&m.Out, "out", "", "backup file")
 	case "restore":
@@ -270,6 +285,9 @@ func (m *Main) ParseFlags(args []string) error {
 	case "serve":
 		if (m.TLSCert == "") != (m.TLSKey == "") {
 			return app.Errorf(app.EINVALID, "Cần cả --tls-cert và --tls-key (both --tls-cert and --tls-key are needed).")
+		}
+		if m.PublicTrustProxy && m.PublicAddr == "" {
+			return app.Errorf(app.EINVALID, "--public-trust-proxy chỉ dùng cùng --public-addr (cổng tiếp nhận công khai).")
 		}
 	case "enroll":
 		if m.Scope == "" {
@@ -383,11 +401,13 @@ func (m *Main) Run(ctx context.Context) error {
 // the store.
 func (m *Main) Close() error {
 	var errs []error
-	if m.srv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-		errs = append(errs, m.srv.Shutdown(ctx))
-		cancel()
-		m.srv = nil
+	for _, srv := range []**http.Server{&m.pubSrv, &m.srv} {
+		if *srv != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+			errs = append(errs, (*srv).Shutdown(ctx))
+			cancel()
+			*srv = nil
+		}
 	}
 	if m.store != nil {
 		errs = append(errs, m.store.Close())
@@ -417,6 +437,19 @@ func (m *Main) URL() string {
 		scheme = "https"
 	}
 	return scheme + "://" + m.Addr()
+}
+
+// PublicURL returns the public intake form's base URL ("" without
+// --public-addr).
+func (m *Main) PublicURL() string {
+	if m.pubLn == nil {
+		return ""
+	}
+	scheme := "http"
+	if m.TLSCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + m.pubLn.Addr().String()
 }
 
 // ServeErr delivers the error that stopped the server, if it stops by
@@ -473,33 +506,72 @@ func (m *Main) serve() error {
 		return app.WrapError(app.EINVALID, fmt.Sprintf("Không mở được địa chỉ %s (cannot listen): %v", m.ListenAddr, err), err)
 	}
 	ln = syncserver.LimitListener(ln, m.MaxConns)
-	m.ln = ln
-	m.srv = &http.Server{
-		Handler: syncserver.New(m.store, syncserver.Options{Logger: logger, MinAppVersion: m.MinAppVersion, Now: m.Now,
-			Limits: m.Limits}),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		TLSConfig:         tlsConfig,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	var pub http.Handler
+	var pubLn net.Listener
+	if m.PublicAddr != "" {
+		if pub, err = m.publicHandler(logger); err == nil {
+			pubLn, err = net.Listen("tcp", m.PublicAddr)
+			if err != nil {
+				err = app.WrapError(app.EINVALID, fmt.Sprintf("Không mở được địa chỉ %s của cổng tiếp nhận công khai (cannot listen): %v", m.PublicAddr, err), err)
+			}
+		}
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		pubLn = syncserver.LimitListener(pubLn, m.MaxConns)
 	}
-	m.serveErr = make(chan error, 1)
-	srv := m.srv
+	newServer := func(h http.Handler) *http.Server {
+		return &http.Server{
+			Handler:           h,
+			ReadHeaderTimeout: readHeaderTimeout,
+			ReadTimeout:       readTimeout,
+			WriteTimeout:      writeTimeout,
+			IdleTimeout:       idleTimeout,
+			MaxHeaderBytes:    maxHeaderBytes,
+			TLSConfig:         tlsConfig,
+			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		}
+	}
+	m.ln = ln
+	m.srv = newServer(syncserver.New(m.store, syncserver.Options{Logger: logger, MinAppVersion: m.MinAppVersion, Now: m.Now,
+		Limits: m.Limits}))
+	m.serveErr = make(chan error, 2)
+	var running sync.WaitGroup
+	start := func(srv *http.Server, ln net.Listener) {
+		running.Go(func() {
+			var err error
+			if tlsConfig != nil {
+				err = srv.ServeTLS(ln, "", "")
+			} else {
+				err = srv.Serve(ln)
+			}
+			if !errors.Is(err, http.ErrServerClosed) {
+				m.serveErr <- err
+			}
+		})
+	}
+	start(m.srv, ln)
+	if pub != nil {
+		// The public form on its own server and listener: the device API
+		// is not reachable there, nor the form on the device API's.
+		m.pubLn, m.pubSrv = pubLn, newServer(pub)
+		start(m.pubSrv, pubLn)
+	}
 	go func() {
-		var err error
-		if tlsConfig != nil {
-			err = srv.ServeTLS(ln, "", "")
-		} else {
-			err = srv.Serve(ln)
-		}
-		if !errors.Is(err, http.ErrServerClosed) {
-			m.serveErr <- err
-		}
+		running.Wait()
 		close(m.serveErr)
 	}()
 	fmt.Fprintf(m.Stderr, "listening on %s\n", m.URL())
+	if m.pubLn != nil {
+		fmt.Fprintf(m.Stderr, "public intake form on %s\n", m.PublicURL())
+		if tlsConfig == nil && !loopbackAddr(m.pubLn.Addr()) && !m.PublicTrustProxy {
+			logger.Warn("Cổng tiếp nhận công khai phục vụ bằng http:// không mã hóa trên một địa chỉ không phải loopback: "+
+				"thông tin người dân gửi đi qua mạng ở dạng đọc được. Hãy dùng --tls-cert và --tls-key, hoặc đặt một proxy TLS "+
+				"phía trước (README) (public form served without TLS outside loopback).",
+				"addr", m.pubLn.Addr().String(), "tls", false)
+		}
+	}
 	if m.store.FilesDir() == "" {
 		logger.Warn("Máy chủ chưa có thư mục lưu tệp chứng cứ (--files): trên PostgreSQL, tệp chỉ được nhận khi có --files. " +
 			"Các máy giữ tệp và gửi lại khi máy chủ sẵn sàng (no evidence files folder).")
