@@ -111,7 +111,9 @@ func TestIntake_BrowserToTheCommuneLaptopAndBack(t *testing.T) {
 		return v
 	}
 	step := 0
-	phone := func() { do("phone size", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch)) }
+	phone := func() {
+		do("phone size", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	}
 	desktop := func() { do("desktop size", chromedp.EmulateViewport(1280, 900)) }
 	// shot saves the page at phone width, then at desktop width, and
 	// leaves the browser at phone width.
