@@ -344,3 +344,31 @@ func TestOnlineIntake_Screens(t *testing.T) {
 	test.Tap(fx.ui.detail.intake.fwd.save)
 	shot("online-6-pending")
 }
+
+// The dashboard counts the cases received through the online intake
+// channels of Kế hoạch 395 (III.2.a), the provincial form's beside them,
+// and the tile lists them.
+func TestDashboard_CountsTheOnlineChannel(t *testing.T) {
+	fx := newDashFixture(t, "28261", dashNow)
+	ctx := context.Background()
+	must(t, fx.tileValue(t, "complaints.online") == "0", "online before any case: %s", fx.tileValue(t, "complaints.online"))
+	received := dashNow.Add(-48 * time.Hour).UTC().Truncate(time.Second)
+	for _, ch := range []string{"truc_tiep", "cong_dvc"} {
+		c := &app.Case{ReceivedAt: received, Channel: ch, Kind: "khieu_nai", ConsumerName: "Trần Văn " + ch,
+			Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn."}
+		must(t, fx.db.CreateCase(ctx, c) == nil, "create")
+	}
+	on := app.Case{RecordHead: app.RecordHead{ID: app.NewID(), UnitCode: "28261", CreatedAt: received, UpdatedAt: received},
+		Number: "28261-2026-WEB1-0001", ReceivedAt: received, Channel: app.ChannelOnlineIntake, Kind: "khieu_nai",
+		ConsumerName: "Nguyễn Thị Hồng", Sector: "thuc_pham_do_uong", Summary: "Mua bánh hết hạn.", Status: app.StatusReceived,
+		TrackingCode: "K7Q2-M9XD"}
+	_, err := fx.db.ApplyPull(ctx, pulled(app.EntityCase, on.ID, 1, on.Fields()))
+	must(t, err == nil, "pull: %v", err)
+	test.Tap(fx.v.reloadBtn)
+	must(t, fx.tileValue(t, "complaints.received") == "3", "received %s", fx.tileValue(t, "complaints.received"))
+	must(t, fx.tileValue(t, "complaints.online") == "2", "online %s", fx.tileValue(t, "complaints.online"))
+	must(t, fx.v.tiles["complaints.online"].note == "1 vụ qua cổng tiếp nhận trực tuyến của tỉnh", "note %q", fx.v.tiles["complaints.online"].note)
+	test.Tap(fx.v.tiles["complaints.online"])
+	got := fx.drillTitles()
+	must(t, strings.Contains(got, "28261-2026-WEB1-0001") && !strings.Contains(got, "truc_tiep"), "online list: %s", got)
+}
