@@ -20,7 +20,7 @@ func onlineCase(db *DB, name string) *app.Case {
 	c := &app.Case{RecordHead: app.RecordHead{ID: app.NewID(), UnitCode: "28261", CreatedAt: now, UpdatedAt: now},
 		Number: "28261-2026-WEB1-0001", ReceivedAt: now.Add(-time.Hour), Channel: app.ChannelOnlineIntake, Kind: "khieu_nai",
 		ConsumerName: name, Sector: "thuc_pham_do_uong", Summary: "Mua bánh hết hạn.", Status: app.StatusReceived,
-		IntakeID: app.NewID(), TrackingCode: "K7Q2-M9XD", PrivacyNotice: app.NoticeAcknowledgedOnline}
+		IntakeID: app.NewID(), TrackingCode: "K7Q2M9XDAB", PrivacyNotice: app.NoticeAcknowledgedOnline}
 	return c
 }
 

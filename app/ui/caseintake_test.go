@@ -26,7 +26,7 @@ func pullOnline(t *testing.T, fx *storeFixture, version int64, change func(c *ap
 		Number: "28261-2026-WEB1-0001", ReceivedAt: now.Add(-2 * time.Hour), Channel: app.ChannelOnlineIntake, Kind: "khieu_nai",
 		ConsumerName: "Nguyễn Thị Hồng", ConsumerPhone: "0912345678", BusinessName: "Cửa hàng Bánh Ngọt",
 		Sector: "thuc_pham_do_uong", Summary: "Mua bánh kem đã hết hạn sử dụng.", Status: app.StatusReceived,
-		IntakeID: app.NewID(), TrackingCode: "K7Q2-M9XD", PrivacyNotice: app.NoticeAcknowledgedOnline}
+		IntakeID: app.NewID(), TrackingCode: "K7Q2M9XDAB", PrivacyNotice: app.NoticeAcknowledgedOnline}
 	if change != nil {
 		change(&c)
 	}
@@ -139,7 +139,7 @@ func TestCaseDetail_ReplyToTheConsumerSentExplicitly(t *testing.T) {
 	fx.ui.openCase(on.ID)
 	d := fx.ui.detail
 	p := d.intake
-	must(t, p.tracking.Visible() && p.tracking.Text == "Mã tra cứu của người tiêu dùng: K7Q2-M9XD", "tracking %q", p.tracking.Text)
+	must(t, p.tracking.Visible() && p.tracking.Text == "Mã tra cứu của người tiêu dùng: K7Q2M9XDAB", "tracking %q", p.tracking.Text)
 	must(t, p.section.Visible(), "no reply section")
 	must(t, p.replyState.Text == "Chưa gửi: người tiêu dùng chưa thấy trả lời nào.", "state %q", p.replyState.Text)
 	must(t, p.send.Disabled(), "send enabled with nothing written")
@@ -301,7 +301,7 @@ func TestCaseForm_OnlineChoicesOnlyOnCasesThatHaveThem(t *testing.T) {
 	f.onCancel()
 
 	c := fx.cases.add(t, app.Case{ConsumerName: "Nguyễn Thị Hồng", Channel: app.ChannelOnlineIntake,
-		PrivacyNotice: app.NoticeAcknowledgedOnline, TrackingCode: "K7Q2-M9XD"})
+		PrivacyNotice: app.NoticeAcknowledgedOnline, TrackingCode: "K7Q2M9XDAB"})
 	fx.ui.openForm(&c)
 	f = fx.ui.form
 	must(t, f.choice("channel").Code() == app.ChannelOnlineIntake && f.choice("channel").sel.Selected == "Trực tuyến (cổng tiếp nhận)",
@@ -361,7 +361,7 @@ func TestDashboard_CountsTheOnlineChannel(t *testing.T) {
 	on := app.Case{RecordHead: app.RecordHead{ID: app.NewID(), UnitCode: "28261", CreatedAt: received, UpdatedAt: received},
 		Number: "28261-2026-WEB1-0001", ReceivedAt: received, Channel: app.ChannelOnlineIntake, Kind: "khieu_nai",
 		ConsumerName: "Nguyễn Thị Hồng", Sector: "thuc_pham_do_uong", Summary: "Mua bánh hết hạn.", Status: app.StatusReceived,
-		TrackingCode: "K7Q2-M9XD"}
+		TrackingCode: "K7Q2M9XDAB"}
 	_, err := fx.db.ApplyPull(ctx, pulled(app.EntityCase, on.ID, 1, on.Fields()))
 	must(t, err == nil, "pull: %v", err)
 	test.Tap(fx.v.reloadBtn)
@@ -371,4 +371,21 @@ func TestDashboard_CountsTheOnlineChannel(t *testing.T) {
 	test.Tap(fx.v.tiles["complaints.online"])
 	got := fx.drillTitles()
 	must(t, strings.Contains(got, "28261-2026-WEB1-0001") && !strings.Contains(got, "truc_tiep"), "online list: %s", got)
+}
+
+// A reply typed and not sent is work in progress: the lock keeps it for
+// the officer as typing (closing the program then asks), and gives it back.
+func TestLock_UnsentReplyIsKeptAsTyping(t *testing.T) {
+	fx := newStoreFixture(t)
+	on := pullOnline(t, fx, 1, nil)
+	fx.ui.openCase(on.ID)
+	ws := fx.ui.park(nil)
+	must(t, !ws.typing, "a case only read counts as typing")
+	fx.ui.unpark(ws)
+	fx.ui.detail.intake.reply.SetText("UBND phường đã tiếp nhận phản ánh của chị.")
+	ws = fx.ui.park(nil)
+	must(t, ws.typing && ws.hasWork, "an unsent reply is not kept as typing: typing %v, work %v", ws.typing, ws.hasWork)
+	must(t, fx.ui.detail == nil, "the case stays open for the next officer")
+	fx.ui.unpark(ws)
+	must(t, fx.ui.detail != nil && fx.ui.detail.intake.reply.Text == "UBND phường đã tiếp nhận phản ánh của chị.", "the draft did not come back")
 }
