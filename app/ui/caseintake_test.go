@@ -368,6 +368,7 @@ func TestDashboard_CountsTheOnlineChannel(t *testing.T) {
 	must(t, fx.tileValue(t, "complaints.received") == "3", "received %s", fx.tileValue(t, "complaints.received"))
 	must(t, fx.tileValue(t, "complaints.online") == "2", "online %s", fx.tileValue(t, "complaints.online"))
 	must(t, fx.v.tiles["complaints.online"].note == "1 vụ qua cổng tiếp nhận trực tuyến của tỉnh", "note %q", fx.v.tiles["complaints.online"].note)
+	screenshot(t, &storeFixture{win: fx.win}, "online-7-dashboard")
 	test.Tap(fx.v.tiles["complaints.online"])
 	got := fx.drillTitles()
 	must(t, strings.Contains(got, "28261-2026-WEB1-0001") && !strings.Contains(got, "truc_tiep"), "online list: %s", got)
