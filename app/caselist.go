@@ -44,6 +44,9 @@ type CaseFilter struct {
 	// that many working days from today; 0 turns it off.
 	DueWithin  int
 	Vulnerable bool
+	// OnlineNew selects the cases the consumer filed on the public form
+	// that no officer has opened yet (NewFromOnlineIntake).
+	OnlineNew bool
 	// From and To bound the day received (Vietnam days, both included);
 	// zero leaves that end open.
 	From, To time.Time
@@ -55,6 +58,14 @@ type FilterCounts struct {
 	All                      int // the rows matching every filter
 	Status, Sector, Kind     map[string]int
 	Overdue, Due, Vulnerable int
+	OnlineNew                int
+}
+
+// NewFromOnlineIntake reports whether c came through the online intake
+// channel (the provincial server's public form) and no officer has opened
+// it yet: the list marks it "Mới từ cổng trực tuyến" until one does.
+func NewFromOnlineIntake(c *Case) bool {
+	return c.Channel == ChannelOnlineIntake && c.IntakeOpenedAt.IsZero() && !c.Voided
 }
 
 // FilterRows returns the rows matching f, in their order, and the counts
@@ -76,6 +87,7 @@ func FilterRows(rows []CaseRow, f CaseFilter, cal *Calendar, now time.Time) ([]C
 			overdue:    !f.Overdue || r.Overdue(),
 			due:        due.IsZero() || r.dueBy(due),
 			vulnerable: !f.Vulnerable || r.IsVulnerable(),
+			online:     !f.OnlineNew || NewFromOnlineIntake(&r.Case),
 			period:     inPeriod(r.ReceivedAt, from, to),
 		}
 		if m.all() {
@@ -100,17 +112,20 @@ func FilterRows(rows []CaseRow, f CaseFilter, cal *Calendar, now time.Time) ([]C
 		if m.allBut(&m.vulnerable) && r.IsVulnerable() {
 			fc.Vulnerable++
 		}
+		if m.allBut(&m.online) && NewFromOnlineIntake(&r.Case) {
+			fc.OnlineNew++
+		}
 	}
 	return out, fc
 }
 
 // matches holds whether a row passes each filter.
 type matches struct {
-	status, sector, kind, overdue, due, vulnerable, period bool
+	status, sector, kind, overdue, due, vulnerable, online, period bool
 }
 
 func (m *matches) all() bool {
-	return m.status && m.sector && m.kind && m.overdue && m.due && m.vulnerable && m.period
+	return m.status && m.sector && m.kind && m.overdue && m.due && m.vulnerable && m.online && m.period
 }
 
 // allBut reports whether the row passes every filter except the one at

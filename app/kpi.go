@@ -239,6 +239,10 @@ type ComplaintKPIs struct {
 	ByVulnerable []Tally
 	Vulnerable   Figure
 	ECommerce    Figure // received with transaction type "tmdt"
+	// Online: received through the online intake channels of Kế hoạch
+	// 395 (OnlineChannels); OnlineForm, of those, through the provincial
+	// server's public form (ChannelOnlineIntake).
+	Online, OnlineForm Figure
 
 	// Finished: cases resolved or closed (or rejected, or withdrawn) in the
 	// period, whenever received; the day is when the case first reached
@@ -816,6 +820,14 @@ func statusAt(c *Case, evs []CaseEvent, t time.Time) string {
 	return st
 }
 
+// ForwardedAway reports whether c is the case an officer forwarded to
+// another commune and the provincial server moved there (status "đã
+// chuyển", ForwardedTo set): the moved case, in that commune, is the one
+// that counts; counting this one too would count the matter twice.
+func ForwardedAway(c *Case) bool {
+	return c.ForwardedTo != "" && c.Status == StatusReferred
+}
+
 func computeComplaints(d *KPIData, p KPIPeriod) ComplaintKPIs {
 	var out ComplaintKPIs
 	timeline := map[string][]CaseEvent{}
@@ -837,7 +849,7 @@ func computeComplaints(d *KPIData, p KPIPeriod) ComplaintKPIs {
 	end := p.end()
 	for i := range d.Cases {
 		c := &d.Cases[i]
-		if c.Voided {
+		if c.Voided || ForwardedAway(c) {
 			continue
 		}
 		evs := timeline[c.ID]
@@ -859,6 +871,12 @@ func computeComplaints(d *KPIData, p KPIPeriod) ComplaintKPIs {
 			}
 			if c.TransactionType == transactionTMDT {
 				out.ECommerce.add(EntityCase, c.ID, 0)
+			}
+			if slices.Contains(OnlineChannels, c.Channel) {
+				out.Online.add(EntityCase, c.ID, 0)
+			}
+			if c.Channel == ChannelOnlineIntake {
+				out.OnlineForm.add(EntityCase, c.ID, 0)
 			}
 		}
 		if c.ReceivedAt.Before(end) && !finishedStatuses[statusAt(c, evs, end)] {

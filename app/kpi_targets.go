@@ -87,11 +87,22 @@ var (
 	T5Roles = []string{"hoi_bvntd", "doan_the"}
 )
 
+// OnlineChannels are the channels of Kế hoạch 395's online intake
+// ("kênh tiếp nhận phản ánh, khiếu nại trực tuyến (qua website, ứng dụng
+// di động hoặc Cổng dịch vụ công của tỉnh)", Mục III.2.a; the output of
+// Phụ lục, nhiệm vụ II.1, which T1 cites: "kênh tiếp nhận phản ánh (trực
+// tuyến và tổng đài) hoạt động thông suốt"): the provincial server's
+// public form (ChannelOnlineIntake), the province's website or app, and
+// the public service portal. A case received through one of them counts
+// in ComplaintKPIs.Online.
+var OnlineChannels = []string{ChannelOnlineIntake, "website_ung_dung", "cong_dvc"}
+
 // TargetDefinitions are the definitions of T1–T7, in order.
 var TargetDefinitions = []TargetDefinition{
 	{ID: "T1", Scope: ScopeEach, Horizon: HorizonBy2030, Proxy: true,
 		Counts: "Chỉ số thay thế: số xã, phường có ít nhất một lần đồng bộ dữ liệu thành công với máy chủ của tỉnh trong kỳ, trên tổng số xã, phường của báo cáo. " +
-			"Ứng dụng không đo được việc kết nối Cơ sở dữ liệu quốc gia về bảo vệ quyền lợi người tiêu dùng và Tổng đài 1800.6838 mà Kế hoạch đặt ra: việc đó do Bộ Công Thương triển khai.",
+			"Ứng dụng không đo được việc kết nối Cơ sở dữ liệu quốc gia về bảo vệ quyền lợi người tiêu dùng và Tổng đài 1800.6838 mà Kế hoạch đặt ra: việc đó do Bộ Công Thương triển khai. " +
+			"Kênh tiếp nhận phản ánh, khiếu nại trực tuyến (đầu ra \"kênh tiếp nhận phản ánh (trực tuyến và tổng đài) hoạt động thông suốt\" của nhiệm vụ II.1; Mục III.2.a) được nêu bằng số vụ việc tiếp nhận qua kênh trực tuyến trong kỳ: cổng tiếp nhận trực tuyến của tỉnh, trang web, ứng dụng của tỉnh và Cổng Dịch vụ công.",
 		Judged: "Không đánh giá: chỉ nêu số liệu thay thế và tỷ lệ so với mức 100% của năm 2030, vì số liệu này không phải điều Kế hoạch đặt ra.",
 		Source: "Kế hoạch 395/KH-UBND, Mục II.2, gạch đầu dòng 1 (\"Phấn đấu đến năm 2030 … 100% cơ quan quản lý nhà nước và Hội bảo vệ người tiêu dùng tỉnh được kết nối, chia sẻ thông tin với Cơ sở dữ liệu quốc gia … tích hợp đồng bộ với Tổng đài … 1800.6838\"); " +
 			"Phụ lục, nhiệm vụ II.1–II.3 (\"theo kế hoạch do Bộ Công Thương triển khai\")."},

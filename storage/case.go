@@ -17,7 +17,8 @@ import (
 // them, in this order; listCaseColumns reads them back.
 var caseIndexColumns = []string{"unit_code", "number", "received_at", "channel", "kind", "consumer_name",
 	"consumer_phone", "consumer_address", "business_name", "sector", "status", "voided",
-	"vulnerable_groups", "updated_at", "search_folded", "restricted", "person_names", "person_addresses"}
+	"vulnerable_groups", "updated_at", "search_folded", "restricted", "person_names", "person_addresses",
+	"intake_opened_at"}
 
 // caseIndex returns the index columns of a case (caseIndexColumns).
 func caseIndex(d doc) []any {
@@ -26,7 +27,7 @@ func caseIndex(d doc) []any {
 	return []any{c.UnitCode, c.Number, formatTime(c.ReceivedAt), c.Channel, c.Kind, c.ConsumerName,
 		c.ConsumerPhone, c.ConsumerAddress, c.BusinessName, c.Sector, c.Status, c.Voided,
 		formatList(c.VulnerableGroups), formatTime(c.UpdatedAt), app.Fold(c.SearchText()),
-		c.Restricted, names, addresses}
+		c.Restricted, names, addresses, formatTime(c.IntakeOpenedAt)}
 }
 
 // casePersonIndex returns what FindPerson looks a case's people up in:
@@ -40,21 +41,22 @@ func casePersonIndex(c *app.Case) (names, addresses string) {
 // listCaseColumns select the index columns of a case (on case_list as
 // c), which scanListCase reads into a case holding those fields only:
 // what the list (with its restriction mark), the register and the
-// indicators of deadlines need.
+// indicators of deadlines need, and when a case of the online intake
+// channel was first opened (the list's "Mới từ cổng trực tuyến").
 const listCaseColumns = `c.id, c.unit_code, c.number, c.received_at, c.channel, c.kind, c.consumer_name,
 	c.consumer_phone, c.consumer_address, c.business_name, c.sector, c.status, c.voided,
-	c.vulnerable_groups, c.updated_at, c.restricted`
+	c.vulnerable_groups, c.updated_at, c.restricted, c.intake_opened_at`
 
 func scanListCase(sc interface{ Scan(...any) error }) (app.Case, error) {
 	var c app.Case
-	var received, updated, groups string
+	var received, updated, groups, opened string
 	err := sc.Scan(&c.ID, &c.UnitCode, &c.Number, &received, &c.Channel, &c.Kind, &c.ConsumerName,
 		&c.ConsumerPhone, &c.ConsumerAddress, &c.BusinessName, &c.Sector, &c.Status, &c.Voided,
-		&groups, &updated, &c.Restricted)
+		&groups, &updated, &c.Restricted, &opened)
 	if err != nil {
 		return c, err
 	}
-	c.ReceivedAt, c.UpdatedAt = parseTime(received), parseTime(updated)
+	c.ReceivedAt, c.UpdatedAt, c.IntakeOpenedAt = parseTime(received), parseTime(updated), parseTime(opened)
 	c.VulnerableGroups = parseList(groups)
 	return c, nil
 }

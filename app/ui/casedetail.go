@@ -44,11 +44,18 @@ type caseDetail struct {
 	back, edit, print *widget.Button
 	stepDialog        *eventDialog // the open step dialog, or nil
 	files             *filesPanel  // the evidence files; nil without a FileService
+	intake            *intakePanel // tracking code, reply to the consumer, forwarding
+	// forwardedFrom names the commune a forwarded case came from ("" not
+	// known here).
+	forwardedFrom string
 
 	onBack  func()
 	onEdit  func(c *app.Case)
 	onStep  func() // after a step was recorded
 	onPrint func(c *app.Case)
+	// onOpened follows the mark that an officer opened a case from the
+	// public form (a local change: the list drops its mark).
+	onOpened func()
 
 	content fyne.CanvasObject
 }
@@ -70,14 +77,14 @@ func newCaseDetail(d formDeps, id string) *caseDetail {
 	v.back = &widget.Button{Text: lang.X("detail.back", "Danh sách"), Icon: theme.NavigateBackIcon(),
 		OnTapped: func() {
 			if v.onBack != nil {
-				v.onBack()
+				v.intake.leave(v.onBack)
 			}
 		}}
 	v.edit = &widget.Button{Text: lang.X("detail.edit", "Sửa thông tin"), Icon: theme.DocumentCreateIcon(),
 		OnTapped: func() {
 			if v.onEdit != nil {
 				c := v.c
-				v.onEdit(&c)
+				v.intake.leave(func() { v.onEdit(&c) })
 			}
 		}}
 	v.print = &widget.Button{Text: lang.X("detail.print", "In phiếu tiếp nhận"), Icon: theme.DocumentPrintIcon(),
@@ -91,11 +98,13 @@ func newCaseDetail(d formDeps, id string) *caseDetail {
 	section := func(text string) *widget.Label {
 		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}}
 	}
+	v.intake = newIntakePanel(v)
 	head := container.NewVBox(
 		container.NewHBox(v.back, v.title, layout.NewSpacer(), v.print, v.edit),
-		container.NewHBox(v.status, v.priority), v.deadline, v.errMsg)
+		container.NewHBox(v.status, v.priority, v.intake.tracking), v.intake.forwardState, v.deadline, v.errMsg)
 	body := container.NewVBox(
 		section(lang.X("detail.steps", "Bước tiếp theo")), v.actions,
+		v.intake.section,
 		widget.NewSeparator(),
 		section(lang.X("detail.timeline", "Quá trình xử lý")), v.timeline)
 	if d.files != nil {
@@ -115,8 +124,9 @@ func (v *caseDetail) load() {
 	v.run(func() {
 		c, events, deadlines, cal, err := v.fetch(v.ctx)
 		notice := v.fetchNotice(v.ctx, c.OffPremisesNoticeID)
+		from := v.fetchForwardedFrom(v.ctx, c.ForwardedFrom)
 		fyne.Do(func() {
-			v.noticeText = notice
+			v.noticeText, v.forwardedFrom = notice, from
 			v.apply(c, events, deadlines, cal, err)
 		})
 	})
@@ -134,6 +144,22 @@ func (v *caseDetail) fetchNotice(ctx context.Context, id string) string {
 		return id
 	}
 	return noticeLabel(&n)
+}
+
+// fetchForwardedFrom names the commune of the case id a forwarded case
+// came from, when this device holds it ("" otherwise).
+func (v *caseDetail) fetchForwardedFrom(ctx context.Context, id string) string {
+	if id == "" {
+		return ""
+	}
+	from, err := v.svc.GetCase(ctx, id)
+	if err != nil {
+		return ""
+	}
+	if u, ok := lookupUnit(v.refs, from.UnitCode); ok {
+		return u.Name
+	}
+	return ""
 }
 
 func (v *caseDetail) fetch(ctx context.Context) (app.Case, []app.CaseEvent, []app.Deadline, *app.Calendar, error) {
@@ -178,6 +204,8 @@ func (v *caseDetail) apply(c app.Case, events []app.CaseEvent, deadlines []app.D
 	if v.files != nil {
 		v.files.load(c)
 	}
+	v.intake.show(&v.c)
+	v.intake.markOpened(&v.c)
 }
 
 // deadlineText describes the soonest running deadline, and warns when it
@@ -248,6 +276,9 @@ func (v *caseDetail) showActions() {
 		}
 		v.steps[kind] = b
 		v.actions.Add(b)
+	}
+	if canForward(&v.c) {
+		v.actions.Add(v.intake.forward)
 	}
 }
 

@@ -84,6 +84,10 @@ func (s *casesScreen) buildFilters() fyne.CanvasObject {
 	s.fOverdue = widget.NewCheck(lang.X("cases.filter.overdue", "Quá hạn"), func(bool) { changed() })
 	s.fVulnerable = widget.NewCheck(lang.X("cases.filter.vulnerable", "Dễ bị tổn thương"), func(bool) { changed() })
 	s.fDue = widget.NewCheck(lang.X("cases.filter.due", "Đến hạn trong"), func(bool) { changed() })
+	// New cases from the public form (issue 21): shown while there are
+	// some, so that the officer finds them at once.
+	s.fOnline = widget.NewCheck(lang.X("cases.filter.online_new", "Mới từ cổng trực tuyến"), func(bool) { changed() })
+	s.fOnline.Hide()
 	s.fDueDays = widget.NewEntry()
 	s.fDueDays.SetText("3")
 	s.fDueDays.OnChanged = func(string) {
@@ -111,7 +115,7 @@ func (s *casesScreen) buildFilters() fyne.CanvasObject {
 		container.NewGridWrap(dateSize, s.fFrom), widget.NewLabel("–"), container.NewGridWrap(dateSize, s.fTo))
 	row1 := container.NewBorder(nil, nil, nil, period, container.NewGridWithColumns(3, s.fStatus.sel, s.fSector.sel, s.fKind.sel))
 	row2 := container.NewHBox(s.fOverdue, s.fDue, days,
-		widget.NewLabel(lang.X("cases.filter.working_days", "ngày làm việc")), s.fVulnerable, s.fClear)
+		widget.NewLabel(lang.X("cases.filter.working_days", "ngày làm việc")), s.fVulnerable, s.fOnline, s.fClear)
 	s.fMsg.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(row1, row2, s.fMsg)
 }
@@ -120,7 +124,7 @@ func (s *casesScreen) buildFilters() fyne.CanvasObject {
 // value (that filter is then left off).
 func (s *casesScreen) filter() (f app.CaseFilter, msg string) {
 	f.Status, f.Sector, f.Kind = s.fStatus.Code(), s.fSector.Code(), s.fKind.Code()
-	f.Overdue, f.Vulnerable = s.fOverdue.Checked, s.fVulnerable.Checked
+	f.Overdue, f.Vulnerable, f.OnlineNew = s.fOverdue.Checked, s.fVulnerable.Checked, s.fOnline.Checked
 	if s.fDue.Checked {
 		n, err := strconv.Atoi(strings.TrimSpace(s.fDueDays.Text))
 		if err != nil || n < 1 || n > 60 {
@@ -166,6 +170,13 @@ func (s *casesScreen) applyFilters() {
 	s.fOverdue.Refresh()
 	s.fVulnerable.Text = lang.X("cases.filter.vulnerable_n", "Dễ bị tổn thương ({{.N}})", map[string]any{"N": FormatInt(int64(fc.Vulnerable))})
 	s.fVulnerable.Refresh()
+	s.fOnline.Text = lang.X("cases.filter.online_new_n", "Mới từ cổng trực tuyến ({{.N}})", map[string]any{"N": FormatInt(int64(fc.OnlineNew))})
+	if fc.OnlineNew > 0 || f.OnlineNew {
+		s.fOnline.Show()
+	} else {
+		s.fOnline.Hide()
+	}
+	s.fOnline.Refresh()
 	dueText := lang.X("cases.filter.due", "Đến hạn trong")
 	if f.DueWithin > 0 {
 		dueText = lang.X("cases.filter.due_n", "Đến hạn ({{.N}}) trong", map[string]any{"N": FormatInt(int64(fc.Due))})
@@ -188,6 +199,7 @@ func (s *casesScreen) clearFilters() {
 	s.fKind.sel.SetSelectedIndex(0)
 	s.fOverdue.SetChecked(false)
 	s.fVulnerable.SetChecked(false)
+	s.fOnline.SetChecked(false)
 	s.fDue.SetChecked(false)
 	s.fFrom.SetText("")
 	s.fTo.SetText("")

@@ -61,7 +61,7 @@ func newCaseForm(d formDeps, orig *app.Case) *caseForm {
 	body := container.NewVBox(
 		f.section(lang.X("form.section.intake", "Tiếp nhận"),
 			f.receivedField(req(lang.X("form.received", "Ngày tiếp nhận"))),
-			f.codeField("channel", req(lang.X("form.channel", "Kênh tiếp nhận")), app.Channels,
+			f.codeField("channel", req(lang.X("form.channel", "Kênh tiếp nhận")), serverSetOnly(app.Channels, app.ChannelOnlineIntake, orig, func(c *app.Case) string { return c.Channel }),
 				func(c *app.Case) *string { return &c.Channel }),
 			f.codeField("kind", req(lang.X("form.kind", "Loại vụ việc")), app.CaseKinds,
 				func(c *app.Case) *string { return &c.Kind }),
@@ -244,7 +244,8 @@ func (f *caseForm) privacyNoticeBlock(d formDeps) fyne.CanvasObject {
 	if f.orig == nil {
 		label += " *"
 	}
-	cell := f.codeField("privacy_notice", label, app.PrivacyNoticeWays,
+	ways := serverSetOnly(app.PrivacyNoticeWays, app.NoticeAcknowledgedOnline, f.orig, func(c *app.Case) string { return c.PrivacyNotice })
+	cell := f.codeField("privacy_notice", label, ways,
 		func(c *app.Case) *string { return &c.PrivacyNotice })
 	fl := f.field("privacy_notice")
 	read := fl.read
@@ -259,6 +260,24 @@ func (f *caseForm) privacyNoticeBlock(d formDeps) fyne.CanvasObject {
 	}
 	head := &widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}}
 	return container.NewVBox(widget.NewSeparator(), head, f.privacyText, container.NewGridWithColumns(2, cell))
+}
+
+// serverSetOnly returns list without code, a choice only the provincial
+// server makes (the online intake channel, the notice acknowledged on the
+// public form: issue 21), unless the case edited has it (value of orig):
+// an officer never picks it for a new case, but a case that came through
+// the public form shows it as it is.
+func serverSetOnly(list app.CodeList, code string, orig *app.Case, value func(*app.Case) string) app.CodeList {
+	if orig != nil && value(orig) == code {
+		return list
+	}
+	out := make(app.CodeList, 0, len(list))
+	for _, c := range list {
+		if c.Code != code {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // evidenceNoteField is the evidence of the consumer's vulnerable group

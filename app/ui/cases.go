@@ -28,10 +28,12 @@ const (
 )
 
 // colShare is each column's share of the table width; colMin its minimum
-// width.
+// width (the status column's is widened to show "Mới từ cổng trực tuyến"
+// whole, the business and sector columns' narrowed for it, so that the
+// columns still fit a 1024-px screen).
 var (
 	colShare = [numCols]float32{0.17, 0.10, 0.16, 0.16, 0.14, 0.13, 0.14}
-	colMin   = [numCols]float32{150, 100, 120, 120, 100, 110, 120}
+	colMin   = [numCols]float32{150, 100, 110, 100, 90, 110, 120}
 )
 
 // casesScreen is the list of cases: search, sort, count, table.
@@ -57,6 +59,7 @@ type casesScreen struct {
 	// choice shows how many cases it would list.
 	fStatus, fSector, fKind *filterSelect
 	fOverdue, fVulnerable   *widget.Check
+	fOnline                 *widget.Check // "Mới từ cổng trực tuyến"
 	fDue                    *widget.Check
 	fDueDays                *widget.Entry
 	fFrom, fTo              *widget.Entry
@@ -359,9 +362,24 @@ func (s *casesScreen) cellText(row, col int) string {
 		}
 		return c.Sector
 	case colStatus:
+		if app.NewFromOnlineIntake(c) {
+			return onlineNewText()
+		}
 		return listLabel(app.CaseStatuses, c.Status)
 	}
 	return ""
+}
+
+// onlineNewText marks a case the consumer filed on the public form that no
+// officer has opened yet (app.NewFromOnlineIntake), in its status cell.
+func onlineNewText() string {
+	return lang.X("cases.online_new", "Mới từ cổng trực tuyến")
+}
+
+// isOnlineNewCell reports whether the cell shows onlineNewText: it is
+// drawn in the accent colour, like a badge.
+func (s *casesScreen) isOnlineNewCell(row, col int) bool {
+	return col == colStatus && row >= 0 && row < len(s.rows) && app.NewFromOnlineIntake(&s.rows[row].Case)
 }
 
 // caseTable is a table whose columns share the available width, the case
@@ -455,6 +473,7 @@ func newCaseTable(s *casesScreen) *caseTable {
 	for i := range mins { // every title whole
 		mins[i] = max(mins[i], textWidth(header(i), fyne.TextStyle{Bold: true}))
 	}
+	mins[colStatus] = max(mins[colStatus], textWidth(onlineNewText(), fyne.TextStyle{}))
 	t := &caseTable{spreadTable: spreadTable{share: colShare[:], mins: mins[:]}}
 	t.Length = func() (int, int) { return len(s.rows), numCols }
 	// Cells are made with NewLabel: a Label that was never extended does not
@@ -465,7 +484,12 @@ func newCaseTable(s *casesScreen) *caseTable {
 		return l
 	}
 	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
-		o.(*widget.Label).SetText(s.cellText(id.Row, id.Col))
+		l := o.(*widget.Label)
+		l.Importance, l.TextStyle = widget.MediumImportance, fyne.TextStyle{}
+		if s.isOnlineNewCell(id.Row, id.Col) {
+			l.Importance = widget.HighImportance
+		}
+		l.SetText(s.cellText(id.Row, id.Col)) // refreshes the style too
 	}
 	t.ShowHeaderRow = true
 	t.CreateHeader = func() fyne.CanvasObject {

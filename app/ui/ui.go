@@ -709,6 +709,7 @@ func (u *UI) openCase(id string) {
 	d.onBack = u.closeDetail
 	d.onEdit = u.openForm
 	d.onStep = u.changed
+	d.onOpened = u.changed
 	printIntake := u.saveIntake
 	if u.PrintIntake != nil {
 		printIntake = u.PrintIntake

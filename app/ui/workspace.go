@@ -101,7 +101,8 @@ func (u *UI) park(keep fyne.CanvasObject) *workspace {
 	}
 	ws.hasWork = ws.hasWork || len(ws.overlays) > 0
 	// Forms and dialogs; a case or a session shown is only read.
-	ws.typing = ws.form != nil || ws.trForm != nil || len(ws.overlays) > 0
+	ws.typing = ws.form != nil || ws.trForm != nil || len(ws.overlays) > 0 ||
+		ws.detail != nil && ws.detail.intake.dirty() // a reply to the consumer not sent
 	for i, p := range u.panes {
 		read := p.c == u.casePane || u.training != nil && p.c == u.training.pane // u.form, trForm above
 		if !read && !sameObjects(ws.panes[i], p.home) {

@@ -713,6 +713,9 @@ func (a *annual) complaintSheet(s *sheetWriter) {
 		{stt: "1", label: "Số vụ việc tiếp nhận trong kỳ", values: []cell{n(c.Received.Count), none}},
 		{stt: "", label: "Trong đó: người tiêu dùng dễ bị tổn thương (Điều 8)", values: []cell{n(c.Vulnerable.Count), pct(int64(c.Vulnerable.Count), int64(c.Received.Count), stPct)}, indent: 2},
 		{stt: "", label: "Trong đó: giao dịch thương mại điện tử, mạng xã hội", values: []cell{n(c.ECommerce.Count), pct(int64(c.ECommerce.Count), int64(c.Received.Count), stPct)}, indent: 2},
+		{stt: "", label: "Trong đó: tiếp nhận qua kênh tiếp nhận phản ánh, khiếu nại trực tuyến (cổng tiếp nhận trực tuyến, trang web, ứng dụng của tỉnh, Cổng Dịch vụ công; Mục III.2.a Kế hoạch 395)",
+			values: []cell{n(c.Online.Count), pct(int64(c.Online.Count), int64(c.Received.Count), stPct)}, indent: 2},
+		{stt: "", label: "Riêng cổng tiếp nhận trực tuyến của tỉnh", values: []cell{n(c.OnlineForm.Count), pct(int64(c.OnlineForm.Count), int64(c.Received.Count), stPct)}, indent: 4},
 		{stt: "2", label: "Số vụ việc kết thúc xử lý trong kỳ (kể cả vụ việc nhận từ kỳ trước)", values: []cell{n(c.Finished.Count), none}},
 		{stt: "", label: "Trong đó: giải quyết thành công (toàn bộ hoặc một phần)", values: []cell{n(c.Successful.Count), none}, indent: 2},
 		{stt: "3", label: "Tỷ lệ giải quyết thành công (trên số vụ việc kết thúc có kết quả, không kể vụ việc chỉ tư vấn, chuyển cơ quan khác, không đủ điều kiện, người tiêu dùng rút yêu cầu hoặc không liên lạc được; cách tính của địa phương)",
@@ -780,7 +783,8 @@ func labelOr(list app.CodeList) func(string) string {
 	}
 }
 
-// StatusAtEnd counts the cases received in p (not voided) by their status
+// StatusAtEnd counts the cases received in p (not voided, nor forwarded
+// away: app.ForwardedAway) by their status
 // at the end of p, replaying each case's steps up to then (a case without
 // steps keeps its status), in the order statuses were first met.
 func StatusAtEnd(d *app.KPIData, p app.KPIPeriod) []app.Tally {
@@ -796,7 +800,7 @@ func StatusAtEnd(d *app.KPIData, p app.KPIPeriod) []app.Tally {
 	idx := map[string]int{}
 	var out []app.Tally
 	for _, c := range d.Cases {
-		if c.Voided || !p.Contains(c.ReceivedAt) {
+		if c.Voided || app.ForwardedAway(&c) || !p.Contains(c.ReceivedAt) {
 			continue
 		}
 		st := c.Status
@@ -970,9 +974,14 @@ func (a *annual) taskFigures(id string) string {
 	f := FormatCount
 	switch id {
 	case "II.3":
+		// T1's line (tasks II.1–II.3; II.1, whose output is the online
+		// intake channel, has no commune part and is not listed).
+		online := fmt.Sprintf("%s vụ việc tiếp nhận qua kênh tiếp nhận phản ánh, khiếu nại trực tuyến (Mục III.2.a), trong đó %s qua cổng tiếp nhận trực tuyến của tỉnh.",
+			f(int64(c.Online.Count)), f(int64(c.OnlineForm.Count)))
 		if t, ok := r.Target("T1"); ok {
-			return fmt.Sprintf("%d/%d xã, phường đồng bộ dữ liệu với máy chủ tỉnh trong kỳ.", t.Num, t.Den)
+			return fmt.Sprintf("%d/%d xã, phường đồng bộ dữ liệu với máy chủ tỉnh trong kỳ. ", t.Num, t.Den) + online
 		}
+		return online
 	case "III.1":
 		t3, _ := r.Target("T3")
 		t7, _ := r.Target("T7")
