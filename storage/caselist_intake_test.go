@@ -90,20 +90,20 @@ func TestCaseRows_OnlineIntakeNewUntilOpened(t *testing.T) {
 	}
 }
 
-// TestMigration19_FillsIntakeOpened: a store at schema 18 holding an online
+// TestMigration20_FillsIntakeOpened: a store at schema 19 holding an online
 // case already opened (its document has the stamp) and one not opened
 // opens with case_list's new column filled from the documents: only the
 // second is new from the online form.
-func TestMigration19_FillsIntakeOpened(t *testing.T) {
+func TestMigration20_FillsIntakeOpened(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v18.sqlite")
+	path := filepath.Join(t.TempDir(), "v19.sqlite")
 	registerOnce.Do(registerFunctions)
 	w, err := sql.Open("sqlite", fileURI(path)+"?"+dsnCommon+"&_txlock=immediate")
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.SetMaxOpenConns(1)
-	if err := migrateTo(ctx, w, 18); err != nil {
+	if err := migrateTo(ctx, w, 19); err != nil {
 		t.Fatal(err)
 	}
 	const (
