@@ -87,6 +87,9 @@ type LoadConfig struct {
 	// the sync handles devices whose clock differs from the server's. The
 	// load's own timings use the real clock.
 	Now func() time.Time
+	// Consumers send the public intake form while the devices sync
+	// (intakeload.go); 0: none. The server then also serves --public-addr.
+	Consumers int
 }
 
 // serverNow is the clock of the server under load.
@@ -132,6 +135,14 @@ type LoadResult struct {
 	DevicesCPU   time.Duration // child: the bench process's (devices') CPU time during the run
 	ServerErrLog int           // lines the server logged at level ERROR
 	LoadAvg      string        // /proc/loadavg before the run
+
+	// Intake: the consumers' submissions accepted (each POST's latency,
+	// sorted), refused or failed, and the first failure.
+	Intake struct {
+		Post     []time.Duration
+		Failed   int64
+		FirstErr string
+	}
 }
 
 // MutationsPerSecond is the rate the server applied mutations at.
@@ -144,9 +155,10 @@ func (r *LoadResult) MutationsPerSecond() float64 {
 
 // Errors is every failure seen: syncs that failed, requests that failed
 // (even if retried), local writes that failed, and mutations lost (made on
-// a device but neither applied, rejected nor still pending).
+// a device but neither applied, rejected nor still pending), and online
+// intake submissions refused or failed.
 func (r *LoadResult) Errors() int64 {
-	return r.SyncErrors + r.FailedRequests + r.WorkErrors + r.Rejected + abs(r.Lost())
+	return r.SyncErrors + r.FailedRequests + r.WorkErrors + r.Rejected + abs(r.Lost()) + r.Intake.Failed
 }
 
 // Lost is the mutations made on the devices that the server neither
@@ -181,6 +193,7 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "random seed of the devices' work")
 	out := fs.String("out", "", "also write the Markdown report to this file")
 	verbose := fs.Bool("v", false, "show the client's logs")
+	consumers := fs.Int("consumers", 0, "consumers sending the public intake form (serve --public-addr) while the devices sync; child server only")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -203,6 +216,10 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 	}
 	if *minM < 1 || *maxM < *minM || *duration <= 0 || *think < 0 {
 		fmt.Fprintln(stderr, "bad --duration, --think or --min/max-mutations")
+		return 2
+	}
+	if *consumers < 0 || *consumers > 0 && *mode != "child" {
+		fmt.Fprintln(stderr, "--consumers needs --server child (the public form is served by bvntd-server serve --public-addr)")
 		return 2
 	}
 	if *db != "" && *pg != "" {
@@ -251,7 +268,7 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 	for i, n := range counts {
 		cfg := LoadConfig{Devices: n, Duration: *duration, Think: *think, MinMutations: *minM, MaxMutations: *maxM,
 			DB: *db, Server: *mode, ServerBin: serverBin, Work: filepath.Join(dir, fmt.Sprintf("run%d-%d", i+1, n)),
-			Seed: *seed, Log: stderr, DBPID: pgPID}
+			Seed: *seed, Log: stderr, DBPID: pgPID, Consumers: *consumers}
 		if pgAdmin != "" {
 			name := fmt.Sprintf("bvntd_load_%d_%d", n, time.Now().UnixNano())
 			url, err := pgtest.CreateDatabase(pgAdmin, name)
@@ -438,8 +455,19 @@ func RunLoad(ctx context.Context, cfg LoadConfig) (*LoadResult, error) {
 			d.run(ctx, runCtx)
 		}()
 	}
+	intake := &intakeRecorder{}
+	units := intakeUnits(refs)
+	for i := range cfg.Consumers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runConsumer(runCtx, srv.publicURL, i, cfg.Seed, units, intake)
+		}()
+	}
 	wg.Wait()
 	res.Elapsed = time.Since(begin)
+	slices.Sort(intake.post)
+	res.Intake.Post, res.Intake.Failed, res.Intake.FirstErr = intake.post, intake.failed, intake.firstErr
 	cpu1, devCPU1, dbCPU1 := srv.cpu(), cpuTime(), clusterCPU(cfg.DBPID)
 	res.ServerCPU, res.DevicesCPU, res.DBCPU = cpu1-cpu0, devCPU1-devCPU0, dbCPU1-dbCPU0
 	if cfg.Server == "inproc" {
@@ -516,6 +544,7 @@ func countAudit(ctx context.Context, db string, now func() time.Time) (applied, 
 // loadServer is the provincial server under load.
 type loadServer struct {
 	url, what, logPath string
+	publicURL          string // the public intake form (--public-addr), when consumers send it
 
 	// child
 	cmd  *exec.Cmd
@@ -576,7 +605,17 @@ func startLoadServer(ctx context.Context, cfg *LoadConfig) (*loadServer, error) 
 		logf.Close()
 		return nil, err
 	}
-	s.cmd = exec.Command(cfg.ServerBin, "serve", "--db", cfg.DB, "--addr", addr)
+	args := []string{"serve", "--db", cfg.DB, "--addr", addr}
+	if cfg.Consumers > 0 {
+		pub, err := freeAddr()
+		if err != nil {
+			logf.Close()
+			return nil, err
+		}
+		args = append(args, "--public-addr", pub, "--public-trust-proxy")
+		s.publicURL = "http://" + pub
+	}
+	s.cmd = exec.Command(cfg.ServerBin, args...)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	if err := s.cmd.Start(); err != nil {
 		logf.Close()
@@ -1179,6 +1218,16 @@ func LoadReport(results []*LoadResult, command string) string {
 		}
 		if r.ServerErrLog > 0 {
 			fmt.Fprintf(&w, " The server logged %d errors.", r.ServerErrLog)
+		}
+		if r.Config.Consumers > 0 {
+			fmt.Fprintf(&w, " **Online intake** (%d consumers sending the public form at the same time, each opening %d forms, waiting the form's minimum fill time, then sending them): %d submissions accepted, %.1f/s over the run; POST p50 / p95 / p99 / max %s / %s / %s / %s; %d refused or failed",
+				r.Config.Consumers, intakeBatch, len(r.Intake.Post), float64(len(r.Intake.Post))/max(r.Elapsed.Seconds(), 1e-9),
+				lat(percentile(r.Intake.Post, 0.5)), lat(percentile(r.Intake.Post, 0.95)), lat(percentile(r.Intake.Post, 0.99)), lat(percentile(r.Intake.Post, 1)),
+				r.Intake.Failed)
+			if r.Intake.FirstErr != "" {
+				fmt.Fprintf(&w, " (first: %s)", r.Intake.FirstErr)
+			}
+			fmt.Fprint(&w, ".")
 		}
 	}
 	fmt.Fprintln(&w)

@@ -358,13 +358,15 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-// AuditCounts returns how many mutations the audit trail holds as applied
-// and as rejected (duplicates are not stored twice).
+// AuditCounts returns how many mutations the devices pushed that the audit
+// trail holds as applied and as rejected (duplicates are not stored twice);
+// the server's own writes (the online intake's, intakeDevice) are not
+// counted.
 func (s *Store) AuditCounts(ctx context.Context) (applied, rejected int64, err error) {
 	err = s.r.QueryRowContext(ctx, `SELECT
 		coalesce(sum(CASE WHEN status = ? THEN 1 ELSE 0 END), 0),
 		coalesce(sum(CASE WHEN status = ? THEN 1 ELSE 0 END), 0)
-		FROM applied_mutations`, syncproto.StatusApplied, syncproto.StatusRejected).Scan(&applied, &rejected)
+		FROM applied_mutations WHERE device_id <> ?`, syncproto.StatusApplied, syncproto.StatusRejected, intakeDevice).Scan(&applied, &rejected)
 	if err != nil {
 		return 0, 0, fmt.Errorf("count the audit trail: %w", err)
 	}
