@@ -16,7 +16,10 @@
 #   panel · 19 after "Đồng bộ ngay" · 20 "Đăng ký lại" from the sync tab ·
 #   21 the same with a server that does not answer: told within 15 s ·
 #   22 "Dữ liệu của một người" with a demo consumer found by a name typed
-#   without diacritics · 23 locked
+#   without diacritics · 23 a complaint a consumer sent on the public
+#   form (serve --public-addr, sent with curl before the walk), pulled by
+#   "Đồng bộ ngay": the list marks it "Mới từ cổng trực tuyến" · 24 that
+#   case: its tracking code and the reply to the consumer · 25 locked
 #
 # Tabs are reached with the keyboard (Alt+1 … Alt+9, Alt+0, the "Màn hình" menu),
 # names and the PIN are typed with xdotool; the few buttons are clicked at
@@ -47,13 +50,27 @@ walk() { # walk W H DIR
     rm -rf "$work"
   }
   trap stop RETURN
-  local data="$work/data" port=$((18181 + RANDOM % 500))
+  local data="$work/data" port=$((18181 + RANDOM % 500)) pport=$((18781 + RANDOM % 500))
   "$bin/bvntd" demo --data "$data" --commune 28261 --seed 1 >/dev/null 2>&1
-  "$bin/bvntd-server" serve --db "$work/server.sqlite" --addr 127.0.0.1:$port 2>"$work/server.log" & pids+=($!)
+  "$bin/bvntd-server" serve --db "$work/server.sqlite" --addr 127.0.0.1:$port --public-addr 127.0.0.1:$pport 2>"$work/server.log" & pids+=($!)
   for _ in $(seq 50); do curl -fs http://127.0.0.1:$port/v1/health >/dev/null 2>&1 && break; sleep 0.2; done
   local code
   code=$("$bin/bvntd-server" enroll --db "$work/server.sqlite" --scope 28261)
   "$bin/bvntd" enroll --data "$data" --server http://127.0.0.1:$port --code "$code" >/dev/null
+  # A consumer sends the public form (as a browser would: the form's hidden
+  # id, time and token, then its minimum fill time); the laptop gets the
+  # case at "Đồng bộ ngay".
+  local form hidden=()
+  form=$(curl -fs "http://127.0.0.1:$pport/")
+  for f in submission_id issued token; do
+    hidden+=(-F "$f=$(grep -o "name=\"$f\" value=\"[^\"]*\"" <<<"$form" | sed 's/.*value="//; s/"$//')")
+  done
+  sleep 6
+  curl -fs -o /dev/null "${hidden[@]}" -F unit_code=28261 -F "name=Huỳnh Thị Mai" -F "phone=0939 123 456" \
+    -F "address=Số 8, đường Nguyễn Trãi, khu phố 2" -F "business_name=Cửa hàng điện máy Thanh Tâm" \
+    -F "product=Máy giặt 8 kg" -F "summary=Máy giặt mua ngày 28/11 không vắt được; cửa hàng hẹn đến sửa ba lần nhưng không đến." \
+    -F "request=Đề nghị cửa hàng đổi máy giặt mới." -F notice=1 "http://127.0.0.1:$pport/gui" ||
+    echo "screenshots: the public form did not take the submission" >&2
 
   : >"$work/xdisplay"
   Xvfb -displayfd 3 -screen 0 "${W}x${H}x24" -nolisten tcp 3>"$work/xdisplay" >/dev/null 2>&1 & pids+=($!)
@@ -137,7 +154,11 @@ walk() { # walk W H DIR
   key alt+0; sleep 1                  # "Dữ liệu của một người": the name field has the focus
   typ "bui hong trang"; key Return    # a demo consumer (seed 1), typed without diacritics
   shot person 2
-  key alt+1; sleep 1; at $lock
+  key alt+1; sleep 1                  # the list: the online case, newest, marked
+  shot online-new
+  at $firstRow                        # opened: its tracking code, the reply to the consumer
+  shot online-case 3
+  at $back; sleep 1; at $lock
   shot locked
   echo "screenshots: $n pictures at ${W}x${H}; look at every one" >&2
 }
