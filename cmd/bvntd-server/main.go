@@ -181,8 +181,8 @@ const usage = `Cách dùng (usage):
   bvntd-server province-copy --db DB --device ID --full|--limited
   bvntd-server export  --db DB --report dump [--commune MÃ_XÃ] --out FILE
   bvntd-server export  --db DB --report audit [--from dd/mm/yyyy --to dd/mm/yyyy] [--commune MÃ_XÃ] --out FILE
-  bvntd-server backup  --db DB --out FILE
-  bvntd-server restore --db DB --from FILE
+  bvntd-server backup  --db DB --out FILE [--files THƯ_MỤC]   (tệp chứng cứ: thư mục FILE.tep)
+  bvntd-server restore --db DB --from FILE [--files THƯ_MỤC]
   bvntd-server calendar import --db DB --file TỆP.json
   bvntd-server calendar list   --db DB [--year NĂM]
   bvntd-server recovery-key --db DB [--generate --out TỆP_KHÓA | --set age1…]
@@ -218,8 +218,10 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file)")
 	case "backup":
 		fs.StringVar(&m.Out, "out", "", "backup file")
+		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file)")
 	case "restore":
 		fs.StringVar(&m.From, "from", "", "backup file")
+		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder of the restored server (default: DB.tep beside a SQLite file, the database on PostgreSQL)")
 	case "enroll":
 		fs.StringVar(&m.Scope, "scope", "", "commune code or province")
 		fs.DurationVar(&m.TTL, "ttl", DefaultTTL, "how long the code is valid")
@@ -329,10 +331,14 @@ func (m *Main) ParseFlags(args []string) error {
 // the server runs until Close.
 func (m *Main) Run(ctx context.Context) error {
 	if m.Command == "restore" {
-		if err := serverstore.Restore(ctx, m.DB, m.From, m.Now); err != nil {
+		fc, err := serverstore.RestoreFiles(ctx, m.DB, m.From, serverstore.RestoreOptions{FilesDir: m.FilesDir}, m.Now)
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stderr, "Đã khôi phục %s từ %s (epoch mới: các máy sẽ tự tải lại và gửi lại thay đổi).\n", redactURL(m.DB), m.From)
+		if fc.Dir != "" {
+			fmt.Fprintln(m.Stderr, fc.Summary("đã khôi phục"))
+		}
 		return nil
 	}
 	create := m.Command == "serve" || m.Command == "enroll" || m.Command == "recovery-key"
@@ -364,7 +370,12 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.store.Backup(ctx, m.Out); err != nil {
 			return err
 		}
+		fc, err := m.store.BackupFiles(ctx, m.Out)
+		if err != nil {
+			return app.WrapError(app.ErrorCode(err), fmt.Sprintf("Đã sao lưu cơ sở dữ liệu vào %s nhưng chưa sao lưu được tệp chứng cứ: %s", m.Out, app.ErrorMessage(err)), err)
+		}
 		fmt.Fprintf(m.Stderr, "Đã sao lưu vào %s (bản sao có epoch mới: nếu khôi phục, các máy sẽ tự tải lại và gửi lại thay đổi).\n", m.Out)
+		fmt.Fprintln(m.Stderr, fc.Summary("đã sao lưu"))
 		return nil
 	}
 	return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command).", m.Command)

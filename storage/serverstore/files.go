@@ -30,7 +30,7 @@ func DefaultFilesDir(path string) string { return path + ".tep" }
 type fileStore struct {
 	dir  string
 	once sync.Once
-	st   *blobstore.Store
+	st   ContentStore
 	err  error
 }
 
@@ -40,11 +40,16 @@ const msgNoFiles = "Máy chủ tỉnh chưa được cấu hình thư mục lưu
 // Files returns the server's store of evidence files, opened (the folder
 // made) on first use; app.ENOTFOUND when the server has none (404, as a
 // server older than the files: the devices keep their files).
-func (s *Store) Files() (*blobstore.Store, error) {
+func (s *Store) Files() (ContentStore, error) {
 	if s.files.dir == "" {
 		return nil, app.Errorf(app.ENOTFOUND, msgNoFiles)
 	}
-	s.files.once.Do(func() { s.files.st, s.files.err = blobstore.Open(s.files.dir) })
+	s.files.once.Do(func() {
+		var st *blobstore.Store
+		if st, s.files.err = blobstore.Open(s.files.dir); s.files.err == nil {
+			s.files.st = folderContent{st}
+		}
+	})
 	return s.files.st, s.files.err
 }
 
@@ -317,36 +322,30 @@ func (s *Store) GetFile(ctx context.Context, deviceID string, req syncproto.File
 	if !right.read {
 		return nil, 0, app.Errorf(app.EFORBIDDEN, msgFileForbidden)
 	}
-	f, err := files.Open(req.SHA256)
+	size, err := files.Size(req.SHA256)
 	if errors.Is(err, blobstore.ErrNotFound) {
 		return nil, 0, app.Errorf(app.ENOTFOUND, msgFileNotStored)
 	}
 	if err != nil {
 		return nil, 0, err
 	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, err
-	}
-	if req.Offset < 0 || req.Offset > st.Size() {
-		f.Close()
+	if req.Offset < 0 || req.Offset > size {
 		return nil, 0, app.Errorf(app.EINVALID, "Vị trí đọc tệp không hợp lệ (bad offset).")
 	}
-	n := st.Size() - req.Offset
+	n := size - req.Offset
 	if req.Length > 0 {
 		n = min(n, req.Length)
 	}
 	n = min(n, syncproto.MaxFilePieceBytes)
-	return &sectionFile{Reader: io.NewSectionReader(f, req.Offset, n), f: f}, n, nil
+	r, err := files.ReadSection(req.SHA256, req.Offset, n)
+	if errors.Is(err, blobstore.ErrNotFound) {
+		return nil, 0, app.Errorf(app.ENOTFOUND, msgFileNotStored)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return r, n, nil
 }
-
-type sectionFile struct {
-	io.Reader
-	f io.Closer
-}
-
-func (s *sectionFile) Close() error { return s.f.Close() }
 
 // CommuneFiles is what the server holds of one commune's evidence files.
 type CommuneFiles struct {

@@ -328,6 +328,9 @@ func fromMS(v sql.NullInt64) time.Time {
 // (see the client's sent log), so nothing acknowledged after the backup is
 // lost.
 func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(BackupFilesDir(path)); err == nil {
+		return app.Errorf(app.EINVALID, "Thư mục %s đã tồn tại; chọn tên tệp sao lưu khác.", BackupFilesDir(path))
+	}
 	if s.d == postgresDialect {
 		return s.backupPostgres(ctx, path)
 	}
