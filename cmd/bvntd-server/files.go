@@ -40,7 +40,11 @@ func (m *Main) files(ctx context.Context) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "%d xã, phường; %d tệp, máy chủ có %d (%s), chưa đủ %d. Thư mục: %s\n",
-		len(rows), total.files, total.stored, app.FormatBytes(total.bytes), total.missing, m.store.FilesDir())
+	where := ""
+	if files, err := m.store.Files(); err == nil {
+		where = files.Where()
+	}
+	fmt.Fprintf(m.Stderr, "%d xã, phường; %d tệp, máy chủ có %d (%s), chưa đủ %d. Nơi lưu: %s\n",
+		len(rows), total.files, total.stored, app.FormatBytes(total.bytes), total.missing, where)
 	return nil
 }

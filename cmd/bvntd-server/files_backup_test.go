@@ -36,10 +36,26 @@ func freshServerDB(t *testing.T, srv *fieldServer) string {
 // folder copies them into the new server's store, checking each; a
 // laptop of the commune then opens the file from the restored server,
 // byte for byte. A file damaged in the backup is reported by its short
-// hash and left out; the restore still succeeds.
+// hash and left out; the restore still succeeds. On PostgreSQL the files
+// kept in the database travel in pg_dump's backup; with --files, in
+// FILE.tep as on SQLite.
 func TestFiles_BackupRestoreBringsTheFilesBack(t *testing.T) {
+	t.Run("thu-muc", func(t *testing.T) { testBackupRestore(t, true) })
+	if pgtest.Postgres() {
+		t.Run("trong-csdl", func(t *testing.T) { testBackupRestore(t, false) })
+	}
+}
+
+func testBackupRestore(t *testing.T, folder bool) {
 	clock := clocktest.AtToday(t)
 	srv := newFieldServer(t, clock, syncserver.Options{})
+	if folder && srv.files == "" {
+		srv.mu.Lock()
+		srv.store.Close()
+		srv.mu.Unlock()
+		srv.files = filepath.Join(t.TempDir(), "tep")
+		srv.open()
+	}
 	a := newLaptop(t, srv, "28261", 0)
 	b := newLaptop(t, srv, "28261", 0)
 	good := fileBytes(t, 600<<10)
@@ -60,26 +76,35 @@ func TestFiles_BackupRestoreBringsTheFilesBack(t *testing.T) {
 		t.Fatalf("backup: %v (%s)", err, stderr)
 	}
 	t.Logf("backup: %s", stderr)
-	if !strings.Contains(stderr, "đã sao lưu 2 tệp") {
-		t.Fatalf("backup said %q, want the 2 files counted", stderr)
-	}
-	bf, err := blobstore.Open(serverstore.BackupFilesDir(backup))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bf.Verify(hGood); err != nil {
-		t.Fatalf("the backup's copy: %v", err)
-	}
-	// The second file is damaged in the backup (a new file under its name:
-	// the backup's files may be hard links to the server's).
-	p := filepath.Join(bf.Dir(), hBad[:2], hBad)
-	damaged := bytes.Clone(bad)
-	damaged[1000] ^= 0xff
-	if err := os.Remove(p); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, damaged, 0o600); err != nil {
-		t.Fatal(err)
+	if !folder {
+		if !strings.Contains(stderr, "nằm trong cơ sở dữ liệu") {
+			t.Fatalf("backup said %q, want the files in the database", stderr)
+		}
+		if _, err := os.Stat(serverstore.BackupFilesDir(backup)); err == nil {
+			t.Fatal("a backup of files kept in PostgreSQL wrote a folder")
+		}
+	} else {
+		if !strings.Contains(stderr, "đã sao lưu 2 tệp") {
+			t.Fatalf("backup said %q, want the 2 files counted", stderr)
+		}
+		bf, err := blobstore.Open(serverstore.BackupFilesDir(backup))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := bf.Verify(hGood); err != nil {
+			t.Fatalf("the backup's copy: %v", err)
+		}
+		// The second file is damaged in the backup (a new file under its
+		// name: the backup's files may be hard links to the server's).
+		p := filepath.Join(bf.Dir(), hBad[:2], hBad)
+		damaged := bytes.Clone(bad)
+		damaged[1000] ^= 0xff
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, damaged, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	// Restore into a fresh place, with a fresh folder of files.
@@ -87,19 +112,27 @@ func TestFiles_BackupRestoreBringsTheFilesBack(t *testing.T) {
 	srv.store.Close()
 	srv.mu.Unlock()
 	srv.path = freshServerDB(t, srv)
-	srv.files = filepath.Join(t.TempDir(), "tep-khoi-phuc")
-	_, stderr, err = runAt(t, clock.Now, "restore", "--db", srv.path, "--from", backup, "--files", srv.files)
+	args := []string{"restore", "--db", srv.path, "--from", backup}
+	if folder {
+		srv.files = filepath.Join(t.TempDir(), "tep-khoi-phuc")
+		args = append(args, "--files", srv.files)
+	}
+	_, stderr, err = runAt(t, clock.Now, args...)
 	if err != nil {
 		t.Fatalf("restore: %v (%s)", err, stderr)
 	}
 	t.Logf("restore: %s", stderr)
-	if !strings.Contains(stderr, "đã khôi phục 1 tệp") || !strings.Contains(stderr, app.ShortHash(hBad)) ||
-		!strings.Contains(stderr, "1 tệp bị hỏng") {
-		t.Fatalf("restore said %q, want 1 file restored and the damaged %s reported", stderr, app.ShortHash(hBad))
-	}
 	srv.open()
-	if got := serverFiles(t, srv); !got.Has(hGood) || got.Has(hBad) {
-		t.Fatalf("restored store: good %v, damaged %v; want only the good one", got.Has(hGood), got.Has(hBad))
+	if folder {
+		if !strings.Contains(stderr, "đã khôi phục 1 tệp") || !strings.Contains(stderr, app.ShortHash(hBad)) ||
+			!strings.Contains(stderr, "1 tệp bị hỏng") {
+			t.Fatalf("restore said %q, want 1 file restored and the damaged %s reported", stderr, app.ShortHash(hBad))
+		}
+		if got := serverFiles(t, srv); !got.Has(hGood) || got.Has(hBad) {
+			t.Fatalf("restored store: good %v, damaged %v; want only the good one", got.Has(hGood), got.Has(hBad))
+		}
+	} else if got := serverFiles(t, srv); got.Verify(hGood) != nil || got.Verify(hBad) != nil {
+		t.Fatal("the files kept in PostgreSQL did not come back with pg_restore")
 	}
 
 	// B opens the file from the restored server (after its new epoch).

@@ -144,8 +144,8 @@ type Main struct {
 	// FullCopy, LimitedCopy: province-copy's choice (one of them).
 	FullCopy, LimitedCopy bool
 	// FilesDir is the evidence files' folder (--files): "" for
-	// serverstore.DefaultFilesDir beside a SQLite file; on PostgreSQL the
-	// server keeps files only when it is given (files.go).
+	// serverstore.DefaultFilesDir beside a SQLite file, and for the
+	// database itself on PostgreSQL (serverstore/pgcontent.go).
 	FilesDir string
 	// MinAppVersion: serve refuses pushes from older apps (426).
 	MinAppVersion string
@@ -215,10 +215,10 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.MinAppVersion, "min-app-version", "", "oldest app version whose changes are accepted")
 		fs.IntVar(&m.MaxConns, "max-conns", syncserver.DefaultMaxConns, "most connections open at once")
 		fs.IntVar(&m.Limits.MaxDecoding, "max-decoding", syncserver.DefaultMaxDecoding, "most pushes and pulls decoded at once (each up to 32 MB)")
-		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file)")
+		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file, inside the database on PostgreSQL)")
 	case "backup":
 		fs.StringVar(&m.Out, "out", "", "backup file")
-		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file)")
+		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file, inside the database on PostgreSQL)")
 	case "restore":
 		fs.StringVar(&m.From, "from", "", "backup file")
 		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder of the restored server (default: DB.tep beside a SQLite file, the database on PostgreSQL)")
@@ -227,7 +227,7 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.DurationVar(&m.TTL, "ttl", DefaultTTL, "how long the code is valid")
 	case "devices":
 	case "files":
-		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file)")
+		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file, inside the database on PostgreSQL)")
 	case "revoke":
 		fs.StringVar(&m.Device, "device", "", "device id")
 	case "allow-reenrol":
@@ -501,9 +501,11 @@ func (m *Main) serve() error {
 		close(m.serveErr)
 	}()
 	fmt.Fprintf(m.Stderr, "listening on %s\n", m.URL())
-	if m.store.FilesDir() == "" {
-		logger.Warn("Máy chủ chưa có thư mục lưu tệp chứng cứ (--files): trên PostgreSQL, tệp chỉ được nhận khi có --files. " +
-			"Các máy giữ tệp và gửi lại khi máy chủ sẵn sàng (no evidence files folder).")
+	if files, err := m.store.Files(); err != nil {
+		logger.Warn("Máy chủ chưa mở được nơi lưu tệp chứng cứ; các máy giữ tệp và gửi lại khi máy chủ sẵn sàng (no evidence files store).",
+			"error", err)
+	} else {
+		logger.Info("Tệp chứng cứ được lưu tại: " + files.Where())
 	}
 	if tlsConfig == nil && !loopbackAddr(ln.Addr()) {
 		logger.Warn("Máy chủ phục vụ các máy trạm bằng http:// không mã hóa trên một địa chỉ không phải loopback: mã đăng ký, "+

@@ -15,10 +15,10 @@ import (
 )
 
 // The evidence files' content (app.Attachment's, by its SHA-256) is kept
-// on the server's disk in a content-addressed store (storage/blobstore):
-// by default the folder DefaultFilesDir beside the SQLite file; on
-// PostgreSQL, for now, the folder the operator gives (`serve --files`),
-// without which the server keeps no file. The records say who may see or
+// in a content-addressed store (ContentStore, content.go): on SQLite the
+// folder DefaultFilesDir beside the database file (storage/blobstore); on
+// PostgreSQL in the database itself (pgcontent.go); on either, the folder
+// the operator gives (`serve --files`). The records say who may see or
 // send a file (fileAccess); the content moves in pieces that resume
 // (syncproto/files.go).
 
@@ -41,6 +41,9 @@ const msgNoFiles = "Máy chủ tỉnh chưa được cấu hình thư mục lưu
 // made) on first use; app.ENOTFOUND when the server has none (404, as a
 // server older than the files: the devices keep their files).
 func (s *Store) Files() (ContentStore, error) {
+	if s.files.dir == "" && s.d == postgresDialect {
+		return pgContent{h: s.w, now: s.now}, nil
+	}
 	if s.files.dir == "" {
 		return nil, app.Errorf(app.ENOTFOUND, msgNoFiles)
 	}

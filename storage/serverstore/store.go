@@ -62,8 +62,8 @@ type Options struct {
 	// Now is the program's clock (app/clock.go); required.
 	Now func() time.Time
 	// FilesDir is the folder of the evidence files' content (files.go):
-	// "" for DefaultFilesDir beside a SQLite file; on PostgreSQL, the
-	// files are kept only if it is set.
+	// "" for DefaultFilesDir beside a SQLite file, and for the database
+	// itself on PostgreSQL (pgcontent.go).
 	FilesDir string
 }
 
