@@ -147,6 +147,14 @@ type Main struct {
 	// serverstore.DefaultFilesDir beside a SQLite file, and for the
 	// database itself on PostgreSQL (serverstore/pgcontent.go).
 	FilesDir string
+	// Prune: files --prune removes the content of the files every device
+	// has seen removed (serverstore.PruneFiles); serve does it once a day,
+	// checking every PruneCheckEvery (a minute when 0) whether the day of
+	// its clock has changed.
+	Prune           bool
+	PruneCheckEvery time.Duration
+	pruneStop       chan struct{}
+	pruneDone       chan struct{}
 	// MinAppVersion: serve refuses pushes from older apps (426).
 	MinAppVersion string
 	// MaxConns bounds serve's open connections (--max-conns;
@@ -175,7 +183,7 @@ const usage = `Cách dùng (usage):
   bvntd-server serve   --db DB [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F] [--max-conns 1024] [--max-decoding 8] [--files THƯ_MỤC]
   bvntd-server enroll  --db DB --scope MÃ_XÃ|province [--ttl 72h]
   bvntd-server devices --db DB
-  bvntd-server files   --db DB [--files THƯ_MỤC]
+  bvntd-server files   --db DB [--files THƯ_MỤC] [--prune]
   bvntd-server revoke  --db DB --device ID
   bvntd-server allow-reenrol --db DB --device ID [--ttl 72h]
   bvntd-server province-copy --db DB --device ID --full|--limited
@@ -228,6 +236,7 @@ func (m *Main) ParseFlags(args []string) error {
 	case "devices":
 	case "files":
 		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file, inside the database on PostgreSQL)")
+		fs.BoolVar(&m.Prune, "prune", false, "remove the content of files whose records are all voided and seen voided by every device")
 	case "revoke":
 		fs.StringVar(&m.Device, "device", "", "device id")
 	case "allow-reenrol":
@@ -391,6 +400,7 @@ func (m *Main) Close() error {
 		cancel()
 		m.srv = nil
 	}
+	m.stopDailyPrune()
 	if m.store != nil {
 		errs = append(errs, m.store.Close())
 		m.store = nil
@@ -501,6 +511,7 @@ func (m *Main) serve() error {
 		close(m.serveErr)
 	}()
 	fmt.Fprintf(m.Stderr, "listening on %s\n", m.URL())
+	m.startDailyPrune(logger)
 	if files, err := m.store.Files(); err != nil {
 		logger.Warn("Máy chủ chưa mở được nơi lưu tệp chứng cứ; các máy giữ tệp và gửi lại khi máy chủ sẵn sàng (no evidence files store).",
 			"error", err)

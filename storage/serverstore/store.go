@@ -99,7 +99,8 @@ type Store struct {
 	// would (tests: export_test.go, lastseen_test.go).
 	writeFault func() error
 
-	files fileStore // the evidence files' content (files.go)
+	files   fileStore   // the evidence files' content (files.go)
+	cursors cursorNotes // the cursors pulls acknowledged, not yet written (fileprune.go)
 }
 
 // IsPostgres reports whether db names a PostgreSQL database (a
