@@ -104,10 +104,12 @@ func (s *Store) fileAccess(ctx context.Context, deviceID, h string) (fileRight, 
 	if !app.ValidSHA256(h) {
 		return r, nil
 	}
-	q := `SELECT scope, fields FROM records WHERE entity = ? AND ` + s.d.jsonText("fields", "sha256") + ` = ?`
+	// The records naming h, through their index (fileindex.go).
+	q := `SELECT r.scope, r.fields FROM attachment_files a JOIN records r ON r.entity = ? AND r.id = a.id
+		WHERE a.sha256 = ? AND a.voided = 0`
 	args := []any{app.EntityAttachment, h}
 	if acc.scope != syncproto.ScopeProvince {
-		q += ` AND scope = ?`
+		q += ` AND a.scope = ?`
 		args = append(args, acc.scope)
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
@@ -367,25 +369,24 @@ func (s *Store) FilesByCommune(ctx context.Context) ([]CommuneFiles, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT scope, fields FROM records WHERE entity = ?`, app.EntityAttachment)
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT scope, sha256 FROM attachment_files WHERE voided = 0`)
 	if err != nil {
-		return nil, fmt.Errorf("read attachments: %w", err)
+		return nil, fmt.Errorf("read attachment_files: %w", err)
 	}
 	seen := map[string]map[string]bool{}
 	for rows.Next() {
-		var scope, fields string
-		if err := rows.Scan(&scope, &fields); err != nil {
+		var scope, h string
+		if err := rows.Scan(&scope, &h); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("read attachments: %w", err)
+			return nil, fmt.Errorf("read attachment_files: %w", err)
 		}
-		var a app.Attachment
-		if json.Unmarshal([]byte(fields), &a) != nil || a.Voided || !app.ValidSHA256(a.SHA256) {
+		if !app.ValidSHA256(h) {
 			continue
 		}
 		if seen[scope] == nil {
 			seen[scope] = map[string]bool{}
 		}
-		seen[scope][a.SHA256] = true
+		seen[scope][h] = true
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ func BackupFilesDir(path string) string { return path + ".tep" }
 
 // FilesCopy says what a backup or a restore did with the evidence files.
 type FilesCopy struct {
-	Dir    string // the folder written or read ("" when none)
+	Dir    string // where the files were written or read ("" when none)
 	Files  int    // files copied (or linked)
 	Bytes  int64
 	Linked int // of them, hard links (backup)
@@ -45,7 +45,7 @@ func (c FilesCopy) Summary(verb string) string {
 	if c.Dir == "" {
 		return "Tệp chứng cứ: nằm trong cơ sở dữ liệu (không có thư mục riêng)."
 	}
-	s := fmt.Sprintf("Tệp chứng cứ: %s %d tệp (%s) — thư mục %s", verb, c.Files, app.FormatBytes(c.Bytes), c.Dir)
+	s := fmt.Sprintf("Tệp chứng cứ: %s %d tệp (%s) — nơi lưu: %s", verb, c.Files, app.FormatBytes(c.Bytes), c.Dir)
 	if c.Linked > 0 {
 		s += fmt.Sprintf("; %d tệp là liên kết cứng (hard link) tới tệp của máy chủ, không tốn thêm dung lượng — hãy chép bản sao lưu sang ổ đĩa khác", c.Linked)
 	}
