@@ -81,7 +81,7 @@ func startHandlerWith(t *testing.T, opts syncserver.Options, wrap func(http.Hand
 		opts.Now = clocktest.Running()
 	}
 	st, err := serverstore.Open(context.Background(), dbPath, serverstore.Options{Now: opts.Now,
-		FilesDir: filepath.Join(t.TempDir(), "tep")})
+		FilesDir: testFilesDir(t, dbPath)})
 	if err != nil {
 		t.Fatal(err)
 	}

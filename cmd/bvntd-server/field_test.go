@@ -61,7 +61,8 @@ type fieldServer struct {
 func newFieldServer(t *testing.T, clock *clocktest.Clock, opts syncserver.Options) *fieldServer {
 	quietLogs(t)
 	s := &fieldServer{t: t, clock: clock, path: pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite")), opts: opts,
-		files: filepath.Join(t.TempDir(), "tep"), tags: map[string]bool{}, requests: map[string]int{}}
+		tags: map[string]bool{}, requests: map[string]int{}}
+	s.files = testFilesDir(t, s.path)
 	s.open()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -74,6 +75,16 @@ func newFieldServer(t *testing.T, clock *clocktest.Clock, opts syncserver.Option
 	t.Cleanup(func() { s.store.Close() })
 	s.url = ts.URL
 	return s
+}
+
+// testFilesDir is the evidence files' folder of a test server: a folder
+// of its own on SQLite; none on PostgreSQL, whose store keeps the files
+// in the database (serverstore/pgcontent.go).
+func testFilesDir(t *testing.T, db string) string {
+	if serverstore.IsPostgres(db) {
+		return ""
+	}
+	return filepath.Join(t.TempDir(), "tep")
 }
 
 func (s *fieldServer) open() {

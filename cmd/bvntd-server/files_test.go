@@ -19,6 +19,7 @@ import (
 	"bvntd/app/clocktest"
 	"bvntd/storage"
 	"bvntd/storage/blobstore"
+	"bvntd/storage/serverstore"
 	"bvntd/sync/netsim"
 	"bvntd/sync/syncproto"
 	"bvntd/sync/syncserver"
@@ -76,7 +77,7 @@ func attach(t *testing.T, l *laptop, caseID, unit string, data []byte) string {
 }
 
 // serverFiles is the server's file store.
-func serverFiles(t *testing.T, srv *fieldServer) *blobstore.Store {
+func serverFiles(t *testing.T, srv *fieldServer) serverstore.ContentStore {
 	t.Helper()
 	fs, err := srv.store.Files()
 	if err != nil {

@@ -150,9 +150,17 @@ type Main struct {
 	// FullCopy, LimitedCopy: province-copy's choice (one of them).
 	FullCopy, LimitedCopy bool
 	// FilesDir is the evidence files' folder (--files): "" for
-	// serverstore.DefaultFilesDir beside a SQLite file; on PostgreSQL the
-	// server keeps files only when it is given (files.go).
+	// serverstore.DefaultFilesDir beside a SQLite file, and for the
+	// database itself on PostgreSQL (serverstore/pgcontent.go).
 	FilesDir string
+	// Prune: files --prune removes the content of the files every device
+	// has seen removed (serverstore.PruneFiles); serve does it once a day,
+	// checking every PruneCheckEvery (a minute when 0) whether the day of
+	// its clock has changed.
+	Prune           bool
+	PruneCheckEvery time.Duration
+	pruneStop       chan struct{}
+	pruneDone       chan struct{}
 	// MinAppVersion: serve refuses pushes from older apps (426).
 	MinAppVersion string
 	// MaxConns bounds serve's open connections (--max-conns;
@@ -191,15 +199,15 @@ const usage = `Cách dùng (usage):
                        [--public-addr ĐỊA_CHỈ [--public-trust-proxy]]   (cổng tiếp nhận phản ánh công khai)
   bvntd-server enroll  --db DB --scope MÃ_XÃ|province [--ttl 72h]
   bvntd-server devices --db DB
-  bvntd-server files   --db DB [--files THƯ_MỤC]
+  bvntd-server files   --db DB [--files THƯ_MỤC] [--prune]
   bvntd-server intake  --db DB [--from dd/mm/yyyy --to dd/mm/yyyy]
   bvntd-server revoke  --db DB --device ID
   bvntd-server allow-reenrol --db DB --device ID [--ttl 72h]
   bvntd-server province-copy --db DB --device ID --full|--limited
   bvntd-server export  --db DB --report dump [--commune MÃ_XÃ] --out FILE
   bvntd-server export  --db DB --report audit [--from dd/mm/yyyy --to dd/mm/yyyy] [--commune MÃ_XÃ] --out FILE
-  bvntd-server backup  --db DB --out FILE
-  bvntd-server restore --db DB --from FILE
+  bvntd-server backup  --db DB --out FILE [--files THƯ_MỤC]   (tệp chứng cứ: thư mục FILE.tep)
+  bvntd-server restore --db DB --from FILE [--files THƯ_MỤC]
   bvntd-server calendar import --db DB --file TỆP.json
   bvntd-server calendar list   --db DB [--year NĂM]
   bvntd-server recovery-key --db DB [--generate --out TỆP_KHÓA | --set age1…]
@@ -232,19 +240,22 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.StringVar(&m.MinAppVersion, "min-app-version", "", "oldest app version whose changes are accepted")
 		fs.IntVar(&m.MaxConns, "max-conns", syncserver.DefaultMaxConns, "most connections open at once")
 		fs.IntVar(&m.Limits.MaxDecoding, "max-decoding", syncserver.DefaultMaxDecoding, "most pushes and pulls decoded at once (each up to 32 MB)")
-		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file)")
+		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file, inside the database on PostgreSQL)")
 		fs.StringVar(&m.PublicAddr, "public-addr", "", "listen address of the public intake form (none by default)")
 		fs.BoolVar(&m.PublicTrustProxy, "public-trust-proxy", false, "the public form is behind a reverse proxy: take the client address from X-Forwarded-For")
 	case "backup":
 		fs.StringVar(&m.Out, "out", "", "backup file")
+		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file, inside the database on PostgreSQL)")
 	case "restore":
 		fs.StringVar(&m.From, "from", "", "backup file")
+		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder of the restored server (default: DB.tep beside a SQLite file, the database on PostgreSQL)")
 	case "enroll":
 		fs.StringVar(&m.Scope, "scope", "", "commune code or province")
 		fs.DurationVar(&m.TTL, "ttl", DefaultTTL, "how long the code is valid")
 	case "devices":
 	case "files":
-		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file)")
+		fs.StringVar(&m.FilesDir, "files", "", "evidence files' folder (default: DB.tep beside a SQLite file, inside the database on PostgreSQL)")
+		fs.BoolVar(&m.Prune, "prune", false, "remove the content of files whose records are all voided and seen voided by every device")
 	case "intake":
 		fs.StringVar(&m.IntakeFrom, "from", "", "first day dd/mm/yyyy")
 		fs.StringVar(&m.IntakeTo, "to", "", "last day dd/mm/yyyy")
@@ -354,10 +365,14 @@ func (m *Main) ParseFlags(args []string) error {
 // the server runs until Close.
 func (m *Main) Run(ctx context.Context) error {
 	if m.Command == "restore" {
-		if err := serverstore.Restore(ctx, m.DB, m.From, m.Now); err != nil {
+		fc, err := serverstore.RestoreFiles(ctx, m.DB, m.From, serverstore.RestoreOptions{FilesDir: m.FilesDir}, m.Now)
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stderr, "Đã khôi phục %s từ %s (epoch mới: các máy sẽ tự tải lại và gửi lại thay đổi).\n", redactURL(m.DB), m.From)
+		if fc.Dir != "" {
+			fmt.Fprintln(m.Stderr, fc.Summary("đã khôi phục"))
+		}
 		return nil
 	}
 	create := m.Command == "serve" || m.Command == "enroll" || m.Command == "recovery-key"
@@ -391,7 +406,12 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.store.Backup(ctx, m.Out); err != nil {
 			return err
 		}
+		fc, err := m.store.BackupFiles(ctx, m.Out)
+		if err != nil {
+			return app.WrapError(app.ErrorCode(err), fmt.Sprintf("Đã sao lưu cơ sở dữ liệu vào %s nhưng chưa sao lưu được tệp chứng cứ: %s", m.Out, app.ErrorMessage(err)), err)
+		}
 		fmt.Fprintf(m.Stderr, "Đã sao lưu vào %s (bản sao có epoch mới: nếu khôi phục, các máy sẽ tự tải lại và gửi lại thay đổi).\n", m.Out)
+		fmt.Fprintln(m.Stderr, fc.Summary("đã sao lưu"))
 		return nil
 	}
 	return app.Errorf(app.EINVALID, "Lệnh không hợp lệ: %q (unknown command).", m.Command)
@@ -409,6 +429,7 @@ func (m *Main) Close() error {
 			*srv = nil
 		}
 	}
+	m.stopDailyPrune()
 	if m.store != nil {
 		errs = append(errs, m.store.Close())
 		m.store = nil
@@ -572,9 +593,12 @@ func (m *Main) serve() error {
 				"addr", m.pubLn.Addr().String(), "tls", false)
 		}
 	}
-	if m.store.FilesDir() == "" {
-		logger.Warn("Máy chủ chưa có thư mục lưu tệp chứng cứ (--files): trên PostgreSQL, tệp chỉ được nhận khi có --files. " +
-			"Các máy giữ tệp và gửi lại khi máy chủ sẵn sàng (no evidence files folder).")
+	m.startDailyPrune(logger)
+	if files, err := m.store.Files(); err != nil {
+		logger.Warn("Máy chủ chưa mở được nơi lưu tệp chứng cứ; các máy giữ tệp và gửi lại khi máy chủ sẵn sàng (no evidence files store).",
+			"error", err)
+	} else {
+		logger.Info("Tệp chứng cứ được lưu tại: " + files.Where())
 	}
 	if tlsConfig == nil && !loopbackAddr(ln.Addr()) {
 		logger.Warn("Máy chủ phục vụ các máy trạm bằng http:// không mã hóa trên một địa chỉ không phải loopback: mã đăng ký, "+

@@ -26,3 +26,7 @@ func (s *Store) UsePlainSequence(ctx context.Context) error {
 
 // SetBeforeCommit makes every push call f just before it commits.
 func (s *Store) SetBeforeCommit(f func()) { s.beforeCommit = f }
+
+// RebuildFileIndex fills attachment_files again from the records (tests
+// that write records around the push path).
+func (s *Store) RebuildFileIndex(ctx context.Context) error { return s.rebuildFileIndex(ctx) }

@@ -15,10 +15,10 @@ import (
 )
 
 // The evidence files' content (app.Attachment's, by its SHA-256) is kept
-// on the server's disk in a content-addressed store (storage/blobstore):
-// by default the folder DefaultFilesDir beside the SQLite file; on
-// PostgreSQL, for now, the folder the operator gives (`serve --files`),
-// without which the server keeps no file. The records say who may see or
+// in a content-addressed store (ContentStore, content.go): on SQLite the
+// folder DefaultFilesDir beside the database file (storage/blobstore); on
+// PostgreSQL in the database itself (pgcontent.go); on either, the folder
+// the operator gives (`serve --files`). The records say who may see or
 // send a file (fileAccess); the content moves in pieces that resume
 // (syncproto/files.go).
 
@@ -30,7 +30,7 @@ func DefaultFilesDir(path string) string { return path + ".tep" }
 type fileStore struct {
 	dir  string
 	once sync.Once
-	st   *blobstore.Store
+	st   ContentStore
 	err  error
 }
 
@@ -40,11 +40,19 @@ const msgNoFiles = "Máy chủ tỉnh chưa được cấu hình thư mục lưu
 // Files returns the server's store of evidence files, opened (the folder
 // made) on first use; app.ENOTFOUND when the server has none (404, as a
 // server older than the files: the devices keep their files).
-func (s *Store) Files() (*blobstore.Store, error) {
+func (s *Store) Files() (ContentStore, error) {
+	if s.files.dir == "" && s.d == postgresDialect {
+		return pgContent{h: s.w, now: s.now}, nil
+	}
 	if s.files.dir == "" {
 		return nil, app.Errorf(app.ENOTFOUND, msgNoFiles)
 	}
-	s.files.once.Do(func() { s.files.st, s.files.err = blobstore.Open(s.files.dir) })
+	s.files.once.Do(func() {
+		var st *blobstore.Store
+		if st, s.files.err = blobstore.Open(s.files.dir); s.files.err == nil {
+			s.files.st = folderContent{st}
+		}
+	})
 	return s.files.st, s.files.err
 }
 
@@ -96,10 +104,12 @@ func (s *Store) fileAccess(ctx context.Context, deviceID, h string) (fileRight, 
 	if !app.ValidSHA256(h) {
 		return r, nil
 	}
-	q := `SELECT scope, fields FROM records WHERE entity = ? AND ` + s.d.jsonText("fields", "sha256") + ` = ?`
+	// The records naming h, through their index (fileindex.go).
+	q := `SELECT r.scope, r.fields FROM attachment_files a JOIN records r ON r.entity = ? AND r.id = a.id
+		WHERE a.sha256 = ? AND a.voided = 0`
 	args := []any{app.EntityAttachment, h}
 	if acc.scope != syncproto.ScopeProvince {
-		q += ` AND scope = ?`
+		q += ` AND a.scope = ?`
 		args = append(args, acc.scope)
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
@@ -317,36 +327,30 @@ func (s *Store) GetFile(ctx context.Context, deviceID string, req syncproto.File
 	if !right.read {
 		return nil, 0, app.Errorf(app.EFORBIDDEN, msgFileForbidden)
 	}
-	f, err := files.Open(req.SHA256)
+	size, err := files.Size(req.SHA256)
 	if errors.Is(err, blobstore.ErrNotFound) {
 		return nil, 0, app.Errorf(app.ENOTFOUND, msgFileNotStored)
 	}
 	if err != nil {
 		return nil, 0, err
 	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, err
-	}
-	if req.Offset < 0 || req.Offset > st.Size() {
-		f.Close()
+	if req.Offset < 0 || req.Offset > size {
 		return nil, 0, app.Errorf(app.EINVALID, "Vị trí đọc tệp không hợp lệ (bad offset).")
 	}
-	n := st.Size() - req.Offset
+	n := size - req.Offset
 	if req.Length > 0 {
 		n = min(n, req.Length)
 	}
 	n = min(n, syncproto.MaxFilePieceBytes)
-	return &sectionFile{Reader: io.NewSectionReader(f, req.Offset, n), f: f}, n, nil
+	r, err := files.ReadSection(req.SHA256, req.Offset, n)
+	if errors.Is(err, blobstore.ErrNotFound) {
+		return nil, 0, app.Errorf(app.ENOTFOUND, msgFileNotStored)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return r, n, nil
 }
-
-type sectionFile struct {
-	io.Reader
-	f io.Closer
-}
-
-func (s *sectionFile) Close() error { return s.f.Close() }
 
 // CommuneFiles is what the server holds of one commune's evidence files.
 type CommuneFiles struct {
@@ -365,25 +369,24 @@ func (s *Store) FilesByCommune(ctx context.Context) ([]CommuneFiles, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT scope, fields FROM records WHERE entity = ?`, app.EntityAttachment)
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT scope, sha256 FROM attachment_files WHERE voided = 0`)
 	if err != nil {
-		return nil, fmt.Errorf("read attachments: %w", err)
+		return nil, fmt.Errorf("read attachment_files: %w", err)
 	}
 	seen := map[string]map[string]bool{}
 	for rows.Next() {
-		var scope, fields string
-		if err := rows.Scan(&scope, &fields); err != nil {
+		var scope, h string
+		if err := rows.Scan(&scope, &h); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("read attachments: %w", err)
+			return nil, fmt.Errorf("read attachment_files: %w", err)
 		}
-		var a app.Attachment
-		if json.Unmarshal([]byte(fields), &a) != nil || a.Voided || !app.ValidSHA256(a.SHA256) {
+		if !app.ValidSHA256(h) {
 			continue
 		}
 		if seen[scope] == nil {
 			seen[scope] = map[string]bool{}
 		}
-		seen[scope][a.SHA256] = true
+		seen[scope][h] = true
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err

@@ -127,6 +127,10 @@ func (s *Store) stopSeenFlusher() {
 // never moves a device's last-seen time back (a push may have written a
 // later one meanwhile). On failure the times are kept for the next flush.
 func (s *Store) flushSeen(ctx context.Context) (err error) {
+	if err := s.flushCursors(ctx); err != nil {
+		s.noteFault(err)
+		return err
+	}
 	pending := s.seen.take()
 	if len(pending) == 0 {
 		return nil

@@ -297,6 +297,9 @@ func Restore(ctx context.Context, db, from string, now func() time.Time) error {
 		if _, err := os.Stat(db); err == nil {
 			return app.Errorf(app.EINVALID, "Đã có cơ sở dữ liệu %s; hãy chuyển nó sang chỗ khác trước khi khôi phục (restore refuses to overwrite).", db)
 		}
+		if err := os.MkdirAll(filepath.Dir(db), 0o750); err != nil {
+			return app.WrapError(app.EINVALID, "Không tạo được thư mục cho cơ sở dữ liệu "+db+".", err)
+		}
 		if err := sqlitefile.Copy(from, db); err != nil {
 			return app.WrapError(app.EINVALID, "Không chép được tệp sao lưu vào chỗ cơ sở dữ liệu.", err)
 		}

@@ -117,6 +117,7 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 				page.Reset = true
 			} else if c.Seq > 0 {
 				start = c.Seq
+				s.cursors.note(deviceID, h.scope, c.Seq) // it holds them (fileprune.go)
 			}
 		}
 		page.NextSeq = start

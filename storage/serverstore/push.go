@@ -592,6 +592,11 @@ func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r reco
 		entity, id, scope, string(fb), string(sb), seq, now, now, sole); err != nil {
 		return 0, fmt.Errorf("write record: %w", err)
 	}
+	if entity == app.EntityAttachment {
+		if err := indexAttachment(ctx, p.tx, id, scope, r.fields); err != nil {
+			return 0, err
+		}
+	}
 	return seq, nil
 }
 

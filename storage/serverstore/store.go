@@ -63,8 +63,8 @@ type Options struct {
 	// Now is the program's clock (app/clock.go); required.
 	Now func() time.Time
 	// FilesDir is the folder of the evidence files' content (files.go):
-	// "" for DefaultFilesDir beside a SQLite file; on PostgreSQL, the
-	// files are kept only if it is set.
+	// "" for DefaultFilesDir beside a SQLite file, and for the database
+	// itself on PostgreSQL (pgcontent.go).
 	FilesDir string
 }
 
@@ -100,7 +100,8 @@ type Store struct {
 	// would (tests: export_test.go, lastseen_test.go).
 	writeFault func() error
 
-	files fileStore // the evidence files' content (files.go)
+	files   fileStore   // the evidence files' content (files.go)
+	cursors cursorNotes // the cursors pulls acknowledged, not yet written (fileprune.go)
 
 	log *slog.Logger // the intake's log (intake.go SetLogger); nil: slog's default
 }
@@ -331,6 +332,9 @@ func fromMS(v sql.NullInt64) time.Time {
 // (see the client's sent log), so nothing acknowledged after the backup is
 // lost.
 func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(BackupFilesDir(path)); err == nil {
+		return app.Errorf(app.EINVALID, "Thư mục %s đã tồn tại; chọn tên tệp sao lưu khác.", BackupFilesDir(path))
+	}
 	if s.d == postgresDialect {
 		return s.backupPostgres(ctx, path)
 	}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"bvntd/app"
 	"bvntd/sync/syncproto"
@@ -50,6 +52,7 @@ func (s *server) fileStatus(c *call) (any, error) {
 	if len(req.Hashes) > syncproto.MaxFileStatusHashes {
 		return nil, errTooLarge(nil)
 	}
+	s.waitPuts(c.r.Context(), req.Hashes)
 	files, err := fs.FileStatus(c.r.Context(), c.dev.id, req)
 	if err != nil {
 		return nil, err
@@ -139,4 +142,81 @@ func (s *server) writeRaw(c *call, b *rawBody) error {
 	c.w.WriteHeader(http.StatusOK)
 	_, err := io.CopyN(c.w, b.r, b.n)
 	return err
+}
+
+// A piece sent over a link that was just cut may still be in the server's
+// hands (its request read, its store not yet reached) when the device
+// asks again where the file stands: the answer would then be the offset
+// from before that piece, and the device would send the piece's bytes
+// again. So the pieces in flight are noted from the moment their request
+// arrives (before authentication, which takes a query), and a question
+// about a file waits, at most putWait, for its pieces in flight to end.
+
+type putKey struct {
+	s    *server
+	hash string
+}
+
+type putFlight struct {
+	n    int
+	done chan struct{}
+}
+
+var (
+	putsMu sync.Mutex
+	puts   = map[putKey]*putFlight{}
+)
+
+// putWait bounds how long a question waits for the pieces in flight.
+const putWait = 5 * time.Second
+
+// putInFlight notes the pieces of files in flight.
+func (s *server) putInFlight(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := r.URL.Query().Get("sha256")
+		if !app.ValidSHA256(h) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		k := putKey{s, h}
+		putsMu.Lock()
+		f := puts[k]
+		if f == nil {
+			f = &putFlight{done: make(chan struct{})}
+			puts[k] = f
+		}
+		f.n++
+		putsMu.Unlock()
+		defer func() {
+			putsMu.Lock()
+			if f.n--; f.n == 0 {
+				delete(puts, k)
+				close(f.done)
+			}
+			putsMu.Unlock()
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// waitPuts waits, at most putWait in all, until no piece of the files
+// hashes is in flight.
+func (s *server) waitPuts(ctx context.Context, hashes []string) {
+	t := time.NewTimer(putWait)
+	defer t.Stop()
+	for _, h := range hashes {
+		putsMu.Lock()
+		f := puts[putKey{s, h}]
+		putsMu.Unlock()
+		if f == nil {
+			continue
+		}
+		select {
+		case <-f.done:
+		case <-t.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
 }

@@ -109,7 +109,7 @@ func New(store Store, opts Options) http.Handler {
 	mux.Handle("POST "+syncproto.PathPush, s.endpoint(true, s.push))
 	mux.Handle("POST "+syncproto.PathPull, s.endpoint(true, s.pull))
 	mux.Handle("POST "+syncproto.PathFileStatus, s.endpoint(true, s.fileStatus))
-	mux.Handle("POST "+syncproto.PathFilePut, s.endpoint(true, s.filePut))
+	mux.Handle("POST "+syncproto.PathFilePut, s.putInFlight(s.endpoint(true, s.filePut)))
 	mux.Handle("POST "+syncproto.PathFileGet, s.endpoint(true, s.fileGet))
 	mux.HandleFunc("GET "+syncproto.PathHealth, s.health)
 	mux.HandleFunc("/", s.notFound)
