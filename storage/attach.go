@@ -61,6 +61,11 @@ func (db *DB) Attach(ctx context.Context, caseID, name string, content io.Reader
 	if err != nil {
 		return app.Attachment{}, app.WrapError(app.EINTERNAL, "Không lưu được tệp "+baseName(name)+" (ổ đĩa đầy hoặc không ghi được).", err)
 	}
+	// The same content attached before may have been removed everywhere
+	// and pruned from the server since: the next sync asks about it again.
+	if err := blobs.ForgetServer(hash); err != nil {
+		return app.Attachment{}, app.WrapError(app.EINTERNAL, "Không ghi được trạng thái tệp "+baseName(name)+".", err)
+	}
 	a := app.Attachment{CaseID: c.ID, Name: fileName(name, p), Type: p.Type, Size: size, SHA256: hash,
 		Width: p.Width, Height: p.Height, Original: keepOriginal && p.Type != app.TypePDF, Note: note}
 	a.UnitCode, a.ID = c.UnitCode, app.NewID()

@@ -59,16 +59,27 @@ func TestAttach_StoredOnceSyncedRemovedWithAReason(t *testing.T) {
 		t.Fatalf("attachment %+v", a)
 	}
 	// The same photo attached to the same case again: a second record,
-	// one content.
+	// one content; the note that the server held it is forgotten (the
+	// server may have pruned it since), so the next sync asks again.
+	blobs, err := db.Blobs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := blobs.MarkOnServer(a.SHA256); err != nil {
+		t.Fatal(err)
+	}
 	b, err := db.Attach(ctx, c.ID, "hoa don.jpg", bytes.NewReader(ph), false, "")
 	if err != nil || b.SHA256 != a.SHA256 {
 		t.Fatalf("again: %+v %v", b, err)
+	}
+	if blobs.OnServer(a.SHA256) {
+		t.Fatal("attached again, the file is still noted as held by the server")
 	}
 	pdf, err := db.Attach(ctx, c.ID, "cong van.pdf", strings.NewReader(testPDF), true, "")
 	if err != nil || pdf.Type != app.TypePDF || pdf.Size != int64(len(testPDF)) || pdf.Original {
 		t.Fatalf("pdf %+v %v", pdf, err)
 	}
-	blobs, _ := db.Blobs()
+	// blobs: the same store as above
 	if hs, _, _ := blobs.List(); len(hs) != 2 {
 		t.Fatalf("the store holds %d contents, want 2", len(hs))
 	}

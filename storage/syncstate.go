@@ -59,7 +59,7 @@ func (db *DB) Cursors(ctx context.Context) ([]app.Cursor, error) {
 // the store's reference data, and so every deadline it counts, use them
 // from the commit on.
 func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued int, err error) {
-	calendar := false
+	calendar, reset := false, false
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		held, err := heldKeys(ctx, tx)
 		if err != nil {
@@ -80,6 +80,7 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 					return err
 				}
 				requeued += int(n)
+				reset = true
 				slog.Warn("server epoch changed: scope downloaded again, sent changes queued again",
 					"scope", p.Scope, "requeued", n)
 			}
@@ -103,6 +104,18 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 	})
 	if err != nil {
 		return 0, err
+	}
+	if reset {
+		// The server restored from a backup may lack files it had: the
+		// notes that it holds them go, so the next sync asks again and
+		// sends what it lacks (the files of the restore's backup are there).
+		if blobs, err := db.Blobs(); err == nil {
+			if n, err := blobs.ForgetAllServer(); err != nil {
+				slog.Warn("server epoch changed: could not forget which files it held", "error", err)
+			} else if n > 0 {
+				slog.Warn("server epoch changed: the files it held are asked again", "files", n)
+			}
+		}
 	}
 	if calendar {
 		years, err := loadHolidayYears(ctx, db.r)

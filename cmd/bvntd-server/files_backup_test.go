@@ -135,6 +135,16 @@ func testBackupRestore(t *testing.T, folder bool) {
 		t.Fatal("the files kept in PostgreSQL did not come back with pg_restore")
 	}
 
+	// A, which attached the damaged file, learns of the restore (the new
+	// epoch) and sends again what the restored server lacks.
+	if folder {
+		a.mustSync()
+		a.mustSync()
+		if err := serverFiles(t, srv).Verify(hBad); err != nil {
+			t.Fatalf("the file left out of the restore was not sent again by A: %v", err)
+		}
+	}
+
 	// B opens the file from the restored server (after its new epoch).
 	bBlobs := withFiles(t, b)
 	b.mustSync()

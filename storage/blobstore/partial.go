@@ -355,6 +355,38 @@ func (s *Store) OnServer(h string) bool {
 	return err == nil
 }
 
+// ForgetServer removes the note that the server holds h (if any): the
+// next sync asks the server about the file again (it was attached again,
+// and the server may have removed its copy since).
+func (s *Store) ForgetServer(h string) error {
+	if !ValidHash(h) {
+		return nil
+	}
+	err := os.Remove(s.serverMark(h))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// ForgetAllServer removes every note that the server holds a file (the
+// server was restored from a backup: what it holds is asked again, and
+// what it lacks is sent again). It returns how many it removed.
+func (s *Store) ForgetAllServer() (int, error) {
+	marks, err := filepath.Glob(filepath.Join(s.dir, "*", "*.server"))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range marks {
+		if err := os.Remove(m); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
 // Drop removes the file of hash h and the note that the server holds it
 // (a device's file removed from its cache, or after a void): should the
 // same content come back, a sync asks the server about it again.
