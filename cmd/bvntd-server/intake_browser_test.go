@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,27 +17,8 @@ import (
 	"bvntd/app/clocktest"
 	"bvntd/cmd/cli"
 	"bvntd/storage"
+	"bvntd/sync/intakeweb/browsertest"
 )
-
-// envIntakeShots names the folder the end-to-end browser test saves its
-// screenshots in (default a temporary folder of the test).
-const envIntakeShots = "BVNTD_INTAKE_SHOTS"
-
-// chromium finds Debian's chromium (.ci/deps.sh installs it); without one
-// the test is skipped, except under CI.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no chromium on PATH under CI: .ci/deps.sh installs Debian's chromium")
-	}
-	t.Skip("no chromium on PATH (bash .ci/deps.sh installs it): the browser test is skipped")
-	return ""
-}
 
 // The online intake end to end, through the real programs: a consumer on
 // a 360×740 phone, in a real headless Chromium on `bvntd-server serve
@@ -49,15 +29,10 @@ func chromium(t *testing.T) string {
 // against the same server) then has the case, marked as from the online
 // channel; its officer acknowledges it and writes a reply, which the next
 // `bvntd sync` sends; the consumer's status page shows "Đã tiếp nhận" and
-// the reply. Every page is saved at phone and desktop width (envIntakeShots).
+// the reply. Every page is saved at phone and desktop width (browsertest.EnvShots).
 func TestIntake_BrowserToTheCommuneLaptopAndBack(t *testing.T) {
-	exe := chromium(t)
-	shots := os.Getenv(envIntakeShots)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	exe := browsertest.Chromium(t)
+	shots := browsertest.ShotsDir(t)
 	clock := clocktest.AtToday(t)
 	ctx := context.Background()
 
@@ -88,14 +63,7 @@ func TestIntake_BrowserToTheCommuneLaptopAndBack(t *testing.T) {
 	bvntd("sync")
 
 	// The browser.
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.Flag("lang", "vi-VN"), chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 3*time.Minute)
-	defer cancel()
+	bctx := browsertest.Open(t, exe, 3*time.Minute)
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(bctx, actions...); err != nil {

@@ -1,38 +1,18 @@
 package intakeweb
 
 import (
-	"context"
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"bvntd/sync/intakeweb/browsertest"
 )
-
-// EnvShots names the folder the browser test saves its screenshots in
-// (default a temporary folder of the test).
-const EnvShots = "BVNTD_INTAKE_SHOTS"
-
-// chromiumPath finds a Chromium to drive: Debian's chromium (.ci/deps.sh
-// installs it). Without one the test is skipped, except under CI.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no chromium on PATH under CI: .ci/deps.sh installs Debian's chromium")
-	}
-	t.Skip("no chromium on PATH (install Debian's chromium, e.g. bash .ci/deps.sh): the browser test is skipped")
-	return ""
-}
 
 // A consumer on a phone (360×740) and on a desktop goes through the whole
 // form in a real headless Chromium: finds "Phường Mỹ Tho" by typing "my
@@ -40,15 +20,10 @@ func chromiumPath(t *testing.T) string {
 // error next to it with everything else kept, fixes it, acknowledges the
 // notice, sends, gets a tracking code, and finds "Đã tiếp nhận" on the
 // status page with the code and the phone's last four digits. Each page
-// is saved as a PNG (EnvShots).
+// is saved as a PNG (browsertest.EnvShots).
 func TestBrowser_IntakeFlow(t *testing.T) {
-	exe := chromiumPath(t)
-	dir := os.Getenv(EnvShots)
-	if dir == "" {
-		dir = t.TempDir()
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	exe := browsertest.Chromium(t)
+	dir := browsertest.ShotsDir(t)
 	for _, size := range []struct {
 		name string
 		w, h int64
@@ -66,14 +41,7 @@ func browserFlow(t *testing.T, exe, dir, size string, width, height int64) {
 	srv := httptest.NewServer(fx.h)
 	defer srv.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("lang", "vi-VN"), chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
+	ctx := browsertest.Open(t, exe, 2*time.Minute)
 
 	step := 0
 	shot := func(name string) {
