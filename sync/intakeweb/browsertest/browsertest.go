@@ -19,9 +19,15 @@ import (
 const EnvShots = "BVNTD_INTAKE_SHOTS"
 
 // Chromium returns the path of a Chromium to drive. Without one the test
-// is skipped, except under CI, where it fails.
+// is skipped, except under CI, where it fails. With -short it is skipped:
+// a browser costs seconds of CPU to start, and the pages do not depend on
+// the day, so .ci/test runs these tests in its full pass and its two full
+// simulated days, not on the five short ones.
 func Chromium(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("the browser tests run without -short")
+	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
