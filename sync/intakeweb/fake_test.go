@@ -80,6 +80,8 @@ type fixture struct {
 	fake  *fakeBackend
 	clock *clocktest.Clock
 	ids   int
+	// ctx, when set, is the requests' context (a client that went away).
+	ctx context.Context
 }
 
 func newFixture(t *testing.T, mod func(*Options)) *fixture {
@@ -108,6 +110,9 @@ func newFixture(t *testing.T, mod func(*Options)) *fixture {
 func (fx *fixture) do(req *http.Request, addr string) *httptest.ResponseRecorder {
 	if addr != "" {
 		req.RemoteAddr = addr
+	}
+	if fx.ctx != nil {
+		req = req.WithContext(fx.ctx)
 	}
 	rec := httptest.NewRecorder()
 	fx.h.ServeHTTP(rec, req)

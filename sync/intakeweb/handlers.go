@@ -86,6 +86,11 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
 				p.errs["form"] = e.Message
 			}
 			h.formAgain(w, p)
+		case r.Context().Err() != nil:
+			// The consumer's connection went away (a closed page, a cut
+			// link) before the case was made: nothing was stored, and no
+			// one is left to answer; not a fault of the server.
+			h.opt.Logger.Info("intake submit abandoned by the client", "err", err.Error())
 		default:
 			h.opt.Logger.Error("intake submit failed", "code", app.ErrorCode(err), "err", err.Error())
 			v := h.formView(p, "")

@@ -3,7 +3,9 @@ package intakeweb
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"html"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -316,6 +318,24 @@ func TestSubmit_Guards(t *testing.T) {
 	h = fx.newForm()
 	if rec := fx.post("/gui", h, goodValues(), nil, "192.0.2.1:1", nil); rec.Code != 503 || !strings.Contains(rec.Body.String(), "Tủ lạnh 180 lít") {
 		t.Fatalf("backend failure: %d", rec.Code)
+	}
+}
+
+// A consumer whose connection goes away while the case is being made (the
+// backend answers with the request's cancellation) is not logged as a
+// fault of the server: nothing was stored and nobody is left to answer.
+func TestSubmit_AbandonedByTheClientIsNoError(t *testing.T) {
+	var log bytes.Buffer
+	fx := newFixture(t, func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&log, nil)) })
+	h := fx.newForm()
+	fx.clock.Advance(time.Minute)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	fx.ctx = ctx
+	fx.fake.failErr = app.WrapError(app.EINTERNAL, "begin intake", context.Canceled)
+	fx.post("/gui", h, goodValues(), nil, "192.0.2.1:1", nil)
+	if strings.Contains(log.String(), "level=ERROR") || !strings.Contains(log.String(), "abandoned by the client") {
+		t.Fatalf("the log says %q", log.String())
 	}
 }
 
