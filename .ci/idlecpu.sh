@@ -5,7 +5,9 @@
 # window under Xvfb, signs in, and measures the process's CPU time
 # (utime+stime from /proc) and its context switches (a proxy of wake-ups)
 # over SECONDS while signed in and idle on the complaint list, then while
-# locked. Prints both as % of one core and switches per second.
+# locked; then the same for a bare Fyne window (a label, nothing else: the
+# floor Fyne's own event loop sets, which polls 60 times a second). Prints
+# each as % of one core and switches per second.
 # Usage: bash .ci/idlecpu.sh [SECONDS]   (default 300: five minutes each)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +24,26 @@ stop() {
 trap stop EXIT
 go build -o "$work/bvntd" .
 go build -o "$work/bvntd-server" ./cmd/bvntd-server
+mkdir -p "$work/floor"
+cat >"$work/floor/main.go" <<'GO'
+// A Fyne window with a label and nothing else: the floor of an idle window.
+package main
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/widget"
+)
+
+func main() {
+	a := app.NewWithID("vn.gov.dongthap.bvntd.floor")
+	w := a.NewWindow("floor")
+	w.SetContent(widget.NewLabel("Fyne"))
+	w.Resize(fyne.NewSize(1366, 768))
+	w.ShowAndRun()
+}
+GO
+go build -o "$work/floor/floor" "$work/floor/main.go"
 export XDG_CONFIG_HOME="$work/xdg"
 data="$work/data" port=$((18681 + RANDOM % 500))
 "$work/bvntd" demo --data "$data" --commune 28261 --seed 1 >/dev/null 2>&1
@@ -69,3 +91,7 @@ measure "signed in, idle (list)"
 xdotool mousemove $((W - 43)) $((H - 22)) click 1   # "Khóa"
 sleep 5
 measure "locked"
+kill "$app" 2>/dev/null || true
+"$work/floor/floor" >/dev/null 2>&1 & app=$!; pids+=($app)
+sleep 15
+measure "bare Fyne window (the floor)"
