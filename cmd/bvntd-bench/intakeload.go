@@ -29,6 +29,11 @@ import (
 // business, not the throughput's. A submission counts when the answer is
 // the confirmation page with a tracking code.
 
+// Like the rest of the load bench (LoadConfig.Now), the consumers time
+// themselves on the real clock: the child server's form checks its fill
+// time on its own wall clock, and a POST's latency is a measurement of
+// real time, not a date the program records.
+
 // intakeFillWait is how long a consumer waits between opening its forms
 // and sending them: the form refuses one sent sooner than its minimum fill
 // time (intakeweb.DefaultMinFillTime, 5 s) after it was shown.

@@ -64,20 +64,8 @@ func TestIntake_BrowserToTheCommuneLaptopAndBack(t *testing.T) {
 
 	// The browser.
 	bctx := browsertest.Open(t, exe, 3*time.Minute)
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return v
-	}
+	page := browsertest.Page{T: t, Ctx: bctx}
+	do, eval := page.Do, page.Eval
 	step := 0
 	phone := func() {
 		do("phone size", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))

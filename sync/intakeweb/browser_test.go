@@ -56,25 +56,13 @@ func browserFlow(t *testing.T, exe, dir, size string, width, height int64) {
 			t.Fatal(err)
 		}
 	}
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	page := browsertest.Page{T: t, Ctx: ctx}
+	do, eval := page.Do, page.Eval
 	value := func(id string) string {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID(id)))
 		if err != nil {
 			t.Fatalf("value of %s: %v", id, err)
-		}
-		return v
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
 		}
 		return v
 	}

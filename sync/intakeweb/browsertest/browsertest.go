@@ -67,3 +67,28 @@ func ShotsDir(t testing.TB) string {
 	}
 	return dir
 }
+
+// Page drives the browser of ctx for test t: each step fails the test
+// with what it was doing.
+type Page struct {
+	T   testing.TB
+	Ctx context.Context
+}
+
+// Do runs the actions; what names them in a failure.
+func (p Page) Do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	p.T.Helper()
+	if err := chromedp.Do(p.Ctx, actions...); err != nil {
+		p.T.Fatalf("%s: %v", what, err)
+	}
+}
+
+// Eval returns the string the JavaScript expression js evaluates to.
+func (p Page) Eval(js string) string {
+	p.T.Helper()
+	v, err := chromedp.Run(p.Ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		p.T.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
