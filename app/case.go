@@ -350,8 +350,8 @@ func toFields(v any) map[string]json.RawMessage {
 	if err != nil {
 		panic("app: marshal record: " + err.Error()) // records hold only marshalable types
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
+	m, err := fieldsOfJSON(b)
+	if err != nil {
 		panic("app: unmarshal record: " + err.Error())
 	}
 	return m

@@ -61,7 +61,7 @@ func EncodeStamps(m map[string]Stamp) []byte {
 
 func (s Stamp) appendJSON(b []byte) []byte {
 	b = append(b, `{"h":"`...)
-	b = append(b, s.HLC.String()...)
+	b = s.HLC.appendTo(b)
 	b = append(b, `","d":`...)
 	b = appendJSONString(b, s.Device)
 	if s.Version != 0 {

@@ -19,7 +19,33 @@ type HLC struct {
 // String encodes h so that the byte order of two encodings is their clock
 // order: 15 zero-padded decimal digits, a dot, 6 digits.
 func (h HLC) String() string {
-	return fmt.Sprintf("%015d.%06d", h.Wall, h.Logical)
+	var b [22]byte
+	return string(h.appendTo(b[:0]))
+}
+
+// appendTo appends h.String() to b without fmt (a stamp per field of
+// every record the server writes: issue 22's profile).
+func (h HLC) appendTo(b []byte) []byte {
+	if h.Wall < 0 || h.Wall > 999_999_999_999_999 || h.Logical > 999_999 {
+		return fmt.Appendf(b, "%015d.%06d", h.Wall, h.Logical)
+	}
+	b = appendPadded(b, uint64(h.Wall), 15)
+	b = append(b, '.')
+	return appendPadded(b, uint64(h.Logical), 6)
+}
+
+// appendPadded appends n in decimal, zero-padded to width digits (n has
+// at most width digits).
+func appendPadded(b []byte, n uint64, width int) []byte {
+	start := len(b)
+	for range width {
+		b = append(b, '0')
+	}
+	for i := len(b) - 1; i >= start && n > 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return b
 }
 
 // IsZero reports whether h is the zero stamp.

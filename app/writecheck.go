@@ -165,13 +165,24 @@ func ValidateWrite(rec HeldRecord, w IncomingWrite, refs Refs, now time.Time) (m
 		out[name] = canon[name]
 	}
 
-	// The record as the write leaves it.
-	whole := heldDoc(w.Entity, rec.Fields)
-	if !rec.Exists {
-		setRaw(whole, map[string]json.RawMessage{"id": mustJSONString(w.RecordID), "unit_code": mustJSONString(w.UnitCode)})
-	}
-	if err := setRaw(whole, out); err != nil {
-		return nil, &Error{Code: EINVALIDVALUE, Message: msgWriteRefused + ": " + msgWrongType, Err: err}
+	// The record as the write leaves it. A new record is the written
+	// values (out decodes into them again) with its id and commune.
+	whole := written
+	if rec.Exists {
+		whole = heldDoc(w.Entity, rec.Fields)
+		if err := setRaw(whole, out); err != nil {
+			return nil, &Error{Code: EINVALIDVALUE, Message: msgWriteRefused + ": " + msgWrongType, Err: err}
+		}
+	} else {
+		head := map[string]json.RawMessage{}
+		for name, v := range map[string]string{"id": w.RecordID, "unit_code": w.UnitCode} {
+			if _, written := w.Fields[name]; !written {
+				head[name] = mustJSONString(v)
+			}
+		}
+		if len(head) > 0 {
+			setRaw(whole, head)
+		}
 	}
 	return out, valueError(w.Entity, only(FieldErrors(validateDoc(whole, refs, now)), w.Fields))
 }
@@ -251,8 +262,7 @@ func encodeFields(d syncDoc) (map[string]json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]json.RawMessage
-	return m, json.Unmarshal(b, &m)
+	return fieldsOfJSON(b)
 }
 
 // nfcStrings puts every text of the record d (a pointer to a plain JSON

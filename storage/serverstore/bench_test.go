@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"bvntd/app"
 	"bvntd/app/clocktest"
@@ -59,6 +60,42 @@ func BenchmarkApplyPush(b *testing.B) {
 				for j := range muts {
 					muts[j] = benchCase(app.NewID(), "28261", app.HLC{Wall: clock.Now().UnixMilli(), Logical: uint32(i*batch + j)})
 				}
+				if _, err := s.ApplyPush(context.Background(), d.ID, syncproto.PushRequest{Mutations: muts}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*batch), "ms/mutation")
+		})
+	}
+}
+
+// BenchmarkApplyPush_LaptopCases measures a bulk push as a laptop sends
+// its first sync (issue 22's scenario a): batches of 130 new cases with
+// every field of app.Case, as the outbox holds them.
+func BenchmarkApplyPush_LaptopCases(b *testing.B) {
+	clock := clocktest.AtToday(b)
+	for engine, s := range benchStores(b, clock) {
+		b.Run(engine, func(b *testing.B) {
+			d := MustEnroll(b, s, "28261")
+			const batch = 130
+			at := clock.Now().UTC().Truncate(time.Second)
+			b.ResetTimer()
+			for i := range b.N {
+				b.StopTimer() // the laptop's part
+				muts := make([]syncproto.Mutation, batch)
+				for j := range muts {
+					n := i*batch + j
+					c := app.Case{RecordHead: app.RecordHead{ID: app.NewID(), UnitCode: "28261", CreatedAt: at, CreatedBy: "Cán bộ Thử Nghiệm",
+						UpdatedAt: at, UpdatedBy: "Cán bộ Thử Nghiệm"},
+						Number: fmt.Sprintf("28261-2026-A7K3-%04d", n%10000), ReceivedAt: at.Add(-time.Hour), Channel: "truc_tiep",
+						Kind: "khieu_nai", Status: app.StatusReceived, ConsumerName: "Nguyễn Thị Thử Nghiệm", ConsumerPhone: "0900000000",
+						ConsumerAddress: "Ấp 1, xã Thử Nghiệm", BusinessName: "Cửa hàng Thử Nghiệm", BusinessAddress: "Số 1 đường Thử Nghiệm",
+						Sector: "thuc_pham", Summary: "Mua hàng hết hạn sử dụng, đề nghị đổi hàng và bồi thường theo quy định"}
+					h := app.HLC{Wall: at.UnixMilli(), Logical: uint32(n)}
+					muts[j] = syncproto.Mutation{ID: app.NewID(), Entity: app.EntityCase, RecordID: c.ID, Scope: "28261",
+						Op: app.OpUpsert, Fields: c.Fields(), HLC: h.String(), DeviceTimeMS: h.Wall, Officer: "Cán bộ Thử Nghiệm"}
+				}
+				b.StartTimer()
 				if _, err := s.ApplyPush(context.Background(), d.ID, syncproto.PushRequest{Mutations: muts}); err != nil {
 					b.Fatal(err)
 				}

@@ -47,6 +47,9 @@ func (p *pusher) forwardAfterMerge(ctx context.Context, m syncproto.Mutation, fi
 	if m.Entity != app.EntityCase {
 		return nil
 	}
+	if to := fields["forwarded_to"]; len(to) == 0 || string(to) == `""` || string(to) == "null" {
+		return nil // most cases: not forwarded, and not worth decoding
+	}
 	var c app.Case
 	if err := c.SetFields(fields); err != nil {
 		return fmt.Errorf("forward: read case: %w", err)
