@@ -16,6 +16,7 @@ func FuzzSplitObject(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(` { "a" : [1, {"b":"}"}] , "c":"\"x\\\\", "d":null,"e":-1.5e3 } `))
 	f.Add([]byte(`{"a":{"b":[[],{}]},"a":2}`))
+	f.Add([]byte("{\"\x85\":\"\"}")) // a non-ASCII name: encoding/json reads it as U+FFFD
 	f.Fuzz(func(t *testing.T, b []byte) {
 		got, ok := splitObject(b)
 		if !ok || !json.Valid(b) {
