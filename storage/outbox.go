@@ -56,12 +56,21 @@ func (db *DB) appendMutationAt(ctx context.Context, tx *sql.Tx, entity, recordID
 // pending). Mutations of a record with a parked (rejected) mutation wait
 // behind it, so the order of changes to one record is kept.
 func (db *DB) PendingBatch(ctx context.Context, maxBytes int) ([]app.Mutation, error) {
+	return db.PendingAfter(ctx, "", maxBytes)
+}
+
+// PendingAfter is PendingBatch of the pending mutations queued after the
+// mutation afterID (all of them for ""): the batch that follows one on its
+// way to the server, read while that one is sent (issue 22). A batch
+// whose mutation afterID has left the outbox meanwhile is empty.
+func (db *DB) PendingAfter(ctx context.Context, afterID string, maxBytes int) ([]app.Mutation, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT mutation_id, entity, record_id, unit_code, op, fields,
 			hlc, officer, device_time, base_version
 		FROM outbox o
 		WHERE state = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox p
 			WHERE p.state = 'parked' AND p.entity = o.entity AND p.record_id = o.record_id AND p.seq < o.seq)
-		ORDER BY seq`)
+		  AND (? = '' OR seq > (SELECT seq FROM outbox WHERE mutation_id = ?))
+		ORDER BY seq`, afterID, afterID)
 	if err != nil {
 		return nil, fmt.Errorf("pending batch: %w", err)
 	}

@@ -209,28 +209,119 @@ const (
 	minPageBytes = 4 << 10
 )
 
+// pendingAfter is the outbox read of a store that can read the batch
+// after one being sent (storage.DB): push then prepares the next batch
+// while the server applies the current one.
+type pendingAfter interface {
+	PendingAfter(ctx context.Context, afterID string, maxBytes int) ([]app.Mutation, error)
+}
+
+// preparedPush is a batch of the outbox ready to send: its gzipped body
+// but for the device's clock, which is read when it is sent.
+type preparedPush struct {
+	batch []app.Mutation
+	head  []byte
+	err   error
+}
+
+// preparePush reads the batch after the mutation afterID ("": the oldest)
+// within budget and encodes it.
+func (c *Client) preparePush(ctx context.Context, afterID string, budget int) preparedPush {
+	var p preparedPush
+	if afterID == "" {
+		p.batch, p.err = c.Store.PendingBatch(ctx, budget)
+	} else {
+		p.batch, p.err = c.Store.(pendingAfter).PendingAfter(ctx, afterID, budget)
+	}
+	if p.err != nil || len(p.batch) == 0 {
+		return p
+	}
+	muts := make([]syncproto.Mutation, len(p.batch))
+	for i, m := range p.batch {
+		muts[i] = toWire(m)
+	}
+	p.head, p.err = syncproto.EncodePushHead(c.Store.DeviceID(), muts)
+	return p
+}
+
+// push sends the outbox, oldest first, in batches of at most the budget.
+// With a store that reads the batch after another (pendingAfter), the
+// next batch is read and encoded, and the previous answer stored, while
+// the server applies the current batch; it is sent only after the current
+// one is answered, so that the server applies a device's batches in
+// order, and it is read again if the current answer parked a mutation
+// (the later changes of that record wait behind it).
 func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error {
 	ceil := c.BatchBytes
 	if ceil <= 0 {
 		ceil = DefaultBatchBytes
 	}
+	_, ahead := c.Store.(pendingAfter)
 	budget, attempt := ceil, 0
+	var (
+		cur     *preparedPush
+		toApply []app.MutationResult // answered, not yet stored
+	)
 	for {
-		batch, err := c.Store.PendingBatch(ctx, budget)
-		if err != nil {
-			return err
+		if cur == nil {
+			p := c.preparePush(ctx, "", budget)
+			cur = &p
 		}
-		if len(batch) == 0 {
+		if cur.err != nil {
+			if len(toApply) > 0 {
+				return errors.Join(cur.err, c.Store.ApplyResults(ctx, toApply))
+			}
+			return cur.err
+		}
+		if len(cur.batch) == 0 {
+			if len(toApply) > 0 {
+				return c.Store.ApplyResults(ctx, toApply)
+			}
 			return nil
 		}
-		req := syncproto.PushRequest{DeviceID: c.Store.DeviceID(), Mutations: make([]syncproto.Mutation, len(batch)),
-			DeviceNowMS: c.now().UnixMilli()}
-		for i, m := range batch {
-			req.Mutations[i] = toWire(m)
+		slog.Debug("sync: push batch", "mutations", len(cur.batch), "budget_bytes", budget, "attempt", attempt+1)
+		var (
+			done      chan struct{}
+			applyErr  error
+			following preparedPush // the next batch, read meanwhile
+		)
+		if ahead {
+			done = make(chan struct{})
+			last, applying := cur.batch[len(cur.batch)-1].ID, toApply
+			go func() {
+				defer close(done)
+				if len(applying) > 0 {
+					if applyErr = c.Store.ApplyResults(ctx, applying); applyErr != nil {
+						return
+					}
+				}
+				following = c.preparePush(ctx, last, budget)
+			}()
+		} else if len(toApply) > 0 {
+			if err := c.Store.ApplyResults(ctx, toApply); err != nil {
+				return err
+			}
 		}
-		slog.Debug("sync: push batch", "mutations", len(batch), "budget_bytes", budget, "attempt", attempt+1)
+		toApply = nil
+		body, err := syncproto.EncodePushTail(cur.head, c.now().UnixMilli())
 		var resp syncproto.PushResponse
-		if err := c.once(ctx, e, syncproto.PathPush, req, &resp); err != nil {
+		if err == nil {
+			err = c.send(ctx, e, syncproto.PathPush, body, &resp)
+		}
+		next := (*preparedPush)(nil)
+		if done != nil {
+			<-done
+			if applyErr != nil {
+				return applyErr
+			}
+			// Empty: the batch may have been read before more was queued.
+			if len(following.batch) > 0 || following.err != nil {
+				next = &following
+			}
+		}
+		batch := cur.batch
+		cur = nil
+		if err != nil {
 			var se *statusError
 			if errors.As(err, &se) && se.status == http.StatusRequestEntityTooLarge && len(batch) > 1 {
 				slog.Debug("sync: push batch too large; halved", "budget_bytes", budget/2)
@@ -253,6 +344,7 @@ func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error 
 		for _, m := range batch {
 			sent[m.ID] = true
 		}
+		parked := false
 		for _, r := range resp.Results {
 			if !sent[r.MutationID] {
 				continue
@@ -263,6 +355,7 @@ func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error 
 				res.Pushed++
 			case syncproto.StatusRejected:
 				res.Rejected++
+				parked = true
 				slog.Warn("mutation rejected", "mutation", r.MutationID, "code", r.Code)
 			}
 		}
@@ -270,8 +363,13 @@ func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error 
 			return app.WrapError(app.EINTERNAL, "Máy chủ trả lời không đúng giao thức.", errors.New("push: no result for any mutation"))
 		}
 		slog.Debug("sync: push answered", "results", len(results), "pushed_total", res.Pushed, "rejected_total", res.Rejected)
-		if err := c.Store.ApplyResults(ctx, results); err != nil {
-			return err
+		if parked || next == nil {
+			// Stored now: the next batch is read after it.
+			if err := c.Store.ApplyResults(ctx, results); err != nil {
+				return err
+			}
+		} else {
+			toApply, cur = results, next
 		}
 		c.report(Progress{Phase: "push", Pushed: res.Pushed})
 	}
@@ -656,6 +754,11 @@ func (c *Client) once(ctx context.Context, e app.Enrollment, path string, req, r
 	if err != nil {
 		return err
 	}
+	return c.send(ctx, e, path, body, resp)
+}
+
+// send posts body, gzipped JSON, and decodes the answer into resp.
+func (c *Client) send(ctx context.Context, e app.Enrollment, path string, body []byte, resp any) error {
 	r, err := http.NewRequestWithContext(ctx, http.MethodPost, e.ServerURL+path, bytes.NewReader(body))
 	if err != nil {
 		return app.WrapError(app.EINVALID, "Địa chỉ máy chủ không hợp lệ.", err)

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"bvntd/app"
+	"bvntd/app/clocktest"
+	"bvntd/sync/syncproto"
+	"bvntd/sync/syncserver"
+)
+
+// A push in many small batches reads and encodes each batch while the
+// server applies the one before (issue 22): every case still arrives, and a change refused in one batch holds back the later
+// change of the same record that the next batch, read ahead, held — it is
+// read again after the refusal, without it.
+func TestPush_BatchesReadAheadKeepOrderAndHoldBehindARefusal(t *testing.T) {
+	clock := clocktest.AtToday(t)
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a := newLaptop(t, srv, "28261", 0)
+	a.client.BatchBytes = 1500 // one or two cases a batch
+	ctx := context.Background()
+
+	var want []string
+	add := func(n int) {
+		for range n {
+			want = append(want, a.newCase("Người Thử Nghiệm").ID)
+		}
+	}
+	add(4)
+	// A case of another commune: the server refuses it (scope).
+	intruder := &app.Case{RecordHead: app.RecordHead{UnitCode: "29905"}, ReceivedAt: a.db.Now().Add(-3600e9), Channel: "truc_tiep",
+		Kind: "phan_anh", ConsumerName: "Người Ghi Nhầm Xã", Sector: "khac", Summary: strings.Repeat("Ghi vào xã khác. ", 100)}
+	if err := a.db.CreateCase(ctx, intruder); err != nil {
+		t.Fatal(err)
+	}
+	// Its edit comes next: a batch of its own (the case fills one), the
+	// one read while the case is sent.
+	a.edit(intruder.ID, func(c *app.Case) { c.Summary = "Bổ sung sau khi ghi nhầm." })
+	add(11)
+
+	before := srv.served(syncproto.PathPush)
+	res, err := a.client.Sync(ctx)
+	if err != nil || res.Rejected != 1 || res.Pushed != len(want) {
+		t.Fatalf("sync: %+v %v (want %d pushed, 1 rejected)", res, err, len(want))
+	}
+	if n := srv.served(syncproto.PathPush) - before; n < 8 {
+		t.Fatalf("%d pushes: the test needs many small batches", n)
+	}
+	if pending, parked, _ := a.db.OutboxCount(ctx); pending != 1 || parked != 1 {
+		t.Fatalf("outbox: %d pending, %d parked; want the edit held behind the refused case", pending, parked)
+	}
+	dump := srv.dump()
+	if strings.Contains(dump, intruder.ID) {
+		t.Fatal("the server stored the refused case or its later edit")
+	}
+	for _, id := range want {
+		if n := strings.Count(dump, id); n == 0 {
+			t.Fatalf("case %s is not on the server", id)
+		}
+	}
+	// A second sync sends nothing more: the held edit stays held.
+	res, err = a.client.Sync(ctx)
+	if err != nil || res.Pushed != 0 || res.Rejected != 0 {
+		t.Fatalf("second sync: %+v %v", res, err)
+	}
+}
