@@ -350,7 +350,7 @@ func toFields(v any) map[string]json.RawMessage {
 	if err != nil {
 		panic("app: marshal record: " + err.Error()) // records hold only marshalable types
 	}
-	m, err := fieldsOfJSON(b)
+	m, err := ValidObjectFields(b)
 	if err != nil {
 		panic("app: unmarshal record: " + err.Error())
 	}

@@ -121,8 +121,10 @@ func stringEnd(b []byte, i int) (int, bool) {
 	return len(b), false
 }
 
-// fieldsOfJSON is the members of b, a JSON object Marshal wrote.
-func fieldsOfJSON(b []byte) (map[string]json.RawMessage, error) {
+// ValidObjectFields returns the members of b, a JSON object known to be
+// valid: written by Marshal, or stored under a CHECK (json_valid(…)), like
+// the outbox's fields. A value is cut, not checked (see splitObject).
+func ValidObjectFields(b []byte) (map[string]json.RawMessage, error) {
 	if m, ok := splitObject(b); ok {
 		return m, nil
 	}

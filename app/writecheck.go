@@ -262,7 +262,7 @@ func encodeFields(d syncDoc) (map[string]json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fieldsOfJSON(b)
+	return ValidObjectFields(b)
 }
 
 // nfcStrings puts every text of the record d (a pointer to a plain JSON

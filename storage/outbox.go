@@ -89,7 +89,8 @@ func (db *DB) PendingAfter(ctx context.Context, afterID string, maxBytes int) ([
 			break
 		}
 		size += len(fields) + 300 // the envelope of a mutation on the wire
-		if err := json.Unmarshal([]byte(fields), &m.Fields); err != nil {
+		// Valid JSON: the table checks it (json_valid).
+		if m.Fields, err = app.ValidObjectFields([]byte(fields)); err != nil {
 			return nil, fmt.Errorf("outbox %s: %w", m.ID, err)
 		}
 		if m.HLC, err = app.ParseHLC(hlc); err != nil {

@@ -24,6 +24,10 @@ func (s *Store) UsePlainSequence(ctx context.Context) error {
 	return err
 }
 
+// PrepareAhead turns on or off the validation of a batch's mutations
+// ahead of its transaction (prepare), for every store of the process.
+func PrepareAhead(on bool) { prepareOff.Store(!on) }
+
 // SetBeforeCommit makes every push call f just before it commits.
 func (s *Store) SetBeforeCommit(f func()) { s.beforeCommit = f }
 

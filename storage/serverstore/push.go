@@ -121,8 +121,14 @@ const (
 // bounded by the server's clock; and each device's stamps are kept
 // increasing in its outbox order.
 func (s *Store) ApplyPush(ctx context.Context, deviceID string, req syncproto.PushRequest) ([]syncproto.PushResult, error) {
+	refs, err := s.catalogue()
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	pre := prepare(req, refs, checkAt(now, req.DeviceNowMS))
 	for attempt := 1; ; attempt++ {
-		res, err := s.applyPush(ctx, deviceID, req)
+		res, err := s.applyPush(ctx, deviceID, req, refs, now, pre)
 		if err == nil || s.d != postgresDialect || attempt == maxPushAttempts || !retryable(err) {
 			return res, err
 		}
@@ -137,7 +143,8 @@ func (s *Store) ApplyPush(ctx context.Context, deviceID string, req syncproto.Pu
 // maxPushAttempts bounds the runs of a batch PostgreSQL aborted (retryable).
 const maxPushAttempts = 5
 
-func (s *Store) applyPush(ctx context.Context, deviceID string, req syncproto.PushRequest) ([]syncproto.PushResult, error) {
+func (s *Store) applyPush(ctx context.Context, deviceID string, req syncproto.PushRequest, refs app.Refs, now time.Time,
+	pre []prepared) ([]syncproto.PushResult, error) {
 	muts := req.Mutations
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -149,11 +156,6 @@ func (s *Store) applyPush(ctx context.Context, deviceID string, req syncproto.Pu
 	if err != nil {
 		return nil, err
 	}
-	refs, err := s.catalogue()
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
 	p := pusher{s: s, tx: tx, device: deviceID, devScope: acc.scope, acc: acc, now: now, refs: refs,
 		checkAt: checkAt(now, req.DeviceNowMS), seqs: map[string]int64{}}
 	if req.DeviceNowMS > 0 {
@@ -175,6 +177,10 @@ func (s *Store) applyPush(ctx context.Context, deviceID string, req syncproto.Pu
 	}
 	results := make([]syncproto.PushResult, len(muts))
 	for i, m := range muts {
+		p.pre = nil
+		if pre != nil {
+			p.pre = &pre[i]
+		}
 		r, err := p.apply(ctx, m)
 		if err != nil {
 			return nil, fmt.Errorf("mutation %d: %w", i, err)
@@ -230,6 +236,9 @@ type pusher struct {
 	// seqs holds each scope's last sequence number handed out in this
 	// batch; saved once at the end.
 	seqs map[string]int64
+	// pre is what was worked out for the mutation being applied before
+	// the transaction (prepare), or nil.
+	pre *prepared
 }
 
 // lockScopes takes, in scope order, the counter row of every scope the
@@ -342,7 +351,13 @@ func (p *pusher) apply(ctx context.Context, m syncproto.Mutation) (syncproto.Pus
 		res.Status, res.Code, res.Message = syncproto.StatusRejected, syncproto.CodeInvalid, msgBadMutationID
 		return res, nil
 	}
-	payload, hash, err := canonicalPayload(m)
+	var payload, hash string
+	var err error
+	if p.pre != nil {
+		payload, hash, err = p.pre.payload, p.pre.hash, p.pre.payloadErr
+	} else {
+		payload, hash, err = canonicalPayload(m)
+	}
 	if err != nil {
 		res.Status, res.Code, res.Message = syncproto.StatusRejected, syncproto.CodeInvalid, msgBadField
 		return res, nil
@@ -426,7 +441,10 @@ func (p *pusher) authorise(m syncproto.Mutation) *rejection {
 // mutation's form, the officer's name (put in NFC: it is kept in the audit
 // trail and in conflict records), and the number, size, names and UTF-8 of
 // its fields.
-func (p *pusher) validate(m *syncproto.Mutation) (app.HLC, *rejection) {
+func (p *pusher) validate(m *syncproto.Mutation) (app.HLC, *rejection) { return checkForm(m) }
+
+// checkForm is validate: it reads nothing but m.
+func checkForm(m *syncproto.Mutation) (app.HLC, *rejection) {
 	if !app.IsEntity(m.Entity) { // a case, a step, a conflict or a declared app.Kind
 		return app.HLC{}, reject(syncproto.CodeInvalid, msgBadEntity)
 	}
@@ -490,7 +508,12 @@ func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (ap
 	if rej := refusal(app.CheckWrite(held, w)); rej != nil {
 		return app.HLC{}, 0, rej, nil // before bound: a refused write takes no stamp
 	}
-	fields, err := app.ValidateWrite(held, w, p.refs, p.checkAt)
+	var fields map[string]json.RawMessage
+	if p.pre != nil && p.pre.validated && !rec.exists {
+		fields, err = p.pre.fields, p.pre.validateErr // the same call, made ahead
+	} else {
+		fields, err = app.ValidateWrite(held, w, p.refs, p.checkAt)
+	}
 	if rej := refusal(err); rej != nil {
 		return app.HLC{}, 0, rej, nil
 	} else if err != nil {
