@@ -59,6 +59,16 @@ type Config struct {
 	Timer func(running bool)
 	// Log receives progress lines; nil: none.
 	Log io.Writer
+	// Records, if set, is a complaint register (.xlsx) the first device
+	// imports (`bvntd import --register`) instead of the demo cases: the
+	// same records another system is measured on (side.go). Cases is then
+	// the number of rows imported.
+	Records string
+	// ServerBin, if set, is a `bvntd-server` binary that serves each
+	// scenario as a child process on loopback, so that the client's and
+	// the server's CPU are measured apart (side.go); empty: the server runs
+	// in this process.
+	ServerBin string
 	// Now is the clock of the devices and the server (app/clock.go): the
 	// dates they record and stamp; nil: the wall clock. Tests pass the
 	// day they simulate. The bench's own timings use the real clock.
@@ -75,6 +85,9 @@ type Result struct {
 	Scenario *Scenario
 	Wall     time.Duration // the sync command, start to end
 	CPU      time.Duration // CPU time of the process meanwhile (client and server)
+	// ServerCPU is the child server's CPU time meanwhile (Config.ServerBin;
+	// CPU is then the client's, the link simulator included).
+	ServerCPU time.Duration
 	// Phases of the sync, from the requests seen on the link: before the
 	// first request (opening the store), pushing, pulling, after the last
 	// answer (closing).
@@ -103,6 +116,7 @@ type Bench struct {
 	genErr   error
 	ref      *Result // scenario a, the reference of d and d128k
 	seq      int
+	cur      *server // the server of the scenario running
 }
 
 // NewBench checks cfg and fills in its defaults.
@@ -418,15 +432,17 @@ func (b *Bench) timedSync(s *Scenario, dev *device, link *netsim.Link) (*Result,
 	if b.cfg.Timer != nil {
 		b.cfg.Timer(true)
 	}
+	srv0 := b.cur.cpu()
 	start, cpu0 := time.Now(), cpuTime()
 	err := dev.run(hc, "sync", "--timeout", "30m")
 	end, cpu1 := time.Now(), cpuTime()
+	srv1 := b.cur.cpu()
 	if b.cfg.Timer != nil {
 		b.cfg.Timer(false)
 	}
 	hc.CloseIdleConnections()
 
-	r := &Result{Wall: end.Sub(start), CPU: cpu1 - cpu0, Link: link, Up: link.Sent(), Down: link.Received(),
+	r := &Result{Wall: end.Sub(start), CPU: cpu1 - cpu0, ServerCPU: srv1 - srv0, Link: link, Up: link.Sent(), Down: link.Received(),
 		Cuts: link.Cuts(), Dials: link.Dials()}
 	rec.fill(r, start, end)
 	if err != nil {
@@ -619,11 +635,13 @@ func (b *timedBody) Close() error {
 	return b.ReadCloser.Close()
 }
 
-// server is a provincial server on loopback.
+// server is a provincial server on loopback: in this process (ts), or a
+// child process (child, Config.ServerBin) on the same database.
 type server struct {
-	st  *serverstore.Store
-	ts  *httptest.Server
-	url string
+	st    *serverstore.Store
+	ts    *httptest.Server
+	child *loadServer
+	url   string
 }
 
 func (b *Bench) server(name string) (*server, error) {
@@ -635,14 +653,40 @@ func (b *Bench) server(name string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b.cfg.ServerBin != "" {
+		// The child serves the database this process has made (and reads
+		// for enrolment codes and counts).
+		child, err := startLoadServer(context.Background(), &LoadConfig{Work: dir, DB: filepath.Join(dir, "server.sqlite"),
+			ServerBin: b.cfg.ServerBin})
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		b.cur = &server{st: st, child: child, url: child.url}
+		return b.cur, nil
+	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ts := httptest.NewServer(syncserver.New(st, syncserver.Options{Logger: quiet, Now: b.cfg.Now}))
-	return &server{st: st, ts: ts, url: ts.URL}, nil
+	b.cur = &server{st: st, ts: ts, url: ts.URL}
+	return b.cur, nil
 }
 
 func (s *server) close() {
-	s.ts.Close()
+	if s.child != nil {
+		s.child.stop()
+	} else {
+		s.ts.Close()
+	}
 	s.st.Close()
+}
+
+// cpu is the child server's CPU time so far (0 for a server in this
+// process: its CPU is the process's).
+func (s *server) cpu() time.Duration {
+	if s == nil || s.child == nil {
+		return 0
+	}
+	return s.child.cpu()
 }
 
 // count returns the records on the server.
@@ -695,9 +739,13 @@ func (b *Bench) makeTemplate() error {
 	b.once.Do(func() {
 		d := &device{dir: filepath.Join(b.cfg.Work, "template-device"), now: b.cfg.Now}
 		start := time.Now()
-		// Plain cases (new, no workflow steps): the targets are written
-		// for cases, one record and one mutation each.
-		b.genErr = d.run(nil, "demo", "--commune", Commune, "--complaints", strconv.Itoa(b.cfg.Cases), "--seed", "1", "--plain")
+		if b.cfg.Records != "" {
+			b.genErr = b.importRecords(d)
+		} else {
+			// Plain cases (new, no workflow steps): the targets are written
+			// for cases, one record and one mutation each.
+			b.genErr = d.run(nil, "demo", "--commune", Commune, "--complaints", strconv.Itoa(b.cfg.Cases), "--seed", "1", "--plain")
+		}
 		b.genTime = time.Since(start)
 		b.template = d.dir
 		if b.genErr == nil {

@@ -20,6 +20,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -37,7 +38,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "store" {
 		return runStore(args[1:], stdout, stderr)
 	}
-	fs := flag.NewFlagSet("bvntd-bench", flag.ContinueOnError)
+	if len(args) > 0 && args[0] == "side" {
+		return runSide(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "records" {
+		return runRecords(args[1:], stdout, stderr)
+	}
+	return runSync("bvntd-bench", false, args, stdout, stderr)
+}
+
+// runSync runs the sync scenarios: the server in this process, or (side)
+// as a child process, each side's CPU then measured apart (side.go).
+func runSync(name string, side bool, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cases := fs.Int("cases", refCases, "cases of the first push")
 	edits := fs.Int("edits", 100, "edits of scenario c")
@@ -48,6 +61,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	tracePrefix := fs.String("trace", "", "trace the timed sync of each scenario into PREFIX.<scenario>.trace (go tool trace)")
 	scale := fs.Float64("link-scale", 1, "make the shaped links this many times faster (quick checks only)")
 	verbose := fs.Bool("v", false, "show the client's and server's logs")
+	var records, serverBin *string
+	if side {
+		records = fs.String("records", "", "a complaint register (.xlsx) the first device imports instead of the demo cases (--cases is then its row count)")
+		serverBin = fs.String("server-bin", "", "a built bvntd-server (default: go build ./cmd/bvntd-server)")
+	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -74,8 +92,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 			names = append(names, n)
 		}
 	}
-	b, err := NewBench(Config{Cases: *cases, Edits: *edits, Scenarios: names, Work: dir,
-		LinkScale: *scale, CPUProfile: *cpuprofile, Trace: *tracePrefix, Log: stderr})
+	cfg := Config{Cases: *cases, Edits: *edits, Scenarios: names, Work: dir,
+		LinkScale: *scale, CPUProfile: *cpuprofile, Trace: *tracePrefix, Log: stderr}
+	if side {
+		cfg.Records, cfg.ServerBin = *records, *serverBin
+		if cfg.ServerBin == "" {
+			bin, err := buildServer(context.Background(), dir)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			cfg.ServerBin = bin
+		}
+	}
+	b, err := NewBench(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
@@ -123,11 +153,22 @@ func Report(b *Bench, st RecordStats, results []*Result) string {
 	if rev := revision(); rev != "" {
 		fmt.Fprintf(&w, " · build %s", rev)
 	}
+	if cfg.ServerBin != "" {
+		fmt.Fprintf(&w, " · server: bvntd-server serve in its own process")
+	}
 	fmt.Fprintf(&w, "\n\n")
-	fmt.Fprintf(&w, "Demo cases: %d records, **%.0f B of JSON per record** on average (min %d, max %d; the device's dump), %.0f B gzipped (level 6, the whole dump).\n\n",
-		st.Records, st.Avg(), st.Min, st.Max, float64(st.GzipBytes)/float64(max(st.Records, 1)))
+	what := "Demo cases"
+	if cfg.Records != "" {
+		what = "Records of " + filepath.Base(cfg.Records) + " (bvntd import --register)"
+	}
+	fmt.Fprintf(&w, "%s: %d records, **%.0f B of JSON per record** on average (min %d, max %d; the device's dump), %.0f B gzipped (level 6, the whole dump).\n\n",
+		what, st.Records, st.Avg(), st.Min, st.Max, float64(st.GzipBytes)/float64(max(st.Records, 1)))
 
-	fmt.Fprintf(&w, "| Scenario | Description | Wall time | CPU | open / push / pull | Bytes up | Bytes down | Cuts | Requests push / pull | Target | Result |\n")
+	cpuHead := "CPU"
+	if cfg.ServerBin != "" {
+		cpuHead = "CPU client + server"
+	}
+	fmt.Fprintf(&w, "| Scenario | Description | Wall time | %s | open / push / pull | Bytes up | Bytes down | Cuts | Requests push / pull | Target | Result |\n", cpuHead)
 	fmt.Fprintf(&w, "|---|---|---:|---:|---|---:|---:|---:|---:|---|---|\n")
 	for _, r := range results {
 		s := r.Scenario
@@ -141,11 +182,19 @@ func Report(b *Bench, st RecordStats, results []*Result) string {
 		if r.Note != "" {
 			res += " (" + r.Note + ")"
 		}
+		cpu := dur(r.CPU)
+		if cfg.ServerBin != "" {
+			cpu += " + " + dur(r.ServerCPU)
+		}
 		fmt.Fprintf(&w, "| %s | %s | %s | %s | %s / %s / %s | %s | %s | %d | %d / %d | %s | %s |\n",
-			s.Name, b.desc(s), dur(r.Wall), dur(r.CPU), dur(r.Open), dur(r.Push), dur(r.Pull),
+			s.Name, b.desc(s), dur(r.Wall), cpu, dur(r.Open), dur(r.Push), dur(r.Pull),
 			kb(r.Up), kb(r.Down), r.Cuts, r.Pushes, r.Pulls, r.Target, res)
 	}
-	fmt.Fprintf(&w, "\nWall time is the `bvntd sync` command (opening the store, push, pull, closing); CPU is the process's CPU time meanwhile, client and server together (both run in this process); the phases run from the first request of a kind to the end of its last answer. Bytes are what crossed the simulated link, HTTP headers included (kB = 1000 B, MB = 10^6 B). A sync pushes, then pulls: the first push also pulls its own records back.\n")
+	cpuNote := "CPU is the process's CPU time meanwhile, client and server together (both run in this process)"
+	if cfg.ServerBin != "" {
+		cpuNote = "CPU is the client's (this process's: the `bvntd sync` command and the link simulator) plus the server's (its process's, from /proc)"
+	}
+	fmt.Fprintf(&w, "\nWall time is the `bvntd sync` command (opening the store, push, pull, closing); %s; the phases run from the first request of a kind to the end of its last answer. Bytes are what crossed the simulated link, HTTP headers included (kB = 1000 B, MB = 10^6 B). A sync pushes, then pulls: the first push also pulls its own records back.\n", cpuNote)
 
 	var notes []string
 	for _, r := range results {
