@@ -224,11 +224,15 @@ func Report(b *Bench, st RecordStats, results []*Result) string {
 			xfer := time.Duration(float64(r.Up+r.Down) * 8 / float64(l.Rate) * float64(time.Second))
 			rtts := time.Duration(int64(r.Pushes+r.Pulls)+r.Dials) * 2 * l.Latency
 			rest := r.Wall - xfer - rtts
-			notes = append(notes, fmt.Sprintf("- %s: of %s, the bytes at %d kbit/s take %s (up %s, down %s), %d requests and %d connection(s) × one round trip (%s) take %s, the rest (computing, opening the store) %s.",
-				r.Scenario.Name, dur(r.Wall), l.Rate/1000, dur(xfer),
+			restNote := fmt.Sprintf("the rest (computing, opening the store) %s", dur(rest))
+			if rest < 0 {
+				restNote = "which overlap: requests in flight behind one another"
+			}
+			notes = append(notes, fmt.Sprintf("- %s: of %s (%.2f× the bytes' time), the bytes at %d kbit/s take %s (up %s, down %s), %d requests and %d connection(s) × one round trip (%s) take %s, %s.",
+				r.Scenario.Name, dur(r.Wall), float64(r.Wall)/float64(max(xfer, 1)), l.Rate/1000, dur(xfer),
 				dur(time.Duration(float64(r.Up)*8/float64(l.Rate)*float64(time.Second))),
 				dur(time.Duration(float64(r.Down)*8/float64(l.Rate)*float64(time.Second))),
-				r.Pushes+r.Pulls, r.Dials, dur(2*l.Latency), dur(rtts), dur(rest)))
+				r.Pushes+r.Pulls, r.Dials, dur(2*l.Latency), dur(rtts), restNote))
 		}
 	}
 	if len(notes) > 0 {

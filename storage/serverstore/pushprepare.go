@@ -1,7 +1,10 @@
 package serverstore
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -70,4 +73,16 @@ func prepareOne(m syncproto.Mutation, refs app.Refs, at time.Time) prepared {
 	p.fields, p.validateErr = app.ValidateWrite(app.HeldRecord{}, w, refs, at)
 	p.validated = true
 	return p
+}
+
+// MutationAnswered reports whether the mutation id of deviceID has been
+// answered (applied, a duplicate or rejected, and committed): the batch a
+// pipelined push names in PushRequest.After (syncserver waits for it).
+func (s *Store) MutationAnswered(ctx context.Context, deviceID, id string) (bool, error) {
+	var one int
+	err := s.r.QueryRowContext(ctx, s.d.bind(`SELECT 1 FROM applied_mutations WHERE mutation_id = ? AND device_id = ?`), id, deviceID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -244,13 +244,65 @@ func (c *Client) preparePush(ctx context.Context, afterID string, budget int) pr
 	return p
 }
 
+// pushCall is a push request on its way.
+type pushCall struct {
+	p      *preparedPush
+	done   chan struct{}
+	resp   syncproto.PushResponse
+	err    error
+	cancel context.CancelFunc
+}
+
+// sendPush starts sending p, behind the batch whose last mutation is
+// after ("": none in flight).
+func (c *Client) sendPush(ctx context.Context, e app.Enrollment, p *preparedPush, after string) *pushCall {
+	cctx, cancel := context.WithCancel(ctx)
+	call := &pushCall{p: p, done: make(chan struct{}), cancel: cancel}
+	body, err := syncproto.EncodePushTail(p.head, c.now().UnixMilli(), after)
+	go func() {
+		defer close(call.done)
+		if call.err = err; err == nil {
+			call.err = c.send(cctx, e, syncproto.PathPush, body, &call.resp)
+		}
+	}()
+	return call
+}
+
+// wait waits for the answer of call.
+func (call *pushCall) wait() error {
+	<-call.done
+	call.cancel()
+	return call.err
+}
+
+// disjoint reports whether no record of b is in a.
+func disjoint(a, b []app.Mutation) bool {
+	in := make(map[string]bool, len(a))
+	for _, m := range a {
+		in[m.Entity+"/"+m.RecordID] = true
+	}
+	for _, m := range b {
+		if in[m.Entity+"/"+m.RecordID] {
+			return false
+		}
+	}
+	return true
+}
+
 // push sends the outbox, oldest first, in batches of at most the budget.
+//
 // With a store that reads the batch after another (pendingAfter), the
-// next batch is read and encoded, and the previous answer stored, while
-// the server applies the current batch; it is sent only after the current
-// one is answered, so that the server applies a device's batches in
-// order, and it is read again if the current answer parked a mutation
-// (the later changes of that record wait behind it).
+// next batch is read and encoded while the current one is on its way. To
+// a server that applies a device's batches in order (PushResponse.Ordered,
+// learnt from its first answer), the next batch is sent at once, naming
+// the one still unanswered (PushRequest.After): its upload and the
+// server's work overlap the answer's round trip, at most two batches in
+// flight. A batch is sent that way only if it has no record in common with
+// the one in flight, and a batch read ahead is read again after an answer
+// that parked a change (the later changes of that record wait behind it).
+// After a failure the batches in flight are cancelled and the outbox is
+// read again: nothing is lost (a batch the server applied comes back as
+// duplicates).
 func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error {
 	ceil := c.BatchBytes
 	if ceil <= 0 {
@@ -258,93 +310,41 @@ func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error 
 	}
 	_, ahead := c.Store.(pendingAfter)
 	budget, attempt := ceil, 0
+	ordered := false
 	var (
-		cur     *preparedPush
-		toApply []app.MutationResult // answered, not yet stored
+		cur     *preparedPush // the next batch to send
+		flight  *pushCall     // a batch sent, not yet answered
+		reading chan preparedPush
 	)
-	for {
-		if cur == nil {
-			p := c.preparePush(ctx, "", budget)
-			cur = &p
+	defer func() {
+		if flight != nil {
+			flight.cancel()
+			<-flight.done
 		}
-		if cur.err != nil {
-			if len(toApply) > 0 {
-				return errors.Join(cur.err, c.Store.ApplyResults(ctx, toApply))
-			}
-			return cur.err
+		if reading != nil {
+			<-reading
 		}
-		if len(cur.batch) == 0 {
-			if len(toApply) > 0 {
-				return c.Store.ApplyResults(ctx, toApply)
-			}
-			return nil
+	}()
+	readAfter := func(p *preparedPush) {
+		ch := make(chan preparedPush, 1)
+		last, b := p.batch[len(p.batch)-1].ID, budget
+		go func() { ch <- c.preparePush(ctx, last, b) }()
+		reading = ch
+	}
+	// answer handles the answer of call; parked reports a rejection.
+	answer := func(call *pushCall) (parked bool, err error) {
+		resp, batch := call.resp, call.p.batch
+		if resp.Ordered {
+			ordered = true
 		}
-		slog.Debug("sync: push batch", "mutations", len(cur.batch), "budget_bytes", budget, "attempt", attempt+1)
-		var (
-			done      chan struct{}
-			applyErr  error
-			following preparedPush // the next batch, read meanwhile
-		)
-		if ahead {
-			done = make(chan struct{})
-			last, applying := cur.batch[len(cur.batch)-1].ID, toApply
-			go func() {
-				defer close(done)
-				if len(applying) > 0 {
-					if applyErr = c.Store.ApplyResults(ctx, applying); applyErr != nil {
-						return
-					}
-				}
-				following = c.preparePush(ctx, last, budget)
-			}()
-		} else if len(toApply) > 0 {
-			if err := c.Store.ApplyResults(ctx, toApply); err != nil {
-				return err
-			}
-		}
-		toApply = nil
-		body, err := syncproto.EncodePushTail(cur.head, c.now().UnixMilli())
-		var resp syncproto.PushResponse
-		if err == nil {
-			err = c.send(ctx, e, syncproto.PathPush, body, &resp)
-		}
-		next := (*preparedPush)(nil)
-		if done != nil {
-			<-done
-			if applyErr != nil {
-				return applyErr
-			}
-			// Empty: the batch may have been read before more was queued.
-			if len(following.batch) > 0 || following.err != nil {
-				next = &following
-			}
-		}
-		batch := cur.batch
-		cur = nil
-		if err != nil {
-			var se *statusError
-			if errors.As(err, &se) && se.status == http.StatusRequestEntityTooLarge && len(batch) > 1 {
-				slog.Debug("sync: push batch too large; halved", "budget_bytes", budget/2)
-				budget = max(minBatchBytes, budget/2)
-				continue
-			}
-			attempt++
-			if err := c.backoff(ctx, attempt, err, Progress{Phase: "push", Pushed: res.Pushed}); err != nil {
-				return err
-			}
-			budget = max(minBatchBytes, budget/2)
-			continue
-		}
-		attempt, budget = 0, min(ceil, budget*2)
 		if err := c.observe(ctx, resp.ServerTimeMS); err != nil {
-			return err
+			return false, err
 		}
 		results := make([]app.MutationResult, 0, len(resp.Results))
 		sent := make(map[string]bool, len(batch))
 		for _, m := range batch {
 			sent[m.ID] = true
 		}
-		parked := false
 		for _, r := range resp.Results {
 			if !sent[r.MutationID] {
 				continue
@@ -360,19 +360,119 @@ func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error 
 			}
 		}
 		if len(results) == 0 {
-			return app.WrapError(app.EINTERNAL, "Máy chủ trả lời không đúng giao thức.", errors.New("push: no result for any mutation"))
+			return false, app.WrapError(app.EINTERNAL, "Máy chủ trả lời không đúng giao thức.", errors.New("push: no result for any mutation"))
 		}
 		slog.Debug("sync: push answered", "results", len(results), "pushed_total", res.Pushed, "rejected_total", res.Rejected)
-		if parked || next == nil {
-			// Stored now: the next batch is read after it.
-			if err := c.Store.ApplyResults(ctx, results); err != nil {
-				return err
-			}
-		} else {
-			toApply, cur = results, next
+		if err := c.Store.ApplyResults(ctx, results); err != nil {
+			return false, err
 		}
 		c.report(Progress{Phase: "push", Pushed: res.Pushed})
+		return parked, nil
 	}
+	// failed handles a failed push of batch: a smaller budget, and a pause
+	// unless the batch was only too large.
+	failed := func(err error, batch []app.Mutation) error {
+		var se *statusError
+		if errors.As(err, &se) && se.status == http.StatusRequestEntityTooLarge && len(batch) > 1 {
+			slog.Debug("sync: push batch too large; halved", "budget_bytes", budget/2)
+			budget = max(minBatchBytes, budget/2)
+			return nil
+		}
+		attempt++
+		if err := c.backoff(ctx, attempt, err, Progress{Phase: "push", Pushed: res.Pushed}); err != nil {
+			return err
+		}
+		budget = max(minBatchBytes, budget/2)
+		return nil
+	}
+	for {
+		if cur == nil && reading != nil {
+			p := <-reading
+			reading = nil
+			if len(p.batch) > 0 || p.err != nil {
+				cur = &p
+			}
+		}
+		if cur == nil && flight == nil {
+			p := c.preparePush(ctx, "", budget)
+			cur = &p
+		}
+		if cur != nil && cur.err != nil {
+			return cur.err
+		}
+		if cur != nil && len(cur.batch) == 0 {
+			cur = nil // nothing left to send
+		}
+		if cur != nil && (flight == nil || (ordered && disjoint(flight.p.batch, cur.batch))) {
+			after := ""
+			if flight != nil {
+				after = flight.p.batch[len(flight.p.batch)-1].ID
+			}
+			slog.Debug("sync: push batch", "mutations", len(cur.batch), "budget_bytes", budget, "attempt", attempt+1, "behind", after != "")
+			call := c.sendPush(ctx, e, cur, after)
+			if ahead {
+				readAfter(cur)
+			}
+			cur = nil
+			if flight == nil {
+				flight = call
+				continue // its answer, or the next batch to send behind it
+			}
+			// Two in flight: the older one's answer first.
+			older := flight
+			flight = call
+			if err := older.wait(); err != nil {
+				flight.cancel()
+				flight.wait()
+				flight = nil
+				cur = c.discard(&reading)
+				if err := failed(err, older.p.batch); err != nil {
+					return err
+				}
+				continue
+			}
+			attempt, budget = 0, min(ceil, budget*2)
+			parked, err := answer(older)
+			if err != nil {
+				return err
+			}
+			if parked {
+				cur = c.discard(&reading)
+			}
+			continue
+		}
+		if flight == nil {
+			return nil // nothing in flight, nothing to send
+		}
+		// One in flight and the next cannot go behind it: its answer.
+		call := flight
+		flight = nil
+		if err := call.wait(); err != nil {
+			cur = c.discard(&reading)
+			if err := failed(err, call.p.batch); err != nil {
+				return err
+			}
+			continue
+		}
+		attempt, budget = 0, min(ceil, budget*2)
+		parked, err := answer(call)
+		if err != nil {
+			return err
+		}
+		if parked {
+			cur = c.discard(&reading)
+		}
+	}
+}
+
+// discard drops a batch read ahead (waiting for its read to end): it is
+// read again from the outbox. It returns nil, the batch to send now.
+func (c *Client) discard(reading *chan preparedPush) *preparedPush {
+	if *reading != nil {
+		<-*reading
+		*reading = nil
+	}
+	return nil
 }
 
 func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error {

@@ -66,6 +66,7 @@ var (
 			},
 		},
 		DeviceNowMS: 1772592801000,
+		After:       "0195a3c4-1a2b-7c3d-8e4f-a0b1c2d3e4f5",
 	}
 
 	goldenPushResponse = syncproto.PushResponse{
@@ -80,6 +81,7 @@ var (
 			},
 		},
 		ServerTimeMS: 1772592801234,
+		Ordered:      true,
 	}
 
 	goldenPullRequest = syncproto.PullRequest{

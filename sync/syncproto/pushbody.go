@@ -35,13 +35,21 @@ func EncodePushHead(deviceID string, muts []Mutation) ([]byte, error) {
 
 // EncodePushTail returns the whole body: head and a second gzip member
 // that closes the request with the device's clock (nowMS; omitted if not
-// positive, as PushRequest's JSON omits it).
-func EncodePushTail(head []byte, nowMS int64) ([]byte, error) {
-	tail := []byte{'}'}
+// positive, as PushRequest's JSON omits it) and After (after; omitted if
+// empty).
+func EncodePushTail(head []byte, nowMS int64, after string) ([]byte, error) {
+	var tail []byte
 	if nowMS > 0 {
 		tail = strconv.AppendInt([]byte(`,"device_now_ms":`), nowMS, 10)
-		tail = append(tail, '}')
 	}
+	if after != "" {
+		a, err := Marshal(after)
+		if err != nil {
+			return nil, err
+		}
+		tail = append(append(tail, `,"after":`...), a...)
+	}
+	tail = append(tail, '}')
 	buf := bytes.NewBuffer(append(make([]byte, 0, len(head)+64), head...))
 	zw, _ := gzip.NewWriterLevel(buf, gzip.BestSpeed)
 	if _, err := zw.Write(tail); err != nil {

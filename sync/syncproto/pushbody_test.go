@@ -14,12 +14,16 @@ func TestEncodePushHeadTail(t *testing.T) {
 	muts := []Mutation{{ID: "m1", Entity: "case", RecordID: "r1", Scope: "28261", Op: "upsert",
 		Fields: map[string]json.RawMessage{"summary": json.RawMessage(`"Có <b> & \"x\""`), "amount": json.RawMessage(`12`)},
 		HLC:    "000001773000000.000001", Officer: "Trần Văn Bình", DeviceTimeMS: 1773000000000, BaseVersion: 2}}
-	for _, now := range []int64{1773000000123, 0} {
+	for i, now := range []int64{1773000000123, 0, 1773000000999} {
+		after := ""
+		if i > 0 {
+			after = "m0-<trước>"
+		}
 		head, err := EncodePushHead("dev-1", muts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		body, err := EncodePushTail(head, now)
+		body, err := EncodePushTail(head, now, after)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,7 +31,7 @@ func TestEncodePushHeadTail(t *testing.T) {
 		if err := Decode(bytes.NewReader(body), true, MaxBodyBytes, &got); err != nil {
 			t.Fatalf("now %d: %v", now, err)
 		}
-		want := PushRequest{DeviceID: "dev-1", Mutations: muts, DeviceNowMS: now}
+		want := PushRequest{DeviceID: "dev-1", Mutations: muts, DeviceNowMS: now, After: after}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("now %d:\n got %+v\nwant %+v", now, got, want)
 		}

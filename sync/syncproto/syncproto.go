@@ -151,6 +151,13 @@ type PushRequest struct {
 	// HLC stamps into its own time, so that a laptop whose clock is years
 	// off neither wins every conflict nor loses every one.
 	DeviceNowMS int64 `json:"device_now_ms,omitempty"`
+	// After is the id of the last mutation of the batch this device sent
+	// just before, still unanswered when it sent this one (a push in
+	// flight behind another, issue 22). A server that answers Ordered
+	// applies this batch only once that mutation is answered, so that a
+	// device's batches apply in its outbox order; the device sends After
+	// only to such a server.
+	After string `json:"after,omitempty"`
 }
 
 // Mutation results.
@@ -172,6 +179,9 @@ type PushResult struct {
 type PushResponse struct {
 	Results      []PushResult `json:"results"`
 	ServerTimeMS int64        `json:"server_time_ms"`
+	// Ordered: this server honours PushRequest.After (older servers do not
+	// say it, and get one push at a time).
+	Ordered bool `json:"ordered,omitempty"`
 }
 
 // Cursor is how far a device has pulled one scope.

@@ -334,6 +334,15 @@ func (s *server) push(c *call) (any, error) {
 	if req.DeviceID != "" && req.DeviceID != c.dev.id {
 		return nil, app.Errorf(app.EFORBIDDEN, "Mã thiết bị trong yêu cầu không khớp với thiết bị đã đăng ký.")
 	}
+	ordered, canOrder := s.store.(orderedStore)
+	if req.After != "" {
+		if !canOrder {
+			return nil, app.Errorf(app.ECONFLICT, msgOutOfOrder)
+		}
+		if err := waitAnswered(c.r.Context(), ordered, c.dev.id, req.After); err != nil {
+			return nil, err
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.r.Context()), pushTimeout)
 	defer cancel()
 	results, err := s.store.ApplyPush(ctx, c.dev.id, req)
@@ -361,7 +370,7 @@ func (s *server) push(c *call) (any, error) {
 		// The codes only: a rejection's message may quote a field.
 		c.attrs = append(c.attrs, "rejected_codes", countCodes(codes))
 	}
-	return syncproto.PushResponse{Results: results, ServerTimeMS: s.nowMS()}, nil
+	return syncproto.PushResponse{Results: results, ServerTimeMS: s.nowMS(), Ordered: canOrder}, nil
 }
 
 // countCodes writes rejection counts by code, sorted: "forbidden=1 invalid_value=2".
