@@ -108,11 +108,11 @@ func MergeWrite(rec HeldRecord, w IncomingWrite) (Merged, error) {
 		}
 	}
 	out := Merged{Fields: maps.Clone(rec.Fields), Stamps: maps.Clone(rec.Stamps)}
-	if out.Fields == nil {
-		out.Fields = map[string]json.RawMessage{}
+	if out.Fields == nil { // sized for the fields written: a new record's are all of them
+		out.Fields = make(map[string]json.RawMessage, len(fields))
 	}
 	if out.Stamps == nil {
-		out.Stamps = map[string]Stamp{}
+		out.Stamps = make(map[string]Stamp, len(fields))
 	}
 	st := w.Stamp
 	// unseen reports whether the field was last written by another device

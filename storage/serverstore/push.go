@@ -441,7 +441,13 @@ func (p *pusher) authorise(m syncproto.Mutation) *rejection {
 // mutation's form, the officer's name (put in NFC: it is kept in the audit
 // trail and in conflict records), and the number, size, names and UTF-8 of
 // its fields.
-func (p *pusher) validate(m *syncproto.Mutation) (app.HLC, *rejection) { return checkForm(m) }
+func (p *pusher) validate(m *syncproto.Mutation) (app.HLC, *rejection) {
+	if p.pre != nil && p.pre.formed { // checked ahead (prepare)
+		m.Officer = p.pre.officer
+		return p.pre.hlc, nil
+	}
+	return checkForm(m)
+}
 
 // checkForm is validate: it reads nothing but m.
 func checkForm(m *syncproto.Mutation) (app.HLC, *rejection) {

@@ -20,6 +20,9 @@ import (
 type prepared struct {
 	payload, hash string
 	payloadErr    error
+	formed        bool // checkForm passed, with hlc and officer
+	hlc           app.HLC
+	officer       string
 	validated     bool // fields and validateErr hold ValidateWrite's answer
 	fields        map[string]json.RawMessage
 	validateErr   error
@@ -66,9 +69,11 @@ func prepareOne(m syncproto.Mutation, refs app.Refs, at time.Time) prepared {
 	}
 	// validate's checks come first in apply; it changes only the
 	// officer's name, which ValidateWrite does not read.
-	if _, rej := checkForm(&m); rej != nil {
+	h, rej := checkForm(&m)
+	if rej != nil {
 		return p
 	}
+	p.formed, p.hlc, p.officer = true, h, m.Officer
 	w := app.IncomingWrite{Entity: m.Entity, RecordID: m.RecordID, UnitCode: m.Scope, Fields: m.Fields, BaseVersion: m.BaseVersion}
 	p.fields, p.validateErr = app.ValidateWrite(app.HeldRecord{}, w, refs, at)
 	p.validated = true
