@@ -30,7 +30,10 @@ type Mutation struct {
 	// Fields holds only the fields that changed, by their JSON names, as
 	// JSON values.
 	Fields map[string]json.RawMessage
-	HLC    HLC
+	// FieldsJSON, when set, is Fields as one JSON object, as the outbox
+	// holds it: the push sends it as it is instead of encoding Fields.
+	FieldsJSON json.RawMessage
+	HLC        HLC
 	// BaseVersion is the server version of the record the change was made
 	// on (0 if the device never received the record from the server).
 	BaseVersion int64

@@ -90,7 +90,8 @@ func (db *DB) PendingAfter(ctx context.Context, afterID string, maxBytes int) ([
 		}
 		size += len(fields) + 300 // the envelope of a mutation on the wire
 		// Valid JSON: the table checks it (json_valid).
-		if m.Fields, err = app.ValidObjectFields([]byte(fields)); err != nil {
+		m.FieldsJSON = json.RawMessage(fields)
+		if m.Fields, err = app.ValidObjectFields(m.FieldsJSON); err != nil {
 			return nil, fmt.Errorf("outbox %s: %w", m.ID, err)
 		}
 		if m.HLC, err = app.ParseHLC(hlc); err != nil {

@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -236,12 +237,23 @@ func (c *Client) preparePush(ctx context.Context, afterID string, budget int) pr
 	if p.err != nil || len(p.batch) == 0 {
 		return p
 	}
-	muts := make([]syncproto.Mutation, len(p.batch))
+	muts := make([]wireMutation, len(p.batch))
 	for i, m := range p.batch {
-		muts[i] = toWire(m)
+		muts[i] = wireMutation{Mutation: toWire(m), Fields: m.FieldsJSON}
+		if m.FieldsJSON == nil {
+			muts[i].Fields = app.EncodeFields(m.Fields)
+		}
 	}
 	p.head, p.err = syncproto.EncodePushHead(c.Store.DeviceID(), muts)
 	return p
+}
+
+// wireMutation is a syncproto.Mutation whose fields are sent as the outbox
+// holds them, one JSON object, instead of a map encoded again (sorted,
+// each value checked): the same JSON.
+type wireMutation struct {
+	syncproto.Mutation
+	Fields json.RawMessage `json:"fields"`
 }
 
 // pushCall is a push request on its way.

@@ -11,7 +11,11 @@ import (
 // batch while the server applies the current one, and reads its clock only
 // when it sends it (EncodePushTail). The body decodes as the PushRequest
 // (gzip readers read the members one after the other, as Decode does).
-func EncodePushHead(deviceID string, muts []Mutation) ([]byte, error) {
+//
+// muts is a []Mutation, or a slice of any type that encodes the same
+// JSON (a client's own, carrying each mutation's fields as one raw JSON
+// object).
+func EncodePushHead(deviceID string, muts any) ([]byte, error) {
 	id, err := Marshal(deviceID)
 	if err != nil {
 		return nil, err
