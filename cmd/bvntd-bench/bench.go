@@ -102,6 +102,7 @@ type Bench struct {
 	genTime  time.Duration
 	genErr   error
 	ref      *Result // scenario a, the reference of d and d128k
+	refPull  *Result // scenario b, the reference of b128k
 	seq      int
 }
 
@@ -193,6 +194,9 @@ func (b *Bench) RunOne(ctx context.Context, s *Scenario) *Result {
 	if s.Name == "a" && r.Err == nil {
 		b.ref = r
 	}
+	if s.Name == "b" && r.Err == nil {
+		b.refPull = r
+	}
 	return r
 }
 
@@ -220,6 +224,7 @@ var scenarios = []Scenario{
 	{Name: "d128k", Desc: "first push of {N} cases, link cut every 128 KB"},
 	{Name: "e256", Desc: "first push of {N} cases at 256 kbit/s, 150 ms one-way"},
 	{Name: "b256", Desc: "fresh device pulls {N} cases at 256 kbit/s, 150 ms one-way"},
+	{Name: "b128k", Desc: "fresh device pulls {N} cases, link cut every 128 KB"},
 }
 
 // kinds runs each scenario.
@@ -228,7 +233,7 @@ var kinds map[string]func(*Bench, *Scenario) (*Result, error)
 func init() {
 	kinds = map[string]func(*Bench, *Scenario) (*Result, error){
 		"a": (*Bench).firstPush, "d": (*Bench).firstPush, "d128k": (*Bench).firstPush, "e256": (*Bench).firstPush,
-		"b": (*Bench).freshPull, "b256": (*Bench).freshPull,
+		"b": (*Bench).freshPull, "b256": (*Bench).freshPull, "b128k": (*Bench).freshPull,
 		"c": (*Bench).edits,
 	}
 }
@@ -301,11 +306,20 @@ func (b *Bench) firstPush(s *Scenario) (*Result, error) {
 }
 
 // freshPull: a device pushes cfg.Cases cases (not measured), then a new
-// device of the same commune enrols and pulls them (b, b256).
+// device of the same commune enrols and pulls them (b, b256, b128k).
 func (b *Bench) freshPull(s *Scenario) (*Result, error) {
 	link := &netsim.Link{}
-	if s.Name == "b256" {
+	switch s.Name {
+	case "b256":
 		link = b.shaped(256_000, 150*time.Millisecond)
+	case "b128k":
+		link = &netsim.Link{CutEvery: int64(float64(128<<10) / b.cfg.CutScale)}
+		if b.refPull == nil {
+			b.logf("  (running scenario b as the reference)")
+			if r := b.RunOne(context.Background(), find("b")); r.Err != nil {
+				return nil, fmt.Errorf("reference scenario b: %w", r.Err)
+			}
+		}
 	}
 	srv, err := b.server(s.Name)
 	if err != nil {
@@ -336,11 +350,17 @@ func (b *Bench) freshPull(s *Scenario) (*Result, error) {
 	if r.Records != b.cfg.Cases {
 		return r, fmt.Errorf("the new device holds %d records, want %d", r.Records, b.cfg.Cases)
 	}
-	if s.Name == "b" {
+	switch s.Name {
+	case "b":
 		maxDown, maxT := b.scale(3e6), b.scale(1.0)
 		r.Target = fmt.Sprintf("≤ %s s and ≤ %s down", secs(maxT), mb(maxDown))
 		r.Pass = r.Wall.Seconds() <= maxT && float64(r.Down) <= maxDown
-	} else {
+	case "b128k":
+		ref := b.refPull
+		r.Target = fmt.Sprintf("completes, down ≤ 1.3× (b) = %s", kb(int64(1.3*float64(ref.Down))))
+		r.Pass = float64(r.Down) <= 1.3*float64(ref.Down)
+		r.Note = fmt.Sprintf("down = %.2f× (b)", float64(r.Down)/float64(ref.Down))
+	default:
 		maxT := 120.0 / b.cfg.LinkScale
 		r.Target = fmt.Sprintf("≤ %s s", secs(maxT))
 		r.Pass = r.Wall.Seconds() <= maxT
