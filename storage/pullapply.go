@@ -121,7 +121,13 @@ func prepareNew(recs []app.PulledRecord, stored map[string]storedDoc) []prepared
 			if !ok {
 				continue
 			}
-			d, err := decodePulled(k, r.ID, r.Fields)
+			var d doc
+			var err error
+			if r.Fields == nil && r.Raw != nil {
+				d, err = decodeRaw(k, r.ID, r.Raw)
+			} else {
+				d, err = decodePulled(k, r.ID, r.Fields)
+			}
 			if err != nil {
 				continue
 			}
@@ -181,6 +187,51 @@ func decodePulled(k *kind, id string, fields map[string]json.RawMessage) (doc, e
 	}
 	return d, nil
 }
+
+// decodeRaw is decodePulled for fields given as one JSON object whose keys
+// are unique and in ascending order (app.PulledRecord.Raw): the object
+// itself, with "id" added last.
+func decodeRaw(k *kind, id string, raw []byte) (doc, error) {
+	if len(raw) < 2 || raw[0] != '{' || raw[len(raw)-1] != '}' {
+		return nil, fmt.Errorf("fields: not a JSON object")
+	}
+	buf := make([]byte, 0, len(raw)+len(id)+8)
+	buf = append(buf, raw[:len(raw)-1]...)
+	if len(bytesTrimSpace(raw[1:len(raw)-1])) > 0 {
+		buf = append(buf, ',')
+	}
+	buf = appendJSONKey(buf, "id")
+	buf = appendJSONKey(buf, id)
+	buf[len(buf)-1] = '}'
+	d := k.new()
+	if err := json.Unmarshal(buf, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func bytesTrimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r') {
+		b = b[1:]
+	}
+	return b
+}
+
+// withFields returns r with its Fields decoded from Raw, if it came so;
+// false if Raw is not a JSON object.
+func withFields(r app.PulledRecord) (app.PulledRecord, bool) {
+	if r.Fields == nil && r.Raw != nil {
+		if json.Unmarshal(r.Raw, &r.Fields) != nil || r.Fields == nil {
+			return r, false
+		}
+		r.Raw = nil
+	}
+	return r, true
+}
+
+// ReadsRawFields says that ApplyPull takes records with their fields in
+// app.PulledRecord.Raw (app.RawFieldsReader).
+func (db *DB) ReadsRawFields() bool { return true }
 
 // appendJSONKey appends s as a JSON string followed by a colon.
 func appendJSONKey(buf []byte, s string) []byte {

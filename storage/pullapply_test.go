@@ -54,12 +54,12 @@ func ftsIntegrity(t *testing.T, db *DB) {
 // holds unchanged, a step and an unreadable record (quarantined).
 func TestApplyPull_BatchedEqualsOneByOne(t *testing.T) {
 	ctx := context.Background()
-	one, batched := MustOpenDB(t), MustOpenDB(t)
+	one, batched, raw := MustOpenDB(t), MustOpenDB(t), MustOpenDB(t)
 	cs := syntheticCases(600, 7, one.Now())
 	page := pulledCases(cs, 700)
 
-	// Both stores hold two of the cases: one with an edit not yet sent.
-	for _, db := range []*DB{one, batched} {
+	// The stores hold two of the cases: one with an edit not yet sent.
+	for _, db := range []*DB{one, batched, raw} {
 		if _, err := db.ApplyPull(ctx, []app.PulledPage{pulledCases(cs[:2], 2)}); err != nil {
 			t.Fatal(err)
 		}
@@ -85,6 +85,20 @@ func TestApplyPull_BatchedEqualsOneByOne(t *testing.T) {
 	if _, err := batched.ApplyPull(ctx, []app.PulledPage{page}); err != nil {
 		t.Fatal(err)
 	}
+	// The same page with the fields as the client hands them over (Raw).
+	rawPage := page
+	rawPage.Records = make([]app.PulledRecord, len(page.Records))
+	for i, r := range page.Records {
+		b, err := json.Marshal(r.Fields)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Raw, r.Fields = b, nil
+		rawPage.Records[i] = r
+	}
+	if _, err := raw.ApplyPull(ctx, []app.PulledPage{rawPage}); err != nil {
+		t.Fatal(err)
+	}
 	err := one.tx(ctx, func(tx *sql.Tx) error {
 		held := map[string]bool{}
 		for _, r := range page.Records {
@@ -98,13 +112,15 @@ func TestApplyPull_BatchedEqualsOneByOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, b := dumpOf(t, one), dumpOf(t, batched); a != b {
-		t.Fatalf("documents differ:\none by one %d bytes, batched %d bytes", len(a), len(b))
+	for _, db := range []*DB{batched, raw} {
+		if a, b := dumpOf(t, one), dumpOf(t, db); a != b {
+			t.Fatalf("documents differ:\none by one %d bytes, batched %d bytes", len(a), len(b))
+		}
+		if a, b := listRows(t, one), listRows(t, db); a != b {
+			t.Fatal("case_list differs")
+		}
 	}
-	if a, b := listRows(t, one), listRows(t, batched); a != b {
-		t.Fatal("case_list differs")
-	}
-	for _, db := range []*DB{one, batched} {
+	for _, db := range []*DB{one, batched, raw} {
 		got, err := db.GetCase(ctx, cs[0].ID)
 		if err != nil || got.ConsumerPhone != "0911222333" || got.Summary != "Tóm tắt mới từ máy khác." || got.Version != 2 {
 			t.Fatalf("the case with a local change: %+v, %v", got, err)

@@ -195,7 +195,13 @@ func (db *DB) applyPulled(ctx context.Context, tx *sql.Tx, scope string, r app.P
 // before when it can). It reports whether the record changed the holiday
 // calendar, and whether it was stored.
 func (db *DB) stagePulled(ctx context.Context, tx *sql.Tx, w *docWriter, scope string, r app.PulledRecord, prep preparedDoc, st storedDoc, found bool, held map[string]bool) (calendar, stored bool, err error) {
+	readable := true
+	if !prep.ok || found {
+		r, readable = withFields(r) // the paths below read the fields by name
+	}
 	switch {
+	case !readable:
+		err = &unreadable{reason: app.QuarantineMalformed}
 	case r.Withheld != "":
 		err = &unreadable{reason: withheldReason(r.Withheld)}
 	case r.Entity == app.EntityHolidayYear:

@@ -26,6 +26,8 @@ import (
 	"bvntd/sync/netsim"
 	"bvntd/sync/syncproto"
 	"bvntd/sync/syncserver"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // Commune is the commune every device of the bench belongs to.
@@ -469,6 +471,7 @@ type recorder struct {
 type pushBody struct {
 	body []byte
 	gz   bool
+	zstd bool // a pull answer in zstd (syncserver/pull.go)
 }
 
 func (rec *recorder) fill(r *Result, start, end time.Time) {
@@ -537,7 +540,7 @@ func (t *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 		// their decoding to it.
 		rec.mu.Lock()
 		rec.pushBytes += int64(len(body))
-		rec.bodies = append(rec.bodies, pushBody{body, r.Header.Get("Content-Encoding") == "gzip"})
+		rec.bodies = append(rec.bodies, pushBody{body: body, gz: r.Header.Get("Content-Encoding") == "gzip"})
 		rec.mu.Unlock()
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
@@ -547,6 +550,7 @@ func (t *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 	}
 	tb := &timedBody{ReadCloser: resp.Body}
 	gz := resp.Header.Get("Content-Encoding") == "gzip"
+	zst := resp.Header.Get("Content-Encoding") == "zstd"
 	tb.done = func() {
 		end := time.Now()
 		rec.mu.Lock()
@@ -557,7 +561,7 @@ func (t *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 		case pull:
 			rec.lastPull = end
 			if resp.StatusCode == http.StatusOK {
-				rec.pullBodies = append(rec.pullBodies, pushBody{tb.copy.Bytes(), gz})
+				rec.pullBodies = append(rec.pullBodies, pushBody{tb.copy.Bytes(), gz, zst})
 			}
 		}
 	}
@@ -587,6 +591,12 @@ func compression(bodies []pushBody) Compression {
 				continue
 			}
 		}
+		if b.zstd {
+			var err error
+			if raw, err = zstdReader.DecodeAll(b.body, nil); err != nil {
+				continue
+			}
+		}
 		c.Bodies++
 		c.JSON += int64(len(raw))
 		c.Sent += int64(len(b.body))
@@ -599,6 +609,8 @@ func compression(bodies []pushBody) Compression {
 	}
 	return c
 }
+
+var zstdReader, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
 
 func gzSize(b []byte, level int) int64 {
 	var buf bytes.Buffer

@@ -16,6 +16,8 @@ import (
 
 	"bvntd/app"
 	"bvntd/sync/syncproto"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // The pull streams. A goroutine fetches pages and decodes each answer as
@@ -36,6 +38,10 @@ import (
 // page's scope, epoch and reset come before its records (the field order of
 // syncproto.ScopePage), so a page of an older server streams too. A page
 // whose records come first, or out of order, is stored whole at its end.
+
+// maxZstdMemory bounds what a zstd answer may make the device allocate
+// (its window): more than a body holds decoded is never needed.
+const maxZstdMemory = 2 * syncproto.MaxBodyBytes
 
 // pullGroup is the most records handed over for one transaction while a
 // page streams.
@@ -209,7 +215,7 @@ func (c *Client) pullOnce(ctx context.Context, e app.Enrollment, req syncproto.P
 	}
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("Content-Encoding", "gzip")
-	r.Header.Set("Accept-Encoding", "gzip")
+	r.Header.Set("Accept-Encoding", "zstd, gzip") // a server of before answers gzip
 	r.Header.Set(syncproto.HeaderProtocol, strconv.Itoa(syncproto.ProtocolVersion))
 	r.Header.Set(syncproto.HeaderAppVersion, c.AppVersion)
 	if e.Token != "" {
@@ -221,7 +227,8 @@ func (c *Client) pullOnce(ctx context.Context, e app.Enrollment, req syncproto.P
 		return false, 0, err
 	}
 	defer hr.Body.Close()
-	gz := strings.Contains(hr.Header.Get("Content-Encoding"), "gzip")
+	enc := hr.Header.Get("Content-Encoding")
+	gz := strings.Contains(enc, "gzip")
 	lim := &io.LimitedReader{R: hr.Body, N: syncproto.MaxBodyBytes + 1}
 	raw := &countingReader{r: lim, n: &c.received}
 	if hr.StatusCode != http.StatusOK {
@@ -236,7 +243,15 @@ func (c *Client) pullOnce(ctx context.Context, e app.Enrollment, req syncproto.P
 		return false, 0, se
 	}
 	var src io.Reader = raw
-	if gz {
+	switch {
+	case strings.Contains(enc, "zstd"):
+		zr, err := zstd.NewReader(raw, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxZstdMemory))
+		if err != nil {
+			return false, 0, err
+		}
+		defer zr.Close()
+		src = zr
+	case gz:
 		zr, err := gzip.NewReader(raw)
 		if err != nil {
 			return false, 0, err
@@ -246,6 +261,9 @@ func (c *Client) pullOnce(ctx context.Context, e app.Enrollment, req syncproto.P
 	}
 	lr := &io.LimitedReader{R: src, N: syncproto.MaxBodyBytes + 1}
 	s := &pullStream{dec: json.NewDecoder(lr), pos: pos, out: out, ctx: ctx}
+	if rr, ok := c.Store.(app.RawFieldsReader); ok {
+		s.raw = rr.ReadsRawFields()
+	}
 	resp, err := s.answer()
 	if err == nil {
 		if _, terr := s.dec.Token(); terr != io.EOF {
@@ -267,6 +285,17 @@ func (c *Client) pullOnce(ctx context.Context, e app.Enrollment, req syncproto.P
 	return resp.HasMore, s.got, nil
 }
 
+// wireRecord is a syncproto.Record with its fields left undecoded.
+type wireRecord struct {
+	Entity   string          `json:"entity"`
+	ID       string          `json:"id"`
+	Seq      int64           `json:"seq"`
+	Fields   json.RawMessage `json:"fields"`
+	Version  int64           `json:"version"`
+	Withheld string          `json:"withheld"`
+	Limited  bool            `json:"limited"`
+}
+
 // pullStream decodes one pull answer, handing its records over as they
 // come.
 type pullStream struct {
@@ -274,6 +303,7 @@ type pullStream struct {
 	pos *pullPosition
 	out chan<- pullEvent
 	ctx context.Context
+	raw bool // the store reads PulledRecord.Raw (app.RawFieldsReader)
 	got int
 }
 
@@ -457,7 +487,7 @@ func (s *pullStream) records(group *[]app.PulledRecord, streaming *bool, last *i
 		return fmt.Errorf("syncproto: decode: want records, got %v", t)
 	}
 	for s.dec.More() {
-		var r syncproto.Record
+		var r wireRecord
 		if err := s.dec.Decode(&r); err != nil {
 			return err
 		}
@@ -465,8 +495,17 @@ func (s *pullStream) records(group *[]app.PulledRecord, streaming *bool, last *i
 			*streaming = false // out of order: the page goes whole
 		}
 		*last = max(*last, r.Seq)
-		*group = append(*group, app.PulledRecord{Entity: r.Entity, ID: r.ID, Fields: r.Fields, Version: r.Version,
-			Withheld: r.Withheld, Limited: r.Limited})
+		p := app.PulledRecord{Entity: r.Entity, ID: r.ID, Version: r.Version, Withheld: r.Withheld, Limited: r.Limited}
+		switch {
+		case len(r.Fields) == 0 || string(r.Fields) == "null":
+		case s.raw && syncproto.CanonicalObject(r.Fields):
+			p.Raw = r.Fields
+		default:
+			if err := json.Unmarshal(r.Fields, &p.Fields); err != nil {
+				return fmt.Errorf("syncproto: decode: %w", err)
+			}
+		}
+		*group = append(*group, p)
 		if *streaming && len(*group) >= pullGroup {
 			if err := flush(*last); err != nil {
 				return err

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"bvntd/sync/syncproto"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // RawPuller is implemented by stores that give a pull's records with their
@@ -26,28 +28,42 @@ type pullAnswer struct {
 	raw  [][]json.RawMessage
 }
 
-// pullGzipLevel is the compression of pull answers: gzip's default, the
-// best trade measured on 10,000 cases (34 answers, 17.7 MB of JSON):
-// level 6 takes 175 ms and sends 967 kB; level 9, 345 ms for 930 kB
-// (-4%); level 5, 164 ms for 1014 kB; level 1, 86 ms for 1471 kB.
-const pullGzipLevel = gzip.DefaultCompression
+// Pull answers are compressed with zstd when the device takes it (its
+// Accept-Encoding lists zstd: this version's devices), else with gzip.
+// Measured on the answers of 10,000 cases (34 answers, 17.7 MB of JSON):
+// gzip level 6 (the default, as before) 113 ms and 967 kB; gzip 9 231 ms,
+// 930 kB; gzip 1 144 ms, 1471 kB; klauspost's gzip 6 69 ms but 1023 kB;
+// zstd fastest 34 ms, 831 kB; zstd default 72 ms, 800 kB (-17%: 1 s less
+// at 256 kbit/s); zstd better 220 ms, 731 kB. zstd's default level: a
+// sixth fewer bytes than gzip for two thirds of its time.
+const (
+	pullGzipLevel = gzip.DefaultCompression
+	pullZstdLevel = zstd.SpeedDefault
+)
 
 var (
 	pullGzips   = sync.Pool{New: func() any { zw, _ := gzip.NewWriterLevel(nil, pullGzipLevel); return zw }}
 	pullBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	// pullZstd encodes whole answers (EncodeAll, safe for concurrent
+	// use).
+	pullZstd, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(pullZstdLevel), zstd.WithEncoderConcurrency(1))
 )
 
-// writePull sends a pull's answer: the same bytes as write would send
+// writePull sends a pull's answer: the same JSON as write would send
 // (syncproto.AppendPull writes what Marshal writes), encoded without
-// reflection, the fields of stored records copied as they are, and
-// compressed by a gzip writer kept for the next answer.
+// reflection, the fields of stored records copied as they are, compressed
+// with zstd or by a gzip writer kept for the next answer.
 func (s *server) writePull(c *call, a *pullAnswer) error {
 	body, err := syncproto.AppendPull(nil, &a.resp, a.raw)
 	if err != nil {
 		s.writeError(c, err)
 		return err
 	}
-	gz := acceptsGzip(c.r)
+	zst := acceptsEncoding(c.r, "zstd")
+	gz := !zst && acceptsGzip(c.r)
+	if zst {
+		body = pullZstd.EncodeAll(body, make([]byte, 0, len(body)/4))
+	}
 	if gz {
 		buf := pullBuffers.Get().(*bytes.Buffer)
 		defer pullBuffers.Put(buf)
@@ -67,7 +83,10 @@ func (s *server) writePull(c *call, a *pullAnswer) error {
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set(syncproto.HeaderProtocol, strconv.Itoa(syncproto.ProtocolVersion))
 	h.Add("Vary", "Accept-Encoding")
-	if gz {
+	switch {
+	case zst:
+		h.Set("Content-Encoding", "zstd")
+	case gz:
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
