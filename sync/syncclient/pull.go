@@ -498,7 +498,7 @@ func (s *pullStream) records(group *[]app.PulledRecord, streaming *bool, last *i
 		p := app.PulledRecord{Entity: r.Entity, ID: r.ID, Version: r.Version, Withheld: r.Withheld, Limited: r.Limited}
 		switch {
 		case len(r.Fields) == 0 || string(r.Fields) == "null":
-		case s.raw && syncproto.CanonicalObject(r.Fields):
+		case s.raw && syncproto.CanonicalValidObject(r.Fields): // the decoder checked it
 			p.Raw = r.Fields
 		default:
 			if err := json.Unmarshal(r.Fields, &p.Fields); err != nil {

@@ -144,7 +144,13 @@ func plainJSON(s string) bool {
 // or a backslash), unique and in ascending order. Such a document is sent
 // as it is (AppendPull).
 func CanonicalObject(b []byte) bool {
-	if len(b) < 2 || b[0] != '{' || !json.Valid(b) {
+	return json.Valid(b) && CanonicalValidObject(b)
+}
+
+// CanonicalValidObject is CanonicalObject for b known to be valid JSON (a
+// value a json.Decoder read): the same answer without checking it again.
+func CanonicalValidObject(b []byte) bool {
+	if len(b) < 2 || b[0] != '{' {
 		return false
 	}
 	// Valid JSON: walk it, checking the keys of the top level and that
