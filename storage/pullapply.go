@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"bvntd/app"
 )
@@ -99,24 +100,44 @@ type preparedDoc struct {
 	index []any
 }
 
-// prepareNew decodes, encodes and indexes, in parallel, the records of
-// recs the store does not hold (nothing local overlays them). The others,
-// and any that fail, are left for the sequential path.
-func prepareNew(recs []app.PulledRecord, stored map[string]storedDoc) []preparedDoc {
-	out := make([]preparedDoc, len(recs))
-	var todo []int
-	for i, r := range recs {
-		if r.Withheld != "" || r.Entity == app.EntityHolidayYear {
-			continue
-		}
-		if _, found := stored[docKey(r.Entity, r.ID)]; found {
-			continue
-		}
-		todo = append(todo, i)
+// prepChunk is the number of records prepared, then written, at a time:
+// the store writes a chunk while the next ones are prepared.
+const prepChunk = 128
+
+// preparation is the work of prepareNew: a record's preparedDoc is ready
+// once its chunk is done.
+type preparation struct {
+	docs []preparedDoc
+	done []chan struct{} // by chunk of prepChunk records
+}
+
+// get returns the preparedDoc of record i, waiting for its chunk.
+func (p *preparation) get(i int) preparedDoc {
+	<-p.done[i/prepChunk]
+	return p.docs[i]
+}
+
+// prepareNew decodes, encodes and indexes the records of recs the store
+// does not hold (nothing local overlays them), chunk after chunk, in
+// goroutines of their own (pure work) while the caller writes what is
+// ready. The others, and any that fail, are left for the sequential path.
+func prepareNew(recs []app.PulledRecord, stored map[string]storedDoc) *preparation {
+	p := &preparation{docs: make([]preparedDoc, len(recs))}
+	chunks := (len(recs) + prepChunk - 1) / prepChunk
+	p.done = make([]chan struct{}, chunks)
+	for c := range p.done {
+		p.done[c] = make(chan struct{})
 	}
-	work := func(idx []int) {
-		for _, i := range idx {
+	work := func(c int) {
+		defer close(p.done[c])
+		for i := c * prepChunk; i < min(len(recs), (c+1)*prepChunk); i++ {
 			r := recs[i]
+			if r.Withheld != "" || r.Entity == app.EntityHolidayYear {
+				continue
+			}
+			if _, found := stored[docKey(r.Entity, r.ID)]; found {
+				continue
+			}
 			k, ok := kindOf(r.Entity)
 			if !ok {
 				continue
@@ -135,22 +156,30 @@ func prepareNew(recs []app.PulledRecord, stored map[string]storedDoc) []prepared
 			if err != nil {
 				continue
 			}
-			out[i] = preparedDoc{ok: true, d: d, json: b, index: k.index(d)}
+			p.docs[i] = preparedDoc{ok: true, d: d, json: b, index: k.index(d)}
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(todo)/32)
-	if workers <= 1 {
-		work(todo)
-		return out
+	if len(recs) < 2*prepChunk {
+		for c := range chunks {
+			work(c)
+		}
+		return p
 	}
-	var wg sync.WaitGroup
-	per := (len(todo) + workers - 1) / workers
-	for w := 0; w < workers; w++ {
-		part := todo[min(w*per, len(todo)):min((w+1)*per, len(todo))]
-		wg.Go(func() { work(part) })
+	// One goroutine fewer than the processors: the caller writes.
+	workers := min(chunks, max(1, runtime.GOMAXPROCS(0)-1))
+	var next atomic.Int64
+	for range workers {
+		go func() {
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= chunks {
+					return
+				}
+				work(c)
+			}
+		}()
 	}
-	wg.Wait()
-	return out
+	return p
 }
 
 // decodePulled reads fields, with id, into a new record of k: what

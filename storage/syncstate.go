@@ -134,9 +134,15 @@ func (db *DB) applyPage(ctx context.Context, tx *sql.Tx, p app.PulledPage, held,
 	seen := make(map[string]bool, len(p.Records))
 	calendar := false
 	for i, r := range p.Records {
+		if i > 0 && i%prepChunk == 0 {
+			// Write what is ready while the next records are prepared.
+			if err := w.flush(ctx); err != nil {
+				return false, err
+			}
+		}
 		key := docKey(r.Entity, r.ID)
 		st, found := stored[key]
-		prep := prepared[i]
+		prep := prepared.get(i)
 		if seen[key] {
 			// The same record twice in a page: the second sees the
 			// first as stored.
