@@ -32,7 +32,8 @@ import (
 // breaks in the middle of an answer, the complete records received are
 // stored and the next request starts after them: a cut wastes at most the
 // record it cut, whatever the page size. Pages halve after a failed attempt
-// and double after a complete one, as before.
+// and double after a complete one, as before; with the default page size,
+// up to 4 MB of records (8 times the first page).
 //
 // The answer's format is the one of every server version (syncproto): the
 // page's scope, epoch and reset come before its records (the field order of
@@ -42,6 +43,10 @@ import (
 // maxZstdMemory bounds what a zstd answer may make the device allocate
 // (its window): more than a body holds decoded is never needed.
 const maxZstdMemory = 2 * syncproto.MaxBodyBytes
+
+// maxAutoPageBytes is the largest page a client with the default page
+// size asks for: the largest a server sends (serverstore.MaxPullBytes).
+const maxAutoPageBytes = 4 << 20
 
 // pullGroup is the most records handed over for one transaction while a
 // page streams.
@@ -164,11 +169,14 @@ func (c *Client) pulledAnswer(ctx context.Context, resp *syncproto.PullResponse)
 // handing their records over as they arrive; it retries failed attempts
 // from what was received.
 func (c *Client) fetchPages(ctx context.Context, e app.Enrollment, pos *pullPosition, full bool, out chan<- pullEvent, pulled *atomic.Int64) error {
-	ceil := c.PageBytes
-	if ceil <= 0 {
-		ceil = DefaultPageBytes
+	page, ceil := c.PageBytes, c.PageBytes
+	if page <= 0 {
+		// The first page as before; then, while answers come whole, up
+		// to the largest a server sends: fewer round trips on a slow
+		// link, and a cut costs no more (it keeps what came).
+		page, ceil = DefaultPageBytes, maxAutoPageBytes
 	}
-	page, attempt := ceil, 0
+	attempt := 0
 	for {
 		req := syncproto.PullRequest{MaxBytes: page, Cursors: append([]syncproto.Cursor(nil), pos.cursors...), SkipOwn: !full,
 			AcceptWithheld: true}

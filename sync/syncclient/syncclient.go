@@ -55,7 +55,7 @@ type Store interface {
 // Defaults.
 const (
 	DefaultBatchBytes = 256 << 10 // fields JSON per push (about 40–80 KB gzipped)
-	DefaultPageBytes  = 512 << 10 // records JSON per pull page
+	DefaultPageBytes  = 512 << 10 // records JSON of the first pull page
 	minBatchBytes     = 1 << 10
 )
 
@@ -65,7 +65,7 @@ type Client struct {
 	HTTP       *http.Client // nil: a client with a 60 s timeout per request
 	AppVersion string
 	BatchBytes int // 0: DefaultBatchBytes
-	PageBytes  int // 0: DefaultPageBytes
+	PageBytes  int // 0: DefaultPageBytes first, then up to 4 MB (pull.go)
 
 	// Backoff between failed attempts: full jitter over Base·2^n, at most
 	// Max. Zero values: 250 ms and 30 s.
