@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -187,26 +186,22 @@ func prepareNew(recs []app.PulledRecord, stored map[string]storedDoc) *preparati
 // one document (each value checked to be one JSON value, the keys in
 // sorted order, as json.Marshal of the map writes them; "id" last).
 func decodePulled(k *kind, id string, fields map[string]json.RawMessage) (doc, error) {
-	keys := make([]string, 0, len(fields))
-	size := 16 + len(id)
 	for name, v := range fields {
-		keys = append(keys, name)
-		size += len(name) + len(v) + 4
-	}
-	slices.Sort(keys)
-	buf := make([]byte, 0, size)
-	buf = append(buf, '{')
-	for _, name := range keys {
-		v := fields[name]
-		if len(v) == 0 {
-			v = json.RawMessage("null") // as json.Marshal writes a nil RawMessage
-		} else if !json.Valid(v) {
+		if len(v) > 0 && !json.Valid(v) {
 			return nil, fmt.Errorf("field %q: invalid JSON", name)
 		}
-		buf = appendJSONKey(buf, name)
-		buf = append(buf, v...)
+	}
+	buf := app.EncodeFields(fields) // a nil value as null, as json.Marshal writes it
+	buf = buf[:len(buf)-1]
+	if len(fields) > 0 {
 		buf = append(buf, ',')
 	}
+	return decodeWithID(k, buf, id)
+}
+
+// decodeWithID ends buf, an object's members each followed by a comma (or
+// "{" alone), with "id": id and decodes it into a new record of k.
+func decodeWithID(k *kind, buf []byte, id string) (doc, error) {
 	buf = appendJSONKey(buf, "id")
 	buf = appendJSONKey(buf, id)
 	buf[len(buf)-1] = '}'
@@ -229,14 +224,7 @@ func decodeRaw(k *kind, id string, raw []byte) (doc, error) {
 	if len(bytesTrimSpace(raw[1:len(raw)-1])) > 0 {
 		buf = append(buf, ',')
 	}
-	buf = appendJSONKey(buf, "id")
-	buf = appendJSONKey(buf, id)
-	buf[len(buf)-1] = '}'
-	d := k.new()
-	if err := json.Unmarshal(buf, d); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return decodeWithID(k, buf, id)
 }
 
 func bytesTrimSpace(b []byte) []byte {

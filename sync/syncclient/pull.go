@@ -383,16 +383,22 @@ func (s *pullStream) answer() (syncproto.PullResponse, error) {
 	return resp, s.delim('}')
 }
 
-func (s *pullStream) pages() error {
+// array reads the start of an array (what names it in errors); false for
+// null.
+func (s *pullStream) array(what string) (bool, error) {
 	t, err := s.dec.Token()
-	if err != nil {
-		return err
-	}
-	if t == nil { // null
-		return nil
+	if err != nil || t == nil { // null
+		return false, err
 	}
 	if d, ok := t.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("syncproto: decode: want scopes, got %v", t)
+		return false, fmt.Errorf("syncproto: decode: want %s, got %v", what, t)
+	}
+	return true, nil
+}
+
+func (s *pullStream) pages() error {
+	if ok, err := s.array("scopes"); !ok {
+		return err
 	}
 	for s.dec.More() {
 		if err := s.page(); err != nil {
@@ -484,15 +490,8 @@ func (s *pullStream) page() error {
 // records decodes a page's records into group, handing them over every
 // pullGroup records while streaming.
 func (s *pullStream) records(group *[]app.PulledRecord, streaming *bool, last *int64, flush func(int64) error) error {
-	t, err := s.dec.Token()
-	if err != nil {
+	if ok, err := s.array("records"); !ok {
 		return err
-	}
-	if t == nil { // null
-		return nil
-	}
-	if d, ok := t.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("syncproto: decode: want records, got %v", t)
 	}
 	for s.dec.More() {
 		var r wireRecord
