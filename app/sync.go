@@ -26,6 +26,18 @@ type PulledRecord struct {
 	// (PersonalFieldsOf), as it does for a provincial device with the
 	// limited copy (syncproto.Record.Limited).
 	Limited bool
+	// Raw, when Fields is nil, holds the fields as the server sent them:
+	// one JSON object, compact, its keys unique and in ascending order
+	// (what json.Marshal writes of Fields). The sync client hands records
+	// over so to a store that says it reads them (a RawFieldsReader),
+	// sparing the decoding of every field into the map.
+	Raw json.RawMessage
+}
+
+// RawFieldsReader is implemented by stores that take pulled records with
+// their fields in PulledRecord.Raw.
+type RawFieldsReader interface {
+	ReadsRawFields() bool
 }
 
 // PulledPage is one scope's page of a pull, applied in one transaction

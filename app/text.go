@@ -40,6 +40,14 @@ var foldMarks = runes.Remove(runes.In(unicode.Mn))
 // "Nguyễn Thị Hồng ĐÀO" → "nguyen thi hong dao". It is never stored as the
 // canonical value of a field, only in search columns.
 func Fold(s string) string {
+	if out, ok := foldFast(s); ok {
+		return out
+	}
+	return foldSlow(s)
+}
+
+// foldSlow is Fold by the book: NFD, marks removed, đ → d, lower case, NFC.
+func foldSlow(s string) string {
 	t := transform.Chain(norm.NFD, foldMarks, runes.Map(func(r rune) rune {
 		if r == 'đ' || r == 'Đ' {
 			return 'd'

@@ -84,18 +84,11 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 				slog.Warn("server epoch changed: scope downloaded again, sent changes queued again",
 					"scope", p.Scope, "requeued", n)
 			}
-			for _, r := range p.Records {
-				changed, stored, err := db.applyPulled(ctx, tx, p.Scope, r, held)
-				if err != nil {
-					return err
-				}
-				if stored {
-					if err := markLimited(ctx, tx, r, limited); err != nil {
-						return err
-					}
-				}
-				calendar = calendar || changed
+			changed, err := db.applyPage(ctx, tx, p, held, limited)
+			if err != nil {
+				return err
 			}
+			calendar = calendar || changed
 			if _, err := db.st.Exec(ctx, tx, sqlPutCursor, p.Scope, p.Epoch, p.NextSeq); err != nil {
 				return fmt.Errorf("save cursor: %w", err)
 			}
@@ -127,18 +120,100 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 	return requeued, nil
 }
 
+// applyPage stores the records of one pulled page (pullapply.go): the
+// records the store holds are read at once, the new ones decoded in
+// parallel, and the documents written together at the end. It reports
+// whether a record changed the holiday calendar.
+func (db *DB) applyPage(ctx context.Context, tx *sql.Tx, p app.PulledPage, held, limited map[string]bool) (bool, error) {
+	stored, err := db.storedDocs(ctx, tx, p.Records)
+	if err != nil {
+		return false, err
+	}
+	prepared := prepareNew(p.Records, stored)
+	w := newDocWriter(db, tx)
+	seen := make(map[string]bool, len(p.Records))
+	calendar := false
+	for i, r := range p.Records {
+		if i > 0 && i%prepChunk == 0 {
+			// Write what is ready while the next records are prepared.
+			if err := w.flush(ctx); err != nil {
+				return false, err
+			}
+		}
+		key := docKey(r.Entity, r.ID)
+		st, found := stored[key]
+		prep := prepared.get(i)
+		if seen[key] {
+			// The same record twice in a page: the second sees the
+			// first as stored.
+			if err := w.flush(ctx); err != nil {
+				return false, err
+			}
+			if st, found, err = db.storedDoc(ctx, tx, r); err != nil {
+				return false, err
+			}
+			prep = preparedDoc{}
+		}
+		seen[key] = true
+		changed, ok, err := db.stagePulled(ctx, tx, w, p.Scope, r, prep, st, found, held)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			if err := markLimited(ctx, tx, r, limited); err != nil {
+				return false, err
+			}
+		}
+		calendar = calendar || changed
+	}
+	return calendar, w.flush(ctx)
+}
+
+// storedDoc reads what the store holds of the pulled record r.
+func (db *DB) storedDoc(ctx context.Context, tx *sql.Tx, r app.PulledRecord) (storedDoc, bool, error) {
+	k, ok := kindOf(r.Entity)
+	if !ok || r.Withheld != "" || r.Entity == app.EntityHolidayYear {
+		return storedDoc{}, false, nil
+	}
+	f, v, found, err := db.get(ctx, tx, k, r.ID)
+	return storedDoc{fields: f, version: v}, found, err
+}
+
 // applyPulled stores one pulled record of scope, or quarantines it when it
 // cannot be read (and drops a copy kept aside before when it can). It
 // reports whether the record changed the holiday calendar, and whether it
 // was stored.
 func (db *DB) applyPulled(ctx context.Context, tx *sql.Tx, scope string, r app.PulledRecord, held map[string]bool) (calendar, stored bool, err error) {
+	st, found, err := db.storedDoc(ctx, tx, r)
+	if err != nil {
+		return false, false, err
+	}
+	w := newDocWriter(db, tx)
+	if calendar, stored, err = db.stagePulled(ctx, tx, w, scope, r, preparedDoc{}, st, found, held); err != nil {
+		return false, false, err
+	}
+	return calendar, stored, w.flush(ctx)
+}
+
+// stagePulled stores one pulled record of scope (its document staged in
+// w, prepared when prep.ok; st is what the store holds of it, if found),
+// or quarantines it when it cannot be read (and drops a copy kept aside
+// before when it can). It reports whether the record changed the holiday
+// calendar, and whether it was stored.
+func (db *DB) stagePulled(ctx context.Context, tx *sql.Tx, w *docWriter, scope string, r app.PulledRecord, prep preparedDoc, st storedDoc, found bool, held map[string]bool) (calendar, stored bool, err error) {
+	readable := true
+	if !prep.ok || found {
+		r, readable = withFields(r) // the paths below read the fields by name
+	}
 	switch {
+	case !readable:
+		err = &unreadable{reason: app.QuarantineMalformed}
 	case r.Withheld != "":
 		err = &unreadable{reason: withheldReason(r.Withheld)}
 	case r.Entity == app.EntityHolidayYear:
 		calendar, err = db.applyHolidayYear(ctx, tx, scope, r)
 	default:
-		err = db.applyRecord(ctx, tx, r)
+		err = db.stageRecord(ctx, tx, w, r, prep, st, found)
 	}
 	if u, ok := errUnreadable(err); ok {
 		return false, false, db.quarantine(ctx, tx, scope, r, u, held)
@@ -149,24 +224,27 @@ func (db *DB) applyPulled(ctx context.Context, tx *sql.Tx, scope string, r app.P
 	return calendar, true, db.unquarantine(ctx, tx, r, held)
 }
 
-// applyRecord stores one pulled record, of any kind: the server's fields,
+// stageRecord stores one pulled record, of any kind: the server's fields,
 // with the local value of every field that has a change not yet
 // acknowledged, written only when they differ from the stored ones; then
 // the record's server version.
-func (db *DB) applyRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) error {
+func (db *DB) stageRecord(ctx context.Context, tx *sql.Tx, w *docWriter, r app.PulledRecord, prep preparedDoc, st storedDoc, found bool) error {
 	k, ok := kindOf(r.Entity)
 	if !ok {
 		// A newer server may send entities this build does not know: a
 		// newer version of the app takes them.
 		return &unreadable{reason: app.QuarantineUnknownEntity}
 	}
-	stored, _, found, err := db.get(ctx, tx, k, r.ID)
-	if err != nil {
-		return err
+	if r.ID == "" {
+		return fmt.Errorf("put %s: no id", k.entity)
+	}
+	if prep.ok && !found {
+		w.stage(k, r.ID, prep.json, prep.index, r.Version)
+		return nil
 	}
 	var local map[string]json.RawMessage
 	if found {
-		if err := json.Unmarshal(stored, &local); err != nil {
+		if err := json.Unmarshal(st.fields, &local); err != nil {
 			return fmt.Errorf("stored %s %s: %w", r.Entity, r.ID, err)
 		}
 	}
@@ -174,18 +252,20 @@ func (db *DB) applyRecord(ctx context.Context, tx *sql.Tx, r app.PulledRecord) e
 	if err != nil {
 		return err
 	}
-	d := k.new()
-	if err := d.SetFields(fields); err != nil {
+	d, err := decodePulled(k, r.ID, fields)
+	if err != nil {
 		// Never wrapped: the decoder's message may quote a value.
 		return &unreadable{reason: app.QuarantineUnreadable, fields: badFields(k.new, fields)}
-	}
-	if err := d.SetFields(map[string]json.RawMessage{"id": mustJSON(r.ID)}); err != nil {
-		return err
 	}
 	// A record that comes back as this device has it (its own pushes,
 	// pulled back) only needs its version: no row or index rewrite.
 	if local == nil || !sameFields(local, d.Fields()) {
-		return db.putVersion(ctx, tx, k, d, r.Version)
+		b, err := app.Marshal(d)
+		if err != nil {
+			return err
+		}
+		w.stage(k, r.ID, b, k.index(d), r.Version)
+		return nil
 	}
 	return db.setVersion(ctx, tx, k, r.ID, r.Version)
 }

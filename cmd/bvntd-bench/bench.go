@@ -26,6 +26,8 @@ import (
 	"bvntd/sync/netsim"
 	"bvntd/sync/syncproto"
 	"bvntd/sync/syncserver"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // Commune is the commune every device of the bench belongs to.
@@ -115,6 +117,7 @@ type Bench struct {
 	genTime  time.Duration
 	genErr   error
 	ref      *Result // scenario a, the reference of d and d128k
+	refPull  *Result // scenario b, the reference of b128k
 	seq      int
 	cur      *server // the server of the scenario running
 }
@@ -207,6 +210,9 @@ func (b *Bench) RunOne(ctx context.Context, s *Scenario) *Result {
 	if s.Name == "a" && r.Err == nil {
 		b.ref = r
 	}
+	if s.Name == "b" && r.Err == nil {
+		b.refPull = r
+	}
 	return r
 }
 
@@ -234,6 +240,7 @@ var scenarios = []Scenario{
 	{Name: "d128k", Desc: "first push of {N} cases, link cut every 128 KB"},
 	{Name: "e256", Desc: "first push of {N} cases at 256 kbit/s, 150 ms one-way"},
 	{Name: "b256", Desc: "fresh device pulls {N} cases at 256 kbit/s, 150 ms one-way"},
+	{Name: "b128k", Desc: "fresh device pulls {N} cases, link cut every 128 KB"},
 }
 
 // kinds runs each scenario.
@@ -242,7 +249,7 @@ var kinds map[string]func(*Bench, *Scenario) (*Result, error)
 func init() {
 	kinds = map[string]func(*Bench, *Scenario) (*Result, error){
 		"a": (*Bench).firstPush, "d": (*Bench).firstPush, "d128k": (*Bench).firstPush, "e256": (*Bench).firstPush,
-		"b": (*Bench).freshPull, "b256": (*Bench).freshPull,
+		"b": (*Bench).freshPull, "b256": (*Bench).freshPull, "b128k": (*Bench).freshPull,
 		"c": (*Bench).edits,
 	}
 }
@@ -315,11 +322,20 @@ func (b *Bench) firstPush(s *Scenario) (*Result, error) {
 }
 
 // freshPull: a device pushes cfg.Cases cases (not measured), then a new
-// device of the same commune enrols and pulls them (b, b256).
+// device of the same commune enrols and pulls them (b, b256, b128k).
 func (b *Bench) freshPull(s *Scenario) (*Result, error) {
 	link := &netsim.Link{}
-	if s.Name == "b256" {
+	switch s.Name {
+	case "b256":
 		link = b.shaped(256_000, 150*time.Millisecond)
+	case "b128k":
+		link = &netsim.Link{CutEvery: int64(float64(128<<10) / b.cfg.CutScale)}
+		if b.refPull == nil {
+			b.logf("  (running scenario b as the reference)")
+			if r := b.RunOne(context.Background(), find("b")); r.Err != nil {
+				return nil, fmt.Errorf("reference scenario b: %w", r.Err)
+			}
+		}
 	}
 	srv, err := b.server(s.Name)
 	if err != nil {
@@ -350,11 +366,17 @@ func (b *Bench) freshPull(s *Scenario) (*Result, error) {
 	if r.Records != b.cfg.Cases {
 		return r, fmt.Errorf("the new device holds %d records, want %d", r.Records, b.cfg.Cases)
 	}
-	if s.Name == "b" {
+	switch s.Name {
+	case "b":
 		maxDown, maxT := b.scale(3e6), b.scale(1.0)
 		r.Target = fmt.Sprintf("≤ %s s and ≤ %s down", secs(maxT), mb(maxDown))
 		r.Pass = r.Wall.Seconds() <= maxT && float64(r.Down) <= maxDown
-	} else {
+	case "b128k":
+		ref := b.refPull
+		r.Target = fmt.Sprintf("completes, down ≤ 1.3× (b) = %s", kb(int64(1.3*float64(ref.Down))))
+		r.Pass = float64(r.Down) <= 1.3*float64(ref.Down)
+		r.Note = fmt.Sprintf("down = %.2f× (b)", float64(r.Down)/float64(ref.Down))
+	default:
 		maxT := 85.0 / b.cfg.LinkScale // issue 22 (was 120 s, issue 3)
 		r.Target = fmt.Sprintf("≤ %s s", secs(maxT))
 		r.Pass = r.Wall.Seconds() <= maxT
@@ -465,6 +487,7 @@ type recorder struct {
 type pushBody struct {
 	body []byte
 	gz   bool
+	zstd bool // a pull answer in zstd (syncserver/pull.go)
 }
 
 func (rec *recorder) fill(r *Result, start, end time.Time) {
@@ -533,7 +556,7 @@ func (t *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 		// their decoding to it.
 		rec.mu.Lock()
 		rec.pushBytes += int64(len(body))
-		rec.bodies = append(rec.bodies, pushBody{body, r.Header.Get("Content-Encoding") == "gzip"})
+		rec.bodies = append(rec.bodies, pushBody{body: body, gz: r.Header.Get("Content-Encoding") == "gzip"})
 		rec.mu.Unlock()
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
@@ -543,6 +566,7 @@ func (t *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 	}
 	tb := &timedBody{ReadCloser: resp.Body}
 	gz := resp.Header.Get("Content-Encoding") == "gzip"
+	zst := resp.Header.Get("Content-Encoding") == "zstd"
 	tb.done = func() {
 		end := time.Now()
 		rec.mu.Lock()
@@ -553,7 +577,7 @@ func (t *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 		case pull:
 			rec.lastPull = end
 			if resp.StatusCode == http.StatusOK {
-				rec.pullBodies = append(rec.pullBodies, pushBody{tb.copy.Bytes(), gz})
+				rec.pullBodies = append(rec.pullBodies, pushBody{tb.copy.Bytes(), gz, zst})
 			}
 		}
 	}
@@ -583,6 +607,12 @@ func compression(bodies []pushBody) Compression {
 				continue
 			}
 		}
+		if b.zstd {
+			var err error
+			if raw, err = zstdReader.DecodeAll(b.body, nil); err != nil {
+				continue
+			}
+		}
 		c.Bodies++
 		c.JSON += int64(len(raw))
 		c.Sent += int64(len(b.body))
@@ -595,6 +625,8 @@ func compression(bodies []pushBody) Compression {
 	}
 	return c
 }
+
+var zstdReader, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
 
 func gzSize(b []byte, level int) int64 {
 	var buf bytes.Buffer

@@ -46,7 +46,7 @@ func TestScenarios(t *testing.T) {
 			if r.Mutations < cases || r.Records != cases {
 				t.Errorf("%s: %d mutations sent, %d records on the server; want ≥ %d and %d", name, r.Mutations, r.Records, cases, cases)
 			}
-		case "b", "b256":
+		case "b", "b256", "b128k":
 			if r.Pushes != 0 || r.Pulls == 0 || r.Records != cases {
 				t.Errorf("%s: %d pushes, %d pulls, %d records on the new device", name, r.Pushes, r.Pulls, r.Records)
 			}
@@ -55,8 +55,8 @@ func TestScenarios(t *testing.T) {
 				t.Errorf("c: %d mutations, %d bytes up (%s)", r.Mutations, r.Up, passWord(r.Pass))
 			}
 		}
-		if name == "d128k" && r.Cuts == 0 {
-			t.Errorf("d128k: no cut (link cut every %d bytes)", r.Link.CutEvery)
+		if (name == "d128k" || name == "b128k") && r.Cuts == 0 {
+			t.Errorf("%s: no cut (link cut every %d bytes)", name, r.Link.CutEvery)
 		}
 		if name == "e256" && r.Link.Rate != 256_000*50 {
 			t.Errorf("e256: link rate %d", r.Link.Rate)

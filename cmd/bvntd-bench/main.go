@@ -5,7 +5,7 @@
 // shapes rate and latency. It prints a Markdown table with the targets of
 // issue 3.
 //
-//	go run ./cmd/bvntd-bench [--cases 10000] [--scenarios a,b,c,d,d128k,e256,b256] [--out FILE.md] [--cpuprofile PREFIX]
+//	go run ./cmd/bvntd-bench [--cases 10000] [--scenarios a,b,c,d,d128k,e256,b256,b128k] [--out FILE.md] [--cpuprofile PREFIX]
 //	go run ./cmd/bvntd-bench load --devices N [--duration 60s] [--db PATH]   (load.go)
 //	go run ./cmd/bvntd-bench store --data DIR [--runs 20]                   (store.go)
 //

@@ -60,12 +60,28 @@ func clampPullBytes(n int) int {
 // written in the background (lastseen.go), so a pull never waits for the
 // writer and answers on a full disk.
 func (s *Store) Pull(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, error) {
-	resp, err := s.pull(ctx, deviceID, req)
+	resp, _, err := s.pull(ctx, deviceID, req, false)
 	if err != nil {
 		return syncproto.PullResponse{}, err
 	}
 	s.seen.note(deviceID, s.now())
 	return resp, nil
+}
+
+// PullRaw is Pull for the server's answer (syncserver): the records whose
+// fields are stored exactly as the wire writes them
+// (syncproto.CanonicalObject; every record the server stored itself) come
+// without Fields, their stored document in raw[page][record] instead, to
+// be copied into the answer as it is (syncproto.AppendPull): no decoding
+// and encoding again. The others (a limited copy's records, records stored
+// otherwise) have their Fields and a nil raw.
+func (s *Store) PullRaw(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, [][]json.RawMessage, error) {
+	resp, raw, err := s.pull(ctx, deviceID, req, true)
+	if err != nil {
+		return syncproto.PullResponse{}, nil, err
+	}
+	s.seen.note(deviceID, s.now())
+	return resp, raw, nil
 }
 
 // pullOpts are what a pull asks beyond its cursors.
@@ -76,9 +92,12 @@ type pullOpts struct {
 	// scope it receives whole (provincecopy.go); the others go without
 	// their personal fields. nil: every record whole.
 	held map[string]bool
+	// raw: the fields of a record stored as the wire writes them are kept
+	// as they are (PullRaw), in the page's raw slice.
+	raw bool
 }
 
-func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullRequest) (syncproto.PullResponse, error) {
+func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullRequest, raw bool) (syncproto.PullResponse, [][]json.RawMessage, error) {
 	// One read transaction: a consistent snapshot of every scope.
 	opts := &sql.TxOptions{ReadOnly: true}
 	if s.d == postgresDialect {
@@ -88,17 +107,17 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 	}
 	tx, err := s.r.BeginTx(ctx, opts)
 	if err != nil {
-		return syncproto.PullResponse{}, fmt.Errorf("begin pull: %w", err)
+		return syncproto.PullResponse{}, nil, fmt.Errorf("begin pull: %w", err)
 	}
 	defer tx.Rollback()
 
 	acc, err := deviceAccess(ctx, tx, deviceID)
 	if err != nil {
-		return syncproto.PullResponse{}, err
+		return syncproto.PullResponse{}, nil, err
 	}
 	heads, err := scopeHeads(ctx, tx, acc.scope)
 	if err != nil {
-		return syncproto.PullResponse{}, err
+		return syncproto.PullResponse{}, nil, err
 	}
 	cursors := make(map[string]syncproto.Cursor, len(req.Cursors))
 	for _, c := range req.Cursors {
@@ -106,6 +125,7 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 	}
 
 	resp := syncproto.PullResponse{Scopes: []syncproto.ScopePage{}}
+	var raws [][]json.RawMessage
 	budget := clampPullBytes(req.MaxBytes)
 	used, sent := 0, 0
 	for _, h := range heads {
@@ -121,22 +141,23 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 			}
 		}
 		page.NextSeq = start
+		var pageRaw []json.RawMessage
 		if start < h.seq {
 			if used >= budget && sent > 0 {
 				page.HasMore = true
 			} else {
-				o := pullOpts{withheld: req.AcceptWithheld}
+				o := pullOpts{withheld: req.AcceptWithheld, raw: raw}
 				if req.SkipOwn {
 					o.skipFor = deviceID
 				}
 				if acc.limited && h.scope != syncproto.ScopeShared {
 					if o.held, err = heldSet(ctx, tx, h.scope); err != nil {
-						return syncproto.PullResponse{}, err
+						return syncproto.PullResponse{}, nil, err
 					}
 				}
-				more, err := s.readPage(ctx, tx, o, &page, start, budget, &used, &sent)
+				more, err := s.readPage(ctx, tx, o, &page, &pageRaw, start, budget, &used, &sent)
 				if err != nil {
-					return syncproto.PullResponse{}, err
+					return syncproto.PullResponse{}, nil, err
 				}
 				page.HasMore = more
 			}
@@ -144,9 +165,10 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 		resp.HasMore = resp.HasMore || page.HasMore
 		if len(page.Records) > 0 || page.Reset || page.NextSeq > start {
 			resp.Scopes = append(resp.Scopes, page)
+			raws = append(raws, pageRaw)
 		}
 	}
-	return resp, nil
+	return resp, raws, nil
 }
 
 // readPage appends to page the records of its scope after start, while the
@@ -155,13 +177,13 @@ func (s *Store) pull(ctx context.Context, deviceID string, req syncproto.PullReq
 // A record whose every field was written by o.skipFor (the requesting
 // device, when it asks for it) is not sent (the device has it: its own push
 // coming back), but the cursor moves past it.
-func (s *Store) readPage(ctx context.Context, tx *txn, o pullOpts, page *syncproto.ScopePage, start int64, budget int, used, sent *int) (bool, error) {
+func (s *Store) readPage(ctx context.Context, tx *txn, o pullOpts, page *syncproto.ScopePage, raw *[]json.RawMessage, start int64, budget int, used, sent *int) (bool, error) {
 	// The rows come in chunks: each query walks the (scope, seq) index for
 	// a chunk, so a page costs the same whatever the scope's backlog (one
 	// query for the whole backlog makes PostgreSQL read and sort all of
 	// it on every pull of a first sync).
 	for after := start; ; {
-		n, full, err := s.readChunk(ctx, tx, o, page, after, budget, used, sent)
+		n, full, err := s.readChunk(ctx, tx, o, page, raw, after, budget, used, sent)
 		if err != nil || full {
 			return full, err
 		}
@@ -178,7 +200,7 @@ const pullChunk = 128
 // readChunk reads up to pullChunk records after after into page. It
 // returns how many rows it read and whether the budget was reached. The
 // budget counts each record as encoded on the wire (wireSize).
-func (s *Store) readChunk(ctx context.Context, tx *txn, o pullOpts, page *syncproto.ScopePage, after int64, budget int, used, sent *int) (int, bool, error) {
+func (s *Store) readChunk(ctx context.Context, tx *txn, o pullOpts, page *syncproto.ScopePage, raw *[]json.RawMessage, after int64, budget int, used, sent *int) (int, bool, error) {
 	// A record too large to send is not even read: only its length.
 	rows, err := tx.QueryContext(ctx,
 		`SELECT entity, id, seq, version, octet_length(fields) > ?,
@@ -202,9 +224,12 @@ func (s *Store) readChunk(ctx context.Context, tx *txn, o pullOpts, page *syncpr
 			page.NextSeq = r.Seq
 			continue
 		}
+		var asStored json.RawMessage
 		switch {
 		case big:
 			r.Withheld = syncproto.WithheldTooLarge
+		case o.raw && o.held == nil && syncproto.CanonicalObject(fields):
+			asStored = fields
 		case json.Unmarshal(fields, &r.Fields) != nil || r.Fields == nil:
 			r.Withheld, r.Fields = syncproto.WithheldMalformed, nil
 		}
@@ -229,6 +254,9 @@ func (s *Store) readChunk(ctx context.Context, tx *txn, o pullOpts, page *syncpr
 			return n, true, nil
 		}
 		page.Records = append(page.Records, r)
+		if o.raw {
+			*raw = append(*raw, asStored)
+		}
 		page.NextSeq = r.Seq
 		*used += size
 		*sent++

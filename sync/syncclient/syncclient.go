@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -55,7 +56,7 @@ type Store interface {
 // Defaults.
 const (
 	DefaultBatchBytes = 256 << 10 // fields JSON per push (about 40–80 KB gzipped)
-	DefaultPageBytes  = 512 << 10 // records JSON per pull page
+	DefaultPageBytes  = 512 << 10 // records JSON of the first pull page
 	minBatchBytes     = 1 << 10
 )
 
@@ -65,7 +66,7 @@ type Client struct {
 	HTTP       *http.Client // nil: a client with a 60 s timeout per request
 	AppVersion string
 	BatchBytes int // 0: DefaultBatchBytes
-	PageBytes  int // 0: DefaultPageBytes
+	PageBytes  int // 0: DefaultPageBytes first, then up to 4 MB (pull.go)
 
 	// Backoff between failed attempts: full jitter over Base·2^n, at most
 	// Max. Zero values: 250 ms and 30 s.
@@ -99,6 +100,7 @@ type Client struct {
 	PieceBytes  int64
 
 	sent, received atomic.Int64
+	reportMu       sync.Mutex // Progress is called by one goroutine at a time
 }
 
 func (c *Client) now() time.Time { return app.MustClock(c.Now, "syncclient.Client")() }
@@ -487,85 +489,6 @@ func (c *Client) discard(reading *chan preparedPush) *preparedPush {
 	return nil
 }
 
-func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error {
-	ceil := c.PageBytes
-	if ceil <= 0 {
-		ceil = DefaultPageBytes
-	}
-	page, attempt := ceil, 0
-	full, err := c.Store.NeedsFullPull(ctx)
-	if err != nil {
-		return err
-	}
-	for {
-		cursors, err := c.Store.Cursors(ctx)
-		if err != nil {
-			return err
-		}
-		req := syncproto.PullRequest{MaxBytes: page, Cursors: make([]syncproto.Cursor, len(cursors)), SkipOwn: !full,
-			AcceptWithheld: true}
-		for i, cur := range cursors {
-			req.Cursors[i] = syncproto.Cursor{Scope: cur.Scope, Epoch: cur.Epoch, Seq: cur.Seq}
-		}
-		slog.Debug("sync: pull page", "cursors", len(cursors), "budget_bytes", page, "full", full, "attempt", attempt+1)
-		var resp syncproto.PullResponse
-		if err := c.once(ctx, e, syncproto.PathPull, req, &resp); err != nil {
-			if errors.Is(err, syncproto.ErrTooLarge) && page > minPageBytes {
-				// A smaller page may fit; a single record too large for
-				// a body (an older server sends one whole) fails below,
-				// once, with what happened.
-				slog.Info("sync: pull page too large for this device; halved", "budget_bytes", page/2)
-				page = max(minPageBytes, page/2)
-				continue
-			}
-			attempt++
-			if err := c.backoff(ctx, attempt, err, Progress{Phase: "pull", Pulled: res.Pulled}); err != nil {
-				return err
-			}
-			page = max(minPageBytes, page/2)
-			continue
-		}
-		attempt, page = 0, min(ceil, page*2)
-		if err := c.observe(ctx, resp.ServerTimeMS); err != nil {
-			return err
-		}
-		if err := c.recoveryKey(ctx, resp.RecoveryKey); err != nil {
-			return err
-		}
-		if resp.MinAppVersion == "" || syncproto.CompareVersions(c.AppVersion, resp.MinAppVersion) >= 0 {
-			if err := c.Store.SetUpdateRequired(ctx, ""); err != nil {
-				return err
-			}
-		}
-		pages := make([]app.PulledPage, 0, len(resp.Scopes))
-		for _, s := range resp.Scopes {
-			p := app.PulledPage{Scope: s.Scope, Epoch: s.Epoch, Reset: s.Reset, NextSeq: s.NextSeq,
-				Records: make([]app.PulledRecord, len(s.Records))}
-			for i, r := range s.Records {
-				p.Records[i] = app.PulledRecord{Entity: r.Entity, ID: r.ID, Fields: r.Fields, Version: r.Version,
-					Withheld: r.Withheld, Limited: r.Limited}
-			}
-			res.Pulled += len(s.Records)
-			pages = append(pages, p)
-			slog.Debug("sync: pulled", "scope", s.Scope, "records", len(s.Records), "reset", s.Reset, "next_seq", s.NextSeq)
-		}
-		if len(pages) > 0 {
-			n, err := c.Store.ApplyPull(ctx, pages)
-			if err != nil {
-				return err
-			}
-			res.Requeued += n
-		}
-		c.report(Progress{Phase: "pull", Pulled: res.Pulled})
-		if !resp.HasMore {
-			if full {
-				return c.Store.FullPullDone(ctx)
-			}
-			return nil
-		}
-	}
-}
-
 func (c *Client) observe(ctx context.Context, ms int64) error {
 	if ms <= 0 {
 		return nil
@@ -574,6 +497,8 @@ func (c *Client) observe(ctx context.Context, ms int64) error {
 }
 
 func (c *Client) report(p Progress) {
+	c.reportMu.Lock()
+	defer c.reportMu.Unlock()
 	if c.Progress != nil {
 		c.Progress(p)
 	}

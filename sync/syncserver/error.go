@@ -89,11 +89,15 @@ func (s *server) write(c *call, status int, v any) error {
 
 // acceptsGzip reports whether the request's Accept-Encoding lists gzip
 // (without q=0).
-func acceptsGzip(r *http.Request) bool {
+func acceptsGzip(r *http.Request) bool { return acceptsEncoding(r, "gzip") }
+
+// acceptsEncoding reports whether the request's Accept-Encoding lists
+// coding (without q=0).
+func acceptsEncoding(r *http.Request, coding string) bool {
 	for _, v := range r.Header.Values("Accept-Encoding") {
 		for part := range strings.SplitSeq(v, ",") {
 			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-			if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			if !strings.EqualFold(strings.TrimSpace(name), coding) {
 				continue
 			}
 			q := strings.ReplaceAll(strings.ToLower(params), " ", "")

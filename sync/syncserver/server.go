@@ -266,6 +266,9 @@ func (s *server) serve(c *call, auth bool, h func(*call) (any, error)) error {
 	if b, ok := v.(*rawBody); ok {
 		return s.writeRaw(c, b)
 	}
+	if a, ok := v.(*pullAnswer); ok {
+		return s.writePull(c, a)
+	}
 	return s.write(c, http.StatusOK, v)
 }
 
@@ -395,7 +398,14 @@ func (s *server) pull(c *call) (any, error) {
 	if err := s.decode(c, &req); err != nil {
 		return nil, err
 	}
-	resp, err := s.store.Pull(c.r.Context(), c.dev.id, req)
+	var resp syncproto.PullResponse
+	var raw [][]json.RawMessage
+	var err error
+	if rp, ok := s.store.(RawPuller); ok {
+		resp, raw, err = rp.PullRaw(c.r.Context(), c.dev.id, req)
+	} else {
+		resp, err = s.store.Pull(c.r.Context(), c.dev.id, req)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -413,7 +423,7 @@ func (s *server) pull(c *call) (any, error) {
 	resp.ServerTimeMS = s.nowMS()
 	resp.MinAppVersion = s.minApp
 	resp.RecoveryKey = s.recoveryKey(c.r.Context())
-	return resp, nil
+	return &pullAnswer{resp: resp, raw: raw}, nil
 }
 
 // RecoveryKeyer is implemented by stores that keep the province's backup
