@@ -86,16 +86,11 @@ func CommuneReports(d *app.KPIData, p app.KPIPeriod, targets []app.Target, refs 
 			parts[u].SyncedUnits[u] = t
 		}
 	}
-	caseUnit := map[string]string{}
-	for _, c := range d.Cases {
+	// Each case as its facts (app.FactsOf): what the figures read of the
+	// case and its steps.
+	for _, c := range app.FactsOf(d) {
 		if x := parts[c.UnitCode]; x != nil {
-			x.Cases = append(x.Cases, c)
-			caseUnit[c.ID] = c.UnitCode
-		}
-	}
-	for _, e := range d.Events {
-		if x := parts[caseUnit[e.CaseID]]; x != nil {
-			x.Events = append(x.Events, e)
+			x.Facts = append(x.Facts, c)
 		}
 	}
 	for _, r := range d.Officers {
@@ -793,25 +788,15 @@ func StatusAtEnd(d *app.KPIData, p app.KPIPeriod) []app.Tally {
 	}
 	to := p.To.In(app.ICT)
 	end := time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, app.ICT)
-	steps := map[string][]app.CaseEvent{}
-	for _, e := range d.Events {
-		steps[e.CaseID] = append(steps[e.CaseID], e)
-	}
 	idx := map[string]int{}
 	var out []app.Tally
-	for _, c := range d.Cases {
-		if c.Voided || app.ForwardedAway(&c) || !p.Contains(c.ReceivedAt) {
+	for _, c := range app.FactsOf(d) {
+		if !c.Counts() || !p.Contains(c.ReceivedAt) {
 			continue
 		}
 		st := c.Status
-		if evs := steps[c.ID]; len(evs) > 0 {
-			sort.SliceStable(evs, func(i, j int) bool {
-				if !evs[i].At.Equal(evs[j].At) {
-					return evs[i].At.Before(evs[j].At)
-				}
-				return evs[i].ID < evs[j].ID
-			})
-			st = app.StatusAt(&c, evs, end)
+		if c.HasSteps {
+			st = c.StatusAt(end)
 		}
 		i, ok := idx[st]
 		if !ok {
