@@ -52,7 +52,8 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		return nil, fmt.Errorf("kpi cases: %w", err)
 	}
 	defer cases.Close()
-	// A second connection reads the steps while the first reads the cases.
+	// A second connection, in a goroutine of its own, reads the steps
+	// while this one reads the cases: the two cores share the work.
 	stepQ := `SELECT ` + stepColumns + ` FROM case_events e`
 	if unit != "" {
 		stepQ += ` WHERE e.case_id IN (SELECT c.id FROM case_list c WHERE ` + cond + `)`
@@ -61,7 +62,15 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 	if err != nil {
 		return nil, fmt.Errorf("kpi case steps: %w", err)
 	}
-	defer steps.Close()
+	gctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	groups := make(chan []caseSteps, 4)
+	var stepErr error
+	go func() {
+		defer close(groups)
+		defer steps.Close()
+		stepErr = readCaseSteps(gctx, steps, groups)
+	}()
 
 	codes := map[string]string{} // the codes, each held once
 	intern := func(s *string) {
@@ -71,29 +80,30 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 			codes[*s] = *s
 		}
 	}
-	next := func() (app.CaseEvent, bool, error) {
-		var e app.CaseEvent
-		if !steps.Next() {
-			return e, false, steps.Err()
+	var batch []caseSteps // the groups of steps received, not yet merged
+	more := true
+	// stepsOf returns the steps of case id: groups of lower ids (cases
+	// not read: voided, or another commune's) are skipped.
+	stepsOf := func(id string) []app.CaseEvent {
+		for more {
+			for len(batch) > 0 && batch[0].id < id {
+				batch = batch[1:]
+			}
+			if len(batch) > 0 {
+				if batch[0].id == id {
+					evs := batch[0].evs
+					batch = batch[1:]
+					return evs
+				}
+				return nil
+			}
+			batch, more = <-groups
 		}
-		var at string
-		if err := steps.Scan(&e.CaseID, &e.ID, &at, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Outcome, &e.AmountRecovered); err != nil {
-			return e, false, err
-		}
-		e.At = parseTime(at)
-		intern(&e.ToStatus)
-		return e, true, nil
+		return nil
 	}
-	type keyed struct {
-		received, number string
-	}
-	var out []app.CaseFacts
+	type keyed = struct{ received, number string }
+	var facts []app.CaseFacts
 	var keys []keyed
-	var evs []app.CaseEvent
-	step, more, err := next()
-	if err != nil {
-		return nil, err
-	}
 	for cases.Next() {
 		var received, issues string
 		var tt, fwd string
@@ -102,43 +112,91 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 			return nil, err
 		}
 		c.TransactionType, c.ForwardedTo, c.IssueTypes = tt, fwd, parseList(issues)
-		// Steps of cases not read (voided, or another commune's) are
-		// skipped; the steps of c are gathered.
-		evs = evs[:0]
-		for more && step.CaseID <= c.ID {
-			if step.CaseID == c.ID {
-				evs = append(evs, step)
-			}
-			if step, more, err = next(); err != nil {
-				return nil, err
-			}
-		}
 		for _, s := range []*string{&c.UnitCode, &c.Kind, &c.Channel, &c.Sector, &c.Status, &c.TransactionType, &c.ForwardedTo} {
 			intern(s)
 		}
-		out = append(out, app.NewCaseFacts(&c, evs, rules, cal))
+		evs := stepsOf(c.ID)
+		for i := range evs {
+			intern(&evs[i].ToStatus)
+		}
+		facts = append(facts, app.NewCaseFacts(&c, evs, rules, cal))
 		keys = append(keys, keyed{received, c.Number})
 	}
 	if err := cases.Err(); err != nil {
 		return nil, fmt.Errorf("kpi cases: %w", err)
 	}
+	for range groups { // the steps of cases after the last one read
+	}
+	if stepErr != nil {
+		return nil, fmt.Errorf("kpi case steps: %w", stepErr)
+	}
 	// KPIData's order: received, then number (ties by id, the order read).
-	idx := make([]int, len(out))
-	for i := range idx {
-		idx[i] = i
+	sort.Stable(factsOrder{facts, keys})
+	return facts, nil
+}
+
+// factsOrder sorts facts by received, then number (keys parallel).
+type factsOrder struct {
+	facts []app.CaseFacts
+	keys  []struct{ received, number string }
+}
+
+func (o factsOrder) Len() int { return len(o.facts) }
+func (o factsOrder) Less(i, j int) bool {
+	a, b := o.keys[i], o.keys[j]
+	if a.received != b.received {
+		return a.received < b.received
 	}
-	sort.SliceStable(idx, func(i, j int) bool {
-		a, b := keys[idx[i]], keys[idx[j]]
-		if a.received != b.received {
-			return a.received < b.received
+	return a.number < b.number
+}
+func (o factsOrder) Swap(i, j int) {
+	o.facts[i], o.facts[j] = o.facts[j], o.facts[i]
+	o.keys[i], o.keys[j] = o.keys[j], o.keys[i]
+}
+
+// caseSteps are the steps of one case, in time order.
+type caseSteps struct {
+	id  string
+	evs []app.CaseEvent
+}
+
+// readCaseSteps reads rows of stepColumns, ordered by case, and sends
+// them grouped by case, a batch of groups at a time.
+func readCaseSteps(ctx context.Context, rows *sql.Rows, out chan<- []caseSteps) error {
+	const batchSize = 256
+	var batch []caseSteps
+	send := func() bool {
+		select {
+		case out <- batch:
+			batch = make([]caseSteps, 0, batchSize)
+			return true
+		case <-ctx.Done():
+			return false
 		}
-		return a.number < b.number
-	})
-	sorted := make([]app.CaseFacts, len(out))
-	for i, k := range idx {
-		sorted[i] = out[k]
 	}
-	return sorted, nil
+	for rows.Next() {
+		var e app.CaseEvent
+		var at string
+		if err := rows.Scan(&e.CaseID, &e.ID, &at, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Outcome, &e.AmountRecovered); err != nil {
+			return err
+		}
+		e.At = parseTime(at)
+		if n := len(batch); n > 0 && batch[n-1].id == e.CaseID {
+			batch[n-1].evs = append(batch[n-1].evs, e)
+			continue
+		}
+		if len(batch) == batchSize && !send() {
+			return ctx.Err()
+		}
+		batch = append(batch, caseSteps{id: e.CaseID, evs: []app.CaseEvent{e}})
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(batch) > 0 {
+		send()
+	}
+	return nil
 }
 
 // extraCols scans the index columns of a case (scanListCase) followed by
