@@ -30,11 +30,12 @@ func runStore(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "the data folder of the store to measure")
 	runs := fs.Int("runs", 20, "timed runs of each call")
+	callsToo := fs.Bool("calls", true, "time the window's calls (case list, search, …)")
 	reports := fs.Bool("reports", true, "also time the province's reports, each in a process of its own")
 	reportRuns := fs.Int("report-runs", 3, "timed runs of each report")
 	measureName := fs.String("measure", "", "run this one report's measure and print it as JSON (the child process)")
 	if err := fs.Parse(args); err != nil || *data == "" || *runs < 1 || *reportRuns < 1 {
-		fmt.Fprintln(stderr, "usage: bvntd-bench store --data DIR [--runs 20] [--reports=false] [--report-runs 3]")
+		fmt.Fprintln(stderr, "usage: bvntd-bench store --data DIR [--runs 20] [--calls=false] [--reports=false] [--report-runs 3]")
 		return 2
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -97,6 +98,9 @@ func runStore(args []string, stdout, stderr io.Writer) int {
 			}
 			return len(d.Facts), nil
 		}},
+	}
+	if !*callsToo {
+		calls = nil
 	}
 	fmt.Fprintf(stdout, "Store %s: %d cases, %d timed runs each (after one warm-up), %s\n\n", *data, n, *runs, now.Format("2006-01-02 15:04"))
 	fmt.Fprintln(stdout, "| call | rows | p50 | p95 |")
