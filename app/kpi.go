@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"time"
@@ -321,6 +322,31 @@ type KPIReport struct {
 	Training     TrainingKPIs
 	Outreach     OutreachKPIs
 	Publications PublicationKPIs
+}
+
+// DropRefs forgets the records behind every figure of r (the Refs of its
+// figures, tallies and targets), keeping the counts and sums: for a report
+// that prints figures and opens no list, so that a province's reports do
+// not hold every record's id.
+func (r *KPIReport) DropRefs() { dropRefs(reflect.ValueOf(r).Elem()) }
+
+var refsType = reflect.TypeFor[[]KPIRef]()
+
+func dropRefs(v reflect.Value) {
+	switch {
+	case v.Type() == refsType:
+		v.SetZero()
+	case v.Kind() == reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				dropRefs(v.Field(i))
+			}
+		}
+	case v.Kind() == reflect.Slice:
+		for i := range v.Len() {
+			dropRefs(v.Index(i))
+		}
+	}
 }
 
 // Target returns the result of target id ("T4"), if computed.

@@ -259,3 +259,41 @@ func TestComputeComplaints_FactsMatchOracle(t *testing.T) {
 		}
 	}
 }
+
+// DropRefs forgets every record behind the figures and keeps the counts.
+func TestKPIReport_DropRefs(t *testing.T) {
+	d := randomComplaints(5, 400)
+	d.Now = kpiAt("2026-12-15 00:30")
+	r := ComputeKPIs(d, ReportYear(2026), nil)
+	refs := func(r *KPIReport) (n int) {
+		var walk func(v reflect.Value)
+		walk = func(v reflect.Value) {
+			switch {
+			case v.Type() == refsType:
+				n += v.Len()
+			case v.Kind() == reflect.Struct:
+				for i := range v.NumField() {
+					walk(v.Field(i))
+				}
+			case v.Kind() == reflect.Slice:
+				for i := range v.Len() {
+					walk(v.Index(i))
+				}
+			}
+		}
+		walk(reflect.ValueOf(r).Elem())
+		return n
+	}
+	if refs(&r) < 1000 {
+		t.Fatalf("only %d refs before", refs(&r))
+	}
+	before := r.Complaints
+	r.DropRefs()
+	if n := refs(&r); n != 0 {
+		t.Fatalf("%d refs left", n)
+	}
+	if r.Complaints.Received.Count != before.Received.Count || r.Complaints.Recovered.Sum != before.Recovered.Sum ||
+		len(r.Complaints.ByKind) != len(before.ByKind) || r.Complaints.ByKind[0].Count != before.ByKind[0].Count {
+		t.Fatal("the counts changed")
+	}
+}

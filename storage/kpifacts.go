@@ -42,6 +42,16 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		cond += ` AND c.unit_code = ?`
 		args = append(args, unit)
 	}
+	// The slices are made at their size: growing them by appending would
+	// hold the old and the new array at once (tens of megabytes). The count is a hint: a case written meanwhile
+	// is appended all the same. (Counted before the two cursors open: the
+	// pool may have two connections only.)
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM case_list c WHERE `+cond, args...).Scan(&n); err != nil {
+		return nil, fmt.Errorf("kpi cases: %w", err)
+	}
+	facts := make([]app.CaseFacts, 0, n)
+	received := make([]string, 0, n) // received_at as stored, the order's first key
 	// The facts the list columns lack are read from the document.
 	cases, err := db.r.QueryContext(ctx, `SELECT `+listCaseColumns+`, c.received_at,
 			coalesce(json_extract(d.fields, '$.transaction_type'), ''),
@@ -101,13 +111,9 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		}
 		return nil
 	}
-	type keyed = struct{ received, number string }
-	var facts []app.CaseFacts
-	var keys []keyed
 	for cases.Next() {
-		var received, issues string
-		var tt, fwd string
-		c, err := scanListCase(extraCols{cases, []any{&received, &tt, &issues, &fwd}})
+		var at, issues, tt, fwd string
+		c, err := scanListCase(extraCols{cases, []any{&at, &tt, &issues, &fwd}})
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +126,7 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 			intern(&evs[i].ToStatus)
 		}
 		facts = append(facts, app.NewCaseFacts(&c, evs, rules, cal))
-		keys = append(keys, keyed{received, c.Number})
+		received = append(received, at)
 	}
 	if err := cases.Err(); err != nil {
 		return nil, fmt.Errorf("kpi cases: %w", err)
@@ -131,27 +137,26 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		return nil, fmt.Errorf("kpi case steps: %w", stepErr)
 	}
 	// KPIData's order: received, then number (ties by id, the order read).
-	sort.Stable(factsOrder{facts, keys})
+	sort.Stable(factsOrder{facts, received})
 	return facts, nil
 }
 
-// factsOrder sorts facts by received, then number (keys parallel).
+// factsOrder sorts facts by received (as stored, parallel), then number.
 type factsOrder struct {
-	facts []app.CaseFacts
-	keys  []struct{ received, number string }
+	facts    []app.CaseFacts
+	received []string
 }
 
 func (o factsOrder) Len() int { return len(o.facts) }
 func (o factsOrder) Less(i, j int) bool {
-	a, b := o.keys[i], o.keys[j]
-	if a.received != b.received {
-		return a.received < b.received
+	if a, b := o.received[i], o.received[j]; a != b {
+		return a < b
 	}
-	return a.number < b.number
+	return o.facts[i].Number < o.facts[j].Number
 }
 func (o factsOrder) Swap(i, j int) {
 	o.facts[i], o.facts[j] = o.facts[j], o.facts[i]
-	o.keys[i], o.keys[j] = o.keys[j], o.keys[i]
+	o.received[i], o.received[j] = o.received[j], o.received[i]
 }
 
 // caseSteps are the steps of one case, in time order.

@@ -76,7 +76,9 @@ type CommuneReport struct {
 // commune of d.Units over p: d is split by commune (cases with their steps,
 // and each record by its commune; participants are shared, as people
 // attend sessions elsewhere). The reports are in Vietnamese order of the
-// communes' names (refs may be nil: then by code).
+// communes' names (refs may be nil: then by code). They count without
+// listing the records (KPIReport.DropRefs): the workbook prints counts,
+// and a province's reports would otherwise hold every record's id again.
 func CommuneReports(d *app.KPIData, p app.KPIPeriod, targets []app.Target, refs *app.RefData) []CommuneReport {
 	parts := map[string]*app.KPIData{}
 	for _, u := range d.Units {
@@ -87,10 +89,12 @@ func CommuneReports(d *app.KPIData, p app.KPIPeriod, targets []app.Target, refs 
 		}
 	}
 	// Each case as its facts (app.FactsOf): what the figures read of the
-	// case and its steps.
-	for _, c := range app.FactsOf(d) {
-		if x := parts[c.UnitCode]; x != nil {
-			x.Facts = append(x.Facts, c)
+	// case and its steps, a commune's copied while its report is computed.
+	facts := app.FactsOf(d)
+	caseIdx := map[string][]int{}
+	for i := range facts {
+		if parts[facts[i].UnitCode] != nil {
+			caseIdx[facts[i].UnitCode] = append(caseIdx[facts[i].UnitCode], i)
 		}
 	}
 	for _, r := range d.Officers {
@@ -143,8 +147,15 @@ func CommuneReports(d *app.KPIData, p app.KPIPeriod, targets []app.Target, refs 
 				name = au.Name
 			}
 		}
-		out = append(out, CommuneReport{Code: u, Name: name, Report: app.ComputeKPIs(parts[u], p, targets),
-			LastSync: d.SyncedUnits[u]})
+		x := parts[u]
+		x.Facts = make([]app.CaseFacts, len(caseIdx[u]))
+		for j, i := range caseIdx[u] {
+			x.Facts[j] = facts[i]
+		}
+		rep := app.ComputeKPIs(x, p, targets)
+		rep.DropRefs()
+		x.Facts = nil
+		out = append(out, CommuneReport{Code: u, Name: name, Report: rep, LastSync: d.SyncedUnits[u]})
 	}
 	coll := app.NewCollator()
 	sort.SliceStable(out, func(i, j int) bool {

@@ -63,6 +63,7 @@ func writeAnnualFigures(ctx context.Context, db *storage.DB, refs *app.RefData, 
 // prepared at prepared; adHoc for a report of any period.
 func annualWorkbook(w io.Writer, d *app.KPIData, refs *app.RefData, unit string, period app.KPIPeriod, prepared time.Time, adHoc bool) (int, error) {
 	rep := app.ComputeKPIs(d, period, refs.Targets)
+	rep.DropRefs() // the workbook prints counts; the ids would only take memory
 	opt := xlsx.AnnualOptions{Prepared: prepared, AdHoc: adHoc}
 	if unit == "" {
 		opt.UnitName, opt.Province = "Tỉnh Đồng Tháp", true
