@@ -84,21 +84,13 @@ func kpiStore(t testing.TB) (*storage.DB, *app.RefData, *clocktest.Clock) {
 // commune, over report years, a calendar year and a month across 1/1, at
 // "now"s on either side of 15/12 and 1/1.
 func TestKPIFacts_SameIndicatorsAsKPIData(t *testing.T) {
-	ctx := context.Background()
 	db, refs, _ := kpiStore(t)
 	periods := []app.KPIPeriod{app.ReportYear(2025), app.ReportYear(2026), app.ReportYear(2027), app.CalendarYear(2026),
 		{From: time.Date(2025, 12, 1, 0, 0, 0, 0, app.ICT), To: time.Date(2026, 1, 31, 0, 0, 0, 0, app.ICT), Label: "12/2025–1/2026"}}
 	nows := []time.Time{time.Date(2026, 12, 14, 23, 0, 0, 0, app.ICT), time.Date(2026, 12, 15, 0, 30, 0, 0, app.ICT),
 		time.Date(2027, 1, 1, 8, 0, 0, 0, app.ICT)}
 	for _, unit := range []string{"", "28249"} {
-		full, err := db.KPIData(ctx, unit)
-		if err != nil {
-			t.Fatal(err)
-		}
-		facts, err := db.KPIFacts(ctx, unit)
-		if err != nil {
-			t.Fatal(err)
-		}
+		full, facts := bothData(t, db, unit)
 		if len(facts.Cases) != 0 || len(facts.Events) != 0 || len(facts.Facts) != len(full.Cases) || len(full.Cases) < 50 {
 			t.Fatalf("unit %q: %d cases and %d steps in memory, facts of %d, KPIData %d", unit,
 				len(facts.Cases), len(facts.Events), len(facts.Facts), len(full.Cases))
@@ -130,20 +122,12 @@ func TestKPIFacts_SameIndicatorsAsKPIData(t *testing.T) {
 // part and byte for byte: the province's (with its table per commune) and
 // one commune's, for two report years and a period across 1/1.
 func TestExportAnnual_FactsMatchKPIData(t *testing.T) {
-	ctx := context.Background()
 	db, refs, clock := kpiStore(t)
 	clock.SetStep(0)
 	periods := []app.KPIPeriod{app.ReportYear(2026), app.ReportYear(2027),
 		{From: time.Date(2025, 12, 1, 0, 0, 0, 0, app.ICT), To: time.Date(2026, 1, 31, 0, 0, 0, 0, app.ICT), Label: "12/2025–1/2026"}}
 	for _, unit := range []string{"", "28249"} {
-		full, err := db.KPIData(ctx, unit)
-		if err != nil {
-			t.Fatal(err)
-		}
-		facts, err := db.KPIFacts(ctx, unit)
-		if err != nil {
-			t.Fatal(err)
-		}
+		full, facts := bothData(t, db, unit)
 		for i, p := range periods {
 			var a, b bytes.Buffer
 			n1, err := annualWorkbook(&a, full, refs, unit, p, db.Now(), i == 2)
@@ -182,4 +166,19 @@ func stepsOf(d *app.KPIData, id string) []app.CaseEvent {
 		}
 	}
 	return out
+}
+
+// bothData loads the data of unit both ways: every case and step
+// (KPIData) and each case as its facts (KPIFacts).
+func bothData(t *testing.T, db *storage.DB, unit string) (full, facts *app.KPIData) {
+	t.Helper()
+	ctx := context.Background()
+	full, err := db.KPIData(ctx, unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if facts, err = db.KPIFacts(ctx, unit); err != nil {
+		t.Fatal(err)
+	}
+	return full, facts
 }
