@@ -200,6 +200,11 @@ func WriteAnnual(w io.Writer, rep *app.KPIReport, d *app.KPIData, refs *app.RefD
 	if d == nil {
 		d = &app.KPIData{}
 	}
+	if d.Facts == nil && len(d.Cases) > 0 { // read the cases' facts once for every sheet
+		x := *d
+		x.Facts, x.Cases, x.Events = app.FactsOf(d), nil, nil
+		d = &x
+	}
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetDefaultFont(intakeFont); err != nil {
