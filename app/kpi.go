@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"time"
@@ -165,8 +166,13 @@ func (t *tallies) byCount() []Tally {
 // KPIData is everything the indicators are computed from, for one commune
 // or the whole province. Voided records may be included: they never count.
 type KPIData struct {
-	Cases         []Case
-	Events        []CaseEvent
+	Cases  []Case
+	Events []CaseEvent
+	// Facts, when set, stand for Cases and Events (which are then empty):
+	// what the indicators read of each case, in the order of the cases
+	// (storage reads them a case at a time; FactsOf reads them from Cases
+	// and Events otherwise).
+	Facts         []CaseFacts
 	Officers      []Officer
 	Organisations []Organisation
 	Participants  []Participant
@@ -316,6 +322,31 @@ type KPIReport struct {
 	Training     TrainingKPIs
 	Outreach     OutreachKPIs
 	Publications PublicationKPIs
+}
+
+// DropRefs forgets the records behind every figure of r (the Refs of its
+// figures, tallies and targets), keeping the counts and sums: for a report
+// that prints figures and opens no list, so that a province's reports do
+// not hold every record's id.
+func (r *KPIReport) DropRefs() { dropRefs(reflect.ValueOf(r).Elem()) }
+
+var refsType = reflect.TypeFor[[]KPIRef]()
+
+func dropRefs(v reflect.Value) {
+	switch {
+	case v.Type() == refsType:
+		v.SetZero()
+	case v.Kind() == reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				dropRefs(v.Field(i))
+			}
+		}
+	case v.Kind() == reflect.Slice:
+		for i := range v.Len() {
+			dropRefs(v.Index(i))
+		}
+	}
 }
 
 // Target returns the result of target id ("T4"), if computed.
@@ -830,29 +861,16 @@ func ForwardedAway(c *Case) bool {
 
 func computeComplaints(d *KPIData, p KPIPeriod) ComplaintKPIs {
 	var out ComplaintKPIs
-	timeline := map[string][]CaseEvent{}
-	for _, e := range d.Events {
-		timeline[e.CaseID] = append(timeline[e.CaseID], e)
-	}
-	for id, evs := range timeline {
-		sort.SliceStable(evs, func(i, j int) bool {
-			if !evs[i].At.Equal(evs[j].At) {
-				return evs[i].At.Before(evs[j].At)
-			}
-			return evs[i].ID < evs[j].ID
-		})
-		timeline[id] = evs
-	}
 	timing := d.Calendar != nil && len(d.SlaRules) > 0
 	out.TimingKnown = timing
 	var kinds, channels, sectors, issues, transactions, units, groups, outcomes tallies
 	end := p.end()
-	for i := range d.Cases {
-		c := &d.Cases[i]
-		if c.Voided || ForwardedAway(c) {
+	facts := FactsOf(d)
+	for i := range facts {
+		c := &facts[i]
+		if !c.Counts() {
 			continue
 		}
-		evs := timeline[c.ID]
 		if p.Contains(c.ReceivedAt) {
 			out.Received.add(EntityCase, c.ID, 0)
 			kinds.add(c.Kind, EntityCase, c.ID, 0)
@@ -879,48 +897,35 @@ func computeComplaints(d *KPIData, p KPIPeriod) ComplaintKPIs {
 				out.OnlineForm.add(EntityCase, c.ID, 0)
 			}
 		}
-		if c.ReceivedAt.Before(end) && !finishedStatuses[statusAt(c, evs, end)] {
+		if c.ReceivedAt.Before(end) && !finishedStatuses[c.StatusAt(end)] {
 			out.CarriedOver.add(EntityCase, c.ID, 0)
 		}
-		fate := fateOf(c, evs)
-		if !fate.finished {
+		if !c.Finished {
 			out.OpenNow.add(EntityCase, c.ID, 0)
 		}
-		if timing && !d.Now.IsZero() {
-			for _, dl := range Deadlines(c, evs, d.SlaRules, d.Calendar, d.Now) {
-				if dl.Overdue && dl.Rule.Own() { // the commune's own clocks only (issue 18 item 3)
-					out.OverdueNow.add(EntityCase, c.ID, 0)
-					break
-				}
-			}
+		// The commune's own clocks only (issue 18 item 3).
+		if timing && !d.Now.IsZero() && c.OverdueAt(d.Now) {
+			out.OverdueNow.add(EntityCase, c.ID, 0)
 		}
-		if !fate.finished || !p.Contains(fate.finishedAt) {
+		if !c.Finished || !p.Contains(c.FinishedAt) {
 			continue
 		}
 		out.Finished.add(EntityCase, c.ID, 0)
-		outcomes.add(fate.outcome, EntityCase, c.ID, 0)
-		switch fate.outcome {
+		outcomes.add(c.Outcome, EntityCase, c.ID, 0)
+		switch c.Outcome {
 		case "":
 			out.NoOutcome.add(EntityCase, c.ID, 0)
 		case outcomeFull, outcomePartial:
 			out.Successful.add(EntityCase, c.ID, 0)
 		}
-		if !outsideRate[fate.outcome] {
+		if !outsideRate[c.Outcome] {
 			out.RateBase.add(EntityCase, c.ID, 0)
 		}
-		if fate.amount > 0 {
-			out.Recovered.add(EntityCase, c.ID, fate.amount)
+		if c.Amount > 0 {
+			out.Recovered.add(EntityCase, c.ID, c.Amount)
 		}
-		if timing && fate.finish != nil {
-			open := *c
-			open.Status = fate.finish.FromStatus
-			late := false
-			for _, dl := range Deadlines(&open, fate.before, d.SlaRules, d.Calendar, fate.finish.At) {
-				// A business or a consumer late on its own days does not
-				// make the commune late.
-				late = late || dl.Overdue && dl.Rule.Own()
-			}
-			if late {
+		if timing && c.Timed {
+			if c.Late {
 				out.Late.add(EntityCase, c.ID, 0)
 			} else {
 				out.OnTime.add(EntityCase, c.ID, 0)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/collate"
@@ -46,19 +47,42 @@ func Fold(s string) string {
 	return foldSlow(s)
 }
 
-// foldSlow is Fold by the book: NFD, marks removed, đ → d, lower case, NFC.
+// foldSlow is Fold by the book: NFD, marks removed, đ → d, lower case,
+// NFC, with a transformer chain from foldPool.
 func foldSlow(s string) string {
-	t := transform.Chain(norm.NFD, foldMarks, runes.Map(func(r rune) rune {
-		if r == 'đ' || r == 'Đ' {
-			return 'd'
-		}
-		return unicode.ToLower(r)
-	}), norm.NFC)
+	if isASCII(s) {
+		return strings.ToLower(s) // what the transformers give for ASCII
+	}
+	t := foldPool.Get().(transform.Transformer)
+	defer foldPool.Put(t)
+	t.Reset()
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		return strings.ToLower(s)
 	}
 	return out
+}
+
+// foldPool holds Fold's chains of transformers: a chain allocates its
+// buffers (some kilobytes) when made, and Fold runs once per word when
+// the register masks a case's summary (scrubber, retention.go).
+var foldPool = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, foldMarks, runes.Map(func(r rune) rune {
+		if r == 'đ' || r == 'Đ' {
+			return 'd'
+		}
+		return unicode.ToLower(r)
+	}), norm.NFC)
+}}
+
+// isASCII reports whether s has only ASCII characters.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // NewCollator returns a collator for Vietnamese alphabetical order

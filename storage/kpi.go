@@ -49,44 +49,55 @@ func (db *DB) KPIData(ctx context.Context, unit string) (*app.KPIData, error) {
 	if err != nil {
 		return nil, err
 	}
-	rq := RecordQuery{Unit: unit}
-	if d.Officers, err = ListRecords[app.Officer](ctx, db, rq); err != nil {
-		return nil, err
-	}
-	if d.Organisations, err = ListRecords[app.Organisation](ctx, db, rq); err != nil {
-		return nil, err
-	}
-	if d.Participants, err = ListRecords[app.Participant](ctx, db, rq); err != nil {
-		return nil, err
-	}
-	if d.Sessions, err = ListRecords[app.TrainingSession](ctx, db, rq); err != nil {
-		return nil, err
-	}
-	if d.Attendance, err = ListRecords[app.Attendance](ctx, db, rq); err != nil {
-		return nil, err
-	}
-	if d.Outreach, err = ListRecords[app.OutreachEvent](ctx, db, rq); err != nil {
-		return nil, err
-	}
-	if d.Publications, err = ListRecords[app.Publication](ctx, db, rq); err != nil {
-		return nil, err
-	}
-	if d.Narratives, err = ListRecords[app.ReportNarrative](ctx, db, rq); err != nil {
-		return nil, err
-	}
-	if d.Notices, err = ListRecords[app.OffPremisesNotice](ctx, db, rq); err != nil {
-		return nil, err
-	}
-	if d.Units, err = db.kpiUnits(ctx, unit, d); err != nil {
-		return nil, err
-	}
-	if d.SyncedUnits, err = db.syncedUnits(ctx, unit); err != nil {
-		return nil, err
-	}
-	if d.SlaRules, d.Calendar, err = db.deadlineRules(ctx); err != nil {
+	if err := db.kpiRecords(ctx, unit, d); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// kpiRecords loads into d what the indicators read besides the cases:
+// the records of the training and outreach work, the communes covered,
+// their last syncs, the time limits and the calendar.
+func (db *DB) kpiRecords(ctx context.Context, unit string, d *app.KPIData) error {
+	var err error
+	rq := RecordQuery{Unit: unit}
+	if d.Officers, err = ListRecords[app.Officer](ctx, db, rq); err != nil {
+		return err
+	}
+	if d.Organisations, err = ListRecords[app.Organisation](ctx, db, rq); err != nil {
+		return err
+	}
+	if d.Participants, err = ListRecords[app.Participant](ctx, db, rq); err != nil {
+		return err
+	}
+	if d.Sessions, err = ListRecords[app.TrainingSession](ctx, db, rq); err != nil {
+		return err
+	}
+	if d.Attendance, err = ListRecords[app.Attendance](ctx, db, rq); err != nil {
+		return err
+	}
+	if d.Outreach, err = ListRecords[app.OutreachEvent](ctx, db, rq); err != nil {
+		return err
+	}
+	if d.Publications, err = ListRecords[app.Publication](ctx, db, rq); err != nil {
+		return err
+	}
+	if d.Narratives, err = ListRecords[app.ReportNarrative](ctx, db, rq); err != nil {
+		return err
+	}
+	if d.Notices, err = ListRecords[app.OffPremisesNotice](ctx, db, rq); err != nil {
+		return err
+	}
+	if d.Units, err = db.kpiUnits(ctx, unit, d); err != nil {
+		return err
+	}
+	if d.SyncedUnits, err = db.syncedUnits(ctx, unit); err != nil {
+		return err
+	}
+	if d.SlaRules, d.Calendar, err = db.deadlineRules(ctx); err != nil {
+		return err
+	}
+	return nil
 }
 
 // kpiCases returns the cases of unit ("" for all) that are not voided.
@@ -134,6 +145,9 @@ func (db *DB) kpiUnits(ctx context.Context, unit string, d *app.KPIData) ([]stri
 		}
 	}
 	for _, c := range d.Cases {
+		add(c.UnitCode)
+	}
+	for _, c := range d.Facts {
 		add(c.UnitCode)
 	}
 	var heads []*app.RecordHead

@@ -27,6 +27,22 @@ type KPIService interface {
 	KPIData(ctx context.Context, unit string) (*app.KPIData, error)
 }
 
+// kpiFactsService is a KPIService that can also load each case as its
+// facts (app.CaseFacts) rather than with its steps: the same indicators,
+// in a fraction of the time and memory on a province's store. The
+// dashboard uses it when the service has it (the store does).
+type kpiFactsService interface {
+	KPIFacts(ctx context.Context, unit string) (*app.KPIData, error)
+}
+
+// loadKPI loads the data of unit, as facts when the service can.
+func loadKPI(ctx context.Context, svc KPIService, unit string) (*app.KPIData, error) {
+	if f, ok := svc.(kpiFactsService); ok {
+		return f.KPIFacts(ctx, unit)
+	}
+	return svc.KPIData(ctx, unit)
+}
+
 // planStartYear is the first year of Kế hoạch 395 (2026–2030): the first
 // period offered.
 const planStartYear = 2026
@@ -189,7 +205,7 @@ func (v *dashboard) reload() {
 	gen := v.gen
 	v.status.SetText(lang.X("dashboard.loading", "Đang tải số liệu…"))
 	v.run(func() {
-		data, err := v.kpi.KPIData(v.ctx, unit)
+		data, err := loadKPI(v.ctx, v.kpi, unit)
 		var rep *app.KPIReport
 		if err == nil {
 			rep = v.compute(data, p)
@@ -970,7 +986,7 @@ func (v *dashboard) buildIndex() map[app.KPIRef]dashRow {
 	// an officer who does not see them (app.SeesRestricted).
 	hide := v.hidesRestricted()
 	restricted := lang.X("dashboard.row.restricted", "(hạn chế xử lý)")
-	for _, c := range d.Cases {
+	for _, c := range app.FactsOf(d) {
 		name := c.ConsumerName
 		if hide && c.Restricted {
 			name = restricted

@@ -309,3 +309,33 @@ func TestDashboard_NewReportYearWhileOpen(t *testing.T) {
 		"after midnight the periods are %q, selected %d", fx.v.period.Options, fx.v.period.SelectedIndex())
 	must(t, fx.tileValue(t, "training.sessions") == "1", "report year 2027 counts %s sessions", fx.tileValue(t, "training.sessions"))
 }
+
+// The store gives the dashboard each case as its facts (storage.KPIFacts):
+// the list behind "received" names each case by its number and consumer,
+// and hides a restricted person from an officer who may not see them.
+func TestDashboard_CaseRowsFromTheFacts(t *testing.T) {
+	fx := newDashFixture(t, "28261", dashNow)
+	ctx := context.Background()
+	open := &app.Case{ReceivedAt: dashNow.Add(-48 * time.Hour), Channel: "truc_tiep", Kind: "khieu_nai",
+		ConsumerName: "Nguyễn Thị Bình", Sector: "thuc_pham_do_uong", Summary: "Mua sữa hết hạn sử dụng."}
+	hidden := &app.Case{ReceivedAt: dashNow.Add(-24 * time.Hour), Channel: "truc_tiep", Kind: "phan_anh",
+		ConsumerName: "Lê Văn Kín", Sector: "khac", Summary: "Giá cao.", Restricted: true}
+	for _, c := range []*app.Case{open, hidden} {
+		if err := fx.db.CreateCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hide := true
+	fx.v.hideRestricted = func() bool { return hide }
+	test.Tap(fx.v.reloadBtn)
+	must(t, len(fx.v.data.Facts) == 2 && len(fx.v.data.Cases) == 0, "loaded %d facts, %d cases", len(fx.v.data.Facts), len(fx.v.data.Cases))
+	must(t, fx.tileValue(t, "complaints.received") == "2", "received %s", fx.tileValue(t, "complaints.received"))
+	test.Tap(fx.v.tiles["complaints.received"])
+	got := fx.drillTitles()
+	must(t, strings.Contains(got, open.Number+" · Nguyễn Thị Bình") && strings.Contains(got, hidden.Number+" · (hạn chế xử lý)") &&
+		!strings.Contains(got, "Kín"), "received list %q", got)
+	fx.v.drillUp.Hide()
+	hide = false
+	test.Tap(fx.v.tiles["complaints.received"])
+	must(t, strings.Contains(fx.drillTitles(), hidden.Number+" · Lê Văn Kín"), "received list for the leader %q", fx.drillTitles())
+}

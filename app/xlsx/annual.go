@@ -76,7 +76,9 @@ type CommuneReport struct {
 // commune of d.Units over p: d is split by commune (cases with their steps,
 // and each record by its commune; participants are shared, as people
 // attend sessions elsewhere). The reports are in Vietnamese order of the
-// communes' names (refs may be nil: then by code).
+// communes' names (refs may be nil: then by code). They count without
+// listing the records (KPIReport.DropRefs): the workbook prints counts,
+// and a province's reports would otherwise hold every record's id again.
 func CommuneReports(d *app.KPIData, p app.KPIPeriod, targets []app.Target, refs *app.RefData) []CommuneReport {
 	parts := map[string]*app.KPIData{}
 	for _, u := range d.Units {
@@ -86,16 +88,13 @@ func CommuneReports(d *app.KPIData, p app.KPIPeriod, targets []app.Target, refs 
 			parts[u].SyncedUnits[u] = t
 		}
 	}
-	caseUnit := map[string]string{}
-	for _, c := range d.Cases {
-		if x := parts[c.UnitCode]; x != nil {
-			x.Cases = append(x.Cases, c)
-			caseUnit[c.ID] = c.UnitCode
-		}
-	}
-	for _, e := range d.Events {
-		if x := parts[caseUnit[e.CaseID]]; x != nil {
-			x.Events = append(x.Events, e)
+	// Each case as its facts (app.FactsOf): what the figures read of the
+	// case and its steps, a commune's copied while its report is computed.
+	facts := app.FactsOf(d)
+	caseIdx := map[string][]int{}
+	for i := range facts {
+		if parts[facts[i].UnitCode] != nil {
+			caseIdx[facts[i].UnitCode] = append(caseIdx[facts[i].UnitCode], i)
 		}
 	}
 	for _, r := range d.Officers {
@@ -148,8 +147,15 @@ func CommuneReports(d *app.KPIData, p app.KPIPeriod, targets []app.Target, refs 
 				name = au.Name
 			}
 		}
-		out = append(out, CommuneReport{Code: u, Name: name, Report: app.ComputeKPIs(parts[u], p, targets),
-			LastSync: d.SyncedUnits[u]})
+		x := parts[u]
+		x.Facts = make([]app.CaseFacts, len(caseIdx[u]))
+		for j, i := range caseIdx[u] {
+			x.Facts[j] = facts[i]
+		}
+		rep := app.ComputeKPIs(x, p, targets)
+		rep.DropRefs()
+		x.Facts = nil
+		out = append(out, CommuneReport{Code: u, Name: name, Report: rep, LastSync: d.SyncedUnits[u]})
 	}
 	coll := app.NewCollator()
 	sort.SliceStable(out, func(i, j int) bool {
@@ -193,6 +199,11 @@ func WriteAnnual(w io.Writer, rep *app.KPIReport, d *app.KPIData, refs *app.RefD
 	}
 	if d == nil {
 		d = &app.KPIData{}
+	}
+	if d.Facts == nil && len(d.Cases) > 0 { // read the cases' facts once for every sheet
+		x := *d
+		x.Facts, x.Cases, x.Events = app.FactsOf(d), nil, nil
+		d = &x
 	}
 	f := excelize.NewFile()
 	defer f.Close()
@@ -793,25 +804,15 @@ func StatusAtEnd(d *app.KPIData, p app.KPIPeriod) []app.Tally {
 	}
 	to := p.To.In(app.ICT)
 	end := time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, app.ICT)
-	steps := map[string][]app.CaseEvent{}
-	for _, e := range d.Events {
-		steps[e.CaseID] = append(steps[e.CaseID], e)
-	}
 	idx := map[string]int{}
 	var out []app.Tally
-	for _, c := range d.Cases {
-		if c.Voided || app.ForwardedAway(&c) || !p.Contains(c.ReceivedAt) {
+	for _, c := range app.FactsOf(d) {
+		if !c.Counts() || !p.Contains(c.ReceivedAt) {
 			continue
 		}
 		st := c.Status
-		if evs := steps[c.ID]; len(evs) > 0 {
-			sort.SliceStable(evs, func(i, j int) bool {
-				if !evs[i].At.Equal(evs[j].At) {
-					return evs[i].At.Before(evs[j].At)
-				}
-				return evs[i].ID < evs[j].ID
-			})
-			st = app.StatusAt(&c, evs, end)
+		if c.HasSteps {
+			st = c.StatusAt(end)
 		}
 		i, ok := idx[st]
 		if !ok {

@@ -75,9 +75,10 @@ func (a *annual) narrativeSections(s *sheetWriter) {
 	}
 
 	head("III. VỤ VIỆC ĐIỂN HÌNH (nhiệm vụ IV.2; đã che thông tin cá nhân)")
-	cases := map[string]*app.Case{}
-	for i := range a.d.Cases {
-		cases[a.d.Cases[i].ID] = &a.d.Cases[i]
+	cases := map[string]*app.CaseFacts{}
+	facts := app.FactsOf(a.d)
+	for i := range facts {
+		cases[facts[i].ID] = &facts[i]
 	}
 	wrote := false
 	for _, n := range ns {
@@ -88,10 +89,10 @@ func (a *annual) narrativeSections(s *sheetWriter) {
 			}
 			line := fmt.Sprintf("- %s (%s): %s; lĩnh vực %s; %s", c.Number, a.unitName(c.UnitCode),
 				app.CaseKinds.Label(c.Kind), a.refs.SectorLabel(c.Sector), app.CaseStatuses.Label(c.Status))
-			if out := app.OutcomeOf(c, a.eventsOf(c.ID)); out.Outcome != "" {
-				line += "; kết quả: " + app.Outcomes.Label(out.Outcome)
-				if out.Amount > 0 {
-					line += ", người tiêu dùng được nhận lại " + vnd(out.Amount)
+			if c.Outcome != "" { // app.OutcomeOf
+				line += "; kết quả: " + app.Outcomes.Label(c.Outcome)
+				if c.Amount > 0 {
+					line += ", người tiêu dùng được nhận lại " + vnd(c.Amount)
 				}
 			}
 			s.put(txt(all, line+".", cellStyle{indent: 1}))
@@ -105,17 +106,6 @@ func (a *annual) narrativeSections(s *sheetWriter) {
 	section("IV. KHÓ KHĂN, VƯỚNG MẮC", func(n *app.ReportNarrative) string { return n.Difficulties })
 	section("V. KIẾN NGHỊ, ĐỀ XUẤT", func(n *app.ReportNarrative) string { return n.Proposals })
 	section(fmt.Sprintf("VI. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM %d", a.year+1), func(n *app.ReportNarrative) string { return n.NextYear })
-}
-
-// eventsOf returns the steps of a case.
-func (a *annual) eventsOf(id string) []app.CaseEvent {
-	var out []app.CaseEvent
-	for _, e := range a.d.Events {
-		if e.CaseID == id {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // taskLine returns the status label and result the communes wrote for a

@@ -527,6 +527,18 @@ func writeRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 	if err := regPrintSetup(f, RegisterSheet, "landscape", RegisterHeaderRow, footer); err != nil {
 		return 0, err
 	}
+	// The province's sheet per commune is made now, filled after the rows
+	// (writeUnitSheet), and the first sheet is the one selected: selecting
+	// it after Flush would read every row back into memory (hundreds of
+	// megabytes for a province's five years) and write them again.
+	if !legacySheetOrder {
+		if province {
+			if _, err := f.NewSheet(RegisterUnitSheet); err != nil {
+				return 0, err
+			}
+		}
+		f.SetActiveSheet(0)
+	}
 
 	sw, err := f.NewStreamWriter(RegisterSheet)
 	if err != nil {
@@ -639,11 +651,18 @@ func writeRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 		opt.Progress(n, n)
 	}
 	if province {
+		if legacySheetOrder {
+			if _, err := f.NewSheet(RegisterUnitSheet); err != nil {
+				return 0, err
+			}
+		}
 		if err := writeUnitSheet(f, st, d, opt, figs.sorted(), printed); err != nil {
 			return 0, err
 		}
 	}
-	f.SetActiveSheet(0)
+	if legacySheetOrder {
+		f.SetActiveSheet(0)
+	}
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -652,6 +671,11 @@ func writeRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 	}
 	return n, nil
 }
+
+// legacySheetOrder writes the register as before (the sheet per commune
+// made after the rows, the first sheet selected at the end, which reads
+// the rows back): TestWriteRegister_SameCellsAsBefore's oracle only.
+var legacySheetOrder = false
 
 // registerHeader returns the five lines of the header block: the agency,
 // the title, the unit, the period and a note.

@@ -96,12 +96,9 @@ func (u *unitFigures) sorted() []RegisterUnitFigure {
 	return out
 }
 
-// writeUnitSheet adds the per-commune sheet of the province's register.
+// writeUnitSheet fills the per-commune sheet of the province's register.
 func writeUnitSheet(f *excelize.File, st *registerStyles, d *app.KPIData, opt RegisterOptions, figs []RegisterUnitFigure, printed time.Time) error {
-	const sheet = RegisterUnitSheet
-	if _, err := f.NewSheet(sheet); err != nil {
-		return err
-	}
+	const sheet = RegisterUnitSheet // made by writeRegister
 	ncols := len(RegisterUnitTitles)
 	last, _ := excelize.ColumnNumberToName(ncols)
 	header := registerHeader(d, opt, printed)

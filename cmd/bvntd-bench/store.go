@@ -21,24 +21,34 @@ import (
 //	go run ./cmd/bvntd-bench store --data DIR [--runs 20]
 //
 // It prints p50 and p95 of each call over the runs (after one warm-up run),
-// in a Markdown table.
+// in a Markdown table; then, unless --reports=false, the province's
+// reports (provincereports.go: the dashboard of the province and of one
+// commune, the annual report, the register export), each in a process of
+// its own with its peak resident memory, over --report-runs runs.
 func runStore(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bvntd-bench store", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "the data folder of the store to measure")
 	runs := fs.Int("runs", 20, "timed runs of each call")
-	if err := fs.Parse(args); err != nil || *data == "" || *runs < 1 {
-		fmt.Fprintln(stderr, "usage: bvntd-bench store --data DIR [--runs 20]")
+	callsToo := fs.Bool("calls", true, "time the window's calls (case list, search, …)")
+	reports := fs.Bool("reports", true, "also time the province's reports, each in a process of its own")
+	reportRuns := fs.Int("report-runs", 3, "timed runs of each report")
+	measureName := fs.String("measure", "", "run this one report's measure and print it as JSON (the child process)")
+	if err := fs.Parse(args); err != nil || *data == "" || *runs < 1 || *reportRuns < 1 {
+		fmt.Fprintln(stderr, "usage: bvntd-bench store --data DIR [--runs 20] [--calls=false] [--reports=false] [--report-runs 3]")
 		return 2
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx := context.Background()
-	db, _, err := cli.OpenStore(ctx, *data, app.WallClock)
+	db, refs, err := cli.OpenStore(ctx, *data, app.WallClock)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	defer db.Close()
+	if *measureName != "" {
+		return runMeasure(ctx, provinceReportMeasures(db, refs, app.WallClock()), *measureName, *runs, stdout)
+	}
 	n, err := db.CountCases(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -81,13 +91,16 @@ func runStore(args []string, stdout, stderr io.Writer) int {
 			d, err := db.FindPerson(ctx, app.PersonQuery{Address: "my tho"})
 			return d.Records(), err
 		}},
-		{"dashboard data, all communes", func() (int, error) {
-			d, err := db.KPIData(ctx, "")
+		{"dashboard data, all communes", func() (int, error) { // as the window loads it
+			d, err := db.KPIFacts(ctx, "")
 			if err != nil {
 				return 0, err
 			}
-			return len(d.Cases), nil
+			return len(d.Facts), nil
 		}},
+	}
+	if !*callsToo {
+		calls = nil
 	}
 	fmt.Fprintf(stdout, "Store %s: %d cases, %d timed runs each (after one warm-up), %s\n\n", *data, n, *runs, now.Format("2006-01-02 15:04"))
 	fmt.Fprintln(stdout, "| call | rows | p50 | p95 |")
@@ -110,7 +123,10 @@ func runStore(args []string, stdout, stderr io.Writer) int {
 		slices.Sort(ds)
 		fmt.Fprintf(stdout, "| %s | %d | %s | %s |\n", c.name, rows, round(ds[(len(ds)-1)/2]), round(ds[(len(ds)*95+99)/100-1]))
 	}
-	return 0
+	if !*reports {
+		return 0
+	}
+	return runMeasures(ctx, *data, provinceReportMeasures(db, refs, now), *reportRuns, stdout, stderr)
 }
 
 func round(d time.Duration) time.Duration {

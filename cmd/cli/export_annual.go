@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"io"
+	"time"
 
 	"bvntd/app"
 	"bvntd/app/xlsx"
@@ -48,12 +49,22 @@ func writeAnnualFigures(ctx context.Context, db *storage.DB, refs *app.RefData, 
 	if err != nil {
 		return 0, err
 	}
-	d, err := db.KPIData(ctx, unit)
+	// Each case is read as its facts, a case at a time (storage.KPIFacts):
+	// a province's five years stay within a few hundred megabytes.
+	d, err := db.KPIFacts(ctx, unit)
 	if err != nil {
 		return 0, err
 	}
+	return annualWorkbook(w, d, refs, unit, period, db.Now(), !q.From.IsZero())
+}
+
+// annualWorkbook computes the indicators of d over period and writes the
+// annual report of unit ("" for the province, with a table per commune),
+// prepared at prepared; adHoc for a report of any period.
+func annualWorkbook(w io.Writer, d *app.KPIData, refs *app.RefData, unit string, period app.KPIPeriod, prepared time.Time, adHoc bool) (int, error) {
 	rep := app.ComputeKPIs(d, period, refs.Targets)
-	opt := xlsx.AnnualOptions{Prepared: db.Now(), AdHoc: !q.From.IsZero()}
+	rep.DropRefs() // the workbook prints counts; the ids would only take memory
+	opt := xlsx.AnnualOptions{Prepared: prepared, AdHoc: adHoc}
 	if unit == "" {
 		opt.UnitName, opt.Province = "Tỉnh Đồng Tháp", true
 		opt.PerCommune = xlsx.CommuneReports(d, period, refs.Targets, refs)

@@ -193,8 +193,10 @@ func buildRegisterStore(tb testing.TB, dir string, n int) {
 }
 
 // BVNTD_REGISTER_STORE=DIR go test -tags ci ./cmd/cli -run TestMakeRegisterStore
-// makes a store of 100,000 cases in DIR, to time the export with
-// `bvntd export --data DIR --report register --from 01/01/2000`.
+// makes a store of 100,000 cases in DIR (BVNTD_REGISTER_CASES=N for
+// another number), to time the export with `bvntd export --data DIR
+// --report register --from 01/01/2000`, or the province's reports with
+// `bvntd-bench store --data DIR`.
 func TestMakeRegisterStore(t *testing.T) {
 	dir := os.Getenv("BVNTD_REGISTER_STORE")
 	if dir == "" {
@@ -203,7 +205,13 @@ func TestMakeRegisterStore(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, StoreFile)); err == nil {
 		t.Skipf("%s holds a store already", dir)
 	}
-	buildRegisterStore(t, dir, 100_000)
+	n := 100_000
+	if v := os.Getenv("BVNTD_REGISTER_CASES"); v != "" {
+		if _, err := fmt.Sscan(v, &n); err != nil {
+			t.Fatalf("BVNTD_REGISTER_CASES: %v", err)
+		}
+	}
+	buildRegisterStore(t, dir, n)
 }
 
 // BenchmarkRegisterExport100k exports the province's register of a store
