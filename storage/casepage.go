@@ -25,6 +25,9 @@ import (
 // changes (deadlines pass) or when the reference data change. A page then
 // costs a pass over that index and one query for the rows shown.
 
+// CasePageSize is how many rows the window's list reads at once.
+const CasePageSize = 100
+
 // listEntry is what the list index holds of a case.
 type listEntry struct {
 	rowid      int64

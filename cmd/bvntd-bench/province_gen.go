@@ -23,7 +23,7 @@ import (
 
 // provinceGenVersion names the stores the generator makes: a store built
 // by another version is built again, not reused.
-const provinceGenVersion = 1
+const provinceGenVersion = 2
 
 // provinceSpec is the size of a synthetic province store.
 type provinceSpec struct {
@@ -93,7 +93,7 @@ func ensureProvince(ctx context.Context, work string, p provinceSpec, log io.Wri
 // numbers; the cases still open at the end of the last year are left out
 // of the earlier years, whose cases are all finished). Then the records
 // are marked as the server's (a server version each) and the outbox is
-// emptied, as after a pull.
+// emptied, as after a pull; one case in 250 is voided.
 func buildProvince(ctx context.Context, dir string, p provinceSpec, log io.Writer) error {
 	now := p.now()
 	clock := func() time.Time { return now }
@@ -175,6 +175,9 @@ func shiftYears(s string, k int) string {
 			q, m = `"`, m[1:]
 		}
 		y, _ := strconv.Atoi(m[:4])
+		if y < 1900 { // the zero time: no date
+			return q + m
+		}
 		return q + fmt.Sprintf("%04d", y-k) + m[4:]
 	})
 }
@@ -260,7 +263,11 @@ func copyYears(ctx context.Context, path string, p provinceSpec) error {
 			}
 		}
 	}
+	// One case in 250 was recorded by mistake and voided.
 	for _, q := range []string{
+		`UPDATE case_list SET voided = 1 WHERE rowid % 250 = 3`,
+		`UPDATE cases SET fields = json_set(fields, '$.voided', json('true'), '$.void_reason', 'Ghi trùng với vụ việc khác.')
+			WHERE id IN (SELECT id FROM case_list WHERE voided)`,
 		`UPDATE cases SET server_version = 1 WHERE server_version = 0`,
 		`UPDATE case_events SET server_version = 1 WHERE server_version = 0`,
 		`UPDATE records SET server_version = 1 WHERE server_version = 0`,
