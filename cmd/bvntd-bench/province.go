@@ -194,7 +194,9 @@ var provinceMeasures = []provinceMeasure{
 	// The dashboard, the annual report and the register export, as they
 	// are today (helper D's part of issue 22).
 	{name: "dashboard, whole province (KPIData + ComputeKPIs)", target: 2 * time.Second, runs: 3,
-		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) { return dashboard(ctx, e, "") }},
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			return dashboard(ctx, e, "")
+		}},
 	{name: "dashboard, one commune", runs: 3,
 		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
 			return dashboard(ctx, e, e.refs.Units[1].Code)
