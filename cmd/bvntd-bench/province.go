@@ -19,6 +19,7 @@ import (
 
 	"bvntd/app"
 	"bvntd/cmd/cli"
+	"bvntd/seeds"
 	"bvntd/storage"
 )
 
@@ -29,8 +30,15 @@ import (
 // a child process of its own (this program again, with --only), so that
 // its peak RSS is its own.
 //
-//	go run ./cmd/bvntd-bench province --work DIR [--communes 102] [--years 5] [--scale 1.0] [--runs 20] [--only NAME,…]
+//	go run ./cmd/bvntd-bench province --work DIR [--communes 102] [--years 5] [--scale 1.0] [--runs 20] [--only NAME,…] [--inproc]
 func runProvince(args []string, stdout, stderr io.Writer) int {
+	return runProvinceWith(args, stdout, stderr, false)
+}
+
+// runProvinceWith is runProvince; inproc (or --inproc) measures in this
+// process (the tests: the test binary is not this program), the peak RSS
+// then being the process's so far.
+func runProvinceWith(args []string, stdout, stderr io.Writer, inproc bool) int {
 	fs := flag.NewFlagSet("bvntd-bench province", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	work := fs.String("work", "", "folder the store is built in and kept (reused by later runs)")
@@ -41,8 +49,9 @@ func runProvince(args []string, stdout, stderr io.Writer) int {
 	runs := fs.Int("runs", 20, "timed runs of each quick measurement (after one warm-up)")
 	only := fs.String("only", "", "run only these measurements (comma-separated names), in this process")
 	child := fs.Bool("child", false, "print the result as JSON (the parent's child process)")
+	fs.BoolVar(&inproc, "inproc", inproc, "measure in this process, not a child process each")
 	if err := fs.Parse(args); err != nil || *work == "" || *communes < 1 || *years < 1 || *scale <= 0 || *runs < 1 {
-		fmt.Fprintln(stderr, "usage: bvntd-bench province --work DIR [--communes 102] [--years 5] [--scale 1.0] [--runs 20] [--only NAME,…]")
+		fmt.Fprintln(stderr, "usage: bvntd-bench province --work DIR [--communes 102] [--years 5] [--scale 1.0] [--runs 20] [--only NAME,…] [--inproc]")
 		return 2
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -81,12 +90,21 @@ func runProvince(args []string, stdout, stderr io.Writer) int {
 	db.Close()
 	counts := storeCounts(ctx, dir)
 	self, err := os.Executable()
-	if err != nil {
+	if err != nil && !inproc {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	var results []provinceResult
 	for _, name := range names {
+		if inproc {
+			r, err := env.measure(ctx, name)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			results = append(results, r)
+			continue
+		}
 		cmd := exec.Command(self, "province", "--work", *work, "--communes", strconv.Itoa(*communes), "--years", strconv.Itoa(*years),
 			"--scale", strconv.FormatFloat(*scale, 'f', -1, 64), "--first-year", strconv.Itoa(*first), "--runs", strconv.Itoa(*runs),
 			"--only", name, "--child")
@@ -105,6 +123,10 @@ func runProvince(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "province: %s done\n", name)
 	}
 	fmt.Fprintf(stdout, "Province store %s: %s; the laptop's clock at %s.\n\n", dir, counts, env.now.Format("2006-01-02 15:04"))
+	if inproc {
+		fmt.Fprintln(stdout, "All measurements ran in one process: the peak RSS is the process's so far.")
+		fmt.Fprintln(stdout)
+	}
 	fmt.Fprintln(stdout, "| measurement | rows | runs | p50 | p95 | max | target | peak RSS (target 600 MB) |")
 	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|---|---:|")
 	for _, r := range results {
@@ -161,10 +183,14 @@ func page(q app.CaseQuery, f app.CaseFilter, scroll bool) func(ctx context.Conte
 }
 
 var provinceMeasures = []provinceMeasure{
-	{name: "window start to the first list (open the store, first page)", target: 1500 * time.Millisecond, runs: 5,
+	{name: "window start to the first list, as the window does (cli.RecoverStore and cli.OpenStore, each a PRAGMA quick_check; first page)",
+		target: 1500 * time.Millisecond, runs: 3,
 		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
 			e.db.Close() // each run opens the store as the window does
 			return func(int) (int, error) {
+				if _, _, err := cli.RecoverStore(ctx, e.dir, e.clock()); err != nil {
+					return 0, err
+				}
 				db, _, err := cli.OpenStore(ctx, e.dir, e.clock())
 				if err != nil {
 					return 0, err
@@ -173,6 +199,24 @@ var provinceMeasures = []provinceMeasure{
 				p, err := db.CasePage(ctx, app.CaseQuery{Sort: app.SortNewest}, app.CaseFilter{}, 0, pageSize, e.now)
 				return p.Total, err
 			}, nil
+		}},
+	{name: "the same without the checks (open the store, first page)", target: 1500 * time.Millisecond, runs: 5,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			e.db.Close()
+			return func(int) (int, error) {
+				db, err := openUnchecked(ctx, e.dir, e.clock())
+				if err != nil {
+					return 0, err
+				}
+				defer db.Close()
+				p, err := db.CasePage(ctx, app.CaseQuery{Sort: app.SortNewest}, app.CaseFilter{}, 0, pageSize, e.now)
+				return p.Total, err
+			}, nil
+		}},
+	{name: "one check of the store at start (storage.CheckFile: PRAGMA quick_check)", runs: 3,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			e.db.Close()
+			return func(int) (int, error) { return 0, storage.CheckFile(ctx, filepath.Join(e.dir, cli.StoreFile)) }, nil
 		}},
 	{name: "list scroll: the next page", target: 100 * time.Millisecond, call: page(app.CaseQuery{}, app.CaseFilter{}, true)},
 	{name: "sort by deadline, first page", target: 100 * time.Millisecond, call: page(app.CaseQuery{Sort: app.SortDue}, app.CaseFilter{}, false)},
@@ -234,6 +278,25 @@ func export(e *provinceEnv, report string, args ...string) func(int) (int, error
 		err := m.Run(context.Background(), append([]string{"export", "--data", e.dir, "--report", report, "--out", out}, args...))
 		return 0, err
 	}
+}
+
+// openUnchecked opens the store of dir as cli.OpenStore does, without
+// its check of the file (storage.CheckFile).
+func openUnchecked(ctx context.Context, dir string, now func() time.Time) (*storage.DB, error) {
+	refs, err := seeds.Load()
+	if err != nil {
+		return nil, err
+	}
+	db, err := storage.Open(ctx, filepath.Join(dir, cli.StoreFile), storage.Options{Now: now, AppVersion: cli.AppVersion})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.ApplySeeds(ctx, seeds.Version, refs); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.SetRefs(refs)
+	return db, nil
 }
 
 // provinceResult is one measurement's figures.
