@@ -107,44 +107,60 @@ func NewFiltering(f CaseFilter, cal *Calendar, now time.Time) *Filtering {
 // intake, and when it was received) and reports whether it passes every
 // filter.
 func (fl *Filtering) Add(status, sector, kind string, deadlines []Deadline, vulnerable, onlineNew bool, received time.Time) bool {
-	f, fc, due := &fl.f, &fl.Counts, fl.due
 	r := CaseRow{Deadlines: deadlines}
-	overdue := r.Overdue()
-	dueBy := !due.IsZero() && r.dueBy(due)
+	dueBy := !fl.due.IsZero() && r.dueBy(fl.due)
+	period := (fl.from.IsZero() && fl.to.IsZero()) || inPeriod(received, fl.from, fl.to)
+	return fl.AddFlags(status, sector, kind, r.Overdue(), dueBy, vulnerable, onlineNew, period, 1)
+}
+
+// DueBy is the last day of DueWithin (zero when off): a row is due by it
+// when a deadline not yet passed falls on or before it.
+func (fl *Filtering) DueBy() time.Time { return fl.due }
+
+// Period returns the first and last days received of the filter (Vietnam
+// midnights; zero leaves that end open).
+func (fl *Filtering) Period() (from, to time.Time) { return fl.from, fl.to }
+
+// AddFlags counts n rows of the same status, sector and kind with the
+// same flags: a passed deadline, one due by DueBy, a vulnerable consumer,
+// new from the online intake, received within Period (true when the
+// filter has no period). It reports whether they pass every filter.
+func (fl *Filtering) AddFlags(status, sector, kind string, overdue, dueBy, vulnerable, onlineNew, period bool, n int) bool {
+	f, fc := &fl.f, &fl.Counts
 	m := matches{
 		status:     f.Status == "" || status == f.Status,
 		sector:     f.Sector == "" || sector == f.Sector,
 		kind:       f.Kind == "" || kind == f.Kind,
 		overdue:    !f.Overdue || overdue,
-		due:        due.IsZero() || dueBy,
+		due:        fl.due.IsZero() || dueBy,
 		vulnerable: !f.Vulnerable || vulnerable,
 		online:     !f.OnlineNew || onlineNew,
-		period:     (fl.from.IsZero() && fl.to.IsZero()) || inPeriod(received, fl.from, fl.to),
+		period:     period,
 	}
 	all := m.all()
 	if all {
-		fc.All++
+		fc.All += n
 	}
 	if m.allBut(&m.status) {
-		fc.Status[status]++
+		fc.Status[status] += n
 	}
 	if m.allBut(&m.sector) {
-		fc.Sector[sector]++
+		fc.Sector[sector] += n
 	}
 	if m.allBut(&m.kind) {
-		fc.Kind[kind]++
+		fc.Kind[kind] += n
 	}
 	if overdue && m.allBut(&m.overdue) {
-		fc.Overdue++
+		fc.Overdue += n
 	}
 	if dueBy && m.allBut(&m.due) {
-		fc.Due++
+		fc.Due += n
 	}
 	if vulnerable && m.allBut(&m.vulnerable) {
-		fc.Vulnerable++
+		fc.Vulnerable += n
 	}
 	if onlineNew && m.allBut(&m.online) {
-		fc.OnlineNew++
+		fc.OnlineNew += n
 	}
 	return all
 }

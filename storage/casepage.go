@@ -1,10 +1,13 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -30,19 +33,30 @@ const CasePageSize = 100
 
 // listEntry is what the list index holds of a case.
 type listEntry struct {
-	rowid      int64
-	received   string // received_at as stored: the newest order
-	number     string // "-" and the number in lower case: what a number search matches
-	receivedAt time.Time
-	status     string
-	sector     string
-	kind       string
-	vulnerable bool
-	onlineNew  bool
-	voided     bool
-	restricted bool
-	deadlines  []app.Deadline // running, of an unfinished case
+	rowid                int64
+	number               string // "-" and the number in lower case: what a number search matches
+	day                  int32  // the day received, in Vietnam (days since 1970-01-01; noDay without)
+	status, sector, kind uint16 // in listIndex.statuses, sectors, kinds
+	flags                uint8
+	open                 *openCase // running deadlines, of an unfinished case
 }
+
+// Flags of a list entry.
+const (
+	fVulnerable = 1 << iota
+	fOnlineNew
+	fVoided
+	fRestricted
+	fOverdue // a running deadline has passed
+)
+
+// openCase is an unfinished case's running deadlines.
+type openCase struct {
+	deadlines []app.Deadline
+	minDue    time.Time // the soonest deadline not yet passed (zero: none)
+}
+
+const noDay = math.MinInt32
 
 // listIndex is the store's cases as the list reads them.
 type listIndex struct {
@@ -51,14 +65,76 @@ type listIndex struct {
 	refs    app.Refs // the reference data they were counted with
 	cal     *app.Calendar
 	entries []listEntry // in the newest order
-	pos     map[int64]int32
+	// The statuses, sectors and kinds of the entries.
+	statuses, sectors, kinds codeTable
+	pos                      []int32 // entry by rowid (-1: none)
 
 	nameOnce sync.Once
 	byName   []int32 // entries by consumer name (vi), then newest; on first use
 	nameErr  error
 	dueOnce  sync.Once
 	byDue    []int32 // entries by urgency (app.SortDue); on first use
+
+	mu   sync.Mutex
+	sels []*selection // the latest answers, the newest first
 }
+
+// codeTable numbers the codes of one field.
+type codeTable struct {
+	codes []string
+	num   map[string]uint16
+}
+
+func (t *codeTable) code(s string) uint16 {
+	if c, ok := t.num[s]; ok {
+		return c
+	}
+	if t.num == nil {
+		t.num = map[string]uint16{}
+	}
+	c := uint16(len(t.codes))
+	t.num[s] = c
+	t.codes = append(t.codes, s)
+	return c
+}
+
+// want is the number of the code a filter wants: -1 for all (""), and
+// one no entry has for a code none has.
+func (t *codeTable) want(s string) int {
+	if s == "" {
+		return -1
+	}
+	if c, ok := t.num[s]; ok {
+		return int(c)
+	}
+	return len(t.codes)
+}
+
+// at returns the entry of rowid, or -1.
+func (idx *listIndex) at(rowid int64) int32 {
+	if rowid < 0 || rowid >= int64(len(idx.pos)) {
+		return -1
+	}
+	return idx.pos[rowid]
+}
+
+// selection is the answer to a query and a filter: the entries listed, in
+// order, and the counts.
+type selection struct {
+	key    selectionKey
+	shown  []int32
+	all    int
+	counts app.FilterCounts
+}
+
+type selectionKey struct {
+	q app.CaseQuery
+	f app.CaseFilter
+}
+
+// keptSelections is how many answers the list index keeps: scrolling,
+// and going back to a filter, read them again.
+const keptSelections = 4
 
 // caseListCache keeps the list index of a store.
 type caseListCache struct {
@@ -115,6 +191,7 @@ func (db *DB) caseList(ctx context.Context, now time.Time) (*listIndex, error) {
 	if i := c.idx; i != nil && i.version == v && i.day == day && i.refs == refs {
 		return i, nil
 	}
+	c.idx = nil // the old one goes before the new one is read
 	idx, err := db.readListIndex(ctx, now)
 	if err != nil {
 		return nil, err
@@ -126,93 +203,206 @@ func (db *DB) caseList(ctx context.Context, now time.Time) (*listIndex, error) {
 
 // readListIndex reads the list index from the store: every case from
 // the case_list_browse index, newest first, and the running deadlines of
-// the unfinished ones at now.
+// the unfinished ones at now. The columns come joined in one text (by
+// U+001F): one column a row costs far less to read than eleven.
 func (db *DB) readListIndex(ctx context.Context, now time.Time) (*listIndex, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT c.rowid, c.received_at, c.number, c.status, c.sector, c.kind,
-		c.channel, c.voided, c.restricted, c.vulnerable_groups, c.intake_opened_at
+	rows, err := db.r.QueryContext(ctx, `SELECT c.rowid, c.received_at || x'1f' || c.number || x'1f' || c.status || x'1f' ||
+		c.sector || x'1f' || c.kind || x'1f' || c.channel || x'1f' || c.voided || x'1f' || c.restricted || x'1f' ||
+		c.vulnerable_groups || x'1f' || c.intake_opened_at || x'1f' || c.id
 		FROM case_list c INDEXED BY case_list_browse ORDER BY c.received_at DESC, c.number DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("case list: %w", err)
 	}
 	defer rows.Close()
-	idx := &listIndex{pos: map[int64]int32{}}
-	intern := map[string]string{}
-	in := func(s string) string {
-		if t, ok := intern[s]; ok {
-			return t
-		}
-		intern[s] = s
-		return s
+	idx := &listIndex{}
+	type unfinished struct {
+		at       int
+		id       string
+		received string
 	}
+	var open []unfinished
+	var maxRowid int64
+	var b sql.RawBytes
 	for rows.Next() {
 		var e listEntry
-		var channel, groups, opened string
-		if err := rows.Scan(&e.rowid, &e.received, &e.number, &e.status, &e.sector, &e.kind, &channel,
-			&e.voided, &e.restricted, &groups, &opened); err != nil {
+		if err := rows.Scan(&e.rowid, &b); err != nil {
 			return nil, err
 		}
-		e.status, e.sector, e.kind = in(e.status), in(e.sector), in(e.kind)
-		e.number = "-" + strings.ToLower(e.number)
-		e.receivedAt = parseTime(e.received)
-		e.vulnerable = groups != "" && groups != "[]" && len(parseList(groups)) > 0
-		e.onlineNew = channel == app.ChannelOnlineIntake && parseTime(opened).IsZero() && !e.voided
-		idx.pos[e.rowid] = int32(len(idx.entries))
+		var f [11][]byte
+		rest := []byte(b)
+		for i := range f {
+			j := bytes.IndexByte(rest, 0x1f)
+			if j < 0 || i == len(f)-1 {
+				f[i] = rest
+				break
+			}
+			f[i], rest = rest[:j], rest[j+1:]
+		}
+		received, status := f[0], string(f[2])
+		e.number = "-" + strings.ToLower(string(f[1]))
+		e.day = dayOfStored(received)
+		e.status, e.sector, e.kind = idx.statuses.code(status), idx.sectors.code(string(f[3])), idx.kinds.code(string(f[4]))
+		voided := string(f[6]) == "1"
+		if voided {
+			e.flags |= fVoided
+		}
+		if string(f[7]) == "1" {
+			e.flags |= fRestricted
+		}
+		if g := f[8]; len(g) > 0 && string(g) != "[]" && len(parseList(string(g))) > 0 {
+			e.flags |= fVulnerable
+		}
+		if string(f[5]) == app.ChannelOnlineIntake && parseTime(string(f[9])).IsZero() && !voided {
+			e.flags |= fOnlineNew
+		}
+		if !voided && !app.FinalStatus(status) {
+			open = append(open, unfinished{len(idx.entries), string(f[10]), string(received)})
+		}
+		maxRowid = max(maxRowid, e.rowid)
 		idx.entries = append(idx.entries, e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	rows.Close()
+	idx.pos = make([]int32, maxRowid+1)
+	for i := range idx.pos {
+		idx.pos[i] = -1
+	}
+	for i := range idx.entries {
+		idx.pos[idx.entries[i].rowid] = int32(i)
+	}
 	rules, cal, err := db.deadlineRules(ctx)
 	if err != nil {
 		return nil, err
 	}
 	idx.cal = cal
-	if cal == nil || len(rules) == 0 {
+	if cal == nil || len(rules) == 0 || len(open) == 0 {
 		return idx, nil
 	}
-	// The unfinished cases, whole as CaseRows reads them, with their steps.
-	finals := []string{}
-	for _, s := range app.CaseStatuses {
-		if app.FinalStatus(s.Code) {
-			finals = append(finals, s.Code)
-		}
+	// The unfinished cases' deadlines, from what Deadlines reads of a case
+	// (its status, kind, day received and whether its consumer is
+	// vulnerable) and its steps.
+	ids := make([]string, len(open))
+	for i := range open {
+		ids[i] = open[i].id
 	}
-	fj, _ := json.Marshal(finals) // strings always marshal
-	open, err := db.r.QueryContext(ctx, `SELECT c.rowid, `+listCaseColumns+` FROM case_list c
-		WHERE NOT c.voided AND c.status NOT IN (SELECT value FROM json_each(?))`, string(fj))
-	if err != nil {
-		return nil, fmt.Errorf("case list: %w", err)
-	}
-	defer open.Close()
-	var cases []app.Case
-	var rowids []int64
-	for open.Next() {
-		var rowid int64
-		c, err := scanListCase(scanWith(open, &rowid))
-		if err != nil {
-			return nil, err
-		}
-		cases, rowids = append(cases, c), append(rowids, rowid)
-	}
-	if err := open.Err(); err != nil {
-		return nil, err
-	}
-	open.Close()
-	if len(cases) == 0 {
-		return idx, nil
-	}
-	events, err := db.stepsByCase(ctx, `SELECT `+stepColumns+` FROM case_events e
-		WHERE e.case_id IN (SELECT value FROM json_each(?)) ORDER BY e.case_id, e.at, e.id`, caseIDs(cases))
+	idj, _ := json.Marshal(ids) // strings always marshal
+	events, err := db.deadlineSteps(ctx, string(idj))
 	if err != nil {
 		return nil, err
 	}
-	for i := range cases {
-		if p, ok := idx.pos[rowids[i]]; ok {
-			idx.entries[p].deadlines = app.Deadlines(&cases[i], events[cases[i].ID], rules, cal, now)
+	vulnerable := []string{"?"} // IsVulnerable: a group, whichever
+	for _, o := range open {
+		e := &idx.entries[o.at]
+		c := app.Case{Status: idx.statuses.codes[e.status], Kind: idx.kinds.codes[e.kind], ReceivedAt: parseTime(o.received)}
+		if e.flags&fVulnerable != 0 {
+			c.VulnerableGroups = vulnerable
 		}
+		dl := app.Deadlines(&c, events[o.id], rules, cal, now)
+		if len(dl) == 0 {
+			continue
+		}
+		oc := &openCase{deadlines: dl}
+		for _, d := range dl {
+			if d.Overdue {
+				e.flags |= fOverdue
+			} else if oc.minDue.IsZero() || d.Due.Before(oc.minDue) {
+				oc.minDue = d.Due
+			}
+		}
+		e.open = oc
 	}
 	return idx, nil
+}
+
+// deadlineSteps returns the steps of the cases whose ids are in the JSON
+// array ids, by case, in the order CaseRows reads them (stepsByCase):
+// what Deadlines reads of them (kind, time, statuses from and to), the
+// columns joined in one text.
+func (db *DB) deadlineSteps(ctx context.Context, ids string) (map[string][]app.CaseEvent, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT e.case_id, e.at || x'1f' || e.kind || x'1f' || e.from_status || x'1f' || e.to_status
+		FROM case_events e WHERE e.case_id IN (SELECT value FROM json_each(?)) ORDER BY e.case_id, e.at, e.id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("case steps: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]app.CaseEvent{}
+	var id string
+	var b sql.RawBytes
+	var steps []app.CaseEvent
+	for rows.Next() {
+		var caseID sql.RawBytes
+		if err := rows.Scan(&caseID, &b); err != nil {
+			return nil, err
+		}
+		if string(caseID) != id {
+			if id != "" {
+				out[id] = steps
+			}
+			id, steps = string(caseID), nil
+		}
+		var f [4]string
+		rest := b
+		for i := range f {
+			j := bytes.IndexByte(rest, 0x1f)
+			if j < 0 || i == len(f)-1 {
+				f[i] = string(rest)
+				break
+			}
+			f[i], rest = string(rest[:j]), rest[j+1:]
+		}
+		steps = append(steps, app.CaseEvent{CaseID: id, At: parseTime(f[0]), Kind: f[1], FromStatus: f[2], ToStatus: f[3]})
+	}
+	if id != "" {
+		out[id] = steps
+	}
+	return out, rows.Err()
+}
+
+// dayOfStored returns the day in Vietnam of a time as stored
+// ("2006-01-02T15:04:05Z", formatTime), as days since 1970-01-01.
+func dayOfStored(b []byte) int32 {
+	if len(b) != len("2006-01-02T15:04:05Z") || b[len(b)-1] != 'Z' {
+		t := parseTime(string(b))
+		if t.IsZero() {
+			return noDay
+		}
+		return dayOf(t)
+	}
+	num := func(s []byte) int {
+		n := 0
+		for _, c := range s {
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	days := daysFromCivil(num(b[0:4]), num(b[5:7]), num(b[8:10]))
+	secs := num(b[11:13])*3600 + num(b[14:16])*60 + num(b[17:19]) + 7*3600 // Vietnam: UTC+7
+	return int32(days + secs/86400)
+}
+
+// dayOf returns the day in Vietnam of t, as days since 1970-01-01.
+func dayOf(t time.Time) int32 {
+	t = t.In(app.ICT)
+	return int32(daysFromCivil(t.Year(), int(t.Month()), t.Day()))
+}
+
+// daysFromCivil is the number of days from 1970-01-01 to y-m-d
+// (proleptic Gregorian calendar).
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
 }
 
 // scanWith scans a row whose first column is read into first and the
@@ -261,7 +451,7 @@ func (db *DB) nameOrder(ctx context.Context, idx *listIndex) ([]int32, error) {
 		if err := rows.Scan(&rowid, &name); err != nil {
 			return nil, err
 		}
-		if p, ok := idx.pos[rowid]; ok {
+		if p := idx.at(rowid); p >= 0 {
 			keys[p] = append([]byte(nil), col.KeyFromString(&buf, name)...)
 			buf.Reset()
 		}
@@ -288,15 +478,14 @@ func dueOrder(idx *listIndex) []int32 {
 	}
 	keys := make([]key, len(idx.entries))
 	for i := range idx.entries {
-		r := app.CaseRow{Deadlines: idx.entries[i].deadlines}
-		d, ok := r.Next()
+		e := &idx.entries[i]
 		switch {
-		case !ok:
+		case e.open == nil:
 			keys[i] = key{2, time.Time{}}
-		case r.Overdue():
-			keys[i] = key{0, d.Due}
+		case e.flags&fOverdue != 0:
+			keys[i] = key{0, e.open.deadlines[0].Due}
 		default:
-			keys[i] = key{1, d.Due}
+			keys[i] = key{1, e.open.deadlines[0].Due}
 		}
 	}
 	out := make([]int32, len(idx.entries))
@@ -311,7 +500,7 @@ func dueOrder(idx *listIndex) []int32 {
 		if !keys[i].due.Equal(keys[j].due) {
 			return keys[i].due.Before(keys[j].due)
 		}
-		return idx.entries[i].vulnerable && !idx.entries[j].vulnerable
+		return idx.entries[i].flags&fVulnerable != 0 && idx.entries[j].flags&fVulnerable == 0
 	})
 	return out
 }
@@ -319,48 +508,67 @@ func dueOrder(idx *listIndex) []int32 {
 // searchMask returns which entries match every word of text as caseWhere
 // matches them (a word prefix in cases_fts, or for a word with a digit
 // also the start of a part of the number), or nil when text has no word.
+// The words without a digit are matched together, in one query.
 func (db *DB) searchMask(ctx context.Context, idx *listIndex, text string) ([]bool, error) {
 	terms := searchTerms(text)
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	var mask []bool
+	var words, numbers []string
 	for _, t := range terms {
-		hit := make([]bool, len(idx.entries))
-		rows, err := db.r.QueryContext(ctx, `SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?`, ftsTerm(t))
-		if err != nil {
-			return nil, fmt.Errorf("search cases: %w", err)
-		}
-		for rows.Next() {
-			var rowid int64
-			if err := rows.Scan(&rowid); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if p, ok := idx.pos[rowid]; ok {
-				hit[p] = true
-			}
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, err
-		}
 		if app.NumberTerm(t) {
-			part := "-" + t
-			for i := range idx.entries {
-				if !hit[i] && strings.Contains(idx.entries[i].number, part) {
-					hit[i] = true
-				}
-			}
+			numbers = append(numbers, t)
+		} else {
+			words = append(words, ftsTerm(t))
 		}
+	}
+	var mask []bool
+	and := func(hit []bool) {
 		if mask == nil {
 			mask = hit
-			continue
+			return
 		}
 		for i := range mask {
 			mask[i] = mask[i] && hit[i]
 		}
+	}
+	fts := func(match string) ([]bool, error) {
+		hit := make([]bool, len(idx.entries))
+		rows, err := db.r.QueryContext(ctx, `SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?`, match)
+		if err != nil {
+			return nil, fmt.Errorf("search cases: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var rowid int64
+			if err := rows.Scan(&rowid); err != nil {
+				return nil, err
+			}
+			if p := idx.at(rowid); p >= 0 {
+				hit[p] = true
+			}
+		}
+		return hit, rows.Err()
+	}
+	if len(words) > 0 {
+		hit, err := fts(strings.Join(words, " "))
+		if err != nil {
+			return nil, err
+		}
+		and(hit)
+	}
+	for _, t := range numbers {
+		hit, err := fts(ftsTerm(t))
+		if err != nil {
+			return nil, err
+		}
+		part := "-" + t
+		for i := range idx.entries {
+			if !hit[i] && strings.Contains(idx.entries[i].number, part) {
+				hit[i] = true
+			}
+		}
+		and(hit)
 	}
 	return mask, nil
 }
@@ -368,43 +576,130 @@ func (db *DB) searchMask(ctx context.Context, idx *listIndex, text string) ([]bo
 // CasePage returns limit rows from offset of the cases matching q and f
 // in the order of q.Sort, with their running deadlines at now, how many
 // match, and the counts of the filter bar: what CaseRows followed by
-// app.FilterRows gives, a page of it. q.Limit is not used.
+// app.FilterRows gives, a page of it. q.Limit is not used. The answer to
+// the last few queries is kept with the list index: the next pages of
+// the same list cost the rows they show.
 func (db *DB) CasePage(ctx context.Context, q app.CaseQuery, f app.CaseFilter, offset, limit int, now time.Time) (app.CasePage, error) {
 	idx, err := db.caseList(ctx, now)
 	if err != nil {
 		return app.CasePage{}, err
 	}
-	order, err := db.order(ctx, idx, q.Sort)
+	q.Limit = 0
+	sel, err := db.selection(ctx, idx, q, f, now)
 	if err != nil {
 		return app.CasePage{}, err
+	}
+	page := app.CasePage{Offset: max(offset, 0), Total: len(sel.shown), All: sel.all, Counts: copyCounts(sel.counts), Calendar: idx.cal}
+	lo, hi := min(page.Offset, len(sel.shown)), len(sel.shown)
+	if limit > 0 {
+		hi = min(page.Offset+limit, hi)
+	}
+	page.Rows, err = db.listRows(ctx, idx, sel.shown[lo:hi])
+	return page, err
+}
+
+// copyCounts returns a copy of fc whose maps the caller may change.
+func copyCounts(fc app.FilterCounts) app.FilterCounts {
+	out := fc
+	out.Status, out.Sector, out.Kind = maps.Clone(fc.Status), maps.Clone(fc.Sector), maps.Clone(fc.Kind)
+	return out
+}
+
+// selection returns the answer to q and f: kept, or made.
+func (db *DB) selection(ctx context.Context, idx *listIndex, q app.CaseQuery, f app.CaseFilter, now time.Time) (*selection, error) {
+	key := selectionKey{q, f}
+	idx.mu.Lock()
+	for i, s := range idx.sels {
+		if s.key == key {
+			copy(idx.sels[1:i+1], idx.sels[:i])
+			idx.sels[0] = s
+			idx.mu.Unlock()
+			return s, nil
+		}
+	}
+	idx.mu.Unlock()
+	order, err := db.order(ctx, idx, q.Sort)
+	if err != nil {
+		return nil, err
 	}
 	mask, err := db.searchMask(ctx, idx, q.Text)
 	if err != nil {
-		return app.CasePage{}, err
+		return nil, err
 	}
-	page := app.CasePage{Offset: max(offset, 0), Calendar: idx.cal}
+	sel := &selection{key: key}
 	fl := app.NewFiltering(f, idx.cal, now)
-	var shown []int32
+	// Each entry's choices and flags make a cell of a histogram, which is
+	// counted by cell (app.Filtering.AddFlags); the entries listed are
+	// those that pass every filter.
+	wStatus, wSector, wKind := idx.statuses.want(f.Status), idx.sectors.want(f.Sector), idx.kinds.want(f.Kind)
+	due := fl.DueBy()
+	from, to := fl.Period()
+	fromDay, toDay := int32(math.MinInt32), int32(math.MaxInt32)
+	if !from.IsZero() {
+		fromDay = dayOf(from)
+	}
+	if !to.IsZero() {
+		toDay = dayOf(to)
+	}
+	noPeriod := from.IsZero() && to.IsZero()
+	ns, nc, nk := len(idx.statuses.codes), len(idx.sectors.codes), len(idx.kinds.codes)
+	hist := make([]int32, ns*nc*nk*32)
+	var hide uint8
+	if !q.IncludeVoided {
+		hide |= fVoided
+	}
+	if q.HideRestricted {
+		hide |= fRestricted
+	}
 	for k := range idx.entries {
 		i := int32(k)
 		if order != nil {
 			i = order[k]
 		}
 		e := &idx.entries[i]
-		if e.voided && !q.IncludeVoided || e.restricted && q.HideRestricted || mask != nil && !mask[i] {
+		if e.flags&hide != 0 || mask != nil && !mask[i] {
 			continue
 		}
-		page.All++
-		if fl.Add(e.status, e.sector, e.kind, e.deadlines, e.vulnerable, e.onlineNew, e.receivedAt) {
-			if page.Total >= page.Offset && (limit <= 0 || len(shown) < limit) {
-				shown = append(shown, i)
-			}
-			page.Total++
+		sel.all++
+		overdue := e.flags&fOverdue != 0
+		dueBy := !due.IsZero() && e.open != nil && !e.open.minDue.IsZero() && !e.open.minDue.After(due)
+		vulnerable, online := e.flags&fVulnerable != 0, e.flags&fOnlineNew != 0
+		period := noPeriod || e.day != noDay && e.day >= fromDay && e.day <= toDay
+		cell := ((int(e.status)*nc+int(e.sector))*nk+int(e.kind))*32 + b2i(overdue) | b2i(dueBy)<<1 | b2i(vulnerable)<<2 |
+			b2i(online)<<3 | b2i(period)<<4
+		hist[cell]++
+		if (wStatus < 0 || int(e.status) == wStatus) && (wSector < 0 || int(e.sector) == wSector) &&
+			(wKind < 0 || int(e.kind) == wKind) && (!f.Overdue || overdue) && (due.IsZero() || dueBy) &&
+			(!f.Vulnerable || vulnerable) && (!f.OnlineNew || online) && period {
+			sel.shown = append(sel.shown, i)
 		}
 	}
-	page.Counts = fl.Counts
-	page.Rows, err = db.listRows(ctx, idx, shown)
-	return page, err
+	for cell, c := range hist {
+		if c == 0 {
+			continue
+		}
+		flags, ck := cell%32, cell/32
+		fl.AddFlags(idx.statuses.codes[ck/(nc*nk)], idx.sectors.codes[ck/nk%nc], idx.kinds.codes[ck%nk], flags&1 != 0, flags&2 != 0, flags&4 != 0,
+			flags&8 != 0, flags&16 != 0, int(c))
+	}
+	sel.counts = fl.Counts
+	if fl.Counts.All != len(sel.shown) {
+		return nil, fmt.Errorf("case list: %d cases listed, %d counted", len(sel.shown), fl.Counts.All)
+	}
+	idx.mu.Lock()
+	idx.sels = append([]*selection{sel}, idx.sels...)
+	if len(idx.sels) > keptSelections {
+		idx.sels = idx.sels[:keptSelections]
+	}
+	idx.mu.Unlock()
+	return sel, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // listRows reads the list columns of the entries at positions, in their
@@ -450,7 +745,11 @@ func (db *DB) listRows(ctx context.Context, idx *listIndex, positions []int32) (
 		if !found[k] { // deleted since the index was read
 			continue
 		}
-		out = append(out, app.CaseRow{Case: cases[k], Deadlines: idx.entries[p].deadlines})
+		var dl []app.Deadline
+		if o := idx.entries[p].open; o != nil {
+			dl = o.deadlines
+		}
+		out = append(out, app.CaseRow{Case: cases[k], Deadlines: dl})
 	}
 	return out, nil
 }

@@ -117,7 +117,7 @@ func TestProvince_BuildsOnceAndMeasures(t *testing.T) {
 	quiet(t)
 	work := t.TempDir()
 	args := []string{"--work", work, "--communes", "3", "--years", "3", "--scale", "0.05", "--runs", "2",
-		"--only", `search "nguyen van an",filter: overdue`}
+		"--only", `search "nguyen van an";filter: overdue`}
 	var out, errs bytes.Buffer
 	if code := runProvinceWith(args, &out, &errs, true); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs.String())
