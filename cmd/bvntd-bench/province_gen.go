@@ -23,7 +23,7 @@ import (
 
 // provinceGenVersion names the stores the generator makes: a store built
 // by another version is built again, not reused.
-const provinceGenVersion = 2
+const provinceGenVersion = 3
 
 // provinceSpec is the size of a synthetic province store.
 type provinceSpec struct {
