@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 
 	"bvntd/app"
 )
@@ -211,10 +210,7 @@ func (s *casesScreen) addPage(gen, p int, pg app.CasePage, err error) {
 	}
 	delete(s.pending, p)
 	if err != nil {
-		logError("list cases", err)
-		s.errMsg.SetText(lang.X("cases.load_failed", "Không tải được danh sách vụ việc: {{.Reason}}",
-			map[string]any{"Reason": userMessage(err)}))
-		s.errMsg.Show()
+		s.showLoadError(err)
 		return
 	}
 	if pg.Total != s.total { // the store changed meanwhile: read the list again

@@ -239,10 +239,7 @@ func (s *casesScreen) apply(gen int, q app.CaseQuery, f app.CaseFilter, ld loade
 		return
 	}
 	if err != nil {
-		logError("list cases", err)
-		s.errMsg.SetText(lang.X("cases.load_failed", "Không tải được danh sách vụ việc: {{.Reason}}",
-			map[string]any{"Reason": userMessage(err)}))
-		s.errMsg.Show()
+		s.showLoadError(err)
 		return
 	}
 	s.errMsg.Hide()
@@ -254,6 +251,14 @@ func (s *casesScreen) apply(gen int, q app.CaseQuery, f app.CaseFilter, ld loade
 	if moved { // a new search or order starts at the top; a reload keeps the place
 		s.table.ScrollToTop()
 	}
+}
+
+// showLoadError says in red that the list could not be read.
+func (s *casesScreen) showLoadError(err error) {
+	logError("list cases", err)
+	s.errMsg.SetText(lang.X("cases.load_failed", "Không tải được danh sách vụ việc: {{.Reason}}",
+		map[string]any{"Reason": userMessage(err)}))
+	s.errMsg.Show()
 }
 
 // showRows shows the count, the legend and the empty message of the list

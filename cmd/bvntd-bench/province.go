@@ -185,34 +185,17 @@ func page(q app.CaseQuery, f app.CaseFilter, scroll bool) func(ctx context.Conte
 var provinceMeasures = []provinceMeasure{
 	{name: "window start to the first list, as the window does (cli.RecoverStore and cli.OpenStore, each a PRAGMA quick_check; first page)",
 		target: 1500 * time.Millisecond, runs: 2,
-		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
-			e.db.Close() // each run opens the store as the window does
-			return func(int) (int, error) {
-				if _, _, err := cli.RecoverStore(ctx, e.dir, e.clock()); err != nil {
-					return 0, err
-				}
-				db, _, err := cli.OpenStore(ctx, e.dir, e.clock())
-				if err != nil {
-					return 0, err
-				}
-				defer db.Close()
-				p, err := db.CasePage(ctx, app.CaseQuery{Sort: app.SortNewest}, app.CaseFilter{}, 0, pageSize, e.now)
-				return p.Total, err
-			}, nil
-		}},
+		call: firstList(func(ctx context.Context, e *provinceEnv) (*storage.DB, error) {
+			if _, _, err := cli.RecoverStore(ctx, e.dir, e.clock()); err != nil {
+				return nil, err
+			}
+			db, _, err := cli.OpenStore(ctx, e.dir, e.clock())
+			return db, err
+		})},
 	{name: "the same without the checks (open the store, first page)", target: 1500 * time.Millisecond, runs: 5,
-		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
-			e.db.Close()
-			return func(int) (int, error) {
-				db, err := openUnchecked(ctx, e.dir, e.clock())
-				if err != nil {
-					return 0, err
-				}
-				defer db.Close()
-				p, err := db.CasePage(ctx, app.CaseQuery{Sort: app.SortNewest}, app.CaseFilter{}, 0, pageSize, e.now)
-				return p.Total, err
-			}, nil
-		}},
+		call: firstList(func(ctx context.Context, e *provinceEnv) (*storage.DB, error) {
+			return openUnchecked(ctx, e.dir, e.clock())
+		})},
 	{name: "one check of the store at start (storage.CheckFile: PRAGMA quick_check)", runs: 1,
 		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
 			e.db.Close()
@@ -253,6 +236,23 @@ var provinceMeasures = []provinceMeasure{
 		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
 			return export(e, "register", "--from", "01/01/2000"), nil
 		}},
+}
+
+// firstList opens the store with open in each run, as the window does,
+// and reads the first page of the list.
+func firstList(open func(context.Context, *provinceEnv) (*storage.DB, error)) func(context.Context, *provinceEnv) (func(int) (int, error), error) {
+	return func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+		e.db.Close()
+		return func(int) (int, error) {
+			db, err := open(ctx, e)
+			if err != nil {
+				return 0, err
+			}
+			defer db.Close()
+			p, err := db.CasePage(ctx, app.CaseQuery{Sort: app.SortNewest}, app.CaseFilter{}, 0, pageSize, e.now)
+			return p.Total, err
+		}, nil
+	}
 }
 
 // dashboard is the dashboard's load and computation for unit ("" the
@@ -347,24 +347,8 @@ func (e *provinceEnv) measure(ctx context.Context, name string) (provinceResult,
 	}
 	slices.Sort(ds)
 	res.P50, res.P95, res.Max = ds[(len(ds)-1)/2], ds[(len(ds)*95+99)/100-1], ds[len(ds)-1]
-	res.PeakRSS = peakRSS()
+	res.PeakRSS = procHWM(os.Getpid())
 	return res, nil
-}
-
-// peakRSS is the process's peak resident set (VmHWM), 0 where /proc has
-// none.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 // storeCounts describes what the store in dir holds.
