@@ -71,52 +71,98 @@ func NewFromOnlineIntake(c *Case) bool {
 // FilterRows returns the rows matching f, in their order, and the counts
 // of each choice. cal counts the working days of DueWithin; now is today.
 func FilterRows(rows []CaseRow, f CaseFilter, cal *Calendar, now time.Time) ([]CaseRow, FilterCounts) {
-	fc := FilterCounts{Status: map[string]int{}, Sector: map[string]int{}, Kind: map[string]int{}}
-	var due time.Time
-	if f.DueWithin > 0 && cal != nil {
-		due = cal.AddWorkingDays(now, f.DueWithin)
-	}
-	from, to := dayStart(f.From), dayStart(f.To)
+	fl := NewFiltering(f, cal, now)
 	var out []CaseRow
 	for i := range rows {
 		r := &rows[i]
-		m := matches{
-			status:     f.Status == "" || r.Status == f.Status,
-			sector:     f.Sector == "" || r.Sector == f.Sector,
-			kind:       f.Kind == "" || r.Kind == f.Kind,
-			overdue:    !f.Overdue || r.Overdue(),
-			due:        due.IsZero() || r.dueBy(due),
-			vulnerable: !f.Vulnerable || r.IsVulnerable(),
-			online:     !f.OnlineNew || NewFromOnlineIntake(&r.Case),
-			period:     inPeriod(r.ReceivedAt, from, to),
-		}
-		if m.all() {
+		if fl.Add(r.Status, r.Sector, r.Kind, r.Deadlines, r.IsVulnerable(), NewFromOnlineIntake(&r.Case), r.ReceivedAt) {
 			out = append(out, *r)
-			fc.All++
-		}
-		if m.allBut(&m.status) {
-			fc.Status[r.Status]++
-		}
-		if m.allBut(&m.sector) {
-			fc.Sector[r.Sector]++
-		}
-		if m.allBut(&m.kind) {
-			fc.Kind[r.Kind]++
-		}
-		if m.allBut(&m.overdue) && r.Overdue() {
-			fc.Overdue++
-		}
-		if m.allBut(&m.due) && !due.IsZero() && r.dueBy(due) {
-			fc.Due++
-		}
-		if m.allBut(&m.vulnerable) && r.IsVulnerable() {
-			fc.Vulnerable++
-		}
-		if m.allBut(&m.online) && NewFromOnlineIntake(&r.Case) {
-			fc.OnlineNew++
 		}
 	}
-	return out, fc
+	return out, fl.Counts
+}
+
+// Filtering applies a CaseFilter to rows one at a time, counting each
+// choice as it goes (FilterRows; the store's paged list, which holds only
+// what the filters read of each case).
+type Filtering struct {
+	f             CaseFilter
+	due, from, to time.Time
+	Counts        FilterCounts
+}
+
+// NewFiltering starts filtering with f. cal counts the working days of
+// DueWithin; now is today.
+func NewFiltering(f CaseFilter, cal *Calendar, now time.Time) *Filtering {
+	fl := &Filtering{f: f, Counts: FilterCounts{Status: map[string]int{}, Sector: map[string]int{}, Kind: map[string]int{}}}
+	if f.DueWithin > 0 && cal != nil {
+		fl.due = cal.AddWorkingDays(now, f.DueWithin)
+	}
+	fl.from, fl.to = dayStart(f.From), dayStart(f.To)
+	return fl
+}
+
+// Add counts a row (a case's status, sector, kind, running deadlines,
+// whether its consumer is vulnerable, whether it is new from the online
+// intake, and when it was received) and reports whether it passes every
+// filter.
+func (fl *Filtering) Add(status, sector, kind string, deadlines []Deadline, vulnerable, onlineNew bool, received time.Time) bool {
+	r := CaseRow{Deadlines: deadlines}
+	dueBy := !fl.due.IsZero() && r.dueBy(fl.due)
+	period := (fl.from.IsZero() && fl.to.IsZero()) || inPeriod(received, fl.from, fl.to)
+	return fl.AddFlags(status, sector, kind, r.Overdue(), dueBy, vulnerable, onlineNew, period, 1)
+}
+
+// DueBy is the last day of DueWithin (zero when off): a row is due by it
+// when a deadline not yet passed falls on or before it.
+func (fl *Filtering) DueBy() time.Time { return fl.due }
+
+// Period returns the first and last days received of the filter (Vietnam
+// midnights; zero leaves that end open).
+func (fl *Filtering) Period() (from, to time.Time) { return fl.from, fl.to }
+
+// AddFlags counts n rows of the same status, sector and kind with the
+// same flags: a passed deadline, one due by DueBy, a vulnerable consumer,
+// new from the online intake, received within Period (true when the
+// filter has no period). It reports whether they pass every filter.
+func (fl *Filtering) AddFlags(status, sector, kind string, overdue, dueBy, vulnerable, onlineNew, period bool, n int) bool {
+	f, fc := &fl.f, &fl.Counts
+	m := matches{
+		status:     f.Status == "" || status == f.Status,
+		sector:     f.Sector == "" || sector == f.Sector,
+		kind:       f.Kind == "" || kind == f.Kind,
+		overdue:    !f.Overdue || overdue,
+		due:        fl.due.IsZero() || dueBy,
+		vulnerable: !f.Vulnerable || vulnerable,
+		online:     !f.OnlineNew || onlineNew,
+		period:     period,
+	}
+	all := m.all()
+	if all {
+		fc.All += n
+	}
+	if m.allBut(&m.status) {
+		fc.Status[status] += n
+	}
+	if m.allBut(&m.sector) {
+		fc.Sector[sector] += n
+	}
+	if m.allBut(&m.kind) {
+		fc.Kind[kind] += n
+	}
+	if overdue && m.allBut(&m.overdue) {
+		fc.Overdue += n
+	}
+	if dueBy && m.allBut(&m.due) {
+		fc.Due += n
+	}
+	if vulnerable && m.allBut(&m.vulnerable) {
+		fc.Vulnerable += n
+	}
+	if onlineNew && m.allBut(&m.online) {
+		fc.OnlineNew += n
+	}
+	return all
 }
 
 // matches holds whether a row passes each filter.
@@ -183,4 +229,23 @@ func SortByDue(rows []CaseRow) {
 		}
 		return rows[i].IsVulnerable() && !rows[j].IsVulnerable()
 	})
+}
+
+// FinalStatus reports whether a case of status is finished: it has no
+// running deadline (Deadlines).
+func FinalStatus(status string) bool { return finalStatuses[status] }
+
+// CasePage is a page of a filtered case list (the store's CasePage): the
+// rows from Offset on, and what the list shows beside them.
+type CasePage struct {
+	Offset int
+	Rows   []CaseRow
+	// Total is how many cases pass the query and the filter; All how many
+	// pass the query alone (the count "N / All (đang lọc)").
+	Total, All int
+	// Counts are the counts of each choice of the filter bar.
+	Counts FilterCounts
+	// Calendar is the calendar deadlines are counted on (nil without
+	// reference data).
+	Calendar *Calendar
 }

@@ -66,6 +66,8 @@ type DB struct {
 	freeSpace FreeSpaceFunc
 
 	appVersion string // Options.AppVersion
+
+	list caseListCache // the case list's index (casepage.go)
 }
 
 // Options for Open.
@@ -196,6 +198,7 @@ func (db *DB) Close() error {
 	if db.st != nil {
 		errs = append(errs, db.st.Close())
 	}
+	errs = append(errs, db.list.close())
 	errs = append(errs, db.w.Close())
 	return errors.Join(errs...)
 }

@@ -149,11 +149,21 @@ func (s *casesScreen) filter() (f app.CaseFilter, msg string) {
 	return f, msg
 }
 
-// applyFilters shows the loaded rows that pass the filters, and the
-// counts beside each choice.
+// applyFilters lists the cases of the query shown that pass the
+// filters, with the counts beside each choice.
 func (s *casesScreen) applyFilters() {
 	if s.fMsg == nil { // still being built
 		return
+	}
+	s.request(false)
+}
+
+// readFilter reads the filter bar and shows the message of a bad value
+// (that filter is then left off); ok is false while the bar is being
+// built.
+func (s *casesScreen) readFilter() (app.CaseFilter, bool) {
+	if s.fMsg == nil {
+		return app.CaseFilter{}, false
 	}
 	f, msg := s.filter()
 	if msg != "" {
@@ -162,7 +172,13 @@ func (s *casesScreen) applyFilters() {
 	} else {
 		s.fMsg.Hide()
 	}
-	rows, fc := app.FilterRows(s.all, f, s.cal, s.now())
+	return f, true
+}
+
+// showCounts shows beside each choice of the filter bar how many cases it
+// would list.
+func (s *casesScreen) showCounts(f app.CaseFilter) {
+	fc := s.counts
 	s.fStatus.setCounts(fc.Status, sum(fc.Status))
 	s.fSector.setCounts(fc.Sector, sum(fc.Sector))
 	s.fKind.setCounts(fc.Kind, sum(fc.Kind))
@@ -183,13 +199,11 @@ func (s *casesScreen) applyFilters() {
 	}
 	s.fDue.Text = dueText
 	s.fDue.Refresh()
-	filtered := f != (app.CaseFilter{})
-	if filtered {
+	if f != (app.CaseFilter{}) {
 		s.fClear.Enable()
 	} else {
 		s.fClear.Disable()
 	}
-	s.showRows(rows, filtered)
 }
 
 // clearFilters shows every loaded case again.

@@ -55,8 +55,7 @@ type casesScreen struct {
 	empty  *widget.Label // shown over the empty table
 	table  *caseTable
 
-	// Filters, applied to the loaded rows without a new query; each
-	// choice shows how many cases it would list.
+	// Filters; each choice shows how many cases it would list.
 	fStatus, fSector, fKind *filterSelect
 	fOverdue, fVulnerable   *widget.Check
 	fOnline                 *widget.Check // "Mới từ cổng trực tuyến"
@@ -67,12 +66,21 @@ type casesScreen struct {
 	fMsg                    *widget.Label // a bad filter value, in red
 	now                     func() time.Time
 
-	all     []app.CaseRow   // the rows loaded
-	cal     *app.Calendar   // the calendar of DueWithin
-	rows    []app.CaseRow   // the rows shown: all, filtered
-	flagged map[string]bool // ids of cases with an open conflict
-	shown   app.CaseQuery   // the query whose answer is shown
-	gen     int             // generation of the latest query; older answers are dropped
+	// The list is read a page at a time (casepages.go).
+	src     pageSource // pages(): the pages of srcFor
+	srcFor  CaseService
+	rows    []app.CaseRow         // the rows read from the first on, without a gap
+	far     map[int][]app.CaseRow // pages read beyond those, by number
+	pending map[int]bool          // pages being read
+	total   int                   // the rows the list shows: the query's, filtered
+	allN    int                   // the query's rows, not filtered
+	counts  app.FilterCounts      // beside each choice of the filter bar
+	lastRow int                   // the row last drawn: a reload keeps its page
+	drawing bool                  // the table is drawing a cell
+	flagged map[string]bool       // ids of cases with an open conflict
+	shown   app.CaseQuery         // the query whose answer is shown
+	filt    app.CaseFilter        // the filter whose answer is shown
+	gen     int                   // generation of the latest query; older answers are dropped
 
 	// afterFunc is time.AfterFunc returning the timer's Stop; tests
 	// replace it to fire the search timer themselves.
@@ -97,6 +105,7 @@ var sortOptions = []string{app.SortNewest, app.SortDue, app.SortName}
 func newCasesScreen(ctx context.Context, svc CaseService, refs *app.RefData, w fyne.Window, run func(func()), delay time.Duration,
 	now func() time.Time) *casesScreen {
 	s := &casesScreen{ctx: ctx, svc: svc, refs: refs, win: w, run: run, delay: delay,
+		far: map[int][]app.CaseRow{}, pending: map[int]bool{},
 		afterFunc: func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }}
 
 	s.search = widget.NewEntry()
@@ -185,82 +194,92 @@ func (s *casesScreen) query() app.CaseQuery {
 	return q
 }
 
-// reload queries the store off the Fyne goroutine and shows the result.
-func (s *casesScreen) reload() {
+// reload queries the store off the Fyne goroutine and shows the result;
+// the same query keeps its place.
+func (s *casesScreen) reload() { s.request(true) }
+
+// request reads the first page of the query and the filters off the Fyne
+// goroutine and shows it: fresh for a reload (the store changed or the
+// query did), not for a filter changed.
+func (s *casesScreen) request(fresh bool) {
 	q := s.query()
+	f, ok := s.readFilter()
+	if !ok {
+		return
+	}
 	s.gen++
-	gen := s.gen
+	gen, keep, src := s.gen, s.keepPage(q), s.pages()
 	s.run(func() {
-		ld, err := s.load(s.ctx, q)
-		fyne.Do(func() { s.apply(gen, q, ld, err) })
+		ld, err := s.load(s.ctx, src, q, f, fresh, keep)
+		fyne.Do(func() { s.apply(gen, q, f, ld, err) })
 	})
 }
 
 // refresh loads and shows the list on the calling goroutine: for tests.
 func (s *casesScreen) refresh(ctx context.Context) {
 	q := s.query()
+	f, _ := s.readFilter()
 	s.gen++
-	ld, err := s.load(ctx, q)
-	s.apply(s.gen, q, ld, err)
+	ld, err := s.load(ctx, s.pages(), q, f, true, s.keepPage(q))
+	s.apply(s.gen, q, f, ld, err)
 }
 
-// loaded is the answer to a list query.
-type loaded struct {
-	rows []app.CaseRow
-	cal  *app.Calendar
-}
-
-// load runs the query. It touches no widget.
-func (s *casesScreen) load(ctx context.Context, q app.CaseQuery) (loaded, error) {
-	rows, err := s.svc.CaseRows(ctx, q, s.now())
-	if err != nil {
-		return loaded{}, err
+// keepPage is the page a reload of q reads again with the first: the one
+// last drawn, if q is the query shown.
+func (s *casesScreen) keepPage(q app.CaseQuery) int {
+	if q != s.shown {
+		return 0
 	}
-	cal, err := s.svc.WorkingCalendar(ctx)
-	return loaded{rows, cal}, err
+	return s.lastRow / casesPageSize
 }
 
 // apply shows the answer of query number gen, unless a newer one was sent.
-func (s *casesScreen) apply(gen int, q app.CaseQuery, ld loaded, err error) {
+func (s *casesScreen) apply(gen int, q app.CaseQuery, f app.CaseFilter, ld loaded, err error) {
 	if gen != s.gen {
 		return
 	}
 	if err != nil {
-		logError("list cases", err)
-		s.errMsg.SetText(lang.X("cases.load_failed", "Không tải được danh sách vụ việc: {{.Reason}}",
-			map[string]any{"Reason": userMessage(err)}))
-		s.errMsg.Show()
+		s.showLoadError(err)
 		return
 	}
 	s.errMsg.Hide()
-	s.all, s.cal = ld.rows, ld.cal
 	moved := q != s.shown
-	s.shown = q
-	s.applyFilters()
+	s.shown, s.filt = q, f
+	s.setPages(ld)
+	s.showCounts(f)
+	s.showRows(f != (app.CaseFilter{}))
 	if moved { // a new search or order starts at the top; a reload keeps the place
 		s.table.ScrollToTop()
 	}
 }
 
-// showRows shows the filtered rows, the count and the empty message.
-func (s *casesScreen) showRows(rows []app.CaseRow, filtered bool) {
-	s.rows = rows
-	text := lang.X("cases.count", "{{.N}} vụ việc", map[string]any{"N": FormatInt(int64(len(rows)))})
+// showLoadError says in red that the list could not be read.
+func (s *casesScreen) showLoadError(err error) {
+	logError("list cases", err)
+	s.errMsg.SetText(lang.X("cases.load_failed", "Không tải được danh sách vụ việc: {{.Reason}}",
+		map[string]any{"Reason": userMessage(err)}))
+	s.errMsg.Show()
+}
+
+// showRows shows the count, the legend and the empty message of the list
+// read, and draws the table.
+func (s *casesScreen) showRows(filtered bool) {
+	text := lang.X("cases.count", "{{.N}} vụ việc", map[string]any{"N": FormatInt(int64(s.total))})
 	if filtered {
 		text = lang.X("cases.count_filtered", "{{.N}} / {{.Total}} vụ việc (đang lọc)",
-			map[string]any{"N": FormatInt(int64(len(rows))), "Total": FormatInt(int64(len(s.all)))})
+			map[string]any{"N": FormatInt(int64(s.total)), "Total": FormatInt(int64(s.allN))})
 	}
 	s.count.SetText(text)
-	s.legend.Hide()
-	for i := range rows {
-		if rows[i].IsVulnerable() {
-			s.legend.Show()
-			break
-		}
+	// The legend explains ★: shown when a listed case is a vulnerable
+	// consumer's (all of them, with that filter on).
+	if s.filt.Vulnerable && s.total > 0 || !s.filt.Vulnerable && s.counts.Vulnerable > 0 {
+		s.legend.Show()
+	} else {
+		s.legend.Hide()
 	}
 	q := s.shown
-	if len(rows) == 0 {
-		if filtered && len(s.all) > 0 {
+	if s.total == 0 {
+		if filtered && s.allN > 0 {
 			s.empty.SetText(lang.X("cases.empty_filter", "Không có vụ việc nào phù hợp với bộ lọc. Bấm “Bỏ lọc” để xem tất cả."))
 		} else if app.NFC(q.Text) != "" {
 			s.empty.SetText(lang.X("cases.empty_search", "Không tìm thấy vụ việc nào phù hợp với “{{.Q}}”.",
@@ -316,10 +335,10 @@ func header(col int) string {
 
 // cellText returns what the table shows in a cell.
 func (s *casesScreen) cellText(row, col int) string {
-	if row < 0 || row >= len(s.rows) {
+	r := s.rowAt(row)
+	if r == nil {
 		return ""
 	}
-	r := &s.rows[row]
 	c := &r.Case
 	switch col {
 	case colNumber:
@@ -379,7 +398,11 @@ func onlineNewText() string {
 // isOnlineNewCell reports whether the cell shows onlineNewText: it is
 // drawn in the accent colour, like a badge.
 func (s *casesScreen) isOnlineNewCell(row, col int) bool {
-	return col == colStatus && row >= 0 && row < len(s.rows) && app.NewFromOnlineIntake(&s.rows[row].Case)
+	if col != colStatus {
+		return false
+	}
+	r := s.peek(row)
+	return r != nil && app.NewFromOnlineIntake(&r.Case)
 }
 
 // caseTable is a table whose columns share the available width, the case
@@ -475,7 +498,7 @@ func newCaseTable(s *casesScreen) *caseTable {
 	}
 	mins[colStatus] = max(mins[colStatus], textWidth(onlineNewText(), fyne.TextStyle{}))
 	t := &caseTable{spreadTable: spreadTable{share: colShare[:], mins: mins[:]}}
-	t.Length = func() (int, int) { return len(s.rows), numCols }
+	t.Length = func() (int, int) { return s.total, numCols }
 	// Cells are made with NewLabel: a Label that was never extended does not
 	// lay out its text when the table resizes it, so it would not truncate.
 	t.CreateCell = func() fyne.CanvasObject {
@@ -485,11 +508,14 @@ func newCaseTable(s *casesScreen) *caseTable {
 	}
 	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
+		s.drawing = true // a page read at once draws nothing more
+		text := s.cellText(id.Row, id.Col)
+		s.drawing = false
 		l.Importance, l.TextStyle = widget.MediumImportance, fyne.TextStyle{}
 		if s.isOnlineNewCell(id.Row, id.Col) {
 			l.Importance = widget.HighImportance
 		}
-		l.SetText(s.cellText(id.Row, id.Col)) // refreshes the style too
+		l.SetText(text) // refreshes the style too
 	}
 	t.ShowHeaderRow = true
 	t.CreateHeader = func() fyne.CanvasObject {
@@ -502,8 +528,8 @@ func newCaseTable(s *casesScreen) *caseTable {
 	}
 	t.OnSelected = func(id widget.TableCellID) {
 		t.UnselectAll() // so that the same row can be opened again
-		if id.Row >= 0 && id.Row < len(s.rows) && s.onOpen != nil {
-			s.onOpen(s.rows[id.Row].ID)
+		if r := s.peek(id.Row); r != nil && s.onOpen != nil {
+			s.onOpen(r.ID)
 		}
 	}
 	t.ExtendBaseWidget(t)

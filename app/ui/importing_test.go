@@ -220,7 +220,7 @@ func TestImport_RegisterIntoCases(t *testing.T) {
 		{"Khong ro", "31/02/2026", "abc", "Le Van Cu", "thuc pham", "", "IMP-03"},
 		{"Dat hang online nhan hang gia", day(3), "", "Le Thi Lan", "TMDT", "Shop Y", "IMP-04"},
 	})
-	before := len(fx.ui.cases.all)
+	before := fx.ui.cases.allN
 	b := mustButton(t, fx.win.Content(), "Nhập sổ từ Excel…")
 	b.OnTapped()
 	v := fx.im.view
@@ -240,9 +240,9 @@ func TestImport_RegisterIntoCases(t *testing.T) {
 	must(t, v.apply.Text == "Nhập 3 dòng hợp lệ" && !v.apply.Disabled(), "apply %q", v.apply.Text)
 	v.apply.OnTapped()
 	must(t, v.msg.Text == "Đã nhập 3 vụ việc; bỏ qua 0 dòng đã nhập trước đó và 1 dòng lỗi.", "outcome %q", v.msg.Text)
-	must(t, len(fx.ui.cases.all) == before+3, "the list shows %d cases, want %d", len(fx.ui.cases.all), before+3)
+	must(t, fx.ui.cases.allN == before+3, "the list shows %d cases, want %d", fx.ui.cases.allN, before+3)
 	names := map[string]bool{}
-	for _, r := range fx.ui.cases.all {
+	for _, r := range fx.ui.cases.rows {
 		names[r.Case.ConsumerName] = true
 	}
 	must(t, names["Nguyen Thi Thu"] && names["Tran Van Hai"] && names["Le Thi Lan"], "cases listed: %v", names)
@@ -250,7 +250,7 @@ func TestImport_RegisterIntoCases(t *testing.T) {
 	// Again: nothing added.
 	v.apply.OnTapped()
 	must(t, v.msg.Text == "Đã nhập 0 vụ việc; bỏ qua 3 dòng đã nhập trước đó và 1 dòng lỗi.", "outcome %q", v.msg.Text)
-	must(t, len(fx.ui.cases.all) == before+3, "the list shows %d cases after a second import", len(fx.ui.cases.all))
+	must(t, fx.ui.cases.allN == before+3, "the list shows %d cases after a second import", fx.ui.cases.allN)
 }
 
 func TestImport_NotAWorkbook(t *testing.T) {
@@ -291,7 +291,7 @@ func TestImport_OwnRegisterRoundTrip(t *testing.T) {
 		Year: app.ReportYearOf(fx.clock.Now().Add(-time.Hour)), Unmask: true, Reason: "Nhập lại sổ vào máy"})
 	must(t, err == nil && n == 2, "register of %d cases (%v)", n, err)
 	fx.file = buf.Bytes()
-	before := len(fx.ui.cases.all)
+	before := fx.ui.cases.allN
 	mustButton(t, fx.win.Content(), "Nhập sổ từ Excel…").OnTapped()
 	v := fx.im.view
 	must(t, v != nil, "no import dialog")
@@ -304,5 +304,5 @@ func TestImport_OwnRegisterRoundTrip(t *testing.T) {
 	must(t, strings.Join(previewColumn(v, "Tình trạng"), ",") == "Đã nhập trước đó,Đã nhập trước đó", "statuses %v", previewColumn(v, "Tình trạng"))
 	v.apply.OnTapped()
 	must(t, strings.HasPrefix(v.msg.Text, "Đã nhập 0 vụ việc; bỏ qua 2 dòng đã nhập trước đó"), "outcome %q", v.msg.Text)
-	must(t, len(fx.ui.cases.all) == before, "the list shows %d cases, want %d", len(fx.ui.cases.all), before)
+	must(t, fx.ui.cases.allN == before, "the list shows %d cases, want %d", fx.ui.cases.allN, before)
 }

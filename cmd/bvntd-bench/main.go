@@ -35,6 +35,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "load" {
 		return runLoad(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "province" {
+		return runProvince(args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "store" {
 		return runStore(args[1:], stdout, stderr)
 	}

@@ -1,0 +1,384 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"bvntd/app"
+	"bvntd/cmd/cli"
+	"bvntd/seeds"
+	"bvntd/storage"
+)
+
+// runProvince builds a synthetic province store once (province_gen.go)
+// and measures on it, on the real code paths, what a province laptop
+// does: the window's first list, scrolling, filters and search, and the
+// dashboard, annual report and register export. Each measurement runs in
+// a child process of its own (this program again, with --only), so that
+// its peak RSS is its own.
+//
+//	go run ./cmd/bvntd-bench province --work DIR [--communes 102] [--years 5] [--scale 1.0] [--runs 20] [--only "NAME;…"] [--inproc]
+func runProvince(args []string, stdout, stderr io.Writer) int {
+	return runProvinceWith(args, stdout, stderr, false)
+}
+
+// runProvinceWith is runProvince; inproc (or --inproc) measures in this
+// process (the tests: the test binary is not this program), the peak RSS
+// then being the process's so far.
+func runProvinceWith(args []string, stdout, stderr io.Writer, inproc bool) int {
+	fs := flag.NewFlagSet("bvntd-bench province", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	work := fs.String("work", "", "folder the store is built in and kept (reused by later runs)")
+	communes := fs.Int("communes", 102, "communes of the province")
+	years := fs.Int("years", 5, "years of work")
+	scale := fs.Float64("scale", 1.0, "size: 1.0 is about 300,000 cases; 0.1 for quick runs")
+	first := fs.Int("first-year", 2026, "the first year")
+	runs := fs.Int("runs", 20, "timed runs of each quick measurement (after one warm-up)")
+	only := fs.String("only", "", "run only these measurements (names separated by ;)")
+	child := fs.Bool("child", false, "print the result as JSON (the parent's child process)")
+	fs.BoolVar(&inproc, "inproc", inproc, "measure in this process, not a child process each")
+	if err := fs.Parse(args); err != nil || *work == "" || *communes < 1 || *years < 1 || *scale <= 0 || *runs < 1 {
+		fmt.Fprintln(stderr, "usage: bvntd-bench province --work DIR [--communes 102] [--years 5] [--scale 1.0] [--runs 20] [--only NAME;…] [--inproc]")
+		return 2
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	spec := provinceSpec{Communes: *communes, Years: *years, Scale: *scale, FirstYear: *first}
+	dir, err := ensureProvince(ctx, *work, spec, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	env := &provinceEnv{dir: dir, now: spec.now(), runs: *runs, work: *work}
+	if *child {
+		res, err := env.measure(ctx, *only)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		json.NewEncoder(stdout).Encode(res)
+		return 0
+	}
+	var names []string
+	if *only != "" {
+		names = strings.Split(*only, ";")
+	} else {
+		for _, m := range provinceMeasures {
+			names = append(names, m.name)
+		}
+	}
+	// Opening the store once first applies any migration it lacks, so that
+	// no measurement pays for it.
+	db, _, err := cli.OpenStore(ctx, dir, env.clock())
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	db.Close()
+	counts := storeCounts(ctx, dir)
+	self, err := os.Executable()
+	if err != nil && !inproc {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	var results []provinceResult
+	for _, name := range names {
+		if inproc {
+			r, err := env.measure(ctx, name)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			results = append(results, r)
+			continue
+		}
+		cmd := exec.Command(self, "province", "--work", *work, "--communes", strconv.Itoa(*communes), "--years", strconv.Itoa(*years),
+			"--scale", strconv.FormatFloat(*scale, 'f', -1, 64), "--first-year", strconv.Itoa(*first), "--runs", strconv.Itoa(*runs),
+			"--only", name, "--child")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			return 1
+		}
+		var r provinceResult
+		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+			fmt.Fprintf(stderr, "%s: %v (%q)\n", name, err, out.String())
+			return 1
+		}
+		results = append(results, r)
+		fmt.Fprintf(stderr, "province: %s done\n", name)
+	}
+	fmt.Fprintf(stdout, "Province store %s: %s; the laptop's clock at %s.\n\n", dir, counts, env.now.Format("2006-01-02 15:04"))
+	if inproc {
+		fmt.Fprintln(stdout, "All measurements ran in one process: the peak RSS is the process's so far.")
+		fmt.Fprintln(stdout)
+	}
+	fmt.Fprintln(stdout, "| measurement | rows | runs | p50 | p95 | max | target | peak RSS (target 600 MB) |")
+	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|---|---:|")
+	for _, r := range results {
+		target := "–"
+		if r.Target > 0 {
+			ok := "✓"
+			if r.P95 > r.Target {
+				ok = "✗"
+			}
+			target = fmt.Sprintf("p95 ≤ %s %s", r.Target, ok)
+		}
+		fmt.Fprintf(stdout, "| %s | %d | %d | %s | %s | %s | %s | %d MB |\n", r.Name, r.Rows, r.Runs, round(r.P50), round(r.P95),
+			round(r.Max), target, r.PeakRSS>>20)
+	}
+	return 0
+}
+
+// provinceEnv is what the measurements run on.
+type provinceEnv struct {
+	dir, work string
+	now       time.Time
+	runs      int
+	db        *storage.DB // opened once, for the measurements that need it
+	refs      *app.RefData
+}
+
+func (e *provinceEnv) clock() func() time.Time { return func() time.Time { return e.now } }
+
+// provinceMeasure is one row of the table: prepare (untimed, once) and
+// return the call to time; runs is how many timed runs (0: --runs).
+// Another part's measurement (the dashboard, the reports) is one entry.
+type provinceMeasure struct {
+	name   string
+	target time.Duration
+	runs   int
+	call   func(ctx context.Context, e *provinceEnv) (func(run int) (int, error), error)
+}
+
+// pageSize is the rows the window's list asks for at once.
+const pageSize = storage.CasePageSize
+
+// page is a call of the case list's page.
+func page(q app.CaseQuery, f app.CaseFilter, scroll bool) func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+	return func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+		return func(run int) (int, error) {
+			off := 0
+			if scroll {
+				off = (run + 1) * pageSize
+			}
+			p, err := e.db.CasePage(ctx, q, f, off, pageSize, e.now)
+			return p.Total, err
+		}, nil
+	}
+}
+
+var provinceMeasures = []provinceMeasure{
+	{name: "window start to the first list, as the window does (cli.RecoverStore and cli.OpenStore, each a PRAGMA quick_check; first page)",
+		target: 1500 * time.Millisecond, runs: 2,
+		call: firstList(func(ctx context.Context, e *provinceEnv) (*storage.DB, error) {
+			if _, _, err := cli.RecoverStore(ctx, e.dir, e.clock()); err != nil {
+				return nil, err
+			}
+			db, _, err := cli.OpenStore(ctx, e.dir, e.clock())
+			return db, err
+		})},
+	{name: "the same without the checks (open the store, first page)", target: 1500 * time.Millisecond, runs: 5,
+		call: firstList(func(ctx context.Context, e *provinceEnv) (*storage.DB, error) {
+			return openUnchecked(ctx, e.dir, e.clock())
+		})},
+	{name: "one check of the store at start (storage.CheckFile: PRAGMA quick_check)", runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			e.db.Close()
+			return func(int) (int, error) { return 0, storage.CheckFile(ctx, filepath.Join(e.dir, cli.StoreFile)) }, nil
+		}},
+	{name: "list scroll: the next page", target: 100 * time.Millisecond, call: page(app.CaseQuery{}, app.CaseFilter{}, true)},
+	{name: "sort by deadline, first page", target: 100 * time.Millisecond, call: page(app.CaseQuery{Sort: app.SortDue}, app.CaseFilter{}, false)},
+	{name: "sort by deadline, scroll", target: 100 * time.Millisecond, call: page(app.CaseQuery{Sort: app.SortDue}, app.CaseFilter{}, true)},
+	{name: "sort by name, first page", target: 100 * time.Millisecond, call: page(app.CaseQuery{Sort: app.SortName}, app.CaseFilter{}, false)},
+	{name: "filter: status đang xử lý", target: 100 * time.Millisecond, call: page(app.CaseQuery{}, app.CaseFilter{Status: app.StatusInProgress}, false)},
+	{name: "filter: overdue", target: 100 * time.Millisecond, call: page(app.CaseQuery{}, app.CaseFilter{Overdue: true}, false)},
+	{name: "filter: due within 3 working days, by deadline", target: 100 * time.Millisecond, call: page(app.CaseQuery{Sort: app.SortDue}, app.CaseFilter{DueWithin: 3}, false)},
+	{name: "filter: received in the last quarter, vulnerable", target: 100 * time.Millisecond,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			return page(app.CaseQuery{}, app.CaseFilter{From: e.now.AddDate(0, -3, 0), To: e.now, Vulnerable: true}, false)(ctx, e)
+		}},
+	{name: `commune: search its code "28249"`, target: 100 * time.Millisecond, call: page(app.CaseQuery{Text: "28249"}, app.CaseFilter{}, false)},
+	{name: `search "nguyen van an"`, target: 100 * time.Millisecond, call: page(app.CaseQuery{Text: "nguyen van an"}, app.CaseFilter{}, false)},
+	{name: `search "nguyen"`, target: 100 * time.Millisecond, call: page(app.CaseQuery{Text: "nguyen"}, app.CaseFilter{}, false)},
+	{name: `search "nguyen", by deadline`, target: 100 * time.Millisecond, call: page(app.CaseQuery{Text: "nguyen", Sort: app.SortDue}, app.CaseFilter{}, false)},
+	{name: `search a phone fragment "091473"`, target: 100 * time.Millisecond, call: page(app.CaseQuery{Text: "091473"}, app.CaseFilter{}, false)},
+	{name: `search "dien may", overdue`, target: 100 * time.Millisecond, call: page(app.CaseQuery{Text: "dien may"}, app.CaseFilter{Overdue: true}, false)},
+	// The dashboard, the annual report and the register export, as they
+	// are today (helper D's part of issue 22).
+	{name: "dashboard, whole province (KPIData + ComputeKPIs)", target: 2 * time.Second, runs: 2,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			return dashboard(ctx, e, "")
+		}},
+	{name: "dashboard, one commune", runs: 2,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			return dashboard(ctx, e, e.refs.Units[1].Code)
+		}},
+	{name: "annual report, whole province (bvntd export --report annual)", target: 15 * time.Second, runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			return export(e, "annual", "--year", strconv.Itoa(e.now.Year())), nil
+		}},
+	{name: "register export, whole province (bvntd export --report register)", target: 15 * time.Second, runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			return export(e, "register", "--from", "01/01/2000"), nil
+		}},
+}
+
+// firstList opens the store with open in each run, as the window does,
+// and reads the first page of the list.
+func firstList(open func(context.Context, *provinceEnv) (*storage.DB, error)) func(context.Context, *provinceEnv) (func(int) (int, error), error) {
+	return func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+		e.db.Close()
+		return func(int) (int, error) {
+			db, err := open(ctx, e)
+			if err != nil {
+				return 0, err
+			}
+			defer db.Close()
+			p, err := db.CasePage(ctx, app.CaseQuery{Sort: app.SortNewest}, app.CaseFilter{}, 0, pageSize, e.now)
+			return p.Total, err
+		}, nil
+	}
+}
+
+// dashboard is the dashboard's load and computation for unit ("" the
+// province), for the report year of now.
+func dashboard(ctx context.Context, e *provinceEnv, unit string) (func(int) (int, error), error) {
+	return func(int) (int, error) {
+		d, err := e.db.KPIData(ctx, unit)
+		if err != nil {
+			return 0, err
+		}
+		d.Now = e.now
+		app.ComputeKPIs(d, app.ReportYear(app.ReportYearOf(e.now)), e.refs.Targets)
+		return len(d.Cases), nil
+	}, nil
+}
+
+// export runs `bvntd export --report report` into a file.
+func export(e *provinceEnv, report string, args ...string) func(int) (int, error) {
+	return func(int) (int, error) {
+		e.db.Close()
+		out := filepath.Join(e.work, "export-"+report+".xlsx")
+		m := &cli.Main{Stdout: io.Discard, Stderr: io.Discard, Now: e.clock()}
+		err := m.Run(context.Background(), append([]string{"export", "--data", e.dir, "--report", report, "--out", out}, args...))
+		return 0, err
+	}
+}
+
+// openUnchecked opens the store of dir as cli.OpenStore does, without
+// its check of the file (storage.CheckFile).
+func openUnchecked(ctx context.Context, dir string, now func() time.Time) (*storage.DB, error) {
+	refs, err := seeds.Load()
+	if err != nil {
+		return nil, err
+	}
+	db, err := storage.Open(ctx, filepath.Join(dir, cli.StoreFile), storage.Options{Now: now, AppVersion: cli.AppVersion})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.ApplySeeds(ctx, seeds.Version, refs); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.SetRefs(refs)
+	return db, nil
+}
+
+// provinceResult is one measurement's figures.
+type provinceResult struct {
+	Name          string
+	Rows, Runs    int
+	P50, P95, Max time.Duration
+	Target        time.Duration
+	PeakRSS       int64 // bytes: the process's VmHWM
+}
+
+// measure runs the measurement called name in this process.
+func (e *provinceEnv) measure(ctx context.Context, name string) (provinceResult, error) {
+	i := slices.IndexFunc(provinceMeasures, func(m provinceMeasure) bool { return m.name == name })
+	if i < 0 {
+		return provinceResult{}, fmt.Errorf("no measurement %q", name)
+	}
+	m := provinceMeasures[i]
+	db, refs, err := cli.OpenStore(ctx, e.dir, e.clock())
+	if err != nil {
+		return provinceResult{}, err
+	}
+	e.db, e.refs = db, refs
+	defer func() { e.db.Close() }()
+	fn, err := m.call(ctx, e)
+	if err != nil {
+		return provinceResult{}, err
+	}
+	runs := m.runs
+	if runs == 0 {
+		runs = e.runs
+	}
+	if runs > 1 {
+		if _, err := fn(-1); err != nil { // warm-up
+			return provinceResult{}, err
+		}
+	}
+	res := provinceResult{Name: name, Runs: runs, Target: m.target}
+	ds := make([]time.Duration, runs)
+	for r := range ds {
+		start := time.Now()
+		n, err := fn(r)
+		if err != nil {
+			return provinceResult{}, fmt.Errorf("%s: %w", name, err)
+		}
+		ds[r] = time.Since(start)
+		res.Rows = n
+	}
+	slices.Sort(ds)
+	res.P50, res.P95, res.Max = ds[(len(ds)-1)/2], ds[(len(ds)*95+99)/100-1], ds[len(ds)-1]
+	res.PeakRSS = procHWM(os.Getpid())
+	return res, nil
+}
+
+// storeCounts describes what the store in dir holds.
+func storeCounts(ctx context.Context, dir string) string {
+	sq, err := sql.Open("sqlite", filepath.Join(dir, cli.StoreFile)+"?mode=ro")
+	if err != nil {
+		return err.Error()
+	}
+	defer sq.Close()
+	var parts []string
+	for _, c := range []struct{ what, q string }{
+		{"cases", "SELECT count(*) FROM case_list"},
+		{"voided", "SELECT count(*) FROM case_list WHERE voided"},
+		{"unfinished", "SELECT count(*) FROM case_list WHERE NOT voided AND status NOT IN ('dong', 'tu_choi', 'rut_yeu_cau')"},
+		{"steps", "SELECT count(*) FROM case_events"},
+		{"participants", "SELECT count(*) FROM records WHERE entity = 'participant'"},
+		{"attendance rows", "SELECT count(*) FROM records WHERE entity = 'attendance'"},
+		{"training sessions", "SELECT count(*) FROM records WHERE entity = 'training_session'"},
+		{"outreach events", "SELECT count(*) FROM records WHERE entity = 'outreach_event'"},
+		{"publications", "SELECT count(*) FROM records WHERE entity = 'publication'"},
+		{"communes", "SELECT count(DISTINCT unit_code) FROM case_list"},
+	} {
+		var n int64
+		if err := sq.QueryRowContext(ctx, c.q).Scan(&n); err != nil {
+			return err.Error()
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", n, c.what))
+	}
+	if fi, err := os.Stat(filepath.Join(dir, cli.StoreFile)); err == nil {
+		parts = append(parts, fmt.Sprintf("%d MB", fi.Size()>>20))
+	}
+	return strings.Join(parts, ", ")
+}
