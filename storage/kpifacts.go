@@ -43,9 +43,10 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		args = append(args, unit)
 	}
 	// The slices are made at their size: growing them by appending would
-	// hold the old and the new array at once (tens of megabytes). The count is a hint: a case written meanwhile
-	// is appended all the same. (Counted before the two cursors open: the
-	// pool may have two connections only.)
+	// hold the old and the new array at once (tens of megabytes). The
+	// count is a hint: a case written meanwhile is appended all the same.
+	// It is taken before the two cursors open (the pool may have only two
+	// connections). Both cursors order by id in bytes, as Go compares.
 	var n int
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM case_list c WHERE `+cond, args...).Scan(&n); err != nil {
 		return nil, fmt.Errorf("kpi cases: %w", err)
