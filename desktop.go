@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/dialog"
 
 	"bvntd/app"
 	"bvntd/app/ui"
@@ -34,15 +36,25 @@ import (
 func openWindow(ctx context.Context, data, langCode string, idleLock time.Duration, now func() time.Time) error {
 	// A store damaged by a power cut is moved aside and the newest good
 	// backup put in its place; the window says so before the main screen.
-	rec, recovered, err := cli.RecoverStore(ctx, data, now)
+	// A store the window closed cleanly, and that nothing changed since,
+	// is checked while the officer works instead (cli.StartCheck).
+	rec, recovered, background, err := cli.StartCheck(ctx, data, now)
 	if err != nil {
 		return err
 	}
-	db, refs, err := cli.OpenStore(ctx, data, now)
+	db, refs, err := cli.OpenCheckedStore(ctx, data, now)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() {
+		if err := db.Close(); err != nil {
+			slog.Warn("store: not closed cleanly", "code", app.ErrorCode(err))
+			return
+		}
+		if err := cli.MarkClosed(data); err != nil {
+			slog.Warn("store: clean close not marked", "error", err) // the next start checks it fully
+		}
+	}()
 
 	unit, err := db.UnitCode(ctx)
 	if err != nil {
@@ -113,6 +125,9 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 			syncs.sched.Start() // the UI listens to it already
 			u.StartDiskWatch()
 			u.CheckFiles() // the evidence files' store, checked at start like the SQLite file
+			if background {
+				go checkStoreInBackground(ctx, data, w)
+			}
 		})
 	}
 	if recovered {
@@ -346,4 +361,17 @@ func (s reportService) WriteIntake(ctx context.Context, c *app.Case, officer str
 		return err
 	}
 	return xlsx.WriteIntakeWithFiles(w, c, s.refs, officer, files)
+}
+
+// checkStoreInBackground checks the store the window opened without a
+// check (cli.StartCheck) and, if it is damaged, says so: the next start
+// checks it fully and restores the newest good backup.
+func checkStoreInBackground(ctx context.Context, data string, w fyne.Window) {
+	err := cli.CheckInBackground(ctx, data)
+	if err == nil {
+		slog.Info("store: checked in the background")
+		return
+	}
+	slog.Error("store: the background check failed", "code", app.ErrorCode(err), "cause", app.ErrorCause(err))
+	fyne.Do(func() { dialog.ShowError(errors.New(app.ErrorMessage(err)), w) })
 }

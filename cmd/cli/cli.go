@@ -111,12 +111,18 @@ func defaultDataDir(goos string, getenv func(string) string, userConfigDir func(
 // how to recover (RecoverStore); an existing store that a new version
 // migrates is first backed up into the backup folder.
 func OpenStore(ctx context.Context, dir string, now func() time.Time) (*storage.DB, *app.RefData, error) {
+	return openStore(ctx, dir, now, true)
+}
+
+func openStore(ctx context.Context, dir string, now func() time.Time, check bool) (*storage.DB, *app.RefData, error) {
 	refs, err := seeds.Load()
 	if err != nil {
 		return nil, nil, app.WrapError(app.EINTERNAL, "Dữ liệu danh mục kèm theo ứng dụng bị hỏng.", err)
 	}
-	if err := checkStore(ctx, dir); err != nil {
-		return nil, nil, err
+	if check {
+		if err := checkStore(ctx, dir); err != nil {
+			return nil, nil, err
+		}
 	}
 	db, err := storage.Open(ctx, filepath.Join(dir, StoreFile), storage.Options{Now: now, BackupDir: usableBackupDir(dir), AppVersion: AppVersion})
 	if err != nil {
