@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -217,20 +216,7 @@ func (c *Client) pullOnce(ctx context.Context, e app.Enrollment, req syncproto.P
 	if err != nil {
 		return false, 0, err
 	}
-	r, err := http.NewRequestWithContext(ctx, http.MethodPost, e.ServerURL+syncproto.PathPull, bytes.NewReader(body))
-	if err != nil {
-		return false, 0, app.WrapError(app.EINVALID, "Địa chỉ máy chủ không hợp lệ.", err)
-	}
-	r.Header.Set("Content-Type", "application/json")
-	r.Header.Set("Content-Encoding", "gzip")
-	r.Header.Set("Accept-Encoding", "zstd, gzip") // a server of before answers gzip
-	r.Header.Set(syncproto.HeaderProtocol, strconv.Itoa(syncproto.ProtocolVersion))
-	r.Header.Set(syncproto.HeaderAppVersion, c.AppVersion)
-	if e.Token != "" {
-		r.Header.Set("Authorization", "Bearer "+e.Token)
-	}
-	c.sent.Add(int64(len(body)))
-	hr, err := c.httpClient().Do(r)
+	hr, err := c.post(ctx, e, syncproto.PathPull, body, "zstd, gzip") // a server of before answers gzip
 	if err != nil {
 		return false, 0, err
 	}

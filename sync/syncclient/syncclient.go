@@ -794,22 +794,28 @@ func (c *Client) once(ctx context.Context, e app.Enrollment, path string, req, r
 	return c.send(ctx, e, path, body, resp)
 }
 
-// send posts body, gzipped JSON, and decodes the answer into resp.
-func (c *Client) send(ctx context.Context, e app.Enrollment, path string, body []byte, resp any) error {
+// post posts body, gzipped JSON, to path, taking the answer in the
+// encodings accept lists, and counts the bytes sent.
+func (c *Client) post(ctx context.Context, e app.Enrollment, path string, body []byte, accept string) (*http.Response, error) {
 	r, err := http.NewRequestWithContext(ctx, http.MethodPost, e.ServerURL+path, bytes.NewReader(body))
 	if err != nil {
-		return app.WrapError(app.EINVALID, "Địa chỉ máy chủ không hợp lệ.", err)
+		return nil, app.WrapError(app.EINVALID, "Địa chỉ máy chủ không hợp lệ.", err)
 	}
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("Content-Encoding", "gzip")
-	r.Header.Set("Accept-Encoding", "gzip")
+	r.Header.Set("Accept-Encoding", accept)
 	r.Header.Set(syncproto.HeaderProtocol, strconv.Itoa(syncproto.ProtocolVersion))
 	r.Header.Set(syncproto.HeaderAppVersion, c.AppVersion)
 	if e.Token != "" {
 		r.Header.Set("Authorization", "Bearer "+e.Token)
 	}
 	c.sent.Add(int64(len(body)))
-	hr, err := c.httpClient().Do(r)
+	return c.httpClient().Do(r)
+}
+
+// send posts body, gzipped JSON, and decodes the answer into resp.
+func (c *Client) send(ctx context.Context, e app.Enrollment, path string, body []byte, resp any) error {
+	hr, err := c.post(ctx, e, path, body, "gzip")
 	if err != nil {
 		return err
 	}
