@@ -64,9 +64,9 @@ func runSync(name string, side bool, args []string, stdout, stderr io.Writer) in
 	tracePrefix := fs.String("trace", "", "trace the timed sync of each scenario into PREFIX.<scenario>.trace (go tool trace)")
 	scale := fs.Float64("link-scale", 1, "make the shaped links this many times faster (quick checks only)")
 	verbose := fs.Bool("v", false, "show the client's and server's logs")
-	var records, serverBin *string
+	records := fs.String("records", "", "a complaint register (.xlsx) the first device imports instead of the demo cases (--cases is then its row count)")
+	var serverBin *string
 	if side {
-		records = fs.String("records", "", "a complaint register (.xlsx) the first device imports instead of the demo cases (--cases is then its row count)")
 		serverBin = fs.String("server-bin", "", "a built bvntd-server (default: go build ./cmd/bvntd-server)")
 	}
 	if err := fs.Parse(args); err != nil {
@@ -97,8 +97,9 @@ func runSync(name string, side bool, args []string, stdout, stderr io.Writer) in
 	}
 	cfg := Config{Cases: *cases, Edits: *edits, Scenarios: names, Work: dir,
 		LinkScale: *scale, CPUProfile: *cpuprofile, Trace: *tracePrefix, Log: stderr}
+	cfg.Records = *records
 	if side {
-		cfg.Records, cfg.ServerBin = *records, *serverBin
+		cfg.ServerBin = *serverBin
 		if cfg.ServerBin == "" {
 			bin, err := buildServer(context.Background(), dir)
 			if err != nil {
