@@ -39,9 +39,10 @@ const applicationID = 0x42564e54
 // one connection with BEGIN IMMEDIATE, reads through a pool.
 type DB struct {
 	path  string
-	blobs *blobstore.Store // Blobs, opened on first use
-	w     *sql.DB          // the only writer
-	r     *sql.DB          // readers
+	blobs *blobstore.Store         // Blobs, opened on first use
+	w     *sql.DB                  // the only writer
+	r     *sql.DB                  // readers
+	ckpt  *sqlitefile.Checkpointer // copies the log back beside the writer
 
 	st *stmt.Cache // prepared statements of the hot write paths
 
@@ -108,7 +109,8 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	removeStaleCopies(filepath.Dir(path))
 	uri := fileURI(path)
-	w, err := sql.Open("sqlite", uri+"?"+dsnCommon+"&_txlock=immediate")
+	// The writer leaves the log's checkpoints to db.ckpt (sqlitefile.Checkpointer).
+	w, err := sql.Open("sqlite", uri+"?"+dsnCommon+"&_txlock=immediate&"+sqlitefile.NoAutoCheckpoint)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -129,6 +131,11 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
 	db.r = r
+	if db.ckpt, err = sqlitefile.NewCheckpointer(uri); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := db.retryQuarantine(ctx); err != nil {
 		// The records stay aside; the next start tries again.
 		slog.Error("quarantine: trying the kept-aside records again failed", "error", err)
@@ -199,6 +206,7 @@ func (db *DB) Close() error {
 		errs = append(errs, db.st.Close())
 	}
 	errs = append(errs, db.list.close())
+	errs = append(errs, db.ckpt.Close())
 	errs = append(errs, db.w.Close())
 	return errors.Join(errs...)
 }
@@ -406,6 +414,7 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.ckpt.Committed()
 	return nil
 }
 

@@ -143,6 +143,7 @@ func (s *Store) commit(tx *sql.Tx) error {
 		s.noteFault(err)
 		return err
 	}
+	s.ckpt.Committed()
 	h := &s.health
 	h.mu.Lock()
 	h.okAt = s.now()
@@ -157,7 +158,11 @@ func (s *Store) commitQuiet(tx *sql.Tx) error {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.ckpt.Committed()
+	return nil
 }
 
 func (s *Store) injectedFault() error {

@@ -40,7 +40,9 @@ import (
 const applicationID = 0x42564e53
 
 // dsnParams are set on every connection of the writer.
-const dsnParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+// The log is copied back by a checkpointer of its own (sqlitefile.Checkpointer),
+// not inside a commit.
+const dsnParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&" + sqlitefile.NoAutoCheckpoint
 
 // readerParams are set on every connection of the reader pool.
 const readerParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)"
@@ -76,8 +78,9 @@ type Options struct {
 // the scope counters' row locks keep the sequences gap-free (see
 // lockScopes).
 type Store struct {
-	w     *handle // SQLite: the only writer
-	r     *handle // SQLite: read-only pool
+	w     *handle                  // SQLite: the only writer
+	r     *handle                  // SQLite: read-only pool
+	ckpt  *sqlitefile.Checkpointer // SQLite: copies the log back, beside the writer
 	d     dialect
 	pool  *pgxpool.Pool // PostgreSQL only
 	url   string        // PostgreSQL only: the URL it was opened with
@@ -150,6 +153,11 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(maxReaders)
 	s.r = &handle{DB: r}
+	if s.ckpt, err = sqlitefile.NewCheckpointer(uri); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	s.startSeenFlusher()
 	return s, nil
 }
@@ -199,6 +207,7 @@ func (s *Store) Close() error {
 	if s.st != nil {
 		errs = append(errs, s.st.Close())
 	}
+	errs = append(errs, s.ckpt.Close())
 	if s.w != nil {
 		errs = append(errs, s.w.Close())
 	}
