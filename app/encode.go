@@ -59,6 +59,27 @@ func EncodeStamps(m map[string]Stamp) []byte {
 	return append(b, '}')
 }
 
+// EncodeSameStamps is EncodeStamps of a record whose fields, named keys
+// in order, all bear the stamp st: a new record's (serverstore's push).
+func EncodeSameStamps(keys []string, st Stamp) []byte {
+	one := st.appendJSON(nil)
+	n := 2
+	for _, k := range keys {
+		n += len(k) + 4 + len(one)
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = append(b, one...)
+	}
+	return append(b, '}')
+}
+
 func (s Stamp) appendJSON(b []byte) []byte {
 	b = append(b, `{"h":"`...)
 	b = s.HLC.appendTo(b)

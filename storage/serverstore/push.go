@@ -514,6 +514,18 @@ func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (ap
 	if rej := refusal(app.CheckWrite(held, w)); rej != nil {
 		return app.HLC{}, 0, rej, nil // before bound: a refused write takes no stamp
 	}
+	if p.pre != nil && p.pre.newFieldsJSON != nil && !rec.exists {
+		// A new record, merged and encoded ahead (prepare): what the
+		// lines below make of it, but the stamps.
+		stamp := p.bound(h)
+		st := app.Stamp{HLC: stamp, Device: p.device, Version: 1}
+		rec.fields, rec.notSole = p.pre.newFields, p.pre.newNotSole
+		rec.fieldsJSON, rec.stampsJSON = p.pre.newFieldsJSON, app.EncodeSameStamps(p.pre.newKeys, st)
+		if len(p.pre.newKeys) > 0 {
+			rec.sole = p.device
+		}
+		return p.stored(ctx, m, rec, false, stamp)
+	}
 	var fields map[string]json.RawMessage
 	if p.pre != nil && p.pre.validated && !rec.exists {
 		fields, err = p.pre.fields, p.pre.validateErr // the same call, made ahead
@@ -548,6 +560,11 @@ func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (ap
 		}
 	}
 	rec.fields, rec.stamps = d.Fields, d.Stamps
+	return p.stored(ctx, m, rec, existed, stamp)
+}
+
+// stored writes the merged record rec (merge) and what follows from it.
+func (p *pusher) stored(ctx context.Context, m syncproto.Mutation, rec record, existed bool, stamp app.HLC) (app.HLC, int64, *rejection, error) {
 	seq, err := p.putRecord(ctx, m.Entity, m.RecordID, m.Scope, rec)
 	if err != nil {
 		return app.HLC{}, 0, nil, err
@@ -581,6 +598,10 @@ type record struct {
 	// notSole: no device has the record as stored, not even the one that
 	// wrote every field (see merge); a pull never skips it.
 	notSole bool
+	// fieldsJSON, stampsJSON and sole, when set, are fields and stamps
+	// encoded and their sole writer (a new record merged ahead: merge).
+	fieldsJSON, stampsJSON []byte
+	sole                   string
 }
 
 func (p *pusher) readRecord(ctx context.Context, entity, id string) (record, error) {
@@ -611,9 +632,11 @@ func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r reco
 	if err != nil {
 		return 0, err
 	}
-	fb, sb := app.EncodeFields(r.fields), app.EncodeStamps(r.stamps)
+	fb, sb, sole := r.fieldsJSON, r.stampsJSON, r.sole
+	if fb == nil {
+		fb, sb, sole = app.EncodeFields(r.fields), app.EncodeStamps(r.stamps), soleWriter(r.stamps)
+	}
 	now := ms(p.now)
-	sole := soleWriter(r.stamps)
 	if r.notSole {
 		sole = ""
 	}

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"maps"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +28,16 @@ type prepared struct {
 	validated     bool // fields and validateErr hold ValidateWrite's answer
 	fields        map[string]json.RawMessage
 	validateErr   error
+	// The record the write makes where the store holds none
+	// (app.MergeWrite on an empty record), encoded ahead: its fields, as
+	// JSON, their names in order (the stamps, all the same, are written in
+	// the transaction: the stamp is the store's), and whether a value was
+	// stored otherwise than sent (record.notSole). Nil when the write is
+	// refused.
+	newFields     map[string]json.RawMessage
+	newFieldsJSON []byte
+	newKeys       []string
+	newNotSole    bool
 }
 
 // prepareOff turns prepare off (tests compare with and without it).
@@ -77,6 +89,21 @@ func prepareOne(m syncproto.Mutation, refs app.Refs, at time.Time) prepared {
 	w := app.IncomingWrite{Entity: m.Entity, RecordID: m.RecordID, UnitCode: m.Scope, Fields: m.Fields, BaseVersion: m.BaseVersion}
 	p.fields, p.validateErr = app.ValidateWrite(app.HeldRecord{}, w, refs, at)
 	p.validated = true
+	if p.validateErr != nil || app.CheckWrite(app.HeldRecord{}, w) != nil {
+		return p
+	}
+	for name, v := range p.fields {
+		if !app.JSONEqual(v, m.Fields[name]) {
+			p.newNotSole = true
+		}
+	}
+	w.Fields = p.fields
+	d, err := app.MergeWrite(app.HeldRecord{}, w)
+	if err != nil || len(d.Conflicts) > 0 {
+		return p
+	}
+	p.newFields, p.newFieldsJSON = d.Fields, app.EncodeFields(d.Fields)
+	p.newKeys = slices.Sorted(maps.Keys(d.Fields))
 	return p
 }
 

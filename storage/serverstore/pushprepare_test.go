@@ -62,6 +62,24 @@ func TestApplyPush_PreparedAheadAnswersAsOneByOne(t *testing.T) {
 		if err := s.Dump(context.Background(), &b); err != nil {
 			t.Fatal(err)
 		}
+		// And what the dump leaves out: the stamps, versions, sequence
+		// numbers and sole writers the pulls read.
+		rows, err := s.RawDB().Query(`SELECT entity, id, fields, stamps, seq, version, sole_writer FROM records ORDER BY entity, id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e, id, f, st, sole string
+			var seq, v int64
+			if err := rows.Scan(&e, &id, &f, &st, &seq, &v, &sole); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%s %s %s %s %d %d %s\n", e, id, f, st, seq, v, sole)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
 		return res, strings.ReplaceAll(b.String(), d.ID, "DEVICE")
 	}
 	got, gotDump := run(true)
