@@ -32,6 +32,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -59,6 +60,10 @@ const (
 // handler (syncserver.Limits: a minimal rate after a grace, seconds for a
 // request without a token); readTimeout is only the ceiling of a whole
 // request, sized for the largest raw body (8 MB) at 20 KB/s.
+// serverGCPercent is the garbage collector's target of `bvntd-server`
+// (see main).
+const serverGCPercent = 300
+
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 10 * time.Minute
@@ -81,6 +86,14 @@ func main() {
 		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
 			defer pprof.StopCPUProfile()
 		}
+	}
+	if os.Getenv("GOGC") == "" {
+		// A push or a pull allocates and drops its batch at once; at Go's
+		// default the collector took a sixth of a bulk push's CPU
+		// (bvntd-bench side: 3.40 → 2.94 s at 300, issue 22). The live heap
+		// is small (the batches in flight), so three times it is cheap.
+		// GOGC in the environment overrides it.
+		debug.SetGCPercent(serverGCPercent)
 	}
 	m := NewMain(app.WallClock)
 	if err := m.ParseFlags(os.Args[1:]); errors.Is(err, flag.ErrHelp) {

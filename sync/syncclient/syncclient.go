@@ -140,6 +140,7 @@ var errNotEnrolled = app.Errorf(app.EUNAUTHORIZED,
 func (c *Client) Sync(ctx context.Context) (Result, error) {
 	start := c.now()
 	slog.Debug("sync: start")
+	defer tuneGC()()
 	res, err := c.sync(ctx)
 	msg := ""
 	if err != nil {
