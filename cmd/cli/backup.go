@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"filippo.io/age"
@@ -104,7 +105,11 @@ func damagedMessage(dataDir string) string {
 }
 
 // checkStore refuses a damaged store with a clear message.
+// storeChecks counts checkStore's full checks (tests).
+var storeChecks atomic.Int64
+
 func checkStore(ctx context.Context, dataDir string) error {
+	storeChecks.Add(1)
 	err := storage.CheckFile(ctx, filepath.Join(dataDir, StoreFile))
 	switch {
 	case err == nil:

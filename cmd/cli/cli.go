@@ -120,8 +120,18 @@ func openStore(ctx context.Context, dir string, now func() time.Time, check bool
 		return nil, nil, app.WrapError(app.EINTERNAL, "Dữ liệu danh mục kèm theo ứng dụng bị hỏng.", err)
 	}
 	if check {
-		if err := checkStore(ctx, dir); err != nil {
+		// A store as the last clean close left it (the window's or a
+		// command's: withStore) is not read whole again: for a province's
+		// 4 GB that took 10 s before each `bvntd export` (issue 22). A
+		// crash, a killed process or a change since leave no mark.
+		clean, err := takeCloseMark(dir)
+		if err != nil {
 			return nil, nil, err
+		}
+		if !clean {
+			if err := checkStore(ctx, dir); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	db, err := storage.Open(ctx, filepath.Join(dir, StoreFile), storage.Options{Now: now, BackupDir: usableBackupDir(dir), AppVersion: AppVersion})
@@ -278,7 +288,15 @@ func (m *Main) withStore(ctx context.Context, dir string, fn func(*storage.DB, *
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() {
+		// A clean close is marked, so that the next command or window
+		// does not read the whole store again (openStore, StartCheck).
+		if db.Close() == nil {
+			if merr := MarkClosed(dir); merr != nil {
+				slog.Warn("store: clean close not marked", "error", merr)
+			}
+		}
+	}()
 	return fn(db, refs)
 }
 

@@ -46,9 +46,8 @@ func MarkClosed(dataDir string) error {
 // either way: only the next clean close writes it again. Where to check a
 // store is a local choice (no law sets it).
 func StartCheck(ctx context.Context, dataDir string, now func() time.Time) (rec app.Recovery, recovered, background bool, err error) {
-	markPath := filepath.Join(dataDir, closedMark)
-	clean := closedCleanly(dataDir, markPath)
-	if err := os.Remove(markPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+	clean, err := takeCloseMark(dataDir)
+	if err != nil {
 		return rec, false, false, err
 	}
 	if clean {
@@ -56,6 +55,18 @@ func StartCheck(ctx context.Context, dataDir string, now func() time.Time) (rec 
 	}
 	rec, recovered, err = RecoverStore(ctx, dataDir, now)
 	return rec, recovered, false, err
+}
+
+// takeCloseMark reports whether the store of dataDir is as a clean close
+// left it, and removes the mark: only the next clean close writes it
+// again.
+func takeCloseMark(dataDir string) (clean bool, err error) {
+	markPath := filepath.Join(dataDir, closedMark)
+	clean = closedCleanly(dataDir, markPath)
+	if err := os.Remove(markPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return false, err
+	}
+	return clean, nil
 }
 
 // closedCleanly reports whether the store is as the window left it at a

@@ -86,3 +86,42 @@ func TestStartCheck_FullOnlyAfterAnUncleanClose(t *testing.T) {
 		t.Fatalf("the start after the background check found damage: recovered %v, background %v, %+v, %v", recovered, background, rec, err)
 	}
 }
+
+// TestCommand_ChecksTheStoreOnlyAfterAnUncleanClose: a command reads the
+// whole store first only when no clean close (a command's or the
+// window's) left it as it is; each command's clean close is marked.
+func TestCommand_ChecksTheStoreOnlyAfterAnUncleanClose(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "5", "--plain"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, closedMark)); err != nil {
+		t.Fatalf("no clean-close mark after a command: %v", err)
+	}
+	out := filepath.Join(t.TempDir(), "so.xlsx")
+	export := func(want int64, why string) {
+		t.Helper()
+		before := storeChecks.Load()
+		if _, _, err := run(t, "export", "--data", dir, "--report", "register", "--out", out); err != nil {
+			t.Fatalf("%s: %v", why, err)
+		}
+		if got := storeChecks.Load() - before; got != want {
+			t.Errorf("%s: %d full checks, want %d", why, got, want)
+		}
+	}
+	export(0, "after a command's clean close")
+	export(0, "again")
+	if err := os.Remove(filepath.Join(dir, closedMark)); err != nil { // a crash leaves none
+		t.Fatal(err)
+	}
+	export(1, "after a crash")
+	export(0, "after that command's clean close")
+	// Changed since (another size): checked.
+	f, err := os.OpenFile(filepath.Join(dir, StoreFile), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(make([]byte, 4096))
+	f.Close()
+	export(1, "a store changed since the clean close")
+}
