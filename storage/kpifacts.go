@@ -53,12 +53,10 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 	}
 	facts := make([]app.CaseFacts, 0, n)
 	received := make([]string, 0, n) // received_at as stored, the order's first key
-	// The facts the list columns lack are read from the document.
+	// Every fact is a column of case_list (caseIndex): no document is read.
 	cases, err := db.r.QueryContext(ctx, `SELECT `+listCaseColumns+`, c.received_at,
-			coalesce(json_extract(d.fields, '$.transaction_type'), ''),
-			coalesce(json_extract(d.fields, '$.issue_types'), '[]'),
-			coalesce(json_extract(d.fields, '$.forwarded_to'), '')
-		FROM case_list c JOIN cases d ON d.id = c.id WHERE `+cond+` ORDER BY c.id`, args...)
+			c.transaction_type, c.issue_types, c.forwarded_to
+		FROM case_list c WHERE `+cond+` ORDER BY c.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("kpi cases: %w", err)
 	}
