@@ -82,6 +82,17 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 	}()
 
 	codes := map[string]string{} // the codes, each held once
+	// The lists of codes (issue types, vulnerable groups), each held once
+	// too: a province's cases share a few hundred; the facts only read them.
+	lists := map[string][]string{}
+	internList := func(s string) []string {
+		l, ok := lists[s]
+		if !ok {
+			l = parseList(s)
+			lists[s] = l
+		}
+		return l
+	}
 	intern := func(s *string) {
 		if v, ok := codes[*s]; ok {
 			*s = v
@@ -116,14 +127,12 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		if err != nil {
 			return nil, err
 		}
-		c.TransactionType, c.ForwardedTo, c.IssueTypes = tt, fwd, parseList(issues)
+		c.TransactionType, c.ForwardedTo, c.IssueTypes = tt, fwd, internList(issues)
+		c.VulnerableGroups = internList(formatList(c.VulnerableGroups))
 		for _, s := range []*string{&c.UnitCode, &c.Kind, &c.Channel, &c.Sector, &c.Status, &c.TransactionType, &c.ForwardedTo} {
 			intern(s)
 		}
 		evs := stepsOf(c.ID)
-		for i := range evs {
-			intern(&evs[i].ToStatus)
-		}
 		facts = append(facts, app.NewCaseFacts(&c, evs, rules, cal))
 		received = append(received, at)
 	}
@@ -178,17 +187,32 @@ func readCaseSteps(ctx context.Context, rows *sql.Rows, out chan<- []caseSteps) 
 			return false
 		}
 	}
+	// The columns are read as bytes and made strings here: a case's id
+	// once for all its steps, the codes (kind, statuses, outcome) held
+	// once each. A province has over a million steps.
+	var caseID, at, kind, from, to, outcome sql.RawBytes
+	codes := map[string]string{}
+	code := func(b []byte) string {
+		if s, ok := codes[string(b)]; ok { // no allocation to look up
+			return s
+		}
+		s := string(b)
+		codes[s] = s
+		return s
+	}
 	for rows.Next() {
 		var e app.CaseEvent
-		var at string
-		if err := rows.Scan(&e.CaseID, &e.ID, &at, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Outcome, &e.AmountRecovered); err != nil {
+		if err := rows.Scan(&caseID, &e.ID, &at, &kind, &from, &to, &outcome, &e.AmountRecovered); err != nil {
 			return err
 		}
-		e.At = parseTime(at)
-		if n := len(batch); n > 0 && batch[n-1].id == e.CaseID {
+		e.At = parseTime(string(at))
+		e.Kind, e.FromStatus, e.ToStatus, e.Outcome = code(kind), code(from), code(to), code(outcome)
+		if n := len(batch); n > 0 && batch[n-1].id == string(caseID) {
+			e.CaseID = batch[n-1].id
 			batch[n-1].evs = append(batch[n-1].evs, e)
 			continue
 		}
+		e.CaseID = string(caseID)
 		if len(batch) == batchSize && !send() {
 			return ctx.Err()
 		}
