@@ -61,6 +61,16 @@ func (db *DB) KPIData(ctx context.Context, unit string) (*app.KPIData, error) {
 // the records of the training and outreach work, the communes covered,
 // their last syncs, the time limits and the calendar.
 func (db *DB) kpiRecords(ctx context.Context, unit string, d *app.KPIData) error {
+	if err := db.kpiLists(ctx, unit, d); err != nil {
+		return err
+	}
+	return db.kpiOthers(ctx, unit, d)
+}
+
+// kpiLists loads into d the records of the training and outreach work of
+// unit ("" for all), the narratives and the notices: it reads and writes
+// those fields of d only.
+func (db *DB) kpiLists(ctx context.Context, unit string, d *app.KPIData) error {
 	var err error
 	rq := RecordQuery{Unit: unit}
 	if d.Officers, err = ListRecords[app.Officer](ctx, db, rq); err != nil {
@@ -103,6 +113,13 @@ func (db *DB) kpiRecords(ctx context.Context, unit string, d *app.KPIData) error
 	if d.Notices, err = ListRecords[app.OffPremisesNotice](ctx, db, rq); err != nil {
 		return err
 	}
+	return nil
+}
+
+// kpiOthers loads into d, once its cases and records are in it, the
+// communes covered, their last syncs, the time limits and the calendar.
+func (db *DB) kpiOthers(ctx context.Context, unit string, d *app.KPIData) error {
+	var err error
 	if d.Units, err = db.kpiUnits(ctx, unit, d); err != nil {
 		return err
 	}
