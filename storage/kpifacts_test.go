@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -360,5 +361,56 @@ func TestMigration22_FillsKPIFacts(t *testing.T) {
 		if f.ID == ids[0] && (f.TransactionType != "tmdt" || len(f.IssueTypes) != 2) || f.ID == ids[1] && f.ForwardedTo != "28249" {
 			t.Fatalf("facts %+v", f)
 		}
+	}
+}
+
+// BenchmarkKPIFacts reads the dashboard's data (KPIFacts) of a provincial
+// store of 6,000 cases of 20 communes with four steps each, pulled:
+// the province's and one commune's.
+//
+//	go test -tags ci -run '^$' -bench KPIFacts -benchmem ./storage
+func BenchmarkKPIFacts(b *testing.B) {
+	ctx := context.Background()
+	clock := at(2026, 11, 20, 9, 0)
+	db := openTestDB(b, Options{Now: clock.Now})
+	const n = 6000
+	base := time.Date(2025, 1, 1, 1, 0, 0, 0, time.UTC)
+	var recs []app.PulledRecord
+	for i := range n {
+		u := fmt.Sprintf("28%03d", 200+i%20)
+		when := base.Add(time.Duration(i) * 97 * time.Minute)
+		c := newCase(db, "Người Thử")
+		c.ID, c.UnitCode, c.Number, c.Status = app.NewID(), u, fmt.Sprintf("%s-2025-X-%04d", u, i), app.StatusResolved
+		c.CreatedAt, c.UpdatedAt, c.ReceivedAt = when, when.Add(72*time.Hour), when
+		c.TransactionType, c.IssueTypes = "tmdt", []string{"thong_tin_ca_nhan"}
+		recs = append(recs, app.PulledRecord{Entity: app.EntityCase, ID: c.ID, Fields: c.Fields(), Version: int64(len(recs) + 1)})
+		steps := []app.CaseEvent{
+			{Kind: app.EventAccepted, FromStatus: app.StatusReceived, ToStatus: app.StatusAccepted},
+			{Kind: app.EventNote},
+			{Kind: app.EventAcknowledged},
+			{Kind: app.EventResolved, FromStatus: app.StatusAccepted, ToStatus: app.StatusResolved, Outcome: "thanh_cong_toan_bo", AmountRecovered: 150000},
+		}
+		for j := range steps {
+			e := &steps[j]
+			e.ID, e.CaseID, e.UnitCode, e.At = app.NewID(), c.ID, u, when.Add(time.Duration(j+1)*20*time.Hour)
+			recs = append(recs, app.PulledRecord{Entity: app.EntityCaseEvent, ID: e.ID, Fields: e.Fields(), Version: int64(len(recs) + 1)})
+		}
+	}
+	if _, err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "province", Epoch: "e1", NextSeq: int64(len(recs)), Records: recs}}); err != nil {
+		b.Fatal(err)
+	}
+	for _, unit := range []string{"", "28205"} {
+		name := "province"
+		if unit != "" {
+			name = "commune"
+		}
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				d, err := db.KPIFacts(ctx, unit)
+				if err != nil || len(d.Facts) == 0 || !d.Facts[0].Finished {
+					b.Fatalf("%d facts, %v", len(d.Facts), err)
+				}
+			}
+		})
 	}
 }
