@@ -90,15 +90,11 @@ func (db *DB) kpiLists(ctx context.Context, unit string, d *app.KPIData) error {
 	}
 	// A province's attendance rows repeat a few thousand sessions, people,
 	// communes and officers: each text held once.
-	held := map[string]string{}
+	held := heldStrings{}
 	for i := range d.Attendance {
 		a := &d.Attendance[i]
 		for _, s := range []*string{&a.SessionID, &a.ParticipantID, &a.UnitCode, &a.Status, &a.CreatedBy, &a.UpdatedBy} {
-			if v, ok := held[*s]; ok {
-				*s = v
-			} else {
-				held[*s] = *s
-			}
+			*s = held.str(*s)
 		}
 	}
 	if d.Outreach, err = ListRecords[app.OutreachEvent](ctx, db, rq); err != nil {

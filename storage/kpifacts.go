@@ -108,15 +108,7 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		opened()
 	}
 
-	codes := map[string]string{} // the codes, each held once
-	code := func(b []byte) string {
-		if v, ok := codes[string(b)]; ok { // no allocation to look up
-			return v
-		}
-		v := string(b)
-		codes[v] = v
-		return v
-	}
+	code := heldStrings{}.of // the codes, each held once
 	// The lists of codes (issue types, vulnerable groups), each held once
 	// too: a province's cases share a few hundred; the facts only read them.
 	lists := map[string][]string{}
@@ -276,15 +268,7 @@ func readCaseSteps(ctx context.Context, rows *sql.Rows, out chan<- []caseSteps) 
 	// once each. A province has over a million steps.
 	var caseID, cols sql.RawBytes
 	var f [factStepFields][]byte
-	codes := map[string]string{}
-	code := func(b []byte) string {
-		if s, ok := codes[string(b)]; ok { // no allocation to look up
-			return s
-		}
-		s := string(b)
-		codes[s] = s
-		return s
-	}
+	code := heldStrings{}.of
 	for rows.Next() {
 		var e app.CaseEvent
 		if err := rows.Scan(&caseID, &cols); err != nil {
@@ -317,4 +301,27 @@ func readCaseSteps(ctx context.Context, rows *sql.Rows, out chan<- []caseSteps) 
 		send()
 	}
 	return nil
+}
+
+// heldStrings holds each text once: the many copies of a code or an id
+// read from the store become one string.
+type heldStrings map[string]string
+
+// of returns the held string of b, holding it first if new.
+func (h heldStrings) of(b []byte) string {
+	if v, ok := h[string(b)]; ok { // no allocation to look up
+		return v
+	}
+	v := string(b)
+	h[v] = v
+	return v
+}
+
+// str returns the held string equal to s, holding s first if new.
+func (h heldStrings) str(s string) string {
+	if v, ok := h[s]; ok {
+		return v
+	}
+	h[s] = s
+	return s
 }
