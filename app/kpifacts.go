@@ -55,6 +55,16 @@ func NewCaseFacts(c *Case, evs []CaseEvent, rules []SlaRule, cal *Calendar) Case
 		Status: c.Status, ForwardedTo: c.ForwardedTo, IssueTypes: c.IssueTypes, VulnerableGroups: c.VulnerableGroups,
 		ReceivedAt: c.ReceivedAt, UpdatedAt: c.UpdatedAt, Voided: c.Voided, Restricted: c.Restricted,
 		HasSteps: len(evs) > 0}
+	// Made at their size: a province holds a million of them.
+	n := 0
+	for i := range evs {
+		if evs[i].ToStatus != "" {
+			n++
+		}
+	}
+	if n > 0 {
+		f.Changes = make([]StatusChange, 0, n)
+	}
 	for _, e := range evs {
 		if e.ToStatus != "" {
 			f.Changes = append(f.Changes, StatusChange{At: e.At, To: e.ToStatus})

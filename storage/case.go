@@ -18,7 +18,7 @@ import (
 var caseIndexColumns = []string{"unit_code", "number", "received_at", "channel", "kind", "consumer_name",
 	"consumer_phone", "consumer_address", "business_name", "sector", "status", "voided",
 	"vulnerable_groups", "updated_at", "search_folded", "restricted", "person_names", "person_addresses",
-	"intake_opened_at"}
+	"intake_opened_at", "transaction_type", "issue_types", "forwarded_to"}
 
 // caseIndex returns the index columns of a case (caseIndexColumns).
 func caseIndex(d doc) []any {
@@ -27,7 +27,8 @@ func caseIndex(d doc) []any {
 	return []any{c.UnitCode, c.Number, formatTime(c.ReceivedAt), c.Channel, c.Kind, c.ConsumerName,
 		c.ConsumerPhone, c.ConsumerAddress, c.BusinessName, c.Sector, c.Status, c.Voided,
 		formatList(c.VulnerableGroups), formatTime(c.UpdatedAt), app.Fold(c.SearchText()),
-		c.Restricted, names, addresses, formatTime(c.IntakeOpenedAt)}
+		c.Restricted, names, addresses, formatTime(c.IntakeOpenedAt), c.TransactionType, formatList(c.IssueTypes),
+		c.ForwardedTo}
 }
 
 // casePersonIndex returns what FindPerson looks a case's people up in:

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -59,6 +61,16 @@ func (db *DB) KPIData(ctx context.Context, unit string) (*app.KPIData, error) {
 // the records of the training and outreach work, the communes covered,
 // their last syncs, the time limits and the calendar.
 func (db *DB) kpiRecords(ctx context.Context, unit string, d *app.KPIData) error {
+	if err := db.kpiLists(ctx, unit, d); err != nil {
+		return err
+	}
+	return db.kpiOthers(ctx, unit, d)
+}
+
+// kpiLists loads into d the records of the training and outreach work of
+// unit ("" for all), the narratives and the notices: it reads and writes
+// those fields of d only.
+func (db *DB) kpiLists(ctx context.Context, unit string, d *app.KPIData) error {
 	var err error
 	rq := RecordQuery{Unit: unit}
 	if d.Officers, err = ListRecords[app.Officer](ctx, db, rq); err != nil {
@@ -76,6 +88,15 @@ func (db *DB) kpiRecords(ctx context.Context, unit string, d *app.KPIData) error
 	if d.Attendance, err = ListRecords[app.Attendance](ctx, db, rq); err != nil {
 		return err
 	}
+	// A province's attendance rows repeat a few thousand sessions, people,
+	// communes and officers: each text held once.
+	held := heldStrings{}
+	for i := range d.Attendance {
+		a := &d.Attendance[i]
+		for _, s := range []*string{&a.SessionID, &a.ParticipantID, &a.UnitCode, &a.Status, &a.CreatedBy, &a.UpdatedBy} {
+			*s = held.str(*s)
+		}
+	}
 	if d.Outreach, err = ListRecords[app.OutreachEvent](ctx, db, rq); err != nil {
 		return err
 	}
@@ -88,6 +109,13 @@ func (db *DB) kpiRecords(ctx context.Context, unit string, d *app.KPIData) error
 	if d.Notices, err = ListRecords[app.OffPremisesNotice](ctx, db, rq); err != nil {
 		return err
 	}
+	return nil
+}
+
+// kpiOthers loads into d, once its cases and records are in it, the
+// communes covered, their last syncs, the time limits and the calendar.
+func (db *DB) kpiOthers(ctx context.Context, unit string, d *app.KPIData) error {
+	var err error
 	if d.Units, err = db.kpiUnits(ctx, unit, d); err != nil {
 		return err
 	}
@@ -173,6 +201,42 @@ func (db *DB) kpiUnits(ctx context.Context, unit string, d *app.KPIData) ([]stri
 	return out, nil
 }
 
+// syncedSources are the changes a commune's sync brings to this device
+// (see KPIData): its cases, records and steps that came through the
+// server (a server version). next is the first commune code after ? with
+// such a change (NULL after the last); newest, for a commune, the time of
+// its newest one (NULL or no row if none). Both use the indexes of
+// migration 22 (case_list_unit_updated, records_synced_unit,
+// case_events_synced_unit), so that a province's hundred communes cost a
+// few hundred lookups instead of reading every case, step and record.
+var syncedSources = []struct{ next, newest string }{
+	{`SELECT min(unit_code) FROM case_list WHERE unit_code > ?`,
+		`SELECT c.updated_at FROM case_list c JOIN cases d ON d.id = c.id
+			WHERE c.unit_code = ? AND d.server_version > 0 ORDER BY c.updated_at DESC LIMIT 1`},
+	{`SELECT min(unit_code) FROM records WHERE server_version > 0 AND unit_code > ?`,
+		`SELECT max(json_extract(fields, '$.updated_at')) FROM records WHERE server_version > 0 AND unit_code = ?`},
+	{`SELECT min(json_extract(fields, '$.unit_code')) FROM case_events
+			WHERE server_version > 0 AND json_extract(fields, '$.unit_code') > ?`,
+		`SELECT max(at) FROM case_events WHERE server_version > 0 AND json_extract(fields, '$.unit_code') = ?`},
+}
+
+// nextUnits returns the commune codes next finds (syncedSources), in
+// order, one lookup each: a skip over the index rather than a scan.
+func (db *DB) nextUnits(ctx context.Context, next string) ([]string, error) {
+	var out []string
+	for u := ""; ; {
+		var n sql.NullString
+		if err := db.r.QueryRowContext(ctx, next, u).Scan(&n); err != nil {
+			return nil, fmt.Errorf("kpi synced units: %w", err)
+		}
+		if !n.Valid {
+			return out, nil
+		}
+		u = n.String
+		out = append(out, u)
+	}
+}
+
 // syncedUnits returns, per commune (of unit, or all for ""), the last time
 // it is known to have synced: see KPIData.
 func (db *DB) syncedUnits(ctx context.Context, unit string) (map[string]time.Time, error) {
@@ -185,28 +249,26 @@ func (db *DB) syncedUnits(ctx context.Context, unit string) (map[string]time.Tim
 			out[u] = t
 		}
 	}
-	rows, err := db.r.QueryContext(ctx, `
-		SELECT c.unit_code, max(c.updated_at) FROM case_list c JOIN cases d ON d.id = c.id
-			WHERE d.server_version > 0 GROUP BY c.unit_code
-		UNION ALL
-		SELECT unit_code, max(json_extract(fields, '$.updated_at')) FROM records WHERE server_version > 0 GROUP BY unit_code
-		UNION ALL
-		SELECT json_extract(fields, '$.unit_code'), max(at) FROM case_events WHERE server_version > 0 GROUP BY 1`)
-	if err != nil {
-		return nil, fmt.Errorf("kpi synced units: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var u, at *string
-		if err := rows.Scan(&u, &at); err != nil {
-			return nil, err
+	// A commune at a time, from the indexes of migration 22: the communes
+	// with such a change (all of them, or unit), then each one's newest.
+	for _, src := range syncedSources {
+		units := []string{unit}
+		if unit == "" {
+			var err error
+			if units, err = db.nextUnits(ctx, src.next); err != nil {
+				return nil, err
+			}
 		}
-		if u != nil && at != nil {
-			later(*u, parseTime(*at))
+		for _, u := range units {
+			var at sql.NullString
+			err := db.r.QueryRowContext(ctx, src.newest, u).Scan(&at)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return nil, fmt.Errorf("kpi synced units: %w", err)
+			}
+			if at.Valid {
+				later(u, parseTime(at.String))
+			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	own, err := db.UnitCode(ctx)
 	if err != nil {

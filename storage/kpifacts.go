@@ -1,10 +1,13 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
+	"slices"
+	"strconv"
+	"strings"
 
 	"bvntd/app"
 )
@@ -20,14 +23,33 @@ import (
 // (received, then number).
 func (db *DB) KPIFacts(ctx context.Context, unit string) (*app.KPIData, error) {
 	d := &app.KPIData{Now: db.Now()}
-	var err error
-	if d.SlaRules, d.Calendar, err = db.deadlineRules(ctx); err != nil {
+	rules, cal, err := db.deadlineRules(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if d.Facts, err = db.caseFacts(ctx, unit, d.SlaRules, d.Calendar); err != nil {
+	// The records of the training and outreach work are read meanwhile,
+	// once the cases' and the steps' cursors hold their connections: the
+	// steps are read long before the cases, and a core would wait.
+	lists := &app.KPIData{}
+	listed := make(chan error, 1)
+	started := false
+	facts, err := db.caseFacts(ctx, unit, rules, cal, func() {
+		started = true
+		go func() { listed <- db.kpiLists(ctx, unit, lists) }()
+	})
+	if started {
+		if lerr := <-listed; err == nil {
+			err = lerr
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
-	if err := db.kpiRecords(ctx, unit, d); err != nil {
+	d.Officers, d.Organisations, d.Participants, d.Sessions, d.Attendance = lists.Officers, lists.Organisations,
+		lists.Participants, lists.Sessions, lists.Attendance
+	d.Outreach, d.Publications, d.Narratives, d.Notices = lists.Outreach, lists.Publications, lists.Narratives, lists.Notices
+	d.Facts = facts
+	if err := db.kpiOthers(ctx, unit, d); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -36,7 +58,9 @@ func (db *DB) KPIFacts(ctx context.Context, unit string) (*app.KPIData, error) {
 // caseFacts reads the facts of the cases of unit ("" for all) that are not
 // voided: the cases and the steps are two cursors in the order of the
 // case ids, merged, so that one case's steps are in memory at a time.
-func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, cal *app.Calendar) ([]app.CaseFacts, error) {
+//
+// opened, if not nil, is called once both cursors are open.
+func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, cal *app.Calendar, opened func()) ([]app.CaseFacts, error) {
 	cond, args := `NOT c.voided`, []any(nil)
 	if unit != "" {
 		cond += ` AND c.unit_code = ?`
@@ -53,19 +77,17 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 	}
 	facts := make([]app.CaseFacts, 0, n)
 	received := make([]string, 0, n) // received_at as stored, the order's first key
-	// The facts the list columns lack are read from the document.
-	cases, err := db.r.QueryContext(ctx, `SELECT `+listCaseColumns+`, c.received_at,
-			coalesce(json_extract(d.fields, '$.transaction_type'), ''),
-			coalesce(json_extract(d.fields, '$.issue_types'), '[]'),
-			coalesce(json_extract(d.fields, '$.forwarded_to'), '')
-		FROM case_list c JOIN cases d ON d.id = c.id WHERE `+cond+` ORDER BY c.id`, args...)
+	// Every fact is a column of case_list (caseIndex): no document is read,
+	// and of the columns only those the facts keep (factCaseColumns).
+	cases, err := db.r.QueryContext(ctx, `SELECT `+factCaseColumns+`
+		FROM case_list c WHERE `+cond+` ORDER BY c.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("kpi cases: %w", err)
 	}
 	defer cases.Close()
 	// A second connection, in a goroutine of its own, reads the steps
 	// while this one reads the cases: the two cores share the work.
-	stepQ := `SELECT ` + stepColumns + ` FROM case_events e`
+	stepQ := `SELECT ` + factStepColumns + ` FROM case_events e`
 	if unit != "" {
 		stepQ += ` WHERE e.case_id IN (SELECT c.id FROM case_list c WHERE ` + cond + `)`
 	}
@@ -82,14 +104,21 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		defer steps.Close()
 		stepErr = readCaseSteps(gctx, steps, groups)
 	}()
+	if opened != nil {
+		opened()
+	}
 
-	codes := map[string]string{} // the codes, each held once
-	intern := func(s *string) {
-		if v, ok := codes[*s]; ok {
-			*s = v
-		} else {
-			codes[*s] = *s
+	code := heldStrings{}.of // the codes, each held once
+	// The lists of codes (issue types, vulnerable groups), each held once
+	// too: a province's cases share a few hundred; the facts only read them.
+	lists := map[string][]string{}
+	internList := func(b []byte) []string {
+		l, ok := lists[string(b)]
+		if !ok {
+			l = parseList(string(b))
+			lists[string(b)] = l
 		}
+		return l
 	}
 	var batch []caseSteps // the groups of steps received, not yet merged
 	more := true
@@ -112,20 +141,23 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		}
 		return nil
 	}
+	var codesCol sql.RawBytes
+	var f [factCodeFields][]byte
 	for cases.Next() {
-		var at, issues, tt, fwd string
-		c, err := scanListCase(extraCols{cases, []any{&at, &tt, &issues, &fwd}})
-		if err != nil {
+		var c app.Case
+		if err := cases.Scan(&c.ID, &c.Number, &c.ConsumerName, &codesCol); err != nil {
 			return nil, err
 		}
-		c.TransactionType, c.ForwardedTo, c.IssueTypes = tt, fwd, parseList(issues)
-		for _, s := range []*string{&c.UnitCode, &c.Kind, &c.Channel, &c.Sector, &c.Status, &c.TransactionType, &c.ForwardedTo} {
-			intern(s)
+		if !splitFields(codesCol, f[:]) {
+			return nil, fmt.Errorf("kpi cases: case %s: %d columns joined, not %d", c.ID, bytes.Count(codesCol, []byte{0x1f})+1, len(f))
 		}
+		at := string(f[0])
+		c.ReceivedAt, c.UpdatedAt = parseTime(at), parseTime(string(f[1]))
+		c.UnitCode, c.Channel, c.Kind, c.Sector = code(f[2]), code(f[3]), code(f[4]), code(f[5])
+		c.Status, c.Voided, c.Restricted = code(f[6]), string(f[7]) == "1", string(f[8]) == "1"
+		c.TransactionType, c.ForwardedTo = code(f[9]), code(f[10])
+		c.VulnerableGroups, c.IssueTypes = internList(f[11]), internList(f[12])
 		evs := stepsOf(c.ID)
-		for i := range evs {
-			intern(&evs[i].ToStatus)
-		}
 		facts = append(facts, app.NewCaseFacts(&c, evs, rules, cal))
 		received = append(received, at)
 	}
@@ -138,26 +170,77 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		return nil, fmt.Errorf("kpi case steps: %w", stepErr)
 	}
 	// KPIData's order: received, then number (ties by id, the order read).
-	sort.Stable(factsOrder{facts, received})
+	// The positions are sorted, not the facts (a few hundred bytes each),
+	// then the facts are moved once, in place, along the permutation's
+	// cycles: no second array of them.
+	order := make([]int32, len(facts))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int {
+		if c := strings.Compare(received[i], received[j]); c != 0 {
+			return c
+		}
+		return strings.Compare(facts[i].Number, facts[j].Number)
+	})
+	received = nil
+	for i := range order {
+		// Position i takes the facts at order[i]; follow the cycle.
+		if order[i] < 0 || int(order[i]) == i {
+			continue
+		}
+		tmp := facts[i]
+		j := i
+		for {
+			k := int(order[j])
+			order[j] = -1
+			if k == i {
+				facts[j] = tmp
+				break
+			}
+			facts[j] = facts[k]
+			j = k
+		}
+	}
 	return facts, nil
 }
 
-// factsOrder sorts facts by received (as stored, parallel), then number.
-type factsOrder struct {
-	facts    []app.CaseFacts
-	received []string
-}
+// factCaseColumns are the columns of case_list (as c) the facts of a
+// case are read from, in caseFacts' order: the id, number and name, then
+// the times, codes, marks and lists of codes joined in one text by 0x1f
+// (factCodeFields of them; codes and times never hold one), which the
+// driver hands over a column at a time at a cost per column.
+const factCaseColumns = `c.id, c.number, c.consumer_name, c.received_at || x'1f' || c.updated_at || x'1f' ||
+	c.unit_code || x'1f' || c.channel || x'1f' || c.kind || x'1f' || c.sector || x'1f' || c.status || x'1f' ||
+	c.voided || x'1f' || c.restricted || x'1f' || c.transaction_type || x'1f' || c.forwarded_to || x'1f' ||
+	c.vulnerable_groups || x'1f' || c.issue_types`
 
-func (o factsOrder) Len() int { return len(o.facts) }
-func (o factsOrder) Less(i, j int) bool {
-	if a, b := o.received[i], o.received[j]; a != b {
-		return a < b
+const factCodeFields = 13
+
+// factStepColumns are the columns of a step (on case_events as e) its
+// facts are read from (readCaseSteps): its case, then its time, kind,
+// statuses, outcome and amount joined by 0x1f (factStepFields); the
+// step's id orders them only.
+const factStepColumns = `e.case_id, e.at || x'1f' || e.kind || x'1f' || e.from_status || x'1f' || e.to_status || x'1f' ||
+	e.outcome || x'1f' || e.amount_recovered`
+
+const factStepFields = 6
+
+// splitFields splits b at each 0x1f into dst (sharing b's bytes) and
+// reports whether it held exactly len(dst) fields.
+func splitFields(b []byte, dst [][]byte) bool {
+	for i := range dst {
+		j := bytes.IndexByte(b, 0x1f)
+		if i == len(dst)-1 {
+			dst[i] = b
+			return j < 0
+		}
+		if j < 0 {
+			return false
+		}
+		dst[i], b = b[:j], b[j+1:]
 	}
-	return o.facts[i].Number < o.facts[j].Number
-}
-func (o factsOrder) Swap(i, j int) {
-	o.facts[i], o.facts[j] = o.facts[j], o.facts[i]
-	o.received[i], o.received[j] = o.received[j], o.received[i]
+	return true
 }
 
 // caseSteps are the steps of one case, in time order.
@@ -166,7 +249,7 @@ type caseSteps struct {
 	evs []app.CaseEvent
 }
 
-// readCaseSteps reads rows of stepColumns, ordered by case, and sends
+// readCaseSteps reads rows of factStepColumns, ordered by case, and sends
 // them grouped by case, a batch of groups at a time.
 func readCaseSteps(ctx context.Context, rows *sql.Rows, out chan<- []caseSteps) error {
 	const batchSize = 256
@@ -180,17 +263,32 @@ func readCaseSteps(ctx context.Context, rows *sql.Rows, out chan<- []caseSteps) 
 			return false
 		}
 	}
+	// The columns are read as bytes and made strings here: a case's id
+	// once for all its steps, the codes (kind, statuses, outcome) held
+	// once each. A province has over a million steps.
+	var caseID, cols sql.RawBytes
+	var f [factStepFields][]byte
+	code := heldStrings{}.of
 	for rows.Next() {
 		var e app.CaseEvent
-		var at string
-		if err := rows.Scan(&e.CaseID, &e.ID, &at, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Outcome, &e.AmountRecovered); err != nil {
+		if err := rows.Scan(&caseID, &cols); err != nil {
 			return err
 		}
-		e.At = parseTime(at)
-		if n := len(batch); n > 0 && batch[n-1].id == e.CaseID {
+		if !splitFields(cols, f[:]) {
+			return fmt.Errorf("a step of case %s: %d columns joined, not %d", caseID, bytes.Count(cols, []byte{0x1f})+1, len(f))
+		}
+		amount, err := strconv.ParseInt(string(f[5]), 10, 64)
+		if err != nil {
+			return fmt.Errorf("a step of case %s: amount %q", caseID, f[5])
+		}
+		e.At, e.AmountRecovered = parseTime(string(f[0])), amount
+		e.Kind, e.FromStatus, e.ToStatus, e.Outcome = code(f[1]), code(f[2]), code(f[3]), code(f[4])
+		if n := len(batch); n > 0 && batch[n-1].id == string(caseID) {
+			e.CaseID = batch[n-1].id
 			batch[n-1].evs = append(batch[n-1].evs, e)
 			continue
 		}
+		e.CaseID = string(caseID)
 		if len(batch) == batchSize && !send() {
 			return ctx.Err()
 		}
@@ -205,13 +303,25 @@ func readCaseSteps(ctx context.Context, rows *sql.Rows, out chan<- []caseSteps) 
 	return nil
 }
 
-// extraCols scans the index columns of a case (scanListCase) followed by
-// more columns.
-type extraCols struct {
-	rows  *sql.Rows
-	extra []any
+// heldStrings holds each text once: the many copies of a code or an id
+// read from the store become one string.
+type heldStrings map[string]string
+
+// of returns the held string of b, holding it first if new.
+func (h heldStrings) of(b []byte) string {
+	if v, ok := h[string(b)]; ok { // no allocation to look up
+		return v
+	}
+	v := string(b)
+	h[v] = v
+	return v
 }
 
-func (s extraCols) Scan(dst ...any) error {
-	return s.rows.Scan(append(dst, s.extra...)...)
+// str returns the held string equal to s, holding s first if new.
+func (h heldStrings) str(s string) string {
+	if v, ok := h[s]; ok {
+		return v
+	}
+	h[s] = s
+	return s
 }

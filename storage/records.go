@@ -46,6 +46,9 @@ func getRecord(ctx context.Context, db *DB, q querier, entity, id string, dst ap
 }
 
 func decodeRecord(s string, dst app.Record) error {
+	if _, plain := dst.(app.PlainDocument); plain {
+		return json.Unmarshal([]byte(s), dst) // what SetFields would do, in one pass
+	}
 	var f map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(s), &f); err != nil {
 		return err
