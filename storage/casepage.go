@@ -443,7 +443,7 @@ func (db *DB) order(ctx context.Context, idx *listIndex, sortBy string) ([]int32
 // within a rank: a stable sort by key in one pass (945 ms → see
 // BenchmarkNameOrder; issue 22).
 func (db *DB) nameOrder(ctx context.Context, idx *listIndex) ([]int32, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT rowid, consumer_name FROM case_list`)
+	rows, err := db.r.QueryContext(ctx, `SELECT rowid, consumer_name FROM case_list INDEXED BY case_list_name`)
 	if err != nil {
 		return nil, fmt.Errorf("case list by name: %w", err)
 	}
