@@ -12,6 +12,10 @@ import (
 	"bvntd/app"
 )
 
+// kpiMemoryLimit is the soft memory limit while KPIFacts reads (see
+// app.LowerMemoryLimit).
+const kpiMemoryLimit = 400 << 20
+
 // KPIFacts is KPIData with each case read as its facts (app.CaseFacts)
 // instead of the case and its steps: the dashboard and the annual report
 // compute the same figures from it (app.ComputeKPIs), but the store reads
@@ -22,6 +26,9 @@ import (
 // d.Events are empty; d.Facts are in KPIData's order of the cases
 // (received, then number).
 func (db *DB) KPIFacts(ctx context.Context, unit string) (*app.KPIData, error) {
+	// A province's facts are a few hundred megabytes while they are read:
+	// collect before the heap doubles them (the 600 MB budget).
+	defer app.LowerMemoryLimit(kpiMemoryLimit)()
 	d := &app.KPIData{Now: db.Now()}
 	rules, cal, err := db.deadlineRules(ctx)
 	if err != nil {
