@@ -141,10 +141,11 @@ func runMeasure(ctx context.Context, ms []measure, name string, runs int, stdout
 }
 
 // runMeasures runs each measure in a child process of this program
-// (`bvntd-bench store --data DIR --measure NAME --runs N`) and prints a
+// (`bvntd-bench store --data DIR --measure NAME --runs N`, with --now now
+// unless "") and prints a
 // Markdown table: rows, the best and the median time of the runs, and
 // the child's peak resident memory.
-func runMeasures(ctx context.Context, data string, ms []measure, runs int, stdout, stderr io.Writer) int {
+func runMeasures(ctx context.Context, data, now string, ms []measure, runs int, stdout, stderr io.Writer) int {
 	self, err := os.Executable()
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -156,7 +157,11 @@ func runMeasures(ctx context.Context, data string, ms []measure, runs int, stdou
 	fail := 0
 	for _, m := range ms {
 		var buf bytes.Buffer
-		cmd := exec.CommandContext(ctx, self, "store", "--data", data, "--measure", m.name, "--runs", strconv.Itoa(runs))
+		args := []string{"store", "--data", data, "--measure", m.name, "--runs", strconv.Itoa(runs)}
+		if now != "" {
+			args = append(args, "--now", now)
+		}
+		cmd := exec.CommandContext(ctx, self, args...)
 		cmd.Stdout, cmd.Stderr = &buf, stderr
 		runErr := cmd.Run()
 		var r measured
