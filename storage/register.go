@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -100,7 +101,9 @@ func (r *Register) where() (string, []any) {
 		args = append(args, r.q.Unit)
 	}
 	if !r.q.WithRestricted {
-		cond += ` AND NOT EXISTS (SELECT 1 FROM cases x WHERE x.id = c.id AND coalesce(json_extract(x.fields, '$.restricted'), 0))`
+		// case_list.restricted is the document's restricted, written with
+		// it (storage/case.go): no need to read every case's JSON.
+		cond += ` AND NOT c.restricted`
 	}
 	return cond, args
 }
@@ -136,18 +139,15 @@ func (r *Register) Listed(ctx context.Context) (int, []string, error) {
 // steps is held at a time; fn must not keep c or evs.
 func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case, evs []app.CaseEvent) error) error {
 	cond, args := r.where()
-	order, err := json.Marshal(units)
-	if err != nil {
-		return err
-	}
+	// One query per commune, in the order of units: each reads the
+	// commune's cases in the order of the index case_list_unit_received
+	// (only cases received at the same instant are sorted), so the first
+	// rows come at once instead of after a sort of the whole register.
 	// The index columns, and the facts from the whole record: the
 	// register prints them ("Nội dung"), so that it can be imported again.
-	rows, err := r.db.r.QueryContext(ctx, `SELECT `+listCaseColumns+`, coalesce(json_extract(d.fields, '$.summary'), '')
-		FROM case_list c JOIN json_each(?) u ON u.value = c.unit_code JOIN cases d ON d.id = c.id
-		WHERE `+cond+` ORDER BY u.key, c.received_at, c.number, c.id`, append([]any{string(order)}, args...)...)
-	if err != nil {
-		return fmt.Errorf("register cases: %w", err)
-	}
+	query := `SELECT ` + listCaseColumns + `, coalesce(json_extract(d.fields, '$.summary'), '')
+		FROM case_list c JOIN cases d ON d.id = c.id
+		WHERE c.unit_code = ? AND ` + cond + ` ORDER BY c.received_at, c.number, c.id`
 	// One goroutine reads the next batch of cases and their steps while
 	// fn writes the current one: the two cores share the work.
 	type regBatch struct {
@@ -160,43 +160,60 @@ func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case
 	errc := make(chan error, 1)
 	go func() {
 		defer close(ch)
-		defer rows.Close()
 		batch := make([]app.Case, 0, registerBatch)
-		send := func() bool {
+		// send passes the batch on with its steps; errStopped when fn
+		// stopped the reading.
+		send := func() error {
 			if len(batch) == 0 {
-				return true
+				return nil
 			}
 			evs, err := r.db.registerEvents(pctx, batch)
 			if err != nil {
-				errc <- err
-				return false
+				return err
 			}
 			select {
 			case ch <- regBatch{batch, evs}:
 			case <-pctx.Done():
-				return false
+				return errStopped
 			}
 			batch = make([]app.Case, 0, registerBatch)
-			return true
+			return nil
 		}
-		for rows.Next() {
-			var summary string
-			c, err := scanListCase(withSummary{rows, &summary})
-			c.Summary = summary
+		// unit reads the cases of commune u into batches, sending each
+		// full one.
+		unit := func(u string) error {
+			rows, err := r.db.r.QueryContext(pctx, query, append([]any{u}, args...)...)
 			if err != nil {
-				errc <- err
-				return
+				return fmt.Errorf("register cases: %w", err)
 			}
-			batch = append(batch, c)
-			if len(batch) == registerBatch && !send() {
+			defer rows.Close()
+			for rows.Next() {
+				var summary string
+				c, err := scanListCase(withSummary{rows, &summary})
+				c.Summary = summary
+				if err != nil {
+					return err
+				}
+				batch = append(batch, c)
+				if len(batch) == registerBatch {
+					if err := send(); err != nil {
+						return err
+					}
+				}
+			}
+			return rows.Err()
+		}
+		for _, u := range units {
+			if err := unit(u); err != nil {
+				if err != errStopped {
+					errc <- err
+				}
 				return
 			}
 		}
-		if err := rows.Err(); err != nil {
+		if err := send(); err != nil && err != errStopped {
 			errc <- err
-			return
 		}
-		send()
 	}()
 	for b := range ch {
 		for i := range b.cases {
@@ -212,6 +229,9 @@ func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case
 	}
 	return ctx.Err()
 }
+
+// errStopped: the register's reader stopped because fn did.
+var errStopped = errors.New("register: stopped")
 
 // registerEvents returns the steps of cases, by case, each case's in time
 // order (ties by id).
