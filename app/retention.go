@@ -406,8 +406,8 @@ func (s scrubber) scrub(text string) string {
 					break
 				}
 			}
-			if len(n) > 1 && i+1 < len(ws) && honorifics[ws[i].folded] && ws.gapIsSpace(rs, i) &&
-				ws[i+1].folded == n[len(n)-1] && ws[i+1].capital {
+			if len(n) > 1 && i+1 < len(ws) && ws[i+1].folded == n[len(n)-1] && ws[i+1].capital &&
+				honorifics[ws[i].folded] && ws.gapIsSpace(rs, i) {
 				cut = append(cut, [2]int{ws[i+1].from, ws[i+1].to})
 			}
 		}
