@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"bvntd/app"
@@ -234,7 +236,9 @@ func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case
 var errStopped = errors.New("register: stopped")
 
 // registerEvents returns the steps of cases, by case, each case's in time
-// order (ties by id).
+// order (ties by id): what stepsByCase returns of stepColumns, read one
+// row per case (registerStepsSQL) instead of one per step, which costs
+// the driver about half as much over a register's million steps.
 func (db *DB) registerEvents(ctx context.Context, cases []app.Case) (map[string][]app.CaseEvent, error) {
 	ids := make([]string, len(cases))
 	for i := range cases {
@@ -244,8 +248,60 @@ func (db *DB) registerEvents(ctx context.Context, cases []app.Case) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	return db.stepsByCase(ctx, `SELECT `+stepColumns+` FROM case_events e
-		WHERE e.case_id IN (SELECT value FROM json_each(?)) ORDER BY e.case_id, e.at, e.id`, string(b))
+	rows, err := db.r.QueryContext(ctx, registerStepsSQL, string(b))
+	if err != nil {
+		return nil, fmt.Errorf("case steps: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string][]app.CaseEvent, len(cases))
+	for rows.Next() {
+		var id, steps string
+		var n int
+		if err := rows.Scan(&id, &n, &steps); err != nil {
+			return nil, err
+		}
+		evs := make([]app.CaseEvent, 0, n)
+		for steps != "" {
+			e := app.CaseEvent{CaseID: id}
+			var at, amount string
+			for _, dst := range []*string{&e.ID, &at, &e.Kind, &e.FromStatus, &e.ToStatus, &e.Outcome, &amount} {
+				if *dst, steps, err = nextField(steps); err != nil {
+					return nil, fmt.Errorf("case steps of %s: %w", id, err)
+				}
+			}
+			if e.AmountRecovered, err = strconv.ParseInt(amount, 10, 64); err != nil {
+				return nil, fmt.Errorf("case steps of %s: %w", id, err)
+			}
+			e.At = parseTime(at)
+			evs = append(evs, e)
+		}
+		out[id] = evs
+	}
+	return out, rows.Err()
+}
+
+// registerStepsSQL selects, for each case of a JSON array of ids, its
+// number of steps and the steps' stepColumns (but the case's id) in time
+// order (ties by id), each value as its length in bytes, ":" and the
+// value: whatever the values hold, nextField reads them back.
+const registerStepsSQL = `SELECT e.case_id, count(*), group_concat(
+		octet_length(e.id) || ':' || e.id || octet_length(e.at) || ':' || e.at ||
+		octet_length(e.kind) || ':' || e.kind || octet_length(e.from_status) || ':' || e.from_status ||
+		octet_length(e.to_status) || ':' || e.to_status || octet_length(e.outcome) || ':' || e.outcome ||
+		octet_length(e.amount_recovered) || ':' || e.amount_recovered, '' ORDER BY e.at, e.id)
+	FROM case_events e WHERE e.case_id IN (SELECT value FROM json_each(?)) GROUP BY e.case_id`
+
+// nextField reads a value of registerStepsSQL off the front of s.
+func nextField(s string) (value, rest string, err error) {
+	i := strings.IndexByte(s, ':')
+	if i < 0 {
+		return "", "", errors.New("no length")
+	}
+	n, err := strconv.Atoi(s[:i])
+	if err != nil || n < 0 || i+1+n > len(s) {
+		return "", "", fmt.Errorf("bad length %q", s[:i])
+	}
+	return s[i+1 : i+1+n], s[i+1+n:], nil
 }
 
 // Data returns what the register's rows need besides the cases, as a
