@@ -670,7 +670,7 @@ func newRegisterBook(d *app.KPIData, opt RegisterOptions, printed time.Time, n i
 		f.Close()
 		return nil, nil, nil, err
 	}
-	// Deflate at its fastest level, as the rows (newRegisterZip).
+	// Deflate fast, as the rows (newRegisterZip).
 	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newRegisterZip(w) })
 	if err := f.SetSheetName("Sheet1", RegisterSheet); err != nil {
 		return fail(err)

@@ -3,7 +3,6 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"errors"
 	"io"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -368,13 +368,15 @@ func streamedSheet(file []byte) (name string, head, tail []byte, err error) {
 	return zr.File[0].Name, x[:i], x[i:], nil
 }
 
-// newRegisterZip returns a zip writer on w that deflates at the fastest
-// level: a register of 100,000 cases compresses in a fraction of the
-// time, for a file about a fifth larger.
+// newRegisterZip returns a zip writer on w that deflates fast: klauspost's
+// deflate at its level 2, which on the register's XML takes about half
+// the time of the standard library's fastest level, for 12% fewer bytes
+// (60 MB of a province's sheet: 0.2 s and 8.7 MB against 0.35–0.49 s and
+// 9.9 MB).
 func newRegisterZip(w io.Writer) *zip.Writer {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed)
+		return flate.NewWriter(out, 2)
 	})
 	return zw
 }
