@@ -492,6 +492,9 @@ func wordsOf(rs []rune) words {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf { // (what the tables below say of ASCII)
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
