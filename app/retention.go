@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Retention (issue 19 item 3; docs/privacy.md): when a record has been kept
@@ -342,6 +345,28 @@ func scrubberFor(names, phones, addresses, dates []string) scrubber {
 // 345 678, 0912.345.678, 091-234-5678, +84 912 345 678, (+84) 912345678.
 var phoneLikeRE = regexp.MustCompile(`(?:\(?\+?84\)?|0)[ .\-]?\d(?:[ .\-]?\d){7,9}`)
 
+// mayHoldPhone reports whether text has 8 digits in a row, each after the
+// one before or after one space, dot or dash between them: what every
+// match of phoneLikeRE holds (its \d(?:[ .\-]?\d){7,9}). Most texts have
+// none, and the pattern need not run.
+func mayHoldPhone(text string) bool {
+	run, gap := 0, false
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case '0' <= c && c <= '9':
+			if run++; run >= 8 {
+				return true
+			}
+			gap = false
+		case (c == ' ' || c == '.' || c == '-') && run > 0 && !gap:
+			gap = true
+		default:
+			run, gap = 0, false
+		}
+	}
+	return false
+}
+
 // honorifics are the words Vietnamese puts before a given name (anh Đào,
 // chị Đào, bà Đào…), folded.
 var honorifics = map[string]bool{"anh": true, "chi": true, "ong": true, "ba": true, "co": true,
@@ -361,7 +386,7 @@ func (s scrubber) scrub(text string) string {
 	}
 	rs := []rune(text)
 	var cut [][2]int // rune ranges to replace
-	if len(s.phones) > 0 {
+	if len(s.phones) > 0 && mayHoldPhone(text) {
 		for _, m := range phoneLikeRE.FindAllStringIndex(text, -1) {
 			if s.phones[NormalizePhone(text[m[0]:m[1]])] {
 				cut = append(cut, [2]int{len([]rune(text[:m[0]])), len([]rune(text[:m[1]]))})
@@ -381,8 +406,8 @@ func (s scrubber) scrub(text string) string {
 					break
 				}
 			}
-			if len(n) > 1 && i+1 < len(ws) && honorifics[ws[i].folded] && ws.gapIsSpace(rs, i) &&
-				ws[i+1].folded == n[len(n)-1] && ws[i+1].capital {
+			if len(n) > 1 && i+1 < len(ws) && ws[i+1].folded == n[len(n)-1] && ws[i+1].capital &&
+				honorifics[ws[i].folded] && ws.gapIsSpace(rs, i) {
 				cut = append(cut, [2]int{ws[i+1].from, ws[i+1].to})
 			}
 		}
@@ -424,30 +449,60 @@ type word struct {
 
 type words []word
 
+// wordsOf returns the words of rs. A word of runes Fold's table holds
+// (foldfast.go) folds rune by rune, as Fold folds it, into one string
+// that the words' folded forms share; any other word takes Fold.
 func wordsOf(rs []rune) words {
-	var out words
+	foldTableOnce.Do(buildFoldTable)
+	out := make(words, 0, len(rs)/5+1)
+	buf := make([]byte, 0, len(rs)+len(rs)/4)
+	var ends []int // where each word's folded form ends in buf
 	for i := 0; i < len(rs); {
 		if !isWordRune(rs[i]) {
 			i++
 			continue
 		}
-		j := i
-		for j < len(rs) && isWordRune(rs[j]) {
-			j++
+		j, start, table := i, len(buf), true
+		for ; j < len(rs) && isWordRune(rs[j]); j++ {
+			switch r := rs[j]; {
+			case r < utf8.RuneSelf:
+				if 'A' <= r && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				buf = append(buf, byte(r))
+			case r < foldTableEnd && foldTable[r] != "":
+				buf = append(buf, foldTable[r]...)
+			default:
+				table = false
+			}
 		}
-		out = append(out, word{from: i, to: j, folded: Fold(string(rs[i:j])), capital: unicode.IsUpper(rs[i])})
+		if !table { // a rune the table does not hold: Fold the word whole
+			buf = append(buf[:start], Fold(string(rs[i:j]))...)
+		}
+		out = append(out, word{from: i, to: j, capital: unicode.IsUpper(rs[i])})
+		ends = append(ends, len(buf))
 		i = j
+	}
+	folded, from := string(buf), 0
+	for k, end := range ends {
+		out[k].folded = folded[from:end]
+		from = end
 	}
 	return out
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf { // (what the tables below say of ASCII)
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
+// foldedWords returns the words of s in normal form C (as NFC, whose
+// trimming of white space changes no word), folded.
 func foldedWords(s string) []string {
 	var out []string
-	for _, w := range wordsOf([]rune(NFC(s))) {
+	for _, w := range wordsOf([]rune(norm.NFC.String(s))) {
 		out = append(out, w.folded)
 	}
 	return out

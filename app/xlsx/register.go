@@ -7,7 +7,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"cmp"
-	"compress/flate"
 	"context"
 	"errors"
 	"fmt"
@@ -477,6 +476,10 @@ func WriteRegisterStream(ctx context.Context, w io.Writer, src RegisterSource, o
 // writeRegister writes the register of n cases, which each gives one
 // after the other in the register's order, belonging to the communes
 // units; d gives the communes covered, the time limits and Now.
+//
+// The register's sheet is the first part of the file and is written to w
+// as the rows come (register_rows.go): when writeRegister fails, w may
+// hold the beginning of a file.
 func writeRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt RegisterOptions, n int, units []string,
 	each func(fn func(*RegisterCase) error) error) (int, error) {
 	printed := opt.Printed
@@ -488,102 +491,52 @@ func writeRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 	}
 	province := opt.Unit == ""
 	cols := registerColumns(province)
-	last, _ := excelize.ColumnNumberToName(len(cols))
 	first := RegisterHeaderRow + 1
-	lastData := RegisterHeaderRow + n
-	totalRow := lastData + 1
+	totalRow := RegisterHeaderRow + n + 1
+	byExcelize := excelizeRows || legacySheetOrder
 
-	f := excelize.NewFile()
+	f, st, sw, err := newRegisterBook(d, opt, printed, n)
+	if err != nil {
+		return 0, err
+	}
 	defer f.Close()
-	// Deflate at its fastest level: a register of 100,000 cases compresses
-	// in a fraction of the time, for a file about a fifth larger.
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		zw := zip.NewWriter(w)
-		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(out, flate.BestSpeed)
-		})
-		return zw
-	})
-	if err := f.SetSheetName("Sheet1", RegisterSheet); err != nil {
-		return 0, err
-	}
-	st, err := newRegisterStyles(f)
-	if err != nil {
-		return 0, err
-	}
-	// Everything but the rows is set before the stream writer starts: it
-	// writes the sheet's settings as they are then, and a change to the
-	// sheet after Flush would make excelize read the whole sheet back.
-	//
-	// The stream writer writes <dimension ref="A1">; readers that trust
-	// it (openpyxl in read-only mode) would see one cell. Set it first.
-	if err := f.SetSheetDimension(RegisterSheet, fmt.Sprintf("A1:%s%d", last, totalRow)); err != nil {
-		return 0, err
-	}
-	if err := f.AutoFilter(RegisterSheet, fmt.Sprintf("A%d:%s%d", RegisterHeaderRow, last, max(lastData, RegisterHeaderRow+1)), nil); err != nil {
-		return 0, err
-	}
-	footer := RegisterTitle
-	if err := regPrintSetup(f, RegisterSheet, "landscape", RegisterHeaderRow, footer); err != nil {
-		return 0, err
-	}
-	// The province's sheet per commune is made now, filled after the rows
-	// (writeUnitSheet), and the first sheet is the one selected: selecting
-	// it after Flush would read every row back into memory (hundreds of
-	// megabytes for a province's five years) and write them again.
-	if !legacySheetOrder {
-		if province {
-			if _, err := f.NewSheet(RegisterUnitSheet); err != nil {
-				return 0, err
+	// The rows go straight into the zip on w, between excelize's XML of the
+	// register's sheet without its rows (that of a second workbook made the
+	// same way: f's is written when its other sheet is filled, after the
+	// rows); or, for the tests' oracle, through excelize's stream writer.
+	var zw *zip.Writer
+	var rw *rowWriter
+	var part string
+	var tail []byte
+	if !byExcelize {
+		tmpl, _, tsw, err := newRegisterBook(d, opt, printed, n)
+		if err != nil {
+			return 0, err
+		}
+		var b bytes.Buffer
+		if err = tsw.Flush(); err == nil {
+			_, err = tmpl.WriteTo(&b)
+		}
+		tmpl.Close()
+		if err != nil {
+			return 0, err
+		}
+		var head []byte
+		if part, head, tail, err = streamedSheet(b.Bytes()); err != nil {
+			return 0, err
+		}
+		zw = newRegisterZip(w)
+		entry, err := zw.Create(part)
+		if err != nil {
+			return 0, err
+		}
+		rw = newRowWriter(entry, len(cols))
+		defer func() {
+			if rw != nil {
+				rw.abort()
 			}
-		}
-		f.SetActiveSheet(0)
-	}
-
-	sw, err := f.NewStreamWriter(RegisterSheet)
-	if err != nil {
-		return 0, err
-	}
-	for i, c := range cols {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
-			return 0, err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: RegisterHeaderRow,
-		TopLeftCell: fmt.Sprintf("A%d", first), ActivePane: "bottomLeft"}); err != nil {
-		return 0, err
-	}
-	header := registerHeader(d, opt, printed)
-	for i, h := range header {
-		row := i + 1
-		style := []int{st.agency, st.title, st.subtitle, st.subtitle, st.note}[i]
-		if h == "" {
-			continue
-		}
-		opts := excelize.RowOpts{}
-		if i == 1 {
-			opts.Height = 22
-		}
-		if i == 4 && opt.Mask {
-			opts.Height = 28
-		}
-		if err := sw.SetRow(fmt.Sprintf("A%d", row), []any{excelize.Cell{StyleID: style, Value: h}}, opts); err != nil {
-			return 0, err
-		}
-		to := last
-		if i == 0 { // the agency, top left, over about a third of the width
-			to, _ = excelize.ColumnNumberToName(min(len(cols), 5))
-		}
-		if err := sw.MergeCell(fmt.Sprintf("A%d", row), fmt.Sprintf("%s%d", to, row)); err != nil {
-			return 0, err
-		}
-	}
-	head := make([]any, len(cols))
-	for i, c := range cols {
-		head[i] = excelize.Cell{StyleID: st.head, Value: c.title}
-	}
-	if err := sw.SetRow(fmt.Sprintf("A%d", RegisterHeaderRow), head, excelize.RowOpts{Height: 42}); err != nil {
-		return 0, err
+		}()
+		rw.raw(head)
 	}
 
 	var tot registerTotals
@@ -591,8 +544,7 @@ func writeRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 	if province {
 		figs = newUnitFigures(d.Units, opt.Refs)
 	}
-	values := make([]any, len(cols))
-	cells := make([]excelize.Cell, len(cols))
+	cells := make([]regCell, len(cols))
 	i := 0
 	err = each(func(r *RegisterCase) error {
 		if i%1000 == 0 {
@@ -623,13 +575,16 @@ func writeRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 		lines := 1
 		for j, c := range cols {
 			cells[j] = registerCell(c.id, i, r, opt, st)
-			values[j] = &cells[j]
-			if s, ok := cells[j].Value.(string); ok {
-				lines = max(lines, wrappedLines(s, c.width))
+			if cells[j].kind == cellText {
+				lines = max(lines, wrappedLines(cells[j].text, c.width))
 			}
 		}
-		if err := sw.SetRow(fmt.Sprintf("A%d", first+i), values, excelize.RowOpts{Height: rowHeight(lines)}); err != nil {
-			return err
+		if byExcelize {
+			if err := sw.SetRow(fmt.Sprintf("A%d", first+i), excelizeValues(cells), excelize.RowOpts{Height: rowHeight(lines)}); err != nil {
+				return err
+			}
+		} else {
+			rw.row(first+i, rowHeight(lines), cells)
 		}
 		i++
 		return nil
@@ -641,8 +596,18 @@ func writeRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 		return 0, fmt.Errorf("xlsx: register: %d cases written, %d listed", i, n)
 	}
 	tot.units = len(units)
-	if err := sw.SetRow(fmt.Sprintf("A%d", totalRow), regTotalsRow(cols, tot, st), excelize.RowOpts{Height: 18}); err != nil {
-		return 0, err
+	totals := regTotalsRow(cols, tot, st)
+	if byExcelize {
+		if err := sw.SetRow(fmt.Sprintf("A%d", totalRow), excelizeValues(totals), excelize.RowOpts{Height: 18}); err != nil {
+			return 0, err
+		}
+	} else {
+		rw.row(totalRow, 18, totals)
+		rw.raw(tail)
+		err, rw = rw.close(), nil
+		if err != nil {
+			return 0, err
+		}
 	}
 	if err := sw.Flush(); err != nil {
 		return 0, err
@@ -666,16 +631,146 @@ func writeRegister(ctx context.Context, w io.Writer, d *app.KPIData, opt Registe
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if byExcelize {
+		if _, err := f.WriteTo(w); err != nil {
+			return 0, err
+		}
+		return n, nil
+	}
+	// The workbook's other parts, as excelize writes them, after the sheet.
+	var rest bytes.Buffer
+	if _, err := f.WriteTo(&rest); err != nil {
+		return 0, err
+	}
+	if err := copyParts(zw, rest.Bytes(), part); err != nil {
+		return 0, err
+	}
+	if err := zw.Close(); err != nil {
 		return 0, err
 	}
 	return n, nil
 }
 
+// newRegisterBook makes the register's workbook for n cases: the styles,
+// the register's sheet with all its settings and, through the stream
+// writer it returns, its header rows; the province's sheet per commune,
+// empty. Everything but the rows is set before the stream writer starts:
+// it writes the sheet's settings as they are then, and a change to the
+// sheet after Flush would make excelize read the whole sheet back.
+func newRegisterBook(d *app.KPIData, opt RegisterOptions, printed time.Time, n int) (*excelize.File, *registerStyles, *excelize.StreamWriter, error) {
+	province := opt.Unit == ""
+	cols := registerColumns(province)
+	last, _ := excelize.ColumnNumberToName(len(cols))
+	first := RegisterHeaderRow + 1
+	lastData := RegisterHeaderRow + n
+	totalRow := lastData + 1
+
+	f := excelize.NewFile()
+	fail := func(err error) (*excelize.File, *registerStyles, *excelize.StreamWriter, error) {
+		f.Close()
+		return nil, nil, nil, err
+	}
+	// Deflate fast, as the rows (newRegisterZip).
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newRegisterZip(w) })
+	if err := f.SetSheetName("Sheet1", RegisterSheet); err != nil {
+		return fail(err)
+	}
+	st, err := newRegisterStyles(f)
+	if err != nil {
+		return fail(err)
+	}
+	// The stream writer writes <dimension ref="A1">; readers that trust
+	// it (openpyxl in read-only mode) would see one cell. Set it first.
+	if err := f.SetSheetDimension(RegisterSheet, fmt.Sprintf("A1:%s%d", last, totalRow)); err != nil {
+		return fail(err)
+	}
+	if err := f.AutoFilter(RegisterSheet, fmt.Sprintf("A%d:%s%d", RegisterHeaderRow, last, max(lastData, RegisterHeaderRow+1)), nil); err != nil {
+		return fail(err)
+	}
+	footer := RegisterTitle
+	if err := regPrintSetup(f, RegisterSheet, "landscape", RegisterHeaderRow, footer); err != nil {
+		return fail(err)
+	}
+	// The province's sheet per commune is made now, filled after the rows
+	// (writeUnitSheet), and the first sheet is the one selected: selecting
+	// it after Flush would read every row back into memory (hundreds of
+	// megabytes for a province's five years) and write them again.
+	if !legacySheetOrder {
+		if province {
+			if _, err := f.NewSheet(RegisterUnitSheet); err != nil {
+				return fail(err)
+			}
+		}
+		f.SetActiveSheet(0)
+	}
+
+	sw, err := f.NewStreamWriter(RegisterSheet)
+	if err != nil {
+		return fail(err)
+	}
+	for i, c := range cols {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return fail(err)
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: RegisterHeaderRow,
+		TopLeftCell: fmt.Sprintf("A%d", first), ActivePane: "bottomLeft"}); err != nil {
+		return fail(err)
+	}
+	header := registerHeader(d, opt, printed)
+	for i, h := range header {
+		row := i + 1
+		style := []int{st.agency, st.title, st.subtitle, st.subtitle, st.note}[i]
+		if h == "" {
+			continue
+		}
+		opts := excelize.RowOpts{}
+		if i == 1 {
+			opts.Height = 22
+		}
+		if i == 4 && opt.Mask {
+			opts.Height = 28
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", row), []any{excelize.Cell{StyleID: style, Value: h}}, opts); err != nil {
+			return fail(err)
+		}
+		to := last
+		if i == 0 { // the agency, top left, over about a third of the width
+			to, _ = excelize.ColumnNumberToName(min(len(cols), 5))
+		}
+		if err := sw.MergeCell(fmt.Sprintf("A%d", row), fmt.Sprintf("%s%d", to, row)); err != nil {
+			return fail(err)
+		}
+	}
+	head := make([]any, len(cols))
+	for i, c := range cols {
+		head[i] = excelize.Cell{StyleID: st.head, Value: c.title}
+	}
+	if err := sw.SetRow(fmt.Sprintf("A%d", RegisterHeaderRow), head, excelize.RowOpts{Height: 42}); err != nil {
+		return fail(err)
+	}
+	return f, st, sw, nil
+}
+
+// excelizeValues returns cells as excelize's stream writer takes them.
+func excelizeValues(cells []regCell) []any {
+	out := make([]any, len(cells))
+	for i, c := range cells {
+		out[i] = c.value()
+	}
+	return out
+}
+
 // legacySheetOrder writes the register as before (the sheet per commune
 // made after the rows, the first sheet selected at the end, which reads
-// the rows back): TestWriteRegister_SameCellsAsBefore's oracle only.
+// the rows back): TestWriteRegister_SameCellsAsBefore's oracle only. It
+// writes the rows through excelize (excelizeRows).
 var legacySheetOrder = false
+
+// excelizeRows writes the register's rows through excelize's stream
+// writer, as before register_rows.go: TestWriteRegister_SameFileAsExcelize's
+// oracle only.
+var excelizeRows = false
 
 // registerHeader returns the five lines of the header block: the agency,
 // the title, the unit, the period and a note.
@@ -709,16 +804,16 @@ const regDay = "02/01/2006"
 const maskNote = "Thông tin cá nhân đã được che"
 
 // registerCell returns the cell of column id for row r (the i-th).
-func registerCell(id string, i int, r *RegisterCase, opt RegisterOptions, st *registerStyles) excelize.Cell {
-	text := func(s string) excelize.Cell {
+func registerCell(id string, i int, r *RegisterCase, opt RegisterOptions, st *registerStyles) regCell {
+	text := func(s string) regCell {
 		if s == "" { // an empty cell with its borders, not an empty string
-			return excelize.Cell{StyleID: st.text}
+			return regCell{style: st.text}
 		}
-		return excelize.Cell{StyleID: st.text, Value: s}
+		return regCell{style: st.text, kind: cellText, text: s}
 	}
 	switch id {
 	case rcSTT:
-		return excelize.Cell{StyleID: st.center, Value: i + 1}
+		return regCell{style: st.center, kind: cellInt, num: int64(i + 1)}
 	case rcUnit:
 		return text(unitName(opt.Refs, r.UnitCode))
 	case rcNumber:
@@ -760,7 +855,7 @@ func registerCell(id string, i int, r *RegisterCase, opt RegisterOptions, st *re
 		return text(label(app.CaseStatuses, r.Status))
 	case rcDeadline:
 		if r.NextDue.IsZero() {
-			return excelize.Cell{StyleID: st.date}
+			return regCell{style: st.date}
 		}
 		if r.Overdue {
 			return regDateCell(r.NextDue, st.overdue)
@@ -768,21 +863,21 @@ func registerCell(id string, i int, r *RegisterCase, opt RegisterOptions, st *re
 		return regDateCell(r.NextDue, st.date)
 	case rcFinished:
 		if !r.Finished {
-			return excelize.Cell{StyleID: st.date}
+			return regCell{style: st.date}
 		}
 		return regDateCell(r.FinishedAt, st.date)
 	case rcOutcome:
 		return text(label(app.Outcomes, r.Outcome))
 	case rcAmount:
 		if r.Recovered == 0 {
-			return excelize.Cell{StyleID: st.money}
+			return regCell{style: st.money}
 		}
-		return excelize.Cell{StyleID: st.money, Value: r.Recovered}
+		return regCell{style: st.money, kind: cellInt, num: r.Recovered}
 	case rcVulnerable:
 		if r.IsVulnerable() {
-			return excelize.Cell{StyleID: st.center, Value: "x"}
+			return regCell{style: st.center, kind: cellText, text: "x"}
 		}
-		return excelize.Cell{StyleID: st.center}
+		return regCell{style: st.center}
 	}
 	return text("")
 }
@@ -836,33 +931,34 @@ func rowHeight(lines int) float64 {
 
 // regDateCell is the day of t in Vietnam as a date cell, or an empty cell for
 // the zero time.
-func regDateCell(t time.Time, style int) excelize.Cell {
+func regDateCell(t time.Time, style int) regCell {
 	if t.IsZero() {
-		return excelize.Cell{StyleID: style}
+		return regCell{style: style}
 	}
-	return excelize.Cell{StyleID: style, Value: dateOnly(t)}
+	return regCell{style: style, kind: cellDate, day: dateOnly(t)}
 }
 
 // regTotalsRow returns the totals row of the register.
-func regTotalsRow(cols []registerColumn, t registerTotals, st *registerStyles) []any {
-	out := make([]any, len(cols))
+func regTotalsRow(cols []registerColumn, t registerTotals, st *registerStyles) []regCell {
+	out := make([]regCell, len(cols))
 	for i, c := range cols {
-		cell := excelize.Cell{StyleID: st.totalBlank}
+		cell := regCell{style: st.totalBlank}
+		count := func(style int, v int64) regCell { return regCell{style: style, kind: cellInt, num: v} }
 		switch c.id {
 		case rcSTT:
-			cell = excelize.Cell{StyleID: st.totalLabel, Value: registerTotalLabel}
+			cell = regCell{style: st.totalLabel, kind: cellText, text: registerTotalLabel}
 		case rcUnit:
-			cell = excelize.Cell{StyleID: st.countUnits, Value: t.units}
+			cell = count(st.countUnits, int64(t.units))
 		case rcNumber:
-			cell = excelize.Cell{StyleID: st.countCases, Value: t.cases}
+			cell = count(st.countCases, int64(t.cases))
 		case rcDeadline:
-			cell = excelize.Cell{StyleID: st.countOverdue, Value: t.overdue}
+			cell = count(st.countOverdue, int64(t.overdue))
 		case rcFinished:
-			cell = excelize.Cell{StyleID: st.countClosed, Value: t.finished}
+			cell = count(st.countClosed, int64(t.finished))
 		case rcAmount:
-			cell = excelize.Cell{StyleID: st.totalMoney, Value: t.recovered}
+			cell = count(st.totalMoney, t.recovered)
 		case rcVulnerable:
-			cell = excelize.Cell{StyleID: st.totalCount, Value: t.vulnerable}
+			cell = count(st.totalCount, int64(t.vulnerable))
 		}
 		out[i] = cell
 	}

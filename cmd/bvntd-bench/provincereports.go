@@ -108,8 +108,11 @@ type measured struct {
 	Name  string          `json:"name"`
 	Rows  int             `json:"rows"`
 	Times []time.Duration `json:"times"`
-	HWM   int64           `json:"hwm"` // peak resident memory, bytes; 0 if unknown
-	Err   string          `json:"err,omitempty"`
+	// CPU is the process's CPU time (user + system) in each run: on a
+	// machine shared with other work, a steadier figure than the time.
+	CPU []time.Duration `json:"cpu"`
+	HWM int64           `json:"hwm"` // peak resident memory, bytes; 0 if unknown
+	Err string          `json:"err,omitempty"`
 }
 
 // runMeasure runs the measure named name (the child's side of
@@ -122,9 +125,10 @@ func runMeasure(ctx context.Context, ms []measure, name string, runs int, stdout
 	}
 	out := measured{Name: name}
 	for range runs {
-		start := time.Now()
+		start, cpu := time.Now(), cpuTime()
 		n, err := ms[i].fn(ctx)
 		out.Times = append(out.Times, time.Since(start))
+		out.CPU = append(out.CPU, cpuTime()-cpu)
 		if err != nil {
 			out.Err = err.Error()
 			break
@@ -141,22 +145,27 @@ func runMeasure(ctx context.Context, ms []measure, name string, runs int, stdout
 }
 
 // runMeasures runs each measure in a child process of this program
-// (`bvntd-bench store --data DIR --measure NAME --runs N`) and prints a
+// (`bvntd-bench store --data DIR --measure NAME --runs N`, with --now now
+// unless "") and prints a
 // Markdown table: rows, the best and the median time of the runs, and
 // the child's peak resident memory.
-func runMeasures(ctx context.Context, data string, ms []measure, runs int, stdout, stderr io.Writer) int {
+func runMeasures(ctx context.Context, data, now string, ms []measure, runs int, stdout, stderr io.Writer) int {
 	self, err := os.Executable()
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "\nThe province's reports, each in a process of its own (%d runs; time: best and median; peak RSS: the process's VmHWM, store opened and every run included):\n\n", runs)
-	fmt.Fprintln(stdout, "| call | rows | best | median | peak RSS |")
-	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|")
+	fmt.Fprintf(stdout, "\nThe province's reports, each in a process of its own (%d runs; time: best and median; CPU: the least of the runs, user + system; peak RSS: the process's VmHWM, store opened and every run included):\n\n", runs)
+	fmt.Fprintln(stdout, "| call | rows | best | median | CPU | peak RSS |")
+	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|")
 	fail := 0
 	for _, m := range ms {
 		var buf bytes.Buffer
-		cmd := exec.CommandContext(ctx, self, "store", "--data", data, "--measure", m.name, "--runs", strconv.Itoa(runs))
+		args := []string{"store", "--data", data, "--measure", m.name, "--runs", strconv.Itoa(runs)}
+		if now != "" {
+			args = append(args, "--now", now)
+		}
+		cmd := exec.CommandContext(ctx, self, args...)
 		cmd.Stdout, cmd.Stderr = &buf, stderr
 		runErr := cmd.Run()
 		var r measured
@@ -170,7 +179,11 @@ func runMeasures(ctx context.Context, data string, ms []measure, runs int, stdou
 		if r.HWM > 0 {
 			rss = fmt.Sprintf("%d MB", (r.HWM+(1<<19))>>20)
 		}
-		fmt.Fprintf(stdout, "| %s | %d | %s | %s | %s |\n", m.name, r.Rows, round(r.Times[0]), round(r.Times[(len(r.Times)-1)/2]), rss)
+		cpu := "–"
+		if len(r.CPU) > 0 && slices.Min(r.CPU) > 0 {
+			cpu = round(slices.Min(r.CPU)).String()
+		}
+		fmt.Fprintf(stdout, "| %s | %d | %s | %s | %s | %s |\n", m.name, r.Rows, round(r.Times[0]), round(r.Times[(len(r.Times)-1)/2]), cpu, rss)
 	}
 	return fail
 }

@@ -18,7 +18,7 @@ import (
 // of a data folder, e.g. the 100,000-case store of cmd/cli's
 // TestMakeRegisterStore:
 //
-//	go run ./cmd/bvntd-bench store --data DIR [--runs 20]
+//	go run ./cmd/bvntd-bench store --data DIR [--runs 20] [--now 2030-12-15T09:00]
 //
 // It prints p50 and p95 of each call over the runs (after one warm-up run),
 // in a Markdown table; then, unless --reports=false, the province's
@@ -34,27 +34,37 @@ func runStore(args []string, stdout, stderr io.Writer) int {
 	reports := fs.Bool("reports", true, "also time the province's reports, each in a process of its own")
 	reportRuns := fs.Int("report-runs", 3, "timed runs of each report")
 	measureName := fs.String("measure", "", "run this one report's measure and print it as JSON (the child process)")
+	nowFlag := fs.String("now", "", "the laptop's clock, YYYY-MM-DDTHH:MM in Vietnam (a province store of bvntd-bench province: 2030-12-15T09:00); default the real time")
 	if err := fs.Parse(args); err != nil || *data == "" || *runs < 1 || *reportRuns < 1 {
-		fmt.Fprintln(stderr, "usage: bvntd-bench store --data DIR [--runs 20] [--calls=false] [--reports=false] [--report-runs 3]")
+		fmt.Fprintln(stderr, "usage: bvntd-bench store --data DIR [--runs 20] [--calls=false] [--reports=false] [--report-runs 3] [--now YYYY-MM-DDTHH:MM]")
 		return 2
+	}
+	clock := app.WallClock
+	if *nowFlag != "" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", *nowFlag, app.ICT)
+		if err != nil {
+			fmt.Fprintf(stderr, "--now: %v\n", err)
+			return 2
+		}
+		clock = func() time.Time { return t }
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx := context.Background()
-	db, refs, err := cli.OpenStore(ctx, *data, app.WallClock)
+	db, refs, err := cli.OpenStore(ctx, *data, clock)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	defer db.Close()
 	if *measureName != "" {
-		return runMeasure(ctx, provinceReportMeasures(db, refs, app.WallClock()), *measureName, *runs, stdout)
+		return runMeasure(ctx, provinceReportMeasures(db, refs, clock()), *measureName, *runs, stdout)
 	}
 	n, err := db.CountCases(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	now := app.WallClock()
+	now := clock()
 	calls := []struct {
 		name string
 		fn   func() (int, error)
@@ -126,7 +136,7 @@ func runStore(args []string, stdout, stderr io.Writer) int {
 	if !*reports {
 		return 0
 	}
-	return runMeasures(ctx, *data, provinceReportMeasures(db, refs, now), *reportRuns, stdout, stderr)
+	return runMeasures(ctx, *data, *nowFlag, provinceReportMeasures(db, refs, now), *reportRuns, stdout, stderr)
 }
 
 func round(d time.Duration) time.Duration {
