@@ -147,7 +147,13 @@ func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case
 	// rows come at once instead of after a sort of the whole register.
 	// The index columns, and the facts from the whole record: the
 	// register prints them ("Nội dung"), so that it can be imported again.
-	query := `SELECT ` + listCaseColumns + `, coalesce(json_extract(d.fields, '$.summary'), '')
+	// And the personal values the list columns leave out, which a masked
+	// register scrubs from the summary all the same (app.ScrubCaseText):
+	// the representative's name, the old address, the birth date.
+	query := `SELECT ` + listCaseColumns + `, coalesce(json_extract(d.fields, '$.summary'), ''),
+		coalesce(json_extract(d.fields, '$.representative_name'), ''),
+		coalesce(json_extract(d.fields, '$.consumer_old_address'), ''),
+		coalesce(json_extract(d.fields, '$.consumer_birth_date'), '')
 		FROM case_list c JOIN cases d ON d.id = c.id
 		WHERE c.unit_code = ? AND ` + cond + ` ORDER BY c.received_at, c.number, c.id`
 	// One goroutine reads the next batch of cases and their steps while
@@ -190,12 +196,12 @@ func (r *Register) Each(ctx context.Context, units []string, fn func(c *app.Case
 			}
 			defer rows.Close()
 			for rows.Next() {
-				var summary string
-				c, err := scanListCase(withSummary{rows, &summary})
-				c.Summary = summary
+				var summary, rep, oldAddr, birth string
+				c, err := scanListCase(withExtra{rows, []any{&summary, &rep, &oldAddr, &birth}})
 				if err != nil {
 					return err
 				}
+				c.Summary, c.RepresentativeName, c.ConsumerOldAddress, c.ConsumerBirthDate = summary, rep, oldAddr, birth
 				batch = append(batch, c)
 				if len(batch) == registerBatch {
 					if err := send(); err != nil {
@@ -311,13 +317,13 @@ func (r *Register) Data() *app.KPIData {
 	return &app.KPIData{Now: r.Now, Units: r.Units, SlaRules: r.SlaRules, Calendar: r.Calendar}
 }
 
-// withSummary scans the index columns of a case (scanListCase) followed
-// by its summary.
-type withSummary struct {
-	rows    *sql.Rows
-	summary *string
+// withExtra scans the index columns of a case (scanListCase) followed by
+// extra.
+type withExtra struct {
+	rows  *sql.Rows
+	extra []any
 }
 
-func (s withSummary) Scan(dst ...any) error {
-	return s.rows.Scan(append(dst, s.summary)...)
+func (s withExtra) Scan(dst ...any) error {
+	return s.rows.Scan(append(dst, s.extra...)...)
 }
