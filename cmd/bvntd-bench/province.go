@@ -345,10 +345,18 @@ func dashboard(ctx context.Context, e *provinceEnv, unit string) (func(int) (int
 	}, nil
 }
 
-// export runs `bvntd export --report report` into a file.
+// export runs `bvntd export --report report` into a file, on the store
+// as a clean close left it (the bench's own, marked as the window's and
+// each command's close marks it: the command does not read the whole file
+// first).
 func export(e *provinceEnv, report string, args ...string) func(int) (int, error) {
 	return func(int) (int, error) {
-		e.db.Close()
+		if err := e.db.Close(); err != nil {
+			return 0, err
+		}
+		if err := cli.MarkClosed(e.dir); err != nil {
+			return 0, err
+		}
 		out := filepath.Join(e.work, "export-"+report+".xlsx")
 		m := &cli.Main{Stdout: io.Discard, Stderr: io.Discard, Now: e.clock()}
 		err := m.Run(context.Background(), append([]string{"export", "--data", e.dir, "--report", report, "--out", out}, args...))
