@@ -35,7 +35,7 @@ import (
 // fresh provincial device running `bvntd sync` against `bvntd-server
 // serve` (a child process) through the link simulator, once per link.
 //
-//	go run ./cmd/bvntd-bench province-pull --laptop DIR --work DIR [--link loopback,2mbit] [--server-bin BIN] [--batch 500] [--cpuprofile PREFIX]
+//	go run ./cmd/bvntd-bench province-pull --laptop DIR --work DIR [--link loopback,2mbit] [--communes N] [--server-bin BIN] [--batch 500] [--cpuprofile PREFIX]
 //
 // The laptop store is the one `bvntd-bench province` builds
 // (province_gen.go); it is only read.
@@ -49,8 +49,9 @@ func runProvincePull(args []string, stdout, stderr io.Writer) int {
 	batch := fs.Int("batch", 500, "mutations per ApplyPush while building the server store")
 	cpuprofile := fs.String("cpuprofile", "", "profile this process (the client) during each pull into PREFIX.<link>.pprof")
 	keep := fs.Bool("keep", false, "keep the pulled device's folder (it is as large as the store)")
-	if err := fs.Parse(args); err != nil || *laptop == "" || *work == "" || *batch < 1 || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: bvntd-bench province-pull --laptop DIR --work DIR [--link loopback,2mbit] [--server-bin BIN] [--batch 500] [--cpuprofile PREFIX] [--keep]")
+	communes := fs.Int("communes", 0, "only the first N communes of the laptop store (by code; 0: all), when the whole province's server store does not fit on the disk")
+	if err := fs.Parse(args); err != nil || *laptop == "" || *work == "" || *batch < 1 || *communes < 0 || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: bvntd-bench province-pull --laptop DIR --work DIR [--link loopback,2mbit] [--server-bin BIN] [--batch 500] [--communes N] [--cpuprofile PREFIX] [--keep]")
 		return 2
 	}
 	var names []string
@@ -64,7 +65,7 @@ func runProvincePull(args []string, stdout, stderr io.Writer) int {
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx := context.Background()
-	pp := &provincePull{laptop: *laptop, work: *work, batch: *batch, log: stderr, cpuprofile: *cpuprofile, keep: *keep}
+	pp := &provincePull{laptop: *laptop, work: *work, batch: *batch, log: stderr, cpuprofile: *cpuprofile, keep: *keep, communes: *communes}
 	built, err := pp.ensureServer(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -111,13 +112,15 @@ type provincePull struct {
 	log                     io.Writer
 	cpuprofile              string
 	keep                    bool
+	communes                int       // the first N communes only (0: all)
 	now                     time.Time // the laptop store's clock: its latest change
 }
 
 // serverBuilt is what the kept server store's mark says.
 type serverBuilt struct {
 	Laptop    string           `json:"laptop"`
-	Records   map[string]int64 `json:"records"` // by entity
+	Communes  int              `json:"communes"` // the first N communes only (0: all)
+	Records   map[string]int64 `json:"records"`  // by entity
 	Mutations int64            `json:"mutations"`
 	Pushes    int64            `json:"pushes"`
 	Devices   int              `json:"devices"` // one per commune
@@ -128,8 +131,14 @@ type serverBuilt struct {
 
 const serverBuiltMark = "server-built.json"
 
-func (pp *provincePull) serverDir() string { return filepath.Join(pp.work, "province-server") }
-func (pp *provincePull) serverDB() string  { return filepath.Join(pp.serverDir(), "server.sqlite") }
+func (pp *provincePull) serverDir() string {
+	if pp.communes > 0 {
+		return filepath.Join(pp.work, fmt.Sprintf("province-server-c%d", pp.communes))
+	}
+	return filepath.Join(pp.work, "province-server")
+}
+
+func (pp *provincePull) serverDB() string { return filepath.Join(pp.serverDir(), "server.sqlite") }
 
 // openLaptop opens the laptop store read only: nothing of it changes.
 func openLaptop(dir string) (*sql.DB, error) {
@@ -185,7 +194,7 @@ func (pp *provincePull) ensureServer(ctx context.Context) (*serverBuilt, error) 
 	}
 	if b, err := os.ReadFile(filepath.Join(pp.serverDir(), serverBuiltMark)); err == nil {
 		var built serverBuilt
-		if err := json.Unmarshal(b, &built); err == nil && built.Laptop == abs {
+		if err := json.Unmarshal(b, &built); err == nil && built.Laptop == abs && built.Communes == pp.communes {
 			fmt.Fprintf(pp.log, "province-pull: reusing the server store %s (built in %s)\n", pp.serverDB(), dur(time.Duration(built.BuildMS)*time.Millisecond))
 			pp.now = built.Now
 			return &built, nil
@@ -207,7 +216,7 @@ func (pp *provincePull) ensureServer(ctx context.Context) (*serverBuilt, error) 
 		return nil, err
 	}
 	built.BuildMS = time.Since(start).Milliseconds()
-	built.Laptop, built.Now = abs, pp.now
+	built.Laptop, built.Now, built.Communes = abs, pp.now, pp.communes
 	if fi, err := os.Stat(pp.serverDB()); err == nil {
 		built.Bytes = fi.Size()
 	}
@@ -257,6 +266,11 @@ func (pp *provincePull) buildServer(ctx context.Context) (*serverBuilt, error) {
 
 	b := &serverBuilder{st: st, now: pp.now, batch: pp.batch, devices: map[string]string{}, pending: map[string][]syncproto.Mutation{},
 		built: &serverBuilt{Records: map[string]int64{}}, log: pp.log}
+	if pp.communes > 0 {
+		if b.only, err = firstCommunes(ctx, src, pp.communes); err != nil {
+			return nil, err
+		}
+	}
 	for _, t := range laptopTables {
 		if err := b.pushTable(ctx, src, t.entity, `SELECT id, fields FROM `+t.table); err != nil {
 			return nil, err
@@ -294,13 +308,36 @@ func (pp *provincePull) buildServer(ctx context.Context) (*serverBuilt, error) {
 	return b.built, nil
 }
 
+// firstCommunes returns the first n communes of the laptop store's
+// cases, by code.
+func firstCommunes(ctx context.Context, src *sql.DB, n int) (map[string]bool, error) {
+	rows, err := src.QueryContext(ctx, `SELECT DISTINCT unit_code FROM case_list ORDER BY unit_code LIMIT ?`, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		out[u] = true
+	}
+	if len(out) < n {
+		return nil, fmt.Errorf("the laptop store's cases are of %d communes, fewer than %d", len(out), n)
+	}
+	return out, rows.Err()
+}
+
 type serverBuilder struct {
 	st      *serverstore.Store
 	now     time.Time
 	batch   int
 	devices map[string]string // commune → device id
 	pending map[string][]syncproto.Mutation
-	seq     int64 // the stamps' counter, across devices
+	seq     int64           // the stamps' counter, across devices
+	only    map[string]bool // the communes pushed (nil: all)
 	built   *serverBuilt
 	log     io.Writer
 }
@@ -344,6 +381,9 @@ func (b *serverBuilder) pushTable(ctx context.Context, src *sql.DB, entity, quer
 		var unit string
 		if err := json.Unmarshal(fields["unit_code"], &unit); err != nil || unit == "" {
 			return fmt.Errorf("laptop %s %s: no unit_code", entity, id)
+		}
+		if b.only != nil && !b.only[unit] {
+			continue
 		}
 		b.seq++
 		// Stamps a day before the clock, a thousand a millisecond:
@@ -623,6 +663,9 @@ func (pp *provincePull) report(built *serverBuilt, results []*pullResult) string
 	fmt.Fprintf(&w, "Province first full pull · %s · %d CPU (%s)", time.Now().Format("2006-01-02 15:04"), runtime.NumCPU(), cpuModel())
 	if rev := revision(); rev != "" {
 		fmt.Fprintf(&w, " · build %s", rev)
+	}
+	if built.Communes > 0 {
+		fmt.Fprintf(&w, " · **the first %d communes only** (--communes)", built.Communes)
 	}
 	fmt.Fprintf(&w, "\n\nServer store %s: %d records of %d communes (%s) pushed from %s with serverstore.ApplyPush, %d mutations in %d pushes of ≤ %d, one device per commune; built in %s, %s on disk.\n\n",
 		pp.serverDB(), total, built.Devices, entityCounts(built.Records), built.Laptop, built.Mutations, built.Pushes, pp.batch,

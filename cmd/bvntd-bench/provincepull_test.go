@@ -24,7 +24,9 @@ func TestProvincePull(t *testing.T) {
 	quiet(t)
 	ctx := context.Background()
 	work := t.TempDir()
-	spec := provinceSpec{Communes: 3, Years: 1, Scale: 0.02, FirstYear: 2026}
+	// Two years: the generator's copies of the first year have ids the
+	// server does not take as they are (copyID).
+	spec := provinceSpec{Communes: 3, Years: 2, Scale: 0.02, FirstYear: 2026}
 	laptop, err := ensureProvince(ctx, work, spec, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -108,5 +110,34 @@ func TestProvincePull(t *testing.T) {
 	}
 	if s := out.String(); !strings.Contains(s, "| loopback (no shaping) |") || !strings.Contains(s, "built in") {
 		t.Errorf("report:\n%s", s)
+	}
+
+	// The first 2 communes only: their records, all of them.
+	two := &provincePull{laptop: laptop, work: pp.work, batch: 40, log: io.Discard, serverBin: bin, communes: 2}
+	built2, err := two.ensureServer(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err = openLaptop(laptop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var first2 int64
+	if err := src.QueryRowContext(ctx, `SELECT count(*) FROM case_list WHERE unit_code IN (SELECT DISTINCT unit_code FROM case_list ORDER BY unit_code LIMIT 2)`).Scan(&first2); err != nil {
+		t.Fatal(err)
+	}
+	if built2.Devices != 2 || built2.Records[app.EntityCase] != first2 || first2 == 0 || first2 == want[app.EntityCase] {
+		t.Errorf("first 2 communes: %d devices, %d cases; want 2 devices and %d of the %d cases", built2.Devices, built2.Records[app.EntityCase], first2, want[app.EntityCase])
+	}
+	r, err := two.pull(ctx, "loopback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Records[app.EntityCase] != first2 {
+		t.Errorf("first 2 communes: the device holds %d cases, want %d", r.Records[app.EntityCase], first2)
+	}
+	if _, err := os.Stat(pp.serverDB()); err != nil {
+		t.Errorf("the whole province's server store is gone: %v", err)
 	}
 }
