@@ -122,11 +122,16 @@ type serverBuilt struct {
 	Communes  int              `json:"communes"` // the first N communes only (0: all)
 	Records   map[string]int64 `json:"records"`  // by entity
 	Mutations int64            `json:"mutations"`
-	Pushes    int64            `json:"pushes"`
-	Devices   int              `json:"devices"` // one per commune
-	BuildMS   int64            `json:"build_ms"`
-	Now       time.Time        `json:"now"`
-	Bytes     int64            `json:"bytes"` // the database file after the build
+	// Rejected are the records the server refused (by code and message),
+	// as it would refuse them from a laptop: the generator's copies of
+	// earlier years shift dates by whole years, which makes, say, a 29
+	// February that does not exist.
+	Rejected map[string]int64 `json:"rejected,omitempty"`
+	Pushes   int64            `json:"pushes"`
+	Devices  int              `json:"devices"` // one per commune
+	BuildMS  int64            `json:"build_ms"`
+	Now      time.Time        `json:"now"`
+	Bytes    int64            `json:"bytes"` // the database file after the build
 }
 
 const serverBuiltMark = "server-built.json"
@@ -264,7 +269,7 @@ func (pp *provincePull) buildServer(ctx context.Context) (*serverBuilt, error) {
 	}
 	defer st.Close()
 
-	b := &serverBuilder{st: st, now: pp.now, batch: pp.batch, devices: map[string]string{}, pending: map[string][]syncproto.Mutation{},
+	b := &serverBuilder{st: st, now: pp.now, batch: pp.batch, devices: map[string]string{}, applied: map[string]int64{}, pending: map[string][]syncproto.Mutation{},
 		built: &serverBuilt{Records: map[string]int64{}}, log: pp.log}
 	if pp.communes > 0 {
 		if b.only, err = firstCommunes(ctx, src, pp.communes); err != nil {
@@ -338,6 +343,7 @@ type serverBuilder struct {
 	pending map[string][]syncproto.Mutation
 	seq     int64           // the stamps' counter, across devices
 	only    map[string]bool // the communes pushed (nil: all)
+	applied map[string]int64
 	built   *serverBuilt
 	log     io.Writer
 }
@@ -407,8 +413,8 @@ func (b *serverBuilder) pushTable(ctx context.Context, src *sql.DB, entity, quer
 			return err
 		}
 	}
-	b.built.Records[entity] = n
-	fmt.Fprintf(b.log, "province-pull:   %d %s records pushed (%d mutations so far)\n", n, entity, b.built.Mutations)
+	b.built.Records[entity] = b.applied[entity]
+	fmt.Fprintf(b.log, "province-pull:   %d %s records pushed, %d applied (%d mutations so far)\n", n, entity, b.applied[entity], b.built.Mutations)
 	return nil
 }
 
@@ -465,7 +471,15 @@ func (b *serverBuilder) flush(ctx context.Context, unit string) error {
 		return fmt.Errorf("push of %d mutations of %s: %w", len(muts), unit, err)
 	}
 	for i, r := range res {
-		if r.Status != syncproto.StatusApplied && r.Status != syncproto.StatusDuplicate {
+		switch r.Status {
+		case syncproto.StatusApplied, syncproto.StatusDuplicate:
+			b.applied[muts[i].Entity]++
+		case syncproto.StatusRejected:
+			if b.built.Rejected == nil {
+				b.built.Rejected = map[string]int64{}
+			}
+			b.built.Rejected[muts[i].Entity+": "+r.Code+": "+r.Message]++
+		default:
 			return fmt.Errorf("%s %s of %s: %s %s: %s", muts[i].Entity, muts[i].RecordID, unit, r.Status, r.Code, r.Message)
 		}
 	}
@@ -670,6 +684,13 @@ func (pp *provincePull) report(built *serverBuilt, results []*pullResult) string
 	fmt.Fprintf(&w, "\n\nServer store %s: %d records of %d communes (%s) pushed from %s with serverstore.ApplyPush, %d mutations in %d pushes of ≤ %d, one device per commune; built in %s, %s on disk.\n\n",
 		pp.serverDB(), total, built.Devices, entityCounts(built.Records), built.Laptop, built.Mutations, built.Pushes, pp.batch,
 		dur(time.Duration(built.BuildMS)*time.Millisecond), kb(built.Bytes))
+	if len(built.Rejected) > 0 {
+		fmt.Fprintf(&w, "The server refused, as it would from a laptop:\n\n")
+		for _, k := range slices.Sorted(mapKeys(built.Rejected)) {
+			fmt.Fprintf(&w, "- %d × %s\n", built.Rejected[k], k)
+		}
+		fmt.Fprintln(&w)
+	}
 	fmt.Fprintln(&w, "| link | wall | CPU client | CPU server | down | up | requests push / pull | records pulled (limited) | client peak RSS | server peak RSS | device store |")
 	fmt.Fprintln(&w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range results {

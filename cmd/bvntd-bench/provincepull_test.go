@@ -70,8 +70,8 @@ func TestProvincePull(t *testing.T) {
 		}
 		total += n
 	}
-	if built.Mutations != total || built.Devices != spec.Communes {
-		t.Errorf("built with %d mutations by %d devices; want %d by %d", built.Mutations, built.Devices, total, spec.Communes)
+	if built.Mutations != total || built.Devices != spec.Communes || len(built.Rejected) > 0 {
+		t.Errorf("built with %d mutations by %d devices, rejected %v; want %d by %d, none rejected", built.Mutations, built.Devices, built.Rejected, total, spec.Communes)
 	}
 
 	for _, link := range []string{"loopback", "2mbit"} {
