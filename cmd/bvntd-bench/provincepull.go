@@ -313,6 +313,22 @@ func (pp *provincePull) buildServer(ctx context.Context) (*serverBuilt, error) {
 	return b.built, nil
 }
 
+// quickUnit returns the unit_code of a stored fields document without
+// decoding it, or "" if it is not written as the store writes it.
+func quickUnit(raw []byte) string {
+	const key = `"unit_code":"`
+	i := bytes.Index(raw, []byte(key))
+	if i < 0 {
+		return ""
+	}
+	rest := raw[i+len(key):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return string(rest[:j])
+}
+
 // firstCommunes returns the first n communes of the laptop store's
 // cases, by code.
 func firstCommunes(ctx context.Context, src *sql.DB, n int) (map[string]bool, error) {
@@ -363,6 +379,9 @@ func (b *serverBuilder) pushTable(ctx context.Context, src *sql.DB, entity, quer
 		var raw []byte
 		if err := rows.Scan(&id, &raw); err != nil {
 			return err
+		}
+		if u := quickUnit(raw); b.only != nil && u != "" && !b.only[u] {
+			continue // another commune's, seen without decoding it
 		}
 		copied := bytes.Contains(raw, []byte("~y"))
 		if copied {
