@@ -8,6 +8,7 @@
 //	go run ./cmd/bvntd-bench [--cases 10000] [--scenarios a,b,c,d,d128k,e256,b256,b128k] [--out FILE.md] [--cpuprofile PREFIX]
 //	go run ./cmd/bvntd-bench load --devices N [--duration 60s] [--db PATH]   (load.go)
 //	go run ./cmd/bvntd-bench store --data DIR [--runs 20]                   (store.go)
+//	go run ./cmd/bvntd-bench province-pull --laptop DIR --work DIR           (provincepull.go)
 //
 // Each scenario gets a fresh server and fresh devices; the demo cases are
 // generated once and copied. Only the `sync` command is timed.
@@ -37,6 +38,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(args) > 0 && args[0] == "province" {
 		return runProvince(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "province-pull" {
+		return runProvincePull(args[1:], stdout, stderr)
 	}
 	if len(args) > 0 && args[0] == "store" {
 		return runStore(args[1:], stdout, stderr)
