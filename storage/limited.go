@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"bvntd/app"
 )
@@ -40,8 +41,74 @@ func limitedKeys(ctx context.Context, q querier) (map[string]bool, error) {
 	return out, rows.Err()
 }
 
-// markLimited records whether the stored record r came limited; set is
-// limitedKeys, kept up to date.
+// limitedOf returns which of the records of entity named ids the store
+// holds limited, keyed limitedKey, looked up by key (a few hundred at a
+// time) — not limitedKeys: a provincial laptop's limited_records grows to
+// hundreds of thousands of rows, and reading them all for each pulled
+// page made a province's first pull quadratic (84% of its CPU at 20
+// communes: bvntd-bench province-pull, issue 22).
+func limitedOf(ctx context.Context, q querier, entity string, ids []string, into map[string]bool) error {
+	const chunk = 500
+	for len(ids) > 0 {
+		n := min(len(ids), chunk)
+		args := make([]any, 0, n+1)
+		args = append(args, entity)
+		for _, id := range ids[:n] {
+			args = append(args, id)
+		}
+		ids = ids[n:]
+		rows, err := q.QueryContext(ctx, "SELECT id FROM limited_records WHERE entity = ? AND id IN (?"+strings.Repeat(", ?", n-1)+")", args...)
+		if err != nil {
+			return fmt.Errorf("read limited_records: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			into[limitedKey(entity, id)] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// limitedOfPages is limitedOf for every record of pages.
+func limitedOfPages(ctx context.Context, q querier, pages []app.PulledPage) (map[string]bool, error) {
+	byEntity := map[string][]string{}
+	for _, p := range pages {
+		for _, r := range p.Records {
+			byEntity[r.Entity] = append(byEntity[r.Entity], r.ID)
+		}
+	}
+	out := map[string]bool{}
+	for entity, ids := range byEntity {
+		if err := limitedOf(ctx, q, entity, ids, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// limitedSet is which of the records of entity named ids the store holds
+// limited: looked up by key for a page of a list, or the whole table read
+// once for a long listing.
+func limitedSet(ctx context.Context, q querier, entity string, ids []string) (map[string]bool, error) {
+	if len(ids) > 5000 {
+		return limitedKeys(ctx, q)
+	}
+	out := map[string]bool{}
+	return out, limitedOf(ctx, q, entity, ids, out)
+}
+
+// markLimited records whether the stored record r came limited; set
+// holds r's key if the store holds it limited (limitedOfPages), kept up to
+// date.
 func markLimited(ctx context.Context, tx *sql.Tx, r app.PulledRecord, set map[string]bool) error {
 	key := limitedKey(r.Entity, r.ID)
 	switch {
@@ -104,7 +171,11 @@ func refuseLimited(ctx context.Context, q querier, entity, id string, changes ma
 
 // markLimitedCases sets Limited on the cases the store holds limited.
 func (db *DB) markLimitedCases(ctx context.Context, cs []app.Case) error {
-	set, err := limitedKeys(ctx, db.r)
+	ids := make([]string, len(cs))
+	for i := range cs {
+		ids[i] = cs[i].ID
+	}
+	set, err := limitedSet(ctx, db.r, app.EntityCase, ids)
 	if err != nil || len(set) == 0 {
 		return err
 	}

@@ -172,7 +172,11 @@ func ListRecords[T any, P interface {
 		}
 	}
 	if _, personal := app.PersonalFieldsOf[zero.Entity()]; personal && len(out) > 0 {
-		set, err := limitedKeys(ctx, db.r)
+		ids := make([]string, len(out))
+		for i := range out {
+			ids[i] = P(&out[i]).Head().ID
+		}
+		set, err := limitedSet(ctx, db.r, zero.Entity(), ids)
 		if err != nil {
 			return nil, err
 		}

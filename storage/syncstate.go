@@ -65,7 +65,7 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 		if err != nil {
 			return err
 		}
-		limited, err := limitedKeys(ctx, tx)
+		limited, err := limitedOfPages(ctx, tx, pages)
 		if err != nil {
 			return err
 		}
