@@ -84,7 +84,8 @@ func TestProvincePull(t *testing.T) {
 				t.Errorf("%s: the device holds %d %s records, want %d", link, r.Records[e], e, n)
 			}
 		}
-		if r.Down < total*50 || r.Pulls == 0 || r.CPU <= 0 || r.ServerCPU <= 0 || r.ClientRSS <= 0 {
+		// The server's CPU is read in clock ticks (10 ms): a small pull may take less.
+		if r.Down < total*50 || r.Pulls == 0 || r.CPU <= 0 || r.ServerCPU < 0 || r.ClientRSS <= 0 {
 			t.Errorf("%s: %s down in %d pulls, CPU %v + %v, RSS %d", link, kb(r.Down), r.Pulls, r.CPU, r.ServerCPU, r.ClientRSS)
 		}
 		if _, err := os.Stat(filepath.Join(pp.work, "pull-"+link)); !os.IsNotExist(err) {

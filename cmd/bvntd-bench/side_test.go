@@ -45,7 +45,9 @@ func TestSide(t *testing.T) {
 		if r.Err != nil {
 			t.Fatalf("%s: %v", r.Scenario.Name, r.Err)
 		}
-		if r.CPU <= 0 || r.ServerCPU <= 0 {
+		// The child's CPU is read from /proc in clock ticks (10 ms): a
+		// sync of a few edits (c) may take less than one.
+		if r.CPU <= 0 || r.ServerCPU < 0 || r.Scenario.Name == "a" && r.ServerCPU == 0 {
 			t.Errorf("%s: client CPU %v, server CPU %v", r.Scenario.Name, r.CPU, r.ServerCPU)
 		}
 	}
