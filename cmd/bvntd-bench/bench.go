@@ -430,15 +430,11 @@ func (b *Bench) timedSync(s *Scenario, dev *device, link *netsim.Link) (*Result,
 	hc.Transport = &recordingTransport{next: hc.Transport, rec: rec}
 
 	if b.cfg.CPUProfile != "" {
-		f, err := os.Create(b.cfg.CPUProfile + "." + s.Name + ".pprof")
+		stop, err := startCPUProfile(b.cfg.CPUProfile + "." + s.Name + ".pprof")
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return nil, err
-		}
-		defer pprof.StopCPUProfile()
+		defer stop()
 	}
 	if b.cfg.Trace != "" {
 		f, err := os.Create(b.cfg.Trace + "." + s.Name + ".trace")
@@ -933,4 +929,24 @@ func passWord(ok bool) string {
 		return "PASS"
 	}
 	return "MISS"
+}
+
+// startCPUProfile profiles this process into the file path until the
+// returned function is called (once or more).
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		})
+	}, nil
 }

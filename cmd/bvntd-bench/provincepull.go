@@ -14,7 +14,6 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -565,16 +564,12 @@ func (pp *provincePull) pull(ctx context.Context, linkName string) (*pullResult,
 	rec := &recorder{}
 	hc := link.Client(10 * time.Minute)
 	hc.Transport = &recordingTransport{next: hc.Transport, rec: rec}
+	stopProfile := func() {}
 	if pp.cpuprofile != "" {
-		f, err := os.Create(pp.cpuprofile + "." + linkName + ".pprof")
-		if err != nil {
+		if stopProfile, err = startCPUProfile(pp.cpuprofile + "." + linkName + ".pprof"); err != nil {
 			return nil, err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return nil, err
-		}
-		defer pprof.StopCPUProfile()
+		defer stopProfile()
 	}
 	debug.FreeOSMemory()
 	reset := resetPeakRSS()
@@ -589,9 +584,7 @@ func (pp *provincePull) pull(ctx context.Context, linkName string) (*pullResult,
 		r.ClientRSS = selfMaxRSS()
 	}
 	hc.CloseIdleConnections()
-	if pp.cpuprofile != "" {
-		pprof.StopCPUProfile()
-	}
+	stopProfile()
 	var sync Result
 	rec.fill(&sync, start, end)
 	r.Pushes, r.Pulls, r.PullPhase, r.PushPhase = sync.Pushes, sync.Pulls, sync.Pull, sync.Push
