@@ -49,6 +49,7 @@ func runProvinceWith(args []string, stdout, stderr io.Writer, inproc bool) int {
 	runs := fs.Int("runs", 20, "timed runs of each quick measurement (after one warm-up)")
 	only := fs.String("only", "", "run only these measurements (names separated by ;)")
 	child := fs.Bool("child", false, "print the result as JSON (the parent's child process)")
+	cpuprofile := fs.String("cpuprofile", "", "with --only NAME --child: profile the timed runs into this file")
 	fs.BoolVar(&inproc, "inproc", inproc, "measure in this process, not a child process each")
 	if err := fs.Parse(args); err != nil || *work == "" || *communes < 1 || *years < 1 || *scale <= 0 || *runs < 1 {
 		fmt.Fprintln(stderr, "usage: bvntd-bench province --work DIR [--communes 102] [--years 5] [--scale 1.0] [--runs 20] [--only NAME;…] [--inproc]")
@@ -62,7 +63,7 @@ func runProvinceWith(args []string, stdout, stderr io.Writer, inproc bool) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	env := &provinceEnv{dir: dir, now: spec.now(), runs: *runs, work: *work}
+	env := &provinceEnv{dir: dir, now: spec.now(), runs: *runs, work: *work, cpuprofile: *cpuprofile}
 	if *child {
 		res, err := env.measure(ctx, *only)
 		if err != nil {
@@ -146,11 +147,12 @@ func runProvinceWith(args []string, stdout, stderr io.Writer, inproc bool) int {
 
 // provinceEnv is what the measurements run on.
 type provinceEnv struct {
-	dir, work string
-	now       time.Time
-	runs      int
-	db        *storage.DB // opened once, for the measurements that need it
-	refs      *app.RefData
+	dir, work  string
+	now        time.Time
+	runs       int
+	cpuprofile string      // --cpuprofile: the timed runs are profiled into it
+	db         *storage.DB // opened once, for the measurements that need it
+	refs       *app.RefData
 }
 
 func (e *provinceEnv) clock() func() time.Time { return func() time.Time { return e.now } }
@@ -419,6 +421,13 @@ func (e *provinceEnv) measure(ctx context.Context, name string) (provinceResult,
 		}
 	}
 	res := provinceResult{Name: name, Runs: runs, Target: m.target}
+	if e.cpuprofile != "" {
+		stop, err := startCPUProfile(e.cpuprofile)
+		if err != nil {
+			return provinceResult{}, err
+		}
+		defer stop()
+	}
 	ds := make([]time.Duration, runs)
 	for r := range ds {
 		start := time.Now()
