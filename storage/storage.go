@@ -110,7 +110,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	removeStaleCopies(filepath.Dir(path))
 	uri := fileURI(path)
 	// The writer leaves the log's checkpoints to db.ckpt (sqlitefile.Checkpointer).
-	w, err := sql.Open("sqlite", uri+"?"+dsnCommon+"&_txlock=immediate&"+sqlitefile.NoAutoCheckpoint)
+	w, err := sql.Open("sqlite", uri+"?"+dsnCommon+"&_txlock=immediate&"+sqlitefile.NoAutoCheckpoint+"&"+sqlitefile.WriterMemory)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

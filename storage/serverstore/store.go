@@ -42,7 +42,7 @@ const applicationID = 0x42564e53
 // dsnParams are set on every connection of the writer.
 // The log is copied back by a checkpointer of its own (sqlitefile.Checkpointer),
 // not inside a commit.
-const dsnParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&" + sqlitefile.NoAutoCheckpoint
+const dsnParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&" + sqlitefile.NoAutoCheckpoint + "&" + sqlitefile.WriterMemory
 
 // readerParams are set on every connection of the reader pool.
 const readerParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)"
