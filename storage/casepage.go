@@ -723,11 +723,18 @@ func (db *DB) selection(ctx context.Context, idx *listIndex, q app.CaseQuery, f 
 	if q.HideRestricted {
 		hide |= fRestricted
 	}
+	// The entries are counted and chosen in their own order (the newest
+	// first), which reads them one after another; in another order (by
+	// name, by deadline) the chosen ones are then taken in that order:
+	// going through the entries in it would read each from elsewhere in
+	// memory (a province's: 23 → ~5 ms).
+	var chosen []bool
+	if order != nil {
+		chosen = make([]bool, len(idx.entries))
+	}
+	n := 0
 	for k := range idx.entries {
 		i := int32(k)
-		if order != nil {
-			i = order[k]
-		}
 		e := &idx.entries[i]
 		if e.flags&hide != 0 || mask != nil && !mask[i] {
 			continue
@@ -743,7 +750,20 @@ func (db *DB) selection(ctx context.Context, idx *listIndex, q app.CaseQuery, f 
 		if (wStatus < 0 || int(e.status) == wStatus) && (wSector < 0 || int(e.sector) == wSector) &&
 			(wKind < 0 || int(e.kind) == wKind) && (!f.Overdue || overdue) && (due.IsZero() || dueBy) &&
 			(!f.Vulnerable || vulnerable) && (!f.OnlineNew || online) && period {
-			sel.shown = append(sel.shown, i)
+			if chosen != nil {
+				chosen[i] = true
+				n++
+			} else {
+				sel.shown = append(sel.shown, i)
+			}
+		}
+	}
+	if n > 0 {
+		sel.shown = make([]int32, 0, n)
+		for _, i := range order {
+			if chosen[i] {
+				sel.shown = append(sel.shown, i)
+			}
 		}
 	}
 	for cell, c := range hist {
