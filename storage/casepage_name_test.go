@@ -125,15 +125,69 @@ func BenchmarkNameOrderOfIndex(b *testing.B) {
 		}
 	}
 	names = names[:6660]
-	idx := &listIndex{entries: make([]listEntry, 300_000)}
-	var nameBytes []byte
-	for i := range idx.entries {
-		idx.entries[i].name = int32(len(nameBytes))
-		nameBytes = append(nameBytes, names[rng.IntN(len(names))]...)
-	}
+	idx, nameBytes := benchListIndex(rng, names)
 	for b.Loop() {
 		idx.nameBytes = nameBytes // nameOrder lets them go
 		nameOrder(idx)
+	}
+}
+
+// benchListIndex is a list index of a province's 300,000 entries, their
+// consumer names drawn from names, in 3 statuses, 4 sectors and 2 kinds,
+// over 5 years, a few flagged; and the names' bytes.
+func benchListIndex(rng *rand.Rand, names []string) (*listIndex, []byte) {
+	idx := &listIndex{entries: make([]listEntry, 300_000)}
+	for _, s := range []string{app.StatusReceived, app.StatusInProgress, app.StatusClosed} {
+		idx.statuses.code(s)
+	}
+	for _, s := range []string{"thuc_pham_do_uong", "dien_tu_gia_dung", "tmdt", "khac"} {
+		idx.sectors.code(s)
+	}
+	idx.kinds.code("khieu_nai")
+	idx.kinds.code("to_cao")
+	var nameBytes []byte
+	for i := range idx.entries {
+		e := &idx.entries[i]
+		e.rowid = int64(i + 1)
+		e.day = int32(20_800 - i*5*365/len(idx.entries))
+		e.status, e.sector, e.kind = uint16(rng.IntN(3)), uint16(rng.IntN(4)), uint16(rng.IntN(2))
+		e.flags = uint8(rng.IntN(32)) & uint8(rng.IntN(32)) & (fVulnerable | fOverdue | fVoided)
+		e.name = int32(len(nameBytes))
+		nameBytes = append(nameBytes, names[rng.IntN(len(names))]...)
+	}
+	idx.nameBytes = nameBytes
+	return idx, nameBytes
+}
+
+// BenchmarkSelectionByName is the answer to the list by name of a
+// province's 300,000 entries (the order made once), without a filter and
+// with one: the entries are counted and chosen in their own order, then
+// taken in the order by name.
+func BenchmarkSelectionByName(b *testing.B) {
+	rng := rand.New(rand.NewPCG(22, 11))
+	var names []string
+	for i := range 6660 {
+		names = append(names, fmt.Sprintf("Nguyễn Văn %d", i))
+	}
+	idx, _ := benchListIndex(rng, names)
+	db, ctx := &DB{}, context.Background()
+	now := time.Date(2026, 12, 15, 9, 0, 0, 0, app.ICT)
+	if _, err := db.order(ctx, idx, app.SortName); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		f    app.CaseFilter
+	}{{"all", app.CaseFilter{}}, {"in-progress-vulnerable", app.CaseFilter{Status: app.StatusInProgress, Vulnerable: true}}} {
+		f := c.f
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				idx.sels = nil // made each time
+				if _, err := db.selection(ctx, idx, app.CaseQuery{Sort: app.SortName}, f, now); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
