@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,5 +177,15 @@ func TestCasePage_FollowsWritesPullsAndTheDay(t *testing.T) {
 	}
 	if overdue(now) != 0 || overdue(later) != 1 {
 		t.Fatalf("overdue today %d, ten days later %d; want 0 and 1", overdue(now), overdue(later))
+	}
+}
+
+// searchNumber is "-" and strings.ToLower of the number, for ASCII
+// numbers (copied once) and any other text alike.
+func TestSearchNumber_IsLowerCase(t *testing.T) {
+	for _, n := range []string{"", "28249-2026-A7K3-0012", "28261-2026-zz9q-0001", "Số-ĐẶC-BIỆT-1", "@[`{AZaz09"} {
+		if got, want := searchNumber([]byte(n)), "-"+strings.ToLower(n); got != want {
+			t.Fatalf("searchNumber(%q) = %q, want %q", n, got, want)
+		}
 	}
 }
