@@ -40,7 +40,7 @@ func (db *DB) KPIFacts(ctx context.Context, unit string) (*app.KPIData, error) {
 	lists := &app.KPIData{}
 	listed := make(chan error, 1)
 	started := false
-	facts, err := db.caseFacts(ctx, unit, rules, cal, func() {
+	facts, wait, err := db.caseFacts(ctx, unit, rules, cal, func() {
 		started = true
 		go func() { listed <- db.kpiLists(ctx, unit, lists) }()
 	})
@@ -56,61 +56,107 @@ func (db *DB) KPIFacts(ctx context.Context, unit string) (*app.KPIData, error) {
 		lists.Participants, lists.Sessions, lists.Attendance
 	d.Outreach, d.Publications, d.Narratives, d.Notices = lists.Outreach, lists.Publications, lists.Narratives, lists.Notices
 	d.Facts = facts
-	if err := db.kpiOthers(ctx, unit, d); err != nil {
+	err = db.kpiOthers(ctx, unit, d)
+	wait() // the facts computed kept, before the store may close
+	if err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
 // caseFacts reads the facts of the cases of unit ("" for all) that are not
-// voided: the cases and the steps are two cursors in the order of the
-// case ids, merged, so that one case's steps are in memory at a time.
+// voided: each case's row of case_list with its kept facts
+// (kpifacts_cache.go). The cases without them are computed from their
+// steps and kept: when they are many (the first reading, or after a pull
+// or a new calendar), the cases and all the steps are two cursors in the
+// order of the case ids, merged, so that one case's steps are in memory at
+// a time; when few, their steps are read by id after the cases.
 //
-// opened, if not nil, is called once both cursors are open.
-func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, cal *app.Calendar, opened func()) ([]app.CaseFacts, error) {
+// opened, if not nil, is called once the cursors are open. The returned
+// wait waits for the facts computed to be kept (best-effort).
+func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, cal *app.Calendar, opened func()) (_ []app.CaseFacts, wait func(), _ error) {
+	wait = func() {}
 	cond, args := `NOT c.voided`, []any(nil)
 	if unit != "" {
 		cond += ` AND c.unit_code = ?`
 		args = append(args, unit)
 	}
+	cache := db.readFactsCache(ctx, rules, cal)
 	// The slices are made at their size: growing them by appending would
 	// hold the old and the new array at once (tens of megabytes). The
 	// count is a hint: a case written meanwhile is appended all the same.
 	// It is taken before the two cursors open (the pool may have only two
 	// connections). Both cursors order by id in bytes, as Go compares.
-	var n int
+	var n, kept int
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM case_list c WHERE `+cond, args...).Scan(&n); err != nil {
-		return nil, fmt.Errorf("kpi cases: %w", err)
+		return nil, wait, fmt.Errorf("kpi cases: %w", err)
 	}
+	factsCol := `NULL`
+	if cache.usable {
+		factsCol = `(SELECT f.facts FROM case_facts f WHERE f.case_id = c.id)`
+		// How many cases have theirs, at most (a hint: those of other
+		// communes count too).
+		if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM case_facts`).Scan(&kept); err != nil {
+			return nil, wait, fmt.Errorf("kpi cases: %w", err)
+		}
+	}
+	stream := n-kept > stepsByID
 	facts := make([]app.CaseFacts, 0, n)
 	received := make([]string, 0, n) // received_at as stored, the order's first key
 	// Every fact is a column of case_list (caseIndex): no document is read,
 	// and of the columns only those the facts keep (factCaseColumns).
-	cases, err := db.r.QueryContext(ctx, `SELECT `+factCaseColumns+`
+	cases, err := db.r.QueryContext(ctx, `SELECT `+factCaseColumns+`, `+factsCol+`
 		FROM case_list c WHERE `+cond+` ORDER BY c.id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("kpi cases: %w", err)
+		return nil, wait, fmt.Errorf("kpi cases: %w", err)
 	}
 	defer cases.Close()
-	// A second connection, in a goroutine of its own, reads the steps
-	// while this one reads the cases: the two cores share the work.
-	stepQ := `SELECT ` + factStepColumns + ` FROM case_events e`
-	if unit != "" {
-		stepQ += ` WHERE e.case_id IN (SELECT c.id FROM case_list c WHERE ` + cond + `)`
-	}
-	steps, err := db.r.QueryContext(ctx, stepQ+` ORDER BY e.case_id, e.at, e.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("kpi case steps: %w", err)
-	}
-	gctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	groups := make(chan []caseSteps, 4)
+	// stepsOf returns the steps of case id when all the steps are read.
+	stepsOf := func(string) []app.CaseEvent { return nil }
 	var stepErr error
-	go func() {
-		defer close(groups)
-		defer steps.Close()
-		stepErr = readCaseSteps(gctx, steps, groups)
-	}()
+	groups := make(chan []caseSteps, 4)
+	if stream {
+		// A second connection, in a goroutine of its own, reads the steps
+		// while this one reads the cases: the two cores share the work.
+		stepQ := `SELECT ` + factStepColumns + ` FROM case_events e`
+		if unit != "" {
+			stepQ += ` WHERE e.case_id IN (SELECT c.id FROM case_list c WHERE ` + cond + `)`
+		}
+		steps, err := db.r.QueryContext(ctx, stepQ+` ORDER BY e.case_id, e.at, e.id`, args...)
+		if err != nil {
+			return nil, wait, fmt.Errorf("kpi case steps: %w", err)
+		}
+		gctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			defer close(groups)
+			defer steps.Close()
+			stepErr = readCaseSteps(gctx, steps, groups)
+		}()
+		var batch []caseSteps // the groups of steps received, not yet merged
+		more := true
+		// Groups of lower ids (cases not read: voided, or another
+		// commune's) are skipped.
+		stepsOf = func(id string) []app.CaseEvent {
+			for more {
+				for len(batch) > 0 && batch[0].id < id {
+					batch = batch[1:]
+				}
+				if len(batch) > 0 {
+					if batch[0].id == id {
+						evs := batch[0].evs
+						batch = batch[1:]
+						return evs
+					}
+					return nil
+				}
+				batch, more = <-groups
+			}
+			return nil
+		}
+	} else {
+		close(groups)
+	}
 	if opened != nil {
 		opened()
 	}
@@ -127,36 +173,19 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		}
 		return l
 	}
-	var batch []caseSteps // the groups of steps received, not yet merged
-	more := true
-	// stepsOf returns the steps of case id: groups of lower ids (cases
-	// not read: voided, or another commune's) are skipped.
-	stepsOf := func(id string) []app.CaseEvent {
-		for more {
-			for len(batch) > 0 && batch[0].id < id {
-				batch = batch[1:]
-			}
-			if len(batch) > 0 {
-				if batch[0].id == id {
-					evs := batch[0].evs
-					batch = batch[1:]
-					return evs
-				}
-				return nil
-			}
-			batch, more = <-groups
-		}
-		return nil
-	}
-	var codesCol sql.RawBytes
-	var f [factCodeFields][]byte
+	var (
+		codesCol, keptCol sql.RawBytes
+		f                 [factCodeFields][]byte
+		missing           []missingCase // cases without their facts, when not streamed
+		computed          []int         // positions of the facts computed here, to keep
+	)
 	for cases.Next() {
 		var c app.Case
-		if err := cases.Scan(&c.ID, &c.Number, &c.ConsumerName, &codesCol); err != nil {
-			return nil, err
+		if err := cases.Scan(&c.ID, &c.Number, &c.ConsumerName, &codesCol, &keptCol); err != nil {
+			return nil, wait, err
 		}
 		if !splitFields(codesCol, f[:]) {
-			return nil, fmt.Errorf("kpi cases: case %s: %d columns joined, not %d", c.ID, bytes.Count(codesCol, []byte{0x1f})+1, len(f))
+			return nil, wait, fmt.Errorf("kpi cases: case %s: %d columns joined, not %d", c.ID, bytes.Count(codesCol, []byte{0x1f})+1, len(f))
 		}
 		at := string(f[0])
 		c.ReceivedAt, c.UpdatedAt = parseTime(at), parseTime(string(f[1]))
@@ -165,16 +194,51 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		c.TransactionType, c.ForwardedTo = code(f[9]), code(f[10])
 		c.VulnerableGroups, c.IssueTypes = internList(f[11]), internList(f[12])
 		evs := stepsOf(c.ID)
-		facts = append(facts, app.NewCaseFacts(&c, evs, rules, cal))
 		received = append(received, at)
+		if keptCol != nil {
+			cf := app.CaseOnlyFacts(&c)
+			if decodeStepFacts(keptCol, &cf, code) {
+				facts = append(facts, cf)
+				continue
+			}
+		}
+		if stream {
+			facts = append(facts, app.NewCaseFacts(&c, evs, rules, cal))
+		} else {
+			facts = append(facts, app.CaseFacts{})
+			missing = append(missing, missingCase{len(facts) - 1, c})
+		}
+		computed = append(computed, len(facts)-1)
 	}
 	if err := cases.Err(); err != nil {
-		return nil, fmt.Errorf("kpi cases: %w", err)
+		return nil, wait, fmt.Errorf("kpi cases: %w", err)
 	}
+	cases.Close()
 	for range groups { // the steps of cases after the last one read
 	}
 	if stepErr != nil {
-		return nil, fmt.Errorf("kpi case steps: %w", stepErr)
+		return nil, wait, fmt.Errorf("kpi case steps: %w", stepErr)
+	}
+	if err := db.factsOfMissing(ctx, missing, facts, rules, cal); err != nil {
+		return nil, wait, err
+	}
+	missing = nil
+	if len(computed) > 0 && cache.writable {
+		// Kept meanwhile, in positions of the order read (before the
+		// sort below).
+		rows := make([]keptFacts, len(computed))
+		var buf []byte
+		for i, at := range computed {
+			start := len(buf)
+			buf = appendStepFacts(buf, &facts[at])
+			rows[i] = keptFacts{id: facts[at].ID, facts: buf[start:len(buf):len(buf)]}
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			db.storeFacts(context.WithoutCancel(ctx), cache, rows)
+		}()
+		wait = func() { <-done }
 	}
 	// KPIData's order: received, then number (ties by id, the order read).
 	// The positions are sorted, not the facts (a few hundred bytes each),
@@ -209,7 +273,7 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 			j = k
 		}
 	}
-	return facts, nil
+	return facts, wait, nil
 }
 
 // factCaseColumns are the columns of case_list (as c) the facts of a
