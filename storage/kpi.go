@@ -85,17 +85,10 @@ func (db *DB) kpiLists(ctx context.Context, unit string, d *app.KPIData) error {
 	if d.Sessions, err = ListRecords[app.TrainingSession](ctx, db, rq); err != nil {
 		return err
 	}
-	if d.Attendance, err = ListRecords[app.Attendance](ctx, db, rq); err != nil {
-		return err
-	}
 	// A province's attendance rows repeat a few thousand sessions, people,
 	// communes and officers: each text held once.
-	held := heldStrings{}
-	for i := range d.Attendance {
-		a := &d.Attendance[i]
-		for _, s := range []*string{&a.SessionID, &a.ParticipantID, &a.UnitCode, &a.Status, &a.CreatedBy, &a.UpdatedBy} {
-			*s = held.str(*s)
-		}
+	if d.Attendance, err = db.kpiAttendance(ctx, unit, heldStrings{}); err != nil {
+		return err
 	}
 	if d.Outreach, err = ListRecords[app.OutreachEvent](ctx, db, rq); err != nil {
 		return err

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -65,23 +66,177 @@ func (db *DB) KPIFacts(ctx context.Context, unit string) (*app.KPIData, error) {
 }
 
 // caseFacts reads the facts of the cases of unit ("" for all) that are not
-// voided: each case's row of case_list with its kept facts
-// (kpifacts_cache.go). The cases without them are computed from their
-// steps and kept: when they are many (the first reading, or after a pull
-// or a new calendar), the cases and all the steps are two cursors in the
-// order of the case ids, merged, so that one case's steps are in memory at
-// a time; when few, their steps are read by id after the cases.
+// voided, each with the facts kept of it (kpifacts_cache.go): for the
+// province, the kept facts alone, merged with the ids of the cases; for a
+// commune, its rows of case_list with their kept facts. The cases without
+// them are computed from their case_list row and their steps, and kept:
+// when they are few, their rows and steps are read by id; when many (the
+// first reading, or after a big pull or a new calendar), every case and
+// every step are read, two cursors in the order of the case ids, merged,
+// so that one case's steps are in memory at a time.
 //
 // opened, if not nil, is called once the cursors are open. The returned
 // wait waits for the facts computed to be kept (best-effort).
 func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, cal *app.Calendar, opened func()) (_ []app.CaseFacts, wait func(), _ error) {
 	wait = func() {}
+	r := newFactReading(rules, cal)
+	cache := db.readFactsCache(ctx, rules, cal)
+	var (
+		fs  *readFacts
+		err error
+	)
+	if unit == "" && cache.usable {
+		fs, err = db.provinceKeptFacts(ctx, r, opened)
+		if err != nil {
+			return nil, wait, err
+		}
+		opened = nil
+	}
+	if fs == nil {
+		if fs, err = db.scanCaseFacts(ctx, r, unit, cache.usable, opened); err != nil {
+			return nil, wait, err
+		}
+	}
+	if len(fs.kept) > 0 && cache.writable {
+		kept := fs.kept
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			db.storeFacts(context.WithoutCancel(ctx), cache, kept)
+		}()
+		wait = func() { <-done }
+	}
+	facts, keys, odd := fs.facts, fs.keys, fs.odd
+	fs = nil
+	// KPIData's order: received, then number (ties by id, the order read).
+	// The positions are sorted, not the facts (a few hundred bytes each),
+	// then the facts are moved once, in place (permute).
+	order := make([]int32, len(facts))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		if c := compareReceived(keys, odd, i, j); c != 0 {
+			return c
+		}
+		if c := strings.Compare(facts[i].Number, facts[j].Number); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j)
+	})
+	permute(facts, order)
+	return facts, wait, nil
+}
+
+// readFacts are the facts of the cases read, in the order of their ids,
+// with received_at as stored (the order's first key: receivedKey), and
+// the facts computed to keep.
+type readFacts struct {
+	facts []app.CaseFacts
+	keys  []int64          // receivedKey of each, or -1: in odd
+	odd   map[int32]string // received_at of the others
+	kept  []keptFacts
+}
+
+func newReadFacts(n int) *readFacts {
+	return &readFacts{facts: make([]app.CaseFacts, 0, n), keys: make([]int64, 0, n)}
+}
+
+// add appends the facts f of a case received at (as stored).
+func (fs *readFacts) add(f app.CaseFacts, at string) {
+	fs.facts = append(fs.facts, f)
+	fs.keys = append(fs.keys, 0)
+	fs.setReceived(len(fs.facts)-1, at)
+}
+
+// setReceived sets the received_at of the facts at i.
+func (fs *readFacts) setReceived(i int, at string) {
+	k, ok := receivedKey(at)
+	if ok {
+		fs.keys[i] = k
+		delete(fs.odd, int32(i))
+		return
+	}
+	if fs.odd == nil {
+		fs.odd = map[int32]string{}
+	}
+	fs.keys[i], fs.odd[int32(i)] = -1, strings.Clone(at)
+}
+
+// compact drops the facts left without a case (ID ""): voided or deleted.
+func (fs *readFacts) compact() {
+	j := 0
+	var odd map[int32]string
+	for i := range fs.facts {
+		if fs.facts[i].ID == "" {
+			continue
+		}
+		fs.facts[j], fs.keys[j] = fs.facts[i], fs.keys[i]
+		if at, ok := fs.odd[int32(i)]; ok {
+			if odd == nil {
+				odd = map[int32]string{}
+			}
+			odd[int32(j)] = at
+		}
+		j++
+	}
+	clear(fs.facts[j:])
+	fs.facts, fs.keys, fs.odd = fs.facts[:j], fs.keys[:j], odd
+}
+
+// receivedKey is a time as stored (2006-01-02T15:04:05Z) as a number in
+// the same order as the texts (their digits), or false if of another form.
+func receivedKey(t string) (int64, bool) {
+	if len(t) != 20 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z' {
+		return 0, false
+	}
+	var k int64
+	for j := range 19 {
+		switch c := t[j]; {
+		case c >= '0' && c <= '9':
+			k = k*10 + int64(c-'0')
+		case j != 4 && j != 7 && j != 10 && j != 13 && j != 16:
+			return 0, false
+		}
+	}
+	return k, true
+}
+
+// receivedText is the text of receivedKey k.
+func receivedText(k int64) string {
+	var d [14]byte
+	for i := 13; i >= 0; i-- {
+		d[i], k = byte('0'+k%10), k/10
+	}
+	return fmt.Sprintf("%s-%s-%sT%s:%s:%sZ", d[0:4], d[4:6], d[6:8], d[8:10], d[10:12], d[12:14])
+}
+
+// compareReceived compares the received_at of the facts at i and j as
+// texts: as numbers when both are of the common form.
+func compareReceived(keys []int64, odd map[int32]string, i, j int32) int {
+	a, b := keys[i], keys[j]
+	if a >= 0 && b >= 0 {
+		return cmp.Compare(a, b)
+	}
+	text := func(i int32, k int64) string {
+		if k >= 0 {
+			return receivedText(k)
+		}
+		return odd[i]
+	}
+	return strings.Compare(text(i, a), text(j, b))
+}
+
+// scanCaseFacts reads the facts of the cases of unit ("" for all) from
+// their rows of case_list, with their kept facts if withKept, and the
+// steps of those without: all of them in a second cursor if they may be
+// many, else by id after the cases.
+func (db *DB) scanCaseFacts(ctx context.Context, r *factReading, unit string, withKept bool, opened func()) (*readFacts, error) {
 	cond, args := `NOT c.voided`, []any(nil)
 	if unit != "" {
 		cond += ` AND c.unit_code = ?`
 		args = append(args, unit)
 	}
-	cache := db.readFactsCache(ctx, rules, cal)
 	// The slices are made at their size: growing them by appending would
 	// hold the old and the new array at once (tens of megabytes). The
 	// count is a hint: a case written meanwhile is appended all the same.
@@ -89,26 +244,30 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 	// connections). Both cursors order by id in bytes, as Go compares.
 	var n, kept int
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM case_list c WHERE `+cond, args...).Scan(&n); err != nil {
-		return nil, wait, fmt.Errorf("kpi cases: %w", err)
+		return nil, fmt.Errorf("kpi cases: %w", err)
 	}
-	factsCol := `NULL`
-	if cache.usable {
-		factsCol = `(SELECT f.facts FROM case_facts f WHERE f.case_id = c.id)`
-		// How many cases have theirs, at most (a hint: those of other
-		// communes count too).
-		if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM case_facts`).Scan(&kept); err != nil {
-			return nil, wait, fmt.Errorf("kpi cases: %w", err)
+	keptCol := `NULL`
+	if withKept {
+		keptCol = `(SELECT f.facts FROM case_facts f WHERE f.case_id = c.id)`
+		if unit != "" {
+			kept = n // a commune's cases are few: their steps by id
+		} else if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM case_facts`).Scan(&kept); err != nil {
+			return nil, fmt.Errorf("kpi cases: %w", err)
 		}
 	}
+	// The province's voided cases are read too, to be kept as such.
+	voided := unit == ""
+	if voided {
+		cond = `1`
+	}
 	stream := n-kept > stepsByID
-	facts := make([]app.CaseFacts, 0, n)
-	received := make([]string, 0, n) // received_at as stored, the order's first key
+	out := newReadFacts(n)
 	// Every fact is a column of case_list (caseIndex): no document is read,
 	// and of the columns only those the facts keep (factCaseColumns).
-	cases, err := db.r.QueryContext(ctx, `SELECT `+factCaseColumns+`, `+factsCol+`
+	cases, err := db.r.QueryContext(ctx, `SELECT `+factCaseColumns+`, `+keptCol+`
 		FROM case_list c WHERE `+cond+` ORDER BY c.id`, args...)
 	if err != nil {
-		return nil, wait, fmt.Errorf("kpi cases: %w", err)
+		return nil, fmt.Errorf("kpi cases: %w", err)
 	}
 	defer cases.Close()
 	// stepsOf returns the steps of case id when all the steps are read.
@@ -124,7 +283,7 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		}
 		steps, err := db.r.QueryContext(ctx, stepQ+` ORDER BY e.case_id, e.at, e.id`, args...)
 		if err != nil {
-			return nil, wait, fmt.Errorf("kpi case steps: %w", err)
+			return nil, fmt.Errorf("kpi case steps: %w", err)
 		}
 		gctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -160,120 +319,78 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 	if opened != nil {
 		opened()
 	}
-
-	code := heldStrings{}.of // the codes, each held once
-	// The lists of codes (issue types, vulnerable groups), each held once
-	// too: a province's cases share a few hundred; the facts only read them.
-	lists := map[string][]string{}
-	internList := func(b []byte) []string {
-		l, ok := lists[string(b)]
-		if !ok {
-			l = parseList(string(b))
-			lists[string(b)] = l
-		}
-		return l
-	}
 	var (
-		codesCol, keptCol sql.RawBytes
-		f                 [factCodeFields][]byte
-		missing           []missingCase // cases without their facts, when not streamed
-		computed          []int         // positions of the facts computed here, to keep
+		codesCol, keptFacts sql.RawBytes
+		missing             []missingCase // cases without their facts, when not streamed
 	)
 	for cases.Next() {
 		var c app.Case
-		if err := cases.Scan(&c.ID, &c.Number, &c.ConsumerName, &codesCol, &keptCol); err != nil {
-			return nil, wait, err
+		if err := cases.Scan(&c.ID, &c.Number, &c.ConsumerName, &codesCol, &keptFacts); err != nil {
+			return nil, err
 		}
-		if !splitFields(codesCol, f[:]) {
-			return nil, wait, fmt.Errorf("kpi cases: case %s: %d columns joined, not %d", c.ID, bytes.Count(codesCol, []byte{0x1f})+1, len(f))
+		codes := string(codesCol)
+		at, err := r.caseOf(&c, codes)
+		if err != nil {
+			return nil, err
 		}
-		at := string(f[0])
-		c.ReceivedAt, c.UpdatedAt = parseTime(at), parseTime(string(f[1]))
-		c.UnitCode, c.Channel, c.Kind, c.Sector = code(f[2]), code(f[3]), code(f[4]), code(f[5])
-		c.Status, c.Voided, c.Restricted = code(f[6]), string(f[7]) == "1", string(f[8]) == "1"
-		c.TransactionType, c.ForwardedTo = code(f[9]), code(f[10])
-		c.VulnerableGroups, c.IssueTypes = internList(f[11]), internList(f[12])
 		evs := stepsOf(c.ID)
-		received = append(received, at)
-		if keptCol != nil {
-			cf := app.CaseOnlyFacts(&c)
-			if decodeStepFacts(keptCol, &cf, code) {
-				facts = append(facts, cf)
+		if keptFacts != nil {
+			if f, _, ok := r.kept(keptFacts, &c); ok {
+				if !c.Voided {
+					out.add(f, at)
+				}
 				continue
 			}
 		}
-		if stream {
-			facts = append(facts, app.NewCaseFacts(&c, evs, rules, cal))
-		} else {
-			facts = append(facts, app.CaseFacts{})
-			missing = append(missing, missingCase{len(facts) - 1, c})
+		switch {
+		case !stream:
+			out.add(app.CaseFacts{}, at)
+			missing = append(missing, missingCase{len(out.facts) - 1, c, codes})
+		case c.Voided: // kept as voided, never counted
+			out.kept = append(out.kept, r.keep(&c, codes, nil))
+		default:
+			f := app.NewCaseFacts(&c, evs, r.rules, r.cal)
+			out.kept = append(out.kept, r.keep(&c, codes, &f))
+			out.add(f, at)
 		}
-		computed = append(computed, len(facts)-1)
 	}
 	if err := cases.Err(); err != nil {
-		return nil, wait, fmt.Errorf("kpi cases: %w", err)
+		return nil, fmt.Errorf("kpi cases: %w", err)
 	}
 	cases.Close()
 	for range groups { // the steps of cases after the last one read
 	}
 	if stepErr != nil {
-		return nil, wait, fmt.Errorf("kpi case steps: %w", stepErr)
+		return nil, fmt.Errorf("kpi case steps: %w", stepErr)
 	}
-	if err := db.factsOfMissing(ctx, missing, facts, rules, cal); err != nil {
-		return nil, wait, err
+	if err := db.factsOfMissing(ctx, r, missing, out); err != nil {
+		return nil, err
 	}
-	missing = nil
-	if len(computed) > 0 && cache.writable {
-		// Kept meanwhile, in positions of the order read (before the
-		// sort below).
-		rows := make([]keptFacts, len(computed))
-		var buf []byte
-		for i, at := range computed {
-			start := len(buf)
-			buf = appendStepFacts(buf, &facts[at])
-			rows[i] = keptFacts{id: facts[at].ID, facts: buf[start:len(buf):len(buf)]}
-		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			db.storeFacts(context.WithoutCancel(ctx), cache, rows)
-		}()
-		wait = func() { <-done }
-	}
-	// KPIData's order: received, then number (ties by id, the order read).
-	// The positions are sorted, not the facts (a few hundred bytes each),
-	// then the facts are moved once, in place, along the permutation's
-	// cycles: no second array of them.
-	order := make([]int32, len(facts))
+	out.compact()
+	return out, nil
+}
+
+// permute moves the elements of s in place so that position i holds what
+// was at order[i], following the permutation's cycles (no second array);
+// order is spoilt.
+func permute[T any](s []T, order []int32) {
 	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortStableFunc(order, func(i, j int32) int {
-		if c := strings.Compare(received[i], received[j]); c != 0 {
-			return c
-		}
-		return strings.Compare(facts[i].Number, facts[j].Number)
-	})
-	received = nil
-	for i := range order {
-		// Position i takes the facts at order[i]; follow the cycle.
 		if order[i] < 0 || int(order[i]) == i {
 			continue
 		}
-		tmp := facts[i]
+		tmp := s[i]
 		j := i
 		for {
 			k := int(order[j])
 			order[j] = -1
 			if k == i {
-				facts[j] = tmp
+				s[j] = tmp
 				break
 			}
-			facts[j] = facts[k]
+			s[j] = s[k]
 			j = k
 		}
 	}
-	return facts, wait, nil
 }
 
 // factCaseColumns are the columns of case_list (as c) the facts of a

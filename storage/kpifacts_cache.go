@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -58,10 +59,15 @@ var buildRevision = sync.OnceValue(func() string {
 	return b.String()
 })
 
+// keptFactsFormat is the version of the encoding of the facts kept (keep,
+// appendStepFacts): raise it with any change of them.
+const keptFactsFormat = 1
+
 // factsBasis is the fingerprint of rules and cal (app.CaseFactsBasis),
-// of this program's version and of its build.
+// of the encoding, of this program's version and of its build.
 func (db *DB) factsBasis(rules []app.SlaRule, cal *app.Calendar) string {
-	h := sha256.Sum256([]byte(app.CaseFactsBasis(rules, cal) + "\x00" + db.appVersion + "\x00" + buildRevision()))
+	h := sha256.Sum256([]byte(app.CaseFactsBasis(rules, cal) + "\x00" + strconv.Itoa(keptFactsFormat) + "\x00" +
+		db.appVersion + "\x00" + buildRevision()))
 	return hex.EncodeToString(h[:])
 }
 
@@ -223,52 +229,59 @@ func appendFactString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// factReader reads what appendStepFacts wrote; a short or malformed row
-// sets bad.
+// factReader reads what appendStepFacts wrote, from a text (the texts it
+// returns share it: a case's strings are one allocation); a short or
+// malformed row sets bad.
 type factReader struct {
-	b    []byte
-	bad  bool
-	code func([]byte) string // the held string of a code
+	s   string
+	bad bool
+}
+
+func (r *factReader) fail() {
+	r.bad, r.s = true, ""
 }
 
 func (r *factReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.bad, r.b = true, nil
-		return 0
+	var v uint64
+	for i := 0; i < len(r.s) && i < binary.MaxVarintLen64; i++ {
+		c := r.s[i]
+		v |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			r.s = r.s[i+1:]
+			return v
+		}
 	}
-	r.b = r.b[n:]
-	return v
+	r.fail()
+	return 0
 }
 
 func (r *factReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.bad, r.b = true, nil
-		return 0
+	u := r.uvarint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	r.b = r.b[n:]
 	return v
 }
 
-func (r *factReader) bytes() []byte {
+func (r *factReader) text() string {
 	n := r.uvarint()
-	if n > uint64(len(r.b)) {
-		r.bad, r.b = true, nil
-		return nil
+	if n > uint64(len(r.s)) {
+		r.fail()
+		return ""
 	}
-	v := r.b[:n]
-	r.b = r.b[n:]
+	v := r.s[:n]
+	r.s = r.s[n:]
 	return v
 }
 
 func (r *factReader) byte() byte {
-	if len(r.b) == 0 {
-		r.bad = true
+	if len(r.s) == 0 {
+		r.fail()
 		return 0
 	}
-	v := r.b[0]
-	r.b = r.b[1:]
+	v := r.s[0]
+	r.s = r.s[1:]
 	return v
 }
 
@@ -284,42 +297,304 @@ func (r *factReader) time() time.Time {
 		return time.Unix(s, int64(r.uvarint())).In(app.ICT)
 	case factTimeOther:
 		var t time.Time
-		if err := t.UnmarshalBinary(r.bytes()); err != nil {
-			r.bad = true
+		if err := t.UnmarshalBinary([]byte(r.text())); err != nil {
+			r.fail()
 		}
 		return t
 	}
-	r.bad = true
+	r.fail()
 	return time.Time{}
 }
 
-// decodeStepFacts reads into f the facts appendStepFacts wrote in b, and
-// reports whether b held them (and nothing more).
-func decodeStepFacts(b []byte, f *app.CaseFacts, code func([]byte) string) bool {
-	r := factReader{b: b, code: code}
-	flags := r.byte()
+// decodeStepFacts reads into f the facts appendStepFacts wrote in fr, and
+// reports whether it held them (and nothing more).
+func (r *factReading) decodeStepFacts(fr *factReader, f *app.CaseFacts) bool {
+	flags := fr.byte()
 	f.HasSteps, f.Finished = flags&factHasSteps != 0, flags&factFinished != 0
 	f.Timed, f.Late = flags&factTimed != 0, flags&factLate != 0
-	if n := r.uvarint(); n > 0 && n <= uint64(len(r.b)) {
-		f.Changes = make([]app.StatusChange, n)
+	if n := fr.uvarint(); n > 0 && n <= uint64(len(fr.s)) {
+		f.Changes = r.changes(int(n))
 		for i := range f.Changes {
-			f.Changes[i].At = r.time()
-			f.Changes[i].To = code(r.bytes())
+			f.Changes[i].At = fr.time()
+			f.Changes[i].To = r.held.str(fr.text())
 		}
 	} else if n > 0 {
 		return false
 	}
-	f.FinishedAt = r.time()
-	f.Outcome = code(r.bytes())
-	f.Amount = r.varint()
-	f.OwnDue = r.time()
-	return !r.bad && len(r.b) == 0
+	f.FinishedAt = fr.time()
+	f.Outcome = r.held.str(fr.text())
+	f.Amount = fr.varint()
+	f.OwnDue = fr.time()
+	return !fr.bad && len(fr.s) == 0
 }
 
-// factsOfMissing computes the facts of the cases of missing (by their
-// position in facts) from their steps, read by id a few thousand cases
-// at a time.
-func (db *DB) factsOfMissing(ctx context.Context, missing []missingCase, facts []app.CaseFacts, rules []app.SlaRule, cal *app.Calendar) error {
+// changes returns a slice of n status changes, cut from a larger array:
+// a province's cases hold a million.
+func (r *factReading) changes(n int) []app.StatusChange {
+	if cap(r.arena)-len(r.arena) < n {
+		r.arena = make([]app.StatusChange, 0, max(16384, n))
+	}
+	l := len(r.arena)
+	r.arena = r.arena[:l+n]
+	return r.arena[l : l+n : l+n]
+}
+
+// factReading is what one reading of the facts shares: the time limits
+// and the calendar, and the codes and lists of codes read, each held once
+// (a province's cases share a few hundred; the facts only read them).
+type factReading struct {
+	rules []app.SlaRule
+	cal   *app.Calendar
+	held  heldStrings
+	lists map[string][]string
+	arena []app.StatusChange // changes
+}
+
+func newFactReading(rules []app.SlaRule, cal *app.Calendar) *factReading {
+	return &factReading{rules: rules, cal: cal, held: heldStrings{}, lists: map[string][]string{}}
+}
+
+// list returns the held list of codes of s (a JSON array).
+func (r *factReading) list(s string) []string {
+	l, ok := r.lists[s]
+	if !ok {
+		l = parseList(s)
+		r.lists[s] = l
+	}
+	return l
+}
+
+// caseOf fills c (whose id, number and name are set) from the columns of
+// factCaseColumns joined in codes, and returns received_at as stored.
+func (r *factReading) caseOf(c *app.Case, codes string) (string, error) {
+	var f [factCodeFields]string
+	rest := codes
+	for i := range f {
+		j := strings.IndexByte(rest, 0x1f)
+		if i == len(f)-1 {
+			if j >= 0 {
+				j = -2
+			}
+			f[i] = rest
+		} else if j >= 0 {
+			f[i], rest = rest[:j], rest[j+1:]
+		}
+		if j == -1 && i < len(f)-1 || j == -2 {
+			return "", fmt.Errorf("kpi cases: case %s: %d columns joined, not %d", c.ID, strings.Count(codes, "\x1f")+1, len(f))
+		}
+	}
+	code := r.held.str
+	c.ReceivedAt, c.UpdatedAt = parseTime(f[0]), parseTime(f[1])
+	c.UnitCode, c.Channel, c.Kind, c.Sector = code(f[2]), code(f[3]), code(f[4]), code(f[5])
+	c.Status, c.Voided, c.Restricted = code(f[6]), f[7] == "1", f[8] == "1"
+	c.TransactionType, c.ForwardedTo = code(f[9]), code(f[10])
+	c.VulnerableGroups, c.IssueTypes = r.list(f[11]), r.list(f[12])
+	return f[0], nil
+}
+
+// keep encodes the facts f of case c, whose joined columns are codes, to
+// keep them: the case's number, name and columns, then the facts that
+// come from its steps (appendStepFacts); a voided case (f nil) without
+// them.
+func (r *factReading) keep(c *app.Case, codes string, f *app.CaseFacts) keptFacts {
+	b := make([]byte, 0, len(c.Number)+len(c.ConsumerName)+len(codes)+64)
+	b = appendFactString(b, c.Number)
+	b = appendFactString(b, c.ConsumerName)
+	b = appendFactString(b, codes)
+	if f != nil {
+		b = appendStepFacts(b, f)
+	}
+	return keptFacts{id: c.ID, facts: b}
+}
+
+// kept decodes the facts keep encoded in b into c (whose id is set) and
+// its facts, with received_at as stored, and reports whether b held them.
+// A voided case has no facts. The case's number and name are one text,
+// kept; the rest of b is read from another, dropped after.
+func (r *factReading) kept(b []byte, c *app.Case) (app.CaseFacts, string, bool) {
+	// The end of the name: after two lengths and their texts.
+	end := 0
+	for range 2 {
+		n, k := binary.Uvarint(b[end:])
+		if k <= 0 || n > uint64(len(b)-end-k) {
+			return app.CaseFacts{}, "", false
+		}
+		end += k + int(n)
+	}
+	fr := factReader{s: string(b[:end])}
+	c.Number, c.ConsumerName = fr.text(), fr.text()
+	fr = factReader{s: string(b[end:])}
+	codes := fr.text()
+	if fr.bad {
+		return app.CaseFacts{}, "", false
+	}
+	at, err := r.caseOf(c, codes)
+	if err != nil {
+		return app.CaseFacts{}, "", false
+	}
+	if c.Voided {
+		return app.CaseFacts{}, at, len(fr.s) == 0
+	}
+	f := app.CaseOnlyFacts(c)
+	return f, at, r.decodeStepFacts(&fr, &f)
+}
+
+// provinceKeptFacts reads the facts of every case of the store from those
+// kept, the ids of the cases read first (case_list's key, a few megabytes)
+// and merged with the kept facts (in the order of the ids); the few
+// cases without theirs are computed (factsOfMissing). It returns nil when
+// more than stepsByID lack theirs: every step is then read.
+//
+// opened, if not nil, is called once the kept facts' cursor is open.
+func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, opened func()) (*readFacts, error) {
+	ids, err := db.caseIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT case_id, facts FROM case_facts ORDER BY case_id`)
+	if err != nil {
+		return nil, fmt.Errorf("kpi cases: %w", err)
+	}
+	defer rows.Close()
+	if opened != nil {
+		opened()
+	}
+	out := newReadFacts(len(ids))
+	var missing []missingCase
+	miss := func(id string) bool {
+		out.add(app.CaseFacts{}, "")
+		m := missingCase{at: len(out.facts) - 1}
+		m.c.ID = id
+		missing = append(missing, m)
+		return len(missing) <= stepsByID
+	}
+	var id, b sql.RawBytes
+	i := 0
+	for rows.Next() {
+		if err := rows.Scan(&id, &b); err != nil {
+			return nil, err
+		}
+		for ; i < len(ids) && ids[i] < string(id); i++ {
+			if !miss(ids[i]) {
+				return nil, nil
+			}
+		}
+		if i == len(ids) || ids[i] != string(id) {
+			continue // a case deleted meanwhile
+		}
+		var c app.Case
+		c.ID = ids[i]
+		i++
+		f, at, ok := r.kept(b, &c)
+		switch {
+		case !ok:
+			if !miss(c.ID) {
+				return nil, nil
+			}
+		case !c.Voided:
+			out.add(f, at)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("kpi cases: %w", err)
+	}
+	rows.Close()
+	for ; i < len(ids); i++ {
+		if !miss(ids[i]) {
+			return nil, nil
+		}
+	}
+	// The cases' rows, then as for a commune's.
+	for len(missing) > 0 {
+		part := missing[:min(stepsByID, len(missing))]
+		missing = missing[len(part):]
+		ids := make([]string, len(part))
+		for i := range part {
+			ids[i] = part[i].c.ID
+		}
+		rows, err := db.r.QueryContext(ctx, `SELECT `+factCaseColumns+` FROM case_list c
+			WHERE c.id IN (SELECT value FROM json_each(?))`, idsJSON(ids))
+		if err != nil {
+			return nil, fmt.Errorf("kpi cases: %w", err)
+		}
+		byID := make(map[string]missingCase, len(part))
+		var codes sql.RawBytes
+		for rows.Next() {
+			var c app.Case
+			if err := rows.Scan(&c.ID, &c.Number, &c.ConsumerName, &codes); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			byID[c.ID] = missingCase{c: c, codes: string(codes)}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("kpi cases: %w", err)
+		}
+		var found []missingCase
+		for _, m := range part {
+			got, ok := byID[m.c.ID]
+			if !ok { // deleted meanwhile
+				out.facts[m.at].ID = ""
+				continue
+			}
+			at, err := r.caseOf(&got.c, got.codes)
+			if err != nil {
+				return nil, err
+			}
+			got.at = m.at
+			out.setReceived(m.at, at)
+			found = append(found, got)
+		}
+		if err := db.factsOfMissing(ctx, r, found, out); err != nil {
+			return nil, err
+		}
+	}
+	out.compact()
+	return out, nil
+}
+
+// caseIDs returns the ids of every case, in order: texts of one
+// allocation (a province has 300,000).
+func (db *DB) caseIDs(ctx context.Context) ([]string, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM case_list`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("kpi cases: %w", err)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM case_list ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("kpi cases: %w", err)
+	}
+	defer rows.Close()
+	var (
+		all  []byte
+		ends = make([]int, 0, n)
+		id   sql.RawBytes
+	)
+	for rows.Next() {
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		all = append(all, id...)
+		ends = append(ends, len(all))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("kpi cases: %w", err)
+	}
+	text := string(all)
+	ids := make([]string, len(ends))
+	start := 0
+	for i, end := range ends {
+		ids[i], start = text[start:end], end
+	}
+	return ids, nil
+}
+
+// factsOfMissing computes the facts of the cases of missing (at their
+// position in out; their rows read, their steps not) from their steps,
+// read by id a few thousand cases at a time, and keeps them. A voided
+// case is kept as such and its position emptied (readFacts.compact).
+func (db *DB) factsOfMissing(ctx context.Context, r *factReading, missing []missingCase, out *readFacts) error {
 	for len(missing) > 0 {
 		part := missing[:min(stepsByID, len(missing))]
 		missing = missing[len(part):]
@@ -331,17 +606,27 @@ func (db *DB) factsOfMissing(ctx context.Context, missing []missingCase, facts [
 		if err != nil {
 			return fmt.Errorf("kpi case steps: %w", err)
 		}
-		for _, m := range part {
-			facts[m.at] = app.NewCaseFacts(&m.c, steps[m.c.ID], rules, cal)
+		for i := range part {
+			m := &part[i]
+			if m.c.Voided {
+				out.kept = append(out.kept, r.keep(&m.c, m.codes, nil))
+				out.facts[m.at].ID = ""
+				continue
+			}
+			f := app.NewCaseFacts(&m.c, steps[m.c.ID], r.rules, r.cal)
+			out.kept = append(out.kept, r.keep(&m.c, m.codes, &f))
+			out.facts[m.at] = f
 		}
 	}
 	return nil
 }
 
-// missingCase is a case read without its facts, at position at.
+// missingCase is a case read without its facts, at position at, with its
+// columns joined (factCaseColumns).
 type missingCase struct {
-	at int
-	c  app.Case
+	at    int
+	c     app.Case
+	codes string
 }
 
 // factStepsOf reads the steps of the cases ids (factStepColumns), by case.
