@@ -77,34 +77,28 @@ func (db *DB) KPIFacts(ctx context.Context, unit string) (*app.KPIData, error) {
 //
 // opened, if not nil, is called once the cursors are open. The returned
 // wait waits for the facts computed to be kept (best-effort).
-func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, cal *app.Calendar, opened func()) (_ []app.CaseFacts, wait func(), _ error) {
-	wait = func() {}
+func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, cal *app.Calendar, opened func()) (_ []app.CaseFacts, wait func(), err error) {
 	r := newFactReading(rules, cal)
 	cache := db.readFactsCache(ctx, rules, cal)
-	var (
-		fs  *readFacts
-		err error
-	)
+	keeper := db.newFactsKeeper(ctx, cache)
+	wait = keeper.close
+	defer func() {
+		if err != nil {
+			keeper.close()
+		}
+	}()
+	var fs *readFacts
 	if unit == "" && cache.usable {
-		fs, err = db.provinceKeptFacts(ctx, r, opened)
+		fs, err = db.provinceKeptFacts(ctx, r, keeper, opened)
 		if err != nil {
 			return nil, wait, err
 		}
 		opened = nil
 	}
 	if fs == nil {
-		if fs, err = db.scanCaseFacts(ctx, r, unit, cache.usable, opened); err != nil {
+		if fs, err = db.scanCaseFacts(ctx, r, keeper, unit, cache.usable, opened); err != nil {
 			return nil, wait, err
 		}
-	}
-	if len(fs.kept) > 0 && cache.writable {
-		kept := fs.kept
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			db.storeFacts(context.WithoutCancel(ctx), cache, kept)
-		}()
-		wait = func() { <-done }
 	}
 	facts, keys, odd := fs.facts, fs.keys, fs.odd
 	fs = nil
@@ -129,13 +123,11 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 }
 
 // readFacts are the facts of the cases read, in the order of their ids,
-// with received_at as stored (the order's first key: receivedKey), and
-// the facts computed to keep.
+// with received_at as stored (the order's first key: receivedKey).
 type readFacts struct {
 	facts []app.CaseFacts
 	keys  []int64          // receivedKey of each, or -1: in odd
 	odd   map[int32]string // received_at of the others
-	kept  []keptFacts
 }
 
 func newReadFacts(n int) *readFacts {
@@ -231,7 +223,7 @@ func compareReceived(keys []int64, odd map[int32]string, i, j int32) int {
 // their rows of case_list, with their kept facts if withKept, and the
 // steps of those without: all of them in a second cursor if they may be
 // many, else by id after the cases.
-func (db *DB) scanCaseFacts(ctx context.Context, r *factReading, unit string, withKept bool, opened func()) (*readFacts, error) {
+func (db *DB) scanCaseFacts(ctx context.Context, r *factReading, k *factsKeeper, unit string, withKept bool, opened func()) (*readFacts, error) {
 	cond, args := `NOT c.voided`, []any(nil)
 	if unit != "" {
 		cond += ` AND c.unit_code = ?`
@@ -347,10 +339,10 @@ func (db *DB) scanCaseFacts(ctx context.Context, r *factReading, unit string, wi
 			out.add(app.CaseFacts{}, at)
 			missing = append(missing, missingCase{len(out.facts) - 1, c, codes})
 		case c.Voided: // kept as voided, never counted
-			out.kept = append(out.kept, r.keep(&c, codes, nil))
+			k.keep(&c, codes, nil)
 		default:
 			f := app.NewCaseFacts(&c, evs, r.rules, r.cal)
-			out.kept = append(out.kept, r.keep(&c, codes, &f))
+			k.keep(&c, codes, &f)
 			out.add(f, at)
 		}
 	}
@@ -363,7 +355,7 @@ func (db *DB) scanCaseFacts(ctx context.Context, r *factReading, unit string, wi
 	if stepErr != nil {
 		return nil, fmt.Errorf("kpi case steps: %w", stepErr)
 	}
-	if err := db.factsOfMissing(ctx, r, missing, out); err != nil {
+	if err := db.factsOfMissing(ctx, r, k, missing, out); err != nil {
 		return nil, err
 	}
 	out.compact()

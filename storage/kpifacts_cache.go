@@ -84,7 +84,92 @@ func (db *DB) readFactsCache(ctx context.Context, rules []app.SlaRule, cal *app.
 	return fc
 }
 
-// keptFacts is a case's facts to keep (encodeStepFacts).
+// factsKeeper keeps the facts computed in a reading, a batch at a time,
+// while the reading goes on (the batch's facts in one buffer, written by a
+// goroutine of its own). A nil keeper keeps nothing.
+type factsKeeper struct {
+	db    *DB
+	ctx   context.Context
+	cache factsCache
+	batch []keptFacts
+	buf   []byte
+	out   chan []keptFacts // nil until the first batch
+	done  chan struct{}
+}
+
+// keepBatch is how many cases' facts are written in one transaction.
+const keepBatch = 10000
+
+// newFactsKeeper returns a keeper of the facts computed against cache's
+// basis (nil if the cache cannot be written).
+func (db *DB) newFactsKeeper(ctx context.Context, cache factsCache) *factsKeeper {
+	if !cache.writable {
+		return nil
+	}
+	return &factsKeeper{db: db, ctx: context.WithoutCancel(ctx), cache: cache}
+}
+
+// keep encodes the facts f of case c, whose joined columns are codes, to
+// keep them: the case's number, name and columns, then the facts that
+// come from its steps (appendStepFacts); a voided case (f nil) without
+// them.
+func (k *factsKeeper) keep(c *app.Case, codes string, f *app.CaseFacts) {
+	if k == nil {
+		return
+	}
+	if k.buf == nil {
+		k.buf = make([]byte, 0, keepBatch*160)
+	}
+	start := len(k.buf)
+	b := appendFactString(k.buf, c.Number)
+	b = appendFactString(b, c.ConsumerName)
+	b = appendFactString(b, codes)
+	if f != nil {
+		b = appendStepFacts(b, f)
+	}
+	// A full slice: the buffer grown later does not write over it.
+	k.buf = b
+	k.batch = append(k.batch, keptFacts{id: c.ID, facts: b[start:len(b):len(b)]})
+	if len(k.batch) == keepBatch {
+		k.send()
+	}
+}
+
+// send hands the batch to the writer, started with the first one.
+func (k *factsKeeper) send() {
+	if len(k.batch) == 0 {
+		return
+	}
+	if k.out == nil {
+		k.out, k.done = make(chan []keptFacts, 2), make(chan struct{})
+		go func() {
+			defer close(k.done)
+			failed := false
+			for batch := range k.out {
+				if !failed {
+					failed = !k.db.storeFacts(k.ctx, k.cache, batch)
+				}
+			}
+		}()
+	}
+	k.out <- k.batch
+	k.batch, k.buf = nil, nil
+}
+
+// close sends the last batch and waits until all are written.
+func (k *factsKeeper) close() {
+	if k == nil {
+		return
+	}
+	k.send()
+	if k.out != nil {
+		close(k.out)
+		<-k.done
+		k.out = nil
+	}
+}
+
+// keptFacts is a case's facts to keep (factsKeeper.keep).
 type keptFacts struct {
 	id    string
 	facts []byte
@@ -93,71 +178,68 @@ type keptFacts struct {
 // errFactsStale: a case or a step was written since the facts were read.
 var errFactsStale = errors.New("written meanwhile")
 
-// storeFacts keeps rows in the cache, in transactions of a few thousand
-// (the writer is not held for long), each only if no case nor step was
-// written since fc was read (their facts may be stale) and, when the
-// cache was of another basis, emptying it first. Best-effort: on any
-// failure it stops, and the cases left out are computed again next time.
-func (db *DB) storeFacts(ctx context.Context, fc factsCache, rows []keptFacts) {
-	const perTx, perStmt = 20000, 200
-	for len(rows) > 0 {
-		part := rows[:min(perTx, len(rows))]
-		rows = rows[len(part):]
-		err := db.tx(ctx, func(tx *sql.Tx) error {
-			var basis string
-			var gen int64
-			if err := tx.QueryRowContext(ctx, `SELECT basis, generation FROM case_facts_basis`).Scan(&basis, &gen); err != nil {
+// storeFacts keeps rows in the cache in one transaction, only if no case
+// nor step was written since fc was read (their facts may be stale) and,
+// when the cache was of another basis, emptying it first. Best-effort: it
+// reports false on any failure, and the cases left out are computed again
+// next time.
+func (db *DB) storeFacts(ctx context.Context, fc factsCache, rows []keptFacts) bool {
+	const perStmt = 200
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var basis string
+		var gen int64
+		if err := tx.QueryRowContext(ctx, `SELECT basis, generation FROM case_facts_basis`).Scan(&basis, &gen); err != nil {
+			return err
+		}
+		if gen != fc.generation {
+			return errFactsStale
+		}
+		if basis != fc.basis {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM case_facts`); err != nil {
 				return err
 			}
-			if gen != fc.generation {
-				return errFactsStale
+			if _, err := tx.ExecContext(ctx, `UPDATE case_facts_basis SET basis = ?`, fc.basis); err != nil {
+				return err
 			}
-			if basis != fc.basis {
-				if _, err := tx.ExecContext(ctx, `DELETE FROM case_facts`); err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, `UPDATE case_facts_basis SET basis = ?`, fc.basis); err != nil {
-					return err
-				}
+		}
+		var stmt *sql.Stmt
+		defer func() {
+			if stmt != nil {
+				stmt.Close()
 			}
-			var stmt *sql.Stmt
-			defer func() {
+		}()
+		args := make([]any, 0, 2*perStmt)
+		for len(rows) > 0 {
+			n := min(perStmt, len(rows))
+			if stmt == nil || n < perStmt {
 				if stmt != nil {
 					stmt.Close()
 				}
-			}()
-			args := make([]any, 0, 2*perStmt)
-			for len(part) > 0 {
-				n := min(perStmt, len(part))
-				if stmt == nil || n < perStmt {
-					if stmt != nil {
-						stmt.Close()
-					}
-					q := `INSERT OR REPLACE INTO case_facts (case_id, facts) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, n-1)
-					var err error
-					if stmt, err = tx.PrepareContext(ctx, q); err != nil {
-						return err
-					}
-				}
-				args = args[:0]
-				for _, r := range part[:n] {
-					args = append(args, r.id, r.facts)
-				}
-				if _, err := stmt.ExecContext(ctx, args...); err != nil {
+				q := `INSERT OR REPLACE INTO case_facts (case_id, facts) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, n-1)
+				var err error
+				if stmt, err = tx.PrepareContext(ctx, q); err != nil {
 					return err
 				}
-				part = part[n:]
 			}
-			return nil
-		})
-		switch {
-		case errors.Is(err, errFactsStale):
-			return // the next reading computes them again
-		case err != nil:
-			slog.Warn("kpi facts cache: not written", "err", err)
-			return
+			args = args[:0]
+			for _, r := range rows[:n] {
+				args = append(args, r.id, r.facts)
+			}
+			if _, err := stmt.ExecContext(ctx, args...); err != nil {
+				return err
+			}
+			rows = rows[n:]
 		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errFactsStale):
+		return false // the next reading computes them again
+	case err != nil:
+		slog.Warn("kpi facts cache: not written", "err", err)
+		return false
 	}
+	return true
 }
 
 // The flags of encodeStepFacts.
@@ -392,21 +474,6 @@ func (r *factReading) caseOf(c *app.Case, codes string) (string, error) {
 	return f[0], nil
 }
 
-// keep encodes the facts f of case c, whose joined columns are codes, to
-// keep them: the case's number, name and columns, then the facts that
-// come from its steps (appendStepFacts); a voided case (f nil) without
-// them.
-func (r *factReading) keep(c *app.Case, codes string, f *app.CaseFacts) keptFacts {
-	b := make([]byte, 0, len(c.Number)+len(c.ConsumerName)+len(codes)+64)
-	b = appendFactString(b, c.Number)
-	b = appendFactString(b, c.ConsumerName)
-	b = appendFactString(b, codes)
-	if f != nil {
-		b = appendStepFacts(b, f)
-	}
-	return keptFacts{id: c.ID, facts: b}
-}
-
 // kept decodes the facts keep encoded in b into c (whose id is set) and
 // its facts, with received_at as stored, and reports whether b held them.
 // A voided case has no facts. The case's number and name are one text,
@@ -446,7 +513,7 @@ func (r *factReading) kept(b []byte, c *app.Case) (app.CaseFacts, string, bool) 
 // more than stepsByID lack theirs: every step is then read.
 //
 // opened, if not nil, is called once the kept facts' cursor is open.
-func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, opened func()) (*readFacts, error) {
+func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, k *factsKeeper, opened func()) (*readFacts, error) {
 	ids, err := db.caseIDs(ctx)
 	if err != nil {
 		return nil, err
@@ -546,7 +613,7 @@ func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, opened func
 			out.setReceived(m.at, at)
 			found = append(found, got)
 		}
-		if err := db.factsOfMissing(ctx, r, found, out); err != nil {
+		if err := db.factsOfMissing(ctx, r, k, found, out); err != nil {
 			return nil, err
 		}
 	}
@@ -594,7 +661,7 @@ func (db *DB) caseIDs(ctx context.Context) ([]string, error) {
 // position in out; their rows read, their steps not) from their steps,
 // read by id a few thousand cases at a time, and keeps them. A voided
 // case is kept as such and its position emptied (readFacts.compact).
-func (db *DB) factsOfMissing(ctx context.Context, r *factReading, missing []missingCase, out *readFacts) error {
+func (db *DB) factsOfMissing(ctx context.Context, r *factReading, k *factsKeeper, missing []missingCase, out *readFacts) error {
 	for len(missing) > 0 {
 		part := missing[:min(stepsByID, len(missing))]
 		missing = missing[len(part):]
@@ -609,12 +676,12 @@ func (db *DB) factsOfMissing(ctx context.Context, r *factReading, missing []miss
 		for i := range part {
 			m := &part[i]
 			if m.c.Voided {
-				out.kept = append(out.kept, r.keep(&m.c, m.codes, nil))
+				k.keep(&m.c, m.codes, nil)
 				out.facts[m.at].ID = ""
 				continue
 			}
 			f := app.NewCaseFacts(&m.c, steps[m.c.ID], r.rules, r.cal)
-			out.kept = append(out.kept, r.keep(&m.c, m.codes, &f))
+			k.keep(&m.c, m.codes, &f)
 			out.facts[m.at] = f
 		}
 	}
