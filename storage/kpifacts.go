@@ -100,11 +100,16 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 			return nil, wait, err
 		}
 	}
+	return fs.sorted(), wait, nil
+}
+
+// sorted returns the facts in KPIData's order: received, then number
+// (ties by id, the order read). The positions are sorted, not the facts
+// (a few hundred bytes each), then the facts are moved once, in place
+// (permute).
+func (fs *readFacts) sorted() []app.CaseFacts {
 	facts, keys, odd := fs.facts, fs.keys, fs.odd
-	fs = nil
-	// KPIData's order: received, then number (ties by id, the order read).
-	// The positions are sorted, not the facts (a few hundred bytes each),
-	// then the facts are moved once, in place (permute).
+	fs.facts, fs.keys, fs.odd = nil, nil, nil
 	order := make([]int32, len(facts))
 	for i := range order {
 		order[i] = int32(i)
@@ -119,7 +124,7 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 		return cmp.Compare(i, j)
 	})
 	permute(facts, order)
-	return facts, wait, nil
+	return facts
 }
 
 // readFacts are the facts of the cases read, in the order of their ids,
@@ -252,7 +257,7 @@ func (db *DB) scanCaseFacts(ctx context.Context, r *factReading, k *factsKeeper,
 	if voided {
 		cond = `1`
 	}
-	stream := n-kept > stepsByID
+	stream := n-kept > keyedFacts
 	out := newReadFacts(n)
 	// Every fact is a column of case_list (caseIndex): no document is read,
 	// and of the columns only those the facts keep (factCaseColumns).

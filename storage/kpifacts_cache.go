@@ -84,6 +84,11 @@ func (db *DB) readFactsCache(ctx context.Context, rules []app.SlaRule, cal *app.
 	return fc
 }
 
+// keyedFacts is how many cases without their kept facts are read by id
+// (their rows, their steps), a batch at a time; with more, every case and
+// every step are read. A variable for the tests.
+var keyedFacts = stepsByID
+
 // factsKeeper keeps the facts computed in a reading, a batch at a time,
 // while the reading goes on (the batch's facts in one buffer, written by a
 // goroutine of its own). A nil keeper keeps nothing.
@@ -510,7 +515,7 @@ func (r *factReading) kept(b []byte, c *app.Case) (app.CaseFacts, string, bool) 
 // kept, the ids of the cases read first (case_list's key, a few megabytes)
 // and merged with the kept facts (in the order of the ids); the few
 // cases without theirs are computed (factsOfMissing). It returns nil when
-// more than stepsByID lack theirs: every step is then read.
+// more than keyedFacts lack theirs: every step is then read.
 //
 // opened, if not nil, is called once the kept facts' cursor is open.
 func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, k *factsKeeper, opened func()) (*readFacts, error) {
@@ -533,7 +538,7 @@ func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, k *factsKee
 		m := missingCase{at: len(out.facts) - 1}
 		m.c.ID = id
 		missing = append(missing, m)
-		return len(missing) <= stepsByID
+		return len(missing) <= keyedFacts
 	}
 	var id, b sql.RawBytes
 	i := 0
@@ -573,7 +578,7 @@ func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, k *factsKee
 	}
 	// The cases' rows, then as for a commune's.
 	for len(missing) > 0 {
-		part := missing[:min(stepsByID, len(missing))]
+		part := missing[:min(max(1, keyedFacts), len(missing))]
 		missing = missing[len(part):]
 		ids := make([]string, len(part))
 		for i := range part {
@@ -663,7 +668,7 @@ func (db *DB) caseIDs(ctx context.Context) ([]string, error) {
 // case is kept as such and its position emptied (readFacts.compact).
 func (db *DB) factsOfMissing(ctx context.Context, r *factReading, k *factsKeeper, missing []missingCase, out *readFacts) error {
 	for len(missing) > 0 {
-		part := missing[:min(stepsByID, len(missing))]
+		part := missing[:min(max(1, keyedFacts), len(missing))]
 		missing = missing[len(part):]
 		ids := make([]string, len(part))
 		for i := range part {
