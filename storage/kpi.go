@@ -79,7 +79,7 @@ func (db *DB) kpiLists(ctx context.Context, unit string, d *app.KPIData) error {
 	if d.Organisations, err = ListRecords[app.Organisation](ctx, db, rq); err != nil {
 		return err
 	}
-	if d.Participants, err = ListRecords[app.Participant](ctx, db, rq); err != nil {
+	if d.Participants, err = db.kpiParticipants(ctx, unit); err != nil {
 		return err
 	}
 	if d.Sessions, err = ListRecords[app.TrainingSession](ctx, db, rq); err != nil {

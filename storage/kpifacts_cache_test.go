@@ -474,7 +474,10 @@ func TestKPIAttendance_SameAsListRecords(t *testing.T) {
 			if len(want) < 15 || !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s, unit %q: read\n%+v\nListRecords\n%+v", what, unit, got, want)
 			}
-			if _, ok, err := db.fastAttendance(ctx, unit, heldStrings{}); err != nil || ok != fast && unit == "" {
+			_, ok, err := fastRecords(ctx, db, app.EntityAttendance, unit, func(b []byte, a *app.Attendance) (string, bool) {
+				return decodeAttendance(b, a, heldStrings{})
+			})
+			if err != nil || ok != fast && unit == "" {
 				t.Fatalf("%s, unit %q: read without encoding/json %v, want %v (%v)", what, unit, ok, fast, err)
 			}
 		}
@@ -498,4 +501,124 @@ func TestKPIAttendance_SameAsListRecords(t *testing.T) {
 		}
 	}
 	check("plain documents again", true)
+}
+
+// TestKPIParticipants_SameAsListRecords: the participants the dashboard
+// reads without encoding/json are those ListRecords reads, in its order,
+// marked limited as it marks them, for plain documents (Vietnamese names,
+// lists of people told apart) and for any other.
+func TestKPIParticipants_SameAsListRecords(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t, Options{Now: at(2026, 11, 20, 9, 30).Now, DeviceTag: "P7TD"})
+	put := func(id, unit, fields string) {
+		t.Helper()
+		if _, err := db.w.Exec(`INSERT INTO records (entity, id, unit_code, fields) VALUES ('participant', ?, ?, ?)`, id, unit, fields); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := func(id, unit, created, extra string) string {
+		return `{"id":"` + id + `","unit_code":"` + unit + `","voided":false,"created_at":"` + created + `","created_by":"",` +
+			`"updated_at":"2026-11-02T03:00:00Z","updated_by":"Cán bộ B","full_name":"Hoàng Quốc Quân ` + id + `",` +
+			`"participant_type":"can_bo_cong_chuc_xa","organisation_id":"","workplace":"UBND phường Đạo Thạnh","gender":"nam",` +
+			`"age_band":"tu_16_den_35","phone":"0369284034","note":"","restricted":false,"anonymised_on":""` + extra + `}`
+	}
+	for i := range 24 {
+		unit := []string{"28261", "28249"}[i%2]
+		extra := []string{`,"distinct_from":null`, `,"distinct_from":[]`, `,"distinct_from":["p01", "p02"]`, ``}[i%4]
+		put(fmt.Sprintf("p%02d", 23-i), unit, doc(fmt.Sprintf("p%02d", 23-i), unit, fmt.Sprintf("2026-10-%02dT08:00:00Z", 1+i%5), extra))
+	}
+	put("v1", "28261", `{"id":"v1","unit_code":"28261","voided":true,"created_at":"2026-10-01T00:00:00Z"}`)
+	put("r1", "28261", `{"id":"r1","unit_code":"28261","created_at":"2026-10-09T00:00:00Z","restricted":true,"anonymised_on":"2026-10-10"}`)
+	if _, err := db.w.Exec(`INSERT INTO limited_records (entity, id) VALUES ('participant', 'p03'), ('attendance', 'p04')`); err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, fast bool) {
+		t.Helper()
+		for _, unit := range []string{"", "28249"} {
+			want, err := ListRecords[app.Participant](ctx, db, RecordQuery{Unit: unit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.kpiParticipants(ctx, unit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) < 12 || !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s, unit %q: read\n%+v\nListRecords\n%+v", what, unit, got, want)
+			}
+			_, ok, err := fastRecords(ctx, db, app.EntityParticipant, unit, func(b []byte, p *app.Participant) (string, bool) {
+				return decodeParticipant(b, p, heldStrings{})
+			})
+			if err != nil || ok != fast && unit == "" {
+				t.Fatalf("%s, unit %q: read without encoding/json %v, want %v (%v)", what, unit, ok, fast, err)
+			}
+		}
+	}
+	check("plain documents", true)
+	limited := 0
+	got, _ := db.kpiParticipants(ctx, "")
+	for _, p := range got {
+		if p.Limited {
+			limited++
+		}
+	}
+	if limited != 1 {
+		t.Fatalf("%d participants limited, want 1", limited)
+	}
+	for i, fields := range []string{
+		doc("x1", "28261", "2026-09-01T00:00:00Z", `,"distinct_from":["a\u0062"]`),
+		doc("x2", "28261", "2026-09-02T00:00:00Z", `,"FULL_NAME":"Khác"`),
+		doc("x3", "28261", "2026-09-03T00:00:00Z", `,"distinct_from":[null]`),
+		doc("x4", "28261", "2026-09-04T00:00:00Z", `,"note":"a \u003c b"`),
+	} {
+		id := fmt.Sprintf("x%d", i+1)
+		put(id, "28261", fields)
+		check("document "+id, false)
+		if _, err := db.w.Exec(`DELETE FROM records WHERE id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkKPIAttendance reads 20,000 attendance rows of 50 communes as
+// the dashboard does (kpiAttendance), and as ListRecords does:
+//
+//	go test -tags ci -run '^$' -bench KPIAttendance -benchmem ./storage
+func BenchmarkKPIAttendance(b *testing.B) {
+	ctx := context.Background()
+	db := openTestDB(b, Options{Now: at(2026, 11, 20, 9, 0).Now})
+	const n = 20000
+	recs := make([]app.PulledRecord, 0, n)
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		a := &app.Attendance{RecordHead: app.RecordHead{ID: app.NewID(), UnitCode: fmt.Sprintf("28%03d", i%50),
+			CreatedAt: start.Add(time.Duration(i/3) * time.Minute), CreatedBy: "Cán bộ xã"},
+			SessionID: fmt.Sprintf("s-%d", i/40), ParticipantID: fmt.Sprintf("p-%d", i%3000), Status: "co_mat", Signed: i%2 == 0,
+			CheckedInAt: start.Add(time.Duration(i) * time.Second)}
+		a.UpdatedAt = a.CreatedAt
+		recs = append(recs, app.PulledRecord{Entity: app.EntityAttendance, ID: a.ID, Fields: a.Fields(), Version: int64(i + 1)})
+	}
+	if _, err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "province", Epoch: "e1", NextSeq: n, Records: recs}}); err != nil {
+		b.Fatal(err)
+	}
+	for _, fast := range []bool{true, false} {
+		name := "kpiAttendance"
+		if !fast {
+			name = "ListRecords"
+		}
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				var got []app.Attendance
+				var err error
+				if fast {
+					got, err = db.kpiAttendance(ctx, "", heldStrings{})
+				} else {
+					got, err = ListRecords[app.Attendance](ctx, db, RecordQuery{})
+				}
+				if err != nil || len(got) != n {
+					b.Fatalf("%d rows, %v", len(got), err)
+				}
+			}
+		})
+	}
 }

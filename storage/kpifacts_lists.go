@@ -19,7 +19,9 @@ import (
 // documents this program writes; if a single row is anything else, all
 // are read by ListRecords.
 func (db *DB) kpiAttendance(ctx context.Context, unit string, held heldStrings) ([]app.Attendance, error) {
-	out, ok, err := db.fastAttendance(ctx, unit, held)
+	out, ok, err := fastRecords(ctx, db, app.EntityAttendance, unit, func(b []byte, a *app.Attendance) (string, bool) {
+		return decodeAttendance(b, a, held)
+	})
 	if err != nil || ok {
 		return out, err
 	}
@@ -36,49 +38,83 @@ func (db *DB) kpiAttendance(ctx context.Context, unit string, held heldStrings) 
 	return out, nil
 }
 
-// fastAttendance is kpiAttendance's reading of plain documents; false if
-// a row is not one (decodeAttendance).
-func (db *DB) fastAttendance(ctx context.Context, unit string, held heldStrings) ([]app.Attendance, bool, error) {
-	q, args := `SELECT id, fields FROM records WHERE entity = ?`, []any{app.EntityAttendance}
+// kpiParticipants is kpiAttendance for the participants (a province has
+// 50,000), each marked Limited as ListRecords marks it.
+func (db *DB) kpiParticipants(ctx context.Context, unit string) ([]app.Participant, error) {
+	held := heldStrings{}
+	out, ok, err := fastRecords(ctx, db, app.EntityParticipant, unit, func(b []byte, p *app.Participant) (string, bool) {
+		return decodeParticipant(b, p, held)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return ListRecords[app.Participant](ctx, db, RecordQuery{Unit: unit})
+	}
+	if len(out) > 0 { // as ListRecords
+		ids := make([]string, len(out))
+		for i := range out {
+			ids[i] = out[i].ID
+		}
+		set, err := limitedSet(ctx, db.r, app.EntityParticipant, ids)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			out[i].Limited = set[limitedKey(app.EntityParticipant, out[i].ID)]
+		}
+	}
+	return out, nil
+}
+
+// fastRecords reads the records of entity of unit ("" for all) that are
+// not voided, in the order of ListRecords, each decoded by decode (which
+// returns its created_at as json_extract gives it); false if decode could
+// not read one.
+func fastRecords[T any, P interface {
+	*T
+	app.Record
+}](ctx context.Context, db *DB, entity, unit string, decode func([]byte, *T) (string, bool)) ([]T, bool, error) {
+	q, args := ` FROM records WHERE entity = ?`, []any{entity}
 	if unit != "" {
 		q += ` AND unit_code = ?`
 		args = append(args, unit)
 	}
-	var n int // the rows made at their size: 30 MB for a province
-	if err := db.r.QueryRowContext(ctx, strings.Replace(q, `id, fields`, `count(*)`, 1), args...).Scan(&n); err != nil {
-		return nil, false, fmt.Errorf("list %s: %w", app.EntityAttendance, err)
+	var n int // the records made at their size: 30 MB of a province's attendance
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*)`+q, args...).Scan(&n); err != nil {
+		return nil, false, fmt.Errorf("list %s: %w", entity, err)
 	}
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.r.QueryContext(ctx, `SELECT id, fields`+q, args...)
 	if err != nil {
-		return nil, false, fmt.Errorf("list %s: %w", app.EntityAttendance, err)
+		return nil, false, fmt.Errorf("list %s: %w", entity, err)
 	}
 	defer rows.Close()
 	var (
-		out          = make([]app.Attendance, 0, n)
-		keys         = make([]string, 0, 2*n) // created_at, then id, of out's rows
-		id, fields   []byte
-		created      string
-		voided, fine bool
+		out        = make([]T, 0, n)
+		keys       = make([]string, 0, 2*n) // created_at, then id, of out's records
+		id, fields []byte
 	)
 	for rows.Next() {
 		if err := rows.Scan(&id, &fields); err != nil {
 			return nil, false, err
 		}
-		var a app.Attendance
-		if created, voided, fine = decodeAttendance(fields, &a, held); !fine {
+		var r T
+		created, ok := decode(fields, &r)
+		if !ok {
 			return nil, false, nil
 		}
-		if voided {
+		h := P(&r).Head()
+		if h.Voided {
 			continue
 		}
-		key := a.ID
+		key := h.ID
 		if key != string(id) {
 			key = string(id)
 		}
-		out, keys = append(out, a), append(keys, created, key)
+		out, keys = append(out, r), append(keys, created, key)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("list %s: %w", app.EntityAttendance, err)
+		return nil, false, fmt.Errorf("list %s: %w", entity, err)
 	}
 	// ORDER BY json_extract(fields, '$.created_at'), id: texts in bytes.
 	order := make([]int32, len(out))
@@ -95,165 +131,257 @@ func (db *DB) fastAttendance(ctx context.Context, unit string, held heldStrings)
 	return out, true, nil
 }
 
-// decodeAttendance decodes b, an attendance row's document, into a as
-// json.Unmarshal would, and returns its created_at as SQLite's
-// json_extract gives it and whether it is voided. It reads only what it
-// can decode exactly as json.Unmarshal does and json_extract reads: an
-// object whose names are plain and each present once, whose values are
-// texts without escapes nor control characters, in UTF-8, true, false or
-// null, the times in the form 2006-01-02T15:04:05Z, created_at a text;
-// anything else reports false (then nothing is to be read from a).
-func decodeAttendance(b []byte, a *app.Attendance, held heldStrings) (created string, voided, ok bool) {
-	const (
-		fID = 1 << iota
-		fUnit
-		fVoided
-		fCreatedAt
-		fCreatedBy
-		fUpdatedAt
-		fUpdatedBy
-		fSession
-		fParticipant
-		fStatus
-		fSigned
-		fCheckedIn
-	)
+// flatValue is a member's value in a flat document: a text (without
+// escapes), true, false, null, or an array of such texts.
+type flatValue struct {
+	text        []byte
+	list        [][]byte
+	isText      bool
+	isList      bool
+	isTrue, lit bool // lit: true or false
+	isNull      bool
+}
+
+// decodeFlat reads b, a record's document, as an object of plain members
+// (decodeAttendance says which), calling set for each with its name; set
+// returns the member's bit among names (0 for another member) and whether
+// it could take the value. It returns the created_at text (a member named
+// created_at must be a text) and false for any document it cannot read as
+// json.Unmarshal and json_extract do.
+func decodeFlat(b []byte, names []string, set func(name []byte, v *flatValue) (int, bool)) (created string, ok bool) {
 	var seen int
 	i := skipJSONSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
-		return "", false, false
+		return "", false
 	}
 	i = skipJSONSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return "", false, false // no created_at
+		return "", false // no created_at
 	}
 	for {
 		name, j, ok := jsonPlainString(b, i)
 		if !ok {
-			return "", false, false
+			return "", false
 		}
 		i = skipJSONSpace(b, j)
 		if i >= len(b) || b[i] != ':' {
-			return "", false, false
+			return "", false
 		}
 		i = skipJSONSpace(b, i+1)
-		// The value: a text (without escapes), true, false or null.
-		var (
-			text        []byte
-			isText      bool
-			isTrue      bool
-			isNull, lit bool
-		)
+		var v flatValue
 		switch {
 		case i < len(b) && b[i] == '"':
-			if text, j, ok = jsonPlainString(b, i); !ok {
-				return "", false, false
+			if v.text, j, ok = jsonPlainString(b, i); !ok {
+				return "", false
 			}
-			isText = true
+			v.isText = true
+		case i < len(b) && b[i] == '[':
+			v.isList, v.list = true, [][]byte{}
+			j = skipJSONSpace(b, i+1)
+			if j < len(b) && b[j] == ']' {
+				j++
+				break
+			}
+			for {
+				var t []byte
+				if t, j, ok = jsonPlainString(b, j); !ok {
+					return "", false
+				}
+				v.list = append(v.list, t)
+				j = skipJSONSpace(b, j)
+				if j < len(b) && b[j] == ',' {
+					j = skipJSONSpace(b, j+1)
+					continue
+				}
+				if j >= len(b) || b[j] != ']' {
+					return "", false
+				}
+				j++
+				break
+			}
 		case hasAt(b, i, "true"):
-			j, isTrue, lit = i+4, true, true
+			j, v.isTrue, v.lit = i+4, true, true
 		case hasAt(b, i, "false"):
-			j, lit = i+5, true
+			j, v.lit = i+5, true
 		case hasAt(b, i, "null"):
-			j, isNull = i+4, true
+			j, v.isNull = i+4, true
 		default:
-			return "", false, false
+			return "", false
 		}
 		i = j
-		var flag int
-		switch string(name) {
-		case "id":
-			flag = fID
-		case "unit_code":
-			flag = fUnit
-		case "voided":
-			flag = fVoided
-		case "created_at":
-			flag = fCreatedAt
-		case "created_by":
-			flag = fCreatedBy
-		case "updated_at":
-			flag = fUpdatedAt
-		case "updated_by":
-			flag = fUpdatedBy
-		case "session_id":
-			flag = fSession
-		case "participant_id":
-			flag = fParticipant
-		case "status":
-			flag = fStatus
-		case "signed":
-			flag = fSigned
-		case "checked_in_at":
-			flag = fCheckedIn
-		default:
+		if string(name) == "created_at" {
+			if !v.isText {
+				return "", false // json_extract's NULL or a number: another order
+			}
+			created = string(v.text)
+		}
+		bit, fine := set(name, &v)
+		if !fine {
+			return "", false
+		}
+		if bit == 0 {
 			// json.Unmarshal matches a field's name in any case.
-			for _, k := range []string{"id", "unit_code", "voided", "created_at", "created_by", "updated_at", "updated_by",
-				"session_id", "participant_id", "status", "signed", "checked_in_at"} {
+			for _, k := range names {
 				if strings.EqualFold(k, string(name)) {
-					return "", false, false
+					return "", false
 				}
 			}
 		}
-		if seen&flag != 0 {
-			return "", false, false // twice: json_extract and json.Unmarshal differ
+		if seen&bit != 0 {
+			return "", false // twice: json_extract and json.Unmarshal differ
 		}
-		seen |= flag
-		switch {
-		case flag == 0 || isNull && flag != fCreatedAt: // ignored, or left as it is
-		case flag == fVoided || flag == fSigned:
-			if !lit {
-				return "", false, false
-			}
-			if flag == fVoided {
-				a.Voided, voided = isTrue, isTrue
-			} else {
-				a.Signed = isTrue
-			}
-		case !isText:
-			return "", false, false
-		case flag == fCreatedAt || flag == fUpdatedAt || flag == fCheckedIn:
-			t, ok := plainUTCTime(text)
-			if !ok {
-				return "", false, false
-			}
-			switch flag {
-			case fCreatedAt:
-				a.CreatedAt, created = t, string(text)
-			case fUpdatedAt:
-				a.UpdatedAt = t
-			default:
-				a.CheckedInAt = t
-			}
-		case flag == fID:
-			a.ID = string(text)
-		case flag == fUnit:
-			a.UnitCode = held.of(text)
-		case flag == fCreatedBy:
-			a.CreatedBy = held.of(text)
-		case flag == fUpdatedBy:
-			a.UpdatedBy = held.of(text)
-		case flag == fSession:
-			a.SessionID = held.of(text)
-		case flag == fParticipant:
-			a.ParticipantID = held.of(text)
-		case flag == fStatus:
-			a.Status = held.of(text)
-		}
+		seen |= bit
 		i = skipJSONSpace(b, i)
 		if i < len(b) && b[i] == ',' {
 			i = skipJSONSpace(b, i+1)
 			continue
 		}
 		if i >= len(b) || b[i] != '}' || skipJSONSpace(b, i+1) != len(b) {
-			return "", false, false
+			return "", false
 		}
 		break
 	}
-	if seen&fCreatedAt == 0 { // json_extract gives NULL: first
-		return "", false, false
+	return created, created != ""
+}
+
+// headNames are the members of a record's head (app.RecordHead).
+var headNames = []string{"id", "unit_code", "voided", "created_at", "created_by", "updated_at", "updated_by"}
+
+// setHead sets the member name of a record's head h to v: its bit (1 to
+// 64) or 0 for another member, and whether v suits it.
+func setHead(h *app.RecordHead, name []byte, v *flatValue, held heldStrings) (int, bool) {
+	switch string(name) {
+	case "id":
+		return 1, setText(&h.ID, v, nil)
+	case "unit_code":
+		return 2, setText(&h.UnitCode, v, held)
+	case "voided":
+		return 4, setBool(&h.Voided, v)
+	case "created_at":
+		return 8, setTime(&h.CreatedAt, v)
+	case "created_by":
+		return 16, setText(&h.CreatedBy, v, held)
+	case "updated_at":
+		return 32, setTime(&h.UpdatedAt, v)
+	case "updated_by":
+		return 64, setText(&h.UpdatedBy, v, held)
 	}
-	return created, voided, true
+	return 0, true
+}
+
+// setText sets *dst to text v (held, if held is not nil); null leaves it.
+func setText(dst *string, v *flatValue, held heldStrings) bool {
+	switch {
+	case v.isNull:
+	case !v.isText:
+		return false
+	case held != nil:
+		*dst = held.of(v.text)
+	default:
+		*dst = string(v.text)
+	}
+	return true
+}
+
+func setBool(dst *bool, v *flatValue) bool {
+	switch {
+	case v.isNull:
+	case !v.lit:
+		return false
+	default:
+		*dst = v.isTrue
+	}
+	return true
+}
+
+func setTime(dst *time.Time, v *flatValue) bool {
+	switch {
+	case v.isNull:
+	case !v.isText:
+		return false
+	default:
+		t, ok := plainUTCTime(v.text)
+		if !ok {
+			return false
+		}
+		*dst = t
+	}
+	return true
+}
+
+// attendanceNames are the members of an attendance row.
+var attendanceNames = append(slices.Clone(headNames), "session_id", "participant_id", "status", "signed", "checked_in_at")
+
+// decodeAttendance decodes b, an attendance row's document, into a as
+// json.Unmarshal would, and returns its created_at as SQLite's
+// json_extract gives it. It reads only what it can decode exactly as
+// json.Unmarshal does and json_extract reads: an object whose names are
+// plain and each present once, whose values are texts without escapes
+// nor control characters, in UTF-8, true, false or null, the times in the
+// form 2006-01-02T15:04:05Z, created_at a text; anything else reports
+// false (then nothing is to be read from a).
+func decodeAttendance(b []byte, a *app.Attendance, held heldStrings) (string, bool) {
+	return decodeFlat(b, attendanceNames, func(name []byte, v *flatValue) (int, bool) {
+		switch string(name) {
+		case "session_id":
+			return 1 << 10, setText(&a.SessionID, v, held)
+		case "participant_id":
+			return 1 << 11, setText(&a.ParticipantID, v, held)
+		case "status":
+			return 1 << 12, setText(&a.Status, v, held)
+		case "signed":
+			return 1 << 13, setBool(&a.Signed, v)
+		case "checked_in_at":
+			return 1 << 14, setTime(&a.CheckedInAt, v)
+		}
+		return setHead(&a.RecordHead, name, v, held)
+	})
+}
+
+// participantNames are the members of a participant.
+var participantNames = append(slices.Clone(headNames), "full_name", "participant_type", "organisation_id", "workplace", "gender",
+	"age_band", "phone", "note", "distinct_from", "restricted", "anonymised_on")
+
+// decodeParticipant is decodeAttendance for a participant, whose
+// distinct_from may also be an array of such texts.
+func decodeParticipant(b []byte, p *app.Participant, held heldStrings) (string, bool) {
+	return decodeFlat(b, participantNames, func(name []byte, v *flatValue) (int, bool) {
+		switch string(name) {
+		case "full_name":
+			return 1 << 10, setText(&p.FullName, v, nil)
+		case "participant_type":
+			return 1 << 11, setText(&p.Type, v, held)
+		case "organisation_id":
+			return 1 << 12, setText(&p.OrganisationID, v, held)
+		case "workplace":
+			return 1 << 13, setText(&p.Workplace, v, held)
+		case "gender":
+			return 1 << 14, setText(&p.Gender, v, held)
+		case "age_band":
+			return 1 << 15, setText(&p.AgeBand, v, held)
+		case "phone":
+			return 1 << 16, setText(&p.Phone, v, nil)
+		case "note":
+			return 1 << 17, setText(&p.Note, v, nil)
+		case "restricted":
+			return 1 << 18, setBool(&p.Restricted, v)
+		case "anonymised_on":
+			return 1 << 19, setText(&p.AnonymisedOn, v, held)
+		case "distinct_from":
+			switch {
+			case v.isNull:
+			case !v.isList:
+				return 1 << 20, false
+			default:
+				p.DistinctFrom = make([]string, len(v.list))
+				for i, t := range v.list {
+					p.DistinctFrom[i] = string(t)
+				}
+			}
+			return 1 << 20, true
+		}
+		return setHead(&p.RecordHead, name, v, held)
+	})
 }
 
 func skipJSONSpace(b []byte, i int) int {
