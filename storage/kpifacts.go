@@ -183,7 +183,7 @@ func (fs *readFacts) compact() {
 
 // receivedKey is a time as stored (2006-01-02T15:04:05Z) as a number in
 // the same order as the texts (their digits), or false if of another form.
-func receivedKey(t string) (int64, bool) {
+func receivedKey[S string | []byte](t S) (int64, bool) {
 	if len(t) != 20 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z' {
 		return 0, false
 	}

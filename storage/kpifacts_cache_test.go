@@ -474,8 +474,8 @@ func TestKPIAttendance_SameAsListRecords(t *testing.T) {
 			if len(want) < 15 || !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s, unit %q: read\n%+v\nListRecords\n%+v", what, unit, got, want)
 			}
-			_, ok, err := fastRecords(ctx, db, app.EntityAttendance, unit, func(b []byte, a *app.Attendance) (string, bool) {
-				return decodeAttendance(b, a, heldStrings{})
+			_, ok, err := fastRecords(ctx, db, app.EntityAttendance, unit, func(b []byte, a *app.Attendance, v *flatValue) ([]byte, bool) {
+				return decodeAttendance(b, a, heldStrings{}, v)
 			})
 			if err != nil || ok != fast && unit == "" {
 				t.Fatalf("%s, unit %q: read without encoding/json %v, want %v (%v)", what, unit, ok, fast, err)
@@ -546,8 +546,8 @@ func TestKPIParticipants_SameAsListRecords(t *testing.T) {
 			if len(want) < 12 || !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s, unit %q: read\n%+v\nListRecords\n%+v", what, unit, got, want)
 			}
-			_, ok, err := fastRecords(ctx, db, app.EntityParticipant, unit, func(b []byte, p *app.Participant) (string, bool) {
-				return decodeParticipant(b, p, heldStrings{})
+			_, ok, err := fastRecords(ctx, db, app.EntityParticipant, unit, func(b []byte, p *app.Participant, v *flatValue) ([]byte, bool) {
+				return decodeParticipant(b, p, heldStrings{}, v)
 			})
 			if err != nil || ok != fast && unit == "" {
 				t.Fatalf("%s, unit %q: read without encoding/json %v, want %v (%v)", what, unit, ok, fast, err)

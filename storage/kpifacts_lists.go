@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,8 +21,8 @@ import (
 // documents this program writes; if a single row is anything else, all
 // are read by ListRecords.
 func (db *DB) kpiAttendance(ctx context.Context, unit string, held heldStrings) ([]app.Attendance, error) {
-	out, ok, err := fastRecords(ctx, db, app.EntityAttendance, unit, func(b []byte, a *app.Attendance) (string, bool) {
-		return decodeAttendance(b, a, held)
+	out, ok, err := fastRecords(ctx, db, app.EntityAttendance, unit, func(b []byte, a *app.Attendance, v *flatValue) ([]byte, bool) {
+		return decodeAttendance(b, a, held, v)
 	})
 	if err != nil || ok {
 		return out, err
@@ -42,8 +44,8 @@ func (db *DB) kpiAttendance(ctx context.Context, unit string, held heldStrings) 
 // 50,000), each marked Limited as ListRecords marks it.
 func (db *DB) kpiParticipants(ctx context.Context, unit string) ([]app.Participant, error) {
 	held := heldStrings{}
-	out, ok, err := fastRecords(ctx, db, app.EntityParticipant, unit, func(b []byte, p *app.Participant) (string, bool) {
-		return decodeParticipant(b, p, held)
+	out, ok, err := fastRecords(ctx, db, app.EntityParticipant, unit, func(b []byte, p *app.Participant, v *flatValue) ([]byte, bool) {
+		return decodeParticipant(b, p, held, v)
 	})
 	if err != nil {
 		return nil, err
@@ -69,12 +71,12 @@ func (db *DB) kpiParticipants(ctx context.Context, unit string) ([]app.Participa
 
 // fastRecords reads the records of entity of unit ("" for all) that are
 // not voided, in the order of ListRecords, each decoded by decode (which
-// returns its created_at as json_extract gives it); false if decode could
-// not read one.
+// returns its created_at as json_extract gives it, with a value to read
+// the members into); false if decode could not read one.
 func fastRecords[T any, P interface {
 	*T
 	app.Record
-}](ctx context.Context, db *DB, entity, unit string, decode func([]byte, *T) (string, bool)) ([]T, bool, error) {
+}](ctx context.Context, db *DB, entity, unit string, decode func([]byte, *T, *flatValue) ([]byte, bool)) ([]T, bool, error) {
 	q, args := ` FROM records WHERE entity = ?`, []any{entity}
 	if unit != "" {
 		q += ` AND unit_code = ?`
@@ -91,41 +93,46 @@ func fastRecords[T any, P interface {
 	defer rows.Close()
 	var (
 		out        = make([]T, 0, n)
-		keys       = make([]string, 0, 2*n) // created_at, then id, of out's records
-		id, fields []byte
+		created    = make([]int64, 0, n)  // created_at of out's records (receivedKey)
+		ids        = make([]string, 0, n) // and their ids
+		id, fields sql.RawBytes
+		scratch    flatValue
 	)
 	for rows.Next() {
 		if err := rows.Scan(&id, &fields); err != nil {
 			return nil, false, err
 		}
-		var r T
-		created, ok := decode(fields, &r)
+		out = append(out, *new(T)) // decoded in place
+		at, ok := decode(fields, &out[len(out)-1], &scratch)
 		if !ok {
 			return nil, false, nil
 		}
-		h := P(&r).Head()
+		h := P(&out[len(out)-1]).Head()
 		if h.Voided {
+			out = out[:len(out)-1]
 			continue
 		}
-		key := h.ID
-		if key != string(id) {
-			key = string(id)
+		key, _ := receivedKey(at) // of that form (plainUTCTime)
+		rowID := h.ID
+		if rowID != string(id) {
+			rowID = string(id)
 		}
-		out, keys = append(out, r), append(keys, created, key)
+		created, ids = append(created, key), append(ids, rowID)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, false, fmt.Errorf("list %s: %w", entity, err)
 	}
-	// ORDER BY json_extract(fields, '$.created_at'), id: texts in bytes.
+	// ORDER BY json_extract(fields, '$.created_at'), id: texts in bytes
+	// (the times as numbers: the same order).
 	order := make([]int32, len(out))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(i, j int32) int {
-		if c := strings.Compare(keys[2*i], keys[2*j]); c != 0 {
+		if c := cmp.Compare(created[i], created[j]); c != 0 {
 			return c
 		}
-		return strings.Compare(keys[2*i+1], keys[2*j+1])
+		return strings.Compare(ids[i], ids[j])
 	})
 	permute(out, order)
 	return out, true, nil
@@ -148,35 +155,37 @@ type flatValue struct {
 // it could take the value. It returns the created_at text (a member named
 // created_at must be a text) and false for any document it cannot read as
 // json.Unmarshal and json_extract do.
-func decodeFlat(b []byte, names []string, set func(name []byte, v *flatValue) (int, bool)) (created string, ok bool) {
+//
+// v is where each member's value is read (one for all: no allocation).
+func decodeFlat(b []byte, names []string, v *flatValue, set func(name []byte, v *flatValue) (int, bool)) (created []byte, ok bool) {
 	var seen int
 	i := skipJSONSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
-		return "", false
+		return nil, false
 	}
 	i = skipJSONSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return "", false // no created_at
+		return nil, false // no created_at
 	}
 	for {
 		name, j, ok := jsonPlainString(b, i)
 		if !ok {
-			return "", false
+			return nil, false
 		}
 		i = skipJSONSpace(b, j)
 		if i >= len(b) || b[i] != ':' {
-			return "", false
+			return nil, false
 		}
 		i = skipJSONSpace(b, i+1)
-		var v flatValue
+		*v = flatValue{list: v.list[:0]}
 		switch {
 		case i < len(b) && b[i] == '"':
 			if v.text, j, ok = jsonPlainString(b, i); !ok {
-				return "", false
+				return nil, false
 			}
 			v.isText = true
 		case i < len(b) && b[i] == '[':
-			v.isList, v.list = true, [][]byte{}
+			v.isList = true
 			j = skipJSONSpace(b, i+1)
 			if j < len(b) && b[j] == ']' {
 				j++
@@ -185,7 +194,7 @@ func decodeFlat(b []byte, names []string, set func(name []byte, v *flatValue) (i
 			for {
 				var t []byte
 				if t, j, ok = jsonPlainString(b, j); !ok {
-					return "", false
+					return nil, false
 				}
 				v.list = append(v.list, t)
 				j = skipJSONSpace(b, j)
@@ -194,7 +203,7 @@ func decodeFlat(b []byte, names []string, set func(name []byte, v *flatValue) (i
 					continue
 				}
 				if j >= len(b) || b[j] != ']' {
-					return "", false
+					return nil, false
 				}
 				j++
 				break
@@ -206,29 +215,29 @@ func decodeFlat(b []byte, names []string, set func(name []byte, v *flatValue) (i
 		case hasAt(b, i, "null"):
 			j, v.isNull = i+4, true
 		default:
-			return "", false
+			return nil, false
 		}
 		i = j
 		if string(name) == "created_at" {
 			if !v.isText {
-				return "", false // json_extract's NULL or a number: another order
+				return nil, false // json_extract's NULL or a number: another order
 			}
-			created = string(v.text)
+			created = v.text
 		}
-		bit, fine := set(name, &v)
+		bit, fine := set(name, v)
 		if !fine {
-			return "", false
+			return nil, false
 		}
 		if bit == 0 {
 			// json.Unmarshal matches a field's name in any case.
 			for _, k := range names {
 				if strings.EqualFold(k, string(name)) {
-					return "", false
+					return nil, false
 				}
 			}
 		}
 		if seen&bit != 0 {
-			return "", false // twice: json_extract and json.Unmarshal differ
+			return nil, false // twice: json_extract and json.Unmarshal differ
 		}
 		seen |= bit
 		i = skipJSONSpace(b, i)
@@ -237,11 +246,11 @@ func decodeFlat(b []byte, names []string, set func(name []byte, v *flatValue) (i
 			continue
 		}
 		if i >= len(b) || b[i] != '}' || skipJSONSpace(b, i+1) != len(b) {
-			return "", false
+			return nil, false
 		}
 		break
 	}
-	return created, created != ""
+	return created, created != nil
 }
 
 // headNames are the members of a record's head (app.RecordHead).
@@ -320,8 +329,8 @@ var attendanceNames = append(slices.Clone(headNames), "session_id", "participant
 // nor control characters, in UTF-8, true, false or null, the times in the
 // form 2006-01-02T15:04:05Z, created_at a text; anything else reports
 // false (then nothing is to be read from a).
-func decodeAttendance(b []byte, a *app.Attendance, held heldStrings) (string, bool) {
-	return decodeFlat(b, attendanceNames, func(name []byte, v *flatValue) (int, bool) {
+func decodeAttendance(b []byte, a *app.Attendance, held heldStrings, v *flatValue) ([]byte, bool) {
+	return decodeFlat(b, attendanceNames, v, func(name []byte, v *flatValue) (int, bool) {
 		switch string(name) {
 		case "session_id":
 			return 1 << 10, setText(&a.SessionID, v, held)
@@ -344,8 +353,8 @@ var participantNames = append(slices.Clone(headNames), "full_name", "participant
 
 // decodeParticipant is decodeAttendance for a participant, whose
 // distinct_from may also be an array of such texts.
-func decodeParticipant(b []byte, p *app.Participant, held heldStrings) (string, bool) {
-	return decodeFlat(b, participantNames, func(name []byte, v *flatValue) (int, bool) {
+func decodeParticipant(b []byte, p *app.Participant, held heldStrings, v *flatValue) ([]byte, bool) {
+	return decodeFlat(b, participantNames, v, func(name []byte, v *flatValue) (int, bool) {
 		switch string(name) {
 		case "full_name":
 			return 1 << 10, setText(&p.FullName, v, nil)
@@ -415,16 +424,23 @@ func jsonPlainString(b []byte, i int) ([]byte, int, bool) {
 }
 
 // plainUTCTime parses a time of the form 2006-01-02T15:04:05Z, as
-// time.Time's UnmarshalJSON does (RFC 3339); false for any other form.
+// time.Time's UnmarshalJSON does (RFC 3339); false for any other form or
+// a day or time out of range.
 func plainUTCTime(b []byte) (time.Time, bool) {
-	if len(b) != 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[19] != 'Z' {
+	if _, ok := receivedKey(b); !ok {
 		return time.Time{}, false
 	}
-	for _, k := range []int{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18} {
-		if b[k] < '0' || b[k] > '9' {
-			return time.Time{}, false
+	num := func(i, j int) int {
+		n := 0
+		for _, c := range b[i:j] {
+			n = n*10 + int(c-'0')
 		}
+		return n
 	}
-	t, err := time.Parse(time.RFC3339, string(b))
-	return t, err == nil
+	y, m, d, hh, mm, ss := num(0, 4), time.Month(num(5, 7)), num(8, 10), num(11, 13), num(14, 16), num(17, 19)
+	if m < time.January || m > time.December || d < 1 || d > time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() ||
+		hh > 23 || mm > 59 || ss > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(y, m, d, hh, mm, ss, 0, time.UTC), true
 }
