@@ -110,21 +110,68 @@ func (db *DB) caseFacts(ctx context.Context, unit string, rules []app.SlaRule, c
 func (fs *readFacts) sorted() []app.CaseFacts {
 	facts, keys, odd := fs.facts, fs.keys, fs.odd
 	fs.facts, fs.keys, fs.odd = nil, nil, nil
-	order := make([]int32, len(facts))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(i, j int32) int {
-		if c := compareReceived(keys, odd, i, j); c != 0 {
-			return c
-		}
+	byNumber := func(i, j int32) int {
 		if c := strings.Compare(facts[i].Number, facts[j].Number); c != 0 {
 			return c
 		}
 		return cmp.Compare(i, j)
-	})
+	}
+	order, ok := packedOrder(keys, byNumber)
+	if !ok {
+		order = make([]int32, len(facts))
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortFunc(order, func(i, j int32) int {
+			if c := compareReceived(keys, odd, i, j); c != 0 {
+				return c
+			}
+			return byNumber(i, j)
+		})
+	}
 	permute(facts, order)
 	return facts
+}
+
+// packedOrder sorts the positions of keys (receivedKey) as numbers, each
+// packed with its position in one integer (a sort of integers, a fraction
+// of the time of a sort by comparisons), the ties sorted by tie; false
+// if a key does not fit (another form, or too many positions).
+func packedOrder(keys []int64, tie func(i, j int32) int) ([]int32, bool) {
+	const posBits = 20
+	if len(keys) >= 1<<posBits {
+		return nil, false
+	}
+	packed := make([]uint64, len(keys))
+	for i, k := range keys {
+		// YYYYMMDDhhmmss in mixed radix: the same order, fewer bits.
+		if k < 0 {
+			return nil, false
+		}
+		ss, mm, hh, d, m, y := k%100, k/100%100, k/10000%100, k/1000000%100, k/100000000%100, k/10000000000
+		if ss > 59 || mm > 59 || hh > 23 || d > 31 || m > 12 {
+			return nil, false
+		}
+		n := ((((y*13+m)*32+d)*24+hh)*60+mm)*60 + ss
+		packed[i] = uint64(n)<<posBits | uint64(i)
+	}
+	slices.Sort(packed)
+	order := make([]int32, len(keys))
+	for i, p := range packed {
+		order[i] = int32(p & (1<<posBits - 1))
+	}
+	// Runs of the same time: by tie.
+	for i := 0; i < len(packed); {
+		j := i + 1
+		for j < len(packed) && packed[j]>>posBits == packed[i]>>posBits {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(order[i:j], tie)
+		}
+		i = j
+	}
+	return order, true
 }
 
 // readFacts are the facts of the cases read, in the order of their ids,

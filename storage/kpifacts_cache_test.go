@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -620,5 +622,40 @@ func BenchmarkKPIAttendance(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestReadFacts_SortedAsTexts: the facts are ordered by received_at as
+// stored (texts), then number, then the order read, whether the times
+// are of the common form (sorted as numbers) or not.
+func TestReadFacts_SortedAsTexts(t *testing.T) {
+	times := []string{"2026-03-04T02:11:00Z", "2025-12-31T23:59:59Z", "2026-03-04T02:11:00Z", "2026-03-04T02:10:59Z",
+		"2026-03-04T02:11:00Z", "2027-01-01T00:00:00Z", "2026-03-04T02:11:00Z"}
+	numbers := []string{"B", "A", "A", "C", "B", "A", "0"}
+	for _, odd := range []string{"", "2026-03-04T09:11:00+07:00", "2026-13-04T02:11:00Z", ""} {
+		ts := times
+		if odd != "" {
+			ts = append(slices.Clone(times), odd)
+		}
+		fs := newReadFacts(len(ts))
+		type row struct{ at, number, id string }
+		var want []row
+		for i, at := range ts {
+			f := app.CaseFacts{ID: fmt.Sprint(i), Number: numbers[i%len(numbers)]}
+			fs.add(f, at)
+			want = append(want, row{at, f.Number, f.ID})
+		}
+		slices.SortStableFunc(want, func(a, b row) int {
+			if c := strings.Compare(a.at, b.at); c != 0 {
+				return c
+			}
+			return strings.Compare(a.number, b.number)
+		})
+		got := fs.sorted()
+		for i := range want {
+			if got[i].ID != want[i].id {
+				t.Fatalf("odd %q: position %d holds case %s, want %s", odd, i, got[i].ID, want[i].id)
+			}
+		}
 	}
 }
