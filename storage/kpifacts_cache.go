@@ -471,12 +471,20 @@ func (r *factReading) caseOf(c *app.Case, codes string) (string, error) {
 		}
 	}
 	code := r.held.str
-	c.ReceivedAt, c.UpdatedAt = parseTime(f[0]), parseTime(f[1])
+	c.ReceivedAt, c.UpdatedAt = factTime(f[0]), factTime(f[1])
 	c.UnitCode, c.Channel, c.Kind, c.Sector = code(f[2]), code(f[3]), code(f[4]), code(f[5])
 	c.Status, c.Voided, c.Restricted = code(f[6]), f[7] == "1", f[8] == "1"
 	c.TransactionType, c.ForwardedTo = code(f[9]), code(f[10])
 	c.VulnerableGroups, c.IssueTypes = r.list(f[11]), r.list(f[12])
 	return f[0], nil
+}
+
+// factTime is parseTime(s), without time.Parse for the common form.
+func factTime(s string) time.Time {
+	if t, ok := plainUTCTime(s); ok {
+		return t
+	}
+	return parseTime(s)
 }
 
 // kept decodes the facts keep encoded in b into c (whose id is set) and
@@ -517,8 +525,12 @@ func (r *factReading) kept(b []byte, c *app.Case) (app.CaseFacts, string, bool) 
 // cases without theirs are computed (factsOfMissing). It returns nil when
 // more than keyedFacts lack theirs: every step is then read.
 //
-// opened, if not nil, is called once the kept facts' cursor is open.
+// opened, if not nil, is called first: this reading holds one connection
+// at a time.
 func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, k *factsKeeper, opened func()) (*readFacts, error) {
+	if opened != nil {
+		opened() // one connection each, one after the other here
+	}
 	ids, err := db.caseIDs(ctx)
 	if err != nil {
 		return nil, err
@@ -528,9 +540,6 @@ func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, k *factsKee
 		return nil, fmt.Errorf("kpi cases: %w", err)
 	}
 	defer rows.Close()
-	if opened != nil {
-		opened()
-	}
 	out := newReadFacts(len(ids))
 	var missing []missingCase
 	miss := func(id string) bool {

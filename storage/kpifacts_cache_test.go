@@ -659,3 +659,22 @@ func TestReadFacts_SortedAsTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainUTCTime_AsTimeParse: the times read without time.Parse are
+// those time.Parse (and so parseTime and time.Time's UnmarshalJSON)
+// reads, and the others are left to it.
+func TestPlainUTCTime_AsTimeParse(t *testing.T) {
+	for _, s := range []string{"2026-03-04T02:11:00Z", "2024-02-29T23:59:59Z", "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z",
+		"2026-12-31T24:00:00Z", "2026-12-31T23:60:00Z", "2026-12-31T23:59:60Z", "2026-00-10T00:00:00Z", "2026-13-10T00:00:00Z",
+		"2026-01-00T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-03-04T02:11:00+07:00", "2026-03-04 02:11:00Z",
+		"2026-03-04T02:11:00.5Z", "2026-3-04T02:11:00Z", "", "2026-03-04T02:11:0xZ"} {
+		want, err := time.Parse(time.RFC3339, s)
+		got, ok := plainUTCTime(s)
+		if ok && (err != nil || !reflect.DeepEqual(got, want)) {
+			t.Errorf("%q: read %v, time.Parse %v %v", s, got, want, err)
+		}
+		if !reflect.DeepEqual(factTime(s), parseTime(s)) {
+			t.Errorf("%q: factTime %v, parseTime %v", s, factTime(s), parseTime(s))
+		}
+	}
+}

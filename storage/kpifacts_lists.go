@@ -426,14 +426,14 @@ func jsonPlainString(b []byte, i int) ([]byte, int, bool) {
 // plainUTCTime parses a time of the form 2006-01-02T15:04:05Z, as
 // time.Time's UnmarshalJSON does (RFC 3339); false for any other form or
 // a day or time out of range.
-func plainUTCTime(b []byte) (time.Time, bool) {
+func plainUTCTime[S string | []byte](b S) (time.Time, bool) {
 	if _, ok := receivedKey(b); !ok {
 		return time.Time{}, false
 	}
 	num := func(i, j int) int {
 		n := 0
-		for _, c := range b[i:j] {
-			n = n*10 + int(c-'0')
+		for k := i; k < j; k++ {
+			n = n*10 + int(b[k]-'0')
 		}
 		return n
 	}
