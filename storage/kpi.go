@@ -93,7 +93,7 @@ func (db *DB) kpiLists(ctx context.Context, unit string, d *app.KPIData) error {
 	if d.Outreach, err = ListRecords[app.OutreachEvent](ctx, db, rq); err != nil {
 		return err
 	}
-	if d.Publications, err = ListRecords[app.Publication](ctx, db, rq); err != nil {
+	if d.Publications, err = db.kpiPublications(ctx, unit); err != nil {
 		return err
 	}
 	if d.Narratives, err = ListRecords[app.ReportNarrative](ctx, db, rq); err != nil {

@@ -582,6 +582,61 @@ func TestKPIParticipants_SameAsListRecords(t *testing.T) {
 	}
 }
 
+// TestKPIPublications_SameAsListRecords: the publications the dashboard
+// reads without encoding/json are those ListRecords reads, in its order,
+// quantities included, for plain documents and for any other.
+func TestKPIPublications_SameAsListRecords(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t, Options{Now: at(2026, 11, 20, 9, 30).Now, DeviceTag: "P8TD"})
+	put := func(id, fields string) {
+		t.Helper()
+		if _, err := db.w.Exec(`INSERT INTO records (entity, id, unit_code, fields) VALUES ('publication', ?, '28261', ?)`, id, fields); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := func(id, created, quantity string) string {
+		return `{"id":"` + id + `","unit_code":"28261","voided":false,"created_at":"` + created + `","created_by":"","updated_at":"` + created +
+			`","updated_by":"","publication_type":"to_roi","origin":"tu_bien_soan","format":"in_an","title":"Tờ rơi ` + id +
+			`","date":"2026-05-01","quantity":` + quantity + `,"channel":"truc_tiep","url":"","note":""}`
+	}
+	for i, q := range []string{"0", "5", "-3", "null", "123456789", "-0", "7", "1000"} {
+		put(fmt.Sprintf("b%d", 9-i), doc(fmt.Sprintf("b%d", 9-i), fmt.Sprintf("2026-05-%02dT01:00:00Z", 1+i%3), q))
+	}
+	check := func(what string, fast bool) {
+		t.Helper()
+		want, err := ListRecords[app.Publication](ctx, db, RecordQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.kpiPublications(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) < 8 || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: read\n%+v\nListRecords\n%+v", what, got, want)
+		}
+		_, ok, err := fastRecords(ctx, db, app.EntityPublication, "", func(b []byte, p *app.Publication, v *flatValue) ([]byte, bool) {
+			return decodePublication(b, p, heldStrings{}, v)
+		})
+		if err != nil || ok != fast {
+			t.Fatalf("%s: read without encoding/json %v, want %v (%v)", what, ok, fast, err)
+		}
+	}
+	check("plain documents", true)
+	for i, fields := range []string{
+		strings.Replace(doc("x1", "2026-04-01T00:00:00Z", "1"), `"title":"Tờ rơi x1"`, `"title":"Tờ \"rơi\""`, 1),
+		strings.Replace(doc("x2", "2026-04-02T00:00:00Z", "1"), `"quantity"`, `"Quantity"`, 1),
+		strings.Replace(doc("x3", "2026-04-03T00:00:00Z", "2"), `"url":""`, `"url":"https://a.vn/\u00e1"`, 1),
+	} {
+		id := fmt.Sprintf("x%d", i+1)
+		put(id, fields)
+		check("document "+id, false)
+		if _, err := db.w.Exec(`DELETE FROM records WHERE id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkKPIAttendance reads 20,000 attendance rows of 50 communes as
 // the dashboard does (kpiAttendance), and as ListRecords does:
 //

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -38,6 +39,19 @@ func (db *DB) kpiAttendance(ctx context.Context, unit string, held heldStrings) 
 		}
 	}
 	return out, nil
+}
+
+// kpiPublications is kpiAttendance for the publications (a province has
+// 12,000).
+func (db *DB) kpiPublications(ctx context.Context, unit string) ([]app.Publication, error) {
+	held := heldStrings{}
+	out, ok, err := fastRecords(ctx, db, app.EntityPublication, unit, func(b []byte, p *app.Publication, v *flatValue) ([]byte, bool) {
+		return decodePublication(b, p, held, v)
+	})
+	if err != nil || ok {
+		return out, err
+	}
+	return ListRecords[app.Publication](ctx, db, RecordQuery{Unit: unit})
 }
 
 // kpiParticipants is kpiAttendance for the participants (a province has
@@ -141,9 +155,10 @@ func fastRecords[T any, P interface {
 // flatValue is a member's value in a flat document: a text (without
 // escapes), true, false, null, or an array of such texts.
 type flatValue struct {
-	text        []byte
+	text        []byte // a text, or an integer's digits
 	list        [][]byte
 	isText      bool
+	isInt       bool
 	isList      bool
 	isTrue, lit bool // lit: true or false
 	isNull      bool
@@ -208,6 +223,21 @@ func decodeFlat(b []byte, names []string, v *flatValue, set func(name []byte, v 
 				j++
 				break
 			}
+		case i < len(b) && (b[i] == '-' || b[i] >= '0' && b[i] <= '9'):
+			// An integer: -?(0|[1-9][0-9]*), not followed by a fraction
+			// nor an exponent.
+			j = i
+			if b[j] == '-' {
+				j++
+			}
+			k := j
+			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+				j++
+			}
+			if j == k || b[k] == '0' && j-k > 1 || j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E') {
+				return nil, false
+			}
+			v.text, v.isInt = b[i:j], true
 		case hasAt(b, i, "true"):
 			j, v.isTrue, v.lit = i+4, true, true
 		case hasAt(b, i, "false"):
@@ -344,6 +374,55 @@ func decodeAttendance(b []byte, a *app.Attendance, held heldStrings, v *flatValu
 			return 1 << 14, setTime(&a.CheckedInAt, v)
 		}
 		return setHead(&a.RecordHead, name, v, held)
+	})
+}
+
+// setInt sets *dst to integer v, as json.Unmarshal (an int's range);
+// null leaves it.
+func setInt(dst *int, v *flatValue) bool {
+	switch {
+	case v.isNull:
+	case !v.isInt:
+		return false
+	default:
+		n, err := strconv.Atoi(string(v.text))
+		if err != nil {
+			return false
+		}
+		*dst = n
+	}
+	return true
+}
+
+// publicationNames are the members of a publication.
+var publicationNames = append(slices.Clone(headNames), "publication_type", "origin", "format", "title", "date", "quantity",
+	"channel", "url", "note")
+
+// decodePublication is decodeAttendance for a publication, whose quantity
+// is an integer.
+func decodePublication(b []byte, p *app.Publication, held heldStrings, v *flatValue) ([]byte, bool) {
+	return decodeFlat(b, publicationNames, v, func(name []byte, v *flatValue) (int, bool) {
+		switch string(name) {
+		case "publication_type":
+			return 1 << 10, setText(&p.Type, v, held)
+		case "origin":
+			return 1 << 11, setText(&p.Origin, v, held)
+		case "format":
+			return 1 << 12, setText(&p.Format, v, held)
+		case "title":
+			return 1 << 13, setText(&p.Title, v, nil)
+		case "date":
+			return 1 << 14, setText(&p.Date, v, held)
+		case "quantity":
+			return 1 << 15, setInt(&p.Quantity, v)
+		case "channel":
+			return 1 << 16, setText(&p.Channel, v, held)
+		case "url":
+			return 1 << 17, setText(&p.URL, v, nil)
+		case "note":
+			return 1 << 18, setText(&p.Note, v, nil)
+		}
+		return setHead(&p.RecordHead, name, v, held)
 	})
 }
 
