@@ -589,10 +589,7 @@ func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, k *factsKee
 	for len(missing) > 0 {
 		part := missing[:min(max(1, keyedFacts), len(missing))]
 		missing = missing[len(part):]
-		ids := make([]string, len(part))
-		for i := range part {
-			ids[i] = part[i].c.ID
-		}
+		ids := missingIDs(part)
 		rows, err := db.r.QueryContext(ctx, `SELECT `+factCaseColumns+` FROM case_list c
 			WHERE c.id IN (SELECT value FROM json_each(?))`, idsJSON(ids))
 		if err != nil {
@@ -679,10 +676,7 @@ func (db *DB) factsOfMissing(ctx context.Context, r *factReading, k *factsKeeper
 	for len(missing) > 0 {
 		part := missing[:min(max(1, keyedFacts), len(missing))]
 		missing = missing[len(part):]
-		ids := make([]string, len(part))
-		for i := range part {
-			ids[i] = part[i].c.ID
-		}
+		ids := missingIDs(part)
 		steps, err := db.factStepsOf(ctx, ids)
 		if err != nil {
 			return fmt.Errorf("kpi case steps: %w", err)
@@ -700,6 +694,15 @@ func (db *DB) factsOfMissing(ctx context.Context, r *factReading, k *factsKeeper
 		}
 	}
 	return nil
+}
+
+// missingIDs returns the ids of the cases of part.
+func missingIDs(part []missingCase) []string {
+	ids := make([]string, len(part))
+	for i := range part {
+		ids[i] = part[i].c.ID
+	}
+	return ids
 }
 
 // missingCase is a case read without its facts, at position at, with its

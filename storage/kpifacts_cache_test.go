@@ -111,24 +111,7 @@ func factsStore(t *testing.T) (*DB, string) {
 
 func openFactsStore(t *testing.T, path string) *DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := Open(ctx, path, Options{Now: at(2026, 11, 20, 9, 30).Now, DeviceTag: "F4CT"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	refs, err := seeds.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ApplySeeds(ctx, seeds.Version, refs); err != nil {
-		t.Fatal(err)
-	}
-	db.SetRefs(refs)
-	if err := db.SetUnitCode(ctx, "28261"); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return openTestDBAt(t, path, Options{Now: at(2026, 11, 20, 9, 30).Now, DeviceTag: "F4CT"})
 }
 
 // TestKPIFacts_KeptFactsSameAsSteps: the facts KPIFacts reads from those
