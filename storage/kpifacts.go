@@ -19,13 +19,14 @@ const kpiMemoryLimit = 400 << 20
 
 // KPIFacts is KPIData with each case read as its facts (app.CaseFacts)
 // instead of the case and its steps: the dashboard and the annual report
-// compute the same figures from it (app.ComputeKPIs), but the store reads
-// the cases and their steps a case at a time, from the index columns and
-// the steps' covering index, without decoding a document, and keeps only
-// the facts. On a province's store of 300,000 cases and 1.2 million steps
-// that is a fraction of the time and memory of KPIData. d.Cases and
-// d.Events are empty; d.Facts are in KPIData's order of the cases
-// (received, then number).
+// compute the same figures from it (app.ComputeKPIs). Each case's facts
+// are kept once computed (case_facts, kpifacts_cache.go) and read from
+// there; those of the cases written since (or of every case, after a new
+// calendar or time limits) are computed from the index columns and the
+// steps' covering index, without decoding a document. On a province's
+// store of 300,000 cases and 1.2 million steps that is a fraction of the
+// time and memory of KPIData. d.Cases and d.Events are empty; d.Facts are
+// in KPIData's order of the cases (received, then number).
 func (db *DB) KPIFacts(ctx context.Context, unit string) (*app.KPIData, error) {
 	// A province's facts are a few hundred megabytes while they are read:
 	// collect before the heap doubles them (the 600 MB budget).

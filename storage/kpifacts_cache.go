@@ -247,7 +247,7 @@ func (db *DB) storeFacts(ctx context.Context, fc factsCache, rows []keptFacts) b
 	return true
 }
 
-// The flags of encodeStepFacts.
+// The flags of appendStepFacts.
 const (
 	factHasSteps = 1 << iota
 	factFinished
