@@ -1,6 +1,10 @@
 package app
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 )
@@ -50,11 +54,8 @@ type StatusChange struct {
 // id) against the time limits and the working-day calendar (without both,
 // the timing facts are left out, as ComputeKPIs leaves them out).
 func NewCaseFacts(c *Case, evs []CaseEvent, rules []SlaRule, cal *Calendar) CaseFacts {
-	f := CaseFacts{ID: c.ID, UnitCode: c.UnitCode, Number: c.Number, ConsumerName: c.ConsumerName,
-		Kind: c.Kind, Channel: c.Channel, Sector: c.Sector, TransactionType: c.TransactionType,
-		Status: c.Status, ForwardedTo: c.ForwardedTo, IssueTypes: c.IssueTypes, VulnerableGroups: c.VulnerableGroups,
-		ReceivedAt: c.ReceivedAt, UpdatedAt: c.UpdatedAt, Voided: c.Voided, Restricted: c.Restricted,
-		HasSteps: len(evs) > 0}
+	f := CaseOnlyFacts(c)
+	f.HasSteps = len(evs) > 0
 	// Made at their size: a province holds a million of them.
 	n := 0
 	for i := range evs {
@@ -93,6 +94,16 @@ func NewCaseFacts(c *Case, evs []CaseEvent, rules []SlaRule, cal *Calendar) Case
 		}
 	}
 	return f
+}
+
+// CaseOnlyFacts are the facts of case c that NewCaseFacts copies from it;
+// those it derives from the steps (HasSteps to OwnDue) are left zero, for
+// a store that kept them (CaseFactsBasis) to fill.
+func CaseOnlyFacts(c *Case) CaseFacts {
+	return CaseFacts{ID: c.ID, UnitCode: c.UnitCode, Number: c.Number, ConsumerName: c.ConsumerName,
+		Kind: c.Kind, Channel: c.Channel, Sector: c.Sector, TransactionType: c.TransactionType,
+		Status: c.Status, ForwardedTo: c.ForwardedTo, IssueTypes: c.IssueTypes, VulnerableGroups: c.VulnerableGroups,
+		ReceivedAt: c.ReceivedAt, UpdatedAt: c.UpdatedAt, Voided: c.Voided, Restricted: c.Restricted}
 }
 
 // IsVulnerable: the consumer is in a group of Điều 8.
@@ -157,4 +168,48 @@ func SortSteps(evs []CaseEvent) {
 		}
 		return evs[i].ID < evs[j].ID
 	})
+}
+
+// caseFactsFormat is the version of what NewCaseFacts derives from a
+// case's steps and how: raise it whenever NewCaseFacts, Deadlines, fateOf
+// or what they read changes, so that facts a store kept (storage's cache
+// of them) are computed again.
+const caseFactsFormat = 1
+
+// CaseFactsBasis is a fingerprint of what the facts NewCaseFacts derives
+// from a case's steps depend on besides the case and its steps: the time
+// limits, the working-day calendar (its holidays and make-up working
+// days) and the version of the computation. Facts kept under another
+// basis are stale. It does not depend on the time: NewCaseFacts does not
+// read it (OwnDue is a day; overdue is decided from it when asked).
+func CaseFactsBasis(rules []SlaRule, cal *Calendar) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "format %d\n", caseFactsFormat)
+	if rs, err := json.Marshal(rules); err == nil { // plain data: always marshals
+		h.Write(rs)
+	}
+	h.Write([]byte("\ncalendar"))
+	if cal != nil {
+		days := func(m map[civilDate]bool) []string {
+			out := make([]string, 0, len(m))
+			for d := range m {
+				out = append(out, d.time().Format(time.DateOnly))
+			}
+			sort.Strings(out)
+			return out
+		}
+		off := make(map[civilDate]bool, len(cal.off))
+		for d := range cal.off {
+			off[d] = true
+		}
+		years := make([]int, 0, len(cal.years))
+		for y := range cal.years {
+			years = append(years, y)
+		}
+		sort.Ints(years)
+		fmt.Fprintf(h, " off %v work %v years %v", days(off), days(cal.work), years)
+	} else {
+		h.Write([]byte(" none"))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

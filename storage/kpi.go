@@ -79,28 +79,21 @@ func (db *DB) kpiLists(ctx context.Context, unit string, d *app.KPIData) error {
 	if d.Organisations, err = ListRecords[app.Organisation](ctx, db, rq); err != nil {
 		return err
 	}
-	if d.Participants, err = ListRecords[app.Participant](ctx, db, rq); err != nil {
+	if d.Participants, err = db.kpiParticipants(ctx, unit); err != nil {
 		return err
 	}
 	if d.Sessions, err = ListRecords[app.TrainingSession](ctx, db, rq); err != nil {
 		return err
 	}
-	if d.Attendance, err = ListRecords[app.Attendance](ctx, db, rq); err != nil {
-		return err
-	}
 	// A province's attendance rows repeat a few thousand sessions, people,
 	// communes and officers: each text held once.
-	held := heldStrings{}
-	for i := range d.Attendance {
-		a := &d.Attendance[i]
-		for _, s := range []*string{&a.SessionID, &a.ParticipantID, &a.UnitCode, &a.Status, &a.CreatedBy, &a.UpdatedBy} {
-			*s = held.str(*s)
-		}
+	if d.Attendance, err = db.kpiAttendance(ctx, unit, heldStrings{}); err != nil {
+		return err
 	}
 	if d.Outreach, err = ListRecords[app.OutreachEvent](ctx, db, rq); err != nil {
 		return err
 	}
-	if d.Publications, err = ListRecords[app.Publication](ctx, db, rq); err != nil {
+	if d.Publications, err = db.kpiPublications(ctx, unit); err != nil {
 		return err
 	}
 	if d.Narratives, err = ListRecords[app.ReportNarrative](ctx, db, rq); err != nil {

@@ -366,7 +366,7 @@ func TestMigration22_FillsKPIFacts(t *testing.T) {
 
 // BenchmarkKPIFacts reads the dashboard's data (KPIFacts) of a provincial
 // store of 6,000 cases of 20 communes with four steps each, pulled:
-// the province's and one commune's.
+// the province's and one commune's, with their facts kept and without.
 //
 //	go test -tags ci -run '^$' -bench KPIFacts -benchmem ./storage
 func BenchmarkKPIFacts(b *testing.B) {
@@ -399,18 +399,39 @@ func BenchmarkKPIFacts(b *testing.B) {
 	if _, err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "province", Epoch: "e1", NextSeq: int64(len(recs)), Records: recs}}); err != nil {
 		b.Fatal(err)
 	}
+	// kept: the facts of every case kept (case_facts, a reading before);
+	// cold: none (the first reading, or after a new calendar), each run
+	// computing and keeping them all.
 	for _, unit := range []string{"", "28205"} {
-		name := "province"
-		if unit != "" {
-			name = "commune"
-		}
-		b.Run(name, func(b *testing.B) {
-			for range b.N {
-				d, err := db.KPIFacts(ctx, unit)
-				if err != nil || len(d.Facts) == 0 || !d.Facts[0].Finished {
-					b.Fatalf("%d facts, %v", len(d.Facts), err)
-				}
+		for _, cold := range []bool{false, true} {
+			name := "province"
+			if unit != "" {
+				name = "commune"
 			}
-		})
+			if cold {
+				name += "/cold"
+			} else {
+				name += "/kept"
+			}
+			b.Run(name, func(b *testing.B) {
+				if _, err := db.KPIFacts(ctx, unit); err != nil {
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				for range b.N {
+					if cold {
+						b.StopTimer()
+						if _, err := db.w.ExecContext(ctx, `DELETE FROM case_facts`); err != nil {
+							b.Fatal(err)
+						}
+						b.StartTimer()
+					}
+					d, err := db.KPIFacts(ctx, unit)
+					if err != nil || len(d.Facts) == 0 || !d.Facts[0].Finished {
+						b.Fatalf("%d facts, %v", len(d.Facts), err)
+					}
+				}
+			})
+		}
 	}
 }

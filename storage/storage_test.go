@@ -26,8 +26,15 @@ func MustOpenDB(tb testing.TB) *DB {
 // chose (opts.Now and opts.DeviceTag).
 func openTestDB(tb testing.TB, opts Options) *DB {
 	tb.Helper()
+	return openTestDBAt(tb, filepath.Join(tb.TempDir(), "bvntd.sqlite"), opts)
+}
+
+// openTestDBAt is openTestDB with the store's file at path (a new one, or
+// one a test opened before).
+func openTestDBAt(tb testing.TB, path string, opts Options) *DB {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(tb.TempDir(), "bvntd.sqlite"), opts)
+	db, err := Open(ctx, path, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
