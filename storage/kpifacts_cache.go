@@ -21,7 +21,7 @@ import (
 
 // The facts of a case that come from its steps (app.NewCaseFacts: its
 // status changes, how the handling ended, whether it ended in time, the
-// earliest own due day) are kept in case_facts (migration 24), so that a
+// earliest own due day) are kept in case_facts (migration 25), so that a
 // dashboard reads them instead of every step of the province. A row is
 // dropped by a trigger at any write of the case's row or of one of its
 // steps; the rows are read only under the basis they were computed
