@@ -302,6 +302,15 @@ var provinceMeasures = []provinceMeasure{
 		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
 			return dashboard(ctx, e, "")
 		}},
+	// The first dashboard after a big pull, a new holiday year or a new
+	// time limit: no case's facts are kept yet (case_facts, migration 25).
+	{name: "dashboard, whole province, no facts kept yet (the first after a big pull)", runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			if err := forgetKeptFacts(ctx, e); err != nil {
+				return nil, err
+			}
+			return dashboard(ctx, e, "")
+		}},
 	{name: "dashboard, one commune", runs: 2,
 		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
 			return dashboard(ctx, e, e.refs.Units[1].Code)
@@ -345,6 +354,27 @@ func dashboard(ctx context.Context, e *provinceEnv, unit string) (func(int) (int
 		app.ComputeKPIs(d, app.ReportYear(app.ReportYearOf(e.now)), e.refs.Targets)
 		return max(len(d.Facts), len(d.Cases)), nil
 	}, nil
+}
+
+// forgetKeptFacts empties the store's kept case facts (what a pull of
+// every case does) and opens the store again.
+func forgetKeptFacts(ctx context.Context, e *provinceEnv) error {
+	if err := e.db.Close(); err != nil {
+		return err
+	}
+	sq, err := sql.Open("sqlite", filepath.Join(e.dir, cli.StoreFile))
+	if err != nil {
+		return err
+	}
+	_, err = sq.ExecContext(ctx, "DELETE FROM case_facts")
+	if cerr := sq.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	e.db, err = openUnchecked(ctx, e.dir, e.clock())
+	return err
 }
 
 // export runs `bvntd export --report report` into a file, on the store
