@@ -127,27 +127,64 @@ func (c *Client) pull(ctx context.Context, e app.Enrollment, res *Result) error 
 	return nil
 }
 
+// applyCoalesce is the most records stored in one transaction: the groups
+// that arrived while the previous transaction ran are stored together, up
+// to this many. Fewer commits write fewer log frames and full-text
+// segments (BenchmarkApplyPull_Page500: 1,024 cases a transaction cost 15%
+// less each than 256); a cut loses no more than before, the groups' cursors
+// being stored with them.
+const applyCoalesce = 1024
+
 // applyPulled stores what the fetching goroutine hands over, in order.
 func (c *Client) applyPulled(ctx context.Context, events <-chan pullEvent, res *Result, pulled *atomic.Int64) error {
-	for ev := range events {
+	var held *pullEvent // an answer's end taken while gathering groups
+	for {
+		var ev pullEvent
+		if held != nil {
+			ev, held = *held, nil
+		} else {
+			var ok bool
+			if ev, ok = <-events; !ok {
+				return nil
+			}
+		}
 		if ev.end != nil {
 			if err := c.pulledAnswer(ctx, ev.end); err != nil {
 				return err
 			}
 			continue
 		}
-		p := *ev.page
-		n, err := c.Store.ApplyPull(ctx, []app.PulledPage{p})
+		pages := []app.PulledPage{*ev.page}
+		n := len(ev.page.Records)
+	gather:
+		for n < applyCoalesce {
+			select {
+			case more, ok := <-events:
+				if !ok {
+					break gather // the next receive says so again
+				}
+				if more.end != nil {
+					held = &more
+					break gather
+				}
+				pages = append(pages, *more.page)
+				n += len(more.page.Records)
+			default:
+				break gather
+			}
+		}
+		requeued, err := c.Store.ApplyPull(ctx, pages)
 		if err != nil {
 			return err
 		}
-		res.Requeued += n
-		res.Pulled += len(p.Records)
+		res.Requeued += requeued
+		res.Pulled += n
 		pulled.Store(int64(res.Pulled))
-		slog.Debug("sync: pulled", "scope", p.Scope, "records", len(p.Records), "reset", p.Reset, "next_seq", p.NextSeq)
+		for _, p := range pages {
+			slog.Debug("sync: pulled", "scope", p.Scope, "records", len(p.Records), "reset", p.Reset, "next_seq", p.NextSeq)
+		}
 		c.report(Progress{Phase: "pull", Pulled: res.Pulled})
 	}
-	return nil
 }
 
 // pulledAnswer takes what a complete answer says besides its pages.
