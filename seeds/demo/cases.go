@@ -705,9 +705,13 @@ func (g *gen) place(p *casePlan, open bool, wait int) {
 			day = g.subWorkingDays(day, 1)
 		}
 	} else {
+		yearAgo := today.AddDate(0, 0, -365)
 		day = today.AddDate(0, 0, -g.between(1, 365))
 		if officeHours && !g.cal.IsWorkingDay(day) {
 			day = g.subWorkingDays(day, 1)
+			if day.Before(yearAgo) { // a weekend or Tết a year ago: the working day after it
+				day = g.cal.AddWorkingDays(yearAgo, 1)
+			}
 		}
 		if last := g.cal.AddWorkingDays(day, p.wd); !last.Before(today) {
 			day = g.subWorkingDays(today, p.wd+g.between(1, 10))

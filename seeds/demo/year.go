@@ -1220,9 +1220,12 @@ func (y *yearGen) schedule() {
 			y.counts.Officers++
 		}
 	}
-	var lastHeld *demoSession
+	var firstHeld, lastHeld *demoSession
 	for _, s := range y.sessions {
 		if s.held {
+			if firstHeld == nil {
+				firstHeld = s
+			}
 			lastHeld = s
 		}
 	}
@@ -1278,9 +1281,14 @@ func (y *yearGen) schedule() {
 			y.counts.Attendance++
 		}
 		// Reported in the weeks after, but the latest, whose report is not
-		// written yet.
-		if s.held && s != lastHeld && s.end.AddDate(0, 0, 10).Before(y.today) && y.chance(0.65) {
-			if reported := atMinute(y.cal.AddWorkingDays(s.end, y.between(8, 30)), officeMinute(y.r)); reported.Before(y.now) {
+		// written yet; the first of the year always is (by now, if its
+		// weeks are not over), so a demo shows every state of a session.
+		if s.held && s != lastHeld && s.end.AddDate(0, 0, 10).Before(y.today) && (y.chance(0.65) || s == firstHeld) {
+			reported := atMinute(y.cal.AddWorkingDays(s.end, y.between(8, 30)), officeMinute(y.r))
+			if s == firstHeld && !reported.Before(y.now) {
+				reported = typed.Add(y.now.Sub(typed) / 2).Truncate(time.Minute)
+			}
+			if reported.Before(y.now) {
 				y.op(reported, func(ctx context.Context, st Store) error {
 					sess.Status = "da_bao_cao"
 					return st.SaveRecord(ctx, sess)
