@@ -156,13 +156,9 @@ func ValidateWrite(rec HeldRecord, w IncomingWrite, refs Refs, now time.Time) (m
 	if err := valueError(w.Entity, only(fe, w.Fields)); err != nil {
 		return nil, err // before encoding: an instant past year 9999 has no JSON
 	}
-	canon, err := encodeFields(written)
+	out, err := encodeWritten(written, w.Fields)
 	if err != nil {
 		return nil, &Error{Code: EINVALIDVALUE, Message: msgWriteRefused + ": " + msgWrongType, Err: err}
-	}
-	out := make(map[string]json.RawMessage, len(w.Fields))
-	for name := range w.Fields {
-		out[name] = canon[name]
 	}
 
 	// The record as the write leaves it. A new record is the written
@@ -235,6 +231,11 @@ func firstKey(m map[string]json.RawMessage) string {
 // setRaw sets the fields f of d from their JSON values as they are (valid
 // JSON, decoded from a request or a store).
 func setRaw(d syncDoc, f map[string]json.RawMessage) error {
+	if c := codecOfDoc(d); c != nil {
+		if handled, err := c.setFields(d, f); handled {
+			return err
+		}
+	}
 	return json.Unmarshal(EncodeFields(f), d)
 }
 
@@ -253,6 +254,25 @@ func heldDoc(entity string, f map[string]json.RawMessage) syncDoc {
 		}
 	}
 	return d
+}
+
+// encodeWritten is the JSON of d's fields named in written, as d's Fields
+// writes them.
+func encodeWritten(d syncDoc, written map[string]json.RawMessage) (map[string]json.RawMessage, error) {
+	if c := codecOfDoc(d); c != nil {
+		if out, handled, err := c.encode(d, written); handled {
+			return out, err
+		}
+	}
+	canon, err := encodeFields(d)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]json.RawMessage, len(written))
+	for name := range written {
+		out[name] = canon[name]
+	}
+	return out, nil
 }
 
 // encodeFields is d's Fields, with an error instead of a panic for a value
