@@ -61,6 +61,23 @@ func Decode(r io.Reader, gz bool, limit int64, v any) error {
 		r = zr
 	}
 	lr := &io.LimitedReader{R: r, N: limit + 1}
+	if push, ok := v.(*PushRequest); ok {
+		// The whole body, then its plain form by hand (decodePush) or
+		// encoding/json.
+		b, err := io.ReadAll(lr)
+		switch {
+		case lr.N <= 0:
+			return ErrTooLarge
+		case err != nil:
+			return fmt.Errorf("syncproto: decode: %w", err)
+		case decodePush(b, push):
+			return nil
+		}
+		if err := json.Unmarshal(b, v); err != nil {
+			return fmt.Errorf("syncproto: decode: %w", err)
+		}
+		return nil
+	}
 	dec := json.NewDecoder(lr)
 	if err := dec.Decode(v); err != nil {
 		if lr.N <= 0 {
