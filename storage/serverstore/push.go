@@ -468,8 +468,9 @@ func checkForm(m *syncproto.Mutation) (app.HLC, *rejection) {
 		return app.HLC{}, reject(syncproto.CodeInvalidValue, msgBadOfficer+msg)
 	}
 	m.Officer = norm.NFC.String(m.Officer)
-	if err := app.CheckWriteShape(m.Entity, m.Fields); err != nil && app.ErrorCode(err) == app.ETOOLARGE {
-		return app.HLC{}, refusal(err) // before anything reads a value of a huge write
+	shapeErr := app.CheckWriteShape(m.Entity, m.Fields)
+	if shapeErr != nil && app.ErrorCode(shapeErr) == app.ETOOLARGE {
+		return app.HLC{}, refusal(shapeErr) // before anything reads a value of a huge write
 	}
 	for name, v := range m.Fields {
 		if name == "" || name == fieldType || len(name) > app.MaxFieldName {
@@ -488,8 +489,8 @@ func checkForm(m *syncproto.Mutation) (app.HLC, *rejection) {
 			}
 		}
 	}
-	if err := app.CheckWriteShape(m.Entity, m.Fields); err != nil {
-		return app.HLC{}, refusal(err)
+	if shapeErr != nil {
+		return app.HLC{}, refusal(shapeErr)
 	}
 	return h, nil
 }
@@ -799,6 +800,10 @@ func plainCanonical(m syncproto.Mutation) ([]byte, bool) {
 		b = append(b, '"')
 		b = append(b, k...)
 		b = append(b, `":`...)
+		if v := m.Fields[k]; compactScalar(v) {
+			b = append(b, v...)
+			continue
+		}
 		buf := bytes.NewBuffer(b)
 		if json.Compact(buf, m.Fields[k]) != nil {
 			return nil, false
@@ -808,6 +813,36 @@ func plainCanonical(m syncproto.Mutation) ([]byte, bool) {
 	b = append(b, '}')
 	b = appendMember(b, `,"hlc":`, m.HLC)
 	return append(b, '}'), true
+}
+
+// compactScalar reports whether v is a JSON text without escapes, a
+// whole number written the plain way, true, false or null: valid JSON that
+// json.Compact leaves as it is (most of a record's fields).
+func compactScalar(v []byte) bool {
+	switch {
+	case len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"':
+		for _, c := range v[1 : len(v)-1] {
+			if c < 0x20 || c == '"' || c == '\\' {
+				return false
+			}
+		}
+		return true
+	case string(v) == "true" || string(v) == "false" || string(v) == "null":
+		return true
+	}
+	d := v
+	if len(d) > 0 && d[0] == '-' {
+		d = d[1:]
+	}
+	if len(d) == 0 || len(d) > 1 && d[0] == '0' {
+		return false
+	}
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // appendMember appends head and s, plain ASCII, as a JSON string.
@@ -846,7 +881,7 @@ func marshalCanonical(m syncproto.Mutation) ([]byte, error) {
 // raw values, U+2028 and U+2029 as \u2028 and \u2029 (json.Marshal
 // escapes them in every string). They occur only inside strings.
 func htmlEscaped(b []byte) []byte {
-	if !bytes.ContainsAny(b, "<>&\u2028\u2029") {
+	if !needsHTMLEscape(b) {
 		return b
 	}
 	out := make([]byte, 0, len(b)+64)
@@ -867,6 +902,23 @@ func htmlEscaped(b []byte) []byte {
 		}
 	}
 	return out
+}
+
+// needsHTMLEscape reports whether b holds "<", ">", "&", U+2028 or U+2029
+// (a loop over bytes: bytes.ContainsAny decodes every rune of a
+// Vietnamese text when the set has one that is not ASCII).
+func needsHTMLEscape(b []byte) bool {
+	for i, c := range b {
+		switch c {
+		case '<', '>', '&':
+			return true
+		case 0xE2:
+			if i+2 < len(b) && b[i+1] == 0x80 && b[i+2]&^1 == 0xA8 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxAuditPayload bounds the payload kept of a mutation: a write within the
