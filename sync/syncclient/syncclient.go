@@ -241,13 +241,15 @@ func (c *Client) preparePush(ctx context.Context, afterID string, budget int) pr
 		return p
 	}
 	muts := make([]wireMutation, len(p.batch))
+	size := 2
 	for i, m := range p.batch {
 		muts[i] = wireMutation{Mutation: toWire(m), Fields: m.FieldsJSON}
 		if m.FieldsJSON == nil {
 			muts[i].Fields = app.EncodeFields(m.Fields)
 		}
+		size += len(muts[i].Fields) + 320
 	}
-	p.head, p.err = syncproto.EncodePushHead(c.Store.DeviceID(), muts)
+	p.head, p.err = syncproto.EncodePushHeadJSON(c.Store.DeviceID(), appendWireMutations(make([]byte, 0, size), muts))
 	return p
 }
 

@@ -16,11 +16,17 @@ import (
 // JSON (a client's own, carrying each mutation's fields as one raw JSON
 // object).
 func EncodePushHead(deviceID string, muts any) ([]byte, error) {
-	id, err := Marshal(deviceID)
+	ms, err := Marshal(muts)
 	if err != nil {
 		return nil, err
 	}
-	ms, err := Marshal(muts)
+	return EncodePushHeadJSON(deviceID, ms)
+}
+
+// EncodePushHeadJSON is EncodePushHead of the mutations already encoded:
+// ms, their JSON array as Marshal writes it.
+func EncodePushHeadJSON(deviceID string, ms []byte) ([]byte, error) {
+	id, err := Marshal(deviceID)
 	if err != nil {
 		return nil, err
 	}
