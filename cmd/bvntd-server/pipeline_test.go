@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"bvntd/app"
@@ -64,5 +66,65 @@ func TestPush_BatchesReadAheadKeepOrderAndHoldBehindARefusal(t *testing.T) {
 	res, err = a.client.Sync(ctx)
 	if err != nil || res.Pushed != 0 || res.Rejected != 0 {
 		t.Fatalf("second sync: %+v %v", res, err)
+	}
+}
+
+// bodySizes records the size of each push body a laptop sends.
+type bodySizes struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	push []int64
+}
+
+func (b *bodySizes) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Path == syncproto.PathPush {
+		b.mu.Lock()
+		b.push = append(b.push, r.ContentLength)
+		b.mu.Unlock()
+	}
+	return b.next.RoundTrip(r)
+}
+
+// Records that compress little (long texts of no language) make a batch of
+// the default budget a large body: the batches after it are cut to about
+// maxPushBody (gzipped), so that a link that cuts out carries them whole,
+// and every case still arrives.
+func TestPush_BodiesOfRecordsThatCompressLittleStaySmall(t *testing.T) {
+	clock := clocktest.AtToday(t)
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a := newLaptop(t, srv, "28261", 0)
+	sizes := &bodySizes{next: http.DefaultTransport}
+	a.client.HTTP = &http.Client{Transport: sizes}
+	rng := clocktest.Rand(t)
+	const letters = "abcdeghiklmnopqrstuvxyACDEGHIKLMNOPQRSTUVXY0123456789 "
+	var ids []string
+	for range 300 {
+		c := a.newCase("Người Thử Nghiệm")
+		ids = append(ids, c.ID)
+		a.edit(c.ID, func(c *app.Case) {
+			b := make([]byte, 8000)
+			for i := range b {
+				b[i] = letters[rng.IntN(len(letters))]
+			}
+			c.Summary = string(b)
+		})
+	}
+	res, err := a.client.Sync(context.Background())
+	if err != nil || res.Pushed != 600 || res.Rejected != 0 {
+		t.Fatalf("sync: %+v %v", res, err)
+	}
+	if len(sizes.push) < 5 || sizes.push[0] < 4*96<<10 {
+		t.Fatalf("push bodies %v: the test needs a first body well over the bound", sizes.push)
+	}
+	for i, n := range sizes.push[1:] {
+		if n > 96<<10*5/4 {
+			t.Errorf("push %d: %d bytes, over the bound (bodies %v)", i+2, n, sizes.push)
+		}
+	}
+	dump := srv.dump()
+	for _, id := range ids {
+		if !strings.Contains(dump, id) {
+			t.Fatalf("case %s is not on the server", id)
+		}
 	}
 }

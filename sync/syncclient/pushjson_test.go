@@ -42,3 +42,19 @@ func FuzzAppendWireMutations(f *testing.F) {
 		}
 	})
 }
+
+// A body over maxPushBody lowers the budget and its ceiling in proportion;
+// a body within it, or a batch of one, leaves them.
+func TestBodyBound(t *testing.T) {
+	for _, tc := range []struct{ ceil, budget, size, n, wantCeil, wantBudget int }{
+		{1 << 20, 1 << 20, 60 << 10, 100, 1 << 20, 1 << 20},
+		{1 << 20, 1 << 20, 192 << 10, 100, 512 << 10, 512 << 10},
+		{1 << 20, 256 << 10, 192 << 10, 100, 128 << 10, 128 << 10},
+		{1 << 20, 1 << 20, 4 << 20, 1, 1 << 20, 1 << 20},
+		{1 << 20, 1 << 20, 1 << 30, 2, minBatchBytes, minBatchBytes},
+	} {
+		if c, b := bodyBound(tc.ceil, tc.budget, tc.size, tc.n); c != tc.wantCeil || b != tc.wantBudget {
+			t.Errorf("bodyBound(%d, %d, %d, %d) = %d, %d; want %d, %d", tc.ceil, tc.budget, tc.size, tc.n, c, b, tc.wantCeil, tc.wantBudget)
+		}
+	}
+}

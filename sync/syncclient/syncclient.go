@@ -55,9 +55,16 @@ type Store interface {
 
 // Defaults.
 const (
-	DefaultBatchBytes = 256 << 10 // fields JSON per push (about 40–80 KB gzipped)
+	DefaultBatchBytes = 1 << 20   // fields JSON per push at most (about 60 KB gzipped for a commune's cases)
 	DefaultPageBytes  = 512 << 10 // records JSON of the first pull page
 	minBatchBytes     = 1 << 10
+	// maxPushBody bounds a push body (gzipped): a batch that came to more
+	// lowers the budget of the ones after it in proportion (records that
+	// compress less than cases do), so that a link that cuts out every
+	// hundred kilobytes or so still carries most bodies whole. A push of
+	// 10,000 cases in batches of 1 MB of JSON instead of 256 KB costs the
+	// server a fifth less CPU and the laptop a quarter less (issue 22).
+	maxPushBody = 96 << 10
 )
 
 // Client syncs one local store with the server it is enrolled with.
@@ -421,6 +428,7 @@ func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error 
 			cur = nil // nothing left to send
 		}
 		if cur != nil && (flight == nil || (ordered && disjoint(flight.p.batch, cur.batch))) {
+			ceil, budget = bodyBound(ceil, budget, len(cur.head), len(cur.batch))
 			after := ""
 			if flight != nil {
 				after = flight.p.batch[len(flight.p.batch)-1].ID
@@ -480,6 +488,17 @@ func (c *Client) push(ctx context.Context, e app.Enrollment, res *Result) error 
 			cur = c.discard(&reading)
 		}
 	}
+}
+
+// bodyBound returns the budget ceiling and budget after a batch of n
+// mutations came to a body of size bytes: lowered in proportion when the
+// body is over maxPushBody (a batch of one is what it is).
+func bodyBound(ceil, budget, size, n int) (int, int) {
+	if size <= maxPushBody || n < 2 {
+		return ceil, budget
+	}
+	ceil = max(minBatchBytes, int(int64(budget)*maxPushBody/int64(size)))
+	return ceil, min(budget, ceil)
 }
 
 // discard drops a batch read ahead (waiting for its read to end): it is
