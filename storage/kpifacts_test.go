@@ -364,16 +364,14 @@ func TestMigration22_FillsKPIFacts(t *testing.T) {
 	}
 }
 
-// BenchmarkKPIFacts reads the dashboard's data (KPIFacts) of a provincial
-// store of 6,000 cases of 20 communes with four steps each, pulled:
-// the province's and one commune's, with their facts kept and without.
-//
-//	go test -tags ci -run '^$' -bench KPIFacts -benchmem ./storage
-func BenchmarkKPIFacts(b *testing.B) {
+// pulledCasesStore is a provincial store of n cases of 20 communes with
+// four steps each (resolved in time), pulled in one page: no case's facts
+// kept yet.
+func pulledCasesStore(tb testing.TB, n int) *DB {
+	tb.Helper()
 	ctx := context.Background()
 	clock := at(2026, 11, 20, 9, 0)
-	db := openTestDB(b, Options{Now: clock.Now})
-	const n = 6000
+	db := openTestDB(tb, Options{Now: clock.Now})
 	base := time.Date(2025, 1, 1, 1, 0, 0, 0, time.UTC)
 	var recs []app.PulledRecord
 	for i := range n {
@@ -397,8 +395,19 @@ func BenchmarkKPIFacts(b *testing.B) {
 		}
 	}
 	if _, err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "province", Epoch: "e1", NextSeq: int64(len(recs)), Records: recs}}); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	return db
+}
+
+// BenchmarkKPIFacts reads the dashboard's data (KPIFacts) of a provincial
+// store of 6,000 cases of 20 communes with four steps each, pulled:
+// the province's and one commune's, with their facts kept and without.
+//
+//	go test -tags ci -run '^$' -bench KPIFacts -benchmem ./storage
+func BenchmarkKPIFacts(b *testing.B) {
+	ctx := context.Background()
+	db := pulledCasesStore(b, 6000)
 	// kept: the facts of every case kept (case_facts, a reading before);
 	// cold: none (the first reading, or after a new calendar), each run
 	// computing and keeping them all.
