@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"bvntd/app"
+)
+
+// countingKeeper is a FactsKeeper that counts its runs and what they
+// kept, passing them on to next (nil: it keeps nothing). during, if set,
+// runs in each run with its context.
+type countingKeeper struct {
+	next   FactsKeeper
+	mu     sync.Mutex
+	runs   int
+	kept   []int
+	during func(ctx context.Context)
+}
+
+func (k *countingKeeper) KeepCaseFacts(ctx context.Context) (int, error) {
+	k.mu.Lock()
+	k.runs++
+	during := k.during
+	k.mu.Unlock()
+	if during != nil {
+		during(ctx)
+	}
+	n, err := 0, ctx.Err()
+	if k.next != nil && err == nil {
+		n, err = k.next.KeepCaseFacts(ctx)
+	}
+	k.mu.Lock()
+	k.kept = append(k.kept, n)
+	k.mu.Unlock()
+	return n, err
+}
+
+func (k *countingKeeper) count() (int, []int) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.runs, append([]int(nil), k.kept...)
+}
+
+// TestUI_KeepsFactsAfterASyncThatPulled: the window keeps the case facts
+// in the background after a sync that stored pulled records (a failed one
+// too), not after one that pulled nothing, nor after a skipped one; at
+// start when asked (after the check of the store); never two runs at
+// once, a run asked for meanwhile following the running one; none once
+// the window is closed.
+func TestUI_KeepsFactsAfterASyncThatPulled(t *testing.T) {
+	fx := newFixture(t)
+	runs := func(want int, what string) {
+		t.Helper()
+		if n, _ := fx.facts.count(); n != want {
+			t.Fatalf("%s: %d runs of the keeper, want %d", what, n, want)
+		}
+	}
+	fx.sched.background()
+	runs(0, "a sync that pulled nothing")
+	fx.ui.KeepCaseFacts()
+	runs(1, "at start")
+
+	fx.sync.pulled = 40
+	fx.sched.background()
+	runs(2, "a background sync that pulled 40")
+	fx.sched.Manual(context.Background())
+	runs(3, "a manual sync that pulled 40")
+	fx.sync.syncErr = errOffline
+	fx.sched.background()
+	runs(4, "a failed sync that pulled 40 first")
+	fx.sync.syncErr, fx.sync.pulled = nil, 0
+	fx.sched.background()
+	runs(4, "a sync that pulled nothing")
+	fx.ui.syncFinished(SyncOutcome{Skipped: true, Status: app.SyncStatus{}})
+	runs(4, "a skipped sync")
+
+	// Asked for during a run: once more after it, not at once.
+	fx.facts.during = func(context.Context) {
+		fx.facts.during = nil // the second run asks nothing
+		fx.ui.syncFinished(SyncOutcome{Pulled: 3, Status: app.SyncStatus{Enrolled: true}})
+		fx.ui.syncFinished(SyncOutcome{Pulled: 5, Status: app.SyncStatus{Enrolled: true}})
+		if n, _ := fx.facts.count(); n != 5 {
+			t.Errorf("a second run during the first: %d runs", n)
+		}
+	}
+	fx.ui.syncFinished(SyncOutcome{Pulled: 2, Status: app.SyncStatus{Enrolled: true}})
+	runs(6, "two syncs during a run")
+
+	fx.ui.Close()
+	fx.ui.WaitForBackground()
+	fx.ui.syncFinished(SyncOutcome{Pulled: 2, Status: app.SyncStatus{Enrolled: true}})
+	runs(6, "after the window closed")
+}
+
+// TestUI_KeepsFactsWhenSignedIn keeps the facts of cases pulled into a
+// real store: not while the sign-in screen or the lock screen shows (the
+// laptop rests with the officer), but once an officer signs in; a run cut
+// by the lock goes on after the next sign-in.
+func TestUI_KeepsFactsWhenSignedIn(t *testing.T) {
+	fx := newSignInFixture(t, "28261")
+	fx.addProfile("Phạm Thị Lan", "tiep_nhan", pinLan)
+	keeper := &countingKeeper{next: fx.db}
+	fx.facts = keeper
+	pullCases(t, fx, 1, 30)
+	fx.open(nil)
+	fx.ui.KeepCaseFacts() // at start, on the sign-in screen
+	fx.ui.syncFinished(SyncOutcome{Pulled: 30, Status: app.SyncStatus{Enrolled: true}})
+	if n, _ := keeper.count(); n != 0 {
+		t.Fatalf("%d runs on the sign-in screen", n)
+	}
+	fx.signInAs("Phạm Thị Lan", pinLan)
+	if n, kept := keeper.count(); n != 1 || kept[0] != 30 {
+		t.Fatalf("after the sign-in: %d runs, kept %v; want 1 run keeping 30", n, kept)
+	}
+
+	// Locked: a sync's pulled cases wait for the next sign-in.
+	fx.ui.session.lock()
+	pullCases(t, fx, 31, 12)
+	fx.ui.syncFinished(SyncOutcome{Pulled: 12, Status: app.SyncStatus{Enrolled: true}})
+	if n, _ := keeper.count(); n != 1 {
+		t.Fatalf("%d runs while locked", n)
+	}
+	fx.signInAs("Phạm Thị Lan", pinLan)
+	if n, kept := keeper.count(); n != 2 || kept[1] != 12 {
+		t.Fatalf("after the second sign-in: %d runs, kept %v; want a second keeping 12", n, kept)
+	}
+
+	// The lock cuts a run: it goes on after the sign-in.
+	pullCases(t, fx, 43, 5)
+	keeper.during = func(context.Context) {
+		keeper.during = nil
+		fx.ui.session.lock()
+	}
+	fx.ui.syncFinished(SyncOutcome{Pulled: 5, Status: app.SyncStatus{Enrolled: true}})
+	if n, kept := keeper.count(); n != 3 || kept[2] != 0 {
+		t.Fatalf("a run cut by the lock: %d runs, kept %v", n, kept)
+	}
+	fx.signInAs("Phạm Thị Lan", pinLan)
+	if n, kept := keeper.count(); n != 4 || kept[3] != 5 {
+		t.Fatalf("after the sign-in: %d runs, kept %v; want the 5 cases kept", n, kept)
+	}
+	fx.ui.KeepCaseFacts()
+	if n, kept := keeper.count(); n != 5 || kept[4] != 0 {
+		t.Fatalf("with every case kept: %d runs, kept %v", n, kept)
+	}
+}
+
+// pullCases pulls n cases of 28261 into the store, at server versions
+// from first, as another laptop of the commune wrote them.
+func pullCases(t *testing.T, fx *signInFixture, first, n int) {
+	t.Helper()
+	now := fx.clock.Now().UTC().Truncate(time.Second)
+	for i := range n {
+		v := int64(first + i)
+		c := app.Case{RecordHead: app.RecordHead{ID: app.NewID(), UnitCode: "28261", CreatedAt: now, UpdatedAt: now, CreatedBy: "Máy khác"},
+			Number: fmt.Sprintf("28261-2026-K2M9-%04d", v), ReceivedAt: now.Add(-time.Duration(v) * time.Hour), Channel: "truc_tiep",
+			Kind: "khieu_nai", ConsumerName: "Người Thử", BusinessName: "Cửa hàng Thử", Sector: "thuc_pham_do_uong",
+			Summary: "Mua hàng lỗi.", Status: app.StatusReceived}
+		if _, err := fx.db.ApplyPull(context.Background(), pulled(app.EntityCase, c.ID, v, c.Fields())); err != nil {
+			t.Fatalf("pull: %v", err)
+		}
+	}
+}
