@@ -296,7 +296,8 @@ func TestKeepCaseFacts_WriteMeanwhile(t *testing.T) {
 
 // BenchmarkKeepCaseFacts keeps the facts of a provincial store of 6,000
 // pulled cases with four steps each: none kept (after a pull or a new
-// build: every case computed, keepPart at a time), and every case kept
+// build: every case computed, keepPart at a time), 100 cases spread over
+// the store (after a small pull), and every case kept
 // (the check of the window after each sync: one row once a call found
 // them all kept, and the first call of a process, which counts them).
 //
@@ -310,6 +311,11 @@ func BenchmarkKeepCaseFacts(b *testing.B) {
 			b.Fatalf("kept %d, %v; want %d", n, err, want)
 		}
 	}
+	keepAll := func(b *testing.B) { // whatever ran before
+		if _, err := db.KeepCaseFacts(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
 	b.Run("none kept", func(b *testing.B) {
 		for range b.N {
 			b.StopTimer()
@@ -321,7 +327,36 @@ func BenchmarkKeepCaseFacts(b *testing.B) {
 			keep(b, 6000)
 		}
 	})
+	b.Run("100 missing", func(b *testing.B) { // a sync that pulled 100 cases' changes
+		keepAll(b)
+		var ids []string
+		rows, err := db.r.QueryContext(ctx, `SELECT case_id FROM case_facts ORDER BY case_id`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				b.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		b.ResetTimer()
+		for range b.N {
+			b.StopTimer()
+			for i := range 100 { // spread over the store, as a pull's are
+				if _, err := db.w.ExecContext(ctx, `DELETE FROM case_facts WHERE case_id = ?`, ids[i*len(ids)/100]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			db.keptAll.forget() // the deletes moved no generation
+			b.StartTimer()
+			keep(b, 100)
+		}
+	})
 	b.Run("all kept", func(b *testing.B) {
+		keepAll(b)
 		keep(b, 0)
 		b.ResetTimer()
 		for range b.N {
@@ -329,6 +364,8 @@ func BenchmarkKeepCaseFacts(b *testing.B) {
 		}
 	})
 	b.Run("all kept, first call", func(b *testing.B) {
+		keepAll(b)
+		b.ResetTimer()
 		for range b.N {
 			db.keptAll.forget()
 			keep(b, 0)

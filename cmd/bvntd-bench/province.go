@@ -311,6 +311,36 @@ var provinceMeasures = []provinceMeasure{
 			}
 			return dashboard(ctx, e, "")
 		}},
+	// The same facts kept by the window in the background after that
+	// pull (storage.KeepCaseFacts: a batch at a time), then the dashboard.
+	{name: "facts kept in the background after a big pull (none kept, then KeepCaseFacts)", runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			if err := forgetKeptFacts(ctx, e); err != nil {
+				return nil, err
+			}
+			return func(int) (int, error) { return e.db.KeepCaseFacts(ctx) }, nil
+		}},
+	{name: "dashboard, whole province, right after the facts were kept in the background", target: 2 * time.Second, runs: 2,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			if err := forgetKeptFacts(ctx, e); err != nil {
+				return nil, err
+			}
+			if n, err := e.db.KeepCaseFacts(ctx); err != nil || n == 0 {
+				return nil, fmt.Errorf("facts kept: %d, %v", n, err)
+			}
+			return dashboard(ctx, e, "")
+		}},
+	{name: "facts kept in the background, every case's kept already: the window's first check", runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			return keptFacts(ctx, e)
+		}},
+	{name: "facts kept in the background, every case's kept already: the checks after each sync",
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			if _, err := e.db.KeepCaseFacts(ctx); err != nil { // the first check
+				return nil, err
+			}
+			return keptFacts(ctx, e)
+		}},
 	{name: "dashboard, one commune", runs: 2,
 		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
 			return dashboard(ctx, e, e.refs.Units[1].Code)
@@ -354,6 +384,36 @@ func dashboard(ctx context.Context, e *provinceEnv, unit string) (func(int) (int
 		app.ComputeKPIs(d, app.ReportYear(app.ReportYearOf(e.now)), e.refs.Targets)
 		return max(len(d.Facts), len(d.Cases)), nil
 	}, nil
+}
+
+// keptFacts is a call of KeepCaseFacts on the store whose every case's
+// facts are kept (made so first, untimed): it must keep none.
+func keptFacts(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+	if err := keepAllFacts(ctx, e); err != nil {
+		return nil, err
+	}
+	return func(int) (int, error) {
+		n, err := e.db.KeepCaseFacts(ctx)
+		if err == nil && n != 0 {
+			err = fmt.Errorf("%d cases' facts kept, want none", n)
+		}
+		return n, err
+	}, nil
+}
+
+// keepAllFacts keeps every case's facts the store lacks (a previous
+// measurement may have forgotten them), in a store of its own: this
+// process's store then checks them as the window's first check does.
+func keepAllFacts(ctx context.Context, e *provinceEnv) error {
+	db, err := openUnchecked(ctx, e.dir, e.clock())
+	if err != nil {
+		return err
+	}
+	_, err = db.KeepCaseFacts(ctx)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // forgetKeptFacts empties the store's kept case facts (what a pull of
