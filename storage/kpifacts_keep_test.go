@@ -50,6 +50,28 @@ func keptBytes(t *testing.T, db *DB) map[string][]byte {
 	return out
 }
 
+// textsOf returns the texts query selects.
+func textsOf(tb testing.TB, db *DB, query string) []string {
+	tb.Helper()
+	rows, err := db.r.Query(query)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
 // caseCount is how many rows case_list has (voided cases included).
 func caseCount(t *testing.T, db *DB) int {
 	t.Helper()
@@ -147,23 +169,7 @@ func TestKeepCaseFacts_AfterWrites(t *testing.T) {
 	keepFacts(t, db, all, "the first time")
 	sameFacts(t, db, "after KeepCaseFacts")
 
-	d, err := db.KPIFacts(ctx, "28249")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var open, finished *app.CaseFacts
-	for i := range d.Facts {
-		f := &d.Facts[i]
-		switch {
-		case open == nil && !f.Finished && f.Status == app.StatusAccepted:
-			open = f
-		case finished == nil && f.Finished:
-			finished = f
-		}
-	}
-	if open == nil || finished == nil {
-		t.Fatal("no open or finished case")
-	}
+	open, finished := openAndFinished(t, db)
 	if err := db.AddCaseEvent(ctx, open.ID, &app.CaseEvent{Kind: app.EventNote, Note: "Gọi điện cho doanh nghiệp."}); err != nil {
 		t.Fatal(err)
 	}
@@ -229,19 +235,7 @@ func TestKeepCaseFacts_WriteMeanwhile(t *testing.T) {
 	ctx := context.Background()
 	db, _ := factsStore(t)
 	all := caseCount(t, db)
-	var openIDs []string
-	rows, err := db.r.Query(`SELECT id FROM case_list WHERE NOT voided ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		openIDs = append(openIDs, id)
-	}
-	rows.Close()
+	openIDs := textsOf(t, db, `SELECT id FROM case_list WHERE NOT voided ORDER BY id`)
 	edit := func(id, group string) {
 		t.Helper()
 		if err := db.Edit(ctx, app.EntityCase, id, 0, map[string]json.RawMessage{
@@ -329,19 +323,7 @@ func BenchmarkKeepCaseFacts(b *testing.B) {
 	})
 	b.Run("100 missing", func(b *testing.B) { // a sync that pulled 100 cases' changes
 		keepAll(b)
-		var ids []string
-		rows, err := db.r.QueryContext(ctx, `SELECT case_id FROM case_facts ORDER BY case_id`)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				b.Fatal(err)
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
+		ids := textsOf(b, db, `SELECT case_id FROM case_facts ORDER BY case_id`)
 		b.ResetTimer()
 		for range b.N {
 			b.StopTimer()

@@ -113,9 +113,7 @@ func TestUI_KeepsFactsWhenSignedIn(t *testing.T) {
 		t.Fatalf("%d runs on the sign-in screen", n)
 	}
 	fx.signInAs("Phạm Thị Lan", pinLan)
-	if n, kept := keeper.count(); n != 1 || kept[0] != 30 {
-		t.Fatalf("after the sign-in: %d runs, kept %v; want 1 run keeping 30", n, kept)
-	}
+	lastRun(t, keeper, 1, 30, "after the sign-in")
 
 	// Locked: a sync's pulled cases wait for the next sign-in.
 	fx.ui.session.lock()
@@ -125,9 +123,7 @@ func TestUI_KeepsFactsWhenSignedIn(t *testing.T) {
 		t.Fatalf("%d runs while locked", n)
 	}
 	fx.signInAs("Phạm Thị Lan", pinLan)
-	if n, kept := keeper.count(); n != 2 || kept[1] != 12 {
-		t.Fatalf("after the second sign-in: %d runs, kept %v; want a second keeping 12", n, kept)
-	}
+	lastRun(t, keeper, 2, 12, "after the second sign-in")
 
 	// The lock cuts a run: it goes on after the sign-in.
 	pullCases(t, fx, 43, 5)
@@ -136,16 +132,19 @@ func TestUI_KeepsFactsWhenSignedIn(t *testing.T) {
 		fx.ui.session.lock()
 	}
 	fx.ui.syncFinished(SyncOutcome{Pulled: 5, Status: app.SyncStatus{Enrolled: true}})
-	if n, kept := keeper.count(); n != 3 || kept[2] != 0 {
-		t.Fatalf("a run cut by the lock: %d runs, kept %v", n, kept)
-	}
+	lastRun(t, keeper, 3, 0, "a run cut by the lock")
 	fx.signInAs("Phạm Thị Lan", pinLan)
-	if n, kept := keeper.count(); n != 4 || kept[3] != 5 {
-		t.Fatalf("after the sign-in: %d runs, kept %v; want the 5 cases kept", n, kept)
-	}
+	lastRun(t, keeper, 4, 5, "after the sign-in")
 	fx.ui.KeepCaseFacts()
-	if n, kept := keeper.count(); n != 5 || kept[4] != 0 {
-		t.Fatalf("with every case kept: %d runs, kept %v", n, kept)
+	lastRun(t, keeper, 5, 0, "with every case kept")
+}
+
+// lastRun checks that keeper ran runs times, the last keeping kept cases'
+// facts.
+func lastRun(t *testing.T, keeper *countingKeeper, runs, kept int, what string) {
+	t.Helper()
+	if n, k := keeper.count(); n != runs || k[n-1] != kept {
+		t.Fatalf("%s: %d runs, kept %v; want %d runs, the last keeping %d", what, n, k, runs, kept)
 	}
 }
 
