@@ -354,3 +354,34 @@ func BenchmarkKeepCaseFacts(b *testing.B) {
 		}
 	})
 }
+
+// TestKeepCaseFacts_AfterARestore: a store restored from a backup with
+// fewer facts kept, of the same basis and generation as the store that
+// had them all, has its missing facts kept: the restore forgets that
+// every case's were kept.
+func TestKeepCaseFacts_AfterARestore(t *testing.T) {
+	ctx := context.Background()
+	db, _ := factsStore(t)
+	all := caseCount(t, db)
+	if _, err := db.KPIFacts(ctx, "28249"); err != nil { // one commune's facts kept
+		t.Fatal(err)
+	}
+	some, _ := keptRows(t, db, "")
+	if some == 0 || some >= all {
+		t.Fatalf("%d of %d kept by one commune's dashboard", some, all)
+	}
+	backup, err := db.BackupTo(ctx, t.TempDir(), app.BackupManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keepFacts(t, db, all-some, "the other communes'")
+	keepFacts(t, db, 0, "all kept")
+	if _, err := db.Restore(ctx, backup.Path, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := keptRows(t, db, ""); n != some {
+		t.Fatalf("%d kept after the restore, want %d", n, some)
+	}
+	keepFacts(t, db, all-some, "after the restore")
+	sameFacts(t, db, "after the restore")
+}
