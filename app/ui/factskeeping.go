@@ -21,6 +21,8 @@ type FactsKeeper interface {
 // time: a run asked for while one runs follows it. It rests while the
 // window is locked (or shows the sign-in screen) and once it is closed:
 // a run asked for, or cut by the lock, starts when an officer signs in.
+// It also stands aside while the dashboard loads (hold), which computes
+// and keeps the facts it lacks itself: the run cut goes on after.
 type factsKeeping struct {
 	keeper FactsKeeper // nil: nothing to do
 	parent context.Context
@@ -30,8 +32,9 @@ type factsKeeping struct {
 
 	mu      sync.Mutex
 	running bool
-	again   bool // asked for while running or resting
+	again   bool // asked for while running, resting or held
 	resting bool
+	holds   int                // dashboards loading
 	cancel  context.CancelFunc // the running one's
 }
 
@@ -46,7 +49,7 @@ func (k *factsKeeping) ask() {
 		return
 	}
 	k.mu.Lock()
-	if k.running || k.resting || k.parent.Err() != nil {
+	if k.running || k.paused() || k.parent.Err() != nil {
 		k.again = true
 		k.mu.Unlock()
 		return
@@ -55,6 +58,9 @@ func (k *factsKeeping) ask() {
 	k.mu.Unlock()
 	k.start(ctx)
 }
+
+// paused: no run may start now (k.mu held).
+func (k *factsKeeping) paused() bool { return k.resting || k.holds > 0 }
 
 // begin marks a run started and returns its context (k.mu held).
 func (k *factsKeeping) begin() context.Context {
@@ -94,9 +100,9 @@ func (k *factsKeeping) loop(ctx context.Context) {
 		cut := ctx.Err() != nil
 		k.cancel()
 		if cut && k.parent.Err() == nil {
-			k.again = true // locked meanwhile: the rest after the sign-in
+			k.again = true // locked or held meanwhile: the rest after
 		}
-		if !k.again || k.resting || k.parent.Err() != nil {
+		if !k.again || k.paused() || k.parent.Err() != nil {
 			k.running = false
 			k.mu.Unlock()
 			return
@@ -126,7 +132,35 @@ func (k *factsKeeping) wake() {
 	}
 	k.mu.Lock()
 	k.resting = false
-	if !k.again || k.running || k.parent.Err() != nil {
+	k.resume()
+}
+
+// hold stops the running run, if any, and starts none until the release
+// it returns is called (once): the dashboard loads meanwhile.
+func (k *factsKeeping) hold() (release func()) {
+	if k == nil || k.keeper == nil {
+		return func() {}
+	}
+	k.mu.Lock()
+	k.holds++
+	if k.running {
+		k.cancel()
+	}
+	k.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			k.mu.Lock()
+			k.holds--
+			k.resume()
+		})
+	}
+}
+
+// resume starts a run asked for meanwhile, if one may start now (k.mu
+// held; it unlocks it).
+func (k *factsKeeping) resume() {
+	if !k.again || k.running || k.paused() || k.parent.Err() != nil {
 		k.mu.Unlock()
 		return
 	}

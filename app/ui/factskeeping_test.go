@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/app/clocktest"
+
+	"fyne.io/fyne/v2/test"
 )
 
 // countingKeeper is a FactsKeeper that counts its runs and what they
@@ -162,5 +165,60 @@ func pullCases(t *testing.T, fx *signInFixture, first, n int) {
 		if _, err := fx.db.ApplyPull(context.Background(), pulled(app.EntityCase, c.ID, v, c.Fields())); err != nil {
 			t.Fatalf("pull: %v", err)
 		}
+	}
+}
+
+// holdingKPI is a KPIService that notes whether the facts' keeping was
+// held while it loaded.
+type holdingKPI struct {
+	k    *factsKeeping
+	held []int
+}
+
+func (s *holdingKPI) KPIData(context.Context, string) (*app.KPIData, error) {
+	s.k.mu.Lock()
+	s.held = append(s.held, s.k.holds)
+	s.k.mu.Unlock()
+	return &app.KPIData{}, nil
+}
+
+// TestFactsKeeping_StandsAsideForTheDashboard: while the dashboard loads
+// (and computes the facts it lacks), no run of the keeper starts, and a
+// running one is cut; the run asked for or cut starts once it has loaded.
+func TestFactsKeeping_StandsAsideForTheDashboard(t *testing.T) {
+	keeper := &countingKeeper{}
+	k := newFactsKeeping(context.Background(), keeper, inline, false)
+	release := k.hold()
+	k.ask()
+	if n, _ := keeper.count(); n != 0 {
+		t.Fatalf("%d runs while the dashboard loads", n)
+	}
+	release()
+	release() // once only
+	lastRun(t, keeper, 1, 0, "once loaded")
+
+	// A run cut by a dashboard's load goes on after it.
+	var cut bool
+	keeper.during = func(ctx context.Context) {
+		keeper.during = nil
+		release = k.hold()
+		cut = ctx.Err() != nil
+	}
+	k.ask()
+	if n, _ := keeper.count(); n != 2 || !cut {
+		t.Fatalf("%d runs, cut %v; want the second cut by the load", n, cut)
+	}
+	release()
+	lastRun(t, keeper, 3, 0, "after the load")
+
+	// The dashboard holds it while it loads, and only then.
+	test.NewTempApp(t)
+	kpi := &holdingKPI{k: k}
+	v := newDashboard(formDeps{ctx: context.Background(), win: test.NewTempWindow(t, nil), unit: "28261", run: inline,
+		now: clocktest.New(dashNow).Now}, kpi)
+	v.hold = k.hold
+	v.reload()
+	if len(kpi.held) != 1 || kpi.held[0] != 1 || k.holds != 0 {
+		t.Fatalf("held %v while loading, %d after", kpi.held, k.holds)
 	}
 }

@@ -327,6 +327,7 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	}
 	if svc.KPI != nil {
 		u.dashboard = newDashboard(u.deps(), svc.KPI)
+		u.dashboard.hold = u.facts.hold
 		u.workTabs = append(u.workTabs, newWorkTab(lang.X("tab.dashboard", "Tổng quan"), theme.GridIcon(),
 			u.dashboard.content, u.dashboard.reload))
 	}
