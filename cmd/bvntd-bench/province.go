@@ -330,6 +330,16 @@ var provinceMeasures = []provinceMeasure{
 			}
 			return dashboard(ctx, e, "")
 		}},
+	{name: "facts kept in the background after a small pull (100 cases' facts missing, spread over the store)", runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			if err := keepAllFacts(ctx, e); err != nil {
+				return nil, err
+			}
+			if err := forgetSomeFacts(ctx, e, 100); err != nil {
+				return nil, err
+			}
+			return func(int) (int, error) { return e.db.KeepCaseFacts(ctx) }, nil
+		}},
 	{name: "facts kept in the background, every case's kept already: the window's first check", runs: 1,
 		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
 			return keptFacts(ctx, e)
@@ -416,9 +426,39 @@ func keepAllFacts(ctx context.Context, e *provinceEnv) error {
 	return err
 }
 
+// forgetSomeFacts drops the kept facts of n cases spread over the store
+// (what a pull of their changes does) and opens the store again.
+func forgetSomeFacts(ctx context.Context, e *provinceEnv, n int) error {
+	return withStoreClosed(ctx, e, func(sq *sql.DB) error {
+		var kept int
+		if err := sq.QueryRowContext(ctx, `SELECT count(*) FROM case_facts`).Scan(&kept); err != nil {
+			return err
+		}
+		res, err := sq.ExecContext(ctx, `DELETE FROM case_facts WHERE case_id IN (SELECT case_id FROM
+			(SELECT case_id, row_number() OVER (ORDER BY case_id) AS r FROM case_facts)
+			WHERE r % max(1, ? / ?) = 0 LIMIT ?)`, kept, n, n)
+		if err != nil {
+			return err
+		}
+		if d, err := res.RowsAffected(); err != nil || d != int64(min(n, kept)) {
+			return fmt.Errorf("%d cases' facts forgotten of %d, want %d (%v)", d, kept, n, err)
+		}
+		return nil
+	})
+}
+
 // forgetKeptFacts empties the store's kept case facts (what a pull of
 // every case does) and opens the store again.
 func forgetKeptFacts(ctx context.Context, e *provinceEnv) error {
+	return withStoreClosed(ctx, e, func(sq *sql.DB) error {
+		_, err := sq.ExecContext(ctx, "DELETE FROM case_facts")
+		return err
+	})
+}
+
+// withStoreClosed closes the store, runs fn on a plain connection to its
+// file, and opens the store again.
+func withStoreClosed(ctx context.Context, e *provinceEnv, fn func(*sql.DB) error) error {
 	if err := e.db.Close(); err != nil {
 		return err
 	}
@@ -426,7 +466,7 @@ func forgetKeptFacts(ctx context.Context, e *provinceEnv) error {
 	if err != nil {
 		return err
 	}
-	_, err = sq.ExecContext(ctx, "DELETE FROM case_facts")
+	err = fn(sq)
 	if cerr := sq.Close(); err == nil {
 		err = cerr
 	}

@@ -144,7 +144,8 @@ func TestProvince_BuildsOnceAndMeasures(t *testing.T) {
 
 // The measurements of the facts kept in the background run on a small
 // province: the first keeps every case's facts, the dashboard after it
-// reads them, the checks with every case kept keep none.
+// reads them, after a small pull the missing are kept, the checks with
+// every case kept keep none.
 func TestProvince_FactsKeptInTheBackground(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a province store")
@@ -153,6 +154,7 @@ func TestProvince_FactsKeptInTheBackground(t *testing.T) {
 	names := []string{
 		"facts kept in the background after a big pull (none kept, then KeepCaseFacts)",
 		"dashboard, whole province, right after the facts were kept in the background",
+		"facts kept in the background after a small pull (100 cases' facts missing, spread over the store)",
 		"facts kept in the background, every case's kept already: the window's first check",
 		"facts kept in the background, every case's kept already: the checks after each sync",
 	}
