@@ -55,6 +55,7 @@ func (k *factsKeeping) ask() {
 		return
 	}
 	ctx := k.begin()
+	k.runs.Add(1) // under k.mu: wait does not miss it
 	k.mu.Unlock()
 	k.start(ctx)
 }
@@ -69,9 +70,8 @@ func (k *factsKeeping) begin() context.Context {
 	return ctx
 }
 
-// start runs the loop from ctx (begin's).
+// start runs the loop from ctx (begin's; k.runs counts it already).
 func (k *factsKeeping) start(ctx context.Context) {
-	k.runs.Add(1)
 	k.run(func() {
 		defer k.runs.Done()
 		k.loop(ctx)
@@ -165,6 +165,7 @@ func (k *factsKeeping) resume() {
 		return
 	}
 	ctx := k.begin()
+	k.runs.Add(1) // under k.mu: wait does not miss it
 	k.mu.Unlock()
 	k.start(ctx)
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -220,5 +221,81 @@ func TestFactsKeeping_StandsAsideForTheDashboard(t *testing.T) {
 	v.reload()
 	if len(kpi.held) != 1 || kpi.held[0] != 1 || k.holds != 0 {
 		t.Fatalf("held %v while loading, %d after", kpi.held, k.holds)
+	}
+}
+
+// overlapKeeper notes whether two runs ever overlapped.
+type overlapKeeper struct {
+	mu            sync.Mutex
+	active, most  int
+	runs          int
+	afterWaitRuns int
+	waited        bool
+}
+
+func (k *overlapKeeper) KeepCaseFacts(ctx context.Context) (int, error) {
+	k.mu.Lock()
+	k.active++
+	k.runs++
+	k.most = max(k.most, k.active)
+	if k.waited {
+		k.afterWaitRuns++
+	}
+	k.mu.Unlock()
+	for range 50 { // a batch or two
+		if ctx.Err() != nil {
+			break
+		}
+		runtime.Gosched()
+	}
+	k.mu.Lock()
+	k.active--
+	k.mu.Unlock()
+	return 1, ctx.Err()
+}
+
+// TestFactsKeeping_OneRunAtATime: asked for, held, locked and unlocked
+// from many goroutines at once (the syncs' listener, the dashboard, the
+// session), the keeper never runs twice at once, and no run starts once
+// the window closed and its runs were waited for.
+func TestFactsKeeping_OneRunAtATime(t *testing.T) {
+	keeper := &overlapKeeper{}
+	ctx, cancel := context.WithCancel(context.Background())
+	k := newFactsKeeping(ctx, keeper, goRunner, false)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				switch (g + i) % 4 {
+				case 0, 1:
+					k.ask()
+				case 2:
+					k.hold()()
+				case 3:
+					if g == 0 {
+						k.rest()
+						k.wake()
+					} else {
+						k.ask()
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	cancel() // the window closes
+	k.wait()
+	keeper.mu.Lock()
+	keeper.waited = true
+	keeper.mu.Unlock()
+	k.ask()
+	k.wake()
+	k.hold()()
+	keeper.mu.Lock()
+	defer keeper.mu.Unlock()
+	if keeper.most != 1 || keeper.runs == 0 || keeper.afterWaitRuns != 0 {
+		t.Fatalf("%d runs, at most %d at once, %d after the close", keeper.runs, keeper.most, keeper.afterWaitRuns)
 	}
 }
