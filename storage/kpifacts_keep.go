@@ -27,8 +27,12 @@ var keepPart = 4000
 const keepStaleTries = 3
 
 // keepingHook, if set (tests), is called with each batch's cases once
-// their facts are computed and before they are kept.
-var keepingHook func(ids []string)
+// their facts are computed and before they are kept; caseReadsHook at
+// each reading of the next cases without facts.
+var (
+	keepingHook   func(ids []string)
+	caseReadsHook func()
+)
 
 // factsComplete is what a DB remembers of the last time KeepCaseFacts
 // found every case's facts kept: the basis and the generation then. Until
@@ -64,8 +68,8 @@ func (f *factsComplete) set(fc factsCache) {
 // kept, or of every case when the kept ones are of another basis (time
 // limits, calendar, build), so that the next dashboard reads them all
 // instead of computing them; it returns how many cases' facts it kept.
-// It reads keepPart cases at a time in the order of their ids, their
-// steps by id, and keeps each batch in a write transaction of its own
+// It reads keepPart cases at a time, the newest ids first, their steps
+// by id, and keeps each batch in a write transaction of its own
 // (an officer's save waits for one batch at most), under the rule of the
 // cache: a batch read before a case or a step was written is not kept
 // (storeFacts) but read again. It stops between batches when ctx ends
@@ -79,8 +83,9 @@ func (db *DB) KeepCaseFacts(ctx context.Context) (kept int, err error) {
 		return 0, err
 	}
 	r := newFactReading(rules, cal)
-	after, stale := "", 0
+	before, stale := "", 0
 	var startGen int64 // the generation when this pass began
+	missing := -1      // the cases without facts then, if counted
 	for first := true; ; first = false {
 		if err := ctx.Err(); err != nil {
 			return kept, err
@@ -96,22 +101,28 @@ func (db *DB) KeepCaseFacts(ctx context.Context) (kept int, err error) {
 			if db.keptAll.is(cache) {
 				return 0, nil
 			}
-			var missing int
 			if err := db.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM case_list) - (SELECT count(*) FROM case_facts)`).Scan(&missing); err != nil {
 				return 0, fmt.Errorf("kpi facts: %w", err)
 			}
-			if missing == 0 { // case_facts holds only cases' rows (the triggers)
-				db.keptAll.set(cache)
-				return 0, nil
-			}
 		}
-		part, err := db.casesWithoutFacts(ctx, r, cache.usable, after)
+		// case_facts holds only cases' rows (the triggers): with as many
+		// kept as were missing, and nothing written since, none is left
+		// (the rest of the cases is not read).
+		if missing >= 0 && kept >= missing && cache.generation == startGen {
+			db.keptAll.set(cache)
+			return kept, nil
+		}
+		limit := keepPart
+		if missing >= 0 && cache.generation == startGen {
+			limit = min(limit, missing-kept) // the query ends once they are found
+		}
+		part, err := db.casesWithoutFacts(ctx, r, cache.usable, before, limit)
 		if err != nil {
 			return kept, err
 		}
 		if len(part) == 0 {
 			// Every case is kept if none was written during the pass (a
-			// case before after may have been).
+			// case after before may have been).
 			if cache.generation == startGen {
 				db.keptAll.set(cache)
 			}
@@ -128,19 +139,28 @@ func (db *DB) KeepCaseFacts(ctx context.Context) (kept int, err error) {
 			}
 			continue // the same batch, read again
 		}
-		stale, kept, after = 0, kept+n, part[len(part)-1].c.ID
+		stale, kept, before = 0, kept+n, part[len(part)-1].c.ID
 	}
 }
 
-// casesWithoutFacts reads the rows of the next keepPart cases after id
-// after (all of them, or with onlyMissing those without kept facts),
-// voided ones included (kept as such).
-func (db *DB) casesWithoutFacts(ctx context.Context, r *factReading, onlyMissing bool, after string) ([]missingCase, error) {
-	cond := `c.id > ?`
+// casesWithoutFacts reads the rows of the next limit cases before id
+// before ("": from the last), in the descending order of their ids (all
+// of them, or with onlyMissing those without kept facts), voided ones
+// included (kept as such). The newest ids first: the cases a pull brought
+// or a step changed lately are most often new or recent ones, and once
+// as many as were missing are kept the older ones are not read.
+func (db *DB) casesWithoutFacts(ctx context.Context, r *factReading, onlyMissing bool, before string, limit int) ([]missingCase, error) {
+	if caseReadsHook != nil {
+		caseReadsHook()
+	}
+	cond, args := `1`, []any(nil)
+	if before != "" {
+		cond, args = `c.id < ?`, append(args, before)
+	}
 	if onlyMissing {
 		cond += ` AND NOT EXISTS (SELECT 1 FROM case_facts f WHERE f.case_id = c.id)`
 	}
-	return db.factCases(ctx, r, cond+` ORDER BY c.id LIMIT ?`, after, keepPart)
+	return db.factCases(ctx, r, cond+` ORDER BY c.id DESC LIMIT ?`, append(args, limit)...)
 }
 
 // keepFactsOf computes the facts of the cases of part (their rows read)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"bvntd/app"
@@ -104,8 +105,8 @@ func TestKeepCaseFacts_AfterAPull(t *testing.T) {
 	var batches int
 	withKeepingHook(t, func(ids []string) {
 		batches++
-		if len(ids) > 64 || !slices.IsSorted(ids) {
-			t.Fatalf("a batch of %d cases, sorted %v", len(ids), slices.IsSorted(ids))
+		if len(ids) > 64 || !slices.IsSortedFunc(ids, func(a, b string) int { return strings.Compare(b, a) }) {
+			t.Fatalf("a batch of %d cases, not the newest ids first: %v", len(ids), ids)
 		}
 	})
 	keepFacts(t, db, 300, "after the pull")
@@ -243,23 +244,45 @@ func TestKeepCaseFacts_WriteMeanwhile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	isOpen := map[string]bool{}
+	for _, id := range openIDs {
+		isOpen[id] = true
+	}
+	// pick returns the i-th case of ids not voided.
+	pick := func(ids []string, i int) string {
+		t.Helper()
+		for _, id := range ids {
+			if isOpen[id] {
+				if i == 0 {
+					return id
+				}
+				i--
+			}
+		}
+		t.Fatal("too few cases not voided in a batch")
+		return ""
+	}
 	// The first batch's first case, written while the batch is computed;
 	// then, during the second batch, a case of the first (kept already).
 	calls := 0
+	var first []string
+	var written string
 	withKeepingHook(t, func(ids []string) {
 		calls++
 		switch calls {
 		case 1:
-			edit(ids[0], "nguoi_cao_tuoi")
+			first = ids
+			edit(pick(ids, 0), "nguoi_cao_tuoi")
 		case 3: // the second batch
-			edit(openIDs[1], "nguoi_khuyet_tat")
+			written = pick(first, 1)
+			edit(written, "nguoi_khuyet_tat")
 		}
 	})
 	keepFacts(t, db, all, "written meanwhile")
 	if calls < 5 {
 		t.Fatalf("%d batches computed", calls)
 	}
-	if _, has := keptRows(t, db, openIDs[1]); has {
+	if _, has := keptRows(t, db, written); has {
 		t.Fatal("a case written after its batch was kept has facts kept")
 	}
 	keepingHook = nil
@@ -291,7 +314,7 @@ func TestKeepCaseFacts_WriteMeanwhile(t *testing.T) {
 // BenchmarkKeepCaseFacts keeps the facts of a provincial store of 6,000
 // pulled cases with four steps each: none kept (after a pull or a new
 // build: every case computed, keepPart at a time), 100 cases spread over
-// the store (after a small pull), and every case kept
+// the store or 100 new ones (after a small pull), and every case kept
 // (the check of the window after each sync: one row once a call found
 // them all kept, and the first call of a process, which counts them).
 //
@@ -333,6 +356,15 @@ func BenchmarkKeepCaseFacts(b *testing.B) {
 				}
 			}
 			db.keptAll.forget() // the deletes moved no generation
+			b.StartTimer()
+			keep(b, 100)
+		}
+	})
+	b.Run("100 new", func(b *testing.B) { // a sync that pulled 100 new cases
+		keepAll(b)
+		for i := range b.N {
+			b.StopTimer()
+			pullCases(b, db, 6000+i*100, 100)
 			b.StartTimer()
 			keep(b, 100)
 		}
@@ -384,4 +416,50 @@ func TestKeepCaseFacts_AfterARestore(t *testing.T) {
 	}
 	keepFacts(t, db, all-some, "after the restore")
 	sameFacts(t, db, "after the restore")
+}
+
+// TestKeepCaseFacts_NewestFirst: after a pull of new cases into a store
+// whose every case's facts are kept, KeepCaseFacts reads the newest ids
+// first and stops once it kept as many as were missing: the older cases'
+// rows are not read again.
+func TestKeepCaseFacts_NewestFirst(t *testing.T) {
+	withKeepPart(t, 8)
+	db := pulledCasesStore(t, 200)
+	keepFacts(t, db, 200, "the first time")
+	pullCases(t, db, 200, 8)
+	var batches [][]string
+	withKeepingHook(t, func(ids []string) { batches = append(batches, ids) })
+	reads := 0
+	withCaseReads(t, func() { reads++ })
+	keepFacts(t, db, 8, "8 new cases")
+	if len(batches) != 1 || reads != 1 {
+		t.Fatalf("%d batches kept, %d reads of cases; want one of each", len(batches), reads)
+	}
+	newest := textsOf(t, db, `SELECT id FROM case_list ORDER BY id DESC LIMIT 8`)
+	if !slices.Equal(batches[0], newest) {
+		t.Fatalf("kept %v, want the newest %v", batches[0], newest)
+	}
+	sameFacts28205(t, db)
+}
+
+// sameFacts28205 checks that KPIFacts reads, for the province and for a
+// commune of pulledCasesStore, the facts computed from the steps.
+func sameFacts28205(t *testing.T, db *DB) {
+	t.Helper()
+	for _, unit := range []string{"", "28205"} {
+		d, err := db.KPIFacts(context.Background(), unit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !equalFacts(d.Facts, factsFromSteps(t, db, unit)) {
+			t.Fatalf("unit %q: the facts kept are not those of the steps", unit)
+		}
+	}
+}
+
+// withCaseReads sets caseReadsHook for the test.
+func withCaseReads(t testing.TB, hook func()) {
+	t.Helper()
+	caseReadsHook = hook
+	t.Cleanup(func() { caseReadsHook = nil })
 }

@@ -335,7 +335,17 @@ var provinceMeasures = []provinceMeasure{
 			if err := keepAllFacts(ctx, e); err != nil {
 				return nil, err
 			}
-			if err := forgetSomeFacts(ctx, e, 100); err != nil {
+			if err := forgetSomeFacts(ctx, e, 100, false); err != nil {
+				return nil, err
+			}
+			return func(int) (int, error) { return e.db.KeepCaseFacts(ctx) }, nil
+		}},
+	{name: "facts kept in the background after a pull of 100 new cases (the newest 100 cases' facts missing)", runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			if err := keepAllFacts(ctx, e); err != nil {
+				return nil, err
+			}
+			if err := forgetSomeFacts(ctx, e, 100, true); err != nil {
 				return nil, err
 			}
 			return func(int) (int, error) { return e.db.KeepCaseFacts(ctx) }, nil
@@ -426,17 +436,23 @@ func keepAllFacts(ctx context.Context, e *provinceEnv) error {
 	return err
 }
 
-// forgetSomeFacts drops the kept facts of n cases spread over the store
-// (what a pull of their changes does) and opens the store again.
-func forgetSomeFacts(ctx context.Context, e *provinceEnv, n int) error {
+// forgetSomeFacts drops the kept facts of n cases spread over the store,
+// or of the newest n (what a pull of their changes does), and opens the
+// store again.
+func forgetSomeFacts(ctx context.Context, e *provinceEnv, n int, newest bool) error {
 	return withStoreClosed(ctx, e, func(sq *sql.DB) error {
 		var kept int
 		if err := sq.QueryRowContext(ctx, `SELECT count(*) FROM case_facts`).Scan(&kept); err != nil {
 			return err
 		}
-		res, err := sq.ExecContext(ctx, `DELETE FROM case_facts WHERE case_id IN (SELECT case_id FROM
+		q := `DELETE FROM case_facts WHERE case_id IN (SELECT case_id FROM
 			(SELECT case_id, row_number() OVER (ORDER BY case_id) AS r FROM case_facts)
-			WHERE r % max(1, ? / ?) = 0 LIMIT ?)`, kept, n, n)
+			WHERE r % max(1, ? / ?) = 0 LIMIT ?)`
+		args := []any{kept, n, n}
+		if newest {
+			q, args = `DELETE FROM case_facts WHERE case_id IN (SELECT case_id FROM case_facts ORDER BY case_id DESC LIMIT ?)`, []any{n}
+		}
+		res, err := sq.ExecContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}

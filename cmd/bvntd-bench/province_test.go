@@ -155,6 +155,7 @@ func TestProvince_FactsKeptInTheBackground(t *testing.T) {
 		"facts kept in the background after a big pull (none kept, then KeepCaseFacts)",
 		"dashboard, whole province, right after the facts were kept in the background",
 		"facts kept in the background after a small pull (100 cases' facts missing, spread over the store)",
+		"facts kept in the background after a pull of 100 new cases (the newest 100 cases' facts missing)",
 		"facts kept in the background, every case's kept already: the window's first check",
 		"facts kept in the background, every case's kept already: the checks after each sync",
 	}
