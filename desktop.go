@@ -115,7 +115,7 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 		Reports: reportService{db: db, refs: refs}, Imports: cli.ImportService{DB: db, Refs: refs},
 		Persons: cli.PersonService{DB: db, Refs: refs},
 		Backups: backups, Retention: db, Files: db, Refs: refs, UnitCode: unit, SignIn: db, Enroll: syncs, IdleLock: idleLock, Now: now,
-		Opener: ui.SystemOpener{Dir: filepath.Join(data, "phieu-in")}, Views: views}
+		Opener: ui.SystemOpener{Dir: filepath.Join(data, "phieu-in")}, Views: views, Facts: db}
 	open := func() error {
 		return ui.Open(w, svc, func(u *ui.UI) {
 			opened.Store(u)
@@ -125,8 +125,15 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 			syncs.sched.Start() // the UI listens to it already
 			u.StartDiskWatch()
 			u.CheckFiles() // the evidence files' store, checked at start like the SQLite file
+			// The cases' facts the dashboard reads, kept after the check
+			// of the store (a new build's, or those a `bvntd sync` left).
 			if background {
-				go checkStoreInBackground(ctx, data, w)
+				go func() {
+					checkStoreInBackground(ctx, data, w)
+					u.KeepCaseFacts()
+				}()
+			} else {
+				u.KeepCaseFacts()
 			}
 		})
 	}
@@ -145,6 +152,7 @@ func openWindow(ctx context.Context, data, langCode string, idleLock time.Durati
 	defer func() { // a.Quit may not call SetOnClosed; Close is idempotent
 		if u := opened.Load(); u != nil {
 			u.Close()
+			u.WaitForBackground() // before the store closes
 		}
 	}()
 	go dailyBackups(ctx, backups)

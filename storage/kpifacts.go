@@ -390,7 +390,7 @@ func (db *DB) scanCaseFacts(ctx context.Context, r *factReading, k *factsKeeper,
 		switch {
 		case !stream:
 			out.add(app.CaseFacts{}, at)
-			missing = append(missing, missingCase{len(out.facts) - 1, c, codes})
+			missing = append(missing, missingCase{at: len(out.facts) - 1, c: c, codes: codes})
 		case c.Voided: // kept as voided, never counted
 			k.keep(&c, codes, nil)
 		default:

@@ -100,6 +100,8 @@ type factsKeeper struct {
 	buf   []byte
 	out   chan []keptFacts // nil until the first batch
 	done  chan struct{}
+	// stored is how many cases' facts were kept (read after close).
+	stored int
 }
 
 // keepBatch is how many cases' facts are written in one transaction.
@@ -152,7 +154,9 @@ func (k *factsKeeper) send() {
 			failed := false
 			for batch := range k.out {
 				if !failed {
-					failed = !k.db.storeFacts(k.ctx, k.cache, batch)
+					if failed = !k.db.storeFacts(k.ctx, k.cache, batch); !failed {
+						k.stored += len(batch)
+					}
 				}
 			}
 		}()
@@ -589,25 +593,13 @@ func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, k *factsKee
 	for len(missing) > 0 {
 		part := missing[:min(max(1, keyedFacts), len(missing))]
 		missing = missing[len(part):]
-		ids := missingIDs(part)
-		rows, err := db.r.QueryContext(ctx, `SELECT `+factCaseColumns+` FROM case_list c
-			WHERE c.id IN (SELECT value FROM json_each(?))`, idsJSON(ids))
+		read, err := db.factCases(ctx, r, `c.id IN (SELECT value FROM json_each(?))`, idsJSON(missingIDs(part)))
 		if err != nil {
-			return nil, fmt.Errorf("kpi cases: %w", err)
+			return nil, err
 		}
-		byID := make(map[string]missingCase, len(part))
-		var codes sql.RawBytes
-		for rows.Next() {
-			var c app.Case
-			if err := rows.Scan(&c.ID, &c.Number, &c.ConsumerName, &codes); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			byID[c.ID] = missingCase{c: c, codes: string(codes)}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("kpi cases: %w", err)
+		byID := make(map[string]missingCase, len(read))
+		for _, m := range read {
+			byID[m.c.ID] = m
 		}
 		var found []missingCase
 		for _, m := range part {
@@ -616,12 +608,8 @@ func (db *DB) provinceKeptFacts(ctx context.Context, r *factReading, k *factsKee
 				out.facts[m.at].ID = ""
 				continue
 			}
-			at, err := r.caseOf(&got.c, got.codes)
-			if err != nil {
-				return nil, err
-			}
 			got.at = m.at
-			out.setReceived(m.at, at)
+			out.setReceived(m.at, got.received)
 			found = append(found, got)
 		}
 		if err := db.factsOfMissing(ctx, r, k, found, out); err != nil {
@@ -669,9 +657,10 @@ func (db *DB) caseIDs(ctx context.Context) ([]string, error) {
 }
 
 // factsOfMissing computes the facts of the cases of missing (at their
-// position in out; their rows read, their steps not) from their steps,
-// read by id a few thousand cases at a time, and keeps them. A voided
-// case is kept as such and its position emptied (readFacts.compact).
+// position in out, if not nil; their rows read, their steps not) from
+// their steps, read by id a few thousand cases at a time, and keeps them.
+// A voided case is kept as such and its position emptied
+// (readFacts.compact).
 func (db *DB) factsOfMissing(ctx context.Context, r *factReading, k *factsKeeper, missing []missingCase, out *readFacts) error {
 	for len(missing) > 0 {
 		part := missing[:min(max(1, keyedFacts), len(missing))]
@@ -685,12 +674,16 @@ func (db *DB) factsOfMissing(ctx context.Context, r *factReading, k *factsKeeper
 			m := &part[i]
 			if m.c.Voided {
 				k.keep(&m.c, m.codes, nil)
-				out.facts[m.at].ID = ""
+				if out != nil {
+					out.facts[m.at].ID = ""
+				}
 				continue
 			}
 			f := app.NewCaseFacts(&m.c, steps[m.c.ID], r.rules, r.cal)
 			k.keep(&m.c, m.codes, &f)
-			out.facts[m.at] = f
+			if out != nil {
+				out.facts[m.at] = f
+			}
 		}
 	}
 	return nil
@@ -706,11 +699,12 @@ func missingIDs(part []missingCase) []string {
 }
 
 // missingCase is a case read without its facts, at position at, with its
-// columns joined (factCaseColumns).
+// columns joined (factCaseColumns) and its received_at as stored.
 type missingCase struct {
-	at    int
-	c     app.Case
-	codes string
+	at       int
+	c        app.Case
+	codes    string
+	received string
 }
 
 // factStepsOf reads the steps of the cases ids (factStepColumns), by case.

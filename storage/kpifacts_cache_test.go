@@ -141,23 +141,7 @@ func keptFactsAfterWrites(t *testing.T) {
 	sameFacts(t, db, "first reading")
 	sameFacts(t, db, "second reading")
 
-	d, err := db.KPIFacts(ctx, "28249")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var open, finished *app.CaseFacts
-	for i := range d.Facts {
-		f := &d.Facts[i]
-		switch {
-		case open == nil && !f.Finished && f.Status == app.StatusAccepted:
-			open = f
-		case finished == nil && f.Finished && f.Timed:
-			finished = f
-		}
-	}
-	if open == nil || finished == nil {
-		t.Fatal("no open or finished case of 28249")
-	}
+	open, finished := openAndFinished(t, db)
 	// dropped checks that a write dropped the facts of case id only.
 	dropped := func(what, id string) {
 		t.Helper()
@@ -264,6 +248,29 @@ func keptFactsAfterWrites(t *testing.T) {
 	// And with the seeded time limits again.
 	db.SetRefs(refs)
 	basisChanged(t, db, "seeded time limits again")
+}
+
+// openAndFinished returns the facts of an accepted case of 28249 not
+// finished, and of one finished (timed).
+func openAndFinished(t *testing.T, db *DB) (open, finished *app.CaseFacts) {
+	t.Helper()
+	d, err := db.KPIFacts(context.Background(), "28249")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range d.Facts {
+		f := &d.Facts[i]
+		switch {
+		case open == nil && !f.Finished && f.Status == app.StatusAccepted:
+			open = f
+		case finished == nil && f.Finished && f.Timed:
+			finished = f
+		}
+	}
+	if open == nil || finished == nil {
+		t.Fatal("no open or finished case of 28249")
+	}
+	return open, finished
 }
 
 // basisChanged checks that the facts kept are not read once the basis

@@ -364,26 +364,31 @@ func TestMigration22_FillsKPIFacts(t *testing.T) {
 	}
 }
 
-// BenchmarkKPIFacts reads the dashboard's data (KPIFacts) of a provincial
-// store of 6,000 cases of 20 communes with four steps each, pulled:
-// the province's and one commune's, with their facts kept and without.
-//
-//	go test -tags ci -run '^$' -bench KPIFacts -benchmem ./storage
-func BenchmarkKPIFacts(b *testing.B) {
-	ctx := context.Background()
-	clock := at(2026, 11, 20, 9, 0)
-	db := openTestDB(b, Options{Now: clock.Now})
-	const n = 6000
+// pulledCasesStore is a provincial store of n cases of 20 communes with
+// four steps each (resolved in time), pulled in one page: no case's facts
+// kept yet.
+func pulledCasesStore(tb testing.TB, n int) *DB {
+	tb.Helper()
+	db := openTestDB(tb, Options{Now: at(2026, 11, 20, 9, 0).Now})
+	pullCases(tb, db, 0, n)
+	return db
+}
+
+// pullCases pulls n new cases (numbered from first) with four steps each
+// into db, in one page.
+func pullCases(tb testing.TB, db *DB, first, n int) {
+	tb.Helper()
 	base := time.Date(2025, 1, 1, 1, 0, 0, 0, time.UTC)
 	var recs []app.PulledRecord
-	for i := range n {
+	seq := int64(first * 5)
+	for i := first; i < first+n; i++ {
 		u := fmt.Sprintf("28%03d", 200+i%20)
 		when := base.Add(time.Duration(i) * 97 * time.Minute)
 		c := newCase(db, "Người Thử")
 		c.ID, c.UnitCode, c.Number, c.Status = app.NewID(), u, fmt.Sprintf("%s-2025-X-%04d", u, i), app.StatusResolved
 		c.CreatedAt, c.UpdatedAt, c.ReceivedAt = when, when.Add(72*time.Hour), when
 		c.TransactionType, c.IssueTypes = "tmdt", []string{"thong_tin_ca_nhan"}
-		recs = append(recs, app.PulledRecord{Entity: app.EntityCase, ID: c.ID, Fields: c.Fields(), Version: int64(len(recs) + 1)})
+		recs = append(recs, app.PulledRecord{Entity: app.EntityCase, ID: c.ID, Fields: c.Fields(), Version: seq + int64(len(recs)+1)})
 		steps := []app.CaseEvent{
 			{Kind: app.EventAccepted, FromStatus: app.StatusReceived, ToStatus: app.StatusAccepted},
 			{Kind: app.EventNote},
@@ -393,12 +398,22 @@ func BenchmarkKPIFacts(b *testing.B) {
 		for j := range steps {
 			e := &steps[j]
 			e.ID, e.CaseID, e.UnitCode, e.At = app.NewID(), c.ID, u, when.Add(time.Duration(j+1)*20*time.Hour)
-			recs = append(recs, app.PulledRecord{Entity: app.EntityCaseEvent, ID: e.ID, Fields: e.Fields(), Version: int64(len(recs) + 1)})
+			recs = append(recs, app.PulledRecord{Entity: app.EntityCaseEvent, ID: e.ID, Fields: e.Fields(), Version: seq + int64(len(recs)+1)})
 		}
 	}
-	if _, err := db.ApplyPull(ctx, []app.PulledPage{{Scope: "province", Epoch: "e1", NextSeq: int64(len(recs)), Records: recs}}); err != nil {
-		b.Fatal(err)
+	if _, err := db.ApplyPull(context.Background(), []app.PulledPage{{Scope: "province", Epoch: "e1", NextSeq: seq + int64(len(recs)), Records: recs}}); err != nil {
+		tb.Fatal(err)
 	}
+}
+
+// BenchmarkKPIFacts reads the dashboard's data (KPIFacts) of a provincial
+// store of 6,000 cases of 20 communes with four steps each, pulled:
+// the province's and one commune's, with their facts kept and without.
+//
+//	go test -tags ci -run '^$' -bench KPIFacts -benchmem ./storage
+func BenchmarkKPIFacts(b *testing.B) {
+	ctx := context.Background()
+	db := pulledCasesStore(b, 6000)
 	// kept: the facts of every case kept (case_facts, a reading before);
 	// cold: none (the first reading, or after a new calendar), each run
 	// computing and keeping them all.

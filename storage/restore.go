@@ -219,6 +219,7 @@ func (db *DB) Restore(ctx context.Context, path, preDir string, extra ...age.Ide
 	}); err != nil {
 		return pre, app.WrapError(app.EINTERNAL, "Không hoàn tất được việc khôi phục.", err)
 	}
+	db.keptAll.forget() // the backup's case facts are those it kept
 	years, err := loadHolidayYears(ctx, db.w)
 	if err != nil {
 		return pre, err

@@ -69,6 +69,8 @@ type DB struct {
 	appVersion string // Options.AppVersion
 
 	list caseListCache // the case list's index (casepage.go)
+	// keptAll: when KeepCaseFacts last found every case's facts kept.
+	keptAll factsComplete
 }
 
 // Options for Open.

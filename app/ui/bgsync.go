@@ -43,8 +43,11 @@ type SyncOutcome struct {
 	Stopped bool // a manual run the officer stopped with "Dừng", or a run an enrolment ended
 	// Skipped: the device is not enrolled, or the server wants a newer app,
 	// so no sync was made (Status says which).
-	Skipped   bool
-	Err       error          // of the sync
+	Skipped bool
+	Err     error // of the sync
+	// Pulled counts the records the sync stored from the server (the
+	// case facts are then kept in the background: factsKeeping).
+	Pulled    int
 	Status    app.SyncStatus // read after the sync
 	StatusErr error
 }
@@ -94,6 +97,9 @@ func (u *UI) syncFinished(res SyncOutcome) {
 	u.syncPanel.applyNow(res.Status, res.StatusErr)
 	if res.Skipped {
 		return
+	}
+	if res.Pulled > 0 { // the cases pulled have no facts kept yet
+		u.facts.ask()
 	}
 	u.cases.reload()
 	if u.review != nil {

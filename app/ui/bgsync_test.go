@@ -74,8 +74,11 @@ func (s *fakeScheduler) once(ctx context.Context, manual bool) {
 		during(l)
 	}
 	err := s.svc.SyncNow(ctx)
+	s.svc.mu.Lock()
+	pulled := s.svc.pulled
+	s.svc.mu.Unlock()
 	st, serr := s.svc.Status(context.Background())
-	l.Finished(SyncOutcome{Manual: manual, Stopped: manual && ctx.Err() != nil, Err: err, Status: st, StatusErr: serr})
+	l.Finished(SyncOutcome{Manual: manual, Stopped: manual && ctx.Err() != nil, Err: err, Pulled: pulled, Status: st, StatusErr: serr})
 }
 
 func (s *fakeScheduler) saved() int {

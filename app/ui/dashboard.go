@@ -71,6 +71,10 @@ type dashboard struct {
 	listed  [2]int   // the report year and calendar year periods was listed for
 	units   []string // parallel to unitSel.Options; "" is the whole province
 
+	// hold, while the data loads, stops the case facts' keeping in the
+	// background (factsKeeping.hold), which loading computes itself.
+	hold func() (release func())
+
 	gen      int          // generation of the latest load; older answers are dropped
 	data     *app.KPIData // the data last loaded, for dataUnit
 	dataUnit string
@@ -92,7 +96,7 @@ type dashboard struct {
 
 // newDashboard builds the screen without loading anything; call reload.
 func newDashboard(d formDeps, kpi KPIService) *dashboard {
-	v := &dashboard{formDeps: d, kpi: kpi}
+	v := &dashboard{formDeps: d, kpi: kpi, hold: func() func() { return func() {} }}
 	v.now = app.MustClock(v.now, "ui.newDashboard")
 	if v.run == nil {
 		v.run = goRunner
@@ -205,7 +209,9 @@ func (v *dashboard) reload() {
 	gen := v.gen
 	v.status.SetText(lang.X("dashboard.loading", "Đang tải số liệu…"))
 	v.run(func() {
+		release := v.hold()
 		data, err := loadKPI(v.ctx, v.kpi, unit)
+		release()
 		var rep *app.KPIReport
 		if err == nil {
 			rep = v.compute(data, p)

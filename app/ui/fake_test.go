@@ -350,6 +350,7 @@ type fakeSync struct {
 	syncErr     error // returned by SyncNow
 	syncCalls   int
 	statusCalls int
+	pulled      int // the records each sync stores (SyncOutcome.Pulled)
 }
 
 var _ SyncService = (*fakeSync)(nil)
@@ -479,6 +480,7 @@ type fixture struct {
 	sync   *fakeSync
 	sched  *fakeScheduler // runs fakeSync's syncs
 	review *fakeReview
+	facts  *countingKeeper // keeps nothing: counts the runs
 }
 
 // newFixture builds the UI on fakes in a 1024×640 test window, loaded.
@@ -501,8 +503,9 @@ func newFixtureWith(t *testing.T, run func(func())) *fixture {
 	fx.cases.officer = "Lê Văn Tâm"
 	fx.win = test.NewTempWindow(t, nil)
 	fx.sched = newFakeScheduler(fx.sync, run)
+	fx.facts = &countingKeeper{}
 	fx.ui = newUI(fx.win, Services{Cases: fx.cases, Sync: fx.sync, Scheduler: fx.sched, Review: fx.review, Refs: refs,
-		UnitCode: "28261", Officer: "Lê Văn Tâm", Now: clock.Now}, run, 0)
+		UnitCode: "28261", Officer: "Lê Văn Tâm", Now: clock.Now, Facts: fx.facts}, run, 0)
 	fx.win.SetContent(fx.ui.Content())
 	fx.win.Resize(fyne.NewSize(1024, 640))
 	fx.ui.Refresh()

@@ -234,6 +234,7 @@ func (s *session) showEnrol(svc EnrollService) {
 func (s *session) signedIn(p app.Profile) {
 	s.officer = &p
 	if s.u != nil {
+		s.u.facts.wake()
 		old := s.u.svc.Role
 		s.u.svc.Officer, s.u.svc.Role = p.FullName, p.Role
 		if old != p.Role {
@@ -265,6 +266,9 @@ func (s *session) signedIn(p app.Profile) {
 // next officer sees the lists, and the same officer gets it back on
 // signing in again.
 func (s *session) lock() {
+	if s.u != nil {
+		s.u.facts.rest() // the laptop rests with the officer
+	}
 	if s.u != nil && s.officer != nil {
 		if ws := s.u.park(s.gate); ws.hasWork {
 			ws.officer = s.officer.FullName

@@ -35,6 +35,7 @@ type signInFixture struct {
 	win   fyne.Window
 	ui    *UI
 	kb    keyboard
+	facts FactsKeeper // Services.Facts, if set before open
 }
 
 func newSignInFixture(t *testing.T, unit string) *signInFixture {
@@ -80,7 +81,7 @@ func (fx *signInFixture) open(enroll EnrollService) {
 	fx.t.Helper()
 	unit, _ := fx.db.UnitCode(context.Background())
 	svc := Services{Cases: fx.db, Records: fx.db, Sync: &fakeSync{}, Refs: fx.refs, UnitCode: unit,
-		SignIn: fx.db, Enroll: enroll, Now: fx.clock.Now}
+		SignIn: fx.db, Enroll: enroll, Now: fx.clock.Now, Facts: fx.facts}
 	err := open(fx.win, svc, inline, 0, false, func(u *UI) {
 		fx.ui = u
 		fx.t.Cleanup(u.Close)

@@ -171,6 +171,10 @@ type Services struct {
 	// Now is the program's clock (app/clock.go): dates shown and
 	// defaulted, deadlines, the idle lock; required.
 	Now func() time.Time
+	// Facts keeps the cases' facts for the dashboard in the background,
+	// after a sync that stored pulled records and at start
+	// (UI.KeepCaseFacts); nil: the dashboard keeps them as it reads them.
+	Facts FactsKeeper
 }
 
 // searchDelay is how long the case list waits after the last keystroke in
@@ -225,6 +229,7 @@ type UI struct {
 	root        fyne.CanvasObject
 	session     *session // nil without a SignInService
 	panes       []pane   // the main screens' panes, for the lock (workspace.go)
+	facts       *factsKeeping
 
 	// "Dữ liệu của một người": nil without a PersonService and a
 	// RecordService.
@@ -251,6 +256,9 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	svc.Now = app.MustClock(svc.Now, "ui.Services")
 	u := &UI{win: w, svc: svc, run: run}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
+	// With sign-in, the window opens on the sign-in screen: the facts
+	// are kept once an officer signs in.
+	u.facts = newFactsKeeping(u.ctx, svc.Facts, run, svc.SignIn != nil)
 
 	u.cases = newCasesScreen(u.ctx, svc.Cases, svc.Refs, w, run, delay, svc.Now)
 	u.cases.onAdd = func() { u.openForm(nil) }
@@ -319,6 +327,7 @@ func newUI(w fyne.Window, svc Services, run func(func()), delay time.Duration) *
 	}
 	if svc.KPI != nil {
 		u.dashboard = newDashboard(u.deps(), svc.KPI)
+		u.dashboard.hold = u.facts.hold
 		u.workTabs = append(u.workTabs, newWorkTab(lang.X("tab.dashboard", "Tổng quan"), theme.GridIcon(),
 			u.dashboard.content, u.dashboard.reload))
 	}

@@ -311,6 +311,56 @@ var provinceMeasures = []provinceMeasure{
 			}
 			return dashboard(ctx, e, "")
 		}},
+	// The same facts kept by the window in the background after that
+	// pull (storage.KeepCaseFacts: a batch at a time), then the dashboard.
+	{name: "facts kept in the background after a big pull (none kept, then KeepCaseFacts)", runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			if err := forgetKeptFacts(ctx, e); err != nil {
+				return nil, err
+			}
+			return func(int) (int, error) { return e.db.KeepCaseFacts(ctx) }, nil
+		}},
+	{name: "dashboard, whole province, right after the facts were kept in the background", target: 2 * time.Second, runs: 2,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			if err := forgetKeptFacts(ctx, e); err != nil {
+				return nil, err
+			}
+			if n, err := e.db.KeepCaseFacts(ctx); err != nil || n == 0 {
+				return nil, fmt.Errorf("facts kept: %d, %v", n, err)
+			}
+			return dashboard(ctx, e, "")
+		}},
+	{name: "facts kept in the background after a small pull (100 cases' facts missing, spread over the store)", runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			if err := keepAllFacts(ctx, e); err != nil {
+				return nil, err
+			}
+			if err := forgetSomeFacts(ctx, e, 100, false); err != nil {
+				return nil, err
+			}
+			return func(int) (int, error) { return e.db.KeepCaseFacts(ctx) }, nil
+		}},
+	{name: "facts kept in the background after a pull of 100 new cases (the newest 100 cases' facts missing)", runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			if err := keepAllFacts(ctx, e); err != nil {
+				return nil, err
+			}
+			if err := forgetSomeFacts(ctx, e, 100, true); err != nil {
+				return nil, err
+			}
+			return func(int) (int, error) { return e.db.KeepCaseFacts(ctx) }, nil
+		}},
+	{name: "facts kept in the background, every case's kept already: the window's first check", runs: 1,
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			return keptFacts(ctx, e)
+		}},
+	{name: "facts kept in the background, every case's kept already: the checks after each sync",
+		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+			if _, err := e.db.KeepCaseFacts(ctx); err != nil { // the first check
+				return nil, err
+			}
+			return keptFacts(ctx, e)
+		}},
 	{name: "dashboard, one commune", runs: 2,
 		call: func(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
 			return dashboard(ctx, e, e.refs.Units[1].Code)
@@ -356,9 +406,75 @@ func dashboard(ctx context.Context, e *provinceEnv, unit string) (func(int) (int
 	}, nil
 }
 
+// keptFacts is a call of KeepCaseFacts on the store whose every case's
+// facts are kept (made so first, untimed): it must keep none.
+func keptFacts(ctx context.Context, e *provinceEnv) (func(int) (int, error), error) {
+	if err := keepAllFacts(ctx, e); err != nil {
+		return nil, err
+	}
+	return func(int) (int, error) {
+		n, err := e.db.KeepCaseFacts(ctx)
+		if err == nil && n != 0 {
+			err = fmt.Errorf("%d cases' facts kept, want none", n)
+		}
+		return n, err
+	}, nil
+}
+
+// keepAllFacts keeps every case's facts the store lacks (a previous
+// measurement may have forgotten them), in a store of its own: this
+// process's store then checks them as the window's first check does.
+func keepAllFacts(ctx context.Context, e *provinceEnv) error {
+	db, err := openUnchecked(ctx, e.dir, e.clock())
+	if err != nil {
+		return err
+	}
+	_, err = db.KeepCaseFacts(ctx)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// forgetSomeFacts drops the kept facts of n cases spread over the store,
+// or of the newest n (what a pull of their changes does), and opens the
+// store again.
+func forgetSomeFacts(ctx context.Context, e *provinceEnv, n int, newest bool) error {
+	return withStoreClosed(ctx, e, func(sq *sql.DB) error {
+		var kept int
+		if err := sq.QueryRowContext(ctx, `SELECT count(*) FROM case_facts`).Scan(&kept); err != nil {
+			return err
+		}
+		q := `DELETE FROM case_facts WHERE case_id IN (SELECT case_id FROM
+			(SELECT case_id, row_number() OVER (ORDER BY case_id) AS r FROM case_facts)
+			WHERE r % max(1, ? / ?) = 0 LIMIT ?)`
+		args := []any{kept, n, n}
+		if newest {
+			q, args = `DELETE FROM case_facts WHERE case_id IN (SELECT case_id FROM case_facts ORDER BY case_id DESC LIMIT ?)`, []any{n}
+		}
+		res, err := sq.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if d, err := res.RowsAffected(); err != nil || d != int64(min(n, kept)) {
+			return fmt.Errorf("%d cases' facts forgotten of %d, want %d (%v)", d, kept, n, err)
+		}
+		return nil
+	})
+}
+
 // forgetKeptFacts empties the store's kept case facts (what a pull of
 // every case does) and opens the store again.
 func forgetKeptFacts(ctx context.Context, e *provinceEnv) error {
+	return withStoreClosed(ctx, e, func(sq *sql.DB) error {
+		_, err := sq.ExecContext(ctx, "DELETE FROM case_facts")
+		return err
+	})
+}
+
+// withStoreClosed closes the store, runs fn on a plain connection to its
+// file, and opens the store again.
+func withStoreClosed(ctx context.Context, e *provinceEnv, fn func(*sql.DB) error) error {
 	if err := e.db.Close(); err != nil {
 		return err
 	}
@@ -366,7 +482,7 @@ func forgetKeptFacts(ctx context.Context, e *provinceEnv) error {
 	if err != nil {
 		return err
 	}
-	_, err = sq.ExecContext(ctx, "DELETE FROM case_facts")
+	err = fn(sq)
 	if cerr := sq.Close(); err == nil {
 		err = cerr
 	}

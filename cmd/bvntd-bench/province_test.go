@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,5 +139,43 @@ func TestProvince_BuildsOnceAndMeasures(t *testing.T) {
 	errs.Reset()
 	if code := runProvinceWith(args, &out, &errs, true); code != 0 || strings.Contains(errs.String(), "communes written") {
 		t.Fatalf("second run: exit %d, built again: %s", code, errs.String())
+	}
+}
+
+// The measurements of the facts kept in the background run on a small
+// province: the first keeps every case's facts, the dashboard after it
+// reads them, after a small pull the missing are kept, the checks with
+// every case kept keep none.
+func TestProvince_FactsKeptInTheBackground(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a province store")
+	}
+	quiet(t)
+	names := []string{
+		"facts kept in the background after a big pull (none kept, then KeepCaseFacts)",
+		"dashboard, whole province, right after the facts were kept in the background",
+		"facts kept in the background after a small pull (100 cases' facts missing, spread over the store)",
+		"facts kept in the background after a pull of 100 new cases (the newest 100 cases' facts missing)",
+		"facts kept in the background, every case's kept already: the window's first check",
+		"facts kept in the background, every case's kept already: the checks after each sync",
+	}
+	args := []string{"--work", t.TempDir(), "--communes", "3", "--years", "2", "--scale", "0.02", "--runs", "2",
+		"--only", strings.Join(names, ";")}
+	var out, errs bytes.Buffer
+	if code := runProvinceWith(args, &out, &errs, true); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	for _, name := range names {
+		if !strings.Contains(out.String(), "| "+name+" |") {
+			t.Fatalf("no %q in\n%s", name, out.String())
+		}
+	}
+	// The first keeps every case's facts: as many as the store's cases.
+	var cases int
+	if _, err := fmt.Sscanf(out.String()[strings.Index(out.String(), ": ")+2:], "%d cases", &cases); err != nil || cases == 0 {
+		t.Fatalf("no count of cases in\n%s (%v)", out.String(), err)
+	}
+	if want := fmt.Sprintf("| %s | %d |", names[0], cases); !strings.Contains(out.String(), want) {
+		t.Fatalf("no %q in\n%s", want, out.String())
 	}
 }

@@ -51,8 +51,11 @@ type Outcome struct {
 	Stopped bool
 	// Skipped: a background run found the device not enrolled, or the
 	// server wanting a newer app, and made no sync (Status says which).
-	Skipped   bool
-	Err       error          // of Client.Sync
+	Skipped bool
+	Err     error // of Client.Sync
+	// Pulled counts the records the sync stored from the server
+	// (Result.Pulled), a failed sync's pages before its failure included.
+	Pulled    int
 	Status    app.SyncStatus // read after the run
 	StatusErr error
 }
@@ -91,7 +94,7 @@ type Listener struct {
 // All methods may be called from any goroutine; none but Exclusive and
 // Stop waits for a sync.
 type Scheduler struct {
-	sync func(ctx context.Context) error // the Client's Sync; tests replace it
+	sync func(ctx context.Context) (Result, error) // the Client's Sync; tests replace it
 	// filesLeft: the last sync left evidence files to send (FilesDelay).
 	filesLeft atomic.Bool
 	status    func(ctx context.Context) (app.SyncStatus, error) // the device's sync state
@@ -136,17 +139,12 @@ type ran struct {
 // scheduler takes over c.Progress to pass progress on to its Listener.
 // Background syncs begin with Start.
 func NewScheduler(ctx context.Context, c *Client, status func(context.Context) (app.SyncStatus, error)) *Scheduler {
-	var s *Scheduler
-	s = newScheduler(ctx, func(ctx context.Context) error {
-		res, err := c.Sync(ctx)
-		s.filesLeft.Store(err == nil && res.Files.Pending > 0)
-		return err
-	}, status)
+	s := newScheduler(ctx, c.Sync, status)
 	c.Progress = s.progress
 	return s
 }
 
-func newScheduler(ctx context.Context, syncFn func(context.Context) error, status func(context.Context) (app.SyncStatus, error)) *Scheduler {
+func newScheduler(ctx context.Context, syncFn func(context.Context) (Result, error), status func(context.Context) (app.SyncStatus, error)) *Scheduler {
 	s := &Scheduler{sync: syncFn, status: status, wake: make(chan struct{}, 1), exited: make(chan struct{})}
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	go s.loop()
@@ -464,7 +462,11 @@ func (s *Scheduler) once(j *job) Outcome {
 		l.Started(j.manual)
 	}
 	s.filesLeft.Store(false)
-	out.Err = s.sync(ctx)
+	res, err := s.sync(ctx)
+	if err == nil && res.Files.Pending > 0 {
+		s.filesLeft.Store(true)
+	}
+	out.Err, out.Pulled = err, res.Pulled
 	s.mu.Lock()
 	out.Stopped = j.manual && j.ctx.Err() != nil || s.interrupted
 	s.stopRun, s.interrupted = nil, false

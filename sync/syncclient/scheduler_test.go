@@ -3,6 +3,7 @@ package syncclient
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -28,6 +29,7 @@ type countingSync struct {
 	at        []time.Duration
 	active    int
 	maxActive int
+	pulled    int // records each sync stores (Result.Pulled)
 }
 
 // newCountingSync must be called inside the bubble: clocktest.Running
@@ -102,7 +104,12 @@ var errOffline = app.WrapError(app.EOFFLINE, "Không kết nối được máy c
 // newSched returns a scheduler of svc, stopped when the test ends.
 func newSched(t *testing.T, svc *countingSync) *Scheduler {
 	t.Helper()
-	s := newScheduler(context.Background(), svc.Sync, svc.Status)
+	s := newScheduler(context.Background(), func(ctx context.Context) (Result, error) {
+		err := svc.Sync(ctx)
+		svc.mu.Lock()
+		defer svc.mu.Unlock()
+		return Result{Pulled: svc.pulled}, err
+	}, svc.Status)
 	t.Cleanup(s.Stop)
 	return s
 }
@@ -600,6 +607,35 @@ func TestScheduler_FilesLeftSyncAgainSoon(t *testing.T) {
 		want := []time.Duration{0, FilesDelay, 2 * FilesDelay, 2*FilesDelay + Period}
 		if got := svc.times(); !equalDurations(got, want) {
 			t.Fatalf("syncs at %v, want %v", got, want)
+		}
+	})
+}
+
+// TestScheduler_OutcomeCountsPulled: each run's outcome says how many
+// records its sync stored from the server (the window keeps the case
+// facts after a sync that pulled some), a failed sync's included.
+func TestScheduler_OutcomeCountsPulled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc.pulled = 12
+		var heard outcomes
+		s := newSched(t, svc)
+		s.Listen(heard.listener())
+		s.Start()
+		synctest.Wait()
+		svc.set(func() { svc.pulled, svc.errs = 5, []error{errOffline} })
+		s.Manual(context.Background())
+		synctest.Wait()
+		svc.set(func() { svc.pulled = 0 })
+		s.Manual(context.Background())
+		synctest.Wait()
+		_, list := heard.get()
+		var got []int
+		for _, o := range list {
+			got = append(got, o.Pulled)
+		}
+		if want := []int{12, 5, 0}; !slices.Equal(got, want) {
+			t.Fatalf("pulled %v, want %v", got, want)
 		}
 	})
 }
