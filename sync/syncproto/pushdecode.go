@@ -30,8 +30,29 @@ func decodePush(b []byte, v *PushRequest) bool {
 }
 
 type pushParser struct {
-	b []byte
-	i int
+	b     []byte
+	i     int
+	names map[string]string // the names read, each allocated once
+}
+
+// name reads a JSON string as text does, returning the one copy of each
+// such text this parser has read: the names of fields, and the entity,
+// scope, op and officer that a body repeats in every mutation.
+func (p *pushParser) name() (string, bool) {
+	start := p.i
+	if _, ok := p.textBytes(); !ok {
+		return "", false
+	}
+	raw := p.b[start+1 : p.i-1]
+	if s, ok := p.names[string(raw)]; ok {
+		return s, true
+	}
+	if p.names == nil {
+		p.names = make(map[string]string, 64)
+	}
+	s := string(raw)
+	p.names[s] = s
+	return s, true
 }
 
 func (p *pushParser) ws() {
@@ -68,7 +89,7 @@ func (p *pushParser) object(member func(name string) bool) bool {
 	n := 0
 	for {
 		p.ws()
-		name, ok := p.text()
+		name, ok := p.name()
 		if !ok || n == len(seen) || slices.Contains(seen[:n], name) || !p.eat(':') {
 			return false
 		}
@@ -135,17 +156,17 @@ func (p *pushParser) mutation(m *Mutation) bool {
 		case "id":
 			m.ID, ok = p.text()
 		case "entity":
-			m.Entity, ok = p.text()
+			m.Entity, ok = p.name()
 		case "record_id":
 			m.RecordID, ok = p.text()
 		case "scope":
-			m.Scope, ok = p.text()
+			m.Scope, ok = p.name()
 		case "op":
-			m.Op, ok = p.text()
+			m.Op, ok = p.name()
 		case "hlc":
 			m.HLC, ok = p.text()
 		case "officer":
-			m.Officer, ok = p.text()
+			m.Officer, ok = p.name()
 		case "device_time_ms":
 			m.DeviceTimeMS, ok = p.int()
 		case "base_version":
@@ -167,7 +188,7 @@ func (p *pushParser) fields(out *map[string]json.RawMessage) bool {
 	if !p.eat('}') {
 		for {
 			p.ws()
-			name, ok := p.text()
+			name, ok := p.name()
 			if !ok || !p.eat(':') {
 				return false
 			}
@@ -193,8 +214,14 @@ func (p *pushParser) fields(out *map[string]json.RawMessage) bool {
 // text reads a JSON string without escapes, of valid UTF-8 (what
 // encoding/json would decode to the same bytes).
 func (p *pushParser) text() (string, bool) {
+	b, ok := p.textBytes()
+	return string(b), ok
+}
+
+// textBytes is text's bytes, in the body.
+func (p *pushParser) textBytes() ([]byte, bool) {
 	if p.i >= len(p.b) || p.b[p.i] != '"' {
-		return "", false
+		return nil, false
 	}
 	start := p.i + 1
 	for i := start; i < len(p.b); i++ {
@@ -202,15 +229,15 @@ func (p *pushParser) text() (string, bool) {
 		case c == '"':
 			s := p.b[start:i]
 			if !utf8.Valid(s) {
-				return "", false
+				return nil, false
 			}
 			p.i = i + 1
-			return string(s), true
+			return s, true
 		case c < 0x20 || c == '\\':
-			return "", false
+			return nil, false
 		}
 	}
-	return "", false
+	return nil, false
 }
 
 // int reads a whole number written the plain way that fits an int64.
