@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -69,20 +73,59 @@ func TestPush_BatchesReadAheadKeepOrderAndHoldBehindARefusal(t *testing.T) {
 	}
 }
 
-// bodySizes records the size of each push body a laptop sends.
+// bodySizes records the size of each push body a laptop sends, as sent
+// and decompressed.
 type bodySizes struct {
-	next http.RoundTripper
-	mu   sync.Mutex
-	push []int64
+	next    http.RoundTripper
+	mu      sync.Mutex
+	push    []int64
+	decoded []int64
 }
 
 func (b *bodySizes) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.URL.Path == syncproto.PathPush {
+	if r.URL.Path == syncproto.PathPush && r.Body != nil {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		var n int64
+		if zr, err := gzip.NewReader(bytes.NewReader(body)); err == nil {
+			n, _ = io.Copy(io.Discard, zr)
+		}
 		b.mu.Lock()
-		b.push = append(b.push, r.ContentLength)
+		b.push = append(b.push, int64(len(body)))
+		b.decoded = append(b.decoded, n)
 		b.mu.Unlock()
 	}
 	return b.next.RoundTrip(r)
+}
+
+// A laptop's push of the default budget decodes to less than a megabyte:
+// it never waits for one of the server's decoding slots (syncserver's
+// slotFree), which big bodies share.
+func TestPush_DefaultBatchNeedsNoDecodingSlot(t *testing.T) {
+	clock := clocktest.AtToday(t)
+	srv := newFieldServer(t, clock, syncserver.Options{})
+	a := newLaptop(t, srv, "28261", 0)
+	sizes := &bodySizes{next: http.DefaultTransport}
+	a.client.HTTP = &http.Client{Transport: sizes}
+	text := strings.Repeat("Người tiêu dùng mua sản phẩm hết hạn sử dụng, đề nghị đổi hàng. ", 40)
+	for i := range 450 {
+		c := a.newCase("Người Thử Nghiệm")
+		a.edit(c.ID, func(c *app.Case) { c.Summary = fmt.Sprintf("%d. %s", i, text) })
+	}
+	if res, err := a.client.Sync(context.Background()); err != nil || res.Pushed != 900 {
+		t.Fatalf("sync: %+v %v", res, err)
+	}
+	if len(sizes.decoded) < 2 || sizes.decoded[0] < 900<<10 {
+		t.Fatalf("decoded push bodies %v: the test needs full batches", sizes.decoded)
+	}
+	for i, n := range sizes.decoded {
+		if n >= 1<<20 {
+			t.Errorf("push %d decodes to %d bytes: it needs a decoding slot (bodies %v)", i+1, n, sizes.decoded)
+		}
+	}
 }
 
 // Records that compress little (long texts of no language) make a batch of

@@ -55,15 +55,17 @@ type Store interface {
 
 // Defaults.
 const (
-	DefaultBatchBytes = 1 << 20   // fields JSON per push at most (about 60 KB gzipped for a commune's cases)
+	DefaultBatchBytes = 960 << 10 // a push's JSON at most (about 60 KB gzipped for a commune's cases; under the server's slotFree)
 	DefaultPageBytes  = 512 << 10 // records JSON of the first pull page
 	minBatchBytes     = 1 << 10
 	// maxPushBody bounds a push body (gzipped): a batch that came to more
 	// lowers the budget of the ones after it in proportion (records that
 	// compress less than cases do), so that a link that cuts out every
 	// hundred kilobytes or so still carries most bodies whole. A push of
-	// 10,000 cases in batches of 1 MB of JSON instead of 256 KB costs the
-	// server a fifth less CPU and the laptop a quarter less (issue 22).
+	// 10,000 cases in batches of about 1 MB of JSON instead of 256 KB costs
+	// the server a fifth less CPU and the laptop a quarter less (issue
+	// 22); under 1 MB decoded, a push needs no decoding slot of the
+	// server (syncserver's slotFree).
 	maxPushBody = 96 << 10
 )
 

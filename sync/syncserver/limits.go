@@ -274,7 +274,7 @@ var errBusy = errors.New("syncserver: no decoding slot")
 // slotReader is a push or pull body, decompressed, on its way to the
 // decoder: past slotFree bytes it takes a decoding slot, waiting at most
 // DecodeWait (errBusy when none frees). Small bodies, the most (a pull
-// request, a push of 256 KB), need none; a body cut slowly costs no slot
+// request, a laptop's push of at most 960 KB), need none; a body cut slowly costs no slot
 // while it is small.
 type slotReader struct {
 	r    io.Reader
