@@ -15,12 +15,20 @@ import (
 // of applying a push; dumps still go through DumpLine.
 func EncodeFields(m map[string]json.RawMessage) []byte {
 	keys := make([]string, 0, len(m))
-	size := 2
-	for k, v := range m {
+	for k := range m {
 		keys = append(keys, k)
-		size += len(k) + len(v) + 4
 	}
 	slices.Sort(keys)
+	return EncodeFieldsInOrder(m, keys)
+}
+
+// EncodeFieldsInOrder is EncodeFields of m whose names, sorted, are keys
+// (sorted once by a caller that needs them too).
+func EncodeFieldsInOrder(m map[string]json.RawMessage, keys []string) []byte {
+	size := 2
+	for _, k := range keys {
+		size += len(k) + len(m[k]) + 4
+	}
 	b := make([]byte, 0, size)
 	b = append(b, '{')
 	for i, k := range keys {

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -757,7 +759,13 @@ func (p *pusher) record(ctx context.Context, a auditRow, q string) error {
 // versions, so that a mutation applied before an upgrade and resent after
 // it is still a duplicate.
 func canonicalPayload(m syncproto.Mutation) (payload, hash string, err error) {
-	b, ok := plainCanonical(m)
+	return canonicalPayloadKeys(m, slices.Sorted(maps.Keys(m.Fields)))
+}
+
+// canonicalPayloadKeys is canonicalPayload of m whose fields' names,
+// sorted, are keys.
+func canonicalPayloadKeys(m syncproto.Mutation, keys []string) (payload, hash string, err error) {
+	b, ok := plainCanonical(m, keys)
 	if !ok {
 		if b, err = marshalCanonical(m); err != nil {
 			return "", "", err
@@ -771,22 +779,20 @@ func canonicalPayload(m syncproto.Mutation) (payload, hash string, err error) {
 // bulk push's cost through encoding/json's reflection (issue 22), when
 // every name and text is plain ASCII (what a laptop sends); it reports
 // false for anything else, which marshalCanonical then writes.
-func plainCanonical(m syncproto.Mutation) ([]byte, bool) {
+func plainCanonical(m syncproto.Mutation, keys []string) ([]byte, bool) {
 	for _, s := range [...]string{m.Entity, m.RecordID, m.Scope, m.Op, m.HLC} {
 		if !plainASCII(s) {
 			return nil, false
 		}
 	}
-	keys := make([]string, 0, len(m.Fields))
 	size := 128
-	for k, v := range m.Fields {
+	for _, k := range keys {
+		v := m.Fields[k]
 		if !plainASCII(k) || len(v) == 0 {
 			return nil, false
 		}
-		keys = append(keys, k)
 		size += len(k) + len(v) + 4
 	}
-	sort.Strings(keys)
 	b := make([]byte, 0, size)
 	b = appendMember(b, `{"entity":`, m.Entity)
 	b = appendMember(b, `,"record_id":`, m.RecordID)

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,7 +74,7 @@ func FuzzPlainCanonical(f *testing.F) {
 	f.Fuzz(func(t *testing.T, entity, id, scope, op, h, k1, v1, k2, v2 string) {
 		m := syncproto.Mutation{Entity: entity, RecordID: id, Scope: scope, Op: op, HLC: h,
 			Fields: map[string]json.RawMessage{k1: json.RawMessage(v1), k2: json.RawMessage(v2)}}
-		got, ok := plainCanonical(m)
+		got, ok := plainCanonical(m, slices.Sorted(maps.Keys(m.Fields)))
 		if !ok {
 			return
 		}

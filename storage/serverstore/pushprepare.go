@@ -75,7 +75,8 @@ func prepare(req syncproto.PushRequest, refs app.Refs, at time.Time) []prepared 
 
 func prepareOne(m syncproto.Mutation, refs app.Refs, at time.Time) prepared {
 	var p prepared
-	p.payload, p.hash, p.payloadErr = canonicalPayload(m)
+	keys := slices.Sorted(maps.Keys(m.Fields)) // sorted once: the payload's, the new record's
+	p.payload, p.hash, p.payloadErr = canonicalPayloadKeys(m, keys)
 	if p.payloadErr != nil || !app.ValidID(m.ID) {
 		return p
 	}
@@ -102,8 +103,10 @@ func prepareOne(m syncproto.Mutation, refs app.Refs, at time.Time) prepared {
 	if err != nil || len(d.Conflicts) > 0 {
 		return p
 	}
-	p.newFields, p.newFieldsJSON = d.Fields, app.EncodeFields(d.Fields)
-	p.newKeys = slices.Sorted(maps.Keys(d.Fields))
+	if !sameNames(d.Fields, keys) {
+		keys = slices.Sorted(maps.Keys(d.Fields))
+	}
+	p.newFields, p.newFieldsJSON, p.newKeys = d.Fields, app.EncodeFieldsInOrder(d.Fields, keys), keys
 	return p
 }
 
@@ -117,4 +120,17 @@ func (s *Store) MutationAnswered(ctx context.Context, deviceID, id string) (bool
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// sameNames reports whether the names of f are exactly keys.
+func sameNames(f map[string]json.RawMessage, keys []string) bool {
+	if len(f) != len(keys) {
+		return false
+	}
+	for _, k := range keys {
+		if _, ok := f[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
