@@ -156,12 +156,9 @@ func (c *fieldCodec) encode(d any, names map[string]json.RawMessage) (map[string
 			if s := fv.String(); plainText(s) {
 				if len(raw) == len(s)+2 && raw[0] == '"' && string(raw[1:len(raw)-1]) == s && raw[len(raw)-1] == '"' {
 					out[name] = raw // written as it is written (shared: values are never changed in place)
-					continue
+				} else {
+					out[name] = AppendJSONText(make([]byte, 0, len(s)+2), s)
 				}
-				b := make([]byte, 0, len(s)+2)
-				b = append(b, '"')
-				b = append(b, s...)
-				out[name] = append(b, '"')
 				continue
 			}
 		case reflect.Bool:
@@ -217,6 +214,19 @@ func plainText(s string) bool {
 		}
 	}
 	return utf8.ValidString(s)
+}
+
+// AppendJSONText appends s as a JSON string as Marshal writes it (no HTML
+// escaping): between quotes as it is when plainText, else through
+// encoding/json.
+func AppendJSONText(b []byte, s string) []byte {
+	if !plainText(s) {
+		q, _ := Marshal(s) // a string always marshals
+		return append(b, q...)
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // plainJSONInt returns the value of raw when raw is a JSON integer written

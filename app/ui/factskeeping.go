@@ -49,15 +49,8 @@ func (k *factsKeeping) ask() {
 		return
 	}
 	k.mu.Lock()
-	if k.running || k.paused() || k.parent.Err() != nil {
-		k.again = true
-		k.mu.Unlock()
-		return
-	}
-	ctx := k.begin()
-	k.runs.Add(1) // under k.mu: wait does not miss it
-	k.mu.Unlock()
-	k.start(ctx)
+	k.again = true
+	k.resume()
 }
 
 // paused: no run may start now (k.mu held).

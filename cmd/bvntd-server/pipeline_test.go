@@ -101,15 +101,21 @@ func (b *bodySizes) RoundTrip(r *http.Request) (*http.Response, error) {
 	return b.next.RoundTrip(r)
 }
 
+// measuredLaptop is a laptop enrolled with a field server whose push
+// bodies it sends are measured.
+func measuredLaptop(t *testing.T) (*fieldServer, *laptop, *bodySizes) {
+	srv := newFieldServer(t, clocktest.AtToday(t), syncserver.Options{})
+	a := newLaptop(t, srv, "28261", 0)
+	sizes := &bodySizes{next: http.DefaultTransport}
+	a.client.HTTP = &http.Client{Transport: sizes}
+	return srv, a, sizes
+}
+
 // A laptop's push of the default budget decodes to less than a megabyte:
 // it never waits for one of the server's decoding slots (syncserver's
 // slotFree), which big bodies share.
 func TestPush_DefaultBatchNeedsNoDecodingSlot(t *testing.T) {
-	clock := clocktest.AtToday(t)
-	srv := newFieldServer(t, clock, syncserver.Options{})
-	a := newLaptop(t, srv, "28261", 0)
-	sizes := &bodySizes{next: http.DefaultTransport}
-	a.client.HTTP = &http.Client{Transport: sizes}
+	_, a, sizes := measuredLaptop(t)
 	text := strings.Repeat("Người tiêu dùng mua sản phẩm hết hạn sử dụng, đề nghị đổi hàng. ", 40)
 	for i := range 450 {
 		c := a.newCase("Người Thử Nghiệm")
@@ -133,11 +139,7 @@ func TestPush_DefaultBatchNeedsNoDecodingSlot(t *testing.T) {
 // maxPushBody (gzipped), so that a link that cuts out carries them whole,
 // and every case still arrives.
 func TestPush_BodiesOfRecordsThatCompressLittleStaySmall(t *testing.T) {
-	clock := clocktest.AtToday(t)
-	srv := newFieldServer(t, clock, syncserver.Options{})
-	a := newLaptop(t, srv, "28261", 0)
-	sizes := &bodySizes{next: http.DefaultTransport}
-	a.client.HTTP = &http.Client{Transport: sizes}
+	srv, a, sizes := measuredLaptop(t)
 	rng := clocktest.Rand(t)
 	const letters = "abcdeghiklmnopqrstuvxyACDEGHIKLMNOPQRSTUVXY0123456789 "
 	var ids []string
