@@ -95,18 +95,7 @@ func MergeWrite(rec HeldRecord, w IncomingWrite) (Merged, error) {
 	if err := CheckWrite(rec, w); err != nil {
 		return Merged{}, err
 	}
-	fields := maps.Clone(w.Fields)
-	if fields == nil {
-		fields = map[string]json.RawMessage{}
-	}
-	if !rec.Exists {
-		if _, ok := fields["id"]; !ok {
-			fields["id"] = mustJSONString(w.RecordID)
-		}
-		if _, ok := fields["unit_code"]; !ok {
-			fields["unit_code"] = mustJSONString(w.UnitCode)
-		}
-	}
+	fields := writtenFields(rec, w)
 	out := Merged{Fields: maps.Clone(rec.Fields), Stamps: maps.Clone(rec.Stamps)}
 	if out.Fields == nil { // sized for the fields written: a new record's are all of them
 		out.Fields = make(map[string]json.RawMessage, len(fields))
@@ -153,6 +142,36 @@ func MergeWrite(rec HeldRecord, w IncomingWrite) (Merged, error) {
 		out.Conflicts = append(out.Conflicts, c)
 	}
 	return out, nil
+}
+
+// writtenFields is a copy of w's fields and, when w creates its record,
+// the record's id and unit_code if w does not carry them.
+func writtenFields(rec HeldRecord, w IncomingWrite) map[string]json.RawMessage {
+	fields := maps.Clone(w.Fields)
+	if fields == nil {
+		fields = map[string]json.RawMessage{}
+	}
+	if !rec.Exists {
+		if _, ok := fields["id"]; !ok {
+			fields["id"] = mustJSONString(w.RecordID)
+		}
+		if _, ok := fields["unit_code"]; !ok {
+			fields["unit_code"] = mustJSONString(w.UnitCode)
+		}
+	}
+	return fields
+}
+
+// MergeNew is MergeWrite(HeldRecord{}, w)'s fields: what a write that
+// creates its record leaves, without building the stamps (w.Stamp on every
+// field) and won names MergeWrite also returns. The server's push merges
+// new records ahead with it and writes their stamps as one
+// (EncodeSharedStamp).
+func MergeNew(w IncomingWrite) (map[string]json.RawMessage, error) {
+	if err := CheckWrite(HeldRecord{}, w); err != nil {
+		return nil, err
+	}
+	return writtenFields(HeldRecord{}, w), nil
 }
 
 // CheckWrite reports whether the merge refuses w on rec, and why, as an

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -375,6 +376,39 @@ func TestJSONEqual(t *testing.T) {
 	} {
 		if got := JSONEqual(raw(tt.a), raw(tt.b)); got != tt.want {
 			t.Errorf("JSONEqual(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestMergeNew_IsMergeWrite: the fields of a new record merged ahead are
+// MergeWrite's, with or without the id and unit_code, and a write MergeWrite
+// refuses is refused alike.
+func TestMergeNew_IsMergeWrite(t *testing.T) {
+	st := Stamp{HLC: HLC{Wall: 1773626400000}, Device: "d1", Version: 1}
+	for _, w := range []IncomingWrite{
+		{Entity: EntityCase, RecordID: "r1", UnitCode: "28261", Stamp: st,
+			Fields: map[string]json.RawMessage{"summary": json.RawMessage(`"Hàng giả"`), "status": json.RawMessage(`"received"`)}},
+		{Entity: EntityCase, RecordID: "r2", UnitCode: "28261", Stamp: st,
+			Fields: map[string]json.RawMessage{"id": json.RawMessage(`"r2"`), "unit_code": json.RawMessage(`"28261"`), "voided": json.RawMessage(`true`)}},
+		{Entity: EntityCase, RecordID: "r3", UnitCode: "28261", Stamp: st},
+		{Entity: EntityConflict, RecordID: "r4", UnitCode: "28261", Stamp: st,
+			Fields: map[string]json.RawMessage{"status": json.RawMessage(`"resolved"`)}},
+	} {
+		fields, err := MergeNew(w)
+		d, werr := MergeWrite(HeldRecord{}, w)
+		if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() {
+			t.Fatalf("%s: MergeNew %v, MergeWrite %v", w.RecordID, err, werr)
+		}
+		if err != nil {
+			continue
+		}
+		if !reflect.DeepEqual(fields, d.Fields) || len(d.Conflicts) != 0 {
+			t.Errorf("%s: MergeNew %v, MergeWrite %v (%d conflicts)", w.RecordID, fields, d.Fields, len(d.Conflicts))
+		}
+		for name, s := range d.Stamps {
+			if s != st {
+				t.Errorf("%s: MergeWrite stamped %s %v, not the write's stamp", w.RecordID, name, s)
+			}
 		}
 	}
 }

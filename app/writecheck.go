@@ -127,12 +127,27 @@ func CheckWriteShape(entity string, fields map[string]json.RawMessage) error {
 // Normalize), which is value by value and idempotent: a laptop's value,
 // normalised already, comes back byte for byte.
 func ValidateWrite(rec HeldRecord, w IncomingWrite, refs Refs, now time.Time) (map[string]json.RawMessage, error) {
+	if newSyncDoc(w.Entity) != nil {
+		if err := CheckWriteShape(w.Entity, w.Fields); err != nil {
+			return nil, err
+		}
+	}
+	return ValidateShapedWrite(rec, w, refs, now)
+}
+
+// ValidateShapedWrite is ValidateWrite of a write whose shape the caller
+// has checked already (CheckWriteShape passed): the server's push checks
+// it before reading any value, and validates a bulk push's new records
+// ahead on every core.
+func ValidateShapedWrite(rec HeldRecord, w IncomingWrite, refs Refs, now time.Time) (map[string]json.RawMessage, error) {
 	if newSyncDoc(w.Entity) == nil {
 		return nil, &Error{Code: EINVALIDVALUE, Message: msgWriteRefused + ": loại dữ liệu không được hỗ trợ."}
 	}
-	if err := CheckWriteShape(w.Entity, w.Fields); err != nil {
-		return nil, err
-	}
+	return validateShaped(rec, w, refs, now)
+}
+
+// validateShaped is ValidateShapedWrite of a known entity.
+func validateShaped(rec HeldRecord, w IncomingWrite, refs Refs, now time.Time) (map[string]json.RawMessage, error) {
 	if rec.Exists && IsAppendOnly(w.Entity) {
 		return nil, &Error{Code: EINVALIDVALUE, Message: msgWriteRefused + ": " + MsgAppendOnly}
 	}

@@ -163,6 +163,13 @@ func privateStoreFiles(path string) {
 }
 
 func (db *DB) init(ctx context.Context, backupDir string) error {
+	// A new store's pages are 8 KB: a case's row (its JSON) and its sent
+	// change are some 2 KB each, so 4 KB pages held one row and half their
+	// bytes were empty (issue 22). It applies to an empty file only, before
+	// the log is in WAL mode; a store made before keeps its pages.
+	if _, err := db.w.ExecContext(ctx, "PRAGMA page_size = 8192"); err != nil {
+		return app.WrapError(app.EINTERNAL, "Không mở được tệp dữ liệu.", fmt.Errorf("page_size: %w", err))
+	}
 	var mode string
 	if err := db.w.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
 		return app.WrapError(app.EINTERNAL, "Không mở được tệp dữ liệu.", fmt.Errorf("journal_mode: %w", err))

@@ -105,7 +105,7 @@ func (s *Store) PutAuditEntries(ctx context.Context, entries []app.AuditEntry) e
 			stamps[name] = st
 		}
 		if _, err := s.exec(ctx, tx, sqlPutRecord, app.EntityAuditEntry, e.ID, scope,
-			string(app.EncodeFields(fields)), string(app.EncodeStamps(stamps)), seq, ms(now), ms(now), serverDevice); err != nil {
+			string(app.EncodeFields(fields)), string(app.EncodeRecordStamps(stamps, fields)), seq, ms(now), ms(now), serverDevice); err != nil {
 			return fmt.Errorf("write audit entry: %w", err)
 		}
 	}

@@ -97,7 +97,7 @@ func (s *Store) PutHolidayYears(ctx context.Context, years []app.HolidayYear) ([
 			stamps[name] = st
 		}
 		if _, err := s.exec(ctx, tx, sqlPutRecord, app.EntityHolidayYear, id, syncproto.ScopeShared,
-			string(app.EncodeFields(fields)), string(app.EncodeStamps(stamps)), seq, ms(now), ms(now), serverDevice); err != nil {
+			string(app.EncodeFields(fields)), string(app.EncodeRecordStamps(stamps, fields)), seq, ms(now), ms(now), serverDevice); err != nil {
 			return nil, fmt.Errorf("write holiday year %d: %w", y.Year, err)
 		}
 		out = append(out, res)

@@ -451,9 +451,12 @@ func (s *Store) fillProvinceHeld(ctx context.Context) error {
 			return fmt.Errorf("read records: %w", err)
 		}
 		var fields map[string]json.RawMessage
-		var stamps map[string]app.Stamp
-		if json.Unmarshal([]byte(fieldsJSON), &fields) != nil || json.Unmarshal([]byte(stampsJSON), &stamps) != nil {
+		if json.Unmarshal([]byte(fieldsJSON), &fields) != nil {
 			continue // kept aside by every pull (Withheld)
+		}
+		stamps, err := app.DecodeRecordStamps([]byte(stampsJSON), fields)
+		if err != nil {
+			continue
 		}
 		if st, ok := stamps["id"]; ok && province[st.Device] {
 			out = append(out, held{entity, id, scope, heldOwn})

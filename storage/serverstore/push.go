@@ -523,7 +523,7 @@ func (p *pusher) merge(ctx context.Context, m syncproto.Mutation, h app.HLC) (ap
 		stamp := p.bound(h)
 		st := app.Stamp{HLC: stamp, Device: p.device, Version: 1}
 		rec.fields, rec.notSole = p.pre.newFields, p.pre.newNotSole
-		rec.fieldsJSON, rec.stampsJSON = p.pre.newFieldsJSON, app.EncodeSameStamps(p.pre.newKeys, st)
+		rec.fieldsJSON, rec.stampsJSON = p.pre.newFieldsJSON, app.EncodeSharedStamp(p.pre.newKeys, st)
 		if len(p.pre.newKeys) > 0 {
 			rec.sole = p.device
 		}
@@ -622,7 +622,7 @@ func (p *pusher) readRecord(ctx context.Context, entity, id string) (record, err
 	if err := json.Unmarshal([]byte(fieldsJSON), &r.fields); err != nil {
 		return r, fmt.Errorf("record %s: fields: %w", id, err)
 	}
-	if err := json.Unmarshal([]byte(stampsJSON), &r.stamps); err != nil {
+	if r.stamps, err = app.DecodeRecordStamps([]byte(stampsJSON), r.fields); err != nil {
 		return r, fmt.Errorf("record %s: stamps: %w", id, err)
 	}
 	return r, nil
@@ -637,7 +637,7 @@ func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r reco
 	}
 	fb, sb, sole := r.fieldsJSON, r.stampsJSON, r.sole
 	if fb == nil {
-		fb, sb, sole = app.EncodeFields(r.fields), app.EncodeStamps(r.stamps), soleWriter(r.stamps)
+		fb, sb, sole = app.EncodeFields(r.fields), app.EncodeRecordStamps(r.stamps, r.fields), soleWriter(r.stamps)
 	}
 	now := ms(p.now)
 	if r.notSole {

@@ -75,7 +75,7 @@ func prepare(req syncproto.PushRequest, refs app.Refs, at time.Time) []prepared 
 
 func prepareOne(m syncproto.Mutation, refs app.Refs, at time.Time) prepared {
 	var p prepared
-	keys := slices.Sorted(maps.Keys(m.Fields)) // sorted once: the payload's, the new record's
+	keys := app.SortedFieldNames(m.Entity, m.Fields) // sorted once: the payload's, the new record's
 	p.payload, p.hash, p.payloadErr = canonicalPayloadKeys(m, keys)
 	if p.payloadErr != nil || !app.ValidID(m.ID) {
 		return p
@@ -88,7 +88,7 @@ func prepareOne(m syncproto.Mutation, refs app.Refs, at time.Time) prepared {
 	}
 	p.formed, p.hlc, p.officer = true, h, m.Officer
 	w := app.IncomingWrite{Entity: m.Entity, RecordID: m.RecordID, UnitCode: m.Scope, Fields: m.Fields, BaseVersion: m.BaseVersion}
-	p.fields, p.validateErr = app.ValidateWrite(app.HeldRecord{}, w, refs, at)
+	p.fields, p.validateErr = app.ValidateShapedWrite(app.HeldRecord{}, w, refs, at) // checkForm checked the shape
 	p.validated = true
 	if p.validateErr != nil || app.CheckWrite(app.HeldRecord{}, w) != nil {
 		return p
@@ -99,14 +99,14 @@ func prepareOne(m syncproto.Mutation, refs app.Refs, at time.Time) prepared {
 		}
 	}
 	w.Fields = p.fields
-	d, err := app.MergeWrite(app.HeldRecord{}, w)
-	if err != nil || len(d.Conflicts) > 0 {
+	fields, err := app.MergeNew(w)
+	if err != nil {
 		return p
 	}
-	if !sameNames(d.Fields, keys) {
-		keys = slices.Sorted(maps.Keys(d.Fields))
+	if !sameNames(fields, keys) {
+		keys = slices.Sorted(maps.Keys(fields))
 	}
-	p.newFields, p.newFieldsJSON, p.newKeys = d.Fields, app.EncodeFieldsInOrder(d.Fields, keys), keys
+	p.newFields, p.newFieldsJSON, p.newKeys = fields, app.EncodeFieldsInOrder(fields, keys), keys
 	return p
 }
 

@@ -163,6 +163,14 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 }
 
 func (s *Store) init(ctx context.Context) error {
+	// A new store's pages are 8 KB: a record's row (its fields' JSON) and
+	// an audit row (the payload) are some 2 KB each, so 4 KB pages held one
+	// row and half their bytes were empty. It applies to an empty file
+	// only, before the log is in WAL mode; a store made before keeps its
+	// pages.
+	if _, err := s.w.ExecContext(ctx, "PRAGMA page_size = 8192"); err != nil {
+		return openError(err)
+	}
 	var mode string
 	if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode = wal").Scan(&mode); err != nil {
 		return openError(err)
