@@ -3,6 +3,7 @@ package serverstore_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -228,6 +229,25 @@ func TestPush_LastWriterWinsPerField(t *testing.T) {
 	for k, v := range want {
 		if got := field(t, r, k); got != v {
 			t.Errorf("%s = %v, want %v", k, got, v)
+		}
+	}
+	// The stamps as stored: the one most fields bear, and the others by name
+	// (app.EncodeRecordStamps); each field's is the write that won it.
+	var fieldsJSON, stampsJSON string
+	if err := s.RawDB().QueryRow(s.Bind(`SELECT fields, stamps FROM records WHERE id = ?`), id).Scan(&fieldsJSON, &stampsJSON); err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(fieldsJSON), &fields); err != nil {
+		t.Fatal(err)
+	}
+	stamps, err := app.DecodeRecordStamps([]byte(stampsJSON), fields)
+	if err != nil || !strings.HasPrefix(stampsJSON, `{"":`) {
+		t.Fatalf("stamps stored as %s: %v", stampsJSON, err)
+	}
+	for name, dev := range map[string]string{"id": a.ID, "unit_code": a.ID, "summary": a.ID, "status": a.ID, "consumer_phone": b.ID, "sector": b.ID} {
+		if stamps[name].Device != dev {
+			t.Errorf("%s stamped by %s, want %s (stored %s)", name, stamps[name].Device, dev, stampsJSON)
 		}
 	}
 

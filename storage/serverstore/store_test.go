@@ -310,3 +310,46 @@ func isAppCode(err error, code string) bool {
 	var e *app.Error
 	return errors.As(err, &e) && e.Code == code
 }
+
+// TestOpen_PageSize (SQLite): a new store has 8 KB pages (a record's row
+// and its audit row are some 2 KB each); a store made with 4 KB pages, as
+// before, opens and keeps them.
+func TestOpen_PageSize(t *testing.T) {
+	ctx := context.Background()
+	clock := clocktest.AtToday(t)
+	s, path := MustOpen(t, clock)
+	if s.IsPostgresStore() {
+		t.Skip("PostgreSQL has no page size to choose")
+	}
+	pageSize := func(db *sql.DB) int {
+		t.Helper()
+		var n int
+		if err := db.QueryRow("PRAGMA page_size").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if got := pageSize(s.RawDB()); got != 8192 {
+		t.Fatalf("a new store's page size = %d, want 8192", got)
+	}
+	epoch := s.Epoch()
+	s.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"PRAGMA journal_mode = DELETE", "PRAGMA page_size = 4096", "VACUUM", "PRAGMA journal_mode = WAL"} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	s2, err := serverstore.Open(ctx, path, serverstore.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if got := pageSize(s2.RawDB()); got != 4096 || s2.Epoch() != epoch {
+		t.Fatalf("an older store after opening: page size %d (want 4096 kept), epoch %q (want %q)", got, s2.Epoch(), epoch)
+	}
+}
