@@ -123,12 +123,37 @@ const (
 // bounded by the server's clock; and each device's stamps are kept
 // increasing in its outbox order.
 func (s *Store) ApplyPush(ctx context.Context, deviceID string, req syncproto.PushRequest) ([]syncproto.PushResult, error) {
+	apply, err := s.PreparePush(deviceID, req)
+	if err != nil {
+		return nil, err
+	}
+	return apply(ctx)
+}
+
+// PreparePush is the part of ApplyPush that reads nothing a batch before
+// it writes: the catalogue, the clock (the batch's time of receipt) and,
+// on every core, the validation, merge and encoding of the records the
+// store does not hold yet (prepare; the apply uses them only for a record
+// it still does not hold). It returns the rest, the apply in one
+// transaction. syncserver prepares a pipelined push before it waits for
+// the batch before it (PushRequest.After), so a laptop's next batch is
+// validated while the one before is written.
+func (s *Store) PreparePush(deviceID string, req syncproto.PushRequest) (func(context.Context) ([]syncproto.PushResult, error), error) {
 	refs, err := s.catalogue()
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
 	pre := prepare(req, refs, checkAt(now, req.DeviceNowMS))
+	return func(ctx context.Context) ([]syncproto.PushResult, error) {
+		return s.applyPrepared(ctx, deviceID, req, refs, now, pre)
+	}, nil
+}
+
+// applyPrepared runs the batch's transaction, again when PostgreSQL
+// aborted it for a race with another push.
+func (s *Store) applyPrepared(ctx context.Context, deviceID string, req syncproto.PushRequest, refs app.Refs, now time.Time,
+	pre []prepared) ([]syncproto.PushResult, error) {
 	for attempt := 1; ; attempt++ {
 		res, err := s.applyPush(ctx, deviceID, req, refs, now, pre)
 		if err == nil || s.d != postgresDialect || attempt == maxPushAttempts || !retryable(err) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/sync/syncproto"
 )
 
 // orderedStore is a store that tells whether a device's mutation has been
@@ -14,6 +15,14 @@ import (
 // (PushResponse.Ordered).
 type orderedStore interface {
 	MutationAnswered(ctx context.Context, deviceID, id string) (bool, error)
+}
+
+// preparingStore is a store that can do the part of ApplyPush that reads
+// nothing the batches before write (validating new records on every core)
+// apart from the rest: the handler prepares a pipelined push before it
+// waits for the batch before it, so the two overlap (serverstore).
+type preparingStore interface {
+	PreparePush(deviceID string, req syncproto.PushRequest) (func(context.Context) ([]syncproto.PushResult, error), error)
 }
 
 // afterWait bounds how long a pipelined push waits for the batch before

@@ -3,13 +3,16 @@ package syncserver_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"bvntd/app"
+	"bvntd/storage/serverstore"
 	"bvntd/sync/syncproto"
 	"bvntd/sync/syncserver"
 )
@@ -102,4 +105,112 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 	t.Fatal("gave up waiting")
+}
+
+// preparesCounted is the store with its PreparePush calls counted.
+type preparesCounted struct {
+	*serverstore.Store
+	n atomic.Int64
+}
+
+func (s *preparesCounted) PreparePush(deviceID string, req syncproto.PushRequest) (func(context.Context) ([]syncproto.PushResult, error), error) {
+	s.n.Add(1)
+	return s.Store.PreparePush(deviceID, req)
+}
+
+// A pipelined push is prepared (its new records validated on every core)
+// before it waits for the batch before it, so that the two overlap; what
+// it writes still waits.
+func TestPush_AfterIsPreparedWhileItWaits(t *testing.T) {
+	var st *preparesCounted
+	f := newWrappedFixture(t, syncserver.Options{}, func(s *serverstore.Store) syncserver.Store {
+		st = &preparesCounted{Store: s}
+		return st
+	})
+	dev := f.enroll(t, "28261")
+	m := f.caseMutation(app.NewID(), "28261", map[string]string{"summary": "Lô sau một lô chưa đến"})
+	body := mustJSON(t, syncproto.PushRequest{DeviceID: dev.DeviceID, Mutations: []syncproto.Mutation{m}, After: app.NewID()})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, f.srv.URL+syncproto.PathPush, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr.Header.Set("Authorization", "Bearer "+dev.Token)
+	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set(syncproto.HeaderProtocol, strconv.Itoa(syncproto.ProtocolVersion))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if resp, err := http.DefaultClient.Do(hr); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	waitFor(t, func() bool { return syncserver.WaitingPushes() > 0 })
+	if n := st.n.Load(); n != 1 {
+		t.Fatalf("the waiting push was prepared %d times, want once before its wait", n)
+	}
+	cancel()
+	<-done
+	var dump strings.Builder
+	if err := f.store.Dump(context.Background(), &dump); err != nil || strings.Contains(dump.String(), m.RecordID) {
+		t.Fatalf("the prepared push behind a missing batch was applied (%v)", err)
+	}
+}
+
+// Two pipelined batches of the same records, each big enough to be
+// prepared on every core: the second, prepared while the first is still
+// unwritten (its records new to the store then), edits what the first
+// created, as if sent one after the other.
+func TestPush_PreparedBehindEditsWhatTheBatchBeforeCreated(t *testing.T) {
+	f := newFixture(t, syncserver.Options{})
+	dev := f.enroll(t, "28261")
+	const n = 40 // above serverstore's minPrepared
+	var first, second []syncproto.Mutation
+	for i := range n {
+		id := app.NewID()
+		first = append(first, f.caseMutation(id, "28261", map[string]string{"summary": "Tạo " + strconv.Itoa(i)}))
+		m := f.caseMutation(id, "28261", map[string]string{"summary": "Sửa " + strconv.Itoa(i)})
+		h, _ := app.ParseHLC(m.HLC)
+		h.Wall += 1000
+		m.HLC, m.BaseVersion = h.String(), 1
+		second = append(second, m)
+	}
+	behind := make(chan resp, 1)
+	go func() {
+		behind <- f.do(t, req{path: syncproto.PathPush, token: dev.Token, body: mustJSON(t, syncproto.PushRequest{
+			DeviceID: dev.DeviceID, Mutations: second, After: first[n-1].ID})})
+	}()
+	waitFor(t, func() bool { return syncserver.WaitingPushes() > 0 })
+	r := f.do(t, req{path: syncproto.PathPush, token: dev.Token, body: mustJSON(t, syncproto.PushRequest{
+		DeviceID: dev.DeviceID, Mutations: first})})
+	if r.status != http.StatusOK {
+		t.Fatalf("first push: %d %s", r.status, r.body)
+	}
+	r = <-behind
+	pr := decode[syncproto.PushResponse](t, r)
+	if r.status != http.StatusOK || len(pr.Results) != n {
+		t.Fatalf("push behind it: %d %s", r.status, r.body)
+	}
+	for i, res := range pr.Results {
+		if res.Status != syncproto.StatusApplied {
+			t.Fatalf("edit %d: %+v", i, res)
+		}
+	}
+	other := f.enroll(t, "28261")
+	r = f.do(t, req{path: syncproto.PathPull, token: other.Token, body: []byte(`{"cursors":[],"max_bytes":0}`)})
+	pull := decode[syncproto.PullResponse](t, r)
+	got := 0
+	for _, sc := range pull.Scopes {
+		for _, rec := range sc.Records {
+			var summary string
+			if err := json.Unmarshal(rec.Fields["summary"], &summary); err != nil || !strings.HasPrefix(summary, "Sửa ") || rec.Version != 2 {
+				t.Fatalf("record %s: summary %q (%v), version %d; want the edit, version 2", rec.ID, summary, err, rec.Version)
+			}
+			got++
+		}
+	}
+	if got != n {
+		t.Fatalf("pulled %d records, want %d", got, n)
+	}
 }

@@ -338,17 +338,27 @@ func (s *server) push(c *call) (any, error) {
 		return nil, app.Errorf(app.EFORBIDDEN, "Mã thiết bị trong yêu cầu không khớp với thiết bị đã đăng ký.")
 	}
 	ordered, canOrder := s.store.(orderedStore)
-	if req.After != "" {
-		if !canOrder {
-			return nil, app.Errorf(app.ECONFLICT, msgOutOfOrder)
+	if req.After != "" && !canOrder {
+		return nil, app.Errorf(app.ECONFLICT, msgOutOfOrder)
+	}
+	apply := func(ctx context.Context) ([]syncproto.PushResult, error) {
+		return s.store.ApplyPush(ctx, c.dev.id, req)
+	}
+	if ps, ok := s.store.(preparingStore); ok && req.After != "" {
+		// Validated while the batch before is written.
+		var err error
+		if apply, err = ps.PreparePush(c.dev.id, req); err != nil {
+			return nil, err
 		}
+	}
+	if req.After != "" {
 		if err := waitAnswered(c.r.Context(), ordered, c.dev.id, req.After); err != nil {
 			return nil, err
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.r.Context()), pushTimeout)
 	defer cancel()
-	results, err := s.store.ApplyPush(ctx, c.dev.id, req)
+	results, err := apply(ctx)
 	if err != nil {
 		return nil, err
 	}

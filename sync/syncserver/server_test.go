@@ -55,6 +55,13 @@ type fixture struct {
 // handler and the store share its clock, unless opts.Now is set.
 func newFixture(tb testing.TB, opts syncserver.Options) *fixture {
 	tb.Helper()
+	return newWrappedFixture(tb, opts, func(st *serverstore.Store) syncserver.Store { return st })
+}
+
+// newWrappedFixture is newFixture with the handler's store as wrap makes
+// it of the store.
+func newWrappedFixture(tb testing.TB, opts syncserver.Options, wrap func(*serverstore.Store) syncserver.Store) *fixture {
+	tb.Helper()
 	clock := clocktest.AtToday(tb)
 	st, err := serverstore.Open(context.Background(), pgtest.ServerDB(tb, filepath.Join(tb.TempDir(), "server.sqlite")),
 		serverstore.Options{Now: clock.Now})
@@ -68,7 +75,7 @@ func newFixture(tb testing.TB, opts syncserver.Options) *fixture {
 	if opts.Now == nil {
 		opts.Now = clock.Now
 	}
-	srv := httptest.NewServer(syncserver.New(st, opts))
+	srv := httptest.NewServer(syncserver.New(wrap(st), opts))
 	tb.Cleanup(func() {
 		srv.Close()
 		st.Close()
