@@ -66,13 +66,7 @@ func TestPush_AfterABatchThatNeverCameIsNotApplied(t *testing.T) {
 	m := f.caseMutation(app.NewID(), "28261", map[string]string{"summary": "Lô sau một lô bị mất"})
 	body := mustJSON(t, syncproto.PushRequest{DeviceID: dev.DeviceID, Mutations: []syncproto.Mutation{m}, After: app.NewID()})
 	ctx, cancel := context.WithCancel(context.Background())
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, f.srv.URL+syncproto.PathPush, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hr.Header.Set("Authorization", "Bearer "+dev.Token)
-	hr.Header.Set("Content-Type", "application/json")
-	hr.Header.Set(syncproto.HeaderProtocol, strconv.Itoa(syncproto.ProtocolVersion))
+	hr := pushRequest(t, ctx, f, dev.Token, body)
 	done := make(chan error, 1)
 	go func() {
 		resp, err := http.DefaultClient.Do(hr)
@@ -92,6 +86,20 @@ func TestPush_AfterABatchThatNeverCameIsNotApplied(t *testing.T) {
 	if err := f.store.Dump(context.Background(), &dump); err != nil || strings.Contains(dump.String(), m.RecordID) {
 		t.Fatalf("the push behind a missing batch was applied (%v)", err)
 	}
+}
+
+// pushRequest is a push of body by the device with token, cancelled with
+// ctx (the device giving up).
+func pushRequest(t *testing.T, ctx context.Context, f *fixture, token string, body []byte) *http.Request {
+	t.Helper()
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, f.srv.URL+syncproto.PathPush, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr.Header.Set("Authorization", "Bearer "+token)
+	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set(syncproto.HeaderProtocol, strconv.Itoa(syncproto.ProtocolVersion))
+	return hr
 }
 
 // waitFor waits until cond holds, polling every millisecond, giving up
@@ -132,13 +140,7 @@ func TestPush_AfterIsPreparedWhileItWaits(t *testing.T) {
 	body := mustJSON(t, syncproto.PushRequest{DeviceID: dev.DeviceID, Mutations: []syncproto.Mutation{m}, After: app.NewID()})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, f.srv.URL+syncproto.PathPush, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hr.Header.Set("Authorization", "Bearer "+dev.Token)
-	hr.Header.Set("Content-Type", "application/json")
-	hr.Header.Set(syncproto.HeaderProtocol, strconv.Itoa(syncproto.ProtocolVersion))
+	hr := pushRequest(t, ctx, f, dev.Token, body)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
