@@ -89,6 +89,7 @@ type demoPerson struct {
 	org     *demoOrg
 	officer *demoOfficer
 	planned bool // its creation is planned (or it is already in the store)
+	saveOp  int  // 1 + the index in yearGen.ops of its save; 0 if none is planned
 }
 
 type demoSession struct {
@@ -1271,6 +1272,10 @@ func (y *yearGen) schedule() {
 			if !r.person.planned {
 				r.person.planned = true
 				y.savePerson(t, r.person)
+			} else if i := r.person.saveOp - 1; i >= 0 && y.ops[i].at.After(t) {
+				// Planned with a session typed later: the person is
+				// written before this row that names them.
+				y.ops[i].at = t
 			}
 			row, person := r, r.person.p
 			y.op(t, func(ctx context.Context, st Store) error {
@@ -1303,6 +1308,7 @@ func (y *yearGen) schedule() {
 // its organisation (written before).
 func (y *yearGen) savePerson(t time.Time, p *demoPerson) {
 	rec, org := p.p, p.org
+	p.saveOp = len(y.ops) + 1
 	y.op(t, func(ctx context.Context, st Store) error {
 		if org != nil {
 			rec.OrganisationID = org.o.ID

@@ -420,3 +420,17 @@ func TestDemoRecords_SameSeedSameDump(t *testing.T) {
 		t.Fatal("another seed gave the same dump")
 	}
 }
+
+// TestDemoRecords_APersonIsWrittenBeforeTheRowsThatNameThem: a person first
+// planned with a session typed late in the year and named earlier by the
+// register of a session held before was written after that row, which the
+// store refused (an attendance row with no participant). Seed 1095 for
+// 30208 at 2030-12-15 did so (bvntd-bench province, commune 96 of 102).
+func TestDemoRecords_APersonIsWrittenBeforeTheRowsThatNameThem(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2030, 12, 15, 9, 0, 0, 0, app.ICT)
+	db, refs, _ := openStore(t, "30208", now)
+	if _, err := Year(ctx, db, &db.Now, refs, Options{Unit: "30208", Seed: 1095, Trainings: DefaultTrainings, Events: DefaultEvents}); err != nil {
+		t.Fatal(err)
+	}
+}
