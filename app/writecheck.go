@@ -127,7 +127,7 @@ func CheckWriteShape(entity string, fields map[string]json.RawMessage) error {
 // Normalize), which is value by value and idempotent: a laptop's value,
 // normalised already, comes back byte for byte.
 func ValidateWrite(rec HeldRecord, w IncomingWrite, refs Refs, now time.Time) (map[string]json.RawMessage, error) {
-	if newSyncDoc(w.Entity) != nil {
+	if fieldsOfEntity(w.Entity) != nil {
 		if err := CheckWriteShape(w.Entity, w.Fields); err != nil {
 			return nil, err
 		}
@@ -140,7 +140,7 @@ func ValidateWrite(rec HeldRecord, w IncomingWrite, refs Refs, now time.Time) (m
 // it before reading any value, and validates a bulk push's new records
 // ahead on every core.
 func ValidateShapedWrite(rec HeldRecord, w IncomingWrite, refs Refs, now time.Time) (map[string]json.RawMessage, error) {
-	if newSyncDoc(w.Entity) == nil {
+	if fieldsOfEntity(w.Entity) == nil { // cached: no record made to tell
 		return nil, &Error{Code: EINVALIDVALUE, Message: msgWriteRefused + ": loại dữ liệu không được hỗ trợ."}
 	}
 	return validateShaped(rec, w, refs, now)
