@@ -97,6 +97,9 @@ func inside(t *testing.T, w fyne.Window, o fyne.CanvasObject, what string) {
 // Every main tab, the case shown and the case form fit a 1024×600
 // screen, and the buttons at the right edge are on it (issue 17, item 6).
 func TestWindow_EveryTabFitsASmallScreen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("heavy and about layout, not dates: runs in the full runs (.ci/test)")
+	}
 	u, w, _ := demoWindow(t)
 	w.Resize(smallScreen)
 	if len(u.tabs.Items) != 9 {

@@ -271,6 +271,9 @@ func dumpRecord(t *testing.T, dump, id string) map[string]any {
 }
 
 func TestEndToEnd_TwoLaptopsOneCommune_AnotherCommuneSeesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("heavy and about scope, not dates: runs in the full runs (.ci/test)")
+	}
 	srv := startServe(t)
 
 	a := newDevice(t)
@@ -406,6 +409,9 @@ func (l *lossyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestIdempotency_RepeatedAndLostPushes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("heavy and about lost answers, not dates: runs in the full runs (.ci/test)")
+	}
 	counter := &countingHandler{sent: map[string]int{}}
 	srv := startHandler(t, func(h http.Handler) http.Handler { counter.next = h; return counter })
 	a := newDevice(t)
@@ -433,6 +439,9 @@ func TestIdempotency_RepeatedAndLostPushes(t *testing.T) {
 }
 
 func TestResume_LinkCutEveryFewKilobytes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("heavy and about cut links, not dates: runs in the full runs (.ci/test)")
+	}
 	counter := &countingHandler{sent: map[string]int{}}
 	srv := startHandler(t, func(h http.Handler) http.Handler { counter.next = h; return counter })
 	a := newDevice(t)

@@ -109,6 +109,9 @@ func pullCutSize() int {
 // the server's records, none lost, none twice, whatever the cuts; the
 // records before a cut are kept (the pull asks again after them).
 func TestPull_CutAtRandomOffsetsEndsWithExactlyTheServersRecords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("heavy and about cut links, not dates: runs in the full runs (.ci/test)")
+	}
 	clock := clocktest.AtToday(t)
 	srv := newFieldServer(t, clock, syncserver.Options{})
 	src := newLaptop(t, srv, "28261", 0)

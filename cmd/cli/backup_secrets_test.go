@@ -198,6 +198,9 @@ func checkBackupFile(t *testing.T, path, dataDir, token string, personal []strin
 // laptop's own key restores one on the laptop, which keeps its token and
 // syncs on.
 func TestBackupSecrets_EveryBackupEncryptedWithoutTokenRestorableByProvinceAndLaptop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("heavy and about encryption, not dates: runs in the full runs (.ci/test)")
+	}
 	ctx := context.Background()
 	p := startProvince(t)
 	dir := t.TempDir()

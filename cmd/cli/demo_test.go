@@ -173,6 +173,9 @@ func TestDemoRecords_Command(t *testing.T) {
 // letter as a PDF; the first case chosen has three files. The same seed
 // draws the same photos.
 func TestDemo_AttachesSampleEvidence(t *testing.T) {
+	if testing.Short() {
+		t.Skip("heavy and about its clock is fixed: runs in the full runs (.ci/test)")
+	}
 	ctx := context.Background()
 	setClock(t, clocktest.New(time.Date(2026, 11, 20, 10, 0, 0, 0, app.ICT)))
 	var hashes [2][]string
