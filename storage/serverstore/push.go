@@ -202,6 +202,11 @@ func (s *Store) applyPush(ctx context.Context, deviceID string, req syncproto.Pu
 	if err := p.lockScopes(ctx, muts); err != nil {
 		return nil, err
 	}
+	if s.d == sqliteDialect {
+		if p.unheld, err = readUnheld(ctx, tx, muts); err != nil {
+			return nil, err
+		}
+	}
 	results := make([]syncproto.PushResult, len(muts))
 	for i, m := range muts {
 		p.pre = nil
@@ -266,6 +271,9 @@ type pusher struct {
 	// pre is what was worked out for the mutation being applied before
 	// the transaction (prepare), or nil.
 	pre *prepared
+	// unheld is what the transaction knows the store did not hold when
+	// it began (pushunheld.go; SQLite only, else nil).
+	unheld *unheld
 }
 
 // lockScopes takes, in scope order, the counter row of every scope the
@@ -400,8 +408,12 @@ func (p *pusher) apply(ctx context.Context, m syncproto.Mutation) (syncproto.Pus
 
 	// Seen before?
 	var prevDevice, prevHash, prevStatus, prevCode, prevMessage string
-	err = p.s.row(ctx, p.tx, sqlSeenMutation, m.ID).
-		Scan(&prevDevice, &prevHash, &prevStatus, &prevCode, &prevMessage)
+	if p.unheld.mutationUnheld(m.ID) {
+		err = sql.ErrNoRows
+	} else {
+		err = p.s.row(ctx, p.tx, sqlSeenMutation, m.ID).
+			Scan(&prevDevice, &prevHash, &prevStatus, &prevCode, &prevMessage)
+	}
 	switch {
 	case err == nil:
 		switch {
@@ -634,6 +646,9 @@ type record struct {
 
 func (p *pusher) readRecord(ctx context.Context, entity, id string) (record, error) {
 	r := record{fields: map[string]json.RawMessage{}, stamps: map[string]app.Stamp{}}
+	if p.unheld.recordUnheld(entity, id) {
+		return r, nil
+	}
 	var fieldsJSON, stampsJSON string
 	err := p.s.row(ctx, p.tx, sqlReadRecord, entity, id).
 		Scan(&r.scope, &fieldsJSON, &stampsJSON, &r.version)
@@ -672,6 +687,7 @@ func (p *pusher) putRecord(ctx context.Context, entity, id, scope string, r reco
 		entity, id, scope, string(fb), string(sb), seq, now, now, sole); err != nil {
 		return 0, fmt.Errorf("write record: %w", err)
 	}
+	p.unheld.wroteRecord(entity, id)
 	if entity == app.EntityAttachment {
 		if err := indexAttachment(ctx, p.tx, id, scope, r.fields); err != nil {
 			return 0, err
@@ -773,6 +789,7 @@ func (p *pusher) record(ctx context.Context, a auditRow, q string) error {
 	if err != nil {
 		return fmt.Errorf("record mutation: %w", err)
 	}
+	p.unheld.wroteMutation(a.m.ID)
 	return nil
 }
 
