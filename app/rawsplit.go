@@ -11,51 +11,67 @@ import "encoding/json"
 // encoding/json: only the bytes of a valid object it wrote may come here,
 // because a value is cut at its end, not checked.
 func splitObject(b []byte) (map[string]json.RawMessage, bool) {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
+	m := make(map[string]json.RawMessage, 48)
+	if !eachMember(b, func(name []byte, v json.RawMessage) bool {
+		m[string(name)] = v
+		return true
+	}) {
 		return nil, false
 	}
-	m := make(map[string]json.RawMessage, 48)
+	return m, true
+}
+
+// eachMember calls fn with each member of b, a JSON object as splitObject
+// takes it, in order, until fn returns false. It reports false for
+// anything but a plain object with unescaped names (fn may have been
+// called for the members before), and if fn stopped it.
+func eachMember(b []byte, fn func(name []byte, v json.RawMessage) bool) bool {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return m, skipSpace(b, i+1) == len(b)
+		return skipSpace(b, i+1) == len(b)
 	}
 	for {
 		if i >= len(b) || b[i] != '"' {
-			return nil, false
+			return false
 		}
 		j := i + 1
 		for j < len(b) && b[j] != '"' {
 			if b[j] == '\\' || b[j] < 0x20 || b[j] >= 0x80 {
-				return nil, false // an escaped or non-ASCII name: encoding/json decodes it
+				return false // an escaped or non-ASCII name: encoding/json decodes it
 			}
 			j++
 		}
 		if j >= len(b) {
-			return nil, false
+			return false
 		}
-		name := string(b[i+1 : j])
+		name := b[i+1 : j]
 		i = skipSpace(b, j+1)
 		if i >= len(b) || b[i] != ':' {
-			return nil, false
+			return false
 		}
 		i = skipSpace(b, i+1)
 		end, ok := valueEnd(b, i)
 		if !ok || end == i {
-			return nil, false
+			return false
 		}
-		m[name] = json.RawMessage(b[i:end:end])
+		if !fn(name, json.RawMessage(b[i:end:end])) {
+			return false
+		}
 		i = skipSpace(b, end)
 		if i >= len(b) {
-			return nil, false
+			return false
 		}
 		switch b[i] {
 		case ',':
 			i = skipSpace(b, i+1)
 		case '}':
-			return m, skipSpace(b, i+1) == len(b)
+			return skipSpace(b, i+1) == len(b)
 		default:
-			return nil, false
+			return false
 		}
 	}
 }

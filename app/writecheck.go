@@ -246,6 +246,15 @@ func firstKey(m map[string]json.RawMessage) string {
 // setRaw sets the fields f of d from their JSON values as they are (valid
 // JSON, decoded from a request or a store).
 func setRaw(d syncDoc, f map[string]json.RawMessage) error {
+	return DecodeFieldsInto(d, f)
+}
+
+// DecodeFieldsInto sets d, a pointer to a record struct, from f: fields
+// whose values are valid JSON (split from an object a decoder checked,
+// say), as json.Unmarshal of their object into d would. It goes through
+// the record's field codec where that knows every name (fieldCodec), and
+// encoding/json otherwise.
+func DecodeFieldsInto(d any, f map[string]json.RawMessage) error {
 	if c := codecOfDoc(d); c != nil {
 		if handled, err := c.setFields(d, f); handled {
 			return err

@@ -104,35 +104,70 @@ func (c *fieldCodec) setFields(d any, f map[string]json.RawMessage) (handled boo
 	}
 	rv := reflect.ValueOf(d).Elem()
 	for name, raw := range f {
-		if len(raw) == 0 {
-			raw = json.RawMessage("null") // as EncodeFields writes it
-		}
-		cf := c.fields[name]
-		fv := rv.FieldByIndex(cf.index)
-		switch cf.kind {
-		case reflect.String:
-			if s, ok := plainJSONText(raw); ok {
-				fv.SetString(s)
-				continue
-			}
-		case reflect.Bool:
-			switch string(raw) {
-			case "true":
-				fv.SetBool(true)
-				continue
-			case "false":
-				fv.SetBool(false)
-				continue
-			}
-		case reflect.Int, reflect.Int64:
-			if n, ok := plainJSONInt(raw); ok && !fv.OverflowInt(n) {
-				fv.SetInt(n)
-				continue
-			}
-		}
-		if e := json.Unmarshal(raw, fv.Addr().Interface()); e != nil && err == nil {
+		if e := setMember(rv, c.fields[name], raw); e != nil && err == nil {
 			err = e
 		}
+	}
+	return true, err
+}
+
+// setMember sets the field cf of rv (the struct) from raw as
+// json.Unmarshal would.
+func setMember(rv reflect.Value, cf codecField, raw json.RawMessage) error {
+	if len(raw) == 0 {
+		raw = json.RawMessage("null") // as EncodeFields writes it
+	}
+	fv := rv.FieldByIndex(cf.index)
+	switch cf.kind {
+	case reflect.String:
+		if s, ok := plainJSONText(raw); ok {
+			fv.SetString(s)
+			return nil
+		}
+	case reflect.Bool:
+		switch string(raw) {
+		case "true":
+			fv.SetBool(true)
+			return nil
+		case "false":
+			fv.SetBool(false)
+			return nil
+		}
+	case reflect.Int, reflect.Int64:
+		if n, ok := plainJSONInt(raw); ok && !fv.OverflowInt(n) {
+			fv.SetInt(n)
+			return nil
+		}
+	}
+	return json.Unmarshal(raw, fv.Addr().Interface())
+}
+
+// DecodeObjectInto sets d, a pointer to a new record struct, from b, a
+// JSON object known to be valid (a value a json.Decoder read), as
+// json.Unmarshal(b, d) would: member by member, in order, through d's
+// field codec, without the map of ValidObjectFields. handled is false
+// when it cannot (no codec, an escaped name, a name that is not exactly
+// one of d's fields): d may then be partly set, and the caller decodes a
+// new record another way.
+func DecodeObjectInto(d any, b []byte) (handled bool, err error) {
+	c := codecOfDoc(d)
+	if c == nil {
+		return false, nil
+	}
+	rv := reflect.ValueOf(d).Elem()
+	known := true
+	if !eachMember(b, func(name []byte, raw json.RawMessage) bool {
+		cf, ok := c.fields[string(name)]
+		if !ok {
+			known = false
+			return false
+		}
+		if e := setMember(rv, cf, raw); e != nil && err == nil {
+			err = e
+		}
+		return true
+	}) || !known {
+		return false, nil
 	}
 	return true, err
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // FuzzFieldCodec: the validator's field-by-field decoding and encoding
-// (fieldCodec) equal encoding/json's of the whole object, for any values
+// (fieldCodec), and DecodeObjectInto, equal encoding/json's of the whole
+// object, for any values
 // of any entity's fields: the same record decoded, the same failure, the
 // same JSON written.
 //
@@ -33,6 +34,8 @@ func FuzzFieldCodec(f *testing.F) {
 		{0, `{"received_at":"9999-12-31T23:59:59-23:00"}`},
 		{0, `{"Summary":"x"}`},
 		{0, `{"summary ":"x"}`},
+		{0, `{"summary":"a","voided":true,"summary":7}`},
+		{0, ` { "summary" : "a" , "voided" : false } `},
 		{1, `{"kind":"ghi_chu","note":"x","at":"2026-03-04T00:00:00Z","unit_code":"28261","amount_recovered":-1}`},
 		{2, `{"status":"resolved","kept_value":{"a":1},"resolved_at":"2026-03-04T00:00:00Z"}`},
 		{6, `{"title":"T","start_date":"2026-05-10","status":"ke_hoach","planned_participants":1e6}`},
@@ -46,6 +49,18 @@ func FuzzFieldCodec(f *testing.F) {
 			return
 		}
 		e := fuzzEntities[int(entity)%len(fuzzEntities)]
+		// DecodeObjectInto, of the object as it is: its order, its
+		// repeated names.
+		whole, members := newSyncDoc(e), newSyncDoc(e)
+		wholeErr := json.Unmarshal(fieldsJSON, whole)
+		if handled, err := DecodeObjectInto(members, fieldsJSON); handled {
+			if (wholeErr == nil) != (err == nil) {
+				t.Fatalf("%s %s: encoding/json %v, member by member %v", e, fieldsJSON, wholeErr, err)
+			}
+			if wholeErr == nil && !reflect.DeepEqual(whole, members) {
+				t.Fatalf("%s %s: decoded\n%+v\nmember by member\n%+v", e, fieldsJSON, whole, members)
+			}
+		}
 		slow := newSyncDoc(e)
 		slowErr := json.Unmarshal(EncodeFields(fields), slow)
 		fast := newSyncDoc(e)
