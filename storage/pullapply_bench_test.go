@@ -91,3 +91,32 @@ func BenchmarkApplyPull_Page500(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPendingAfter reads a push's batch of 400 new cases from the
+// outbox, as the sync client does before each push (PendingAfter: the
+// fields as the outbox holds them), and as PendingBatch gives them (split
+// into a map, for other callers).
+func BenchmarkPendingAfter(b *testing.B) {
+	db := MustOpenDB(b)
+	ctx := context.Background()
+	for _, c := range syntheticCases(400, 4, db.Now()) {
+		c.ID = ""
+		if err := db.CreateCase(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, way := range []string{"after", "batch"} {
+		b.Run(way, func(b *testing.B) {
+			for b.Loop() {
+				read := db.PendingBatch
+				if way == "after" {
+					read = func(ctx context.Context, n int) ([]app.Mutation, error) { return db.PendingAfter(ctx, "", n) }
+				}
+				ms, err := read(ctx, 1<<30)
+				if err != nil || len(ms) != 400 {
+					b.Fatalf("%d mutations, %v", len(ms), err)
+				}
+			}
+		})
+	}
+}

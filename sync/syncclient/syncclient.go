@@ -241,10 +241,10 @@ type preparedPush struct {
 // within budget and encodes it.
 func (c *Client) preparePush(ctx context.Context, afterID string, budget int) preparedPush {
 	var p preparedPush
-	if afterID == "" {
-		p.batch, p.err = c.Store.PendingBatch(ctx, budget)
+	if pa, ok := c.Store.(pendingAfter); ok {
+		p.batch, p.err = pa.PendingAfter(ctx, afterID, budget) // the fields in FieldsJSON only
 	} else {
-		p.batch, p.err = c.Store.(pendingAfter).PendingAfter(ctx, afterID, budget)
+		p.batch, p.err = c.Store.PendingBatch(ctx, budget)
 	}
 	if p.err != nil || len(p.batch) == 0 {
 		return p
