@@ -227,8 +227,8 @@ func decodeRaw(k *kind, id string, raw []byte) (doc, error) {
 		if err != nil {
 			return nil, err
 		}
-		id := map[string]json.RawMessage{"id": app.AppendJSONText(make([]byte, 0, len(id)+2), id)}
-		if err := app.DecodeFieldsInto(d, id); err != nil {
+		idField := map[string]json.RawMessage{"id": app.AppendJSONText(make([]byte, 0, len(id)+2), id)}
+		if err := app.DecodeFieldsInto(d, idField); err != nil {
 			return nil, err
 		}
 		return d, nil
