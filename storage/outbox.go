@@ -57,16 +57,16 @@ func (db *DB) appendMutationAt(ctx context.Context, tx *sql.Tx, entity, recordID
 // behind it, so the order of changes to one record is kept.
 func (db *DB) PendingBatch(ctx context.Context, maxBytes int) ([]app.Mutation, error) {
 	out, err := db.PendingAfter(ctx, "", maxBytes)
+	if err != nil {
+		return out, err
+	}
 	for i := range out {
-		if err != nil {
-			break
-		}
 		// Valid JSON: the table checks it (json_valid).
 		if out[i].Fields, err = app.ValidObjectFields(out[i].FieldsJSON); err != nil {
-			err = fmt.Errorf("outbox %s: %w", out[i].ID, err)
+			return nil, fmt.Errorf("outbox %s: %w", out[i].ID, err)
 		}
 	}
-	return out, err
+	return out, nil
 }
 
 // PendingAfter is PendingBatch of the pending mutations queued after the

@@ -33,15 +33,11 @@ const unheldChunk = 500
 // not hold.
 func readUnheld(ctx context.Context, tx *txn, muts []syncproto.Mutation) (*unheld, error) {
 	u := &unheld{records: make(map[string]struct{}, len(muts)), muts: make(map[string]struct{}, len(muts))}
-	var ids []string
+	ids := make([]string, 0, len(muts))
 	byEntity := map[string][]string{}
-	var entities []string
 	for _, m := range muts {
 		ids = append(ids, m.ID)
 		u.muts[m.ID] = struct{}{}
-		if _, seen := byEntity[m.Entity]; !seen {
-			entities = append(entities, m.Entity)
-		}
 		byEntity[m.Entity] = append(byEntity[m.Entity], m.RecordID)
 		u.records[docKey(m.Entity, m.RecordID)] = struct{}{}
 	}
@@ -49,8 +45,8 @@ func readUnheld(ctx context.Context, tx *txn, muts []syncproto.Mutation) (*unhel
 		func(id string) { delete(u.muts, id) }); err != nil {
 		return nil, fmt.Errorf("read applied mutations: %w", err)
 	}
-	for _, e := range entities {
-		if err := eachHeld(ctx, tx, "SELECT id FROM records WHERE entity = ? AND id IN ", []any{e}, byEntity[e],
+	for e, recordIDs := range byEntity {
+		if err := eachHeld(ctx, tx, "SELECT id FROM records WHERE entity = ? AND id IN ", []any{e}, recordIDs,
 			func(id string) { delete(u.records, docKey(e, id)) }); err != nil {
 			return nil, fmt.Errorf("read records: %w", err)
 		}
@@ -63,7 +59,10 @@ func readUnheld(ctx context.Context, tx *txn, muts []syncproto.Mutation) (*unhel
 func eachHeld(ctx context.Context, tx *txn, q string, args []any, ids []string, held func(string)) error {
 	for len(ids) > 0 {
 		n := min(len(ids), unheldChunk)
-		a := append(append(make([]any, 0, len(args)+n), args...), anys(ids[:n])...)
+		a := append(make([]any, 0, len(args)+n), args...)
+		for _, id := range ids[:n] {
+			a = append(a, id)
+		}
 		rows, err := tx.QueryContext(ctx, q+"(?"+strings.Repeat(", ?", n-1)+")", a...)
 		if err != nil {
 			return err
@@ -83,15 +82,6 @@ func eachHeld(ctx context.Context, tx *txn, q string, args []any, ids []string, 
 		ids = ids[n:]
 	}
 	return nil
-}
-
-// anys returns ss as query arguments.
-func anys(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }
 
 // docKey keys a record by entity and id.
