@@ -1,11 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -29,7 +31,10 @@ type fieldCodec struct {
 
 type codecField struct {
 	index []int
-	kind  reflect.Kind // String, Bool, Int*, or Invalid: through encoding/json
+	// kind is String, Bool, Int or Int64; Struct for a time.Time (decoded
+	// and encoded by its own UnmarshalJSON and MarshalJSON, which
+	// encoding/json would call); or Invalid: through encoding/json.
+	kind reflect.Kind
 }
 
 var fieldCodecs sync.Map // reflect.Type → *fieldCodec (nil: none)
@@ -86,6 +91,10 @@ func (c *fieldCodec) add(t reflect.Type, index []int) bool {
 			if f.Type.PkgPath() == "" { // string, bool, int, int64 themselves: no methods
 				k = f.Type.Kind()
 			}
+		case reflect.Struct:
+			if f.Type == timeType {
+				k = reflect.Struct
+			}
 		}
 		c.fields[tag] = codecField{index: idx, kind: k}
 	}
@@ -137,6 +146,10 @@ func setMember(rv reflect.Value, cf codecField, raw json.RawMessage) error {
 		if n, ok := plainJSONInt(raw); ok && !fv.OverflowInt(n) {
 			fv.SetInt(n)
 			return nil
+		}
+	case reflect.Struct: // time.Time: json.Unmarshal hands it the literal as it is
+		if string(raw) == "null" || len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+			return fv.Addr().Interface().(*time.Time).UnmarshalJSON(raw)
 		}
 	}
 	return json.Unmarshal(raw, fv.Addr().Interface())
@@ -209,6 +222,16 @@ func (c *fieldCodec) encode(d any, names map[string]json.RawMessage) (map[string
 			} else {
 				out[name] = json.RawMessage(strconv.AppendInt(nil, fv.Int(), 10))
 			}
+			continue
+		case reflect.Struct: // time.Time: what encoding/json writes is its MarshalJSON
+			b, err := fv.Interface().(time.Time).MarshalJSON()
+			if err != nil {
+				return nil, true, err
+			}
+			if bytes.Equal(b, raw) {
+				b = raw
+			}
+			out[name] = b
 			continue
 		}
 		b, err := Marshal(fv.Addr().Interface())
