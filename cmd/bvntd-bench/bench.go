@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"runtime/trace"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,6 +77,11 @@ type Config struct {
 	// dates they record and stamp; nil: the wall clock. Tests pass the
 	// day they simulate. The bench's own timings use the real clock.
 	Now func() time.Time
+	// Repeat, if > 1, runs the scenarios that many rounds (each round all
+	// of them, in order, so that a busy spell of a shared machine falls
+	// on every scenario alike) and reports each scenario's run of median
+	// wall time, with the spread of its runs (Result.Walls).
+	Repeat int
 }
 
 // Scenario is one line of the table.
@@ -105,6 +112,9 @@ type Result struct {
 	Pass                    bool
 	Note                    string
 	Err                     error
+	// Walls are the wall times of every run of the scenario (Config.Repeat),
+	// in the order they ran; nil for a single run.
+	Walls []time.Duration
 }
 
 // Bench runs scenarios and keeps what they share: the demo device made
@@ -181,19 +191,53 @@ func (b *Bench) logf(format string, args ...any) {
 // Run runs the configured scenarios in order. A failed scenario is
 // reported in its Result and does not stop the others.
 func (b *Bench) Run(ctx context.Context) []*Result {
-	var out []*Result
-	for _, name := range b.cfg.Scenarios {
-		s := find(name)
-		b.logf("scenario %s: %s", s.Name, b.desc(s))
-		r := b.RunOne(ctx, s)
-		if r.Err != nil {
-			b.logf("  error: %v", r.Err)
-		} else {
-			b.logf("  %v, %s up, %s down, %d cuts: %s", r.Wall.Round(time.Millisecond), kb(r.Up), kb(r.Down), r.Cuts, passWord(r.Pass))
+	rounds := max(b.cfg.Repeat, 1)
+	runs := make([][]*Result, len(b.cfg.Scenarios))
+	for round := range rounds {
+		for i, name := range b.cfg.Scenarios {
+			s := find(name)
+			if rounds > 1 {
+				b.logf("scenario %s (round %d of %d): %s", s.Name, round+1, rounds, b.desc(s))
+			} else {
+				b.logf("scenario %s: %s", s.Name, b.desc(s))
+			}
+			r := b.RunOne(ctx, s)
+			if r.Err != nil {
+				b.logf("  error: %v", r.Err)
+			} else {
+				b.logf("  %v, %s up, %s down, %d cuts: %s", r.Wall.Round(time.Millisecond), kb(r.Up), kb(r.Down), r.Cuts, passWord(r.Pass))
+			}
+			runs[i] = append(runs[i], r)
 		}
-		out = append(out, r)
+	}
+	out := make([]*Result, len(runs))
+	for i, rs := range runs {
+		out[i] = medianRun(rs)
 	}
 	return out
+}
+
+// medianRun returns the run of rs with the median wall time (the slower of
+// the two middle ones for an even count), or the first that failed; with
+// more than one run, its Walls are those of all of them.
+func medianRun(rs []*Result) *Result {
+	if len(rs) == 1 {
+		return rs[0]
+	}
+	walls := make([]time.Duration, len(rs))
+	for i, r := range rs {
+		walls[i] = r.Wall
+	}
+	pick := rs[0]
+	if i := slices.IndexFunc(rs, func(r *Result) bool { return r.Err != nil }); i >= 0 {
+		pick = rs[i]
+	} else {
+		sorted := slices.Clone(rs)
+		slices.SortStableFunc(sorted, func(x, y *Result) int { return cmp.Compare(x.Wall, y.Wall) })
+		pick = sorted[len(sorted)/2]
+	}
+	pick.Walls = walls
+	return pick
 }
 
 // RunOne runs one scenario.

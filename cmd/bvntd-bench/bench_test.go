@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,4 +119,69 @@ func benchScenario(b *testing.B, name string) {
 	b.ReportMetric(float64(up)/float64(b.N), "B-up/op")
 	b.ReportMetric(float64(down)/float64(b.N), "B-down/op")
 	b.ReportMetric(float64(cpu)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
+// TestRepeat runs scenarios a and b twice, interleaved: each line of the
+// report is a real run of its scenario, with the walls of both runs.
+func TestRepeat(t *testing.T) {
+	quiet(t)
+	b, err := NewBench(Config{Cases: 40, Work: t.TempDir(), Scenarios: []string{"a", "b"}, Repeat: 2, Now: clocktest.Running()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := b.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := b.Run(context.Background())
+	if len(results) != 2 {
+		t.Fatalf("%d results, want 2", len(results))
+	}
+	for _, r := range results {
+		if r.Err != nil || len(r.Walls) != 2 || r.Records != 40 {
+			t.Fatalf("%s: error %v, walls %v, %d records", r.Scenario.Name, r.Err, r.Walls, r.Records)
+		}
+		if r.Wall != max(r.Walls[0], r.Walls[1]) {
+			t.Errorf("%s: reported %v of %v, want the slower middle run", r.Scenario.Name, r.Wall, r.Walls)
+		}
+	}
+	report := Report(b, stats, results)
+	if !strings.Contains(report, "- a: 2 runs, wall ") || !strings.Contains(report, "- b: 2 runs, wall ") {
+		t.Errorf("the report does not give the runs' spread:\n%s", report)
+	}
+}
+
+// TestMedianRun: the run of median wall (the slower middle one of an even
+// count), or the first that failed, with every run's wall in order.
+func TestMedianRun(t *testing.T) {
+	runs := func(walls ...time.Duration) []*Result {
+		var rs []*Result
+		for _, w := range walls {
+			rs = append(rs, &Result{Wall: w})
+		}
+		return rs
+	}
+	ms := time.Millisecond
+	for _, c := range []struct {
+		walls []time.Duration
+		want  time.Duration
+	}{
+		{[]time.Duration{3 * ms}, 3 * ms},
+		{[]time.Duration{5 * ms, 1 * ms, 9 * ms}, 5 * ms},
+		{[]time.Duration{9 * ms, 1 * ms, 5 * ms, 2 * ms}, 5 * ms},
+		{[]time.Duration{4 * ms, 4 * ms}, 4 * ms},
+	} {
+		got := medianRun(runs(c.walls...))
+		if got.Wall != c.want {
+			t.Errorf("%v: picked %v, want %v", c.walls, got.Wall, c.want)
+		}
+		if len(c.walls) > 1 && !slices.Equal(got.Walls, c.walls) {
+			t.Errorf("%v: walls %v", c.walls, got.Walls)
+		}
+	}
+	rs := runs(1*ms, 2*ms, 3*ms)
+	rs[2].Err = errors.New("cut")
+	if got := medianRun(rs); got != rs[2] {
+		t.Errorf("a failed run: picked %v", got.Wall)
+	}
 }

@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 )
@@ -68,6 +69,7 @@ func runSync(name string, side bool, args []string, stdout, stderr io.Writer) in
 	tracePrefix := fs.String("trace", "", "trace the timed sync of each scenario into PREFIX.<scenario>.trace (go tool trace)")
 	scale := fs.Float64("link-scale", 1, "make the shaped links this many times faster (quick checks only)")
 	verbose := fs.Bool("v", false, "show the client's and server's logs")
+	repeat := fs.Int("repeat", 1, "run the scenarios this many rounds and report each one's run of median wall time, with the spread")
 	records := fs.String("records", "", "a complaint register (.xlsx) the first device imports instead of the demo cases (--cases is then its row count)")
 	var serverBin *string
 	if side {
@@ -78,6 +80,10 @@ func runSync(name string, side bool, args []string, stdout, stderr io.Writer) in
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
+		return 2
+	}
+	if *repeat < 1 {
+		fmt.Fprintln(stderr, "--repeat: at least 1")
 		return 2
 	}
 	if !*verbose {
@@ -100,7 +106,7 @@ func runSync(name string, side bool, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	cfg := Config{Cases: *cases, Edits: *edits, Scenarios: names, Work: dir,
-		LinkScale: *scale, CPUProfile: *cpuprofile, Trace: *tracePrefix, Log: stderr}
+		LinkScale: *scale, CPUProfile: *cpuprofile, Trace: *tracePrefix, Log: stderr, Repeat: *repeat}
 	cfg.Records = *records
 	if side {
 		cfg.ServerBin = *serverBin
@@ -206,6 +212,15 @@ func Report(b *Bench, st RecordStats, results []*Result) string {
 
 	var notes []string
 	for _, r := range results {
+		if len(r.Walls) > 1 {
+			sorted := slices.Sorted(slices.Values(r.Walls))
+			ran := make([]string, len(r.Walls))
+			for i, w := range r.Walls {
+				ran[i] = dur(w)
+			}
+			notes = append(notes, fmt.Sprintf("- %s: %d runs, wall %s best, %s median, %s worst (in the order run: %s); the table shows the median run.",
+				r.Scenario.Name, len(r.Walls), dur(sorted[0]), dur(r.Wall), dur(sorted[len(sorted)-1]), strings.Join(ran, ", ")))
+		}
 		if r.Err != nil {
 			notes = append(notes, fmt.Sprintf("- **%s failed**: %v", r.Scenario.Name, r.Err))
 			continue
