@@ -50,9 +50,10 @@ func TestApplyPulled_GathersTheGroupsWaiting(t *testing.T) {
 	events := make(chan pullEvent, 16)
 	seq := int64(0)
 	group := func(n int) pullEvent { seq += int64(n); return groupOf(n, seq) }
+	const q = applyCoalesce / 4
 	for _, ev := range []pullEvent{group(256), group(256), group(100),
 		{end: &syncproto.PullResponse{ServerTimeMS: 1}},
-		group(256), group(256), group(256), group(256), group(256), group(10)} {
+		group(q), group(q), group(q), group(q), group(q), group(10)} {
 		events <- ev
 	}
 	close(events)
@@ -61,11 +62,11 @@ func TestApplyPulled_GathersTheGroupsWaiting(t *testing.T) {
 	if err := c.applyPulled(context.Background(), events, &res, &pulled); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"apply 256+256+100", "time", "apply 256+256+256+256", "apply 256+10"}
+	want := []string{"apply 256+256+100", "time", fmt.Sprintf("apply %d+%d+%d+%d", q, q, q, q), fmt.Sprintf("apply %d+10", q)}
 	if fmt.Sprint(st.calls) != fmt.Sprint(want) {
 		t.Errorf("transactions %q, want %q", st.calls, want)
 	}
-	if res.Pulled != 1902 || pulled.Load() != 1902 || st.cursors["28261"].Seq != seq {
-		t.Errorf("pulled %d (%d), cursor %d; want 1902, cursor %d", res.Pulled, pulled.Load(), st.cursors["28261"].Seq, seq)
+	if n := int64(612 + 5*q + 10); res.Pulled != int(n) || pulled.Load() != n || st.cursors["28261"].Seq != seq {
+		t.Errorf("pulled %d (%d), cursor %d; want %d, cursor %d", res.Pulled, pulled.Load(), st.cursors["28261"].Seq, n, seq)
 	}
 }
