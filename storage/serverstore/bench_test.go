@@ -84,16 +84,7 @@ func BenchmarkApplyPush_LaptopCases(b *testing.B) {
 				b.StopTimer() // the laptop's part
 				muts := make([]syncproto.Mutation, batch)
 				for j := range muts {
-					n := i*batch + j
-					c := app.Case{RecordHead: app.RecordHead{ID: app.NewID(), UnitCode: "28261", CreatedAt: at, CreatedBy: "Cán bộ Thử Nghiệm",
-						UpdatedAt: at, UpdatedBy: "Cán bộ Thử Nghiệm"},
-						Number: fmt.Sprintf("28261-2026-A7K3-%04d", n%10000), ReceivedAt: at.Add(-time.Hour), Channel: "truc_tiep",
-						Kind: "khieu_nai", Status: app.StatusReceived, ConsumerName: "Nguyễn Thị Thử Nghiệm", ConsumerPhone: "0900000000",
-						ConsumerAddress: "Ấp 1, xã Thử Nghiệm", BusinessName: "Cửa hàng Thử Nghiệm", BusinessAddress: "Số 1 đường Thử Nghiệm",
-						Sector: "thuc_pham", Summary: "Mua hàng hết hạn sử dụng, đề nghị đổi hàng và bồi thường theo quy định"}
-					h := app.HLC{Wall: at.UnixMilli(), Logical: uint32(n)}
-					muts[j] = syncproto.Mutation{ID: app.NewID(), Entity: app.EntityCase, RecordID: c.ID, Scope: "28261",
-						Op: app.OpUpsert, Fields: c.Fields(), HLC: h.String(), DeviceTimeMS: h.Wall, Officer: "Cán bộ Thử Nghiệm"}
+					muts[j] = serverstore.LaptopCase(i*batch+j, at)
 				}
 				b.StartTimer()
 				if _, err := s.ApplyPush(context.Background(), d.ID, syncproto.PushRequest{Mutations: muts}); err != nil {

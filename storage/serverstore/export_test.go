@@ -34,3 +34,7 @@ func (s *Store) SetBeforeCommit(f func()) { s.beforeCommit = f }
 // RebuildFileIndex fills attachment_files again from the records (tests
 // that write records around the push path).
 func (s *Store) RebuildFileIndex(ctx context.Context) error { return s.rebuildFileIndex(ctx) }
+
+// LaptopCase is the n-th new case of a laptop's first push, stamped at at
+// (the benchmarks' case).
+var LaptopCase = laptopCase

@@ -47,23 +47,15 @@ func BenchmarkPushWrites_Floor(b *testing.B) {
 		b.StopTimer() // the rows as the push would have made them
 		rows := make([]row, batch)
 		for j := range rows {
-			n := i*batch + j
-			c := app.Case{RecordHead: app.RecordHead{ID: app.NewID(), UnitCode: "28261", CreatedAt: at, CreatedBy: "Cán bộ Thử Nghiệm",
-				UpdatedAt: at, UpdatedBy: "Cán bộ Thử Nghiệm"},
-				Number: fmt.Sprintf("28261-2026-A7K3-%04d", n%10000), ReceivedAt: at.Add(-time.Hour), Channel: "truc_tiep",
-				Kind: "khieu_nai", Status: app.StatusReceived, ConsumerName: "Nguyễn Thị Thử Nghiệm", ConsumerPhone: "0900000000",
-				ConsumerAddress: "Ấp 1, xã Thử Nghiệm", BusinessName: "Cửa hàng Thử Nghiệm", BusinessAddress: "Số 1 đường Thử Nghiệm",
-				Sector: "thuc_pham", Summary: "Mua hàng hết hạn sử dụng, đề nghị đổi hàng và bồi thường theo quy định"}
-			h := app.HLC{Wall: at.UnixMilli(), Logical: uint32(n)}
-			m := syncproto.Mutation{ID: app.NewID(), Entity: app.EntityCase, RecordID: c.ID, Scope: "28261",
-				Op: app.OpUpsert, Fields: c.Fields(), HLC: h.String(), DeviceTimeMS: h.Wall, Officer: "Cán bộ Thử Nghiệm"}
+			m := laptopCase(i*batch+j, at)
 			keys := app.SortedFieldNames(m.Entity, m.Fields)
 			payload, hash, err := canonicalPayloadKeys(m, keys)
 			if err != nil {
 				b.Fatal(err)
 			}
+			h, _ := app.ParseHLC(m.HLC)
 			st := app.Stamp{HLC: h, Device: dev.DeviceID, Version: 1}
-			rows[j] = row{c.ID, string(app.EncodeFieldsInOrder(m.Fields, keys)), string(app.EncodeSharedStamp(keys, st)),
+			rows[j] = row{m.RecordID, string(app.EncodeFieldsInOrder(m.Fields, keys)), string(app.EncodeSharedStamp(keys, st)),
 				m.ID, hash, payload, m.HLC}
 		}
 		b.StartTimer()
@@ -87,4 +79,19 @@ func BenchmarkPushWrites_Floor(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*batch), "ms/mutation")
+}
+
+// laptopCase is the n-th new case of a bulk push as a laptop sends its
+// first sync (issue 22's scenario a): every field of app.Case, as the
+// outbox holds them, stamped at at.
+func laptopCase(n int, at time.Time) syncproto.Mutation {
+	c := app.Case{RecordHead: app.RecordHead{ID: app.NewID(), UnitCode: "28261", CreatedAt: at, CreatedBy: "Cán bộ Thử Nghiệm",
+		UpdatedAt: at, UpdatedBy: "Cán bộ Thử Nghiệm"},
+		Number: fmt.Sprintf("28261-2026-A7K3-%04d", n%10000), ReceivedAt: at.Add(-time.Hour), Channel: "truc_tiep",
+		Kind: "khieu_nai", Status: app.StatusReceived, ConsumerName: "Nguyễn Thị Thử Nghiệm", ConsumerPhone: "0900000000",
+		ConsumerAddress: "Ấp 1, xã Thử Nghiệm", BusinessName: "Cửa hàng Thử Nghiệm", BusinessAddress: "Số 1 đường Thử Nghiệm",
+		Sector: "thuc_pham", Summary: "Mua hàng hết hạn sử dụng, đề nghị đổi hàng và bồi thường theo quy định"}
+	h := app.HLC{Wall: at.UnixMilli(), Logical: uint32(n)}
+	return syncproto.Mutation{ID: app.NewID(), Entity: app.EntityCase, RecordID: c.ID, Scope: "28261",
+		Op: app.OpUpsert, Fields: c.Fields(), HLC: h.String(), DeviceTimeMS: h.Wall, Officer: "Cán bộ Thử Nghiệm"}
 }
