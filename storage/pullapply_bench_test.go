@@ -103,6 +103,7 @@ func BenchmarkApplyPull_Floor(b *testing.B) {
 	db := MustOpenDB(b)
 	ctx := context.Background()
 	const n = 500
+	k, _ := kindOf(app.EntityCase)
 	for i := range b.N {
 		b.StopTimer()
 		page := pulledCases(syntheticCases(n, uint64(i+1), db.Now()), int64((i+1)*n))
@@ -118,7 +119,6 @@ func BenchmarkApplyPull_Floor(b *testing.B) {
 				b.Fatalf("record %d not prepared", j)
 			}
 		}
-		k, _ := kindOf(app.EntityCase)
 		b.StartTimer()
 		if err := db.tx(ctx, func(tx *sql.Tx) error {
 			w := newDocWriter(db, tx)

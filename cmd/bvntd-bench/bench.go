@@ -228,12 +228,11 @@ func medianRun(rs []*Result) *Result {
 	for i, r := range rs {
 		walls[i] = r.Wall
 	}
-	pick := rs[0]
+	var pick *Result
 	if i := slices.IndexFunc(rs, func(r *Result) bool { return r.Err != nil }); i >= 0 {
 		pick = rs[i]
 	} else {
-		sorted := slices.Clone(rs)
-		slices.SortStableFunc(sorted, func(x, y *Result) int { return cmp.Compare(x.Wall, y.Wall) })
+		sorted := slices.SortedStableFunc(slices.Values(rs), func(x, y *Result) int { return cmp.Compare(x.Wall, y.Wall) })
 		pick = sorted[len(sorted)/2]
 	}
 	pick.Walls = walls
