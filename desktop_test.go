@@ -56,7 +56,7 @@ func next[T any](t *testing.T, ch <-chan T, what string) T {
 func TestWindowEnrol_SignedInOfficerReachesTheServer(t *testing.T) {
 	quietLogs(t)
 	ctx := context.Background()
-	now := clocktest.Running()
+	now := clocktest.Running(t)
 	st, err := serverstore.Open(ctx, filepath.Join(t.TempDir(), "server.sqlite"), serverstore.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +119,7 @@ func TestWindowEnrol_SignedInOfficerReachesTheServer(t *testing.T) {
 func TestWindowEnrol_DownServerToldWithItsAddressThenEnrolsAndEnrolsAgain(t *testing.T) {
 	quietLogs(t)
 	ctx := context.Background()
-	now := clocktest.Running()
+	now := clocktest.Running(t)
 	st, err := serverstore.Open(ctx, filepath.Join(t.TempDir(), "server.sqlite"), serverstore.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +180,7 @@ func TestWindowEnrol_DownServerToldWithItsAddressThenEnrolsAndEnrolsAgain(t *tes
 func TestWindowEnrol_AgainKeepsTheProvincesAuthority(t *testing.T) {
 	quietLogs(t)
 	ctx := context.Background()
-	now := clocktest.Running()
+	now := clocktest.Running(t)
 	st, err := serverstore.Open(ctx, filepath.Join(t.TempDir(), "server.sqlite"), serverstore.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)

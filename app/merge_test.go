@@ -16,7 +16,7 @@ import (
 // what the server holds; device "b" sends the write, except where a row
 // says otherwise.
 func TestMergeWrite(t *testing.T) {
-	day := clocktest.Day(clocktest.Today()).UnixMilli()
+	day := clocktest.Day(clocktest.Today(t)).UnixMilli()
 	at := func(minute int64, device string, version int64) Stamp {
 		return Stamp{HLC: HLC{Wall: day + minute*int64(time.Minute/time.Millisecond)}, Device: device, Version: version}
 	}

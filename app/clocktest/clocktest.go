@@ -11,6 +11,12 @@
 // see app/clock.go). Tests that check a fixed rule pick a fixed day with
 // New; tests that exercise the program "today" start at Today.
 //
+// Every reading of the simulated today names its test (Today, AtToday and
+// Running take it). With BVNTD_TEST_DAYLOG set to a file, the first
+// reading of each top-level test appends its package directory and name
+// to that file: the runner then runs at the simulated days only the tests
+// that read the day, since the others do the same on every day.
+//
 // The package imports the standard library only, so that every package's
 // tests, app's own included, can use it.
 package clocktest
@@ -21,6 +27,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +35,10 @@ import (
 
 // EnvToday is the environment variable that sets the simulated today.
 const EnvToday = "BVNTD_TEST_TODAY"
+
+// EnvDayLog names the file that lists the tests that read the simulated
+// today (see the package comment).
+const EnvDayLog = "BVNTD_TEST_DAYLOG"
 
 // ict is Vietnam time (app.ICT; this package imports none of ours).
 var ict = time.FixedZone("ICT", 7*60*60)
@@ -47,11 +58,46 @@ func readToday() (time.Time, error) {
 // Today returns the instant the suite runs at: BVNTD_TEST_TODAY, or the
 // real time when the test binary started if it is unset. A malformed value
 // panics, so that a typo in the runner cannot silently test the real day.
-func Today() time.Time {
+// tb is the test that reads it (noted in BVNTD_TEST_DAYLOG).
+func Today(tb testing.TB) time.Time {
+	tb.Helper()
+	noteReader(tb)
 	if todayErr != nil {
 		panic(todayErr)
 	}
 	return today
+}
+
+// noted holds the top-level tests of this binary already written to
+// BVNTD_TEST_DAYLOG.
+var noted sync.Map
+
+// noteReader appends tb's package directory and top-level test name to
+// the file BVNTD_TEST_DAYLOG names, once per test and binary. A test
+// binary a test starts (a child process) inherits the variable and notes
+// its own readings; each line is one append, whole.
+func noteReader(tb testing.TB) {
+	path := os.Getenv(EnvDayLog)
+	if path == "" {
+		return
+	}
+	name, _, _ := strings.Cut(tb.Name(), "/")
+	if _, done := noted.LoadOrStore(name, true); done {
+		return
+	}
+	dir, err := os.Getwd()
+	if err == nil {
+		var f *os.File
+		if f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644); err == nil {
+			_, err = f.WriteString(dir + "\t" + name + "\n")
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+	}
+	if err != nil {
+		panic(fmt.Sprintf("clocktest: %s: %v", EnvDayLog, err)) // the day runs would miss this test
+	}
 }
 
 // Simulated reports whether BVNTD_TEST_TODAY is set.
@@ -90,10 +136,10 @@ func New(t time.Time) *Clock { return &Clock{t: t, step: time.Microsecond} }
 // AtToday returns a clock at Today, and logs the day when the test fails.
 func AtToday(tb testing.TB) *Clock {
 	tb.Helper()
-	c := New(Today())
+	c := New(Today(tb))
 	tb.Cleanup(func() {
 		if tb.Failed() {
-			tb.Logf("clocktest: the test ran at %s (%s=%q)", Today().In(ict).Format("2006-01-02 15:04 MST"), EnvToday, os.Getenv(EnvToday))
+			tb.Logf("clocktest: the test ran at %s (%s=%q)", today.In(ict).Format("2006-01-02 15:04 MST"), EnvToday, os.Getenv(EnvToday))
 		}
 	})
 	return c
@@ -139,8 +185,9 @@ func (c *Clock) SetStep(d time.Duration) {
 // Running returns a clock that starts at Today and moves with real
 // elapsed time: for tests that talk to real servers and processes, whose
 // timeouts and backoffs count real seconds.
-func Running() func() time.Time {
-	base, start := Today(), time.Now()
+func Running(tb testing.TB) func() time.Time {
+	tb.Helper()
+	base, start := Today(tb), time.Now()
 	return func() time.Time { return base.Add(time.Since(start)) }
 }
 

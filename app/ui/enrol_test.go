@@ -316,7 +316,7 @@ func TestSyncPanel_SyncNowWithTheServerDownIsToldAndTheButtonFree(t *testing.T) 
 func TestSyncTab_EnrolWithASilentServerIsToldWithin15sOfTheClock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		fx := newEnrolFixture(t)
-		now := clocktest.Running() // the bubble's clock
+		now := clocktest.Running(t) // the bubble's clock
 		fx.client.Now = now
 		fx.client.HTTP = &http.Client{Transport: &silentServer{}}
 		tapButton(mustButton(t, fx.win.Content(), "Đăng ký với máy chủ tỉnh"))

@@ -104,7 +104,7 @@ func TestSyncNow_ServerDownToldWithin15sOfTheClockThenABackgroundSuccessClearsIt
 		if err := fx.db.SetEnrollment(ctx, app.Enrollment{ServerURL: server, Token: "tok", Scope: "28261", At: fx.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
-		now := clocktest.Running() // the bubble's clock
+		now := clocktest.Running(t) // the bubble's clock
 		down := &silentServer{}
 		client := &syncclient.Client{Store: fx.db, HTTP: &http.Client{Transport: down}, AppVersion: "1.0.0", Now: now}
 		sched := syncclient.NewScheduler(ctx, client, fx.db.SyncStatus)

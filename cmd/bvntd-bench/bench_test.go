@@ -19,7 +19,7 @@ func TestScenarios(t *testing.T) {
 	quiet(t)
 	const cases = 200
 	start := time.Now()
-	b, err := NewBench(Config{Cases: cases, Work: t.TempDir(), LinkScale: 50, CutScale: 16, Now: clocktest.Running()})
+	b, err := NewBench(Config{Cases: cases, Work: t.TempDir(), LinkScale: 50, CutScale: 16, Now: clocktest.Running(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func benchScenario(b *testing.B, name string) {
 // report is a real run of its scenario, with the walls of both runs.
 func TestRepeat(t *testing.T) {
 	quiet(t)
-	b, err := NewBench(Config{Cases: 40, Work: t.TempDir(), Scenarios: []string{"a", "b"}, Repeat: 2, Now: clocktest.Running()})
+	b, err := NewBench(Config{Cases: 40, Work: t.TempDir(), Scenarios: []string{"a", "b"}, Repeat: 2, Now: clocktest.Running(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func TestLoad(t *testing.T) {
 	}
 	dbPath := pgtest.ServerDB(t, filepath.Join(work, "server.sqlite"))
 	r, err := RunLoad(context.Background(), LoadConfig{Devices: 5, Duration: 2 * time.Second, Think: 200 * time.Millisecond,
-		MinMutations: 5, MaxMutations: 20, DB: dbPath, ServerBin: bin, Work: work, Seed: clocktest.Seed(t), Now: clocktest.Running()})
+		MinMutations: 5, MaxMutations: 20, DB: dbPath, ServerBin: bin, Work: work, Seed: clocktest.Seed(t), Now: clocktest.Running(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

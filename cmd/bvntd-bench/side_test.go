@@ -21,7 +21,7 @@ func TestSide(t *testing.T) {
 	work := t.TempDir()
 	const rows = 120
 	records := filepath.Join(work, "register.xlsx")
-	if err := makeRecords(records, rows, clocktest.Seed(t), clocktest.Today().AddDate(0, 0, -320)); err != nil {
+	if err := makeRecords(records, rows, clocktest.Seed(t), clocktest.Today(t).AddDate(0, 0, -320)); err != nil {
 		t.Fatal(err)
 	}
 	bin, err := buildServer(context.Background(), work)
@@ -29,7 +29,7 @@ func TestSide(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, err := NewBench(Config{Scenarios: []string{"a", "c"}, Work: work, Records: records, ServerBin: bin, Edits: 20,
-		Now: clocktest.Running()})
+		Now: clocktest.Running(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,7 @@ func TestDoSMemory(t *testing.T) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("needs /proc (Linux)")
 	}
-	now := clocktest.Running()
+	now := clocktest.Running(t)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bvntd-server")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {

@@ -78,7 +78,7 @@ func startHandlerWith(t *testing.T, opts syncserver.Options, wrap func(http.Hand
 	t.Helper()
 	dbPath := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite"))
 	if opts.Now == nil {
-		opts.Now = clocktest.Running()
+		opts.Now = clocktest.Running(t)
 	}
 	st, err := serverstore.Open(context.Background(), dbPath, serverstore.Options{Now: opts.Now,
 		FilesDir: testFilesDir(t, dbPath)})
@@ -136,7 +136,7 @@ func demoSeed(t *testing.T, i int) string {
 
 func newDevice(t *testing.T) *device {
 	quietLogs(t)
-	return &device{t: t, dir: filepath.Join(t.TempDir(), "device"), now: clocktest.Running()}
+	return &device{t: t, dir: filepath.Join(t.TempDir(), "device"), now: clocktest.Running(t)}
 }
 
 // run runs a `bvntd` sub-command and returns its stdout.
@@ -515,7 +515,7 @@ func TestMerge_DifferentFieldsEditedOffline(t *testing.T) {
 // returns its URL; the server stops when the test ends.
 func serveMain(t *testing.T, dbPath string) string {
 	t.Helper()
-	m := NewMain(clocktest.Running())
+	m := NewMain(clocktest.Running(t))
 	m.Stdout, m.Stderr = io.Discard, io.Discard
 	if err := m.ParseFlags([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}); err != nil {
 		t.Fatal(err)
@@ -531,7 +531,7 @@ func serveMain(t *testing.T, dbPath string) string {
 // simulated today, and returns its stdout.
 func serverCmd(t *testing.T, args ...string) string {
 	t.Helper()
-	return serverCmdAt(t, clocktest.Running(), args...)
+	return serverCmdAt(t, clocktest.Running(t), args...)
 }
 
 // serverCmdAt is serverCmd on the clock now.

@@ -32,7 +32,7 @@ func TestKill_FileUploadResumesAfterSIGKILL(t *testing.T) {
 	}
 	quietLogs(t)
 	bin := buildBvntd(t)
-	clock := clocktest.Running()
+	clock := clocktest.Running(t)
 	var (
 		slow    atomic.Bool
 		total   atomic.Int64

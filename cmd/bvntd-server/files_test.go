@@ -544,7 +544,7 @@ func TestFiles_Figures(t *testing.T) {
 		total += int64(len(data))
 		hashes = append(hashes, attach(t, a, x.ID, "28261", data))
 	}
-	now := clocktest.Running()
+	now := clocktest.Running(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 

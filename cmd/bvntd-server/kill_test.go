@@ -188,9 +188,9 @@ type killMonitor struct {
 	dups     int            // "duplicate" answers, whole test
 }
 
-func newKillMonitor(seed uint64) *killMonitor {
+func newKillMonitor(t *testing.T, seed uint64) *killMonitor {
 	return &killMonitor{
-		clock:   clocktest.Running(),
+		clock:   clocktest.Running(t),
 		rng:     rand.New(rand.NewPCG(seed, 0x6b696c6c)),
 		changed: make(chan struct{}, 1),
 		reqDur:  150 * time.Millisecond,
@@ -795,7 +795,7 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 		// SQLite is some ten times slower and the test takes minutes.
 		t.Skip("too slow under the race detector; run without -race")
 	}
-	clock := clocktest.Running()
+	clock := clocktest.Running(t)
 	began := clock()
 	// The server logs every request: some 200 lines that would bury the
 	// kill log, even with -v.
@@ -805,7 +805,7 @@ func TestKill_SyncKilledDuringPushAndPull(t *testing.T) {
 	seed := killSeed(t)
 	t.Logf("kill seed %d; replay: BVNTD_KILL_SEED=%d go test -tags ci -run TestKill_ -v ./cmd/bvntd-server", seed, seed)
 
-	k := &killRig{t: t, seed: seed, bin: buildBvntd(t), mon: newKillMonitor(seed), clock: clock,
+	k := &killRig{t: t, seed: seed, bin: buildBvntd(t), mon: newKillMonitor(t, seed), clock: clock,
 		rng: rand.New(rand.NewPCG(seed, 0x5349474b)), byPhase: map[string]int{}, stageCount: map[string]int{}}
 	built := clock()
 	// A small body limit makes the client split its outbox into many

@@ -133,7 +133,7 @@ func TestLogs_NoPersonalData(t *testing.T) {
 	}
 	var serverLog syncBuffer
 	dbPath := filepath.Join(t.TempDir(), "server.sqlite")
-	sm := NewMain(clocktest.Running())
+	sm := NewMain(clocktest.Running(t))
 	sm.Stdout, sm.Stderr = io.Discard, &serverLog
 	if err := sm.ParseFlags([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}); err != nil {
 		t.Fatal(err)
@@ -144,8 +144,8 @@ func TestLogs_NoPersonalData(t *testing.T) {
 	t.Cleanup(func() { sm.Close() })
 	srv := &e2eServer{URL: sm.URL(), DB: dbPath}
 
-	var stderr syncBuffer      // every command's stderr
-	now := clocktest.Running() // the laptops' clock
+	var stderr syncBuffer       // every command's stderr
+	now := clocktest.Running(t) // the laptops' clock
 	bvntd := func(dir string, hc *http.Client, args ...string) string {
 		t.Helper()
 		var stdout bytes.Buffer

@@ -56,7 +56,7 @@ func (s *syncBuffer) String() string {
 // stdout and stderr.
 func run(tb testing.TB, args ...string) (string, string, error) {
 	tb.Helper()
-	return runAt(tb, clocktest.Running(), args...)
+	return runAt(tb, clocktest.Running(tb), args...)
 }
 
 // runAt is run on the clock now: the test's own clock, for commands whose
@@ -80,7 +80,7 @@ func runAt(tb testing.TB, now func() time.Time, args ...string) (string, string,
 // at the simulated today and runs in real time.
 func MustServe(tb testing.TB, db string) *Main {
 	tb.Helper()
-	m := NewMain(clocktest.Running())
+	m := NewMain(clocktest.Running(tb))
 	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
 	if err := m.ParseFlags([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}); err != nil {
 		tb.Fatal(err)
@@ -306,7 +306,7 @@ func TestExit(t *testing.T) {
 // served only once the first one's idle connection closes.
 func TestServe_ConnectionCap(t *testing.T) {
 	db := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite"))
-	m := NewMain(clocktest.Running())
+	m := NewMain(clocktest.Running(t))
 	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
 	if err := m.ParseFlags([]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--max-conns", "1"}); err != nil {
 		t.Fatal(err)

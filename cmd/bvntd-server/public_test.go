@@ -33,7 +33,7 @@ func (publicFake) Status(context.Context, string, string) (app.IntakeStatus, err
 func servePublic(t *testing.T, extra ...string) *Main {
 	t.Helper()
 	db := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite"))
-	m := NewMain(clocktest.Running())
+	m := NewMain(clocktest.Running(t))
 	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
 	m.IntakeBackend = publicFake{}
 	if err := m.ParseFlags(append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0"}, extra...)); err != nil {
@@ -118,7 +118,7 @@ func TestPublicListener_TLSAndFlags(t *testing.T) {
 		t.Fatalf("plain http on the TLS listener: %d", code)
 	}
 
-	err = NewMain(clocktest.Running()).ParseFlags([]string{"serve", "--db", "x.sqlite", "--public-trust-proxy"})
+	err = NewMain(clocktest.Running(t)).ParseFlags([]string{"serve", "--db", "x.sqlite", "--public-trust-proxy"})
 	if err == nil || !strings.Contains(err.Error(), "--public-addr") {
 		t.Fatalf("--public-trust-proxy alone: %v", err)
 	}

@@ -84,7 +84,7 @@ func TestPullLatencyDuringBigPush(t *testing.T) {
 		t.Skip("a measure, not a test: -pullbench N")
 	}
 	ctx := context.Background()
-	now := clocktest.Running()
+	now := clocktest.Running(t)
 	st, err := serverstore.Open(ctx, pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite")), serverstore.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)

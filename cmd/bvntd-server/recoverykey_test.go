@@ -23,7 +23,7 @@ import (
 func serverCmdErr(t *testing.T, args ...string) error {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	m := NewMain(clocktest.Running())
+	m := NewMain(clocktest.Running(t))
 	m.Stdout, m.Stderr = &stdout, &stderr
 	err := m.ParseFlags(args)
 	if err == nil {

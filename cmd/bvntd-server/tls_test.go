@@ -66,7 +66,7 @@ func writeSelfSigned(t *testing.T) (certFile, keyFile string) {
 func TestTLS_ServerCertificateTrustedThroughTheCAGivenAtEnrolment(t *testing.T) {
 	certFile, keyFile := writeSelfSigned(t)
 	dbPath := pgtest.ServerDB(t, filepath.Join(t.TempDir(), "server.sqlite"))
-	m := NewMain(clocktest.Running())
+	m := NewMain(clocktest.Running(t))
 	m.Stdout, m.Stderr = io.Discard, io.Discard
 	if err := m.ParseFlags([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0",
 		"--tls-cert", certFile, "--tls-key", keyFile}); err != nil {

@@ -70,7 +70,7 @@ func TestKill_BackupNeverLeavesAHalfBackup(t *testing.T) {
 	}
 	// The program runs on the wall clock; the time a backup takes is
 	// measured on a running clock (real elapsed time).
-	clock := clocktest.Running()
+	clock := clocktest.Running(t)
 	start := clock()
 	if err := runBackup().Wait(); err != nil {
 		t.Fatal(err)

@@ -166,6 +166,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		edits := fs.Int("edits", 0, "số lần sửa vụ việc có sẵn (edits of existing cases)")
 		officer := fs.String("officer", "Cán bộ tiếp nhận (mẫu)", "tên cán bộ ghi nhận (officer name)")
 		plain := fs.Bool("plain", false, "chỉ ghi vụ việc mới tiếp nhận, không có các bước xử lý, tập huấn hay sự kiện (new cases only: no workflow steps, trainings or events)")
+		noFiles := fs.Bool("no-files", false, "không đính kèm tệp chứng cứ mẫu: ảnh hóa đơn, phiếu bảo hành, công văn (no sample evidence files)")
 		if err := parse(fs, args[1:]); err != nil {
 			return err
 		}
@@ -176,7 +177,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			*trainings, *events = 0, 0
 		}
 		return m.demo(ctx, *data, *officer, demo.Options{Unit: *commune, Seed: *seed, Complaints: *complaints, Edits: *edits,
-			Plain: *plain, Trainings: *trainings, Events: *events})
+			Plain: *plain, Trainings: *trainings, Events: *events, NoFiles: *noFiles})
 	case "enroll":
 		server := fs.String("server", "", "địa chỉ máy chủ tỉnh, ví dụ https://bvntd.dongthap.gov.vn (server URL)")
 		code := fs.String("code", "", "mã đăng ký một lần do Sở Công Thương cấp (one-time code)")

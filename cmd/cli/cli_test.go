@@ -81,7 +81,7 @@ func TestDemo_ProfileWithTheDemoPIN(t *testing.T) {
 func TestDemo_SameSeedSameContent(t *testing.T) {
 	names := func() []string {
 		dir := t.TempDir()
-		if _, _, err := run(t, "demo", "--data", dir, "--commune", "29905", "--complaints", "10", "--seed", "42"); err != nil {
+		if _, _, err := run(t, "demo", "--no-files", "--data", dir, "--commune", "29905", "--complaints", "10", "--seed", "42"); err != nil {
 			t.Fatal(err)
 		}
 		db, _, err := OpenStore(context.Background(), dir, testNow(t))
@@ -159,7 +159,7 @@ func TestExit_InternalErrorIsGenericPlusDetail(t *testing.T) {
 
 func TestExportDump_FileAndStdoutAgree(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "7"); err != nil {
+	if _, _, err := run(t, "demo", "--no-files", "--data", dir, "--commune", "28261", "--complaints", "7"); err != nil {
 		t.Fatal(err)
 	}
 	stdout, _, err := run(t, "export", "--data", dir, "--report", "dump", "--out", "-")
@@ -184,7 +184,7 @@ func TestExportDump_FileAndStdoutAgree(t *testing.T) {
 
 func TestBackup_CopyOpensWithTheSameCases(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "3"); err != nil {
+	if _, _, err := run(t, "demo", "--no-files", "--data", dir, "--commune", "28261", "--complaints", "3"); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "copy.sqlite")

@@ -45,7 +45,7 @@ func (m *Main) demo(ctx context.Context, dir, officer string, o demo.Options) er
 		if err != nil {
 			return err
 		}
-		if !o.Plain {
+		if !o.Plain && !o.NoFiles {
 			n, err := demo.Evidence(ctx, db, db, &db.Now, o)
 			if err != nil {
 				return err

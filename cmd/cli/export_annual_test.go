@@ -25,7 +25,7 @@ import (
 // the same store.
 func TestExportAnnual_DemoYear(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "30", "--seed", "3"); err != nil {
+	if _, _, err := run(t, "demo", "--no-files", "--data", dir, "--commune", "28261", "--complaints", "30", "--seed", "3"); err != nil {
 		t.Fatal(err)
 	}
 	today := clockOf(t).Peek()
@@ -265,7 +265,7 @@ func annualOpenpyxl(t *testing.T, spec []map[string]any, enough bool) {
 // those received in the period (issue 18 item 6).
 func TestExportAnnual_AdHocPeriod(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "30", "--seed", "3"); err != nil {
+	if _, _, err := run(t, "demo", "--no-files", "--data", dir, "--commune", "28261", "--complaints", "30", "--seed", "3"); err != nil {
 		t.Fatal(err)
 	}
 	_, end := demo.FilledYear(clockOf(t).Peek())

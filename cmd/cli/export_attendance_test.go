@@ -23,7 +23,7 @@ import (
 func attendanceDemo(t *testing.T) (dir string, s app.TrainingSession, names []string) {
 	t.Helper()
 	dir = t.TempDir()
-	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "3", "--trainings", "6", "--events", "0", "--seed", "7"); err != nil {
+	if _, _, err := run(t, "demo", "--no-files", "--data", dir, "--commune", "28261", "--complaints", "3", "--trainings", "6", "--events", "0", "--seed", "7"); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()

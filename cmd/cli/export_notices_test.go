@@ -26,7 +26,7 @@ import (
 // (.ci/xlsxcheck.py).
 func TestExportNotices_NoticeBoardOfTheComingWeek(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "1", "--trainings", "0", "--events", "0", "--seed", "3"); err != nil {
+	if _, _, err := run(t, "demo", "--no-files", "--data", dir, "--commune", "28261", "--complaints", "1", "--trainings", "0", "--events", "0", "--seed", "3"); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()

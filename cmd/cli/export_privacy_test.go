@@ -22,7 +22,7 @@ import (
 func privacyDemo(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "30", "--trainings", "6", "--events", "0", "--seed", "11"); err != nil {
+	if _, _, err := run(t, "demo", "--no-files", "--data", dir, "--commune", "28261", "--complaints", "30", "--trainings", "6", "--events", "0", "--seed", "11"); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -59,7 +59,7 @@ func openXlsx(t *testing.T, path string) *excelize.File {
 
 func TestExportRegister_Xlsx(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "40", "--seed", "7"); err != nil {
+	if _, _, err := run(t, "demo", "--no-files", "--data", dir, "--commune", "28261", "--complaints", "40", "--seed", "7"); err != nil {
 		t.Fatal(err)
 	}
 	db, _, err := OpenStore(context.Background(), dir, testNow(t))

@@ -61,7 +61,7 @@ func registerFields(c app.Case) string {
 func TestRegister_ExportImportRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "40", "--seed", "7"); err != nil {
+	if _, _, err := run(t, "demo", "--no-files", "--data", dir, "--commune", "28261", "--complaints", "40", "--seed", "7"); err != nil {
 		t.Fatal(err)
 	}
 	today := clockOf(t).Peek().In(app.ICT).Format("02/01/2006")

@@ -21,7 +21,7 @@ import (
 func TestWriteReport_TypedRequest(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	if _, _, err := run(t, "demo", "--data", dir, "--commune", "28261", "--complaints", "40", "--trainings", "4", "--events", "0", "--seed", "3"); err != nil {
+	if _, _, err := run(t, "demo", "--no-files", "--data", dir, "--commune", "28261", "--complaints", "40", "--trainings", "4", "--events", "0", "--seed", "3"); err != nil {
 		t.Fatal(err)
 	}
 	db, refs, err := OpenStore(ctx, dir, testNow(t))

@@ -57,6 +57,9 @@ type Options struct {
 	// registers) and outreach events (with the year's publications) of
 	// the report year to write.
 	Trainings, Events int
+	// NoFiles leaves out the sample evidence files (Evidence), which take
+	// most of a small demo's time: `bvntd demo --no-files`.
+	NoFiles bool
 }
 
 // The store's clock. Every generator takes it as a pointer to the store's

@@ -71,7 +71,7 @@ func TestEnroll_DownServerToldWithin15sWithTheAddress(t *testing.T) {
 	}{{"Refused", 0}, {"Silent", 10 * time.Second}} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				now := clocktest.Running()
+				now := clocktest.Running(t)
 				link := &downLink{dial: tc.dial}
 				st := &enrolStore{memStore: memStore{}}
 				c := &Client{Store: st, AppVersion: "1.0.0", Now: now, HTTP: &http.Client{Transport: link}}
@@ -93,7 +93,7 @@ func TestEnroll_DownServerToldWithin15sWithTheAddress(t *testing.T) {
 	}
 	t.Run("Cancelled", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			now := clocktest.Running()
+			now := clocktest.Running(t)
 			link := &downLink{dial: 10 * time.Second}
 			c := &Client{Store: &enrolStore{}, AppVersion: "1.0.0", Now: now, HTTP: &http.Client{Transport: link}}
 			ctx, cancel := context.WithCancel(context.Background())
@@ -119,7 +119,7 @@ func TestScheduler_ManualSyncWithTheServerDownEndsWithin15sAndRetriesInTheBackgr
 	}{{"Refused", 0, 0}, {"Silent", time.Minute, FirstContactTimeout}} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				now := clocktest.Running()
+				now := clocktest.Running(t)
 				link := &downLink{dial: tc.dial}
 				store := &memStore{url: "http://127.0.0.1:8443", cursors: map[string]app.Cursor{}}
 				c := &Client{Store: store, AppVersion: "1.0.0", Now: now, HTTP: &http.Client{Transport: link}}
@@ -175,14 +175,14 @@ func okServer(w http.ResponseWriter, r *http.Request) {
 // work before any other sync.
 func TestScheduler_ExclusiveNowEndsTheRunningSync(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		svc.took = time.Minute
 		s := newSched(t, svc)
 		var o outcomes
 		s.Listen(o.listener())
 		s.Start() // runs 0–60 s
 		advance(time.Second)
-		clock := clocktest.Running()
+		clock := clocktest.Running(t)
 		t0 := clock()
 		var began time.Duration
 		err := s.ExclusiveNow(func() error {

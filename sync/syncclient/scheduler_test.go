@@ -34,8 +34,8 @@ type countingSync struct {
 
 // newCountingSync must be called inside the bubble: clocktest.Running
 // then moves with the bubble's fake time, from the start of the test.
-func newCountingSync(st app.SyncStatus) *countingSync {
-	now := clocktest.Running()
+func newCountingSync(t *testing.T, st app.SyncStatus) *countingSync {
+	now := clocktest.Running(t)
 	return &countingSync{now: now, t0: now(), status: st}
 }
 
@@ -167,7 +167,7 @@ func advance(d time.Duration) {
 
 func TestScheduler_SaveSyncsAfterDebounce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		s := startSched(t, svc)
 		if n := svc.count(); n != 1 {
 			t.Fatalf("%d syncs at start, want 1", n)
@@ -186,7 +186,7 @@ func TestScheduler_SaveSyncsAfterDebounce(t *testing.T) {
 
 func TestScheduler_SavesInQuickSuccessionSyncOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		s := startSched(t, svc)
 		s.Saved()
 		advance(4 * time.Second)
@@ -204,7 +204,7 @@ func TestScheduler_SavesInQuickSuccessionSyncOnce(t *testing.T) {
 
 func TestScheduler_PeriodicEveryFiveMinutes(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		startSched(t, svc)
 		advance(16 * time.Minute)
 		want := []time.Duration{0, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute}
@@ -217,7 +217,7 @@ func TestScheduler_PeriodicEveryFiveMinutes(t *testing.T) {
 // The periodic sync counts from the end of the last sync, not its start.
 func TestScheduler_PeriodicCountsFromTheEnd(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		svc.took = time.Minute
 		startSched(t, svc)
 		advance(13 * time.Minute)
@@ -230,7 +230,7 @@ func TestScheduler_PeriodicCountsFromTheEnd(t *testing.T) {
 
 func TestScheduler_OfflineRetriesWithGrowingDelays(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		svc.errs = []error{errOffline, errOffline, errOffline, errOffline, errOffline, errOffline} // then the network is back
 		startSched(t, svc)
 		advance(30 * time.Minute)
@@ -250,7 +250,7 @@ func TestScheduler_OfflineRetriesWithGrowingDelays(t *testing.T) {
 
 func TestScheduler_OtherFailureWaitsForPeriodic(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		svc.errs = []error{app.Errorf(app.EINTERNAL, "Máy chủ gặp lỗi.")}
 		startSched(t, svc)
 		advance(6 * time.Minute)
@@ -265,7 +265,7 @@ func TestScheduler_OtherFailureWaitsForPeriodic(t *testing.T) {
 // periodic sync again; Stop leaves nothing behind.
 func TestScheduler_SaveOfflineAndBack(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		var heard outcomes
 		s := newSched(t, svc)
 		s.Listen(heard.listener())
@@ -311,7 +311,7 @@ func TestScheduler_NothingWhenNotEnrolledOrUpdateRequired(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				svc := newCountingSync(st)
+				svc := newCountingSync(t, st)
 				var first outcomes
 				s := newSched(t, svc)
 				s.Listen(first.listener())
@@ -346,7 +346,7 @@ func TestScheduler_NothingWhenNotEnrolledOrUpdateRequired(t *testing.T) {
 // A sync that finds the server wanting a newer app pauses too.
 func TestScheduler_UpdateRequiredAfterASyncPauses(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		s := startSched(t, svc)
 		svc.set(func() {
 			svc.errs = []error{app.Errorf(app.EFORBIDDEN, "Cần cập nhật.")}
@@ -366,7 +366,7 @@ func TestScheduler_UpdateRequiredAfterASyncPauses(t *testing.T) {
 
 func TestScheduler_ManualRunsWhilePausedAndBeforeStart(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Pending: 1})
+		svc := newCountingSync(t, app.SyncStatus{Pending: 1})
 		var heard outcomes
 		s := newSched(t, svc)
 		s.Listen(heard.listener())
@@ -388,7 +388,7 @@ func TestScheduler_ManualRunsWhilePausedAndBeforeStart(t *testing.T) {
 
 func TestScheduler_NeverOverlaps(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		svc.took = 20 * time.Second
 		var heard outcomes
 		s := newSched(t, svc)
@@ -421,7 +421,7 @@ func TestScheduler_NeverOverlaps(t *testing.T) {
 // to retry.
 func TestScheduler_ManualStopped(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		var heard outcomes
 		s := startSched(t, svc)
 		s.Listen(heard.listener())
@@ -445,7 +445,7 @@ func TestScheduler_ManualStopped(t *testing.T) {
 // A manual run ends after ManualTimeout even if the officer never stops it.
 func TestScheduler_ManualTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		var heard outcomes
 		s := startSched(t, svc)
 		s.Listen(heard.listener())
@@ -461,7 +461,7 @@ func TestScheduler_ManualTimeout(t *testing.T) {
 
 func TestScheduler_BackgroundTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		svc.took = time.Hour
 		var heard outcomes
 		s := newSched(t, svc)
@@ -478,12 +478,12 @@ func TestScheduler_BackgroundTimeout(t *testing.T) {
 // it.
 func TestScheduler_ExclusiveBetweenSyncs(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		svc.took = 20 * time.Second
 		s := newSched(t, svc)
 		s.Start() // runs 0–20 s
 		advance(time.Second)
-		clock := clocktest.Running()
+		clock := clocktest.Running(t)
 		t0 := clock()
 		var began, ended time.Duration
 		done := make(chan error, 1)
@@ -515,7 +515,7 @@ func TestScheduler_ExclusiveBetweenSyncs(t *testing.T) {
 
 func TestScheduler_StopCancelsAndEndsEverything(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		svc.took = time.Hour
 		var heard outcomes
 		s := newSched(t, svc)
@@ -593,7 +593,7 @@ func equalStrings(a, b []string) bool {
 // goes on at once, a run at a time, records in between.
 func TestScheduler_FilesLeftSyncAgainSoon(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		var s *Scheduler
 		runs := 0
 		svc.during = func() {
@@ -616,7 +616,7 @@ func TestScheduler_FilesLeftSyncAgainSoon(t *testing.T) {
 // facts after a sync that pulled some), a failed sync's included.
 func TestScheduler_OutcomeCountsPulled(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		svc := newCountingSync(app.SyncStatus{Enrolled: true})
+		svc := newCountingSync(t, app.SyncStatus{Enrolled: true})
 		svc.pulled = 12
 		var heard outcomes
 		s := newSched(t, svc)
