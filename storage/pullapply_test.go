@@ -40,7 +40,8 @@ func listRows(t *testing.T, db *DB) string {
 func ftsIntegrity(t *testing.T, db *DB) {
 	t.Helper()
 	var ok string
-	if err := db.w.QueryRow("INSERT INTO cases_fts (cases_fts) VALUES ('integrity-check') RETURNING 'ok'").Scan(&ok); err != nil {
+	// rank 1: the index is also checked against case_list, its content.
+	if err := db.w.QueryRow("INSERT INTO cases_fts (cases_fts, rank) VALUES ('integrity-check', 1) RETURNING 'ok'").Scan(&ok); err != nil {
 		t.Fatalf("fts integrity: %v", err)
 	}
 }
@@ -185,4 +186,75 @@ func TestApplyPull_SearchAfterBatchedPullEditAndVoid(t *testing.T) {
 		t.Fatal("after the void")
 	}
 	ftsIntegrity(t, db)
+}
+
+// A pull's transaction indexes the cases it adds at its end (migration
+// 0026), across the pages it stores: a case added by the first page and
+// renamed by the second is found by its new name only, a case the store
+// held before is re-indexed at once, and the store ends as storing the
+// pages one transaction each leaves it: the same list rows, the index in
+// step with case_list, the facts' generation raised, nothing deferred.
+func TestApplyPull_IndexesAddedCasesAtTheEnd(t *testing.T) {
+	ctx := context.Background()
+	together, apart := MustOpenDB(t), MustOpenDB(t)
+	cs := syntheticCases(303, 19, together.Now())
+	for _, db := range []*DB{together, apart} {
+		if _, err := db.ApplyPull(ctx, []app.PulledPage{pulledCases(cs[:3], 3)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := pulledCases(cs[3:], 303)
+	held := cs[0].Fields()
+	held["consumer_name"] = json.RawMessage(`"Trước Đãcó"`)
+	first.Records = append(first.Records, app.PulledRecord{Entity: app.EntityCase, ID: cs[0].ID, Fields: held, Version: 2})
+	added := cs[10].Fields()
+	added["consumer_name"] = json.RawMessage(`"Sau Đổimới"`)
+	second := app.PulledPage{Scope: "28261", Epoch: "e1", NextSeq: 305, Records: []app.PulledRecord{
+		{Entity: app.EntityCase, ID: cs[10].ID, Fields: added, Version: 2}}}
+	generation := func(db *DB) (g int64) {
+		t.Helper()
+		if err := db.r.QueryRow(`SELECT generation FROM case_facts_basis`).Scan(&g); err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	before := generation(together)
+	if _, err := together.ApplyPull(ctx, []app.PulledPage{first, second}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []app.PulledPage{first, second} {
+		if _, err := apart.ApplyPull(ctx, []app.PulledPage{p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if generation(together) <= before {
+		t.Fatal("the facts' generation did not rise")
+	}
+	if a, b := listRows(t, apart), listRows(t, together); a != b {
+		t.Fatal("case_list differs from storing the pages apart")
+	}
+	for _, db := range []*DB{together, apart} {
+		ftsIntegrity(t, db)
+		var deferred int
+		if err := db.r.QueryRow(`SELECT count(*) FROM pull_deferred`).Scan(&deferred); err != nil || deferred != 0 {
+			t.Fatalf("pull_deferred: %d rows, %v", deferred, err)
+		}
+		for q, want := range map[string]string{"doimoi": cs[10].ID, "daco": cs[0].ID, app.Fold(cs[10].ConsumerName): ""} {
+			got, err := db.ListCases(ctx, app.CaseQuery{Text: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want == "" {
+				for _, c := range got {
+					if c.ID == cs[10].ID {
+						t.Fatalf("%q still finds the renamed case", q)
+					}
+				}
+				continue
+			}
+			if len(got) != 1 || got[0].ID != want {
+				t.Fatalf("%q found %d cases", q, len(got))
+			}
+		}
+	}
 }

@@ -69,6 +69,11 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 		if err != nil {
 			return err
 		}
+		stmts := newTxStatements(tx)
+		above, err := deferIndexing(ctx, tx)
+		if err != nil {
+			return err
+		}
 		for _, p := range pages {
 			if p.Reset && p.Scope != app.ScopeShared {
 				scope := p.Scope
@@ -84,7 +89,7 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 				slog.Warn("server epoch changed: scope downloaded again, sent changes queued again",
 					"scope", p.Scope, "requeued", n)
 			}
-			changed, err := db.applyPage(ctx, tx, p, held, limited)
+			changed, err := db.applyPage(ctx, stmts, p, held, limited)
 			if err != nil {
 				return err
 			}
@@ -93,7 +98,7 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 				return fmt.Errorf("save cursor: %w", err)
 			}
 		}
-		return nil
+		return indexDeferred(ctx, tx, above)
 	})
 	if err != nil {
 		return 0, err
@@ -124,13 +129,14 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 // records the store holds are read at once, the new ones decoded in
 // parallel, and the documents written together at the end. It reports
 // whether a record changed the holiday calendar.
-func (db *DB) applyPage(ctx context.Context, tx *sql.Tx, p app.PulledPage, held, limited map[string]bool) (bool, error) {
+func (db *DB) applyPage(ctx context.Context, stmts *txStatements, p app.PulledPage, held, limited map[string]bool) (bool, error) {
+	tx := stmts.tx
 	stored, err := db.storedDocs(ctx, tx, p.Records)
 	if err != nil {
 		return false, err
 	}
 	prepared := prepareNew(p.Records, stored)
-	w := newDocWriter(db, tx)
+	w := newDocWriter(db, stmts)
 	seen := make(map[string]bool, len(p.Records))
 	calendar := false
 	for i, r := range p.Records {
@@ -188,7 +194,7 @@ func (db *DB) applyPulled(ctx context.Context, tx *sql.Tx, scope string, r app.P
 	if err != nil {
 		return false, false, err
 	}
-	w := newDocWriter(db, tx)
+	w := newDocWriter(db, newTxStatements(tx))
 	if calendar, stored, err = db.stagePulled(ctx, tx, w, scope, r, preparedDoc{}, st, found, held); err != nil {
 		return false, false, err
 	}
