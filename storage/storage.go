@@ -133,7 +133,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
 	db.r = r
-	if db.ckpt, err = sqlitefile.NewCheckpointer(uri); err != nil {
+	if db.ckpt, err = sqlitefile.NewCheckpointer(path); err != nil {
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -423,7 +423,13 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	db.ckpt.Committed()
+	// The writer's rows changed so far: a pull's big transactions start a
+	// checkpoint each (sqlitefile.CheckpointChanges).
+	var changes int64
+	if err := db.w.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&changes); err != nil {
+		changes = -1 // counted by commits alone
+	}
+	db.ckpt.CommittedChanges(changes)
 	return nil
 }
 

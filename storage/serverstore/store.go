@@ -153,7 +153,7 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(maxReaders)
 	s.r = &handle{DB: r}
-	if s.ckpt, err = sqlitefile.NewCheckpointer(uri); err != nil {
+	if s.ckpt, err = sqlitefile.NewCheckpointer(path); err != nil {
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

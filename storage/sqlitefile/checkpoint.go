@@ -12,6 +12,17 @@ import (
 // records, and small checkpoints for small commits.
 const CheckpointEvery = 16
 
+// CheckpointChanges is how many rows a writer may change before a commit
+// starts a checkpoint however few commits made them, for a writer that
+// tells its changes (CommittedChanges): a pull stores thousands of records
+// a transaction (a fresh laptop's 10,000 cases in three commits, 28 MB of
+// log), which were all copied back at Close, after the last one — a fifth
+// of a second at the end of `bvntd sync` (issue 22, the trace of scenario
+// b). Copied while the pull goes on, only the last commit's pages are left
+// for Close. A case changes two rows or so (its document and its list
+// row), an officer's edit a few.
+const CheckpointChanges = 2000
+
 // NoAutoCheckpoint is the DSN parameter that turns SQLite's automatic
 // checkpoint off on the writer's connection, when a Checkpointer does it.
 const NoAutoCheckpoint = "_pragma=wal_autocheckpoint(0)"
@@ -57,14 +68,16 @@ type Checkpointer struct {
 
 	mu      sync.Mutex
 	pending int   // commits since the last checkpoint began
+	changes int64 // the writer's changes when it last told them (CommittedChanges)
+	since   int64 // its changes when the last checkpoint began
 	err     error // the last checkpoint's failure, if any
 	runs    int   // checkpoints made (tests)
 }
 
-// NewCheckpointer starts a checkpointer on the database at uri (a file:
-// URI), on a connection of its own.
-func NewCheckpointer(uri string) (*Checkpointer, error) {
-	db, err := sql.Open("sqlite", uri+"?_pragma=busy_timeout(10000)")
+// NewCheckpointer starts a checkpointer on the database file at path, on
+// a connection of its own.
+func NewCheckpointer(path string) (*Checkpointer, error) {
+	db, err := sql.Open("sqlite", URI(path)+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		return nil, err
 	}
@@ -77,13 +90,23 @@ func NewCheckpointer(uri string) (*Checkpointer, error) {
 // Committed notes one commit of the writer; every CheckpointEvery of them
 // start a checkpoint in the background (one at a time: commits made while
 // one runs count toward the next).
-func (c *Checkpointer) Committed() {
+func (c *Checkpointer) Committed() { c.committed(-1) }
+
+// CommittedChanges is Committed for a writer that also tells its
+// connection's total_changes() after the commit: one whose rows changed
+// since the last checkpoint began reach CheckpointChanges starts one too.
+func (c *Checkpointer) CommittedChanges(total int64) { c.committed(total) }
+
+func (c *Checkpointer) committed(total int64) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	c.pending++
-	due := c.pending >= CheckpointEvery
+	if total >= 0 {
+		c.changes = total
+	}
+	due := c.pending >= CheckpointEvery || total >= 0 && total-c.since >= CheckpointChanges
 	c.mu.Unlock()
 	if due {
 		select {
@@ -108,7 +131,7 @@ func (c *Checkpointer) loop() {
 // run makes one checkpoint of the given mode.
 func (c *Checkpointer) run(mode string) {
 	c.mu.Lock()
-	c.pending = 0
+	c.pending, c.since = 0, c.changes
 	c.mu.Unlock()
 	var busy, log, done int
 	err := c.db.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &log, &done)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"bvntd/storage/sqlitefile"
 
@@ -33,7 +34,7 @@ func TestCheckpointer_CopiesTheLogBesideTheWriter(t *testing.T) {
 	if err := w.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&auto); err != nil || auto != 0 {
 		t.Fatalf("wal_autocheckpoint %d, %v: want 0", auto, err)
 	}
-	c, err := sqlitefile.NewCheckpointer(uri)
+	c, err := sqlitefile.NewCheckpointer(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +68,58 @@ func TestCheckpointer_CopiesTheLogBesideTheWriter(t *testing.T) {
 	var n int
 	if err := w.QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&n); err != nil || n != commits*20 {
 		t.Fatalf("%d rows, %v: want %d", n, err, commits*20)
+	}
+}
+
+// TestCheckpointer_ABigCommitIsCopiedBeforeClose: fewer commits than
+// CheckpointEvery, each of more than CheckpointChanges rows (a pull's
+// transactions of thousands of records), start checkpoints as they come,
+// so that Close does not copy the whole log after the last one.
+func TestCheckpointer_ABigCommitIsCopiedBeforeClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.sqlite")
+	w, err := sql.Open("sqlite", sqlitefile.URI(path)+"?_pragma=journal_mode(wal)&_pragma=synchronous(NORMAL)&"+sqlitefile.NoAutoCheckpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.SetMaxOpenConns(1)
+	ctx := context.Background()
+	if _, err := w.ExecContext(ctx, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := sqlitefile.NewCheckpointer(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	big := strings.Repeat("x", 3000)
+	rows := sqlitefile.CheckpointChanges + 100
+	for i := range 2 {
+		tx, err := w.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range rows {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO t (id, v) VALUES (?, ?)", i*rows+j, big); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		var total int64
+		if err := w.QueryRowContext(ctx, "SELECT total_changes()").Scan(&total); err != nil {
+			t.Fatal(err)
+		}
+		c.CommittedChanges(total)
+		// The checkpoint runs in the background: wait for it (a minute at
+		// most, on a loaded machine).
+		for wait := 0; sqlitefile.CheckpointRuns(c) <= i; wait++ {
+			if wait == 6000 {
+				t.Fatalf("commit %d of %d rows: no checkpoint after a minute", i+1, rows)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
 }
 
