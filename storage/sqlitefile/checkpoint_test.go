@@ -14,22 +14,29 @@ import (
 	_ "modernc.org/sqlite"
 )
 
+// openWriter opens a writer's connection, as the stores open theirs, on a
+// new WAL database at path holding table t (closed with the test).
+func openWriter(t *testing.T) (w *sql.DB, path string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "t.sqlite")
+	w, err := sql.Open("sqlite", sqlitefile.URI(path)+"?_pragma=journal_mode(wal)&_pragma=synchronous(NORMAL)&"+sqlitefile.NoAutoCheckpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	w.SetMaxOpenConns(1)
+	if _, err := w.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	return w, path
+}
+
 // TestCheckpointer_CopiesTheLogBesideTheWriter: with SQLite's automatic
 // checkpoint off, the log is copied back by the checkpointer as commits
 // come, every row stays readable, and Close leaves an empty log.
 func TestCheckpointer_CopiesTheLogBesideTheWriter(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "t.sqlite")
-	uri := sqlitefile.URI(path)
-	w, err := sql.Open("sqlite", uri+"?_pragma=journal_mode(wal)&_pragma=synchronous(NORMAL)&"+sqlitefile.NoAutoCheckpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	w.SetMaxOpenConns(1)
+	w, path := openWriter(t)
 	ctx := context.Background()
-	if _, err := w.ExecContext(ctx, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"); err != nil {
-		t.Fatal(err)
-	}
 	var auto int
 	if err := w.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&auto); err != nil || auto != 0 {
 		t.Fatalf("wal_autocheckpoint %d, %v: want 0", auto, err)
@@ -76,17 +83,8 @@ func TestCheckpointer_CopiesTheLogBesideTheWriter(t *testing.T) {
 // transactions of thousands of records), start checkpoints as they come,
 // so that Close does not copy the whole log after the last one.
 func TestCheckpointer_ABigCommitIsCopiedBeforeClose(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "t.sqlite")
-	w, err := sql.Open("sqlite", sqlitefile.URI(path)+"?_pragma=journal_mode(wal)&_pragma=synchronous(NORMAL)&"+sqlitefile.NoAutoCheckpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	w.SetMaxOpenConns(1)
+	w, path := openWriter(t)
 	ctx := context.Background()
-	if _, err := w.ExecContext(ctx, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"); err != nil {
-		t.Fatal(err)
-	}
 	c, err := sqlitefile.NewCheckpointer(path)
 	if err != nil {
 		t.Fatal(err)
