@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"bvntd/app"
+	"bvntd/storage/stmt"
 )
 
 // A pulled page is stored in a few statements instead of a few per record
@@ -281,41 +282,9 @@ func appendJSONKey(buf []byte, s string) []byte {
 // writes them in multi-row upserts (flush). A record staged twice is
 // written once, as staged last.
 type docWriter struct {
-	db    *DB
-	tx    *sql.Tx
-	stmts *txStatements
+	stmts *stmt.Tx
 	kinds []*kind
 	rows  map[*kind]*stagedRows
-}
-
-// txStatements holds the statements prepared in one transaction, by their
-// SQL. A pull's transaction stores several pages, and each page's records
-// in chunks of prepChunk: its multi-row upserts come in a few shapes (a
-// whole chunk, a page's last one), each parsed once instead of once per
-// chunk (parsing a statement of 128 rows, with the code of the triggers
-// it fires, took about a fifth of the writes' time). They are closed with
-// the transaction.
-type txStatements struct {
-	tx *sql.Tx
-	m  map[string]*sql.Stmt
-}
-
-func newTxStatements(tx *sql.Tx) *txStatements {
-	return &txStatements{tx: tx, m: map[string]*sql.Stmt{}}
-}
-
-// exec runs q with args, preparing q the first time.
-func (s *txStatements) exec(ctx context.Context, q string, args ...any) error {
-	st, ok := s.m[q]
-	if !ok {
-		var err error
-		if st, err = s.tx.PrepareContext(ctx, q); err != nil {
-			return err
-		}
-		s.m[q] = st
-	}
-	_, err := st.ExecContext(ctx, args...)
-	return err
 }
 
 type stagedRows struct {
@@ -325,9 +294,13 @@ type stagedRows struct {
 	flat [][]any        // key…, fields, index columns…, server_version (kinds without)
 }
 
-// newDocWriter writes in stmts' transaction, with its statements.
-func newDocWriter(db *DB, stmts *txStatements) *docWriter {
-	return &docWriter{db: db, tx: stmts.tx, stmts: stmts, rows: map[*kind]*stagedRows{}}
+// newDocWriter writes in stmts' transaction, with its statements: a
+// pull's multi-row upserts come in a few shapes (a whole chunk of
+// prepChunk records, a page's last one), each parsed once a transaction
+// instead of once a chunk (parsing a statement of 128 rows, with the code
+// of the triggers it fires, took about a fifth of the writes' time).
+func newDocWriter(stmts *stmt.Tx) *docWriter {
+	return &docWriter{stmts: stmts, rows: map[*kind]*stagedRows{}}
 }
 
 // stage adds a record of k: its document and index columns, with the
@@ -403,7 +376,7 @@ func (w *docWriter) upsert(ctx context.Context, table string, cols []string, key
 		for _, r := range rows[:n] {
 			args = append(args, r...)
 		}
-		if err := w.stmts.exec(ctx, multiUpsert(table, cols, keyed, n), args...); err != nil {
+		if err := w.stmts.Exec(ctx, multiUpsert(table, cols, keyed, n), args...); err != nil {
 			return err
 		}
 		rows = rows[n:]

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"bvntd/app"
+	"bvntd/storage/stmt"
 )
 
 // syntheticCases returns n new cases of commune 28261 with varied,
@@ -136,7 +137,7 @@ func BenchmarkApplyPull_Floor(b *testing.B) {
 			if err != nil {
 				return err
 			}
-			w := newDocWriter(db, newTxStatements(tx))
+			w := newDocWriter(stmt.InTx(tx))
 			for j, r := range page.Records {
 				w.stage(k, r.ID, preps[j].json, preps[j].index, r.Version)
 			}

@@ -11,6 +11,7 @@ import (
 	"sort"
 
 	"bvntd/app"
+	"bvntd/storage/stmt"
 )
 
 const sqlPutCursor = `INSERT INTO sync_cursors (scope, epoch, seq) VALUES (?, ?, ?)
@@ -69,7 +70,7 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 		if err != nil {
 			return err
 		}
-		stmts := newTxStatements(tx)
+		stmts := stmt.InTx(tx)
 		above, err := deferIndexing(ctx, tx)
 		if err != nil {
 			return err
@@ -129,14 +130,14 @@ func (db *DB) ApplyPull(ctx context.Context, pages []app.PulledPage) (requeued i
 // records the store holds are read at once, the new ones decoded in
 // parallel, and the documents written together at the end. It reports
 // whether a record changed the holiday calendar.
-func (db *DB) applyPage(ctx context.Context, stmts *txStatements, p app.PulledPage, held, limited map[string]bool) (bool, error) {
-	tx := stmts.tx
+func (db *DB) applyPage(ctx context.Context, stmts *stmt.Tx, p app.PulledPage, held, limited map[string]bool) (bool, error) {
+	tx := stmts.Tx()
 	stored, err := db.storedDocs(ctx, tx, p.Records)
 	if err != nil {
 		return false, err
 	}
 	prepared := prepareNew(p.Records, stored)
-	w := newDocWriter(db, stmts)
+	w := newDocWriter(stmts)
 	seen := make(map[string]bool, len(p.Records))
 	calendar := false
 	for i, r := range p.Records {
@@ -194,7 +195,7 @@ func (db *DB) applyPulled(ctx context.Context, tx *sql.Tx, scope string, r app.P
 	if err != nil {
 		return false, false, err
 	}
-	w := newDocWriter(db, newTxStatements(tx))
+	w := newDocWriter(stmt.InTx(tx))
 	if calendar, stored, err = db.stagePulled(ctx, tx, w, scope, r, preparedDoc{}, st, found, held); err != nil {
 		return false, false, err
 	}

@@ -75,3 +75,32 @@ func (c *Cache) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Tx holds the statements prepared in one transaction, by their SQL, for
+// the statements a transaction runs many times that no Cache holds (a
+// pull's multi-row upserts, whose shape depends on how many rows each
+// writes). They are closed with the transaction.
+type Tx struct {
+	tx *sql.Tx
+	m  map[string]*sql.Stmt
+}
+
+// InTx returns an empty set of statements of tx.
+func InTx(tx *sql.Tx) *Tx { return &Tx{tx: tx, m: map[string]*sql.Stmt{}} }
+
+// Tx returns the transaction.
+func (t *Tx) Tx() *sql.Tx { return t.tx }
+
+// Exec runs query with args, preparing it the first time.
+func (t *Tx) Exec(ctx context.Context, query string, args ...any) error {
+	s, ok := t.m[query]
+	if !ok {
+		var err error
+		if s, err = t.tx.PrepareContext(ctx, query); err != nil {
+			return err
+		}
+		t.m[query] = s
+	}
+	_, err := s.ExecContext(ctx, args...)
+	return err
+}
